@@ -1,0 +1,357 @@
+//! Orchestration only: config → discover → parse/model → rules → policy → report → exit code.
+
+use crate::cli::{CheckArgs, Cli, Color, Command, ProfileArg};
+use crate::config::{self, Config, ConfigError, FailOn, Level, Profile};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{self, Repo, RuleOptions, Workspace};
+use crate::policy::{self, Settings};
+use crate::report::{self, Format, Located, Summary};
+use crate::rules::{RuleId, Sink, ALL_RULES};
+use clap::Parser;
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code when nothing reaches the fail level.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code when findings reach the fail level.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for usage, config or internal errors.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Why a run could not produce a verdict.
+#[derive(Debug)]
+pub enum AppError {
+    /// The config file is wrong.
+    Config(ConfigError),
+    /// The command line is wrong.
+    Usage(String),
+    /// A bug in portalint.
+    Internal(String),
+}
+
+/// The result of `check`.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Findings, positions resolved, sorted.
+    pub diagnostics: Vec<Located>,
+    /// Totals.
+    pub summary: Summary,
+    /// The effective fail level.
+    pub fail_on: FailOn,
+}
+
+impl Outcome {
+    /// The exit code for this outcome.
+    pub fn exit_code(&self) -> u8 {
+        let failing = match self.fail_on {
+            FailOn::Error => self.summary.errors,
+            FailOn::Warning => self.summary.errors + self.summary.warnings,
+        };
+        if failing > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        }
+    }
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+        }
+    };
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(16 << 20).build_global();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = match cli.command {
+        Command::Check(args) => run_check(&args, &mut out),
+        Command::Rules { format } => list_rules(format, &mut out),
+        Command::Explain { rule } => explain(&rule, &mut out),
+        Command::ConfigSchema => {
+            let _ = out.write_all(config::json_schema().as_bytes());
+            EXIT_CLEAN
+        }
+    };
+    let _ = out.flush();
+    ExitCode::from(code)
+}
+
+fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
+    match check(args) {
+        Ok(outcome) => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            if let Err(e) = report::render(args.format, &outcome.diagnostics, &outcome.summary, color, out) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("error: cannot write the report: {e}");
+                    return EXIT_ERROR;
+                }
+            }
+            outcome.exit_code()
+        }
+        Err(e) => {
+            print_error(&e);
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Prints an `AppError` to stderr, with an excerpt for config errors.
+pub fn print_error(e: &AppError) {
+    match e {
+        AppError::Usage(m) => eprintln!("error: {m}"),
+        AppError::Internal(m) => eprintln!("error: internal error: {m}\nplease report this with the input that caused it"),
+        AppError::Config(c) => {
+            let file = crate::source::SourceFile::new(c.path.display().to_string(), c.path.clone(), c.text.clone().into());
+            let (line, col) = file.line_col(c.span.0);
+            eprintln!("error: invalid config: {}", c.message);
+            eprintln!("  --> {}:{line}:{col}", c.path.display());
+            if !c.text.is_empty() {
+                let text = file.line_text(line);
+                eprintln!("   |\n{line:>3}| {text}\n   | {}^", " ".repeat(col - 1));
+            }
+            if let Some(h) = &c.help {
+                eprintln!("   = help: {h}");
+            }
+        }
+    }
+}
+
+fn parse_ids(ids: &[String]) -> Result<Vec<RuleId>, AppError> {
+    ids.iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            RuleId::from_id(s).ok_or_else(|| {
+                let hint = crate::text::suggest(s, ALL_RULES.iter().map(|r| r.as_str()))
+                    .map(|h| format!(" (did you mean `{h}`?)"))
+                    .unwrap_or_default();
+                AppError::Usage(format!("unknown rule `{s}`{hint}; `portalint rules` lists them"))
+            })
+        })
+        .collect()
+}
+
+fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
+    let mut s = Settings::default();
+    let cfg_ids = |v: &Option<Vec<String>>| parse_ids(v.as_deref().unwrap_or(&[]));
+    if !args.select.is_empty() {
+        s.select = Some(parse_ids(&args.select)?);
+    } else if cfg.select.is_some() {
+        s.select = Some(cfg_ids(&cfg.select)?);
+    }
+    s.ignore = parse_ids(&args.ignore)?;
+    s.ignore.extend(cfg_ids(&cfg.ignore)?);
+    for (id, level) in cfg.rules.iter().flatten() {
+        let rule = parse_ids(std::slice::from_ref(id))?[0];
+        let sev = match level {
+            Level::Off => None,
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        };
+        s.levels.insert(rule, sev);
+    }
+    for (glob, ids) in cfg.per_path_ignores.iter().flatten() {
+        let matcher = globset::Glob::new(glob).map_err(|e| AppError::Usage(format!("invalid glob `{glob}`: {e}")))?.compile_matcher();
+        let rules = if ids.iter().any(|i| i == "all") { Vec::new() } else { parse_ids(ids)? };
+        s.per_path.push((matcher, rules));
+    }
+    Ok(s)
+}
+
+fn rule_options(cfg: &Config) -> RuleOptions {
+    let mut o = RuleOptions::default();
+    if let Some(op) = &cfg.openportal {
+        if let Some(v) = &op.platform_functions {
+            o.platform_functions = v.clone();
+        }
+        if let Some(v) = &op.environment_configs {
+            o.environment_configs = v.clone();
+        }
+        if let Some(v) = &op.custom_template_names {
+            o.custom_template_names = v.clone();
+        }
+        if let Some(v) = &op.github_org {
+            o.github_org = v.clone();
+        }
+        if let Some(v) = &op.cluster_scoped_kinds {
+            o.cluster_scoped_kinds = v.clone();
+        }
+    }
+    o
+}
+
+/// The repository name: config, then the git remote `origin`, then the directory name.
+fn repo_name(root: &Path, cfg: &Config) -> String {
+    if let Some(n) = cfg.openportal.as_ref().and_then(|o| o.repo_name.clone()) {
+        return n;
+    }
+    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if let Ok(git_config) = std::fs::read_to_string(abs.join(".git/config")) {
+        let mut in_origin = false;
+        for line in git_config.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_origin = line == "[remote \"origin\"]";
+            } else if in_origin {
+                if let Some(url) = line.strip_prefix("url").map(|r| r.trim_start_matches([' ', '=']).trim()) {
+                    let last = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or("");
+                    return last.trim_end_matches(".git").to_string();
+                }
+            }
+        }
+    }
+    abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Runs the rules over one workspace and applies the policy.
+pub fn run_rules(ws: &Workspace, settings: &Settings) -> Result<Vec<Diagnostic>, AppError> {
+    let enabled = settings.enabled(ws);
+    let results: Vec<Result<Vec<Diagnostic>, AppError>> = enabled
+        .par_iter()
+        .map(|&id| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut sink = Sink::new(id);
+                id.rule().check(ws, &mut sink);
+                sink.diagnostics
+            }))
+            .map_err(|p| {
+                let msg = p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                AppError::Internal(format!("rule `{id}` panicked: {msg}"))
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for r in results {
+        all.extend(r?);
+    }
+    Ok(policy::apply(all, ws, settings))
+}
+
+/// Loads the config for a check (explicit, discovered, or none).
+pub fn load_config(args: &CheckArgs) -> Result<Config, AppError> {
+    if args.isolated {
+        return Ok(Config::default());
+    }
+    let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let path = match &args.config {
+        Some(p) => {
+            if !p.is_file() {
+                return Err(AppError::Usage(format!("config file `{}` does not exist", p.display())));
+            }
+            Some(p.clone())
+        }
+        None => config::discover(&first),
+    };
+    match path {
+        Some(p) => config::load(&p).map_err(AppError::Config),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Checks the paths of `args` and returns the outcome (library entry point for tests).
+pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
+    let cfg = load_config(args)?;
+    let settings = settings(args, &cfg)?;
+    let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    for p in &paths {
+        if !p.exists() {
+            return Err(AppError::Usage(format!("path `{}` does not exist", p.display())));
+        }
+    }
+    let profile = match args.profile {
+        Some(ProfileArg::Auto) => Profile::Auto,
+        Some(ProfileArg::Core) => Profile::Core,
+        Some(ProfileArg::Openportal) => Profile::Openportal,
+        None => cfg.profile.unwrap_or_default(),
+    };
+    let profile = match profile {
+        Profile::Auto => None,
+        Profile::Core => Some(false),
+        Profile::Openportal => Some(true),
+    };
+    let mut exclude = globset::GlobSetBuilder::new();
+    for g in cfg.exclude.iter().flatten() {
+        exclude.add(globset::Glob::new(g).map_err(|e| AppError::Usage(format!("invalid exclude glob `{g}`: {e}")))?);
+    }
+    let exclude = exclude.build().map_err(|e| AppError::Usage(e.to_string()))?;
+    let max_size = cfg.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
+    let mut located = Vec::new();
+    let mut summary = Summary::default();
+    for root in &paths {
+        let prefix = if paths.len() > 1 && root.is_dir() {
+            let s = root.to_string_lossy().replace('\\', "/");
+            format!("{}/", s.trim_end_matches('/'))
+        } else {
+            String::new()
+        };
+        let found = crate::discover::discover(root, &prefix, &exclude, max_size);
+        let repo = Repo { name: repo_name(root, &cfg), is_dir: root.is_dir(), ..Repo::default() };
+        let ws = model::build(found.inputs, found.paths, repo, profile, rule_options(&cfg));
+        let diags = run_rules(&ws, &settings)?;
+        summary.files += ws.sources.iter().filter(|(_, f)| crate::discover::is_yaml(&f.path)).count();
+        summary.documents += ws.docs.len();
+        for d in &diags {
+            match d.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+            }
+            located.push(report::locate(d, &ws.sources));
+        }
+    }
+    let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or_default();
+    Ok(Outcome { diagnostics: located, summary, fail_on })
+}
+
+fn list_rules(format: Format, out: &mut dyn Write) -> u8 {
+    let res = match format {
+        Format::Json => {
+            let items: Vec<serde_json::Value> = ALL_RULES
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    serde_json::json!({
+                        "id": m.id,
+                        "severity": m.severity.as_str(),
+                        "category": m.category.as_str(),
+                        "pack": m.pack.as_str(),
+                        "summary": m.summary(),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &items).map_err(std::io::Error::from).and_then(|_| writeln!(out))
+        }
+        Format::Text => ALL_RULES.iter().try_for_each(|r| {
+            let m = r.meta();
+            writeln!(out, "{:<40} {:<8} {:<12} {:<11} {}", m.id, m.severity.as_str(), m.category.as_str(), m.pack.as_str(), m.summary())
+        }),
+    };
+    if res.is_err() {
+        return EXIT_ERROR;
+    }
+    EXIT_CLEAN
+}
+
+fn explain(rule: &str, out: &mut dyn Write) -> u8 {
+    match parse_ids(&[rule.to_string()]) {
+        Ok(ids) => {
+            let _ = out.write_all(crate::docs::rule_page(ids[0].meta()).as_bytes());
+            EXIT_CLEAN
+        }
+        Err(e) => {
+            print_error(&e);
+            EXIT_ERROR
+        }
+    }
+}

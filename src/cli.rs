@@ -1,0 +1,88 @@
+//! Command-line interface (clap derive). Parsing only; `app` does the work.
+
+use crate::config::FailOn;
+use crate::report::Format;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// portalint: a static analyzer for Crossplane / Open Service Portal platform repositories.
+#[derive(Debug, Parser)]
+#[command(name = "portalint", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Profile override on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// Detect from the files.
+    Auto,
+    /// Core rules only.
+    Core,
+    /// Core plus Open Service Portal rules.
+    Openportal,
+}
+
+/// Arguments of `portalint check`.
+#[derive(Debug, clap::Args, Clone)]
+pub struct CheckArgs {
+    /// Files or directories to check (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Lowest severity that makes the run fail (exit 1).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Config file (default: `.portalint.yaml` searched upward from the first path).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Ignore any config file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Rule packs to run (overrides the config's `profile`).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories.
+    Check(CheckArgs),
+    /// List every rule.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule id.
+        rule: String,
+    },
+    /// Print the JSON Schema of `.portalint.yaml`.
+    ConfigSchema,
+}

@@ -1,0 +1,226 @@
+//! The config file `.portalint.yaml`: upward discovery, typed loading with positions, and
+//! the JSON Schema generated from the same types (`schemas/config.schema.json`).
+
+use crate::yaml;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file names searched for, in order.
+pub const FILE_NAMES: &[&str] = &[".portalint.yaml", ".portalint.yml"];
+
+/// Which rule packs run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// Core rules always; Open Service Portal rules when an XRD uses the `openportal.dev` group.
+    #[default]
+    Auto,
+    /// YAML, Kubernetes and Crossplane rules only.
+    Core,
+    /// Core rules plus the Open Service Portal conventions.
+    Openportal,
+}
+
+/// A rule's configured severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Do not run the rule.
+    Off,
+    /// Report as a warning.
+    Warning,
+    /// Report as an error.
+    Error,
+}
+
+/// The lowest severity that makes `portalint check` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailOn {
+    /// Only errors fail the run.
+    #[default]
+    Error,
+    /// Warnings fail the run too.
+    Warning,
+}
+
+/// Options of the Open Service Portal rule pack.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OpenPortal {
+    /// Repository name, when it cannot be read from the git remote or the directory name.
+    pub repo_name: Option<String>,
+    /// Functions the platform installs (default: function-go-templating,
+    /// function-patch-and-transform, function-auto-ready, function-environment-configs).
+    pub platform_functions: Option<Vec<String>>,
+    /// EnvironmentConfig names the platform defines (default: dns-config, cloudflare-config).
+    pub environment_configs: Option<Vec<String>>,
+    /// Template names for the `openportal.dev/template-*` annotations beyond the built-in ones.
+    pub custom_template_names: Option<Vec<String>>,
+    /// GitHub organisation of the template repositories (default: open-service-portal).
+    pub github_org: Option<String>,
+    /// XRD kinds that may be cluster-scoped (default: ManagedNamespace).
+    pub cluster_scoped_kinds: Option<Vec<String>>,
+}
+
+/// The whole config file.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "portalint configuration (.portalint.yaml)")]
+pub struct Config {
+    /// Rule packs to run: `auto` (default), `core` or `openportal`.
+    pub profile: Option<Profile>,
+    /// Lowest severity that fails the run: `error` (default) or `warning`.
+    pub fail_on: Option<FailOn>,
+    /// Run only these rules (ids).
+    pub select: Option<Vec<String>>,
+    /// Never run these rules (ids).
+    pub ignore: Option<Vec<String>>,
+    /// Per-rule severity: `off`, `warning` or `error`.
+    pub rules: Option<BTreeMap<String, Level>>,
+    /// Glob (relative to the root) → rule ids to ignore in matching files (`all` for every rule).
+    pub per_path_ignores: Option<BTreeMap<String, Vec<String>>>,
+    /// Globs of files not to check at all.
+    pub exclude: Option<Vec<String>>,
+    /// Files larger than this many bytes are reported and skipped (default 5 MiB).
+    pub max_file_size: Option<u64>,
+    /// Open Service Portal options.
+    pub openportal: Option<OpenPortal>,
+}
+
+/// A config error with its position.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    /// The config file.
+    pub path: PathBuf,
+    /// Its text (for the excerpt).
+    pub text: String,
+    /// Byte span of the offending node.
+    pub span: (u32, u32),
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub help: Option<String>,
+}
+
+/// Finds the config file for `start` (a file or directory), searching upward.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(start).ok()?;
+    let mut dir = if abs.is_file() { abs.parent()?.to_path_buf() } else { abs };
+    loop {
+        for name in FILE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+/// Loads and validates a config file.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        text: String::new(),
+        span: (0, 0),
+        message: format!("cannot read the config file: {e}"),
+        help: None,
+    })?;
+    parse(path, &text)
+}
+
+/// Parses config text (exposed for tests).
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let fail = |span: (u32, u32), message: String, help: Option<String>| ConfigError {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        span,
+        message,
+        help,
+    };
+    let parsed = yaml::parse(text);
+    if let Some(p) = parsed.problems.first() {
+        return Err(fail((p.start, p.end), p.message.clone(), None));
+    }
+    let Some(doc) = parsed.docs.first() else { return Ok(Config::default()) };
+    if parsed.docs.len() > 1 {
+        return Err(fail((0, 0), "the config file must hold one YAML document".into(), None));
+    }
+    let config: Config = crate::de::from_node(&doc.root).map_err(|e| {
+        let help = e
+            .message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+            .and_then(|field| crate::text::suggest(field, config_keys()))
+            .map(|s| format!("did you mean `{s}`?"));
+        fail(e.span, e.message.clone(), help)
+    })?;
+    // Rule ids are strings only at this edge: check them here, pointing at each one.
+    let check_id = |node: &yaml::Node, id: &str| -> Result<(), ConfigError> {
+        if id == "all" || crate::rules::RuleId::from_id(id).is_some() {
+            return Ok(());
+        }
+        let ids = crate::rules::ALL_RULES.iter().map(|r| r.as_str());
+        Err(fail(
+            (node.start, node.end),
+            format!("unknown rule `{id}`"),
+            crate::text::suggest(id, ids).map(|s| format!("did you mean `{s}`?")),
+        ))
+    };
+    for key in ["select", "ignore"] {
+        for item in doc.root.get(key).and_then(yaml::Node::as_seq).unwrap_or(&[]) {
+            check_id(item, item.as_str().unwrap_or(""))?;
+        }
+    }
+    for e in doc.root.get("rules").and_then(yaml::Node::as_map).unwrap_or(&[]) {
+        let key_node = yaml::Node { start: e.key_start, end: e.key_end, value: yaml::Value::Null, quoted: false };
+        check_id(&key_node, &e.key)?;
+    }
+    for e in doc.root.get("per-path-ignores").and_then(yaml::Node::as_map).unwrap_or(&[]) {
+        if let Err(err) = globset::Glob::new(&e.key) {
+            return Err(fail((e.key_start, e.key_end), format!("invalid glob: {err}"), None));
+        }
+        for item in e.value.as_seq().unwrap_or(&[]) {
+            check_id(item, item.as_str().unwrap_or(""))?;
+        }
+    }
+    for item in doc.root.get("exclude").and_then(yaml::Node::as_seq).unwrap_or(&[]) {
+        if let Err(err) = globset::Glob::new(item.as_str().unwrap_or("")) {
+            return Err(fail((item.start, item.end), format!("invalid glob: {err}"), None));
+        }
+    }
+    Ok(config)
+}
+
+fn config_keys() -> Vec<&'static str> {
+    vec![
+        "profile",
+        "fail-on",
+        "select",
+        "ignore",
+        "rules",
+        "per-path-ignores",
+        "exclude",
+        "max-file-size",
+        "openportal",
+        "repo-name",
+        "platform-functions",
+        "environment-configs",
+        "custom-template-names",
+        "github-org",
+        "cluster-scoped-kinds",
+    ]
+}
+
+/// The config JSON Schema, pretty-printed (the content of `schemas/config.schema.json`).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Config);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,159 @@
+//! Finds the files of a root: walks directories (respecting .gitignore, skipping `.git`),
+//! reads YAML files with size, binary, UTF-8 and symlink checks, and lists every path for the
+//! layout rules. Yields data only; nothing here knows about rules.
+
+use crate::model::{Input, InputContent};
+use globset::GlobSet;
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Default limit for one file (bytes).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+/// Non-YAML files at the root whose text rules read.
+const TEXT_FILES: &[&str] = &[".gitignore"];
+
+/// What was found under a root.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// The files to load into the workspace.
+    pub inputs: Vec<Input>,
+    /// Every file path (relative), YAML or not.
+    pub paths: BTreeSet<String>,
+}
+
+/// True for the extensions portalint checks.
+pub fn is_yaml(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+/// Walks `root` (a directory) or reads `root` (a file). `prefix` is prepended to every
+/// relative path (empty for a single root).
+pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
+    let mut out = Discovered::default();
+    if root.is_file() {
+        let rel = format!("{prefix}{}", root.to_string_lossy().replace('\\', "/"));
+        out.paths.insert(rel.clone());
+        out.inputs.push(Input { rel, path: root.to_path_buf(), content: read_yaml(root, max_size) });
+        return out;
+    }
+    let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .parents(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    for entry in walker {
+        let Ok(entry) = entry else { continue };
+        let path = entry.path();
+        let Ok(rel_path) = path.strip_prefix(root) else { continue };
+        let rel = rel_path.to_string_lossy().replace('\\', "/");
+        if rel.is_empty() || exclude.is_match(&rel) {
+            continue;
+        }
+        let ft = entry.file_type();
+        let is_link = ft.is_some_and(|t| t.is_symlink());
+        if ft.is_some_and(|t| t.is_dir()) {
+            continue;
+        }
+        let full_rel = format!("{prefix}{rel}");
+        let yaml = is_yaml(path);
+        let text_file = TEXT_FILES.contains(&rel.as_str());
+        if is_link {
+            match std::fs::canonicalize(path) {
+                Err(e) => {
+                    if yaml {
+                        out.inputs.push(unreadable(full_rel.clone(), path, format!("symlink cannot be resolved: {e}")));
+                    }
+                    out.paths.insert(full_rel);
+                    continue;
+                }
+                Ok(target) if !target.starts_with(&canon_root) => {
+                    if yaml {
+                        out.inputs.push(unreadable(
+                            full_rel.clone(),
+                            path,
+                            "symlink points outside the checked root; not followed".to_string(),
+                        ));
+                    }
+                    out.paths.insert(full_rel);
+                    continue;
+                }
+                Ok(target) if target.is_dir() => continue,
+                Ok(_) => {}
+            }
+        }
+        out.paths.insert(full_rel.clone());
+        if yaml {
+            out.inputs.push(Input { rel: full_rel, path: path.to_path_buf(), content: read_yaml(path, max_size) });
+        } else if text_file {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                out.inputs.push(Input { rel: full_rel, path: path.to_path_buf(), content: InputContent::Text(text) });
+            }
+        }
+    }
+    drop_scaffolder_skeletons(&mut out);
+    out
+}
+
+/// Backstage scaffolder templates keep the files they render under `skeleton/` or `content/`
+/// next to `template.yaml`; those are Nunjucks sources, not YAML, until rendered.
+fn drop_scaffolder_skeletons(out: &mut Discovered) {
+    let template_dirs: Vec<String> = out
+        .paths
+        .iter()
+        .filter_map(|p| p.strip_suffix("template.yaml").filter(|d| d.is_empty() || d.ends_with('/')))
+        .map(str::to_string)
+        .collect();
+    if template_dirs.is_empty() {
+        return;
+    }
+    out.inputs.retain(|i| {
+        !template_dirs.iter().any(|d| {
+            i.rel.strip_prefix(d.as_str()).is_some_and(|r| r.starts_with("skeleton/") || r.starts_with("content/"))
+        })
+    });
+}
+
+fn unreadable(rel: String, path: &Path, reason: String) -> Input {
+    Input { rel, path: PathBuf::from(path), content: InputContent::Unreadable(reason) }
+}
+
+/// Reads a YAML file with the safety checks; never panics, never reads more than the limit.
+pub fn read_yaml(path: &Path, max_size: u64) -> InputContent {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return InputContent::Unreadable(format!("cannot open: {e}")),
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > max_size {
+        return InputContent::Unreadable(format!(
+            "file is {} bytes, over the limit of {max_size} bytes (`max-file-size`); not checked",
+            len
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    if let Err(e) = file.take(max_size + 1).read_to_end(&mut bytes) {
+        return InputContent::Unreadable(format!("cannot read: {e}"));
+    }
+    if bytes.len() as u64 > max_size {
+        return InputContent::Unreadable(format!("file is over the limit of {max_size} bytes (`max-file-size`); not checked"));
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return InputContent::Unreadable("binary file (contains NUL bytes); not checked".into());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => InputContent::Yaml(text),
+        Err(e) => InputContent::Unreadable(format!(
+            "not valid UTF-8 (first invalid byte at offset {}); Kubernetes reads YAML as UTF-8",
+            e.utf8_error().valid_up_to()
+        )),
+    }
+}

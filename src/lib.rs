@@ -1,0 +1,20 @@
+//! portalint: a static analyzer for Crossplane v2 / Open Service Portal platform repositories
+//! (template-* repos, the catalog and catalog-orders). The binary is a thin wrapper over
+//! [`app::main`]; tests use [`app::check`].
+
+pub mod app;
+pub mod cli;
+pub mod config;
+mod de;
+pub mod diagnostics;
+pub mod discover;
+pub mod docs;
+pub mod gotpl;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod text;
+pub mod yaml;

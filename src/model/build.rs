@@ -1,0 +1,144 @@
+//! Builds the workspace: parses every file once (in parallel), classifies documents and
+//! builds the cross-file index.
+
+use super::{Class, Composition, Doc, FileProblem, Index, Repo, RuleOptions, TemplateStep, Workspace};
+use crate::source::{SourceFile, SourceMap};
+use crate::yaml;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What discovery read for one file.
+#[derive(Debug)]
+pub enum InputContent {
+    /// A YAML file's text.
+    Yaml(String),
+    /// A non-YAML text file that rules look at (`.gitignore`).
+    Text(String),
+    /// A file that could not be read as text, with the reason.
+    Unreadable(String),
+}
+
+/// One discovered file.
+#[derive(Debug)]
+pub struct Input {
+    /// Path relative to the root, `/`-separated.
+    pub rel: String,
+    /// Path on disk.
+    pub path: PathBuf,
+    /// Its content.
+    pub content: InputContent,
+}
+
+fn classify(api_version: &str, kind: &str, rel: &str) -> Class {
+    let group = super::split_api_version(api_version).0;
+    match (group, kind) {
+        ("apiextensions.crossplane.io", "CompositeResourceDefinition") => Class::Xrd,
+        ("apiextensions.crossplane.io", "Composition") => Class::Composition,
+        ("apiextensions.crossplane.io", "EnvironmentConfig") => Class::EnvironmentConfig,
+        ("meta.pkg.crossplane.io", "Configuration" | "Function" | "Provider") => Class::PkgMeta,
+        ("pkg.crossplane.io", "Configuration" | "Function" | "Provider") => Class::PkgObject,
+        ("kustomize.config.k8s.io", "Kustomization") => Class::Kustomization,
+        ("", "") if is_kustomization_file(rel) => Class::Kustomization,
+        _ => Class::Other,
+    }
+}
+
+/// True for the file names kustomize reads.
+pub fn is_kustomization_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
+}
+
+/// Builds the workspace from discovered files.
+pub fn build(inputs: Vec<Input>, paths: BTreeSet<String>, mut repo: Repo, profile: Option<bool>, options: RuleOptions) -> Workspace {
+    let parsed: Vec<(Input, Option<yaml::Parsed>)> = inputs
+        .into_par_iter()
+        .map(|input| {
+            let parsed = match &input.content {
+                InputContent::Yaml(text) => Some(yaml::parse(text)),
+                _ => None,
+            };
+            (input, parsed)
+        })
+        .collect();
+
+    let mut sources = SourceMap::default();
+    let mut docs = Vec::new();
+    let mut problems = Vec::new();
+    let mut unreadable = Vec::new();
+    for (input, parsed) in parsed {
+        let text: Arc<str> = match input.content {
+            InputContent::Yaml(t) | InputContent::Text(t) => Arc::from(t),
+            InputContent::Unreadable(reason) => {
+                let id = sources.add(SourceFile::new(input.rel, input.path, Arc::from("")));
+                unreadable.push((id, reason));
+                continue;
+            }
+        };
+        let rel = input.rel.clone();
+        let id = sources.add(SourceFile::new(input.rel, input.path, text));
+        if let Some(parsed) = parsed {
+            problems.extend(parsed.problems.into_iter().map(|problem| FileProblem { file: id, problem }));
+            for d in parsed.docs {
+                let api_version = d.root.str_at(&["apiVersion"]).unwrap_or("").to_string();
+                let kind = d.root.str_at(&["kind"]).unwrap_or("").to_string();
+                let class = classify(&api_version, &kind, &rel);
+                docs.push(Doc { file: id, root: d.root, api_version, kind, class });
+            }
+        }
+    }
+
+    let mut index = Index::default();
+    for (i, d) in docs.iter().enumerate() {
+        match d.class {
+            Class::Xrd => {
+                index.xrds.push(i);
+                let x = super::Xrd(d);
+                if let (Some(g), Some(k)) = (x.group(), x.kind()) {
+                    index.xrd_by_gk.entry((g.to_string(), k.to_string())).or_default().push(i);
+                }
+            }
+            Class::Composition => {
+                index.compositions.push(i);
+                let c = Composition { doc: d, id: i };
+                if let Some(n) = c.name() {
+                    index.comp_by_name.entry(n.to_string()).or_default().push(i);
+                }
+                if let Some((g, _, k)) = c.type_gvk() {
+                    index.comp_by_type.entry((g.to_string(), k.to_string())).or_default().push(i);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let templates: Vec<TemplateStep> = index
+        .compositions
+        .par_iter()
+        .flat_map_iter(|&i| {
+            let doc = &docs[i];
+            let text = &*sources.get(doc.file).text;
+            let comp = Composition { doc, id: i };
+            comp.steps()
+                .iter()
+                .enumerate()
+                .filter_map(|(k, s)| TemplateStep::analyse(i, doc, text, k, s))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+
+    repo.openportal = profile.unwrap_or_else(|| {
+        docs.iter().any(|d| {
+            d.class == Class::Xrd
+                && super::Xrd(d).group().is_some_and(|g| g == "openportal.dev" || g.ends_with(".openportal.dev"))
+        })
+    });
+    repo.is_template = repo.is_dir
+        && (paths.contains("configuration/crossplane.yaml")
+            || repo.name.starts_with("template-")
+            || (docs.iter().any(|d| d.class == Class::PkgMeta) && !index.xrds.is_empty()));
+
+    Workspace { sources, docs, problems, unreadable, paths, repo, options, index, templates }
+}

@@ -1,0 +1,304 @@
+//! The typed model of one checked root: every document parsed once, classified by kind, with
+//! one cross-file index (XRDs by group/kind, Compositions by name and by composite type) and
+//! the go-templating inputs analysed once. Rules read only this.
+
+mod build;
+pub mod composition;
+pub mod xrd;
+
+pub use build::{build, Input, InputContent};
+pub use composition::{Composition, TemplateStep};
+pub use xrd::{Xrd, XrdVersion};
+
+use crate::source::{FileId, SourceMap, Span};
+use crate::yaml::{Entry, Node, Problem};
+use std::collections::{BTreeSet, HashMap};
+
+/// What a document is, by `apiVersion` group and `kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// `apiextensions.crossplane.io` CompositeResourceDefinition.
+    Xrd,
+    /// `apiextensions.crossplane.io` Composition.
+    Composition,
+    /// `apiextensions.crossplane.io` EnvironmentConfig.
+    EnvironmentConfig,
+    /// `meta.pkg.crossplane.io` Configuration / Function / Provider (`crossplane.yaml`).
+    PkgMeta,
+    /// `pkg.crossplane.io` Configuration / Function / Provider (an installed package).
+    PkgObject,
+    /// A kustomize Kustomization.
+    Kustomization,
+    /// Anything else with or without apiVersion/kind.
+    Other,
+}
+
+/// One YAML document with its classification.
+#[derive(Debug)]
+pub struct Doc {
+    /// The file it came from.
+    pub file: FileId,
+    /// The root node.
+    pub root: Node,
+    /// `apiVersion` (empty when absent).
+    pub api_version: String,
+    /// `kind` (empty when absent).
+    pub kind: String,
+    /// Its class.
+    pub class: Class,
+}
+
+impl Doc {
+    /// Span of a node of this document.
+    pub fn span(&self, node: &Node) -> Span {
+        Span::new(self.file, node.start, node.end)
+    }
+    /// Span of a mapping entry's key.
+    pub fn key_span(&self, entry: &Entry) -> Span {
+        Span::new(self.file, entry.key_start, entry.key_end)
+    }
+    /// Span of the entry `key` of `map`: the key when present, else the map itself.
+    pub fn span_of_key(&self, map: &Node, key: &str) -> Span {
+        match map.entry(key) {
+            Some(e) => self.key_span(e),
+            None => self.span(map),
+        }
+    }
+    /// Span of the whole document's first key (used for document-level findings).
+    pub fn head_span(&self) -> Span {
+        match self.root.as_map().and_then(|m| m.first()) {
+            Some(e) => self.key_span(e),
+            None => self.span(&self.root),
+        }
+    }
+    /// The `kind` value's span, or the document head.
+    pub fn kind_span(&self) -> Span {
+        self.root.get("kind").map(|n| self.span(n)).unwrap_or_else(|| self.head_span())
+    }
+    /// API group (`""` for the core group).
+    pub fn group(&self) -> &str {
+        split_api_version(&self.api_version).0
+    }
+    /// API version without the group.
+    pub fn version(&self) -> &str {
+        split_api_version(&self.api_version).1
+    }
+    /// `metadata.name`.
+    pub fn name(&self) -> Option<&str> {
+        self.root.str_at(&["metadata", "name"])
+    }
+    /// `metadata`.
+    pub fn metadata(&self) -> Option<&Node> {
+        self.root.get("metadata")
+    }
+    /// `spec`.
+    pub fn spec(&self) -> Option<&Node> {
+        self.root.get("spec")
+    }
+    /// Entries of `metadata.labels`.
+    pub fn labels(&self) -> &[Entry] {
+        self.root.path(&["metadata", "labels"]).and_then(Node::as_map).unwrap_or(&[])
+    }
+    /// Entries of `metadata.annotations`.
+    pub fn annotations(&self) -> &[Entry] {
+        self.root.path(&["metadata", "annotations"]).and_then(Node::as_map).unwrap_or(&[])
+    }
+    /// A label's value node.
+    pub fn label(&self, key: &str) -> Option<&Node> {
+        self.labels().iter().find(|e| e.key == key).map(|e| &e.value)
+    }
+    /// An annotation's value node.
+    pub fn annotation(&self, key: &str) -> Option<&Node> {
+        self.annotations().iter().find(|e| e.key == key).map(|e| &e.value)
+    }
+    /// True when the document has `apiVersion` and `kind`, i.e. is a Kubernetes object.
+    pub fn is_object(&self) -> bool {
+        !self.api_version.is_empty() && !self.kind.is_empty()
+    }
+}
+
+/// Splits `group/version` (or a core `v1`) into its parts.
+pub fn split_api_version(api_version: &str) -> (&str, &str) {
+    match api_version.rsplit_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("", api_version),
+    }
+}
+
+/// A YAML problem found while parsing a file.
+#[derive(Debug)]
+pub struct FileProblem {
+    /// The file.
+    pub file: FileId,
+    /// The problem.
+    pub problem: Problem,
+}
+
+/// Typed options for rules, from the config file (rules never read config files themselves).
+#[derive(Debug, Clone)]
+pub struct RuleOptions {
+    /// Functions the platform installs (osp-comp-functions-available).
+    pub platform_functions: Vec<String>,
+    /// EnvironmentConfig names the platform defines (osp-comp-envconfig-exists).
+    pub environment_configs: Vec<String>,
+    /// Extra template names the ingestor knows (osp-xrd-template-selector-values).
+    pub custom_template_names: Vec<String>,
+    /// The GitHub organisation whose repos carry the templates (osp-xrd-source-location).
+    pub github_org: String,
+    /// XRD kinds allowed to be cluster-scoped (osp-xrd-scope).
+    pub cluster_scoped_kinds: Vec<String>,
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        RuleOptions {
+            platform_functions: [
+                "function-go-templating",
+                "function-patch-and-transform",
+                "function-auto-ready",
+                "function-environment-configs",
+            ]
+            .map(String::from)
+            .to_vec(),
+            environment_configs: ["dns-config", "cloudflare-config"].map(String::from).to_vec(),
+            custom_template_names: Vec::new(),
+            github_org: "open-service-portal".into(),
+            cluster_scoped_kinds: vec!["ManagedNamespace".into()],
+        }
+    }
+}
+
+/// Facts about the checked root as a repository.
+#[derive(Debug, Clone, Default)]
+pub struct Repo {
+    /// The repository name (config, git remote, or directory name).
+    pub name: String,
+    /// True when the root is a directory (layout rules apply), false for a single file.
+    pub is_dir: bool,
+    /// True when the root looks like a `template-*` repository.
+    pub is_template: bool,
+    /// True when the Open Service Portal rule pack is on.
+    pub openportal: bool,
+}
+
+/// The cross-file index, built once.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// XRD document ids.
+    pub xrds: Vec<usize>,
+    /// Composition document ids.
+    pub compositions: Vec<usize>,
+    /// XRDs by (group, kind).
+    pub xrd_by_gk: HashMap<(String, String), Vec<usize>>,
+    /// Compositions by `metadata.name`.
+    pub comp_by_name: HashMap<String, Vec<usize>>,
+    /// Compositions by `compositeTypeRef` (group, kind).
+    pub comp_by_type: HashMap<(String, String), Vec<usize>>,
+}
+
+/// Everything the rules see.
+#[derive(Debug)]
+pub struct Workspace {
+    /// All files (YAML and the few text files rules need).
+    pub sources: SourceMap,
+    /// All documents.
+    pub docs: Vec<Doc>,
+    /// YAML problems.
+    pub problems: Vec<FileProblem>,
+    /// Files that could not be read as text, with the reason.
+    pub unreadable: Vec<(FileId, String)>,
+    /// Every file path under the root (relative), YAML or not.
+    pub paths: BTreeSet<String>,
+    /// Facts about the repository.
+    pub repo: Repo,
+    /// Typed rule options.
+    pub options: RuleOptions,
+    /// The cross-file index.
+    pub index: Index,
+    /// go-templating inline templates, analysed once.
+    pub templates: Vec<TemplateStep>,
+}
+
+impl Workspace {
+    /// The XRDs.
+    pub fn xrds(&self) -> impl Iterator<Item = Xrd<'_>> {
+        self.index.xrds.iter().map(|&i| Xrd(&self.docs[i]))
+    }
+    /// The Compositions, with their document index.
+    pub fn compositions(&self) -> impl Iterator<Item = Composition<'_>> {
+        self.index.compositions.iter().map(|&i| Composition { doc: &self.docs[i], id: i })
+    }
+    /// The XRD defining `group`/`kind`.
+    pub fn xrd_for(&self, group: &str, kind: &str) -> Option<Xrd<'_>> {
+        let ids = self.index.xrd_by_gk.get(&(group.to_string(), kind.to_string()))?;
+        ids.first().map(|&i| Xrd(&self.docs[i]))
+    }
+    /// Compositions named `name`.
+    pub fn compositions_named(&self, name: &str) -> impl Iterator<Item = Composition<'_>> {
+        self.index
+            .comp_by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| Composition { doc: &self.docs[i], id: i })
+    }
+    /// Compositions whose `compositeTypeRef` names `group`/`kind`.
+    pub fn compositions_for(&self, group: &str, kind: &str) -> impl Iterator<Item = Composition<'_>> {
+        self.index
+            .comp_by_type
+            .get(&(group.to_string(), kind.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&i| Composition { doc: &self.docs[i], id: i })
+    }
+    /// Documents of a class.
+    pub fn docs_of(&self, class: Class) -> impl Iterator<Item = &Doc> {
+        self.docs.iter().filter(move |d| d.class == class)
+    }
+    /// The relative path of a document's file.
+    pub fn rel(&self, doc: &Doc) -> &str {
+        &self.sources.get(doc.file).rel
+    }
+    /// The text of a file by relative path, if it was loaded.
+    pub fn text_of(&self, rel: &str) -> Option<&str> {
+        self.sources.find(rel).map(|id| &*self.sources.get(id).text)
+    }
+    /// Documents in the file at `rel`.
+    pub fn docs_in<'a>(&'a self, rel: &'a str) -> impl Iterator<Item = &'a Doc> {
+        self.docs.iter().filter(move |d| self.sources.get(d.file).rel == rel)
+    }
+    /// True when some file exists at `rel`.
+    pub fn exists(&self, rel: &str) -> bool {
+        self.paths.contains(rel) || self.paths.iter().any(|p| p.starts_with(rel) && p[rel.len()..].starts_with('/'))
+    }
+    /// An empty span at the start of the file at `rel`, or of the first file when it is absent.
+    pub fn span_for_path(&self, rel: &str) -> Span {
+        let id = self.sources.find(rel).unwrap_or(crate::source::FileId(0));
+        Span::file_start(id)
+    }
+    /// Documents that are composite resources (XRs): examples and anything of a known XR kind.
+    pub fn xr_candidates(&self) -> impl Iterator<Item = &Doc> {
+        self.docs.iter().filter(move |d| {
+            if d.class != Class::Other || !d.is_object() {
+                return false;
+            }
+            let rel = self.rel(d);
+            let in_examples = rel.starts_with("examples/") || rel.starts_with("example/");
+            let known_group = self.index.xrd_by_gk.keys().any(|(g, _)| g == d.group());
+            (in_examples && !is_builtin_group(d.group())) || known_group
+        })
+    }
+}
+
+/// True for API groups served by Kubernetes itself or Crossplane's own types.
+pub fn is_builtin_group(group: &str) -> bool {
+    group.is_empty()
+        || group.ends_with(".k8s.io")
+        || group.ends_with(".crossplane.io")
+        || matches!(
+            group,
+            "apps" | "batch" | "policy" | "autoscaling" | "extensions" | "kustomize.config.k8s.io"
+        )
+        || group.ends_with(".fluxcd.io")
+        || group.ends_with(".toolkit.fluxcd.io")
+}

@@ -1,0 +1,44 @@
+//! The versioned JSON output (`"version": 1`), documented in the README.
+
+use super::{Located, Summary};
+use serde_json::json;
+
+/// Renders the JSON document.
+pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let items: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            json!({
+                "rule": d.rule,
+                "severity": d.severity.as_str(),
+                "path": d.primary.path,
+                "line": d.primary.line,
+                "column": d.primary.column,
+                "end_line": d.primary.end_line,
+                "end_column": d.primary.end_column,
+                "message": d.message,
+                "help": d.help,
+                "labels": d.labels.iter().map(|l| json!({
+                    "path": l.path,
+                    "line": l.line,
+                    "column": l.column,
+                    "end_line": l.end_line,
+                    "end_column": l.end_column,
+                    "message": l.message,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "version": 1,
+        "diagnostics": items,
+        "summary": {
+            "files": summary.files,
+            "documents": summary.documents,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+        }
+    });
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)
+}

@@ -1,0 +1,105 @@
+//! Rendering diagnostics. Line and column are computed here and nowhere else (1-based,
+//! columns in Unicode scalar values). Reporters never filter and never change severity.
+
+pub mod json;
+pub mod text;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::source::SourceMap;
+use std::sync::Arc;
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style text with source excerpts.
+    Text,
+    /// Versioned JSON (see the README).
+    Json,
+}
+
+/// A position resolved for output.
+#[derive(Debug, Clone)]
+pub struct Loc {
+    /// Path relative to the checked root, `/`-separated.
+    pub path: String,
+    /// 1-based start line.
+    pub line: usize,
+    /// 1-based start column.
+    pub column: usize,
+    /// 1-based end line.
+    pub end_line: usize,
+    /// 1-based end column (exclusive).
+    pub end_column: usize,
+    /// Label text.
+    pub message: Option<String>,
+    /// The file's text, for excerpts.
+    pub text: Arc<str>,
+    /// Byte range.
+    pub range: (u32, u32),
+}
+
+/// A diagnostic with resolved positions.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// Rule id.
+    pub rule: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// Message.
+    pub message: String,
+    /// Help.
+    pub help: Option<String>,
+    /// Primary position.
+    pub primary: Loc,
+    /// Secondary positions.
+    pub labels: Vec<Loc>,
+}
+
+/// Totals for the summary line and the JSON `summary` block.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Summary {
+    /// Files read.
+    pub files: usize,
+    /// YAML documents parsed.
+    pub documents: usize,
+    /// Error count.
+    pub errors: usize,
+    /// Warning count.
+    pub warnings: usize,
+}
+
+fn loc(sources: &SourceMap, label: &crate::diagnostics::Label) -> Loc {
+    let file = sources.get(label.span.file);
+    let (line, column) = file.line_col(label.span.start);
+    let (end_line, end_column) = file.line_col(label.span.end);
+    Loc {
+        path: file.rel.clone(),
+        line,
+        column,
+        end_line,
+        end_column,
+        message: label.message.clone(),
+        text: file.text.clone(),
+        range: (label.span.start, label.span.end),
+    }
+}
+
+/// Resolves the positions of a diagnostic.
+pub fn locate(d: &Diagnostic, sources: &SourceMap) -> Located {
+    Located {
+        rule: d.rule.as_str(),
+        severity: d.severity,
+        message: d.message.clone(),
+        help: d.help.clone(),
+        primary: loc(sources, &d.primary),
+        labels: d.secondary.iter().map(|l| loc(sources, l)).collect(),
+    }
+}
+
+/// Renders in the chosen format.
+pub fn render(format: Format, diags: &[Located], summary: &Summary, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    match format {
+        Format::Text => text::render(diags, summary, color, w),
+        Format::Json => json::render(diags, summary, w),
+    }
+}

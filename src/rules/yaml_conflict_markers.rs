@@ -1,0 +1,56 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::source::Span;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports git merge conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`) left in a YAML file.
+    ///
+    /// ## Why is this bad?
+    /// The file was committed in the middle of a merge: it is either invalid YAML or, worse,
+    /// valid YAML holding both sides of the conflict.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// metadata:
+    /// <<<<<<< HEAD
+    ///   name: web
+    /// =======
+    ///   name: web-v2
+    /// >>>>>>> feature
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// metadata:
+    ///   name: web-v2
+    /// ```
+    pub YamlConflictMarkers {
+        id: "yaml-conflict-markers",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for YamlConflictMarkers {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for (id, file) in ws.sources.iter() {
+            if !crate::discover::is_yaml(&file.path) {
+                continue;
+            }
+            let mut offset = 0u32;
+            for line in file.text.split_inclusive('\n') {
+                let l = line.trim_end_matches(['\n', '\r']);
+                let marker = (l.starts_with("<<<<<<< ") || l == "<<<<<<<")
+                    || l == "======="
+                    || (l.starts_with(">>>>>>> ") || l == ">>>>>>>");
+                if marker {
+                    out.report(Span::new(id, offset, offset + l.len() as u32), "merge conflict marker")
+                        .help("resolve the conflict and remove the markers");
+                }
+                offset += line.len() as u32;
+            }
+        }
+    }
+}

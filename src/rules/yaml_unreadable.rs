@@ -1,0 +1,41 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::source::Span;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a `.yaml`/`.yml` file that cannot be checked: binary content, invalid UTF-8,
+    /// larger than `max-file-size` (default 5 MiB), a symlink pointing outside the checked
+    /// root or a symlink that cannot be resolved.
+    ///
+    /// ## Why is this bad?
+    /// Kubernetes reads YAML as UTF-8 text; a file that is none of that is either a mistake or
+    /// something a gatekeeper must not silently wave through.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # (a file saved as UTF-16, or a symlink to /etc/passwd)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: utf8-text
+    /// ```
+    pub YamlUnreadable {
+        id: "yaml-unreadable",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for YamlUnreadable {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for (file, reason) in &ws.unreadable {
+            out.report(Span::file_start(*file), format!("cannot check this file: {reason}"));
+        }
+    }
+}

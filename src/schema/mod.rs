@@ -1,0 +1,511 @@
+//! Validation of an instance against a Kubernetes structural (OpenAPI v3) schema, with API
+//! server semantics: type, nullable, int-or-string, enum, pattern (RE2 via `regex`), bounds,
+//! lengths, items, properties, required (after defaults), additionalProperties,
+//! preserve-unknown-fields, embedded resources, and unknown fields reported at the key.
+//! Both schema and instance are spanned YAML nodes; errors carry instance offsets.
+
+pub mod crds;
+
+use crate::yaml::{Entry, Node, Value};
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// What failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A field the schema does not declare.
+    UnknownField,
+    /// A required field is missing.
+    Required,
+    /// Wrong type.
+    Type,
+    /// Any other value constraint.
+    Value,
+}
+
+/// One validation error.
+#[derive(Debug, Clone)]
+pub struct SchemaError {
+    /// Kind of error.
+    pub kind: ErrorKind,
+    /// Start offset of the offending node (or key) in the instance's file.
+    pub start: u32,
+    /// End offset.
+    pub end: u32,
+    /// Dotted path, e.g. `spec.items[0].name`.
+    pub path: String,
+    /// Message.
+    pub message: String,
+    /// Optional hint (known fields, did you mean).
+    pub help: Option<String>,
+}
+
+/// Options for one validation.
+pub struct Options<'f> {
+    /// Report fields the schema does not declare.
+    pub unknown_fields: bool,
+    /// Dotted paths under which unknown fields are accepted (fields the server injects).
+    pub allow_unknown_under: &'f [&'f str],
+    /// Values produced by templates: skip value checks on them.
+    pub is_dynamic: Option<&'f dyn Fn(&Node) -> bool>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options { unknown_fields: true, allow_unknown_under: &[], is_dynamic: None }
+    }
+}
+
+/// Validates `instance` (a whole object) against `schema`. `head` is the span used for
+/// errors about the root (missing required top-level fields).
+pub fn validate(schema: &Node, instance: &Node, head: (u32, u32), opts: &Options<'_>) -> Vec<SchemaError> {
+    let mut v = Validator { opts, errors: Vec::new() };
+    v.node(schema, instance, "", head, true, true);
+    v.errors
+}
+
+struct Validator<'o, 'f> {
+    opts: &'o Options<'f>,
+    errors: Vec<SchemaError>,
+}
+
+fn regex_for(pattern: &str) -> Option<Arc<Regex>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<Arc<Regex>>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
+    guard
+        .entry(pattern.to_string())
+        .or_insert_with(|| regex::RegexBuilder::new(pattern).size_limit(1 << 20).build().ok().map(Arc::new))
+        .clone()
+}
+
+/// Compiles a schema `pattern` the way the API server would (RE2 syntax); `None` when invalid.
+pub fn compile_pattern(pattern: &str) -> Option<Arc<Regex>> {
+    regex_for(pattern)
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn display(path: &str) -> &str {
+    if path.is_empty() {
+        "<root>"
+    } else {
+        path
+    }
+}
+
+fn flag(schema: &Node, key: &str) -> bool {
+    schema.get(key).and_then(Node::as_bool).unwrap_or(false)
+}
+
+fn scalar_eq(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => (*x as f64) == *y,
+        (Value::Map(_), _) | (Value::Seq(_), _) => false,
+        (x, y) => x == y,
+    }
+}
+
+impl Validator<'_, '_> {
+    fn err(&mut self, kind: ErrorKind, at: (u32, u32), path: &str, message: String, help: Option<String>) {
+        self.errors.push(SchemaError { kind, start: at.0, end: at.1, path: path.to_string(), message, help });
+    }
+
+    /// `loc` is where to point for errors about `node` as a whole (its key, when it has one).
+    fn node(&mut self, schema: &Node, node: &Node, path: &str, loc: (u32, u32), structural: bool, root: bool) {
+        let span = (node.start, node.end);
+        let dynamic = self.opts.is_dynamic.is_some_and(|f| f(node));
+        if dynamic && !matches!(node.value, Value::Map(_) | Value::Seq(_)) {
+            return;
+        }
+        if node.is_null() {
+            if !flag(schema, "nullable") && schema.get("type").is_some() && !dynamic {
+                let t = schema.str_at(&["type"]).unwrap_or("value");
+                self.err(ErrorKind::Type, span, path, format!("`{}` must be of type {t}, found null", display(path)), None);
+            }
+            return;
+        }
+        if !self.type_ok(schema, node, path, span) {
+            return;
+        }
+        self.value_checks(schema, node, path, span);
+        for logic in ["allOf", "anyOf", "oneOf"] {
+            if let Some(subs) = schema.get(logic).and_then(Node::as_seq) {
+                let results: Vec<Vec<SchemaError>> = subs
+                    .iter()
+                    .map(|s| {
+                        let mut v = Validator { opts: self.opts, errors: Vec::new() };
+                        v.node(s, node, path, loc, false, false);
+                        v.errors
+                    })
+                    .collect();
+                let passing = results.iter().filter(|r| r.is_empty()).count();
+                match logic {
+                    "allOf" => self.errors.extend(results.into_iter().flatten()),
+                    "anyOf" if passing == 0 && !subs.is_empty() => self.err(
+                        ErrorKind::Value,
+                        span,
+                        path,
+                        format!("`{}` must match at least one of the schemas in anyOf", display(path)),
+                        results.into_iter().flatten().next().map(|e| e.message),
+                    ),
+                    "oneOf" if passing != 1 && !subs.is_empty() => self.err(
+                        ErrorKind::Value,
+                        span,
+                        path,
+                        format!("`{}` must match exactly one of the schemas in oneOf, matches {passing}", display(path)),
+                        None,
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        if let Some(not) = schema.get("not") {
+            let mut v = Validator { opts: self.opts, errors: Vec::new() };
+            v.node(not, node, path, loc, false, false);
+            if v.errors.is_empty() {
+                self.err(ErrorKind::Value, span, path, format!("`{}` must not match the schema in `not`", display(path)), None);
+            }
+        }
+        match &node.value {
+            Value::Map(entries) => self.object(schema, node, entries, path, loc, structural, root),
+            Value::Seq(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        let p = format!("{path}[{i}]");
+                        self.node(item_schema, item, &p, (item.start, item.end), structural, false);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn type_ok(&mut self, schema: &Node, node: &Node, path: &str, span: (u32, u32)) -> bool {
+        if flag(schema, "x-kubernetes-int-or-string") {
+            if matches!(node.value, Value::Int(_) | Value::Str(_)) {
+                return true;
+            }
+            self.err(
+                ErrorKind::Type,
+                span,
+                path,
+                format!("`{}` must be an integer or a string, found {}", display(path), node.type_name()),
+                None,
+            );
+            return false;
+        }
+        let Some(t) = schema.get("type").and_then(Node::as_str) else { return true };
+        let ok = match (t, &node.value) {
+            ("object", Value::Map(_)) | ("array", Value::Seq(_)) | ("string", Value::Str(_)) => true,
+            ("boolean", Value::Bool(_)) | ("integer", Value::Int(_)) => true,
+            ("integer", Value::Float(f)) => f.fract() == 0.0,
+            ("number", Value::Int(_) | Value::Float(_)) => true,
+            _ => false,
+        };
+        if !ok {
+            let found = match &node.value {
+                Value::Str(s) if s.len() <= 40 => format!("string \"{s}\""),
+                _ => node.type_name().to_string(),
+            };
+            let help = match (t, &node.value) {
+                ("string", Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
+                    Some("quote the value so YAML reads it as a string".to_string())
+                }
+                _ => None,
+            };
+            self.err(ErrorKind::Type, span, path, format!("`{}` must be of type {t}, found {found}", display(path)), help);
+        }
+        ok
+    }
+
+    fn value_checks(&mut self, schema: &Node, node: &Node, path: &str, span: (u32, u32)) {
+        let p = display(path);
+        if let Some(options) = schema.get("enum").and_then(Node::as_seq) {
+            if !options.iter().any(|o| scalar_eq(o, node)) {
+                let shown: Vec<String> = options.iter().filter_map(Node::scalar_text).collect();
+                let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+                let found = node.scalar_text().unwrap_or_else(|| node.type_name().to_string());
+                self.err(
+                    ErrorKind::Value,
+                    span,
+                    path,
+                    format!("`{p}` must be one of {}, found `{found}`", crate::text::list(&shown, 12)),
+                    crate::text::suggest(&found, shown.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                );
+            }
+        }
+        match &node.value {
+            Value::Str(s) => {
+                if let Some(pat) = schema.get("pattern").and_then(Node::as_str) {
+                    if let Some(re) = regex_for(pat) {
+                        if !re.is_match(s) {
+                            self.err(ErrorKind::Value, span, path, format!("`{p}` does not match the pattern `{pat}`"), None);
+                        }
+                    }
+                }
+                let n = s.chars().count() as i64;
+                if let Some(min) = schema.get("minLength").and_then(Node::as_i64) {
+                    if n < min {
+                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be at least {min} characters long, is {n}"), None);
+                    }
+                }
+                if let Some(max) = schema.get("maxLength").and_then(Node::as_i64) {
+                    if n > max {
+                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be at most {max} characters long, is {n}"), None);
+                    }
+                }
+            }
+            Value::Int(_) | Value::Float(_) => {
+                let x = node.as_f64().unwrap_or(0.0);
+                let shown = node.scalar_text().unwrap_or_default();
+                if let Some(min) = schema.get("minimum").and_then(Node::as_f64) {
+                    let excl = flag(schema, "exclusiveMinimum");
+                    if x < min || (excl && x == min) {
+                        let word = if excl { "greater than" } else { "at least" };
+                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be {word} {min}, found {shown}"), None);
+                    }
+                }
+                if let Some(max) = schema.get("maximum").and_then(Node::as_f64) {
+                    let excl = flag(schema, "exclusiveMaximum");
+                    if x > max || (excl && x == max) {
+                        let word = if excl { "less than" } else { "at most" };
+                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be {word} {max}, found {shown}"), None);
+                    }
+                }
+                if let Some(m) = schema.get("multipleOf").and_then(Node::as_f64) {
+                    if m > 0.0 && (x / m).fract() != 0.0 {
+                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be a multiple of {m}"), None);
+                    }
+                }
+            }
+            Value::Seq(items) => {
+                let n = items.len() as i64;
+                if let Some(min) = schema.get("minItems").and_then(Node::as_i64) {
+                    if n < min {
+                        self.err(ErrorKind::Value, span, path, format!("`{p}` must have at least {min} items, has {n}"), None);
+                    }
+                }
+                if let Some(max) = schema.get("maxItems").and_then(Node::as_i64) {
+                    if n > max {
+                        self.err(ErrorKind::Value, span, path, format!("`{p}` must have at most {max} items, has {n}"), None);
+                    }
+                }
+                let set = flag(schema, "uniqueItems") || schema.str_at(&["x-kubernetes-list-type"]) == Some("set");
+                if set {
+                    for (i, a) in items.iter().enumerate() {
+                        if items[..i].iter().any(|b| same_value(a, b)) {
+                            self.err(ErrorKind::Value, (a.start, a.end), path, format!("`{p}[{i}]` duplicates an earlier item"), None);
+                        }
+                    }
+                }
+                if schema.str_at(&["x-kubernetes-list-type"]) == Some("map") {
+                    let keys: Vec<&str> = schema
+                        .get("x-kubernetes-list-map-keys")
+                        .and_then(Node::as_seq)
+                        .map(|k| k.iter().filter_map(Node::as_str).collect())
+                        .unwrap_or_default();
+                    if !keys.is_empty() {
+                        for (i, a) in items.iter().enumerate() {
+                            let key_of = |n: &Node| keys.iter().map(|k| n.get(k).and_then(Node::scalar_text)).collect::<Vec<_>>();
+                            let ka = key_of(a);
+                            if ka.iter().all(Option::is_some) && items[..i].iter().any(|b| key_of(b) == ka) {
+                                let shown: Vec<String> = ka.into_iter().flatten().collect();
+                                self.err(
+                                    ErrorKind::Value,
+                                    (a.start, a.end),
+                                    path,
+                                    format!("`{p}[{i}]` duplicates the key `{}` of an earlier item", shown.join(",")),
+                                    None,
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            Value::Map(entries) => {
+                let n = entries.len() as i64;
+                if let Some(min) = schema.get("minProperties").and_then(Node::as_i64) {
+                    if n < min {
+                        self.err(ErrorKind::Value, span, path, format!("`{p}` must have at least {min} fields, has {n}"), None);
+                    }
+                }
+                if let Some(max) = schema.get("maxProperties").and_then(Node::as_i64) {
+                    if n > max {
+                        self.err(ErrorKind::Value, span, path, format!("`{p}` must have at most {max} fields, has {n}"), None);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn object(&mut self, schema: &Node, node: &Node, entries: &[Entry], path: &str, loc: (u32, u32), structural: bool, root: bool) {
+        let props = schema.get("properties").and_then(Node::as_map).unwrap_or(&[]);
+        if let Some(req) = schema.get("required").and_then(Node::as_seq) {
+            for r in req.iter().filter_map(Node::as_str) {
+                let present = entries.iter().any(|e| e.key == r);
+                let defaulted = props.iter().any(|p| p.key == r && p.value.get("default").is_some());
+                if !present && !defaulted && !self.opts.is_dynamic.is_some_and(|f| f(node)) {
+                    self.err(
+                        ErrorKind::Required,
+                        loc,
+                        &join(path, r),
+                        format!("missing required field `{}`", join(path, r)),
+                        None,
+                    );
+                }
+            }
+        }
+        let preserve = flag(schema, "x-kubernetes-preserve-unknown-fields");
+        let embedded = flag(schema, "x-kubernetes-embedded-resource");
+        let additional = schema.get("additionalProperties");
+        for e in entries {
+            let p = join(path, &e.key);
+            let kloc = (e.key_start, e.key_end);
+            // The API server validates object metadata itself (names, labels: the k8s-* rules).
+            if root && e.key == "metadata" {
+                continue;
+            }
+            if let Some(ps) = props.iter().find(|ps| ps.key == e.key) {
+                self.node(&ps.value, &e.value, &p, kloc, structural, false);
+                continue;
+            }
+            match additional {
+                Some(a) if a.as_map().is_some() => {
+                    self.node(a, &e.value, &p, kloc, structural, false);
+                    continue;
+                }
+                Some(a) if a.as_bool() == Some(true) => continue,
+                _ => {}
+            }
+            let meta_key = matches!(e.key.as_str(), "apiVersion" | "kind" | "metadata");
+            if !structural || preserve || ((root || embedded) && meta_key) || !self.opts.unknown_fields {
+                continue;
+            }
+            if additional.is_none() && props.is_empty() && schema.get("type").and_then(Node::as_str) != Some("object") {
+                continue;
+            }
+            if self.opts.allow_unknown_under.iter().any(|a| p == *a || p.starts_with(&format!("{a}."))) {
+                continue;
+            }
+            let known: Vec<&str> = props.iter().map(|p| p.key.as_str()).collect();
+            let help = match crate::text::suggest(&e.key, known.iter().copied()) {
+                Some(s) => Some(format!("did you mean `{s}`?")),
+                None if known.is_empty() => Some(format!("`{}` declares no fields", display(path))),
+                None => Some(format!("known fields here: {}", crate::text::list(&known, 10))),
+            };
+            self.err(ErrorKind::UnknownField, kloc, &p, format!("unknown field `{p}`"), help);
+        }
+    }
+}
+
+fn same_value(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len() && x.iter().all(|e| y.iter().any(|f| f.key == e.key && same_value(&e.value, &f.value)))
+        }
+        (Value::Seq(x), Value::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q)),
+        _ => scalar_eq(a, b),
+    }
+}
+
+/// What a schema says about a field path.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<'a> {
+    /// The path is declared; here is its schema.
+    Found(&'a Node),
+    /// The path is below a node that accepts anything.
+    Open,
+    /// Segment `usize` (0-based) of the path is not declared.
+    Missing(usize),
+}
+
+/// Follows a field path (map keys; numeric segments step into `items`) through a schema.
+pub fn lookup<'a>(schema: &'a Node, path: &[String]) -> Lookup<'a> {
+    let mut s = schema;
+    for (i, seg) in path.iter().enumerate() {
+        if s.get("type").and_then(Node::as_str) == Some("array") || (seg.parse::<usize>().is_ok() && s.get("items").is_some()) {
+            match s.get("items") {
+                Some(items) => {
+                    s = items;
+                    if seg.parse::<usize>().is_ok() {
+                        continue;
+                    }
+                }
+                None => return Lookup::Open,
+            }
+        }
+        if let Some(p) = s.get("properties").and_then(|p| p.get(seg)) {
+            s = p;
+            continue;
+        }
+        if flag(s, "x-kubernetes-preserve-unknown-fields") {
+            return Lookup::Open;
+        }
+        match s.get("additionalProperties") {
+            Some(a) if a.as_map().is_some() => {
+                s = a;
+                continue;
+            }
+            Some(a) if a.as_bool() == Some(true) => return Lookup::Open,
+            _ => {}
+        }
+        if s.get("properties").is_none() && s.get("type").and_then(Node::as_str) != Some("object") {
+            return Lookup::Open;
+        }
+        return Lookup::Missing(i);
+    }
+    Lookup::Found(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse;
+
+    fn run(schema: &str, doc: &str) -> Vec<String> {
+        let s = parse(schema).docs.remove(0).root;
+        let d = parse(doc).docs.remove(0).root;
+        validate(&s, &d, (0, 0), &Options::default()).into_iter().map(|e| e.message).collect()
+    }
+
+    const SCHEMA: &str = "type: object\nproperties:\n  spec:\n    type: object\n    required: [name]\n    properties:\n      name: {type: string, pattern: '^[a-z]+$'}\n      replicas: {type: integer, minimum: 1, default: 1}\n      size: {type: string, enum: [small, large]}\n      port: {x-kubernetes-int-or-string: true}\n      extra: {type: object, x-kubernetes-preserve-unknown-fields: true}\n      opt: {type: string, nullable: true}\n";
+
+    #[test]
+    fn kubernetes_semantics() {
+        assert!(run(SCHEMA, "apiVersion: a/v1\nkind: X\nmetadata: {name: a}\nspec: {name: abc, port: http, extra: {any: 1}, opt: null}").is_empty());
+        let errs = run(SCHEMA, "spec: {replicas: '2', size: medium, proxied: true, port: 1.5}");
+        assert_eq!(
+            errs,
+            [
+                "missing required field `spec.name`",
+                "`spec.replicas` must be of type integer, found string \"2\"",
+                "`spec.size` must be one of `small` and `large`, found `medium`",
+                "unknown field `spec.proxied`",
+                "`spec.port` must be an integer or a string, found number",
+            ]
+        );
+        assert_eq!(run(SCHEMA, "spec: {name: ABC, replicas: 0}"), [
+            "`spec.name` does not match the pattern `^[a-z]+$`",
+            "`spec.replicas` must be at least 1, found 0"
+        ]);
+    }
+
+    #[test]
+    fn lookup_paths() {
+        let s = parse(SCHEMA).docs.remove(0).root;
+        let p = |x: &str| x.split('.').map(String::from).collect::<Vec<_>>();
+        assert!(matches!(lookup(&s, &p("spec.name")), Lookup::Found(_)));
+        assert!(matches!(lookup(&s, &p("spec.extra.deep")), Lookup::Open));
+        assert!(matches!(lookup(&s, &p("spec.nme")), Lookup::Missing(1)));
+    }
+}

@@ -1,0 +1,670 @@
+//! YAML text → spanned node tree, multi-document, in one pass over granit-parser events.
+//!
+//! Scalars are resolved the way the Kubernetes API server reads YAML (go-yaml v2, YAML 1.1
+//! booleans such as `yes`/`on`, leading-zero octals). Aliases are expanded under a node and
+//! depth budget so that alias bombs end in a diagnostic, never in a hang. Nothing here knows
+//! about Kubernetes kinds; problems are returned as data for the `yaml-*` rules.
+
+use granit_parser::{Event, Marker, Parser, ScalarStyle};
+use std::collections::HashMap;
+
+/// Maximum number of nodes alias expansion may create in one document.
+pub const ALIAS_NODE_BUDGET: usize = 100_000;
+/// Maximum nesting depth of the built tree (after alias expansion).
+pub const MAX_DEPTH: usize = 256;
+
+/// A resolved YAML value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or empty.
+    Null,
+    /// A boolean (YAML 1.1 spellings included, as Kubernetes reads them).
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string (every quoted scalar, and plain scalars that resolve to nothing else).
+    Str(String),
+    /// A mapping, in source order.
+    Map(Vec<Entry>),
+    /// A sequence.
+    Seq(Vec<Node>),
+}
+
+/// A node of the tree with its byte span in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Start byte offset.
+    pub start: u32,
+    /// End byte offset.
+    pub end: u32,
+    /// The value.
+    pub value: Value,
+    /// True when the scalar was written quoted or as a block scalar.
+    pub quoted: bool,
+}
+
+/// One `key: value` pair of a mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The key text.
+    pub key: String,
+    /// Start byte offset of the key.
+    pub key_start: u32,
+    /// End byte offset of the key.
+    pub key_end: u32,
+    /// The value node.
+    pub value: Node,
+}
+
+/// One YAML document of a file.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The root node.
+    pub root: Node,
+}
+
+/// What went wrong while reading a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Not YAML (or over a limit): the document is dropped.
+    Syntax,
+    /// A key appears twice in one mapping; `first` is the earlier key's span.
+    DuplicateKey {
+        /// Span of the first occurrence.
+        first: (u32, u32),
+    },
+}
+
+/// A problem found while parsing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Which kind.
+    pub kind: ProblemKind,
+    /// Start byte offset.
+    pub start: u32,
+    /// End byte offset.
+    pub end: u32,
+    /// Human-readable description.
+    pub message: String,
+}
+
+/// The result of parsing one file.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The documents that parsed (empty documents are skipped, like kubectl does).
+    pub docs: Vec<Document>,
+    /// Syntax errors and duplicate keys.
+    pub problems: Vec<Problem>,
+}
+
+impl Node {
+    /// The mapping entries, if this is a mapping.
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+    /// The items, if this is a sequence.
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The string, if this is a string scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The boolean, if this is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+    /// The integer, if this is an integer.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+    /// The number as f64, if this is an integer or a float.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.value {
+            Value::Int(i) => Some(i as f64),
+            Value::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+    /// True for `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+    /// The entry for `key` in a mapping.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?.iter().find(|e| e.key == key)
+    }
+    /// The value for `key` in a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+    /// Follows a path of mapping keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        let mut n = self;
+        for k in keys {
+            n = n.get(k)?;
+        }
+        Some(n)
+    }
+    /// The string at a path of mapping keys.
+    pub fn str_at(&self, keys: &[&str]) -> Option<&str> {
+        self.path(keys)?.as_str()
+    }
+    /// A short name of the value's type, as Kubernetes names it.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "number",
+            Value::Str(_) => "string",
+            Value::Map(_) => "object",
+            Value::Seq(_) => "array",
+        }
+    }
+    /// The scalar rendered as text (for messages and comparisons).
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Null => Some("null".into()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Str(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+    /// Number of nodes in this subtree and its height.
+    fn measure(&self) -> (usize, usize) {
+        match &self.value {
+            Value::Map(m) => m.iter().fold((1, 1), |(n, h), e| {
+                let (cn, ch) = e.value.measure();
+                (n + cn + 1, h.max(ch + 1))
+            }),
+            Value::Seq(s) => s.iter().fold((1, 1), |(n, h), c| {
+                let (cn, ch) = c.measure();
+                (n + cn, h.max(ch + 1))
+            }),
+            _ => (1, 1),
+        }
+    }
+}
+
+fn offset(m: &Marker) -> u32 {
+    m.byte_offset().unwrap_or(m.index()) as u32
+}
+
+/// Resolves a plain scalar the way go-yaml v2 (and so `kubectl` and the API server) does.
+pub fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Value::Bool(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Value::Bool(false)
+        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let first = s.as_bytes()[0];
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return Value::Str(s.to_string());
+    }
+    if let Some(i) = parse_int(s) {
+        return Value::Int(i);
+    }
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    let numeric = plain.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && plain.bytes().any(|b| b.is_ascii_digit());
+    if numeric {
+        if let Ok(f) = plain.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(s.to_string())
+}
+
+fn parse_int(s: &str) -> Option<i64> {
+    let (neg, body) = match s.as_bytes()[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if body.is_empty() {
+        return None;
+    }
+    let clean: String = body.chars().filter(|&c| c != '_').collect();
+    if clean.is_empty() {
+        return None;
+    }
+    let (radix, digits) = if let Some(h) = clean.strip_prefix("0x") {
+        (16, h.to_string())
+    } else if let Some(b) = clean.strip_prefix("0b") {
+        (2, b.to_string())
+    } else if let Some(o) = clean.strip_prefix("0o") {
+        (8, o.to_string())
+    } else if clean.len() > 1 && clean.starts_with('0') && clean.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        (8, clean[1..].to_string())
+    } else {
+        (10, clean)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let v = i64::from_str_radix(&digits, radix).ok()?;
+    Some(if neg { -v } else { v })
+}
+
+enum Frame {
+    Map {
+        start: u32,
+        anchor: usize,
+        entries: Vec<Entry>,
+        index: Option<HashMap<String, usize>>,
+        key: Option<(String, u32, u32)>,
+        merges: Vec<Node>,
+    },
+    Seq {
+        start: u32,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize, usize)>,
+    alias_nodes: usize,
+    root: Option<Node>,
+    problems: Vec<Problem>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder { stack: Vec::new(), anchors: HashMap::new(), alias_nodes: 0, root: None, problems: Vec::new() }
+    }
+
+    fn reset(&mut self) {
+        self.stack.clear();
+        self.anchors.clear();
+        self.alias_nodes = 0;
+        self.root = None;
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor != 0 {
+            let (n, h) = node.measure();
+            self.anchors.insert(anchor, (node.clone(), n, h));
+        }
+    }
+
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    /// Attaches a finished node to its parent.
+    fn push(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, index, key, merges, .. }) => match key.take() {
+                None => {
+                    let text = match &node.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Map(_) | Value::Seq(_) => {
+                            self.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                start: node.start,
+                                end: node.end,
+                                message: "complex mapping keys are not supported by Kubernetes".into(),
+                            });
+                            String::new()
+                        }
+                        other => scalar_key_text(other),
+                    };
+                    *key = Some((text, node.start, node.end));
+                }
+                Some((k, ks, ke)) => {
+                    if k == "<<" && !node.quoted {
+                        merges.push(node);
+                        return;
+                    }
+                    if index.is_none() && entries.len() >= 16 {
+                        *index = Some(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
+                    }
+                    let existing = match index {
+                        Some(ix) => ix.get(&k).copied(),
+                        None => entries.iter().position(|e| e.key == k),
+                    };
+                    match existing {
+                        Some(i) => {
+                            let first = (entries[i].key_start, entries[i].key_end);
+                            self.problems.push(Problem {
+                                kind: ProblemKind::DuplicateKey { first },
+                                start: ks,
+                                end: ke,
+                                message: format!("duplicate key `{k}`"),
+                            });
+                            entries[i] = Entry { key: k, key_start: ks, key_end: ke, value: node };
+                        }
+                        None => {
+                            if let Some(ix) = index {
+                                ix.insert(k.clone(), entries.len());
+                            }
+                            entries.push(Entry { key: k, key_start: ks, key_end: ke, value: node });
+                        }
+                    }
+                }
+            },
+        }
+    }
+}
+
+fn scalar_key_text(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Str(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn scalar_node(text: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>, start: u32, end: u32) -> Node {
+    let quoted = !matches!(style, ScalarStyle::Plain);
+    let value = match tag.and_then(|t| t.core_suffix().map(str::to_string)) {
+        Some(ref s) if s == "str" => Value::Str(text.to_string()),
+        Some(ref s) if s == "binary" => Value::Str(text.to_string()),
+        _ if quoted => Value::Str(text.to_string()),
+        _ => resolve_plain(text),
+    };
+    Node { start, end, value, quoted }
+}
+
+/// Parses a (possibly multi-document) YAML text.
+pub fn parse(text: &str) -> Parsed {
+    let mut out = Parsed::default();
+    let mut options = granit_parser::Options::default();
+    options.set_emit_comments(false);
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut b = Builder::new();
+    loop {
+        let next = parser.next_event();
+        let (event, span) = match next {
+            None => break,
+            Some(Ok(ev)) => ev,
+            Some(Err(e)) => {
+                let at = offset(e.marker()).min(text.len() as u32);
+                let end = next_char_end(text, at);
+                out.problems.push(Problem {
+                    kind: ProblemKind::Syntax,
+                    start: at,
+                    end,
+                    message: e.kind().to_string(),
+                });
+                b.reset();
+                match parser.proceed_next_document() {
+                    Ok(true) => continue,
+                    _ => break,
+                }
+            }
+        };
+        let (s, e) = (offset(&span.start), offset(&span.end));
+        let mut fatal: Option<Problem> = None;
+        match event {
+            Event::DocumentStart(..) => b.reset(),
+            Event::DocumentEnd => {
+                if let Some(root) = b.root.take() {
+                    if !root.is_null() {
+                        out.docs.push(Document { root });
+                    }
+                }
+                b.reset();
+            }
+            Event::Scalar(v, style, anchor, tag) => {
+                let node = scalar_node(&v, style, tag.as_deref(), s, e);
+                b.remember(anchor, &node);
+                if b.expecting_key() {
+                    // Keys keep their text: `y:` or `on:` name a field, not a boolean.
+                    b.push(Node { value: Value::Str(v.into_owned()), ..node });
+                } else {
+                    b.push(node);
+                }
+            }
+            Event::MappingStart(_, anchor, _) => {
+                if b.stack.len() >= MAX_DEPTH {
+                    fatal = Some(depth_problem(s, e));
+                } else {
+                    b.stack.push(Frame::Map {
+                        start: s,
+                        anchor,
+                        entries: Vec::new(),
+                        index: None,
+                        key: None,
+                        merges: Vec::new(),
+                    });
+                }
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                if b.stack.len() >= MAX_DEPTH {
+                    fatal = Some(depth_problem(s, e));
+                } else {
+                    b.stack.push(Frame::Seq { start: s, anchor, items: Vec::new() });
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map { start, anchor, mut entries, merges, .. }) = b.stack.pop() {
+                    apply_merges(&mut entries, merges);
+                    let node = Node { start, end: e.max(start), value: Value::Map(entries), quoted: false };
+                    b.remember(anchor, &node);
+                    b.push(node);
+                }
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq { start, anchor, items }) = b.stack.pop() {
+                    let node = Node { start, end: e.max(start), value: Value::Seq(items), quoted: false };
+                    b.remember(anchor, &node);
+                    b.push(node);
+                }
+            }
+            Event::Alias(id) => match b.anchors.get(&id) {
+                Some((node, count, height)) => {
+                    b.alias_nodes += count;
+                    if b.alias_nodes > ALIAS_NODE_BUDGET {
+                        fatal = Some(Problem {
+                            kind: ProblemKind::Syntax,
+                            start: s,
+                            end: e,
+                            message: format!(
+                                "alias expansion exceeds {ALIAS_NODE_BUDGET} nodes (an alias bomb?); document skipped"
+                            ),
+                        });
+                    } else if b.stack.len() + height > MAX_DEPTH {
+                        fatal = Some(depth_problem(s, e));
+                    } else {
+                        let mut node = node.clone();
+                        node.start = s;
+                        node.end = e;
+                        b.push(node);
+                    }
+                }
+                None => {
+                    fatal = Some(Problem {
+                        kind: ProblemKind::Syntax,
+                        start: s,
+                        end: e,
+                        message: "alias to an unknown anchor".into(),
+                    })
+                }
+            },
+            _ => {}
+        }
+        if let Some(p) = fatal {
+            out.problems.push(p);
+            b.reset();
+            match parser.proceed_next_document() {
+                Ok(true) => continue,
+                _ => break,
+            }
+        }
+    }
+    out.problems.append(&mut b.problems);
+    out
+}
+
+fn depth_problem(s: u32, e: u32) -> Problem {
+    Problem {
+        kind: ProblemKind::Syntax,
+        start: s,
+        end: e,
+        message: format!("nesting deeper than {MAX_DEPTH} levels; document skipped"),
+    }
+}
+
+fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
+    for m in merges {
+        let sources: Vec<Node> = match m.value {
+            Value::Map(_) => vec![m],
+            Value::Seq(items) => items,
+            _ => continue,
+        };
+        for src in sources {
+            if let Value::Map(src_entries) = src.value {
+                for se in src_entries {
+                    if !entries.iter().any(|e| e.key == se.key) {
+                        entries.push(se);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn next_char_end(text: &str, at: u32) -> u32 {
+    let at = at as usize;
+    match text.get(at..).and_then(|t| t.chars().next()) {
+        Some(c) if c != '\n' && c != '\r' => (at + c.len_utf8()) as u32,
+        _ => at as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_bytes() {
+        let t = "a: \"ü€\"\nb: x\n";
+        let p = parse(t);
+        let root = &p.docs[0].root;
+        let b = root.entry("b").unwrap();
+        assert_eq!(&t[b.key_start as usize..b.key_end as usize], "b");
+        assert_eq!(&t[b.value.start as usize..b.value.end as usize], "x");
+    }
+
+    #[test]
+    fn resolves_like_kubernetes() {
+        assert_eq!(resolve_plain("yes"), Value::Bool(true));
+        assert_eq!(resolve_plain("0755"), Value::Int(493));
+        assert_eq!(resolve_plain("15.10"), Value::Float(15.1));
+        assert_eq!(resolve_plain("1e3"), Value::Float(1000.0));
+        assert_eq!(resolve_plain("v1"), Value::Str("v1".into()));
+        assert_eq!(resolve_plain("-"), Value::Str("-".into()));
+        assert_eq!(resolve_plain("inf"), Value::Str("inf".into()));
+        assert_eq!(resolve_plain("1.2.3"), Value::Str("1.2.3".into()));
+    }
+
+    #[test]
+    fn duplicate_keys_and_multi_doc() {
+        let p = parse("a: 1\na: 2\n---\nb: [1, 2]\n---\n# only a comment\n");
+        assert_eq!(p.docs.len(), 2);
+        assert!(matches!(p.problems[0].kind, ProblemKind::DuplicateKey { .. }));
+        assert_eq!(p.docs[0].root.get("a").unwrap().as_i64(), Some(2));
+    }
+
+    #[test]
+    fn recovers_after_a_bad_document() {
+        let p = parse("a: [1\n---\nb: 2\n");
+        assert!(!p.problems.is_empty());
+        assert!(p.docs.iter().any(|d| d.root.get("b").is_some()), "{p:?}");
+    }
+
+    #[test]
+    fn merge_keys_and_aliases() {
+        let p = parse("base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n");
+        let d = p.docs[0].root.get("derived").unwrap();
+        assert_eq!(d.get("x").unwrap().as_i64(), Some(1));
+        assert_eq!(d.get("y").unwrap().as_i64(), Some(3));
+    }
+}
+
+/// Maps byte offsets inside a scalar's value back to byte offsets in the file. Exact for
+/// literal block scalars (`|`), which is how templates are written; other styles map every
+/// offset to the scalar's start.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetMap {
+    /// (offset of a value line, offset of that line's content in the file)
+    lines: Vec<(u32, u32)>,
+    fallback: u32,
+}
+
+impl OffsetMap {
+    /// Builds the map for `node` (a string scalar) in `text`.
+    pub fn new(text: &str, node: &Node) -> Self {
+        let fallback = node.start;
+        let mut map = OffsetMap { lines: Vec::new(), fallback };
+        let Some(value) = node.as_str() else { return map };
+        let src = text.get(node.start as usize..node.end as usize).unwrap_or("");
+        if !src.starts_with('|') {
+            return map;
+        }
+        let Some(header_end) = src.find('\n') else { return map };
+        let body = &src[header_end + 1..];
+        let indent = body
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches(' ').len())
+            .unwrap_or(0);
+        let mut file_off = node.start as usize + header_end + 1;
+        let mut value_off = 0usize;
+        let mut src_lines = body.split('\n');
+        for vline in value.split('\n') {
+            let Some(sline) = src_lines.next() else { break };
+            let skip = indent.min(sline.len() - sline.trim_start_matches(' ').len());
+            map.lines.push((value_off as u32, (file_off + skip) as u32));
+            value_off += vline.len() + 1;
+            file_off += sline.len() + 1;
+        }
+        map
+    }
+
+    /// The file offset of value offset `off`.
+    pub fn to_file(&self, off: usize) -> u32 {
+        let off = off as u32;
+        match self.lines.binary_search_by(|(v, _)| v.cmp(&off)) {
+            Ok(i) => self.lines[i].1,
+            Err(0) => self.fallback,
+            Err(i) => self.lines[i - 1].1 + (off - self.lines[i - 1].0),
+        }
+    }
+}
