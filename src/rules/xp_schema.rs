@@ -72,7 +72,7 @@ impl Rule for XpSchema {
             };
             // Legacy Resources-mode Compositions are reported by `xp-comp-mode`; their fields
             // do not exist in the v2 schema at all.
-            if doc.class == Class::Composition && crate::model::Composition { doc, id: 0 }.is_legacy() {
+            if doc.class == Class::Composition && (crate::model::Composition { doc, id: 0 }).is_legacy() {
                 continue;
             }
             let head = doc.head_span();
