@@ -73,3 +73,13 @@ pub const CLUSTER_SCOPED_KINDS: &[&str] = &[
     "CSIDriver",
     "RuntimeClass",
 ];
+
+/// True when a value is (partly) produced by a template engine and cannot be judged statically.
+pub fn is_templated(s: &str) -> bool {
+    s.contains("{{") || s.contains("${") || s.contains("$(") || s.contains("{%")
+}
+
+/// Every Kubernetes object of the workspace with its labels and annotations entries.
+pub fn objects(ws: &crate::model::Workspace) -> impl Iterator<Item = &crate::model::Doc> {
+    ws.docs.iter().filter(|d| d.is_object())
+}

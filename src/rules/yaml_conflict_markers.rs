@@ -43,7 +43,7 @@ impl Rule for YamlConflictMarkers {
             for line in file.text.split_inclusive('\n') {
                 let l = line.trim_end_matches(['\n', '\r']);
                 let marker = (l.starts_with("<<<<<<< ") || l == "<<<<<<<")
-                    || l == "======="
+                    || l == "=======" || l.starts_with("======= ")
                     || (l.starts_with(">>>>>>> ") || l == ">>>>>>>");
                 if marker {
                     out.report(Span::new(id, offset, offset + l.len() as u32), "merge conflict marker")

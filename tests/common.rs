@@ -1,0 +1,49 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use portalint::app::{self, Outcome};
+use portalint::cli::{CheckArgs, Color, ProfileArg};
+use portalint::report::{self, Format};
+use std::path::{Path, PathBuf};
+
+/// Check arguments for `paths` with only `rules` selected (all when empty).
+pub fn args(paths: &[PathBuf], rules: &[&str]) -> CheckArgs {
+    CheckArgs {
+        paths: paths.to_vec(),
+        format: Format::Text,
+        select: rules.iter().map(|s| s.to_string()).collect(),
+        ignore: vec![],
+        fail_on: None,
+        config: None,
+        isolated: true,
+        profile: None,
+        color: Color::Never,
+    }
+}
+
+/// Runs a check of one case with only `rule`, the case's config if any, and the profile the
+/// rule's pack needs.
+pub fn run_rule(case: &Path, rule: &str, config: Option<PathBuf>) -> Outcome {
+    let mut a = args(&[case.to_path_buf()], &[rule]);
+    if let Some(c) = config {
+        a.isolated = false;
+        a.config = Some(c);
+    }
+    let pack = portalint::rules::RuleId::from_id(rule).expect("known rule").meta().pack;
+    if pack == portalint::rules::Pack::OpenPortal {
+        a.profile = Some(ProfileArg::Openportal);
+    }
+    app::check(&a).unwrap_or_else(|e| panic!("check of {} failed: {e:?}", case.display()))
+}
+
+/// Renders an outcome as text.
+pub fn text(o: &Outcome) -> String {
+    let mut buf = Vec::new();
+    report::render(Format::Text, &o.diagnostics, &o.summary, false, &mut buf).expect("render");
+    String::from_utf8(buf).expect("utf8")
+}
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

@@ -1,0 +1,130 @@
+//! Fixture harness: every `fixtures/<rule-id>/{pass,fail}/<case>` (a file or a mini repo
+//! folder) runs with only that rule. Pass cases must be silent. Fail cases must fire exactly
+//! on the lines marked `# expect: <rule-id>`, and their text output is an insta snapshot
+//! (`tests/snapshots/<rule-id>@<case>.snap`; review with `cargo insta review`).
+
+mod common;
+
+use portalint::rules::{RuleId, ALL_RULES};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn yaml_files(case: &Path) -> Vec<PathBuf> {
+    if case.is_file() {
+        return vec![case.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![case.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).expect("read_dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if portalint::discover::is_yaml(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// (path as portalint prints it, line) for every `# expect: <rule>` marker (and `expect.txt`).
+fn expected(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
+    let mut out = BTreeSet::new();
+    // Files that cannot hold a comment (binary, invalid UTF-8) list expectations in
+    // `<case>/expect.txt` as `path:line` lines.
+    if let Ok(list) = fs::read_to_string(case.join("expect.txt")) {
+        for l in list.lines().filter(|l| !l.trim().is_empty()) {
+            let (p, n) = l.rsplit_once(':').expect("path:line");
+            out.insert((p.to_string(), n.trim().parse().expect("line number")));
+        }
+    }
+    for f in yaml_files(case) {
+        let text = fs::read_to_string(&f).unwrap_or_default();
+        let shown = if case.is_file() {
+            f.to_string_lossy().replace('\\', "/")
+        } else {
+            f.strip_prefix(case).expect("under case").to_string_lossy().replace('\\', "/")
+        };
+        for (i, line) in text.lines().enumerate() {
+            if let Some(at) = line.find("# expect:") {
+                if line[at + 9..].split(',').any(|r| r.trim() == rule) {
+                    out.insert((shown.clone(), i + 1));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir).map(|r| r.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn fixtures() {
+    std::env::set_current_dir(common::root()).expect("cd");
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for rule in ALL_RULES {
+        let id = rule.as_str();
+        let dir = PathBuf::from("fixtures").join(id);
+        let config = dir.join("config.yaml");
+        let config = config.is_file().then_some(config);
+        for case in cases(&dir.join("pass")) {
+            ran += 1;
+            let o = common::run_rule(&case, id, config.clone());
+            if !o.diagnostics.is_empty() {
+                failures.push(format!("{}: expected no diagnostics, got:\n{}", case.display(), common::text(&o)));
+            }
+        }
+        for case in cases(&dir.join("fail")) {
+            ran += 1;
+            let o = common::run_rule(&case, id, config.clone());
+            let got: BTreeSet<(String, usize)> =
+                o.diagnostics.iter().map(|d| (d.primary.path.clone(), d.primary.line)).collect();
+            let want = expected(&case, id);
+            if want.is_empty() {
+                failures.push(format!("{}: a fail case needs `# expect: {id}` markers", case.display()));
+            } else if got != want {
+                failures.push(format!(
+                    "{}: fired on {got:?}, expected {want:?}\n{}",
+                    case.display(),
+                    common::text(&o)
+                ));
+            }
+            let name = format!("{id}@{}", case.file_stem().unwrap_or_default().to_string_lossy());
+            let mut settings = insta::Settings::clone_current();
+            settings.set_prepend_module_to_snapshot(false);
+            settings.set_omit_expression(true);
+            settings.set_snapshot_path("snapshots");
+            settings.bind(|| insta::assert_snapshot!(name, common::text(&o)));
+        }
+    }
+    assert!(ran > 0);
+    assert!(failures.is_empty(), "{} fixture failures:\n\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn every_rule_has_pass_and_fail_fixtures() {
+    let root = common::root();
+    let missing: Vec<&str> = ALL_RULES
+        .iter()
+        .map(|r| r.as_str())
+        .filter(|id| {
+            let d = root.join("fixtures").join(id);
+            cases(&d.join("pass")).is_empty() || cases(&d.join("fail")).is_empty()
+        })
+        .collect();
+    assert!(missing.is_empty(), "rules without pass/ and fail/ fixtures: {missing:?}");
+    // Every fixture folder names a rule.
+    for e in fs::read_dir(root.join("fixtures")).expect("fixtures").flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('_') && e.path().is_dir() {
+            assert!(RuleId::from_id(&name).is_some(), "fixtures/{name} names no rule");
+        }
+    }
+}
