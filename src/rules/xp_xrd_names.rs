@@ -1,0 +1,69 @@
+use crate::model::Workspace;
+use crate::rules::util::is_dns1035_label;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks `spec.names`: `kind` and `plural` are required; `plural`, `singular`,
+    /// `lower(kind)` and `lower(listKind)` must be DNS-1035 labels; `plural` and `singular`
+    /// must be lowercase.
+    ///
+    /// ## Why is this bad?
+    /// The XRD's CEL validation or the generated CRD's validation rejects it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apiextensions.crossplane.io/v2
+    /// kind: CompositeResourceDefinition
+    /// metadata:
+    ///   name: DNSRecords.openportal.dev
+    /// spec:
+    ///   group: openportal.dev
+    ///   names: {kind: DNSRecord, plural: DNSRecords}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: apiextensions.crossplane.io/v2
+    /// kind: CompositeResourceDefinition
+    /// metadata:
+    ///   name: dnsrecords.openportal.dev
+    /// spec:
+    ///   group: openportal.dev
+    ///   names: {kind: DNSRecord, plural: dnsrecords}
+    /// ```
+    pub XpXrdNames {
+        id: "xp-xrd-names",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for XpXrdNames {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for x in ws.xrds() {
+            let doc = x.doc();
+            let Some(spec) = x.spec() else { continue };
+            let Some(names) = spec.get("names") else { continue };
+            for req in ["kind", "plural"] {
+                if names.get(req).is_none() {
+                    out.report(doc.span_of_key(spec, "names"), format!("`spec.names.{req}` is required"));
+                }
+            }
+            for key in ["plural", "singular", "kind", "listKind"] {
+                let Some(node) = names.get(key) else { continue };
+                let Some(v) = node.as_str() else { continue };
+                let lowered = v.to_lowercase();
+                let checked = if matches!(key, "kind" | "listKind") { lowered.as_str() } else { v };
+                if matches!(key, "plural" | "singular") && v != lowered {
+                    out.report(doc.span(node), format!("`names.{key}` must be lowercase, found `{v}`"))
+                        .help(format!("use `{lowered}`"));
+                } else if !is_dns1035_label(checked) {
+                    out.report(doc.span(node), format!("`names.{key}` `{v}` is not a valid DNS-1035 label"))
+                        .help("use letters, digits and `-`, starting with a letter, at most 63 characters");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+const LEGACY_SPEC: &[&str] = &[
+    "compositionRef",
+    "compositionSelector",
+    "compositionRevisionRef",
+    "compositionRevisionSelector",
+    "compositionUpdatePolicy",
+    "resourceRefs",
+    "claimRef",
+    "writeConnectionSecretToRef",
+];
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags schema fields that Crossplane injects into the CRD it renders: `spec.crossplane`
+    /// on v2 (Namespaced/Cluster) XRDs; `spec.compositionRef`, `compositionSelector`,
+    /// `compositionRevisionRef`, `compositionRevisionSelector`, `compositionUpdatePolicy`,
+    /// `resourceRefs`, `claimRef` and `writeConnectionSecretToRef` on LegacyCluster XRDs;
+    /// `status.conditions` always (and `status.connectionDetails` for LegacyCluster).
+    ///
+    /// ## Why is this bad?
+    /// Crossplane silently overwrites the declared field with its own, so the schema the author
+    /// wrote is not the one the cluster enforces.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apiextensions.crossplane.io/v2
+    /// kind: CompositeResourceDefinition
+    /// metadata:
+    ///   name: webs.example.org
+    /// spec:
+    ///   versions:
+    ///   - name: v1
+    ///     served: true
+    ///     referenceable: true
+    ///     schema:
+    ///       openAPIV3Schema:
+    ///         type: object
+    ///         properties:
+    ///           spec:
+    ///             type: object
+    ///             properties:
+    ///               crossplane: {type: object}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: apiextensions.crossplane.io/v2
+    /// kind: CompositeResourceDefinition
+    /// metadata:
+    ///   name: webs.example.org
+    /// spec:
+    ///   versions:
+    ///   - name: v1
+    ///     served: true
+    ///     referenceable: true
+    ///     schema:
+    ///       openAPIV3Schema:
+    ///         type: object
+    ///         properties:
+    ///           spec:
+    ///             type: object
+    ///             properties:
+    ///               size: {type: string}
+    /// ```
+    pub XpXrdReservedSpecFields {
+        id: "xp-xrd-reserved-spec-fields",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for XpXrdReservedSpecFields {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for x in ws.xrds() {
+            let legacy = x.scope() == "LegacyCluster";
+            for v in x.versions() {
+                let Some(schema) = v.schema else { continue };
+                let props = |p: &str| schema.path(&["properties", p, "properties"]).and_then(Node::as_map).unwrap_or(&[]);
+                for e in props("spec") {
+                    let reserved = if legacy { LEGACY_SPEC.contains(&e.key.as_str()) } else { e.key == "crossplane" };
+                    if reserved {
+                        out.report(x.doc().key_span(e), format!("`spec.{}` is injected by Crossplane and must not be declared", e.key))
+                            .help("remove it from the schema; Crossplane adds it to the generated CRD");
+                    }
+                }
+                for e in props("status") {
+                    let reserved = e.key == "conditions" || (legacy && matches!(e.key.as_str(), "connectionDetails" | "claimConditionTypes"));
+                    if reserved {
+                        out.report(x.doc().key_span(e), format!("`status.{}` is injected by Crossplane and must not be declared", e.key))
+                            .help("remove it from the schema");
+                    }
+                }
+            }
+        }
+    }
+}

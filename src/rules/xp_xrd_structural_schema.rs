@@ -1,0 +1,173 @@
+use crate::model::{Doc, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::schema;
+use crate::source::Span;
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that every version schema is a Kubernetes *structural* schema: the root is
+    /// `type: object`; every node has a `type` (unless it is int-or-string or preserves unknown
+    /// fields; nodes inside `allOf`/`anyOf`/`oneOf`/`not` are exempt); `properties` and
+    /// `additionalProperties` are not both set; `metadata` constrains only `name` and
+    /// `generateName`; every `default` validates against its own node; `pattern`s compile;
+    /// `x-kubernetes-list-type: map` keys are required or defaulted.
+    ///
+    /// ## Why is this bad?
+    /// The API server rejects the generated CRD, so the XRD never becomes established, which
+    /// Crossplane reports only as an event after the merge.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apiextensions.crossplane.io/v2
+    /// kind: CompositeResourceDefinition
+    /// metadata:
+    ///   name: webs.example.org
+    /// spec:
+    ///   versions:
+    ///   - name: v1
+    ///     served: true
+    ///     referenceable: true
+    ///     schema:
+    ///       openAPIV3Schema:
+    ///         type: object
+    ///         properties:
+    ///           spec:
+    ///             type: object
+    ///             properties:
+    ///               replicas:
+    ///                 default: 1
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: apiextensions.crossplane.io/v2
+    /// kind: CompositeResourceDefinition
+    /// metadata:
+    ///   name: webs.example.org
+    /// spec:
+    ///   versions:
+    ///   - name: v1
+    ///     served: true
+    ///     referenceable: true
+    ///     schema:
+    ///       openAPIV3Schema:
+    ///         type: object
+    ///         properties:
+    ///           spec:
+    ///             type: object
+    ///             properties:
+    ///               replicas:
+    ///                 type: integer
+    ///                 default: 1
+    /// ```
+    pub XpXrdStructuralSchema {
+        id: "xp-xrd-structural-schema",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+struct Walk<'a, 'o> {
+    doc: &'a Doc,
+    out: &'o mut Sink,
+}
+
+impl Walk<'_, '_> {
+    fn flag(s: &Node, k: &str) -> bool {
+        s.get(k).and_then(Node::as_bool).unwrap_or(false)
+    }
+
+    fn node(&mut self, s: &Node, at: Span, path: &str, logic: bool) {
+        if s.as_map().is_none() {
+            return;
+        }
+        let doc = self.doc;
+        let exempt = Self::flag(s, "x-kubernetes-int-or-string") || Self::flag(s, "x-kubernetes-preserve-unknown-fields");
+        if s.get("type").is_none() && !exempt && !logic {
+            self.out
+                .report(at, format!("schema node `{path}` has no `type`"))
+                .help("structural schemas need a `type` on every node (object, array, string, integer, number or boolean)");
+        }
+        if s.get("properties").is_some() && s.get("additionalProperties").is_some() {
+            self.out.report(doc.span_of_key(s, "additionalProperties"), format!("`{path}` sets both `properties` and `additionalProperties`"));
+        }
+        if let Some(p) = s.get("pattern") {
+            if let Some(pat) = p.as_str() {
+                if schema::compile_pattern(pat).is_none() {
+                    self.out
+                        .report(doc.span(p), format!("pattern `{pat}` of `{path}` is not a valid RE2 regular expression"))
+                        .help("Kubernetes uses Go's RE2 syntax: no look-around or backreferences");
+                }
+            }
+        }
+        if let Some(def) = s.get("default") {
+            if !logic {
+                for e in schema::validate(s, def, (def.start, def.end), &schema::Options::default()) {
+                    self.out.report(Span::new(doc.file, e.start, e.end), format!("the default of `{path}` is invalid: {}", e.message));
+                }
+            }
+        }
+        if s.str_at(&["x-kubernetes-list-type"]) == Some("map") {
+            let items = s.get("items");
+            let required: Vec<&str> = items
+                .and_then(|i| i.get("required"))
+                .and_then(Node::as_seq)
+                .map(|r| r.iter().filter_map(Node::as_str).collect())
+                .unwrap_or_default();
+            for k in s.get("x-kubernetes-list-map-keys").and_then(Node::as_seq).unwrap_or(&[]) {
+                let Some(key) = k.as_str() else { continue };
+                let defaulted = items.and_then(|i| i.path(&["properties", key, "default"])).is_some();
+                if !required.contains(&key) && !defaulted {
+                    self.out.report(doc.span(k), format!("list map key `{key}` of `{path}` must be required or have a default"));
+                }
+            }
+        }
+        for e in s.get("properties").and_then(Node::as_map).unwrap_or(&[]) {
+            let child = format!("{path}.{}", e.key);
+            if path == "<root>" && e.key == "metadata" {
+                for m in e.value.get("properties").and_then(Node::as_map).unwrap_or(&[]) {
+                    if !matches!(m.key.as_str(), "name" | "generateName") {
+                        self.out.report(doc.key_span(m), format!("`metadata.{}` cannot be constrained by an XRD schema", m.key))
+                            .help("only `metadata.name` and `metadata.generateName` may be constrained");
+                    }
+                }
+                continue;
+            }
+            self.node(&e.value, doc.key_span(e), child.trim_start_matches("<root>."), logic);
+        }
+        if let Some(items) = s.get("items") {
+            self.node(items, doc.span_of_key(s, "items"), &format!("{path}[]"), logic);
+        }
+        if let Some(a) = s.get("additionalProperties") {
+            if a.as_map().is_some() {
+                self.node(a, doc.span_of_key(s, "additionalProperties"), &format!("{path}.*"), logic);
+            }
+        }
+        for k in ["allOf", "anyOf", "oneOf"] {
+            for sub in s.get(k).and_then(Node::as_seq).unwrap_or(&[]) {
+                self.node(sub, doc.span(sub), path, true);
+            }
+        }
+        if let Some(n) = s.get("not") {
+            self.node(n, doc.span_of_key(s, "not"), path, true);
+        }
+    }
+}
+
+impl Rule for XpXrdStructuralSchema {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for x in ws.xrds() {
+            let doc = x.doc();
+            for v in x.versions() {
+                let Some(root) = v.schema else { continue };
+                let at = v.node.get("schema").map(|s| doc.span_of_key(s, "openAPIV3Schema")).unwrap_or_else(|| doc.span(root));
+                if root.str_at(&["type"]) != Some("object") {
+                    out.report(at, format!("the schema root of version `{}` must be `type: object`", v.name.unwrap_or("?")));
+                }
+                Walk { doc, out }.node(root, at, "<root>", false);
+            }
+        }
+    }
+}
