@@ -63,10 +63,16 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            });
         }
     };
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(16 << 20).build_global();
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(16 << 20)
+        .build_global();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
@@ -88,9 +94,17 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
             let color = match args.color {
                 Color::Always => true,
                 Color::Never => false,
-                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
             };
-            if let Err(e) = report::render(args.format, &outcome.diagnostics, &outcome.summary, color, out) {
+            if let Err(e) = report::render(
+                args.format,
+                &outcome.diagnostics,
+                &outcome.summary,
+                color,
+                out,
+            ) {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     eprintln!("error: cannot write the report: {e}");
                     return EXIT_ERROR;
@@ -109,9 +123,15 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
 pub fn print_error(e: &AppError) {
     match e {
         AppError::Usage(m) => eprintln!("error: {m}"),
-        AppError::Internal(m) => eprintln!("error: internal error: {m}\nplease report this with the input that caused it"),
+        AppError::Internal(m) => eprintln!(
+            "error: internal error: {m}\nplease report this with the input that caused it"
+        ),
         AppError::Config(c) => {
-            let file = crate::source::SourceFile::new(c.path.display().to_string(), c.path.clone(), c.text.clone().into());
+            let file = crate::source::SourceFile::new(
+                c.path.display().to_string(),
+                c.path.clone(),
+                c.text.clone().into(),
+            );
             let (line, col) = file.line_col(c.span.0);
             eprintln!("error: invalid config: {}", c.message);
             eprintln!("  --> {}:{line}:{col}", c.path.display());
@@ -134,7 +154,9 @@ fn parse_ids(ids: &[String]) -> Result<Vec<RuleId>, AppError> {
                 let hint = crate::text::suggest(s, ALL_RULES.iter().map(|r| r.as_str()))
                     .map(|h| format!(" (did you mean `{h}`?)"))
                     .unwrap_or_default();
-                AppError::Usage(format!("unknown rule `{s}`{hint}; `portalint rules` lists them"))
+                AppError::Usage(format!(
+                    "unknown rule `{s}`{hint}; `portalint rules` lists them"
+                ))
             })
         })
         .collect()
@@ -160,8 +182,14 @@ fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
         s.levels.insert(rule, sev);
     }
     for (glob, ids) in cfg.per_path_ignores.iter().flatten() {
-        let matcher = globset::Glob::new(glob).map_err(|e| AppError::Usage(format!("invalid glob `{glob}`: {e}")))?.compile_matcher();
-        let rules = if ids.iter().any(|i| i == "all") { Vec::new() } else { parse_ids(ids)? };
+        let matcher = globset::Glob::new(glob)
+            .map_err(|e| AppError::Usage(format!("invalid glob `{glob}`: {e}")))?
+            .compile_matcher();
+        let rules = if ids.iter().any(|i| i == "all") {
+            Vec::new()
+        } else {
+            parse_ids(ids)?
+        };
         s.per_path.push((matcher, rules));
     }
     Ok(s)
@@ -201,14 +229,23 @@ fn repo_name(root: &Path, cfg: &Config) -> String {
             if line.starts_with('[') {
                 in_origin = line == "[remote \"origin\"]";
             } else if in_origin {
-                if let Some(url) = line.strip_prefix("url").map(|r| r.trim_start_matches([' ', '=']).trim()) {
-                    let last = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or("");
+                if let Some(url) = line
+                    .strip_prefix("url")
+                    .map(|r| r.trim_start_matches([' ', '=']).trim())
+                {
+                    let last = url
+                        .trim_end_matches('/')
+                        .rsplit(['/', ':'])
+                        .next()
+                        .unwrap_or("");
                     return last.trim_end_matches(".git").to_string();
                 }
             }
         }
     }
-    abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    abs.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Runs the rules over one workspace and applies the policy.
@@ -240,34 +277,55 @@ pub fn run_rules(ws: &Workspace, settings: &Settings) -> Result<Vec<Diagnostic>,
 }
 
 /// Loads the config for a check (explicit, discovered, or none).
-pub fn load_config(args: &CheckArgs) -> Result<Config, AppError> {
+pub fn load_config(args: &CheckArgs) -> Result<(Config, Option<PathBuf>), AppError> {
     if args.isolated {
-        return Ok(Config::default());
+        return Ok((Config::default(), None));
     }
-    let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let first = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     let path = match &args.config {
         Some(p) => {
             if !p.is_file() {
-                return Err(AppError::Usage(format!("config file `{}` does not exist", p.display())));
+                return Err(AppError::Usage(format!(
+                    "config file `{}` does not exist",
+                    p.display()
+                )));
             }
             Some(p.clone())
         }
         None => config::discover(&first),
     };
     match path {
-        Some(p) => config::load(&p).map_err(AppError::Config),
-        None => Ok(Config::default()),
+        Some(p) => {
+            let cfg = config::load(&p).map_err(AppError::Config)?;
+            let base = std::fs::canonicalize(&p)
+                .ok()
+                .and_then(|c| c.parent().map(Path::to_path_buf));
+            Ok((cfg, base))
+        }
+        None => Ok((Config::default(), None)),
     }
 }
 
 /// Checks the paths of `args` and returns the outcome (library entry point for tests).
 pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
-    let cfg = load_config(args)?;
-    let settings = settings(args, &cfg)?;
-    let paths: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let (cfg, base) = load_config(args)?;
+    let mut settings = settings(args, &cfg)?;
+    settings.base = base;
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     for p in &paths {
         if !p.exists() {
-            return Err(AppError::Usage(format!("path `{}` does not exist", p.display())));
+            return Err(AppError::Usage(format!(
+                "path `{}` does not exist",
+                p.display()
+            )));
         }
     }
     let profile = match args.profile {
@@ -283,10 +341,17 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
     };
     let mut exclude = globset::GlobSetBuilder::new();
     for g in cfg.exclude.iter().flatten() {
-        exclude.add(globset::Glob::new(g).map_err(|e| AppError::Usage(format!("invalid exclude glob `{g}`: {e}")))?);
+        exclude.add(
+            globset::Glob::new(g)
+                .map_err(|e| AppError::Usage(format!("invalid exclude glob `{g}`: {e}")))?,
+        );
     }
-    let exclude = exclude.build().map_err(|e| AppError::Usage(e.to_string()))?;
-    let max_size = cfg.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
+    let exclude = exclude
+        .build()
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let max_size = cfg
+        .max_file_size
+        .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
     let mut located = Vec::new();
     let mut summary = Summary::default();
     for root in &paths {
@@ -297,10 +362,18 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             String::new()
         };
         let found = crate::discover::discover(root, &prefix, &exclude, max_size);
-        let repo = Repo { name: repo_name(root, &cfg), is_dir: root.is_dir(), ..Repo::default() };
+        let repo = Repo {
+            name: repo_name(root, &cfg),
+            is_dir: root.is_dir(),
+            ..Repo::default()
+        };
         let ws = model::build(found.inputs, found.paths, repo, profile, rule_options(&cfg));
         let diags = run_rules(&ws, &settings)?;
-        summary.files += ws.sources.iter().filter(|(_, f)| crate::discover::is_yaml(&f.path)).count();
+        summary.files += ws
+            .sources
+            .iter()
+            .filter(|(_, f)| crate::discover::is_yaml(&f.path))
+            .count();
         summary.documents += ws.docs.len();
         for d in &diags {
             match d.severity {
@@ -311,7 +384,11 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
         }
     }
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or_default();
-    Ok(Outcome { diagnostics: located, summary, fail_on })
+    Ok(Outcome {
+        diagnostics: located,
+        summary,
+        fail_on,
+    })
 }
 
 fn list_rules(format: Format, out: &mut dyn Write) -> u8 {
@@ -330,11 +407,21 @@ fn list_rules(format: Format, out: &mut dyn Write) -> u8 {
                     })
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &items).map_err(std::io::Error::from).and_then(|_| writeln!(out))
+            serde_json::to_writer_pretty(&mut *out, &items)
+                .map_err(std::io::Error::from)
+                .and_then(|_| writeln!(out))
         }
         Format::Text => ALL_RULES.iter().try_for_each(|r| {
             let m = r.meta();
-            writeln!(out, "{:<40} {:<8} {:<12} {:<11} {}", m.id, m.severity.as_str(), m.category.as_str(), m.pack.as_str(), m.summary())
+            writeln!(
+                out,
+                "{:<40} {:<8} {:<12} {:<11} {}",
+                m.id,
+                m.severity.as_str(),
+                m.category.as_str(),
+                m.pack.as_str(),
+                m.summary()
+            )
         }),
     };
     if res.is_err() {

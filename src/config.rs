@@ -108,7 +108,11 @@ pub struct ConfigError {
 /// Finds the config file for `start` (a file or directory), searching upward.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let abs = std::fs::canonicalize(start).ok()?;
-    let mut dir = if abs.is_file() { abs.parent()?.to_path_buf() } else { abs };
+    let mut dir = if abs.is_file() {
+        abs.parent()?.to_path_buf()
+    } else {
+        abs
+    };
     loop {
         for name in FILE_NAMES {
             let candidate = dir.join(name);
@@ -147,9 +151,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     if let Some(p) = parsed.problems.first() {
         return Err(fail((p.start, p.end), p.message.clone(), None));
     }
-    let Some(doc) = parsed.docs.first() else { return Ok(Config::default()) };
+    let Some(doc) = parsed.docs.first() else {
+        return Ok(Config::default());
+    };
     if parsed.docs.len() > 1 {
-        return Err(fail((0, 0), "the config file must hold one YAML document".into(), None));
+        return Err(fail(
+            (0, 0),
+            "the config file must hold one YAML document".into(),
+            None,
+        ));
     }
     let config: Config = crate::de::from_node(&doc.root).map_err(|e| {
         let help = e
@@ -173,25 +183,58 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         ))
     };
     for key in ["select", "ignore"] {
-        for item in doc.root.get(key).and_then(yaml::Node::as_seq).unwrap_or(&[]) {
+        for item in doc
+            .root
+            .get(key)
+            .and_then(yaml::Node::as_seq)
+            .unwrap_or(&[])
+        {
             check_id(item, item.as_str().unwrap_or(""))?;
         }
     }
-    for e in doc.root.get("rules").and_then(yaml::Node::as_map).unwrap_or(&[]) {
-        let key_node = yaml::Node { start: e.key_start, end: e.key_end, value: yaml::Value::Null, quoted: false };
+    for e in doc
+        .root
+        .get("rules")
+        .and_then(yaml::Node::as_map)
+        .unwrap_or(&[])
+    {
+        let key_node = yaml::Node {
+            start: e.key_start,
+            end: e.key_end,
+            value: yaml::Value::Null,
+            quoted: false,
+        };
         check_id(&key_node, &e.key)?;
     }
-    for e in doc.root.get("per-path-ignores").and_then(yaml::Node::as_map).unwrap_or(&[]) {
+    for e in doc
+        .root
+        .get("per-path-ignores")
+        .and_then(yaml::Node::as_map)
+        .unwrap_or(&[])
+    {
         if let Err(err) = globset::Glob::new(&e.key) {
-            return Err(fail((e.key_start, e.key_end), format!("invalid glob: {err}"), None));
+            return Err(fail(
+                (e.key_start, e.key_end),
+                format!("invalid glob: {err}"),
+                None,
+            ));
         }
         for item in e.value.as_seq().unwrap_or(&[]) {
             check_id(item, item.as_str().unwrap_or(""))?;
         }
     }
-    for item in doc.root.get("exclude").and_then(yaml::Node::as_seq).unwrap_or(&[]) {
+    for item in doc
+        .root
+        .get("exclude")
+        .and_then(yaml::Node::as_seq)
+        .unwrap_or(&[])
+    {
         if let Err(err) = globset::Glob::new(item.as_str().unwrap_or("")) {
-            return Err(fail((item.start, item.end), format!("invalid glob: {err}"), None));
+            return Err(fail(
+                (item.start, item.end),
+                format!("invalid glob: {err}"),
+                None,
+            ));
         }
     }
     Ok(config)

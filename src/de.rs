@@ -23,7 +23,10 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 impl de::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error { message: msg.to_string(), span: (0, 0) }
+        Error {
+            message: msg.to_string(),
+            span: (0, 0),
+        }
     }
 }
 
@@ -52,8 +55,15 @@ impl<'de, 'c> de::Deserializer<'de> for De<'de, 'c> {
             Value::Int(i) => v.visit_i64(*i),
             Value::Float(f) => v.visit_f64(*f),
             Value::Str(s) => v.visit_borrowed_str(s),
-            Value::Seq(items) => v.visit_seq(Seq { items: items.iter(), last: self.last }),
-            Value::Map(entries) => v.visit_map(Map { entries: entries.iter(), value: None, last: self.last }),
+            Value::Seq(items) => v.visit_seq(Seq {
+                items: items.iter(),
+                last: self.last,
+            }),
+            Value::Map(entries) => v.visit_map(Map {
+                entries: entries.iter(),
+                value: None,
+                last: self.last,
+            }),
         }
     }
 
@@ -75,7 +85,12 @@ impl<'de, 'c> de::Deserializer<'de> for De<'de, 'c> {
         self.last.set((self.node.start, self.node.end));
         match &self.node.value {
             Value::Str(s) => v.visit_enum(s.as_str().into_deserializer()),
-            other => Err(de::Error::custom(format!("expected a string, found {}", type_name(other)))),
+            // `off`/`on` unquoted are YAML 1.1 booleans; in an enum position they mean the word.
+            Value::Bool(b) => v.visit_enum((if *b { "on" } else { "off" }).into_deserializer()),
+            other => Err(de::Error::custom(format!(
+                "expected a string, found {}",
+                type_name(other)
+            ))),
         }
     }
 
@@ -105,9 +120,17 @@ struct Seq<'a, 'c> {
 
 impl<'de> SeqAccess<'de> for Seq<'de, '_> {
     type Error = Error;
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
         match self.items.next() {
-            Some(node) => seed.deserialize(De { node, last: self.last }).map(Some),
+            Some(node) => seed
+                .deserialize(De {
+                    node,
+                    last: self.last,
+                })
+                .map(Some),
             None => Ok(None),
         }
     }
@@ -121,18 +144,28 @@ struct Map<'a, 'c> {
 
 impl<'de> MapAccess<'de> for Map<'de, '_> {
     type Error = Error;
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         match self.entries.next() {
             Some(e) => {
                 self.last.set((e.key_start, e.key_end));
                 self.value = Some(&e.value);
-                seed.deserialize(e.key.as_str().into_deserializer()).map(Some)
+                seed.deserialize(e.key.as_str().into_deserializer())
+                    .map(Some)
             }
             None => Ok(None),
         }
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let node = self.value.take().ok_or_else(|| de::Error::custom("value without key"))?;
-        seed.deserialize(De { node, last: self.last })
+        let node = self
+            .value
+            .take()
+            .ok_or_else(|| de::Error::custom("value without key"))?;
+        seed.deserialize(De {
+            node,
+            last: self.last,
+        })
     }
 }

@@ -52,7 +52,10 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Adds a secondary label.
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.secondary.push(Label { span, message: Some(message.into()) });
+        self.secondary.push(Label {
+            span,
+            message: Some(message.into()),
+        });
         self
     }
     /// Sets the help text.

@@ -25,7 +25,10 @@ pub struct Discovered {
 
 /// True for the extensions portalint checks.
 pub fn is_yaml(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }
 
 /// Walks `root` (a directory) or reads `root` (a file). `prefix` is prepended to every
@@ -35,7 +38,11 @@ pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> 
     if root.is_file() {
         let rel = format!("{prefix}{}", root.to_string_lossy().replace('\\', "/"));
         out.paths.insert(rel.clone());
-        out.inputs.push(Input { rel, path: root.to_path_buf(), content: read_yaml(root, max_size) });
+        out.inputs.push(Input {
+            rel,
+            path: root.to_path_buf(),
+            content: read_yaml(root, max_size),
+        });
         return out;
     }
     let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -53,7 +60,9 @@ pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> 
     for entry in walker {
         let Ok(entry) = entry else { continue };
         let path = entry.path();
-        let Ok(rel_path) = path.strip_prefix(root) else { continue };
+        let Ok(rel_path) = path.strip_prefix(root) else {
+            continue;
+        };
         let rel = rel_path.to_string_lossy().replace('\\', "/");
         if rel.is_empty() || exclude.is_match(&rel) {
             continue;
@@ -70,7 +79,11 @@ pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> 
             match std::fs::canonicalize(path) {
                 Err(e) => {
                     if yaml {
-                        out.inputs.push(unreadable(full_rel.clone(), path, format!("symlink cannot be resolved: {e}")));
+                        out.inputs.push(unreadable(
+                            full_rel.clone(),
+                            path,
+                            format!("symlink cannot be resolved: {e}"),
+                        ));
                     }
                     out.paths.insert(full_rel);
                     continue;
@@ -92,10 +105,18 @@ pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> 
         }
         out.paths.insert(full_rel.clone());
         if yaml {
-            out.inputs.push(Input { rel: full_rel, path: path.to_path_buf(), content: read_yaml(path, max_size) });
+            out.inputs.push(Input {
+                rel: full_rel,
+                path: path.to_path_buf(),
+                content: read_yaml(path, max_size),
+            });
         } else if text_file {
             if let Ok(text) = std::fs::read_to_string(path) {
-                out.inputs.push(Input { rel: full_rel, path: path.to_path_buf(), content: InputContent::Text(text) });
+                out.inputs.push(Input {
+                    rel: full_rel,
+                    path: path.to_path_buf(),
+                    content: InputContent::Text(text),
+                });
             }
         }
     }
@@ -109,7 +130,10 @@ fn drop_scaffolder_skeletons(out: &mut Discovered) {
     let template_dirs: Vec<String> = out
         .paths
         .iter()
-        .filter_map(|p| p.strip_suffix("template.yaml").filter(|d| d.is_empty() || d.ends_with('/')))
+        .filter_map(|p| {
+            p.strip_suffix("template.yaml")
+                .filter(|d| d.is_empty() || d.ends_with('/'))
+        })
         .map(str::to_string)
         .collect();
     if template_dirs.is_empty() {
@@ -117,13 +141,19 @@ fn drop_scaffolder_skeletons(out: &mut Discovered) {
     }
     out.inputs.retain(|i| {
         !template_dirs.iter().any(|d| {
-            i.rel.strip_prefix(d.as_str()).is_some_and(|r| r.starts_with("skeleton/") || r.starts_with("content/"))
+            i.rel
+                .strip_prefix(d.as_str())
+                .is_some_and(|r| r.starts_with("skeleton/") || r.starts_with("content/"))
         })
     });
 }
 
 fn unreadable(rel: String, path: &Path, reason: String) -> Input {
-    Input { rel, path: PathBuf::from(path), content: InputContent::Unreadable(reason) }
+    Input {
+        rel,
+        path: PathBuf::from(path),
+        content: InputContent::Unreadable(reason),
+    }
 }
 
 /// Reads a YAML file with the safety checks; never panics, never reads more than the limit.
@@ -144,7 +174,9 @@ pub fn read_yaml(path: &Path, max_size: u64) -> InputContent {
         return InputContent::Unreadable(format!("cannot read: {e}"));
     }
     if bytes.len() as u64 > max_size {
-        return InputContent::Unreadable(format!("file is over the limit of {max_size} bytes (`max-file-size`); not checked"));
+        return InputContent::Unreadable(format!(
+            "file is over the limit of {max_size} bytes (`max-file-size`); not checked"
+        ));
     }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return InputContent::Unreadable("binary file (contains NUL bytes); not checked".into());

@@ -75,7 +75,9 @@ pub fn scan(src: &str) -> Scan {
     while let Some(rel) = src[i..].find("{{") {
         let start = i + rel;
         let mut p = start + 2;
-        if bytes.get(p) == Some(&b'-') && matches!(bytes.get(p + 1), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        if bytes.get(p) == Some(&b'-')
+            && matches!(bytes.get(p + 1), Some(b' ' | b'\t' | b'\n' | b'\r'))
+        {
             p += 1;
         }
         let body_start = p;
@@ -132,14 +134,20 @@ fn find_close(src: &str, mut p: usize) -> Result<usize, TplError> {
     let b = src.as_bytes();
     let open = p;
     if src[p..].trim_start().starts_with("/*") {
-        let c = src[p..].find("*/").ok_or_else(|| unclosed(open, "comment"))?;
+        let c = src[p..]
+            .find("*/")
+            .ok_or_else(|| unclosed(open, "comment"))?;
         let after = p + c + 2;
         let rest = &src[after..];
         let ws = rest.len() - rest.trim_start_matches([' ', '-']).len();
         if src[after + ws..].starts_with("}}") {
             return Ok(after + ws);
         }
-        return Err(TplError { start: open - 2, end: after, message: "comment ends before closing delimiter".into() });
+        return Err(TplError {
+            start: open - 2,
+            end: after,
+            message: "comment ends before closing delimiter".into(),
+        });
     }
     while p < b.len() {
         match b[p] {
@@ -150,7 +158,11 @@ fn find_close(src: &str, mut p: usize) -> Result<usize, TplError> {
                         p += 1;
                     }
                     if b[p.min(b.len() - 1)] == b'\n' {
-                        return Err(TplError { start: p, end: p, message: "unterminated quoted string".into() });
+                        return Err(TplError {
+                            start: p,
+                            end: p,
+                            message: "unterminated quoted string".into(),
+                        });
                     }
                     p += 1;
                 }
@@ -164,7 +176,11 @@ fn find_close(src: &str, mut p: usize) -> Result<usize, TplError> {
                     p += 1;
                 }
                 if p >= b.len() {
-                    return Err(TplError { start: open, end: open, message: "unterminated raw quoted string".into() });
+                    return Err(TplError {
+                        start: open,
+                        end: open,
+                        message: "unterminated raw quoted string".into(),
+                    });
                 }
             }
             b'}' if b.get(p + 1) == Some(&b'}') => return Ok(p),
@@ -176,7 +192,11 @@ fn find_close(src: &str, mut p: usize) -> Result<usize, TplError> {
 }
 
 fn unclosed(at: usize, what: &str) -> TplError {
-    TplError { start: at.saturating_sub(2), end: at, message: format!("unclosed {what}") }
+    TplError {
+        start: at.saturating_sub(2),
+        end: at,
+        message: format!("unclosed {what}"),
+    }
 }
 
 fn tokens(body: &str) -> Vec<(Tok, usize, usize)> {
@@ -208,7 +228,11 @@ fn tokens(body: &str) -> Vec<(Tok, usize, usize)> {
             while p < b.len() && b[p] != b'`' {
                 p += 1;
             }
-            out.push((Tok::Str(body[vs..p.min(b.len())].to_string()), s, (p + 1).min(b.len())));
+            out.push((
+                Tok::Str(body[vs..p.min(b.len())].to_string()),
+                s,
+                (p + 1).min(b.len()),
+            ));
             p += 1;
         } else if c == b':' && b.get(p + 1) == Some(&b'=') {
             out.push((Tok::Declare, s, p + 2));
@@ -250,14 +274,23 @@ fn var_name(t: &str) -> &str {
 
 fn keyword(body: &str) -> &str {
     let t = body.trim_start();
-    let end = t.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let end = t
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(t.len());
     &t[..end]
 }
 
 fn check_structure(actions: &[Action]) -> Option<TplError> {
     // Each open block keeps its keyword, its action and the variables declared in it.
-    let mut stack: Vec<(&str, &Action, Vec<String>)> = vec![("", actions.first()?, vec!["$".into()])];
-    let at = |a: &Action, m: String| Some(TplError { start: a.start, end: a.end, message: m });
+    let mut stack: Vec<(&str, &Action, Vec<String>)> =
+        vec![("", actions.first()?, vec!["$".into()])];
+    let at = |a: &Action, m: String| {
+        Some(TplError {
+            start: a.start,
+            end: a.end,
+            message: m,
+        })
+    };
     for a in actions {
         let body = a.body.trim();
         if body.starts_with("/*") {
@@ -266,7 +299,9 @@ fn check_structure(actions: &[Action]) -> Option<TplError> {
         if body.is_empty() {
             return at(a, "missing value for command".into());
         }
-        let depth: i32 = body.bytes().fold(0, |d, c| d + (c == b'(') as i32 - (c == b')') as i32);
+        let depth: i32 = body
+            .bytes()
+            .fold(0, |d, c| d + (c == b'(') as i32 - (c == b')') as i32);
         if depth != 0 && !body.contains('"') && !body.contains('`') {
             return at(a, "unbalanced parentheses in action".into());
         }
@@ -284,7 +319,9 @@ fn check_structure(actions: &[Action]) -> Option<TplError> {
                     && !v.contains('.');
                 if declares {
                     declared_here.push(name);
-                } else if !stack.iter().any(|(_, _, vars)| vars.contains(&name)) && !declared_here.contains(&name) {
+                } else if !stack.iter().any(|(_, _, vars)| vars.contains(&name))
+                    && !declared_here.contains(&name)
+                {
                     return at(a, format!("undefined variable \"{name}\""));
                 }
             }
@@ -323,7 +360,10 @@ fn check_structure(actions: &[Action]) -> Option<TplError> {
     }
     if stack.len() > 1 {
         let (kw, a, _) = stack.last().expect("len > 1");
-        return at(a, format!("unclosed {{{{{kw}}}}} action: missing {{{{end}}}}"));
+        return at(
+            a,
+            format!("unclosed {{{{{kw}}}}} action: missing {{{{end}}}}"),
+        );
     }
     None
 }
@@ -341,7 +381,11 @@ fn xr_path(chain: &str, aliases: &HashMap<String, Vec<String>>) -> Option<Vec<St
         return None;
     };
     let mut path = base;
-    path.extend(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string));
+    path.extend(
+        rest.split('.')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+    );
     Some(path)
 }
 
@@ -378,9 +422,17 @@ fn field_uses(actions: &[Action]) -> Vec<FieldUse> {
                                     _ => break,
                                 }
                             }
-                            out.push(FieldUse { path: full, start: off + s, end: off + end });
+                            out.push(FieldUse {
+                                path: full,
+                                start: off + s,
+                                end: off + end,
+                            });
                         } else if !path.is_empty() {
-                            out.push(FieldUse { path, start: off + s, end: off + e });
+                            out.push(FieldUse {
+                                path,
+                                start: off + s,
+                                end: off + e,
+                            });
                         }
                     }
                 }
@@ -405,7 +457,11 @@ fn field_uses(actions: &[Action]) -> Vec<FieldUse> {
                                         }
                                     }
                                     let start = keys.first().map_or(*s, |kt| kt.1);
-                                    out.push(FieldUse { path, start: off + start, end: off + me });
+                                    out.push(FieldUse {
+                                        path,
+                                        start: off + start,
+                                        end: off + me,
+                                    });
                                     k += args.len() + 1;
                                     continue;
                                 }
@@ -433,15 +489,23 @@ mod tests {
 
     #[test]
     fn finds_unclosed_action() {
-        assert!(scan("a: {{ .x }\n").error.unwrap().message.contains("unclosed action"));
+        assert!(scan("a: {{ .x }\n")
+            .error
+            .unwrap()
+            .message
+            .contains("unclosed action"));
     }
 
     #[test]
     fn undefined_variable() {
         let s = scan("{{ $a := 1 }}{{ $b }}");
         assert_eq!(s.error.unwrap().message, "undefined variable \"$b\"");
-        assert!(scan("{{ range $i, $v := .x }}{{ $v }}{{ end }}").error.is_none());
-        assert!(scan("{{ range $i, $v := .x }}{{ end }}{{ $v }}").error.is_some());
+        assert!(scan("{{ range $i, $v := .x }}{{ $v }}{{ end }}")
+            .error
+            .is_none());
+        assert!(scan("{{ range $i, $v := .x }}{{ end }}{{ $v }}")
+            .error
+            .is_some());
     }
 
     #[test]

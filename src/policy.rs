@@ -18,6 +18,8 @@ pub struct Settings {
     pub levels: HashMap<RuleId, Option<Severity>>,
     /// (glob, rules) pairs; an empty rule list means all rules.
     pub per_path: Vec<(globset::GlobMatcher, Vec<RuleId>)>,
+    /// The directory `per_path` globs are relative to (the config file's directory).
+    pub base: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -33,10 +35,27 @@ impl Settings {
             .collect()
     }
 
-    fn ignored_at(&self, rel: &str, rule: RuleId) -> bool {
-        self.per_path
+    fn ignored_at(&self, file: &crate::source::SourceFile, rule: RuleId) -> bool {
+        let applicable: Vec<&globset::GlobMatcher> = self
+            .per_path
             .iter()
-            .any(|(glob, rules)| (rules.is_empty() || rules.contains(&rule)) && glob.is_match(rel))
+            .filter(|(_, rules)| rules.is_empty() || rules.contains(&rule))
+            .map(|(g, _)| g)
+            .collect();
+        if applicable.is_empty() {
+            return false;
+        }
+        let from_base = self.base.as_ref().and_then(|b| {
+            let abs = std::fs::canonicalize(&file.path).ok()?;
+            Some(
+                abs.strip_prefix(b)
+                    .ok()?
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            )
+        });
+        let rel = from_base.as_deref().unwrap_or(&file.rel);
+        applicable.iter().any(|g| g.is_match(rel))
     }
 }
 
@@ -49,7 +68,7 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
     }
     diags.retain(|d| {
         let file = ws.sources.get(d.primary.span.file);
-        !settings.ignored_at(&file.rel, d.rule) && !suppressed(&file.text, d.primary.span.start, d.rule)
+        !settings.ignored_at(file, d.rule) && !suppressed(&file.text, d.primary.span.start, d.rule)
     });
     // A generic schema finding yields to a specific rule that reports the same node.
     let specific: Vec<(crate::source::FileId, u32)> = diags
@@ -57,12 +76,25 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
         .filter(|d| d.rule != RuleId::XpSchema)
         .map(|d| (d.primary.span.file, d.primary.span.start))
         .collect();
-    diags.retain(|d| d.rule != RuleId::XpSchema || !specific.contains(&(d.primary.span.file, d.primary.span.start)));
-    diags.sort_by(|a, b| {
-        let (fa, fb) = (&ws.sources.get(a.primary.span.file).rel, &ws.sources.get(b.primary.span.file).rel);
-        (fa, a.primary.span.start, a.rule, &a.message).cmp(&(fb, b.primary.span.start, b.rule, &b.message))
+    diags.retain(|d| {
+        d.rule != RuleId::XpSchema
+            || !specific.contains(&(d.primary.span.file, d.primary.span.start))
     });
-    diags.dedup_by(|a, b| a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message);
+    diags.sort_by(|a, b| {
+        let (fa, fb) = (
+            &ws.sources.get(a.primary.span.file).rel,
+            &ws.sources.get(b.primary.span.file).rel,
+        );
+        (fa, a.primary.span.start, a.rule, &a.message).cmp(&(
+            fb,
+            b.primary.span.start,
+            b.rule,
+            &b.message,
+        ))
+    });
+    diags.dedup_by(|a, b| {
+        a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message
+    });
     diags
 }
 
@@ -85,8 +117,15 @@ pub fn suppressed(text: &str, offset: u32, rule: RuleId) -> bool {
 }
 
 fn mentions(line: &str, rule: RuleId) -> bool {
-    let Some(at) = line.find("portalint: ignore[") else { return false };
+    let Some(at) = line.find("portalint: ignore[") else {
+        return false;
+    };
     let rest = &line[at + "portalint: ignore[".len()..];
-    let Some(end) = rest.find(']') else { return false };
-    rest[..end].split(',').map(str::trim).any(|id| id == rule.as_str())
+    let Some(end) = rest.find(']') else {
+        return false;
+    };
+    rest[..end]
+        .split(',')
+        .map(str::trim)
+        .any(|id| id == rule.as_str())
 }

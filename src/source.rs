@@ -22,11 +22,19 @@ pub struct Span {
 impl Span {
     /// A span over `start..end` of `file`.
     pub fn new(file: FileId, start: u32, end: u32) -> Self {
-        Span { file, start, end: end.max(start) }
+        Span {
+            file,
+            start,
+            end: end.max(start),
+        }
     }
     /// An empty span at the start of `file` (used for whole-file or missing-file findings).
     pub fn file_start(file: FileId) -> Self {
-        Span { file, start: 0, end: 0 }
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        }
     }
 }
 
@@ -51,7 +59,12 @@ impl SourceFile {
                 line_starts.push(i as u32 + 1);
             }
         }
-        SourceFile { rel, path, text, line_starts }
+        SourceFile {
+            rel,
+            path,
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and 1-based column (counted in Unicode scalar values) of a byte offset.
@@ -76,7 +89,11 @@ impl SourceFile {
             return "";
         }
         let start = self.line_starts[line - 1] as usize;
-        let end = self.line_starts.get(line).map(|&e| e as usize).unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|&e| e as usize)
+            .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
@@ -87,7 +104,10 @@ impl SourceFile {
 
     /// Byte offset where 1-based line `line` starts.
     pub fn line_start(&self, line: usize) -> u32 {
-        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len() as u32)
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len() as u32)
     }
 
     /// The text a span covers (empty when out of range).
@@ -114,11 +134,17 @@ impl SourceMap {
     }
     /// Looks a file up by its relative path.
     pub fn find(&self, rel: &str) -> Option<FileId> {
-        self.files.iter().position(|f| f.rel == rel).map(|i| FileId(i as u32))
+        self.files
+            .iter()
+            .position(|f| f.rel == rel)
+            .map(|i| FileId(i as u32))
     }
     /// Every file with its id.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
     /// Number of files.
     pub fn len(&self) -> usize {

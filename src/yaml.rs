@@ -220,7 +220,9 @@ pub fn resolve_plain(s: &str) -> Value {
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
             return Value::Bool(false)
         }
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -233,7 +235,9 @@ pub fn resolve_plain(s: &str) -> Value {
         return Value::Int(i);
     }
     let plain: String = s.chars().filter(|&c| c != '_').collect();
-    let numeric = plain.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+    let numeric = plain
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
         && plain.bytes().any(|b| b.is_ascii_digit());
     if numeric {
         if let Ok(f) = plain.parse::<f64>() {
@@ -262,7 +266,10 @@ fn parse_int(s: &str) -> Option<i64> {
         (2, b.to_string())
     } else if let Some(o) = clean.strip_prefix("0o") {
         (8, o.to_string())
-    } else if clean.len() > 1 && clean.starts_with('0') && clean.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+    } else if clean.len() > 1
+        && clean.starts_with('0')
+        && clean.bytes().all(|b| (b'0'..=b'7').contains(&b))
+    {
         (8, clean[1..].to_string())
     } else {
         (10, clean)
@@ -300,7 +307,13 @@ struct Builder {
 
 impl Builder {
     fn new() -> Self {
-        Builder { stack: Vec::new(), anchors: HashMap::new(), alias_nodes: 0, root: None, problems: Vec::new() }
+        Builder {
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            root: None,
+            problems: Vec::new(),
+        }
     }
 
     fn reset(&mut self) {
@@ -326,7 +339,13 @@ impl Builder {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, index, key, merges, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries,
+                index,
+                key,
+                merges,
+                ..
+            }) => match key.take() {
                 None => {
                     let text = match &node.value {
                         Value::Str(s) => s.clone(),
@@ -335,7 +354,8 @@ impl Builder {
                                 kind: ProblemKind::Syntax,
                                 start: node.start,
                                 end: node.end,
-                                message: "complex mapping keys are not supported by Kubernetes".into(),
+                                message: "complex mapping keys are not supported by Kubernetes"
+                                    .into(),
                             });
                             String::new()
                         }
@@ -349,7 +369,13 @@ impl Builder {
                         return;
                     }
                     if index.is_none() && entries.len() >= 16 {
-                        *index = Some(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
+                        *index = Some(
+                            entries
+                                .iter()
+                                .enumerate()
+                                .map(|(i, e)| (e.key.clone(), i))
+                                .collect(),
+                        );
                     }
                     let existing = match index {
                         Some(ix) => ix.get(&k).copied(),
@@ -364,13 +390,23 @@ impl Builder {
                                 end: ke,
                                 message: format!("duplicate key `{k}`"),
                             });
-                            entries[i] = Entry { key: k, key_start: ks, key_end: ke, value: node };
+                            entries[i] = Entry {
+                                key: k,
+                                key_start: ks,
+                                key_end: ke,
+                                value: node,
+                            };
                         }
                         None => {
                             if let Some(ix) = index {
                                 ix.insert(k.clone(), entries.len());
                             }
-                            entries.push(Entry { key: k, key_start: ks, key_end: ke, value: node });
+                            entries.push(Entry {
+                                key: k,
+                                key_start: ks,
+                                key_end: ke,
+                                value: node,
+                            });
                         }
                     }
                 }
@@ -390,7 +426,13 @@ fn scalar_key_text(v: &Value) -> String {
     }
 }
 
-fn scalar_node(text: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>, start: u32, end: u32) -> Node {
+fn scalar_node(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&granit_parser::Tag>,
+    start: u32,
+    end: u32,
+) -> Node {
     let quoted = !matches!(style, ScalarStyle::Plain);
     let value = match tag.and_then(|t| t.core_suffix().map(str::to_string)) {
         Some(ref s) if s == "str" => Value::Str(text.to_string()),
@@ -398,7 +440,12 @@ fn scalar_node(text: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>,
         _ if quoted => Value::Str(text.to_string()),
         _ => resolve_plain(text),
     };
-    Node { start, end, value, quoted }
+    Node {
+        start,
+        end,
+        value,
+        quoted,
+    }
 }
 
 /// Parses a (possibly multi-document) YAML text.
@@ -446,7 +493,10 @@ pub fn parse(text: &str) -> Parsed {
                 b.remember(anchor, &node);
                 if b.expecting_key() {
                     // Keys keep their text: `y:` or `on:` name a field, not a boolean.
-                    b.push(Node { value: Value::Str(v.into_owned()), ..node });
+                    b.push(Node {
+                        value: Value::Str(v.into_owned()),
+                        ..node
+                    });
                 } else {
                     b.push(node);
                 }
@@ -469,20 +519,46 @@ pub fn parse(text: &str) -> Parsed {
                 if b.stack.len() >= MAX_DEPTH {
                     fatal = Some(depth_problem(s, e));
                 } else {
-                    b.stack.push(Frame::Seq { start: s, anchor, items: Vec::new() });
+                    b.stack.push(Frame::Seq {
+                        start: s,
+                        anchor,
+                        items: Vec::new(),
+                    });
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map { start, anchor, mut entries, merges, .. }) = b.stack.pop() {
+                if let Some(Frame::Map {
+                    start,
+                    anchor,
+                    mut entries,
+                    merges,
+                    ..
+                }) = b.stack.pop()
+                {
                     apply_merges(&mut entries, merges);
-                    let node = Node { start, end: e.max(start), value: Value::Map(entries), quoted: false };
+                    let node = Node {
+                        start,
+                        end: e.max(start),
+                        value: Value::Map(entries),
+                        quoted: false,
+                    };
                     b.remember(anchor, &node);
                     b.push(node);
                 }
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq { start, anchor, items }) = b.stack.pop() {
-                    let node = Node { start, end: e.max(start), value: Value::Seq(items), quoted: false };
+                if let Some(Frame::Seq {
+                    start,
+                    anchor,
+                    items,
+                }) = b.stack.pop()
+                {
+                    let node = Node {
+                        start,
+                        end: e.max(start),
+                        value: Value::Seq(items),
+                        quoted: false,
+                    };
                     b.remember(anchor, &node);
                     b.push(node);
                 }
@@ -598,7 +674,10 @@ mod tests {
     fn duplicate_keys_and_multi_doc() {
         let p = parse("a: 1\na: 2\n---\nb: [1, 2]\n---\n# only a comment\n");
         assert_eq!(p.docs.len(), 2);
-        assert!(matches!(p.problems[0].kind, ProblemKind::DuplicateKey { .. }));
+        assert!(matches!(
+            p.problems[0].kind,
+            ProblemKind::DuplicateKey { .. }
+        ));
         assert_eq!(p.docs[0].root.get("a").unwrap().as_i64(), Some(2));
     }
 
@@ -632,24 +711,41 @@ impl OffsetMap {
     /// Builds the map for `node` (a string scalar) in `text`.
     pub fn new(text: &str, node: &Node) -> Self {
         let fallback = node.start;
-        let mut map = OffsetMap { lines: Vec::new(), fallback };
-        let Some(value) = node.as_str() else { return map };
-        let src = text.get(node.start as usize..node.end as usize).unwrap_or("");
-        if !src.starts_with('|') {
+        let mut map = OffsetMap {
+            lines: Vec::new(),
+            fallback,
+        };
+        let Some(value) = node.as_str() else {
+            return map;
+        };
+        let start = (node.start as usize).min(text.len());
+        // The scalar starts at its first content character; its header (`|`, `|-`, `|2`…) ends
+        // the previous line.
+        let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+        if line_start == 0 || !text[line_start..start].trim().is_empty() {
             return map;
         }
-        let Some(header_end) = src.find('\n') else { return map };
-        let body = &src[header_end + 1..];
-        let indent = body
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .map(|l| l.len() - l.trim_start_matches(' ').len())
-            .unwrap_or(0);
-        let mut file_off = node.start as usize + header_end + 1;
+        let header_line_start = text[..line_start - 1].rfind('\n').map_or(0, |p| p + 1);
+        let header = text[header_line_start..line_start - 1]
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .trim_end();
+        let literal = header
+            .rsplit([' ', '\t'])
+            .next()
+            .is_some_and(|t| t.starts_with('|'));
+        if !literal {
+            return map;
+        }
+        let indent = start - line_start;
+        let mut file_off = line_start;
         let mut value_off = 0usize;
-        let mut src_lines = body.split('\n');
         for vline in value.split('\n') {
-            let Some(sline) = src_lines.next() else { break };
+            if file_off > text.len() {
+                break;
+            }
+            let sline = text[file_off..].split('\n').next().unwrap_or("");
             let skip = indent.min(sline.len() - sline.trim_start_matches(' ').len());
             map.lines.push((value_off as u32, (file_off + skip) as u32));
             value_off += vline.len() + 1;
@@ -666,5 +762,22 @@ impl OffsetMap {
             Err(0) => self.fallback,
             Err(i) => self.lines[i - 1].1 + (off - self.lines[i - 1].0),
         }
+    }
+}
+#[cfg(test)]
+mod offset_tests {
+    #[test]
+    fn block_scalar_offsets() {
+        let text = "x:\n  template: |\n    line one\n    {{ x }}\n";
+        let p = super::parse(text);
+        let node = p.docs[0].root.path(&["x", "template"]).expect("template");
+        let map = super::OffsetMap::new(text, node);
+        let value = node.as_str().expect("str");
+        let at = value.find("{{").expect("action");
+        assert_eq!(
+            &text[map.to_file(at) as usize..][..7],
+            "{{ x }}",
+            "node {node:?}"
+        );
     }
 }

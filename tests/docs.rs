@@ -27,15 +27,32 @@ fn generated_files_are_up_to_date() {
     let mut stale = Vec::new();
     for r in ALL_RULES {
         let m = r.meta();
-        sync(&root.join("rules").join(format!("{}.md", m.id)), &portalint::docs::rule_page(m), &mut stale);
+        sync(
+            &root.join("rules").join(format!("{}.md", m.id)),
+            &portalint::docs::rule_page(m),
+            &mut stale,
+        );
     }
-    sync(&root.join("rules/README.md"), &portalint::docs::rules_index(), &mut stale);
-    sync(&root.join("schemas/config.schema.json"), &portalint::config::json_schema(), &mut stale);
+    sync(
+        &root.join("rules/README.md"),
+        &portalint::docs::rules_index(),
+        &mut stale,
+    );
+    sync(
+        &root.join("schemas/config.schema.json"),
+        &portalint::config::json_schema(),
+        &mut stale,
+    );
     let readme_path = root.join("README.md");
     let readme = fs::read_to_string(&readme_path).unwrap_or_default();
     let (begin, end) = ("<!-- begin rules -->\n", "<!-- end rules -->");
     if let (Some(b), Some(e)) = (readme.find(begin), readme.find(end)) {
-        let want = format!("{}{begin}{}{}", &readme[..b], portalint::docs::rule_table("rules/"), &readme[e..]);
+        let want = format!(
+            "{}{begin}{}{}",
+            &readme[..b],
+            portalint::docs::rule_table("rules/"),
+            &readme[e..]
+        );
         sync(&readme_path, &want, &mut stale);
     } else {
         stale.push("README.md has no <!-- begin rules --> / <!-- end rules --> markers".into());
@@ -49,7 +66,11 @@ fn generated_files_are_up_to_date() {
             }
         }
     }
-    assert!(stale.is_empty(), "generated files are stale; run `UPDATE_DOCS=1 cargo test --test docs`:\n{}", stale.join("\n"));
+    assert!(
+        stale.is_empty(),
+        "generated files are stale; run `UPDATE_DOCS=1 cargo test --test docs`:\n{}",
+        stale.join("\n")
+    );
 }
 
 #[test]
@@ -59,13 +80,27 @@ fn rule_metadata_conventions() {
         let m = r.meta();
         assert!(seen.insert(m.id), "duplicate id {}", m.id);
         assert!(
-            m.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            m.id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{} is not kebab-case",
             m.id
         );
-        let file = Path::new(m.file).file_stem().unwrap_or_default().to_string_lossy().replace('_', "-");
-        assert_eq!(file, m.id, "rule {} lives in a file named after another id", m.id);
-        for heading in ["## What it does", "## Why is this bad?", "## Example", "Use instead:"] {
+        let file = Path::new(m.file)
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .replace('_', "-");
+        assert_eq!(
+            file, m.id,
+            "rule {} lives in a file named after another id",
+            m.id
+        );
+        for heading in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "Use instead:",
+        ] {
             assert!(m.docs.contains(heading), "{} docs lack `{heading}`", m.id);
         }
     }
@@ -92,8 +127,12 @@ fn doc_examples_fire_and_fixed_examples_do_not() {
     let mut failures = Vec::new();
     for r in ALL_RULES {
         let m = r.meta();
-        let Some(ex) = m.docs.find("## Example") else { continue };
-        let Some(fix) = m.docs.find("Use instead:") else { continue };
+        let Some(ex) = m.docs.find("## Example") else {
+            continue;
+        };
+        let Some(fix) = m.docs.find("Use instead:") else {
+            continue;
+        };
         let (bad, good) = (&m.docs[ex..fix], &m.docs[fix..]);
         for (expect_fire, section) in [(true, bad), (false, good)] {
             for (k, (tested, body)) in blocks(section).into_iter().enumerate() {
@@ -108,7 +147,11 @@ fn doc_examples_fire_and_fixed_examples_do_not() {
                         "{}: the {} example {}:\n{}",
                         m.id,
                         if expect_fire { "bad" } else { "fixed" },
-                        if expect_fire { "does not fire" } else { "fires" },
+                        if expect_fire {
+                            "does not fire"
+                        } else {
+                            "fires"
+                        },
                         common::text(&o)
                     ));
                 }

@@ -45,7 +45,10 @@ fn expected(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
         let shown = if case.is_file() {
             f.to_string_lossy().replace('\\', "/")
         } else {
-            f.strip_prefix(case).expect("under case").to_string_lossy().replace('\\', "/")
+            f.strip_prefix(case)
+                .expect("under case")
+                .to_string_lossy()
+                .replace('\\', "/")
         };
         for (i, line) in text.lines().enumerate() {
             if let Some(at) = line.find("# expect:") {
@@ -59,7 +62,9 @@ fn expected(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
 }
 
 fn cases(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = fs::read_dir(dir).map(|r| r.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
     v.sort();
     v
 }
@@ -78,17 +83,27 @@ fn fixtures() {
             ran += 1;
             let o = common::run_rule(&case, id, config.clone());
             if !o.diagnostics.is_empty() {
-                failures.push(format!("{}: expected no diagnostics, got:\n{}", case.display(), common::text(&o)));
+                failures.push(format!(
+                    "{}: expected no diagnostics, got:\n{}",
+                    case.display(),
+                    common::text(&o)
+                ));
             }
         }
         for case in cases(&dir.join("fail")) {
             ran += 1;
             let o = common::run_rule(&case, id, config.clone());
-            let got: BTreeSet<(String, usize)> =
-                o.diagnostics.iter().map(|d| (d.primary.path.clone(), d.primary.line)).collect();
+            let got: BTreeSet<(String, usize)> = o
+                .diagnostics
+                .iter()
+                .map(|d| (d.primary.path.clone(), d.primary.line))
+                .collect();
             let want = expected(&case, id);
             if want.is_empty() {
-                failures.push(format!("{}: a fail case needs `# expect: {id}` markers", case.display()));
+                failures.push(format!(
+                    "{}: a fail case needs `# expect: {id}` markers",
+                    case.display()
+                ));
             } else if got != want {
                 failures.push(format!(
                     "{}: fired on {got:?}, expected {want:?}\n{}",
@@ -96,7 +111,10 @@ fn fixtures() {
                     common::text(&o)
                 ));
             }
-            let name = format!("{id}@{}", case.file_stem().unwrap_or_default().to_string_lossy());
+            let name = format!(
+                "{id}@{}",
+                case.file_stem().unwrap_or_default().to_string_lossy()
+            );
             let mut settings = insta::Settings::clone_current();
             settings.set_prepend_module_to_snapshot(false);
             settings.set_omit_expression(true);
@@ -105,7 +123,12 @@ fn fixtures() {
         }
     }
     assert!(ran > 0);
-    assert!(failures.is_empty(), "{} fixture failures:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture failures:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -119,12 +142,21 @@ fn every_rule_has_pass_and_fail_fixtures() {
             cases(&d.join("pass")).is_empty() || cases(&d.join("fail")).is_empty()
         })
         .collect();
-    assert!(missing.is_empty(), "rules without pass/ and fail/ fixtures: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules without pass/ and fail/ fixtures: {missing:?}"
+    );
     // Every fixture folder names a rule.
-    for e in fs::read_dir(root.join("fixtures")).expect("fixtures").flatten() {
+    for e in fs::read_dir(root.join("fixtures"))
+        .expect("fixtures")
+        .flatten()
+    {
         let name = e.file_name().to_string_lossy().into_owned();
         if !name.starts_with('_') && e.path().is_dir() {
-            assert!(RuleId::from_id(&name).is_some(), "fixtures/{name} names no rule");
+            assert!(
+                RuleId::from_id(&name).is_some(),
+                "fixtures/{name} names no rule"
+            );
         }
     }
 }

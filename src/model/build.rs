@@ -1,7 +1,9 @@
 //! Builds the workspace: parses every file once (in parallel), classifies documents and
 //! builds the cross-file index.
 
-use super::{Class, Composition, Doc, FileProblem, Index, Repo, RuleOptions, TemplateStep, Workspace};
+use super::{
+    Class, Composition, Doc, FileProblem, Index, Repo, RuleOptions, TemplateStep, Workspace,
+};
 use crate::source::{SourceFile, SourceMap};
 use crate::yaml;
 use rayon::prelude::*;
@@ -48,11 +50,20 @@ fn classify(api_version: &str, kind: &str, rel: &str) -> Class {
 /// True for the file names kustomize reads.
 pub fn is_kustomization_file(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
+    matches!(
+        name,
+        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+    )
 }
 
 /// Builds the workspace from discovered files.
-pub fn build(inputs: Vec<Input>, paths: BTreeSet<String>, mut repo: Repo, profile: Option<bool>, options: RuleOptions) -> Workspace {
+pub fn build(
+    inputs: Vec<Input>,
+    paths: BTreeSet<String>,
+    mut repo: Repo,
+    profile: Option<bool>,
+    options: RuleOptions,
+) -> Workspace {
     let parsed: Vec<(Input, Option<yaml::Parsed>)> = inputs
         .into_par_iter()
         .map(|input| {
@@ -80,12 +91,23 @@ pub fn build(inputs: Vec<Input>, paths: BTreeSet<String>, mut repo: Repo, profil
         let rel = input.rel.clone();
         let id = sources.add(SourceFile::new(input.rel, input.path, text));
         if let Some(parsed) = parsed {
-            problems.extend(parsed.problems.into_iter().map(|problem| FileProblem { file: id, problem }));
+            problems.extend(
+                parsed
+                    .problems
+                    .into_iter()
+                    .map(|problem| FileProblem { file: id, problem }),
+            );
             for d in parsed.docs {
                 let api_version = d.root.str_at(&["apiVersion"]).unwrap_or("").to_string();
                 let kind = d.root.str_at(&["kind"]).unwrap_or("").to_string();
                 let class = classify(&api_version, &kind, &rel);
-                docs.push(Doc { file: id, root: d.root, api_version, kind, class });
+                docs.push(Doc {
+                    file: id,
+                    root: d.root,
+                    api_version,
+                    kind,
+                    class,
+                });
             }
         }
     }
@@ -97,7 +119,11 @@ pub fn build(inputs: Vec<Input>, paths: BTreeSet<String>, mut repo: Repo, profil
                 index.xrds.push(i);
                 let x = super::Xrd(d);
                 if let (Some(g), Some(k)) = (x.group(), x.kind()) {
-                    index.xrd_by_gk.entry((g.to_string(), k.to_string())).or_default().push(i);
+                    index
+                        .xrd_by_gk
+                        .entry((g.to_string(), k.to_string()))
+                        .or_default()
+                        .push(i);
                 }
             }
             Class::Composition => {
@@ -107,7 +133,11 @@ pub fn build(inputs: Vec<Input>, paths: BTreeSet<String>, mut repo: Repo, profil
                     index.comp_by_name.entry(n.to_string()).or_default().push(i);
                 }
                 if let Some((g, _, k)) = c.type_gvk() {
-                    index.comp_by_type.entry((g.to_string(), k.to_string())).or_default().push(i);
+                    index
+                        .comp_by_type
+                        .entry((g.to_string(), k.to_string()))
+                        .or_default()
+                        .push(i);
                 }
             }
             _ => {}
@@ -132,13 +162,23 @@ pub fn build(inputs: Vec<Input>, paths: BTreeSet<String>, mut repo: Repo, profil
     repo.openportal = profile.unwrap_or_else(|| {
         docs.iter().any(|d| {
             d.class == Class::Xrd
-                && super::Xrd(d).group().is_some_and(|g| g == "openportal.dev" || g.ends_with(".openportal.dev"))
+                && super::Xrd(d)
+                    .group()
+                    .is_some_and(|g| g == "openportal.dev" || g.ends_with(".openportal.dev"))
         })
     });
     repo.is_template = repo.is_dir
-        && (paths.contains("configuration/crossplane.yaml")
-            || repo.name.starts_with("template-")
-            || (docs.iter().any(|d| d.class == Class::PkgMeta) && !index.xrds.is_empty()));
+        && (paths.contains("configuration/crossplane.yaml") || repo.name.starts_with("template-"));
 
-    Workspace { sources, docs, problems, unreadable, paths, repo, options, index, templates }
+    Workspace {
+        sources,
+        docs,
+        problems,
+        unreadable,
+        paths,
+        repo,
+        options,
+        index,
+        templates,
+    }
 }

@@ -31,7 +31,10 @@ pub struct Step<'a> {
 impl Step<'_> {
     /// The input's API group.
     pub fn input_group(&self) -> &str {
-        self.input.and_then(|i| i.str_at(&["apiVersion"])).map(|a| split_api_version(a).0).unwrap_or("")
+        self.input
+            .and_then(|i| i.str_at(&["apiVersion"]))
+            .map(|a| split_api_version(a).0)
+            .unwrap_or("")
     }
     /// The input's kind.
     pub fn input_kind(&self) -> &str {
@@ -45,12 +48,17 @@ impl Step<'_> {
     }
     /// True when the step runs function-patch-and-transform.
     pub fn is_patch_and_transform(&self) -> bool {
-        self.input_group() == "pt.fn.crossplane.io" || self.function.is_some_and(|f| f.contains("patch-and-transform"))
+        self.input_group() == "pt.fn.crossplane.io"
+            || self
+                .function
+                .is_some_and(|f| f.contains("patch-and-transform"))
     }
     /// True when the step runs function-environment-configs.
     pub fn is_environment_configs(&self) -> bool {
         self.input_group() == "environmentconfigs.fn.crossplane.io"
-            || self.function.is_some_and(|f| f.contains("environment-configs"))
+            || self
+                .function
+                .is_some_and(|f| f.contains("environment-configs"))
     }
 }
 
@@ -71,7 +79,10 @@ impl<'a> Composition<'a> {
     }
     /// `spec.mode`, defaulting to `Pipeline`.
     pub fn mode(&self) -> &'a str {
-        self.spec().and_then(|s| s.get("mode")).and_then(Node::as_str).unwrap_or("Pipeline")
+        self.spec()
+            .and_then(|s| s.get("mode"))
+            .and_then(Node::as_str)
+            .unwrap_or("Pipeline")
     }
     /// `metadata.name`.
     pub fn name(&self) -> Option<&'a str> {
@@ -88,7 +99,11 @@ impl<'a> Composition<'a> {
     }
     /// The pipeline steps.
     pub fn steps(&self) -> Vec<Step<'a>> {
-        let Some(items) = self.spec().and_then(|s| s.get("pipeline")).and_then(Node::as_seq) else {
+        let Some(items) = self
+            .spec()
+            .and_then(|s| s.get("pipeline"))
+            .and_then(Node::as_seq)
+        else {
             return Vec::new();
         };
         items
@@ -122,7 +137,13 @@ pub struct TemplateStep {
 
 impl TemplateStep {
     /// Analyses the inline template of `step` when it has one.
-    pub fn analyse(doc_id: usize, doc: &Doc, text: &str, step_index: usize, step: &Step<'_>) -> Option<Self> {
+    pub fn analyse(
+        doc_id: usize,
+        doc: &Doc,
+        text: &str,
+        step_index: usize,
+        step: &Step<'_>,
+    ) -> Option<Self> {
         if !step.is_go_templating() {
             return None;
         }
@@ -130,11 +151,22 @@ impl TemplateStep {
         let src = tpl.as_str()?;
         let scan = gotpl::scan(src);
         let rendered = if scan.error.is_none() {
-            yaml::parse(&scan.skeleton).docs.into_iter().map(|d| d.root).collect()
+            yaml::parse(&scan.skeleton)
+                .docs
+                .into_iter()
+                .map(|d| d.root)
+                .collect()
         } else {
             Vec::new()
         };
-        Some(TemplateStep { doc: doc_id, step: step_index, file: doc.file, map: OffsetMap::new(text, tpl), scan, rendered })
+        Some(TemplateStep {
+            doc: doc_id,
+            step: step_index,
+            file: doc.file,
+            map: OffsetMap::new(text, tpl),
+            scan,
+            rendered,
+        })
     }
 
     /// File span of the template range `start..end`.
@@ -157,6 +189,9 @@ impl TemplateStep {
     /// True when a rendered node's text comes (partly) from a template action.
     pub fn is_dynamic(&self, node: &Node) -> bool {
         let (s, e) = (node.start as usize, node.end as usize);
-        self.scan.actions.iter().any(|a| a.start < e.max(s + 1) && a.end > s)
+        self.scan
+            .actions
+            .iter()
+            .any(|a| a.start < e.max(s + 1) && a.end > s)
     }
 }

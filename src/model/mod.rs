@@ -73,7 +73,10 @@ impl Doc {
     }
     /// The `kind` value's span, or the document head.
     pub fn kind_span(&self) -> Span {
-        self.root.get("kind").map(|n| self.span(n)).unwrap_or_else(|| self.head_span())
+        self.root
+            .get("kind")
+            .map(|n| self.span(n))
+            .unwrap_or_else(|| self.head_span())
     }
     /// API group (`""` for the core group).
     pub fn group(&self) -> &str {
@@ -97,19 +100,31 @@ impl Doc {
     }
     /// Entries of `metadata.labels`.
     pub fn labels(&self) -> &[Entry] {
-        self.root.path(&["metadata", "labels"]).and_then(Node::as_map).unwrap_or(&[])
+        self.root
+            .path(&["metadata", "labels"])
+            .and_then(Node::as_map)
+            .unwrap_or(&[])
     }
     /// Entries of `metadata.annotations`.
     pub fn annotations(&self) -> &[Entry] {
-        self.root.path(&["metadata", "annotations"]).and_then(Node::as_map).unwrap_or(&[])
+        self.root
+            .path(&["metadata", "annotations"])
+            .and_then(Node::as_map)
+            .unwrap_or(&[])
     }
     /// A label's value node.
     pub fn label(&self, key: &str) -> Option<&Node> {
-        self.labels().iter().find(|e| e.key == key).map(|e| &e.value)
+        self.labels()
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| &e.value)
     }
     /// An annotation's value node.
     pub fn annotation(&self, key: &str) -> Option<&Node> {
-        self.annotations().iter().find(|e| e.key == key).map(|e| &e.value)
+        self.annotations()
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| &e.value)
     }
     /// True when the document has `apiVersion` and `kind`, i.e. is a Kubernetes object.
     pub fn is_object(&self) -> bool {
@@ -160,7 +175,9 @@ impl Default for RuleOptions {
             ]
             .map(String::from)
             .to_vec(),
-            environment_configs: ["dns-config", "cloudflare-config"].map(String::from).to_vec(),
+            environment_configs: ["dns-config", "cloudflare-config"]
+                .map(String::from)
+                .to_vec(),
             custom_template_names: Vec::new(),
             github_org: "open-service-portal".into(),
             cluster_scoped_kinds: vec!["ManagedNamespace".into()],
@@ -226,12 +243,56 @@ impl Workspace {
     }
     /// The Compositions, with their document index.
     pub fn compositions(&self) -> impl Iterator<Item = Composition<'_>> {
-        self.index.compositions.iter().map(|&i| Composition { doc: &self.docs[i], id: i })
+        self.index.compositions.iter().map(|&i| Composition {
+            doc: &self.docs[i],
+            id: i,
+        })
     }
     /// The XRD defining `group`/`kind`.
     pub fn xrd_for(&self, group: &str, kind: &str) -> Option<Xrd<'_>> {
-        let ids = self.index.xrd_by_gk.get(&(group.to_string(), kind.to_string()))?;
+        let ids = self
+            .index
+            .xrd_by_gk
+            .get(&(group.to_string(), kind.to_string()))?;
         ids.first().map(|&i| Xrd(&self.docs[i]))
+    }
+    /// Every XRD defining `group`/`kind`, the ones closest to `near` (sharing the longest
+    /// directory prefix with that file) first: repositories of examples define the same kind
+    /// in several folders.
+    pub fn xrds_for(&self, group: &str, kind: &str, near: crate::source::FileId) -> Vec<Xrd<'_>> {
+        let Some(ids) = self
+            .index
+            .xrd_by_gk
+            .get(&(group.to_string(), kind.to_string()))
+        else {
+            return Vec::new();
+        };
+        let here = &self.sources.get(near).rel;
+        let shared = |other: &str| {
+            here.split('/')
+                .zip(other.split('/'))
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        let mut v: Vec<Xrd<'_>> = ids.iter().map(|&i| Xrd(&self.docs[i])).collect();
+        if v.len() > 1 {
+            // Several definitions of one kind: only those whose folder holds the document count.
+            let governs = |x: &Xrd<'_>| {
+                let rel = &self.sources.get(x.doc().file).rel;
+                let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+                if dir
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| matches!(last, "configuration" | "apis" | "package"))
+                {
+                    dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+                }
+                dir.is_empty() || here.starts_with(&format!("{dir}/"))
+            };
+            v.retain(governs);
+        }
+        v.sort_by_key(|x| std::cmp::Reverse(shared(&self.sources.get(x.doc().file).rel)));
+        v
     }
     /// Compositions named `name`.
     pub fn compositions_named(&self, name: &str) -> impl Iterator<Item = Composition<'_>> {
@@ -240,16 +301,26 @@ impl Workspace {
             .get(name)
             .into_iter()
             .flatten()
-            .map(|&i| Composition { doc: &self.docs[i], id: i })
+            .map(|&i| Composition {
+                doc: &self.docs[i],
+                id: i,
+            })
     }
     /// Compositions whose `compositeTypeRef` names `group`/`kind`.
-    pub fn compositions_for(&self, group: &str, kind: &str) -> impl Iterator<Item = Composition<'_>> {
+    pub fn compositions_for(
+        &self,
+        group: &str,
+        kind: &str,
+    ) -> impl Iterator<Item = Composition<'_>> {
         self.index
             .comp_by_type
             .get(&(group.to_string(), kind.to_string()))
             .into_iter()
             .flatten()
-            .map(|&i| Composition { doc: &self.docs[i], id: i })
+            .map(|&i| Composition {
+                doc: &self.docs[i],
+                id: i,
+            })
     }
     /// Documents of a class.
     pub fn docs_of(&self, class: Class) -> impl Iterator<Item = &Doc> {
@@ -265,11 +336,17 @@ impl Workspace {
     }
     /// Documents in the file at `rel`.
     pub fn docs_in<'a>(&'a self, rel: &'a str) -> impl Iterator<Item = &'a Doc> {
-        self.docs.iter().filter(move |d| self.sources.get(d.file).rel == rel)
+        self.docs
+            .iter()
+            .filter(move |d| self.sources.get(d.file).rel == rel)
     }
     /// True when some file exists at `rel`.
     pub fn exists(&self, rel: &str) -> bool {
-        self.paths.contains(rel) || self.paths.iter().any(|p| p.starts_with(rel) && p[rel.len()..].starts_with('/'))
+        self.paths.contains(rel)
+            || self
+                .paths
+                .iter()
+                .any(|p| p.starts_with(rel) && p[rel.len()..].starts_with('/'))
     }
     /// An empty span at the start of the file at `rel`, or of the first file when it is absent.
     pub fn span_for_path(&self, rel: &str) -> Span {

@@ -49,7 +49,11 @@ impl<'a> Xrd<'a> {
     }
     /// `spec.scope`, or the default for the API version.
     pub fn scope(&self) -> &'a str {
-        match self.spec().and_then(|s| s.get("scope")).and_then(Node::as_str) {
+        match self
+            .spec()
+            .and_then(|s| s.get("scope"))
+            .and_then(Node::as_str)
+        {
             Some(s) => s,
             None if self.is_v2() => "Namespaced",
             None => "LegacyCluster",
@@ -61,7 +65,11 @@ impl<'a> Xrd<'a> {
     }
     /// `spec.versions`.
     pub fn versions(&self) -> Vec<XrdVersion<'a>> {
-        let Some(items) = self.spec().and_then(|s| s.get("versions")).and_then(Node::as_seq) else {
+        let Some(items) = self
+            .spec()
+            .and_then(|s| s.get("versions"))
+            .and_then(Node::as_seq)
+        else {
             return Vec::new();
         };
         items
@@ -70,7 +78,10 @@ impl<'a> Xrd<'a> {
                 node: v,
                 name: v.get("name").and_then(Node::as_str),
                 served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
-                referenceable: v.get("referenceable").and_then(Node::as_bool).unwrap_or(false),
+                referenceable: v
+                    .get("referenceable")
+                    .and_then(Node::as_bool)
+                    .unwrap_or(false),
                 schema: v.path(&["schema", "openAPIV3Schema"]),
             })
             .collect()
@@ -85,7 +96,17 @@ impl<'a> Xrd<'a> {
     }
     /// The schema used for cross-file checks: the referenceable version's, else the first.
     pub fn main_schema(&self) -> Option<&'a Node> {
-        self.referenceable().and_then(|v| v.schema).or_else(|| self.versions().iter().find_map(|v| v.schema))
+        self.referenceable()
+            .and_then(|v| v.schema)
+            .or_else(|| self.versions().iter().find_map(|v| v.schema))
+    }
+    /// Span of `metadata.name` (or the document head), for "XRD defined here" labels.
+    pub fn name_span(&self) -> crate::source::Span {
+        self.0
+            .root
+            .path(&["metadata", "name"])
+            .map(|n| self.0.span(n))
+            .unwrap_or_else(|| self.0.head_span())
     }
     /// `metadata.name`.
     pub fn name(&self) -> Option<&'a str> {

@@ -97,7 +97,13 @@ pub fn locate(d: &Diagnostic, sources: &SourceMap) -> Located {
 }
 
 /// Renders in the chosen format.
-pub fn render(format: Format, diags: &[Located], summary: &Summary, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn render(
+    format: Format,
+    diags: &[Located],
+    summary: &Summary,
+    color: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
         Format::Text => text::render(diags, summary, color, w),
         Format::Json => json::render(diags, summary, w),

@@ -20,14 +20,24 @@ impl Paint {
 }
 
 /// Renders all diagnostics and the summary line.
-pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Write) -> std::io::Result<()> {
+pub fn render(
+    diags: &[Located],
+    summary: &Summary,
+    color: bool,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let p = Paint { on: color };
     for d in diags {
         let (word, code) = match d.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
         };
-        writeln!(w, "{}{}", p.wrap(code, &format!("{word}[{}]", d.rule)), p.wrap("1", &format!(": {}", d.message)))?;
+        writeln!(
+            w,
+            "{}{}",
+            p.wrap(code, &format!("{word}[{}]", d.rule)),
+            p.wrap("1", &format!(": {}", d.message))
+        )?;
         let width = std::iter::once(&d.primary)
             .chain(&d.labels)
             .map(|l| l.line.to_string().len())
@@ -38,36 +48,97 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
             excerpt(w, &p, l, width, '-', "1;34", ":::")?;
         }
         if let Some(h) = &d.help {
-            writeln!(w, "{:width$} {} {}", "", p.wrap("1;34", "="), p.wrap("1", &format!("help: {h}")))?;
+            writeln!(
+                w,
+                "{:width$} {} {}",
+                "",
+                p.wrap("1;34", "="),
+                p.wrap("1", &format!("help: {h}"))
+            )?;
         }
         writeln!(w)?;
     }
-    let files = format!("{} file{}", summary.files, if summary.files == 1 { "" } else { "s" });
-    let docs = format!("{} document{}", summary.documents, if summary.documents == 1 { "" } else { "s" });
+    let files = format!(
+        "{} file{}",
+        summary.files,
+        if summary.files == 1 { "" } else { "s" }
+    );
+    let docs = format!(
+        "{} document{}",
+        summary.documents,
+        if summary.documents == 1 { "" } else { "s" }
+    );
     if summary.errors + summary.warnings == 0 {
-        writeln!(w, "{} {files}, {docs}", p.wrap("1;32", "All checks passed:"))
+        writeln!(
+            w,
+            "{} {files}, {docs}",
+            p.wrap("1;32", "All checks passed:")
+        )
     } else {
-        let e = format!("{} error{}", summary.errors, if summary.errors == 1 { "" } else { "s" });
-        let wn = format!("{} warning{}", summary.warnings, if summary.warnings == 1 { "" } else { "s" });
+        let e = format!(
+            "{} error{}",
+            summary.errors,
+            if summary.errors == 1 { "" } else { "s" }
+        );
+        let wn = format!(
+            "{} warning{}",
+            summary.warnings,
+            if summary.warnings == 1 { "" } else { "s" }
+        );
         writeln!(w, "Found {e} and {wn} in {files} ({docs}).")
     }
 }
 
-fn excerpt(w: &mut dyn Write, p: &Paint, l: &Loc, width: usize, mark: char, code: &str, arrow: &str) -> std::io::Result<()> {
+fn excerpt(
+    w: &mut dyn Write,
+    p: &Paint,
+    l: &Loc,
+    width: usize,
+    mark: char,
+    code: &str,
+    arrow: &str,
+) -> std::io::Result<()> {
     let gutter = p.wrap("1;34", "|");
-    writeln!(w, "{:width$}{} {}:{}:{}", "", p.wrap("1;34", arrow), l.path, l.line, l.column)?;
+    writeln!(
+        w,
+        "{:width$}{} {}:{}:{}",
+        "",
+        p.wrap("1;34", arrow),
+        l.path,
+        l.line,
+        l.column
+    )?;
     let Some(line_text) = line_of(&l.text, l.range.0) else {
         return Ok(());
     };
     writeln!(w, "{:width$} {gutter}", "")?;
     let shown = line_text.replace('\t', " ");
-    writeln!(w, "{} {gutter} {}", p.wrap("1;34", &format!("{:>width$}", l.line)), shown)?;
+    writeln!(
+        w,
+        "{} {gutter} {}",
+        p.wrap("1;34", &format!("{:>width$}", l.line)),
+        shown
+    )?;
     let start = l.column - 1;
     let line_len = shown.chars().count();
-    let end = if l.end_line == l.line { (l.end_column - 1).max(start + 1) } else { line_len.max(start + 1) };
+    let end = if l.end_line == l.line {
+        (l.end_column - 1).max(start + 1)
+    } else {
+        line_len.max(start + 1)
+    };
     let underline: String = std::iter::repeat_n(mark, end - start).collect();
-    let msg = l.message.as_deref().map(|m| format!(" {m}")).unwrap_or_default();
-    writeln!(w, "{:width$} {gutter} {}{}", "", " ".repeat(start), p.wrap(code, &format!("{underline}{msg}")))
+    let msg = l
+        .message
+        .as_deref()
+        .map(|m| format!(" {m}"))
+        .unwrap_or_default();
+    writeln!(
+        w,
+        "{:width$} {gutter} {}{}",
+        "",
+        " ".repeat(start),
+        p.wrap(code, &format!("{underline}{msg}"))
+    )
 }
 
 fn line_of(text: &str, offset: u32) -> Option<&str> {

@@ -8,8 +8,6 @@ use crate::source::Span;
 
 pub mod util;
 
-
-
 /// What kind of problem a rule finds (separate from its default severity).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Category {
@@ -71,9 +69,15 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// The first sentence of "What it does", for listings.
     pub fn summary(&self) -> String {
-        let mut lines = self.docs.lines().map(str::trim).skip_while(|l| !l.starts_with("## What it does"));
+        let mut lines = self
+            .docs
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| !l.starts_with("## What it does"));
         lines.next();
-        let para: Vec<&str> = lines.take_while(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let para: Vec<&str> = lines
+            .take_while(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
         let text = para.join(" ");
         match text.find(". ") {
             Some(i) => text[..i + 1].to_string(),
@@ -98,7 +102,10 @@ pub struct Sink {
 impl Sink {
     /// A sink for `rule`.
     pub fn new(rule: RuleId) -> Self {
-        Sink { rule, diagnostics: Vec::new() }
+        Sink {
+            rule,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Reports a finding at `span` with the rule's default severity.
@@ -108,12 +115,20 @@ impl Sink {
     }
 
     /// Reports a finding with an explicit severity (for rules whose severity depends on the case).
-    pub fn report_with(&mut self, severity: Severity, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report_with(
+        &mut self,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic {
             rule: self.rule,
             severity,
             message: message.into(),
-            primary: Label { span, message: None },
+            primary: Label {
+                span,
+                message: None,
+            },
             secondary: Vec::new(),
             help: None,
         });
@@ -124,7 +139,10 @@ impl Sink {
 impl Diagnostic {
     /// Adds a secondary label (builder form for `Sink::report`).
     pub fn label(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
-        self.secondary.push(Label { span, message: Some(message.into()) });
+        self.secondary.push(Label {
+            span,
+            message: Some(message.into()),
+        });
         self
     }
     /// Sets the help text (builder form for `Sink::report`).

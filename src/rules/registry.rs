@@ -30,4 +30,11 @@ register_rules! {
     xp_xrd_deprecation::XpXrdDeprecation,
     xp_xrd_enums::XpXrdEnums,
     xp_xrd_printer_columns::XpXrdPrinterColumns,
+    x_comp_typeref_xrd::XCompTyperefXrd,
+    x_xrd_default_composition::XXrdDefaultComposition,
+    x_xrd_has_composition::XXrdHasComposition,
+    x_xr_kind_has_xrd::XXrKindHasXrd,
+    x_xr_schema::XXrSchema,
+    x_fieldpath_in_schema::XFieldpathInSchema,
+    fn_gotpl_parse::FnGotplParse,
 }

@@ -5,7 +5,9 @@ use crate::yaml::{self, Node};
 use std::sync::OnceLock;
 
 const SOURCES: &[&str] = &[
-    include_str!("../../schemas/crossplane/apiextensions.crossplane.io_compositeresourcedefinitions.yaml"),
+    include_str!(
+        "../../schemas/crossplane/apiextensions.crossplane.io_compositeresourcedefinitions.yaml"
+    ),
     include_str!("../../schemas/crossplane/apiextensions.crossplane.io_compositions.yaml"),
     include_str!("../../schemas/crossplane/apiextensions.crossplane.io_environmentconfigs.yaml"),
     include_str!("../../schemas/crossplane/meta.pkg.crossplane.io_configurations.yaml"),
@@ -48,7 +50,11 @@ pub fn all() -> &'static [Crd] {
                         ))
                     })
                     .collect();
-                Some(Crd { group, kind, versions })
+                Some(Crd {
+                    group,
+                    kind,
+                    versions,
+                })
             })
             .collect()
     })
@@ -62,5 +68,8 @@ pub fn find(group: &str, kind: &str) -> Option<&'static Crd> {
 /// Groups meta.pkg `Function`/`Provider` reuse: the meta CRD for Configuration is vendored;
 /// the other meta kinds share its `spec` shape closely enough to skip schema checks.
 pub fn is_vendored_group(group: &str) -> bool {
-    matches!(group, "apiextensions.crossplane.io" | "pkg.crossplane.io" | "meta.pkg.crossplane.io")
+    matches!(
+        group,
+        "apiextensions.crossplane.io" | "pkg.crossplane.io" | "meta.pkg.crossplane.io"
+    )
 }

@@ -53,14 +53,26 @@ pub struct Options<'f> {
 
 impl Default for Options<'_> {
     fn default() -> Self {
-        Options { unknown_fields: true, allow_unknown_under: &[], is_dynamic: None }
+        Options {
+            unknown_fields: true,
+            allow_unknown_under: &[],
+            is_dynamic: None,
+        }
     }
 }
 
 /// Validates `instance` (a whole object) against `schema`. `head` is the span used for
 /// errors about the root (missing required top-level fields).
-pub fn validate(schema: &Node, instance: &Node, head: (u32, u32), opts: &Options<'_>) -> Vec<SchemaError> {
-    let mut v = Validator { opts, errors: Vec::new() };
+pub fn validate(
+    schema: &Node,
+    instance: &Node,
+    head: (u32, u32),
+    opts: &Options<'_>,
+) -> Vec<SchemaError> {
+    let mut v = Validator {
+        opts,
+        errors: Vec::new(),
+    };
     v.node(schema, instance, "", head, true, true);
     v.errors
 }
@@ -76,7 +88,13 @@ fn regex_for(pattern: &str) -> Option<Arc<Regex>> {
     let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
     guard
         .entry(pattern.to_string())
-        .or_insert_with(|| regex::RegexBuilder::new(pattern).size_limit(1 << 20).build().ok().map(Arc::new))
+        .or_insert_with(|| {
+            regex::RegexBuilder::new(pattern)
+                .size_limit(1 << 20)
+                .build()
+                .ok()
+                .map(Arc::new)
+        })
         .clone()
 }
 
@@ -114,12 +132,34 @@ fn scalar_eq(a: &Node, b: &Node) -> bool {
 }
 
 impl Validator<'_, '_> {
-    fn err(&mut self, kind: ErrorKind, at: (u32, u32), path: &str, message: String, help: Option<String>) {
-        self.errors.push(SchemaError { kind, start: at.0, end: at.1, path: path.to_string(), message, help });
+    fn err(
+        &mut self,
+        kind: ErrorKind,
+        at: (u32, u32),
+        path: &str,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.errors.push(SchemaError {
+            kind,
+            start: at.0,
+            end: at.1,
+            path: path.to_string(),
+            message,
+            help,
+        });
     }
 
     /// `loc` is where to point for errors about `node` as a whole (its key, when it has one).
-    fn node(&mut self, schema: &Node, node: &Node, path: &str, loc: (u32, u32), structural: bool, root: bool) {
+    fn node(
+        &mut self,
+        schema: &Node,
+        node: &Node,
+        path: &str,
+        loc: (u32, u32),
+        structural: bool,
+        root: bool,
+    ) {
         let span = (node.start, node.end);
         let dynamic = self.opts.is_dynamic.is_some_and(|f| f(node));
         if dynamic && !matches!(node.value, Value::Map(_) | Value::Seq(_)) {
@@ -128,7 +168,13 @@ impl Validator<'_, '_> {
         if node.is_null() {
             if !flag(schema, "nullable") && schema.get("type").is_some() && !dynamic {
                 let t = schema.str_at(&["type"]).unwrap_or("value");
-                self.err(ErrorKind::Type, span, path, format!("`{}` must be of type {t}, found null", display(path)), None);
+                self.err(
+                    ErrorKind::Type,
+                    span,
+                    path,
+                    format!("`{}` must be of type {t}, found null", display(path)),
+                    None,
+                );
             }
             return;
         }
@@ -141,7 +187,10 @@ impl Validator<'_, '_> {
                 let results: Vec<Vec<SchemaError>> = subs
                     .iter()
                     .map(|s| {
-                        let mut v = Validator { opts: self.opts, errors: Vec::new() };
+                        let mut v = Validator {
+                            opts: self.opts,
+                            errors: Vec::new(),
+                        };
                         v.node(s, node, path, loc, false, false);
                         v.errors
                     })
@@ -168,10 +217,19 @@ impl Validator<'_, '_> {
             }
         }
         if let Some(not) = schema.get("not") {
-            let mut v = Validator { opts: self.opts, errors: Vec::new() };
+            let mut v = Validator {
+                opts: self.opts,
+                errors: Vec::new(),
+            };
             v.node(not, node, path, loc, false, false);
             if v.errors.is_empty() {
-                self.err(ErrorKind::Value, span, path, format!("`{}` must not match the schema in `not`", display(path)), None);
+                self.err(
+                    ErrorKind::Value,
+                    span,
+                    path,
+                    format!("`{}` must not match the schema in `not`", display(path)),
+                    None,
+                );
             }
         }
         match &node.value {
@@ -180,7 +238,14 @@ impl Validator<'_, '_> {
                 if let Some(item_schema) = schema.get("items") {
                     for (i, item) in items.iter().enumerate() {
                         let p = format!("{path}[{i}]");
-                        self.node(item_schema, item, &p, (item.start, item.end), structural, false);
+                        self.node(
+                            item_schema,
+                            item,
+                            &p,
+                            (item.start, item.end),
+                            structural,
+                            false,
+                        );
                     }
                 }
             }
@@ -197,14 +262,22 @@ impl Validator<'_, '_> {
                 ErrorKind::Type,
                 span,
                 path,
-                format!("`{}` must be an integer or a string, found {}", display(path), node.type_name()),
+                format!(
+                    "`{}` must be an integer or a string, found {}",
+                    display(path),
+                    node.type_name()
+                ),
                 None,
             );
             return false;
         }
-        let Some(t) = schema.get("type").and_then(Node::as_str) else { return true };
+        let Some(t) = schema.get("type").and_then(Node::as_str) else {
+            return true;
+        };
         let ok = match (t, &node.value) {
-            ("object", Value::Map(_)) | ("array", Value::Seq(_)) | ("string", Value::Str(_)) => true,
+            ("object", Value::Map(_)) | ("array", Value::Seq(_)) | ("string", Value::Str(_)) => {
+                true
+            }
             ("boolean", Value::Bool(_)) | ("integer", Value::Int(_)) => true,
             ("integer", Value::Float(f)) => f.fract() == 0.0,
             ("number", Value::Int(_) | Value::Float(_)) => true,
@@ -221,7 +294,13 @@ impl Validator<'_, '_> {
                 }
                 _ => None,
             };
-            self.err(ErrorKind::Type, span, path, format!("`{}` must be of type {t}, found {found}", display(path)), help);
+            self.err(
+                ErrorKind::Type,
+                span,
+                path,
+                format!("`{}` must be of type {t}, found {found}", display(path)),
+                help,
+            );
         }
         ok
     }
@@ -232,13 +311,19 @@ impl Validator<'_, '_> {
             if !options.iter().any(|o| scalar_eq(o, node)) {
                 let shown: Vec<String> = options.iter().filter_map(Node::scalar_text).collect();
                 let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
-                let found = node.scalar_text().unwrap_or_else(|| node.type_name().to_string());
+                let found = node
+                    .scalar_text()
+                    .unwrap_or_else(|| node.type_name().to_string());
                 self.err(
                     ErrorKind::Value,
                     span,
                     path,
-                    format!("`{p}` must be one of {}, found `{found}`", crate::text::list(&shown, 12)),
-                    crate::text::suggest(&found, shown.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                    format!(
+                        "`{p}` must be one of {}, found `{found}`",
+                        crate::text::list(&shown, 12)
+                    ),
+                    crate::text::suggest(&found, shown.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?")),
                 );
             }
         }
@@ -247,19 +332,37 @@ impl Validator<'_, '_> {
                 if let Some(pat) = schema.get("pattern").and_then(Node::as_str) {
                     if let Some(re) = regex_for(pat) {
                         if !re.is_match(s) {
-                            self.err(ErrorKind::Value, span, path, format!("`{p}` does not match the pattern `{pat}`"), None);
+                            self.err(
+                                ErrorKind::Value,
+                                span,
+                                path,
+                                format!("`{p}` does not match the pattern `{pat}`"),
+                                None,
+                            );
                         }
                     }
                 }
                 let n = s.chars().count() as i64;
                 if let Some(min) = schema.get("minLength").and_then(Node::as_i64) {
                     if n < min {
-                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be at least {min} characters long, is {n}"), None);
+                        self.err(
+                            ErrorKind::Value,
+                            span,
+                            path,
+                            format!("`{p}` must be at least {min} characters long, is {n}"),
+                            None,
+                        );
                     }
                 }
                 if let Some(max) = schema.get("maxLength").and_then(Node::as_i64) {
                     if n > max {
-                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be at most {max} characters long, is {n}"), None);
+                        self.err(
+                            ErrorKind::Value,
+                            span,
+                            path,
+                            format!("`{p}` must be at most {max} characters long, is {n}"),
+                            None,
+                        );
                     }
                 }
             }
@@ -270,19 +373,37 @@ impl Validator<'_, '_> {
                     let excl = flag(schema, "exclusiveMinimum");
                     if x < min || (excl && x == min) {
                         let word = if excl { "greater than" } else { "at least" };
-                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be {word} {min}, found {shown}"), None);
+                        self.err(
+                            ErrorKind::Value,
+                            span,
+                            path,
+                            format!("`{p}` must be {word} {min}, found {shown}"),
+                            None,
+                        );
                     }
                 }
                 if let Some(max) = schema.get("maximum").and_then(Node::as_f64) {
                     let excl = flag(schema, "exclusiveMaximum");
                     if x > max || (excl && x == max) {
                         let word = if excl { "less than" } else { "at most" };
-                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be {word} {max}, found {shown}"), None);
+                        self.err(
+                            ErrorKind::Value,
+                            span,
+                            path,
+                            format!("`{p}` must be {word} {max}, found {shown}"),
+                            None,
+                        );
                     }
                 }
                 if let Some(m) = schema.get("multipleOf").and_then(Node::as_f64) {
                     if m > 0.0 && (x / m).fract() != 0.0 {
-                        self.err(ErrorKind::Value, span, path, format!("`{p}` must be a multiple of {m}"), None);
+                        self.err(
+                            ErrorKind::Value,
+                            span,
+                            path,
+                            format!("`{p}` must be a multiple of {m}"),
+                            None,
+                        );
                     }
                 }
             }
@@ -290,19 +411,38 @@ impl Validator<'_, '_> {
                 let n = items.len() as i64;
                 if let Some(min) = schema.get("minItems").and_then(Node::as_i64) {
                     if n < min {
-                        self.err(ErrorKind::Value, span, path, format!("`{p}` must have at least {min} items, has {n}"), None);
+                        self.err(
+                            ErrorKind::Value,
+                            span,
+                            path,
+                            format!("`{p}` must have at least {min} items, has {n}"),
+                            None,
+                        );
                     }
                 }
                 if let Some(max) = schema.get("maxItems").and_then(Node::as_i64) {
                     if n > max {
-                        self.err(ErrorKind::Value, span, path, format!("`{p}` must have at most {max} items, has {n}"), None);
+                        self.err(
+                            ErrorKind::Value,
+                            span,
+                            path,
+                            format!("`{p}` must have at most {max} items, has {n}"),
+                            None,
+                        );
                     }
                 }
-                let set = flag(schema, "uniqueItems") || schema.str_at(&["x-kubernetes-list-type"]) == Some("set");
+                let set = flag(schema, "uniqueItems")
+                    || schema.str_at(&["x-kubernetes-list-type"]) == Some("set");
                 if set {
                     for (i, a) in items.iter().enumerate() {
                         if items[..i].iter().any(|b| same_value(a, b)) {
-                            self.err(ErrorKind::Value, (a.start, a.end), path, format!("`{p}[{i}]` duplicates an earlier item"), None);
+                            self.err(
+                                ErrorKind::Value,
+                                (a.start, a.end),
+                                path,
+                                format!("`{p}[{i}]` duplicates an earlier item"),
+                                None,
+                            );
                         }
                     }
                 }
@@ -314,15 +454,24 @@ impl Validator<'_, '_> {
                         .unwrap_or_default();
                     if !keys.is_empty() {
                         for (i, a) in items.iter().enumerate() {
-                            let key_of = |n: &Node| keys.iter().map(|k| n.get(k).and_then(Node::scalar_text)).collect::<Vec<_>>();
+                            let key_of = |n: &Node| {
+                                keys.iter()
+                                    .map(|k| n.get(k).and_then(Node::scalar_text))
+                                    .collect::<Vec<_>>()
+                            };
                             let ka = key_of(a);
-                            if ka.iter().all(Option::is_some) && items[..i].iter().any(|b| key_of(b) == ka) {
+                            if ka.iter().all(Option::is_some)
+                                && items[..i].iter().any(|b| key_of(b) == ka)
+                            {
                                 let shown: Vec<String> = ka.into_iter().flatten().collect();
                                 self.err(
                                     ErrorKind::Value,
                                     (a.start, a.end),
                                     path,
-                                    format!("`{p}[{i}]` duplicates the key `{}` of an earlier item", shown.join(",")),
+                                    format!(
+                                        "`{p}[{i}]` duplicates the key `{}` of an earlier item",
+                                        shown.join(",")
+                                    ),
                                     None,
                                 );
                             }
@@ -334,12 +483,24 @@ impl Validator<'_, '_> {
                 let n = entries.len() as i64;
                 if let Some(min) = schema.get("minProperties").and_then(Node::as_i64) {
                     if n < min {
-                        self.err(ErrorKind::Value, span, path, format!("`{p}` must have at least {min} fields, has {n}"), None);
+                        self.err(
+                            ErrorKind::Value,
+                            span,
+                            path,
+                            format!("`{p}` must have at least {min} fields, has {n}"),
+                            None,
+                        );
                     }
                 }
                 if let Some(max) = schema.get("maxProperties").and_then(Node::as_i64) {
                     if n > max {
-                        self.err(ErrorKind::Value, span, path, format!("`{p}` must have at most {max} fields, has {n}"), None);
+                        self.err(
+                            ErrorKind::Value,
+                            span,
+                            path,
+                            format!("`{p}` must have at most {max} fields, has {n}"),
+                            None,
+                        );
                     }
                 }
             }
@@ -348,12 +509,26 @@ impl Validator<'_, '_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn object(&mut self, schema: &Node, node: &Node, entries: &[Entry], path: &str, loc: (u32, u32), structural: bool, root: bool) {
-        let props = schema.get("properties").and_then(Node::as_map).unwrap_or(&[]);
+    fn object(
+        &mut self,
+        schema: &Node,
+        node: &Node,
+        entries: &[Entry],
+        path: &str,
+        loc: (u32, u32),
+        structural: bool,
+        root: bool,
+    ) {
+        let props = schema
+            .get("properties")
+            .and_then(Node::as_map)
+            .unwrap_or(&[]);
         if let Some(req) = schema.get("required").and_then(Node::as_seq) {
             for r in req.iter().filter_map(Node::as_str) {
                 let present = entries.iter().any(|e| e.key == r);
-                let defaulted = props.iter().any(|p| p.key == r && p.value.get("default").is_some());
+                let defaulted = props
+                    .iter()
+                    .any(|p| p.key == r && p.value.get("default").is_some());
                 if !present && !defaulted && !self.opts.is_dynamic.is_some_and(|f| f(node)) {
                     self.err(
                         ErrorKind::Required,
@@ -388,22 +563,43 @@ impl Validator<'_, '_> {
                 _ => {}
             }
             let meta_key = matches!(e.key.as_str(), "apiVersion" | "kind" | "metadata");
-            if !structural || preserve || ((root || embedded) && meta_key) || !self.opts.unknown_fields {
+            if !structural
+                || preserve
+                || ((root || embedded) && meta_key)
+                || !self.opts.unknown_fields
+            {
                 continue;
             }
-            if additional.is_none() && props.is_empty() && schema.get("type").and_then(Node::as_str) != Some("object") {
+            if additional.is_none()
+                && props.is_empty()
+                && schema.get("type").and_then(Node::as_str) != Some("object")
+            {
                 continue;
             }
-            if self.opts.allow_unknown_under.iter().any(|a| p == *a || p.starts_with(&format!("{a}."))) {
+            if self
+                .opts
+                .allow_unknown_under
+                .iter()
+                .any(|a| p == *a || p.starts_with(&format!("{a}.")))
+            {
                 continue;
             }
             let known: Vec<&str> = props.iter().map(|p| p.key.as_str()).collect();
             let help = match crate::text::suggest(&e.key, known.iter().copied()) {
                 Some(s) => Some(format!("did you mean `{s}`?")),
                 None if known.is_empty() => Some(format!("`{}` declares no fields", display(path))),
-                None => Some(format!("known fields here: {}", crate::text::list(&known, 10))),
+                None => Some(format!(
+                    "known fields here: {}",
+                    crate::text::list(&known, 10)
+                )),
             };
-            self.err(ErrorKind::UnknownField, kloc, &p, format!("unknown field `{p}`"), help);
+            self.err(
+                ErrorKind::UnknownField,
+                kloc,
+                &p,
+                format!("unknown field `{p}`"),
+                help,
+            );
         }
     }
 }
@@ -411,9 +607,15 @@ impl Validator<'_, '_> {
 fn same_value(a: &Node, b: &Node) -> bool {
     match (&a.value, &b.value) {
         (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len() && x.iter().all(|e| y.iter().any(|f| f.key == e.key && same_value(&e.value, &f.value)))
+            x.len() == y.len()
+                && x.iter().all(|e| {
+                    y.iter()
+                        .any(|f| f.key == e.key && same_value(&e.value, &f.value))
+                })
         }
-        (Value::Seq(x), Value::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q)),
+        (Value::Seq(x), Value::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q))
+        }
         _ => scalar_eq(a, b),
     }
 }
@@ -433,7 +635,9 @@ pub enum Lookup<'a> {
 pub fn lookup<'a>(schema: &'a Node, path: &[String]) -> Lookup<'a> {
     let mut s = schema;
     for (i, seg) in path.iter().enumerate() {
-        if s.get("type").and_then(Node::as_str) == Some("array") || (seg.parse::<usize>().is_ok() && s.get("items").is_some()) {
+        if s.get("type").and_then(Node::as_str) == Some("array")
+            || (seg.parse::<usize>().is_ok() && s.get("items").is_some())
+        {
             match s.get("items") {
                 Some(items) => {
                     s = items;
@@ -475,7 +679,10 @@ mod tests {
     fn run(schema: &str, doc: &str) -> Vec<String> {
         let s = parse(schema).docs.remove(0).root;
         let d = parse(doc).docs.remove(0).root;
-        validate(&s, &d, (0, 0), &Options::default()).into_iter().map(|e| e.message).collect()
+        validate(&s, &d, (0, 0), &Options::default())
+            .into_iter()
+            .map(|e| e.message)
+            .collect()
     }
 
     const SCHEMA: &str = "type: object\nproperties:\n  spec:\n    type: object\n    required: [name]\n    properties:\n      name: {type: string, pattern: '^[a-z]+$'}\n      replicas: {type: integer, minimum: 1, default: 1}\n      size: {type: string, enum: [small, large]}\n      port: {x-kubernetes-int-or-string: true}\n      extra: {type: object, x-kubernetes-preserve-unknown-fields: true}\n      opt: {type: string, nullable: true}\n";
@@ -483,7 +690,10 @@ mod tests {
     #[test]
     fn kubernetes_semantics() {
         assert!(run(SCHEMA, "apiVersion: a/v1\nkind: X\nmetadata: {name: a}\nspec: {name: abc, port: http, extra: {any: 1}, opt: null}").is_empty());
-        let errs = run(SCHEMA, "spec: {replicas: '2', size: medium, proxied: true, port: 1.5}");
+        let errs = run(
+            SCHEMA,
+            "spec: {replicas: '2', size: medium, proxied: true, port: 1.5}",
+        );
         assert_eq!(
             errs,
             [
@@ -494,10 +704,13 @@ mod tests {
                 "`spec.port` must be an integer or a string, found number",
             ]
         );
-        assert_eq!(run(SCHEMA, "spec: {name: ABC, replicas: 0}"), [
-            "`spec.name` does not match the pattern `^[a-z]+$`",
-            "`spec.replicas` must be at least 1, found 0"
-        ]);
+        assert_eq!(
+            run(SCHEMA, "spec: {name: ABC, replicas: 0}"),
+            [
+                "`spec.name` does not match the pattern `^[a-z]+$`",
+                "`spec.replicas` must be at least 1, found 0"
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,82 @@
+use crate::model::{Doc, Workspace};
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that every composite resource (the repository's `examples/`, and any object in
+    /// a group an XRD of the repository defines) matches an XRD: its group, its kind, and a
+    /// version with `served: true`. Near misses get a "did you mean".
+    ///
+    /// ## Why is this bad?
+    /// The API server answers "no matches for kind" and Flux stops the whole sync.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// apiVersion: demo.openportal.dev/v1alpha1   # the XRD's group is openportal.dev
+    /// kind: WebApp
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WebApp
+    /// ```
+    pub XXrKindHasXrd {
+        id: "x-xr-kind-has-xrd",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+/// What an XR's apiVersion/kind resolves to.
+fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
+    let (group, version, kind) = (doc.group(), doc.version(), doc.kind.as_str());
+    let candidates = ws.xrds_for(group, kind, doc.file);
+    if candidates.is_empty() && ws.index.xrd_by_gk.contains_key(&(group.to_string(), kind.to_string())) {
+        // Defined, but in another example folder: that folder's XRD does not govern this one.
+        return Ok(());
+    }
+    if let Some(x) = candidates.first() {
+        if candidates.iter().any(|x| x.versions().iter().any(|v| v.served && v.name == Some(version))) {
+            return Ok(());
+        }
+        let served: Vec<&str> = x.versions().iter().filter(|v| v.served).filter_map(|v| v.name).collect();
+        return Err((
+            format!("`{kind}` has no served version `{version}`"),
+            Some(format!("served versions: {}", crate::text::list(&served, 5))),
+        ));
+    }
+    let all: Vec<(String, String)> = ws
+        .xrds()
+        .filter_map(|x| Some((x.group()?.to_string(), x.kind()?.to_string())))
+        .collect();
+    let hint = if let Some((g, _)) = all.iter().find(|(_, k)| k == kind) {
+        let v = ws.xrd_for(g, kind).and_then(|x| x.referenceable()).and_then(|v| v.name).unwrap_or(version);
+        Some(format!("did you mean `apiVersion: {g}/{v}`?"))
+    } else {
+        let kinds: Vec<&str> = all.iter().filter(|(g, _)| g == group).map(|(_, k)| k.as_str()).collect();
+        crate::text::suggest(kind, kinds.iter().copied()).map(|k| format!("did you mean `kind: {k}`?"))
+    };
+    Err((format!("no XRD defines `{kind}` in `{group}`"), hint))
+}
+
+impl Rule for XXrKindHasXrd {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.xr_candidates() {
+            // An example of a group no XRD here defines has its XRD elsewhere, except in a
+            // template repository, which must ship the XRD its examples use.
+            let known_group = ws.index.xrd_by_gk.keys().any(|(g, _)| g == doc.group());
+            if !known_group && !ws.repo.is_template {
+                continue;
+            }
+            if let Err((msg, hint)) = resolve(ws, doc) {
+                let at = doc.root.get("apiVersion").map(|n| doc.span(n)).unwrap_or_else(|| doc.head_span());
+                let d = out.report(at, msg);
+                if let Some(h) = hint {
+                    d.help(h);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::schema;
+use crate::source::Span;
+
+/// Fields Crossplane injects into v2 XRs (validated by `xp-xr-crossplane-block`).
+const INJECTED: &[&str] = &["spec.crossplane", "status"];
+/// Fields Crossplane injects into LegacyCluster XRs and their claims.
+const INJECTED_LEGACY: &[&str] = &[
+    "spec.compositionRef",
+    "spec.compositionSelector",
+    "spec.compositionRevisionRef",
+    "spec.compositionRevisionSelector",
+    "spec.compositionUpdatePolicy",
+    "spec.resourceRefs",
+    "spec.claimRef",
+    "spec.writeConnectionSecretToRef",
+    "spec.publishConnectionDetailsTo",
+    "status",
+];
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Validates each composite resource (examples, and later orders) against the schema of
+    /// the XRD version it names, with API server semantics: defaults applied first, then type,
+    /// required, enum, pattern, bounds, lengths, items, nullable, int-or-string,
+    /// preserve-unknown-fields, and unknown fields reported at the key. Fields Crossplane
+    /// injects (`spec.crossplane`, and the legacy composition fields for LegacyCluster XRDs)
+    /// are accepted.
+    ///
+    /// ## Why is this bad?
+    /// The API server rejects the XR, or prunes unknown fields silently so the order does not
+    /// do what its author asked (Flux server-side apply rejects them: "field not declared in
+    /// schema").
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// spec:
+    ///   image: traefik/whoami
+    ///   proxied: false        # the XRD declares no `proxied`
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// spec:
+    ///   image: traefik/whoami
+    /// ```
+    pub XXrSchema {
+        id: "x-xr-schema",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for XXrSchema {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.xr_candidates() {
+            let candidates = ws.xrds_for(doc.group(), &doc.kind, doc.file);
+            let Some((x, v)) = candidates.iter().find_map(|x| Some((*x, x.version(doc.version())?))) else { continue };
+            let Some(schema_node) = v.schema else { continue };
+            let allow = if x.scope() == "LegacyCluster" { INJECTED_LEGACY } else { INJECTED };
+            let opts = schema::Options { allow_unknown_under: allow, ..schema::Options::default() };
+            let head = doc.head_span();
+            let xrd_at = x.name_span();
+            for e in schema::validate(schema_node, &doc.root, (head.start, head.end), &opts) {
+                let d = out.report(Span::new(doc.file, e.start, e.end), e.message).label(xrd_at, "XRD defined here");
+                if let Some(h) = e.help {
+                    d.help(h);
+                }
+            }
+        }
+    }
+}

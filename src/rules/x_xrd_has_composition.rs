@@ -1,0 +1,43 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags an XRD for which no Composition of the repository has a matching
+    /// `compositeTypeRef` (only when the repository has Compositions at all).
+    ///
+    /// ## Why is this bad?
+    /// XRs of that kind can be created but nothing ever composes them.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # xrd.yaml defines WebApp; composition.yaml composes WebService
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # composition.yaml: compositeTypeRef {apiVersion: openportal.dev/v1alpha1, kind: WebApp}
+    /// ```
+    pub XXrdHasComposition {
+        id: "x-xrd-has-composition",
+        category: Suspicious,
+        severity: Warning,
+        pack: Core,
+    }
+}
+
+impl Rule for XXrdHasComposition {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        if ws.index.compositions.is_empty() {
+            return;
+        }
+        for x in ws.xrds() {
+            let (Some(group), Some(kind)) = (x.group(), x.kind()) else { continue };
+            if ws.compositions_for(group, kind).next().is_none() {
+                let at = x.spec().and_then(|s| s.path(&["names", "kind"])).map(|n| x.doc().span(n)).unwrap_or_else(|| x.doc().head_span());
+                out.report(at, format!("no Composition composes `{kind}`"))
+                    .help(format!("add a Composition with `compositeTypeRef: {{apiVersion: {group}/<version>, kind: {kind}}}`"));
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! End-to-end tests of the binary: exit codes, formats, config discovery and errors.
+
+use std::path::Path;
+use std::process::Command;
+
+fn portalint(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_portalint"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tmp");
+    for (p, c) in files {
+        let path = d.path().join(p);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, c).expect("write");
+    }
+    d
+}
+
+const BAD: &str =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n  labels:\n    k8s.io/x: v\n";
+const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n";
+
+#[test]
+fn exit_codes() {
+    let clean = repo(&[("a.yaml", GOOD)]);
+    assert_eq!(portalint(&["check"], clean.path()).0, 0);
+    let bad = repo(&[("a.yaml", BAD)]);
+    let (code, out, _) = portalint(&["check", "--color", "never"], bad.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[k8s-dns1123-subdomain]"), "{out}");
+    assert!(out.contains("--> a.yaml:4:9"), "{out}");
+    // Warnings alone pass unless --fail-on warning.
+    let warn = repo(&[(
+        "a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    k8s.io/x: v\n",
+    )]);
+    assert_eq!(portalint(&["check"], warn.path()).0, 0);
+    assert_eq!(
+        portalint(&["check", "--fail-on", "warning"], warn.path()).0,
+        1
+    );
+    assert_eq!(
+        portalint(&["check", "--select", "no-such-rule"], warn.path()).0,
+        2
+    );
+    assert_eq!(portalint(&["check", "missing-dir"], warn.path()).0, 2);
+    assert_eq!(portalint(&["frobnicate"], warn.path()).0, 2);
+}
+
+#[test]
+fn json_contract() {
+    let bad = repo(&[("dir/a.yaml", BAD)]);
+    let (code, out, _) = portalint(&["check", "--format", "json"], bad.path());
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["version"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "k8s-dns1123-subdomain");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["path"], "dir/a.yaml");
+    assert_eq!(
+        (
+            d["line"].as_u64(),
+            d["column"].as_u64(),
+            d["end_line"].as_u64(),
+            d["end_column"].as_u64()
+        ),
+        (Some(4), Some(9), Some(4), Some(17))
+    );
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(v["summary"]["errors"], 1);
+    assert_eq!(v["summary"]["warnings"], 1);
+}
+
+#[test]
+fn config_discovery_overrides_and_errors() {
+    let r = repo(&[
+        ("sub/a.yaml", BAD),
+        (".portalint.yaml", "rules:\n  k8s-dns1123-subdomain: warning\nper-path-ignores:\n  \"sub/**\": [k8s-reserved-prefixes]\n"),
+    ]);
+    let (code, out, _) = portalint(&["check", "sub", "--format", "json"], r.path());
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["diagnostics"][0]["severity"], "warning");
+    let bad_cfg = repo(&[
+        ("a.yaml", GOOD),
+        (".portalint.yaml", "profile: auto\nfail_on: error\n"),
+    ]);
+    let (code, _, err) = portalint(&["check"], bad_cfg.path());
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown field `fail_on`"), "{err}");
+    assert!(err.contains(".portalint.yaml:2:1"), "{err}");
+    assert!(err.contains("did you mean `fail-on`?"), "{err}");
+    let bad_rule = repo(&[
+        ("a.yaml", GOOD),
+        (".portalint.yaml", "rules:\n  xp-xrd-nme: off\n"),
+    ]);
+    let (code, _, err) = portalint(&["check"], bad_rule.path());
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown rule `xp-xrd-nme`") && err.contains("did you mean `xp-xrd-name`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn inline_suppression() {
+    let r = repo(&[("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  # portalint: ignore[k8s-dns1123-subdomain]\n  name: Bad_Name\n")]);
+    assert_eq!(portalint(&["check"], r.path()).0, 0);
+}
+
+#[test]
+fn rules_and_explain() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (code, out, _) = portalint(&["rules", "--format", "json"], tmp.path());
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(v
+        .as_array()
+        .is_some_and(|a| a.iter().any(|r| r["id"] == "xp-xrd-name")));
+    let (code, out, _) = portalint(&["explain", "xp-xrd-name"], tmp.path());
+    assert_eq!(code, 0);
+    assert!(out.contains("## What it does"));
+    assert_eq!(portalint(&["explain", "xp-xrd-nam"], tmp.path()).0, 2);
+}
+
+#[test]
+fn bundled_example_has_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/_repos/template-webapp");
+    let (code, out, _) = portalint(&["check", "--color", "never", "."], &root);
+    assert_eq!(code, 1, "{out}");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_snapshot_path("snapshots");
+    settings.bind(|| insta::assert_snapshot!("cli__bundled_example", out));
+}

@@ -1,0 +1,62 @@
+//! Runs `portalint check` over every repository of `../shared/corpus` (each folder is one
+//! root): no crash, no hang, and the findings per rule match the reviewed snapshot
+//! `tests/snapshots/corpus__findings.snap`, so a new false error shows up as a diff.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[test]
+fn corpus_findings() {
+    let corpus = common::root().join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("../shared/corpus not found; skipping");
+        return;
+    }
+    let mut repos: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .expect("corpus")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    repos.sort();
+    let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
+    let mut lines = Vec::new();
+    let (mut files, mut docs) = (0, 0);
+    for repo in &repos {
+        let o = portalint::app::check(&common::args(std::slice::from_ref(repo), &[]))
+            .expect("check runs");
+        files += o.summary.files;
+        docs += o.summary.documents;
+        let name = repo
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        for d in &o.diagnostics {
+            *per_rule
+                .entry(format!("{} {}", d.severity.as_str(), d.rule))
+                .or_default() += 1;
+            lines.push(format!(
+                "{name}/{}:{} {} {}",
+                d.primary.path, d.primary.line, d.rule, d.message
+            ));
+        }
+    }
+    assert!(files > 900, "corpus too small: {files} files");
+    let mut report = format!(
+        "{} repos, {files} files, {docs} documents\n\nfindings per rule:\n",
+        repos.len()
+    );
+    for (r, n) in &per_rule {
+        report.push_str(&format!("{n:>5} {r}\n"));
+    }
+    report.push_str("\nfindings:\n");
+    report.push_str(&lines.join("\n"));
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_snapshot_path("snapshots");
+    settings.bind(|| insta::assert_snapshot!("corpus__findings", report));
+}
