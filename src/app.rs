@@ -63,16 +63,10 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                EXIT_ERROR
-            } else {
-                EXIT_CLEAN
-            });
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
         }
     };
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(16 << 20)
-        .build_global();
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(16 << 20).build_global();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
@@ -94,17 +88,9 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
             let color = match args.color {
                 Color::Always => true,
                 Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
+                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
-            if let Err(e) = report::render(
-                args.format,
-                &outcome.diagnostics,
-                &outcome.summary,
-                color,
-                out,
-            ) {
+            if let Err(e) = report::render(args.format, &outcome.diagnostics, &outcome.summary, color, out) {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     eprintln!("error: cannot write the report: {e}");
                     return EXIT_ERROR;
@@ -123,15 +109,12 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
 pub fn print_error(e: &AppError) {
     match e {
         AppError::Usage(m) => eprintln!("error: {m}"),
-        AppError::Internal(m) => eprintln!(
-            "error: internal error: {m}\nplease report this with the input that caused it"
-        ),
+        AppError::Internal(m) => {
+            eprintln!("error: internal error: {m}\nplease report this with the input that caused it")
+        }
         AppError::Config(c) => {
-            let file = crate::source::SourceFile::new(
-                c.path.display().to_string(),
-                c.path.clone(),
-                c.text.clone().into(),
-            );
+            let file =
+                crate::source::SourceFile::new(c.path.display().to_string(), c.path.clone(), c.text.clone().into());
             let (line, col) = file.line_col(c.span.0);
             eprintln!("error: invalid config: {}", c.message);
             eprintln!("  --> {}:{line}:{col}", c.path.display());
@@ -154,9 +137,7 @@ fn parse_ids(ids: &[String]) -> Result<Vec<RuleId>, AppError> {
                 let hint = crate::text::suggest(s, ALL_RULES.iter().map(|r| r.as_str()))
                     .map(|h| format!(" (did you mean `{h}`?)"))
                     .unwrap_or_default();
-                AppError::Usage(format!(
-                    "unknown rule `{s}`{hint}; `portalint rules` lists them"
-                ))
+                AppError::Usage(format!("unknown rule `{s}`{hint}; `portalint rules` lists them"))
             })
         })
         .collect()
@@ -233,11 +214,7 @@ fn repo_name(root: &Path, cfg: &Config) -> String {
                     .strip_prefix("url")
                     .map(|r| r.trim_start_matches([' ', '=']).trim())
                 {
-                    let last = url
-                        .trim_end_matches('/')
-                        .rsplit(['/', ':'])
-                        .next()
-                        .unwrap_or("");
+                    let last = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or("");
                     return last.trim_end_matches(".git").to_string();
                 }
             }
@@ -281,18 +258,11 @@ pub fn load_config(args: &CheckArgs) -> Result<(Config, Option<PathBuf>), AppErr
     if args.isolated {
         return Ok((Config::default(), None));
     }
-    let first = args
-        .paths
-        .first()
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("."));
+    let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let path = match &args.config {
         Some(p) => {
             if !p.is_file() {
-                return Err(AppError::Usage(format!(
-                    "config file `{}` does not exist",
-                    p.display()
-                )));
+                return Err(AppError::Usage(format!("config file `{}` does not exist", p.display())));
             }
             Some(p.clone())
         }
@@ -313,8 +283,7 @@ pub fn load_config(args: &CheckArgs) -> Result<(Config, Option<PathBuf>), AppErr
 /// Checks the paths of `args` and returns the outcome (library entry point for tests).
 pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
     let (cfg, base) = load_config(args)?;
-    let mut settings = settings(args, &cfg)?;
-    settings.base = base;
+    let settings = settings(args, &cfg)?;
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -322,10 +291,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
     };
     for p in &paths {
         if !p.exists() {
-            return Err(AppError::Usage(format!(
-                "path `{}` does not exist",
-                p.display()
-            )));
+            return Err(AppError::Usage(format!("path `{}` does not exist", p.display())));
         }
     }
     let profile = match args.profile {
@@ -341,17 +307,10 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
     };
     let mut exclude = globset::GlobSetBuilder::new();
     for g in cfg.exclude.iter().flatten() {
-        exclude.add(
-            globset::Glob::new(g)
-                .map_err(|e| AppError::Usage(format!("invalid exclude glob `{g}`: {e}")))?,
-        );
+        exclude.add(globset::Glob::new(g).map_err(|e| AppError::Usage(format!("invalid exclude glob `{g}`: {e}")))?);
     }
-    let exclude = exclude
-        .build()
-        .map_err(|e| AppError::Usage(e.to_string()))?;
-    let max_size = cfg
-        .max_file_size
-        .unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
+    let exclude = exclude.build().map_err(|e| AppError::Usage(e.to_string()))?;
+    let max_size = cfg.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
     let mut located = Vec::new();
     let mut summary = Summary::default();
     for root in &paths {
@@ -362,9 +321,25 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             String::new()
         };
         let found = crate::discover::discover(root, &prefix, &exclude, max_size);
+        let root_dir = if root.is_dir() {
+            root.clone()
+        } else {
+            root.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let root_dir = if root_dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root_dir
+        };
+        let path_from_config = base.as_ref().and_then(|b| {
+            let abs = std::fs::canonicalize(&root_dir).ok()?;
+            Some(abs.strip_prefix(b).ok()?.to_string_lossy().replace('\\', "/"))
+        });
         let repo = Repo {
             name: repo_name(root, &cfg),
             is_dir: root.is_dir(),
+            prefix: prefix.clone(),
+            path_from_config,
             ..Repo::default()
         };
         let ws = model::build(found.inputs, found.paths, repo, profile, rule_options(&cfg));

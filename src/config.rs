@@ -155,11 +155,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         return Ok(Config::default());
     };
     if parsed.docs.len() > 1 {
-        return Err(fail(
-            (0, 0),
-            "the config file must hold one YAML document".into(),
-            None,
-        ));
+        return Err(fail((0, 0), "the config file must hold one YAML document".into(), None));
     }
     let config: Config = crate::de::from_node(&doc.root).map_err(|e| {
         let help = e
@@ -183,21 +179,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         ))
     };
     for key in ["select", "ignore"] {
-        for item in doc
-            .root
-            .get(key)
-            .and_then(yaml::Node::as_seq)
-            .unwrap_or(&[])
-        {
+        for item in doc.root.get(key).and_then(yaml::Node::as_seq).unwrap_or(&[]) {
             check_id(item, item.as_str().unwrap_or(""))?;
         }
     }
-    for e in doc
-        .root
-        .get("rules")
-        .and_then(yaml::Node::as_map)
-        .unwrap_or(&[])
-    {
+    for e in doc.root.get("rules").and_then(yaml::Node::as_map).unwrap_or(&[]) {
         let key_node = yaml::Node {
             start: e.key_start,
             end: e.key_end,
@@ -213,28 +199,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         .unwrap_or(&[])
     {
         if let Err(err) = globset::Glob::new(&e.key) {
-            return Err(fail(
-                (e.key_start, e.key_end),
-                format!("invalid glob: {err}"),
-                None,
-            ));
+            return Err(fail((e.key_start, e.key_end), format!("invalid glob: {err}"), None));
         }
         for item in e.value.as_seq().unwrap_or(&[]) {
             check_id(item, item.as_str().unwrap_or(""))?;
         }
     }
-    for item in doc
-        .root
-        .get("exclude")
-        .and_then(yaml::Node::as_seq)
-        .unwrap_or(&[])
-    {
+    for item in doc.root.get("exclude").and_then(yaml::Node::as_seq).unwrap_or(&[]) {
         if let Err(err) = globset::Glob::new(item.as_str().unwrap_or("")) {
-            return Err(fail(
-                (item.start, item.end),
-                format!("invalid glob: {err}"),
-                None,
-            ));
+            return Err(fail((item.start, item.end), format!("invalid glob: {err}"), None));
         }
     }
     Ok(config)

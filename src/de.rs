@@ -120,17 +120,9 @@ struct Seq<'a, 'c> {
 
 impl<'de> SeqAccess<'de> for Seq<'de, '_> {
     type Error = Error;
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
         match self.items.next() {
-            Some(node) => seed
-                .deserialize(De {
-                    node,
-                    last: self.last,
-                })
-                .map(Some),
+            Some(node) => seed.deserialize(De { node, last: self.last }).map(Some),
             None => Ok(None),
         }
     }
@@ -144,16 +136,12 @@ struct Map<'a, 'c> {
 
 impl<'de> MapAccess<'de> for Map<'de, '_> {
     type Error = Error;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
         match self.entries.next() {
             Some(e) => {
                 self.last.set((e.key_start, e.key_end));
                 self.value = Some(&e.value);
-                seed.deserialize(e.key.as_str().into_deserializer())
-                    .map(Some)
+                seed.deserialize(e.key.as_str().into_deserializer()).map(Some)
             }
             None => Ok(None),
         }
@@ -163,9 +151,6 @@ impl<'de> MapAccess<'de> for Map<'de, '_> {
             .value
             .take()
             .ok_or_else(|| de::Error::custom("value without key"))?;
-        seed.deserialize(De {
-            node,
-            last: self.last,
-        })
+        seed.deserialize(De { node, last: self.last })
     }
 }

@@ -51,7 +51,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// Adds a secondary label.
-    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub fn label(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
         self.secondary.push(Label {
             span,
             message: Some(message.into()),
@@ -59,12 +59,12 @@ impl Diagnostic {
         self
     }
     /// Sets the help text.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
         self
     }
-    /// Sets the primary label's message.
-    pub fn with_primary_message(mut self, message: impl Into<String>) -> Self {
+    /// Sets the message of the primary label.
+    pub fn note(&mut self, message: impl Into<String>) -> &mut Self {
         self.primary.message = Some(message.into());
         self
     }

@@ -25,10 +25,7 @@ pub struct Discovered {
 
 /// True for the extensions portalint checks.
 pub fn is_yaml(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
 }
 
 /// Walks `root` (a directory) or reads `root` (a file). `prefix` is prepended to every

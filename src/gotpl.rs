@@ -75,9 +75,7 @@ pub fn scan(src: &str) -> Scan {
     while let Some(rel) = src[i..].find("{{") {
         let start = i + rel;
         let mut p = start + 2;
-        if bytes.get(p) == Some(&b'-')
-            && matches!(bytes.get(p + 1), Some(b' ' | b'\t' | b'\n' | b'\r'))
-        {
+        if bytes.get(p) == Some(&b'-') && matches!(bytes.get(p + 1), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             p += 1;
         }
         let body_start = p;
@@ -134,9 +132,7 @@ fn find_close(src: &str, mut p: usize) -> Result<usize, TplError> {
     let b = src.as_bytes();
     let open = p;
     if src[p..].trim_start().starts_with("/*") {
-        let c = src[p..]
-            .find("*/")
-            .ok_or_else(|| unclosed(open, "comment"))?;
+        let c = src[p..].find("*/").ok_or_else(|| unclosed(open, "comment"))?;
         let after = p + c + 2;
         let rest = &src[after..];
         let ws = rest.len() - rest.trim_start_matches([' ', '-']).len();
@@ -228,11 +224,7 @@ fn tokens(body: &str) -> Vec<(Tok, usize, usize)> {
             while p < b.len() && b[p] != b'`' {
                 p += 1;
             }
-            out.push((
-                Tok::Str(body[vs..p.min(b.len())].to_string()),
-                s,
-                (p + 1).min(b.len()),
-            ));
+            out.push((Tok::Str(body[vs..p.min(b.len())].to_string()), s, (p + 1).min(b.len())));
             p += 1;
         } else if c == b':' && b.get(p + 1) == Some(&b'=') {
             out.push((Tok::Declare, s, p + 2));
@@ -274,16 +266,13 @@ fn var_name(t: &str) -> &str {
 
 fn keyword(body: &str) -> &str {
     let t = body.trim_start();
-    let end = t
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .unwrap_or(t.len());
+    let end = t.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(t.len());
     &t[..end]
 }
 
 fn check_structure(actions: &[Action]) -> Option<TplError> {
     // Each open block keeps its keyword, its action and the variables declared in it.
-    let mut stack: Vec<(&str, &Action, Vec<String>)> =
-        vec![("", actions.first()?, vec!["$".into()])];
+    let mut stack: Vec<(&str, &Action, Vec<String>)> = vec![("", actions.first()?, vec!["$".into()])];
     let at = |a: &Action, m: String| {
         Some(TplError {
             start: a.start,
@@ -299,9 +288,7 @@ fn check_structure(actions: &[Action]) -> Option<TplError> {
         if body.is_empty() {
             return at(a, "missing value for command".into());
         }
-        let depth: i32 = body
-            .bytes()
-            .fold(0, |d, c| d + (c == b'(') as i32 - (c == b')') as i32);
+        let depth: i32 = body.bytes().fold(0, |d, c| d + (c == b'(') as i32 - (c == b')') as i32);
         if depth != 0 && !body.contains('"') && !body.contains('`') {
             return at(a, "unbalanced parentheses in action".into());
         }
@@ -319,9 +306,7 @@ fn check_structure(actions: &[Action]) -> Option<TplError> {
                     && !v.contains('.');
                 if declares {
                     declared_here.push(name);
-                } else if !stack.iter().any(|(_, _, vars)| vars.contains(&name))
-                    && !declared_here.contains(&name)
-                {
+                } else if !stack.iter().any(|(_, _, vars)| vars.contains(&name)) && !declared_here.contains(&name) {
                     return at(a, format!("undefined variable \"{name}\""));
                 }
             }
@@ -360,10 +345,7 @@ fn check_structure(actions: &[Action]) -> Option<TplError> {
     }
     if stack.len() > 1 {
         let (kw, a, _) = stack.last().expect("len > 1");
-        return at(
-            a,
-            format!("unclosed {{{{{kw}}}}} action: missing {{{{end}}}}"),
-        );
+        return at(a, format!("unclosed {{{{{kw}}}}} action: missing {{{{end}}}}"));
     }
     None
 }
@@ -381,11 +363,7 @@ fn xr_path(chain: &str, aliases: &HashMap<String, Vec<String>>) -> Option<Vec<St
         return None;
     };
     let mut path = base;
-    path.extend(
-        rest.split('.')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
-    );
+    path.extend(rest.split('.').filter(|s| !s.is_empty()).map(str::to_string));
     Some(path)
 }
 
@@ -489,23 +467,15 @@ mod tests {
 
     #[test]
     fn finds_unclosed_action() {
-        assert!(scan("a: {{ .x }\n")
-            .error
-            .unwrap()
-            .message
-            .contains("unclosed action"));
+        assert!(scan("a: {{ .x }\n").error.unwrap().message.contains("unclosed action"));
     }
 
     #[test]
     fn undefined_variable() {
         let s = scan("{{ $a := 1 }}{{ $b }}");
         assert_eq!(s.error.unwrap().message, "undefined variable \"$b\"");
-        assert!(scan("{{ range $i, $v := .x }}{{ $v }}{{ end }}")
-            .error
-            .is_none());
-        assert!(scan("{{ range $i, $v := .x }}{{ end }}{{ $v }}")
-            .error
-            .is_some());
+        assert!(scan("{{ range $i, $v := .x }}{{ $v }}{{ end }}").error.is_none());
+        assert!(scan("{{ range $i, $v := .x }}{{ end }}{{ $v }}").error.is_some());
     }
 
     #[test]

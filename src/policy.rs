@@ -18,8 +18,6 @@ pub struct Settings {
     pub levels: HashMap<RuleId, Option<Severity>>,
     /// (glob, rules) pairs; an empty rule list means all rules.
     pub per_path: Vec<(globset::GlobMatcher, Vec<RuleId>)>,
-    /// The directory `per_path` globs are relative to (the config file's directory).
-    pub base: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -35,27 +33,25 @@ impl Settings {
             .collect()
     }
 
-    fn ignored_at(&self, file: &crate::source::SourceFile, rule: RuleId) -> bool {
-        let applicable: Vec<&globset::GlobMatcher> = self
+    /// True when a per-path glob (relative to the config file's directory) ignores `rule` in
+    /// the file at `rel` of `repo`.
+    fn ignored_at(&self, repo: &crate::model::Repo, rel: &str, rule: RuleId) -> bool {
+        let mut globs = self
             .per_path
             .iter()
-            .filter(|(_, rules)| rules.is_empty() || rules.contains(&rule))
-            .map(|(g, _)| g)
-            .collect();
-        if applicable.is_empty() {
-            return false;
-        }
-        let from_base = self.base.as_ref().and_then(|b| {
-            let abs = std::fs::canonicalize(&file.path).ok()?;
-            Some(
-                abs.strip_prefix(b)
-                    .ok()?
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-            )
-        });
-        let rel = from_base.as_deref().unwrap_or(&file.rel);
-        applicable.iter().any(|g| g.is_match(rel))
+            .filter(|(_, rules)| rules.is_empty() || rules.contains(&rule));
+        let in_root = rel.strip_prefix(repo.prefix.as_str()).unwrap_or(rel);
+        let in_root = if repo.is_dir {
+            in_root
+        } else {
+            in_root.rsplit('/').next().unwrap_or(in_root)
+        };
+        let from_config = match &repo.path_from_config {
+            Some(dir) if !dir.is_empty() => format!("{dir}/{in_root}"),
+            Some(_) => in_root.to_string(),
+            None => rel.to_string(),
+        };
+        globs.any(|(g, _)| g.is_match(&from_config))
     }
 }
 
@@ -68,52 +64,35 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
     }
     diags.retain(|d| {
         let file = ws.sources.get(d.primary.span.file);
-        !settings.ignored_at(file, d.rule) && !suppressed(&file.text, d.primary.span.start, d.rule)
+        !settings.ignored_at(&ws.repo, &file.rel, d.rule) && !suppressed(file, d.primary.span.start, d.rule)
     });
     // A generic schema finding yields to a specific rule that reports the same node.
-    let specific: Vec<(crate::source::FileId, u32)> = diags
+    let specific: std::collections::HashSet<(crate::source::FileId, u32)> = diags
         .iter()
         .filter(|d| d.rule != RuleId::XpSchema)
         .map(|d| (d.primary.span.file, d.primary.span.start))
         .collect();
-    diags.retain(|d| {
-        d.rule != RuleId::XpSchema
-            || !specific.contains(&(d.primary.span.file, d.primary.span.start))
-    });
+    diags.retain(|d| d.rule != RuleId::XpSchema || !specific.contains(&(d.primary.span.file, d.primary.span.start)));
     diags.sort_by(|a, b| {
         let (fa, fb) = (
             &ws.sources.get(a.primary.span.file).rel,
             &ws.sources.get(b.primary.span.file).rel,
         );
-        (fa, a.primary.span.start, a.rule, &a.message).cmp(&(
-            fb,
-            b.primary.span.start,
-            b.rule,
-            &b.message,
-        ))
+        (fa, a.primary.span.start, a.rule, &a.message).cmp(&(fb, b.primary.span.start, b.rule, &b.message))
     });
-    diags.dedup_by(|a, b| {
-        a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message
-    });
+    diags.dedup_by(|a, b| a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message);
     diags
 }
 
 /// True when the line of `offset`, or the comment line above it, says
 /// `# portalint: ignore[<rule>]` (several ids may be listed, comma-separated).
-pub fn suppressed(text: &str, offset: u32, rule: RuleId) -> bool {
-    let offset = (offset as usize).min(text.len());
-    let line_start = text[..offset].rfind('\n').map_or(0, |p| p + 1);
-    let line_end = text[offset..].find('\n').map_or(text.len(), |p| offset + p);
-    if mentions(&text[line_start..line_end], rule) {
+pub fn suppressed(file: &crate::source::SourceFile, offset: u32, rule: RuleId) -> bool {
+    let (line, _) = file.line_col(offset);
+    if mentions(file.line_text(line), rule) {
         return true;
     }
-    if line_start == 0 {
-        return false;
-    }
-    let prev_end = line_start - 1;
-    let prev_start = text[..prev_end].rfind('\n').map_or(0, |p| p + 1);
-    let prev = &text[prev_start..prev_end];
-    prev.trim_start().starts_with('#') && mentions(prev, rule)
+    let above = file.line_text(line - 1);
+    line > 1 && above.trim_start().starts_with('#') && mentions(above, rule)
 }
 
 fn mentions(line: &str, rule: RuleId) -> bool {
@@ -124,8 +103,5 @@ fn mentions(line: &str, rule: RuleId) -> bool {
     let Some(end) = rest.find(']') else {
         return false;
     };
-    rest[..end]
-        .split(',')
-        .map(str::trim)
-        .any(|id| id == rule.as_str())
+    rest[..end].split(',').map(str::trim).any(|id| id == rule.as_str())
 }

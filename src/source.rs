@@ -30,11 +30,7 @@ impl Span {
     }
     /// An empty span at the start of `file` (used for whole-file or missing-file findings).
     pub fn file_start(file: FileId) -> Self {
-        Span {
-            file,
-            start: 0,
-            end: 0,
-        }
+        Span { file, start: 0, end: 0 }
     }
 }
 
@@ -96,24 +92,6 @@ impl SourceFile {
             .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
-
-    /// Number of lines in the file.
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-
-    /// Byte offset where 1-based line `line` starts.
-    pub fn line_start(&self, line: usize) -> u32 {
-        self.line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len() as u32)
-    }
-
-    /// The text a span covers (empty when out of range).
-    pub fn slice(&self, start: u32, end: u32) -> &str {
-        self.text.get(start as usize..end as usize).unwrap_or("")
-    }
 }
 
 /// All files of one run, indexed by [`FileId`].
@@ -134,17 +112,11 @@ impl SourceMap {
     }
     /// Looks a file up by its relative path.
     pub fn find(&self, rel: &str) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.rel == rel)
-            .map(|i| FileId(i as u32))
+        self.files.iter().position(|f| f.rel == rel).map(|i| FileId(i as u32))
     }
     /// Every file with its id.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }
     /// Number of files.
     pub fn len(&self) -> usize {

@@ -7,9 +7,7 @@ pub fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -48,10 +46,7 @@ pub fn list(names: &[&str], max: usize) -> String {
 mod tests {
     #[test]
     fn suggests() {
-        assert_eq!(
-            super::suggest("replica", ["replicas", "image"]),
-            Some("replicas")
-        );
+        assert_eq!(super::suggest("replica", ["replicas", "image"]), Some("replicas"));
         assert_eq!(super::suggest("zzz", ["replicas"]), None);
     }
 }

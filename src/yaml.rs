@@ -214,15 +214,11 @@ fn offset(m: &Marker) -> u32 {
 pub fn resolve_plain(s: &str) -> Value {
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Value::Bool(true)
-        }
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => return Value::Bool(true),
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
             return Value::Bool(false)
         }
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY)
-        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -266,10 +262,7 @@ fn parse_int(s: &str) -> Option<i64> {
         (2, b.to_string())
     } else if let Some(o) = clean.strip_prefix("0o") {
         (8, o.to_string())
-    } else if clean.len() > 1
-        && clean.starts_with('0')
-        && clean.bytes().all(|b| (b'0'..=b'7').contains(&b))
-    {
+    } else if clean.len() > 1 && clean.starts_with('0') && clean.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
         (8, clean[1..].to_string())
     } else {
         (10, clean)
@@ -354,8 +347,7 @@ impl Builder {
                                 kind: ProblemKind::Syntax,
                                 start: node.start,
                                 end: node.end,
-                                message: "complex mapping keys are not supported by Kubernetes"
-                                    .into(),
+                                message: "complex mapping keys are not supported by Kubernetes".into(),
                             });
                             String::new()
                         }
@@ -369,13 +361,7 @@ impl Builder {
                         return;
                     }
                     if index.is_none() && entries.len() >= 16 {
-                        *index = Some(
-                            entries
-                                .iter()
-                                .enumerate()
-                                .map(|(i, e)| (e.key.clone(), i))
-                                .collect(),
-                        );
+                        *index = Some(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
                     }
                     let existing = match index {
                         Some(ix) => ix.get(&k).copied(),
@@ -426,13 +412,7 @@ fn scalar_key_text(v: &Value) -> String {
     }
 }
 
-fn scalar_node(
-    text: &str,
-    style: ScalarStyle,
-    tag: Option<&granit_parser::Tag>,
-    start: u32,
-    end: u32,
-) -> Node {
+fn scalar_node(text: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>, start: u32, end: u32) -> Node {
     let quoted = !matches!(style, ScalarStyle::Plain);
     let value = match tag.and_then(|t| t.core_suffix().map(str::to_string)) {
         Some(ref s) if s == "str" => Value::Str(text.to_string()),
@@ -547,12 +527,7 @@ pub fn parse(text: &str) -> Parsed {
                 }
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq {
-                    start,
-                    anchor,
-                    items,
-                }) = b.stack.pop()
-                {
+                if let Some(Frame::Seq { start, anchor, items }) = b.stack.pop() {
                     let node = Node {
                         start,
                         end: e.max(start),
@@ -674,10 +649,7 @@ mod tests {
     fn duplicate_keys_and_multi_doc() {
         let p = parse("a: 1\na: 2\n---\nb: [1, 2]\n---\n# only a comment\n");
         assert_eq!(p.docs.len(), 2);
-        assert!(matches!(
-            p.problems[0].kind,
-            ProblemKind::DuplicateKey { .. }
-        ));
+        assert!(matches!(p.problems[0].kind, ProblemKind::DuplicateKey { .. }));
         assert_eq!(p.docs[0].root.get("a").unwrap().as_i64(), Some(2));
     }
 
@@ -731,10 +703,7 @@ impl OffsetMap {
             .next()
             .unwrap_or("")
             .trim_end();
-        let literal = header
-            .rsplit([' ', '\t'])
-            .next()
-            .is_some_and(|t| t.starts_with('|'));
+        let literal = header.rsplit([' ', '\t']).next().is_some_and(|t| t.starts_with('|'));
         if !literal {
             return map;
         }
@@ -774,10 +743,6 @@ mod offset_tests {
         let map = super::OffsetMap::new(text, node);
         let value = node.as_str().expect("str");
         let at = value.find("{{").expect("action");
-        assert_eq!(
-            &text[map.to_file(at) as usize..][..7],
-            "{{ x }}",
-            "node {node:?}"
-        );
+        assert_eq!(&text[map.to_file(at) as usize..][..7], "{{ x }}", "node {node:?}");
     }
 }

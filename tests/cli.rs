@@ -26,8 +26,7 @@ fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     d
 }
 
-const BAD: &str =
-    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n  labels:\n    k8s.io/x: v\n";
+const BAD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n  labels:\n    k8s.io/x: v\n";
 const GOOD: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n";
 
 #[test]
@@ -45,14 +44,8 @@ fn exit_codes() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    k8s.io/x: v\n",
     )]);
     assert_eq!(portalint(&["check"], warn.path()).0, 0);
-    assert_eq!(
-        portalint(&["check", "--fail-on", "warning"], warn.path()).0,
-        1
-    );
-    assert_eq!(
-        portalint(&["check", "--select", "no-such-rule"], warn.path()).0,
-        2
-    );
+    assert_eq!(portalint(&["check", "--fail-on", "warning"], warn.path()).0, 1);
+    assert_eq!(portalint(&["check", "--select", "no-such-rule"], warn.path()).0, 2);
     assert_eq!(portalint(&["check", "missing-dir"], warn.path()).0, 2);
     assert_eq!(portalint(&["frobnicate"], warn.path()).0, 2);
 }
@@ -86,26 +79,23 @@ fn json_contract() {
 fn config_discovery_overrides_and_errors() {
     let r = repo(&[
         ("sub/a.yaml", BAD),
-        (".portalint.yaml", "rules:\n  k8s-dns1123-subdomain: warning\nper-path-ignores:\n  \"sub/**\": [k8s-reserved-prefixes]\n"),
+        (
+            ".portalint.yaml",
+            "rules:\n  k8s-dns1123-subdomain: warning\nper-path-ignores:\n  \"sub/**\": [k8s-reserved-prefixes]\n",
+        ),
     ]);
     let (code, out, _) = portalint(&["check", "sub", "--format", "json"], r.path());
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(code, 0, "{out}");
     assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(1));
     assert_eq!(v["diagnostics"][0]["severity"], "warning");
-    let bad_cfg = repo(&[
-        ("a.yaml", GOOD),
-        (".portalint.yaml", "profile: auto\nfail_on: error\n"),
-    ]);
+    let bad_cfg = repo(&[("a.yaml", GOOD), (".portalint.yaml", "profile: auto\nfail_on: error\n")]);
     let (code, _, err) = portalint(&["check"], bad_cfg.path());
     assert_eq!(code, 2);
     assert!(err.contains("unknown field `fail_on`"), "{err}");
     assert!(err.contains(".portalint.yaml:2:1"), "{err}");
     assert!(err.contains("did you mean `fail-on`?"), "{err}");
-    let bad_rule = repo(&[
-        ("a.yaml", GOOD),
-        (".portalint.yaml", "rules:\n  xp-xrd-nme: off\n"),
-    ]);
+    let bad_rule = repo(&[("a.yaml", GOOD), (".portalint.yaml", "rules:\n  xp-xrd-nme: off\n")]);
     let (code, _, err) = portalint(&["check"], bad_rule.path());
     assert_eq!(code, 2);
     assert!(
@@ -116,7 +106,10 @@ fn config_discovery_overrides_and_errors() {
 
 #[test]
 fn inline_suppression() {
-    let r = repo(&[("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  # portalint: ignore[k8s-dns1123-subdomain]\n  name: Bad_Name\n")]);
+    let r = repo(&[(
+        "a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  # portalint: ignore[k8s-dns1123-subdomain]\n  name: Bad_Name\n",
+    )]);
     assert_eq!(portalint(&["check"], r.path()).0, 0);
 }
 
@@ -126,9 +119,7 @@ fn rules_and_explain() {
     let (code, out, _) = portalint(&["rules", "--format", "json"], tmp.path());
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert!(v
-        .as_array()
-        .is_some_and(|a| a.iter().any(|r| r["id"] == "xp-xrd-name")));
+    assert!(v.as_array().is_some_and(|a| a.iter().any(|r| r["id"] == "xp-xrd-name")));
     let (code, out, _) = portalint(&["explain", "xp-xrd-name"], tmp.path());
     assert_eq!(code, 0);
     assert!(out.contains("## What it does"));

@@ -29,10 +29,7 @@ pub fn run_rule(case: &Path, rule: &str, config: Option<PathBuf>) -> Outcome {
         a.isolated = false;
         a.config = Some(c);
     }
-    let pack = portalint::rules::RuleId::from_id(rule)
-        .expect("known rule")
-        .meta()
-        .pack;
+    let pack = portalint::rules::RuleId::from_id(rule).expect("known rule").meta().pack;
     if pack == portalint::rules::Pack::OpenPortal {
         a.profile = Some(ProfileArg::Openportal);
     }

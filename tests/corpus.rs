@@ -25,15 +25,10 @@ fn corpus_findings() {
     let mut lines = Vec::new();
     let (mut files, mut docs) = (0, 0);
     for repo in &repos {
-        let o = portalint::app::check(&common::args(std::slice::from_ref(repo), &[]))
-            .expect("check runs");
+        let o = portalint::app::check(&common::args(std::slice::from_ref(repo), &[])).expect("check runs");
         files += o.summary.files;
         docs += o.summary.documents;
-        let name = repo
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let name = repo.file_name().unwrap_or_default().to_string_lossy().into_owned();
         for d in &o.diagnostics {
             *per_rule
                 .entry(format!("{} {}", d.severity.as_str(), d.rule))

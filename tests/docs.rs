@@ -90,17 +90,8 @@ fn rule_metadata_conventions() {
             .unwrap_or_default()
             .to_string_lossy()
             .replace('_', "-");
-        assert_eq!(
-            file, m.id,
-            "rule {} lives in a file named after another id",
-            m.id
-        );
-        for heading in [
-            "## What it does",
-            "## Why is this bad?",
-            "## Example",
-            "Use instead:",
-        ] {
+        assert_eq!(file, m.id, "rule {} lives in a file named after another id", m.id);
+        for heading in ["## What it does", "## Why is this bad?", "## Example", "Use instead:"] {
             assert!(m.docs.contains(heading), "{} docs lack `{heading}`", m.id);
         }
     }
@@ -147,11 +138,7 @@ fn doc_examples_fire_and_fixed_examples_do_not() {
                         "{}: the {} example {}:\n{}",
                         m.id,
                         if expect_fire { "bad" } else { "fixed" },
-                        if expect_fire {
-                            "does not fire"
-                        } else {
-                            "fires"
-                        },
+                        if expect_fire { "does not fire" } else { "fires" },
                         common::text(&o)
                     ));
                 }

@@ -45,43 +45,29 @@ fn alias_bomb() {
 
 #[test]
 fn deep_nesting_block_and_flow() {
-    let block: String = (0..10_000)
-        .map(|i| format!("{}k:\n", "  ".repeat(i % 2000)))
-        .collect();
+    let block: String = (0..10_000).map(|i| format!("{}k:\n", "  ".repeat(i % 2000))).collect();
     let _ = one("block.yaml", block.as_bytes());
     let seq = "- ".repeat(10_000) + "x\n";
     assert!(has(&one("seq.yaml", seq.as_bytes()), "yaml-syntax"));
     let flow = "[".repeat(10_000) + &"]".repeat(10_000);
     assert!(has(&one("flow.yaml", flow.as_bytes()), "yaml-syntax"));
     let flow_map = "{a: ".repeat(10_000) + "1" + &"}".repeat(10_000);
-    assert!(has(
-        &one("flowmap.yaml", flow_map.as_bytes()),
-        "yaml-syntax"
-    ));
+    assert!(has(&one("flowmap.yaml", flow_map.as_bytes()), "yaml-syntax"));
 }
 
 #[test]
 fn huge_binary_and_invalid_utf8() {
     let big = "a: b\n".repeat(50 * 1024 * 1024 / 5);
     assert!(has(&one("big.yaml", big.as_bytes()), "yaml-unreadable"));
-    assert!(has(
-        &one("bin.yaml", b"\x7fELF\x00\x00\x01binary"),
-        "yaml-unreadable"
-    ));
-    assert!(has(
-        &one("latin1.yaml", b"name: caf\xe9\n"),
-        "yaml-unreadable"
-    ));
+    assert!(has(&one("bin.yaml", b"\x7fELF\x00\x00\x01binary"), "yaml-unreadable"));
+    assert!(has(&one("latin1.yaml", b"name: caf\xe9\n"), "yaml-unreadable"));
 }
 
 #[test]
 fn crlf_and_bom_parse_cleanly() {
     let crlf = b"apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: Bad_Name\r\n";
     let d = one("crlf.yaml", crlf);
-    assert_eq!(
-        d,
-        vec![("k8s-dns1123-subdomain".to_string(), "crlf.yaml".to_string())]
-    );
+    assert_eq!(d, vec![("k8s-dns1123-subdomain".to_string(), "crlf.yaml".to_string())]);
     let bom = "\u{feff}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n";
     assert!(one("bom.yaml", bom.as_bytes()).is_empty());
 }
@@ -92,13 +78,8 @@ fn symlinks_loop_and_outside_root() {
     let outside = tempfile::tempdir().expect("tmp");
     fs::write(outside.path().join("secret.yaml"), "a: 1\n").expect("write");
     let tmp = tempfile::tempdir().expect("tmp");
-    std::os::unix::fs::symlink(
-        outside.path().join("secret.yaml"),
-        tmp.path().join("link.yaml"),
-    )
-    .expect("symlink");
-    std::os::unix::fs::symlink(tmp.path().join("loop.yaml"), tmp.path().join("loop.yaml"))
-        .expect("symlink");
+    std::os::unix::fs::symlink(outside.path().join("secret.yaml"), tmp.path().join("link.yaml")).expect("symlink");
+    std::os::unix::fs::symlink(tmp.path().join("loop.yaml"), tmp.path().join("loop.yaml")).expect("symlink");
     std::os::unix::fs::symlink(tmp.path(), tmp.path().join("dirloop")).expect("symlink");
     let (d, _) = check_dir(tmp.path());
     let unreadable: Vec<&str> = d

@@ -111,10 +111,7 @@ fn fixtures() {
                     common::text(&o)
                 ));
             }
-            let name = format!(
-                "{id}@{}",
-                case.file_stem().unwrap_or_default().to_string_lossy()
-            );
+            let name = format!("{id}@{}", case.file_stem().unwrap_or_default().to_string_lossy());
             let mut settings = insta::Settings::clone_current();
             settings.set_prepend_module_to_snapshot(false);
             settings.set_omit_expression(true);
@@ -147,16 +144,10 @@ fn every_rule_has_pass_and_fail_fixtures() {
         "rules without pass/ and fail/ fixtures: {missing:?}"
     );
     // Every fixture folder names a rule.
-    for e in fs::read_dir(root.join("fixtures"))
-        .expect("fixtures")
-        .flatten()
-    {
+    for e in fs::read_dir(root.join("fixtures")).expect("fixtures").flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if !name.starts_with('_') && e.path().is_dir() {
-            assert!(
-                RuleId::from_id(&name).is_some(),
-                "fixtures/{name} names no rule"
-            );
+            assert!(RuleId::from_id(&name).is_some(), "fixtures/{name} names no rule");
         }
     }
 }

@@ -1,9 +1,7 @@
 //! Builds the workspace: parses every file once (in parallel), classifies documents and
 //! builds the cross-file index.
 
-use super::{
-    Class, Composition, Doc, FileProblem, Index, Repo, RuleOptions, TemplateStep, Workspace,
-};
+use super::{Class, Composition, Doc, FileProblem, Index, Repo, RuleOptions, TemplateStep, Workspace};
 use crate::source::{SourceFile, SourceMap};
 use crate::yaml;
 use rayon::prelude::*;
@@ -50,10 +48,7 @@ fn classify(api_version: &str, kind: &str, rel: &str) -> Class {
 /// True for the file names kustomize reads.
 pub fn is_kustomization_file(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    matches!(
-        name,
-        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-    )
+    matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
 }
 
 /// Builds the workspace from discovered files.
@@ -167,8 +162,8 @@ pub fn build(
                     .is_some_and(|g| g == "openportal.dev" || g.ends_with(".openportal.dev"))
         })
     });
-    repo.is_template = repo.is_dir
-        && (paths.contains("configuration/crossplane.yaml") || repo.name.starts_with("template-"));
+    repo.is_template =
+        repo.is_dir && (paths.contains("configuration/crossplane.yaml") || repo.name.starts_with("template-"));
 
     Workspace {
         sources,

@@ -48,17 +48,12 @@ impl Step<'_> {
     }
     /// True when the step runs function-patch-and-transform.
     pub fn is_patch_and_transform(&self) -> bool {
-        self.input_group() == "pt.fn.crossplane.io"
-            || self
-                .function
-                .is_some_and(|f| f.contains("patch-and-transform"))
+        self.input_group() == "pt.fn.crossplane.io" || self.function.is_some_and(|f| f.contains("patch-and-transform"))
     }
     /// True when the step runs function-environment-configs.
     pub fn is_environment_configs(&self) -> bool {
         self.input_group() == "environmentconfigs.fn.crossplane.io"
-            || self
-                .function
-                .is_some_and(|f| f.contains("environment-configs"))
+            || self.function.is_some_and(|f| f.contains("environment-configs"))
     }
 }
 
@@ -99,11 +94,7 @@ impl<'a> Composition<'a> {
     }
     /// The pipeline steps.
     pub fn steps(&self) -> Vec<Step<'a>> {
-        let Some(items) = self
-            .spec()
-            .and_then(|s| s.get("pipeline"))
-            .and_then(Node::as_seq)
-        else {
+        let Some(items) = self.spec().and_then(|s| s.get("pipeline")).and_then(Node::as_seq) else {
             return Vec::new();
         };
         items
@@ -137,13 +128,7 @@ pub struct TemplateStep {
 
 impl TemplateStep {
     /// Analyses the inline template of `step` when it has one.
-    pub fn analyse(
-        doc_id: usize,
-        doc: &Doc,
-        text: &str,
-        step_index: usize,
-        step: &Step<'_>,
-    ) -> Option<Self> {
+    pub fn analyse(doc_id: usize, doc: &Doc, text: &str, step_index: usize, step: &Step<'_>) -> Option<Self> {
         if !step.is_go_templating() {
             return None;
         }
@@ -151,11 +136,7 @@ impl TemplateStep {
         let src = tpl.as_str()?;
         let scan = gotpl::scan(src);
         let rendered = if scan.error.is_none() {
-            yaml::parse(&scan.skeleton)
-                .docs
-                .into_iter()
-                .map(|d| d.root)
-                .collect()
+            yaml::parse(&scan.skeleton).docs.into_iter().map(|d| d.root).collect()
         } else {
             Vec::new()
         };
@@ -189,9 +170,6 @@ impl TemplateStep {
     /// True when a rendered node's text comes (partly) from a template action.
     pub fn is_dynamic(&self, node: &Node) -> bool {
         let (s, e) = (node.start as usize, node.end as usize);
-        self.scan
-            .actions
-            .iter()
-            .any(|a| a.start < e.max(s + 1) && a.end > s)
+        self.scan.actions.iter().any(|a| a.start < e.max(s + 1) && a.end > s)
     }
 }

@@ -114,17 +114,11 @@ impl Doc {
     }
     /// A label's value node.
     pub fn label(&self, key: &str) -> Option<&Node> {
-        self.labels()
-            .iter()
-            .find(|e| e.key == key)
-            .map(|e| &e.value)
+        self.labels().iter().find(|e| e.key == key).map(|e| &e.value)
     }
     /// An annotation's value node.
     pub fn annotation(&self, key: &str) -> Option<&Node> {
-        self.annotations()
-            .iter()
-            .find(|e| e.key == key)
-            .map(|e| &e.value)
+        self.annotations().iter().find(|e| e.key == key).map(|e| &e.value)
     }
     /// True when the document has `apiVersion` and `kind`, i.e. is a Kubernetes object.
     pub fn is_object(&self) -> bool {
@@ -175,9 +169,7 @@ impl Default for RuleOptions {
             ]
             .map(String::from)
             .to_vec(),
-            environment_configs: ["dns-config", "cloudflare-config"]
-                .map(String::from)
-                .to_vec(),
+            environment_configs: ["dns-config", "cloudflare-config"].map(String::from).to_vec(),
             custom_template_names: Vec::new(),
             github_org: "open-service-portal".into(),
             cluster_scoped_kinds: vec!["ManagedNamespace".into()],
@@ -196,6 +188,11 @@ pub struct Repo {
     pub is_template: bool,
     /// True when the Open Service Portal rule pack is on.
     pub openportal: bool,
+    /// Prefix of every relative path of this root (set when several roots are checked).
+    pub prefix: String,
+    /// The root's directory relative to the config file's directory (per-path globs are
+    /// relative to it); `None` without a config file or when the root is outside it.
+    pub path_from_config: Option<String>,
 }
 
 /// The cross-file index, built once.
@@ -248,23 +245,11 @@ impl Workspace {
             id: i,
         })
     }
-    /// The XRD defining `group`/`kind`.
-    pub fn xrd_for(&self, group: &str, kind: &str) -> Option<Xrd<'_>> {
-        let ids = self
-            .index
-            .xrd_by_gk
-            .get(&(group.to_string(), kind.to_string()))?;
-        ids.first().map(|&i| Xrd(&self.docs[i]))
-    }
     /// Every XRD defining `group`/`kind`, the ones closest to `near` (sharing the longest
     /// directory prefix with that file) first: repositories of examples define the same kind
     /// in several folders.
     pub fn xrds_for(&self, group: &str, kind: &str, near: crate::source::FileId) -> Vec<Xrd<'_>> {
-        let Some(ids) = self
-            .index
-            .xrd_by_gk
-            .get(&(group.to_string(), kind.to_string()))
-        else {
+        let Some(ids) = self.index.xrd_by_gk.get(&(group.to_string(), kind.to_string())) else {
             return Vec::new();
         };
         let here = &self.sources.get(near).rel;
@@ -307,11 +292,7 @@ impl Workspace {
             })
     }
     /// Compositions whose `compositeTypeRef` names `group`/`kind`.
-    pub fn compositions_for(
-        &self,
-        group: &str,
-        kind: &str,
-    ) -> impl Iterator<Item = Composition<'_>> {
+    pub fn compositions_for(&self, group: &str, kind: &str) -> impl Iterator<Item = Composition<'_>> {
         self.index
             .comp_by_type
             .get(&(group.to_string(), kind.to_string()))
@@ -336,9 +317,7 @@ impl Workspace {
     }
     /// Documents in the file at `rel`.
     pub fn docs_in<'a>(&'a self, rel: &'a str) -> impl Iterator<Item = &'a Doc> {
-        self.docs
-            .iter()
-            .filter(move |d| self.sources.get(d.file).rel == rel)
+        self.docs.iter().filter(move |d| self.sources.get(d.file).rel == rel)
     }
     /// True when some file exists at `rel`.
     pub fn exists(&self, rel: &str) -> bool {

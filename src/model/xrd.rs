@@ -49,11 +49,7 @@ impl<'a> Xrd<'a> {
     }
     /// `spec.scope`, or the default for the API version.
     pub fn scope(&self) -> &'a str {
-        match self
-            .spec()
-            .and_then(|s| s.get("scope"))
-            .and_then(Node::as_str)
-        {
+        match self.spec().and_then(|s| s.get("scope")).and_then(Node::as_str) {
             Some(s) => s,
             None if self.is_v2() => "Namespaced",
             None => "LegacyCluster",
@@ -65,11 +61,7 @@ impl<'a> Xrd<'a> {
     }
     /// `spec.versions`.
     pub fn versions(&self) -> Vec<XrdVersion<'a>> {
-        let Some(items) = self
-            .spec()
-            .and_then(|s| s.get("versions"))
-            .and_then(Node::as_seq)
-        else {
+        let Some(items) = self.spec().and_then(|s| s.get("versions")).and_then(Node::as_seq) else {
             return Vec::new();
         };
         items
@@ -78,10 +70,7 @@ impl<'a> Xrd<'a> {
                 node: v,
                 name: v.get("name").and_then(Node::as_str),
                 served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
-                referenceable: v
-                    .get("referenceable")
-                    .and_then(Node::as_bool)
-                    .unwrap_or(false),
+                referenceable: v.get("referenceable").and_then(Node::as_bool).unwrap_or(false),
                 schema: v.path(&["schema", "openAPIV3Schema"]),
             })
             .collect()

@@ -4,11 +4,7 @@ use super::{Located, Summary};
 use serde_json::json;
 
 /// Renders the JSON document.
-pub fn render(
-    diags: &[Located],
-    summary: &Summary,
-    w: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
+pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let items: Vec<serde_json::Value> = diags
         .iter()
         .map(|d| {

@@ -6,7 +6,6 @@ pub mod text;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::SourceMap;
-use std::sync::Arc;
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,10 +31,8 @@ pub struct Loc {
     pub end_column: usize,
     /// Label text.
     pub message: Option<String>,
-    /// The file's text, for excerpts.
-    pub text: Arc<str>,
-    /// Byte range.
-    pub range: (u32, u32),
+    /// The text of the start line, for excerpts (`None` for files without text).
+    pub source_line: Option<String>,
 }
 
 /// A diagnostic with resolved positions.
@@ -79,8 +76,7 @@ fn loc(sources: &SourceMap, label: &crate::diagnostics::Label) -> Loc {
         end_line,
         end_column,
         message: label.message.clone(),
-        text: file.text.clone(),
-        range: (label.span.start, label.span.end),
+        source_line: (!file.text.is_empty()).then(|| file.line_text(line).to_string()),
     }
 }
 

@@ -20,12 +20,7 @@ impl Paint {
 }
 
 /// Renders all diagnostics and the summary line.
-pub fn render(
-    diags: &[Located],
-    summary: &Summary,
-    color: bool,
-    w: &mut dyn Write,
-) -> std::io::Result<()> {
+pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Write) -> std::io::Result<()> {
     let p = Paint { on: color };
     for d in diags {
         let (word, code) = match d.severity {
@@ -58,35 +53,18 @@ pub fn render(
         }
         writeln!(w)?;
     }
-    let files = format!(
-        "{} file{}",
-        summary.files,
-        if summary.files == 1 { "" } else { "s" }
-    );
-    let docs = format!(
-        "{} document{}",
-        summary.documents,
-        if summary.documents == 1 { "" } else { "s" }
-    );
+    let files = counted(summary.files, "file");
+    let docs = counted(summary.documents, "document");
     if summary.errors + summary.warnings == 0 {
-        writeln!(
-            w,
-            "{} {files}, {docs}",
-            p.wrap("1;32", "All checks passed:")
-        )
+        writeln!(w, "{} {files}, {docs}", p.wrap("1;32", "All checks passed:"))
     } else {
-        let e = format!(
-            "{} error{}",
-            summary.errors,
-            if summary.errors == 1 { "" } else { "s" }
-        );
-        let wn = format!(
-            "{} warning{}",
-            summary.warnings,
-            if summary.warnings == 1 { "" } else { "s" }
-        );
+        let (e, wn) = (counted(summary.errors, "error"), counted(summary.warnings, "warning"));
         writeln!(w, "Found {e} and {wn} in {files} ({docs}).")
     }
+}
+
+fn counted(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn excerpt(
@@ -108,7 +86,7 @@ fn excerpt(
         l.line,
         l.column
     )?;
-    let Some(line_text) = line_of(&l.text, l.range.0) else {
+    let Some(line_text) = &l.source_line else {
         return Ok(());
     };
     writeln!(w, "{:width$} {gutter}", "")?;
@@ -127,11 +105,7 @@ fn excerpt(
         line_len.max(start + 1)
     };
     let underline: String = std::iter::repeat_n(mark, end - start).collect();
-    let msg = l
-        .message
-        .as_deref()
-        .map(|m| format!(" {m}"))
-        .unwrap_or_default();
+    let msg = l.message.as_deref().map(|m| format!(" {m}")).unwrap_or_default();
     writeln!(
         w,
         "{:width$} {gutter} {}{}",
@@ -139,14 +113,4 @@ fn excerpt(
         " ".repeat(start),
         p.wrap(code, &format!("{underline}{msg}"))
     )
-}
-
-fn line_of(text: &str, offset: u32) -> Option<&str> {
-    if text.is_empty() {
-        return None;
-    }
-    let offset = (offset as usize).min(text.len());
-    let start = text[..offset].rfind('\n').map_or(0, |p| p + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |p| offset + p);
-    Some(text[start..end].trim_end_matches('\r'))
 }

@@ -75,9 +75,7 @@ impl RuleMeta {
             .map(str::trim)
             .skip_while(|l| !l.starts_with("## What it does"));
         lines.next();
-        let para: Vec<&str> = lines
-            .take_while(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
+        let para: Vec<&str> = lines.take_while(|l| !l.is_empty() && !l.starts_with('#')).collect();
         let text = para.join(" ");
         match text.find(". ") {
             Some(i) => text[..i + 1].to_string(),
@@ -115,45 +113,16 @@ impl Sink {
     }
 
     /// Reports a finding with an explicit severity (for rules whose severity depends on the case).
-    pub fn report_with(
-        &mut self,
-        severity: Severity,
-        span: Span,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn report_with(&mut self, severity: Severity, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic {
             rule: self.rule,
             severity,
             message: message.into(),
-            primary: Label {
-                span,
-                message: None,
-            },
+            primary: Label { span, message: None },
             secondary: Vec::new(),
             help: None,
         });
         self.diagnostics.last_mut().expect("just pushed")
-    }
-}
-
-impl Diagnostic {
-    /// Adds a secondary label (builder form for `Sink::report`).
-    pub fn label(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
-        self.secondary.push(Label {
-            span,
-            message: Some(message.into()),
-        });
-        self
-    }
-    /// Sets the help text (builder form for `Sink::report`).
-    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(help.into());
-        self
-    }
-    /// Sets the message of the primary label.
-    pub fn note(&mut self, message: impl Into<String>) -> &mut Self {
-        self.primary.message = Some(message.into());
-        self
     }
 }
 

@@ -10,12 +10,7 @@ fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
 /// DNS-1123 subdomain (at most 253 characters).
 pub fn is_dns1123_subdomain(s: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    s.len() <= 253
-        && re(
-            &R,
-            r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
-        )
-        .is_match(s)
+    s.len() <= 253 && re(&R, r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$").is_match(s)
 }
 
 /// DNS-1123 label (at most 63 characters).
@@ -33,9 +28,7 @@ pub fn is_dns1035_label(s: &str) -> bool {
 /// A qualified name (the name part of a label key, or a label value when non-empty).
 pub fn is_qualified_name_part(s: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    !s.is_empty()
-        && s.len() <= 63
-        && re(&R, r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$").is_match(s)
+    !s.is_empty() && s.len() <= 63 && re(&R, r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$").is_match(s)
 }
 
 /// Why a label or annotation key is invalid, if it is.
@@ -49,7 +42,9 @@ pub fn label_key_problem(key: &str) -> Option<String> {
     }
     if let Some(p) = prefix {
         if p.is_empty() || !is_dns1123_subdomain(p) {
-            return Some(format!("the prefix `{p}` must be a DNS-1123 subdomain (lowercase, `.`-separated, at most 253 characters)"));
+            return Some(format!(
+                "the prefix `{p}` must be a DNS-1123 subdomain (lowercase, `.`-separated, at most 253 characters)"
+            ));
         }
     }
     if name.len() > 63 {

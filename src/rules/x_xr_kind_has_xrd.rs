@@ -52,7 +52,7 @@ fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
         .filter_map(|x| Some((x.group()?.to_string(), x.kind()?.to_string())))
         .collect();
     let hint = if let Some((g, _)) = all.iter().find(|(_, k)| k == kind) {
-        let v = ws.xrd_for(g, kind).and_then(|x| x.referenceable()).and_then(|v| v.name).unwrap_or(version);
+        let v = ws.xrds_for(g, kind, doc.file).first().and_then(|x| x.referenceable()).and_then(|v| v.name).unwrap_or(version);
         Some(format!("did you mean `apiVersion: {g}/{v}`?"))
     } else {
         let kinds: Vec<&str> = all.iter().filter(|(g, _)| g == group).map(|(_, k)| k.as_str()).collect();

@@ -5,9 +5,7 @@ use crate::yaml::{self, Node};
 use std::sync::OnceLock;
 
 const SOURCES: &[&str] = &[
-    include_str!(
-        "../../schemas/crossplane/apiextensions.crossplane.io_compositeresourcedefinitions.yaml"
-    ),
+    include_str!("../../schemas/crossplane/apiextensions.crossplane.io_compositeresourcedefinitions.yaml"),
     include_str!("../../schemas/crossplane/apiextensions.crossplane.io_compositions.yaml"),
     include_str!("../../schemas/crossplane/apiextensions.crossplane.io_environmentconfigs.yaml"),
     include_str!("../../schemas/crossplane/meta.pkg.crossplane.io_configurations.yaml"),
@@ -50,11 +48,7 @@ pub fn all() -> &'static [Crd] {
                         ))
                     })
                     .collect();
-                Some(Crd {
-                    group,
-                    kind,
-                    versions,
-                })
+                Some(Crd { group, kind, versions })
             })
             .collect()
     })
@@ -63,13 +57,4 @@ pub fn all() -> &'static [Crd] {
 /// The CRD for `group`/`kind`.
 pub fn find(group: &str, kind: &str) -> Option<&'static Crd> {
     all().iter().find(|c| c.group == group && c.kind == kind)
-}
-
-/// Groups meta.pkg `Function`/`Provider` reuse: the meta CRD for Configuration is vendored;
-/// the other meta kinds share its `spec` shape closely enough to skip schema checks.
-pub fn is_vendored_group(group: &str) -> bool {
-    matches!(
-        group,
-        "apiextensions.crossplane.io" | "pkg.crossplane.io" | "meta.pkg.crossplane.io"
-    )
 }

@@ -63,12 +63,7 @@ impl Default for Options<'_> {
 
 /// Validates `instance` (a whole object) against `schema`. `head` is the span used for
 /// errors about the root (missing required top-level fields).
-pub fn validate(
-    schema: &Node,
-    instance: &Node,
-    head: (u32, u32),
-    opts: &Options<'_>,
-) -> Vec<SchemaError> {
+pub fn validate(schema: &Node, instance: &Node, head: (u32, u32), opts: &Options<'_>) -> Vec<SchemaError> {
     let mut v = Validator {
         opts,
         errors: Vec::new(),
@@ -132,14 +127,7 @@ fn scalar_eq(a: &Node, b: &Node) -> bool {
 }
 
 impl Validator<'_, '_> {
-    fn err(
-        &mut self,
-        kind: ErrorKind,
-        at: (u32, u32),
-        path: &str,
-        message: String,
-        help: Option<String>,
-    ) {
+    fn err(&mut self, kind: ErrorKind, at: (u32, u32), path: &str, message: String, help: Option<String>) {
         self.errors.push(SchemaError {
             kind,
             start: at.0,
@@ -151,15 +139,7 @@ impl Validator<'_, '_> {
     }
 
     /// `loc` is where to point for errors about `node` as a whole (its key, when it has one).
-    fn node(
-        &mut self,
-        schema: &Node,
-        node: &Node,
-        path: &str,
-        loc: (u32, u32),
-        structural: bool,
-        root: bool,
-    ) {
+    fn node(&mut self, schema: &Node, node: &Node, path: &str, loc: (u32, u32), structural: bool, root: bool) {
         let span = (node.start, node.end);
         let dynamic = self.opts.is_dynamic.is_some_and(|f| f(node));
         if dynamic && !matches!(node.value, Value::Map(_) | Value::Seq(_)) {
@@ -209,7 +189,10 @@ impl Validator<'_, '_> {
                         ErrorKind::Value,
                         span,
                         path,
-                        format!("`{}` must match exactly one of the schemas in oneOf, matches {passing}", display(path)),
+                        format!(
+                            "`{}` must match exactly one of the schemas in oneOf, matches {passing}",
+                            display(path)
+                        ),
                         None,
                     ),
                     _ => {}
@@ -238,14 +221,7 @@ impl Validator<'_, '_> {
                 if let Some(item_schema) = schema.get("items") {
                     for (i, item) in items.iter().enumerate() {
                         let p = format!("{path}[{i}]");
-                        self.node(
-                            item_schema,
-                            item,
-                            &p,
-                            (item.start, item.end),
-                            structural,
-                            false,
-                        );
+                        self.node(item_schema, item, &p, (item.start, item.end), structural, false);
                     }
                 }
             }
@@ -275,9 +251,7 @@ impl Validator<'_, '_> {
             return true;
         };
         let ok = match (t, &node.value) {
-            ("object", Value::Map(_)) | ("array", Value::Seq(_)) | ("string", Value::Str(_)) => {
-                true
-            }
+            ("object", Value::Map(_)) | ("array", Value::Seq(_)) | ("string", Value::Str(_)) => true,
             ("boolean", Value::Bool(_)) | ("integer", Value::Int(_)) => true,
             ("integer", Value::Float(f)) => f.fract() == 0.0,
             ("number", Value::Int(_) | Value::Float(_)) => true,
@@ -311,9 +285,7 @@ impl Validator<'_, '_> {
             if !options.iter().any(|o| scalar_eq(o, node)) {
                 let shown: Vec<String> = options.iter().filter_map(Node::scalar_text).collect();
                 let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
-                let found = node
-                    .scalar_text()
-                    .unwrap_or_else(|| node.type_name().to_string());
+                let found = node.scalar_text().unwrap_or_else(|| node.type_name().to_string());
                 self.err(
                     ErrorKind::Value,
                     span,
@@ -322,8 +294,7 @@ impl Validator<'_, '_> {
                         "`{p}` must be one of {}, found `{found}`",
                         crate::text::list(&shown, 12)
                     ),
-                    crate::text::suggest(&found, shown.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?")),
+                    crate::text::suggest(&found, shown.iter().copied()).map(|s| format!("did you mean `{s}`?")),
                 );
             }
         }
@@ -431,8 +402,7 @@ impl Validator<'_, '_> {
                         );
                     }
                 }
-                let set = flag(schema, "uniqueItems")
-                    || schema.str_at(&["x-kubernetes-list-type"]) == Some("set");
+                let set = flag(schema, "uniqueItems") || schema.str_at(&["x-kubernetes-list-type"]) == Some("set");
                 if set {
                     for (i, a) in items.iter().enumerate() {
                         if items[..i].iter().any(|b| same_value(a, b)) {
@@ -460,18 +430,13 @@ impl Validator<'_, '_> {
                                     .collect::<Vec<_>>()
                             };
                             let ka = key_of(a);
-                            if ka.iter().all(Option::is_some)
-                                && items[..i].iter().any(|b| key_of(b) == ka)
-                            {
+                            if ka.iter().all(Option::is_some) && items[..i].iter().any(|b| key_of(b) == ka) {
                                 let shown: Vec<String> = ka.into_iter().flatten().collect();
                                 self.err(
                                     ErrorKind::Value,
                                     (a.start, a.end),
                                     path,
-                                    format!(
-                                        "`{p}[{i}]` duplicates the key `{}` of an earlier item",
-                                        shown.join(",")
-                                    ),
+                                    format!("`{p}[{i}]` duplicates the key `{}` of an earlier item", shown.join(",")),
                                     None,
                                 );
                             }
@@ -519,16 +484,11 @@ impl Validator<'_, '_> {
         structural: bool,
         root: bool,
     ) {
-        let props = schema
-            .get("properties")
-            .and_then(Node::as_map)
-            .unwrap_or(&[]);
+        let props = schema.get("properties").and_then(Node::as_map).unwrap_or(&[]);
         if let Some(req) = schema.get("required").and_then(Node::as_seq) {
             for r in req.iter().filter_map(Node::as_str) {
                 let present = entries.iter().any(|e| e.key == r);
-                let defaulted = props
-                    .iter()
-                    .any(|p| p.key == r && p.value.get("default").is_some());
+                let defaulted = props.iter().any(|p| p.key == r && p.value.get("default").is_some());
                 if !present && !defaulted && !self.opts.is_dynamic.is_some_and(|f| f(node)) {
                     self.err(
                         ErrorKind::Required,
@@ -563,17 +523,10 @@ impl Validator<'_, '_> {
                 _ => {}
             }
             let meta_key = matches!(e.key.as_str(), "apiVersion" | "kind" | "metadata");
-            if !structural
-                || preserve
-                || ((root || embedded) && meta_key)
-                || !self.opts.unknown_fields
-            {
+            if !structural || preserve || ((root || embedded) && meta_key) || !self.opts.unknown_fields {
                 continue;
             }
-            if additional.is_none()
-                && props.is_empty()
-                && schema.get("type").and_then(Node::as_str) != Some("object")
-            {
+            if additional.is_none() && props.is_empty() && schema.get("type").and_then(Node::as_str) != Some("object") {
                 continue;
             }
             if self
@@ -588,18 +541,9 @@ impl Validator<'_, '_> {
             let help = match crate::text::suggest(&e.key, known.iter().copied()) {
                 Some(s) => Some(format!("did you mean `{s}`?")),
                 None if known.is_empty() => Some(format!("`{}` declares no fields", display(path))),
-                None => Some(format!(
-                    "known fields here: {}",
-                    crate::text::list(&known, 10)
-                )),
+                None => Some(format!("known fields here: {}", crate::text::list(&known, 10))),
             };
-            self.err(
-                ErrorKind::UnknownField,
-                kloc,
-                &p,
-                format!("unknown field `{p}`"),
-                help,
-            );
+            self.err(ErrorKind::UnknownField, kloc, &p, format!("unknown field `{p}`"), help);
         }
     }
 }
@@ -608,14 +552,10 @@ fn same_value(a: &Node, b: &Node) -> bool {
     match (&a.value, &b.value) {
         (Value::Map(x), Value::Map(y)) => {
             x.len() == y.len()
-                && x.iter().all(|e| {
-                    y.iter()
-                        .any(|f| f.key == e.key && same_value(&e.value, &f.value))
-                })
+                && x.iter()
+                    .all(|e| y.iter().any(|f| f.key == e.key && same_value(&e.value, &f.value)))
         }
-        (Value::Seq(x), Value::Seq(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q))
-        }
+        (Value::Seq(x), Value::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q)),
         _ => scalar_eq(a, b),
     }
 }
@@ -689,11 +629,12 @@ mod tests {
 
     #[test]
     fn kubernetes_semantics() {
-        assert!(run(SCHEMA, "apiVersion: a/v1\nkind: X\nmetadata: {name: a}\nspec: {name: abc, port: http, extra: {any: 1}, opt: null}").is_empty());
-        let errs = run(
+        assert!(run(
             SCHEMA,
-            "spec: {replicas: '2', size: medium, proxied: true, port: 1.5}",
-        );
+            "apiVersion: a/v1\nkind: X\nmetadata: {name: a}\nspec: {name: abc, port: http, extra: {any: 1}, opt: null}"
+        )
+        .is_empty());
+        let errs = run(SCHEMA, "spec: {replicas: '2', size: medium, proxied: true, port: 1.5}");
         assert_eq!(
             errs,
             [
