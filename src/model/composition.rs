@@ -173,3 +173,117 @@ impl TemplateStep {
         self.scan.actions.iter().any(|a| a.start < e.max(s + 1) && a.end > s)
     }
 }
+
+/// Where a composed resource comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Origin<'a> {
+    /// A document rendered by a go-templating step (its skeleton, offsets in the template).
+    Template(&'a TemplateStep),
+    /// A `resources[].base` of a patch-and-transform step, in the Composition document.
+    Base(&'a Doc),
+}
+
+/// One resource a Composition emits, with spans that point into the Composition's file.
+#[derive(Clone, Copy, Debug)]
+pub struct Composed<'a> {
+    /// The resource's root node.
+    pub root: &'a Node,
+    /// Where it comes from.
+    pub origin: Origin<'a>,
+    /// The pipeline step index.
+    pub step: usize,
+}
+
+impl<'a> Composed<'a> {
+    /// File span of a node of the resource.
+    pub fn span(&self, n: &Node) -> Span {
+        match self.origin {
+            Origin::Template(t) => t.node_span(n),
+            Origin::Base(d) => d.span(n),
+        }
+    }
+    /// File span of a mapping entry's key.
+    pub fn key_span(&self, e: &yaml::Entry) -> Span {
+        match self.origin {
+            Origin::Template(t) => t.key_span(e),
+            Origin::Base(d) => d.key_span(e),
+        }
+    }
+    /// True when the node's value is produced by a template action.
+    pub fn is_dynamic(&self, n: &Node) -> bool {
+        match self.origin {
+            Origin::Template(t) => t.is_dynamic(n),
+            Origin::Base(_) => false,
+        }
+    }
+    /// A string at a path, unless it is templated.
+    pub fn static_str(&self, keys: &[&str]) -> Option<&'a str> {
+        let n = self.root.path(keys)?;
+        if self.is_dynamic(n) {
+            return None;
+        }
+        n.as_str()
+    }
+    /// `apiVersion`.
+    pub fn api_version(&self) -> Option<&'a str> {
+        self.static_str(&["apiVersion"])
+    }
+    /// `kind`.
+    pub fn kind(&self) -> Option<&'a str> {
+        self.static_str(&["kind"])
+    }
+    /// The API group.
+    pub fn group(&self) -> Option<&'a str> {
+        self.api_version().map(|a| split_api_version(a).0)
+    }
+    /// Span of the resource head (its `kind`, or its first key).
+    pub fn head_span(&self) -> Span {
+        match self.root.get("kind") {
+            Some(k) => self.span(k),
+            None => self.span(self.root),
+        }
+    }
+    /// The manifest wrapped by a provider-kubernetes `Object`, if this is one.
+    pub fn wrapped_manifest(&self) -> Option<&'a Node> {
+        if self.kind() != Some("Object") || !self.group().is_some_and(|g| g.starts_with("kubernetes.")) {
+            return None;
+        }
+        self.root.path(&["spec", "forProvider", "manifest"])
+    }
+}
+
+impl crate::model::Workspace {
+    /// Every resource the Composition `comp` emits.
+    pub fn composed(&self, comp: &Composition<'_>) -> Vec<Composed<'_>> {
+        let mut out = Vec::new();
+        for t in self.templates.iter().filter(|t| t.doc == comp.id) {
+            for root in &t.rendered {
+                if root.as_map().is_some() {
+                    out.push(Composed {
+                        root,
+                        origin: Origin::Template(t),
+                        step: t.step,
+                    });
+                }
+            }
+        }
+        let doc = &self.docs[comp.id];
+        if let Some(items) = doc.root.path(&["spec", "pipeline"]).and_then(Node::as_seq) {
+            for (k, step) in items.iter().enumerate() {
+                let Some(resources) = step.path(&["input", "resources"]).and_then(Node::as_seq) else {
+                    continue;
+                };
+                for r in resources {
+                    if let Some(base) = r.get("base") {
+                        out.push(Composed {
+                            root: base,
+                            origin: Origin::Base(doc),
+                            step: k,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -7,7 +7,7 @@ pub mod composition;
 pub mod xrd;
 
 pub use build::{build, Input, InputContent};
-pub use composition::{Composition, TemplateStep};
+pub use composition::{Composed, Composition, Origin, TemplateStep};
 pub use xrd::{Xrd, XrdVersion};
 
 use crate::source::{FileId, SourceMap, Span};

@@ -37,4 +37,13 @@ register_rules! {
     x_xr_schema::XXrSchema,
     x_fieldpath_in_schema::XFieldpathInSchema,
     fn_gotpl_parse::FnGotplParse,
+    xp_comp_typeref::XpCompTyperef,
+    xp_comp_mode::XpCompMode,
+    xp_comp_pipeline_bounds::XpCompPipelineBounds,
+    xp_comp_step_unique::XpCompStepUnique,
+    xp_comp_step_fields::XpCompStepFields,
+    xp_comp_credentials::XpCompCredentials,
+    xp_comp_requirements::XpCompRequirements,
+    xp_comp_namespaced_xr_cluster_resource::XpCompNamespacedXrClusterResource,
+    xp_comp_legacy_fields::XpCompLegacyFields,
 }

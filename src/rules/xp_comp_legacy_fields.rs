@@ -1,0 +1,47 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags `spec.writeConnectionSecretsToNamespace` on a Composition whose XRD is not
+    /// `LegacyCluster`.
+    ///
+    /// ## Why is this bad?
+    /// Crossplane v2 Namespaced and Cluster XRs have no connection secrets; the field is dead
+    /// configuration that suggests secrets are written when they are not.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// spec:
+    ///   compositeTypeRef: {apiVersion: openportal.dev/v1alpha1, kind: WebApp}  # Namespaced
+    ///   writeConnectionSecretsToNamespace: crossplane-system
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// spec:
+    ///   compositeTypeRef: {apiVersion: openportal.dev/v1alpha1, kind: WebApp}
+    /// ```
+    pub XpCompLegacyFields {
+        id: "xp-comp-legacy-fields",
+        category: Suspicious,
+        severity: Warning,
+        pack: Core,
+    }
+}
+
+impl Rule for XpCompLegacyFields {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for c in ws.compositions() {
+            let Some(spec) = c.spec() else { continue };
+            let Some(e) = spec.entry("writeConnectionSecretsToNamespace") else { continue };
+            let Some((g, _, k)) = c.type_gvk() else { continue };
+            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            if x.scope() != "LegacyCluster" {
+                out.report(c.doc.key_span(e), format!("`writeConnectionSecretsToNamespace` has no effect for the {} XR `{k}`", x.scope()))
+                    .label(x.name_span(), "XRD defined here")
+                    .help("Crossplane v2 XRs have no connection secrets; compose a Secret explicitly if you need one");
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+use crate::model::Workspace;
+use crate::rules::util::CLUSTER_SCOPED_KINDS;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a Composition for a `Namespaced` XRD that renders a cluster-scoped resource:
+    /// Namespace, ClusterRole(Binding), CustomResourceDefinition, StorageClass,
+    /// PersistentVolume and other cluster-scoped core kinds, the cluster-scoped
+    /// provider-kubernetes `Object` (`kubernetes.crossplane.io`), or an XR of a cluster-scoped
+    /// XRD of the repository.
+    ///
+    /// ## Why is this bad?
+    /// Crossplane refuses to compose it ("namespaced XR … cannot compose cluster scoped
+    /// resource") and the XR never becomes ready.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # composition for a Namespaced XRD, go-template renders:
+    /// apiVersion: rbac.authorization.k8s.io/v1
+    /// kind: ClusterRole
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// apiVersion: rbac.authorization.k8s.io/v1
+    /// kind: Role
+    /// ```
+    pub XpCompNamespacedXrClusterResource {
+        id: "xp-comp-namespaced-xr-cluster-resource",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for XpCompNamespacedXrClusterResource {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for c in ws.compositions() {
+            let Some((g, _, k)) = c.type_gvk() else { continue };
+            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            if !x.is_namespaced() {
+                continue;
+            }
+            for r in ws.composed(&c) {
+                let (Some(group), Some(kind)) = (r.group(), r.kind()) else { continue };
+                let core_cluster = CLUSTER_SCOPED_KINDS.contains(&kind) && (group.is_empty() || group.ends_with(".k8s.io") || group == "apiextensions.k8s.io");
+                let cluster_object = kind == "Object" && group == "kubernetes.crossplane.io";
+                let cluster_xr = ws.xrds_for(group, kind, c.doc.file).first().is_some_and(|cx| !cx.is_namespaced());
+                if core_cluster || cluster_object || cluster_xr {
+                    let d = out
+                        .report(r.head_span(), format!("a Composition for the namespaced `{k}` cannot compose the cluster-scoped `{kind}`"))
+                        .label(x.name_span(), "XRD declared `scope: Namespaced` here");
+                    if cluster_object {
+                        d.help("use the namespaced `kubernetes.m.crossplane.io/v1alpha1` Object");
+                    }
+                }
+            }
+        }
+    }
+}
