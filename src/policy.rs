@@ -55,6 +55,12 @@ impl Settings {
     }
 }
 
+/// (generic rule, the rule it yields to at the same node; `None`: any other rule).
+const YIELDS: &[(RuleId, Option<RuleId>)] = &[
+    (RuleId::XpSchema, None),
+    (RuleId::XFieldpathInSchema, Some(RuleId::FnGotplXrFieldPaths)),
+];
+
 /// Applies the settings to the raw diagnostics of one workspace.
 pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) -> Vec<Diagnostic> {
     for d in &mut diags {
@@ -66,13 +72,21 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
         let file = ws.sources.get(d.primary.span.file);
         !settings.ignored_at(&ws.repo, &file.rel, d.rule) && !suppressed(file, d.primary.span.start, d.rule)
     });
-    // A generic schema finding yields to a specific rule that reports the same node.
-    let specific: std::collections::HashSet<(crate::source::FileId, u32)> = diags
+    // A generic finding yields to a more specific rule that reports the same node.
+    let at: std::collections::HashSet<(RuleId, crate::source::FileId, u32)> = diags
         .iter()
-        .filter(|d| d.rule != RuleId::XpSchema)
-        .map(|d| (d.primary.span.file, d.primary.span.start))
+        .map(|d| (d.rule, d.primary.span.file, d.primary.span.start))
         .collect();
-    diags.retain(|d| d.rule != RuleId::XpSchema || !specific.contains(&(d.primary.span.file, d.primary.span.start)));
+    diags.retain(|d| {
+        let (file, start) = (d.primary.span.file, d.primary.span.start);
+        !YIELDS.iter().any(|(generic, specific)| {
+            *generic == d.rule
+                && match specific {
+                    Some(s) => at.contains(&(*s, file, start)),
+                    None => at.iter().any(|(r, f, s)| *r != d.rule && *f == file && *s == start),
+                }
+        })
+    });
     diags.sort_by(|a, b| {
         let (fa, fb) = (
             &ws.sources.get(a.primary.span.file).rel,

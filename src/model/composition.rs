@@ -167,6 +167,15 @@ impl TemplateStep {
         self.span(e.key_start as usize, e.key_end as usize)
     }
 
+    /// True when a template action (not a comment) lies inside a rendered node.
+    pub fn contains_action(&self, node: &Node) -> bool {
+        let (s, e) = (node.start as usize, node.end as usize);
+        self.scan
+            .actions
+            .iter()
+            .any(|a| a.start >= s && a.start < e && !a.body.trim_start().starts_with("/*"))
+    }
+
     /// True when a rendered node's text comes (partly) from a template action.
     pub fn is_dynamic(&self, node: &Node) -> bool {
         let (s, e) = (node.start as usize, node.end as usize);

@@ -88,3 +88,72 @@ pub fn is_templated(s: &str) -> bool {
 pub fn objects(ws: &crate::model::Workspace) -> impl Iterator<Item = &crate::model::Doc> {
     ws.docs.iter().filter(|d| d.is_object())
 }
+
+/// Why `s` is not a valid Masterminds/semver constraint (what Crossplane parses package
+/// version constraints with), if it is not: `||`-separated groups of comma- or
+/// space-separated comparisons (`=`, `!=`, `>`, `<`, `>=`, `<=`, `~`, `~>`, `^`), with
+/// `v` prefixes, `x`/`*` wildcards, partial versions and `a - b` ranges.
+pub fn constraint_problem(s: &str) -> Option<String> {
+    static OP_SPACE: OnceLock<Regex> = OnceLock::new();
+    static TERM: OnceLock<Regex> = OnceLock::new();
+    static VERSION: OnceLock<Regex> = OnceLock::new();
+    let op_space = re(&OP_SPACE, r"(>=|<=|=>|=<|!=|~>|>|<|=|~|\^)\s+");
+    let term = re(
+        &TERM,
+        r"^(>=|<=|=>|=<|!=|~>|>|<|=|~|\^)?v?(\d+|[xX*])(\.(\d+|[xX*]))?(\.(\d+|[xX*]))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$",
+    );
+    let version = re(
+        &VERSION,
+        r"^v?\d+(\.\d+)?(\.\d+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$",
+    );
+    if s.trim().is_empty() {
+        return Some("the constraint is empty".into());
+    }
+    for group in s.split("||") {
+        let group = op_space.replace_all(group.trim(), "$1");
+        if let Some((a, b)) = group.split_once(" - ") {
+            for side in [a.trim(), b.trim()] {
+                if !version.is_match(side) {
+                    return Some(format!("`{side}` in the range `{group}` is not a version"));
+                }
+            }
+            continue;
+        }
+        let terms: Vec<&str> = group
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
+        if terms.is_empty() {
+            return Some("an `||` alternative is empty".into());
+        }
+        if let Some(bad) = terms.iter().find(|t| !term.is_match(t)) {
+            return Some(format!("`{bad}` is not a comparison such as `>=v1.2.0`"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constraint_problem;
+
+    #[test]
+    fn masterminds_constraints() {
+        for ok in [
+            ">=v2.0.0",
+            ">= 1.2, < 2",
+            "~1.2.x",
+            "^v0.3.0",
+            "1.2 - 1.4.5",
+            ">=1.0.0 <2.0.0 || >=3",
+            "*",
+            "v1.x",
+        ] {
+            assert_eq!(constraint_problem(ok), None, "{ok}");
+        }
+        for bad in [">=v2.0.0 <", "v2 garbage", "", ">=1.0.0 ||", "=>>1"] {
+            assert!(constraint_problem(bad).is_some(), "{bad}");
+        }
+    }
+}

@@ -1,5 +1,6 @@
 use crate::diagnostics::Severity;
-use crate::model::Workspace;
+use crate::model::{Composition, Workspace};
+use crate::source::Span;
 use crate::rules::{Rule, Sink};
 use crate::schema::{lookup, Lookup};
 use crate::yaml::Node;
@@ -36,60 +37,87 @@ crate::declare_rule! {
 
 fn field_path(p: &str) -> Vec<String> {
     // `spec.a[0].b` and `spec.labels[app]` → segments.
-    p.replace(['[', ']'], ".").split('.').filter(|s| !s.is_empty()).map(|s| s.trim_matches(['"', '\'']).to_string()).collect()
+    p.replace(['[', ']'], ".")
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim_matches(['"', '\'']).to_string())
+        .collect()
+}
+
+/// XR paths read by the go-templating steps of a Composition.
+pub fn template_uses(ws: &Workspace, c: &Composition<'_>) -> Vec<(Vec<String>, Span)> {
+    let mut uses = Vec::new();
+    for t in ws.templates.iter().filter(|t| t.doc == c.id) {
+        for f in &t.scan.fields {
+            uses.push((f.path.clone(), t.span(f.start, f.end)));
+        }
+    }
+    uses
+}
+
+/// XR paths read (`fromFieldPath`) or written (`toFieldPath`) by patch-and-transform steps.
+fn patch_uses(c: &Composition<'_>) -> Vec<(Vec<String>, Span)> {
+    let mut uses = Vec::new();
+    for step in c.steps().iter().filter(|s| s.is_patch_and_transform()) {
+        let Some(input) = step.input else { continue };
+        let resources = input.get("resources").and_then(Node::as_seq).unwrap_or(&[]);
+        let sets = input.get("patchSets").and_then(Node::as_seq).unwrap_or(&[]);
+        for holder in resources.iter().chain(sets) {
+            for p in holder.get("patches").and_then(Node::as_seq).unwrap_or(&[]) {
+                let key = match p.str_at(&["type"]).unwrap_or("FromCompositeFieldPath") {
+                    "FromCompositeFieldPath" => "fromFieldPath",
+                    "ToCompositeFieldPath" => "toFieldPath",
+                    _ => continue,
+                };
+                if let Some(n) = p.get(key) {
+                    if let Some(s) = n.as_str() {
+                        uses.push((field_path(s), c.doc.span(n)));
+                    }
+                }
+            }
+        }
+    }
+    uses
+}
+
+/// Reports every path of `uses` that the schema of the Composition's XRD does not declare.
+pub fn report_missing(ws: &Workspace, c: &Composition<'_>, uses: Vec<(Vec<String>, Span)>, out: &mut Sink) {
+    let Some((g, _, k)) = c.type_gvk() else { return };
+    let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { return };
+    let Some(schema) = x.main_schema() else { return };
+    for (path, at) in uses {
+        if !matches!(path.first().map(String::as_str), Some("spec" | "status")) || path.len() < 2 {
+            continue;
+        }
+        let Lookup::Missing(i) = lookup(schema, &path) else { continue };
+        let shown = path.join(".");
+        let parent: Vec<String> = path[..i].to_vec();
+        let known: Vec<String> = match lookup(schema, &parent) {
+            Lookup::Found(s) => {
+                s.get("properties").and_then(Node::as_map).unwrap_or(&[]).iter().map(|e| e.key.clone()).collect()
+            }
+            _ => Vec::new(),
+        };
+        let sev = if i <= 1 { Severity::Error } else { Severity::Warning };
+        let d = out
+            .report_with(sev, at, format!("`{shown}` is not in the schema of `{k}`"))
+            .label(x.name_span(), "XRD defined here");
+        match crate::text::suggest(&path[i], known.iter().map(String::as_str)) {
+            Some(s) => d.help(format!("did you mean `{}`?", [&path[..i], &[s.to_string()]].concat().join("."))),
+            None => {
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                d.help(format!("`{}` declares {}", parent.join("."), crate::text::list(&known, 8)))
+            }
+        };
+    }
 }
 
 impl Rule for XFieldpathInSchema {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
-            let Some((g, _, k)) = c.type_gvk() else { continue };
-            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
-            let Some(schema) = x.main_schema() else { continue };
-            let mut uses: Vec<(Vec<String>, crate::source::Span)> = Vec::new();
-            for t in ws.templates.iter().filter(|t| t.doc == c.id) {
-                for f in &t.scan.fields {
-                    uses.push((f.path.clone(), t.span(f.start, f.end)));
-                }
-            }
-            for step in c.steps().iter().filter(|s| s.is_patch_and_transform()) {
-                let Some(resources) = step.input.and_then(|i| i.get("resources")).and_then(Node::as_seq) else { continue };
-                for r in resources {
-                    for p in r.get("patches").and_then(Node::as_seq).unwrap_or(&[]) {
-                        let ty = p.str_at(&["type"]).unwrap_or("FromCompositeFieldPath");
-                        let key = match ty {
-                            "FromCompositeFieldPath" => "fromFieldPath",
-                            "ToCompositeFieldPath" => "toFieldPath",
-                            _ => continue,
-                        };
-                        if let Some(n) = p.get(key) {
-                            if let Some(s) = n.as_str() {
-                                uses.push((field_path(s), c.doc.span(n)));
-                            }
-                        }
-                    }
-                }
-            }
-            for (path, at) in uses {
-                if !matches!(path.first().map(String::as_str), Some("spec" | "status")) || path.len() < 2 {
-                    continue;
-                }
-                if let Lookup::Missing(i) = lookup(schema, &path) {
-                    let shown = path.join(".");
-                    let parent: Vec<String> = path[..i].to_vec();
-                    let known: Vec<String> = match lookup(schema, &parent) {
-                        Lookup::Found(s) => s.get("properties").and_then(Node::as_map).unwrap_or(&[]).iter().map(|e| e.key.clone()).collect(),
-                        _ => Vec::new(),
-                    };
-                    let sev = if i <= 1 { Severity::Error } else { Severity::Warning };
-                    let d = out
-                        .report_with(sev, at, format!("`{shown}` is not in the schema of `{k}`"))
-                        .label(x.name_span(), "XRD defined here");
-                    match crate::text::suggest(&path[i], known.iter().map(String::as_str)) {
-                        Some(s) => d.help(format!("did you mean `{}`?", [&path[..i], &[s.to_string()]].concat().join("."))),
-                        None => d.help(format!("`{}` declares {}", parent.join("."), crate::text::list(&known.iter().map(String::as_str).collect::<Vec<_>>(), 8))),
-                    };
-                }
-            }
+            let mut uses = template_uses(ws, &c);
+            uses.extend(patch_uses(&c));
+            report_missing(ws, &c, uses, out);
         }
     }
 }
