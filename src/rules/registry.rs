@@ -56,4 +56,11 @@ register_rules! {
     fn_gotpl_ready_annotation::FnGotplReadyAnnotation,
     fn_gotpl_meta_kinds::FnGotplMetaKinds,
     fn_gotpl_xr_field_paths::FnGotplXrFieldPaths,
+    fn_pt_resources::FnPtResources,
+    fn_pt_patch_fields::FnPtPatchFields,
+    fn_pt_environment_patch_types::FnPtEnvironmentPatchTypes,
+    fn_pt_transforms::FnPtTransforms,
+    fn_pt_policies::FnPtPolicies,
+    fn_pt_readiness_connection::FnPtReadinessConnection,
+    fn_envcfg_source::FnEnvcfgSource,
 }

@@ -157,3 +157,53 @@ mod tests {
         }
     }
 }
+
+/// A patch-and-transform input (`pt.fn.crossplane.io` `Resources`) of a Composition step.
+pub struct PtInput<'a> {
+    /// The Composition document.
+    pub doc: &'a crate::model::Doc,
+    /// The input node.
+    pub input: &'a crate::yaml::Node,
+}
+
+impl<'a> PtInput<'a> {
+    /// Every patch-and-transform input of the workspace.
+    pub fn all(ws: &'a crate::model::Workspace) -> Vec<PtInput<'a>> {
+        ws.compositions()
+            .flat_map(|c| {
+                c.steps()
+                    .into_iter()
+                    .filter(|s| s.is_patch_and_transform())
+                    .filter_map(move |s| {
+                        Some(PtInput {
+                            doc: c.doc,
+                            input: s.input?,
+                        })
+                    })
+            })
+            .collect()
+    }
+    /// A list under the input.
+    pub fn list(&self, key: &str) -> &'a [crate::yaml::Node] {
+        self.input.get(key).and_then(crate::yaml::Node::as_seq).unwrap_or(&[])
+    }
+    /// Every patch with where it lives: `resources[].patches`, `patchSets[].patches` and
+    /// `environment.patches` (the flag says which).
+    pub fn patches(&self) -> Vec<(&'a crate::yaml::Node, bool)> {
+        let mut out = Vec::new();
+        for holder in self.list("resources").iter().chain(self.list("patchSets")) {
+            for p in holder.get("patches").and_then(crate::yaml::Node::as_seq).unwrap_or(&[]) {
+                out.push((p, false));
+            }
+        }
+        for p in self
+            .input
+            .path(&["environment", "patches"])
+            .and_then(crate::yaml::Node::as_seq)
+            .unwrap_or(&[])
+        {
+            out.push((p, true));
+        }
+        out
+    }
+}

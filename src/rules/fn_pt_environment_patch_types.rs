@@ -1,0 +1,62 @@
+use crate::model::Workspace;
+use crate::rules::util::PtInput;
+use crate::rules::{Rule, Sink};
+
+
+const ALLOWED: &[&str] = &[
+    "FromCompositeFieldPath",
+    "ToCompositeFieldPath",
+    "CombineFromComposite",
+    "CombineToComposite",
+    "FromEnvironmentFieldPath",
+    "ToEnvironmentFieldPath",
+];
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that `environment.patches[].type` is one of `FromCompositeFieldPath`,
+    /// `ToCompositeFieldPath`, `CombineFromComposite`, `CombineToComposite`,
+    /// `FromEnvironmentFieldPath` or `ToEnvironmentFieldPath` (no `PatchSet`, no
+    /// environment-combine types).
+    ///
+    /// ## Why is this bad?
+    /// The function rejects the input.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// environment:
+    ///   patches:
+    ///   - type: PatchSet
+    ///     patchSetName: common
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// environment:
+    ///   patches:
+    ///   - type: FromCompositeFieldPath
+    ///     fromFieldPath: spec.region
+    ///     toFieldPath: region
+    /// ```
+    pub FnPtEnvironmentPatchTypes {
+        id: "fn-pt-environment-patch-types",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for FnPtEnvironmentPatchTypes {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for pt in PtInput::all(ws) {
+            for (p, env) in pt.patches() {
+                let Some(t) = p.get("type") else { continue };
+                let ty = t.as_str().unwrap_or("");
+                if env && !ALLOWED.contains(&ty) {
+                    out.report(pt.doc.span(t), format!("`{ty}` is not allowed in `environment.patches`"))
+                        .help(format!("use one of {}", crate::text::list(ALLOWED, 6)));
+                }
+            }
+        }
+    }
+}

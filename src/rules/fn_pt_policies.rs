@@ -1,0 +1,67 @@
+use crate::diagnostics::Severity;
+use crate::model::Workspace;
+use crate::rules::util::PtInput;
+use crate::rules::{Rule, Sink};
+
+
+const TO: &[&str] = &["Replace", "MergeObjects", "MergeObjectsAppendArrays", "ForceMergeObjects", "ForceMergeObjectsAppendArrays"];
+const TO_DEPRECATED: &[&str] = &["MergeObject", "AppendArray"];
+const FROM: &[&str] = &["Required", "Optional"];
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks patch policies: `policy.toFieldPathPolicy` is `Replace`, `MergeObjects`,
+    /// `MergeObjectsAppendArrays`, `ForceMergeObjects` or `ForceMergeObjectsAppendArrays`
+    /// (`MergeObject` and `AppendArray` are deprecated: a warning); `policy.fromFieldPathPolicy`
+    /// is `Required` or `Optional`.
+    ///
+    /// ## Why is this bad?
+    /// The function rejects unknown policies.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// policy:
+    ///   toFieldPathPolicy: Merge
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// policy:
+    ///   toFieldPathPolicy: MergeObjects
+    /// ```
+    pub FnPtPolicies {
+        id: "fn-pt-policies",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for FnPtPolicies {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for pt in PtInput::all(ws) {
+            for (p, _) in pt.patches() {
+                let Some(policy) = p.get("policy") else { continue };
+                if let Some(n) = policy.get("toFieldPathPolicy") {
+                    let v = n.scalar_text().unwrap_or_default();
+                    if TO_DEPRECATED.contains(&v.as_str()) {
+                        out.report_with(Severity::Warning, pt.doc.span(n), format!("`toFieldPathPolicy: {v}` is deprecated"))
+                            .help("use `MergeObjects` or `MergeObjectsAppendArrays`");
+                    } else if !TO.contains(&v.as_str()) {
+                        let d = out.report(pt.doc.span(n), format!("unknown `toFieldPathPolicy` `{v}`"));
+                        match crate::text::suggest(&v, TO.iter().copied()) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help(format!("use {}", crate::text::list(TO, 5))),
+                        };
+                    }
+                }
+                if let Some(n) = policy.get("fromFieldPathPolicy") {
+                    let v = n.scalar_text().unwrap_or_default();
+                    if !FROM.contains(&v.as_str()) {
+                        out.report(pt.doc.span(n), format!("`fromFieldPathPolicy` must be `Required` or `Optional`, found `{v}`"));
+                    }
+                }
+            }
+        }
+    }
+}
