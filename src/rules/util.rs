@@ -134,29 +134,6 @@ pub fn constraint_problem(s: &str) -> Option<String> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::constraint_problem;
-
-    #[test]
-    fn masterminds_constraints() {
-        for ok in [
-            ">=v2.0.0",
-            ">= 1.2, < 2",
-            "~1.2.x",
-            "^v0.3.0",
-            "1.2 - 1.4.5",
-            ">=1.0.0 <2.0.0 || >=3",
-            "*",
-            "v1.x",
-        ] {
-            assert_eq!(constraint_problem(ok), None, "{ok}");
-        }
-        for bad in [">=v2.0.0 <", "v2 garbage", "", ">=1.0.0 ||", "=>>1"] {
-            assert!(constraint_problem(bad).is_some(), "{bad}");
-        }
-    }
-}
 
 /// A patch-and-transform input (`pt.fn.crossplane.io` `Resources`) of a Composition step.
 pub struct PtInput<'a> {
@@ -205,5 +182,29 @@ impl<'a> PtInput<'a> {
             out.push((p, true));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constraint_problem;
+
+    #[test]
+    fn masterminds_constraints() {
+        for ok in [
+            ">=v2.0.0",
+            ">= 1.2, < 2",
+            "~1.2.x",
+            "^v0.3.0",
+            "1.2 - 1.4.5",
+            ">=1.0.0 <2.0.0 || >=3",
+            "*",
+            "v1.x",
+        ] {
+            assert_eq!(constraint_problem(ok), None, "{ok}");
+        }
+        for bad in [">=v2.0.0 <", "v2 garbage", "", ">=1.0.0 ||", "=>>1"] {
+            assert!(constraint_problem(bad).is_some(), "{bad}");
+        }
     }
 }
