@@ -176,10 +176,27 @@ impl TemplateStep {
             .any(|a| a.start >= s && a.start < e && !a.body.trim_start().starts_with("/*"))
     }
 
-    /// True when a rendered node's text comes (partly) from a template action.
+    /// True when a rendered node may be (partly) produced by the template: a scalar that
+    /// overlaps an action, or a collection holding an action on a line of its own (which can
+    /// emit keys or items the skeleton does not show).
     pub fn is_dynamic(&self, node: &Node) -> bool {
         let (s, e) = (node.start as usize, node.end as usize);
-        self.scan.actions.iter().any(|a| a.start < e.max(s + 1) && a.end > s)
+        match node.value {
+            crate::yaml::Value::Map(_) | crate::yaml::Value::Seq(_) => self
+                .scan
+                .actions
+                .iter()
+                .any(|a| a.start >= s && a.start < e && self.scan.skeleton.as_bytes().get(a.start) == Some(&b' ')),
+            _ => self.overlaps_action(s, e),
+        }
+    }
+
+    /// True when the template range `start..end` overlaps an action.
+    pub fn overlaps_action(&self, start: usize, end: usize) -> bool {
+        self.scan
+            .actions
+            .iter()
+            .any(|a| a.start < end.max(start + 1) && a.end > start)
     }
 }
 
@@ -201,6 +218,8 @@ pub struct Composed<'a> {
     pub origin: Origin<'a>,
     /// The pipeline step index.
     pub step: usize,
+    /// For a patch-and-transform base: the resource's `patches` (they complete the base).
+    pub patches: &'a [Node],
 }
 
 impl<'a> Composed<'a> {
@@ -213,9 +232,13 @@ impl<'a> Composed<'a> {
     }
     /// File span of a mapping entry's key.
     pub fn key_span(&self, e: &yaml::Entry) -> Span {
+        self.range_span(e.key_start, e.key_end)
+    }
+    /// File span of an offset range of the resource's source (the template or the document).
+    pub fn range_span(&self, start: u32, end: u32) -> Span {
         match self.origin {
-            Origin::Template(t) => t.key_span(e),
-            Origin::Base(d) => d.key_span(e),
+            Origin::Template(t) => t.span(start as usize, end as usize),
+            Origin::Base(d) => Span::new(d.file, start, end),
         }
     }
     /// True when the node's value is produced by a template action.
@@ -224,6 +247,27 @@ impl<'a> Composed<'a> {
             Origin::Template(t) => t.is_dynamic(n),
             Origin::Base(_) => false,
         }
+    }
+    /// True when a mapping key is produced by a template action.
+    pub fn key_is_dynamic(&self, e: &yaml::Entry) -> bool {
+        match self.origin {
+            Origin::Template(t) => t.overlaps_action(e.key_start as usize, e.key_end as usize),
+            Origin::Base(_) => false,
+        }
+    }
+    /// True when a patch may write `path` (dotted) or something below or above it: such a
+    /// field is not missing from a patch-and-transform base.
+    pub fn patched(&self, path: &str) -> bool {
+        self.patches.iter().any(|p| {
+            let ty = p.str_at(&["type"]).unwrap_or("FromCompositeFieldPath");
+            if ty == "PatchSet" {
+                return true;
+            }
+            p.str_at(&["toFieldPath"]).is_some_and(|t| {
+                let t = t.replace('[', ".").replace(']', "");
+                t == path || t.starts_with(&format!("{path}.")) || path.starts_with(&format!("{t}."))
+            })
+        })
     }
     /// A string at a path, unless it is templated.
     pub fn static_str(&self, keys: &[&str]) -> Option<&'a str> {
@@ -272,6 +316,7 @@ impl crate::model::Workspace {
                         root,
                         origin: Origin::Template(t),
                         step: t.step,
+                        patches: &[],
                     });
                 }
             }
@@ -284,10 +329,12 @@ impl crate::model::Workspace {
                 };
                 for r in resources {
                     if let Some(base) = r.get("base") {
+                        let patches = r.get("patches").and_then(Node::as_seq).unwrap_or(&[]);
                         out.push(Composed {
                             root: base,
                             origin: Origin::Base(doc),
                             step: k,
+                            patches,
                         });
                     }
                 }

@@ -63,4 +63,6 @@ register_rules! {
     fn_pt_policies::FnPtPolicies,
     fn_pt_readiness_connection::FnPtReadinessConnection,
     fn_envcfg_source::FnEnvcfgSource,
+    x_status_write_in_schema::XStatusWriteInSchema,
+    x_child_xr_valid::XChildXrValid,
 }

@@ -134,7 +134,6 @@ pub fn constraint_problem(s: &str) -> Option<String> {
     None
 }
 
-
 /// A patch-and-transform input (`pt.fn.crossplane.io` `Resources`) of a Composition step.
 pub struct PtInput<'a> {
     /// The Composition document.

@@ -1,0 +1,84 @@
+use crate::model::{Composed, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::schema::{lookup, Lookup};
+use crate::source::Span;
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// When a Composition renders a document of its own XR kind with a `status:` block (how
+    /// function-go-templating updates the XR's status), checks that every key written there is
+    /// declared in the XRD's `status` schema.
+    ///
+    /// ## Why is this bad?
+    /// The API server prunes undeclared status fields, so the status the template computes
+    /// never reaches the XR (nor Backstage, which shows it).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WebApp
+    /// status:
+    ///   endpoint: https://…    # the XRD declares `status.url`
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// status:
+    ///   url: https://…
+    /// ```
+    pub XStatusWriteInSchema {
+        id: "x-status-write-in-schema",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+fn walk(r: &Composed<'_>, schema: &Node, node: &Node, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Span)>) {
+    for e in node.as_map().unwrap_or(&[]) {
+        if r.key_is_dynamic(e) {
+            continue;
+        }
+        path.push(e.key.clone());
+        match lookup(schema, path) {
+            Lookup::Missing(_) => out.push((path.clone(), r.key_span(e))),
+            Lookup::Found(_) => walk(r, schema, &e.value, path, out),
+            Lookup::Open => {}
+        }
+        path.pop();
+    }
+}
+
+impl Rule for XStatusWriteInSchema {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for c in ws.compositions() {
+            let Some((g, _, k)) = c.type_gvk() else { continue };
+            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            let Some(schema) = x.main_schema() else { continue };
+            for r in ws.composed(&c) {
+                if r.group() != Some(g) || r.kind() != Some(k) {
+                    continue;
+                }
+                let Some(status) = r.root.get("status") else { continue };
+                let mut missing = Vec::new();
+                walk(&r, schema, status, &mut vec!["status".to_string()], &mut missing);
+                for (path, at) in missing {
+                    let shown = path.join(".");
+                    let parent = &path[..path.len() - 1];
+                    let known: Vec<String> = match lookup(schema, parent) {
+                        Lookup::Found(s) => s.get("properties").and_then(Node::as_map).unwrap_or(&[]).iter().map(|e| e.key.clone()).collect(),
+                        _ => Vec::new(),
+                    };
+                    let d = out
+                        .report(at, format!("`{shown}` is written but not declared in the status schema of `{k}`"))
+                        .label(x.name_span(), "XRD defined here");
+                    match crate::text::suggest(path.last().map_or("", String::as_str), known.iter().map(String::as_str)) {
+                        Some(s) => d.help(format!("did you mean `{s}`? (or declare `{shown}` in the XRD)")),
+                        None => d.help(format!("declare `{shown}` in the XRD's status schema; the API server prunes it otherwise")),
+                    };
+                }
+            }
+        }
+    }
+}
