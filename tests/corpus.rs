@@ -24,8 +24,25 @@ fn corpus_findings() {
     let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
     let mut lines = Vec::new();
     let (mut files, mut docs) = (0, 0);
+    let tmp = tempfile::tempdir().expect("tmp");
     for repo in &repos {
-        let o = portalint::app::check(&common::args(std::slice::from_ref(repo), &[])).expect("check runs");
+        // Corpus folders are named `owner__repo` (SOURCES.md); give each its real repository
+        // name, as a git remote would.
+        let folder = repo.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = folder
+            .split("__")
+            .nth(1)
+            .unwrap_or(&folder)
+            .split('@')
+            .next()
+            .unwrap_or(&folder)
+            .to_string();
+        let config = tmp.path().join(format!("{folder}.yaml"));
+        std::fs::write(&config, format!("openportal:\n  repo-name: {name}\n")).expect("config");
+        let mut args = common::args(std::slice::from_ref(repo), &[]);
+        args.isolated = false;
+        args.config = Some(config);
+        let o = portalint::app::check(&args).expect("check runs");
         files += o.summary.files;
         docs += o.summary.documents;
         let name = repo.file_name().unwrap_or_default().to_string_lossy().into_owned();

@@ -154,9 +154,18 @@ pub fn build(
         })
         .collect();
 
+    // Test fixtures (`test/`, `tests/`, `testdata/`) do not decide what the repository is.
+    let in_tests = |d: &Doc| {
+        let rel = &sources.get(d.file).rel;
+        rel.split('/')
+            .rev()
+            .skip(1)
+            .any(|seg| matches!(seg, "test" | "tests" | "testdata"))
+    };
     repo.openportal = profile.unwrap_or_else(|| {
         docs.iter().any(|d| {
             d.class == Class::Xrd
+                && !in_tests(d)
                 && super::Xrd(d)
                     .group()
                     .is_some_and(|g| g == "openportal.dev" || g.ends_with(".openportal.dev"))

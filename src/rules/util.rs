@@ -184,6 +184,17 @@ impl<'a> PtInput<'a> {
     }
 }
 
+/// A valid Backstage tag: `^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$`, 1 to 63 characters.
+pub fn is_backstage_tag(s: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    !s.is_empty() && s.len() <= 63 && re(&R, r"^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$").is_match(s)
+}
+
+/// A valid Backstage entity name: `^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`, 1 to 63.
+pub fn is_backstage_name(s: &str) -> bool {
+    is_qualified_name_part(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::constraint_problem;

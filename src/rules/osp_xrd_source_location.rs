@@ -1,0 +1,83 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// In a template repository, checks the annotation `backstage.io/source-location:
+    /// "url:https://github.com/<org>/<repo>"` names this repository (`openportal.github-org`,
+    /// default `open-service-portal`, and the repository name).
+    ///
+    /// ## Why is this bad?
+    /// Backstage links the template to its source through it; a copied value points developers at
+    /// another template.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// apiVersion: apiextensions.crossplane.io/v2
+    /// kind: CompositeResourceDefinition
+    /// metadata:
+    ///   name: webapps.openportal.dev
+    ///   annotations:
+    ///     backstage.io/source-location: "url:https://github.com/open-service-portal/template-whoami"
+    /// spec:
+    ///   group: openportal.dev
+    ///   names: {kind: WebApp, plural: webapps}
+    ///   versions:
+    ///   - name: v1alpha1
+    ///     served: true
+    ///     referenceable: true
+    ///     schema:
+    ///       openAPIV3Schema:
+    ///         type: object
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// apiVersion: apiextensions.crossplane.io/v2
+    /// kind: CompositeResourceDefinition
+    /// metadata:
+    ///   name: webapps.openportal.dev
+    ///   annotations:
+    ///     backstage.io/source-location: "url:https://github.com/open-service-portal/template-webapp"
+    /// spec:
+    ///   group: openportal.dev
+    ///   names: {kind: WebApp, plural: webapps}
+    ///   versions:
+    ///   - name: v1alpha1
+    ///     served: true
+    ///     referenceable: true
+    ///     schema:
+    ///       openAPIV3Schema:
+    ///         type: object
+    /// ```
+    pub OspXrdSourceLocation {
+        id: "osp-xrd-source-location",
+        category: Style,
+        severity: Warning,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspXrdSourceLocation {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        if !ws.repo.is_template {
+            return;
+        }
+        let want = format!("url:https://github.com/{}/{}", ws.options.github_org, ws.repo.name);
+        for x in ws.xrds() {
+            let doc = x.doc();
+            match doc.annotation("backstage.io/source-location") {
+                None => {
+                    let at = doc.metadata().map(|m| doc.span_of_key(m, "name")).unwrap_or_else(|| doc.head_span());
+                    out.report(at, "the XRD has no `backstage.io/source-location` annotation").help(format!("add `backstage.io/source-location: \"{want}\"`"));
+                }
+                Some(v) => {
+                    let got = v.as_str().unwrap_or("").trim_end_matches('/');
+                    if got != want && got != format!("{want}.git") {
+                        out.report(doc.span(v), format!("`backstage.io/source-location` is `{got}`, not this repository")).help(format!("use `{want}`"));
+                    }
+                }
+            }
+        }
+    }
+}
