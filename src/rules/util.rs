@@ -195,6 +195,26 @@ pub fn is_backstage_name(s: &str) -> bool {
     is_qualified_name_part(s)
 }
 
+/// The package name of an OCI reference: its last path segment without tag or digest
+/// (`xpkg.crossplane.io/crossplane-contrib/function-kcl:v0.1.0` → `function-kcl`).
+pub fn package_name(reference: &str) -> String {
+    let last = reference.rsplit('/').next().unwrap_or(reference);
+    last.split(['@', ':']).next().unwrap_or(last).to_string()
+}
+
+/// The resource (plural) name Kubernetes derives from a kind: lowercase, `y` → `ies`,
+/// `s`/`x`/`ch`/`sh` → `es`, otherwise `s`.
+pub fn plural(kind: &str) -> String {
+    let k = kind.to_lowercase();
+    if k.ends_with('y') && !k.ends_with("ay") && !k.ends_with("ey") && !k.ends_with("oy") {
+        format!("{}ies", &k[..k.len() - 1])
+    } else if k.ends_with('s') || k.ends_with('x') || k.ends_with("ch") || k.ends_with("sh") {
+        format!("{k}es")
+    } else {
+        format!("{k}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::constraint_problem;

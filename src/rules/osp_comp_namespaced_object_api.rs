@@ -1,0 +1,51 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// When the XRD is `Namespaced`, checks that provider-kubernetes `Object`s the Composition
+    /// renders use the namespaced `kubernetes.m.crossplane.io/v1alpha1`, not the cluster-scoped
+    /// `kubernetes.crossplane.io/v1alpha2`.
+    ///
+    /// ## Why is this bad?
+    /// A namespaced XR may not compose cluster-scoped resources: Crossplane refuses and the XR
+    /// never becomes ready.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # go-template of a Composition for a Namespaced XRD
+    /// apiVersion: kubernetes.crossplane.io/v1alpha2
+    /// kind: Object
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// apiVersion: kubernetes.m.crossplane.io/v1alpha1
+    /// kind: Object
+    /// ```
+    pub OspCompNamespacedObjectApi {
+        id: "osp-comp-namespaced-object-api",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspCompNamespacedObjectApi {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for c in ws.compositions() {
+            let Some((g, _, k)) = c.type_gvk() else { continue };
+            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            if !x.is_namespaced() {
+                continue;
+            }
+            for r in ws.composed(&c) {
+                if r.kind() == Some("Object") && r.group() == Some("kubernetes.crossplane.io") {
+                    out.report(r.head_span(), format!("the namespaced `{k}` composes the cluster-scoped `{}` Object", r.api_version().unwrap_or("")))
+                        .label(x.name_span(), "XRD defined here")
+                        .help("use `apiVersion: kubernetes.m.crossplane.io/v1alpha1` with `providerConfigRef.kind: ClusterProviderConfig`");
+                }
+            }
+        }
+    }
+}

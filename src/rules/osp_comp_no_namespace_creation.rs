@@ -1,0 +1,54 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// For a `Namespaced` XRD, flags a `Namespace` the Composition renders, directly or wrapped in
+    /// a provider-kubernetes `Object`.
+    ///
+    /// ## Why is this bad?
+    /// A namespaced XR may not create namespaces (Crossplane refuses cluster-scoped composed
+    /// resources, and a wrapped Namespace escapes the team's RBAC); namespaces are ordered through
+    /// the platform's ManagedNamespace.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # order a ManagedNamespace instead
+    /// ```
+    pub OspCompNoNamespaceCreation {
+        id: "osp-comp-no-namespace-creation",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspCompNoNamespaceCreation {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for c in ws.compositions() {
+            let Some((g, _, k)) = c.type_gvk() else { continue };
+            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            if !x.is_namespaced() {
+                continue;
+            }
+            for r in ws.composed(&c) {
+                let direct = r.kind() == Some("Namespace") && r.group() == Some("");
+                let wrapped = r.wrapped_manifest().and_then(|m| m.get("kind")).filter(|kn| kn.as_str() == Some("Namespace"));
+                let at = match (direct, wrapped) {
+                    (true, _) => r.head_span(),
+                    (false, Some(kn)) => r.span(kn),
+                    _ => continue,
+                };
+                out.report(at, format!("the namespaced `{k}` creates a Namespace"))
+                    .label(x.name_span(), "XRD defined here")
+                    .help("namespaces are provisioned by ordering a ManagedNamespace");
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// For a `Namespaced` XRD, flags composed resources (and manifests wrapped in a provider-
+    /// kubernetes `Object`) whose `metadata.namespace` is a fixed string instead of the XR's
+    /// namespace (`{{ .observed.composite.resource.metadata.namespace }}`).
+    ///
+    /// ## Why is this bad?
+    /// Crossplane overwrites the namespace of composed resources of a namespaced XR; a hard-coded
+    /// value misleads readers, and for wrapped manifests it deploys into another team's namespace.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// metadata:
+    ///   namespace: default
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// metadata:
+    ///   namespace: {{ .observed.composite.resource.metadata.namespace }}
+    /// ```
+    pub OspCompObjectNamespace {
+        id: "osp-comp-object-namespace",
+        category: Suspicious,
+        severity: Warning,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspCompObjectNamespace {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for c in ws.compositions() {
+            let Some((g, _, k)) = c.type_gvk() else { continue };
+            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            if !x.is_namespaced() {
+                continue;
+            }
+            for r in ws.composed(&c) {
+                let mut nodes = vec![r.root.path(&["metadata", "namespace"])];
+                if let Some(m) = r.wrapped_manifest() {
+                    nodes.push(m.path(&["metadata", "namespace"]));
+                }
+                for n in nodes.into_iter().flatten() {
+                    if r.is_dynamic(n) || r.patched("metadata.namespace") {
+                        continue;
+                    }
+                    if let Some(ns) = n.as_str() {
+                        out.report(r.span(n), format!("the namespace is hard-coded to `{ns}`"))
+                            .help("use the XR's namespace: `{{ .observed.composite.resource.metadata.namespace }}`");
+                    }
+                }
+            }
+        }
+    }
+}

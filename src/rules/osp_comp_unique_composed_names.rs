@@ -1,0 +1,57 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags composed resources (and wrapped manifests) with a constant `metadata.name`: names
+    /// should derive from the XR's name (`{{ $xrName }}-…`).
+    ///
+    /// ## Why is this bad?
+    /// Two XRs in one namespace compose objects with the same name and fight over them.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// metadata:
+    ///   name: whoami-service
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// metadata:
+    ///   name: {{ .observed.composite.resource.metadata.name }}-service
+    /// ```
+    pub OspCompUniqueComposedNames {
+        id: "osp-comp-unique-composed-names",
+        category: Suspicious,
+        severity: Warning,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspCompUniqueComposedNames {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for c in ws.compositions() {
+            for r in ws.composed(&c) {
+                if r.group() == Some("meta.gotemplating.fn.crossplane.io") {
+                    continue;
+                }
+                if c.type_gvk().is_some_and(|(g, _, k)| r.group() == Some(g) && r.kind() == Some(k)) {
+                    continue;
+                }
+                let mut nodes = vec![r.root.path(&["metadata", "name"])];
+                if let Some(m) = r.wrapped_manifest() {
+                    nodes.push(m.path(&["metadata", "name"]));
+                }
+                for n in nodes.into_iter().flatten() {
+                    if r.is_dynamic(n) || r.patched("metadata.name") {
+                        continue;
+                    }
+                    if let Some(name) = n.as_str() {
+                        out.report(r.span(n), format!("composed name `{name}` is constant and collides across XRs"))
+                            .help("derive it from the XR name, e.g. `{{ .observed.composite.resource.metadata.name }}-<suffix>`");
+                    }
+                }
+            }
+        }
+    }
+}

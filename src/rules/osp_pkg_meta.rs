@@ -1,0 +1,76 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks `configuration/crossplane.yaml` of a template repository: `apiVersion:
+    /// meta.pkg.crossplane.io/v1`, `kind: Configuration`, `metadata.name: configuration-<resource>`
+    /// (the repository name without `template-`), and the annotations
+    /// `meta.crossplane.io/maintainer`, `source`, `license`, `description` and `readme`.
+    ///
+    /// ## Why is this bad?
+    /// Package registries and the catalog show these fields; the template standard requires them,
+    /// and `v1alpha1` is deprecated.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// apiVersion: meta.pkg.crossplane.io/v1alpha1
+    /// kind: Configuration
+    /// metadata:
+    ///   name: configuration-webapp
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// apiVersion: meta.pkg.crossplane.io/v1
+    /// kind: Configuration
+    /// metadata:
+    ///   name: configuration-webapp
+    ///   annotations:
+    ///     meta.crossplane.io/maintainer: Platform Team
+    ///     meta.crossplane.io/source: github.com/open-service-portal/template-webapp
+    ///     meta.crossplane.io/license: Apache-2.0
+    ///     meta.crossplane.io/description: A web application
+    ///     meta.crossplane.io/readme: Deploys a web application.
+    /// ```
+    pub OspPkgMeta {
+        id: "osp-pkg-meta",
+        category: Style,
+        severity: Warning,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspPkgMeta {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        if !ws.repo.is_template {
+            return;
+        }
+        for d in ws.docs_in("configuration/crossplane.yaml").filter(|d| d.class == crate::model::Class::PkgMeta) {
+            if d.api_version != "meta.pkg.crossplane.io/v1" {
+                out.report(d.root.get("apiVersion").map(|n| d.span(n)).unwrap_or_else(|| d.head_span()), format!("package metadata uses `{}`", d.api_version))
+                    .help("use `apiVersion: meta.pkg.crossplane.io/v1`");
+            }
+            if d.kind != "Configuration" {
+                out.report(d.kind_span(), format!("a template package is a `Configuration`, not a `{}`", d.kind));
+            }
+            let resource = ws.repo.name.strip_prefix("template-").unwrap_or(&ws.repo.name);
+            let want = format!("configuration-{resource}");
+            if let Some(n) = d.root.path(&["metadata", "name"]) {
+                if n.as_str() != Some(want.as_str()) {
+                    out.report(d.span(n), format!("the package is named `{}`; the standard name is `{want}`", n.scalar_text().unwrap_or_default()));
+                }
+            }
+            let missing: Vec<&str> = ["maintainer", "source", "license", "description", "readme"]
+                .into_iter()
+                .filter(|k| d.annotation(&format!("meta.crossplane.io/{k}")).is_none())
+                .collect();
+            if !missing.is_empty() {
+                let at = d.metadata().map(|m| d.span_of_key(m, "name")).unwrap_or_else(|| d.head_span());
+                let names: Vec<String> = missing.iter().map(|k| format!("meta.crossplane.io/{k}")).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                out.report(at, format!("package metadata lacks {}", crate::text::list(&names, 5)));
+            }
+        }
+    }
+}
