@@ -76,7 +76,7 @@ impl Rule for OspCompFunctionsAvailable {
                 let d = out.report(c.doc.span(n), format!("function `{name}` is neither installed by the platform nor a declared dependency"));
                 match crate::text::suggest(name, known.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("add it to `crossplane.yaml` `dependsOn`, or to `openportal.platform-functions` if the platform installs it")),
+                    None => d.help("add it to `crossplane.yaml` `dependsOn`, or to `openportal.platform-functions` if the platform installs it"),
                 };
             }
         }
