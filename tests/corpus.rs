@@ -38,7 +38,13 @@ fn corpus_findings() {
             .unwrap_or(&folder)
             .to_string();
         let config = tmp.path().join(format!("{folder}.yaml"));
-        std::fs::write(&config, format!("openportal:\n  repo-name: {name}\n")).expect("config");
+        // The corpus holds only YAML files (SOURCES.md: no README, mise.toml, .gitignore or
+        // .github/), so the layout rule would report files that the real repositories have.
+        std::fs::write(
+            &config,
+            format!("ignore: [osp-tpl-layout]\nopenportal:\n  repo-name: {name}\n"),
+        )
+        .expect("config");
         let mut args = common::args(std::slice::from_ref(repo), &[]);
         args.isolated = false;
         args.config = Some(config);

@@ -97,4 +97,12 @@ register_rules! {
     osp_rbac_covers_composed::OspRbacCoversComposed,
     osp_pkg_meta::OspPkgMeta,
     osp_pkg_depends_consistency::OspPkgDependsConsistency,
+    osp_tpl_repo_name::OspTplRepoName,
+    osp_tpl_package_root::OspTplPackageRoot,
+    osp_tpl_layout::OspTplLayout,
+    osp_tpl_package_only_xp_objects::OspTplPackageOnlyXpObjects,
+    osp_tpl_kustomization_content::OspTplKustomizationContent,
+    osp_tpl_kustomization_resources_exist::OspTplKustomizationResourcesExist,
+    osp_tpl_release_workflow::OspTplReleaseWorkflow,
+    osp_tpl_examples_valid::OspTplExamplesValid,
 }

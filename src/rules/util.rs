@@ -215,6 +215,22 @@ pub fn plural(kind: &str) -> String {
     }
 }
 
+/// Joins a relative path onto a folder of the root, resolving `.` and `..`; `None` when it
+/// leaves the root.
+pub fn join_path(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::constraint_problem;

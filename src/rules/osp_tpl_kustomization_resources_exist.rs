@@ -1,0 +1,51 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that every local path in a kustomization's `resources` and `components` exists,
+    /// relative to the kustomization's folder (remote references are not checked).
+    ///
+    /// ## Why is this bad?
+    /// `kustomize build` and Flux fail on the whole kustomization, so nothing in it is applied.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// resources:
+    /// - rbac.yaml   # no such file
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// resources:
+    /// - configuration/xrd.yaml
+    /// ```
+    pub OspTplKustomizationResourcesExist {
+        id: "osp-tpl-kustomization-resources-exist",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspTplKustomizationResourcesExist {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for d in ws.docs_of(crate::model::Class::Kustomization) {
+            let rel = ws.rel(d);
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            for key in ["resources", "components"] {
+                for n in d.root.get(key).and_then(crate::yaml::Node::as_seq).unwrap_or(&[]) {
+                    let Some(p) = n.as_str() else { continue };
+                    if p.contains("://") || p.contains("?ref=") || p.starts_with("github.com/") || crate::rules::util::is_templated(p) {
+                        continue;
+                    }
+                    let Some(target) = crate::rules::util::join_path(dir, p) else { continue };
+                    if !ws.exists(&target) {
+                        out.report(d.span(n), format!("`{p}` does not exist (resolved to `{target}`)"))
+                            .help("fix the path or add the file; kustomize fails on the whole kustomization");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that every YAML document under the package root `configuration/` (other than
+    /// `crossplane.yaml`) is a CompositeResourceDefinition, Composition,
+    /// ManagedResourceActivationPolicy, Operation, CronOperation or WatchOperation.
+    ///
+    /// ## Why is this bad?
+    /// The build runs `crossplane xpkg build --package-root=configuration` without an ignore list,
+    /// and the Configuration linter rejects any other kind: the release fails.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # configuration/rbac.yaml
+    /// kind: ClusterRole
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # rbac.yaml at the repository root
+    /// ```
+    pub OspTplPackageOnlyXpObjects {
+        id: "osp-tpl-package-only-xp-objects",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspTplPackageOnlyXpObjects {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        const ALLOWED: &[&str] = &["CompositeResourceDefinition", "Composition", "ManagedResourceActivationPolicy", "Operation", "CronOperation", "WatchOperation"];
+        if !ws.repo.is_template {
+            return;
+        }
+        for d in &ws.docs {
+            let rel = ws.rel(d);
+            if !rel.starts_with("configuration/") || rel == "configuration/crossplane.yaml" || !d.is_object() {
+                continue;
+            }
+            if !ALLOWED.contains(&d.kind.as_str()) {
+                out.report(d.kind_span(), format!("`{}` in `{rel}` is not allowed in the package root", d.kind))
+                    .help("a Configuration package may hold only XRDs, Compositions and operation kinds; move this file out of `configuration/`");
+            }
+        }
+    }
+}
