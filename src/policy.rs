@@ -72,19 +72,28 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
         let file = ws.sources.get(d.primary.span.file);
         !settings.ignored_at(&ws.repo, &file.rel, d.rule) && !suppressed(file, d.primary.span.start, d.rule)
     });
-    // A generic finding yields to a more specific rule that reports the same node.
-    let at: std::collections::HashSet<(RuleId, crate::source::FileId, u32)> = diags
-        .iter()
-        .map(|d| (d.rule, d.primary.span.file, d.primary.span.start))
-        .collect();
+    // A generic finding yields to a more specific rule that reports inside the same node.
+    let mut starts: HashMap<crate::source::FileId, Vec<(u32, RuleId)>> = HashMap::new();
+    for d in &diags {
+        starts.entry(d.primary.span.file).or_default().push((d.primary.span.start, d.rule));
+    }
+    for v in starts.values_mut() {
+        v.sort();
+    }
     diags.retain(|d| {
-        let (file, start) = (d.primary.span.file, d.primary.span.start);
+        let span = d.primary.span;
+        let end = span.end.max(span.start + 1);
+        let inside = starts.get(&span.file).map_or(&[][..], |v| {
+            let lo = v.partition_point(|(s, _)| *s < span.start);
+            let hi = v.partition_point(|(s, _)| *s < end);
+            &v[lo..hi]
+        });
         !YIELDS.iter().any(|(generic, specific)| {
             *generic == d.rule
-                && match specific {
-                    Some(s) => at.contains(&(*s, file, start)),
-                    None => at.iter().any(|(r, f, s)| *r != d.rule && *f == file && *s == start),
-                }
+                && inside.iter().any(|(_, r)| match specific {
+                    Some(s) => r == s,
+                    None => *r != d.rule,
+                })
         })
     });
     diags.sort_by(|a, b| {
