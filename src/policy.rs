@@ -75,7 +75,10 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
     // A generic finding yields to a more specific rule that reports inside the same node.
     let mut starts: HashMap<crate::source::FileId, Vec<(u32, RuleId)>> = HashMap::new();
     for d in &diags {
-        starts.entry(d.primary.span.file).or_default().push((d.primary.span.start, d.rule));
+        starts
+            .entry(d.primary.span.file)
+            .or_default()
+            .push((d.primary.span.start, d.rule));
     }
     for v in starts.values_mut() {
         v.sort();

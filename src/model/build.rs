@@ -120,6 +120,18 @@ pub fn build(
                         .or_default()
                         .push(i);
                 }
+                if let (Some(g), Some(k)) = (
+                    x.group(),
+                    x.spec()
+                        .and_then(|s| s.path(&["claimNames", "kind"]))
+                        .and_then(crate::yaml::Node::as_str),
+                ) {
+                    index
+                        .claim_by_gk
+                        .entry((g.to_string(), k.to_string()))
+                        .or_default()
+                        .push(i);
+                }
             }
             Class::Composition => {
                 index.compositions.push(i);

@@ -204,6 +204,8 @@ pub struct Index {
     pub compositions: Vec<usize>,
     /// XRDs by (group, kind).
     pub xrd_by_gk: HashMap<(String, String), Vec<usize>>,
+    /// LegacyCluster XRDs by (group, claim kind).
+    pub claim_by_gk: HashMap<(String, String), Vec<usize>>,
     /// Compositions by `metadata.name`.
     pub comp_by_name: HashMap<String, Vec<usize>>,
     /// Compositions by `compositeTypeRef` (group, kind).
@@ -249,7 +251,22 @@ impl Workspace {
     /// directory prefix with that file) first: repositories of examples define the same kind
     /// in several folders.
     pub fn xrds_for(&self, group: &str, kind: &str, near: crate::source::FileId) -> Vec<Xrd<'_>> {
-        let Some(ids) = self.index.xrd_by_gk.get(&(group.to_string(), kind.to_string())) else {
+        self.closest(&self.index.xrd_by_gk, group, kind, near)
+    }
+
+    /// The XRDs offering `group`/`kind` as a claim (LegacyCluster), closest first.
+    pub fn claim_xrds_for(&self, group: &str, kind: &str, near: crate::source::FileId) -> Vec<Xrd<'_>> {
+        self.closest(&self.index.claim_by_gk, group, kind, near)
+    }
+
+    fn closest(
+        &self,
+        map: &HashMap<(String, String), Vec<usize>>,
+        group: &str,
+        kind: &str,
+        near: crate::source::FileId,
+    ) -> Vec<Xrd<'_>> {
+        let Some(ids) = map.get(&(group.to_string(), kind.to_string())) else {
             return Vec::new();
         };
         let here = &self.sources.get(near).rel;
@@ -307,6 +324,19 @@ impl Workspace {
     pub fn docs_of(&self, class: Class) -> impl Iterator<Item = &Doc> {
         self.docs.iter().filter(move |d| d.class == class)
     }
+    /// Every `spec.dependsOn[]` entry of the package metadata (`crossplane.yaml`) and of an
+    /// Upbound project (`upbound.yaml`, `meta.dev.upbound.io` Project).
+    pub fn package_dependencies(&self) -> impl Iterator<Item = &Node> {
+        self.docs
+            .iter()
+            .filter(|d| d.class == Class::PkgMeta || (d.group() == "meta.dev.upbound.io" && d.kind == "Project"))
+            .flat_map(|d| {
+                d.root
+                    .path(&["spec", "dependsOn"])
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+            })
+    }
     /// The relative path of a document's file.
     pub fn rel(&self, doc: &Doc) -> &str {
         &self.sources.get(doc.file).rel
@@ -340,7 +370,8 @@ impl Workspace {
             }
             let rel = self.rel(d);
             let in_examples = rel.starts_with("examples/") || rel.starts_with("example/");
-            let known_group = self.index.xrd_by_gk.keys().any(|(g, _)| g == d.group());
+            let known_group = self.index.xrd_by_gk.keys().any(|(g, _)| g == d.group())
+                || self.index.claim_by_gk.keys().any(|(g, _)| g == d.group());
             (in_examples && !is_builtin_group(d.group())) || known_group
         })
     }

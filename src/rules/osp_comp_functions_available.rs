@@ -60,8 +60,7 @@ crate::declare_rule! {
 impl Rule for OspCompFunctionsAvailable {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let declared: Vec<String> = ws
-            .docs_of(crate::model::Class::PkgMeta)
-            .flat_map(|d| d.root.path(&["spec", "dependsOn"]).and_then(crate::yaml::Node::as_seq).unwrap_or(&[]))
+            .package_dependencies()
             .filter_map(|dep| ["package", "function"].iter().find_map(|k| dep.get(k)?.as_str()))
             .map(crate::rules::util::package_name)
             .collect();

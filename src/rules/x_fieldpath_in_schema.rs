@@ -85,8 +85,20 @@ pub fn report_missing(ws: &Workspace, c: &Composition<'_>, uses: Vec<(Vec<String
     let Some((g, _, k)) = c.type_gvk() else { return };
     let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { return };
     let Some(schema) = x.main_schema() else { return };
+    // Fields Crossplane injects into the XR exist although the XRD does not declare them.
+    let injected = if x.scope() == "LegacyCluster" {
+        crate::rules::x_xr_schema::INJECTED_LEGACY
+    } else {
+        crate::rules::x_xr_schema::INJECTED
+    };
     for (path, at) in uses {
         if !matches!(path.first().map(String::as_str), Some("spec" | "status")) || path.len() < 2 {
+            continue;
+        }
+        let dotted = path.join(".");
+        if dotted.starts_with("status.conditions")
+            || injected.iter().any(|i| *i != "status" && (dotted == *i || dotted.starts_with(&format!("{i}."))))
+        {
             continue;
         }
         let Lookup::Missing(i) = lookup(schema, &path) else { continue };

@@ -4,8 +4,8 @@ use crate::rules::{Rule, Sink};
 crate::declare_rule! {
     /// ## What it does
     /// Checks that every composite resource (the repository's `examples/`, and any object in
-    /// a group an XRD of the repository defines) matches an XRD: its group, its kind, and a
-    /// version with `served: true`. Near misses get a "did you mean".
+    /// a group an XRD of the repository defines) matches an XRD: its group, its kind (or the
+    /// claim kind of a LegacyCluster XRD), and a version with `served: true`. Near misses get a "did you mean".
     ///
     /// ## Why is this bad?
     /// The API server answers "no matches for kind" and Flux stops the whole sync.
@@ -32,7 +32,14 @@ crate::declare_rule! {
 /// What an XR's apiVersion/kind resolves to.
 fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
     let (group, version, kind) = (doc.group(), doc.version(), doc.kind.as_str());
-    let candidates = ws.xrds_for(group, kind, doc.file);
+    // A claim of a LegacyCluster XRD is as good as an XR.
+    let claims = ws.claim_xrds_for(group, kind, doc.file);
+    if claims.iter().any(|x| x.versions().iter().any(|v| v.served && v.name == Some(version)))
+        || (claims.is_empty() && ws.index.claim_by_gk.contains_key(&(group.to_string(), kind.to_string())))
+    {
+        return Ok(());
+    }
+    let candidates = if claims.is_empty() { ws.xrds_for(group, kind, doc.file) } else { claims };
     if candidates.is_empty() && ws.index.xrd_by_gk.contains_key(&(group.to_string(), kind.to_string())) {
         // Defined, but in another example folder: that folder's XRD does not govern this one.
         return Ok(());
@@ -63,11 +70,19 @@ fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
 
 impl Rule for XXrKindHasXrd {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let depends_on_configurations = ws
+            .package_dependencies()
+            .any(|d| d.str_at(&["kind"]) == Some("Configuration") || d.get("configuration").is_some());
         for doc in ws.xr_candidates() {
             // An example of a group no XRD here defines has its XRD elsewhere, except in a
             // template repository, which must ship the XRD its examples use.
             let known_group = ws.index.xrd_by_gk.keys().any(|(g, _)| g == doc.group());
             if !known_group && !ws.repo.is_template {
+                continue;
+            }
+            // A kind this repository does not define may come from a Configuration it depends
+            // on; those packages are not read here (yet), so it is not reported.
+            if depends_on_configurations && !ws.index.xrd_by_gk.keys().any(|(_, k)| *k == doc.kind) {
                 continue;
             }
             if let Err((msg, hint)) = resolve(ws, doc) {

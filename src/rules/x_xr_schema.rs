@@ -4,9 +4,9 @@ use crate::schema;
 use crate::source::Span;
 
 /// Fields Crossplane injects into v2 XRs (validated by `xp-xr-crossplane-block`).
-const INJECTED: &[&str] = &["spec.crossplane", "status"];
-/// Fields Crossplane injects into LegacyCluster XRs and their claims.
-const INJECTED_LEGACY: &[&str] = &[
+pub const INJECTED: &[&str] = &["spec.crossplane", "status"];
+/// Fields Crossplane injects into LegacyCluster XRs.
+pub const INJECTED_LEGACY: &[&str] = &[
     "spec.compositionRef",
     "spec.compositionSelector",
     "spec.compositionRevisionRef",
@@ -19,10 +19,24 @@ const INJECTED_LEGACY: &[&str] = &[
     "status",
 ];
 
+/// Fields Crossplane injects into claims.
+const INJECTED_CLAIM: &[&str] = &[
+    "spec.compositionRef",
+    "spec.compositionSelector",
+    "spec.compositionRevisionRef",
+    "spec.compositionRevisionSelector",
+    "spec.compositionUpdatePolicy",
+    "spec.compositeDeletePolicy",
+    "spec.resourceRef",
+    "spec.writeConnectionSecretToRef",
+    "spec.publishConnectionDetailsTo",
+    "status",
+];
+
 crate::declare_rule! {
     /// ## What it does
-    /// Validates each composite resource (examples, and later orders) against the schema of
-    /// the XRD version it names, with API server semantics: defaults applied first, then type,
+    /// Validates each composite resource (examples, and later orders) and each claim against
+    /// the schema of the XRD version it names, with API server semantics: defaults applied first, then type,
     /// required, enum, pattern, bounds, lengths, items, nullable, int-or-string,
     /// preserve-unknown-fields, and unknown fields reported at the key. Fields Crossplane
     /// injects (`spec.crossplane`, and the legacy composition fields for LegacyCluster XRDs)
@@ -56,11 +70,24 @@ crate::declare_rule! {
 impl Rule for XXrSchema {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.xr_candidates() {
-            let candidates = ws.xrds_for(doc.group(), &doc.kind, doc.file);
+            let mut candidates = ws.xrds_for(doc.group(), &doc.kind, doc.file);
+            let claim = candidates.is_empty();
+            if claim {
+                candidates = ws.claim_xrds_for(doc.group(), &doc.kind, doc.file);
+            }
             let Some((x, v)) = candidates.iter().find_map(|x| Some((*x, x.version(doc.version())?))) else { continue };
             let Some(schema_node) = v.schema else { continue };
-            let allow = if x.scope() == "LegacyCluster" { INJECTED_LEGACY } else { INJECTED };
-            let opts = schema::Options { allow_unknown_under: allow, ..schema::Options::default() };
+            let allow = match (claim, x.scope()) {
+                (true, _) => INJECTED_CLAIM,
+                (false, "LegacyCluster") => INJECTED_LEGACY,
+                _ => INJECTED,
+            };
+            // Crossplane adds `spec` to every XR's CRD, even when the XRD declares none.
+            let mut allow: Vec<&str> = allow.to_vec();
+            if schema_node.path(&["properties", "spec"]).is_none() {
+                allow.push("spec");
+            }
+            let opts = schema::Options { allow_unknown_under: &allow, ..schema::Options::default() };
             let head = doc.head_span();
             let xrd_at = x.name_span();
             for e in schema::validate(schema_node, &doc.root, (head.start, head.end), &opts) {

@@ -8,7 +8,7 @@ crate::declare_rule! {
     /// ## What it does
     /// Checks that every version schema is a Kubernetes *structural* schema: the root is
     /// `type: object`; every node has a `type` (unless it is int-or-string or preserves unknown
-    /// fields; nodes inside `allOf`/`anyOf`/`oneOf`/`not` are exempt); `properties` and
+    /// fields, or is the top-level `spec`/`status`, which Crossplane types; nodes inside `allOf`/`anyOf`/`oneOf`/`not` are exempt); `properties` and
     /// `additionalProperties` are not both set; `metadata` constrains only `name` and
     /// `generateName`; every `default` validates against its own node; `pattern`s compile;
     /// `x-kubernetes-list-type: map` keys are required or defaulted.
@@ -84,7 +84,11 @@ impl Walk<'_, '_> {
             return;
         }
         let doc = self.doc;
-        let exempt = Self::flag(s, "x-kubernetes-int-or-string") || Self::flag(s, "x-kubernetes-preserve-unknown-fields");
+        // Crossplane types the top-level `spec` and `status` itself when it renders the CRD.
+        let crossplane_typed = matches!(path, "spec" | "status");
+        let exempt = crossplane_typed
+            || Self::flag(s, "x-kubernetes-int-or-string")
+            || Self::flag(s, "x-kubernetes-preserve-unknown-fields");
         if s.get("type").is_none() && !exempt && !logic {
             self.out
                 .report(at, format!("schema node `{path}` has no `type`"))
