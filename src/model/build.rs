@@ -113,6 +113,9 @@ pub fn build(
             Class::Xrd => {
                 index.xrds.push(i);
                 let x = super::Xrd(d);
+                if let Some(g) = x.group() {
+                    index.xr_groups.insert(g.to_string());
+                }
                 if let (Some(g), Some(k)) = (x.group(), x.kind()) {
                     index
                         .xrd_by_gk

@@ -206,6 +206,8 @@ pub struct Index {
     pub xrd_by_gk: HashMap<(String, String), Vec<usize>>,
     /// LegacyCluster XRDs by (group, claim kind).
     pub claim_by_gk: HashMap<(String, String), Vec<usize>>,
+    /// Every API group an XRD of the workspace defines (for XRs and claims).
+    pub xr_groups: std::collections::HashSet<String>,
     /// Compositions by `metadata.name`.
     pub comp_by_name: HashMap<String, Vec<usize>>,
     /// Compositions by `compositeTypeRef` (group, kind).
@@ -370,8 +372,7 @@ impl Workspace {
             }
             let rel = self.rel(d);
             let in_examples = rel.starts_with("examples/") || rel.starts_with("example/");
-            let known_group = self.index.xrd_by_gk.keys().any(|(g, _)| g == d.group())
-                || self.index.claim_by_gk.keys().any(|(g, _)| g == d.group());
+            let known_group = self.index.xr_groups.contains(d.group());
             (in_examples && !is_builtin_group(d.group())) || known_group
         })
     }

@@ -76,7 +76,7 @@ impl Rule for XXrKindHasXrd {
         for doc in ws.xr_candidates() {
             // An example of a group no XRD here defines has its XRD elsewhere, except in a
             // template repository, which must ship the XRD its examples use.
-            let known_group = ws.index.xrd_by_gk.keys().any(|(g, _)| g == doc.group());
+            let known_group = ws.index.xr_groups.contains(doc.group());
             if !known_group && !ws.repo.is_template {
                 continue;
             }
