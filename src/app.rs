@@ -291,7 +291,11 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
     };
     for p in &paths {
         if !p.exists() {
-            return Err(AppError::Usage(format!("path `{}` does not exist", p.display())));
+            let why = match std::fs::symlink_metadata(p) {
+                Ok(_) => "is a symlink that cannot be resolved (broken or a loop)",
+                Err(_) => "does not exist",
+            };
+            return Err(AppError::Usage(format!("path `{}` {why}", p.display())));
         }
     }
     let profile = match args.profile {
