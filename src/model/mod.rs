@@ -256,6 +256,13 @@ impl Workspace {
         self.closest(&self.index.xrd_by_gk, group, kind, near)
     }
 
+    /// The XRD a Composition composes (its `compositeTypeRef`), the closest one when several
+    /// define that kind.
+    pub fn xrd_of(&self, c: &Composition<'_>) -> Option<Xrd<'_>> {
+        let (g, _, k) = c.type_gvk()?;
+        self.xrds_for(g, k, c.doc.file).into_iter().next()
+    }
+
     /// The XRDs offering `group`/`kind` as a claim (LegacyCluster), closest first.
     pub fn claim_xrds_for(&self, group: &str, kind: &str, near: crate::source::FileId) -> Vec<Xrd<'_>> {
         self.closest(&self.index.claim_by_gk, group, kind, near)

@@ -32,8 +32,8 @@ crate::declare_rule! {
 impl Rule for OspCompNoNamespaceCreation {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
-            let Some((g, _, k)) = c.type_gvk() else { continue };
-            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            let Some(x) = ws.xrd_of(&c) else { continue };
+            let k = x.kind().unwrap_or_default();
             if !x.is_namespaced() {
                 continue;
             }

@@ -33,8 +33,7 @@ crate::declare_rule! {
 impl Rule for OspCompObjectNamespace {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
-            let Some((g, _, k)) = c.type_gvk() else { continue };
-            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            let Some(x) = ws.xrd_of(&c) else { continue };
             if !x.is_namespaced() {
                 continue;
             }

@@ -82,8 +82,8 @@ fn patch_uses(c: &Composition<'_>) -> Vec<(Vec<String>, Span)> {
 
 /// Reports every path of `uses` that the schema of the Composition's XRD does not declare.
 pub fn report_missing(ws: &Workspace, c: &Composition<'_>, uses: Vec<(Vec<String>, Span)>, out: &mut Sink) {
-    let Some((g, _, k)) = c.type_gvk() else { return };
-    let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { return };
+    let Some(x) = ws.xrd_of(c) else { return };
+    let k = x.kind().unwrap_or_default();
     let Some(schema) = x.main_schema() else { return };
     // Fields Crossplane injects into the XR exist although the XRD does not declare them.
     let injected = if x.scope() == "LegacyCluster" {

@@ -53,11 +53,11 @@ fn walk(r: &Composed<'_>, schema: &Node, node: &Node, path: &mut Vec<String>, ou
 impl Rule for XStatusWriteInSchema {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
-            let Some((g, _, k)) = c.type_gvk() else { continue };
-            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            let Some(x) = ws.xrd_of(&c) else { continue };
+            let k = x.kind().unwrap_or_default();
             let Some(schema) = x.main_schema() else { continue };
             for r in ws.composed(&c) {
-                if r.group() != Some(g) || r.kind() != Some(k) {
+                if r.group() != x.group() || r.kind() != Some(k) {
                     continue;
                 }
                 let Some(status) = r.root.get("status") else { continue };

@@ -35,8 +35,8 @@ impl Rule for XpCompLegacyFields {
         for c in ws.compositions() {
             let Some(spec) = c.spec() else { continue };
             let Some(e) = spec.entry("writeConnectionSecretsToNamespace") else { continue };
-            let Some((g, _, k)) = c.type_gvk() else { continue };
-            let Some(x) = ws.xrds_for(g, k, c.doc.file).into_iter().next() else { continue };
+            let Some(x) = ws.xrd_of(&c) else { continue };
+            let k = x.kind().unwrap_or_default();
             if x.scope() != "LegacyCluster" {
                 out.report(c.doc.key_span(e), format!("`writeConnectionSecretsToNamespace` has no effect for the {} XR `{k}`", x.scope()))
                     .label(x.name_span(), "XRD defined here")
