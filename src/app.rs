@@ -195,6 +195,18 @@ fn rule_options(cfg: &Config) -> RuleOptions {
             o.cluster_scoped_kinds = v.clone();
         }
     }
+    if let Some(or) = &cfg.orders {
+        o.orders_layout = match or.layout.unwrap_or_default() {
+            crate::config::OrdersLayout::Auto => None,
+            crate::config::OrdersLayout::Namespaces => Some(model::Layout::Namespaces),
+            crate::config::OrdersLayout::Clusters => Some(model::Layout::Clusters),
+        };
+        o.clusters = or.clusters.clone();
+        if let Some(v) = &or.platform_namespaces {
+            o.platform_namespaces = v.clone();
+        }
+        o.orders_repo_url = or.repo_url.clone();
+    }
     o
 }
 
@@ -251,6 +263,28 @@ pub fn run_rules(ws: &Workspace, settings: &Settings) -> Result<Vec<Diagnostic>,
         all.extend(r?);
     }
     Ok(policy::apply(all, ws, settings))
+}
+
+/// Reads the XRD sources of `--xrds` (relative to the working directory) and config `xrds:`
+/// (relative to the config file).
+fn load_sources(
+    args: &CheckArgs,
+    cfg: &Config,
+    base: Option<&Path>,
+    max_size: u64,
+) -> Result<Vec<model::Input>, AppError> {
+    let cwd = PathBuf::from(".");
+    let specs = args
+        .xrds
+        .iter()
+        .map(|s| (s.as_str(), cwd.as_path()))
+        .chain(cfg.xrds.iter().flatten().map(|s| (s.as_str(), base.unwrap_or(&cwd))));
+    let mut inputs = Vec::new();
+    for (spec, dir) in specs {
+        let source = crate::sources::Source::parse(spec, dir).map_err(AppError::Usage)?;
+        inputs.extend(crate::sources::load(&source, max_size).map_err(AppError::Usage)?);
+    }
+    Ok(inputs)
 }
 
 /// Loads the config for a check (explicit, discovered, or none).
@@ -315,6 +349,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
     }
     let exclude = exclude.build().map_err(|e| AppError::Usage(e.to_string()))?;
     let max_size = cfg.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
+    let external = load_sources(args, &cfg, base.as_deref(), max_size)?;
     let mut located = Vec::new();
     let mut summary = Summary::default();
     for root in &paths {
@@ -346,7 +381,14 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             path_from_config,
             ..Repo::default()
         };
-        let ws = model::build(found.inputs, found.paths, repo, profile, rule_options(&cfg));
+        let ws = model::build(
+            found.inputs,
+            external.clone(),
+            found.paths,
+            repo,
+            profile,
+            rule_options(&cfg),
+        );
         let diags = run_rules(&ws, &settings)?;
         summary.files += ws
             .sources

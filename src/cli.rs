@@ -62,6 +62,13 @@ pub struct CheckArgs {
     /// Rule packs to run (overrides the config's `profile`).
     #[arg(long, value_enum)]
     pub profile: Option<ProfileArg>,
+    /// Where to find XRDs the checked files use but do not hold (repeatable): a file, a
+    /// directory, or `git+file:///path/to/repo@<ref>` (read from git without a checkout).
+    #[arg(long = "xrds", value_name = "SOURCE")]
+    pub xrds: Vec<String>,
+    /// Regenerate each cluster's `kustomization.yaml` in an orders repository.
+    #[arg(long)]
+    pub fix: bool,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

@@ -88,6 +88,51 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     /// Open Service Portal options.
     pub openportal: Option<OpenPortal>,
+    /// XRD sources for repositories that hold none (orders): files, folders or
+    /// `git+file:///path@ref`, relative to this file.
+    pub xrds: Option<Vec<String>>,
+    /// Options for a catalog-orders repository.
+    pub orders: Option<Orders>,
+    /// Options for a catalog repository.
+    pub catalog: Option<Catalog>,
+}
+
+/// The folder layout of an orders repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrdersLayout {
+    /// Detect from the files.
+    #[default]
+    Auto,
+    /// `namespaces/<namespace>/<type>/<name>.yaml` (seed 000).
+    Namespaces,
+    /// `<cluster>/<namespace>/<Kind>/<name>.yaml` (catalog-orders README).
+    Clusters,
+}
+
+/// Options of the orders rules.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Orders {
+    /// The layout (default: auto).
+    pub layout: Option<OrdersLayout>,
+    /// Cluster folders Flux syncs (default: top-level folders with a kustomization.yaml).
+    pub clusters: Option<Vec<String>>,
+    /// Namespaces XRs must not be ordered into (default: crossplane-system, flux-system,
+    /// external-dns, ingress-nginx, kube-*, default).
+    pub platform_namespaces: Option<Vec<String>>,
+    /// The repository's web URL, for `terasky.backstage.io/source-file-url`
+    /// (default: https://github.com/<openportal.github-org>/<repo-name>).
+    pub repo_url: Option<String>,
+}
+
+/// Options of the catalog rules.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Catalog {
+    /// Package (e.g. `ghcr.io/org/configuration-x`) → git source of its template repository
+    /// (`git+file:///path`); its XRDs are read at the tag the catalog pins.
+    pub packages: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A config error with its position.
@@ -230,6 +275,14 @@ fn config_keys() -> Vec<&'static str> {
         "custom-template-names",
         "github-org",
         "cluster-scoped-kinds",
+        "xrds",
+        "orders",
+        "catalog",
+        "layout",
+        "clusters",
+        "platform-namespaces",
+        "repo-url",
+        "packages",
     ]
 }
 

@@ -18,6 +18,8 @@ pub fn args(paths: &[PathBuf], rules: &[&str]) -> CheckArgs {
         isolated: true,
         profile: None,
         color: Color::Never,
+        xrds: vec![],
+        fix: false,
     }
 }
 

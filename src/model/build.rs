@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// What discovery read for one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum InputContent {
     /// A YAML file's text.
     Yaml(String),
@@ -21,7 +21,7 @@ pub enum InputContent {
 }
 
 /// One discovered file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Input {
     /// Path relative to the root, `/`-separated.
     pub rel: String,
@@ -46,7 +46,7 @@ fn classify(api_version: &str, kind: &str, rel: &str) -> Class {
 }
 
 /// True for the file names kustomize reads.
-pub fn is_kustomization_file(rel: &str) -> bool {
+pub(crate) fn is_kustomization_file(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
 }
@@ -54,27 +54,34 @@ pub fn is_kustomization_file(rel: &str) -> bool {
 /// Builds the workspace from discovered files.
 pub fn build(
     inputs: Vec<Input>,
+    external_inputs: Vec<Input>,
     paths: BTreeSet<String>,
     mut repo: Repo,
     profile: Option<bool>,
     options: RuleOptions,
 ) -> Workspace {
-    let parsed: Vec<(Input, Option<yaml::Parsed>)> = inputs
+    let tagged = inputs
+        .into_iter()
+        .map(|i| (i, false))
+        .chain(external_inputs.into_iter().map(|i| (i, true)));
+    let parsed: Vec<(Input, bool, Option<yaml::Parsed>)> = tagged
+        .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|input| {
+        .map(|(input, external)| {
             let parsed = match &input.content {
                 InputContent::Yaml(text) => Some(yaml::parse(text)),
                 _ => None,
             };
-            (input, parsed)
+            (input, external, parsed)
         })
         .collect();
 
     let mut sources = SourceMap::default();
     let mut docs = Vec::new();
+    let mut external = Vec::new();
     let mut problems = Vec::new();
     let mut unreadable = Vec::new();
-    for (input, parsed) in parsed {
+    for (input, is_external, parsed) in parsed {
         let text: Arc<str> = match input.content {
             InputContent::Yaml(t) | InputContent::Text(t) => Arc::from(t),
             InputContent::Unreadable(reason) => {
@@ -96,7 +103,8 @@ pub fn build(
                 let api_version = d.root.str_at(&["apiVersion"]).unwrap_or("").to_string();
                 let kind = d.root.str_at(&["kind"]).unwrap_or("").to_string();
                 let class = classify(&api_version, &kind, &rel);
-                docs.push(Doc {
+                let target = if is_external { &mut external } else { &mut docs };
+                target.push(Doc {
                     file: id,
                     root: d.root,
                     api_version,
@@ -108,10 +116,13 @@ pub fn build(
     }
 
     let mut index = Index::default();
-    for (i, d) in docs.iter().enumerate() {
+    let local = docs.len();
+    for (i, d) in docs.iter().chain(&external).enumerate() {
         match d.class {
             Class::Xrd => {
-                index.xrds.push(i);
+                if i < local {
+                    index.xrds.push(i);
+                }
                 let x = super::Xrd(d);
                 if let Some(g) = x.group() {
                     index.xr_groups.insert(g.to_string());
@@ -137,7 +148,9 @@ pub fn build(
                 }
             }
             Class::Composition => {
-                index.compositions.push(i);
+                if i < local {
+                    index.compositions.push(i);
+                }
                 let c = Composition { doc: d, id: i };
                 if let Some(n) = c.name() {
                     index.comp_by_name.entry(n.to_string()).or_default().push(i);
@@ -177,14 +190,35 @@ pub fn build(
             .skip(1)
             .any(|seg| matches!(seg, "test" | "tests" | "testdata"))
     };
+    repo.orders = if repo.is_dir {
+        options
+            .orders_layout
+            .or_else(|| super::orders::detect(&paths, &docs, |d| sources.get(d.file).rel.clone()))
+    } else {
+        None
+    };
+    repo.catalog = repo.is_dir
+        && docs.iter().any(|d| {
+            let rel = &sources.get(d.file).rel;
+            d.class == Class::PkgObject && rel.starts_with("templates/") && rel.matches('/').count() == 1
+        });
+    let openportal_group = |g: &str| g == "openportal.dev" || g.ends_with(".openportal.dev");
     repo.openportal = profile.unwrap_or_else(|| {
-        docs.iter().any(|d| {
-            d.class == Class::Xrd
-                && !in_tests(d)
-                && super::Xrd(d)
-                    .group()
-                    .is_some_and(|g| g == "openportal.dev" || g.ends_with(".openportal.dev"))
-        })
+        let own_xrd = docs
+            .iter()
+            .any(|d| d.class == Class::Xrd && !in_tests(d) && super::Xrd(d).group().is_some_and(openportal_group));
+        let source_xrd = external
+            .iter()
+            .any(|d| d.class == Class::Xrd && super::Xrd(d).group().is_some_and(openportal_group));
+        // An orders or catalog repository holds no XRDs: its openportal.dev orders, its
+        // catalog of openportal packages, or the sources' XRDs decide.
+        let holds_portal_objects = docs.iter().any(|d| {
+            openportal_group(d.group())
+                || d.root
+                    .str_at(&["spec", "package"])
+                    .is_some_and(|p| p.contains("open-service-portal") || p.contains("openportal"))
+        });
+        own_xrd || ((repo.orders.is_some() || repo.catalog) && (source_xrd || holds_portal_objects))
     });
     repo.is_template =
         repo.is_dir && (paths.contains("configuration/crossplane.yaml") || repo.name.starts_with("template-"));
@@ -192,6 +226,7 @@ pub fn build(
     Workspace {
         sources,
         docs,
+        external,
         problems,
         unreadable,
         paths,

@@ -307,7 +307,7 @@ impl<'a> Composed<'a> {
 
 impl crate::model::Workspace {
     /// Every resource the Composition `comp` emits.
-    pub fn composed(&self, comp: &Composition<'_>) -> Vec<Composed<'_>> {
+    pub fn composed<'a>(&'a self, comp: &Composition<'a>) -> Vec<Composed<'a>> {
         let mut out = Vec::new();
         for t in self.templates.iter().filter(|t| t.doc == comp.id) {
             for root in &t.rendered {
@@ -321,7 +321,7 @@ impl crate::model::Workspace {
                 }
             }
         }
-        let doc = &self.docs[comp.id];
+        let doc = comp.doc;
         if let Some(items) = doc.root.path(&["spec", "pipeline"]).and_then(Node::as_seq) {
             for (k, step) in items.iter().enumerate() {
                 let Some(resources) = step.path(&["input", "resources"]).and_then(Node::as_seq) else {

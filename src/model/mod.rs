@@ -4,10 +4,12 @@
 
 mod build;
 pub mod composition;
+pub mod orders;
 pub mod xrd;
 
 pub use build::{build, Input, InputContent};
 pub use composition::{Composed, Composition, Origin, TemplateStep};
+pub use orders::{Layout, OrderPath};
 pub use xrd::{Xrd, XrdVersion};
 
 use crate::source::{FileId, SourceMap, Span};
@@ -156,6 +158,14 @@ pub struct RuleOptions {
     pub github_org: String,
     /// XRD kinds allowed to be cluster-scoped (osp-xrd-scope).
     pub cluster_scoped_kinds: Vec<String>,
+    /// The orders layout from config (`None`: detect).
+    pub orders_layout: Option<Layout>,
+    /// Cluster folders of an orders repository (`None`: folders with a kustomization.yaml).
+    pub clusters: Option<Vec<String>>,
+    /// Namespaces XRs must not be ordered into (`kube-*` style globs allowed).
+    pub platform_namespaces: Vec<String>,
+    /// The orders repository's web URL (for source-file-url).
+    pub orders_repo_url: Option<String>,
 }
 
 impl Default for RuleOptions {
@@ -173,6 +183,19 @@ impl Default for RuleOptions {
             custom_template_names: Vec::new(),
             github_org: "open-service-portal".into(),
             cluster_scoped_kinds: vec!["ManagedNamespace".into()],
+            orders_layout: None,
+            clusters: None,
+            platform_namespaces: [
+                "crossplane-system",
+                "flux-system",
+                "external-dns",
+                "ingress-nginx",
+                "kube-*",
+                "default",
+            ]
+            .map(String::from)
+            .to_vec(),
+            orders_repo_url: None,
         }
     }
 }
@@ -188,6 +211,10 @@ pub struct Repo {
     pub is_template: bool,
     /// True when the Open Service Portal rule pack is on.
     pub openportal: bool,
+    /// The layout when the root is a catalog-orders repository.
+    pub orders: Option<Layout>,
+    /// True when the root is a catalog repository (`templates/*.yaml` package entries).
+    pub catalog: bool,
     /// Prefix of every relative path of this root (set when several roots are checked).
     pub prefix: String,
     /// The root's directory relative to the config file's directory (per-path globs are
@@ -219,8 +246,11 @@ pub struct Index {
 pub struct Workspace {
     /// All files (YAML and the few text files rules need).
     pub sources: SourceMap,
-    /// All documents.
+    /// The repository's documents.
     pub docs: Vec<Doc>,
+    /// Documents of the `--xrds` sources: indexed for look-ups, never checked themselves.
+    /// Index ids at or above `docs.len()` point here.
+    pub external: Vec<Doc>,
     /// YAML problems.
     pub problems: Vec<FileProblem>,
     /// Files that could not be read as text, with the reason.
@@ -238,14 +268,25 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// The document behind an index id (the repository's or a source's).
+    pub fn doc(&self, id: usize) -> &Doc {
+        match id.checked_sub(self.docs.len()) {
+            Some(e) => &self.external[e],
+            None => &self.docs[id],
+        }
+    }
+    /// True when the index id is one of the repository's own documents.
+    pub fn is_local(&self, id: usize) -> bool {
+        id < self.docs.len()
+    }
     /// The XRDs.
     pub fn xrds(&self) -> impl Iterator<Item = Xrd<'_>> {
-        self.index.xrds.iter().map(|&i| Xrd(&self.docs[i]))
+        self.index.xrds.iter().map(|&i| Xrd(self.doc(i)))
     }
     /// The Compositions, with their document index.
     pub fn compositions(&self) -> impl Iterator<Item = Composition<'_>> {
         self.index.compositions.iter().map(|&i| Composition {
-            doc: &self.docs[i],
+            doc: self.doc(i),
             id: i,
         })
     }
@@ -285,7 +326,7 @@ impl Workspace {
                 .take_while(|(a, b)| a == b)
                 .count()
         };
-        let mut v: Vec<Xrd<'_>> = ids.iter().map(|&i| Xrd(&self.docs[i])).collect();
+        let mut v: Vec<Xrd<'_>> = ids.iter().map(|&i| Xrd(self.doc(i))).collect();
         if v.len() > 1 {
             // Several definitions of one kind: only those whose folder holds the document count.
             let governs = |x: &Xrd<'_>| {
@@ -313,7 +354,7 @@ impl Workspace {
             .into_iter()
             .flatten()
             .map(|&i| Composition {
-                doc: &self.docs[i],
+                doc: self.doc(i),
                 id: i,
             })
     }
@@ -325,7 +366,7 @@ impl Workspace {
             .into_iter()
             .flatten()
             .map(|&i| Composition {
-                doc: &self.docs[i],
+                doc: self.doc(i),
                 id: i,
             })
     }
@@ -378,6 +419,9 @@ impl Workspace {
                 return false;
             }
             let rel = self.rel(d);
+            if self.is_order(d) {
+                return true;
+            }
             let in_examples = rel.starts_with("examples/") || rel.starts_with("example/");
             let known_group = self.index.xr_groups.contains(d.group());
             (in_examples && !is_builtin_group(d.group())) || known_group

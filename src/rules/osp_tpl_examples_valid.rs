@@ -56,24 +56,10 @@ impl Rule for OspTplExamplesValid {
                 }
                 continue;
             }
-            let comps: Vec<_> = ws.compositions_for(d.group(), &d.kind).collect();
-            if let Some(n) = d.root.path(&["spec", "crossplane", "compositionRef", "name"]) {
-                let name = n.as_str().unwrap_or("");
-                if !comps.iter().any(|c| c.name() == Some(name)) {
-                    out.report(d.span(n), format!("no Composition of `{}` is named `{name}`", d.kind));
-                }
-            }
-            if let Some(sel) = d.root.path(&["spec", "crossplane", "compositionSelector", "matchLabels"]).and_then(crate::yaml::Node::as_map) {
-                let matches = comps.iter().any(|c| sel.iter().all(|e| c.doc.label(&e.key).and_then(|v| v.as_str()) == e.value.as_str()));
-                if !matches {
-                    out.report(d.span_of_key(d.root.path(&["spec", "crossplane", "compositionSelector"]).expect("present"), "matchLabels"), format!("`compositionSelector` matches no Composition of `{}`", d.kind))
-                        .help("label a Composition with these labels, or fix the selector");
-                }
-            }
-            for e in d.labels() {
-                if e.key.contains("composition-selector") || e.key == "crossplane.io/composition" {
-                    out.report(d.key_span(e), format!("the label `{}` does not select a composition", e.key))
-                        .help("use `spec.crossplane.compositionSelector.matchLabels` (or `compositionRef.name`)");
+            for (at, msg, help) in crate::rules::util::composition_choice(ws, d) {
+                let diag = out.report(at, msg);
+                if let Some(h) = help {
+                    diag.help(h);
                 }
             }
         }

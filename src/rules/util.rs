@@ -231,6 +231,90 @@ pub fn join_path(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Problems with the composition an XR chooses: `spec.crossplane.compositionRef.name` must
+/// name a Composition of its type, `compositionSelector.matchLabels` must match one, and a
+/// metadata label cannot select a composition. Only judged when Compositions of the type are
+/// known. Returns (span, message, help).
+pub fn composition_choice(
+    ws: &crate::model::Workspace,
+    d: &crate::model::Doc,
+) -> Vec<(crate::source::Span, String, Option<String>)> {
+    let mut out = Vec::new();
+    for e in d.labels() {
+        if e.key.contains("composition-selector") || e.key == "crossplane.io/composition" {
+            out.push((
+                d.key_span(e),
+                format!("the label `{}` does not select a composition", e.key),
+                Some("use `spec.crossplane.compositionSelector.matchLabels` (or `compositionRef.name`)".to_string()),
+            ));
+        }
+    }
+    let comps: Vec<_> = ws.compositions_for(d.group(), &d.kind).collect();
+    if comps.is_empty() {
+        return out;
+    }
+    let crossplane = d.root.path(&["spec", "crossplane"]).or_else(|| d.root.get("spec"));
+    let Some(cp) = crossplane else { return out };
+    if let Some(n) = cp.path(&["compositionRef", "name"]) {
+        let name = n.as_str().unwrap_or("");
+        if !comps.iter().any(|c| c.name() == Some(name)) {
+            let names: Vec<&str> = comps.iter().filter_map(|c| c.name()).collect();
+            let help = crate::text::suggest(name, names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+            out.push((
+                d.span(n),
+                format!("no Composition of `{}` is named `{name}`", d.kind),
+                help,
+            ));
+        }
+    }
+    if let Some(sel) = cp
+        .path(&["compositionSelector", "matchLabels"])
+        .and_then(crate::yaml::Node::as_map)
+    {
+        let matches = comps.iter().any(|c| {
+            sel.iter()
+                .all(|e| c.doc.label(&e.key).and_then(|v| v.as_str()) == e.value.as_str())
+        });
+        if !matches {
+            let at = d.span_of_key(cp.get("compositionSelector").expect("present"), "matchLabels");
+            out.push((
+                at,
+                format!("`compositionSelector` matches no Composition of `{}`", d.kind),
+                Some("label a Composition with these labels, or fix the selector".to_string()),
+            ));
+        }
+    }
+    out
+}
+
+/// True when `name` matches one of `patterns` (`*` matches any run of characters).
+pub fn matches_any(name: &str, patterns: &[String]) -> bool {
+    patterns.iter().any(|p| match p.split_once('*') {
+        Some((pre, post)) => name.len() >= pre.len() + post.len() && name.starts_with(pre) && name.ends_with(post),
+        None => name == p,
+    })
+}
+
+/// The kebab-case plural of a kind (`DNSRecord` → `dns-records`).
+pub fn kebab_plural(kind: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let chars: Vec<char> = kind.chars().collect();
+    let mut cur = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let boundary = c.is_ascii_uppercase()
+            && !cur.is_empty()
+            && (chars[i - 1].is_ascii_lowercase() || chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()));
+        if boundary {
+            words.push(std::mem::take(&mut cur));
+        }
+        cur.push(c.to_ascii_lowercase());
+    }
+    words.push(cur);
+    let last = words.pop().unwrap_or_default();
+    words.push(plural(&last));
+    words.join("-")
+}
+
 #[cfg(test)]
 mod tests {
     use super::constraint_problem;
@@ -252,5 +336,13 @@ mod tests {
         for bad in [">=v2.0.0 <", "v2 garbage", "", ">=1.0.0 ||", "=>>1"] {
             assert!(constraint_problem(bad).is_some(), "{bad}");
         }
+    }
+
+    #[test]
+    fn kebab_plurals() {
+        assert_eq!(super::kebab_plural("DNSRecord"), "dns-records");
+        assert_eq!(super::kebab_plural("WhoAmIApp"), "who-am-i-apps");
+        assert_eq!(super::kebab_plural("ManagedNamespace"), "managed-namespaces");
+        assert_eq!(super::kebab_plural("Policy"), "policies");
     }
 }

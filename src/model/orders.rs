@@ -1,0 +1,127 @@
+//! The orders view: which documents are orders of a catalog-orders repository and what their
+//! path says (cluster, namespace, type folder, file name), for both layouts.
+
+use super::{Doc, Workspace, Xrd};
+
+/// The folder layout of an orders repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `namespaces/<namespace>/<type>/<name>.yaml` (seed 000).
+    Namespaces,
+    /// `<cluster>/<namespace>/<Kind>/<name>.yaml` (the catalog-orders README).
+    Clusters,
+}
+
+/// What an order's path says.
+#[derive(Debug, Clone)]
+pub struct OrderPath<'a> {
+    /// The cluster folder (clusters layout).
+    pub cluster: Option<&'a str>,
+    /// All segments of the path.
+    pub segments: Vec<&'a str>,
+    /// The namespace folder, if the path has one.
+    pub namespace: Option<&'a str>,
+    /// The type (or Kind) folder, if the path has one.
+    pub type_folder: Option<&'a str>,
+    /// The file name.
+    pub file: &'a str,
+    /// True when the path has exactly the segments the layout wants.
+    pub well_formed: bool,
+}
+
+impl Workspace {
+    /// The cluster folders of a clusters-layout repository: configured, or the top-level
+    /// folders holding a `kustomization.yaml`.
+    pub fn cluster_dirs(&self) -> Vec<String> {
+        if let Some(c) = &self.options.clusters {
+            return c.clone();
+        }
+        self.paths
+            .iter()
+            .filter_map(|p| {
+                p.strip_suffix("/kustomization.yaml")
+                    .or_else(|| p.strip_suffix("/kustomization.yml"))
+            })
+            .filter(|d| !d.contains('/'))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// True when `doc` is an order of this orders repository.
+    pub fn is_order(&self, doc: &Doc) -> bool {
+        let rel = self.rel(doc);
+        if crate::model::build::is_kustomization_file(rel) || !rel.ends_with(".yaml") && !rel.ends_with(".yml") {
+            return false;
+        }
+        match self.repo.orders {
+            Some(Layout::Namespaces) => rel.starts_with("namespaces/"),
+            // Every YAML file below the top level that is not a kustomization is an order,
+            // wherever it is (a file in an unknown folder is reported, not skipped).
+            Some(Layout::Clusters) => rel.contains('/') && !rel.starts_with(".github/"),
+            None => false,
+        }
+    }
+
+    /// The orders.
+    pub fn orders(&self) -> impl Iterator<Item = &Doc> {
+        self.docs.iter().filter(move |d| self.is_order(d))
+    }
+
+    /// What the path of an order says.
+    pub fn order_path<'a>(&'a self, doc: &Doc) -> OrderPath<'a> {
+        let rel: &'a str = &self.sources.get(doc.file).rel;
+        let segments: Vec<&str> = rel.split('/').collect();
+        let file = segments.last().copied().unwrap_or("");
+        match self.repo.orders {
+            Some(Layout::Namespaces) => OrderPath {
+                cluster: None,
+                namespace: segments.get(1).copied().filter(|_| segments.len() >= 3),
+                type_folder: segments.get(2).copied().filter(|_| segments.len() >= 4),
+                file,
+                well_formed: segments.len() == 4,
+                segments,
+            },
+            _ => OrderPath {
+                cluster: segments.first().copied().filter(|_| segments.len() >= 2),
+                namespace: segments.get(1).copied().filter(|_| segments.len() >= 3),
+                type_folder: segments.get(2).copied().filter(|_| segments.len() >= 4),
+                file,
+                well_formed: segments.len() == 4,
+                segments,
+            },
+        }
+    }
+
+    /// The XRD an order (XR or claim) resolves to, and whether it is a claim.
+    pub fn order_xrd(&self, doc: &Doc) -> Option<(Xrd<'_>, bool)> {
+        if let Some(x) = self.xrds_for(doc.group(), &doc.kind, doc.file).into_iter().next() {
+            return Some((x, false));
+        }
+        self.claim_xrds_for(doc.group(), &doc.kind, doc.file)
+            .into_iter()
+            .next()
+            .map(|x| (x, true))
+    }
+}
+
+/// Detects the orders layout from the paths and documents.
+pub fn detect(
+    paths: &std::collections::BTreeSet<String>,
+    docs: &[Doc],
+    rel_of: impl Fn(&Doc) -> String,
+) -> Option<Layout> {
+    let has_namespaces = paths
+        .iter()
+        .any(|p| p.starts_with("namespaces/") && p.split('/').count() == 4 && p.ends_with(".yaml"));
+    if has_namespaces {
+        return Some(Layout::Namespaces);
+    }
+    // A clusters layout: some `<cluster>/<ns>/<Kind>/<name>.yaml` whose Kind folder is the
+    // document's kind, under a cluster folder with a kustomization.yaml.
+    let clusters = docs.iter().any(|d| {
+        let rel = rel_of(d);
+        let seg: Vec<&str> = rel.split('/').collect();
+        seg.len() == 4 && seg[2] == d.kind && paths.contains(&format!("{}/kustomization.yaml", seg[0]))
+    });
+    clusters.then_some(Layout::Clusters)
+}

@@ -1,0 +1,49 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags two orders with the same group, kind, namespace and name anywhere in the orders
+    /// repository.
+    ///
+    /// ## Why is this bad?
+    /// Flux applies both to the same object: one silently overwrites the other, and pruning one
+    /// deletes the resource the other still declares.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # clusters/a/demo/WhoAmIApp/app.yaml and clusters/a/demo/WhoAmIApp/app-copy.yaml both define demo/app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # every order names a distinct object
+    /// ```
+    pub OrderDuplicate {
+        id: "order-duplicate",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for OrderDuplicate {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let mut seen: std::collections::HashMap<(String, String, String, String), crate::source::Span> = Default::default();
+        for d in ws.orders() {
+            let Some(name) = d.name() else { continue };
+            let ns = d.root.str_at(&["metadata", "namespace"]).unwrap_or("");
+            let key = (d.group().to_string(), d.kind.clone(), ns.to_string(), name.to_string());
+            let at = d.root.path(&["metadata", "name"]).map(|n| d.span(n)).unwrap_or_else(|| d.head_span());
+            match seen.get(&key) {
+                Some(first) => {
+                    out.report(at, format!("another order already defines `{}` `{}`{}", d.kind, name, if ns.is_empty() { String::new() } else { format!(" in `{ns}`") }))
+                        .label(*first, "first defined here");
+                }
+                None => {
+                    seen.insert(key, at);
+                }
+            }
+        }
+    }
+}

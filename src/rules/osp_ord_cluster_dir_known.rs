@@ -1,0 +1,48 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// In the clusters layout, checks that an order's first folder is a known cluster: one with a
+    /// `kustomization.yaml` (a Flux Kustomization's path), or listed in config `orders.clusters`.
+    ///
+    /// ## Why is this bad?
+    /// Flux never syncs an unknown folder, so the order is merged and silently never applied
+    /// (catalog-orders history: `kind-test/`).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # system/ManagedNamespace/team-a.yaml (no cluster folder)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # openportal/system/ManagedNamespace/team-a.yaml
+    /// ```
+    pub OspOrdClusterDirKnown {
+        id: "osp-ord-cluster-dir-known",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspOrdClusterDirKnown {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        if ws.repo.orders != Some(crate::model::Layout::Clusters) {
+            return;
+        }
+        let clusters = ws.cluster_dirs();
+        let mut reported = std::collections::HashSet::new();
+        for d in ws.orders() {
+            let Some(c) = ws.order_path(d).cluster else { continue };
+            if !clusters.iter().any(|k| k == c) && reported.insert(c.to_string()) {
+                let dm = out.report(d.head_span(), format!("`{c}/` is not a known cluster folder"));
+                match crate::text::suggest(c, clusters.iter().map(String::as_str)) {
+                    Some(s) => dm.help(format!("did you mean `{s}/`? (known: {})", clusters.join(", "))),
+                    None => dm.help(format!("known cluster folders: {}; add a kustomization.yaml and a Flux Kustomization for a new cluster", clusters.join(", "))),
+                };
+            }
+        }
+    }
+}

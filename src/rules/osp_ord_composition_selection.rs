@@ -1,0 +1,49 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that an order's composition choice resolves: `spec.crossplane.compositionRef.name`
+    /// names a Composition of its type, `compositionSelector.matchLabels` matches one, and no
+    /// metadata label tries to select one (judged when Compositions of the type are known from the
+    /// repository or `--xrds` sources).
+    ///
+    /// ## Why is this bad?
+    /// Crossplane cannot select a composition and the XR never becomes ready (template-whoami's
+    /// `crossplane.io/composition-selector: mode=gitops` label selects nothing).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// metadata:
+    ///   labels:
+    ///     crossplane.io/composition-selector: mode=gitops
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// spec:
+    ///   crossplane:
+    ///     compositionSelector:
+    ///       matchLabels:
+    ///         mode: gitops
+    /// ```
+    pub OspOrdCompositionSelection {
+        id: "osp-ord-composition-selection",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspOrdCompositionSelection {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for d in ws.orders() {
+            for (at, msg, help) in crate::rules::util::composition_choice(ws, d) {
+                let diag = out.report(at, msg);
+                if let Some(h) = help {
+                    diag.help(h);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks the namespace folder of an order: for a namespaced XR it equals `metadata.namespace`;
+    /// a cluster-scoped XR lives under `system/` (`cluster-scoped/` is the legacy name).
+    ///
+    /// ## Why is this bad?
+    /// The folder is how reviewers and the ownership check see where an order lands; a mismatch
+    /// deploys into another team's namespace than the one reviewed.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # openportal/demo/WhoAmIApp/x.yaml
+    /// metadata:
+    ///   namespace: team-a
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # openportal/team-a/WhoAmIApp/x.yaml
+    /// metadata:
+    ///   namespace: team-a
+    /// ```
+    pub OspOrdNamespaceFolder {
+        id: "osp-ord-namespace-folder",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspOrdNamespaceFolder {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for d in ws.orders() {
+            let p = ws.order_path(d);
+            let Some(folder) = p.namespace else { continue };
+            let cluster_scoped = ws.order_xrd(d).is_some_and(|(x, claim)| !claim && !x.is_namespaced());
+            let ns = d.root.path(&["metadata", "namespace"]);
+            if cluster_scoped {
+                if folder != "system" && folder != "cluster-scoped" {
+                    out.report(d.kind_span(), format!("the cluster-scoped `{}` is in `{folder}/`; it belongs under `system/`", d.kind));
+                }
+                continue;
+            }
+            match ns.and_then(|n| n.as_str()) {
+                Some(v) if v != folder => {
+                    out.report(d.span(ns.expect("present")), format!("`metadata.namespace` is `{v}` but the order is in the `{folder}/` folder"))
+                        .help(format!("move the file to the `{v}/` folder, or set `namespace: {folder}`"));
+                }
+                _ => {}
+            }
+        }
+    }
+}

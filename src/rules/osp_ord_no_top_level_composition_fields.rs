@@ -1,0 +1,52 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags `spec.compositionRef`, `compositionSelector`, `compositionRevisionRef`,
+    /// `compositionUpdatePolicy` or `resourceRefs` at the top level of a Crossplane v2 XR's `spec`;
+    /// they belong under `spec.crossplane`.
+    ///
+    /// ## Why is this bad?
+    /// Flux server-side apply fails with "field not declared in schema" (the v1 habit carried into
+    /// v2).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// spec:
+    ///   compositionRef:
+    ///     name: whoamiapp
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// spec:
+    ///   crossplane:
+    ///     compositionRef:
+    ///       name: whoamiapp
+    /// ```
+    pub OspOrdNoTopLevelCompositionFields {
+        id: "osp-ord-no-top-level-composition-fields",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspOrdNoTopLevelCompositionFields {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        const MOVED: &[&str] = &["compositionRef", "compositionSelector", "compositionRevisionRef", "compositionRevisionSelector", "compositionUpdatePolicy", "resourceRefs"];
+        for d in ws.xr_candidates() {
+            let Some((x, claim)) = ws.order_xrd(d) else { continue };
+            if claim || !x.is_v2() {
+                continue;
+            }
+            for e in d.root.get("spec").and_then(|s| s.as_map()).unwrap_or(&[]) {
+                if MOVED.contains(&e.key.as_str()) {
+                    out.report(d.key_span(e), format!("`spec.{}` belongs under `spec.crossplane` in Crossplane v2", e.key))
+                        .help(format!("move it to `spec.crossplane.{}`", e.key));
+                }
+            }
+        }
+    }
+}

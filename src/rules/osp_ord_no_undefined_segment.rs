@@ -1,0 +1,51 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags an order path segment that is `undefined`, `null` or empty, and a `basePath` with such
+    /// a segment inside the `terasky.backstage.io/source-info` annotation.
+    ///
+    /// ## Why is this bad?
+    /// These come from a template that rendered a missing value; the order lands in a folder nobody
+    /// syncs or owns (catalog-orders history 3d24c25, 0de8ffd).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # osp-openportal/undefined/ManagedNamespace/x.yaml
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # osp-openportal/system/ManagedNamespace/x.yaml
+    /// ```
+    pub OspOrdNoUndefinedSegment {
+        id: "osp-ord-no-undefined-segment",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspOrdNoUndefinedSegment {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let bad = |s: &str| matches!(s, "undefined" | "null" | "");
+        for d in ws.orders() {
+            let p = ws.order_path(d);
+            if let Some(seg) = p.segments.iter().find(|s| bad(s)) {
+                out.report(d.head_span(), format!("the order's path has a `{seg}` segment: `{}`", ws.rel(d)))
+                    .help("the template that wrote it rendered a missing value; fix the path");
+            }
+            if let Some(info) = d.annotation("terasky.backstage.io/source-info") {
+                let text = info.as_str().unwrap_or("");
+                if let Some(i) = text.find("basePath") {
+                    let rest = &text[i..];
+                    let value = rest.split(['"', '\'']).nth(2).unwrap_or("");
+                    if value.split('/').any(bad) {
+                        out.report(d.span(info), format!("`source-info` has `basePath: {value}`"));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags an order into a platform namespace: `crossplane-system`, `flux-system`, `external-
+    /// dns`, `ingress-nginx`, `kube-*` or `default` (config `orders.platform-namespaces`).
+    ///
+    /// ## Why is this bad?
+    /// XRs must not be created in platform namespaces (namespaces.md); the portal's form defaults
+    /// to `default`, so this happens by accident.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
+    /// metadata:
+    ///   name: demo-app
+    ///   namespace: crossplane-system
+    /// spec:
+    ///   name: demo
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
+    /// metadata:
+    ///   name: demo-app
+    ///   namespace: demo
+    /// spec:
+    ///   name: demo
+    /// ```
+    pub OspOrdNotPlatformNamespace {
+        id: "osp-ord-not-platform-namespace",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspOrdNotPlatformNamespace {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for d in ws.orders() {
+            let Some(n) = d.root.path(&["metadata", "namespace"]) else { continue };
+            let Some(ns) = n.as_str() else { continue };
+            if crate::rules::util::matches_any(ns, &ws.options.platform_namespaces) {
+                out.report(d.span(n), format!("`{ns}` is a platform namespace; XRs are ordered into team namespaces"))
+                    .help("order into your team's namespace");
+            }
+        }
+    }
+}

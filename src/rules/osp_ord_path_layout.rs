@@ -1,0 +1,72 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks an order's path: `<cluster>/<namespace|system>/<Kind>/<name>.yaml` (or
+    /// `namespaces/<namespace>/<type>/<name>.yaml` in the seed layout), exactly 4 segments,
+    /// `.yaml`, the Kind folder equal to `kind` (the type folder: the kind, its plural, or the
+    /// kebab-case plural such as `dns-records`), and the file stem equal to `metadata.name`.
+    ///
+    /// ## Why is this bad?
+    /// Backstage, the kustomization generator and reviewers find orders by path; a constant file
+    /// name (as service-managednamespace-template writes) makes the next order overwrite the
+    /// previous one.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # openportal/demo/WhoAmIApp/app.yaml
+    /// metadata:
+    ///   name: demo-whoami
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # openportal/demo/WhoAmIApp/demo-whoami.yaml
+    /// ```
+    pub OspOrdPathLayout {
+        id: "osp-ord-path-layout",
+        category: Correctness,
+        severity: Error,
+        pack: OpenPortal,
+    }
+}
+
+impl Rule for OspOrdPathLayout {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for d in ws.orders() {
+            let p = ws.order_path(d);
+            let rel = ws.rel(d);
+            let at = d.root.path(&["metadata", "name"]).map(|n| d.span(n)).unwrap_or_else(|| d.head_span());
+            let want = match ws.repo.orders {
+                Some(crate::model::Layout::Namespaces) => "namespaces/<namespace>/<type>/<name>.yaml",
+                _ => "<cluster>/<namespace>/<Kind>/<name>.yaml",
+            };
+            if !p.well_formed {
+                out.report(d.head_span(), format!("`{rel}` is not `{want}`")).help("move the order to the standard path");
+                continue;
+            }
+            if !rel.ends_with(".yaml") {
+                out.report(d.head_span(), format!("`{rel}` must end in `.yaml`"));
+            }
+            if let Some(t) = p.type_folder {
+                let ok = match ws.repo.orders {
+                    Some(crate::model::Layout::Namespaces) => {
+                        t == d.kind || t == crate::rules::util::plural(&d.kind) || t == crate::rules::util::kebab_plural(&d.kind)
+                    }
+                    _ => t == d.kind,
+                };
+                if !ok && !d.kind.is_empty() {
+                    out.report(d.kind_span(), format!("the `{t}/` folder does not match `kind: {}`", d.kind))
+                        .help(format!("put it under `{}/`", if ws.repo.orders == Some(crate::model::Layout::Namespaces) { crate::rules::util::kebab_plural(&d.kind) } else { d.kind.clone() }));
+                }
+            }
+            let stem = p.file.trim_end_matches(".yaml").trim_end_matches(".yml");
+            if let Some(name) = d.name() {
+                if stem != name {
+                    out.report(at, format!("the file is `{}` but the order is named `{name}`", p.file)).help(format!("name the file `{name}.yaml`"));
+                }
+            }
+        }
+    }
+}

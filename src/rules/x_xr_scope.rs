@@ -1,0 +1,57 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks, through the XRD, that an order sets `metadata.namespace` exactly when its XRD is
+    /// `Namespaced` (claims are always namespaced), and that no XR (example or order) of a
+    /// cluster-scoped XRD sets one. Examples may leave the namespace out (`kubectl -n`).
+    ///
+    /// ## Why is this bad?
+    /// Flux fails with "namespace not specified" for a namespaced XR without one; a cluster-scoped
+    /// XR with a namespace is rejected (catalog-orders history, commit 419a75e).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # ManagedNamespace is `scope: Cluster`
+    /// kind: ManagedNamespace
+    /// metadata:
+    ///   name: team-a
+    ///   namespace: system
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// kind: ManagedNamespace
+    /// metadata:
+    ///   name: team-a
+    /// ```
+    pub XXrScope {
+        id: "x-xr-scope",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for XXrScope {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for d in ws.xr_candidates() {
+            let Some((x, claim)) = ws.order_xrd(d) else { continue };
+            let namespaced = claim || x.is_namespaced();
+            let ns = d.root.path(&["metadata", "namespace"]);
+            match (namespaced, ns) {
+                   (true, None) if ws.is_order(d) => {
+                    let at = d.metadata().map(|m| d.span_of_key(m, "name")).unwrap_or_else(|| d.head_span());
+                    out.report(at, format!("`{}` is namespaced but the XR has no `metadata.namespace`", d.kind)).label(x.name_span(), "XRD defined here");
+                }
+                (false, Some(n)) => {
+                    out.report(d.span(n), format!("`{}` is cluster-scoped ({}) and must not set `metadata.namespace`", d.kind, x.scope()))
+                        .label(x.name_span(), "XRD defined here")
+                        .help("remove `metadata.namespace`");
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Where XRDs (and Compositions) for cross-file checks come from when the checked repository
+//! does not hold them (an orders repository): files, directories, and git repositories read
+//! at a ref with gix straight from the object database (no work tree is checked out).
+//! Loads data only; the documents become `Workspace::external`.
+
+use crate::model::{Input, InputContent};
+use std::path::{Path, PathBuf};
+
+/// One `--xrds` / config `xrds:` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file or a directory (walked).
+    Path(PathBuf),
+    /// A local git repository at a revision (`git+file:///abs/path@rev`).
+    Git {
+        /// The repository folder.
+        repo: PathBuf,
+        /// Branch, tag or commit.
+        rev: String,
+    },
+    /// A remote git repository (`https://…/x.git@rev`).
+    Remote(String),
+}
+
+impl Source {
+    /// Parses a source spec; relative paths are taken relative to `base`.
+    pub fn parse(spec: &str, base: &Path) -> Result<Source, String> {
+        if let Some(rest) = spec.strip_prefix("git+file://") {
+            let (path, rev) = rest
+                .rsplit_once('@')
+                .ok_or_else(|| format!("`{spec}` needs a revision: `git+file:///path@main`"))?;
+            if path.is_empty() || rev.is_empty() {
+                return Err(format!("`{spec}` needs a path and a revision: `git+file:///path@main`"));
+            }
+            return Ok(Source::Git {
+                repo: base.join(path),
+                rev: rev.to_string(),
+            });
+        }
+        if spec.starts_with("https://")
+            || spec.starts_with("http://")
+            || spec.starts_with("ssh://")
+            || spec.starts_with("git@")
+        {
+            return Ok(Source::Remote(spec.to_string()));
+        }
+        Ok(Source::Path(base.join(spec)))
+    }
+
+    /// A short label used as the path prefix of the source's files in diagnostics.
+    pub fn label(&self) -> String {
+        match self {
+            Source::Path(p) => p.to_string_lossy().trim_end_matches('/').to_string(),
+            Source::Git { repo, rev } => {
+                let name = repo
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!("{}@{rev}", name.trim_end_matches(".git"))
+            }
+            Source::Remote(url) => url.clone(),
+        }
+    }
+}
+
+/// Reads the YAML files of a source.
+pub fn load(source: &Source, max_size: u64) -> Result<Vec<Input>, String> {
+    match source {
+        Source::Path(p) => {
+            if !p.exists() {
+                return Err(format!("XRD source `{}` does not exist", p.display()));
+            }
+            let label = source.label();
+            let prefix = if p.is_dir() { format!("{label}/") } else { String::new() };
+            let found = crate::discover::discover(p, &prefix, &globset::GlobSet::empty(), max_size);
+            Ok(found
+                .inputs
+                .into_iter()
+                .filter(|i| crate::discover::is_yaml(&i.path))
+                .collect())
+        }
+        Source::Git { repo, rev } => load_git(repo, rev, &source.label(), max_size),
+        Source::Remote(url) => Err(format!(
+            "remote XRD source `{url}`: fetching over the network is not supported by this build; \
+             clone it and use `git+file:///path/to/clone@<ref>`"
+        )),
+    }
+}
+
+fn load_git(path: &Path, rev: &str, label: &str, max_size: u64) -> Result<Vec<Input>, String> {
+    let repo = gix::open(path).map_err(|e| format!("cannot open git repository `{}`: {e}", path.display()))?;
+    let id = repo
+        .rev_parse_single(rev)
+        .map_err(|e| format!("`{rev}` is not a revision of `{}`: {e}", path.display()))?;
+    let tree = id
+        .object()
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| format!("`{rev}` of `{}` has no tree: {e}", path.display()))?;
+    let mut recorder = gix::traverse::tree::Recorder::default();
+    tree.traverse()
+        .breadthfirst(&mut recorder)
+        .map_err(|e| format!("cannot read the tree of `{rev}`: {e}"))?;
+    let mut out = Vec::new();
+    for entry in recorder.records {
+        if !entry.mode.is_blob() {
+            continue;
+        }
+        let file = entry.filepath.to_string();
+        if !crate::discover::is_yaml(Path::new(&file)) {
+            continue;
+        }
+        let rel = format!("{label}/{file}");
+        let content = match repo.find_object(entry.oid) {
+            Err(e) => InputContent::Unreadable(format!("cannot read blob: {e}")),
+            Ok(obj) if obj.data.len() as u64 > max_size => {
+                InputContent::Unreadable(format!("file is over the limit of {max_size} bytes; not checked"))
+            }
+            Ok(obj) => match String::from_utf8(obj.data.clone()) {
+                Ok(t) => InputContent::Yaml(t),
+                Err(_) => InputContent::Unreadable("not valid UTF-8".into()),
+            },
+        };
+        out.push(Input {
+            rel,
+            path: PathBuf::from(format!("{}@{rev}:{file}", path.display())),
+            content,
+        });
+    }
+    Ok(out)
+}
