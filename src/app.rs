@@ -265,6 +265,45 @@ pub fn run_rules(ws: &Workspace, settings: &Settings) -> Result<Vec<Diagnostic>,
     Ok(policy::apply(all, ws, settings))
 }
 
+/// Regenerates the cluster kustomizations of an orders repository; reports each change on
+/// stderr. Returns whether anything was written.
+fn fix_kustomizations(ws: &Workspace, root: &Path) -> Result<bool, AppError> {
+    let dirs: Vec<String> = match ws.repo.orders {
+        Some(model::Layout::Clusters) => ws.cluster_dirs(),
+        Some(model::Layout::Namespaces) => vec!["namespaces".to_string()],
+        None => return Ok(false),
+    };
+    let mut changed = false;
+    for dir in dirs {
+        let rel = format!("{}{dir}/kustomization.yaml", ws.repo.prefix);
+        let path = root.join(&dir).join("kustomization.yaml");
+        let existing = std::fs::read_to_string(&path).ok();
+        if existing.is_none() && ws.repo.orders == Some(model::Layout::Namespaces) {
+            continue;
+        }
+        let wanted = crate::fix::expected_resources(&format!("{}{dir}", ws.repo.prefix), &ws.paths);
+        let text = crate::fix::render(existing.as_deref(), &wanted);
+        if existing.as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        crate::fix::write_atomic(&path, &text)
+            .map_err(|e| AppError::Usage(format!("cannot write `{}`: {e}", path.display())))?;
+        let before: Vec<String> = existing
+            .as_deref()
+            .map(|t| {
+                t.lines()
+                    .filter_map(|l| l.trim().strip_prefix("- ").map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let added = wanted.iter().filter(|w| !before.contains(w)).count();
+        let removed = before.iter().filter(|b| !wanted.contains(b)).count();
+        eprintln!("fixed {rel}: {} resources (+{added} -{removed})", wanted.len());
+        changed = true;
+    }
+    Ok(changed)
+}
+
 /// Reads the XRD sources of `--xrds` (relative to the working directory) and config `xrds:`
 /// (relative to the config file).
 fn load_sources(
@@ -381,14 +420,26 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             path_from_config,
             ..Repo::default()
         };
-        let ws = model::build(
+        let mut ws = model::build(
             found.inputs,
             external.clone(),
             found.paths,
-            repo,
+            repo.clone(),
             profile,
             rule_options(&cfg),
         );
+        if args.fix && fix_kustomizations(&ws, root)? {
+            // Check again what is now on disk.
+            let found = crate::discover::discover(root, &prefix, &exclude, max_size);
+            ws = model::build(
+                found.inputs,
+                external.clone(),
+                found.paths,
+                repo,
+                profile,
+                rule_options(&cfg),
+            );
+        }
         let diags = run_rules(&ws, &settings)?;
         summary.files += ws
             .sources

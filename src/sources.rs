@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 /// One `--xrds` / config `xrds:` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// A file or a directory (walked).
-    Path(PathBuf),
+    /// A file or a directory (walked), with the spec as written (its label).
+    Path(PathBuf, String),
     /// A local git repository at a revision (`git+file:///abs/path@rev`).
     Git {
         /// The repository folder.
@@ -44,13 +44,13 @@ impl Source {
         {
             return Ok(Source::Remote(spec.to_string()));
         }
-        Ok(Source::Path(base.join(spec)))
+        Ok(Source::Path(base.join(spec), spec.trim_end_matches('/').to_string()))
     }
 
     /// A short label used as the path prefix of the source's files in diagnostics.
     pub fn label(&self) -> String {
         match self {
-            Source::Path(p) => p.to_string_lossy().trim_end_matches('/').to_string(),
+            Source::Path(_, spec) => spec.clone(),
             Source::Git { repo, rev } => {
                 let name = repo
                     .file_name()
@@ -66,15 +66,20 @@ impl Source {
 /// Reads the YAML files of a source.
 pub fn load(source: &Source, max_size: u64) -> Result<Vec<Input>, String> {
     match source {
-        Source::Path(p) => {
+        Source::Path(p, _) => {
             if !p.exists() {
                 return Err(format!("XRD source `{}` does not exist", p.display()));
             }
             let label = source.label();
             let prefix = if p.is_dir() { format!("{label}/") } else { String::new() };
-            let found = crate::discover::discover(p, &prefix, &globset::GlobSet::empty(), max_size);
+            let mut found = crate::discover::discover(p, &prefix, &globset::GlobSet::empty(), max_size).inputs;
+            if p.is_file() {
+                // A single file is shown as the spec names it.
+                for i in &mut found {
+                    i.rel = label.clone();
+                }
+            }
             Ok(found
-                .inputs
                 .into_iter()
                 .filter(|i| crate::discover::is_yaml(&i.path))
                 .collect())

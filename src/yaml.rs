@@ -190,6 +190,18 @@ impl Node {
             _ => None,
         }
     }
+    /// True when both nodes hold the same value (spans ignored, mappings in any order).
+    pub fn same_as(&self, other: &Node) -> bool {
+        match (&self.value, &other.value) {
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|e| b.iter().any(|f| f.key == e.key && e.value.same_as(&f.value)))
+            }
+            (Value::Seq(a), Value::Seq(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y)),
+            (a, b) => a == b,
+        }
+    }
     /// Number of nodes in this subtree and its height.
     fn measure(&self) -> (usize, usize) {
         match &self.value {

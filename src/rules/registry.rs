@@ -125,4 +125,12 @@ register_rules! {
     osp_ord_single_document::OspOrdSingleDocument,
     osp_ord_no_plaintext_secret::OspOrdNoPlaintextSecret,
     osp_ord_owner_annotation::OspOrdOwnerAnnotation,
+    osp_cat_entry_kind::OspCatEntryKind,
+    osp_cat_package_pinned::OspCatPackagePinned,
+    osp_cat_file_name::OspCatFileName,
+    osp_cat_kustomization_complete::OspCatKustomizationComplete,
+    osp_cat_cluster_scoped_namespace::OspCatClusterScopedNamespace,
+    osp_cat_policies::OspCatPolicies,
+    osp_cat_depends_on_present::OspCatDependsOnPresent,
+    x_xrd_source_conflict::XXrdSourceConflict,
 }

@@ -315,6 +315,24 @@ pub fn kebab_plural(kind: &str) -> String {
     words.join("-")
 }
 
+/// Why an OCI package reference is not pinned to a release (`:vX.Y.Z[-pre]` or a digest).
+pub fn pin_problem(reference: &str) -> Option<String> {
+    static TAG: OnceLock<Regex> = OnceLock::new();
+    if let Some((_, digest)) = reference.split_once("@sha256:") {
+        return (digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| format!("`{reference}` has a malformed digest"));
+    }
+    let last = reference.rsplit('/').next().unwrap_or(reference);
+    match last.split_once(':') {
+        None => Some(format!("`{reference}` has no tag; it floats like `:latest`")),
+        Some((_, "latest")) => Some(format!("`{reference}` uses `:latest`")),
+        Some((_, tag)) if !re(&TAG, r"^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$").is_match(tag) => Some(format!(
+            "`{reference}`: the tag `{tag}` is not a release version `vMAJOR.MINOR.PATCH`"
+        )),
+        Some(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::constraint_problem;
