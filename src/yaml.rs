@@ -190,6 +190,42 @@ impl Node {
             _ => None,
         }
     }
+    /// The value as JSON (for CEL evaluation); non-finite floats become null.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+            }
+            Value::Str(s) => serde_json::Value::String(s.clone()),
+            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => {
+                serde_json::Value::Object(entries.iter().map(|e| (e.key.clone(), e.value.to_json())).collect())
+            }
+        }
+    }
+    /// Follows a dotted field path (`spec.items[0].name`, as CEL reports it) as far as it goes.
+    pub fn deepest(&self, path: &str) -> &Node {
+        let mut n = self;
+        for seg in path.split('.').filter(|s| !s.is_empty()) {
+            let (key, index) = match seg.split_once('[') {
+                Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
+                None => (seg, None),
+            };
+            let next = if key.is_empty() { Some(n) } else { n.get(key) };
+            let Some(mut next) = next else { break };
+            if let Some(i) = index {
+                match next.as_seq().and_then(|s| s.get(i)) {
+                    Some(item) => next = item,
+                    None => break,
+                }
+            }
+            n = next;
+        }
+        n
+    }
     /// True when both nodes hold the same value (spans ignored, mappings in any order).
     pub fn same_as(&self, other: &Node) -> bool {
         match (&self.value, &other.value) {

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::diagnostics::Severity;
 use crate::schema;
 use crate::source::Span;
 
@@ -38,7 +39,9 @@ crate::declare_rule! {
     /// Validates each composite resource (examples, and later orders) and each claim against
     /// the schema of the XRD version it names, with API server semantics: defaults applied first, then type,
     /// required, enum, pattern, bounds, lengths, items, nullable, int-or-string,
-    /// preserve-unknown-fields, and unknown fields reported at the key. Fields Crossplane
+    /// preserve-unknown-fields, unknown fields reported at the key, and the XRD's
+    /// `x-kubernetes-validations` CEL rules (evaluated with the Kubernetes CEL library; a rule
+    /// that cannot be evaluated is a warning saying so, never a silent pass). Fields Crossplane
     /// injects (`spec.crossplane`, and the legacy composition fields for LegacyCluster XRDs)
     /// are accepted.
     ///
@@ -69,6 +72,8 @@ crate::declare_rule! {
 
 impl Rule for XXrSchema {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
+        // CEL programs compiled once per XRD version.
+        let mut cel_cache: std::collections::HashMap<(usize, String), schema::cel::Compiled> = Default::default();
         for doc in ws.xr_candidates() {
             let mut candidates = ws.xrds_for(doc.group(), &doc.kind, doc.file);
             let claim = candidates.is_empty();
@@ -90,6 +95,30 @@ impl Rule for XXrSchema {
             let opts = schema::Options { allow_unknown_under: &allow, ..schema::Options::default() };
             let head = doc.head_span();
             let xrd_at = x.name_span();
+            if schema::cel::has_rules(schema_node) {
+                let key = (x.doc() as *const crate::model::Doc as usize, doc.version().to_string());
+                let compiled = cel_cache.entry(key).or_insert_with(|| schema::cel::compile(schema_node));
+                for f in schema::cel::evaluate(compiled, &doc.root) {
+                    // A rule on a mapping points at the mapping's key (`spec:`).
+                    let target = doc.root.deepest(&f.field_path);
+                    let at = match (target.as_map(), f.field_path.rsplit_once('.')) {
+                        (Some(_), Some((parent, key))) if !key.contains('[') => doc.span_of_key(doc.root.deepest(parent), key),
+                        (Some(_), None) if !f.field_path.is_empty() && !f.field_path.contains('[') => {
+                            doc.span_of_key(&doc.root, &f.field_path)
+                        }
+                        _ => doc.span(target),
+                    };
+                    if f.failed {
+                        out.report(at, format!("`{}`: {}", if f.field_path.is_empty() { "<root>" } else { &f.field_path }, f.message))
+                            .label(xrd_at, "XRD defined here")
+                            .help(format!("the XRD's validation rule `{}` is false", f.rule));
+                    } else {
+                        out.report_with(Severity::Warning, at, format!("CEL rule `{}` could not be evaluated: {}", f.rule, f.message))
+                            .label(xrd_at, "XRD defined here")
+                            .help("the API server evaluates it; check this rule by hand");
+                    }
+                }
+            }
             for e in schema::validate(schema_node, &doc.root, (head.start, head.end), &opts) {
                 let d = out.report(Span::new(doc.file, e.start, e.end), e.message).label(xrd_at, "XRD defined here");
                 if let Some(h) = e.help {

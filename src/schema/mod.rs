@@ -4,6 +4,7 @@
 //! preserve-unknown-fields, embedded resources, and unknown fields reported at the key.
 //! Both schema and instance are spanned YAML nodes; errors carry instance offsets.
 
+pub mod cel;
 pub mod crds;
 
 use crate::yaml::{Entry, Node, Value};
