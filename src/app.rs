@@ -323,6 +323,22 @@ fn load_sources(
         let source = crate::sources::Source::parse(spec, dir).map_err(AppError::Usage)?;
         inputs.extend(crate::sources::load(&source, max_size).map_err(AppError::Usage)?);
     }
+    // A catalog among the sources pins template packages: read each mapped template
+    // repository at the pinned tag (config `catalog.packages`).
+    let packages = cfg.catalog.as_ref().and_then(|c| c.packages.as_ref());
+    if let Some(packages) = packages {
+        for (name, tag) in crate::sources::pinned_packages(&inputs) {
+            let Some(spec) = packages.get(&name) else { continue };
+            let repo = spec.trim_start_matches("git+file://").split('@').next().unwrap_or(spec);
+            let source = crate::sources::Source::Git {
+                repo: base.unwrap_or(&cwd).join(repo),
+                rev: tag.clone(),
+            };
+            let loaded = crate::sources::load(&source, max_size)
+                .map_err(|e| AppError::Usage(format!("package `{name}:{tag}`: {e}")))?;
+            inputs.extend(loaded);
+        }
+    }
     Ok(inputs)
 }
 

@@ -133,3 +133,27 @@ fn load_git(path: &Path, rev: &str, label: &str, max_size: u64) -> Result<Vec<In
     }
     Ok(out)
 }
+
+/// The packages a catalog pins: (`registry/org/name` without the tag, the tag), from every
+/// `pkg.crossplane.io` Configuration among `inputs`.
+pub fn pinned_packages(inputs: &[Input]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for i in inputs {
+        let InputContent::Yaml(text) = &i.content else { continue };
+        for d in crate::yaml::parse(text).docs {
+            let api = d.root.str_at(&["apiVersion"]).unwrap_or("");
+            if !api.starts_with("pkg.crossplane.io/") || d.root.str_at(&["kind"]) != Some("Configuration") {
+                continue;
+            }
+            let Some(pkg) = d.root.str_at(&["spec", "package"]) else {
+                continue;
+            };
+            let (name, tag) = match pkg.rsplit_once(':') {
+                Some((n, t)) if !t.contains('/') => (n, t),
+                _ => continue,
+            };
+            out.push((name.to_string(), tag.to_string()));
+        }
+    }
+    out
+}

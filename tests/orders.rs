@@ -1,0 +1,262 @@
+//! Orders and catalog, end to end through the binary: XRDs read from a real git repository at
+//! two tags, the namespaces layout, `--fix`, and a catalog that pins template packages.
+
+use std::path::Path;
+use std::process::Command;
+
+fn portalint(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_portalint"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "tag.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("git runs")
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+fn xrd(extra_field: &str) -> String {
+    format!(
+        "apiVersion: apiextensions.crossplane.io/v2\nkind: CompositeResourceDefinition\nmetadata:\n  name: dnsrecords.openportal.dev\nspec:\n  group: openportal.dev\n  names: {{kind: DNSRecord, plural: dnsrecords}}\n  versions:\n  - name: v1alpha1\n    served: true\n    referenceable: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n            required: [name, value]\n            properties:\n              name: {{type: string}}\n              value: {{type: string}}\n{extra_field}"
+    )
+}
+
+const ORDER: &str = "apiVersion: openportal.dev/v1alpha1\nkind: DNSRecord\nmetadata:\n  name: api-dns\n  namespace: team-alpha\n  annotations:\n    backstage.io/owner: group:default/team-alpha\nspec:\n  name: api\n  value: 10.0.0.1\n  proxied: true\n";
+
+fn json_rules(out: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(out).expect("json");
+    v["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn git_tags_change_the_verdict() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let tpl = tmp.path().join("template-dns-record");
+    std::fs::create_dir_all(&tpl).expect("mkdir");
+    git(&tpl, &["init", "-q", "-b", "main"]);
+    write(&tpl, "configuration/xrd.yaml", &xrd(""));
+    git(&tpl, &["add", "."]);
+    git(&tpl, &["commit", "-q", "-m", "v1"]);
+    git(&tpl, &["tag", "v1"]);
+    write(
+        &tpl,
+        "configuration/xrd.yaml",
+        &xrd("              proxied: {type: boolean}\n"),
+    );
+    git(&tpl, &["commit", "-q", "-am", "add proxied"]);
+    git(&tpl, &["tag", "-a", "v2", "-m", "v2"]);
+    // The work tree is then changed without committing: sources read git, not files.
+    write(&tpl, "configuration/xrd.yaml", "garbage: [");
+
+    let orders = tmp.path().join("orders");
+    write(&orders, "namespaces/team-alpha/dns-records/api-dns.yaml", ORDER);
+    let src = |tag: &str| format!("git+file://{}@{tag}", tpl.display());
+    let (code, out, err) = portalint(&["check", "--format", "json", "--xrds", &src("v1"), "."], &orders);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(json_rules(&out), ["x-xr-schema"], "{out}");
+    assert!(out.contains("unknown field `spec.proxied`"));
+    assert!(
+        out.contains("template-dns-record@v1/configuration/xrd.yaml"),
+        "labels point into the source: {out}"
+    );
+    let (code, out, err) = portalint(&["check", "--format", "json", "--xrds", &src("v2"), "."], &orders);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(json_rules(&out).is_empty(), "{out}");
+    let (code, _, err) = portalint(&["check", "--xrds", &src("v9"), "."], &orders);
+    assert_eq!(code, 2);
+    assert!(err.contains("`v9` is not a revision"), "{err}");
+}
+
+#[test]
+fn namespaces_layout_type_folders() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(
+        tmp.path(),
+        "xrds/dnsrecord.yaml",
+        &xrd("              proxied: {type: boolean}\n"),
+    );
+    write(
+        tmp.path(),
+        "orders/namespaces/team-alpha/dns-records/api-dns.yaml",
+        ORDER,
+    );
+    write(
+        tmp.path(),
+        "orders/namespaces/team-alpha/DNSRecord/web-dns.yaml",
+        &ORDER.replace("api-dns", "web-dns"),
+    );
+    write(
+        tmp.path(),
+        "orders/namespaces/team-alpha/dnsrecords/db-dns.yaml",
+        &ORDER.replace("api-dns", "db-dns"),
+    );
+    write(
+        tmp.path(),
+        "orders/namespaces/team-alpha/databases/x-dns.yaml",
+        &ORDER.replace("api-dns", "x-dns"),
+    );
+    write(
+        tmp.path(),
+        "orders/namespaces/team-beta/dns-records/y-dns.yaml",
+        &ORDER.replace("api-dns", "y-dns"),
+    );
+    let (code, out, _) = portalint(
+        &["check", "--format", "json", "--xrds", "../xrds", "."],
+        &tmp.path().join("orders"),
+    );
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or("").to_string(),
+                d["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "osp-ord-path-layout".to_string(),
+                "namespaces/team-alpha/databases/x-dns.yaml".to_string()
+            ),
+            (
+                "osp-ord-namespace-folder".to_string(),
+                "namespaces/team-beta/dns-records/y-dns.yaml".to_string()
+            ),
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn fix_regenerates_kustomizations_idempotently() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(
+        root,
+        "xrds/dnsrecord.yaml",
+        &xrd("              proxied: {type: boolean}\n"),
+    );
+    write(root, "orders/openportal/kustomization.yaml", "# Auto-generated by GitHub Action - Do not edit manually\n# This file is automatically updated when YAML resources change\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n\nresources:\n  - team-alpha/DNSRecord/gone.yaml\n");
+    write(root, "orders/openportal/team-alpha/DNSRecord/api-dns.yaml", ORDER);
+    write(
+        root,
+        "orders/openportal/team-alpha/DNSRecord/web-dns.yaml",
+        &ORDER.replace("api-dns", "web-dns"),
+    );
+    let orders = root.join("orders");
+    let (code, out, _) = portalint(&["check", "--color", "never", "--xrds", "../xrds", "."], &orders);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("osp-ord-kustomization-sync"), "{out}");
+    let (code, out, err) = portalint(
+        &["check", "--color", "never", "--fix", "--xrds", "../xrds", "."],
+        &orders,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("fixed openportal/kustomization.yaml: 2 resources (+2 -1)"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(orders.join("openportal/kustomization.yaml")).expect("read");
+    assert!(
+        text.starts_with("# Auto-generated by GitHub Action - Do not edit manually\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("resources:\n  - team-alpha/DNSRecord/api-dns.yaml\n  - team-alpha/DNSRecord/web-dns.yaml\n"),
+        "{text}"
+    );
+    let (code, _, err) = portalint(&["check", "--fix", "--xrds", "../xrds", "."], &orders);
+    assert_eq!(code, 0);
+    assert!(!err.contains("fixed"), "a second --fix changes nothing: {err}");
+}
+
+#[test]
+fn catalog_packages_resolve_to_template_repos_at_the_pinned_tag() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let tpl = root.join("template-dns-record");
+    std::fs::create_dir_all(&tpl).expect("mkdir");
+    git(&tpl, &["init", "-q", "-b", "main"]);
+    write(&tpl, "configuration/xrd.yaml", &xrd(""));
+    git(&tpl, &["add", "."]);
+    git(&tpl, &["commit", "-q", "-m", "v1"]);
+    git(&tpl, &["tag", "v1.0.0"]);
+    write(
+        &tpl,
+        "configuration/xrd.yaml",
+        &xrd("              proxied: {type: boolean}\n"),
+    );
+    git(&tpl, &["commit", "-q", "-am", "v1.1"]);
+    git(&tpl, &["tag", "v1.1.0"]);
+    let entry = |tag: &str| {
+        format!("apiVersion: pkg.crossplane.io/v1\nkind: Configuration\nmetadata:\n  name: template-dns-record\nspec:\n  package: ghcr.io/open-service-portal/template-dns-record:{tag}\n")
+    };
+    write(root, "catalog/templates/template-dns-record.yaml", &entry("v1.0.0"));
+    write(root, "orders/namespaces/team-alpha/dns-records/api-dns.yaml", ORDER);
+    write(
+        root,
+        "orders/.portalint.yaml",
+        &format!("xrds: [../catalog]\ncatalog:\n  packages:\n    ghcr.io/open-service-portal/template-dns-record: \"git+file://{}\"\n", tpl.display()),
+    );
+    let orders = root.join("orders");
+    let (code, out, _) = portalint(&["check", "--format", "json", "."], &orders);
+    assert_eq!((code, json_rules(&out)), (1, vec!["x-xr-schema".to_string()]), "{out}");
+    write(root, "catalog/templates/template-dns-record.yaml", &entry("v1.1.0"));
+    let (code, out, _) = portalint(&["check", "--format", "json", "."], &orders);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn remote_sources_say_what_to_do() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    write(
+        tmp.path(),
+        "a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
+    let (code, _, err) = portalint(
+        &["check", "--xrds", "https://github.com/org/template-x.git@v1.2.0", "."],
+        tmp.path(),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("clone it and use `git+file://"), "{err}");
+}
