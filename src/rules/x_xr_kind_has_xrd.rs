@@ -54,10 +54,8 @@ fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
             Some(format!("served versions: {}", crate::text::list(&served, 5))),
         ));
     }
-    let all: Vec<(String, String)> = ws
-        .xrds()
-        .filter_map(|x| Some((x.group()?.to_string(), x.kind()?.to_string())))
-        .collect();
+    // Every XRD known: the repository's and the sources'.
+    let all: Vec<(String, String)> = ws.index.xrd_by_gk.keys().cloned().collect();
     let hint = if let Some((g, _)) = all.iter().find(|(_, k)| k == kind) {
         let v = ws.xrds_for(g, kind, doc.file).first().and_then(|x| x.referenceable()).and_then(|v| v.name).unwrap_or(version);
         Some(format!("did you mean `apiVersion: {g}/{v}`?"))
@@ -77,12 +75,14 @@ impl Rule for XXrKindHasXrd {
             // An example of a group no XRD here defines has its XRD elsewhere, except in a
             // template repository, which must ship the XRD its examples use.
             let known_group = ws.index.xr_groups.contains(doc.group());
-            if !known_group && !ws.repo.is_template {
+            // Orders must all resolve; elsewhere an unknown group's XRD may live in another repo.
+            let order = ws.is_order(doc);
+            if !known_group && !ws.repo.is_template && !order {
                 continue;
             }
             // A kind this repository does not define may come from a Configuration it depends
             // on; those packages are not read here (yet), so it is not reported.
-            if depends_on_configurations && !ws.index.xrd_by_gk.keys().any(|(_, k)| *k == doc.kind) {
+            if !order && depends_on_configurations && !ws.index.xrd_by_gk.keys().any(|(_, k)| *k == doc.kind) {
                 continue;
             }
             if let Err((msg, hint)) = resolve(ws, doc) {
