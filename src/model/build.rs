@@ -110,6 +110,7 @@ pub fn build(
                     api_version,
                     kind,
                     class,
+                    order: false,
                 });
             }
         }
@@ -223,6 +224,14 @@ pub fn build(
     repo.is_template =
         repo.is_dir && (paths.contains("configuration/crossplane.yaml") || repo.name.starts_with("template-"));
 
+    // Classify orders once; rules ask for them many times.
+    let order_flags: Vec<bool> = docs
+        .iter()
+        .map(|d| super::orders::is_order_path(repo.orders, &sources.get(d.file).rel))
+        .collect();
+    for (d, order) in docs.iter_mut().zip(order_flags) {
+        d.order = order;
+    }
     Workspace {
         sources,
         docs,

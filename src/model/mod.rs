@@ -48,6 +48,8 @@ pub struct Doc {
     pub kind: String,
     /// Its class.
     pub class: Class,
+    /// True when it is an order of a catalog-orders repository.
+    pub order: bool,
 }
 
 impl Doc {

@@ -49,17 +49,7 @@ impl Workspace {
 
     /// True when `doc` is an order of this orders repository.
     pub fn is_order(&self, doc: &Doc) -> bool {
-        let rel = self.rel(doc);
-        if crate::model::build::is_kustomization_file(rel) || !rel.ends_with(".yaml") && !rel.ends_with(".yml") {
-            return false;
-        }
-        match self.repo.orders {
-            Some(Layout::Namespaces) => rel.starts_with("namespaces/"),
-            // Every YAML file below the top level that is not a kustomization is an order,
-            // wherever it is (a file in an unknown folder is reported, not skipped).
-            Some(Layout::Clusters) => rel.contains('/') && !rel.starts_with(".github/"),
-            None => false,
-        }
+        doc.order
     }
 
     /// The orders.
@@ -101,6 +91,20 @@ impl Workspace {
             .into_iter()
             .next()
             .map(|x| (x, true))
+    }
+}
+
+/// True when a file at `rel` holds orders in a repository of `layout`.
+pub fn is_order_path(layout: Option<Layout>, rel: &str) -> bool {
+    if crate::model::build::is_kustomization_file(rel) || !rel.ends_with(".yaml") && !rel.ends_with(".yml") {
+        return false;
+    }
+    match layout {
+        Some(Layout::Namespaces) => rel.starts_with("namespaces/"),
+        // Every YAML file below the top level that is not a kustomization is an order,
+        // wherever it is (a file in an unknown folder is reported, not skipped).
+        Some(Layout::Clusters) => rel.contains('/') && !rel.starts_with(".github/"),
+        None => false,
     }
 }
 

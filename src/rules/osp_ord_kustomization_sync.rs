@@ -43,10 +43,13 @@ impl Rule for OspOrdKustomizationSync {
             let want = crate::fix::expected_resources(&dir, &ws.paths);
             let items = doc.root.get("resources").and_then(|r| r.as_seq()).unwrap_or(&[]);
             let have: Vec<&str> = items.iter().filter_map(|n| n.as_str()).collect();
+            // Sets: an orders repository lists thousands of files per cluster.
+            let have_set: std::collections::HashSet<&str> = have.iter().copied().collect();
+            let want_set: std::collections::HashSet<&str> = want.iter().map(String::as_str).collect();
             let at = doc.span_of_key(&doc.root, "resources");
-            let missing: Vec<&str> = want.iter().map(String::as_str).filter(|w| !have.contains(w)).collect();
+            let missing: Vec<&str> = want.iter().map(String::as_str).filter(|w| !have_set.contains(w)).collect();
             for n in items {
-                if n.as_str().is_some_and(|h| !want.iter().any(|w| w == h)) {
+                if n.as_str().is_some_and(|h| !want_set.contains(h)) {
                     out.report(doc.span(n), format!("`{}` is listed but is not a YAML file of `{dir}/`", n.as_str().unwrap_or(""))).help("run `portalint check --fix`");
                 }
             }
