@@ -318,10 +318,14 @@ fn load_sources(
         .iter()
         .map(|s| (s.as_str(), cwd.as_path()))
         .chain(cfg.xrds.iter().flatten().map(|s| (s.as_str(), base.unwrap_or(&cwd))));
+    let cache = crate::sources::Cache {
+        dir: args.cache_dir.clone(),
+        offline: args.offline,
+    };
     let mut inputs = Vec::new();
     for (spec, dir) in specs {
         let source = crate::sources::Source::parse(spec, dir).map_err(AppError::Usage)?;
-        inputs.extend(crate::sources::load(&source, max_size).map_err(AppError::Usage)?);
+        inputs.extend(crate::sources::load(&source, max_size, &cache).map_err(AppError::Usage)?);
     }
     // A catalog among the sources pins template packages: read each mapped template
     // repository at the pinned tag (config `catalog.packages`).
@@ -334,7 +338,7 @@ fn load_sources(
                 repo: base.unwrap_or(&cwd).join(repo),
                 rev: tag.clone(),
             };
-            let loaded = crate::sources::load(&source, max_size)
+            let loaded = crate::sources::load(&source, max_size, &cache)
                 .map_err(|e| AppError::Usage(format!("package `{name}:{tag}`: {e}")))?;
             inputs.extend(loaded);
         }

@@ -66,6 +66,12 @@ pub struct CheckArgs {
     /// directory, or `git+file:///path/to/repo@<ref>` (read from git without a checkout).
     #[arg(long = "xrds", value_name = "SOURCE")]
     pub xrds: Vec<String>,
+    /// Cache folder for remote XRD sources (mirror clones named after the URL).
+    #[arg(long, env = "PORTALINT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Use cached remote sources only.
+    #[arg(long)]
+    pub offline: bool,
     /// Regenerate each cluster's `kustomization.yaml` in an orders repository.
     #[arg(long)]
     pub fix: bool,

@@ -18,8 +18,8 @@ pub enum Source {
         /// Branch, tag or commit.
         rev: String,
     },
-    /// A remote git repository (`https://…/x.git@rev`).
-    Remote(String),
+    /// A remote git repository (`https://…/x.git@rev`): the URL and the revision.
+    Remote(String, String),
 }
 
 impl Source {
@@ -42,7 +42,11 @@ impl Source {
             || spec.starts_with("ssh://")
             || spec.starts_with("git@")
         {
-            return Ok(Source::Remote(spec.to_string()));
+            let (url, rev) = spec
+                .rsplit_once('@')
+                .filter(|(u, r)| !u.is_empty() && !r.contains('/') && !r.contains(':'))
+                .ok_or_else(|| format!("`{spec}` needs a revision: `https://host/org/repo.git@v1.2.0`"))?;
+            return Ok(Source::Remote(url.to_string(), rev.to_string()));
         }
         Ok(Source::Path(base.join(spec), spec.trim_end_matches('/').to_string()))
     }
@@ -58,13 +62,48 @@ impl Source {
                     .unwrap_or_default();
                 format!("{}@{rev}", name.trim_end_matches(".git"))
             }
-            Source::Remote(url) => url.clone(),
+            Source::Remote(url, rev) => {
+                let name = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or(url);
+                format!("{}@{rev}", name.trim_end_matches(".git"))
+            }
         }
     }
 }
 
+/// Where remote sources are cached, and whether the network may be used.
+#[derive(Debug, Clone, Default)]
+pub struct Cache {
+    /// The cache folder (`--cache-dir`; default `$XDG_CACHE_HOME/portalint` or `~/.cache/portalint`).
+    pub dir: Option<PathBuf>,
+    /// `--offline`: use the cache only.
+    pub offline: bool,
+}
+
+impl Cache {
+    /// The folder a remote repository is cached in: a mirror clone named after the URL.
+    pub fn path_for(&self, url: &str) -> Option<PathBuf> {
+        let dir = self.dir.clone().or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .map(|c| c.join("portalint"))
+        })?;
+        let key: String = url
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        Some(dir.join("git").join(key))
+    }
+}
+
 /// Reads the YAML files of a source.
-pub fn load(source: &Source, max_size: u64) -> Result<Vec<Input>, String> {
+pub fn load(source: &Source, max_size: u64, cache: &Cache) -> Result<Vec<Input>, String> {
     match source {
         Source::Path(p, _) => {
             if !p.exists() {
@@ -85,10 +124,25 @@ pub fn load(source: &Source, max_size: u64) -> Result<Vec<Input>, String> {
                 .collect())
         }
         Source::Git { repo, rev } => load_git(repo, rev, &source.label(), max_size),
-        Source::Remote(url) => Err(format!(
-            "remote XRD source `{url}`: fetching over the network is not supported by this build; \
-             clone it and use `git+file:///path/to/clone@<ref>`"
-        )),
+        Source::Remote(url, rev) => {
+            let Some(path) = cache.path_for(url) else {
+                return Err(format!("remote XRD source `{url}`: no cache folder (set --cache-dir)"));
+            };
+            if path.exists() {
+                return load_git(&path, rev, &source.label(), max_size);
+            }
+            let how = format!("`git clone --mirror {url} {}`", path.display());
+            if cache.offline {
+                Err(format!(
+                    "remote XRD source `{url}` is not in the cache and --offline is set; fill it with {how}"
+                ))
+            } else {
+                Err(format!(
+                    "remote XRD source `{url}` is not in the cache, and this build does not fetch over the network; \
+                     fill the cache with {how}, or clone it and use `git+file:///path/to/clone@{rev}`"
+                ))
+            }
+        }
     }
 }
 

@@ -19,6 +19,8 @@ pub fn args(paths: &[PathBuf], rules: &[&str]) -> CheckArgs {
         profile: None,
         color: Color::Never,
         xrds: vec![],
+        cache_dir: None,
+        offline: false,
         fix: false,
     }
 }

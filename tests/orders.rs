@@ -258,5 +258,77 @@ fn remote_sources_say_what_to_do() {
         tmp.path(),
     );
     assert_eq!(code, 2);
-    assert!(err.contains("clone it and use `git+file://"), "{err}");
+    assert!(
+        err.contains("does not fetch over the network") && err.contains("git+file://"),
+        "{err}"
+    );
+}
+
+#[test]
+fn remote_sources_are_read_from_the_cache() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    // A "remote" template repository, mirrored into the cache the way the error message says.
+    let upstream = root.join("upstream");
+    std::fs::create_dir_all(&upstream).expect("mkdir");
+    git(&upstream, &["init", "-q", "-b", "main"]);
+    write(
+        &upstream,
+        "configuration/xrd.yaml",
+        &xrd("              proxied: {type: boolean}\n"),
+    );
+    git(&upstream, &["add", "."]);
+    git(&upstream, &["commit", "-q", "-m", "v1"]);
+    git(&upstream, &["tag", "v1.2.0"]);
+    write(root, "orders/namespaces/team-alpha/dns-records/api-dns.yaml", ORDER);
+    let orders = root.join("orders");
+    let cache = root.join("cache");
+    let url = "https://github.com/org/template-dns-record.git";
+    let spec = format!("{url}@v1.2.0");
+    let cache_arg = cache.to_string_lossy().into_owned();
+    let (code, _, err) = portalint(
+        &["check", "--cache-dir", &cache_arg, "--offline", "--xrds", &spec, "."],
+        &orders,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("not in the cache and --offline is set") && err.contains("git clone --mirror"),
+        "{err}"
+    );
+    let key: String = url
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mirror = cache.join("git").join(key);
+    git(
+        root,
+        &[
+            "clone",
+            "-q",
+            "--mirror",
+            &upstream.to_string_lossy(),
+            &mirror.to_string_lossy(),
+        ],
+    );
+    let (code, out, err) = portalint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--cache-dir",
+            &cache_arg,
+            "--offline",
+            "--xrds",
+            &spec,
+            ".",
+        ],
+        &orders,
+    );
+    assert_eq!(code, 0, "{out}{err}");
 }
