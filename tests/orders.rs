@@ -332,3 +332,69 @@ fn remote_sources_are_read_from_the_cache() {
     );
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn seed_catalog_layout_runs_template_rules_per_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    // Two templates, each an XRD + Composition in its own folder; the second one is broken.
+    let comp = |kind: &str, api: &str| {
+        format!(
+            "apiVersion: apiextensions.crossplane.io/v1\nkind: Composition\nmetadata:\n  name: {lower}\n  labels:\n    crossplane.io/xrd: {lower}s.openportal.dev\nspec:\n  compositeTypeRef:\n    apiVersion: {api}\n    kind: {kind}\n  mode: Pipeline\n  pipeline:\n  - step: ready\n    functionRef:\n      name: function-auto-ready\n",
+            lower = kind.to_lowercase()
+        )
+    };
+    write(root, "catalog/templates/dns-record/xrd.yaml", &xrd(""));
+    write(
+        root,
+        "catalog/templates/dns-record/composition.yaml",
+        &comp("DNSRecord", "openportal.dev/v1alpha1"),
+    );
+    write(
+        root,
+        "catalog/templates/whoami/xrd.yaml",
+        &xrd("")
+            .replace("dnsrecords.openportal.dev", "whoami.openportal.dev")
+            .replace("DNSRecord, plural: dnsrecords", "WhoAmIApp, plural: whoamiapps"),
+    );
+    write(
+        root,
+        "catalog/templates/whoami/composition.yaml",
+        &comp("WhoAmIApp", "openportal.dev/v1beta1"),
+    );
+    let (code, out, _) = portalint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "xp-xrd-name,x-comp-typeref-xrd",
+            "catalog",
+        ],
+        root,
+    );
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or("").to_string(),
+                d["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "x-comp-typeref-xrd".to_string(),
+                "templates/whoami/composition.yaml".to_string()
+            ),
+            ("xp-xrd-name".to_string(), "templates/whoami/xrd.yaml".to_string()),
+        ],
+        "{out}"
+    );
+}
