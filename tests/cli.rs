@@ -1,19 +1,11 @@
 //! End-to-end tests of the binary: exit codes, formats, config discovery and errors.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 fn portalint(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_portalint"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_bin(args, cwd)
 }
 
 fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {

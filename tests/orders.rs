@@ -1,20 +1,13 @@
 //! Orders and catalog, end to end through the binary: XRDs read from a real git repository at
 //! two tags, the namespaces layout, `--fix`, and a catalog that pins template packages.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
 fn portalint(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_portalint"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_bin(args, cwd)
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -138,18 +131,7 @@ fn namespaces_layout_type_folders() {
         &tmp.path().join("orders"),
     );
     assert_eq!(code, 1, "{out}");
-    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let found: Vec<(String, String)> = v["diagnostics"]
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap_or("").to_string(),
-                d["path"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let found = common::rule_paths(&out);
     assert_eq!(
         found,
         [
@@ -295,17 +277,12 @@ fn remote_sources_are_read_from_the_cache() {
         err.contains("not in the cache and --offline is set") && err.contains("git clone --mirror"),
         "{err}"
     );
-    let key: String = url
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mirror = cache.join("git").join(key);
+    let mirror = portalint::sources::Cache {
+        dir: Some(cache.clone()),
+        offline: true,
+    }
+    .path_for(url)
+    .expect("cache path");
     git(
         root,
         &[
@@ -374,18 +351,7 @@ fn seed_catalog_layout_runs_template_rules_per_folder() {
         root,
     );
     assert_eq!(code, 1, "{out}");
-    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let found: Vec<(String, String)> = v["diagnostics"]
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap_or("").to_string(),
-                d["path"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let found = common::rule_paths(&out);
     assert_eq!(
         found,
         [
