@@ -418,7 +418,12 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
         } else {
             String::new()
         };
-        let found = crate::discover::discover(root, &prefix, &exclude, max_size);
+        // With `--head`, the head is read from git: the work tree is not walked at all.
+        let found = if args.base.is_some() && args.head.is_some() {
+            crate::discover::Discovered::default()
+        } else {
+            crate::discover::discover(root, &prefix, &exclude, max_size)
+        };
         let root_dir = if root.is_dir() {
             root.clone()
         } else {
@@ -440,10 +445,24 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             path_from_config,
             ..Repo::default()
         };
+        let git_ctx = match (&args.base, &args.release) {
+            (None, None) => None,
+            _ => Some(crate::pr::GitContext::new(args, root, &found, &prefix)?),
+        };
+        let (inputs, file_paths) = match (&git_ctx, &args.head) {
+            (Some(g), Some(head)) => g.head_inputs(head, max_size),
+            _ => (found.inputs, found.paths),
+        };
+        let (base_inputs, pr) = match &git_ctx {
+            Some(g) => (g.base_inputs(&prefix), Some(g.context())),
+            None => (Vec::new(), None),
+        };
         let mut ws = model::build(
-            found.inputs,
+            inputs,
             external.clone(),
-            found.paths,
+            base_inputs,
+            pr,
+            file_paths,
             repo.clone(),
             profile,
             rule_options(&cfg),
@@ -454,18 +473,21 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             ws = model::build(
                 found.inputs,
                 external.clone(),
+                Vec::new(),
+                ws.pr.clone(),
                 found.paths,
                 repo,
                 profile,
                 rule_options(&cfg),
             );
         }
-        let diags = run_rules(&ws, &settings)?;
-        summary.files += ws
-            .sources
-            .iter()
-            .filter(|(_, f)| crate::discover::is_yaml(&f.path))
-            .count();
+        let mut diags = run_rules(&ws, &settings)?;
+        if let Some(g) = &git_ctx {
+            let (kept, skipped) = g.filter(&ws, diags, args.only_changed_lines);
+            diags = kept;
+            summary.skipped += skipped;
+        }
+        summary.files += ws.local_files;
         summary.documents += ws.docs.len();
         for d in &diags {
             match d.severity {

@@ -72,6 +72,20 @@ pub struct CheckArgs {
     /// Use cached remote sources only.
     #[arg(long)]
     pub offline: bool,
+    /// Compare with this git revision: report only what the change touches (and what depends
+    /// on it), and run the PR checks (immutable and breaking XRD changes, catalog downgrades).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// The head revision (default: the working tree).
+    #[arg(long, value_name = "REV", requires = "base")]
+    pub head: Option<String>,
+    /// Keep only findings on added or modified lines (for PR comments).
+    #[arg(long, requires = "base")]
+    pub only_changed_lines: bool,
+    /// Check a release: the version being tagged (default: a `v*` tag on the head commit). The
+    /// previous release tag is the base unless `--base` is given.
+    #[arg(long, value_name = "vX.Y.Z")]
+    pub release: Option<String>,
     /// Regenerate each cluster's `kustomization.yaml` in an orders repository.
     #[arg(long)]
     pub fix: bool,

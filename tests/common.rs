@@ -20,6 +20,10 @@ pub fn args(paths: &[PathBuf], rules: &[&str]) -> CheckArgs {
         color: Color::Never,
         xrds: vec![],
         cache_dir: None,
+        base: None,
+        head: None,
+        only_changed_lines: false,
+        release: None,
         offline: false,
         fix: false,
     }

@@ -61,6 +61,82 @@ fn expected(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
     out
 }
 
+/// A case with `base/` and `head/` folders is a real git repository: `base/` committed and
+/// tagged (`tags.txt`: `base=<tag>`, default `base`), then `head/` committed on top (and tagged
+/// `head=<tag>` when given). Returns the repository folder and the base tag.
+fn git_case(case: &Path, tmp: &Path) -> Option<(PathBuf, String)> {
+    if !case.join("base").is_dir() || !case.join("head").is_dir() {
+        return None;
+    }
+    let tags = fs::read_to_string(case.join("tags.txt")).unwrap_or_default();
+    let tag = |k: &str| {
+        tags.lines()
+            .find_map(|l| l.strip_prefix(&format!("{k}=")))
+            .map(str::to_string)
+    };
+    let repo = tmp.join(case.file_name().expect("name"));
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.org",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "tag.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .expect("git")
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    let copy = |from: &Path| {
+        // Replace the work tree with `from`.
+        for e in fs::read_dir(&repo).expect("read").flatten() {
+            if e.file_name() != ".git" {
+                let p = e.path();
+                if p.is_dir() {
+                    fs::remove_dir_all(p).expect("rm")
+                } else {
+                    fs::remove_file(p).expect("rm")
+                }
+            }
+        }
+        let mut stack = vec![from.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).expect("read").flatten() {
+                let p = e.path();
+                let rel = p.strip_prefix(from).expect("under");
+                if p.is_dir() {
+                    fs::create_dir_all(repo.join(rel)).expect("mkdir");
+                    stack.push(p);
+                } else {
+                    fs::copy(&p, repo.join(rel)).expect("copy");
+                }
+            }
+        }
+    };
+    fs::create_dir_all(&repo).expect("mkdir");
+    git(&["init", "-q", "-b", "main"]);
+    copy(&case.join("base"));
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "base"]);
+    let base = tag("base").unwrap_or_else(|| "base".into());
+    git(&["tag", &base]);
+    copy(&case.join("head"));
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "head"]);
+    if let Some(h) = tag("head") {
+        git(&["tag", &h]);
+    }
+    Some((repo, base))
+}
+
 fn cases(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
         .map(|r| r.flatten().map(|e| e.path()).collect())
@@ -69,9 +145,37 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// Runs one case: plainly, or as a git repository compared with its base.
+fn run_case(case: &Path, rule: &str, config: Option<PathBuf>, tmp: &Path) -> portalint::app::Outcome {
+    match git_case(case, tmp) {
+        None => common::run_rule(case, rule, config),
+        Some((repo, base)) => {
+            let mut a = common::args(&[PathBuf::from(".")], &[rule]);
+            a.base = Some(base);
+            if let Some(c) = config {
+                a.isolated = false;
+                a.config = Some(fs::canonicalize(c).expect("config"));
+            }
+            if portalint::rules::RuleId::from_id(rule).expect("rule").meta().pack == portalint::rules::Pack::OpenPortal
+            {
+                a.profile = Some(portalint::cli::ProfileArg::Openportal);
+            }
+            let cwd = std::env::current_dir().expect("cwd");
+            let _guard = CWD.lock().unwrap_or_else(|e| e.into_inner());
+            std::env::set_current_dir(&repo).expect("cd");
+            let o = portalint::app::check(&a);
+            std::env::set_current_dir(cwd).expect("cd back");
+            o.unwrap_or_else(|e| panic!("check of {} failed: {e:?}", case.display()))
+        }
+    }
+}
+
+static CWD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn fixtures() {
     std::env::set_current_dir(common::root()).expect("cd");
+    let tmp = tempfile::tempdir().expect("tmp");
     let mut failures = Vec::new();
     let mut ran = 0;
     for rule in ALL_RULES {
@@ -81,7 +185,7 @@ fn fixtures() {
         let config = config.is_file().then_some(config);
         for case in cases(&dir.join("pass")) {
             ran += 1;
-            let o = common::run_rule(&case, id, config.clone());
+            let o = run_case(&case, id, config.clone(), tmp.path());
             if !o.diagnostics.is_empty() {
                 failures.push(format!(
                     "{}: expected no diagnostics, got:\n{}",
@@ -92,13 +196,18 @@ fn fixtures() {
         }
         for case in cases(&dir.join("fail")) {
             ran += 1;
-            let o = common::run_rule(&case, id, config.clone());
+            let o = run_case(&case, id, config.clone(), tmp.path());
             let got: BTreeSet<(String, usize)> = o
                 .diagnostics
                 .iter()
                 .map(|d| (d.primary.path.clone(), d.primary.line))
                 .collect();
-            let want = expected(&case, id);
+            let marked = if case.join("head").is_dir() {
+                case.join("head")
+            } else {
+                case.clone()
+            };
+            let want = expected(&marked, id);
             if want.is_empty() {
                 failures.push(format!(
                     "{}: a fail case needs `# expect: {id}` markers",

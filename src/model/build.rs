@@ -55,16 +55,20 @@ pub(crate) fn is_kustomization_file(rel: &str) -> bool {
 pub fn build(
     inputs: Vec<Input>,
     external_inputs: Vec<Input>,
+    base_inputs: Vec<Input>,
+    pr: Option<super::PrContext>,
     paths: BTreeSet<String>,
     mut repo: Repo,
     profile: Option<bool>,
     options: RuleOptions,
 ) -> Workspace {
+    // 0: the repository, 1: a source, 2: the base revision.
     let tagged = inputs
         .into_iter()
-        .map(|i| (i, false))
-        .chain(external_inputs.into_iter().map(|i| (i, true)));
-    let parsed: Vec<(Input, bool, Option<yaml::Parsed>)> = tagged
+        .map(|i| (i, 0u8))
+        .chain(external_inputs.into_iter().map(|i| (i, 1)))
+        .chain(base_inputs.into_iter().map(|i| (i, 2)));
+    let parsed: Vec<(Input, u8, Option<yaml::Parsed>)> = tagged
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|(input, external)| {
@@ -79,9 +83,14 @@ pub fn build(
     let mut sources = SourceMap::default();
     let mut docs = Vec::new();
     let mut external = Vec::new();
+    let mut base_docs = Vec::new();
     let mut problems = Vec::new();
     let mut unreadable = Vec::new();
+    let mut local_files = 0;
     for (input, is_external, parsed) in parsed {
+        if is_external == 0 && crate::discover::is_yaml(&input.path) {
+            local_files += 1;
+        }
         let text: Arc<str> = match input.content {
             InputContent::Yaml(t) | InputContent::Text(t) => Arc::from(t),
             InputContent::Unreadable(reason) => {
@@ -103,7 +112,11 @@ pub fn build(
                 let api_version = d.root.str_at(&["apiVersion"]).unwrap_or("").to_string();
                 let kind = d.root.str_at(&["kind"]).unwrap_or("").to_string();
                 let class = classify(&api_version, &kind, &rel);
-                let target = if is_external { &mut external } else { &mut docs };
+                let target = match is_external {
+                    1 => &mut external,
+                    2 => &mut base_docs,
+                    _ => &mut docs,
+                };
                 target.push(Doc {
                     file: id,
                     root: d.root,
@@ -236,6 +249,9 @@ pub fn build(
         sources,
         docs,
         external,
+        base_docs,
+        pr,
+        local_files,
         problems,
         unreadable,
         paths,

@@ -3,6 +3,7 @@
 //! the go-templating inputs analysed once. Rules read only this.
 
 mod build;
+pub mod compat;
 pub mod composition;
 pub mod orders;
 pub mod xrd;
@@ -147,6 +148,39 @@ pub struct FileProblem {
     pub problem: Problem,
 }
 
+/// The change under review: what changed against which base, and the release being made.
+#[derive(Debug, Clone, Default)]
+pub struct PrContext {
+    /// The base revision as given (`origin/main`, `v1.2.0`).
+    pub base: String,
+    /// Changed paths (relative to the root) and how they changed.
+    pub changes: Vec<(String, crate::git::ChangeKind)>,
+    /// The release tag being made (`v1.3.0`), if this is a release.
+    pub release: Option<String>,
+    /// The previous release tag, if there is one.
+    pub previous: Option<String>,
+}
+
+impl Workspace {
+    /// The base version of a document: same file path, same `metadata.name` (or the first
+    /// document of that kind in the file).
+    pub fn base_of(&self, doc: &Doc) -> Option<&Doc> {
+        let pr = self.pr.as_ref()?;
+        let rel = self.rel(doc);
+        let want = format!("{}:{rel}", pr.base);
+        let same_file: Vec<&Doc> = self
+            .base_docs
+            .iter()
+            .filter(|b| self.sources.get(b.file).rel == want && b.kind == doc.kind)
+            .collect();
+        same_file
+            .iter()
+            .find(|b| b.name() == doc.name())
+            .or(same_file.first())
+            .copied()
+    }
+}
+
 /// Typed options for rules, from the config file (rules never read config files themselves).
 #[derive(Debug, Clone)]
 pub struct RuleOptions {
@@ -253,6 +287,12 @@ pub struct Workspace {
     /// Documents of the `--xrds` sources: indexed for look-ups, never checked themselves.
     /// Index ids at or above `docs.len()` point here.
     pub external: Vec<Doc>,
+    /// The base revision's versions of the changed files (with `--base` or `--release`).
+    pub base_docs: Vec<Doc>,
+    /// What the change is, with `--base` or `--release`.
+    pub pr: Option<PrContext>,
+    /// How many of the repository's own YAML files were read (sources and base excluded).
+    pub local_files: usize,
     /// YAML problems.
     pub problems: Vec<FileProblem>,
     /// Files that could not be read as text, with the reason.

@@ -37,6 +37,7 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
             "documents": summary.documents,
             "errors": summary.errors,
             "warnings": summary.warnings,
+            "skipped": summary.skipped,
         }
     });
     serde_json::to_writer_pretty(&mut *w, &doc)?;

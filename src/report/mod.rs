@@ -63,6 +63,8 @@ pub struct Summary {
     pub errors: usize,
     /// Warning count.
     pub warnings: usize,
+    /// Files not reported on because the change does not touch them (with `--base`).
+    pub skipped: usize,
 }
 
 fn loc(sources: &SourceMap, label: &crate::diagnostics::Label) -> Loc {

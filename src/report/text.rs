@@ -56,11 +56,20 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
     let files = counted(summary.files, "file");
     let docs = counted(summary.documents, "document");
     if summary.errors + summary.warnings == 0 {
-        writeln!(w, "{} {files}, {docs}", p.wrap("1;32", "All checks passed:"))
+        writeln!(w, "{} {files}, {docs}", p.wrap("1;32", "All checks passed:"))?;
     } else {
         let (e, wn) = (counted(summary.errors, "error"), counted(summary.warnings, "warning"));
-        writeln!(w, "Found {e} and {wn} in {files} ({docs}).")
+        writeln!(w, "Found {e} and {wn} in {files} ({docs}).")?;
     }
+    if summary.skipped > 0 {
+        writeln!(
+            w,
+            "{} unchanged file{} skipped.",
+            summary.skipped,
+            if summary.skipped == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
 }
 
 fn counted(n: usize, word: &str) -> String {

@@ -133,4 +133,10 @@ register_rules! {
     osp_cat_policies::OspCatPolicies,
     osp_cat_depends_on_present::OspCatDependsOnPresent,
     x_xrd_source_conflict::XXrdSourceConflict,
+    xp_xrd_immutable::XpXrdImmutable,
+    version_xrd_breaking_change::VersionXrdBreakingChange,
+    version_tag_semver::VersionTagSemver,
+    version_bump_required::VersionBumpRequired,
+    version_label_matches_tag::VersionLabelMatchesTag,
+    osp_cat_version_monotonic::OspCatVersionMonotonic,
 }

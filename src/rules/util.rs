@@ -333,6 +333,16 @@ pub fn pin_problem(reference: &str) -> Option<String> {
     }
 }
 
+/// Where release-level findings are reported: the package metadata, else the first XRD, else
+/// the start of the first file.
+pub fn release_anchor(ws: &crate::model::Workspace) -> crate::source::Span {
+    ws.docs_of(crate::model::Class::PkgMeta)
+        .next()
+        .map(|d| d.head_span())
+        .or_else(|| ws.xrds().next().map(|x| x.name_span()))
+        .unwrap_or_else(|| crate::source::Span::file_start(crate::source::FileId(0)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::constraint_problem;

@@ -1,0 +1,216 @@
+//! What changed between two revisions, read with gix from the object database (no `git`
+//! process, no checkout): file listings with blob ids, blob contents, tags. Knows nothing of
+//! rules or GitHub; `app` turns this into the set of files to check.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A repository opened at the checked root.
+pub struct Repo {
+    repo: gix::Repository,
+    /// The checked root relative to the work tree (`""` at the top, else `dir/`).
+    prefix: String,
+}
+
+/// How a file changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// New in head.
+    Added,
+    /// Content differs.
+    Modified,
+    /// Gone in head.
+    Deleted,
+}
+
+/// A path (relative to the checked root) → blob id listing.
+pub type Listing = BTreeMap<String, gix::ObjectId>;
+
+impl Repo {
+    /// Opens the repository containing `root`.
+    pub fn open(root: &Path) -> Result<Repo, String> {
+        let repo = gix::discover(root).map_err(|e| format!("`{}` is not in a git repository: {e}", root.display()))?;
+        let work = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+        let abs_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let abs_work = std::fs::canonicalize(&work).unwrap_or(work);
+        let rel = abs_root
+            .strip_prefix(&abs_work)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let prefix = match rel.to_string_lossy().replace('\\', "/") {
+            s if s.is_empty() => String::new(),
+            s => format!("{s}/"),
+        };
+        Ok(Repo { repo, prefix })
+    }
+
+    fn tree(&self, rev: &str) -> Result<gix::Tree<'_>, String> {
+        self.repo
+            .rev_parse_single(rev)
+            .map_err(|e| format!("`{rev}` is not a revision: {e}"))?
+            .object()
+            .map_err(|e| format!("cannot read `{rev}`: {e}"))?
+            .peel_to_tree()
+            .map_err(|e| format!("`{rev}` has no tree: {e}"))
+    }
+
+    /// Every file below the checked root at `rev`, with its blob id.
+    pub fn listing(&self, rev: &str) -> Result<Listing, String> {
+        let tree = self.tree(rev)?;
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        tree.traverse()
+            .breadthfirst(&mut recorder)
+            .map_err(|e| format!("cannot read the tree of `{rev}`: {e}"))?;
+        Ok(recorder
+            .records
+            .into_iter()
+            .filter(|e| e.mode.is_blob())
+            .filter_map(|e| {
+                let p = e.filepath.to_string();
+                p.strip_prefix(&self.prefix).map(|r| (r.to_string(), e.oid))
+            })
+            .collect())
+    }
+
+    /// The text of a blob (`None` when it is not UTF-8 or cannot be read).
+    pub fn text(&self, id: gix::ObjectId) -> Option<String> {
+        let obj = self.repo.find_object(id).ok()?;
+        String::from_utf8(obj.data.clone()).ok()
+    }
+
+    /// The working tree as a listing: the given files hashed as git blobs.
+    pub fn worktree_listing(&self, files: &[(String, PathBuf)]) -> Listing {
+        let kind = self.repo.object_hash();
+        files
+            .iter()
+            .filter_map(|(rel, path)| {
+                let data = std::fs::read(path).ok()?;
+                let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, &data).ok()?;
+                Some((rel.clone(), id))
+            })
+            .collect()
+    }
+
+    /// Tag names pointing at the commit `rev` resolves to.
+    pub fn tags_at(&self, rev: &str) -> Vec<String> {
+        let Ok(target) = self
+            .repo
+            .rev_parse_single(rev)
+            .and_then(|id| Ok(id.object()?.peel_to_commit()?.id))
+        else {
+            return Vec::new();
+        };
+        self.tags()
+            .into_iter()
+            .filter(|(_, c)| *c == target)
+            .map(|(n, _)| n)
+            .collect()
+    }
+
+    /// All tags with the commit they point at (annotated tags peeled).
+    pub fn tags(&self) -> Vec<(String, gix::ObjectId)> {
+        let Ok(refs) = self.repo.references() else {
+            return Vec::new();
+        };
+        let Ok(tags) = refs.tags() else { return Vec::new() };
+        tags.flatten()
+            .filter_map(|mut r| {
+                let name = r.name().shorten().to_string();
+                let commit = r.peel_to_commit().ok()?.id;
+                Some((name, commit))
+            })
+            .collect()
+    }
+}
+
+/// The changes from `base` to `head` listings.
+pub fn changes(base: &Listing, head: &Listing) -> Vec<(String, ChangeKind)> {
+    let mut out = Vec::new();
+    for (p, id) in head {
+        match base.get(p) {
+            None => out.push((p.clone(), ChangeKind::Added)),
+            Some(b) if b != id => out.push((p.clone(), ChangeKind::Modified)),
+            Some(_) => {}
+        }
+    }
+    for p in base.keys() {
+        if !head.contains_key(p) {
+            out.push((p.clone(), ChangeKind::Deleted));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// 1-based line numbers of `new` that are added or changed relative to `old` (a Myers diff
+/// over lines).
+pub fn changed_lines(old: &str, new: &str) -> Vec<usize> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let (n, m) = (a.len() as isize, b.len() as isize);
+    let max = (n + m) as usize;
+    let off = max as isize;
+    let mut v = vec![0isize; 2 * max + 2];
+    let mut trace: Vec<Vec<isize>> = Vec::new();
+    'outer: for d in 0..=max as isize {
+        trace.push(v.clone());
+        let mut k = -d;
+        while k <= d {
+            let i = (k + off) as usize;
+            let mut x = if k == -d || (k != d && v[i - 1] < v[i + 1]) {
+                v[i + 1]
+            } else {
+                v[i - 1] + 1
+            };
+            let mut y = x - k;
+            while x < n && y < m && a[x as usize] == b[y as usize] {
+                x += 1;
+                y += 1;
+            }
+            v[i] = x;
+            if x >= n && y >= m {
+                break 'outer;
+            }
+            k += 2;
+        }
+    }
+    // Walk back: every step that consumes a line of `b` without `a` is an insertion.
+    let mut changed = Vec::new();
+    let (mut x, mut y) = (n, m);
+    for d in (1..trace.len() as isize).rev() {
+        let v = &trace[d as usize];
+        let k = x - y;
+        let i = (k + off) as usize;
+        let prev_k = if k == -d || (k != d && v[i - 1] < v[i + 1]) {
+            k + 1
+        } else {
+            k - 1
+        };
+        let prev_x = v[(prev_k + off) as usize];
+        let prev_y = prev_x - prev_k;
+        while x > prev_x && y > prev_y {
+            x -= 1;
+            y -= 1;
+        }
+        if x == prev_x && y > prev_y {
+            changed.push(y as usize); // line y (1-based: prev_y + 1)
+        }
+        x = prev_x;
+        y = prev_y;
+    }
+    changed.sort();
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn changed_lines_marks_insertions_and_edits() {
+        let old = "a\nb\nc\nd\n";
+        let new = "a\nB\nc\nx\nd\n";
+        assert_eq!(super::changed_lines(old, new), [2, 4]);
+        assert_eq!(super::changed_lines("", "a\nb\n"), [1, 2]);
+        assert!(super::changed_lines("a\nb\n", "a\nb\n").is_empty());
+        assert!(super::changed_lines("a\nb\nc\n", "a\nc\n").is_empty());
+    }
+}

@@ -1,0 +1,317 @@
+//! XRD compatibility: the differences between two versions of an XRD, each classified as
+//! immutable (the API server rejects the update), breaking (existing XRs or clients can stop
+//! working) or compatible, with the node in both versions. A pure function of the two views.
+
+use super::{Doc, Xrd};
+use crate::source::Span;
+use crate::yaml::Node;
+
+/// How serious a difference is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    /// Allowed and safe: new optional field, wider enum, description.
+    Compatible,
+    /// Allowed by the API server but breaks existing XRs or clients.
+    Breaking,
+    /// Rejected by the API server (`self == oldSelf`).
+    Immutable,
+}
+
+/// One difference.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Its class.
+    pub class: Class,
+    /// What changed, e.g. "field `spec.size` removed".
+    pub message: String,
+    /// The node in the old version.
+    pub old: Option<Span>,
+    /// The node in the new version.
+    pub new: Option<Span>,
+}
+
+struct Diff<'a> {
+    old: &'a Doc,
+    new: &'a Doc,
+    out: Vec<Change>,
+}
+
+impl Diff<'_> {
+    fn push(&mut self, class: Class, message: String, old: Option<&Node>, new: Option<&Node>) {
+        let (o, n) = (old.map(|n| self.old.span(n)), new.map(|n| self.new.span(n)));
+        self.out.push(Change {
+            class,
+            message,
+            old: o,
+            new: n,
+        });
+    }
+
+    fn schema(&mut self, old: &Node, new: &Node, path: &str) {
+        let ty = |n: &Node| n.str_at(&["type"]).map(str::to_string);
+        if ty(old) != ty(new) && ty(old).is_some() {
+            let shown = |t: Option<String>| t.unwrap_or_else(|| "untyped".into());
+            self.push(
+                Class::Breaking,
+                format!("`{path}` changed type from {} to {}", shown(ty(old)), shown(ty(new))),
+                Some(old),
+                Some(new),
+            );
+            return;
+        }
+        // Enum: values removed narrow it; a new enum restricts a free field.
+        let values = |n: &Node| {
+            n.get("enum")
+                .and_then(Node::as_seq)
+                .map(|s| s.iter().filter_map(Node::scalar_text).collect::<Vec<_>>())
+        };
+        match (values(old), values(new)) {
+            (Some(a), Some(b)) => {
+                let removed: Vec<&String> = a.iter().filter(|v| !b.contains(v)).collect();
+                if !removed.is_empty() {
+                    let shown: Vec<String> = removed.iter().map(|v| format!("`{v}`")).collect();
+                    self.push(
+                        Class::Breaking,
+                        format!("`{path}` no longer allows {}", shown.join(", ")),
+                        old.get("enum"),
+                        new.get("enum"),
+                    );
+                } else if b.len() > a.len() {
+                    self.push(
+                        Class::Compatible,
+                        format!("`{path}` allows more values"),
+                        old.get("enum"),
+                        new.get("enum"),
+                    );
+                }
+            }
+            (None, Some(_)) => self.push(
+                Class::Breaking,
+                format!("`{path}` is now restricted to an enum"),
+                Some(old),
+                new.get("enum"),
+            ),
+            (Some(_), None) => self.push(
+                Class::Compatible,
+                format!("`{path}` is no longer restricted to an enum"),
+                old.get("enum"),
+                Some(new),
+            ),
+            (None, None) => {}
+        }
+        if old.get("pattern").map(Node::scalar_text) != new.get("pattern").map(Node::scalar_text)
+            && new.get("pattern").is_some()
+        {
+            self.push(
+                Class::Breaking,
+                format!("`{path}` has a new pattern"),
+                old.get("pattern"),
+                new.get("pattern"),
+            );
+        }
+        // Bounds: raising a minimum or lowering a maximum tightens.
+        for (key, tighter_if_larger) in [
+            ("minimum", true),
+            ("minLength", true),
+            ("minItems", true),
+            ("maximum", false),
+            ("maxLength", false),
+            ("maxItems", false),
+        ] {
+            let (a, b) = (old.get(key).and_then(Node::as_f64), new.get(key).and_then(Node::as_f64));
+            let tightened = match (a, b) {
+                (Some(a), Some(b)) => (b > a) == tighter_if_larger && a != b,
+                (None, Some(_)) => true,
+                _ => false,
+            };
+            if tightened {
+                self.push(
+                    Class::Breaking,
+                    format!("`{path}` has a tighter `{key}`"),
+                    old.get(key).or(Some(old)),
+                    new.get(key),
+                );
+            } else if a.is_some() && a != b {
+                self.push(
+                    Class::Compatible,
+                    format!("`{path}` has a looser `{key}`"),
+                    old.get(key),
+                    new.get(key).or(Some(new)),
+                );
+            }
+        }
+        // Properties: removed is breaking, added optional is compatible, newly required
+        // without a default is breaking.
+        let props = |n: &'_ Node| -> Vec<(String, Node)> {
+            n.get("properties")
+                .and_then(Node::as_map)
+                .unwrap_or(&[])
+                .iter()
+                .map(|e| (e.key.clone(), e.value.clone()))
+                .collect()
+        };
+        let required = |n: &Node| -> Vec<String> {
+            n.get("required")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|r| r.as_str().map(String::from))
+                .collect()
+        };
+        let (old_props, new_props) = (props(old), props(new));
+        let (old_req, new_req) = (required(old), required(new));
+        for (k, ov) in &old_props {
+            let child = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            match new_props.iter().find(|(nk, _)| nk == k) {
+                None => self.push(
+                    Class::Breaking,
+                    format!("field `{child}` removed"),
+                    old.path(&["properties", k]),
+                    new.get("properties"),
+                ),
+                Some((_, nv)) => {
+                    let (o, n) = (
+                        old.path(&["properties", k]).unwrap_or(ov),
+                        new.path(&["properties", k]).unwrap_or(nv),
+                    );
+                    self.schema(o, n, &child);
+                }
+            }
+        }
+        for (k, nv) in &new_props {
+            let child = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            let is_new = !old_props.iter().any(|(ok, _)| ok == k);
+            let newly_required = new_req.contains(k) && !old_req.contains(k);
+            let defaulted = nv.get("default").is_some();
+            // Point at the field's key in the new version.
+            let key = new
+                .get("properties")
+                .and_then(|p| p.entry(k))
+                .map(|e| self.new.key_span(e));
+            if newly_required && !defaulted {
+                let o = old.get("required").map(|n| self.old.span(n));
+                self.out.push(Change {
+                    class: Class::Breaking,
+                    message: format!("field `{child}` is now required and has no default"),
+                    old: o,
+                    new: key,
+                });
+            } else if is_new {
+                self.out.push(Change {
+                    class: Class::Compatible,
+                    message: format!("optional field `{child}` added"),
+                    old: None,
+                    new: key,
+                });
+            }
+        }
+        if let (Some(a), Some(b)) = (old.get("items"), new.get("items")) {
+            self.schema(a, b, &format!("{path}[]"));
+        }
+        if old.get("description").map(Node::scalar_text) != new.get("description").map(Node::scalar_text) {
+            self.push(
+                Class::Compatible,
+                format!("`{path}` description changed"),
+                old.get("description"),
+                new.get("description"),
+            );
+        }
+    }
+}
+
+/// Classifies every difference between the old and the new version of an XRD.
+pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
+    let mut d = Diff {
+        old: old.doc(),
+        new: new.doc(),
+        out: Vec::new(),
+    };
+    let (os, ns) = (old.spec(), new.spec());
+    let get = |s: Option<&Node>, k: &str| s.and_then(|s| s.get(k)).cloned();
+    for key in ["group", "names", "enforcedCompositionRef", "claimNames"] {
+        let (a, b) = (get(os, key), get(ns, key));
+        let changed = match (&a, &b) {
+            (Some(a), Some(b)) => !a.same_as(b),
+            (Some(_), None) => true,
+            (None, Some(_)) => key == "enforcedCompositionRef",
+            (None, None) => false,
+        };
+        if changed {
+            let (on, nn) = (os.and_then(|s| s.get(key)), ns.and_then(|s| s.get(key)));
+            d.push(
+                Class::Immutable,
+                format!("`spec.{key}` changed; it is immutable"),
+                on.or(os),
+                nn.or(ns),
+            );
+        }
+    }
+    if old.scope() != new.scope() {
+        let (on, nn) = (os.and_then(|s| s.get("scope")), ns.and_then(|s| s.get("scope")));
+        d.push(
+            Class::Immutable,
+            format!(
+                "`spec.scope` changed from {} to {}; it is immutable",
+                old.scope(),
+                new.scope()
+            ),
+            on.or(os),
+            nn.or(ns),
+        );
+    }
+    for v in old.versions().iter().filter(|v| v.served) {
+        let name = v.name.unwrap_or("?");
+        match new.version(name) {
+            Some(nv) if nv.served => {
+                if let (Some(a), Some(b)) = (v.schema, nv.schema) {
+                    d.schema(a, b, "");
+                }
+            }
+            other => {
+                let at = other.map(|o| o.node).or(ns);
+                d.push(
+                    Class::Breaking,
+                    format!("served version `{name}` removed"),
+                    Some(v.node),
+                    at,
+                );
+            }
+        }
+    }
+    let (or, nr) = (old.referenceable(), new.referenceable());
+    if let (Some(a), Some(b)) = (or, nr) {
+        if a.name != b.name {
+            d.push(
+                Class::Breaking,
+                format!(
+                    "the referenceable version changed from `{}` to `{}`",
+                    a.name.unwrap_or("?"),
+                    b.name.unwrap_or("?")
+                ),
+                Some(a.node),
+                Some(b.node),
+            );
+        }
+    }
+    for v in new
+        .versions()
+        .iter()
+        .filter(|v| v.served && old.version(v.name.unwrap_or("")).is_none())
+    {
+        d.push(
+            Class::Compatible,
+            format!("version `{}` added", v.name.unwrap_or("?")),
+            None,
+            Some(v.node),
+        );
+    }
+    d.out
+}

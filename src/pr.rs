@@ -1,0 +1,221 @@
+//! The change under review (`--base`, `--head`, `--release`): which files changed, which
+//! versions to compare, what to read (with `--head` only what the change needs, from git),
+//! and which findings to keep (changed files, their dependents, optionally changed lines).
+
+use crate::cli::CheckArgs;
+use crate::diagnostics::Diagnostic;
+use crate::discover::Discovered;
+use crate::git::{self, ChangeKind, Listing, Repo};
+use crate::model::{Class, Input, InputContent, PrContext, Workspace};
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+/// Git facts for one checked root.
+pub struct GitContext {
+    repo: Repo,
+    base: String,
+    base_listing: Listing,
+    head_listing: Listing,
+    changes: Vec<(String, ChangeKind)>,
+    release: Option<String>,
+    previous: Option<String>,
+}
+
+fn semver(tag: &str) -> Option<semver::Version> {
+    semver::Version::parse(tag.strip_prefix('v')?).ok()
+}
+
+impl GitContext {
+    /// Opens the repository and computes the changes from base to head.
+    pub fn new(
+        args: &CheckArgs,
+        root: &Path,
+        found: &Discovered,
+        prefix: &str,
+    ) -> Result<GitContext, crate::app::AppError> {
+        let err = crate::app::AppError::Usage;
+        let repo = Repo::open(root).map_err(err)?;
+        let head_rev = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
+        let release = args
+            .release
+            .clone()
+            .or_else(|| repo.tags_at(&head_rev).into_iter().find(|t| t.starts_with('v')));
+        let previous = release.as_deref().and_then(semver).and_then(|current| {
+            repo.tags()
+                .into_iter()
+                .filter_map(|(t, _)| semver(&t).filter(|v| *v < current).map(|v| (v, t)))
+                .max()
+                .map(|(_, t)| t)
+        });
+        let base = match (&args.base, &previous) {
+            (Some(b), _) => b.clone(),
+            (None, Some(p)) => p.clone(),
+            (None, None) => {
+                return Err(err(format!(
+                    "no base to compare with: `{}` is the first release tag; pass --base",
+                    release.as_deref().unwrap_or("?")
+                )))
+            }
+        };
+        let base_listing = repo.listing(&base).map_err(err)?;
+        let head_listing = match &args.head {
+            Some(h) => repo.listing(h).map_err(err)?,
+            None => {
+                // Work-tree paths are root-relative like the git listing (without the display prefix).
+                let files: Vec<(String, std::path::PathBuf)> = found
+                    .paths
+                    .iter()
+                    .map(|rel| rel.strip_prefix(prefix).unwrap_or(rel))
+                    .map(|rel| (rel.to_string(), root.join(rel)))
+                    .collect();
+                repo.worktree_listing(&files)
+            }
+        };
+        let changes = git::changes(&base_listing, &head_listing);
+        Ok(GitContext {
+            repo,
+            base,
+            base_listing,
+            head_listing,
+            changes,
+            release,
+            previous,
+        })
+    }
+
+    /// The PR context for the workspace.
+    pub fn context(&self) -> PrContext {
+        PrContext {
+            base: self.base.clone(),
+            changes: self.changes.clone(),
+            release: self.release.clone(),
+            previous: self.previous.clone(),
+        }
+    }
+
+    fn changed(&self) -> HashSet<&str> {
+        self.changes.iter().map(|(p, _)| p.as_str()).collect()
+    }
+
+    /// The head files to check, read from git at `head`: the changed YAML files, every file
+    /// that is not an order (XRDs, Compositions, kustomizations, package metadata), and all
+    /// orders when an XRD or Composition changed. Unchanged orders are not even read.
+    pub fn head_inputs(&self, head: &str, max_size: u64) -> (Vec<Input>, BTreeSet<String>) {
+        let paths: BTreeSet<String> = self.head_listing.keys().cloned().collect();
+        let changed = self.changed();
+        let order_like = |p: &str| {
+            let seg: Vec<&str> = p.split('/').collect();
+            seg.len() == 4 && (seg[0] == "namespaces" || paths.contains(&format!("{}/kustomization.yaml", seg[0])))
+        };
+        let read = |p: &str| self.head_listing.get(p).and_then(|id| self.repo.text(*id));
+        let definitions_changed = self.changes.iter().any(|(p, _)| {
+            crate::discover::is_yaml(Path::new(p))
+                && read(p)
+                    .is_some_and(|t| t.contains("kind: CompositeResourceDefinition") || t.contains("kind: Composition"))
+        });
+        let mut inputs = Vec::new();
+        for (p, id) in &self.head_listing {
+            if !crate::discover::is_yaml(Path::new(p)) {
+                continue;
+            }
+            if !(changed.contains(p.as_str()) || !order_like(p) || definitions_changed) {
+                continue;
+            }
+            let content = match self.repo.text(*id) {
+                Some(t) if t.len() as u64 <= max_size => InputContent::Yaml(t),
+                Some(_) => InputContent::Unreadable(format!("file is over the limit of {max_size} bytes; not checked")),
+                None => InputContent::Unreadable("not valid UTF-8, or not readable from git".into()),
+            };
+            inputs.push(Input {
+                rel: p.clone(),
+                path: format!("{head}:{p}").into(),
+                content,
+            });
+        }
+        (inputs, paths)
+    }
+
+    /// The base versions of the changed YAML files, named `<base>:<path>`.
+    pub fn base_inputs(&self, prefix: &str) -> Vec<Input> {
+        self.changes
+            .iter()
+            .filter(|(p, k)| *k != ChangeKind::Added && crate::discover::is_yaml(Path::new(p)))
+            .filter_map(|(p, _)| {
+                let text = self.repo.text(*self.base_listing.get(p)?)?;
+                Some(Input {
+                    rel: format!("{}:{prefix}{p}", self.base),
+                    path: format!("{}:{p}", self.base).into(),
+                    content: InputContent::Yaml(text),
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps the findings on changed files and on files that depend on a changed XRD (its
+    /// XRs, orders and Compositions); with `only_lines`, only those on added or modified
+    /// lines. Returns the kept findings and the number of YAML files skipped.
+    pub fn filter(&self, ws: &Workspace, diags: Vec<Diagnostic>, only_lines: bool) -> (Vec<Diagnostic>, usize) {
+        let prefix = ws.repo.prefix.as_str();
+        let changed: HashSet<String> = self.changes.iter().map(|(p, _)| format!("{prefix}{p}")).collect();
+        // Kinds whose definition changed: their XRs and Compositions depend on the change.
+        let mut kinds: HashSet<(String, String)> = HashSet::new();
+        for d in ws.docs.iter().chain(&ws.base_docs).filter(|d| d.class == Class::Xrd) {
+            let rel = &ws.sources.get(d.file).rel;
+            let rel = rel.split_once(':').map_or(rel.as_str(), |(_, r)| r);
+            if changed.contains(rel) {
+                let x = crate::model::Xrd(d);
+                if let (Some(g), Some(k)) = (x.group(), x.kind()) {
+                    kinds.insert((g.to_string(), k.to_string()));
+                }
+            }
+        }
+        let depends = |file: crate::source::FileId| {
+            ws.docs.iter().filter(|d| d.file == file).any(|d| {
+                kinds.contains(&(d.group().to_string(), d.kind.clone()))
+                    || (d.class == Class::Composition
+                        && crate::model::Composition { doc: d, id: 0 }
+                            .type_gvk()
+                            .is_some_and(|(g, _, k)| kinds.contains(&(g.to_string(), k.to_string()))))
+            })
+        };
+        let considered: HashSet<crate::source::FileId> = ws
+            .sources
+            .iter()
+            .filter(|(id, f)| changed.contains(&f.rel) || depends(*id))
+            .map(|(id, _)| id)
+            .collect();
+        let yaml_files = self
+            .head_listing
+            .keys()
+            .filter(|p| crate::discover::is_yaml(Path::new(p)))
+            .count();
+        let considered_yaml = ws
+            .sources
+            .iter()
+            .filter(|(id, f)| considered.contains(id) && crate::discover::is_yaml(&f.path))
+            .count();
+        let mut line_cache: std::collections::HashMap<crate::source::FileId, Option<HashSet<usize>>> =
+            Default::default();
+        let kept = diags
+            .into_iter()
+            .filter(|d| considered.contains(&d.primary.span.file))
+            .filter(|d| {
+                if !only_lines {
+                    return true;
+                }
+                let file = d.primary.span.file;
+                let lines = line_cache.entry(file).or_insert_with(|| {
+                    let src = ws.sources.get(file);
+                    let rel = src.rel.strip_prefix(prefix).unwrap_or(&src.rel);
+                    let old = self.base_listing.get(rel).and_then(|id| self.repo.text(*id))?;
+                    Some(git::changed_lines(&old, &src.text).into_iter().collect())
+                });
+                match lines {
+                    None => true, // an added file: every line is new
+                    Some(set) => set.contains(&ws.sources.get(file).line_col(d.primary.span.start).0),
+                }
+            })
+            .collect();
+        (kept, yaml_files.saturating_sub(considered_yaml))
+    }
+}

@@ -1,0 +1,48 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// For a release, checks that an XRD's `openportal.dev/version` label is either `dev` (the
+    /// source of a template repository, which the release workflow rewrites) or the released
+    /// version itself.
+    ///
+    /// ## Why is this bad?
+    /// Backstage shows the label as the template's version; a stale hand-written value tells
+    /// developers they order a different version than the cluster runs.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # releasing v1.3.0
+    /// labels:
+    ///   openportal.dev/version: "1.2.0"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// labels:
+    ///   openportal.dev/version: "dev"
+    /// ```
+    pub VersionLabelMatchesTag {
+        id: "version-label-matches-tag",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for VersionLabelMatchesTag {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let Some(tag) = ws.pr.as_ref().and_then(|p| p.release.as_deref()) else { return };
+        let version = tag.trim_start_matches('v');
+        for x in ws.xrds() {
+            let Some(v) = x.doc().label("openportal.dev/version") else { continue };
+            let text = v.scalar_text().unwrap_or_default();
+            let text = text.trim_start_matches('v');
+            if text != "dev" && text != version {
+                out.report(x.doc().span(v), format!("`openportal.dev/version` is `{text}` but the release is `{tag}`"))
+                    .help(format!("set it to `dev` in source (the release workflow writes `{version}`), or to `{version}`"));
+            }
+        }
+    }
+}

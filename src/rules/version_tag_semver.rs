@@ -1,0 +1,39 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::rules::util::release_anchor;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that the release tag being made (`--release`, or a `v*` tag on the head commit) is
+    /// `vMAJOR.MINOR.PATCH` (a pre-release suffix is allowed).
+    ///
+    /// ## Why is this bad?
+    /// The release workflow, the catalog pin (`osp-cat-package-pinned`) and version comparisons all
+    /// rely on semantic versions; `v1.2` or `release-3` break them.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # git tag v1.2
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # git tag v1.2.0
+    /// ```
+    pub VersionTagSemver {
+        id: "version-tag-semver",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for VersionTagSemver {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let Some(tag) = ws.pr.as_ref().and_then(|p| p.release.as_deref()) else { return };
+        let ok = tag.strip_prefix('v').is_some_and(|v| semver::Version::parse(v).is_ok_and(|s| s.build.is_empty()));
+        if !ok {
+            out.report(release_anchor(ws), format!("release tag `{tag}` is not `vMAJOR.MINOR.PATCH`")).help("tag releases like `v1.2.0`");
+        }
+    }
+}

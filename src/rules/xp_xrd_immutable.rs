@@ -1,0 +1,46 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// With `--base` (or `--release`), compares each changed XRD with its base version and flags
+    /// changes to fields the API server keeps immutable: `spec.group`, `spec.names`, `spec.scope`,
+    /// `spec.enforcedCompositionRef`, and `spec.claimNames` once set.
+    ///
+    /// ## Why is this bad?
+    /// The XRD's CEL validation (`self == oldSelf`) rejects the update: Flux stops syncing the
+    /// catalog until someone deletes and recreates the XRD, which deletes every XR of that kind.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # base: scope: Cluster
+    /// spec:
+    ///   scope: Namespaced
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # keep the scope; introduce a new XRD (new kind or group) instead
+    /// ```
+    pub XpXrdImmutable {
+        id: "xp-xrd-immutable",
+        category: Correctness,
+        severity: Error,
+        pack: Core,
+    }
+}
+
+impl Rule for XpXrdImmutable {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for x in ws.xrds() {
+            let Some(old) = ws.base_of(x.doc()) else { continue };
+            for c in crate::model::compat::classify(crate::model::Xrd(old), x).into_iter().filter(|c| c.class == crate::model::compat::Class::Immutable) {
+                let at = c.new.unwrap_or_else(|| x.name_span());
+                let d = out.report(at, c.message).help("immutable fields cannot change on an existing XRD: create a new XRD (new kind or group) and migrate");
+                if let Some(o) = c.old {
+                    d.label(o, "base version");
+                }
+            }
+        }
+    }
+}
