@@ -457,29 +457,23 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             Some(g) => (g.base_inputs(&prefix), Some(g.context())),
             None => (Vec::new(), None),
         };
-        let mut ws = model::build(
-            inputs,
-            external.clone(),
-            base_inputs,
-            pr,
-            file_paths,
-            repo.clone(),
-            profile,
-            rule_options(&cfg),
-        );
+        let inputs = model::Inputs {
+            files: inputs,
+            paths: file_paths,
+            external: external.clone(),
+            base: base_inputs,
+        };
+        let mut ws = model::build(inputs, pr, repo.clone(), profile, rule_options(&cfg));
         if args.fix && fix_kustomizations(&ws, root)? {
             // Check again what is now on disk.
             let found = crate::discover::discover(root, &prefix, &exclude, max_size);
-            ws = model::build(
-                found.inputs,
-                external.clone(),
-                Vec::new(),
-                ws.pr.clone(),
-                found.paths,
-                repo,
-                profile,
-                rule_options(&cfg),
-            );
+            let inputs = model::Inputs {
+                files: found.inputs,
+                paths: found.paths,
+                external: external.clone(),
+                base: Vec::new(),
+            };
+            ws = model::build(inputs, ws.pr.clone(), repo, profile, rule_options(&cfg));
         }
         let mut diags = run_rules(&ws, &settings)?;
         if let Some(g) = &git_ctx {

@@ -51,17 +51,33 @@ pub(crate) fn is_kustomization_file(rel: &str) -> bool {
     matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
 }
 
+/// The files a workspace is built from.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// The repository's files.
+    pub files: Vec<Input>,
+    /// Every path of the repository (YAML or not).
+    pub paths: BTreeSet<String>,
+    /// Files of the `--xrds` sources.
+    pub external: Vec<Input>,
+    /// The base revision's versions of the changed files.
+    pub base: Vec<Input>,
+}
+
 /// Builds the workspace from discovered files.
 pub fn build(
-    inputs: Vec<Input>,
-    external_inputs: Vec<Input>,
-    base_inputs: Vec<Input>,
+    inputs: Inputs,
     pr: Option<super::PrContext>,
-    paths: BTreeSet<String>,
     mut repo: Repo,
     profile: Option<bool>,
     options: RuleOptions,
 ) -> Workspace {
+    let Inputs {
+        files: inputs,
+        paths,
+        external: external_inputs,
+        base: base_inputs,
+    } = inputs;
     // 0: the repository, 1: a source, 2: the base revision.
     let tagged = inputs
         .into_iter()
