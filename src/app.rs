@@ -457,10 +457,26 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             Some(g) => (g.base_inputs(&prefix), Some(g.context())),
             None => (Vec::new(), None),
         };
+        let (mut pr, mut base_inputs, mut root_external) = (pr, base_inputs, external.clone());
+        if let (Some(p), Some(packages)) = (pr.as_mut(), cfg.catalog.as_ref().and_then(|c| c.packages.as_ref())) {
+            let orders = match &args.orders {
+                Some(spec) => Some(crate::sources::Source::parse(spec, Path::new(".")).map_err(AppError::Usage)?),
+                None => None,
+            };
+            let cache = crate::sources::Cache {
+                dir: args.cache_dir.clone(),
+                offline: args.offline,
+            };
+            let (more_external, more_base) =
+                crate::pr::catalog_inputs(p, &inputs, &base_inputs, packages, orders.as_ref(), max_size, &cache)
+                    .map_err(AppError::Usage)?;
+            root_external.extend(more_external);
+            base_inputs.extend(more_base);
+        }
         let inputs = model::Inputs {
             files: inputs,
             paths: file_paths,
-            external: external.clone(),
+            external: root_external,
             base: base_inputs,
         };
         let mut ws = model::build(inputs, pr, repo.clone(), profile, rule_options(&cfg));

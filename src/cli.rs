@@ -79,6 +79,10 @@ pub struct CheckArgs {
     /// The head revision (default: the working tree).
     #[arg(long, value_name = "REV", requires = "base")]
     pub head: Option<String>,
+    /// Existing orders to re-validate when a catalog PR bumps a package: a folder or
+    /// `git+file:///path@ref` (with `--base` in a catalog repository).
+    #[arg(long, value_name = "SOURCE", requires = "base")]
+    pub orders: Option<String>,
     /// Keep only findings on added or modified lines (for PR comments).
     #[arg(long, requires = "base")]
     pub only_changed_lines: bool,

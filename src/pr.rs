@@ -90,6 +90,7 @@ impl GitContext {
             changes: self.changes.clone(),
             release: self.release.clone(),
             previous: self.previous.clone(),
+            ..PrContext::default()
         }
     }
 
@@ -218,4 +219,83 @@ impl GitContext {
             .collect();
         (kept, yaml_files.saturating_sub(considered_yaml))
     }
+}
+
+/// For a catalog PR: the template repositories behind the entries' packages (config
+/// `catalog.packages`), read at the pinned tag (into the sources) and at the base's tag when
+/// the PR changes it (into the base documents), plus the existing orders of `--orders`.
+pub fn catalog_inputs(
+    pr: &mut PrContext,
+    files: &[Input],
+    base_files: &[Input],
+    packages: &std::collections::BTreeMap<String, String>,
+    orders: Option<&crate::sources::Source>,
+    max_size: u64,
+    cache: &crate::sources::Cache,
+) -> Result<(Vec<Input>, Vec<Input>), String> {
+    use crate::sources::{load, Source};
+    let pins = |inputs: &[Input], strip: &str| -> Vec<(String, String, String)> {
+        inputs
+            .iter()
+            .filter_map(|i| {
+                let rel = i.rel.strip_prefix(strip).unwrap_or(&i.rel).to_string();
+                (rel.starts_with("templates/") && rel.matches('/').count() == 1).then_some((rel, i))
+            })
+            .flat_map(|(rel, i)| {
+                crate::sources::pinned_packages(std::slice::from_ref(i))
+                    .into_iter()
+                    .map(move |(p, t)| (rel.clone(), p, t))
+            })
+            .collect()
+    };
+    let base_prefix = format!("{}:", pr.base);
+    let old_pins = pins(base_files, &base_prefix);
+    let mut external = Vec::new();
+    let mut base = Vec::new();
+    for (entry, package, tag) in pins(files, "") {
+        let Some(spec) = packages.get(&package) else { continue };
+        let repo = Path::new(spec.trim_start_matches("git+file://").split('@').next().unwrap_or(spec)).to_path_buf();
+        let new_source = Source::Git {
+            repo: repo.clone(),
+            rev: tag.clone(),
+        };
+        let new_label = new_source.label();
+        let (tag_exists, new_files) = match load(&new_source, max_size, cache) {
+            Ok(f) => (true, f),
+            Err(_) => (false, Vec::new()),
+        };
+        external.extend(new_files);
+        let old_tag = old_pins
+            .iter()
+            .find(|(e, p, _)| *e == entry && *p == package)
+            .map(|(_, _, t)| t.clone())
+            .filter(|t| *t != tag);
+        let mut old_label = None;
+        if let Some(old) = &old_tag {
+            let old_source = Source::Git { repo, rev: old.clone() };
+            if let Ok(f) = load(&old_source, max_size, cache) {
+                old_label = Some(old_source.label());
+                base.extend(f);
+            }
+        }
+        pr.packages.push(crate::model::PackageRelease {
+            entry,
+            package,
+            tag,
+            old_tag,
+            tag_exists,
+            new_label,
+            old_label,
+        });
+    }
+    if let Some(source) = orders {
+        let label = format!("orders:{}", source.label());
+        let mut found = load(source, max_size, cache)?;
+        for i in &mut found {
+            i.rel = format!("orders:{}", i.rel);
+        }
+        pr.orders_label = Some(label);
+        external.extend(found);
+    }
+    Ok((external, base))
 }

@@ -21,6 +21,7 @@ pub fn args(paths: &[PathBuf], rules: &[&str]) -> CheckArgs {
         xrds: vec![],
         cache_dir: None,
         base: None,
+        orders: None,
         head: None,
         only_changed_lines: false,
         release: None,

@@ -64,6 +64,79 @@ fn expected(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
 /// A case with `base/` and `head/` folders is a real git repository: `base/` committed and
 /// tagged (`tags.txt`: `base=<tag>`, default `base`), then `head/` committed on top (and tagged
 /// `head=<tag>` when given). Returns the repository folder and the base tag.
+/// Runs git in `dir`.
+fn git_in(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "tag.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git")
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// Replaces the work tree of `repo` with the contents of `from`.
+fn replace_tree(repo: &Path, from: &Path) {
+    for e in fs::read_dir(repo).expect("read").flatten() {
+        if e.file_name() != ".git" {
+            let p = e.path();
+            if p.is_dir() {
+                fs::remove_dir_all(p).expect("rm")
+            } else {
+                fs::remove_file(p).expect("rm")
+            }
+        }
+    }
+    let mut stack = vec![from.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("read").flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(from).expect("under");
+            if p.is_dir() {
+                fs::create_dir_all(repo.join(rel)).expect("mkdir");
+                stack.push(p);
+            } else {
+                fs::copy(&p, repo.join(rel)).expect("copy");
+            }
+        }
+    }
+}
+
+/// A case's `template/<tag>/` folders as a git repository, one commit and tag per folder in
+/// order. Returns its path.
+fn template_repo(case: &Path, tmp: &Path) -> Option<PathBuf> {
+    let dir = case.join("template");
+    if !dir.is_dir() {
+        return None;
+    }
+    let repo = tmp.join(format!(
+        "{}-template",
+        case.file_name().expect("name").to_string_lossy()
+    ));
+    fs::create_dir_all(&repo).expect("mkdir");
+    git_in(&repo, &["init", "-q", "-b", "main"]);
+    let mut tags: Vec<PathBuf> = fs::read_dir(&dir).expect("read").flatten().map(|e| e.path()).collect();
+    tags.sort();
+    for t in tags {
+        replace_tree(&repo, &t);
+        git_in(&repo, &["add", "-A"]);
+        git_in(&repo, &["commit", "-q", "--allow-empty", "-m", "release"]);
+        git_in(&repo, &["tag", &t.file_name().expect("tag").to_string_lossy()]);
+    }
+    Some(repo)
+}
+
 fn git_case(case: &Path, tmp: &Path) -> Option<(PathBuf, String)> {
     if !case.join("base").is_dir() || !case.join("head").is_dir() {
         return None;
@@ -75,52 +148,8 @@ fn git_case(case: &Path, tmp: &Path) -> Option<(PathBuf, String)> {
             .map(str::to_string)
     };
     let repo = tmp.join(case.file_name().expect("name"));
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.org",
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "tag.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(&repo)
-            .output()
-            .expect("git")
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    let copy = |from: &Path| {
-        // Replace the work tree with `from`.
-        for e in fs::read_dir(&repo).expect("read").flatten() {
-            if e.file_name() != ".git" {
-                let p = e.path();
-                if p.is_dir() {
-                    fs::remove_dir_all(p).expect("rm")
-                } else {
-                    fs::remove_file(p).expect("rm")
-                }
-            }
-        }
-        let mut stack = vec![from.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for e in fs::read_dir(&d).expect("read").flatten() {
-                let p = e.path();
-                let rel = p.strip_prefix(from).expect("under");
-                if p.is_dir() {
-                    fs::create_dir_all(repo.join(rel)).expect("mkdir");
-                    stack.push(p);
-                } else {
-                    fs::copy(&p, repo.join(rel)).expect("copy");
-                }
-            }
-        }
-    };
+    let git = |args: &[&str]| git_in(&repo, args);
+    let copy = |from: &Path| replace_tree(&repo, from);
     fs::create_dir_all(&repo).expect("mkdir");
     git(&["init", "-q", "-b", "main"]);
     copy(&case.join("base"));
@@ -155,6 +184,29 @@ fn run_case(case: &Path, rule: &str, config: Option<PathBuf>, tmp: &Path) -> por
             if let Some(c) = config {
                 a.isolated = false;
                 a.config = Some(fs::canonicalize(c).expect("config"));
+            }
+            // A template repository behind a catalog package, and existing orders.
+            if let Some(template) = template_repo(case, tmp) {
+                let package = fs::read_to_string(case.join("package.txt")).expect("package.txt");
+                let cfg = tmp.join(format!(
+                    "{}-config.yaml",
+                    case.file_name().expect("name").to_string_lossy()
+                ));
+                let text = format!(
+                    "catalog:\n  packages:\n    {}: \"git+file://{}\"\n",
+                    package.trim(),
+                    template.display()
+                );
+                fs::write(&cfg, text).expect("config");
+                a.isolated = false;
+                a.config = Some(cfg);
+            }
+            if case.join("orders").is_dir() {
+                // Next to the repository, named relatively, as a user would.
+                let name = format!("{}-orders", case.file_name().expect("name").to_string_lossy());
+                fs::create_dir_all(tmp.join(&name)).expect("mkdir");
+                replace_tree(&tmp.join(&name), &case.join("orders"));
+                a.orders = Some(format!("../{name}"));
             }
             if portalint::rules::RuleId::from_id(rule).expect("rule").meta().pack == portalint::rules::Pack::OpenPortal
             {

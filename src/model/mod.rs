@@ -159,6 +159,29 @@ pub struct PrContext {
     pub release: Option<String>,
     /// The previous release tag, if there is one.
     pub previous: Option<String>,
+    /// Catalog entries whose package maps to a template repository (config `catalog.packages`).
+    pub packages: Vec<PackageRelease>,
+    /// Label prefix of the existing orders read with `--orders` (in `Workspace::external`).
+    pub orders_label: Option<String>,
+}
+
+/// A catalog entry's package and the template repository behind it.
+#[derive(Debug, Clone, Default)]
+pub struct PackageRelease {
+    /// The entry file (relative to the root).
+    pub entry: String,
+    /// `registry/org/name` without the tag.
+    pub package: String,
+    /// The tag the head pins.
+    pub tag: String,
+    /// The tag the base pinned, when it differs.
+    pub old_tag: Option<String>,
+    /// Whether the tag exists in the template repository.
+    pub tag_exists: bool,
+    /// Label prefix of the template's files at `tag` (in `Workspace::external`).
+    pub new_label: String,
+    /// Label prefix of the template's files at `old_tag` (in `Workspace::base_docs`).
+    pub old_label: Option<String>,
 }
 
 impl Workspace {

@@ -139,4 +139,6 @@ register_rules! {
     version_bump_required::VersionBumpRequired,
     version_label_matches_tag::VersionLabelMatchesTag,
     osp_cat_version_monotonic::OspCatVersionMonotonic,
+    x_catalog_package_tag_exists::XCatalogPackageTagExists,
+    gate_catalog_upgrade_compat::GateCatalogUpgradeCompat,
 }

@@ -1,0 +1,42 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// With `--base` in a catalog repository whose packages map to template repositories (config
+    /// `catalog.packages`), checks that each entry's pinned tag exists in the template repository.
+    ///
+    /// ## Why is this bad?
+    /// A pin to a tag that was never released (a typo, or a tag deleted after a failed release)
+    /// installs nothing, and the catalog sync fails in the cluster.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// spec:
+    ///   package: ghcr.io/open-service-portal/template-whoami:v1.9.0   # no such tag
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// spec:
+    ///   package: ghcr.io/open-service-portal/template-whoami:v1.2.0
+    /// ```
+    pub XCatalogPackageTagExists {
+        id: "x-catalog-package-tag-exists",
+        category: Suspicious,
+        severity: Warning,
+        pack: Core,
+    }
+}
+
+impl Rule for XCatalogPackageTagExists {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let Some(pr) = ws.pr.as_ref() else { return };
+        for p in pr.packages.iter().filter(|p| !p.tag_exists) {
+            let Some(d) = ws.docs_in(&p.entry).find(|d| d.class == crate::model::Class::PkgObject) else { continue };
+            let at = d.root.path(&["spec", "package"]).map(|n| d.span(n)).unwrap_or_else(|| d.head_span());
+            out.report(at, format!("tag `{}` does not exist in the template repository of `{}`", p.tag, p.package))
+                .help("pin a released tag of the template repository");
+        }
+    }
+}
