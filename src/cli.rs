@@ -102,7 +102,7 @@ pub struct CheckArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check files and directories.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule.
     Rules {
         /// Output format.
