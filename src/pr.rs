@@ -179,10 +179,26 @@ impl GitContext {
                             .is_some_and(|(g, _, k)| kinds.contains(&(g.to_string(), k.to_string()))))
             })
         };
+        // A kustomization lists the files below it: adding, renaming or deleting one of them
+        // changes its verdict.
+        let moved: Vec<String> = self
+            .changes
+            .iter()
+            .filter(|(_, k)| *k != ChangeKind::Modified)
+            .map(|(p, _)| format!("{prefix}{p}"))
+            .collect();
+        let lists_moved = |rel: &str| {
+            crate::model::is_kustomization_file(rel) && {
+                let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+                moved
+                    .iter()
+                    .any(|m| dir.is_empty() || m.starts_with(&format!("{dir}/")))
+            }
+        };
         let considered: HashSet<crate::source::FileId> = ws
             .sources
             .iter()
-            .filter(|(id, f)| changed.contains(&f.rel) || depends(*id))
+            .filter(|(id, f)| changed.contains(&f.rel) || depends(*id) || lists_moved(&f.rel))
             .map(|(id, _)| id)
             .collect();
         let yaml_files = self

@@ -46,7 +46,7 @@ fn classify(api_version: &str, kind: &str, rel: &str) -> Class {
 }
 
 /// True for the file names kustomize reads.
-pub(crate) fn is_kustomization_file(rel: &str) -> bool {
+pub fn is_kustomization_file(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
 }

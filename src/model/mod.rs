@@ -8,7 +8,7 @@ pub mod composition;
 pub mod orders;
 pub mod xrd;
 
-pub use build::{build, Input, InputContent, Inputs};
+pub use build::{build, is_kustomization_file, Input, InputContent, Inputs};
 pub use composition::{Composed, Composition, Origin, TemplateStep};
 pub use orders::{Layout, OrderPath};
 pub use xrd::{Xrd, XrdVersion};

@@ -96,7 +96,7 @@ impl Workspace {
 
 /// True when a file at `rel` holds orders in a repository of `layout`.
 pub fn is_order_path(layout: Option<Layout>, rel: &str) -> bool {
-    if crate::model::build::is_kustomization_file(rel) || !rel.ends_with(".yaml") && !rel.ends_with(".yml") {
+    if crate::model::is_kustomization_file(rel) || !rel.ends_with(".yaml") && !rel.ends_with(".yml") {
         return false;
     }
     match layout {
