@@ -6,6 +6,8 @@ seeded defects (benches/generate_orders.py), then measures, median of 5 runs, on
 - jsonschema-cli (`cargo install jsonschema-cli`), when installed, validating the same YAML
   files against the JSON Schema hand-converted from the XRD (schema only);
 - portalint on a single order file;
+- changed-files mode: the repository committed to git, 3 orders changed in a second commit,
+  checked with `--base HEAD~1 --head HEAD` (read from git) and `--base HEAD~1` (work tree);
 and reports wall time, peak RSS, the ratio and the recall of the seeded defects.
 
 usage: benches/orders.py [N ...]      (default: 1000 10000)
@@ -49,6 +51,24 @@ def recall(workdir):
     return found, len(seeded), clean
 
 
+def changed_files(repo):
+    """Commits the repository, changes 3 orders, commits again; times the PR check."""
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=b", "-c", "user.email=b@example.org", "-c", "commit.gpgsign=false", *args],
+                       cwd=repo, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    changed = sorted(os.path.join(d, f) for d, _, fs in os.walk(repo) if ".git" not in d for f in fs if f.startswith("rec-"))[:3]
+    for path in changed:
+        with open(path, "a") as f:
+            f.write("  proxied: true\n")
+    git("commit", "-q", "-am", "pr")
+    head, _ = timed([BIN, "check", "--isolated", "--xrds", XRD, "--base", "HEAD~1", "--head", "HEAD", "."], repo)
+    tree, _ = timed([BIN, "check", "--isolated", "--xrds", XRD, "--base", "HEAD~1", "."], repo)
+    return head, tree
+
+
 def main():
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -68,6 +88,8 @@ def main():
             else:
                 b, ratio = "not installed", "-"
             print(f"{n:>7} {p_time:>9.3f}s {p_rss // 1024:>6}MB {b:>15} {ratio:>6} {found:>4}/{seeded:<5} {clean:>20}")
+            pr_head, pr_tree = changed_files(repo)
+            print(f"   3 changed orders: {pr_head * 1000:.1f} ms with --head (from git), {pr_tree * 1000:.1f} ms from the work tree")
             if n == sizes[0]:
                 one = next(os.path.join(d, f) for d, _, fs in os.walk(repo) for f in fs if f.startswith("rec-"))
                 s_time, s_rss = timed([BIN, "check", "--isolated", "--xrds", XRD, one], repo)
