@@ -311,6 +311,7 @@ fn load_sources(
     cfg: &Config,
     base: Option<&Path>,
     max_size: u64,
+    cache: &crate::sources::Cache,
 ) -> Result<Vec<model::Input>, AppError> {
     let cwd = PathBuf::from(".");
     let specs = args
@@ -318,14 +319,10 @@ fn load_sources(
         .iter()
         .map(|s| (s.as_str(), cwd.as_path()))
         .chain(cfg.xrds.iter().flatten().map(|s| (s.as_str(), base.unwrap_or(&cwd))));
-    let cache = crate::sources::Cache {
-        dir: args.cache_dir.clone(),
-        offline: args.offline,
-    };
     let mut inputs = Vec::new();
     for (spec, dir) in specs {
         let source = crate::sources::Source::parse(spec, dir).map_err(AppError::Usage)?;
-        inputs.extend(crate::sources::load(&source, max_size, &cache).map_err(AppError::Usage)?);
+        inputs.extend(crate::sources::load(&source, max_size, cache).map_err(AppError::Usage)?);
     }
     // A catalog among the sources pins template packages: read each mapped template
     // repository at the pinned tag (config `catalog.packages`).
@@ -333,12 +330,8 @@ fn load_sources(
     if let Some(packages) = packages {
         for (name, tag) in crate::sources::pinned_packages(&inputs) {
             let Some(spec) = packages.get(&name) else { continue };
-            let repo = spec.trim_start_matches("git+file://").split('@').next().unwrap_or(spec);
-            let source = crate::sources::Source::Git {
-                repo: base.unwrap_or(&cwd).join(repo),
-                rev: tag.clone(),
-            };
-            let loaded = crate::sources::load(&source, max_size, &cache)
+            let source = crate::sources::Source::package(spec, &tag, base.unwrap_or(&cwd));
+            let loaded = crate::sources::load(&source, max_size, cache)
                 .map_err(|e| AppError::Usage(format!("package `{name}:{tag}`: {e}")))?;
             inputs.extend(loaded);
         }
@@ -408,7 +401,12 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
     }
     let exclude = exclude.build().map_err(|e| AppError::Usage(e.to_string()))?;
     let max_size = cfg.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
-    let external = load_sources(args, &cfg, base.as_deref(), max_size)?;
+    let cache = crate::sources::Cache {
+        dir: args.cache_dir.clone(),
+        offline: args.offline,
+    };
+    let options = rule_options(&cfg);
+    let external = load_sources(args, &cfg, base.as_deref(), max_size, &cache)?;
     let mut located = Vec::new();
     let mut summary = Summary::default();
     for root in &paths {
@@ -463,12 +461,14 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
                 Some(spec) => Some(crate::sources::Source::parse(spec, Path::new(".")).map_err(AppError::Usage)?),
                 None => None,
             };
-            let cache = crate::sources::Cache {
-                dir: args.cache_dir.clone(),
-                offline: args.offline,
+            let packages = crate::pr::Packages {
+                specs: packages,
+                dir: base.as_deref().unwrap_or(Path::new(".")),
+                max_size,
+                cache: &cache,
             };
             let (more_external, more_base) =
-                crate::pr::catalog_inputs(p, &inputs, &base_inputs, packages, orders.as_ref(), max_size, &cache)
+                crate::pr::catalog_inputs(p, &inputs, &base_inputs, &packages, orders.as_ref())
                     .map_err(AppError::Usage)?;
             root_external.extend(more_external);
             base_inputs.extend(more_base);
@@ -479,7 +479,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             external: root_external,
             base: base_inputs,
         };
-        let mut ws = model::build(inputs, pr, repo.clone(), profile, rule_options(&cfg));
+        let mut ws = model::build(inputs, pr, repo.clone(), profile, options.clone());
         if args.fix && fix_kustomizations(&ws, root)? {
             // Check again what is now on disk.
             let found = crate::discover::discover(root, &prefix, &exclude, max_size);
@@ -489,7 +489,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
                 external: external.clone(),
                 base: Vec::new(),
             };
-            ws = model::build(inputs, ws.pr.clone(), repo, profile, rule_options(&cfg));
+            ws = model::build(inputs, ws.pr.clone(), repo, profile, options.clone());
         }
         let mut diags = run_rules(&ws, &settings)?;
         if let Some(g) = &git_ctx {

@@ -78,14 +78,22 @@ impl Repo {
         String::from_utf8(obj.data.clone()).ok()
     }
 
-    /// The working tree as a listing: the given files hashed as git blobs.
-    pub fn worktree_listing(&self, files: &[(String, PathBuf)]) -> Listing {
+    /// The working tree as a listing: each `(path, file, content)` hashed as a git blob, from
+    /// `content` when the file was already read, else read from disk.
+    pub fn worktree_listing(&self, files: &[(String, PathBuf, Option<&[u8]>)]) -> Listing {
         let kind = self.repo.object_hash();
         files
             .iter()
-            .filter_map(|(rel, path)| {
-                let data = std::fs::read(path).ok()?;
-                let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, &data).ok()?;
+            .filter_map(|(rel, path, content)| {
+                let read;
+                let data = match content {
+                    Some(d) => *d,
+                    None => {
+                        read = std::fs::read(path).ok()?;
+                        &read
+                    }
+                };
+                let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, data).ok()?;
                 Some((rel.clone(), id))
             })
             .collect()

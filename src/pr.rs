@@ -61,12 +61,23 @@ impl GitContext {
         let head_listing = match &args.head {
             Some(h) => repo.listing(h).map_err(err)?,
             None => {
-                // Work-tree paths are root-relative like the git listing (without the display prefix).
-                let files: Vec<(String, std::path::PathBuf)> = found
+                // Work-tree paths are root-relative like the git listing (without the display
+                // prefix); the files discovery already read are hashed from memory.
+                let read: std::collections::HashMap<&str, &[u8]> = found
+                    .inputs
+                    .iter()
+                    .filter_map(|i| match &i.content {
+                        InputContent::Yaml(t) | InputContent::Text(t) => Some((i.rel.as_str(), t.as_bytes())),
+                        InputContent::Unreadable(_) => None,
+                    })
+                    .collect();
+                let files: Vec<(String, std::path::PathBuf, Option<&[u8]>)> = found
                     .paths
                     .iter()
-                    .map(|rel| rel.strip_prefix(prefix).unwrap_or(rel))
-                    .map(|rel| (rel.to_string(), root.join(rel)))
+                    .map(|rel| {
+                        let local = rel.strip_prefix(prefix).unwrap_or(rel);
+                        (local.to_string(), root.join(local), read.get(rel.as_str()).copied())
+                    })
                     .collect();
                 repo.worktree_listing(&files)
             }
@@ -104,34 +115,34 @@ impl GitContext {
     pub fn head_inputs(&self, head: &str, max_size: u64) -> (Vec<Input>, BTreeSet<String>) {
         let paths: BTreeSet<String> = self.head_listing.keys().cloned().collect();
         let changed = self.changed();
-        let order_like = |p: &str| {
-            let seg: Vec<&str> = p.split('/').collect();
-            seg.len() == 4 && (seg[0] == "namespaces" || paths.contains(&format!("{}/kustomization.yaml", seg[0])))
-        };
-        let read = |p: &str| self.head_listing.get(p).and_then(|id| self.repo.text(*id));
-        let definitions_changed = self.changes.iter().any(|(p, _)| {
-            crate::discover::is_yaml(Path::new(p))
-                && read(p)
-                    .is_some_and(|t| t.contains("kind: CompositeResourceDefinition") || t.contains("kind: Composition"))
-        });
-        let mut inputs = Vec::new();
-        for (p, id) in &self.head_listing {
-            if !crate::discover::is_yaml(Path::new(p)) {
-                continue;
-            }
-            if !(changed.contains(p.as_str()) || !order_like(p) || definitions_changed) {
-                continue;
-            }
+        let input = |p: &String, id: &gix::ObjectId| {
             let content = match self.repo.text(*id) {
                 Some(t) if t.len() as u64 <= max_size => InputContent::Yaml(t),
                 Some(_) => InputContent::Unreadable(format!("file is over the limit of {max_size} bytes; not checked")),
                 None => InputContent::Unreadable("not valid UTF-8, or not readable from git".into()),
             };
-            inputs.push(Input {
+            Input {
                 rel: p.clone(),
                 path: format!("{head}:{p}").into(),
                 content,
-            });
+            }
+        };
+        let yaml = self
+            .head_listing
+            .iter()
+            .filter(|(p, _)| crate::discover::is_yaml(Path::new(p)));
+        let (unchanged_orders, needed): (Vec<_>, Vec<_>) =
+            yaml.partition(|(p, _)| !changed.contains(p.as_str()) && crate::model::is_order_shaped(&paths, p));
+        let mut inputs: Vec<Input> = needed.into_iter().map(|(p, id)| input(p, id)).collect();
+        // A changed XRD or Composition can break every order: then they are all read.
+        let definitions_changed = inputs.iter().any(|i| {
+            changed.contains(i.rel.as_str())
+                && matches!(&i.content, InputContent::Yaml(t)
+                    if t.contains("kind: CompositeResourceDefinition") || t.contains("kind: Composition"))
+        });
+        if definitions_changed {
+            inputs.extend(unchanged_orders.into_iter().map(|(p, id)| input(p, id)));
+            inputs.sort_by(|a, b| a.rel.cmp(&b.rel));
         }
         (inputs, paths)
     }
@@ -170,15 +181,19 @@ impl GitContext {
                 }
             }
         }
-        let depends = |file: crate::source::FileId| {
-            ws.docs.iter().filter(|d| d.file == file).any(|d| {
+        // One pass over the documents: the files holding an XR or Composition of such a kind.
+        let dependents: HashSet<crate::source::FileId> = ws
+            .docs
+            .iter()
+            .filter(|d| {
                 kinds.contains(&(d.group().to_string(), d.kind.clone()))
                     || (d.class == Class::Composition
                         && crate::model::Composition { doc: d, id: 0 }
                             .type_gvk()
                             .is_some_and(|(g, _, k)| kinds.contains(&(g.to_string(), k.to_string()))))
             })
-        };
+            .map(|d| d.file)
+            .collect();
         // A kustomization lists the files below it: adding, renaming or deleting one of them
         // changes its verdict.
         let moved: Vec<String> = self
@@ -198,7 +213,7 @@ impl GitContext {
         let considered: HashSet<crate::source::FileId> = ws
             .sources
             .iter()
-            .filter(|(id, f)| changed.contains(&f.rel) || depends(*id) || lists_moved(&f.rel))
+            .filter(|(id, f)| changed.contains(&f.rel) || dependents.contains(id) || lists_moved(&f.rel))
             .map(|(id, _)| id)
             .collect();
         let yaml_files = self
@@ -237,6 +252,18 @@ impl GitContext {
     }
 }
 
+/// How to read the template repositories behind catalog packages.
+pub struct Packages<'a> {
+    /// Config `catalog.packages`: package → template repository spec.
+    pub specs: &'a std::collections::BTreeMap<String, String>,
+    /// The folder relative specs are taken from (the config file's).
+    pub dir: &'a Path,
+    /// The file size limit.
+    pub max_size: u64,
+    /// Where remote sources are cached.
+    pub cache: &'a crate::sources::Cache,
+}
+
 /// For a catalog PR: the template repositories behind the entries' packages (config
 /// `catalog.packages`), read at the pinned tag (into the sources) and at the base's tag when
 /// the PR changes it (into the base documents), plus the existing orders of `--orders`.
@@ -244,10 +271,8 @@ pub fn catalog_inputs(
     pr: &mut PrContext,
     files: &[Input],
     base_files: &[Input],
-    packages: &std::collections::BTreeMap<String, String>,
+    packages: &Packages<'_>,
     orders: Option<&crate::sources::Source>,
-    max_size: u64,
-    cache: &crate::sources::Cache,
 ) -> Result<(Vec<Input>, Vec<Input>), String> {
     use crate::sources::{load, Source};
     let pins = |inputs: &[Input], strip: &str| -> Vec<(String, String, String)> {
@@ -269,14 +294,12 @@ pub fn catalog_inputs(
     let mut external = Vec::new();
     let mut base = Vec::new();
     for (entry, package, tag) in pins(files, "") {
-        let Some(spec) = packages.get(&package) else { continue };
-        let repo = Path::new(spec.trim_start_matches("git+file://").split('@').next().unwrap_or(spec)).to_path_buf();
-        let new_source = Source::Git {
-            repo: repo.clone(),
-            rev: tag.clone(),
+        let Some(spec) = packages.specs.get(&package) else {
+            continue;
         };
+        let new_source = Source::package(spec, &tag, packages.dir);
         let new_label = new_source.label();
-        let (tag_exists, new_files) = match load(&new_source, max_size, cache) {
+        let (tag_exists, new_files) = match load(&new_source, packages.max_size, packages.cache) {
             Ok(f) => (true, f),
             Err(_) => (false, Vec::new()),
         };
@@ -288,8 +311,8 @@ pub fn catalog_inputs(
             .filter(|t| *t != tag);
         let mut old_label = None;
         if let Some(old) = &old_tag {
-            let old_source = Source::Git { repo, rev: old.clone() };
-            if let Ok(f) = load(&old_source, max_size, cache) {
+            let old_source = Source::package(spec, old, packages.dir);
+            if let Ok(f) = load(&old_source, packages.max_size, packages.cache) {
                 old_label = Some(old_source.label());
                 base.extend(f);
             }
@@ -306,7 +329,7 @@ pub fn catalog_inputs(
     }
     if let Some(source) = orders {
         let label = format!("orders:{}", source.label());
-        let mut found = load(source, max_size, cache)?;
+        let mut found = load(source, packages.max_size, packages.cache)?;
         for i in &mut found {
             i.rel = format!("orders:{}", i.rel);
         }

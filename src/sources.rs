@@ -51,6 +51,16 @@ impl Source {
         Ok(Source::Path(base.join(spec), spec.trim_end_matches('/').to_string()))
     }
 
+    /// The template repository of a `catalog.packages` entry (`git+file:///path` or a path;
+    /// relative paths are taken relative to `base`) at the tag a catalog entry pins.
+    pub fn package(spec: &str, tag: &str, base: &Path) -> Source {
+        let repo = spec.trim_start_matches("git+file://").split('@').next().unwrap_or(spec);
+        Source::Git {
+            repo: base.join(repo),
+            rev: tag.to_string(),
+        }
+    }
+
     /// A short label used as the path prefix of the source's files in diagnostics.
     pub fn label(&self) -> String {
         match self {

@@ -3,38 +3,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-fn portalint(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    common::run_bin(args, cwd)
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.org",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .expect("git runs")
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-    std::fs::write(p, text).expect("write");
-}
+use common::{git, run_bin as portalint, write};
 
 fn xrd(extra_field: &str) -> String {
     format!(

@@ -61,31 +61,6 @@ fn expected(case: &Path, rule: &str) -> BTreeSet<(String, usize)> {
     out
 }
 
-/// A case with `base/` and `head/` folders is a real git repository: `base/` committed and
-/// tagged (`tags.txt`: `base=<tag>`, default `base`), then `head/` committed on top (and tagged
-/// `head=<tag>` when given). Returns the repository folder and the base tag.
-/// Runs git in `dir`.
-fn git_in(dir: &Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.org",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git")
-        .status
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
 /// Replaces the work tree of `repo` with the contents of `from`.
 fn replace_tree(repo: &Path, from: &Path) {
     for e in fs::read_dir(repo).expect("read").flatten() {
@@ -125,18 +100,21 @@ fn template_repo(case: &Path, tmp: &Path) -> Option<PathBuf> {
         case.file_name().expect("name").to_string_lossy()
     ));
     fs::create_dir_all(&repo).expect("mkdir");
-    git_in(&repo, &["init", "-q", "-b", "main"]);
+    common::git(&repo, &["init", "-q", "-b", "main"]);
     let mut tags: Vec<PathBuf> = fs::read_dir(&dir).expect("read").flatten().map(|e| e.path()).collect();
     tags.sort();
     for t in tags {
         replace_tree(&repo, &t);
-        git_in(&repo, &["add", "-A"]);
-        git_in(&repo, &["commit", "-q", "--allow-empty", "-m", "release"]);
-        git_in(&repo, &["tag", &t.file_name().expect("tag").to_string_lossy()]);
+        common::git(&repo, &["add", "-A"]);
+        common::git(&repo, &["commit", "-q", "--allow-empty", "-m", "release"]);
+        common::git(&repo, &["tag", &t.file_name().expect("tag").to_string_lossy()]);
     }
     Some(repo)
 }
 
+/// A case with `base/` and `head/` folders is a real git repository: `base/` committed and
+/// tagged (`tags.txt`: `base=<tag>`, default `base`), then `head/` committed on top (and tagged
+/// `head=<tag>` when given). Returns the repository folder and the base tag.
 fn git_case(case: &Path, tmp: &Path) -> Option<(PathBuf, String)> {
     if !case.join("base").is_dir() || !case.join("head").is_dir() {
         return None;
@@ -148,7 +126,7 @@ fn git_case(case: &Path, tmp: &Path) -> Option<(PathBuf, String)> {
             .map(str::to_string)
     };
     let repo = tmp.join(case.file_name().expect("name"));
-    let git = |args: &[&str]| git_in(&repo, args);
+    let git = |args: &[&str]| common::git(&repo, args);
     let copy = |from: &Path| replace_tree(&repo, from);
     fs::create_dir_all(&repo).expect("mkdir");
     git(&["init", "-q", "-b", "main"]);

@@ -342,4 +342,12 @@ impl crate::model::Workspace {
         }
         out
     }
+
+    /// The resources emitted for namespaced XRs: each Composition whose XRD is namespaced,
+    /// with that XRD and every resource it composes.
+    pub fn namespaced_composed(&self) -> impl Iterator<Item = (Composition<'_>, crate::model::Xrd<'_>, Composed<'_>)> {
+        self.compositions()
+            .filter_map(move |c| Some((c, self.xrd_of(&c).filter(|x| x.is_namespaced())?)))
+            .flat_map(move |(c, x)| self.composed(&c).into_iter().map(move |r| (c, x, r)))
+    }
 }

@@ -10,7 +10,7 @@ pub mod xrd;
 
 pub use build::{build, is_kustomization_file, Input, InputContent, Inputs};
 pub use composition::{Composed, Composition, Origin, TemplateStep};
-pub use orders::{Layout, OrderPath};
+pub use orders::{is_order_shaped, Layout, OrderPath};
 pub use xrd::{Xrd, XrdVersion};
 
 use crate::source::{FileId, SourceMap, Span};

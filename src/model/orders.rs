@@ -62,23 +62,15 @@ impl Workspace {
         let rel: &'a str = &self.sources.get(doc.file).rel;
         let segments: Vec<&str> = rel.split('/').collect();
         let file = segments.last().copied().unwrap_or("");
-        match self.repo.orders {
-            Some(Layout::Namespaces) => OrderPath {
-                cluster: None,
-                namespace: segments.get(1).copied().filter(|_| segments.len() >= 3),
-                type_folder: segments.get(2).copied().filter(|_| segments.len() >= 4),
-                file,
-                well_formed: segments.len() == 4,
-                segments,
-            },
-            _ => OrderPath {
-                cluster: segments.first().copied().filter(|_| segments.len() >= 2),
-                namespace: segments.get(1).copied().filter(|_| segments.len() >= 3),
-                type_folder: segments.get(2).copied().filter(|_| segments.len() >= 4),
-                file,
-                well_formed: segments.len() == 4,
-                segments,
-            },
+        let at = |i: usize| segments.get(i).copied().filter(|_| segments.len() > i + 1);
+        OrderPath {
+            // The namespaces layout's first folder is `namespaces`, not a cluster.
+            cluster: at(0).filter(|_| self.repo.orders != Some(Layout::Namespaces)),
+            namespace: at(1),
+            type_folder: at(2),
+            file,
+            well_formed: segments.len() == 4,
+            segments,
         }
     }
 
@@ -106,6 +98,14 @@ pub fn is_order_path(layout: Option<Layout>, rel: &str) -> bool {
         Some(Layout::Clusters) => rel.contains('/') && !rel.starts_with(".github/"),
         None => false,
     }
+}
+
+/// True when `rel` has the shape of an order in either layout, judged from the paths alone
+/// (before any file is read): `namespaces/<ns>/<type>/<file>`, or `<cluster>/<ns>/<Kind>/<file>`
+/// under a cluster folder with a `kustomization.yaml`.
+pub fn is_order_shaped(paths: &std::collections::BTreeSet<String>, rel: &str) -> bool {
+    let seg: Vec<&str> = rel.split('/').collect();
+    seg.len() == 4 && (seg[0] == "namespaces" || paths.contains(&format!("{}/kustomization.yaml", seg[0])))
 }
 
 /// Detects the orders layout from the paths and documents.

@@ -62,12 +62,7 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
         writeln!(w, "Found {e} and {wn} in {files} ({docs}).")?;
     }
     if summary.skipped > 0 {
-        writeln!(
-            w,
-            "{} unchanged file{} skipped.",
-            summary.skipped,
-            if summary.skipped == 1 { "" } else { "s" }
-        )?;
+        writeln!(w, "{} skipped.", counted(summary.skipped, "unchanged file"))?;
     }
     Ok(())
 }

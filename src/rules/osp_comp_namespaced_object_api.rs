@@ -33,18 +33,12 @@ crate::declare_rule! {
 
 impl Rule for OspCompNamespacedObjectApi {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for c in ws.compositions() {
-            let Some(x) = ws.xrd_of(&c) else { continue };
+        for (_, x, r) in ws.namespaced_composed() {
             let k = x.kind().unwrap_or_default();
-            if !x.is_namespaced() {
-                continue;
-            }
-            for r in ws.composed(&c) {
-                if r.kind() == Some("Object") && r.group() == Some("kubernetes.crossplane.io") {
-                    out.report(r.head_span(), format!("the namespaced `{k}` composes the cluster-scoped `{}` Object", r.api_version().unwrap_or("")))
-                        .label(x.name_span(), "XRD defined here")
-                        .help("use `apiVersion: kubernetes.m.crossplane.io/v1alpha1` with `providerConfigRef.kind: ClusterProviderConfig`");
-                }
+            if r.kind() == Some("Object") && r.group() == Some("kubernetes.crossplane.io") {
+                out.report(r.head_span(), format!("the namespaced `{k}` composes the cluster-scoped `{}` Object", r.api_version().unwrap_or("")))
+                    .label(x.name_span(), "XRD defined here")
+                    .help("use `apiVersion: kubernetes.m.crossplane.io/v1alpha1` with `providerConfigRef.kind: ClusterProviderConfig`");
             }
         }
     }

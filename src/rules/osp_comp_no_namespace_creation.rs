@@ -31,24 +31,18 @@ crate::declare_rule! {
 
 impl Rule for OspCompNoNamespaceCreation {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for c in ws.compositions() {
-            let Some(x) = ws.xrd_of(&c) else { continue };
+        for (_, x, r) in ws.namespaced_composed() {
             let k = x.kind().unwrap_or_default();
-            if !x.is_namespaced() {
-                continue;
-            }
-            for r in ws.composed(&c) {
-                let direct = r.kind() == Some("Namespace") && r.group() == Some("");
-                let wrapped = r.wrapped_manifest().and_then(|m| m.get("kind")).filter(|kn| kn.as_str() == Some("Namespace"));
-                let at = match (direct, wrapped) {
-                    (true, _) => r.head_span(),
-                    (false, Some(kn)) => r.span(kn),
-                    _ => continue,
-                };
-                out.report(at, format!("the namespaced `{k}` creates a Namespace"))
-                    .label(x.name_span(), "XRD defined here")
-                    .help("namespaces are provisioned by ordering a ManagedNamespace");
-            }
+            let direct = r.kind() == Some("Namespace") && r.group() == Some("");
+            let wrapped = r.wrapped_manifest().and_then(|m| m.get("kind")).filter(|kn| kn.as_str() == Some("Namespace"));
+            let at = match (direct, wrapped) {
+                (true, _) => r.head_span(),
+                (false, Some(kn)) => r.span(kn),
+                _ => continue,
+            };
+            out.report(at, format!("the namespaced `{k}` creates a Namespace"))
+                .label(x.name_span(), "XRD defined here")
+                .help("namespaces are provisioned by ordering a ManagedNamespace");
         }
     }
 }
