@@ -10,6 +10,8 @@ pub struct Repo {
     repo: gix::Repository,
     /// The checked root relative to the work tree (`""` at the top, else `dir/`).
     prefix: String,
+    /// The path it was opened at (for messages).
+    path: PathBuf,
 }
 
 /// How a file changed.
@@ -41,17 +43,32 @@ impl Repo {
             s if s.is_empty() => String::new(),
             s => format!("{s}/"),
         };
-        Ok(Repo { repo, prefix })
+        Ok(Repo {
+            repo,
+            prefix,
+            path: root.to_path_buf(),
+        })
+    }
+
+    /// Opens the repository (bare or not) at `path`, all of its tree.
+    pub fn at(path: &Path) -> Result<Repo, String> {
+        let repo = gix::open(path).map_err(|e| format!("cannot open git repository `{}`: {e}", path.display()))?;
+        Ok(Repo {
+            repo,
+            prefix: String::new(),
+            path: path.to_path_buf(),
+        })
     }
 
     fn tree(&self, rev: &str) -> Result<gix::Tree<'_>, String> {
+        let at = self.path.display();
         self.repo
             .rev_parse_single(rev)
-            .map_err(|e| format!("`{rev}` is not a revision: {e}"))?
+            .map_err(|e| format!("`{rev}` is not a revision of `{at}`: {e}"))?
             .object()
-            .map_err(|e| format!("cannot read `{rev}`: {e}"))?
+            .map_err(|e| format!("cannot read `{rev}` of `{at}`: {e}"))?
             .peel_to_tree()
-            .map_err(|e| format!("`{rev}` has no tree: {e}"))
+            .map_err(|e| format!("`{rev}` of `{at}` has no tree: {e}"))
     }
 
     /// Every file below the checked root at `rev`, with its blob id.
@@ -74,8 +91,19 @@ impl Repo {
 
     /// The text of a blob (`None` when it is not UTF-8 or cannot be read).
     pub fn text(&self, id: gix::ObjectId) -> Option<String> {
-        let obj = self.repo.find_object(id).ok()?;
-        String::from_utf8(obj.data.clone()).ok()
+        self.read_text(id, u64::MAX).ok()
+    }
+
+    /// The text of a blob of at most `max_size` bytes, or why it cannot be checked.
+    pub fn read_text(&self, id: gix::ObjectId, max_size: u64) -> Result<String, String> {
+        let obj = self
+            .repo
+            .find_object(id)
+            .map_err(|e| format!("cannot read blob: {e}"))?;
+        if obj.data.len() as u64 > max_size {
+            return Err(format!("file is over the limit of {max_size} bytes; not checked"));
+        }
+        String::from_utf8(obj.data.clone()).map_err(|_| "not valid UTF-8".to_string())
     }
 
     /// The working tree as a listing: each `(path, file, content)` hashed as a git blob, from

@@ -115,17 +115,13 @@ impl GitContext {
     pub fn head_inputs(&self, head: &str, max_size: u64) -> (Vec<Input>, BTreeSet<String>) {
         let paths: BTreeSet<String> = self.head_listing.keys().cloned().collect();
         let changed = self.changed();
-        let input = |p: &String, id: &gix::ObjectId| {
-            let content = match self.repo.text(*id) {
-                Some(t) if t.len() as u64 <= max_size => InputContent::Yaml(t),
-                Some(_) => InputContent::Unreadable(format!("file is over the limit of {max_size} bytes; not checked")),
-                None => InputContent::Unreadable("not valid UTF-8, or not readable from git".into()),
-            };
-            Input {
-                rel: p.clone(),
-                path: format!("{head}:{p}").into(),
-                content,
-            }
+        let input = |p: &String, id: &gix::ObjectId| Input {
+            rel: p.clone(),
+            path: format!("{head}:{p}").into(),
+            content: self
+                .repo
+                .read_text(*id, max_size)
+                .map_or_else(InputContent::Unreadable, InputContent::Yaml),
         };
         let yaml = self
             .head_listing
@@ -280,7 +276,7 @@ pub fn catalog_inputs(
             .iter()
             .filter_map(|i| {
                 let rel = i.rel.strip_prefix(strip).unwrap_or(&i.rel).to_string();
-                (rel.starts_with("templates/") && rel.matches('/').count() == 1).then_some((rel, i))
+                crate::model::is_catalog_entry(&rel).then_some((rel, i))
             })
             .flat_map(|(rel, i)| {
                 crate::sources::pinned_packages(std::slice::from_ref(i))

@@ -157,45 +157,19 @@ pub fn load(source: &Source, max_size: u64, cache: &Cache) -> Result<Vec<Input>,
 }
 
 fn load_git(path: &Path, rev: &str, label: &str, max_size: u64) -> Result<Vec<Input>, String> {
-    let repo = gix::open(path).map_err(|e| format!("cannot open git repository `{}`: {e}", path.display()))?;
-    let id = repo
-        .rev_parse_single(rev)
-        .map_err(|e| format!("`{rev}` is not a revision of `{}`: {e}", path.display()))?;
-    let tree = id
-        .object()
-        .and_then(|o| o.peel_to_tree())
-        .map_err(|e| format!("`{rev}` of `{}` has no tree: {e}", path.display()))?;
-    let mut recorder = gix::traverse::tree::Recorder::default();
-    tree.traverse()
-        .breadthfirst(&mut recorder)
-        .map_err(|e| format!("cannot read the tree of `{rev}`: {e}"))?;
-    let mut out = Vec::new();
-    for entry in recorder.records {
-        if !entry.mode.is_blob() {
-            continue;
-        }
-        let file = entry.filepath.to_string();
-        if !crate::discover::is_yaml(Path::new(&file)) {
-            continue;
-        }
-        let rel = format!("{label}/{file}");
-        let content = match repo.find_object(entry.oid) {
-            Err(e) => InputContent::Unreadable(format!("cannot read blob: {e}")),
-            Ok(obj) if obj.data.len() as u64 > max_size => {
-                InputContent::Unreadable(format!("file is over the limit of {max_size} bytes; not checked"))
-            }
-            Ok(obj) => match String::from_utf8(obj.data.clone()) {
-                Ok(t) => InputContent::Yaml(t),
-                Err(_) => InputContent::Unreadable("not valid UTF-8".into()),
-            },
-        };
-        out.push(Input {
-            rel,
+    let repo = crate::git::Repo::at(path)?;
+    Ok(repo
+        .listing(rev)?
+        .into_iter()
+        .filter(|(file, _)| crate::discover::is_yaml(Path::new(file)))
+        .map(|(file, id)| Input {
+            rel: format!("{label}/{file}"),
             path: PathBuf::from(format!("{}@{rev}:{file}", path.display())),
-            content,
-        });
-    }
-    Ok(out)
+            content: repo
+                .read_text(id, max_size)
+                .map_or_else(InputContent::Unreadable, InputContent::Yaml),
+        })
+        .collect())
 }
 
 /// The packages a catalog pins: (`registry/org/name` without the tag, the tag), from every

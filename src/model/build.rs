@@ -51,6 +51,11 @@ pub fn is_kustomization_file(rel: &str) -> bool {
     matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
 }
 
+/// True for a catalog entry's path: a file directly under `templates/`.
+pub fn is_catalog_entry(rel: &str) -> bool {
+    rel.strip_prefix("templates/").is_some_and(|name| !name.contains('/'))
+}
+
 /// The files a workspace is built from.
 #[derive(Debug, Default)]
 pub struct Inputs {
@@ -230,7 +235,7 @@ pub fn build(
     repo.catalog = repo.is_dir
         && docs.iter().any(|d| {
             let rel = &sources.get(d.file).rel;
-            d.class == Class::PkgObject && rel.starts_with("templates/") && rel.matches('/').count() == 1
+            d.class == Class::PkgObject && is_catalog_entry(rel)
         });
     let openportal_group = |g: &str| g == "openportal.dev" || g.ends_with(".openportal.dev");
     repo.openportal = profile.unwrap_or_else(|| {

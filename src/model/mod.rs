@@ -8,7 +8,7 @@ pub mod composition;
 pub mod orders;
 pub mod xrd;
 
-pub use build::{build, is_kustomization_file, Input, InputContent, Inputs};
+pub use build::{build, is_catalog_entry, is_kustomization_file, Input, InputContent, Inputs};
 pub use composition::{Composed, Composition, Origin, TemplateStep};
 pub use orders::{is_order_shaped, Layout, OrderPath};
 pub use xrd::{Xrd, XrdVersion};
@@ -459,6 +459,13 @@ impl Workspace {
     /// The text of a file by relative path, if it was loaded.
     pub fn text_of(&self, rel: &str) -> Option<&str> {
         self.sources.find(rel).map(|id| &*self.sources.get(id).text)
+    }
+    /// The catalog entries: the `.yaml` files directly under `templates/`.
+    pub fn catalog_entries(&self) -> impl Iterator<Item = &str> {
+        self.paths
+            .iter()
+            .filter(|p| p.ends_with(".yaml") && is_catalog_entry(p))
+            .map(String::as_str)
     }
     /// Documents in the file at `rel`.
     pub fn docs_in<'a>(&'a self, rel: &'a str) -> impl Iterator<Item = &'a Doc> {

@@ -40,7 +40,7 @@ impl Rule for OspCatEntryKind {
         if !ws.repo.catalog {
             return;
         }
-        let entries: std::collections::BTreeSet<&str> = ws.paths.iter().filter(|p| p.starts_with("templates/") && p.ends_with(".yaml") && p.matches('/').count() == 1).map(String::as_str).collect();
+        let entries: std::collections::BTreeSet<&str> = ws.catalog_entries().collect();
         for rel in entries {
             let docs: Vec<_> = ws.docs_in(rel).collect();
             let configs: Vec<_> = docs.iter().filter(|d| d.class == crate::model::Class::PkgObject && d.kind == "Configuration").collect();

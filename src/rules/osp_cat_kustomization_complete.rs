@@ -38,7 +38,7 @@ impl Rule for OspCatKustomizationComplete {
         let Some(k) = ws.docs_in("kustomization.yaml").next() else { return };
         let items = k.root.get("resources").and_then(|r| r.as_seq()).unwrap_or(&[]);
         let listed: Vec<&str> = items.iter().filter_map(|n| n.as_str()).map(|s| s.trim_start_matches("./")).collect();
-        let entries: Vec<&str> = ws.paths.iter().filter(|p| p.starts_with("templates/") && p.ends_with(".yaml") && p.matches('/').count() == 1).map(String::as_str).collect();
+        let entries: Vec<&str> = ws.catalog_entries().collect();
         for e in &entries {
             if !listed.contains(e) {
                 out.report(k.span_of_key(&k.root, "resources"), format!("`kustomization.yaml` does not list `{e}`")).help(format!("add `- {e}`"));
