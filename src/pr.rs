@@ -21,10 +21,6 @@ pub struct GitContext {
     previous: Option<String>,
 }
 
-fn semver(tag: &str) -> Option<semver::Version> {
-    semver::Version::parse(tag.strip_prefix('v')?).ok()
-}
-
 impl GitContext {
     /// Opens the repository and computes the changes from base to head.
     pub fn new(
@@ -40,13 +36,20 @@ impl GitContext {
             .release
             .clone()
             .or_else(|| repo.tags_at(&head_rev).into_iter().find(|t| t.starts_with('v')));
-        let previous = release.as_deref().and_then(semver).and_then(|current| {
-            repo.tags()
-                .into_iter()
-                .filter_map(|(t, _)| semver(&t).filter(|v| *v < current).map(|v| (v, t)))
-                .max()
-                .map(|(_, t)| t)
-        });
+        let previous = release
+            .as_deref()
+            .and_then(crate::model::release_version)
+            .and_then(|current| {
+                repo.tags()
+                    .into_iter()
+                    .filter_map(|(t, _)| {
+                        crate::model::release_version(&t)
+                            .filter(|v| *v < current)
+                            .map(|v| (v, t))
+                    })
+                    .max()
+                    .map(|(_, t)| t)
+            });
         let base = match (&args.base, &previous) {
             (Some(b), _) => b.clone(),
             (None, Some(p)) => p.clone(),

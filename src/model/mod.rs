@@ -165,6 +165,11 @@ pub struct PrContext {
     pub orders_label: Option<String>,
 }
 
+/// The version of a release tag `vMAJOR.MINOR.PATCH[-pre][+build]`.
+pub fn release_version(tag: &str) -> Option<semver::Version> {
+    semver::Version::parse(tag.strip_prefix('v')?).ok()
+}
+
 /// A catalog entry's package and the template repository behind it.
 #[derive(Debug, Clone, Default)]
 pub struct PackageRelease {

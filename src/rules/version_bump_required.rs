@@ -33,8 +33,9 @@ impl Rule for VersionBumpRequired {
         use crate::model::compat::{classify, Class};
         let Some(pr) = ws.pr.as_ref() else { return };
         let (Some(tag), Some(prev)) = (pr.release.as_deref(), pr.previous.as_deref()) else { return };
-        let parse = |t: &str| t.strip_prefix('v').and_then(|v| semver::Version::parse(v).ok());
-        let (Some(new), Some(old)) = (parse(tag), parse(prev)) else { return };
+        let (Some(new), Some(old)) = (crate::model::release_version(tag), crate::model::release_version(prev)) else {
+            return;
+        };
         let mut worst: Option<(Class, String, crate::source::Span)> = None;
         for x in ws.xrds() {
             let Some(base) = ws.base_of(x.doc()) else { continue };
