@@ -449,7 +449,8 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
         };
         let (inputs, file_paths) = match (&git_ctx, &args.head) {
             (Some(g), Some(head)) => g.head_inputs(head, max_size),
-            _ => (found.inputs, found.paths),
+            (Some(g), None) => (g.worktree_inputs(found.inputs, &prefix), found.paths),
+            (None, _) => (found.inputs, found.paths),
         };
         let (base_inputs, pr) = match &git_ctx {
             Some(g) => (g.base_inputs(&prefix), Some(g.context())),

@@ -112,38 +112,60 @@ impl GitContext {
         self.changes.iter().map(|(p, _)| p.as_str()).collect()
     }
 
-    /// The head files to check, read from git at `head`: the changed YAML files, every file
-    /// that is not an order (XRDs, Compositions, kustomizations, package metadata), and all
-    /// orders when an XRD or Composition changed. Unchanged orders are not even read.
+    /// The head files to check, read from git at `head`: see [`GitContext::needed`].
+    /// Unchanged orders are not even read.
     pub fn head_inputs(&self, head: &str, max_size: u64) -> (Vec<Input>, BTreeSet<String>) {
-        let paths: BTreeSet<String> = self.head_listing.keys().cloned().collect();
-        let changed = self.changed();
-        let input = |p: &String, id: &gix::ObjectId| Input {
+        let files = self
+            .head_listing
+            .iter()
+            .filter(|(p, _)| crate::discover::is_yaml(Path::new(p)))
+            .map(|(p, id)| (p.clone(), (p, id)))
+            .collect();
+        let inputs = self.needed(files, |(p, id)| Input {
             rel: p.clone(),
             path: format!("{head}:{p}").into(),
             content: self
                 .repo
                 .read_text(*id, max_size)
                 .map_or_else(InputContent::Unreadable, InputContent::Yaml),
-        };
-        let yaml = self
-            .head_listing
-            .iter()
-            .filter(|(p, _)| crate::discover::is_yaml(Path::new(p)));
-        let (unchanged_orders, needed): (Vec<_>, Vec<_>) =
-            yaml.partition(|(p, _)| !changed.contains(p.as_str()) && crate::model::is_order_shaped(&paths, p));
-        let mut inputs: Vec<Input> = needed.into_iter().map(|(p, id)| input(p, id)).collect();
-        // A changed XRD or Composition can break every order: then they are all read.
-        let definitions_changed = inputs.iter().any(|i| {
-            changed.contains(i.rel.as_str())
-                && matches!(&i.content, InputContent::Yaml(t)
-                    if t.contains("kind: CompositeResourceDefinition") || t.contains("kind: Composition"))
         });
+        (inputs, self.head_listing.keys().cloned().collect())
+    }
+
+    /// The work-tree files to check, of those discovery read (paths prefixed with `prefix`):
+    /// see [`GitContext::needed`]. Unchanged orders are not parsed.
+    pub fn worktree_inputs(&self, inputs: Vec<Input>, prefix: &str) -> Vec<Input> {
+        let files = inputs
+            .into_iter()
+            .map(|i| (i.rel.strip_prefix(prefix).unwrap_or(&i.rel).to_string(), i))
+            .collect();
+        self.needed(files, |i| i)
+    }
+
+    /// Of the head's files (root-relative path, how to read it), the ones the check needs: the
+    /// changed files, every file that is not shaped like an order (XRDs, Compositions,
+    /// kustomizations, package metadata), and all orders when a changed file defines an XRD
+    /// or a Composition (every order can depend on it).
+    fn needed<T>(&self, files: Vec<(String, T)>, read: impl Fn(T) -> Input) -> Vec<Input> {
+        let changed = self.changed();
+        let exists = |p: &str| self.head_listing.contains_key(p);
+        let (unchanged_orders, needed): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|(p, _)| !changed.contains(p.as_str()) && crate::model::is_order_shaped(p, exists));
+        let mut inputs = Vec::with_capacity(needed.len());
+        let mut definitions_changed = false;
+        for (p, how) in needed {
+            let input = read(how);
+            definitions_changed |= changed.contains(p.as_str())
+                && matches!(&input.content, InputContent::Yaml(t)
+                    if t.contains("kind: CompositeResourceDefinition") || t.contains("kind: Composition"));
+            inputs.push(input);
+        }
         if definitions_changed {
-            inputs.extend(unchanged_orders.into_iter().map(|(p, id)| input(p, id)));
+            inputs.extend(unchanged_orders.into_iter().map(|(_, how)| read(how)));
             inputs.sort_by(|a, b| a.rel.cmp(&b.rel));
         }
-        (inputs, paths)
+        inputs
     }
 
     /// The base versions of the changed YAML files, named `<base>:<path>`.

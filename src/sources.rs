@@ -178,6 +178,10 @@ pub fn pinned_packages(inputs: &[Input]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for i in inputs {
         let InputContent::Yaml(text) = &i.content else { continue };
+        // Only package objects are parsed here (the workspace parses every file later).
+        if !text.contains("pkg.crossplane.io/") {
+            continue;
+        }
         for d in crate::yaml::parse(text).docs {
             let api = d.root.str_at(&["apiVersion"]).unwrap_or("");
             if !api.starts_with("pkg.crossplane.io/") || d.root.str_at(&["kind"]) != Some("Configuration") {

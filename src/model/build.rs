@@ -228,7 +228,7 @@ pub fn build(
     repo.orders = if repo.is_dir {
         options
             .orders_layout
-            .or_else(|| super::orders::detect(&paths, &docs, |d| sources.get(d.file).rel.clone()))
+            .or_else(|| super::orders::detect(&paths, &docs, |d| sources.get(d.file).rel.as_str()))
     } else {
         None
     };

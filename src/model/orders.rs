@@ -103,16 +103,16 @@ pub fn is_order_path(layout: Option<Layout>, rel: &str) -> bool {
 /// True when `rel` has the shape of an order in either layout, judged from the paths alone
 /// (before any file is read): `namespaces/<ns>/<type>/<file>`, or `<cluster>/<ns>/<Kind>/<file>`
 /// under a cluster folder with a `kustomization.yaml`.
-pub fn is_order_shaped(paths: &std::collections::BTreeSet<String>, rel: &str) -> bool {
+pub fn is_order_shaped(rel: &str, exists: impl Fn(&str) -> bool) -> bool {
     let seg: Vec<&str> = rel.split('/').collect();
-    seg.len() == 4 && (seg[0] == "namespaces" || paths.contains(&format!("{}/kustomization.yaml", seg[0])))
+    seg.len() == 4 && (seg[0] == "namespaces" || exists(&format!("{}/kustomization.yaml", seg[0])))
 }
 
 /// Detects the orders layout from the paths and documents.
-pub fn detect(
+pub fn detect<'s>(
     paths: &std::collections::BTreeSet<String>,
     docs: &[Doc],
-    rel_of: impl Fn(&Doc) -> String,
+    rel_of: impl Fn(&Doc) -> &'s str,
 ) -> Option<Layout> {
     let has_namespaces = paths
         .iter()
