@@ -416,11 +416,12 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
         } else {
             String::new()
         };
-        // With `--head`, the head is read from git: the work tree is not walked at all.
-        let found = if args.base.is_some() && args.head.is_some() {
-            crate::discover::Discovered::default()
-        } else {
-            crate::discover::discover(root, &prefix, &exclude, max_size)
+        // With `--head`, the head is read from git: the work tree is not walked at all. Against
+        // a base, the work tree's YAML files are read only when the change needs them.
+        let mut found = match (&args.base, &args.head, &args.release) {
+            (Some(_), Some(_), _) => crate::discover::Discovered::default(),
+            (None, _, None) => crate::discover::discover(root, &prefix, &exclude, max_size),
+            _ => crate::discover::discover_unread(root, &prefix, &exclude, max_size),
         };
         let root_dir = if root.is_dir() {
             root.clone()
@@ -449,7 +450,10 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
         };
         let (inputs, file_paths) = match (&git_ctx, &args.head) {
             (Some(g), Some(head)) => g.head_inputs(head, max_size),
-            (Some(g), None) => (g.worktree_inputs(found.inputs, &prefix), found.paths),
+            (Some(g), None) => {
+                let paths = std::mem::take(&mut found.paths);
+                (g.worktree_inputs(found, &prefix, max_size), paths)
+            }
             (None, _) => (found.inputs, found.paths),
         };
         let (base_inputs, pr) = match &git_ctx {

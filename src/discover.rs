@@ -21,6 +21,8 @@ pub struct Discovered {
     pub inputs: Vec<Input>,
     /// Every file path (relative), YAML or not.
     pub paths: BTreeSet<String>,
+    /// YAML files found but not read yet ([`discover_unread`]): (relative path, path on disk).
+    pub unread: Vec<(String, PathBuf)>,
 }
 
 /// True for the extensions portalint checks.
@@ -31,6 +33,16 @@ pub fn is_yaml(path: &Path) -> bool {
 /// Walks `root` (a directory) or reads `root` (a file). `prefix` is prepended to every
 /// relative path (empty for a single root).
 pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
+    walk(root, prefix, exclude, max_size, true)
+}
+
+/// Like [`discover`], but the YAML files are only listed (in `unread`), for a caller that
+/// reads the few it needs (changed-files mode).
+pub fn discover_unread(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
+    walk(root, prefix, exclude, max_size, false)
+}
+
+fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, read: bool) -> Discovered {
     let mut out = Discovered::default();
     if root.is_file() {
         let rel = format!("{prefix}{}", root.to_string_lossy().replace('\\', "/"));
@@ -43,7 +55,8 @@ pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> 
         return out;
     }
     let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let walker = ignore::WalkBuilder::new(root)
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
         .hidden(false)
         .git_ignore(true)
         .git_global(false)
@@ -51,9 +64,12 @@ pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> 
         .require_git(false)
         .parents(false)
         .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|e| e.file_name() != ".git")
-        .build();
+        .filter_entry(|e| e.file_name() != ".git");
+    if read {
+        // Inputs in a stable order; the unread listing is sorted by whoever reads it.
+        builder.sort_by_file_name(|a, b| a.cmp(b));
+    }
+    let walker = builder.build();
     for entry in walker {
         let Ok(entry) = entry else { continue };
         let path = entry.path();
@@ -101,7 +117,9 @@ pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> 
             }
         }
         out.paths.insert(full_rel.clone());
-        if yaml {
+        if yaml && !read {
+            out.unread.push((full_rel, path.to_path_buf()));
+        } else if yaml {
             out.inputs.push(Input {
                 rel: full_rel,
                 path: path.to_path_buf(),
@@ -136,13 +154,14 @@ fn drop_scaffolder_skeletons(out: &mut Discovered) {
     if template_dirs.is_empty() {
         return;
     }
-    out.inputs.retain(|i| {
-        !template_dirs.iter().any(|d| {
-            i.rel
-                .strip_prefix(d.as_str())
+    let skeleton = |rel: &str| {
+        template_dirs.iter().any(|d| {
+            rel.strip_prefix(d.as_str())
                 .is_some_and(|r| r.starts_with("skeleton/") || r.starts_with("content/"))
         })
-    });
+    };
+    out.inputs.retain(|i| !skeleton(&i.rel));
+    out.unread.retain(|(rel, _)| !skeleton(rel));
 }
 
 fn unreadable(rel: String, path: &Path, reason: String) -> Input {

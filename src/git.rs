@@ -106,13 +106,32 @@ impl Repo {
         String::from_utf8(obj.data.clone()).map_err(|_| "not valid UTF-8".to_string())
     }
 
-    /// The working tree as a listing: each `(path, file, content)` hashed as a git blob, from
-    /// `content` when the file was already read, else read from disk.
+    /// The working tree as a listing: each `(path, file, content)` as a git blob id. A file
+    /// whose stat data matches its index entry (and is not racily clean) has the index's id
+    /// and is not read, as in `git status`; others are hashed from `content` when already
+    /// read, else read from disk.
     pub fn worktree_listing(&self, files: &[(String, PathBuf, Option<&[u8]>)]) -> Listing {
+        use gix::index::entry::{stat, Stat};
         let kind = self.repo.object_hash();
+        let index = self.repo.index_or_empty().ok();
+        // git's defaults: mtime and ctime (whole seconds), size, inode, uid and gid.
+        let opts = stat::Options::default();
+        // The index file itself (the repository handle is not shared across threads).
+        let index: Option<&gix::index::File> = index.as_deref().map(|snapshot| &**snapshot);
+        let prefix = self.prefix.as_str();
+        let unchanged = |rel: &str, path: &Path| -> Option<gix::ObjectId> {
+            let index = index?;
+            let entry = index.entry_by_path(format!("{prefix}{rel}").as_str().into())?;
+            let now = Stat::from_fs(&gix::index::fs::Metadata::from_path_no_follow(path).ok()?).ok()?;
+            (entry.stat.matches(&now, opts) && !entry.stat.is_racy(index.timestamp(), opts)).then_some(entry.id)
+        };
+        use rayon::prelude::*;
         files
-            .iter()
+            .par_iter()
             .filter_map(|(rel, path, content)| {
+                if let Some(id) = unchanged(rel, path) {
+                    return Some((rel.clone(), id));
+                }
                 let read;
                 let data = match content {
                     Some(d) => *d,

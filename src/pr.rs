@@ -10,6 +10,25 @@ use crate::model::{Class, Input, InputContent, PrContext, Workspace};
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
+/// A work-tree file discovery read, or one still to read.
+enum Lazy {
+    Read(Input),
+    Unread(String, std::path::PathBuf, u64),
+}
+
+impl Lazy {
+    fn get(self) -> Input {
+        match self {
+            Lazy::Read(input) => input,
+            Lazy::Unread(rel, path, max_size) => Input {
+                content: crate::discover::read_yaml(&path, max_size),
+                rel,
+                path,
+            },
+        }
+    }
+}
+
 /// Git facts for one checked root.
 pub struct GitContext {
     repo: Repo,
@@ -132,14 +151,23 @@ impl GitContext {
         (inputs, self.head_listing.keys().cloned().collect())
     }
 
-    /// The work-tree files to check, of those discovery read (paths prefixed with `prefix`):
-    /// see [`GitContext::needed`]. Unchanged orders are not parsed.
-    pub fn worktree_inputs(&self, inputs: Vec<Input>, prefix: &str) -> Vec<Input> {
-        let files = inputs
+    /// The work-tree files to check, of those discovery found (paths prefixed with `prefix`;
+    /// YAML files not read yet): see [`GitContext::needed`]. Unchanged orders are not read.
+    pub fn worktree_inputs(&self, found: Discovered, prefix: &str, max_size: u64) -> Vec<Input> {
+        let local = |rel: &str| rel.strip_prefix(prefix).unwrap_or(rel).to_string();
+        let unread = found
+            .unread
             .into_iter()
-            .map(|i| (i.rel.strip_prefix(prefix).unwrap_or(&i.rel).to_string(), i))
+            .map(|(rel, path)| (local(&rel), Lazy::Unread(rel, path, max_size)));
+        let files = found
+            .inputs
+            .into_iter()
+            .map(|i| (local(&i.rel), Lazy::Read(i)))
+            .chain(unread)
             .collect();
-        self.needed(files, |i| i)
+        let mut inputs = self.needed(files, Lazy::get);
+        inputs.sort_by(|a, b| a.rel.cmp(&b.rel));
+        inputs
     }
 
     /// Of the head's files (root-relative path, how to read it), the ones the check needs: the

@@ -5,6 +5,7 @@ mod common;
 
 use common::{git, write};
 use std::path::Path;
+use std::process::Command;
 
 const XRD: &str = "apiVersion: apiextensions.crossplane.io/v2\nkind: CompositeResourceDefinition\nmetadata:\n  name: dnsrecords.openportal.dev\nspec:\n  group: openportal.dev\n  names: {kind: DNSRecord, plural: dnsrecords}\n  versions:\n  - name: v1alpha1\n    served: true\n    referenceable: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n            required: [name, value]\n            properties:\n              name: {type: string}\n              value: {type: string}\n";
 
@@ -194,5 +195,43 @@ fn a_changed_xrd_rechecks_its_dependents() {
     assert_eq!(
         common::rule_paths(&out),
         [("x-xr-schema".to_string(), "examples/basic-dnsrecord.yaml".to_string())]
+    );
+}
+
+#[test]
+fn work_tree_against_a_refreshed_index() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = orders_repo(tmp.path());
+    // Files older than the index are not racily clean: their stat data decides.
+    let ok = Command::new("sh")
+        .args([
+            "-c",
+            "find . -path ./.git -prune -o -type f -exec touch -d 2020-01-01 {} +",
+        ])
+        .current_dir(&repo)
+        .status()
+        .expect("sh")
+        .success();
+    assert!(ok);
+    git(&repo, &["update-index", "-q", "--refresh"]);
+    let (code, found, summary) = check(&repo, &["--base", "main"]);
+    assert_eq!((code, found.len()), (0, 0), "nothing changed: {found:?}");
+    assert_eq!(summary["skipped"], 21, "{summary}");
+    // An edit of the same size is still seen (its mtime differs from the index's).
+    let path = repo.join("openportal/team-a/DNSRecord/rec-03.yaml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replace("value: 10.0.0.1", "vaXue: 10.0.0.1")).expect("write");
+    let (code, found, summary) = check(&repo, &["--base", "main"]);
+    assert_eq!(code, 1);
+    assert!(
+        found.len() == 2
+            && found
+                .iter()
+                .all(|(r, p)| r == "x-xr-schema" && p.ends_with("rec-03.yaml")),
+        "`vaXue` unknown, `value` missing, both in the edited order only: {found:?}"
+    );
+    assert_eq!(
+        summary["files"], 2,
+        "the edited order and the kustomization are read: {summary}"
     );
 }
