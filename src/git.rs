@@ -178,22 +178,22 @@ impl Repo {
     }
 }
 
-/// The changes from `base` to `head` listings.
+/// The changes from `base` to `head` listings, in path order (one merge pass over the two
+/// sorted listings).
 pub fn changes(base: &Listing, head: &Listing) -> Vec<(String, ChangeKind)> {
     let mut out = Vec::new();
+    let mut old = base.iter().peekable();
     for (p, id) in head {
-        match base.get(p) {
-            None => out.push((p.clone(), ChangeKind::Added)),
-            Some(b) if b != id => out.push((p.clone(), ChangeKind::Modified)),
+        while let Some((gone, _)) = old.next_if(|(b, _)| *b < p) {
+            out.push((gone.clone(), ChangeKind::Deleted));
+        }
+        match old.next_if(|(b, _)| *b == p) {
+            Some((_, was)) if was != id => out.push((p.clone(), ChangeKind::Modified)),
             Some(_) => {}
+            None => out.push((p.clone(), ChangeKind::Added)),
         }
     }
-    for p in base.keys() {
-        if !head.contains_key(p) {
-            out.push((p.clone(), ChangeKind::Deleted));
-        }
-    }
-    out.sort();
+    out.extend(old.map(|(gone, _)| (gone.clone(), ChangeKind::Deleted)));
     out
 }
 
@@ -259,6 +259,27 @@ pub fn changed_lines(old: &str, new: &str) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::ChangeKind::{Added, Deleted, Modified};
+
+    #[test]
+    fn changes_merge_two_listings() {
+        let id = |n: u8| gix::ObjectId::from_bytes_or_panic(&[n; 20]);
+        let listing =
+            |items: &[(&str, u8)]| -> super::Listing { items.iter().map(|(p, n)| (p.to_string(), id(*n))).collect() };
+        let base = listing(&[("a", 1), ("b", 2), ("d", 4), ("f", 6)]);
+        let head = listing(&[("b", 2), ("c", 3), ("d", 5), ("g", 7)]);
+        let got = super::changes(&base, &head);
+        let want = [
+            ("a", Deleted),
+            ("c", Added),
+            ("d", Modified),
+            ("f", Deleted),
+            ("g", Added),
+        ];
+        assert_eq!(got, want.map(|(p, k)| (p.to_string(), k)));
+        assert!(super::changes(&head, &head).is_empty());
+    }
+
     #[test]
     fn changed_lines_marks_insertions_and_edits() {
         let old = "a\nb\nc\nd\n";

@@ -176,10 +176,15 @@ impl GitContext {
     /// or a Composition (every order can depend on it).
     fn needed<T>(&self, files: Vec<(String, T)>, read: impl Fn(T) -> Input) -> Vec<Input> {
         let changed = self.changed();
-        let exists = |p: &str| self.head_listing.contains_key(p);
-        let (unchanged_orders, needed): (Vec<_>, Vec<_>) = files
-            .into_iter()
-            .partition(|(p, _)| !changed.contains(p.as_str()) && crate::model::is_order_shaped(p, exists));
+        let kustomized: HashSet<&str> = self
+            .head_listing
+            .keys()
+            .filter_map(|p| p.strip_suffix("/kustomization.yaml"))
+            .filter(|dir| !dir.contains('/'))
+            .collect();
+        let (unchanged_orders, needed): (Vec<_>, Vec<_>) = files.into_iter().partition(|(p, _)| {
+            !changed.contains(p.as_str()) && crate::model::is_order_shaped(p, |dir| kustomized.contains(dir))
+        });
         let mut inputs = Vec::with_capacity(needed.len());
         let mut definitions_changed = false;
         for (p, how) in needed {

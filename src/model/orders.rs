@@ -102,10 +102,10 @@ pub fn is_order_path(layout: Option<Layout>, rel: &str) -> bool {
 
 /// True when `rel` has the shape of an order in either layout, judged from the paths alone
 /// (before any file is read): `namespaces/<ns>/<type>/<file>`, or `<cluster>/<ns>/<Kind>/<file>`
-/// under a cluster folder with a `kustomization.yaml`.
-pub fn is_order_shaped(rel: &str, exists: impl Fn(&str) -> bool) -> bool {
+/// under a cluster folder with a `kustomization.yaml` (`kustomized(folder)`).
+pub fn is_order_shaped(rel: &str, kustomized: impl Fn(&str) -> bool) -> bool {
     let seg: Vec<&str> = rel.split('/').collect();
-    seg.len() == 4 && (seg[0] == "namespaces" || exists(&format!("{}/kustomization.yaml", seg[0])))
+    seg.len() == 4 && (seg[0] == "namespaces" || kustomized(seg[0]))
 }
 
 /// Detects the orders layout from the paths and documents.
