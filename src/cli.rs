@@ -86,8 +86,8 @@ pub struct CheckArgs {
     /// Keep only findings on added or modified lines (for PR comments).
     #[arg(long, requires = "base")]
     pub only_changed_lines: bool,
-    /// Check a release: the version being tagged (default: a `v*` tag on the head commit). The
-    /// previous release tag is the base unless `--base` is given.
+    /// Check a release: the version being tagged (with `--base`, a `v*` tag on the head commit
+    /// is found by itself). The previous release tag is the base unless `--base` is given.
     #[arg(long, value_name = "vX.Y.Z")]
     pub release: Option<String>,
     /// Regenerate each cluster's `kustomization.yaml` in an orders repository.

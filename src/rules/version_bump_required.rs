@@ -3,9 +3,10 @@ use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
-    /// For a release (`--release vX.Y.Z`, or a tag on the head commit), classifies the XRD changes
-    /// since the previous release tag and checks the version bump: an immutable or breaking change
-    /// needs a new major version, a compatible schema change at least a new minor version.
+    /// For a release (`--release vX.Y.Z`, or with `--base` a `v*` tag on the head commit),
+    /// classifies the XRD changes since the previous release tag and checks the version bump: an
+    /// immutable or breaking change needs a new major version, a compatible schema change at
+    /// least a new minor version.
     ///
     /// ## Why is this bad?
     /// Teams pin template versions in the catalog by semver; a breaking change shipped as a minor

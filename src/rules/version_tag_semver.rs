@@ -4,8 +4,8 @@ use crate::rules::util::release_anchor;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Checks that the release tag being made (`--release`, or a `v*` tag on the head commit) is
-    /// `vMAJOR.MINOR.PATCH` (a pre-release suffix is allowed).
+    /// Checks that the release tag being made (`--release`, or with `--base` a `v*` tag on the
+    /// head commit) is `vMAJOR.MINOR.PATCH` (a pre-release suffix is allowed).
     ///
     /// ## Why is this bad?
     /// The release workflow, the catalog pin (`osp-cat-package-pinned`) and version comparisons all
