@@ -227,6 +227,16 @@ impl Diff<'_> {
     }
 }
 
+impl super::Workspace {
+    /// Every difference between an XRD and its base version (with `--base` or `--release`),
+    /// with the XRD.
+    pub fn xrd_changes(&self) -> impl Iterator<Item = (Xrd<'_>, Change)> {
+        self.xrds()
+            .filter_map(|x| Some((x, self.base_of(x.doc())?)))
+            .flat_map(|(x, old)| classify(Xrd(old), x).into_iter().map(move |c| (x, c)))
+    }
+}
+
 /// Classifies every difference between the old and the new version of an XRD.
 pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
     let mut d = Diff {

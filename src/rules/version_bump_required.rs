@@ -31,23 +31,16 @@ crate::declare_rule! {
 
 impl Rule for VersionBumpRequired {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        use crate::model::compat::{classify, Class};
+        use crate::model::compat::{Change, Class};
         let Some(pr) = ws.pr.as_ref() else { return };
         let (Some(tag), Some(prev)) = (pr.release.as_deref(), pr.previous.as_deref()) else { return };
         let (Some(new), Some(old)) = (crate::model::release_version(tag), crate::model::release_version(prev)) else {
             return;
         };
-        let mut worst: Option<(Class, String, crate::source::Span)> = None;
-        for x in ws.xrds() {
-            let Some(base) = ws.base_of(x.doc()) else { continue };
-            for c in classify(crate::model::Xrd(base), x) {
-                if worst.as_ref().is_none_or(|w| c.class > w.0) {
-                    let at = c.new.unwrap_or_else(|| x.name_span());
-                    worst = Some((c.class, c.message.clone(), at));
-                }
-            }
-        }
-        let Some((class, why, at)) = worst else { return };
+        // The first of the most serious changes.
+        let worst = ws.xrd_changes().reduce(|w, next| if next.1.class > w.1.class { next } else { w });
+        let Some((x, Change { class, message: why, new: at, .. })) = worst else { return };
+        let at = at.unwrap_or_else(|| x.name_span());
         let major = new.major > old.major;
         let minor = major || new.minor > old.minor;
         let (needed, ok) = match class {

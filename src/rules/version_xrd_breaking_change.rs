@@ -35,14 +35,11 @@ crate::declare_rule! {
 
 impl Rule for VersionXrdBreakingChange {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for x in ws.xrds() {
-            let Some(old) = ws.base_of(x.doc()) else { continue };
-            for c in crate::model::compat::classify(crate::model::Xrd(old), x).into_iter().filter(|c| c.class == crate::model::compat::Class::Breaking) {
-                let at = c.new.unwrap_or_else(|| x.name_span());
-                let d = out.report(at, format!("breaking change: {}", c.message)).help("existing XRs may stop validating; release it as a new major version");
-                if let Some(o) = c.old {
-                    d.label(o, "base version");
-                }
+        for (x, c) in ws.xrd_changes().filter(|(_, c)| c.class == crate::model::compat::Class::Breaking) {
+            let at = c.new.unwrap_or_else(|| x.name_span());
+            let d = out.report(at, format!("breaking change: {}", c.message)).help("existing XRs may stop validating; release it as a new major version");
+            if let Some(o) = c.old {
+                d.label(o, "base version");
             }
         }
     }

@@ -32,14 +32,11 @@ crate::declare_rule! {
 
 impl Rule for XpXrdImmutable {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for x in ws.xrds() {
-            let Some(old) = ws.base_of(x.doc()) else { continue };
-            for c in crate::model::compat::classify(crate::model::Xrd(old), x).into_iter().filter(|c| c.class == crate::model::compat::Class::Immutable) {
-                let at = c.new.unwrap_or_else(|| x.name_span());
-                let d = out.report(at, c.message).help("immutable fields cannot change on an existing XRD: create a new XRD (new kind or group) and migrate");
-                if let Some(o) = c.old {
-                    d.label(o, "base version");
-                }
+        for (x, c) in ws.xrd_changes().filter(|(_, c)| c.class == crate::model::compat::Class::Immutable) {
+            let at = c.new.unwrap_or_else(|| x.name_span());
+            let d = out.report(at, c.message).help("immutable fields cannot change on an existing XRD: create a new XRD (new kind or group) and migrate");
+            if let Some(o) = c.old {
+                d.label(o, "base version");
             }
         }
     }
