@@ -77,6 +77,7 @@ pub fn main() -> ExitCode {
             let _ = out.write_all(config::json_schema().as_bytes());
             EXIT_CLEAN
         }
+        Command::Verdict(args) => crate::verdict::run(&args, &mut out),
     };
     let _ = out.flush();
     ExitCode::from(code)
@@ -176,8 +177,15 @@ fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
     Ok(s)
 }
 
-fn rule_options(cfg: &Config) -> RuleOptions {
+fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> RuleOptions {
     let mut o = RuleOptions::default();
+    if let Some(p) = policy {
+        o.gate = true;
+        o.platform_team = p.platform_team.clone();
+        if let Some(a) = &p.owner_annotations {
+            o.owner_annotations = a.clone();
+        }
+    }
     if let Some(op) = &cfg.openportal {
         if let Some(v) = &op.platform_functions {
             o.platform_functions = v.clone();
@@ -366,9 +374,44 @@ pub fn load_config(args: &CheckArgs) -> Result<(Config, Option<PathBuf>), AppErr
     }
 }
 
+/// The policy the config names: inline, or a file relative to the config file's directory.
+pub fn resolve_policy(cfg: &Config, base: Option<&Path>) -> Result<Option<crate::gate::policy::Policy>, AppError> {
+    use crate::gate::policy::PolicySource;
+    match &cfg.policy {
+        None => Ok(None),
+        Some(PolicySource::Inline(p)) => Ok(Some((**p).clone())),
+        Some(PolicySource::File(f)) => {
+            let path = base.unwrap_or(Path::new(".")).join(f);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| AppError::Usage(format!("cannot read the policy file `{}`: {e}", path.display())))?;
+            crate::gate::policy::load_file(&path, &text)
+                .map(Some)
+                .map_err(AppError::Config)
+        }
+    }
+}
+
+/// Called with each root's workspace, its findings (policy applied, before any PR filter) and
+/// its git context; may fail the run.
+pub type Hook<'h> = dyn FnMut(&Workspace, &[Diagnostic], Option<&crate::pr::GitContext>) -> Result<(), AppError> + 'h;
+
 /// Checks the paths of `args` and returns the outcome (library entry point for tests).
 pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
     let (cfg, base) = load_config(args)?;
+    let policy = resolve_policy(&cfg, base.as_deref())?;
+    check_with(args, &cfg, base.as_deref(), policy.as_ref(), &mut |_, _, _| Ok(()))
+}
+
+/// Checks with a given config (its directory `base`) and policy, calling `hook` per root.
+pub fn check_with(
+    args: &CheckArgs,
+    cfg: &Config,
+    base: Option<&Path>,
+    policy: Option<&crate::gate::policy::Policy>,
+    hook: &mut Hook<'_>,
+) -> Result<Outcome, AppError> {
+    let cfg = cfg.clone();
+    let base = base.map(Path::to_path_buf);
     let settings = settings(args, &cfg)?;
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -405,7 +448,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
         dir: args.cache_dir.clone(),
         offline: args.offline,
     };
-    let options = rule_options(&cfg);
+    let options = rule_options(&cfg, policy);
     let external = load_sources(args, &cfg, base.as_deref(), max_size, &cache)?;
     let mut located = Vec::new();
     let mut summary = Summary::default();
@@ -497,7 +540,8 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
             ws = model::build(inputs, ws.pr.clone(), repo, profile, options.clone());
         }
         let mut diags = run_rules(&ws, &settings)?;
-        if let Some(g) = &git_ctx {
+        hook(&ws, &diags, git_ctx.as_ref())?;
+        if let Some(g) = git_ctx.as_ref().filter(|_| !args.verdict) {
             let (kept, skipped) = g.filter(&ws, diags, args.only_changed_lines);
             diags = kept;
             summary.skipped += skipped;

@@ -96,6 +96,9 @@ pub struct CheckArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Set by `portalint verdict`: evaluate the post-merge tree, read every file.
+    #[arg(skip)]
+    pub verdict: bool,
 }
 
 /// Subcommands.
@@ -116,4 +119,49 @@ pub enum Command {
     },
     /// Print the JSON Schema of `.portalint.yaml`.
     ConfigSchema,
+    /// Decide an order PR: auto-merge (exit 0), review-required (10) or reject (11).
+    Verdict(Box<VerdictArgs>),
+}
+
+/// Output format of `portalint verdict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerdictFormat {
+    /// For people.
+    Text,
+    /// Machine-readable (versioned).
+    Json,
+}
+
+/// Arguments of `portalint verdict`.
+#[derive(Debug, clap::Args, Clone)]
+pub struct VerdictArgs {
+    /// The orders repository (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// The branch the PR merges into (its tip): policy, CODEOWNERS and config are read here.
+    #[arg(long, value_name = "REV")]
+    pub base: String,
+    /// The PR's head commit (default: HEAD; uncommitted changes are not part of a verdict).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// The PR author's login (for a Backstage bot, the order's owner annotation is the requester).
+    #[arg(long, value_name = "LOGIN")]
+    pub author: Option<String>,
+    /// The PR's branch name (checked against the policy's `branch-pattern`).
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// The branch the PR targets (default: the name of `--base` when it is a branch).
+    #[arg(long, value_name = "NAME")]
+    pub target_branch: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
+    pub format: VerdictFormat,
+    /// Where to find the XRDs of the orders (repeatable; as for `check`).
+    #[arg(long = "xrds", value_name = "SOURCE")]
+    pub xrds: Vec<String>,
+    /// Cache folder for remote XRD sources.
+    #[arg(long, env = "PORTALINT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Use cached remote sources only.
+    #[arg(long)]
+    pub offline: bool,
 }

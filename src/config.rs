@@ -95,6 +95,9 @@ pub struct Config {
     pub orders: Option<Orders>,
     /// Options for a catalog repository.
     pub catalog: Option<Catalog>,
+    /// The order policy for `portalint verdict` (and the PR-gate rules): inline, or the path
+    /// of a YAML file holding it, relative to this file.
+    pub policy: Option<crate::gate::policy::PolicySource>,
 }
 
 /// The folder layout of an orders repository.
@@ -250,6 +253,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             check_id(item, item.as_str().unwrap_or(""))?;
         }
     }
+    if let Some(policy) = doc.root.get("policy").filter(|p| p.as_map().is_some()) {
+        crate::gate::policy::validate(policy, &|span, m| fail(span, m, None))?;
+    }
     for item in doc.root.get("exclude").and_then(yaml::Node::as_seq).unwrap_or(&[]) {
         if let Err(err) = globset::Glob::new(item.as_str().unwrap_or("")) {
             return Err(fail((item.start, item.end), format!("invalid glob: {err}"), None));
@@ -283,6 +289,25 @@ fn config_keys() -> Vec<&'static str> {
         "platform-namespaces",
         "repo-url",
         "packages",
+        "policy",
+        "base-branch",
+        "bots",
+        "authors",
+        "branch-pattern",
+        "owner-annotations",
+        "teams",
+        "platform-team",
+        "protected-clusters",
+        "max-files",
+        "auto-merge-kinds",
+        "match",
+        "allowed-kinds",
+        "denied-kinds",
+        "count",
+        "sum",
+        "fields",
+        "sensitive",
+        "cel",
     ]
 }
 

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
 /// Non-YAML files at the root whose text rules read.
-const TEXT_FILES: &[&str] = &[".gitignore"];
+/// Non-YAML files some rules read (as text).
+pub const TEXT_FILES: &[&str] = &[".gitignore", ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
 
 /// What was found under a root.
 #[derive(Debug, Default)]

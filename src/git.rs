@@ -146,6 +146,26 @@ impl Repo {
             .collect()
     }
 
+    /// The commit `rev` resolves to.
+    pub fn commit(&self, rev: &str) -> Result<gix::ObjectId, String> {
+        let at = self.path.display();
+        self.repo
+            .rev_parse_single(rev)
+            .map_err(|e| format!("`{rev}` is not a revision of `{at}`: {e}"))?
+            .object()
+            .and_then(|o| Ok(o.peel_to_commit()?.id))
+            .map_err(|e| format!("`{rev}` of `{at}` is not a commit: {e}"))
+    }
+
+    /// The best common ancestor of two commits (`None` when the histories are unrelated).
+    pub fn merge_base(&self, a: gix::ObjectId, b: gix::ObjectId) -> Result<Option<gix::ObjectId>, String> {
+        match self.repo.merge_base(a, b) {
+            Ok(Some(id)) => Ok(Some(id.detach())),
+            Ok(None) => Ok(None),
+            Err(e) => Err(format!("cannot find the merge base of {a} and {b}: {e}")),
+        }
+    }
+
     /// Tag names pointing at the commit `rev` resolves to.
     pub fn tags_at(&self, rev: &str) -> Vec<String> {
         let Ok(target) = self
@@ -176,6 +196,31 @@ impl Repo {
             })
             .collect()
     }
+}
+
+/// The tree a merge of `head` into `base` produces, when both changed from `ancestor`: `base`
+/// with the changes of `head` applied. Also returns the paths both sides changed differently
+/// (conflicts; `head`'s version is taken).
+pub fn merged(ancestor: &Listing, base: &Listing, head: &Listing) -> (Listing, Vec<String>) {
+    let ours: std::collections::HashMap<String, ChangeKind> = changes(ancestor, base).into_iter().collect();
+    let mut out = base.clone();
+    let mut conflicts = Vec::new();
+    for (path, kind) in changes(ancestor, head) {
+        if ours.contains_key(&path) && base.get(&path) != head.get(&path) {
+            conflicts.push(path.clone());
+        }
+        match kind {
+            ChangeKind::Deleted => {
+                out.remove(&path);
+            }
+            _ => {
+                if let Some(id) = head.get(&path) {
+                    out.insert(path, *id);
+                }
+            }
+        }
+    }
+    (out, conflicts)
 }
 
 /// The changes from `base` to `head` listings, in path order (one merge pass over the two

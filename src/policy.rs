@@ -29,7 +29,11 @@ impl Settings {
             .filter(|r| self.select.as_ref().is_none_or(|s| s.contains(r)))
             .filter(|r| !self.ignore.contains(r))
             .filter(|r| !matches!(self.levels.get(r), Some(None)))
-            .filter(|r| r.meta().pack == Pack::Core || ws.repo.openportal)
+            .filter(|r| match r.meta().pack {
+                Pack::Core => true,
+                Pack::OpenPortal => ws.repo.openportal,
+                Pack::Gate => ws.options.gate,
+            })
             .collect()
     }
 

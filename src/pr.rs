@@ -38,6 +38,20 @@ pub struct GitContext {
     changes: Vec<(String, ChangeKind)>,
     release: Option<String>,
     previous: Option<String>,
+    /// Verdict mode: the head listing is the post-merge tree and every file is read.
+    merge: Option<Merge>,
+}
+
+/// A PR evaluated as merged into its base.
+pub struct Merge {
+    /// The PR's own changes (from the merge base to the head).
+    pub changes: Vec<(String, ChangeKind)>,
+    /// Paths the PR and the base both changed since they diverged.
+    pub conflicts: Vec<String>,
+    /// The base commit.
+    pub base_commit: String,
+    /// The head commit.
+    pub head_commit: String,
 }
 
 impl GitContext {
@@ -104,6 +118,25 @@ impl GitContext {
                 repo.worktree_listing(&files)
             }
         };
+        let mut merge = None;
+        let mut head_listing = head_listing;
+        if args.verdict {
+            // The post-merge tree: the base with the PR's changes since the merge base.
+            let base_commit = repo.commit(&base).map_err(err)?;
+            let head_commit = repo.commit(&head_rev).map_err(err)?;
+            let ancestor = match repo.merge_base(base_commit, head_commit).map_err(err)? {
+                Some(a) => repo.listing(&a.to_string()).map_err(err)?,
+                None => Listing::new(),
+            };
+            let (merged, conflicts) = git::merged(&ancestor, &base_listing, &head_listing);
+            merge = Some(Merge {
+                changes: git::changes(&ancestor, &head_listing),
+                conflicts,
+                base_commit: base_commit.to_string(),
+                head_commit: head_commit.to_string(),
+            });
+            head_listing = merged;
+        }
         let changes = git::changes(&base_listing, &head_listing);
         Ok(GitContext {
             repo,
@@ -113,7 +146,18 @@ impl GitContext {
             changes,
             release,
             previous,
+            merge,
         })
+    }
+
+    /// The merge facts in verdict mode.
+    pub fn merge(&self) -> Option<&Merge> {
+        self.merge.as_ref()
+    }
+
+    /// The text of a file of the base revision.
+    pub fn base_text(&self, path: &str) -> Option<String> {
+        self.repo.text(*self.base_listing.get(path)?)
     }
 
     /// The PR context for the workspace.
@@ -137,16 +181,22 @@ impl GitContext {
         let files = self
             .head_listing
             .iter()
-            .filter(|(p, _)| crate::discover::is_yaml(Path::new(p)))
+            .filter(|(p, _)| {
+                crate::discover::is_yaml(Path::new(p)) || crate::discover::TEXT_FILES.contains(&p.as_str())
+            })
             .map(|(p, id)| (p.clone(), (p, id)))
             .collect();
-        let inputs = self.needed(files, |(p, id)| Input {
-            rel: p.clone(),
-            path: format!("{head}:{p}").into(),
-            content: self
-                .repo
-                .read_text(*id, max_size)
-                .map_or_else(InputContent::Unreadable, InputContent::Yaml),
+        let inputs = self.needed(files, |(p, id)| {
+            let text = self.repo.read_text(*id, max_size);
+            Input {
+                rel: p.clone(),
+                path: format!("{head}:{p}").into(),
+                content: match text {
+                    Err(e) => InputContent::Unreadable(e),
+                    Ok(t) if crate::discover::is_yaml(Path::new(p)) => InputContent::Yaml(t),
+                    Ok(t) => InputContent::Text(t),
+                },
+            }
         });
         (inputs, self.head_listing.keys().cloned().collect())
     }
@@ -182,8 +232,10 @@ impl GitContext {
             .filter_map(|p| p.strip_suffix("/kustomization.yaml"))
             .filter(|dir| !dir.contains('/'))
             .collect();
+        // A verdict needs every order (quotas and duplicates span files).
+        let all = self.merge.is_some();
         let (unchanged_orders, needed): (Vec<_>, Vec<_>) = files.into_iter().partition(|(p, _)| {
-            !changed.contains(p.as_str()) && crate::model::is_order_shaped(p, |dir| kustomized.contains(dir))
+            !all && !changed.contains(p.as_str()) && crate::model::is_order_shaped(p, |dir| kustomized.contains(dir))
         });
         let mut inputs = Vec::with_capacity(needed.len());
         let mut definitions_changed = false;

@@ -27,6 +27,7 @@ pub fn args(paths: &[PathBuf], rules: &[&str]) -> CheckArgs {
         release: None,
         offline: false,
         fix: false,
+        verdict: false,
     }
 }
 

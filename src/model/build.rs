@@ -266,7 +266,12 @@ pub fn build(
     for (d, order) in docs.iter_mut().zip(order_flags) {
         d.order = order;
     }
+    let codeowners = crate::gate::codeowners::LOCATIONS.iter().find_map(|loc| {
+        let id = sources.find(&format!("{}{loc}", repo.prefix))?;
+        Some((id, crate::gate::codeowners::CodeOwners::parse(&sources.get(id).text)))
+    });
     Workspace {
+        codeowners,
         sources,
         docs,
         external,

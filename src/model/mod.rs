@@ -230,6 +230,12 @@ pub struct RuleOptions {
     pub platform_namespaces: Vec<String>,
     /// The orders repository's web URL (for source-file-url).
     pub orders_repo_url: Option<String>,
+    /// True when a `policy:` is configured: the PR-gate rules run.
+    pub gate: bool,
+    /// The platform team (`@org/platform`), which must own the CODEOWNERS fallback and `system/`.
+    pub platform_team: Option<String>,
+    /// Annotations naming an order's owner, in order of preference.
+    pub owner_annotations: Vec<String>,
 }
 
 impl Default for RuleOptions {
@@ -260,6 +266,11 @@ impl Default for RuleOptions {
             .map(String::from)
             .to_vec(),
             orders_repo_url: None,
+            gate: false,
+            platform_team: None,
+            owner_annotations: ["terasky.backstage.io/owner", "backstage.io/owner"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -335,6 +346,8 @@ pub struct Workspace {
     pub index: Index,
     /// go-templating inline templates, analysed once.
     pub templates: Vec<TemplateStep>,
+    /// The CODEOWNERS file GitHub uses (the first of its three locations), parsed once.
+    pub codeowners: Option<(FileId, crate::gate::codeowners::CodeOwners)>,
 }
 
 impl Workspace {

@@ -37,6 +37,8 @@ pub enum Pack {
     Core,
     /// Open Service Portal conventions: on with the `openportal` profile.
     OpenPortal,
+    /// PR-gate rules (CODEOWNERS, ownership): on when a `policy:` is configured.
+    Gate,
 }
 
 impl Pack {
@@ -45,6 +47,7 @@ impl Pack {
         match self {
             Pack::Core => "core",
             Pack::OpenPortal => "openportal",
+            Pack::Gate => "gate",
         }
     }
 }

@@ -1,0 +1,221 @@
+//! `portalint verdict`: orchestration and rendering. Reads the config, the policy and
+//! CODEOWNERS from the **base** revision, checks the post-merge tree (base + the PR's changes
+//! since the merge base), and hands everything to [`crate::gate::evaluate`].
+
+use crate::app::{AppError, EXIT_ERROR};
+use crate::cli::{CheckArgs, Color, VerdictArgs, VerdictFormat};
+use crate::config::{self, Config};
+use crate::gate::codeowners::{self, CodeOwners};
+use crate::gate::policy::{Policy, PolicySource};
+use crate::gate::{Decision, Verdict};
+use crate::report::Format;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// A verdict with the revisions it was computed for.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    /// The JSON format version.
+    pub version: u32,
+    /// The decision as a word.
+    pub decision: Decision,
+    /// The process exit code for it.
+    pub exit_code: u8,
+    /// The base as given and the commit it was.
+    pub base: String,
+    /// The base commit.
+    pub base_commit: String,
+    /// The evaluated head commit (a bot merges only this SHA).
+    pub head_commit: String,
+    /// The verdict.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+/// Runs the command: prints the verdict, returns the exit code (0, 10, 11; 2 on errors).
+pub fn run(args: &VerdictArgs, out: &mut dyn Write) -> u8 {
+    match verdict(args) {
+        Ok(report) => {
+            let written = match args.format {
+                VerdictFormat::Json => serde_json::to_writer_pretty(&mut *out, &report)
+                    .map_err(std::io::Error::from)
+                    .and_then(|_| writeln!(out)),
+                VerdictFormat::Text => render_text(&report, out),
+            };
+            if let Err(e) = written {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("error: cannot write the verdict: {e}");
+                    return EXIT_ERROR;
+                }
+            }
+            report.exit_code
+        }
+        Err(e) => {
+            crate::app::print_error(&e);
+            EXIT_ERROR
+        }
+    }
+}
+
+/// The branch name a revision spells, if it spells one (`origin/main` → `main`; not a SHA).
+fn branch_name(rev: &str) -> Option<&str> {
+    let name = rev
+        .strip_prefix("refs/heads/")
+        .or_else(|| rev.strip_prefix("refs/remotes/origin/"))
+        .or_else(|| rev.strip_prefix("origin/"))
+        .unwrap_or(rev);
+    let sha_like = name.len() >= 7 && name.chars().all(|c| c.is_ascii_hexdigit());
+    (!sha_like && !name.contains('~') && !name.contains('^') && !name.contains('@')).then_some(name)
+}
+
+/// Computes the verdict (library entry point for tests).
+pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !root.is_dir() {
+        return Err(AppError::Usage(format!("`{}` is not a directory", root.display())));
+    }
+    let repo = crate::git::Repo::open(&root).map_err(AppError::Usage)?;
+    let listing = repo.listing(&args.base).map_err(AppError::Usage)?;
+    let base_text = |path: &str| listing.get(path).and_then(|id| repo.text(*id));
+    let label = |path: &str| PathBuf::from(format!("{}:{path}", args.base));
+
+    // Everything that decides comes from the base revision.
+    let mut deciding: Vec<String> = config::FILE_NAMES.iter().map(|s| s.to_string()).collect();
+    deciding.extend(codeowners::LOCATIONS.iter().map(|s| s.to_string()));
+    let mut cfg = Config::default();
+    if let Some(name) = config::FILE_NAMES.iter().find(|n| listing.contains_key(**n)) {
+        let text =
+            base_text(name).ok_or_else(|| AppError::Usage(format!("cannot read `{name}` at `{}`", args.base)))?;
+        cfg = config::parse(&label(name), &text).map_err(AppError::Config)?;
+    }
+    let policy: Policy = match &cfg.policy {
+        None => Policy::default(),
+        Some(PolicySource::Inline(p)) => (**p).clone(),
+        Some(PolicySource::File(f)) => {
+            let path = f.trim_start_matches("./").to_string();
+            let text = base_text(&path).ok_or_else(|| {
+                AppError::Usage(format!(
+                    "the policy file `{path}` is not in the base revision `{}`",
+                    args.base
+                ))
+            })?;
+            deciding.push(path.clone());
+            crate::gate::policy::load_file(&label(&path), &text).map_err(AppError::Config)?
+        }
+    };
+    let owners: Option<CodeOwners> = codeowners::LOCATIONS
+        .iter()
+        .find_map(|loc| base_text(loc))
+        .map(|t| CodeOwners::parse(&t));
+
+    let check_args = CheckArgs {
+        paths: vec![root.clone()],
+        format: Format::Text,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        fail_on: None,
+        config: None,
+        isolated: false,
+        profile: None,
+        xrds: args.xrds.clone(),
+        cache_dir: args.cache_dir.clone(),
+        offline: args.offline,
+        base: Some(args.base.clone()),
+        head: Some(args.head.clone().unwrap_or_else(|| "HEAD".to_string())),
+        orders: None,
+        only_changed_lines: false,
+        release: None,
+        fix: false,
+        color: Color::Never,
+        verdict: true,
+    };
+    let target = args.target_branch.as_deref().or_else(|| branch_name(&args.base));
+    let mut result: Option<Report> = None;
+    let config_dir = std::fs::canonicalize(&root).ok();
+    let mut hook = |ws: &crate::model::Workspace,
+                    diags: &[crate::diagnostics::Diagnostic],
+                    git: Option<&crate::pr::GitContext>|
+     -> Result<(), AppError> {
+        let merge = git
+            .and_then(|g| g.merge())
+            .ok_or_else(|| AppError::Internal("verdict without a merge context".into()))?;
+        let request = crate::gate::Request {
+            ws,
+            diagnostics: diags,
+            changes: &merge.changes,
+            policy: &policy,
+            codeowners: owners.as_ref(),
+            author: args.author.as_deref().map(|a| a.trim_start_matches('@')),
+            branch: args.branch.as_deref(),
+            target_branch: target,
+            deciding_files: &deciding,
+            conflicts: &merge.conflicts,
+        };
+        let verdict = crate::gate::evaluate(&request);
+        result = Some(Report {
+            version: 1,
+            decision: verdict.decision,
+            exit_code: verdict.decision.exit_code(),
+            base: args.base.clone(),
+            base_commit: merge.base_commit.clone(),
+            head_commit: merge.head_commit.clone(),
+            verdict,
+        });
+        Ok(())
+    };
+    crate::app::check_with(&check_args, &cfg, config_dir.as_deref(), Some(&policy), &mut hook)?;
+    result.ok_or_else(|| AppError::Internal("no verdict was computed".into()))
+}
+
+fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let v = &r.verdict;
+    writeln!(out, "verdict: {}", r.decision.as_str())?;
+    writeln!(
+        out,
+        "  evaluated {} merged into {} ({})",
+        short(&r.head_commit),
+        r.base,
+        short(&r.base_commit)
+    )?;
+    if !v.requesters.is_empty() {
+        writeln!(out, "  requested by {}", v.requesters.join(", "))?;
+    }
+    writeln!(out, "changes:")?;
+    for (k, p) in &v.changes {
+        writeln!(out, "  {k} {p}")?;
+    }
+    if !v.reasons.is_empty() {
+        writeln!(out, "reasons:")?;
+    }
+    for reason in &v.reasons {
+        let level = match reason.decision {
+            Decision::Reject => "reject",
+            _ => "review",
+        };
+        let at = match (&reason.file, reason.line, reason.column) {
+            (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}: "),
+            (Some(f), _, _) => format!("{f}: "),
+            _ => String::new(),
+        };
+        let rule = reason.rule.as_ref().map(|r| format!(" [{r}]")).unwrap_or_default();
+        writeln!(out, "  {level:<6} {} {at}{}{rule}", reason.code, reason.message)?;
+    }
+    if !v.quotas.is_empty() {
+        writeln!(out, "quotas:")?;
+    }
+    for q in &v.quotas {
+        let mut limits = Vec::new();
+        if let Some(s) = &q.soft {
+            limits.push(format!("soft {s}"));
+        }
+        if let Some(h) = &q.hard {
+            limits.push(format!("hard {h}"));
+        }
+        writeln!(out, "  {}: {} → {} ({})", q.quota, q.before, q.after, limits.join(", "))?;
+    }
+    Ok(())
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}

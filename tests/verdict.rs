@@ -1,0 +1,468 @@
+//! `portalint verdict` on real git repositories built in temp dirs: one base repository of
+//! catalog-orders, one PR branch per scenario, and the expected decision and reason codes.
+
+mod common;
+
+use common::{git, root, run_bin, write};
+use portalint::cli::{VerdictArgs, VerdictFormat};
+use portalint::gate::Decision;
+use std::path::Path;
+
+const POLICY: &str = r#"base-branch: main
+bots: [backstage-portal-bot]
+teams:
+  team-a: [alice]
+  team-b: [bob]
+protected-clusters: ["*-prod"]
+max-files: 3
+auto-merge-kinds: [WhoAmIApp, DNSRecord, ValkeyInstance]
+rules:
+  - name: team namespaces
+    match: {namespace: "team-*"}
+    denied-kinds: [ManagedNamespace]
+    count:
+      - {kind: WhoAmIApp, soft: 2, hard: 3}
+    sum:
+      - {kind: WhoAmIApp, field: spec.replicas, soft: 5, hard: 6}
+      - {kind: ValkeyInstance, field: spec.persistence.size, when: "object.spec.persistence.enabled", soft: 10Gi, hard: 20Gi}
+    sensitive:
+      - reason: R-COSTLY
+        kind: ValkeyInstance
+        when: "object.spec.size != 'small'"
+        message: caches above `small` cost money
+    cel:
+      - kind: DNSRecord
+        expression: "object.spec.type in ['A', 'CNAME']"
+        message: only A and CNAME records
+      - kind: ValkeyInstance
+        expression: "quantity(object.spec.maxMemory).isLessThan(quantity('2Gi'))"
+        level: soft
+"#;
+
+const CONFIG: &str = "xrds: [XRDS]\nopenportal:\n  repo-name: catalog-orders\npolicy: policy.yaml\n";
+
+const CODEOWNERS: &str = "* @org/platform\n/openportal/team-a/ @org/team-a\n/openportal/team-b/ @org/team-b\n/openportal-prod/team-a/ @org/team-a\n";
+
+const VALKEY_XRD: &str = r#"# Hand-written for the verdict tests: a cache with a quantity field.
+apiVersion: apiextensions.crossplane.io/v2
+kind: CompositeResourceDefinition
+metadata:
+  name: valkeyinstances.openportal.dev
+spec:
+  group: openportal.dev
+  scope: Namespaced
+  names: {kind: ValkeyInstance, plural: valkeyinstances}
+  versions:
+  - name: v1alpha1
+    served: true
+    referenceable: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: string, enum: [small, medium, large], default: small}
+              maxMemory: {type: string}
+              persistence:
+                type: object
+                default: {}
+                properties:
+                  enabled: {type: boolean, default: false}
+                  size: {type: string, default: 1Gi}
+"#;
+
+fn app(ns: &str, name: &str, replicas: u32, owner: &str) -> String {
+    format!(
+        "apiVersion: openportal.dev/v1alpha1\nkind: WhoAmIApp\nmetadata:\n  name: {name}\n  namespace: {ns}\n  annotations:\n    terasky.backstage.io/owner: {owner}\nspec:\n  name: {name}\n  replicas: {replicas}\n"
+    )
+}
+
+fn valkey(name: &str, spec: &str) -> String {
+    format!("apiVersion: openportal.dev/v1alpha1\nkind: ValkeyInstance\nmetadata:\n  name: {name}\n  namespace: team-a\nspec:\n{spec}")
+}
+
+fn dns(name: &str, kind: &str) -> String {
+    format!("apiVersion: openportal.dev/v1alpha1\nkind: DNSRecord\nmetadata:\n  name: {name}\n  namespace: team-a\nspec:\n  type: {kind}\n  name: {name}\n  value: 192.0.2.1\n")
+}
+
+const KUSTOMIZATION: &str = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n";
+
+/// The base repository: policy, CODEOWNERS, two clusters, one app in team-a (3 replicas),
+/// one persistent 8Gi cache in team-a, one app in team-b.
+fn base_repo(dir: &Path) {
+    let xrds = dir.join("xrds");
+    for f in ["whoami-xrd.yaml", "namespace-xrd.yaml", "dnsrecord-xrd.yaml"] {
+        write(
+            &xrds,
+            f,
+            &std::fs::read_to_string(root().join("fixtures/_xrds").join(f)).expect("xrd"),
+        );
+    }
+    write(&xrds, "valkey-xrd.yaml", VALKEY_XRD);
+    let repo = dir.join("repo");
+    write(
+        &repo,
+        ".portalint.yaml",
+        &CONFIG.replace("XRDS", &xrds.to_string_lossy()),
+    );
+    write(&repo, "policy.yaml", POLICY);
+    write(&repo, ".github/CODEOWNERS", CODEOWNERS);
+    write(&repo, "openportal/kustomization.yaml", KUSTOMIZATION);
+    write(&repo, "openportal-prod/kustomization.yaml", KUSTOMIZATION);
+    write(
+        &repo,
+        "openportal/team-a/WhoAmIApp/demo.yaml",
+        &app("team-a", "demo", 3, "group:default/team-a"),
+    );
+    write(
+        &repo,
+        "openportal/team-a/ValkeyInstance/cache.yaml",
+        &valkey("cache", "  maxMemory: 1Gi\n  persistence: {enabled: true, size: 8Gi}\n"),
+    );
+    write(
+        &repo,
+        "openportal/team-b/WhoAmIApp/web.yaml",
+        &app("team-b", "web", 1, "group:default/team-b"),
+    );
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "base"]);
+}
+
+enum Change<'a> {
+    Write(&'a str, String),
+    Delete(&'a str),
+}
+
+struct Scenario<'a> {
+    name: &'a str,
+    author: &'a str,
+    changes: Vec<Change<'a>>,
+    decision: Decision,
+    codes: &'a [&'a str],
+}
+
+fn run(repo: &Path, s: &Scenario) -> portalint::verdict::Report {
+    git(
+        repo,
+        &["checkout", "-q", "-B", &format!("create-{}-resource", s.name), "main"],
+    );
+    for c in &s.changes {
+        match c {
+            Change::Write(rel, text) => write(repo, rel, text),
+            Change::Delete(rel) => std::fs::remove_file(repo.join(rel)).expect("rm"),
+        }
+    }
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-qm", s.name, "--allow-empty"]);
+    let args = VerdictArgs {
+        path: Some(repo.to_path_buf()),
+        base: "main".into(),
+        head: None,
+        author: Some(s.author.into()),
+        branch: Some(format!("create-{}-resource", s.name)),
+        target_branch: None,
+        format: VerdictFormat::Json,
+        xrds: vec![],
+        cache_dir: None,
+        offline: false,
+    };
+    let report = portalint::verdict::verdict(&args).unwrap_or_else(|e| panic!("{}: {e:?}", s.name));
+    git(repo, &["checkout", "-q", "main"]);
+    report
+}
+
+#[test]
+fn scenario_table() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    base_repo(tmp.path());
+    let repo = tmp.path().join("repo");
+    let a = |name: &str| format!("openportal/team-a/WhoAmIApp/{name}.yaml");
+    use Change::*;
+    use Decision::*;
+    let new_app =
+        |name: &'static str, replicas| Write(leak(a(name)), app("team-a", name, replicas, "group:default/team-a"));
+    let scenarios = vec![
+        // Quotas: replicas summed per namespace (base 3; soft 5, hard 6), count (base 1; soft 2, hard 3).
+        Scenario { name: "under", author: "alice", changes: vec![new_app("u", 1)], decision: AutoMerge, codes: &[] },
+        Scenario { name: "at", author: "alice", changes: vec![new_app("at", 2)], decision: AutoMerge, codes: &[] },
+        Scenario { name: "over-soft", author: "alice", changes: vec![new_app("os", 3)], decision: ReviewRequired, codes: &["R-QUOTA-SOFT"] },
+        Scenario {
+            name: "over-hard",
+            author: "alice",
+            changes: vec![new_app("oh1", 2), new_app("oh2", 2)],
+            decision: Reject,
+            codes: &["R-QUOTA-HARD", "R-QUOTA-SOFT"],
+        },
+        Scenario {
+            name: "count-over",
+            author: "alice",
+            changes: vec![new_app("c1", 1), new_app("c2", 1), new_app("c3", 1)],
+            decision: Reject,
+            codes: &["R-QUOTA-HARD", "R-QUOTA-SOFT"],
+        },
+        // Quantity sums: persistent caches (base 8Gi; soft 10Gi, hard 20Gi); a non-persistent one does not count.
+        Scenario {
+            name: "quantity-at",
+            author: "alice",
+            changes: vec![Write("openportal/team-a/ValkeyInstance/c2.yaml", valkey("c2", "  maxMemory: 512Mi\n  persistence: {enabled: true, size: 2048Mi}\n"))],
+            decision: AutoMerge,
+            codes: &[],
+        },
+        Scenario {
+            name: "quantity-over-soft",
+            author: "alice",
+            changes: vec![Write("openportal/team-a/ValkeyInstance/c3.yaml", valkey("c3", "  maxMemory: 512Mi\n  persistence: {enabled: true, size: 2.5Gi}\n"))],
+            decision: ReviewRequired,
+            codes: &["R-QUOTA-SOFT"],
+        },
+        Scenario {
+            name: "quantity-over-hard",
+            author: "alice",
+            changes: vec![Write("openportal/team-a/ValkeyInstance/c4.yaml", valkey("c4", "  maxMemory: 512Mi\n  persistence: {enabled: true, size: 12.5Gi}\n"))],
+            decision: Reject,
+            codes: &["R-QUOTA-HARD"],
+        },
+        Scenario {
+            name: "quantity-not-persistent",
+            author: "alice",
+            changes: vec![Write("openportal/team-a/ValkeyInstance/c5.yaml", valkey("c5", "  maxMemory: 512Mi\n  persistence: {size: 50Gi}\n"))],
+            decision: AutoMerge,
+            codes: &[],
+        },
+        // Sensitive kind condition, and a CEL rule that cannot be evaluated (maxMemory omitted).
+        Scenario {
+            name: "sensitive",
+            author: "alice",
+            changes: vec![Write("openportal/team-a/ValkeyInstance/big.yaml", valkey("big", "  size: large\n  maxMemory: 1Gi\n"))],
+            decision: ReviewRequired,
+            codes: &["R-COSTLY"],
+        },
+        Scenario {
+            name: "cel-error",
+            author: "alice",
+            changes: vec![Write("openportal/team-a/ValkeyInstance/nomem.yaml", valkey("nomem", "  size: small\n"))],
+            decision: ReviewRequired,
+            codes: &["R-POLICY-ERROR"],
+        },
+        // CEL rules: pass and fail.
+        Scenario { name: "cel-pass", author: "alice", changes: vec![Write("openportal/team-a/DNSRecord/www.yaml", dns("www", "A"))], decision: AutoMerge, codes: &[] },
+        Scenario { name: "cel-fail", author: "alice", changes: vec![Write("openportal/team-a/DNSRecord/txt.yaml", dns("txt", "TXT"))], decision: Reject, codes: &["R-CEL-HARD"] },
+        // Protected cluster, foreign namespace, bot PRs.
+        Scenario {
+            name: "protected",
+            author: "alice",
+            changes: vec![Write("openportal-prod/team-a/WhoAmIApp/p.yaml", app("team-a", "p", 1, "group:default/team-a"))],
+            decision: ReviewRequired,
+            codes: &["R-PROD"],
+        },
+        Scenario {
+            name: "foreign-namespace",
+            author: "alice",
+            changes: vec![Write("openportal/team-b/WhoAmIApp/x.yaml", app("team-b", "x", 1, "group:default/team-b"))],
+            decision: ReviewRequired,
+            codes: &["R-OWNER"],
+        },
+        Scenario { name: "bot-owner-ok", author: "backstage-portal-bot", changes: vec![new_app("b1", 1)], decision: AutoMerge, codes: &[] },
+        Scenario {
+            name: "bot-foreign-owner",
+            author: "backstage-portal-bot",
+            changes: vec![Write(leak(a("b2")), app("team-a", "b2", 1, "group:default/team-b"))],
+            decision: ReviewRequired,
+            codes: &["R-OWNER"],
+        },
+        // Modified and deleted orders (Flux prunes).
+        Scenario {
+            name: "modified",
+            author: "alice",
+            changes: vec![Write(leak(a("demo")), app("team-a", "demo", 1, "group:default/team-a"))],
+            decision: ReviewRequired,
+            codes: &["R-MODIFY"],
+        },
+        Scenario { name: "deleted", author: "alice", changes: vec![Delete("openportal/team-a/WhoAmIApp/demo.yaml")], decision: ReviewRequired, codes: &["R-DELETE"] },
+        // The policy and CODEOWNERS that decide come from the base: raising the limit in the
+        // PR does not let an over-quota order through, and owning a folder in the PR does not
+        // make the author its owner.
+        Scenario {
+            name: "policy-changed",
+            author: "alice",
+            changes: vec![
+                Write("policy.yaml", POLICY.replace("soft: 10Gi, hard: 20Gi", "soft: 100Gi, hard: 200Gi")),
+                Write("openportal/team-a/ValkeyInstance/pc.yaml", valkey("pc", "  maxMemory: 512Mi\n  persistence: {enabled: true, size: 12.5Gi}\n")),
+            ],
+            decision: Reject,
+            codes: &["R-MODIFY", "R-NON-ORDER-PATH", "R-POLICY-CHANGED", "R-QUOTA-HARD"],
+        },
+        Scenario {
+            name: "codeowners-changed",
+            author: "alice",
+            changes: vec![
+                Write(".github/CODEOWNERS", format!("{CODEOWNERS}/openportal/team-b/ @alice\n")),
+                Write("openportal/team-b/WhoAmIApp/mine.yaml", app("team-b", "mine", 1, "group:default/team-b")),
+            ],
+            decision: ReviewRequired,
+            codes: &["R-MODIFY", "R-NON-ORDER-PATH", "R-OWNER", "R-POLICY-CHANGED"],
+        },
+        // Kinds: cluster-scoped and denied in a team namespace; a kind not on the allowlist; pinning.
+        Scenario {
+            name: "cluster-scoped",
+            author: "alice",
+            changes: vec![Write(
+                "openportal/team-a/ManagedNamespace/ns.yaml",
+                "apiVersion: openportal.dev/v1alpha1\nkind: ManagedNamespace\nmetadata:\n  name: team-c\nspec:\n  name: team-c\n".into(),
+            )],
+            decision: Reject,
+            codes: &["R-CLUSTER-SCOPED", "R-KIND", "R-KIND-DENIED", "R-LINT"],
+        },
+        Scenario {
+            name: "pinned",
+            author: "alice",
+            changes: vec![Write(
+                leak(a("pin")),
+                format!("{}  crossplane:\n    compositionUpdatePolicy: Manual\n", app("team-a", "pin", 1, "group:default/team-a")),
+            )],
+            decision: ReviewRequired,
+            codes: &["R-PINNING"],
+        },
+        // An error finding on the post-merge tree blocks.
+        Scenario {
+            name: "lint-error",
+            author: "alice",
+            changes: vec![Write(leak(a("bad")), app("team-a", "bad", 1, "group:default/team-a").replace("replicas: 1", "replicas: many"))],
+            decision: Reject,
+            codes: &["R-LINT", "R-POLICY-ERROR"],
+        },
+        // Too many files for one auto-merge, across namespaces; non-order files.
+        Scenario {
+            name: "multi",
+            author: "alice",
+            changes: vec![new_app("m1", 1), Write("openportal/team-a/DNSRecord/m2.yaml", dns("m2", "A")), Write("README.md", "x\n".into())],
+            decision: ReviewRequired,
+            codes: &["R-NON-ORDER-PATH"],
+        },
+    ];
+    let mut failures = Vec::new();
+    for s in &scenarios {
+        let r = run(&repo, s);
+        let mut codes: Vec<&str> = r.verdict.reasons.iter().map(|r| r.code.as_str()).collect();
+        codes.sort();
+        codes.dedup();
+        if r.decision != s.decision || codes != s.codes {
+            failures.push(format!(
+                "{}: expected {:?} {:?}, got {:?} {:?}\n{}",
+                s.name,
+                s.decision,
+                s.codes,
+                r.decision,
+                codes,
+                serde_json::to_string_pretty(&r.verdict.reasons).unwrap_or_default()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The quota reason says before → after and points at the order's field; the text and JSON
+/// renderings and the exit codes.
+#[test]
+fn binary_renders_text_and_json_with_exit_codes() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    base_repo(tmp.path());
+    let repo = tmp.path().join("repo");
+    git(&repo, &["checkout", "-q", "-b", "create-big-resource"]);
+    write(
+        &repo,
+        "openportal/team-a/WhoAmIApp/big.yaml",
+        &app("team-a", "big", 3, "group:default/team-a"),
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "big"]);
+    let (code, out, err) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    assert_eq!(code, 10, "{out}{err}");
+    assert!(out.starts_with("verdict: review-required\n"), "{out}");
+    assert!(
+        out.contains("review R-QUOTA-SOFT openportal/team-a/WhoAmIApp/big.yaml:10:13: sum WhoAmIApp.spec.replicas per namespace openportal/team-a: 3 → 6 is over the soft limit 5 [team namespaces]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("count WhoAmIApp per namespace openportal/team-a: 1 → 2 (soft 2, hard 3)"),
+        "{out}"
+    );
+    let (code, json, _) = run_bin(
+        &["verdict", "--base", "main", "--author", "alice", "--format", "json"],
+        &repo,
+    );
+    assert_eq!(code, 10);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["decision"], "review-required");
+    assert_eq!(v["exit_code"], 10);
+    let quota = v["reasons"]
+        .as_array()
+        .and_then(|r| {
+            r.iter().find(|r| {
+                r["code"] == "R-QUOTA-SOFT" && r["quota"]["quota"].as_str().is_some_and(|q| q.starts_with("sum"))
+            })
+        })
+        .expect("the sum reason");
+    assert_eq!(quota["quota"]["before"], "3");
+    assert_eq!(quota["quota"]["after"], "6");
+    assert_eq!(v["head_commit"].as_str().map(str::len), Some(40));
+    // A clean order: exit 0; a hard breach: exit 11; a bad revision: exit 2.
+    write(
+        &repo,
+        "openportal/team-a/WhoAmIApp/big.yaml",
+        &app("team-a", "big", 1, "group:default/team-a"),
+    );
+    git(&repo, &["commit", "-qam", "smaller"]);
+    let (code, out, _) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    assert_eq!(code, 0, "{out}");
+    write(
+        &repo,
+        "openportal/team-a/WhoAmIApp/big.yaml",
+        &app("team-a", "big", 9, "group:default/team-a"),
+    );
+    git(&repo, &["commit", "-qam", "bigger"]);
+    let (code, out, _) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    assert_eq!(code, 11, "{out}");
+    let (code, _, err) = run_bin(&["verdict", "--base", "no-such-branch"], &repo);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-branch"), "{err}");
+}
+
+/// The post-merge tree: an order merged into the base after the PR branched counts against
+/// the quota, although the PR's head does not contain it.
+#[test]
+fn quotas_count_what_the_base_gained_since_the_branch() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    base_repo(tmp.path());
+    let repo = tmp.path().join("repo");
+    git(&repo, &["checkout", "-q", "-b", "create-late-resource"]);
+    write(
+        &repo,
+        "openportal/team-a/WhoAmIApp/late.yaml",
+        &app("team-a", "late", 1, "group:default/team-a"),
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "late"]);
+    let (code, out, _) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    assert_eq!(code, 0, "{out}");
+    git(&repo, &["checkout", "-q", "main"]);
+    write(
+        &repo,
+        "openportal/team-a/WhoAmIApp/early.yaml",
+        &app("team-a", "early", 2, "group:default/team-a"),
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "early"]);
+    git(&repo, &["checkout", "-q", "create-late-resource"]);
+    let (code, out, _) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    assert_eq!(code, 10, "{out}");
+    assert!(out.contains("R-QUOTA-SOFT"), "{out}");
+    assert!(out.contains("  A openportal/team-a/WhoAmIApp/late.yaml\n"), "{out}");
+}
