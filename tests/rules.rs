@@ -21,7 +21,7 @@ fn yaml_files(case: &Path) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if portalint::discover::is_yaml(&p) {
+            } else if portalint::discover::is_yaml(&p) || p.ends_with("CODEOWNERS") {
                 out.push(p);
             }
         }

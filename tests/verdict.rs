@@ -270,8 +270,9 @@ fn scenario_table() {
             name: "bot-foreign-owner",
             author: "backstage-portal-bot",
             changes: vec![Write(leak(a("b2")), app("team-a", "b2", 1, "group:default/team-b"))],
-            decision: ReviewRequired,
-            codes: &["R-OWNER"],
+            // The annotation also disagrees with the folder's CODEOWNERS team: gate-owner-consistency.
+            decision: Reject,
+            codes: &["R-LINT", "R-OWNER"],
         },
         // Modified and deleted orders (Flux prunes).
         Scenario {
@@ -302,8 +303,9 @@ fn scenario_table() {
                 Write(".github/CODEOWNERS", format!("{CODEOWNERS}/openportal/team-b/ @alice\n")),
                 Write("openportal/team-b/WhoAmIApp/mine.yaml", app("team-b", "mine", 1, "group:default/team-b")),
             ],
-            decision: ReviewRequired,
-            codes: &["R-MODIFY", "R-NON-ORDER-PATH", "R-OWNER", "R-POLICY-CHANGED"],
+            // The new entry names a user, not one team: gate-codeowners-coverage on the merged tree.
+            decision: Reject,
+            codes: &["R-LINT", "R-MODIFY", "R-NON-ORDER-PATH", "R-OWNER", "R-POLICY-CHANGED"],
         },
         // Kinds: cluster-scoped and denied in a team namespace; a kind not on the allowlist; pinning.
         Scenario {

@@ -1,0 +1,93 @@
+use crate::model::{Layout, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::source::Span;
+use std::collections::BTreeMap;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that every namespace folder holding orders (`<cluster>/<namespace>/`) has its own
+    /// last-matching CODEOWNERS entry naming exactly one team, and, when the policy names the
+    /// `platform-team`, that it owns the fallback `*` and every `system/` folder. Runs when a
+    /// `policy:` is configured.
+    ///
+    /// ## Why is this bad?
+    /// A folder that only matches `*` belongs to whoever owns the fallback, so a team's orders
+    /// are approved by someone else; two owners make "the team that owns the namespace"
+    /// ambiguous for the verdict and for quotas per team.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # CODEOWNERS: `* @org/platform` only, and orders in openportal/team-a/
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # *                    @org/platform
+    /// # /openportal/team-a/  @org/team-a
+    /// ```
+    pub GateCodeownersCoverage {
+        id: "gate-codeowners-coverage",
+        category: Correctness,
+        severity: Error,
+        pack: Gate,
+    }
+}
+
+fn is_fallback(pattern: &str) -> bool {
+    matches!(pattern, "*" | "/*" | "**" | "/**" | "/")
+}
+
+impl Rule for GateCodeownersCoverage {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let Some((file, owners)) = &ws.codeowners else { return };
+        let platform = ws.options.platform_team.as_deref();
+        let at = |e: &crate::gate::codeowners::Entry| Span::new(*file, e.pattern_span.0, e.pattern_span.1);
+        if let Some(team) = platform {
+            for e in owners.entries.iter().filter(|e| is_fallback(&e.pattern)) {
+                if !e.owners.iter().any(|(o, _)| o == team) {
+                    out.report(at(e), format!("the fallback `{}` must be owned by the platform team `{team}`", e.pattern));
+                }
+            }
+        }
+        // One order per namespace folder stands for the folder.
+        let mut folders: BTreeMap<String, &crate::model::Doc> = BTreeMap::new();
+        for d in ws.orders() {
+            let rel = ws.rel(d);
+            let seg: Vec<&str> = rel.split('/').collect();
+            if seg.len() < 3 || ws.repo.orders.is_none() {
+                continue;
+            }
+            folders.entry(format!("{}/{}/", seg[0], seg[1])).or_insert(d);
+        }
+        for (folder, d) in folders {
+            let rel = ws.rel(d);
+            let system = folder.split('/').nth(1) == Some("system") && ws.repo.orders == Some(Layout::Clusters);
+            match owners.owner_entry(rel) {
+                None => {
+                    out.report(d.head_span(), format!("no CODEOWNERS entry covers `{folder}`"))
+                        .help(format!("add `/{folder}  @org/<team>` to CODEOWNERS"));
+                }
+                Some(e) if is_fallback(&e.pattern) && !system => {
+                    out.report(d.head_span(), format!("`{folder}` only falls back to `{}`: no team owns it", e.pattern))
+                        .label(at(e), "the fallback entry")
+                        .help(format!("add `/{folder}  @org/<team>` after the fallback"));
+                }
+                Some(e) if system => {
+                    if let Some(team) = platform.filter(|t| !e.owners.iter().any(|(o, _)| o == t)) {
+                        out.report(at(e), format!("`{folder}` holds platform infrastructure and must be owned by `{team}`"))
+                            .label(d.head_span(), "an order in that folder");
+                    }
+                }
+                Some(e) => {
+                    let teams = e.owners.iter().filter(|(o, _)| crate::gate::codeowners::is_owner(o) && o.starts_with('@') && o.contains('/')).count();
+                    if teams != 1 || e.owners.len() != 1 {
+                        let names: Vec<&str> = e.owners.iter().map(|(o, _)| o.as_str()).collect();
+                        let named = if names.is_empty() { "no owner".to_string() } else { names.join(" ") };
+                        out.report(at(e), format!("`{folder}` must be owned by exactly one team, this entry names {named}"))
+                            .label(d.head_span(), "an order in that folder");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that an orders repository has a CODEOWNERS file (`.github/CODEOWNERS`,
+    /// `CODEOWNERS` or `docs/CODEOWNERS`, the first GitHub finds). Runs when a `policy:` is
+    /// configured.
+    ///
+    /// ## Why is this bad?
+    /// Without CODEOWNERS nobody owns a namespace folder: any team can order into any other
+    /// team's namespace, and `portalint verdict` cannot verify the requester (every order PR
+    /// then needs a review, reason `R-OWNER`).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # catalog-orders/ with openportal/team-a/WhoAmIApp/app.yaml and no CODEOWNERS
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # .github/CODEOWNERS
+    /// # *                    @org/platform
+    /// # /openportal/team-a/  @org/team-a
+    /// ```
+    pub GateCodeownersPresent {
+        id: "gate-codeowners-present",
+        category: Correctness,
+        severity: Error,
+        pack: Gate,
+    }
+}
+
+impl Rule for GateCodeownersPresent {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        if ws.repo.orders.is_none() || ws.codeowners.is_some() {
+            return;
+        }
+        let Some(first) = ws.orders().next() else { return };
+        out.report(first.head_span(), "the orders repository has no CODEOWNERS: nobody owns its namespace folders")
+            .help("add `.github/CODEOWNERS` naming one team per `<cluster>/<namespace>/` folder and the platform team for `*`");
+    }
+}

@@ -1,0 +1,40 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::source::Span;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks every line of CODEOWNERS as GitHub reads it: owners are `@user`, `@org/team` or
+    /// an email address; patterns use no `!` negation and no `[ ]` character ranges. Runs when
+    /// a `policy:` is configured.
+    ///
+    /// ## Why is this bad?
+    /// GitHub skips a line it cannot parse, so the folder silently falls back to an earlier
+    /// entry (often `*`): the wrong team approves, and `portalint verdict` decides ownership
+    /// from the same file.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # /openportal/team-[ab]/  org/team-a
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # /openportal/team-a/  @org/team-a
+    /// ```
+    pub GateCodeownersSyntax {
+        id: "gate-codeowners-syntax",
+        category: Correctness,
+        severity: Error,
+        pack: Gate,
+    }
+}
+
+impl Rule for GateCodeownersSyntax {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let Some((file, owners)) = &ws.codeowners else { return };
+        for p in &owners.problems {
+            out.report(Span::new(*file, p.span.0, p.span.1), p.message.clone());
+        }
+    }
+}

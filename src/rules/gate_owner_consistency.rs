@@ -1,0 +1,83 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use std::collections::HashMap;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that three statements of ownership agree for each order: its owner annotation
+    /// (`terasky.backstage.io/owner`, `backstage.io/owner`, or the policy's `owner-annotations`),
+    /// the CODEOWNERS team of its namespace folder, and the `team` label of the namespace's
+    /// ManagedNamespace order. Runs when a `policy:` is configured.
+    ///
+    /// ## Why is this bad?
+    /// For a PR opened by the Backstage bot the owner annotation names the requester; when it
+    /// disagrees with the folder's owner, a team can order into a namespace it does not own, or
+    /// the catalog shows the wrong owner for the resource.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # openportal/team-a/WhoAmIApp/app.yaml, CODEOWNERS: /openportal/team-a/ @org/team-a
+    /// metadata:
+    ///   annotations:
+    ///     terasky.backstage.io/owner: group:default/team-b
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// metadata:
+    ///   annotations:
+    ///     terasky.backstage.io/owner: group:default/team-a
+    /// ```
+    pub GateOwnerConsistency {
+        id: "gate-owner-consistency",
+        category: Correctness,
+        severity: Error,
+        pack: Gate,
+    }
+}
+
+/// The team a Backstage owner ref (`group:default/team-a`, `team-a`) names; users name none.
+fn annotation_team(owner: &str) -> Option<&str> {
+    let (kind, rest) = owner.split_once(':').unwrap_or(("group", owner));
+    kind.eq_ignore_ascii_case("group").then(|| rest.rsplit('/').next().unwrap_or(rest))
+}
+
+impl Rule for GateOwnerConsistency {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        // The `team` label of each ManagedNamespace order, by (cluster folder, namespace name).
+        let mut labels: HashMap<(String, String), (String, crate::source::Span)> = HashMap::new();
+        for d in ws.orders().filter(|d| d.kind == "ManagedNamespace") {
+            let cluster = ws.rel(d).split('/').next().unwrap_or("").to_string();
+            let name = d.root.str_at(&["spec", "name"]).or(d.name()).unwrap_or("").to_string();
+            let label = d.label("team").or_else(|| d.root.path(&["spec", "labels", "team"]));
+            if let Some(team) = label.and_then(|n| n.as_str()) {
+                labels.insert((cluster, name), (team.to_string(), d.span(label.expect("present"))));
+            }
+        }
+        for d in ws.orders() {
+            let Some((key, node)) = ws.options.owner_annotations.iter().find_map(|k| Some((k, d.annotation(k)?))) else { continue };
+            let Some(owner) = node.as_str() else { continue };
+            let Some(team) = annotation_team(owner) else { continue };
+            let rel = ws.rel(d);
+            let at = d.span(node);
+            if let Some((file, owners)) = &ws.codeowners {
+                if let Some(e) = owners.owner_entry(rel) {
+                    let teams: Vec<&str> = e.owners.iter().filter_map(|(o, _)| o.strip_prefix('@')?.split_once('/').map(|(_, t)| t)).collect();
+                    if teams.len() == 1 && teams[0] != team {
+                        out.report(at, format!("`{key}` names team `{team}`, but CODEOWNERS gives this folder to `{}`", teams[0]))
+                            .label(crate::source::Span::new(*file, e.pattern_span.0, e.pattern_span.1), "the CODEOWNERS entry");
+                    }
+                }
+            }
+            let seg: Vec<&str> = rel.split('/').collect();
+            if seg.len() >= 3 && d.kind != "ManagedNamespace" {
+                if let Some((label, label_at)) = labels.get(&(seg[0].to_string(), seg[1].to_string())) {
+                    if label != team {
+                        out.report(at, format!("`{key}` names team `{team}`, but namespace `{}` is labelled `team: {label}`", seg[1]))
+                            .label(*label_at, "the namespace's team label");
+                    }
+                }
+            }
+        }
+    }
+}
