@@ -30,6 +30,9 @@ rules:
         kind: ValkeyInstance
         when: "object.spec.size != 'small'"
         message: caches above `small` cost money
+    fields:
+      - {kind: DNSRecord, field: spec.ttl, max: 3600, level: soft, message: long TTLs slow down failover}
+      - {kind: WhoAmIApp, field: spec.name, pattern: "^[a-z][a-z0-9-]*$"}
     cel:
       - kind: DNSRecord
         expression: "object.spec.type in ['A', 'CNAME']"
@@ -274,6 +277,29 @@ fn scenario_table() {
             decision: Reject,
             codes: &["R-LINT", "R-OWNER"],
         },
+        Scenario {
+            name: "protected-foreign",
+            author: "alice",
+            changes: vec![Write("openportal-prod/team-b/WhoAmIApp/p.yaml", app("team-b", "p", 1, "group:default/team-b"))],
+            // Ownership is hard in a protected cluster; the folder is not covered either.
+            decision: Reject,
+            codes: &["R-LINT", "R-OWNER", "R-PROD"],
+        },
+        // Field limits: a soft maximum (the XRD's default TTL 300 passes), a hard pattern.
+        Scenario {
+            name: "field-soft",
+            author: "alice",
+            changes: vec![Write("openportal/team-a/DNSRecord/slow.yaml", format!("{}  ttl: 7200\n", dns("slow", "A")))],
+            decision: ReviewRequired,
+            codes: &["R-FIELD-SOFT"],
+        },
+        Scenario {
+            name: "field-hard",
+            author: "alice",
+            changes: vec![Write(leak(a("fh")), app("team-a", "fh", 1, "group:default/team-a").replace("name: fh\n  replicas", "name: \"9lives\"\n  replicas"))],
+            decision: Reject,
+            codes: &["R-FIELD-HARD"],
+        },
         // Modified and deleted orders (Flux prunes).
         Scenario {
             name: "modified",
@@ -435,6 +461,24 @@ fn binary_renders_text_and_json_with_exit_codes() {
     let (code, _, err) = run_bin(&["verdict", "--base", "no-such-branch"], &repo);
     assert_eq!(code, 2);
     assert!(err.contains("no-such-branch"), "{err}");
+}
+
+/// A policy the base cannot load is a config error with its position (exit 2), never a pass.
+#[test]
+fn a_broken_policy_in_the_base_is_an_error_with_its_position() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    base_repo(tmp.path());
+    let repo = tmp.path().join("repo");
+    write(
+        &repo,
+        "policy.yaml",
+        &POLICY.replace("object.spec.type in ['A', 'CNAME']", "object.spec.type in ['A',"),
+    );
+    git(&repo, &["commit", "-qam", "break the policy"]);
+    let (code, out, err) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("invalid CEL expression"), "{err}");
+    assert!(err.contains("--> main:policy.yaml:28:21"), "{err}");
 }
 
 /// The post-merge tree: an order merged into the base after the PR branched counts against
