@@ -141,7 +141,7 @@ struct Order<'a> {
     cluster: &'a str,
     namespace: &'a str,
     /// The order with the XRD's defaults applied.
-    object: serde_json::Value,
+    object: std::rc::Rc<serde_json::Value>,
     /// True when the PR adds or modifies its file.
     changed: bool,
     namespaced: bool,
@@ -173,15 +173,19 @@ pub fn evaluate(req: &Request) -> Verdict {
     let ws = req.ws;
     let changed: HashMap<&str, ChangeKind> = req.changes.iter().map(|(p, k)| (p.as_str(), *k)).collect();
     let base_label = ws.pr.as_ref().map(|p| format!("{}:", p.base)).unwrap_or_default();
+    let mut schemas = HashMap::new();
     let post: Vec<Order> = ws
         .orders()
-        .filter_map(|d| order(ws, d, ws.rel(d), changed.contains_key(ws.rel(d))))
+        .filter_map(|d| order(ws, d, ws.rel(d), changed.contains_key(ws.rel(d)), &mut schemas))
         .collect();
     // The base: unchanged orders, plus the base versions of modified and deleted ones.
-    let mut pre: Vec<Order> = ws
-        .orders()
-        .filter(|d| !changed.contains_key(ws.rel(d)))
-        .filter_map(|d| order(ws, d, ws.rel(d), false))
+    let mut pre: Vec<Order> = post
+        .iter()
+        .filter(|o| !o.changed)
+        .map(|o| Order {
+            object: o.object.clone(),
+            ..*o
+        })
         .collect();
     for d in &ws.base_docs {
         let rel = ws.rel(d);
@@ -189,7 +193,7 @@ pub fn evaluate(req: &Request) -> Verdict {
             continue;
         };
         if crate::model::orders::is_order_path(ws.repo.orders, rel) && !d.kind.is_empty() && d.kind != "Kustomization" {
-            pre.extend(order(ws, d, rel, false));
+            pre.extend(order(ws, d, rel, false, &mut schemas));
         }
     }
     let mut e = Eval {
@@ -242,7 +246,10 @@ pub fn evaluate(req: &Request) -> Verdict {
     }
 }
 
-fn order<'a>(ws: &'a Workspace, doc: &'a Doc, rel: &'a str, changed: bool) -> Option<Order<'a>> {
+/// The XRD schemas as JSON, converted once per (XRD, version).
+type Schemas = HashMap<(crate::source::FileId, u32, String), std::rc::Rc<serde_json::Value>>;
+
+fn order<'a>(ws: &'a Workspace, doc: &'a Doc, rel: &'a str, changed: bool, schemas: &mut Schemas) -> Option<Order<'a>> {
     let seg: Vec<&str> = rel.split('/').collect();
     let (cluster, namespace) = match ws.repo.orders {
         Some(Layout::Namespaces) => ("", *seg.get(1)?),
@@ -252,11 +259,15 @@ fn order<'a>(ws: &'a Workspace, doc: &'a Doc, rel: &'a str, changed: bool) -> Op
     let mut namespaced = true;
     if let Some((x, _)) = ws.order_xrd(doc) {
         namespaced = x.is_namespaced();
-        if let Some(schema) = x.version(doc.version()).and_then(|v| v.schema) {
+        if let Some(node) = x.version(doc.version()).and_then(|v| v.schema) {
             // As the API server does, a defaulted object gets its own fields' defaults too;
             // `apply_defaults` descends only into values that were present, so repeat it
             // (one level per pass) until nothing changes.
-            let schema = schema.to_json();
+            let key = (x.0.file, node.start, doc.version().to_string());
+            let schema = schemas
+                .entry(key)
+                .or_insert_with(|| std::rc::Rc::new(node.to_json()))
+                .clone();
             for _ in 0..32 {
                 let next = kube_cel::apply_defaults(&schema, &object);
                 if next == object {
@@ -271,7 +282,7 @@ fn order<'a>(ws: &'a Workspace, doc: &'a Doc, rel: &'a str, changed: bool) -> Op
         rel,
         cluster,
         namespace,
-        object,
+        object: std::rc::Rc::new(object),
         changed,
         namespaced,
     })
@@ -284,10 +295,18 @@ fn field<'v>(object: &'v serde_json::Value, path: &str) -> Option<&'v serde_json
         .try_fold(object, |v, key| v.get(key))
 }
 
+/// Matches a policy glob (compiled once per pattern and thread).
 fn glob_match(pattern: &str, text: &str) -> bool {
-    globset::Glob::new(pattern)
-        .map(|g| g.compile_matcher().is_match(text))
-        .unwrap_or(false)
+    thread_local! {
+        static GLOBS: std::cell::RefCell<HashMap<String, Option<globset::GlobMatcher>>> = Default::default();
+    }
+    GLOBS.with(|g| {
+        g.borrow_mut()
+            .entry(pattern.to_string())
+            .or_insert_with(|| globset::Glob::new(pattern).ok().map(|g| g.compile_matcher()))
+            .as_ref()
+            .is_some_and(|m| m.is_match(text))
+    })
 }
 
 /// Who asks for an order: `@login`, or for a bot's PR the order's owner annotation.
