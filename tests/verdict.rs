@@ -396,21 +396,24 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
+/// The base repository with a PR branch `create-<name>-resource` adding one team-a app.
+fn repo_with_one_order(dir: &Path, name: &str, replicas: u32) -> std::path::PathBuf {
+    base_repo(dir);
+    let repo = dir.join("repo");
+    git(&repo, &["checkout", "-q", "-b", &format!("create-{name}-resource")]);
+    let rel = format!("openportal/team-a/WhoAmIApp/{name}.yaml");
+    write(&repo, &rel, &app("team-a", name, replicas, "group:default/team-a"));
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", name]);
+    repo
+}
+
 /// The quota reason says before → after and points at the order's field; the text and JSON
 /// renderings and the exit codes.
 #[test]
 fn binary_renders_text_and_json_with_exit_codes() {
     let tmp = tempfile::tempdir().expect("tmp");
-    base_repo(tmp.path());
-    let repo = tmp.path().join("repo");
-    git(&repo, &["checkout", "-q", "-b", "create-big-resource"]);
-    write(
-        &repo,
-        "openportal/team-a/WhoAmIApp/big.yaml",
-        &app("team-a", "big", 3, "group:default/team-a"),
-    );
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-qm", "big"]);
+    let repo = repo_with_one_order(tmp.path(), "big", 3);
     let (code, out, err) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
     assert_eq!(code, 10, "{out}{err}");
     assert!(out.starts_with("verdict: review-required\n"), "{out}");
@@ -486,16 +489,7 @@ fn a_broken_policy_in_the_base_is_an_error_with_its_position() {
 #[test]
 fn quotas_count_what_the_base_gained_since_the_branch() {
     let tmp = tempfile::tempdir().expect("tmp");
-    base_repo(tmp.path());
-    let repo = tmp.path().join("repo");
-    git(&repo, &["checkout", "-q", "-b", "create-late-resource"]);
-    write(
-        &repo,
-        "openportal/team-a/WhoAmIApp/late.yaml",
-        &app("team-a", "late", 1, "group:default/team-a"),
-    );
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-qm", "late"]);
+    let repo = repo_with_one_order(tmp.path(), "late", 1);
     let (code, out, _) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
     assert_eq!(code, 0, "{out}");
     git(&repo, &["checkout", "-q", "main"]);
