@@ -89,6 +89,34 @@ impl Repo {
             .collect())
     }
 
+    /// The entries below the checked root at `rev` that are not regular files: symlinks,
+    /// executable files and submodules (`listing` leaves out the first and last), with their
+    /// kind (`symlink`, `executable file`, `submodule`) and object id.
+    pub fn special_entries(&self, rev: &str) -> Result<BTreeMap<String, (&'static str, gix::ObjectId)>, String> {
+        let tree = self.tree(rev)?;
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        tree.traverse()
+            .breadthfirst(&mut recorder)
+            .map_err(|e| format!("cannot read the tree of `{rev}`: {e}"))?;
+        Ok(recorder
+            .records
+            .into_iter()
+            .filter_map(|e| {
+                let kind = if e.mode.is_link() {
+                    "symlink"
+                } else if e.mode.is_executable() {
+                    "executable file"
+                } else if e.mode.is_commit() {
+                    "submodule"
+                } else {
+                    return None;
+                };
+                let p = e.filepath.to_string();
+                p.strip_prefix(&self.prefix).map(|r| (r.to_string(), (kind, e.oid)))
+            })
+            .collect())
+    }
+
     /// The text of a blob (`None` when it is not UTF-8 or cannot be read).
     pub fn text(&self, id: gix::ObjectId) -> Option<String> {
         self.read_text(id, u64::MAX).ok()

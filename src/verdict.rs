@@ -129,6 +129,15 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         color: Color::Never,
         verdict: true,
     };
+    let head_rev = check_args.head.clone().unwrap_or_default();
+    let before = repo.special_entries(&args.base).map_err(AppError::Usage)?;
+    let special: Vec<(String, &'static str)> = repo
+        .special_entries(&head_rev)
+        .map_err(AppError::Usage)?
+        .into_iter()
+        .filter(|(p, entry)| before.get(p) != Some(entry))
+        .map(|(p, (kind, _))| (p, kind))
+        .collect();
     let target = args.target_branch.as_deref().or_else(|| branch_name(&args.base));
     let mut result: Option<Report> = None;
     let config_dir = std::fs::canonicalize(&root).ok();
@@ -150,6 +159,7 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
             target_branch: target,
             deciding_files: &deciding,
             conflicts: &merge.conflicts,
+            special: &special,
         };
         let verdict = crate::gate::evaluate(&request);
         result = Some(Report {

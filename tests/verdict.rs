@@ -40,6 +40,9 @@ rules:
       - kind: ValkeyInstance
         expression: "quantity(object.spec.maxMemory).isLessThan(quantity('2Gi'))"
         level: soft
+  - name: team totals
+    count:
+      - {kind: WhoAmIApp, per: team, hard: 3}
 "#;
 
 const CONFIG: &str = "xrds: [XRDS]\nopenportal:\n  repo-name: catalog-orders\npolicy: policy.yaml\n";
@@ -137,6 +140,10 @@ fn base_repo(dir: &Path) {
 enum Change<'a> {
     Write(&'a str, String),
     Delete(&'a str),
+    /// A symlink at the first path to the second.
+    Symlink(&'a str, &'a str),
+    /// A file written with the executable bit.
+    Executable(&'a str, String),
 }
 
 struct Scenario<'a> {
@@ -156,6 +163,14 @@ fn run(repo: &Path, s: &Scenario) -> portalint::verdict::Report {
         match c {
             Change::Write(rel, text) => write(repo, rel, text),
             Change::Delete(rel) => std::fs::remove_file(repo.join(rel)).expect("rm"),
+            Change::Symlink(rel, target) => {
+                std::os::unix::fs::symlink(target, repo.join(rel)).expect("symlink");
+            }
+            Change::Executable(rel, text) => {
+                use std::os::unix::fs::PermissionsExt;
+                write(repo, rel, text);
+                std::fs::set_permissions(repo.join(rel), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+            }
         }
     }
     git(repo, &["add", "-A"]);
@@ -205,6 +220,18 @@ fn scenario_table() {
             changes: vec![new_app("c1", 1), new_app("c2", 1), new_app("c3", 1)],
             decision: Reject,
             codes: &["R-QUOTA-HARD", "R-QUOTA-SOFT"],
+        },
+        // Counted per team (CODEOWNERS owner) across clusters: 1 + 1 + 2 > 3.
+        Scenario {
+            name: "team-total",
+            author: "alice",
+            changes: vec![
+                new_app("t1", 1),
+                Write("openportal-prod/team-a/WhoAmIApp/t2.yaml", app("team-a", "t2", 1, "group:default/team-a")),
+                Write("openportal-prod/team-a/WhoAmIApp/t3.yaml", app("team-a", "t3", 1, "group:default/team-a")),
+            ],
+            decision: Reject,
+            codes: &["R-MULTI", "R-PROD", "R-QUOTA-HARD"],
         },
         // Quantity sums: persistent caches (base 8Gi; soft 10Gi, hard 20Gi); a non-persistent one does not count.
         Scenario {
@@ -299,6 +326,21 @@ fn scenario_table() {
             changes: vec![Write(leak(a("fh")), app("team-a", "fh", 1, "group:default/team-a").replace("name: fh\n  replicas", "name: \"9lives\"\n  replicas"))],
             decision: Reject,
             codes: &["R-FIELD-HARD"],
+        },
+        // Only regular files: a symlink (to another team's order) or an executable file.
+        Scenario {
+            name: "symlink",
+            author: "alice",
+            changes: vec![Symlink("openportal/team-a/WhoAmIApp/link.yaml", "../../team-b/WhoAmIApp/web.yaml")],
+            decision: ReviewRequired,
+            codes: &["R-MODE"],
+        },
+        Scenario {
+            name: "executable",
+            author: "alice",
+            changes: vec![Executable(leak(a("exe")), app("team-a", "exe", 1, "group:default/team-a"))],
+            decision: ReviewRequired,
+            codes: &["R-MODE"],
         },
         // Modified and deleted orders (Flux prunes).
         Scenario {
@@ -464,6 +506,53 @@ fn binary_renders_text_and_json_with_exit_codes() {
     let (code, _, err) = run_bin(&["verdict", "--base", "no-such-branch"], &repo);
     assert_eq!(code, 2);
     assert!(err.contains("no-such-branch"), "{err}");
+}
+
+/// The namespaces layout (`namespaces/<ns>/<type>/<name>.yaml`, seed 000) decides the same way.
+#[test]
+fn namespaces_layout() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("repo");
+    let xrd = root().join("fixtures/_xrds/dnsrecord-xrd.yaml");
+    let policy = "policy:\n  auto-merge-kinds: [DNSRecord]\n  teams: {team-a: [alice]}\n  rules:\n    - count: [{kind: DNSRecord, hard: 1}]\n";
+    write(
+        &repo,
+        ".portalint.yaml",
+        &format!("xrds: [{}]\n{policy}", xrd.display()),
+    );
+    write(
+        &repo,
+        "CODEOWNERS",
+        "* @org/platform\n/namespaces/team-a/ @org/team-a\n/namespaces/team-b/ @org/team-b\n",
+    );
+    write(
+        &repo,
+        "namespaces/team-b/dnsrecords/old.yaml",
+        &dns("old", "A").replace("team-a", "team-b"),
+    );
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "base"]);
+    let verdict = |rel: &str, text: String| {
+        git(&repo, &["checkout", "-q", "-B", "pr", "main"]);
+        write(&repo, rel, &text);
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-qm", "pr"]);
+        let out = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+        git(&repo, &["checkout", "-q", "main"]);
+        out
+    };
+    let (code, out, err) = verdict("namespaces/team-a/dnsrecords/www.yaml", dns("www", "A"));
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = verdict(
+        "namespaces/team-b/dnsrecords/api.yaml",
+        dns("api", "A").replace("team-a", "team-b"),
+    );
+    assert_eq!(code, 11, "{out}");
+    assert!(
+        out.contains("R-OWNER") && out.contains("count DNSRecord per namespace team-b: 1 → 2"),
+        "{out}"
+    );
 }
 
 /// A policy the base cannot load is a config error with its position (exit 2), never a pass.

@@ -131,6 +131,8 @@ pub struct Request<'a> {
     pub deciding_files: &'a [String],
     /// Paths changed both by the PR and on the base since they diverged.
     pub conflicts: &'a [String],
+    /// Symlinks, executable files and submodules the PR adds or changes, with their kind.
+    pub special: &'a [(String, &'static str)],
 }
 
 /// An order of the post-merge tree or of the base.
@@ -424,7 +426,7 @@ impl Eval<'_> {
     fn changes(&mut self, post: &[Order]) {
         let req = self.req;
         let review = Decision::ReviewRequired;
-        if req.changes.is_empty() {
+        if req.changes.is_empty() && req.special.is_empty() {
             self.add("R-EMPTY", review, None, "the PR changes nothing".into(), None);
         }
         let wanted = req.policy.base_branch.as_deref().unwrap_or("main");
@@ -478,6 +480,14 @@ impl Eval<'_> {
                     path,
                 );
             }
+        }
+        for (path, kind) in req.special {
+            self.path_reason(
+                "R-MODE",
+                review,
+                format!("the PR adds or changes a {kind}; orders are regular files"),
+                path,
+            );
         }
         for path in req.conflicts {
             self.path_reason(
