@@ -5,7 +5,7 @@ use crate::config::{self, Config, ConfigError, FailOn, Level, Profile};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{self, Repo, RuleOptions, Workspace};
 use crate::policy::{self, Settings};
-use crate::report::{self, Format, Located, Summary};
+use crate::report::{self, Located, Summary};
 use crate::rules::{RuleId, Sink, ALL_RULES};
 use clap::Parser;
 use rayon::prelude::*;
@@ -564,9 +564,9 @@ pub fn check_with(
     })
 }
 
-fn list_rules(format: Format, out: &mut dyn Write) -> u8 {
+fn list_rules(format: crate::cli::OutputFormat, out: &mut dyn Write) -> u8 {
     let res = match format {
-        Format::Json => {
+        crate::cli::OutputFormat::Json => {
             let items: Vec<serde_json::Value> = ALL_RULES
                 .iter()
                 .map(|r| {
@@ -584,7 +584,7 @@ fn list_rules(format: Format, out: &mut dyn Write) -> u8 {
                 .map_err(std::io::Error::from)
                 .and_then(|_| writeln!(out))
         }
-        Format::Text => ALL_RULES.iter().try_for_each(|r| {
+        crate::cli::OutputFormat::Text => ALL_RULES.iter().try_for_each(|r| {
             let m = r.meta();
             writeln!(
                 out,

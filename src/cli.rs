@@ -109,8 +109,8 @@ pub enum Command {
     /// List every rule.
     Rules {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
     },
     /// Print a rule's documentation.
     Explain {
@@ -123,9 +123,9 @@ pub enum Command {
     Verdict(Box<VerdictArgs>),
 }
 
-/// Output format of `portalint verdict`.
+/// Output format of `portalint verdict` and `portalint rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum VerdictFormat {
+pub enum OutputFormat {
     /// For people.
     Text,
     /// Machine-readable (versioned).
@@ -153,8 +153,8 @@ pub struct VerdictArgs {
     #[arg(long, value_name = "NAME")]
     pub target_branch: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
-    pub format: VerdictFormat,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
     /// Where to find the XRDs of the orders (repeatable; as for `check`).
     #[arg(long = "xrds", value_name = "SOURCE")]
     pub xrds: Vec<String>,

@@ -3,7 +3,7 @@
 //! since the merge base), and hands everything to [`crate::gate::evaluate`].
 
 use crate::app::{AppError, EXIT_ERROR};
-use crate::cli::{CheckArgs, Color, VerdictArgs, VerdictFormat};
+use crate::cli::{CheckArgs, Color, OutputFormat, VerdictArgs};
 use crate::config::{self, Config};
 use crate::gate::codeowners::{self, CodeOwners};
 use crate::gate::policy::{Policy, PolicySource};
@@ -37,10 +37,10 @@ pub fn run(args: &VerdictArgs, out: &mut dyn Write) -> u8 {
     match verdict(args) {
         Ok(report) => {
             let written = match args.format {
-                VerdictFormat::Json => serde_json::to_writer_pretty(&mut *out, &report)
+                OutputFormat::Json => serde_json::to_writer_pretty(&mut *out, &report)
                     .map_err(std::io::Error::from)
                     .and_then(|_| writeln!(out)),
-                VerdictFormat::Text => render_text(&report, out),
+                OutputFormat::Text => render_text(&report, out),
             };
             if let Err(e) = written {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {

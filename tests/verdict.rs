@@ -4,7 +4,7 @@
 mod common;
 
 use common::{git, root, run_bin, write};
-use portalint::cli::{VerdictArgs, VerdictFormat};
+use portalint::cli::{OutputFormat, VerdictArgs};
 use portalint::gate::Decision;
 use std::path::Path;
 
@@ -182,7 +182,7 @@ fn run(repo: &Path, s: &Scenario) -> portalint::verdict::Report {
         author: Some(s.author.into()),
         branch: Some(format!("create-{}-resource", s.name)),
         target_branch: None,
-        format: VerdictFormat::Json,
+        format: OutputFormat::Json,
         xrds: vec![],
         cache_dir: None,
         offline: false,

@@ -1,7 +1,10 @@
 //! Rendering diagnostics. Line and column are computed here and nowhere else (1-based,
 //! columns in Unicode scalar values). Reporters never filter and never change severity.
 
+pub mod github;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::diagnostics::{Diagnostic, Severity};
@@ -14,6 +17,12 @@ pub enum Format {
     Text,
     /// Versioned JSON (see the README).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown summary (job summary, PR comment).
+    Markdown,
 }
 
 /// A position resolved for output.
@@ -105,5 +114,8 @@ pub fn render(
     match format {
         Format::Text => text::render(diags, summary, color, w),
         Format::Json => json::render(diags, summary, w),
+        Format::Sarif => sarif::render(diags, summary, w),
+        Format::Github => github::render(diags, summary, w),
+        Format::Markdown => markdown::render(diags, summary, w),
     }
 }
