@@ -78,6 +78,7 @@ pub fn main() -> ExitCode {
             EXIT_CLEAN
         }
         Command::Verdict(args) => crate::verdict::run(&args, &mut out),
+        Command::Pr(args) => crate::bot::run(&args, &mut out),
     };
     let _ = out.flush();
     ExitCode::from(code)

@@ -121,6 +121,74 @@ pub enum Command {
     ConfigSchema,
     /// Decide an order PR: auto-merge (exit 0), review-required (10) or reject (11).
     Verdict(Box<VerdictArgs>),
+    /// The PR bot: check, decide, and comment on, label, approve or merge the PR.
+    Pr(Box<PrArgs>),
+}
+
+/// How the bot merges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MergeMethod {
+    /// A merge commit.
+    Merge,
+    /// One squashed commit.
+    Squash,
+    /// Rebased commits.
+    Rebase,
+}
+
+impl MergeMethod {
+    /// The API's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MergeMethod::Merge => "merge",
+            MergeMethod::Squash => "squash",
+            MergeMethod::Rebase => "rebase",
+        }
+    }
+}
+
+/// Arguments of `portalint pr`.
+#[derive(Debug, clap::Args, Clone)]
+pub struct PrArgs {
+    /// The local clone (with the base and head commits; default: the current directory).
+    pub path: Option<PathBuf>,
+    /// `owner/name` (default: the event's repository, then `$GITHUB_REPOSITORY`).
+    #[arg(long)]
+    pub repo: Option<String>,
+    /// The PR number (default: the event's).
+    #[arg(long)]
+    pub pr: Option<u64>,
+    /// The webhook event file (default: `$GITHUB_EVENT_PATH`).
+    #[arg(long)]
+    pub event: Option<PathBuf>,
+    /// The REST API root (default: `$GITHUB_API_URL`, then https://api.github.com).
+    #[arg(long)]
+    pub api_url: Option<String>,
+    /// The environment variable holding the token (never pass a token on the command line).
+    #[arg(long, default_value = "GITHUB_TOKEN")]
+    pub token_env: String,
+    /// Decide and print, but change nothing on GitHub.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to merge an auto-merge PR.
+    #[arg(long, value_enum, default_value_t = MergeMethod::Squash)]
+    pub merge_method: MergeMethod,
+    /// The name of portalint's own check run (ignored when waiting for checks).
+    #[arg(long, default_value = "portalint")]
+    pub check_name: String,
+    /// Treat a PR from a fork as read-only (annotations and job summary only), as GitHub
+    /// gives such `pull_request` runs a read-only token.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub fork_read_only: bool,
+    /// Append the audit record (JSON lines) to this file.
+    #[arg(long)]
+    pub audit: Option<PathBuf>,
+    /// XRD sources (as for `check`).
+    #[arg(long = "xrds", value_name = "SOURCE")]
+    pub xrds: Vec<String>,
+    /// First back-off in milliseconds for GitHub 5xx answers (doubled per attempt).
+    #[arg(long, hide = true)]
+    pub retry_base_ms: Option<u64>,
 }
 
 /// Output format of `portalint verdict` and `portalint rules`.

@@ -3,6 +3,7 @@
 //! [`app::main`]; tests use [`app::check`].
 
 pub mod app;
+pub mod bot;
 pub mod cli;
 pub mod config;
 mod de;
@@ -12,6 +13,7 @@ pub mod docs;
 pub mod fix;
 pub mod gate;
 pub mod git;
+pub mod github;
 pub mod gotpl;
 pub mod model;
 pub mod policy;
