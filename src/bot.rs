@@ -233,7 +233,30 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Outcome, AppError> {
     let report = crate::verdict::verdict(&verdict_args)?;
     let decision = report.decision;
     outcome.decision = Some(decision);
-    let findings = changed_line_findings(&root, &base, &pull.head_sha, &args.xrds)?;
+    // The PR's files must be the local diff: else the clone is stale and the verdict is not
+    // about this PR.
+    if token.is_some() {
+        let files = client.get_all(&format!("{base_path}/files")).map_err(api_err)?;
+        let mut theirs: Vec<&str> = files.iter().filter_map(|f| f.get("filename")?.as_str()).collect();
+        let mut ours: Vec<&str> = report.verdict.changes.iter().map(|(_, p)| p.as_str()).collect();
+        theirs.sort_unstable();
+        ours.sort_unstable();
+        if theirs != ours {
+            return Err(usage(format!(
+                "the local diff ({} file(s)) is not the PR's ({} file(s)): fetch the PR's head and base",
+                ours.len(),
+                theirs.len()
+            )));
+        }
+    }
+    // Line comments only on lines the PR itself changed: diff against the merge base.
+    let head_id = git.commit(&pull.head_sha).map_err(AppError::Usage)?;
+    let base_id = git.commit(&base).map_err(AppError::Usage)?;
+    let fork_point = git
+        .merge_base(base_id, head_id)
+        .map_err(AppError::Usage)?
+        .map_or_else(|| base.clone(), |id| id.to_string());
+    let findings = changed_line_findings(&root, &fork_point, &pull.head_sha, &args.xrds)?;
 
     let summary = summary_markdown(&report, &findings);
     if !can_write {
