@@ -472,7 +472,14 @@ fn the_fake_flags_requests_outside_the_contract() {
 #[test]
 fn a_stale_clone_is_an_error() {
     let r = repo(&clean_order());
-    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml", "openportal/team-a/WhoAmIApp/later.yaml"]));
+    let fake = Fake::start(state(
+        &r,
+        "alice",
+        &[
+            "openportal/team-a/WhoAmIApp/web.yaml",
+            "openportal/team-a/WhoAmIApp/later.yaml",
+        ],
+    ));
     let (code, out, _, _) = run(&r, &fake, &[]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("is not the PR's"), "{out}");

@@ -129,3 +129,113 @@ fn bundled_example_has_findings() {
     settings.set_snapshot_path("snapshots");
     settings.bind(|| insta::assert_snapshot!("cli__bundled_example", out));
 }
+
+/// action.yml: valid YAML, inputs that mirror the CLI (every `--format` value is offered),
+/// and shell steps that parse (`bash -n`, with the `${{ }}` expressions substituted).
+#[test]
+fn action_yml_mirrors_the_cli_and_its_scripts_parse() {
+    use clap::ValueEnum;
+    let text = std::fs::read_to_string(common::root().join("action.yml")).expect("action.yml");
+    let parsed = portalint::yaml::parse(&text);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let doc = parsed.docs[0].root.to_json();
+    let inputs = doc["inputs"].as_object().expect("inputs");
+    for key in [
+        "mode",
+        "paths",
+        "format",
+        "config",
+        "base",
+        "fail-on",
+        "sarif-file",
+        "token",
+    ] {
+        assert!(inputs.contains_key(key), "input `{key}` is missing");
+    }
+    let described = inputs["format"]["description"].as_str().expect("description");
+    for v in portalint::report::Format::value_variants() {
+        let name = v.to_possible_value().expect("value").get_name().to_string();
+        assert!(
+            described.contains(&name),
+            "format `{name}` is not offered by action.yml"
+        );
+    }
+    let expr = regex::Regex::new(r"\$\{\{[^}]*\}\}").expect("regex");
+    for step in doc["runs"]["steps"].as_array().expect("steps") {
+        let Some(script) = step["run"].as_str() else { continue };
+        let script = expr.replace_all(script, "x");
+        let out = std::process::Command::new("bash")
+            .args(["-n", "-c", &script])
+            .output()
+            .expect("bash");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            step["name"],
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// The action's run step, executed as a runner would (check mode on the bundled example):
+/// annotations on the log, the SARIF file, the job summary and the exit-code output.
+#[test]
+fn action_run_step_in_check_mode() {
+    let text = std::fs::read_to_string(common::root().join("action.yml")).expect("action.yml");
+    let doc = portalint::yaml::parse(&text).docs[0].root.to_json();
+    let step = doc["runs"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["id"] == "run")
+        .expect("the run step")
+        .clone();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let bin = tmp.path().join("portalint/bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_portalint"), bin.join("portalint")).expect("link");
+    let (output, summary, sarif) = (
+        tmp.path().join("out"),
+        tmp.path().join("summary.md"),
+        tmp.path().join("x.sarif"),
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", step["run"].as_str().expect("script")])
+        .current_dir(common::root())
+        .envs([
+            ("MODE", "check"),
+            ("PATHS", "fixtures/_repos/template-webapp"),
+            ("FORMAT", "github"),
+            ("CONFIG", ""),
+            ("BASE", ""),
+            ("FAIL_ON", "error"),
+            ("XRDS", ""),
+            ("PORTALINT_TOKEN", ""),
+            ("MERGE_METHOD", "squash"),
+            ("DRY_RUN", "false"),
+        ])
+        .env("SARIF_FILE", &sarif)
+        .env("RUNNER_TEMP", tmp.path())
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("bash");
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{log}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        log.lines().any(|l| l.starts_with("::error file=configuration/")),
+        "{log}"
+    );
+    assert_eq!(std::fs::read_to_string(&output).expect("outputs").trim(), "exit-code=1");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
+    assert!(!sarif["runs"][0]["results"].as_array().expect("results").is_empty());
+    assert!(std::fs::read_to_string(&summary)
+        .expect("summary")
+        .starts_with("### ❌ portalint:"));
+}

@@ -8,7 +8,11 @@ use common::{git, root, write};
 use std::process::Command;
 
 fn head() -> String {
-    let out = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(root()).output().expect("git");
+    let out = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(root())
+        .output()
+        .expect("git");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -26,32 +30,62 @@ fn the_hook_blocks_a_commit_with_a_defect() {
     write(
         &repo,
         ".pre-commit-config.yaml",
-        &format!("repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: portalint\n", root().display(), head()),
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: portalint\n",
+            root().display(),
+            head()
+        ),
     );
-    write(&repo, "app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n");
+    write(
+        &repo,
+        "app.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n",
+    );
     let env = |c: &mut Command| {
         c.current_dir(&repo)
             .env("PRE_COMMIT_HOME", tmp.path().join("cache"))
             // Share the build with the test run's own target folder.
             .env("CARGO_TARGET_DIR", root().join("target/pre-commit"))
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]);
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.org",
+                "-c",
+                "commit.gpgsign=false",
+            ]);
     };
     let mut install = Command::new("pre-commit");
-    install.current_dir(&repo).env("PRE_COMMIT_HOME", tmp.path().join("cache")).arg("install");
+    install
+        .current_dir(&repo)
+        .env("PRE_COMMIT_HOME", tmp.path().join("cache"))
+        .arg("install");
     assert!(install.status().expect("pre-commit install").success());
     git(&repo, &["add", "-A"]);
     let mut commit = Command::new("git");
     env(&mut commit);
     let out = commit.args(["commit", "-qm", "defect"]).output().expect("git commit");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!out.status.success(), "the commit went through:\n{text}");
     assert!(text.contains("yaml-duplicate-key"), "{text}");
     // Fixed, the commit goes through.
-    write(&repo, "app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+    write(
+        &repo,
+        "app.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
     git(&repo, &["add", "-A"]);
     let mut commit = Command::new("git");
     env(&mut commit);
     let out = commit.args(["commit", "-qm", "fixed"]).output().expect("git commit");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "{text}");
 }
