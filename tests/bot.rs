@@ -143,11 +143,35 @@ fn clean_order() -> Vec<(&'static str, String)> {
 #[test]
 fn clean_order_is_approved_and_merged_with_the_evaluated_sha_once() {
     let r = repo(&clean_order());
-    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml"]));
+    let mut st = state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml"]);
+    // The first merge attempt is refused (not mergeable yet): the second run must neither
+    // comment nor approve again, and merge.
+    st.faults = vec![Fault {
+        method: "PUT",
+        path_suffix: "/pulls/7/merge",
+        status: 405,
+        retry_after: None,
+        message: "Base branch was modified. Review and try the merge again.",
+        after_effect: false,
+    }];
+    let fake = Fake::start(st);
+    let mut outputs = Vec::new();
     for _ in 0..3 {
         let (code, out, _, _) = run(&r, &fake, &[]);
         assert_eq!(code, 0, "{out}");
+        outputs.push(out);
     }
+    assert!(outputs[0].contains("merge refused: not mergeable"), "{}", outputs[0]);
+    assert!(
+        outputs[1].contains("summary comment up to date") && outputs[1].contains("merged"),
+        "{}",
+        outputs[1]
+    );
+    assert!(
+        outputs[2].contains("nothing to do: the pull request is closed"),
+        "{}",
+        outputs[2]
+    );
     let s = fake.state.lock().expect("lock");
     assert_eq!(s.comments.len(), 1, "one summary comment");
     assert!(s.comments[0].1.contains("portalint verdict: `auto-merge`"));
@@ -159,7 +183,8 @@ fn clean_order_is_approved_and_merged_with_the_evaluated_sha_once() {
         .iter()
         .filter(|(m, p, _)| m == "PUT" && p.ends_with("/merge"))
         .collect();
-    assert_eq!(merges.len(), 1);
+    assert_eq!(merges.len(), 2, "one refused, one merged");
+    assert_eq!(s.merged.iter().count(), 1);
     assert_eq!(merges[0].2["sha"], r.head.as_str());
     assert_eq!(merges[0].2["merge_method"], "squash");
     drop(s);

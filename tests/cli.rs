@@ -210,6 +210,7 @@ fn action_run_step_in_check_mode() {
             ("BASE", ""),
             ("FAIL_ON", "error"),
             ("XRDS", ""),
+            ("ORDERS", ""),
             ("PORTALINT_TOKEN", ""),
             ("MERGE_METHOD", "squash"),
             ("DRY_RUN", "false"),
