@@ -8,7 +8,7 @@
 //! summary. Without a write token (fork PRs) it degrades to annotations and the job summary.
 
 use crate::app::{AppError, EXIT_ERROR};
-use crate::cli::{CheckArgs, Color, PrArgs};
+use crate::cli::{CheckArgs, PrArgs};
 use crate::gate::Decision;
 use crate::github::{ApiError, Client};
 use crate::report::{self, Format, Located};
@@ -319,25 +319,11 @@ fn changed_line_findings(
     xrds: &[String],
 ) -> Result<(Vec<Located>, report::Summary), AppError> {
     let args = CheckArgs {
-        paths: vec![root.to_path_buf()],
-        format: Format::Text,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        fail_on: None,
-        config: None,
-        isolated: false,
-        profile: None,
         xrds: xrds.to_vec(),
-        cache_dir: None,
-        offline: false,
         base: Some(base.to_string()),
         head: Some(head.to_string()),
-        orders: None,
         only_changed_lines: true,
-        release: None,
-        fix: false,
-        color: Color::Never,
-        verdict: false,
+        ..CheckArgs::new(vec![root.to_path_buf()])
     };
     let o = crate::app::check(&args)?;
     Ok((o.diagnostics, o.summary))

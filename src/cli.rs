@@ -101,6 +101,33 @@ pub struct CheckArgs {
     pub verdict: bool,
 }
 
+impl CheckArgs {
+    /// The arguments of `portalint check PATHS` with every option at its default.
+    pub fn new(paths: Vec<PathBuf>) -> CheckArgs {
+        CheckArgs {
+            paths,
+            format: Format::Text,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            fail_on: None,
+            config: None,
+            isolated: false,
+            profile: None,
+            xrds: Vec::new(),
+            cache_dir: None,
+            offline: false,
+            base: None,
+            head: None,
+            orders: None,
+            only_changed_lines: false,
+            release: None,
+            fix: false,
+            color: Color::Never,
+            verdict: false,
+        }
+    }
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

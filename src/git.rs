@@ -71,15 +71,20 @@ impl Repo {
             .map_err(|e| format!("`{rev}` of `{at}` has no tree: {e}"))
     }
 
-    /// Every file below the checked root at `rev`, with its blob id.
-    pub fn listing(&self, rev: &str) -> Result<Listing, String> {
+    /// Every entry of the tree at `rev`.
+    fn entries(&self, rev: &str) -> Result<Vec<gix::traverse::tree::recorder::Entry>, String> {
         let tree = self.tree(rev)?;
         let mut recorder = gix::traverse::tree::Recorder::default();
         tree.traverse()
             .breadthfirst(&mut recorder)
             .map_err(|e| format!("cannot read the tree of `{rev}`: {e}"))?;
-        Ok(recorder
-            .records
+        Ok(recorder.records)
+    }
+
+    /// Every file below the checked root at `rev`, with its blob id.
+    pub fn listing(&self, rev: &str) -> Result<Listing, String> {
+        Ok(self
+            .entries(rev)?
             .into_iter()
             .filter(|e| e.mode.is_blob())
             .filter_map(|e| {
@@ -93,13 +98,8 @@ impl Repo {
     /// executable files and submodules (`listing` leaves out the first and last), with their
     /// kind (`symlink`, `executable file`, `submodule`) and object id.
     pub fn special_entries(&self, rev: &str) -> Result<BTreeMap<String, (&'static str, gix::ObjectId)>, String> {
-        let tree = self.tree(rev)?;
-        let mut recorder = gix::traverse::tree::Recorder::default();
-        tree.traverse()
-            .breadthfirst(&mut recorder)
-            .map_err(|e| format!("cannot read the tree of `{rev}`: {e}"))?;
-        Ok(recorder
-            .records
+        Ok(self
+            .entries(rev)?
             .into_iter()
             .filter_map(|e| {
                 let kind = if e.mode.is_link() {

@@ -3,12 +3,11 @@
 //! since the merge base), and hands everything to [`crate::gate::evaluate`].
 
 use crate::app::{AppError, EXIT_ERROR};
-use crate::cli::{CheckArgs, Color, OutputFormat, VerdictArgs};
+use crate::cli::{CheckArgs, OutputFormat, VerdictArgs};
 use crate::config::{self, Config};
 use crate::gate::codeowners::{self, CodeOwners};
 use crate::gate::policy::{Policy, PolicySource};
 use crate::gate::{Decision, Verdict};
-use crate::report::Format;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -109,25 +108,13 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         .map(|t| CodeOwners::parse(&t));
 
     let check_args = CheckArgs {
-        paths: vec![root.clone()],
-        format: Format::Text,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        fail_on: None,
-        config: None,
-        isolated: false,
-        profile: None,
         xrds: args.xrds.clone(),
         cache_dir: args.cache_dir.clone(),
         offline: args.offline,
         base: Some(args.base.clone()),
         head: Some(args.head.clone().unwrap_or_else(|| "HEAD".to_string())),
-        orders: None,
-        only_changed_lines: false,
-        release: None,
-        fix: false,
-        color: Color::Never,
         verdict: true,
+        ..CheckArgs::new(vec![root.clone()])
     };
     let head_rev = check_args.head.clone().unwrap_or_default();
     let before = repo.special_entries(&args.base).map_err(AppError::Usage)?;

@@ -2,32 +2,16 @@
 #![allow(dead_code)]
 
 use portalint::app::{self, Outcome};
-use portalint::cli::{CheckArgs, Color, ProfileArg};
+use portalint::cli::{CheckArgs, ProfileArg};
 use portalint::report::{self, Format};
 use std::path::{Path, PathBuf};
 
 /// Check arguments for `paths` with only `rules` selected (all when empty).
 pub fn args(paths: &[PathBuf], rules: &[&str]) -> CheckArgs {
     CheckArgs {
-        paths: paths.to_vec(),
-        format: Format::Text,
         select: rules.iter().map(|s| s.to_string()).collect(),
-        ignore: vec![],
-        fail_on: None,
-        config: None,
         isolated: true,
-        profile: None,
-        color: Color::Never,
-        xrds: vec![],
-        cache_dir: None,
-        base: None,
-        orders: None,
-        head: None,
-        only_changed_lines: false,
-        release: None,
-        offline: false,
-        fix: false,
-        verdict: false,
+        ..CheckArgs::new(paths.to_vec())
     }
 }
 
