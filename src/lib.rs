@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod discover;
 pub mod docs;
 pub mod fix;
+pub mod fuzzing;
 pub mod gate;
 pub mod git;
 pub mod github;
