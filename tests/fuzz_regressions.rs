@@ -6,7 +6,10 @@ use std::path::Path;
 fn inputs(target: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for dir in ["corpus", "regressions"] {
-        let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join(dir).join(target);
+        let d = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz")
+            .join(dir)
+            .join(target);
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             if let Ok(bytes) = std::fs::read(e.path()) {
                 if let Ok(text) = String::from_utf8(bytes) {
