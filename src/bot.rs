@@ -8,7 +8,7 @@
 //! summary. Without a write token (fork PRs) it degrades to annotations and the job summary.
 
 use crate::app::{AppError, EXIT_ERROR};
-use crate::cli::{CheckArgs, PrArgs};
+use crate::cli::PrArgs;
 use crate::gate::Decision;
 use crate::github::{ApiError, Client};
 use crate::report::{self, Format, Located};
@@ -249,19 +249,12 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Outcome, AppError> {
             )));
         }
     }
-    // Line comments only on lines the PR itself changed: diff against the merge base.
-    let head_id = git.commit(&pull.head_sha).map_err(AppError::Usage)?;
-    let base_id = git.commit(&base).map_err(AppError::Usage)?;
-    let fork_point = git
-        .merge_base(base_id, head_id)
-        .map_err(AppError::Usage)?
-        .map_or_else(|| base.clone(), |id| id.to_string());
-    let findings = changed_line_findings(&root, &fork_point, &pull.head_sha, &args.xrds)?;
-
-    let summary = summary_markdown(&report, &findings);
+    let findings = &report.changed_line_findings;
+    let summary = summary_markdown(&report);
     if !can_write {
         // Annotations and the job summary only.
-        report::render(Format::Github, &findings.0, &findings.1, false, out).map_err(|e| usage(e.to_string()))?;
+        report::render(Format::Github, findings, &report.changed_line_summary, false, out)
+            .map_err(|e| usage(e.to_string()))?;
         outcome.actions.push(if args.dry_run {
             "dry run: no API writes".into()
         } else {
@@ -276,7 +269,7 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Outcome, AppError> {
     upsert_comment(&mut client, &issue_path, &body, &mut outcome)?;
 
     // 3b. Line comments for new findings on changed lines; REQUEST_CHANGES on reject.
-    review_findings(&mut client, &base_path, &pull, decision, &findings.0, &mut outcome)?;
+    review_findings(&mut client, &base_path, &pull, decision, findings, &mut outcome)?;
 
     // 4. Act on the decision.
     match decision {
@@ -303,30 +296,12 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Outcome, AppError> {
                     .map_err(api_err)?;
                 outcome.actions.push(format!("labelled {}", labels.join(", ")));
             }
-            request_reviewers(&mut client, &root, &base, &base_path, &pull, &report, &mut outcome)?;
+            request_reviewers(&mut client, &base_path, &pull, &report, &mut outcome)?;
         }
         Decision::Reject => {}
     }
     finish(args, &client, &outcome, Some(&summary), out)?;
     Ok(outcome)
-}
-
-/// The findings on changed lines of the PR (for line comments and annotations).
-fn changed_line_findings(
-    root: &Path,
-    base: &str,
-    head: &str,
-    xrds: &[String],
-) -> Result<(Vec<Located>, report::Summary), AppError> {
-    let args = CheckArgs {
-        xrds: xrds.to_vec(),
-        base: Some(base.to_string()),
-        head: Some(head.to_string()),
-        only_changed_lines: true,
-        ..CheckArgs::new(vec![root.to_path_buf()])
-    };
-    let o = crate::app::check(&args)?;
-    Ok((o.diagnostics, o.summary))
 }
 
 /// A stable id of a finding, so a rerun does not comment it twice.
@@ -340,7 +315,7 @@ fn fingerprint(d: &Located) -> String {
     format!("{h:016x}")
 }
 
-fn summary_markdown(r: &crate::verdict::Report, findings: &(Vec<Located>, report::Summary)) -> String {
+fn summary_markdown(r: &crate::verdict::Report) -> String {
     use crate::report::markdown::cell;
     let v = &r.verdict;
     let icon = match r.decision {
@@ -390,7 +365,7 @@ fn summary_markdown(r: &crate::verdict::Report, findings: &(Vec<Located>, report
         }
     }
     let mut md = Vec::new();
-    let _ = report::markdown::render(&findings.0, &findings.1, &mut md);
+    let _ = report::markdown::render(&r.changed_line_findings, &r.changed_line_summary, &mut md);
     s.push('\n');
     s.push_str(&String::from_utf8_lossy(&md).replace("### ", "#### Findings on changed lines: "));
     s
@@ -607,33 +582,25 @@ fn auto_merge(
 
 fn request_reviewers(
     client: &mut Client,
-    root: &Path,
-    base: &str,
     base_path: &str,
     pull: &PullRequest,
     report: &crate::verdict::Report,
     outcome: &mut Outcome,
 ) -> Result<(), AppError> {
-    // CODEOWNERS of the base, for every changed path.
-    let git = crate::git::Repo::open(root).map_err(AppError::Usage)?;
-    let listing = git.listing(base).map_err(AppError::Usage)?;
-    let Some(owners) = crate::gate::codeowners::LOCATIONS
-        .iter()
-        .find_map(|l| listing.get(*l).and_then(|id| git.text(*id)))
-        .map(|t| crate::gate::codeowners::CodeOwners::parse(&t))
-    else {
+    // The base's CODEOWNERS, for every changed path.
+    let Some(owners) = &report.codeowners else {
         return Ok(());
     };
     let mut users = std::collections::BTreeSet::new();
     let mut teams = std::collections::BTreeSet::new();
     for (_, path) in &report.verdict.changes {
         for o in owners.owners_of(path) {
-            match o.strip_prefix('@').map(|h| h.split_once('/')) {
-                Some(Some((_, team))) => {
+            match (crate::gate::codeowners::team_of(o), o.strip_prefix('@')) {
+                (Some(team), _) => {
                     teams.insert(team.to_string());
                 }
-                Some(None) if o[1..] != pull.author => {
-                    users.insert(o[1..].to_string());
+                (None, Some(user)) if user != pull.author => {
+                    users.insert(user.to_string());
                 }
                 _ => {}
             }
@@ -679,22 +646,15 @@ fn finish(
         text.push('\n');
     }
     if let Some(p) = &args.audit {
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(p)
-            .map_err(|e| usage(format!("cannot write the audit record `{}`: {e}", p.display())))?;
-        f.write_all(text.as_bytes()).map_err(|e| usage(e.to_string()))?;
+        append(p, "the audit record", &text)?;
     }
     if let (Some(s), Some(p)) = (summary, std::env::var_os("GITHUB_STEP_SUMMARY")) {
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&p)
-            .map_err(|e| usage(format!("cannot write the job summary: {e}")))?;
         let actions: String = outcome.actions.iter().map(|a| format!("- {a}\n")).collect();
-        f.write_all(format!("{s}\n**Actions**\n\n{actions}\n").as_bytes())
-            .map_err(|e| usage(e.to_string()))?;
+        append(
+            Path::new(&p),
+            "the job summary",
+            &format!("{s}\n**Actions**\n\n{actions}\n"),
+        )?;
     }
     let decision = outcome.decision.map_or("none", |d| d.as_str());
     let _ = writeln!(out, "portalint pr: {decision} ({})", outcome.head_sha);
@@ -702,4 +662,14 @@ fn finish(
         let _ = writeln!(out, "  {a}");
     }
     Ok(())
+}
+
+/// Appends `text` to the file at `path` (created if missing).
+fn append(path: &Path, what: &str, text: &str) -> Result<(), AppError> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| usage(format!("cannot write {what} `{}`: {e}", path.display())))
 }

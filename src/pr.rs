@@ -155,11 +155,6 @@ impl GitContext {
         self.merge.as_ref()
     }
 
-    /// The text of a file of the base revision.
-    pub fn base_text(&self, path: &str) -> Option<String> {
-        self.repo.text(*self.base_listing.get(path)?)
-    }
-
     /// The PR context for the workspace.
     pub fn context(&self) -> PrContext {
         PrContext {

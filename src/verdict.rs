@@ -29,6 +29,15 @@ pub struct Report {
     /// The verdict.
     #[serde(flatten)]
     pub verdict: Verdict,
+    /// The base's CODEOWNERS (the bot requests reviews from it).
+    #[serde(skip)]
+    pub codeowners: Option<CodeOwners>,
+    /// The post-merge findings on the lines the PR changed (the bot's line comments).
+    #[serde(skip)]
+    pub changed_line_findings: Vec<crate::report::Located>,
+    /// Their totals.
+    #[serde(skip)]
+    pub changed_line_summary: crate::report::Summary,
 }
 
 /// Runs the command: prints the verdict, returns the exit code (0, 10, 11; 2 on errors).
@@ -132,8 +141,8 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
                     diags: &[crate::diagnostics::Diagnostic],
                     git: Option<&crate::pr::GitContext>|
      -> Result<(), AppError> {
-        let merge = git
-            .and_then(|g| g.merge())
+        let (git, merge) = git
+            .and_then(|g| Some((g, g.merge()?)))
             .ok_or_else(|| AppError::Internal("verdict without a merge context".into()))?;
         let request = crate::gate::Request {
             ws,
@@ -149,6 +158,20 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
             special: &special,
         };
         let verdict = crate::gate::evaluate(&request);
+        // The PR's own lines: for every path it changed the post-merge file is its head version.
+        let (kept, skipped) = git.filter(ws, diags.to_vec(), true);
+        let mut summary = crate::report::Summary {
+            files: ws.local_files,
+            documents: ws.docs.len(),
+            skipped,
+            ..Default::default()
+        };
+        for d in &kept {
+            match d.severity {
+                crate::diagnostics::Severity::Error => summary.errors += 1,
+                crate::diagnostics::Severity::Warning => summary.warnings += 1,
+            }
+        }
         result = Some(Report {
             version: 1,
             decision: verdict.decision,
@@ -157,11 +180,16 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
             base_commit: merge.base_commit.clone(),
             head_commit: merge.head_commit.clone(),
             verdict,
+            codeowners: None,
+            changed_line_findings: kept.iter().map(|d| crate::report::locate(d, &ws.sources)).collect(),
+            changed_line_summary: summary,
         });
         Ok(())
     };
     crate::app::check_with(&check_args, &cfg, config_dir.as_deref(), Some(&policy), &mut hook)?;
-    result.ok_or_else(|| AppError::Internal("no verdict was computed".into()))
+    let mut report = result.ok_or_else(|| AppError::Internal("no verdict was computed".into()))?;
+    report.codeowners = owners;
+    Ok(report)
 }
 
 fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {

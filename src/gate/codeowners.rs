@@ -140,6 +140,12 @@ impl CodeOwners {
     }
 }
 
+/// The team name of an owner `@org/team` (`None` for users and emails).
+pub fn team_of(owner: &str) -> Option<&str> {
+    let team = owner.strip_prefix('@')?.split_once('/').map(|(_, t)| t)?;
+    is_owner(owner).then_some(team)
+}
+
 /// True for `@user`, `@org/team` and email addresses.
 pub fn is_owner(s: &str) -> bool {
     let name = |t: &str| {

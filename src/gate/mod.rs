@@ -313,9 +313,33 @@ fn glob_match(pattern: &str, text: &str) -> bool {
 
 /// Who asks for an order: `@login`, or for a bot's PR the order's owner annotation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Requester {
+pub enum Requester {
+    /// A GitHub login or Backstage user.
     User(String),
+    /// A team (Backstage group name, CODEOWNERS `@org/<team>`).
     Group(String),
+}
+
+impl Requester {
+    /// The owner a Backstage entity ref names: `[kind:][namespace/]name`, the kind Group
+    /// unless it says `user` (`group:default/team-a` → team `team-a`).
+    pub fn from_owner_ref(owner: &str) -> Requester {
+        let (kind, rest) = owner.split_once(':').unwrap_or(("group", owner));
+        let name = rest.rsplit('/').next().unwrap_or(rest).to_string();
+        if kind.eq_ignore_ascii_case("user") {
+            Requester::User(name)
+        } else {
+            Requester::Group(name)
+        }
+    }
+}
+
+/// An order's owner annotation (the first of the configured keys it carries): key and node.
+pub fn owner_annotation<'w, 'd>(ws: &'w Workspace, doc: &'d Doc) -> Option<(&'w str, &'d crate::yaml::Node)> {
+    ws.options
+        .owner_annotations
+        .iter()
+        .find_map(|k| Some((k.as_str(), doc.annotation(k)?)))
 }
 
 impl std::fmt::Display for Requester {
@@ -333,28 +357,9 @@ fn requester(req: &Request, o: &Order) -> Option<Requester> {
     if !bots.iter().any(|b| b == author) {
         return Some(Requester::User(author.to_string()));
     }
-    let owner = owner_annotation(req.ws, req.policy, o.doc)?;
-    // Backstage entity refs: `[kind:][namespace/]name`; the kind defaults to Group for owners.
-    let (kind, rest) = owner.split_once(':').unwrap_or(("group", owner));
-    let name = rest.rsplit('/').next().unwrap_or(rest).to_string();
-    Some(if kind.eq_ignore_ascii_case("user") {
-        Requester::User(name)
-    } else {
-        Requester::Group(name)
-    })
-}
-
-fn owner_annotation<'d>(ws: &Workspace, policy: &Policy, doc: &'d Doc) -> Option<&'d str> {
-    let keys = policy
-        .owner_annotations
-        .as_deref()
-        .unwrap_or(&ws.options.owner_annotations);
-    keys.iter().find_map(|k| doc.annotation(k).and_then(|n| n.as_str()))
-}
-
-/// The team name of a CODEOWNERS owner `@org/team`.
-fn team_of(owner: &str) -> Option<&str> {
-    owner.strip_prefix('@')?.split_once('/').map(|(_, t)| t)
+    // The policy's `owner-annotations` are in the rule options (app::rule_options).
+    let (_, node) = owner_annotation(req.ws, o.doc)?;
+    Some(Requester::from_owner_ref(node.as_str()?))
 }
 
 /// True when `who` is among `owners` (directly, as the team, or as a member of the team).
@@ -366,7 +371,7 @@ fn owns(policy: &Policy, owners: &[&str], who: &Requester) -> bool {
             .and_then(|t| t.get(team))
             .is_some_and(|m| m.iter().any(|x| x.trim_start_matches('@') == login))
     };
-    owners.iter().any(|o| match (who, team_of(o)) {
+    owners.iter().any(|o| match (who, codeowners::team_of(o)) {
         (Requester::User(u), None) => o.trim_start_matches('@') == u,
         (Requester::User(u), Some(team)) => members(team, u),
         (Requester::Group(g), Some(team)) => team == g,

@@ -314,54 +314,41 @@ pub fn validate(root: &Node, fail: &dyn Fn((u32, u32), String) -> ConfigError) -
     if let Some(n) = root.get("branch-pattern") {
         regex(n)?;
     }
-    let items = |block: &Node, key: &str| block.get(key).and_then(Node::as_seq).unwrap_or(&[]).to_vec();
+    let reason = |n: &Node| -> Result<(), ConfigError> {
+        let code = n.as_str().unwrap_or("");
+        let ok = code.starts_with("R-")
+            && code.len() > 2
+            && code[2..]
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        if ok {
+            Ok(())
+        } else {
+            Err(fail(at(n), format!("reason code `{code}` must look like `R-COSTLY`")))
+        }
+    };
+    type Check<'c> = &'c dyn Fn(&Node) -> Result<(), ConfigError>;
+    // (list in a block, keys of its items, check of each value)
+    let item_checks: [(&str, &[&str], Check); 7] = [
+        ("sum", &["soft", "hard"], &quantity),
+        ("sum", &["when"], &cel),
+        ("fields", &["min", "max"], &quantity),
+        ("fields", &["pattern"], &regex),
+        ("sensitive", &["reason"], &reason),
+        ("sensitive", &["when"], &cel),
+        ("cel", &["expression"], &cel),
+    ];
     for block in root.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
-        if let Some(sel) = block.get("match") {
-            for key in ["cluster", "namespace"] {
-                if let Some(n) = sel.get(key) {
-                    glob(n)?;
-                }
+        for key in ["cluster", "namespace"] {
+            if let Some(n) = block.get("match").and_then(|m| m.get(key)) {
+                glob(n)?;
             }
         }
-        for s in items(block, "sum") {
-            for key in ["soft", "hard"] {
-                if let Some(n) = s.get(key) {
-                    quantity(n)?;
+        for (list, keys, check) in &item_checks {
+            for item in block.get(list).and_then(Node::as_seq).unwrap_or(&[]) {
+                for n in keys.iter().filter_map(|k| item.get(k)) {
+                    check(n)?;
                 }
-            }
-            if let Some(n) = s.get("when") {
-                cel(n)?;
-            }
-        }
-        for f in items(block, "fields") {
-            for key in ["min", "max"] {
-                if let Some(n) = f.get(key) {
-                    quantity(n)?;
-                }
-            }
-            if let Some(n) = f.get("pattern") {
-                regex(n)?;
-            }
-        }
-        for s in items(block, "sensitive") {
-            if let Some(n) = s.get("reason") {
-                let code = n.as_str().unwrap_or("");
-                let ok = code.starts_with("R-")
-                    && code.len() > 2
-                    && code[2..]
-                        .chars()
-                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
-                if !ok {
-                    return Err(fail(at(n), format!("reason code `{code}` must look like `R-COSTLY`")));
-                }
-            }
-            if let Some(n) = s.get("when") {
-                cel(n)?;
-            }
-        }
-        for c in items(block, "cel") {
-            if let Some(n) = c.get("expression") {
-                cel(n)?;
             }
         }
     }

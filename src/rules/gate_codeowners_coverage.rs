@@ -79,7 +79,7 @@ impl Rule for GateCodeownersCoverage {
                     }
                 }
                 Some(e) => {
-                    let teams = e.owners.iter().filter(|(o, _)| crate::gate::codeowners::is_owner(o) && o.starts_with('@') && o.contains('/')).count();
+                    let teams = e.owners.iter().filter(|(o, _)| crate::gate::codeowners::team_of(o).is_some()).count();
                     if teams != 1 || e.owners.len() != 1 {
                         let names: Vec<&str> = e.owners.iter().map(|(o, _)| o.as_str()).collect();
                         let named = if names.is_empty() { "no owner".to_string() } else { names.join(" ") };

@@ -36,12 +36,6 @@ crate::declare_rule! {
     }
 }
 
-/// The team a Backstage owner ref (`group:default/team-a`, `team-a`) names; users name none.
-fn annotation_team(owner: &str) -> Option<&str> {
-    let (kind, rest) = owner.split_once(':').unwrap_or(("group", owner));
-    kind.eq_ignore_ascii_case("group").then(|| rest.rsplit('/').next().unwrap_or(rest))
-}
-
 impl Rule for GateOwnerConsistency {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         // The `team` label of each ManagedNamespace order, by (cluster folder, namespace name).
@@ -55,14 +49,16 @@ impl Rule for GateOwnerConsistency {
             }
         }
         for d in ws.orders() {
-            let Some((key, node)) = ws.options.owner_annotations.iter().find_map(|k| Some((k, d.annotation(k)?))) else { continue };
+            let Some((key, node)) = crate::gate::owner_annotation(ws, d) else { continue };
             let Some(owner) = node.as_str() else { continue };
-            let Some(team) = annotation_team(owner) else { continue };
+            // Only a group names a team; a user owner is checked by the verdict's ownership.
+            let crate::gate::Requester::Group(team) = crate::gate::Requester::from_owner_ref(owner) else { continue };
+            let team = team.as_str();
             let rel = ws.rel(d);
             let at = d.span(node);
             if let Some((file, owners)) = &ws.codeowners {
                 if let Some(e) = owners.owner_entry(rel) {
-                    let teams: Vec<&str> = e.owners.iter().filter_map(|(o, _)| o.strip_prefix('@')?.split_once('/').map(|(_, t)| t)).collect();
+                    let teams: Vec<&str> = e.owners.iter().filter_map(|(o, _)| crate::gate::codeowners::team_of(o)).collect();
                     if teams.len() == 1 && teams[0] != team {
                         out.report(at, format!("`{key}` names team `{team}`, but CODEOWNERS gives this folder to `{}`", teams[0]))
                             .label(crate::source::Span::new(*file, e.pattern_span.0, e.pattern_span.1), "the CODEOWNERS entry");

@@ -426,37 +426,24 @@ fn handle(s: &mut State, method: &str, path: &str, query: &str, body: &Value) ->
         .faults
         .iter()
         .position(|f| f.method == method && path.ends_with(f.path_suffix));
-    let mut fault = fault.map(|i| s.faults.remove(i));
-    if let Some(f) = fault.as_ref().filter(|f| !f.after_effect) {
-        let extra = f
-            .retry_after
-            .map(|r| format!("Retry-After: {r}\r\n"))
-            .unwrap_or_default();
-        return respond(
-            s,
-            &op,
-            &template,
-            method,
-            f.status,
-            json!({"message": f.message}),
-            extra,
-            false,
-        );
+    let fault = fault.map(|i| s.faults.remove(i));
+    // A fault with `after_effect` lets the request happen first; the answer is lost either way.
+    let routed = match &fault {
+        Some(f) if !f.after_effect => None,
+        _ => Some(route(s, method, path, query, body)),
+    };
+    match (fault, routed) {
+        (Some(f), _) => {
+            let extra = f
+                .retry_after
+                .map(|r| format!("Retry-After: {r}\r\n"))
+                .unwrap_or_default();
+            let message = json!({"message": f.message});
+            respond(s, &op, &template, method, f.status, message, extra, false)
+        }
+        (None, Some((status, data))) => respond(s, &op, &template, method, status, data, String::new(), true),
+        (None, None) => unreachable!("a request without a fault is routed"),
     }
-    let (status, data) = route(s, method, path, query, body);
-    if let Some(f) = fault.take() {
-        return respond(
-            s,
-            &op,
-            &template,
-            method,
-            f.status,
-            json!({"message": f.message}),
-            String::new(),
-            false,
-        );
-    }
-    respond(s, &op, &template, method, status, data, String::new(), true)
 }
 
 /// Builds the response from the schema of `status` and validates it. Injected faults
