@@ -511,3 +511,19 @@ fn a_stale_clone_is_an_error() {
     assert!(fake.writes().is_empty());
     fake.assert_contract();
 }
+
+/// `--dry-run` decides and reports but writes nothing to GitHub.
+#[test]
+fn dry_run_writes_nothing() {
+    let r = repo(&clean_order());
+    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml"]));
+    let (code, out, _, summary) = run(&r, &fake, &["--dry-run"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("portalint pr: auto-merge") && out.contains("dry run: no API writes"),
+        "{out}"
+    );
+    assert!(summary.contains("portalint verdict: `auto-merge`"), "{summary}");
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+    fake.assert_contract();
+}
