@@ -4,7 +4,7 @@
 share of seeded defects. Also writes, for the baseline validators, a JSON copy of every order
 and the JSON Schema hand-converted from the XRD.
 
-usage: benches/generate_orders.py OUT_DIR N [DEFECT_PERCENT=5]
+usage: benches/generate_orders.py OUT_DIR N [DEFECT_PERCENT=5] [--no-json]
 
 OUT_DIR/orders/...            the repository
 OUT_DIR/seeded.json           {path: rule that must fire} for every seeded defect
@@ -91,8 +91,10 @@ def to_yaml(doc):
 
 
 def main():
-    out, n = sys.argv[1], int(sys.argv[2])
-    pct = float(sys.argv[3]) if len(sys.argv) > 3 else 5.0
+    args = [a for a in sys.argv[1:] if a != "--no-json"]
+    write_json = "--no-json" not in sys.argv
+    out, n = args[0], int(args[1])
+    pct = float(args[2]) if len(args) > 2 else 5.0
     rnd = random.Random(42)
     repo = os.path.join(out, "orders")
     os.makedirs(os.path.join(out, "json"), exist_ok=True)
@@ -114,8 +116,9 @@ def main():
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
             f.write(to_yaml(doc))
-        with open(os.path.join(out, "json", f"{cluster}-{file}.json"), "w") as f:
-            json.dump(doc, f)
+        if write_json:
+            with open(os.path.join(out, "json", f"{cluster}-{file}.json"), "w") as f:
+                json.dump(doc, f)
         per_cluster[cluster].append(rel[len(cluster) + 1:])
     for c, files in per_cluster.items():
         with open(os.path.join(repo, c, "kustomization.yaml"), "w") as f:

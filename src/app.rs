@@ -248,7 +248,17 @@ fn repo_name(root: &Path, cfg: &Config) -> String {
 
 /// Runs the rules over one workspace and applies the policy.
 pub fn run_rules(ws: &Workspace, settings: &Settings) -> Result<Vec<Diagnostic>, AppError> {
-    let enabled = settings.enabled(ws);
+    run_rules_where(ws, settings, |_| true)
+}
+
+/// Runs the enabled rules that `keep` accepts over one workspace and applies the policy.
+pub fn run_rules_where(
+    ws: &Workspace,
+    settings: &Settings,
+    keep: impl Fn(RuleId) -> bool,
+) -> Result<Vec<Diagnostic>, AppError> {
+    let mut enabled = settings.enabled(ws);
+    enabled.retain(|&r| keep(r));
     let results: Vec<Result<Vec<Diagnostic>, AppError>> = enabled
         .par_iter()
         .map(|&id| {
@@ -274,23 +284,28 @@ pub fn run_rules(ws: &Workspace, settings: &Settings) -> Result<Vec<Diagnostic>,
     Ok(policy::apply(all, ws, settings))
 }
 
-/// Regenerates the cluster kustomizations of an orders repository; reports each change on
-/// stderr. Returns whether anything was written.
-fn fix_kustomizations(ws: &Workspace, root: &Path) -> Result<bool, AppError> {
-    let dirs: Vec<String> = match ws.repo.orders {
-        Some(model::Layout::Clusters) => ws.cluster_dirs(),
+/// Regenerates the cluster kustomizations of an orders repository (`repo.orders` detected);
+/// reports each change on stderr. Returns whether anything was written.
+pub fn fix_kustomizations(
+    repo: &Repo,
+    options: &RuleOptions,
+    paths: &std::collections::BTreeSet<String>,
+    root: &Path,
+) -> Result<bool, AppError> {
+    let dirs: Vec<String> = match repo.orders {
+        Some(model::Layout::Clusters) => model::orders::cluster_dirs(options, paths),
         Some(model::Layout::Namespaces) => vec!["namespaces".to_string()],
         None => return Ok(false),
     };
     let mut changed = false;
     for dir in dirs {
-        let rel = format!("{}{dir}/kustomization.yaml", ws.repo.prefix);
+        let rel = format!("{}{dir}/kustomization.yaml", repo.prefix);
         let path = root.join(&dir).join("kustomization.yaml");
         let existing = std::fs::read_to_string(&path).ok();
-        if existing.is_none() && ws.repo.orders == Some(model::Layout::Namespaces) {
+        if existing.is_none() && repo.orders == Some(model::Layout::Namespaces) {
             continue;
         }
-        let wanted = crate::fix::expected_resources(&format!("{}{dir}", ws.repo.prefix), &ws.paths);
+        let wanted = crate::fix::expected_resources(&format!("{}{dir}", repo.prefix), paths);
         let text = crate::fix::render(existing.as_deref(), &wanted);
         if existing.as_deref() == Some(text.as_str()) {
             continue;
@@ -460,13 +475,6 @@ pub fn check_with(
         } else {
             String::new()
         };
-        // With `--head`, the head is read from git: the work tree is not walked at all. Against
-        // a base, the work tree's YAML files are read only when the change needs them.
-        let mut found = match (&args.base, &args.head, &args.release) {
-            (Some(_), Some(_), _) => crate::discover::Discovered::default(),
-            (None, _, None) => crate::discover::discover(root, &prefix, &exclude, max_size),
-            _ => crate::discover::discover_unread(root, &prefix, &exclude, max_size),
-        };
         let root_dir = if root.is_dir() {
             root.clone()
         } else {
@@ -487,6 +495,44 @@ pub fn check_with(
             prefix: prefix.clone(),
             path_from_config,
             ..Repo::default()
+        };
+        // With `--head`, the head is read from git: the work tree is not walked at all. Against
+        // a base, the work tree's YAML files are read only when the change needs them.
+        let mut found = match (&args.base, &args.head, &args.release) {
+            (Some(_), Some(_), _) => crate::discover::Discovered::default(),
+            (None, _, None) => {
+                let found = crate::discover::discover_unread(root, &prefix, &exclude, max_size);
+                if repo.is_dir && !args.verdict && found.unread_bytes() > args.stream_above {
+                    let job = crate::stream::Job {
+                        root,
+                        repo: repo.clone(),
+                        profile,
+                        options: &options,
+                        external: &external,
+                        settings: &settings,
+                        max_size,
+                        batch_size: args.batch_size,
+                    };
+                    let checked = stream_root(found, &job, args.fix.then_some(&exclude))?;
+                    summary.files += checked.files;
+                    summary.documents += checked.documents;
+                    for d in &checked.located {
+                        match d.severity {
+                            Severity::Error => summary.errors += 1,
+                            Severity::Warning => summary.warnings += 1,
+                        }
+                    }
+                    located.extend(checked.located);
+                    continue;
+                }
+                let (inputs, paths) = found.read_all(max_size);
+                crate::discover::Discovered {
+                    inputs,
+                    paths,
+                    ..Default::default()
+                }
+            }
+            _ => crate::discover::discover_unread(root, &prefix, &exclude, max_size),
         };
         let git_ctx = match (&args.base, &args.release) {
             (None, None) => None,
@@ -529,7 +575,7 @@ pub fn check_with(
             base: base_inputs,
         };
         let mut ws = model::build(inputs, pr, repo.clone(), profile, options.clone());
-        if args.fix && fix_kustomizations(&ws, root)? {
+        if args.fix && fix_kustomizations(&ws.repo, &ws.options, &ws.paths, root)? {
             // Check again what is now on disk.
             let found = crate::discover::discover(root, &prefix, &exclude, max_size);
             let inputs = model::Inputs {
@@ -557,12 +603,40 @@ pub fn check_with(
             located.push(report::locate(d, &ws.sources));
         }
     }
+    // By file (walk order), position and rule: the same order however the files were read.
+    located.sort_by(|a, b| {
+        crate::discover::walk_order(&a.primary.path, &b.primary.path)
+            .then(a.primary.line.cmp(&b.primary.line))
+            .then(a.primary.column.cmp(&b.primary.column))
+            .then(a.rule.cmp(b.rule))
+    });
     let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or_default();
     Ok(Outcome {
         diagnostics: located,
         summary,
         fail_on,
     })
+}
+
+/// Streams one root ([`crate::stream`]); with `fix` (the exclude globs), the kustomizations
+/// are regenerated after the scan, and the root is walked and scanned again when one changed.
+fn stream_root(
+    found: crate::discover::Discovered,
+    job: &crate::stream::Job<'_>,
+    fix: Option<&globset::GlobSet>,
+) -> Result<crate::stream::Checked, AppError> {
+    let mut scan = crate::stream::scan(found, job);
+    if let Some(exclude) = fix {
+        let repo = Repo {
+            orders: scan.layout,
+            ..job.repo.clone()
+        };
+        if fix_kustomizations(&repo, job.options, scan.paths(), job.root)? {
+            let found = crate::discover::discover_unread(job.root, &job.repo.prefix, exclude, job.max_size);
+            scan = crate::stream::scan(found, job);
+        }
+    }
+    crate::stream::check(scan, job)
 }
 
 fn list_rules(format: crate::cli::OutputFormat, out: &mut dyn Write) -> u8 {

@@ -96,6 +96,14 @@ pub struct CheckArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Stream a root whose YAML files total more than this (bytes; `K`, `M`, `G` suffixes are
+    /// powers of 1024): scan every file for the cross-file index first, then check the files
+    /// in batches instead of holding them all in memory.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size, help_heading = "Memory")]
+    pub stream_above: u64,
+    /// YAML bytes per batch of a streamed check.
+    #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size, help_heading = "Memory")]
+    pub batch_size: u64,
     /// Set by `portalint verdict`: evaluate the post-merge tree, read every file.
     #[arg(skip)]
     pub verdict: bool,
@@ -123,8 +131,53 @@ impl CheckArgs {
             release: None,
             fix: false,
             color: Color::Never,
+            stream_above: DEFAULT_STREAM_ABOVE,
+            batch_size: DEFAULT_BATCH_SIZE,
             verdict: false,
         }
+    }
+}
+
+/// Default of `--stream-above`.
+pub const DEFAULT_STREAM_ABOVE: u64 = 64 << 20;
+/// Default of `--batch-size`.
+pub const DEFAULT_BATCH_SIZE: u64 = 4 << 20;
+
+/// Parses a size: a number of bytes with an optional `K`, `M` or `G` suffix (powers of 1024;
+/// `KiB`, `MB` and the like are read the same way).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (a number of bytes, optionally with K, M or G)"))?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        other => return Err(format!("unknown size unit `{other}` (use K, M or G)")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("0"), Ok(0));
+        assert_eq!(parse_size("4M"), Ok(4 << 20));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert_eq!(parse_size("512 K"), Ok(512 << 10));
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("4X").is_err());
+        assert!(parse_size("99999999999G").is_err());
     }
 }
 

@@ -4,6 +4,8 @@
 
 use crate::model::{Input, InputContent};
 use globset::GlobSet;
+use rayon::prelude::*;
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -22,8 +24,67 @@ pub struct Discovered {
     pub inputs: Vec<Input>,
     /// Every file path (relative), YAML or not.
     pub paths: BTreeSet<String>,
-    /// YAML files found but not read yet ([`discover_unread`]): (relative path, path on disk).
-    pub unread: Vec<(String, PathBuf)>,
+    /// YAML files found but not read yet ([`discover_unread`]), in walk order.
+    pub unread: Vec<Unread>,
+    /// The walked directory (unread files are found below it).
+    pub root: PathBuf,
+    /// The prefix of every relative path.
+    pub prefix: String,
+}
+
+/// A YAML file found by the walk and not read yet.
+#[derive(Debug, Clone)]
+pub struct Unread {
+    /// Path relative to the root (with the prefix), `/`-separated.
+    pub rel: String,
+    /// Path on disk when `rel` does not spell it (a name that is not UTF-8); else it is the
+    /// root joined with `rel` (a listing of a million files keeps one string per file).
+    pub path: Option<PathBuf>,
+    /// Size in bytes when the walk saw it.
+    pub size: u64,
+}
+
+impl Discovered {
+    /// The path on disk of an unread file.
+    pub fn path_of(&self, u: &Unread) -> PathBuf {
+        match &u.path {
+            Some(p) => p.clone(),
+            None => self
+                .root
+                .join(u.rel.strip_prefix(self.prefix.as_str()).unwrap_or(&u.rel)),
+        }
+    }
+
+    /// Reads an unread file with the safety checks of [`read_yaml`].
+    pub fn read(&self, u: Unread, max_size: u64) -> Input {
+        let path = self.path_of(&u);
+        Input {
+            content: read_yaml(&path, max_size),
+            rel: u.rel,
+            path,
+        }
+    }
+
+    /// Total size of the YAML files not read yet.
+    pub fn unread_bytes(&self) -> u64 {
+        self.unread.iter().map(|u| u.size).sum()
+    }
+
+    /// Reads every YAML file not read yet, in parallel, and returns all inputs in walk order.
+    pub fn read_all(mut self, max_size: u64) -> (Vec<Input>, BTreeSet<String>) {
+        let unread = std::mem::take(&mut self.unread);
+        let mut inputs = std::mem::take(&mut self.inputs);
+        inputs.par_extend(unread.into_par_iter().map(|u| self.read(u, max_size)));
+        inputs.par_sort_by(|a, b| walk_order(&a.rel, &b.rel));
+        (inputs, self.paths)
+    }
+}
+
+/// The order of the walk: depth first, siblings by name (what comparing paths component by
+/// component gives). Inputs keep this order whatever reads them, so that "first" means the same
+/// in every mode.
+pub fn walk_order(a: &str, b: &str) -> Ordering {
+    a.split('/').cmp(b.split('/'))
 }
 
 /// True for the extensions portalint checks.
@@ -34,17 +95,26 @@ pub fn is_yaml(path: &Path) -> bool {
 /// Walks `root` (a directory) or reads `root` (a file). `prefix` is prepended to every
 /// relative path (empty for a single root).
 pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
-    walk(root, prefix, exclude, max_size, true)
+    let (inputs, paths) = discover_unread(root, prefix, exclude, max_size).read_all(max_size);
+    Discovered {
+        inputs,
+        paths,
+        ..Discovered::default()
+    }
 }
 
 /// Like [`discover`], but the YAML files are only listed (in `unread`), for a caller that
 /// reads the few it needs (changed-files mode).
 pub fn discover_unread(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
-    walk(root, prefix, exclude, max_size, false)
+    walk(root, prefix, exclude, max_size)
 }
 
-fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, read: bool) -> Discovered {
-    let mut out = Discovered::default();
+fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
+    let mut out = Discovered {
+        root: root.to_path_buf(),
+        prefix: prefix.to_string(),
+        ..Discovered::default()
+    };
     if root.is_file() {
         let rel = format!("{prefix}{}", root.to_string_lossy().replace('\\', "/"));
         out.paths.insert(rel.clone());
@@ -65,11 +135,8 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, read: bool)
         .require_git(false)
         .parents(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git");
-    if read {
-        // Inputs in a stable order; the unread listing is sorted by whoever reads it.
-        builder.sort_by_file_name(|a, b| a.cmp(b));
-    }
+        .filter_entry(|e| e.file_name() != ".git")
+        .sort_by_file_name(|a, b| a.cmp(b));
     let walker = builder.build();
     for entry in walker {
         let Ok(entry) = entry else { continue };
@@ -118,20 +185,25 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, read: bool)
             }
         }
         out.paths.insert(full_rel.clone());
-        if yaml && !read {
-            out.unread.push((full_rel, path.to_path_buf()));
-        } else if yaml {
-            out.inputs.push(Input {
+        if yaml {
+            let size = if is_link {
+                std::fs::metadata(path).map(|m| m.len())
+            } else {
+                entry.metadata().map(|m| m.len()).map_err(std::io::Error::other)
+            };
+            // The root joined with `rel` is the path, unless the name was not UTF-8.
+            let spelled = rel_path.to_str() == Some(rel.as_str());
+            out.unread.push(Unread {
                 rel: full_rel,
-                path: path.to_path_buf(),
-                content: read_yaml(path, max_size),
+                path: (!spelled).then(|| path.to_path_buf()),
+                size: size.unwrap_or(0),
             });
         } else if text_file {
             if let Ok(text) = std::fs::read_to_string(path) {
                 out.inputs.push(Input {
                     rel: full_rel,
                     path: path.to_path_buf(),
-                    content: InputContent::Text(text),
+                    content: InputContent::Text(text.into()),
                 });
             }
         }
@@ -162,7 +234,7 @@ fn drop_scaffolder_skeletons(out: &mut Discovered) {
         })
     };
     out.inputs.retain(|i| !skeleton(&i.rel));
-    out.unread.retain(|(rel, _)| !skeleton(rel));
+    out.unread.retain(|u| !skeleton(&u.rel));
 }
 
 fn unreadable(rel: String, path: &Path, reason: String) -> Input {
@@ -199,7 +271,7 @@ pub fn read_yaml(path: &Path, max_size: u64) -> InputContent {
         return InputContent::Unreadable("binary file (contains NUL bytes); not checked".into());
     }
     match String::from_utf8(bytes) {
-        Ok(text) => InputContent::Yaml(text),
+        Ok(text) => InputContent::Yaml(text.into()),
         Err(e) => InputContent::Unreadable(format!(
             "not valid UTF-8 (first invalid byte at offset {}); Kubernetes reads YAML as UTF-8",
             e.utf8_error().valid_up_to()

@@ -14,7 +14,7 @@ pub fn check_files(files: &[(&str, &str)]) -> usize {
             .map(|(rel, text)| Input {
                 rel: rel.to_string(),
                 path: rel.into(),
-                content: InputContent::Yaml(text.to_string()),
+                content: InputContent::Yaml((*text).into()),
             })
             .collect(),
         paths: files.iter().map(|(rel, _)| rel.to_string()).collect(),

@@ -24,6 +24,7 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod sources;
+pub mod stream;
 pub mod text;
 pub mod verdict;
 pub mod yaml;

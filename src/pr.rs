@@ -188,8 +188,8 @@ impl GitContext {
                 path: format!("{head}:{p}").into(),
                 content: match text {
                     Err(e) => InputContent::Unreadable(e),
-                    Ok(t) if crate::discover::is_yaml(Path::new(p)) => InputContent::Yaml(t),
-                    Ok(t) => InputContent::Text(t),
+                    Ok(t) if crate::discover::is_yaml(Path::new(p)) => InputContent::Yaml(t.into()),
+                    Ok(t) => InputContent::Text(t.into()),
                 },
             }
         });
@@ -200,10 +200,11 @@ impl GitContext {
     /// YAML files not read yet): see [`GitContext::needed`]. Unchanged orders are not read.
     pub fn worktree_inputs(&self, found: Discovered, prefix: &str, max_size: u64) -> Vec<Input> {
         let local = |rel: &str| rel.strip_prefix(prefix).unwrap_or(rel).to_string();
-        let unread = found
+        let unread: Vec<_> = found
             .unread
-            .into_iter()
-            .map(|(rel, path)| (local(&rel), Lazy::Unread(rel, path, max_size)));
+            .iter()
+            .map(|u| (local(&u.rel), Lazy::Unread(u.rel.clone(), found.path_of(u), max_size)))
+            .collect();
         let files = found
             .inputs
             .into_iter()
@@ -258,7 +259,7 @@ impl GitContext {
                 Some(Input {
                     rel: format!("{}:{prefix}{p}", self.base),
                     path: format!("{}:{p}", self.base).into(),
-                    content: InputContent::Yaml(text),
+                    content: InputContent::Yaml(text.into()),
                 })
             })
             .collect()

@@ -167,7 +167,7 @@ fn load_git(path: &Path, rev: &str, label: &str, max_size: u64) -> Result<Vec<In
             path: PathBuf::from(format!("{}@{rev}:{file}", path.display())),
             content: repo
                 .read_text(id, max_size)
-                .map_or_else(InputContent::Unreadable, InputContent::Yaml),
+                .map_or_else(InputContent::Unreadable, |t| InputContent::Yaml(t.into())),
         })
         .collect())
 }

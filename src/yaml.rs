@@ -62,7 +62,7 @@ pub struct Entry {
 #[derive(Clone, Debug)]
 pub struct Document {
     /// The root node.
-    pub root: Node,
+    pub root: std::sync::Arc<Node>,
 }
 
 /// What went wrong while reading a file.
@@ -91,7 +91,7 @@ pub struct Problem {
 }
 
 /// The result of parsing one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Parsed {
     /// The documents that parsed (empty documents are skipped, like kubectl does).
     pub docs: Vec<Document>,
@@ -511,7 +511,9 @@ pub fn parse(text: &str) -> Parsed {
             Event::DocumentEnd => {
                 if let Some(root) = b.root.take() {
                     if !root.is_null() {
-                        out.docs.push(Document { root });
+                        out.docs.push(Document {
+                            root: std::sync::Arc::new(root),
+                        });
                     }
                 }
                 b.reset();

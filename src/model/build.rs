@@ -2,7 +2,7 @@
 //! builds the cross-file index.
 
 use super::{Class, Composition, Doc, FileProblem, Index, Repo, RuleOptions, TemplateStep, Workspace};
-use crate::source::{SourceFile, SourceMap};
+use crate::source::{FileId, SourceFile, SourceMap};
 use crate::yaml;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -13,9 +13,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum InputContent {
     /// A YAML file's text.
-    Yaml(String),
+    Yaml(Arc<str>),
     /// A non-YAML text file that rules look at (`.gitignore`).
-    Text(String),
+    Text(Arc<str>),
     /// A file that could not be read as text, with the reason.
     Unreadable(String),
 }
@@ -69,38 +69,152 @@ pub struct Inputs {
     pub base: Vec<Input>,
 }
 
-/// Builds the workspace from discovered files.
-pub fn build(
-    inputs: Inputs,
-    pr: Option<super::PrContext>,
-    mut repo: Repo,
-    profile: Option<bool>,
-    options: RuleOptions,
-) -> Workspace {
-    let Inputs {
-        files: inputs,
-        paths,
-        external: external_inputs,
-        base: base_inputs,
-    } = inputs;
-    // 0: the repository, 1: a source, 2: the base revision.
-    let tagged = inputs
-        .into_iter()
-        .map(|i| (i, 0u8))
-        .chain(external_inputs.into_iter().map(|i| (i, 1)))
-        .chain(base_inputs.into_iter().map(|i| (i, 2)));
-    let parsed: Vec<(Input, u8, Option<yaml::Parsed>)> = tagged
-        .collect::<Vec<_>>()
+/// Where an input comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The checked repository.
+    Local,
+    /// An `--xrds` source: indexed, never checked.
+    Source,
+    /// The base revision of a changed file.
+    Base,
+}
+
+/// An input with its parse: files are parsed once, and a streamed check reuses the parse of
+/// the files every batch needs.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The input.
+    pub input: Input,
+    /// Where it comes from.
+    pub role: Role,
+    /// The parse of a YAML input.
+    pub parsed: Option<yaml::Parsed>,
+}
+
+/// Parses inputs in parallel.
+pub fn prepare(inputs: Vec<(Input, Role)>) -> Vec<Prepared> {
+    inputs
         .into_par_iter()
-        .map(|(input, external)| {
+        .map(|(input, role)| {
             let parsed = match &input.content {
                 InputContent::Yaml(text) => Some(yaml::parse(text)),
                 _ => None,
             };
-            (input, external, parsed)
+            Prepared { input, role, parsed }
         })
-        .collect();
+        .collect()
+}
 
+/// A document of `parsed` classified, with its `apiVersion` and `kind` read once.
+pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
+    let api_version = root.str_at(&["apiVersion"]).unwrap_or("").to_string();
+    let kind = root.str_at(&["kind"]).unwrap_or("").to_string();
+    let class = classify(&api_version, &kind, rel);
+    Doc {
+        file,
+        root,
+        api_version,
+        kind,
+        class,
+        order: false,
+    }
+}
+
+/// What the repository's documents say about what the repository is. Accumulated document by
+/// document, so that a streamed check decides from every file while holding few of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// An openportal.dev XRD outside test folders.
+    pub portal_xrd: bool,
+    /// An openportal.dev object, or a package of the Open Service Portal.
+    pub portal_objects: bool,
+    /// A Crossplane package object at a catalog entry path (`templates/<file>`).
+    pub catalog_entry: bool,
+    /// A `<cluster>/<ns>/<Kind>/<file>` whose Kind folder is its document's kind, under a
+    /// cluster folder with a `kustomization.yaml`.
+    pub kind_folder: bool,
+}
+
+fn openportal_group(g: &str) -> bool {
+    g == "openportal.dev" || g.ends_with(".openportal.dev")
+}
+
+impl Evidence {
+    /// Adds what one local document (at `rel`, relative to the root) says.
+    pub fn add(&mut self, doc: &Doc, rel: &str, paths: &BTreeSet<String>) {
+        // Test fixtures (`test/`, `tests/`, `testdata/`) do not decide what the repository is.
+        let in_tests = rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|seg| matches!(seg, "test" | "tests" | "testdata"));
+        if doc.class == Class::Xrd && !in_tests && super::Xrd(doc).group().is_some_and(openportal_group) {
+            self.portal_xrd = true;
+        }
+        if openportal_group(doc.group())
+            || doc
+                .root
+                .str_at(&["spec", "package"])
+                .is_some_and(|p| p.contains("open-service-portal") || p.contains("openportal"))
+        {
+            self.portal_objects = true;
+        }
+        if doc.class == Class::PkgObject && is_catalog_entry(rel) {
+            self.catalog_entry = true;
+        }
+        if !self.kind_folder {
+            let seg: Vec<&str> = rel.split('/').collect();
+            self.kind_folder =
+                seg.len() == 4 && seg[2] == doc.kind && paths.contains(&format!("{}/kustomization.yaml", seg[0]));
+        }
+    }
+
+    /// What either says.
+    pub fn merge(self, other: Evidence) -> Evidence {
+        Evidence {
+            portal_xrd: self.portal_xrd || other.portal_xrd,
+            portal_objects: self.portal_objects || other.portal_objects,
+            catalog_entry: self.catalog_entry || other.catalog_entry,
+            kind_folder: self.kind_folder || other.kind_folder,
+        }
+    }
+}
+
+/// Builds the workspace from discovered files.
+pub fn build(
+    inputs: Inputs,
+    pr: Option<super::PrContext>,
+    repo: Repo,
+    profile: Option<bool>,
+    options: RuleOptions,
+) -> Workspace {
+    let Inputs {
+        files,
+        paths,
+        external,
+        base,
+    } = inputs;
+    let tagged = files
+        .into_iter()
+        .map(|i| (i, Role::Local))
+        .chain(external.into_iter().map(|i| (i, Role::Source)))
+        .chain(base.into_iter().map(|i| (i, Role::Base)))
+        .collect();
+    assemble(prepare(tagged), Arc::new(paths), pr, repo, profile, options, None)
+}
+
+/// Builds the workspace from parsed inputs. `evidence` overrides what the local documents say
+/// about the repository (a streamed check gathers it from every file first).
+pub fn assemble(
+    parsed: Vec<Prepared>,
+    paths: Arc<BTreeSet<String>>,
+    pr: Option<super::PrContext>,
+    mut repo: Repo,
+    profile: Option<bool>,
+    options: RuleOptions,
+    evidence: Option<Evidence>,
+) -> Workspace {
     let mut sources = SourceMap::default();
     let mut docs = Vec::new();
     let mut external = Vec::new();
@@ -108,12 +222,12 @@ pub fn build(
     let mut problems = Vec::new();
     let mut unreadable = Vec::new();
     let mut local_files = 0;
-    for (input, is_external, parsed) in parsed {
-        if is_external == 0 && crate::discover::is_yaml(&input.path) {
+    for Prepared { input, role, parsed } in parsed {
+        if role == Role::Local && crate::discover::is_yaml(&input.path) {
             local_files += 1;
         }
         let text: Arc<str> = match input.content {
-            InputContent::Yaml(t) | InputContent::Text(t) => Arc::from(t),
+            InputContent::Yaml(t) | InputContent::Text(t) => t,
             InputContent::Unreadable(reason) => {
                 let id = sources.add(SourceFile::new(input.rel, input.path, Arc::from("")));
                 unreadable.push((id, reason));
@@ -129,24 +243,12 @@ pub fn build(
                     .into_iter()
                     .map(|problem| FileProblem { file: id, problem }),
             );
-            for d in parsed.docs {
-                let api_version = d.root.str_at(&["apiVersion"]).unwrap_or("").to_string();
-                let kind = d.root.str_at(&["kind"]).unwrap_or("").to_string();
-                let class = classify(&api_version, &kind, &rel);
-                let target = match is_external {
-                    1 => &mut external,
-                    2 => &mut base_docs,
-                    _ => &mut docs,
-                };
-                target.push(Doc {
-                    file: id,
-                    root: d.root,
-                    api_version,
-                    kind,
-                    class,
-                    order: false,
-                });
-            }
+            let target = match role {
+                Role::Source => &mut external,
+                Role::Base => &mut base_docs,
+                Role::Local => &mut docs,
+            };
+            target.extend(parsed.docs.into_iter().map(|d| classify_doc(id, &rel, d.root)));
         }
     }
 
@@ -217,43 +319,28 @@ pub fn build(
         })
         .collect();
 
-    // Test fixtures (`test/`, `tests/`, `testdata/`) do not decide what the repository is.
-    let in_tests = |d: &Doc| {
-        let rel = &sources.get(d.file).rel;
-        rel.split('/')
-            .rev()
-            .skip(1)
-            .any(|seg| matches!(seg, "test" | "tests" | "testdata"))
-    };
+    let evidence = evidence.unwrap_or_else(|| {
+        let mut e = Evidence::default();
+        for d in &docs {
+            e.add(d, &sources.get(d.file).rel, &paths);
+        }
+        e
+    });
     repo.orders = if repo.is_dir {
         options
             .orders_layout
-            .or_else(|| super::orders::detect(&paths, &docs, |d| sources.get(d.file).rel.as_str()))
+            .or_else(|| super::orders::detect(&paths, evidence.kind_folder))
     } else {
         None
     };
-    repo.catalog = repo.is_dir
-        && docs.iter().any(|d| {
-            let rel = &sources.get(d.file).rel;
-            d.class == Class::PkgObject && is_catalog_entry(rel)
-        });
-    let openportal_group = |g: &str| g == "openportal.dev" || g.ends_with(".openportal.dev");
+    repo.catalog = repo.is_dir && evidence.catalog_entry;
     repo.openportal = profile.unwrap_or_else(|| {
-        let own_xrd = docs
-            .iter()
-            .any(|d| d.class == Class::Xrd && !in_tests(d) && super::Xrd(d).group().is_some_and(openportal_group));
         let source_xrd = external
             .iter()
             .any(|d| d.class == Class::Xrd && super::Xrd(d).group().is_some_and(openportal_group));
         // An orders or catalog repository holds no XRDs: its openportal.dev orders, its
         // catalog of openportal packages, or the sources' XRDs decide.
-        let holds_portal_objects = docs.iter().any(|d| {
-            openportal_group(d.group())
-                || d.root
-                    .str_at(&["spec", "package"])
-                    .is_some_and(|p| p.contains("open-service-portal") || p.contains("openportal"))
-        });
-        own_xrd || ((repo.orders.is_some() || repo.catalog) && (source_xrd || holds_portal_objects))
+        evidence.portal_xrd || ((repo.orders.is_some() || repo.catalog) && (source_xrd || evidence.portal_objects))
     });
     repo.is_template =
         repo.is_dir && (paths.contains("configuration/crossplane.yaml") || repo.name.starts_with("template-"));

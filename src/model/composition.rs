@@ -136,7 +136,11 @@ impl TemplateStep {
         let src = tpl.as_str()?;
         let scan = gotpl::scan(src);
         let rendered = if scan.error.is_none() {
-            yaml::parse(&scan.skeleton).docs.into_iter().map(|d| d.root).collect()
+            yaml::parse(&scan.skeleton)
+                .docs
+                .into_iter()
+                .map(|d| std::sync::Arc::unwrap_or_clone(d.root))
+                .collect()
         } else {
             Vec::new()
         };

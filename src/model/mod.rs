@@ -8,7 +8,10 @@ pub mod composition;
 pub mod orders;
 pub mod xrd;
 
-pub use build::{build, is_catalog_entry, is_kustomization_file, Input, InputContent, Inputs};
+pub use build::{
+    assemble, build, classify_doc, is_catalog_entry, is_kustomization_file, prepare, Evidence, Input, InputContent,
+    Inputs, Prepared, Role,
+};
 pub use composition::{Composed, Composition, Origin, TemplateStep};
 pub use orders::{is_order_shaped, Layout, OrderPath};
 pub use xrd::{Xrd, XrdVersion};
@@ -42,7 +45,7 @@ pub struct Doc {
     /// The file it came from.
     pub file: FileId,
     /// The root node.
-    pub root: Node,
+    pub root: std::sync::Arc<Node>,
     /// `apiVersion` (empty when absent).
     pub api_version: String,
     /// `kind` (empty when absent).
@@ -337,7 +340,7 @@ pub struct Workspace {
     /// Files that could not be read as text, with the reason.
     pub unreadable: Vec<(FileId, String)>,
     /// Every file path under the root (relative), YAML or not.
-    pub paths: BTreeSet<String>,
+    pub paths: std::sync::Arc<BTreeSet<String>>,
     /// Facts about the repository.
     pub repo: Repo,
     /// Typed rule options.

@@ -33,18 +33,7 @@ impl Workspace {
     /// The cluster folders of a clusters-layout repository: configured, or the top-level
     /// folders holding a `kustomization.yaml`.
     pub fn cluster_dirs(&self) -> Vec<String> {
-        if let Some(c) = &self.options.clusters {
-            return c.clone();
-        }
-        self.paths
-            .iter()
-            .filter_map(|p| {
-                p.strip_suffix("/kustomization.yaml")
-                    .or_else(|| p.strip_suffix("/kustomization.yml"))
-            })
-            .filter(|d| !d.contains('/'))
-            .map(str::to_string)
-            .collect()
+        cluster_dirs(&self.options, &self.paths)
     }
 
     /// True when `doc` is an order of this orders repository.
@@ -86,6 +75,23 @@ impl Workspace {
     }
 }
 
+/// The cluster folders of a clusters-layout repository: configured, or the top-level folders
+/// holding a `kustomization.yaml`.
+pub fn cluster_dirs(options: &super::RuleOptions, paths: &std::collections::BTreeSet<String>) -> Vec<String> {
+    if let Some(c) = &options.clusters {
+        return c.clone();
+    }
+    paths
+        .iter()
+        .filter_map(|p| {
+            p.strip_suffix("/kustomization.yaml")
+                .or_else(|| p.strip_suffix("/kustomization.yml"))
+        })
+        .filter(|d| !d.contains('/'))
+        .map(str::to_string)
+        .collect()
+}
+
 /// True when a file at `rel` holds orders in a repository of `layout`.
 pub fn is_order_path(layout: Option<Layout>, rel: &str) -> bool {
     if crate::model::is_kustomization_file(rel) || !rel.ends_with(".yaml") && !rel.ends_with(".yml") {
@@ -108,12 +114,9 @@ pub fn is_order_shaped(rel: &str, kustomized: impl Fn(&str) -> bool) -> bool {
     seg.len() == 4 && (seg[0] == "namespaces" || kustomized(seg[0]))
 }
 
-/// Detects the orders layout from the paths and documents.
-pub fn detect<'s>(
-    paths: &std::collections::BTreeSet<String>,
-    docs: &[Doc],
-    rel_of: impl Fn(&Doc) -> &'s str,
-) -> Option<Layout> {
+/// Detects the orders layout from the paths and whether some document sits in a folder named
+/// after its kind under a kustomized cluster folder ([`super::Evidence::kind_folder`]).
+pub fn detect(paths: &std::collections::BTreeSet<String>, kind_folder: bool) -> Option<Layout> {
     let has_namespaces = paths
         .iter()
         .any(|p| p.starts_with("namespaces/") && p.split('/').count() == 4 && p.ends_with(".yaml"));
@@ -122,10 +125,5 @@ pub fn detect<'s>(
     }
     // A clusters layout: some `<cluster>/<ns>/<Kind>/<name>.yaml` whose Kind folder is the
     // document's kind, under a cluster folder with a kustomization.yaml.
-    let clusters = docs.iter().any(|d| {
-        let rel = rel_of(d);
-        let seg: Vec<&str> = rel.split('/').collect();
-        seg.len() == 4 && seg[2] == d.kind && paths.contains(&format!("{}/kustomization.yaml", seg[0]))
-    });
-    clusters.then_some(Layout::Clusters)
+    kind_folder.then_some(Layout::Clusters)
 }

@@ -29,6 +29,7 @@ crate::declare_rule! {
         category: Suspicious,
         severity: Warning,
         pack: Core,
+        reach: Shared,
     }
 }
 

@@ -52,6 +52,17 @@ impl Pack {
     }
 }
 
+/// Which files a rule's findings can be on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Any file (the default).
+    Any,
+    /// Only files every batch of a streamed check holds ([`crate::stream`]): definitions,
+    /// kustomizations, package and catalog files, CODEOWNERS. A streamed check runs the rule
+    /// with its first batch only.
+    Shared,
+}
+
 /// Static facts about a rule; `docs` is its doc comment.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -63,6 +74,8 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// Rule pack.
     pub pack: Pack,
+    /// Which files its findings can be on.
+    pub reach: Reach,
     /// Markdown documentation (What it does / Why is this bad? / Example / Use instead).
     pub docs: &'static str,
     /// Source file of the rule.
@@ -138,7 +151,8 @@ macro_rules! declare_rule {
             id: $id:literal,
             category: $cat:ident,
             severity: $sev:ident,
-            pack: $pack:ident $(,)?
+            pack: $pack:ident
+            $(, reach: $reach:ident)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -150,10 +164,17 @@ macro_rules! declare_rule {
                 category: $crate::rules::Category::$cat,
                 severity: $crate::diagnostics::Severity::$sev,
                 pack: $crate::rules::Pack::$pack,
+                reach: $crate::declare_rule!(@reach $($reach)?),
                 docs: concat!($($doc, "\n"),*),
                 file: file!(),
             };
         }
+    };
+    (@reach) => {
+        $crate::rules::Reach::Any
+    };
+    (@reach $reach:ident) => {
+        $crate::rules::Reach::$reach
     };
 }
 

@@ -35,6 +35,7 @@ crate::declare_rule! {
         category: Suspicious,
         severity: Warning,
         pack: OpenPortal,
+        reach: Shared,
     }
 }
 

@@ -25,6 +25,7 @@ crate::declare_rule! {
         category: Suspicious,
         severity: Warning,
         pack: OpenPortal,
+        reach: Shared,
     }
 }
 

@@ -49,6 +49,7 @@ crate::declare_rule! {
         category: Style,
         severity: Warning,
         pack: OpenPortal,
+        reach: Shared,
     }
 }
 

@@ -27,6 +27,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         pack: OpenPortal,
+        reach: Shared,
     }
 }
 

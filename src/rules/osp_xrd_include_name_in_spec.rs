@@ -65,6 +65,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         pack: OpenPortal,
+        reach: Shared,
     }
 }
 

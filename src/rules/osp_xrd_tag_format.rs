@@ -54,6 +54,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         pack: OpenPortal,
+        reach: Shared,
     }
 }
 

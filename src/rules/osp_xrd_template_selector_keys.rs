@@ -55,6 +55,7 @@ crate::declare_rule! {
         category: Suspicious,
         severity: Warning,
         pack: OpenPortal,
+        reach: Shared,
     }
 }
 

@@ -23,6 +23,7 @@ crate::declare_rule! {
         category: Suspicious,
         severity: Warning,
         pack: Core,
+        reach: Shared,
     }
 }
 

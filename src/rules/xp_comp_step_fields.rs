@@ -46,6 +46,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         pack: Core,
+        reach: Shared,
     }
 }
 

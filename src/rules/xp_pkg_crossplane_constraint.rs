@@ -37,6 +37,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         pack: Core,
+        reach: Shared,
     }
 }
 

@@ -48,6 +48,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         pack: Core,
+        reach: Shared,
     }
 }
 

@@ -38,6 +38,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         pack: Core,
+        reach: Shared,
     }
 }
 

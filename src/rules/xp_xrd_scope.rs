@@ -34,6 +34,7 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         pack: Core,
+        reach: Shared,
     }
 }
 
