@@ -289,7 +289,7 @@ pub fn run_rules_where(
 pub fn fix_kustomizations(
     repo: &Repo,
     options: &RuleOptions,
-    paths: &std::collections::BTreeSet<String>,
+    paths: &crate::paths::PathSet,
     root: &Path,
 ) -> Result<bool, AppError> {
     let dirs: Vec<String> = match repo.orders {
@@ -498,7 +498,7 @@ pub fn check_with(
         };
         // With `--head`, the head is read from git: the work tree is not walked at all. Against
         // a base, the work tree's YAML files are read only when the change needs them.
-        let mut found = match (&args.base, &args.head, &args.release) {
+        let found = match (&args.base, &args.head, &args.release) {
             (Some(_), Some(_), _) => crate::discover::Discovered::default(),
             (None, _, None) => {
                 let found = crate::discover::discover_unread(root, &prefix, &exclude, max_size);
@@ -540,10 +540,7 @@ pub fn check_with(
         };
         let (inputs, file_paths) = match (&git_ctx, &args.head) {
             (Some(g), Some(head)) => g.head_inputs(head, max_size),
-            (Some(g), None) => {
-                let paths = std::mem::take(&mut found.paths);
-                (g.worktree_inputs(found, &prefix, max_size), paths)
-            }
+            (Some(g), None) => g.worktree_inputs(found, &prefix, max_size),
             (None, _) => (found.inputs, found.paths),
         };
         let (base_inputs, pr) = match &git_ctx {

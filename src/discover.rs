@@ -3,10 +3,10 @@
 //! layout rules. Yields data only; nothing here knows about rules.
 
 use crate::model::{Input, InputContent};
+use crate::paths::PathSet;
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -23,7 +23,7 @@ pub struct Discovered {
     /// The files to load into the workspace.
     pub inputs: Vec<Input>,
     /// Every file path (relative), YAML or not.
-    pub paths: BTreeSet<String>,
+    pub paths: PathSet,
     /// YAML files found but not read yet ([`discover_unread`]), in walk order.
     pub unread: Vec<Unread>,
     /// The walked directory (unread files are found below it).
@@ -35,23 +35,33 @@ pub struct Discovered {
 /// A YAML file found by the walk and not read yet.
 #[derive(Debug, Clone)]
 pub struct Unread {
-    /// Path relative to the root (with the prefix), `/`-separated.
-    pub rel: String,
-    /// Path on disk when `rel` does not spell it (a name that is not UTF-8); else it is the
-    /// root joined with `rel` (a listing of a million files keeps one string per file).
+    /// Its position in [`Discovered::paths`] (its path relative to the root, with the prefix).
+    pub idx: usize,
+    /// Path on disk when the relative path does not spell it (a name that is not UTF-8); else
+    /// it is the root joined with the relative path (a listing of a million files keeps no
+    /// string per file).
     pub path: Option<PathBuf>,
     /// Size in bytes when the walk saw it.
     pub size: u64,
 }
 
 impl Discovered {
+    /// The path relative to the root (with the prefix) of an unread file.
+    pub fn rel(&self, u: &Unread) -> &str {
+        self.paths.get(u.idx)
+    }
+
     /// The path on disk of an unread file.
     pub fn path_of(&self, u: &Unread) -> PathBuf {
+        self.path_at(u, self.rel(u))
+    }
+
+    /// The path on disk of an unread file whose relative path is `rel` (for a caller that
+    /// moved the listing out).
+    pub fn path_at(&self, u: &Unread, rel: &str) -> PathBuf {
         match &u.path {
             Some(p) => p.clone(),
-            None => self
-                .root
-                .join(u.rel.strip_prefix(self.prefix.as_str()).unwrap_or(&u.rel)),
+            None => self.root.join(rel.strip_prefix(self.prefix.as_str()).unwrap_or(rel)),
         }
     }
 
@@ -60,7 +70,7 @@ impl Discovered {
         let path = self.path_of(&u);
         Input {
             content: read_yaml(&path, max_size),
-            rel: u.rel,
+            rel: self.rel(&u).to_string(),
             path,
         }
     }
@@ -71,7 +81,7 @@ impl Discovered {
     }
 
     /// Reads every YAML file not read yet, in parallel, and returns all inputs in walk order.
-    pub fn read_all(mut self, max_size: u64) -> (Vec<Input>, BTreeSet<String>) {
+    pub fn read_all(mut self, max_size: u64) -> (Vec<Input>, PathSet) {
         let unread = std::mem::take(&mut self.unread);
         let mut inputs = std::mem::take(&mut self.inputs);
         inputs.par_extend(unread.into_par_iter().map(|u| self.read(u, max_size)));
@@ -117,7 +127,7 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
     };
     if root.is_file() {
         let rel = format!("{prefix}{}", root.to_string_lossy().replace('\\', "/"));
-        out.paths.insert(rel.clone());
+        out.paths.push(&rel);
         out.inputs.push(Input {
             rel,
             path: root.to_path_buf(),
@@ -166,7 +176,7 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
                             format!("symlink cannot be resolved: {e}"),
                         ));
                     }
-                    out.paths.insert(full_rel);
+                    out.paths.push(&full_rel);
                     continue;
                 }
                 Ok(target) if !target.starts_with(&canon_root) => {
@@ -177,14 +187,14 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
                             "symlink points outside the checked root; not followed".to_string(),
                         ));
                     }
-                    out.paths.insert(full_rel);
+                    out.paths.push(&full_rel);
                     continue;
                 }
                 Ok(target) if target.is_dir() => continue,
                 Ok(_) => {}
             }
         }
-        out.paths.insert(full_rel.clone());
+        let idx = out.paths.push(&full_rel);
         if yaml {
             let size = if is_link {
                 std::fs::metadata(path).map(|m| m.len())
@@ -194,7 +204,7 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
             // The root joined with `rel` is the path, unless the name was not UTF-8.
             let spelled = rel_path.to_str() == Some(rel.as_str());
             out.unread.push(Unread {
-                rel: full_rel,
+                idx,
                 path: (!spelled).then(|| path.to_path_buf()),
                 size: size.unwrap_or(0),
             });
@@ -207,6 +217,12 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
                 });
             }
         }
+    }
+    // The walk yields walk order; a name that is not UTF-8 may sort differently once lossy.
+    let (paths, moved) = std::mem::take(&mut out.paths).sorted();
+    out.paths = paths;
+    if let Some(moved) = moved {
+        out.unread.iter_mut().for_each(|u| u.idx = moved[u.idx]);
     }
     drop_scaffolder_skeletons(&mut out);
     out
@@ -234,7 +250,8 @@ fn drop_scaffolder_skeletons(out: &mut Discovered) {
         })
     };
     out.inputs.retain(|i| !skeleton(&i.rel));
-    out.unread.retain(|u| !skeleton(&u.rel));
+    let paths = &out.paths;
+    out.unread.retain(|u| !skeleton(paths.get(u.idx)));
 }
 
 fn unreadable(rel: String, path: &Path, reason: String) -> Input {

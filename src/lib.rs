@@ -17,6 +17,7 @@ pub mod git;
 pub mod github;
 pub mod gotpl;
 pub mod model;
+pub mod paths;
 pub mod policy;
 pub mod pr;
 pub mod report;

@@ -7,7 +7,8 @@ use crate::diagnostics::Diagnostic;
 use crate::discover::Discovered;
 use crate::git::{self, ChangeKind, Listing, Repo};
 use crate::model::{Class, Input, InputContent, PrContext, Workspace};
-use std::collections::{BTreeSet, HashSet};
+use crate::paths::PathSet;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// A work-tree file discovery read, or one still to read.
@@ -112,7 +113,7 @@ impl GitContext {
                     .iter()
                     .map(|rel| {
                         let local = rel.strip_prefix(prefix).unwrap_or(rel);
-                        (local.to_string(), root.join(local), read.get(rel.as_str()).copied())
+                        (local.to_string(), root.join(local), read.get(rel).copied())
                     })
                     .collect();
                 repo.worktree_listing(&files)
@@ -172,7 +173,7 @@ impl GitContext {
 
     /// The head files to check, read from git at `head`: see [`GitContext::needed`].
     /// Unchanged orders are not even read.
-    pub fn head_inputs(&self, head: &str, max_size: u64) -> (Vec<Input>, BTreeSet<String>) {
+    pub fn head_inputs(&self, head: &str, max_size: u64) -> (Vec<Input>, PathSet) {
         let files = self
             .head_listing
             .iter()
@@ -198,12 +199,15 @@ impl GitContext {
 
     /// The work-tree files to check, of those discovery found (paths prefixed with `prefix`;
     /// YAML files not read yet): see [`GitContext::needed`]. Unchanged orders are not read.
-    pub fn worktree_inputs(&self, found: Discovered, prefix: &str, max_size: u64) -> Vec<Input> {
+    pub fn worktree_inputs(&self, found: Discovered, prefix: &str, max_size: u64) -> (Vec<Input>, PathSet) {
         let local = |rel: &str| rel.strip_prefix(prefix).unwrap_or(rel).to_string();
         let unread: Vec<_> = found
             .unread
             .iter()
-            .map(|u| (local(&u.rel), Lazy::Unread(u.rel.clone(), found.path_of(u), max_size)))
+            .map(|u| {
+                let rel = found.rel(u);
+                (local(rel), Lazy::Unread(rel.to_string(), found.path_of(u), max_size))
+            })
             .collect();
         let files = found
             .inputs
@@ -212,8 +216,8 @@ impl GitContext {
             .chain(unread)
             .collect();
         let mut inputs = self.needed(files, Lazy::get);
-        inputs.sort_by(|a, b| a.rel.cmp(&b.rel));
-        inputs
+        inputs.sort_by(|a, b| crate::discover::walk_order(&a.rel, &b.rel));
+        (inputs, found.paths)
     }
 
     /// Of the head's files (root-relative path, how to read it), the ones the check needs: the

@@ -33,7 +33,7 @@ use crate::report::{self, Located};
 use crate::rules::Reach;
 use crate::source::FileId;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -132,9 +132,11 @@ impl Drop for Spool {
 
 /// The result of the scan: the listing, the facts and the spool.
 pub struct Scan {
-    /// The listing: every path, the YAML files (`unread`, walk order), and the non-YAML inputs
+    /// The listing: the YAML files (`unread`, walk order), and the non-YAML inputs
     /// (CODEOWNERS, `.gitignore`) and unreadable links (`inputs`).
     found: Discovered,
+    /// Every path (moved out of `found`: every batch's workspace shares it).
+    paths: Arc<crate::paths::PathSet>,
     /// Facts of `found.unread[i]`.
     facts: Vec<Facts>,
     spool: Option<Spool>,
@@ -161,12 +163,16 @@ pub struct Checked {
 
 impl Scan {
     /// Every path under the root.
-    pub fn paths(&self) -> &BTreeSet<String> {
-        &self.found.paths
+    pub fn paths(&self) -> &crate::paths::PathSet {
+        &self.paths
     }
 
     fn rel(&self, i: usize) -> &str {
-        &self.found.unread[i].rel
+        self.paths.get(self.found.unread[i].idx)
+    }
+
+    fn path(&self, i: usize) -> PathBuf {
+        self.found.path_at(&self.found.unread[i], self.rel(i))
     }
 }
 
@@ -204,7 +210,7 @@ fn chunks<T>(items: &[T], size: u64, bytes: impl Fn(&T) -> u64) -> Vec<&[T]> {
     out
 }
 
-fn facts_of(rel: &str, content: &InputContent, prefix: &str, paths: &BTreeSet<String>) -> (Facts, Evidence) {
+fn facts_of(rel: &str, content: &InputContent, prefix: &str, paths: &crate::paths::PathSet) -> (Facts, Evidence) {
     let mut evidence = Evidence::default();
     let InputContent::Yaml(text) = content else {
         let needed = Facts {
@@ -236,7 +242,7 @@ fn facts_of(rel: &str, content: &InputContent, prefix: &str, paths: &BTreeSet<St
 
 /// Reads and parses every YAML file, a chunk at a time, keeping their facts and spooling
 /// their texts.
-pub fn scan(found: Discovered, job: &Job<'_>) -> Scan {
+pub fn scan(mut found: Discovered, job: &Job<'_>) -> Scan {
     let mut spool = Spool::create().ok();
     let mut facts = Vec::with_capacity(found.unread.len());
     let mut evidence = Evidence::default();
@@ -245,7 +251,7 @@ pub fn scan(found: Discovered, job: &Job<'_>) -> Scan {
             .par_iter()
             .map(|u| {
                 let content = read_yaml(&found.path_of(u), job.max_size);
-                let (f, e) = facts_of(&u.rel, &content, &found.prefix, &found.paths);
+                let (f, e) = facts_of(found.rel(u), &content, &found.prefix, &found.paths);
                 (content, f, e)
             })
             .collect();
@@ -277,8 +283,10 @@ pub fn scan(found: Discovered, job: &Job<'_>) -> Scan {
     } else {
         None
     };
+    let paths = Arc::new(std::mem::take(&mut found.paths));
     Scan {
         found,
+        paths,
         facts,
         spool,
         evidence,
@@ -291,7 +299,7 @@ fn shared_set(scan: &Scan) -> Vec<bool> {
     let is_order = |rel: &str| model::orders::is_order_path(scan.layout, rel);
     let mut counts: HashMap<u64, u32> = HashMap::new();
     for (u, f) in scan.found.unread.iter().zip(&scan.facts) {
-        let rel = u.rel.as_str();
+        let rel = scan.paths.get(u.idx);
         if f.key != 0 && is_order(rel) {
             *counts.entry(f.key).or_default() += 1;
         }
@@ -302,7 +310,7 @@ fn shared_set(scan: &Scan) -> Vec<bool> {
         .iter()
         .zip(&scan.facts)
         .map(|(u, f)| {
-            let rel = u.rel.as_str();
+            let rel = scan.paths.get(u.idx);
             let mut shared = f.needed;
             if is_order(rel) && f.docs > 0 {
                 shared |= f.key != 0 && counts[&f.key] > 1;
@@ -324,7 +332,7 @@ fn spool_error(e: std::io::Error) -> AppError {
 fn read_back(scan: &Scan, max_size: u64, ids: &[usize]) -> Result<Vec<Input>, AppError> {
     let input = |i: usize, content| Input {
         rel: scan.rel(i).to_string(),
-        path: scan.found.path_of(&scan.found.unread[i]),
+        path: scan.path(i),
         content,
     };
     let spooled = ids.iter().all(|&i| scan.facts[i].spooled);
@@ -345,7 +353,7 @@ fn read_back(scan: &Scan, max_size: u64, ids: &[usize]) -> Result<Vec<Input>, Ap
         }
         _ => Ok(ids
             .par_iter()
-            .map(|&i| input(i, read_yaml(&scan.found.path_of(&scan.found.unread[i]), max_size)))
+            .map(|&i| input(i, read_yaml(&scan.path(i), max_size)))
             .collect()),
     }
 }
@@ -371,7 +379,6 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
         .iter()
         .map(|p| p.parsed.as_ref().map_or(0, |x| x.docs.len()))
         .sum();
-    let paths = Arc::new(std::mem::take(&mut scan.found.paths));
     let mut batches = chunks(&leaves, job.batch_size, |&i| u64::from(scan.facts[i].len));
     if batches.is_empty() {
         batches.push(&[]);
@@ -388,7 +395,7 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
         prepared.extend(sources.iter().cloned());
         let ws = model::assemble(
             prepared,
-            paths.clone(),
+            scan.paths.clone(),
             None,
             job.repo.clone(),
             job.profile,

@@ -5,7 +5,6 @@ use super::{Class, Composition, Doc, FileProblem, Index, Repo, RuleOptions, Temp
 use crate::source::{FileId, SourceFile, SourceMap};
 use crate::yaml;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -62,7 +61,7 @@ pub struct Inputs {
     /// The repository's files.
     pub files: Vec<Input>,
     /// Every path of the repository (YAML or not).
-    pub paths: BTreeSet<String>,
+    pub paths: crate::paths::PathSet,
     /// Files of the `--xrds` sources.
     pub external: Vec<Input>,
     /// The base revision's versions of the changed files.
@@ -142,7 +141,7 @@ fn openportal_group(g: &str) -> bool {
 
 impl Evidence {
     /// Adds what one local document (at `rel`, relative to the root) says.
-    pub fn add(&mut self, doc: &Doc, rel: &str, paths: &BTreeSet<String>) {
+    pub fn add(&mut self, doc: &Doc, rel: &str, paths: &crate::paths::PathSet) {
         // Test fixtures (`test/`, `tests/`, `testdata/`) do not decide what the repository is.
         let in_tests = rel
             .split('/')
@@ -208,7 +207,7 @@ pub fn build(
 /// about the repository (a streamed check gathers it from every file first).
 pub fn assemble(
     parsed: Vec<Prepared>,
-    paths: Arc<BTreeSet<String>>,
+    paths: Arc<crate::paths::PathSet>,
     pr: Option<super::PrContext>,
     mut repo: Repo,
     profile: Option<bool>,

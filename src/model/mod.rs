@@ -18,7 +18,7 @@ pub use xrd::{Xrd, XrdVersion};
 
 use crate::source::{FileId, SourceMap, Span};
 use crate::yaml::{Entry, Node, Problem};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// What a document is, by `apiVersion` group and `kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -340,7 +340,7 @@ pub struct Workspace {
     /// Files that could not be read as text, with the reason.
     pub unreadable: Vec<(FileId, String)>,
     /// Every file path under the root (relative), YAML or not.
-    pub paths: std::sync::Arc<BTreeSet<String>>,
+    pub paths: std::sync::Arc<crate::paths::PathSet>,
     /// Facts about the repository.
     pub repo: Repo,
     /// Typed rule options.
@@ -486,7 +486,6 @@ impl Workspace {
         self.paths
             .iter()
             .filter(|p| p.ends_with(".yaml") && is_catalog_entry(p))
-            .map(String::as_str)
     }
     /// Documents in the file at `rel`.
     pub fn docs_in<'a>(&'a self, rel: &'a str) -> impl Iterator<Item = &'a Doc> {
