@@ -21,7 +21,7 @@
 //! once its findings are located. A streamed check therefore reports exactly what an
 //! in-memory one does (`tests/stream.rs` compares both on every fixture and on the corpus).
 //!
-//! Memory is the shared set, one batch, and about 150 bytes per file for the listing and the
+//! Memory is the shared set, one batch, and about 120 bytes per file for the listing and the
 //! facts; the spool takes the YAML bytes on disk in the temporary directory and is deleted
 //! when the check ends. Without a writable temporary directory the files are read again.
 

@@ -118,6 +118,32 @@ fn rules_and_explain() {
     assert_eq!(portalint(&["explain", "xp-xrd-nam"], tmp.path()).0, 2);
 }
 
+/// The bundled example streamed one file per batch prints what the in-memory check prints;
+/// a size that is not one is a usage error.
+#[test]
+fn streaming_options() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/_repos/template-webapp");
+    let memory = portalint(&["check", "--color", "never", "."], &root);
+    let streamed = portalint(
+        &[
+            "check",
+            "--color",
+            "never",
+            "--stream-above",
+            "0",
+            "--batch-size",
+            "1",
+            ".",
+        ],
+        &root,
+    );
+    assert_eq!(memory.0, 1);
+    assert_eq!(streamed, memory);
+    let (code, _, err) = portalint(&["check", "--batch-size", "4X", "."], &root);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown size unit `X`"), "{err}");
+}
+
 #[test]
 fn bundled_example_has_findings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/_repos/template-webapp");
