@@ -65,6 +65,38 @@ pub struct OpenPortal {
     pub cluster_scoped_kinds: Option<Vec<String>>,
 }
 
+/// Whether a rule pack that detects its files runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Switch {
+    /// When its files are present (default).
+    #[default]
+    Auto,
+    /// Always.
+    On,
+    /// Never.
+    Off,
+}
+
+impl Switch {
+    /// `None` for auto, else whether the pack runs.
+    pub fn forced(self) -> Option<bool> {
+        match self {
+            Switch::Auto => None,
+            Switch::On => Some(true),
+            Switch::Off => Some(false),
+        }
+    }
+}
+
+/// Rule packs detected from the files present, each switchable.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Packs {
+    /// Score workload specs (`apiVersion: score.dev/*`): the `score-*` rules.
+    pub score: Option<Switch>,
+}
+
 /// The whole config file.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -72,6 +104,8 @@ pub struct OpenPortal {
 pub struct Config {
     /// Rule packs to run: `auto` (default), `core` or `openportal`.
     pub profile: Option<Profile>,
+    /// Packs for the platform's other file types, detected unless switched: `score`.
+    pub packs: Option<Packs>,
     /// Lowest severity that fails the run: `error` (default) or `warning`.
     pub fail_on: Option<FailOn>,
     /// Run only these rules (ids).

@@ -33,6 +33,7 @@ impl Settings {
                 Pack::Core => true,
                 Pack::OpenPortal => ws.repo.openportal,
                 Pack::Gate => ws.options.gate,
+                Pack::Score => ws.repo.score,
             })
             .collect()
     }

@@ -133,6 +133,8 @@ pub struct Evidence {
     /// A `<cluster>/<ns>/<Kind>/<file>` whose Kind folder is its document's kind, under a
     /// cluster folder with a `kustomization.yaml`.
     pub kind_folder: bool,
+    /// A Score workload spec (`apiVersion: score.dev/*`).
+    pub score_spec: bool,
 }
 
 fn openportal_group(g: &str) -> bool {
@@ -162,6 +164,7 @@ impl Evidence {
         if doc.class == Class::PkgObject && is_catalog_entry(rel) {
             self.catalog_entry = true;
         }
+        self.score_spec |= doc.group() == "score.dev";
         if !self.kind_folder {
             let seg: Vec<&str> = rel.split('/').collect();
             self.kind_folder =
@@ -176,6 +179,7 @@ impl Evidence {
             portal_objects: self.portal_objects || other.portal_objects,
             catalog_entry: self.catalog_entry || other.catalog_entry,
             kind_folder: self.kind_folder || other.kind_folder,
+            score_spec: self.score_spec || other.score_spec,
         }
     }
 }
@@ -333,6 +337,7 @@ pub fn assemble(
         None
     };
     repo.catalog = repo.is_dir && evidence.catalog_entry;
+    repo.score = options.score.unwrap_or(evidence.score_spec);
     repo.openportal = profile.unwrap_or_else(|| {
         let source_xrd = external
             .iter()

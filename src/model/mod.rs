@@ -239,6 +239,8 @@ pub struct RuleOptions {
     pub platform_team: Option<String>,
     /// Annotations naming an order's owner, in order of preference.
     pub owner_annotations: Vec<String>,
+    /// The Score pack forced on or off by config (`None`: when Score files are present).
+    pub score: Option<bool>,
 }
 
 impl Default for RuleOptions {
@@ -274,6 +276,7 @@ impl Default for RuleOptions {
             owner_annotations: ["terasky.backstage.io/owner", "backstage.io/owner"]
                 .map(String::from)
                 .to_vec(),
+            score: None,
         }
     }
 }
@@ -293,6 +296,8 @@ pub struct Repo {
     pub orders: Option<Layout>,
     /// True when the root is a catalog repository (`templates/*.yaml` package entries).
     pub catalog: bool,
+    /// True when the Score pack runs (Score files present, or config `packs.score: on`).
+    pub score: bool,
     /// Prefix of every relative path of this root (set when several roots are checked).
     pub prefix: String,
     /// The root's directory relative to the config file's directory (per-path globs are
@@ -503,6 +508,23 @@ impl Workspace {
     pub fn span_for_path(&self, rel: &str) -> Span {
         let id = self.sources.find(rel).unwrap_or(crate::source::FileId(0));
         Span::file_start(id)
+    }
+    /// The Score workload specs (`apiVersion: score.dev/*`).
+    pub fn score_specs(&self) -> impl Iterator<Item = &Doc> {
+        self.docs.iter().filter(|d| d.group() == "score.dev")
+    }
+    /// True when a Score spec is read by innominatus rather than by Score tooling alone: it
+    /// uses an innominatus extension (top-level `workflows` or `environment`), or the
+    /// repository is innominatus's (`admin-config.yaml`, a `goldenpaths.yaml`).
+    pub fn innominatus_flavour(&self, doc: &Doc) -> bool {
+        let prefix = self.repo.prefix.as_str();
+        doc.root.get("workflows").is_some()
+            || doc.root.get("environment").is_some()
+            || self.paths.contains(&format!("{prefix}admin-config.yaml"))
+            || self
+                .paths
+                .iter()
+                .any(|p| p.starts_with(prefix) && p.ends_with("goldenpaths.yaml"))
     }
     /// Documents that are composite resources (XRs): examples and anything of a known XR kind.
     pub fn xr_candidates(&self) -> impl Iterator<Item = &Doc> {

@@ -39,6 +39,8 @@ pub enum Pack {
     OpenPortal,
     /// PR-gate rules (CODEOWNERS, ownership): on when a `policy:` is configured.
     Gate,
+    /// Score workload specs: on when a Score file is present (config `packs.score`).
+    Score,
 }
 
 impl Pack {
@@ -48,6 +50,7 @@ impl Pack {
             Pack::Core => "core",
             Pack::OpenPortal => "openportal",
             Pack::Gate => "gate",
+            Pack::Score => "score",
         }
     }
 }

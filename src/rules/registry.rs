@@ -145,4 +145,9 @@ register_rules! {
     osp_cat_version_monotonic::OspCatVersionMonotonic,
     x_catalog_package_tag_exists::XCatalogPackageTagExists,
     gate_catalog_upgrade_compat::GateCatalogUpgradeCompat,
+    score_schema::ScoreSchema,
+    score_no_unknown_keys::ScoreNoUnknownKeys,
+    score_apiversion_innominatus::ScoreApiversionInnominatus,
+    score_placeholders::ScorePlaceholders,
+    score_latest_tag::ScoreLatestTag,
 }

@@ -6,6 +6,7 @@
 
 pub mod cel;
 pub mod crds;
+pub mod score;
 
 use crate::yaml::{Entry, Node, Value};
 use regex::Regex;
@@ -50,6 +51,9 @@ pub struct Options<'f> {
     pub allow_unknown_under: &'f [&'f str],
     /// Values produced by templates: skip value checks on them.
     pub is_dynamic: Option<&'f dyn Fn(&Node) -> bool>,
+    /// The instance is a Kubernetes object: the API server checks its `metadata` itself, and
+    /// `apiVersion`/`kind` are always allowed at the root. Off for other documents (Score).
+    pub kubernetes_object: bool,
 }
 
 impl Default for Options<'_> {
@@ -58,6 +62,7 @@ impl Default for Options<'_> {
             unknown_fields: true,
             allow_unknown_under: &[],
             is_dynamic: None,
+            kubernetes_object: true,
         }
     }
 }
@@ -486,6 +491,23 @@ impl Validator<'_, '_> {
         root: bool,
     ) {
         let props = schema.get("properties").and_then(Node::as_map).unwrap_or(&[]);
+        let root = root && self.opts.kubernetes_object;
+        if let Some(names) = schema.get("propertyNames").filter(|n| n.as_map().is_some()) {
+            for e in entries {
+                let key = Node {
+                    start: e.key_start,
+                    end: e.key_end,
+                    value: Value::Str(e.key.clone()),
+                    quoted: false,
+                };
+                let p = join(path, &e.key);
+                let before = self.errors.len();
+                self.node(names, &key, &p, (e.key_start, e.key_end), false, false);
+                for err in &mut self.errors[before..] {
+                    err.message = format!("the name `{}` is not allowed here: {}", e.key, err.message);
+                }
+            }
+        }
         if let Some(req) = schema.get("required").and_then(Node::as_seq) {
             for r in req.iter().filter_map(Node::as_str) {
                 let present = entries.iter().any(|e| e.key == r);

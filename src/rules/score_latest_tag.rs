@@ -1,0 +1,64 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a container `image` tagged `:latest` or with no tag and no digest. Images built
+    /// from the workload itself (`.`) and images given by a placeholder are skipped.
+    ///
+    /// ## Why is this bad?
+    /// The same spec deploys different code from one day to the next, and a rollback
+    /// redeploys whatever `latest` is now (innominatus's best-practice check).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// containers:
+    ///   web:
+    ///     image: nginx:latest
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// containers:
+    ///   web:
+    ///     image: nginx:1.27.3
+    /// ```
+    pub ScoreLatestTag {
+        id: "score-latest-tag",
+        category: Suspicious,
+        severity: Warning,
+        pack: Score,
+    }
+}
+
+/// The tag of an image reference (`None`: no tag), ignoring a registry port.
+fn tag(image: &str) -> Option<&str> {
+    let name = image.rsplit('/').next().unwrap_or(image);
+    name.split_once(':').map(|(_, t)| t)
+}
+
+impl Rule for ScoreLatestTag {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.score_specs() {
+            let containers = doc.root.get("containers").and_then(|c| c.as_map()).unwrap_or(&[]);
+            for c in containers {
+                let Some(node) = c.value.get("image") else { continue };
+                let Some(image) = node.as_str() else { continue };
+                if image == "." || image.contains("${") || image.contains('@') {
+                    continue;
+                }
+                match tag(image) {
+                    Some("latest") => {
+                        out.report(doc.span(node), format!("container `{}` uses the `latest` tag", c.key))
+                            .help("pin a version (or a digest) so that every deployment runs the same image");
+                    }
+                    None => {
+                        out.report(doc.span(node), format!("container `{}` has no image tag, which means `latest`", c.key))
+                            .help("pin a version (or a digest) so that every deployment runs the same image");
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::schema::ErrorKind;
+use crate::source::Span;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Validates every Score workload spec (`apiVersion: score.dev/*`) against the Score JSON
+    /// Schema (`score-v1b1.json`, vendored in `schemas/score/`): the workload, container,
+    /// resource and port names, a container's `image`, port ranges and protocols, CPU and
+    /// memory quantities, probes, and files with exactly one of `content`, `binaryContent` or
+    /// `source`. Unknown keys are `score-no-unknown-keys`; `score.dev/v1` is
+    /// `score-apiversion-innominatus`.
+    ///
+    /// ## Why is this bad?
+    /// `score-compose`, `score-k8s` and innominatus reject the file when the workload is
+    /// deployed, after the PR was merged.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// apiVersion: score.dev/v1b1
+    /// metadata:
+    ///   name: My_App
+    /// containers:
+    ///   web:
+    ///     image: nginx:1.27
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// metadata:
+    ///   name: my-app
+    /// ```
+    pub ScoreSchema {
+        id: "score-schema",
+        category: Correctness,
+        severity: Error,
+        pack: Score,
+    }
+}
+
+impl Rule for ScoreSchema {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.score_specs() {
+            let innominatus_version = doc.api_version == "score.dev/v1";
+            for e in crate::schema::score::validate(&doc.root) {
+                if e.kind == ErrorKind::UnknownField || (innominatus_version && e.path == "apiVersion") {
+                    continue;
+                }
+                let d = out.report(Span::new(doc.file, e.start, e.end), e.message);
+                if let Some(h) = e.help {
+                    d.help(h);
+                }
+            }
+        }
+    }
+}
