@@ -150,4 +150,7 @@ register_rules! {
     score_apiversion_innominatus::ScoreApiversionInnominatus,
     score_placeholders::ScorePlaceholders,
     score_latest_tag::ScoreLatestTag,
+    score_deprecated_arrays::ScoreDeprecatedArrays,
+    score_db_params::ScoreDbParams,
+    score_inline_secrets::ScoreInlineSecrets,
 }

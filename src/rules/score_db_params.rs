@@ -1,0 +1,55 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a `postgres`, `mysql` or `mongodb` resource without parameters (`params`, or
+    /// innominatus's `properties`).
+    ///
+    /// ## Why is this bad?
+    /// The database is provisioned with the provider's defaults (size, version, backups),
+    /// which rarely suit production and change when the provider does (innominatus's
+    /// resource-type check).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// resources:
+    ///   db:
+    ///     type: postgres
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// resources:
+    ///   db:
+    ///     type: postgres
+    ///     params:
+    ///       version: "16"
+    ///       size: small
+    /// ```
+    pub ScoreDbParams {
+        id: "score-db-params",
+        category: Suspicious,
+        severity: Warning,
+        pack: Score,
+    }
+}
+
+impl Rule for ScoreDbParams {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.score_specs() {
+            for r in doc.root.get("resources").and_then(Node::as_map).unwrap_or(&[]) {
+                let Some(kind) = r.value.get("type").and_then(Node::as_str) else { continue };
+                if !matches!(kind, "postgres" | "mysql" | "mongodb") {
+                    continue;
+                }
+                let has = |k: &str| r.value.get(k).and_then(Node::as_map).is_some_and(|m| !m.is_empty());
+                if !has("params") && !has("properties") {
+                    out.report(doc.key_span(r), format!("`{kind}` resource `{}` has no params", r.key))
+                        .help("set at least the version and size the workload needs");
+                }
+            }
+        }
+    }
+}

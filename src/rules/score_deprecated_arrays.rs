@@ -1,0 +1,48 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a container's `files` or `volumes` written as a list. The Score schema marks the
+    /// list form deprecated; the map form is keyed by the target path.
+    ///
+    /// ## Why is this bad?
+    /// Deprecated forms are dropped in a later Score version, and a list allows two entries
+    /// for the same target, which the map form rules out.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// files:
+    ///   - target: /etc/app/config.ini
+    ///     source: config.ini
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// files:
+    ///   /etc/app/config.ini:
+    ///     source: config.ini
+    /// ```
+    pub ScoreDeprecatedArrays {
+        id: "score-deprecated-arrays",
+        category: Style,
+        severity: Warning,
+        pack: Score,
+    }
+}
+
+impl Rule for ScoreDeprecatedArrays {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.score_specs() {
+            for c in doc.root.get("containers").and_then(Node::as_map).unwrap_or(&[]) {
+                for field in ["files", "volumes"] {
+                    if c.value.get(field).and_then(Node::as_seq).is_some() {
+                        out.report(doc.span_of_key(&c.value, field), format!("container `{}`: `{field}` as a list is deprecated", c.key))
+                            .help(format!("write `{field}` as a map keyed by the target path"));
+                    }
+                }
+            }
+        }
+    }
+}

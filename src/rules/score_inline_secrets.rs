@@ -1,0 +1,79 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::yaml::{Entry, Node, Value};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a literal secret in a container variable or a resource's params (or
+    /// innominatus's `properties`): a key naming a password, secret, token, API key, private
+    /// key or credentials whose value is a literal string, not a `${…}` placeholder or a Vault
+    /// reference (`vault:…`).
+    ///
+    /// ## Why is this bad?
+    /// The secret is committed to Git, copied into every rendered manifest and readable by
+    /// everyone who can read the repository.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// resources:
+    ///   db:
+    ///     type: postgres
+    ///     params:
+    ///       password: "secretpass"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///     params:
+    ///       password: ${resources.db-secret.password}
+    /// ```
+    pub ScoreInlineSecrets {
+        id: "score-inline-secrets",
+        category: Correctness,
+        severity: Warning,
+        pack: Score,
+    }
+}
+
+fn secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase().replace(['-', '.'], "_");
+    ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "credentials"]
+        .iter()
+        .any(|s| k.contains(s))
+}
+
+fn literal(value: &Node) -> bool {
+    value
+        .as_str()
+        .is_some_and(|s| !s.is_empty() && !s.contains("${") && !s.starts_with("vault:"))
+}
+
+fn find<'a>(entries: &'a [Entry], out: &mut Vec<&'a Entry>) {
+    for e in entries {
+        match &e.value.value {
+            Value::Map(inner) => find(inner, out),
+            _ if secret_key(&e.key) && literal(&e.value) => out.push(e),
+            _ => {}
+        }
+    }
+}
+
+impl Rule for ScoreInlineSecrets {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.score_specs() {
+            let mut found = Vec::new();
+            for c in doc.root.get("containers").and_then(Node::as_map).unwrap_or(&[]) {
+                find(c.value.get("variables").and_then(Node::as_map).unwrap_or(&[]), &mut found);
+            }
+            for r in doc.root.get("resources").and_then(Node::as_map).unwrap_or(&[]) {
+                for k in ["params", "properties"] {
+                    find(r.value.get(k).and_then(Node::as_map).unwrap_or(&[]), &mut found);
+                }
+            }
+            for e in found {
+                out.report(doc.span(&e.value), format!("`{}` holds a literal secret", e.key))
+                    .help("use a placeholder (`${resources.<secret>.<key>}`) or a Vault reference");
+            }
+        }
+    }
+}
