@@ -204,11 +204,14 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
             o.cluster_scoped_kinds = v.clone();
         }
     }
-    o.score = cfg
-        .packs
-        .as_ref()
-        .and_then(|p| p.score)
-        .and_then(crate::config::Switch::forced);
+    let pack = |pick: fn(&crate::config::Packs) -> Option<crate::config::Switch>| {
+        cfg.packs
+            .as_ref()
+            .and_then(pick)
+            .and_then(crate::config::Switch::forced)
+    };
+    o.score = pack(|p| p.score);
+    o.innominatus = pack(|p| p.innominatus);
     if let Some(or) = &cfg.orders {
         o.orders_layout = match or.layout.unwrap_or_default() {
             crate::config::OrdersLayout::Auto => None,

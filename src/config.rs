@@ -95,6 +95,8 @@ impl Switch {
 pub struct Packs {
     /// Score workload specs (`apiVersion: score.dev/*`): the `score-*` rules.
     pub score: Option<Switch>,
+    /// innominatus providers, workflows and admin config: the `inn-*` rules.
+    pub innominatus: Option<Switch>,
 }
 
 /// The whole config file.

@@ -34,6 +34,7 @@ impl Settings {
                 Pack::OpenPortal => ws.repo.openportal,
                 Pack::Gate => ws.options.gate,
                 Pack::Score => ws.repo.score,
+                Pack::Innominatus => ws.repo.innominatus,
             })
             .collect()
     }

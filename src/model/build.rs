@@ -135,6 +135,8 @@ pub struct Evidence {
     pub kind_folder: bool,
     /// A Score workload spec (`apiVersion: score.dev/*`).
     pub score_spec: bool,
+    /// An innominatus workflow document.
+    pub inn_workflow: bool,
 }
 
 fn openportal_group(g: &str) -> bool {
@@ -165,6 +167,7 @@ impl Evidence {
             self.catalog_entry = true;
         }
         self.score_spec |= doc.group() == "score.dev";
+        self.inn_workflow |= super::innominatus::is_workflow(doc);
         if !self.kind_folder {
             let seg: Vec<&str> = rel.split('/').collect();
             self.kind_folder =
@@ -180,6 +183,7 @@ impl Evidence {
             catalog_entry: self.catalog_entry || other.catalog_entry,
             kind_folder: self.kind_folder || other.kind_folder,
             score_spec: self.score_spec || other.score_spec,
+            inn_workflow: self.inn_workflow || other.inn_workflow,
         }
     }
 }
@@ -338,6 +342,11 @@ pub fn assemble(
     };
     repo.catalog = repo.is_dir && evidence.catalog_entry;
     repo.score = options.score.unwrap_or(evidence.score_spec);
+    repo.innominatus = options.innominatus.unwrap_or_else(|| {
+        let prefix = repo.prefix.as_str();
+        let own_file = |p: &str| super::innominatus::is_innominatus_file(p.strip_prefix(prefix).unwrap_or(p));
+        evidence.inn_workflow || paths.iter().any(own_file)
+    });
     repo.openportal = profile.unwrap_or_else(|| {
         let source_xrd = external
             .iter()

@@ -5,6 +5,7 @@
 mod build;
 pub mod compat;
 pub mod composition;
+pub mod innominatus;
 pub mod orders;
 pub mod xrd;
 
@@ -241,6 +242,8 @@ pub struct RuleOptions {
     pub owner_annotations: Vec<String>,
     /// The Score pack forced on or off by config (`None`: when Score files are present).
     pub score: Option<bool>,
+    /// The innominatus pack forced on or off by config (`None`: when its files are present).
+    pub innominatus: Option<bool>,
 }
 
 impl Default for RuleOptions {
@@ -277,6 +280,7 @@ impl Default for RuleOptions {
                 .map(String::from)
                 .to_vec(),
             score: None,
+            innominatus: None,
         }
     }
 }
@@ -298,6 +302,8 @@ pub struct Repo {
     pub catalog: bool,
     /// True when the Score pack runs (Score files present, or config `packs.score: on`).
     pub score: bool,
+    /// True when the innominatus pack runs (its files present, or `packs.innominatus: on`).
+    pub innominatus: bool,
     /// Prefix of every relative path of this root (set when several roots are checked).
     pub prefix: String,
     /// The root's directory relative to the config file's directory (per-path globs are

@@ -41,6 +41,8 @@ pub enum Pack {
     Gate,
     /// Score workload specs: on when a Score file is present (config `packs.score`).
     Score,
+    /// innominatus workflows and config: on when its files are present (`packs.innominatus`).
+    Innominatus,
 }
 
 impl Pack {
@@ -51,6 +53,7 @@ impl Pack {
             Pack::OpenPortal => "openportal",
             Pack::Gate => "gate",
             Pack::Score => "score",
+            Pack::Innominatus => "innominatus",
         }
     }
 }

@@ -153,4 +153,9 @@ register_rules! {
     score_deprecated_arrays::ScoreDeprecatedArrays,
     score_db_params::ScoreDbParams,
     score_inline_secrets::ScoreInlineSecrets,
+    inn_wf_has_steps::InnWfHasSteps,
+    inn_wf_step_name::InnWfStepName,
+    inn_wf_step_type_known::InnWfStepTypeKnown,
+    inn_wf_step_type_allowed::InnWfStepTypeAllowed,
+    inn_wf_step_config::InnWfStepConfig,
 }

@@ -1,0 +1,82 @@
+//! The innominatus view: workflow documents, their steps, and the admin config
+//! (RULES.md §2). Provider workflows live under `providers/<team>/workflows/`.
+
+use super::{Doc, Workspace};
+use crate::yaml::Node;
+
+/// Step types the load-time validator registers (applied to provider workflows).
+pub const VALIDATOR_STEP_TYPES: &[&str] = &[
+    "terraform",
+    "kubernetes",
+    "ansible",
+    "policy",
+    "gitea-repo",
+    "argocd-app",
+];
+
+/// Step types some executor handles (the validator's and the runtime-only ones).
+pub const EXECUTOR_STEP_TYPES: &[&str] = &[
+    "terraform",
+    "kubernetes",
+    "ansible",
+    "policy",
+    "gitea-repo",
+    "argocd-app",
+    "resource-provisioning",
+    "security",
+    "cost-analysis",
+    "tagging",
+    "database-migration",
+    "vault-setup",
+    "monitoring",
+    "validation",
+    "terraform-generate",
+];
+
+/// True for an innominatus workflow document (`Workflow` of `innominatus.io` or
+/// `workflow.dev`, or a `workflow.dev` `ProductWorkflow`).
+pub fn is_workflow(doc: &Doc) -> bool {
+    matches!(
+        (doc.group(), doc.kind.as_str()),
+        ("innominatus.io" | "workflow.dev", "Workflow") | ("workflow.dev", "ProductWorkflow")
+    )
+}
+
+/// True when `rel` (relative to the root) is a provider's workflow file.
+pub fn is_provider_workflow(rel: &str) -> bool {
+    let seg: Vec<&str> = rel.split('/').collect();
+    seg.len() >= 4 && seg[0] == "providers" && seg[2] == "workflows"
+}
+
+/// True for the files that make a root an innominatus repository.
+pub fn is_innominatus_file(rel: &str) -> bool {
+    let seg: Vec<&str> = rel.split('/').collect();
+    matches!(
+        seg.as_slice(),
+        ["admin-config.yaml"] | ["goldenpaths.yaml"] | ["providers", _, "provider.yaml"]
+    )
+}
+
+impl Workspace {
+    /// The innominatus workflow documents.
+    pub fn inn_workflows(&self) -> impl Iterator<Item = &Doc> {
+        self.docs.iter().filter(|d| is_workflow(d))
+    }
+
+    /// The root's `admin-config.yaml` document.
+    pub fn admin_config(&self) -> Option<&Doc> {
+        let rel = format!("{}admin-config.yaml", self.repo.prefix);
+        self.docs.iter().find(|d| self.rel(d) == rel)
+    }
+
+    /// The path of a document's file relative to the root (without the prefix).
+    pub fn local_rel(&self, doc: &Doc) -> &str {
+        let rel = self.rel(doc);
+        rel.strip_prefix(self.repo.prefix.as_str()).unwrap_or(rel)
+    }
+}
+
+/// A workflow's steps: top-level `steps` (provider workflows) or `spec.steps`.
+pub fn steps(doc: &Doc) -> Option<&Node> {
+    doc.root.get("steps").or_else(|| doc.root.path(&["spec", "steps"]))
+}

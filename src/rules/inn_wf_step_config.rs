@@ -1,0 +1,54 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that every step of an innominatus workflow has a `config` map.
+    ///
+    /// ## Why is this bad?
+    /// innominatus's validator rejects the step ("step must have a config"), so the whole
+    /// workflow file fails to load.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// steps:
+    ///   - name: create-namespace
+    ///     type: kubernetes
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///   - name: create-namespace
+    ///     type: kubernetes
+    ///     config:
+    ///       operation: create-namespace
+    ///       namespace: "{{ .parameters.namespace }}"
+    /// ```
+    pub InnWfStepConfig {
+        id: "inn-wf-step-config",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnWfStepConfig {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_workflows() {
+            for step in innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]) {
+                let name = step.get("name").and_then(Node::as_str).unwrap_or("?");
+                match step.get("config") {
+                    Some(c) if c.as_map().is_some() => {}
+                    Some(c) => {
+                        out.report(doc.span(c), format!("step `{name}`: `config` must be a map"));
+                    }
+                    None => {
+                        let at = step.get("name").map_or_else(|| doc.span(step), |n| doc.span(n));
+                        out.report(at, format!("step `{name}` has no `config`")).help("every step needs a `config` map, even an empty one");
+                    }
+                }
+            }
+        }
+    }
+}

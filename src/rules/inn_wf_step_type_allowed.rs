@@ -1,0 +1,52 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that each workflow step's `type` is listed in the root's `admin-config.yaml`
+    /// under `workflowPolicies.allowedStepTypes`.
+    ///
+    /// ## Why is this bad?
+    /// The product team guide says an unlisted step type fails policy validation, but
+    /// innominatus only prints the list: the linter is where the platform's policy is
+    /// enforced. A provider whose workflows use an unlisted type ships past the policy.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # admin-config.yaml: allowedStepTypes: [terraform, kubernetes, policy]
+    /// steps:
+    ///   - name: create-app
+    ///     type: argocd-app
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// # add argocd-app to allowedStepTypes, or use an allowed type
+    /// ```
+    pub InnWfStepTypeAllowed {
+        id: "inn-wf-step-type-allowed",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnWfStepTypeAllowed {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let Some(admin) = ws.admin_config() else { return };
+        let Some(list) = admin.root.path(&["workflowPolicies", "allowedStepTypes"]) else { return };
+        let allowed: Vec<&str> = list.as_seq().unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
+        for doc in ws.inn_workflows() {
+            for step in innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]) {
+                let Some(t) = step.get("type") else { continue };
+                let Some(name) = t.as_str() else { continue };
+                if !allowed.contains(&name) {
+                    out.report(doc.span(t), format!("step type `{name}` is not in the platform's `allowedStepTypes`"))
+                        .label(admin.span(list), "allowed step types")
+                        .help("add it to workflowPolicies.allowedStepTypes in admin-config.yaml, or use an allowed type");
+                }
+            }
+        }
+    }
+}

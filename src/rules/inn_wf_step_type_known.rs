@@ -1,0 +1,67 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that each step's `type` has an executor. Provider workflows
+    /// (`providers/<team>/workflows/`) are held to the load-time validator's set: `terraform`,
+    /// `kubernetes`, `ansible`, `policy`, `gitea-repo`, `argocd-app`. Other workflows may also
+    /// use the runtime-only executors (`resource-provisioning`, `security`, `cost-analysis`,
+    /// `tagging`, `database-migration`, `vault-setup`, `monitoring`, `validation`,
+    /// `terraform-generate`).
+    ///
+    /// ## Why is this bad?
+    /// A step of an unknown type fails the provider's load or the workflow's run; the product
+    /// team guide's `type: shell` has never had an executor.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// steps:
+    ///   - name: migrate
+    ///     type: shell
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///   - name: migrate
+    ///     type: policy
+    ///     config:
+    ///       script: ./migrate.sh
+    /// ```
+    pub InnWfStepTypeKnown {
+        id: "inn-wf-step-type-known",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnWfStepTypeKnown {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_workflows() {
+            let provider = innominatus::is_provider_workflow(ws.local_rel(doc));
+            let known = if provider { innominatus::VALIDATOR_STEP_TYPES } else { innominatus::EXECUTOR_STEP_TYPES };
+            for step in innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]) {
+                let Some(t) = step.get("type") else {
+                    out.report(doc.span(step), "the step has no `type`");
+                    continue;
+                };
+                let Some(name) = t.as_str() else { continue };
+                if known.contains(&name) {
+                    continue;
+                }
+                let what = if provider && innominatus::EXECUTOR_STEP_TYPES.contains(&name) {
+                    format!("step type `{name}` runs, but the validator rejects it in a provider workflow")
+                } else {
+                    format!("no executor handles step type `{name}`")
+                };
+                let d = out.report(doc.span(t), what);
+                match crate::text::suggest(name, known.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("known types: {}", crate::text::list(known, 20))),
+                };
+            }
+        }
+    }
+}
