@@ -80,3 +80,18 @@ impl Workspace {
 pub fn steps(doc: &Doc) -> Option<&Node> {
     doc.root.get("steps").or_else(|| doc.root.path(&["spec", "steps"]))
 }
+
+/// The steps of `doc` of type `step_type` that have a `config` map, with that map.
+pub fn steps_of_type<'a>(doc: &'a Doc, step_type: &'a str) -> impl Iterator<Item = (&'a Node, &'a Node)> + 'a {
+    steps(doc)
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter(move |s| s.get("type").and_then(Node::as_str) == Some(step_type))
+        .filter_map(|s| Some((s, s.get("config").filter(|c| c.as_map().is_some())?)))
+}
+
+/// A step's name for messages.
+pub fn step_name(step: &Node) -> &str {
+    step.get("name").and_then(Node::as_str).unwrap_or("?")
+}

@@ -158,4 +158,8 @@ register_rules! {
     inn_wf_step_type_known::InnWfStepTypeKnown,
     inn_wf_step_type_allowed::InnWfStepTypeAllowed,
     inn_wf_step_config::InnWfStepConfig,
+    inn_wf_policy_step::InnWfPolicyStep,
+    inn_wf_terraform_step::InnWfTerraformStep,
+    inn_wf_kubernetes_step::InnWfKubernetesStep,
+    inn_wf_ansible_step::InnWfAnsibleStep,
 }

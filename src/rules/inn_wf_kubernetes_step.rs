@@ -1,0 +1,64 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks a `type: kubernetes` step's config: `operation` is required and is one of
+    /// `apply`, `delete`, `get`, `create-namespace`; the config has `manifest` or `namespace`;
+    /// `apply` and `delete` need `manifest`; `get` needs `resource_type`.
+    ///
+    /// ## Why is this bad?
+    /// The validator rejects a step without operation or target, and the executor fails at run
+    /// time on any other operation ("unsupported kubernetes operation").
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// - name: deploy
+    ///   type: kubernetes
+    ///   config:
+    ///     manifest: "..."
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///   config:
+    ///     operation: apply
+    ///     manifest: "..."
+    /// ```
+    pub InnWfKubernetesStep {
+        id: "inn-wf-kubernetes-step",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+const OPERATIONS: &[&str] = &["apply", "delete", "get", "create-namespace"];
+
+impl Rule for InnWfKubernetesStep {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_workflows() {
+            for (step, config) in innominatus::steps_of_type(doc, "kubernetes") {
+                let name = innominatus::step_name(step);
+                let at_config = doc.span_of_key(step, "config");
+                if config.get("manifest").is_none() && config.get("namespace").is_none() {
+                    out.report(at_config, format!("kubernetes step `{name}` has neither `manifest` nor `namespace`"));
+                }
+                let Some(op) = config.get("operation") else {
+                    out.report(at_config, format!("kubernetes step `{name}` has no `config.operation`"))
+                        .help(format!("one of {}", crate::text::list(OPERATIONS, 4)));
+                    continue;
+                };
+                let op_name = op.as_str().unwrap_or("?");
+                if !OPERATIONS.contains(&op_name) {
+                    out.report(doc.span(op), format!("kubernetes step `{name}`: unsupported operation `{op_name}`"))
+                        .help(format!("one of {}", crate::text::list(OPERATIONS, 4)));
+                } else if matches!(op_name, "apply" | "delete") && config.get("manifest").is_none() {
+                    out.report(doc.span(op), format!("kubernetes step `{name}`: `{op_name}` needs `config.manifest`"));
+                } else if op_name == "get" && config.get("resource_type").is_none() {
+                    out.report(doc.span(op), format!("kubernetes step `{name}`: `get` needs `config.resource_type`"));
+                }
+            }
+        }
+    }
+}

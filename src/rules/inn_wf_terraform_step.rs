@@ -1,0 +1,58 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a `type: terraform` step has `config.working_dir` (or the step-level
+    /// `workingDir`) and `config.operation` ∈ {`init`, `plan`, `apply`, `destroy`}.
+    ///
+    /// ## Why is this bad?
+    /// innominatus's validator rejects the step; the executor's `output` operation is refused
+    /// by the validator as well.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// - name: refresh-state
+    ///   type: terraform
+    ///   config:
+    ///     working_dir: ./terraform/s3
+    ///     operation: refresh
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///     operation: plan
+    /// ```
+    pub InnWfTerraformStep {
+        id: "inn-wf-terraform-step",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+const OPERATIONS: &[&str] = &["init", "plan", "apply", "destroy"];
+
+impl Rule for InnWfTerraformStep {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_workflows() {
+            for (step, config) in innominatus::steps_of_type(doc, "terraform") {
+                let name = innominatus::step_name(step);
+                if config.get("working_dir").is_none() && step.get("workingDir").is_none() {
+                    out.report(doc.span_of_key(step, "config"), format!("terraform step `{name}` has no `config.working_dir`"));
+                }
+                match config.get("operation") {
+                    None => {
+                        out.report(doc.span_of_key(step, "config"), format!("terraform step `{name}` has no `config.operation`"))
+                            .help(format!("one of {}", crate::text::list(OPERATIONS, 4)));
+                    }
+                    Some(op) if !op.as_str().is_some_and(|o| OPERATIONS.contains(&o)) => {
+                        out.report(doc.span(op), format!("terraform step `{name}`: unsupported operation `{}`", op.as_str().unwrap_or("?")))
+                            .help(format!("one of {}", crate::text::list(OPERATIONS, 4)));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}
