@@ -63,6 +63,14 @@ impl Workspace {
         self.docs.iter().filter(|d| is_workflow(d))
     }
 
+    /// The provider manifests (`providers/<team>/provider.yaml`).
+    pub fn inn_providers(&self) -> impl Iterator<Item = &Doc> {
+        self.docs.iter().filter(|d| {
+            let seg: Vec<&str> = self.local_rel(d).split('/').collect();
+            matches!(seg.as_slice(), ["providers", _, "provider.yaml"])
+        })
+    }
+
     /// The root's `admin-config.yaml` document.
     pub fn admin_config(&self) -> Option<&Doc> {
         let rel = format!("{}admin-config.yaml", self.repo.prefix);
@@ -94,4 +102,9 @@ pub fn steps_of_type<'a>(doc: &'a Doc, step_type: &'a str) -> impl Iterator<Item
 /// A step's name for messages.
 pub fn step_name(step: &Node) -> &str {
     step.get("name").and_then(Node::as_str).unwrap_or("?")
+}
+
+/// The `workflows[]` entries of a provider manifest.
+pub fn provider_workflows(doc: &Doc) -> &[Node] {
+    doc.root.get("workflows").and_then(Node::as_seq).unwrap_or(&[])
 }

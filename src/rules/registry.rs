@@ -162,4 +162,9 @@ register_rules! {
     inn_wf_terraform_step::InnWfTerraformStep,
     inn_wf_kubernetes_step::InnWfKubernetesStep,
     inn_wf_ansible_step::InnWfAnsibleStep,
+    inn_prov_envelope::InnProvEnvelope,
+    inn_prov_has_workflows::InnProvHasWorkflows,
+    inn_prov_workflow_entry::InnProvWorkflowEntry,
+    inn_prov_workflow_file_exists::InnProvWorkflowFileExists,
+    inn_prov_capability_workflows_exist::InnProvCapabilityWorkflowsExist,
 }

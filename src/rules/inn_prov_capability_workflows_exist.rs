@@ -1,0 +1,73 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that every workflow a provider's capabilities name —
+    /// `capabilities.resourceTypeCapabilities[].operations.<op>.workflow`, each
+    /// `.workflows[].name` and `.default` — is a `workflows[].name` of the same provider.
+    ///
+    /// ## Why is this bad?
+    /// The resolver fails when the resource is ordered ("references workflow '…' but it does
+    /// not exist"): the provider loads, and the first order of that type breaks.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// operations:
+    ///   create:
+    ///     workflow: provision-postgress
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///     workflow: provision-postgres
+    /// ```
+    pub InnProvCapabilityWorkflowsExist {
+        id: "inn-prov-capability-workflows-exist",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+/// The workflow-name nodes an operation refers to.
+fn referenced(op: &Node) -> Vec<&Node> {
+    let mut out: Vec<&Node> = ["workflow", "default"].iter().filter_map(|k| op.get(k)).collect();
+    for w in op.get("workflows").and_then(Node::as_seq).unwrap_or(&[]) {
+        out.extend(w.get("name"));
+    }
+    out
+}
+
+impl Rule for InnProvCapabilityWorkflowsExist {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_providers() {
+            let declared: Vec<&str> = innominatus::provider_workflows(doc)
+                .iter()
+                .filter_map(|w| w.get("name").and_then(Node::as_str))
+                .collect();
+            let caps = doc
+                .root
+                .path(&["capabilities", "resourceTypeCapabilities"])
+                .and_then(Node::as_seq)
+                .unwrap_or(&[]);
+            for cap in caps {
+                let kind = cap.get("type").and_then(Node::as_str).unwrap_or("?");
+                for op in cap.get("operations").and_then(Node::as_map).unwrap_or(&[]) {
+                    for node in referenced(&op.value) {
+                        let Some(name) = node.as_str() else { continue };
+                        if declared.contains(&name) {
+                            continue;
+                        }
+                        let d = out.report(doc.span(node), format!("`{kind}` {} refers to workflow `{name}`, which this provider does not declare", op.key));
+                        match crate::text::suggest(name, declared.iter().copied()) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help("declare it under `workflows:`"),
+                        };
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a provider manifest has at least one `workflows[]` (or deprecated
+    /// `provisioners[]`) entry.
+    ///
+    /// ## Why is this bad?
+    /// `Provider.Validate` fails with "at least one workflow or provisioner is required", and
+    /// the loader drops the provider (innominatus's own `providers/builtin/provider.yaml` has
+    /// none).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// capabilities:
+    ///   resourceTypes: []
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// workflows:
+    ///   - name: onboard-team
+    ///     file: ./workflows/onboard-team.yaml
+    /// ```
+    pub InnProvHasWorkflows {
+        id: "inn-prov-has-workflows",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnProvHasWorkflows {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_providers().filter(|d| d.root.get("workflows_dir").is_none()) {
+            let any = |k: &str| doc.root.get(k).and_then(Node::as_seq).is_some_and(|s| !s.is_empty());
+            if !any("workflows") && !any("provisioners") {
+                let at = if doc.root.get("workflows").is_some() { doc.span_of_key(&doc.root, "workflows") } else { doc.kind_span() };
+                out.report(at, "the provider declares no workflows")
+                    .help("innominatus requires at least one `workflows[]` entry; the loader rejects the provider");
+            }
+        }
+    }
+}

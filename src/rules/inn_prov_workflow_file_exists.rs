@@ -1,0 +1,48 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that each `workflows[].file` of a provider manifest exists, resolved from the
+    /// folder that holds `provider.yaml`.
+    ///
+    /// ## Why is this bad?
+    /// The loader fails on the missing file ("failed to read file") and rejects the whole
+    /// provider.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// workflows:
+    ///   - name: provision-postgres
+    ///     file: ./workflows/provision-pg.yaml   # the file is provision-postgres.yaml
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///     file: ./workflows/provision-postgres.yaml
+    /// ```
+    pub InnProvWorkflowFileExists {
+        id: "inn-prov-workflow-file-exists",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnProvWorkflowFileExists {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_providers() {
+            let rel = ws.rel(doc);
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            for w in innominatus::provider_workflows(doc) {
+                let Some(node) = w.get("file") else { continue };
+                let Some(file) = node.as_str().filter(|f| !f.is_empty()) else { continue };
+                let Some(target) = crate::rules::util::join_path(dir, file) else { continue };
+                if !ws.paths.contains(&target) {
+                    out.report(doc.span(node), format!("`{file}` does not exist (looked for `{target}`)"))
+                        .help("the loader rejects the provider when a workflow file is missing");
+                }
+            }
+        }
+    }
+}
