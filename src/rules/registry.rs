@@ -167,4 +167,6 @@ register_rules! {
     inn_prov_workflow_entry::InnProvWorkflowEntry,
     inn_prov_workflow_file_exists::InnProvWorkflowFileExists,
     inn_prov_capability_workflows_exist::InnProvCapabilityWorkflowsExist,
+    inn_wf_depends_on::InnWfDependsOn,
+    score_embedded_workflow::ScoreEmbeddedWorkflow,
 }

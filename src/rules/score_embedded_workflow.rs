@@ -1,0 +1,63 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks the workflows innominatus lets a Score spec embed (`workflows.<name>.steps[]`):
+    /// each workflow has at least one step, each step a `name` and a `type`, and the type has
+    /// an executor (see `inn-wf-step-type-known`).
+    ///
+    /// ## Why is this bad?
+    /// innominatus's Score validator rejects the spec (`validateWorkflows`), or the run stops
+    /// at the step no executor handles.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// workflows:
+    ///   deploy:
+    ///     steps:
+    ///       - type: terraform
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///       - name: provision
+    ///         type: terraform
+    /// ```
+    pub ScoreEmbeddedWorkflow {
+        id: "score-embedded-workflow",
+        category: Correctness,
+        severity: Error,
+        pack: Score,
+    }
+}
+
+impl Rule for ScoreEmbeddedWorkflow {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.score_specs() {
+            for wf in doc.root.get("workflows").and_then(Node::as_map).unwrap_or(&[]) {
+                let steps = wf.value.get("steps").and_then(Node::as_seq).unwrap_or(&[]);
+                if steps.is_empty() {
+                    out.report(doc.key_span(wf), format!("workflow `{}` has no steps", wf.key));
+                    continue;
+                }
+                for (i, step) in steps.iter().enumerate() {
+                    for key in ["name", "type"] {
+                        if step.get(key).and_then(Node::as_str).is_none_or(str::is_empty) {
+                            out.report(doc.span(step), format!("workflow `{}`: step {} has no `{key}`", wf.key, i + 1));
+                        }
+                    }
+                    let Some(t) = step.get("type") else { continue };
+                    let Some(name) = t.as_str().filter(|n| !n.is_empty()) else { continue };
+                    if !innominatus::EXECUTOR_STEP_TYPES.contains(&name) {
+                        let d = out.report(doc.span(t), format!("workflow `{}`: no executor handles step type `{name}`", wf.key));
+                        if let Some(s) = crate::text::suggest(name, innominatus::EXECUTOR_STEP_TYPES.iter().copied()) {
+                            d.help(format!("did you mean `{s}`?"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
