@@ -169,4 +169,8 @@ register_rules! {
     inn_prov_capability_workflows_exist::InnProvCapabilityWorkflowsExist,
     inn_wf_depends_on::InnWfDependsOn,
     score_embedded_workflow::ScoreEmbeddedWorkflow,
+    inn_prov_workflow_names_unique::InnProvWorkflowNamesUnique,
+    inn_prov_compat_semver::InnProvCompatSemver,
+    inn_wf_parameters_schema::InnWfParametersSchema,
+    inn_wf_parameters_declared::InnWfParametersDeclared,
 }

@@ -1,0 +1,76 @@
+use crate::diagnostics::Severity;
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks an innominatus workflow's `parameters[]`: each has a `name`, names are unique,
+    /// and `type` is one of `string`, `number`, `boolean`, `object`, `array`. A parameter that
+    /// is `required: true` and has a `default` is a warning.
+    ///
+    /// ## Why is this bad?
+    /// A duplicate parameter is silently overridden, an unknown type is not validated, and a
+    /// required parameter with a default is either not required or not defaulted.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// parameters:
+    ///   - name: replicas
+    ///     type: integer
+    ///   - name: replicas
+    ///     type: number
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// parameters:
+    ///   - name: replicas
+    ///     type: number
+    /// ```
+    pub InnWfParametersSchema {
+        id: "inn-wf-parameters-schema",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+const TYPES: &[&str] = &["string", "number", "boolean", "object", "array"];
+
+impl Rule for InnWfParametersSchema {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_workflows() {
+            let params = doc.root.get("parameters").and_then(Node::as_seq).unwrap_or(&[]);
+            let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
+            for (i, p) in params.iter().enumerate() {
+                match p.get("name").and_then(|n| Some((n.as_str()?, doc.span(n)))) {
+                    None => {
+                        out.report(doc.span(p), format!("parameter {} has no `name`", i + 1));
+                    }
+                    Some((name, at)) => match seen.iter().find(|(s, _)| *s == name) {
+                        Some((_, first)) => {
+                            out.report(at, format!("parameter `{name}` is declared twice")).label(*first, "first declared here");
+                        }
+                        None => seen.push((name, at)),
+                    },
+                }
+                if let Some(t) = p.get("type") {
+                    let s = t.as_str().unwrap_or("?");
+                    if !TYPES.contains(&s) {
+                        let d = out.report(doc.span(t), format!("parameter type `{s}` is not a known type ({})", TYPES.join(", ")));
+                        if let Some(hint) = crate::text::suggest(s, TYPES.iter().copied()) {
+                            d.help(format!("did you mean `{hint}`?"));
+                        }
+                    }
+                }
+                if p.get("required").and_then(Node::as_bool) == Some(true) {
+                    if let Some(e) = p.entry("default") {
+                        out.report_with(Severity::Warning, doc.key_span(e), "a required parameter with a default")
+                            .help("drop `required: true` or the default");
+                    }
+                }
+            }
+        }
+    }
+}
