@@ -14,14 +14,8 @@ pub const VALIDATOR_STEP_TYPES: &[&str] = &[
     "argocd-app",
 ];
 
-/// Step types some executor handles (the validator's and the runtime-only ones).
-pub const EXECUTOR_STEP_TYPES: &[&str] = &[
-    "terraform",
-    "kubernetes",
-    "ansible",
-    "policy",
-    "gitea-repo",
-    "argocd-app",
+/// Step types only the runtime executors handle (the load-time validator rejects them).
+pub const RUNTIME_ONLY_STEP_TYPES: &[&str] = &[
     "resource-provisioning",
     "security",
     "cost-analysis",
@@ -32,6 +26,15 @@ pub const EXECUTOR_STEP_TYPES: &[&str] = &[
     "validation",
     "terraform-generate",
 ];
+
+/// Step types some executor handles: the validator's and the runtime-only ones.
+pub fn executor_step_types() -> Vec<&'static str> {
+    VALIDATOR_STEP_TYPES
+        .iter()
+        .chain(RUNTIME_ONLY_STEP_TYPES)
+        .copied()
+        .collect()
+}
 
 /// True for an innominatus workflow document (`Workflow` of `innominatus.io` or
 /// `workflow.dev`, or a `workflow.dev` `ProductWorkflow`).

@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
 use crate::rules::{Rule, Sink};
-use crate::yaml::{Node, Value};
+use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -48,15 +48,6 @@ fn used(text: &str) -> Vec<&str> {
         .collect()
 }
 
-fn strings<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
-    match &node.value {
-        Value::Str(_) => out.push(node),
-        Value::Map(entries) => entries.iter().for_each(|e| strings(&e.value, out)),
-        Value::Seq(items) => items.iter().for_each(|i| strings(i, out)),
-        _ => {}
-    }
-}
-
 impl Rule for InnWfParametersDeclared {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_workflows() {
@@ -70,7 +61,7 @@ impl Rule for InnWfParametersDeclared {
                 .collect();
             let mut nodes = Vec::new();
             for step in innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]) {
-                strings(step, &mut nodes);
+                crate::rules::util::string_nodes(step, &mut nodes);
             }
             for node in nodes {
                 let mut reported: Vec<&str> = Vec::new();

@@ -41,7 +41,8 @@ impl Rule for InnWfStepTypeKnown {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_workflows() {
             let provider = innominatus::is_provider_workflow(ws.local_rel(doc));
-            let known = if provider { innominatus::VALIDATOR_STEP_TYPES } else { innominatus::EXECUTOR_STEP_TYPES };
+            let executors = innominatus::executor_step_types();
+            let known = if provider { innominatus::VALIDATOR_STEP_TYPES } else { &executors[..] };
             for step in innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]) {
                 let Some(t) = step.get("type") else {
                     out.report(doc.span(step), "the step has no `type`");
@@ -51,7 +52,7 @@ impl Rule for InnWfStepTypeKnown {
                 if known.contains(&name) {
                     continue;
                 }
-                let what = if provider && innominatus::EXECUTOR_STEP_TYPES.contains(&name) {
+                let what = if provider && innominatus::RUNTIME_ONLY_STEP_TYPES.contains(&name) {
                     format!("step type `{name}` runs, but the validator rejects it in a provider workflow")
                 } else {
                     format!("no executor handles step type `{name}`")

@@ -35,6 +35,7 @@ crate::declare_rule! {
 
 impl Rule for ScoreEmbeddedWorkflow {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let executors = innominatus::executor_step_types();
         for doc in ws.score_specs() {
             for wf in doc.root.get("workflows").and_then(Node::as_map).unwrap_or(&[]) {
                 let steps = wf.value.get("steps").and_then(Node::as_seq).unwrap_or(&[]);
@@ -50,9 +51,9 @@ impl Rule for ScoreEmbeddedWorkflow {
                     }
                     let Some(t) = step.get("type") else { continue };
                     let Some(name) = t.as_str().filter(|n| !n.is_empty()) else { continue };
-                    if !innominatus::EXECUTOR_STEP_TYPES.contains(&name) {
+                    if !executors.contains(&name) {
                         let d = out.report(doc.span(t), format!("workflow `{}`: no executor handles step type `{name}`", wf.key));
-                        if let Some(s) = crate::text::suggest(name, innominatus::EXECUTOR_STEP_TYPES.iter().copied()) {
+                        if let Some(s) = crate::text::suggest(name, executors.iter().copied()) {
                             d.help(format!("did you mean `{s}`?"));
                         }
                     }

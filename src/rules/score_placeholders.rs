@@ -80,21 +80,12 @@ fn parts(reference: &str) -> Vec<String> {
     out
 }
 
-fn strings<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
-    match &node.value {
-        Value::Str(_) => out.push(node),
-        Value::Map(entries) => entries.iter().for_each(|e| strings(&e.value, out)),
-        Value::Seq(items) => items.iter().for_each(|i| strings(i, out)),
-        _ => {}
-    }
-}
-
 /// The string values placeholders are expanded in.
 fn expanded(doc: &Doc) -> Vec<&Node> {
     let mut out = Vec::new();
     for c in doc.root.get("containers").and_then(Node::as_map).unwrap_or(&[]) {
         if let Some(vars) = c.value.get("variables") {
-            strings(vars, &mut out);
+            crate::rules::util::string_nodes(vars, &mut out);
         }
         let files: Vec<&Node> = match c.value.get("files").map(|f| &f.value) {
             Some(Value::Map(entries)) => entries.iter().map(|e| &e.value).collect(),
@@ -109,7 +100,7 @@ fn expanded(doc: &Doc) -> Vec<&Node> {
     }
     for r in doc.root.get("resources").and_then(Node::as_map).unwrap_or(&[]) {
         if let Some(params) = r.value.get("params") {
-            strings(params, &mut out);
+            crate::rules::util::string_nodes(params, &mut out);
         }
     }
     out

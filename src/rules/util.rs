@@ -343,6 +343,17 @@ pub fn release_anchor(ws: &crate::model::Workspace) -> crate::source::Span {
         .unwrap_or_else(|| crate::source::Span::file_start(crate::source::FileId(0)))
 }
 
+/// Every string scalar under `node`, in document order.
+pub fn string_nodes<'a>(node: &'a crate::yaml::Node, out: &mut Vec<&'a crate::yaml::Node>) {
+    use crate::yaml::Value;
+    match &node.value {
+        Value::Str(_) => out.push(node),
+        Value::Map(entries) => entries.iter().for_each(|e| string_nodes(&e.value, out)),
+        Value::Seq(items) => items.iter().for_each(|i| string_nodes(i, out)),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::constraint_problem;
