@@ -74,6 +74,18 @@ impl Workspace {
         })
     }
 
+    /// The golden paths: each entry of `goldenpaths:` in a `goldenpaths.yaml`, with its document.
+    pub fn golden_paths(&self) -> Vec<(&Doc, &crate::yaml::Entry)> {
+        self.docs
+            .iter()
+            .filter(|d| self.local_rel(d).rsplit('/').next() == Some("goldenpaths.yaml"))
+            .flat_map(|d| {
+                let paths = d.root.get("goldenpaths").and_then(Node::as_map).unwrap_or(&[]);
+                paths.iter().map(move |e| (d, e))
+            })
+            .collect()
+    }
+
     /// The root's `admin-config.yaml` document.
     pub fn admin_config(&self) -> Option<&Doc> {
         let rel = format!("{}admin-config.yaml", self.repo.prefix);
@@ -110,4 +122,9 @@ pub fn step_name(step: &Node) -> &str {
 /// The `workflows[]` entries of a provider manifest.
 pub fn provider_workflows(doc: &Doc) -> &[Node] {
     doc.root.get("workflows").and_then(Node::as_seq).unwrap_or(&[])
+}
+
+/// The `parameters` map of a golden path (empty for the string form).
+pub fn golden_path_parameters(path: &Node) -> &[crate::yaml::Entry] {
+    path.get("parameters").and_then(Node::as_map).unwrap_or(&[])
 }

@@ -173,4 +173,10 @@ register_rules! {
     inn_prov_compat_semver::InnProvCompatSemver,
     inn_wf_parameters_schema::InnWfParametersSchema,
     inn_wf_parameters_declared::InnWfParametersDeclared,
+    inn_gp_workflow::InnGpWorkflow,
+    inn_gp_param_type::InnGpParamType,
+    inn_gp_enum::InnGpEnum,
+    inn_gp_min_max::InnGpMinMax,
+    inn_gp_required_and_default::InnGpRequiredAndDefault,
+    inn_gp_deprecated_params::InnGpDeprecatedParams,
 }

@@ -1,0 +1,49 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a golden-path parameter of `type: enum` lists its `allowed_values`.
+    ///
+    /// ## Why is this bad?
+    /// innominatus's validator rejects every value of an enum without allowed values, so the
+    /// golden path cannot be run with the parameter set.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// visibility:
+    ///   type: enum
+    ///   default: public
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// visibility:
+    ///   type: enum
+    ///   default: public
+    ///   allowed_values: [public, private]
+    /// ```
+    pub InnGpEnum {
+        id: "inn-gp-enum",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnGpEnum {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for (doc, path) in ws.golden_paths() {
+            for p in innominatus::golden_path_parameters(&path.value) {
+                if p.value.get("type").and_then(Node::as_str) != Some("enum") {
+                    continue;
+                }
+                let values = p.value.get("allowed_values").and_then(Node::as_seq);
+                if values.is_none_or(|v| v.is_empty()) {
+                    out.report(doc.key_span(p), format!("enum parameter `{}` has no `allowed_values`", p.key));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that each golden-path parameter's `type` is one of `string`, `int`, `integer`,
+    /// `bool`, `boolean`, `duration`, `enum` (or absent).
+    ///
+    /// ## Why is this bad?
+    /// innominatus's parameter validator fails with "unsupported parameter type" when the
+    /// golden path is run.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// parameters:
+    ///   replicas:
+    ///     type: number
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///     type: int
+    /// ```
+    pub InnGpParamType {
+        id: "inn-gp-param-type",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+const TYPES: &[&str] = &["string", "int", "integer", "bool", "boolean", "duration", "enum"];
+
+impl Rule for InnGpParamType {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for (doc, path) in ws.golden_paths() {
+            for p in innominatus::golden_path_parameters(&path.value) {
+                let Some(t) = p.value.get("type") else { continue };
+                let s = t.as_str().unwrap_or("?");
+                if !s.is_empty() && !TYPES.contains(&s) {
+                    let d = out.report(doc.span(t), format!("parameter `{}`: unsupported type `{s}`", p.key));
+                    match crate::text::suggest(s, TYPES.iter().copied()) {
+                        Some(h) => d.help(format!("did you mean `{h}`?")),
+                        None => d.help(format!("supported: {}", TYPES.join(", "))),
+                    };
+                }
+            }
+        }
+    }
+}
+

@@ -1,0 +1,46 @@
+use crate::model::{innominatus, Workspace};
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a golden-path parameter that is `required: true` and has a `default`.
+    ///
+    /// ## Why is this bad?
+    /// The two contradict each other: either the developer must give the value, or the
+    /// default is used. Readers of the catalog cannot tell which was meant.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// namespace:
+    ///   required: true
+    ///   default: team-a
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// namespace:
+    ///   default: team-a
+    /// ```
+    pub InnGpRequiredAndDefault {
+        id: "inn-gp-required-and-default",
+        category: Suspicious,
+        severity: Warning,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnGpRequiredAndDefault {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for (doc, path) in ws.golden_paths() {
+            for p in innominatus::golden_path_parameters(&path.value) {
+                if p.value.get("required").and_then(Node::as_bool) == Some(true) {
+                    if let Some(e) = p.value.entry("default") {
+                        out.report(doc.key_span(e), format!("parameter `{}` is required and has a default", p.key))
+                            .help("drop `required: true` or the default");
+                    }
+                }
+            }
+        }
+    }
+}

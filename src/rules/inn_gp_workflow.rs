@@ -1,0 +1,59 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that every golden path of a `goldenpaths.yaml` names its `workflow` (the string
+    /// form `name: ./workflows/x.yaml` counts) and that the file exists, resolved from the
+    /// repository root as innominatus does.
+    ///
+    /// ## Why is this bad?
+    /// innominatus refuses the golden path ("workflow file is required") or fails when a
+    /// developer runs it; innominatus's own `examples/goldenpaths.yaml` points at workflows
+    /// that were moved to `workflows/archive/`.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// goldenpaths:
+    ///   team-setup:
+    ///     workflow: ./workflows/team-setup.yaml   # moved to workflows/archive/
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    ///     workflow: ./workflows/archive/team-setup.yaml
+    /// ```
+    pub InnGpWorkflow {
+        id: "inn-gp-workflow",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnGpWorkflow {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for (doc, path) in ws.golden_paths() {
+            let node = match &path.value.value {
+                crate::yaml::Value::Str(_) => Some(&path.value),
+                _ => path.value.get("workflow"),
+            };
+            let Some(file) = node.and_then(Node::as_str).filter(|f| !f.is_empty()) else {
+                out.report(doc.key_span(path), format!("golden path `{}` names no `workflow`", path.key));
+                continue;
+            };
+            let node = node.expect("present");
+            let Some(target) = crate::rules::util::join_path(ws.repo.prefix.trim_end_matches('/'), file) else { continue };
+            if !ws.paths.contains(&target) {
+                let name = target.rsplit('/').next().unwrap_or(&target);
+                let elsewhere = ws.paths.iter().find(|p| p.ends_with(&format!("/{name}")));
+                let d = out.report(doc.span(node), format!("golden path `{}`: `{file}` does not exist", path.key));
+                match elsewhere {
+                    Some(p) => d.help(format!("a file of that name is at `{p}`")),
+                    None => d.help("workflow files are resolved from the repository root"),
+                };
+            }
+        }
+    }
+}
