@@ -524,12 +524,6 @@ pub fn check_with(
                     let checked = stream_root(found, &job, args.fix.then_some(&exclude))?;
                     summary.files += checked.files;
                     summary.documents += checked.documents;
-                    for d in &checked.located {
-                        match d.severity {
-                            Severity::Error => summary.errors += 1,
-                            Severity::Warning => summary.warnings += 1,
-                        }
-                    }
                     located.extend(checked.located);
                     continue;
                 }
@@ -600,14 +594,10 @@ pub fn check_with(
         }
         summary.files += ws.local_files;
         summary.documents += ws.docs.len();
-        for d in &diags {
-            match d.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-            }
-            located.push(report::locate(d, &ws.sources));
-        }
+        located.extend(diags.iter().map(|d| report::locate(d, &ws.sources)));
     }
+    summary.errors = located.iter().filter(|d| d.severity == Severity::Error).count();
+    summary.warnings = located.len() - summary.errors;
     // By file (walk order), position and rule: the same order however the files were read.
     located.sort_by(|a, b| {
         crate::discover::walk_order(&a.primary.path, &b.primary.path)

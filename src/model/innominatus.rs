@@ -53,11 +53,12 @@ pub fn is_provider_workflow(rel: &str) -> bool {
 
 /// True for the files that make a root an innominatus repository.
 pub fn is_innominatus_file(rel: &str) -> bool {
-    let seg: Vec<&str> = rel.split('/').collect();
-    matches!(
-        seg.as_slice(),
-        ["admin-config.yaml"] | ["goldenpaths.yaml"] | ["providers", _, "provider.yaml"]
-    )
+    // Called for every path of the root: no allocation.
+    let provider = rel
+        .strip_prefix("providers/")
+        .and_then(|r| r.strip_suffix("/provider.yaml"))
+        .is_some_and(|team| !team.is_empty() && !team.contains('/'));
+    provider || rel == "admin-config.yaml" || rel == "goldenpaths.yaml"
 }
 
 impl Workspace {
@@ -72,6 +73,17 @@ impl Workspace {
             let seg: Vec<&str> = self.local_rel(d).split('/').collect();
             matches!(seg.as_slice(), ["providers", _, "provider.yaml"])
         })
+    }
+
+    /// Every parameter of every golden path, with its document.
+    pub fn golden_path_parameters(&self) -> Vec<(&Doc, &crate::yaml::Entry)> {
+        self.golden_paths()
+            .into_iter()
+            .flat_map(|(d, path)| {
+                let params = path.value.get("parameters").and_then(Node::as_map).unwrap_or(&[]);
+                params.iter().map(move |p| (d, p))
+            })
+            .collect()
     }
 
     /// The golden paths: each entry of `goldenpaths:` in a `goldenpaths.yaml`, with its document.
@@ -122,9 +134,4 @@ pub fn step_name(step: &Node) -> &str {
 /// The `workflows[]` entries of a provider manifest.
 pub fn provider_workflows(doc: &Doc) -> &[Node] {
     doc.root.get("workflows").and_then(Node::as_seq).unwrap_or(&[])
-}
-
-/// The `parameters` map of a golden path (empty for the string form).
-pub fn golden_path_parameters(path: &Node) -> &[crate::yaml::Entry] {
-    path.get("parameters").and_then(Node::as_map).unwrap_or(&[])
 }

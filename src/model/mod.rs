@@ -521,16 +521,9 @@ impl Workspace {
     }
     /// True when a Score spec is read by innominatus rather than by Score tooling alone: it
     /// uses an innominatus extension (top-level `workflows` or `environment`), or the
-    /// repository is innominatus's (`admin-config.yaml`, a `goldenpaths.yaml`).
+    /// repository is innominatus's (the innominatus pack is on: detected or configured).
     pub fn innominatus_flavour(&self, doc: &Doc) -> bool {
-        let prefix = self.repo.prefix.as_str();
-        doc.root.get("workflows").is_some()
-            || doc.root.get("environment").is_some()
-            || self.paths.contains(&format!("{prefix}admin-config.yaml"))
-            || self
-                .paths
-                .iter()
-                .any(|p| p.starts_with(prefix) && p.ends_with("goldenpaths.yaml"))
+        doc.root.get("workflows").is_some() || doc.root.get("environment").is_some() || self.repo.innominatus
     }
     /// Documents that are composite resources (XRs): examples and anything of a known XR kind.
     pub fn xr_candidates(&self) -> impl Iterator<Item = &Doc> {

@@ -1,4 +1,4 @@
-use crate::model::{innominatus, Workspace};
+use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
 use crate::yaml::Node;
 
@@ -34,15 +34,13 @@ crate::declare_rule! {
 
 impl Rule for InnGpEnum {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for (doc, path) in ws.golden_paths() {
-            for p in innominatus::golden_path_parameters(&path.value) {
-                if p.value.get("type").and_then(Node::as_str) != Some("enum") {
-                    continue;
-                }
-                let values = p.value.get("allowed_values").and_then(Node::as_seq);
-                if values.is_none_or(|v| v.is_empty()) {
-                    out.report(doc.key_span(p), format!("enum parameter `{}` has no `allowed_values`", p.key));
-                }
+        for (doc, p) in ws.golden_path_parameters() {
+            if p.value.get("type").and_then(Node::as_str) != Some("enum") {
+                continue;
+            }
+            let values = p.value.get("allowed_values").and_then(Node::as_seq);
+            if values.is_none_or(|v| v.is_empty()) {
+                out.report(doc.key_span(p), format!("enum parameter `{}` has no `allowed_values`", p.key));
             }
         }
     }

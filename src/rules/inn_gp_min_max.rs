@@ -1,4 +1,4 @@
-use crate::model::{innominatus, Workspace};
+use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
 use crate::yaml::Node;
 
@@ -33,22 +33,20 @@ crate::declare_rule! {
 
 impl Rule for InnGpMinMax {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for (doc, path) in ws.golden_paths() {
-            for p in innominatus::golden_path_parameters(&path.value) {
-                let (min, max) = (p.value.get("min"), p.value.get("max"));
-                if min.is_none() && max.is_none() {
-                    continue;
-                }
-                let t = p.value.get("type").and_then(Node::as_str).unwrap_or("");
-                if !matches!(t, "int" | "integer") {
-                    let at = min.or(max).map_or_else(|| doc.key_span(p), |n| doc.span(n));
-                    out.report(at, format!("parameter `{}`: `min`/`max` apply to int parameters, not `{t}`", p.key));
-                    continue;
-                }
-                if let (Some(lo), Some(hi)) = (min.and_then(Node::as_i64), max.and_then(Node::as_i64)) {
-                    if lo > hi {
-                        out.report(doc.span(max.expect("present")), format!("parameter `{}`: `max` {hi} is below `min` {lo}", p.key));
-                    }
+        for (doc, p) in ws.golden_path_parameters() {
+            let (min, max) = (p.value.get("min"), p.value.get("max"));
+            if min.is_none() && max.is_none() {
+                continue;
+            }
+            let t = p.value.get("type").and_then(Node::as_str).unwrap_or("");
+            if !matches!(t, "int" | "integer") {
+                let at = min.or(max).map_or_else(|| doc.key_span(p), |n| doc.span(n));
+                out.report(at, format!("parameter `{}`: `min`/`max` apply to int parameters, not `{t}`", p.key));
+                continue;
+            }
+            if let (Some(lo), Some(hi)) = (min.and_then(Node::as_i64), max.and_then(Node::as_i64)) {
+                if lo > hi {
+                    out.report(doc.span(max.expect("present")), format!("parameter `{}`: `max` {hi} is below `min` {lo}", p.key));
                 }
             }
         }

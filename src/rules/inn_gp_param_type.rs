@@ -1,4 +1,4 @@
-use crate::model::{innominatus, Workspace};
+use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -33,17 +33,15 @@ const TYPES: &[&str] = &["string", "int", "integer", "bool", "boolean", "duratio
 
 impl Rule for InnGpParamType {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for (doc, path) in ws.golden_paths() {
-            for p in innominatus::golden_path_parameters(&path.value) {
-                let Some(t) = p.value.get("type") else { continue };
-                let s = t.as_str().unwrap_or("?");
-                if !s.is_empty() && !TYPES.contains(&s) {
-                    let d = out.report(doc.span(t), format!("parameter `{}`: unsupported type `{s}`", p.key));
-                    match crate::text::suggest(s, TYPES.iter().copied()) {
-                        Some(h) => d.help(format!("did you mean `{h}`?")),
-                        None => d.help(format!("supported: {}", TYPES.join(", "))),
-                    };
-                }
+        for (doc, p) in ws.golden_path_parameters() {
+            let Some(t) = p.value.get("type") else { continue };
+            let s = t.as_str().unwrap_or("?");
+            if !s.is_empty() && !TYPES.contains(&s) {
+                let d = out.report(doc.span(t), format!("parameter `{}`: unsupported type `{s}`", p.key));
+                match crate::text::suggest(s, TYPES.iter().copied()) {
+                    Some(h) => d.help(format!("did you mean `{h}`?")),
+                    None => d.help(format!("supported: {}", TYPES.join(", "))),
+                };
             }
         }
     }

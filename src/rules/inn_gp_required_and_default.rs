@@ -1,4 +1,4 @@
-use crate::model::{innominatus, Workspace};
+use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
 use crate::yaml::Node;
 
@@ -32,13 +32,11 @@ crate::declare_rule! {
 
 impl Rule for InnGpRequiredAndDefault {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for (doc, path) in ws.golden_paths() {
-            for p in innominatus::golden_path_parameters(&path.value) {
-                if p.value.get("required").and_then(Node::as_bool) == Some(true) {
-                    if let Some(e) = p.value.entry("default") {
-                        out.report(doc.key_span(e), format!("parameter `{}` is required and has a default", p.key))
-                            .help("drop `required: true` or the default");
-                    }
+        for (doc, p) in ws.golden_path_parameters() {
+            if p.value.get("required").and_then(Node::as_bool) == Some(true) {
+                if let Some(e) = p.value.entry("default") {
+                    out.report(doc.key_span(e), format!("parameter `{}` is required and has a default", p.key))
+                        .help("drop `required: true` or the default");
                 }
             }
         }

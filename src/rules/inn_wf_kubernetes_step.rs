@@ -44,16 +44,11 @@ impl Rule for InnWfKubernetesStep {
                 if config.get("manifest").is_none() && config.get("namespace").is_none() {
                     out.report(at_config, format!("kubernetes step `{name}` has neither `manifest` nor `namespace`"));
                 }
-                let Some(op) = config.get("operation") else {
-                    out.report(at_config, format!("kubernetes step `{name}` has no `config.operation`"))
-                        .help(format!("one of {}", crate::text::list(OPERATIONS, 4)));
+                let Some(op_name) = crate::rules::util::step_operation(out, doc, step, config, "kubernetes", OPERATIONS) else {
                     continue;
                 };
-                let op_name = op.as_str().unwrap_or("?");
-                if !OPERATIONS.contains(&op_name) {
-                    out.report(doc.span(op), format!("kubernetes step `{name}`: unsupported operation `{op_name}`"))
-                        .help(format!("one of {}", crate::text::list(OPERATIONS, 4)));
-                } else if matches!(op_name, "apply" | "delete") && config.get("manifest").is_none() {
+                let op = config.get("operation").expect("checked");
+                if matches!(op_name, "apply" | "delete") && config.get("manifest").is_none() {
                     out.report(doc.span(op), format!("kubernetes step `{name}`: `{op_name}` needs `config.manifest`"));
                 } else if op_name == "get" && config.get("resource_type").is_none() {
                     out.report(doc.span(op), format!("kubernetes step `{name}`: `get` needs `config.resource_type`"));

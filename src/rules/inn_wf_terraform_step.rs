@@ -41,17 +41,7 @@ impl Rule for InnWfTerraformStep {
                 if config.get("working_dir").is_none() && step.get("workingDir").is_none() {
                     out.report(doc.span_of_key(step, "config"), format!("terraform step `{name}` has no `config.working_dir`"));
                 }
-                match config.get("operation") {
-                    None => {
-                        out.report(doc.span_of_key(step, "config"), format!("terraform step `{name}` has no `config.operation`"))
-                            .help(format!("one of {}", crate::text::list(OPERATIONS, 4)));
-                    }
-                    Some(op) if !op.as_str().is_some_and(|o| OPERATIONS.contains(&o)) => {
-                        out.report(doc.span(op), format!("terraform step `{name}`: unsupported operation `{}`", op.as_str().unwrap_or("?")))
-                            .help(format!("one of {}", crate::text::list(OPERATIONS, 4)));
-                    }
-                    Some(_) => {}
-                }
+                crate::rules::util::step_operation(out, doc, step, config, "terraform", OPERATIONS);
             }
         }
     }

@@ -11,8 +11,8 @@ crate::declare_rule! {
     /// `id`, `metadata` and `params`, and so on. innominatus's extensions (top-level
     /// `workflows` and `environment`, resource `properties`) are warnings; any other unknown
     /// key is an error, or a warning in a spec of the innominatus flavour (one that uses an
-    /// extension, or in innominatus's repository: `admin-config.yaml`, `goldenpaths.yaml`),
-    /// whose validator accepts it.
+    /// extension, or in a repository where the innominatus pack is on: `admin-config.yaml`,
+    /// `goldenpaths.yaml`, a provider or a workflow), whose validator accepts it.
     ///
     /// ## Why is this bad?
     /// The Score schema closes every object (`additionalProperties: false`): official Score

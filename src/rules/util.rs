@@ -354,6 +354,40 @@ pub fn string_nodes<'a>(node: &'a crate::yaml::Node, out: &mut Vec<&'a crate::ya
     }
 }
 
+/// The `config.operation` of an innominatus step of type `kind` when it is one of `allowed`;
+/// reports a missing or unsupported one (at `config:` or at the value).
+pub fn step_operation<'a>(
+    out: &mut crate::rules::Sink,
+    doc: &crate::model::Doc,
+    step: &crate::yaml::Node,
+    config: &'a crate::yaml::Node,
+    kind: &str,
+    allowed: &[&str],
+) -> Option<&'a str> {
+    let name = crate::model::innominatus::step_name(step);
+    let one_of = || format!("one of {}", crate::text::list(allowed, allowed.len()));
+    let Some(op) = config.get("operation") else {
+        out.report(
+            doc.span_of_key(step, "config"),
+            format!("{kind} step `{name}` has no `config.operation`"),
+        )
+        .help(one_of());
+        return None;
+    };
+    match op.as_str().filter(|o| allowed.contains(o)) {
+        Some(o) => Some(o),
+        None => {
+            let shown = op.as_str().unwrap_or("?");
+            out.report(
+                doc.span(op),
+                format!("{kind} step `{name}`: unsupported operation `{shown}`"),
+            )
+            .help(one_of());
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::constraint_problem;
