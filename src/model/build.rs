@@ -147,12 +147,13 @@ impl Evidence {
     /// Adds what one local document (at `rel`, relative to the root) says.
     pub fn add(&mut self, doc: &Doc, rel: &str, paths: &crate::paths::PathSet) {
         // Test fixtures (`test/`, `tests/`, `testdata/`) do not decide what the repository is.
-        let in_tests = rel
-            .split('/')
-            .rev()
-            .skip(1)
-            .any(|seg| matches!(seg, "test" | "tests" | "testdata"));
-        if doc.class == Class::Xrd && !in_tests && super::Xrd(doc).group().is_some_and(openportal_group) {
+        let in_tests = || {
+            rel.split('/')
+                .rev()
+                .skip(1)
+                .any(|seg| matches!(seg, "test" | "tests" | "testdata"))
+        };
+        if doc.class == Class::Xrd && super::Xrd(doc).group().is_some_and(openportal_group) && !in_tests() {
             self.portal_xrd = true;
         }
         if openportal_group(doc.group())
@@ -168,10 +169,11 @@ impl Evidence {
         }
         self.score_spec |= doc.group() == "score.dev";
         self.inn_workflow |= super::innominatus::is_workflow(doc);
-        if !self.kind_folder {
-            let seg: Vec<&str> = rel.split('/').collect();
-            self.kind_folder =
-                seg.len() == 4 && seg[2] == doc.kind && paths.contains(&format!("{}/kustomization.yaml", seg[0]));
+        // Runs for every document of a streamed scan: no allocation unless the shape matches.
+        if !self.kind_folder && rel.matches('/').count() == 3 {
+            let mut seg = rel.split('/');
+            let (cluster, kind) = (seg.next().unwrap_or(""), seg.nth(1).unwrap_or(""));
+            self.kind_folder = kind == doc.kind && paths.contains(&format!("{cluster}/kustomization.yaml"));
         }
     }
 
