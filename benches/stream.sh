@@ -4,7 +4,7 @@
 # kustomizations of 8 MB each), then runs once each, with wall time and peak RSS:
 #   the floor      examples/floor.rs: walk, read and parse every file, nothing else;
 #   in memory      portalint check --stream-above 1G (every text and tree held at once);
-#   streamed       portalint check (streams above the default 64 MB);
+#   streamed       portalint check --stream-above 0 (streamed whatever N is);
 # and checks that the two portalint reports are byte-identical. One run each: a run reads
 # every file, which on a 2-core VM takes about a minute of file-system time.
 # usage: benches/stream.sh [N=800000] [WORKDIR=mktemp]
@@ -30,7 +30,7 @@ run() { # label, output file, command...
 }
 run floor /dev/null "$floor" "$work/orders"
 run in-memory "$work/memory.json" "$bin" check --config "$work/portalint.yaml" --format json --stream-above 1G "$work/orders"
-run streamed "$work/streamed.json" "$bin" check --config "$work/portalint.yaml" --format json "$work/orders"
+run streamed "$work/streamed.json" "$bin" check --config "$work/portalint.yaml" --format json --stream-above 0 "$work/orders"
 if cmp -s "$work/memory.json" "$work/streamed.json"; then
   echo "reports identical ($(grep -c '"rule"' "$work/streamed.json") findings)"
 else
