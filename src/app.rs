@@ -212,6 +212,14 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
     };
     o.score = pack(|p| p.score);
     o.innominatus = pack(|p| p.innominatus);
+    o.backstage = pack(|p| p.backstage);
+    if let Some(b) = &cfg.backstage {
+        let bo = &mut o.backstage_options;
+        bo.actions = b.actions.clone().unwrap_or_default();
+        bo.action_outputs = b.action_outputs.clone().unwrap_or_default().into_iter().collect();
+        bo.filters = b.filters.clone().unwrap_or_default();
+        bo.known_entities = b.known_entities.clone().unwrap_or_default();
+    }
     if let Some(or) = &cfg.orders {
         o.orders_layout = match or.layout.unwrap_or_default() {
             crate::config::OrdersLayout::Auto => None,

@@ -97,6 +97,24 @@ pub struct Packs {
     pub score: Option<Switch>,
     /// innominatus providers, workflows and admin config: the `inn-*` rules.
     pub innominatus: Option<Switch>,
+    /// Backstage catalog entities and software templates: the `bs-*` rules.
+    pub backstage: Option<Switch>,
+}
+
+/// Options of the Backstage rules.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Backstage {
+    /// Scaffolder actions your Backstage registers beyond the built-in and common module ones
+    /// (`acme:deploy`).
+    pub actions: Option<Vec<String>>,
+    /// Outputs of custom actions, for `steps.<id>.output.<name>` checks (action id → names).
+    pub action_outputs: Option<BTreeMap<String, Vec<String>>>,
+    /// Nunjucks filters your Backstage registers beyond the built-in ones.
+    pub filters: Option<Vec<String>>,
+    /// Entity references of your org catalog that are not in the checked repositories
+    /// (`group:default/platform-team`); references to them resolve.
+    pub known_entities: Option<Vec<String>>,
 }
 
 /// The whole config file.
@@ -106,8 +124,11 @@ pub struct Packs {
 pub struct Config {
     /// Rule packs to run: `auto` (default), `core` or `openportal`.
     pub profile: Option<Profile>,
-    /// Packs for the platform's other file types, detected unless switched: `score`.
+    /// Packs for the platform's other file types, detected unless switched: `score`,
+    /// `innominatus`, `backstage`.
     pub packs: Option<Packs>,
+    /// Options of the Backstage rules.
+    pub backstage: Option<Backstage>,
     /// Lowest severity that fails the run: `error` (default) or `warning`.
     pub fail_on: Option<FailOn>,
     /// Run only these rules (ids).
@@ -326,6 +347,14 @@ fn config_keys() -> Vec<&'static str> {
         "repo-url",
         "packages",
         "policy",
+        "packs",
+        "score",
+        "innominatus",
+        "backstage",
+        "actions",
+        "action-outputs",
+        "filters",
+        "known-entities",
         "base-branch",
         "bots",
         "authors",

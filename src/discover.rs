@@ -228,15 +228,22 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
     out
 }
 
+/// Skeleton files larger than this are not read (the skeleton rules skip them).
+const MAX_SKELETON_FILE: u64 = 256 * 1024;
+
 /// Backstage scaffolder templates keep the files they render under `skeleton/` or `content/`
-/// next to `template.yaml`; those are Nunjucks sources, not YAML, until rendered.
+/// next to `template.yaml` (or `<name>-template.yaml`); those are Nunjucks sources, not YAML,
+/// until rendered. They are
+/// kept as text (UTF-8 files up to 256 KiB) for the skeleton rules, never parsed.
 fn drop_scaffolder_skeletons(out: &mut Discovered) {
     let template_dirs: Vec<String> = out
         .paths
         .iter()
         .filter_map(|p| {
-            p.strip_suffix("template.yaml")
-                .filter(|d| d.is_empty() || d.ends_with('/'))
+            // `template.yaml`, or a named one such as `score-app-template.yaml`.
+            let file = p.rsplit('/').next().unwrap_or(p);
+            let named = file == "template.yaml" || file.ends_with("-template.yaml");
+            named.then(|| &p[..p.len() - file.len()])
         })
         .map(str::to_string)
         .collect();
@@ -252,6 +259,25 @@ fn drop_scaffolder_skeletons(out: &mut Discovered) {
     out.inputs.retain(|i| !skeleton(&i.rel));
     let paths = &out.paths;
     out.unread.retain(|u| !skeleton(paths.get(u.idx)));
+    let texts: Vec<Input> = out
+        .paths
+        .iter()
+        .filter(|rel| skeleton(rel))
+        .filter_map(|rel| {
+            let path = out.root.join(rel.strip_prefix(out.prefix.as_str()).unwrap_or(rel));
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            if !meta.is_file() || meta.len() > MAX_SKELETON_FILE {
+                return None;
+            }
+            let text = std::fs::read_to_string(&path).ok().filter(|t| !t.contains('\0'))?;
+            Some(Input {
+                rel: rel.to_string(),
+                path,
+                content: InputContent::Text(text.into()),
+            })
+        })
+        .collect();
+    out.inputs.extend(texts);
 }
 
 fn unreadable(rel: String, path: &Path, reason: String) -> Input {

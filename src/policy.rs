@@ -35,6 +35,7 @@ impl Settings {
                 Pack::Gate => ws.options.gate,
                 Pack::Score => ws.repo.score,
                 Pack::Innominatus => ws.repo.innominatus,
+                Pack::Backstage => ws.repo.backstage,
             })
             .collect()
     }

@@ -229,7 +229,9 @@ fn facts_of(rel: &str, content: &InputContent, prefix: &str, paths: &crate::path
         let doc = model::classify_doc(FileId(0), rel, d.root);
         evidence.add(&doc, rel, paths);
         facts.docs = facts.docs.saturating_add(1);
-        facts.needed |= doc.class != Class::Other || doc.kind == "ManagedNamespace";
+        // Backstage entities are resolved across files (references, duplicates, group trees).
+        facts.needed |=
+            doc.class != Class::Other || doc.kind == "ManagedNamespace" || model::backstage::is_entity(&doc);
         if let Some(name) = doc.name() {
             let ns = doc.root.str_at(&["metadata", "namespace"]).unwrap_or("");
             // One key per file; a file of several named objects is shared.

@@ -137,6 +137,8 @@ pub struct Evidence {
     pub score_spec: bool,
     /// An innominatus workflow document.
     pub inn_workflow: bool,
+    /// A Backstage catalog entity or software template.
+    pub backstage_entity: bool,
 }
 
 fn openportal_group(g: &str) -> bool {
@@ -169,6 +171,7 @@ impl Evidence {
         }
         self.score_spec |= doc.group() == "score.dev";
         self.inn_workflow |= super::innominatus::is_workflow(doc);
+        self.backstage_entity |= super::backstage::is_entity(doc);
         // Runs for every document of a streamed scan: no allocation unless the shape matches.
         if !self.kind_folder && rel.matches('/').count() == 3 {
             let mut seg = rel.split('/');
@@ -186,6 +189,7 @@ impl Evidence {
             kind_folder: self.kind_folder || other.kind_folder,
             score_spec: self.score_spec || other.score_spec,
             inn_workflow: self.inn_workflow || other.inn_workflow,
+            backstage_entity: self.backstage_entity || other.backstage_entity,
         }
     }
 }
@@ -232,7 +236,8 @@ pub fn assemble(
     let mut unreadable = Vec::new();
     let mut local_files = 0;
     for Prepared { input, role, parsed } in parsed {
-        if role == Role::Local && crate::discover::is_yaml(&input.path) {
+        let yaml_input = !matches!(input.content, InputContent::Text(_));
+        if role == Role::Local && yaml_input && crate::discover::is_yaml(&input.path) {
             local_files += 1;
         }
         let text: Arc<str> = match input.content {
@@ -309,6 +314,12 @@ pub fn assemble(
                         .push(i);
                 }
             }
+            _ if i < local && super::backstage::is_entity(d) => {
+                if let Some(key) = super::backstage::doc_key(d) {
+                    index.entity_by_key.entry(key).or_default().push(i);
+                }
+                index.entity_kinds.insert(d.kind.to_ascii_lowercase());
+            }
             _ => {}
         }
     }
@@ -344,6 +355,7 @@ pub fn assemble(
     };
     repo.catalog = repo.is_dir && evidence.catalog_entry;
     repo.score = options.score.unwrap_or(evidence.score_spec);
+    repo.backstage = options.backstage.unwrap_or(evidence.backstage_entity);
     repo.innominatus = options.innominatus.unwrap_or_else(|| {
         let prefix = repo.prefix.as_str();
         let own_file = |p: &str| super::innominatus::is_innominatus_file(p.strip_prefix(prefix).unwrap_or(p));

@@ -2,6 +2,7 @@
 //! one cross-file index (XRDs by group/kind, Compositions by name and by composite type) and
 //! the go-templating inputs analysed once. Rules read only this.
 
+pub mod backstage;
 mod build;
 pub mod compat;
 pub mod composition;
@@ -244,6 +245,10 @@ pub struct RuleOptions {
     pub score: Option<bool>,
     /// The innominatus pack forced on or off by config (`None`: when its files are present).
     pub innominatus: Option<bool>,
+    /// The Backstage pack forced on or off by config (`None`: when entities are present).
+    pub backstage: Option<bool>,
+    /// Options of the Backstage rules.
+    pub backstage_options: backstage::BackstageOptions,
 }
 
 impl Default for RuleOptions {
@@ -281,6 +286,8 @@ impl Default for RuleOptions {
                 .to_vec(),
             score: None,
             innominatus: None,
+            backstage: None,
+            backstage_options: backstage::BackstageOptions::default(),
         }
     }
 }
@@ -304,6 +311,8 @@ pub struct Repo {
     pub score: bool,
     /// True when the innominatus pack runs (its files present, or `packs.innominatus: on`).
     pub innominatus: bool,
+    /// True when the Backstage pack runs (entities present, or `packs.backstage: on`).
+    pub backstage: bool,
     /// Prefix of every relative path of this root (set when several roots are checked).
     pub prefix: String,
     /// The root's directory relative to the config file's directory (per-path globs are
@@ -328,6 +337,10 @@ pub struct Index {
     pub comp_by_name: HashMap<String, Vec<usize>>,
     /// Compositions by `compositeTypeRef` (group, kind).
     pub comp_by_type: HashMap<(String, String), Vec<usize>>,
+    /// Local Backstage entities by `kind:namespace/name` (lowercase).
+    pub entity_by_key: HashMap<String, Vec<usize>>,
+    /// The kinds (lowercase) of the local Backstage entities.
+    pub entity_kinds: std::collections::HashSet<String>,
 }
 
 /// Everything the rules see.

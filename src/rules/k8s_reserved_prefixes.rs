@@ -1,5 +1,4 @@
 use crate::model::Workspace;
-use crate::rules::util::objects;
 use crate::rules::{Rule, Sink};
 
 /// Keys under the reserved prefixes that users are documented to set.
@@ -51,7 +50,8 @@ crate::declare_rule! {
 
 impl Rule for K8sReservedPrefixes {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for doc in objects(ws) {
+        // Backstage entities too: their annotations end up on Kubernetes objects.
+        for doc in ws.docs.iter().filter(|d| d.is_object()) {
             for e in doc.labels().iter().chain(doc.annotations()) {
                 let reserved = e.key.starts_with("kubernetes.io/") || e.key.starts_with("k8s.io/");
                 if reserved && !ALLOWED.contains(&e.key.as_str()) {

@@ -43,6 +43,9 @@ pub enum Pack {
     Score,
     /// innominatus workflows and config: on when its files are present (`packs.innominatus`).
     Innominatus,
+    /// Backstage catalog entities and software templates: on when entities are present
+    /// (`packs.backstage`).
+    Backstage,
 }
 
 impl Pack {
@@ -54,6 +57,7 @@ impl Pack {
             Pack::Gate => "gate",
             Pack::Score => "score",
             Pack::Innominatus => "innominatus",
+            Pack::Backstage => "backstage",
         }
     }
 }

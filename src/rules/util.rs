@@ -84,9 +84,12 @@ pub fn is_templated(s: &str) -> bool {
     s.contains("{{") || s.contains("${") || s.contains("$(") || s.contains("{%")
 }
 
-/// Every Kubernetes object of the workspace with its labels and annotations entries.
+/// Every Kubernetes object of the workspace. Backstage entities look alike but follow
+/// Backstage's own name rules (the `bs-ent-*` rules check them).
 pub fn objects(ws: &crate::model::Workspace) -> impl Iterator<Item = &crate::model::Doc> {
-    ws.docs.iter().filter(|d| d.is_object())
+    ws.docs
+        .iter()
+        .filter(|d| d.is_object() && !crate::model::backstage::is_entity(d))
 }
 
 /// Why `s` is not a valid Masterminds/semver constraint (what Crossplane parses package
@@ -386,6 +389,57 @@ pub fn step_operation<'a>(
             None
         }
     }
+}
+
+/// Reports the `spec` fields a Backstage kind's schema requires and an entity of `kind` lacks:
+/// `strings` must be non-empty strings, `lists` must be present lists (possibly empty).
+pub fn required_spec_fields(
+    ws: &crate::model::Workspace,
+    out: &mut crate::rules::Sink,
+    kind: &str,
+    strings: &[&str],
+    lists: &[&str],
+) {
+    for doc in ws.entities().filter(|d| d.kind == kind) {
+        let Some(spec) = doc.spec().filter(|s| s.as_map().is_some()) else {
+            out.report(doc.kind_span(), format!("a {kind} needs a `spec`"))
+                .help(format!("set {}", list_fields(strings.iter().chain(lists))));
+            continue;
+        };
+        for field in strings {
+            match spec.get(field) {
+                None => {
+                    out.report(
+                        doc.span_of_key(&doc.root, "spec"),
+                        format!("a {kind} needs `spec.{field}`"),
+                    );
+                }
+                Some(v) if v.scalar_text().is_none_or(|s| s.trim().is_empty()) => {
+                    out.report(doc.span(v), format!("`spec.{field}` must be a non-empty string"));
+                }
+                Some(_) => {}
+            }
+        }
+        for field in lists {
+            match spec.get(field) {
+                None => {
+                    out.report(
+                        doc.span_of_key(&doc.root, "spec"),
+                        format!("a {kind} needs `spec.{field}`"),
+                    )
+                    .help("the list must be present, but may be empty: `[]`");
+                }
+                Some(v) if v.as_seq().is_none() => {
+                    out.report(doc.span(v), format!("`spec.{field}` must be a list"));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+fn list_fields<'a>(fields: impl Iterator<Item = &'a &'a str>) -> String {
+    fields.map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

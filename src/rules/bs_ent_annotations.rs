@@ -1,0 +1,67 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks an entity's annotation keys (label-key syntax) and that every value is a string: an
+    /// unquoted `true` or `3` in YAML is a boolean or a number.
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the entity (`isValidAnnotationKey`, `isValidAnnotationValue`).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// metadata:
+    ///   annotations:
+    ///     backstage.io/orphan: true
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// metadata:
+    ///   annotations:
+    ///     backstage.io/orphan: "true"
+    /// ```
+    pub BsEntAnnotations {
+        id: "bs-ent-annotations",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::rules::util::label_key_problem;
+use crate::yaml::Value;
+
+fn yaml12_bool(ws: &Workspace, doc: &crate::model::Doc, node: &crate::yaml::Node) -> bool {
+    let text = &*ws.sources.get(doc.file).text;
+    let src = text.get(node.start as usize..node.end as usize).unwrap_or("");
+    matches!(src, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+}
+
+impl Rule for BsEntAnnotations {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.entities() {
+            for e in doc.annotations() {
+                if let Some(problem) = label_key_problem(&e.key) {
+                    out.report(doc.key_span(e), format!("invalid annotation key `{}`: {problem}", e.key));
+                }
+                let kind = match &e.value.value {
+                    Value::Str(_) => continue,
+                    // Backstage reads YAML 1.2: only `true`/`false` spellings are booleans.
+                    Value::Bool(_) if !yaml12_bool(ws, doc, &e.value) => continue,
+                    Value::Bool(_) => "a boolean",
+                    Value::Int(_) | Value::Float(_) => "a number",
+                    Value::Null => "null",
+                    _ => "not a string",
+                };
+                let help = match e.value.scalar_text() {
+                    Some(t) if !matches!(e.value.value, Value::Null) => format!("quote it: `\"{t}\"`"),
+                    _ => "give it a string value".to_string(),
+                };
+                out.report(doc.span(&e.value), format!("annotation `{}` is {kind}, not a string", e.key)).help(help);
+            }
+        }
+    }
+}

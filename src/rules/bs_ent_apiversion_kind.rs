@@ -1,0 +1,60 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks an entity's `apiVersion` (`[dns-subdomain/]name`) and `kind` (a letter then letters and
+    /// digits, at most 63 characters), and that built-in kinds use an apiVersion their schema accepts:
+    /// `backstage.io/v1alpha1` or `v1beta1`, and `scaffolder.backstage.io/v1beta3` for `Template`.
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the entity, or no kind schema matches it and it is dropped.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// apiVersion: backstage.io/v1
+    /// kind: Component
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// apiVersion: backstage.io/v1alpha1
+    /// kind: Component
+    /// ```
+    pub BsEntApiversionKind {
+        id: "bs-ent-apiversion-kind",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::model::backstage::{is_kind, BUILTIN_KINDS};
+use crate::rules::util::{is_dns1123_subdomain, is_qualified_name_part};
+
+impl Rule for BsEntApiversionKind {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.entities() {
+            let api_node = doc.root.get("apiVersion");
+            let (group, version) = crate::model::split_api_version(&doc.api_version);
+            if !is_dns1123_subdomain(group) || !is_qualified_name_part(version) {
+                let span = api_node.map_or_else(|| doc.head_span(), |n| doc.span(n));
+                out.report(span, format!("`{}` is not a valid apiVersion", doc.api_version))
+                    .help("use `<dns-subdomain>/<version>`, e.g. `backstage.io/v1alpha1`");
+                continue;
+            }
+            if !is_kind(&doc.kind) {
+                out.report(doc.kind_span(), format!("`{}` is not a valid kind", doc.kind))
+                    .help("a kind is a letter followed by letters and digits, at most 63 characters");
+                continue;
+            }
+            let Some((_, accepted)) = BUILTIN_KINDS.iter().find(|(k, _)| *k == doc.kind) else { continue };
+            if !accepted.contains(&doc.api_version.as_str()) {
+                let span = api_node.map_or_else(|| doc.head_span(), |n| doc.span(n));
+                out.report(span, format!("kind `{}` does not accept apiVersion `{}`", doc.kind, doc.api_version))
+                    .help(format!("use {}", accepted.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" or ")));
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that an entity has a `metadata.name` of 1 to 63 characters matching
+    /// `^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$` (Backstage's `isValidObjectName`). Templated
+    /// names (`${{ … }}`) are skipped.
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the entity (FieldFormatEntityPolicy).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// metadata:
+    ///   name: my service
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// metadata:
+    ///   name: my-service
+    ///   title: My service
+    /// ```
+    pub BsEntName {
+        id: "bs-ent-name",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::rules::util::{is_backstage_name, is_templated};
+
+impl Rule for BsEntName {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.entities() {
+            let Some(node) = doc.metadata().and_then(|m| m.get("name")) else {
+                let span = doc.span_of_key(&doc.root, "metadata");
+                out.report(span, "the entity has no `metadata.name`")
+                    .help("every entity needs a name");
+                continue;
+            };
+            let Some(name) = node.scalar_text() else {
+                out.report(doc.span(node), "`metadata.name` must be a string");
+                continue;
+            };
+            if !is_templated(&name) && !is_backstage_name(&name) {
+                out.report(doc.span(node), format!("`{name}` is not a valid entity name"))
+                    .help("use 1 to 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit; put a display name in `metadata.title`");
+            }
+        }
+    }
+}

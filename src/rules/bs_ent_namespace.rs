@@ -1,0 +1,45 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that `metadata.namespace`, when set, is a DNS-1123 label: lowercase letters, digits and
+    /// `-`, at most 63 characters.
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the entity (`isValidDnsLabel`).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// metadata:
+    ///   namespace: Team_A
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// metadata:
+    ///   namespace: team-a
+    /// ```
+    pub BsEntNamespace {
+        id: "bs-ent-namespace",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::rules::util::{is_dns1123_label, is_templated};
+
+impl Rule for BsEntNamespace {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.entities() {
+            let Some(node) = doc.metadata().and_then(|m| m.get("namespace")) else { continue };
+            let ns = node.scalar_text().unwrap_or_default();
+            if !is_templated(&ns) && !is_dns1123_label(&ns) {
+                out.report(doc.span(node), format!("`{ns}` is not a valid entity namespace"))
+                    .help("use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit");
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a `API` has the fields its kind schema requires: `spec.type`, `spec.lifecycle`, `spec.owner`, `spec.definition`. Each must be a non-empty string.
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the entity (`API.v1alpha1.schema.json`).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// kind: API
+    /// spec:
+    ///   type: openapi
+    ///   lifecycle: production
+    ///   owner: team-a
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// kind: API
+    /// spec:
+    ///   type: openapi
+    ///   lifecycle: production
+    ///   owner: team-a
+    ///   definition:
+    ///     $text: ./openapi.yaml
+    /// ```
+    pub BsKindApi {
+        id: "bs-kind-api",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+impl Rule for BsKindApi {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        crate::rules::util::required_spec_fields(ws, out, "API", &["type", "lifecycle", "owner", "definition"], &[]);
+    }
+}

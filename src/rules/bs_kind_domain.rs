@@ -1,0 +1,36 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a `Domain` has the fields its kind schema requires: `spec.owner`.
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the entity (`Domain.v1alpha1.schema.json`).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// kind: Domain
+    /// spec: {}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// kind: Domain
+    /// spec:
+    ///   owner: team-a
+    /// ```
+    pub BsKindDomain {
+        id: "bs-kind-domain",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+impl Rule for BsKindDomain {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        crate::rules::util::required_spec_fields(ws, out, "Domain", &["owner"], &[]);
+    }
+}

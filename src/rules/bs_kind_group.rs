@@ -1,0 +1,38 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a `Group` has the fields its kind schema requires: `spec.type`, `spec.children`. `children` must be present and may be empty (`[]`).
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the entity (`Group.v1alpha1.schema.json`).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// kind: Group
+    /// spec:
+    ///   type: team
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// kind: Group
+    /// spec:
+    ///   type: team
+    ///   children: []
+    /// ```
+    pub BsKindGroup {
+        id: "bs-kind-group",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+impl Rule for BsKindGroup {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        crate::rules::util::required_spec_fields(ws, out, "Group", &["type"], &["children"]);
+    }
+}

@@ -1,0 +1,68 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a `Location` has `spec.target` or `spec.targets`, and that each relative target
+    /// (resolved against the Location's file; globs skipped) exists among the checked files.
+    ///
+    /// ## Why is this bad?
+    /// The schema requires neither field, but a Location without targets registers nothing, and a
+    /// target that does not exist registers nothing either: the entities silently stay out of the
+    /// catalog.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// kind: Location
+    /// spec:
+    ///   type: url
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// kind: Location
+    /// spec:
+    ///   targets:
+    ///     - ./components/payments.yaml
+    /// ```
+    pub BsKindLocation {
+        id: "bs-kind-location",
+        category: Suspicious,
+        severity: Warning,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::rules::util::{is_templated, join_path};
+
+impl Rule for BsKindLocation {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.entities().filter(|d| d.kind == "Location") {
+            let spec = doc.spec();
+            let mut targets: Vec<&crate::yaml::Node> = spec.and_then(|s| s.get("target")).into_iter().collect();
+            targets.extend(spec.and_then(|s| s.get("targets")).and_then(|t| t.as_seq()).unwrap_or(&[]));
+            if targets.is_empty() {
+                out.report(doc.span_of_key(&doc.root, "spec"), "this Location has no `target` or `targets`")
+                    .help("a Location without targets registers nothing");
+                continue;
+            }
+            let rel = ws.rel(doc);
+            let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+            for t in targets {
+                let Some(target) = t.as_str() else { continue };
+                if target.contains("://") || target.contains('*') || is_templated(target) || target.starts_with('/') {
+                    continue;
+                }
+                let Some(path) = join_path(dir, target) else {
+                    out.report(doc.span(t), format!("target `{target}` points outside the repository"));
+                    continue;
+                };
+                if !ws.exists(&path) {
+                    out.report(doc.span(t), format!("target `{target}` does not exist (`{path}`)"))
+                        .help("a missing target registers nothing");
+                }
+            }
+        }
+    }
+}

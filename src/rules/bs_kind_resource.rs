@@ -1,0 +1,38 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a `Resource` has the fields its kind schema requires: `spec.type`, `spec.owner`.
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the entity (`Resource.v1alpha1.schema.json`).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// kind: Resource
+    /// spec:
+    ///   owner: team-a
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// kind: Resource
+    /// spec:
+    ///   type: database
+    ///   owner: team-a
+    /// ```
+    pub BsKindResource {
+        id: "bs-kind-resource",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+impl Rule for BsKindResource {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        crate::rules::util::required_spec_fields(ws, out, "Resource", &["type", "owner"], &[]);
+    }
+}

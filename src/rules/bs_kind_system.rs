@@ -1,0 +1,36 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a `System` has the fields its kind schema requires: `spec.owner`.
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the entity (`System.v1alpha1.schema.json`).
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// kind: System
+    /// spec: {}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// kind: System
+    /// spec:
+    ///   owner: team-a
+    /// ```
+    pub BsKindSystem {
+        id: "bs-kind-system",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+impl Rule for BsKindSystem {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        crate::rules::util::required_spec_fields(ws, out, "System", &["owner"], &[]);
+    }
+}

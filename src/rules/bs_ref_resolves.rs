@@ -1,0 +1,63 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that entity references resolve: `owner` to a Group or User, `system` to a System,
+    /// `domain` to a Domain, `providesApis`/`consumesApis` to APIs, `parent`/`children`/`memberOf` to
+    /// Groups, and so on. A reference is checked only when the checked files (or the configured
+    /// `backstage.known-entities`) define entities of its kind, so that references into an org
+    /// catalog portalint cannot see are not reported.
+    ///
+    /// ## Why is this bad?
+    /// Backstage accepts a dangling reference but shows a broken relation: the component has no owner
+    /// in the UI, the system page misses it.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// spec:
+    ///   owner: platfrom-team
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// spec:
+    ///   owner: platform-team
+    /// ```
+    pub BsRefResolves {
+        id: "bs-ref-resolves",
+        category: Suspicious,
+        severity: Warning,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::model::backstage::references;
+
+impl Rule for BsRefResolves {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.entities() {
+            for r in references(doc) {
+                let kind = r.target_kind();
+                if r.kinds.is_empty() && r.text.find(':').is_none() || !ws.knows_kind(kind) {
+                    continue;
+                }
+                let key = r.key(doc);
+                if crate::model::backstage::EntityRef::parse(r.text).problem().is_some() || ws.resolves(&key) {
+                    continue;
+                }
+                let names: Vec<String> = ws
+                    .entities()
+                    .filter(|d| d.kind.eq_ignore_ascii_case(kind))
+                    .filter_map(|d| d.name().map(str::to_string))
+                    .collect();
+                let d = out.report(doc.span(r.node), format!("`spec.{}` refers to `{key}`, which is not defined", r.field));
+                match crate::text::suggest(crate::model::backstage::EntityRef::parse(r.text).name, names.iter().map(String::as_str)) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help("define the entity, or list it under `backstage.known-entities` in the config"),
+                };
+            }
+        }
+    }
+}

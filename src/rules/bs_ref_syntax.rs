@@ -1,0 +1,47 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks the entity references of `spec` (`owner`, `system`, `domain`, `subcomponentOf`,
+    /// `dependsOn`, `dependencyOf`, `providesApis`, `consumesApis`, `parent`, `children`,
+    /// `memberOf`, `members`): `[<kind>:][<namespace>/]<name>`, each part valid.
+    ///
+    /// ## Why is this bad?
+    /// The catalog cannot parse the reference (`parseEntityRef`) and rejects the entity or drops the
+    /// relation.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// spec:
+    ///   owner: group:team a
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// spec:
+    ///   owner: group:team-a
+    /// ```
+    pub BsRefSyntax {
+        id: "bs-ref-syntax",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::model::backstage::{references, EntityRef};
+
+impl Rule for BsRefSyntax {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.entities() {
+            for r in references(doc) {
+                if let Some(problem) = EntityRef::parse(r.text).problem() {
+                    out.report(doc.span(r.node), format!("`{}` is not a valid entity reference: {problem}", r.text))
+                        .help("write `[<kind>:][<namespace>/]<name>`");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags input keys that are not in a known action's input schema (for the actions whose schema
+    /// portalint carries: `fetch:*`, `publish:gitea`, `publish:github:pull-request`, `catalog:*`,
+    /// `debug:*`, `fs:*`, `http:backstage:request`).
+    ///
+    /// ## Why is this bad?
+    /// Most action schemas do not forbid extra keys, so a misspelt input is silently ignored and
+    /// the action runs with its default.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// - action: publish:gitea
+    ///   input:
+    ///     repoURL: ${{ parameters.repoUrl }}
+    /// ```
+    ///
+    /// Use instead: `repoUrl:`.
+    pub BsTplActionUnknownInputs {
+        id: "bs-tpl-action-unknown-inputs",
+        category: Suspicious,
+        severity: Warning,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::model::backstage::action;
+
+impl Rule for BsTplActionUnknownInputs {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for t in ws.templates() {
+            for step in t.steps() {
+                let Some(known) = step.action.and_then(action) else { continue };
+                let Some(inputs) = known.inputs else { continue };
+                for e in step.input().and_then(|i| i.as_map()).unwrap_or(&[]) {
+                    if inputs.contains(&e.key.as_str()) {
+                        continue;
+                    }
+                    let d = out.report(t.0.key_span(e), format!("`{}` has no input `{}`", known.id, e.key));
+                    match crate::text::suggest(&e.key, inputs.iter().copied()) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help("the action ignores it"),
+                    };
+                }
+            }
+        }
+    }
+}

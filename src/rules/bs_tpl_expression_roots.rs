@@ -1,0 +1,60 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks the variables `${{ … }}` expressions read: only `parameters`, `steps`, `secrets`,
+    /// `user` (`user.entity`, `user.ref`), `each` (inside a step that has `each:`), `environment`
+    /// and `context` exist in the scaffolder's template context.
+    ///
+    /// ## Why is this bad?
+    /// Any other variable is undefined and renders as empty.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// name: ${{ params.name }}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// name: ${{ parameters.name }}
+    /// ```
+    pub BsTplExpressionRoots {
+        id: "bs-tpl-expression-roots",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::model::backstage::{analyse, expression_sites};
+
+const ROOTS: &[&str] = &["parameters", "steps", "secrets", "user", "each", "environment", "context"];
+
+impl Rule for BsTplExpressionRoots {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for t in ws.templates() {
+            let steps = t.steps();
+            for site in expression_sites(t) {
+                let Ok(uses) = analyse(site.expr.inner) else { continue };
+                for path in &uses.paths {
+                    let root = path[0].as_str();
+                    let span = ws.span_in(t.0, site.node, site.expr.whole);
+                    if !ROOTS.contains(&root) {
+                        let d = out.report(span, format!("`{root}` is not defined in a template expression"));
+                        match crate::text::suggest(root, ROOTS.iter().copied()) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help("use `parameters`, `steps`, `secrets`, `user`, `each`, `environment` or `context`"),
+                        };
+                    } else if root == "each" && site.step.is_none_or(|i| steps[i].node.get("each").is_none() || site.field == "each") {
+                        out.report(span, "`each` is defined only inside a step that has `each:`");
+                    } else if root == "user" && path.get(1).is_some_and(|s| s != "entity" && s != "ref") {
+                        out.report(span, format!("`user.{}` is not defined", path[1]))
+                            .help("use `user.entity` or `user.ref`");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a free-text string parameter that is passed unchanged (`${{ parameters.p }}`) into a
+    /// name or a path — a `fetch:template` value called `name`, `component_id`, `componentName`,
+    /// `repoName`, `appName` or `namespace`, or a `targetPath`, `branchName` or `path` input — when
+    /// it has no `pattern` or no `maxLength` (parameters with an `enum` or a picker `ui:field` are
+    /// constrained already).
+    ///
+    /// ## Why is this bad?
+    /// Whatever the user types becomes an entity name, a Kubernetes name or a path: the run fails
+    /// late, or writes outside the intended folder.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// name:
+    ///   title: Name
+    ///   type: string
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// name:
+    ///   title: Name
+    ///   type: string
+    ///   pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
+    ///   maxLength: 63
+    /// ```
+    pub BsTplNameParamsConstrained {
+        id: "bs-tpl-name-params-constrained",
+        category: Suspicious,
+        severity: Warning,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::model::backstage::analyse;
+
+const NAME_VALUES: &[&str] = &["name", "component_id", "componentName", "repoName", "repo_name", "appName", "app_name", "namespace"];
+const PATH_INPUTS: &[&str] = &["targetPath", "branchName", "path"];
+
+impl Rule for BsTplNameParamsConstrained {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for t in ws.templates() {
+            let declared = t.parameters();
+            let mut flagged: Vec<String> = Vec::new();
+            for step in t.steps() {
+                let Some(input) = step.input() else { continue };
+                let values = input.get("values").and_then(|v| v.as_map()).unwrap_or(&[]);
+                let sinks = values
+                    .iter()
+                    .filter(|e| NAME_VALUES.contains(&e.key.as_str()))
+                    .map(|e| (format!("values.{}", e.key), &e.value))
+                    .chain(input.as_map().unwrap_or(&[]).iter().filter(|e| PATH_INPUTS.contains(&e.key.as_str())).map(|e| (e.key.clone(), &e.value)));
+                for (sink, node) in sinks {
+                    let Some(s) = node.as_str() else { continue };
+                    let exprs = crate::model::backstage::expressions(s);
+                    let [e] = exprs.as_slice() else { continue };
+                    if e.whole.len() != s.trim().len() {
+                        continue;
+                    }
+                    let Ok(uses) = analyse(e.inner) else { continue };
+                    let [path] = uses.paths.as_slice() else { continue };
+                    if !uses.filters.is_empty() || path.len() != 2 || path[0] != "parameters" {
+                        continue;
+                    }
+                    let param = path[1].as_str();
+                    let Some((_, schema)) = declared.iter().find(|(n, _)| *n == param) else { continue };
+                    let constrained = |k: &str| schema.get(k).is_some();
+                    if constrained("enum") || constrained("const") || constrained("ui:field") || schema.str_at(&["type"]).is_some_and(|ty| ty != "string") {
+                        continue;
+                    }
+                    let missing: Vec<&str> = ["pattern", "maxLength"].into_iter().filter(|k| !constrained(k)).collect();
+                    if missing.is_empty() || flagged.iter().any(|f| f == param) {
+                        continue;
+                    }
+                    flagged.push(param.to_string());
+                    out.report(t.0.span(schema), format!("parameter `{param}` becomes `{sink}` but has no {}", missing.join(" and ")))
+                        .label(t.0.span(node), "used here")
+                        .help("constrain it, e.g. `pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'` and `maxLength: 63`");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks the shapes `Template.v1beta3.schema.json` requires: `spec.parameters` is an object or a
+    /// list of objects (form pages), `spec.steps` is a list of objects whose `input` is an object and
+    /// whose `if` is a string or a boolean, `output.links[]` and `output.text[]` are lists of objects
+    /// with string fields, and every other `output` value is a string.
+    ///
+    /// ## Why is this bad?
+    /// The catalog rejects the template, so it never appears in the "Create" page.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// spec:
+    ///   parameters: name
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml,ignore
+    /// spec:
+    ///   parameters:
+    ///     - title: Name
+    ///       properties:
+    ///         name: {type: string}
+    /// ```
+    pub BsTplSchema {
+        id: "bs-tpl-schema",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::model::Doc;
+use crate::yaml::Node;
+
+fn list_of_objects(doc: &Doc, node: &Node, what: &str, out: &mut Sink) -> bool {
+    let Some(items) = node.as_seq() else {
+        out.report(doc.span(node), format!("`{what}` must be a list of objects, not {}", node.type_name()));
+        return false;
+    };
+    let mut ok = true;
+    for item in items.iter().filter(|i| i.as_map().is_none()) {
+        out.report(doc.span(item), format!("an item of `{what}` must be an object, not {}", item.type_name()));
+        ok = false;
+    }
+    ok
+}
+
+fn strings(doc: &Doc, node: &Node, what: &str, out: &mut Sink) {
+    for e in node.as_map().unwrap_or(&[]) {
+        if e.value.as_str().is_none() && !e.value.is_null() {
+            out.report(doc.span(&e.value), format!("`{what}.{}` must be a string, not {}", e.key, e.value.type_name()));
+        }
+    }
+}
+
+impl Rule for BsTplSchema {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for t in ws.templates() {
+            let doc = t.0;
+            let Some(spec) = doc.spec() else { continue };
+            if let Some(p) = spec.get("parameters") {
+                if p.as_map().is_none() {
+                    list_of_objects(doc, p, "spec.parameters", out);
+                }
+            }
+            if let Some(steps) = spec.get("steps") {
+                if list_of_objects(doc, steps, "spec.steps", out) {
+                    for step in t.steps() {
+                        if let Some(i) = step.node.get("input").filter(|i| i.as_map().is_none() && !i.is_null()) {
+                            out.report(doc.span(i), format!("the `input` of {} must be an object", step.label()));
+                        }
+                        if let Some(c) = step.node.get("if").filter(|c| c.as_str().is_none() && c.as_bool().is_none()) {
+                            out.report(doc.span(c), format!("the `if` of {} must be a string or a boolean", step.label()));
+                        }
+                    }
+                }
+            }
+            let Some(output) = spec.get("output") else { continue };
+            let Some(entries) = output.as_map() else {
+                out.report(doc.span(output), "`spec.output` must be an object");
+                continue;
+            };
+            for e in entries {
+                match e.key.as_str() {
+                    "links" | "text" => {
+                        let what = format!("spec.output.{}", e.key);
+                        if list_of_objects(doc, &e.value, &what, out) {
+                            for item in e.value.as_seq().unwrap_or(&[]) {
+                                strings(doc, item, &format!("{what}[]"), out);
+                            }
+                        }
+                    }
+                    _ if e.value.as_str().is_none() && !e.value.is_null() => {
+                        out.report(doc.span(&e.value), format!("`spec.output.{}` must be a string", e.key))
+                            .help("only `links` and `text` hold lists; render other values into a string");
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

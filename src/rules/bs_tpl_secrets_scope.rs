@@ -1,0 +1,58 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags `secrets.*` outside a step's `input`, and inside `fetch:template`/`fetch:template:file`
+    /// `values`.
+    ///
+    /// ## Why is this bad?
+    /// Secrets exist only in the step-input context. In `output` they render as empty (or would be
+    /// shown to the user); in skeleton `values` they are written into files committed to git.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// - action: fetch:template
+    ///   input:
+    ///     values:
+    ///       token: ${{ secrets.USER_OAUTH_TOKEN }}
+    /// ```
+    ///
+    /// Use instead: pass the secret to the action that needs it (`token:` of `publish:github`).
+    pub BsTplSecretsScope {
+        id: "bs-tpl-secrets-scope",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::model::backstage::{analyse, expression_sites};
+
+impl Rule for BsTplSecretsScope {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for t in ws.templates() {
+            let steps = t.steps();
+            for site in expression_sites(t) {
+                let Ok(uses) = analyse(site.expr.inner) else { continue };
+                if !uses.paths.iter().any(|p| p[0] == "secrets") {
+                    continue;
+                }
+                let span = ws.span_in(t.0, site.node, site.expr.whole);
+                let Some(i) = site.step else {
+                    out.report(span, "`secrets` are not available in `output`")
+                        .help("the output is shown to the user; never render secrets into it");
+                    continue;
+                };
+                let fetch = steps[i].action.is_some_and(|a| a.starts_with("fetch:template"));
+                if fetch && site.field.starts_with("input.values") {
+                    out.report(span, "a secret passed to skeleton `values` is written into the repository")
+                        .help("pass secrets only to the actions that need them");
+                } else if !site.field.starts_with("input") {
+                    out.report(span, format!("`secrets` are available only in step `input`, not in `{}`", site.field));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks `steps.<id>.output.<name>`: steps expose only `output`, and when portalint knows the
+    /// step's action (the built-in table, or `backstage.action-outputs` in the config) `<name>` must
+    /// be one of its outputs. `fetch:template`, `fetch:plain` and `debug:log` have none;
+    /// `publish:github`/`publish:gitea` emit `remoteUrl`, `repoContentsUrl`, `commitHash`;
+    /// `catalog:register` emits `entityRef`, `catalogInfoUrl`.
+    ///
+    /// ## Why is this bad?
+    /// An output the action does not emit renders as empty.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// - id: fetch-template
+    ///   action: fetch:template
+    /// - id: log
+    ///   action: debug:log
+    ///   input:
+    ///     message: ${{ steps['fetch-template'].output.targetPath }}
+    /// ```
+    ///
+    /// Use instead: reuse the value that was passed to the step (`parameters.targetPath`).
+    pub BsTplStepOutputKnown {
+        id: "bs-tpl-step-output-known",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+        reach: Shared,
+    }
+}
+
+use crate::model::backstage::{analyse, expression_sites, step_reference};
+
+impl Rule for BsTplStepOutputKnown {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for t in ws.templates() {
+            let steps = t.steps();
+            for site in expression_sites(t) {
+                let Ok(uses) = analyse(site.expr.inner) else { continue };
+                for path in &uses.paths {
+                    let Some((id, rest)) = step_reference(path) else { continue };
+                    let span = ws.span_in(t.0, site.node, site.expr.whole);
+                    match rest.first().map(String::as_str) {
+                        None | Some("output") => {}
+                        Some(other) => {
+                            out.report(span, format!("steps expose only `output`, not `{other}`"))
+                                .help(format!("write `steps['{id}'].output.<name>`"));
+                            continue;
+                        }
+                    }
+                    let Some(name) = rest.get(1) else { continue };
+                    let Some(step) = steps.iter().find(|s| s.id == Some(id)) else { continue };
+                    let Some(action) = step.action else { continue };
+                    let Some(outputs) = ws.action_outputs(action) else { continue };
+                    if outputs.contains(&name.as_str()) {
+                        continue;
+                    }
+                    let d = out.report(span, format!("`{action}` has no output `{name}`"));
+                    d.label(t.0.span(step.node.get("action").unwrap_or(step.node)), "the step's action");
+                    if outputs.is_empty() {
+                        d.help(format!("`{action}` emits no outputs"));
+                    } else if let Some(s) = crate::text::suggest(name, outputs.iter().copied()) {
+                        d.help(format!("did you mean `{s}`?"));
+                    } else {
+                        d.help(format!("it emits {}", outputs.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")));
+                    }
+                }
+            }
+        }
+    }
+}
