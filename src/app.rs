@@ -213,6 +213,25 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
     o.score = pack(|p| p.score);
     o.innominatus = pack(|p| p.innominatus);
     o.backstage = pack(|p| p.backstage);
+    o.onboarding = pack(|p| p.onboarding);
+    if let Some(ob) = &cfg.onboarding {
+        let oo = &mut o.onboarding_options;
+        if let Some(v) = &ob.group_type {
+            oo.group_type = v.clone();
+        }
+        if let Some(v) = &ob.lifecycles {
+            oo.lifecycles = v.clone();
+        }
+        if let Some(v) = ob.quality_threshold {
+            oo.quality_threshold = v;
+        }
+        if let Some(v) = &ob.platform_groups {
+            oo.platform_groups = v.clone();
+        }
+        if let Some(v) = &ob.tenant_label {
+            oo.tenant_label = v.clone();
+        }
+    }
     if let Some(b) = &cfg.backstage {
         let bo = &mut o.backstage_options;
         bo.actions = b.actions.clone().unwrap_or_default();
@@ -531,6 +550,7 @@ pub fn check_with(
                     };
                     let checked = stream_root(found, &job, args.fix.then_some(&exclude))?;
                     summary.files += checked.files;
+                    summary.quality.extend(checked.quality);
                     summary.documents += checked.documents;
                     located.extend(checked.located);
                     continue;
@@ -602,6 +622,9 @@ pub fn check_with(
         }
         summary.files += ws.local_files;
         summary.documents += ws.docs.len();
+        if ws.repo.onboarding {
+            summary.quality.extend(model::onboarding::quality(&ws));
+        }
         located.extend(diags.iter().map(|d| report::locate(d, &ws.sources)));
     }
     summary.errors = located.iter().filter(|d| d.severity == Severity::Error).count();

@@ -99,6 +99,27 @@ pub struct Packs {
     pub innominatus: Option<Switch>,
     /// Backstage catalog entities and software templates: the `bs-*` rules.
     pub backstage: Option<Switch>,
+    /// Business-unit onboarding gates for `bu-<unit>-infrastructure` repositories: the
+    /// `bu-*` rules and the quality score.
+    pub onboarding: Option<Switch>,
+}
+
+/// Options of the business-unit onboarding rules.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Onboarding {
+    /// `spec.type` of the Group that registers a tenant (default `business-unit`).
+    pub group_type: Option<String>,
+    /// Allowed `spec.lifecycle` values (default experimental, production, deprecated).
+    pub lifecycles: Option<Vec<String>>,
+    /// Quality score (0-100) below which an entity is reported (default 60).
+    #[schemars(range(max = 100))]
+    pub quality_threshold: Option<u32>,
+    /// Platform group names no unit may take (default platform, platform-team, admins).
+    pub platform_groups: Option<Vec<String>>,
+    /// Label marking an entity's tenant when it sets no namespace (default
+    /// `openportal.dev/tenant`).
+    pub tenant_label: Option<String>,
 }
 
 /// Options of the Backstage rules.
@@ -129,6 +150,8 @@ pub struct Config {
     pub packs: Option<Packs>,
     /// Options of the Backstage rules.
     pub backstage: Option<Backstage>,
+    /// Options of the business-unit onboarding rules.
+    pub onboarding: Option<Onboarding>,
     /// Lowest severity that fails the run: `error` (default) or `warning`.
     pub fail_on: Option<FailOn>,
     /// Run only these rules (ids).
@@ -355,6 +378,12 @@ fn config_keys() -> Vec<&'static str> {
         "action-outputs",
         "filters",
         "known-entities",
+        "onboarding",
+        "group-type",
+        "lifecycles",
+        "quality-threshold",
+        "platform-groups",
+        "tenant-label",
         "base-branch",
         "bots",
         "authors",

@@ -36,6 +36,7 @@ impl Settings {
                 Pack::Score => ws.repo.score,
                 Pack::Innominatus => ws.repo.innominatus,
                 Pack::Backstage => ws.repo.backstage,
+                Pack::Onboarding => ws.repo.onboarding,
             })
             .collect()
     }

@@ -159,6 +159,8 @@ pub struct Checked {
     pub batches: usize,
     /// Files in the shared set.
     pub shared: usize,
+    /// Catalog quality per BU repository (from the first batch, which holds every entity).
+    pub quality: Vec<crate::model::onboarding::RepoQuality>,
 }
 
 impl Scan {
@@ -413,6 +415,9 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
                 .map(|d| report::locate(d, &ws.sources)),
         );
         if n == 0 {
+            if ws.repo.onboarding {
+                checked.quality = crate::model::onboarding::quality(&ws);
+            }
             checked.files += ws.local_files;
             checked.documents += ws.docs.len();
         } else {

@@ -355,7 +355,13 @@ pub fn assemble(
     };
     repo.catalog = repo.is_dir && evidence.catalog_entry;
     repo.score = options.score.unwrap_or(evidence.score_spec);
-    repo.backstage = options.backstage.unwrap_or(evidence.backstage_entity);
+    repo.onboarding = options
+        .onboarding
+        .unwrap_or_else(|| super::onboarding::detect(&repo.name, &paths, &repo.prefix));
+    // A BU repository registers its catalog: the Backstage rules apply to it.
+    repo.backstage = options
+        .backstage
+        .unwrap_or(evidence.backstage_entity || repo.onboarding);
     repo.innominatus = options.innominatus.unwrap_or_else(|| {
         let prefix = repo.prefix.as_str();
         let own_file = |p: &str| super::innominatus::is_innominatus_file(p.strip_prefix(prefix).unwrap_or(p));

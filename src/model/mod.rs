@@ -7,6 +7,7 @@ mod build;
 pub mod compat;
 pub mod composition;
 pub mod innominatus;
+pub mod onboarding;
 pub mod orders;
 pub mod xrd;
 
@@ -249,6 +250,10 @@ pub struct RuleOptions {
     pub backstage: Option<bool>,
     /// Options of the Backstage rules.
     pub backstage_options: backstage::BackstageOptions,
+    /// The onboarding pack forced on or off by config (`None`: when a BU repository is found).
+    pub onboarding: Option<bool>,
+    /// Options of the onboarding rules.
+    pub onboarding_options: onboarding::OnboardingOptions,
 }
 
 impl Default for RuleOptions {
@@ -288,6 +293,8 @@ impl Default for RuleOptions {
             innominatus: None,
             backstage: None,
             backstage_options: backstage::BackstageOptions::default(),
+            onboarding: None,
+            onboarding_options: onboarding::OnboardingOptions::default(),
         }
     }
 }
@@ -313,6 +320,9 @@ pub struct Repo {
     pub innominatus: bool,
     /// True when the Backstage pack runs (entities present, or `packs.backstage: on`).
     pub backstage: bool,
+    /// True when the onboarding pack runs (a `bu-<unit>-infrastructure` repository, or
+    /// `packs.onboarding: on`).
+    pub onboarding: bool,
     /// Prefix of every relative path of this root (set when several roots are checked).
     pub prefix: String,
     /// The root's directory relative to the config file's directory (per-path globs are

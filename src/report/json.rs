@@ -29,7 +29,7 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
             })
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "version": 1,
         "diagnostics": items,
         "summary": {
@@ -40,6 +40,23 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
             "skipped": summary.skipped,
         }
     });
+    if !summary.quality.is_empty() {
+        // The onboarding quality score per BU repository (formula: rules/bu-quality-score.md).
+        doc["summary"]["quality"] = summary
+            .quality
+            .iter()
+            .map(|q| {
+                json!({
+                    "repo": q.repo,
+                    "unit": q.unit,
+                    "score": q.score,
+                    "entities": q.entities,
+                    "below_threshold": q.below_threshold,
+                    "failing": q.failing.iter().map(|(c, n)| (c.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+                })
+            })
+            .collect();
+    }
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
 }

@@ -62,7 +62,7 @@ pub struct Located {
 }
 
 /// Totals for the summary line and the JSON `summary` block.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Summary {
     /// Files read.
     pub files: usize,
@@ -74,6 +74,8 @@ pub struct Summary {
     pub warnings: usize,
     /// Files not reported on because the change does not touch them (with `--base`).
     pub skipped: usize,
+    /// Catalog quality per business-unit repository (when the onboarding pack ran).
+    pub quality: Vec<crate::model::onboarding::RepoQuality>,
 }
 
 fn loc(sources: &SourceMap, label: &crate::diagnostics::Label) -> Loc {

@@ -31,6 +31,14 @@ impl Rule for BsEntDuplicate {
             let Some(key) = doc_key(doc) else { continue };
             let first = ws.entities_by_key(&key).next();
             let Some(first) = first.filter(|f| !std::ptr::eq(*f, doc)) else { continue };
+            // Across business-unit repositories the duplicate is bu-duplicate-entity's.
+            if ws.repo.onboarding {
+                let repos = ws.bu_repos();
+                let (a, b) = (ws.tenant_of(&repos, doc), ws.tenant_of(&repos, first));
+                if a.is_some() && b.is_some() && a.map(|r| &r.prefix) != b.map(|r| &r.prefix) {
+                    continue;
+                }
+            }
             let name = doc.metadata().and_then(|m| m.get("name")).map_or_else(|| doc.head_span(), |n| doc.span(n));
             out.report(name, format!("`{key}` is already defined"))
                 .label(first.span(first.metadata().and_then(|m| m.get("name")).unwrap_or(&first.root)), "first defined here")

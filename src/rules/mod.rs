@@ -46,6 +46,9 @@ pub enum Pack {
     /// Backstage catalog entities and software templates: on when entities are present
     /// (`packs.backstage`).
     Backstage,
+    /// Business-unit onboarding gates: on for `bu-<unit>-infrastructure` repositories
+    /// (`packs.onboarding`).
+    Onboarding,
 }
 
 impl Pack {
@@ -58,6 +61,7 @@ impl Pack {
             Pack::Score => "score",
             Pack::Innominatus => "innominatus",
             Pack::Backstage => "backstage",
+            Pack::Onboarding => "onboarding",
         }
     }
 }

@@ -1,0 +1,353 @@
+//! Business-unit onboarding (RULES.md §4): BU repositories detected by their name
+//! (`bu-<unit>-infrastructure`), the tenant each entity belongs to, and the catalog quality
+//! score reported per repository.
+
+use super::backstage::{self, EntityRef};
+use super::{Doc, Workspace};
+use crate::source::Span;
+
+/// How a repository name reads as a BU repository name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuName {
+    /// `bu-<unit>-infrastructure` with a valid unit.
+    Valid(String),
+    /// `bu-<unit>-infrastructure` whose unit is not a DNS-1123 label.
+    BadUnit(String),
+    /// Looks like a BU repository but will not be detected (`BU-…`, `bu_…`, `-infra`, …).
+    NearMiss,
+    /// Not a BU repository name.
+    Other,
+}
+
+/// Classifies a repository name.
+pub fn classify(name: &str) -> BuName {
+    if let Some(unit) = name.strip_prefix("bu-").and_then(|r| r.strip_suffix("-infrastructure")) {
+        return if crate::rules::util::is_dns1123_label(unit) {
+            BuName::Valid(unit.to_string())
+        } else {
+            BuName::BadUnit(unit.to_string())
+        };
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("bu-") || lower.starts_with("bu_") {
+        BuName::NearMiss
+    } else {
+        BuName::Other
+    }
+}
+
+/// A BU repository among the checked files: the root itself, or a folder holding a checkout.
+#[derive(Debug, Clone)]
+pub struct BuRepo {
+    /// The repository name.
+    pub name: String,
+    /// How the name reads.
+    pub class: BuName,
+    /// Path prefix of its files relative to the root (`""` for the root, else `dir/`).
+    pub prefix: String,
+}
+
+impl BuRepo {
+    /// The tenant unit, when the name is valid.
+    pub fn unit(&self) -> Option<&str> {
+        match &self.class {
+            BuName::Valid(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
+/// Options of the onboarding rules (config `onboarding:`).
+#[derive(Debug, Clone)]
+pub struct OnboardingOptions {
+    /// `spec.type` of the Group that registers a tenant.
+    pub group_type: String,
+    /// Allowed `spec.lifecycle` values.
+    pub lifecycles: Vec<String>,
+    /// Quality score below which an entity is reported.
+    pub quality_threshold: u32,
+    /// Platform group names a unit must not take.
+    pub platform_groups: Vec<String>,
+    /// Label that marks an entity's tenant when it has no namespace.
+    pub tenant_label: String,
+}
+
+impl Default for OnboardingOptions {
+    fn default() -> Self {
+        OnboardingOptions {
+            group_type: "business-unit".into(),
+            lifecycles: ["experimental", "production", "deprecated"].map(String::from).to_vec(),
+            quality_threshold: 60,
+            platform_groups: ["platform", "platform-team", "admins"].map(String::from).to_vec(),
+            tenant_label: "openportal.dev/tenant".into(),
+        }
+    }
+}
+
+/// True when the root is (or holds) a BU repository: its name, or a folder's, reads as one.
+pub fn detect(name: &str, paths: &crate::paths::PathSet, prefix: &str) -> bool {
+    classify(name) != BuName::Other || !bu_folders(paths, prefix).is_empty()
+}
+
+/// Folders (up to three levels deep) whose name reads as a BU repository.
+fn bu_folders(paths: &crate::paths::PathSet, prefix: &str) -> Vec<BuRepo> {
+    let mut out: Vec<BuRepo> = Vec::new();
+    for p in paths.iter() {
+        let local = p.strip_prefix(prefix).unwrap_or(p);
+        let segs: Vec<&str> = local.split('/').collect();
+        for (i, seg) in segs.iter().enumerate().take(3).take(segs.len() - 1) {
+            if classify(seg) == BuName::Other {
+                continue;
+            }
+            let folder = format!("{}{}/", prefix, segs[..=i].join("/"));
+            if !out.iter().any(|b| b.prefix == folder) {
+                out.push(BuRepo {
+                    name: seg.to_string(),
+                    class: classify(seg),
+                    prefix: folder,
+                });
+            }
+            break;
+        }
+    }
+    out
+}
+
+impl Workspace {
+    /// The BU repositories: the root when its name reads as one (or the onboarding pack is
+    /// forced on), else the folders named like one.
+    pub fn bu_repos(&self) -> Vec<BuRepo> {
+        let class = classify(&self.repo.name);
+        let folders = bu_folders(&self.paths, &self.repo.prefix);
+        if class != BuName::Other || folders.is_empty() {
+            return vec![BuRepo {
+                name: self.repo.name.clone(),
+                class,
+                prefix: self.repo.prefix.clone(),
+            }];
+        }
+        folders
+    }
+
+    /// The BU repository a document belongs to.
+    pub fn tenant_of<'r>(&self, repos: &'r [BuRepo], doc: &Doc) -> Option<&'r BuRepo> {
+        let rel = self.rel(doc);
+        repos
+            .iter()
+            .filter(|r| rel.starts_with(&r.prefix))
+            .max_by_key(|r| r.prefix.len())
+    }
+
+    /// The entities of each BU repository.
+    pub fn tenant_entities<'r>(&self, repos: &'r [BuRepo]) -> Vec<(&'r BuRepo, &Doc)> {
+        self.entities()
+            .filter_map(|d| Some((self.tenant_of(repos, d)?, d)))
+            .collect()
+    }
+
+    /// Where to report a finding about a BU repository as a whole: its `catalog-info.yaml`,
+    /// else its first file.
+    pub fn repo_anchor(&self, repo: &BuRepo) -> Option<Span> {
+        let catalog = format!("{}catalog-info.yaml", repo.prefix);
+        if self.sources.find(&catalog).is_some() {
+            return Some(self.span_for_path(&catalog));
+        }
+        self.sources
+            .iter()
+            .find(|(_, f)| f.rel.starts_with(&repo.prefix))
+            .map(|(id, _)| Span::file_start(id))
+    }
+
+    /// True when `group` (a key `group:ns/name`) is the unit's group or one of its descendants
+    /// among the checked Groups.
+    pub fn in_tenant_tree(&self, group: &str, unit: &str) -> bool {
+        let mut at = group.to_string();
+        for _ in 0..64 {
+            if EntityRef::parse(&at).name.eq_ignore_ascii_case(unit) {
+                return true;
+            }
+            let Some(doc) = self.entities_by_key(&at).next() else {
+                return false;
+            };
+            let Some(parent) = doc.root.str_at(&["spec", "parent"]) else {
+                return false;
+            };
+            at = EntityRef::parse(parent).key("Group", backstage::namespace(doc));
+        }
+        false
+    }
+}
+
+/// The kinds the quality score rates.
+pub const RATED_KINDS: &[&str] = &["Component", "API", "Resource", "System"];
+
+/// Placeholder text that marks unfinished metadata.
+const PLACEHOLDERS: &[&str] = &["TODO", "TBD", "FIXME", "changeme", "CHANGEME", "${{", "lorem ipsum"];
+
+/// One weighted check of the quality score.
+pub struct QualityCheck {
+    /// Short name, as reported.
+    pub name: &'static str,
+    /// Points it is worth (the weights sum to 100).
+    pub weight: u32,
+}
+
+/// The checks of the quality score, in report order.
+pub const QUALITY_CHECKS: &[QualityCheck] = &[
+    QualityCheck {
+        name: "description",
+        weight: 25,
+    },
+    QualityCheck {
+        name: "owner-resolves",
+        weight: 20,
+    },
+    QualityCheck {
+        name: "system",
+        weight: 15,
+    },
+    QualityCheck {
+        name: "tags",
+        weight: 10,
+    },
+    QualityCheck {
+        name: "links-or-docs",
+        weight: 15,
+    },
+    QualityCheck {
+        name: "no-placeholders",
+        weight: 15,
+    },
+];
+
+/// The minimum description length for the description check.
+pub const MIN_DESCRIPTION: usize = 20;
+
+/// The quality checks an entity fails.
+pub fn failing_checks(ws: &Workspace, doc: &Doc) -> Vec<&'static str> {
+    let meta = doc.metadata();
+    let str_of = |keys: &[&str]| doc.root.str_at(keys).map(str::trim).filter(|s| !s.is_empty());
+    let mut failing = Vec::new();
+    if str_of(&["metadata", "description"]).is_none_or(|d| d.chars().count() < MIN_DESCRIPTION) {
+        failing.push("description");
+    }
+    let owner_ok = str_of(&["spec", "owner"]).is_some_and(|o| {
+        let r = EntityRef::parse(o);
+        let key = r.key("Group", backstage::namespace(doc));
+        r.problem().is_none() && (ws.resolves(&key) || !ws.knows_kind(r.kind.unwrap_or("Group")))
+    });
+    if !owner_ok {
+        failing.push("owner-resolves");
+    }
+    if doc.kind != "System" && str_of(&["spec", "system"]).is_none() {
+        failing.push("system");
+    }
+    let tags = meta.and_then(|m| m.get("tags")).and_then(|t| t.as_seq()).unwrap_or(&[]);
+    if !tags
+        .iter()
+        .any(|t| t.as_str().is_some_and(crate::rules::util::is_backstage_tag))
+    {
+        failing.push("tags");
+    }
+    let links = meta
+        .and_then(|m| m.get("links"))
+        .and_then(|l| l.as_seq())
+        .is_some_and(|l| !l.is_empty());
+    if !links && doc.annotation("backstage.io/techdocs-ref").is_none() {
+        failing.push("links-or-docs");
+    }
+    let mut strings = Vec::new();
+    crate::rules::util::string_nodes(&doc.root, &mut strings);
+    if strings
+        .iter()
+        .any(|n| n.as_str().is_some_and(|s| PLACEHOLDERS.iter().any(|p| s.contains(p))))
+    {
+        failing.push("no-placeholders");
+    }
+    failing
+}
+
+/// An entity's quality score, 0 to 100: the weights of the checks it passes.
+pub fn score(failing: &[&str]) -> u32 {
+    QUALITY_CHECKS
+        .iter()
+        .filter(|c| !failing.contains(&c.name))
+        .map(|c| c.weight)
+        .sum()
+}
+
+/// The quality of one BU repository's catalog, for the JSON summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoQuality {
+    /// The repository name.
+    pub repo: String,
+    /// Its unit, when the name is valid.
+    pub unit: Option<String>,
+    /// The mean score of its rated entities (0 when it has none).
+    pub score: u32,
+    /// How many entities were rated.
+    pub entities: usize,
+    /// Entities below the threshold.
+    pub below_threshold: usize,
+    /// How many entities fail each check.
+    pub failing: Vec<(&'static str, usize)>,
+}
+
+/// The quality of every BU repository of the workspace.
+pub fn quality(ws: &Workspace) -> Vec<RepoQuality> {
+    let repos = ws.bu_repos();
+    let threshold = ws.options.onboarding_options.quality_threshold;
+    repos
+        .iter()
+        .map(|repo| {
+            let rated: Vec<Vec<&'static str>> = ws
+                .tenant_entities(&repos)
+                .into_iter()
+                .filter(|(r, d)| r.prefix == repo.prefix && RATED_KINDS.contains(&d.kind.as_str()))
+                .map(|(_, d)| failing_checks(ws, d))
+                .collect();
+            let scores: Vec<u32> = rated.iter().map(|f| score(f)).collect();
+            let total: u32 = scores.iter().sum();
+            RepoQuality {
+                repo: repo.name.clone(),
+                unit: repo.unit().map(str::to_string),
+                score: if scores.is_empty() {
+                    0
+                } else {
+                    (f64::from(total) / scores.len() as f64).round() as u32
+                },
+                entities: scores.len(),
+                below_threshold: scores.iter().filter(|s| **s < threshold).count(),
+                failing: QUALITY_CHECKS
+                    .iter()
+                    .map(|c| (c.name, rated.iter().filter(|f| f.contains(&c.name)).count()))
+                    .filter(|(_, n)| *n > 0)
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(classify("bu-finance-infrastructure"), BuName::Valid("finance".into()));
+        assert_eq!(
+            classify("bu-Finance_EU-infrastructure"),
+            BuName::BadUnit("Finance_EU".into())
+        );
+        for near in [
+            "BU-finance-infrastructure",
+            "bu_finance",
+            "bu-finance-infra",
+            "bu-finance-infrastructure-old",
+        ] {
+            assert_eq!(classify(near), BuName::NearMiss, "{near}");
+        }
+        assert_eq!(classify("build-tools"), BuName::Other);
+        assert_eq!(QUALITY_CHECKS.iter().map(|c| c.weight).sum::<u32>(), 100);
+    }
+}

@@ -1,0 +1,50 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that every entity of a BU repository sets `metadata.namespace` to the repository's
+    /// unit.
+    ///
+    /// ## Why is this bad?
+    /// Entities are registered per tenant: an entity in another tenant's namespace (or in
+    /// `default`) escapes the tenant's isolation and may overwrite another tenant's entity.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # bu-finance-infrastructure/catalog-info.yaml
+    /// metadata:
+    ///   name: ledger
+    ///   namespace: payments
+    /// ```
+    ///
+    /// Use instead: `namespace: finance`.
+    pub BuEntityNamespace {
+        id: "bu-entity-namespace",
+        category: Correctness,
+        severity: Error,
+        pack: Onboarding,
+        reach: Shared,
+    }
+}
+
+impl Rule for BuEntityNamespace {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let repos = ws.bu_repos();
+        for (repo, doc) in ws.tenant_entities(&repos) {
+            let Some(unit) = repo.unit() else { continue };
+            match doc.metadata().and_then(|m| m.get("namespace")) {
+                None => {
+                    out.report(doc.span_of_key(&doc.root, "metadata"), format!("the entity has no namespace; entities of `{}` belong in `{unit}`", repo.name))
+                        .help(format!("set `metadata.namespace: {unit}`"));
+                }
+                Some(node) if node.as_str() != Some(unit) => {
+                    let ns = node.scalar_text().unwrap_or_default();
+                    out.report(doc.span(node), format!("namespace `{ns}` is not the tenant's: entities of `{}` belong in `{unit}`", repo.name))
+                        .help(format!("set `metadata.namespace: {unit}`"));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}

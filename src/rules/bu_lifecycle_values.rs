@@ -1,0 +1,48 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that `spec.lifecycle` of the entities of a BU repository is one of the configured
+    /// values (`onboarding.lifecycles`, default `experimental`, `production`, `deprecated`: the
+    /// examples of Backstage's kind schemas).
+    ///
+    /// ## Why is this bad?
+    /// Lifecycle filters and scorecards group by exact value: `prod` and `production` become two
+    /// lifecycles.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// spec:
+    ///   lifecycle: prod
+    /// ```
+    ///
+    /// Use instead: `lifecycle: production`.
+    pub BuLifecycleValues {
+        id: "bu-lifecycle-values",
+        category: Style,
+        severity: Warning,
+        pack: Onboarding,
+        reach: Shared,
+    }
+}
+
+impl Rule for BuLifecycleValues {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let repos = ws.bu_repos();
+        let allowed = &ws.options.onboarding_options.lifecycles;
+        for (_, doc) in ws.tenant_entities(&repos) {
+            let Some(node) = doc.spec().and_then(|s| s.get("lifecycle")) else { continue };
+            let Some(value) = node.as_str().filter(|v| !crate::rules::util::is_templated(v)) else { continue };
+            if allowed.iter().any(|a| a == value) {
+                continue;
+            }
+            let d = out.report(doc.span(node), format!("lifecycle `{value}` is not one of {}", allowed.join(", ")));
+            let near = allowed.iter().find(|a| a.starts_with(value) || value.starts_with(a.as_str())).map(String::as_str);
+            match near.or_else(|| crate::text::suggest(value, allowed.iter().map(String::as_str))) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("configure the allowed values under `onboarding.lifecycles`"),
+            };
+        }
+    }
+}

@@ -1,0 +1,60 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks the targets of `Location` entities in a BU repository: a relative target must stay
+    /// inside the repository, and a URL target must point into the same repository
+    /// (`…/<org>/<repo-name>/…`). Whether a relative target exists is `bs-kind-location`'s check.
+    ///
+    /// ## Why is this bad?
+    /// A Location registers whatever it points at under this tenant: a target in another
+    /// repository imports another tenant's entities.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// # bu-finance-infrastructure
+    /// spec:
+    ///   targets:
+    ///     - https://github.com/acme/bu-payments-infrastructure/blob/main/all.yaml
+    /// ```
+    ///
+    /// Use instead: `./all.yaml` in this repository.
+    pub BuLocationScope {
+        id: "bu-location-scope",
+        category: Correctness,
+        severity: Error,
+        pack: Onboarding,
+        reach: Shared,
+    }
+}
+
+use crate::rules::util::{is_templated, join_path};
+
+impl Rule for BuLocationScope {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let repos = ws.bu_repos();
+        for (repo, doc) in ws.tenant_entities(&repos).into_iter().filter(|(_, d)| d.kind == "Location") {
+            let spec = doc.spec();
+            let mut targets: Vec<&crate::yaml::Node> = spec.and_then(|s| s.get("target")).into_iter().collect();
+            targets.extend(spec.and_then(|s| s.get("targets")).and_then(|t| t.as_seq()).unwrap_or(&[]));
+            let rel = ws.rel(doc);
+            let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+            for t in targets {
+                let Some(target) = t.as_str().filter(|s| !is_templated(s)) else { continue };
+                if target.contains("://") {
+                    if !target.contains(&format!("/{}/", repo.name)) && !target.ends_with(&format!("/{}", repo.name)) {
+                        out.report(doc.span(t), format!("target `{target}` is outside the repository `{}`", repo.name))
+                            .help("a BU repository registers only its own files");
+                    }
+                    continue;
+                }
+                let inside = join_path(dir, target).is_some_and(|p| p.starts_with(&repo.prefix));
+                if !inside || target.starts_with('/') {
+                    out.report(doc.span(t), format!("target `{target}` leaves the repository `{}`", repo.name))
+                        .help("use a path inside this repository");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Scores every rated entity (Component, API, Resource, System) of a BU repository from 0 to
+    /// 100 and reports those below `onboarding.quality-threshold` (default 60), with the checks they
+    /// fail. The weights:
+    ///
+    /// | check | points |
+    /// |---|---|
+    /// | `description`: `metadata.description` of at least 20 characters | 25 |
+    /// | `owner-resolves`: `spec.owner` valid, and resolved when its kind is known here | 20 |
+    /// | `system`: `spec.system` set (Systems pass) | 15 |
+    /// | `tags`: at least one valid tag | 10 |
+    /// | `links-or-docs`: `metadata.links` or a `backstage.io/techdocs-ref` annotation | 15 |
+    /// | `no-placeholders`: no `TODO`, `TBD`, `FIXME`, `changeme`, `lorem ipsum` or `${{` | 15 |
+    ///
+    /// The repository's score, the mean of its entities' scores, is in the JSON summary
+    /// (`summary.quality`: repo, unit, score, entities, below_threshold, and how many entities fail
+    /// each check). An "older than N days and still experimental" check needs git history and is not
+    /// part of the score.
+    ///
+    /// ## Why is this bad?
+    /// A catalog of entities with a name and an owner only cannot be searched, navigated or trusted;
+    /// the quality scorer of the onboarding gates holds the repository back.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// kind: Component
+    /// metadata:
+    ///   name: ledger
+    /// spec:
+    ///   owner: finance
+    /// ```
+    ///
+    /// Use instead: add a description, a system, tags and links.
+    pub BuQualityScore {
+        id: "bu-quality-score",
+        category: Style,
+        severity: Warning,
+        pack: Onboarding,
+        reach: Shared,
+    }
+}
+
+use crate::model::onboarding::{failing_checks, score, RATED_KINDS};
+
+impl Rule for BuQualityScore {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let repos = ws.bu_repos();
+        let threshold = ws.options.onboarding_options.quality_threshold;
+        for (_, doc) in ws.tenant_entities(&repos) {
+            if !RATED_KINDS.contains(&doc.kind.as_str()) {
+                continue;
+            }
+            let failing = failing_checks(ws, doc);
+            let points = score(&failing);
+            if points >= threshold {
+                continue;
+            }
+            let name = doc.name().unwrap_or("?");
+            out.report(doc.span_of_key(&doc.root, "metadata"), format!("{} `{name}` scores {points}/100 (threshold {threshold})", doc.kind))
+                .help(format!("failing checks: {}", failing.join(", ")));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::model::onboarding::BuName;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks the name of a business-unit repository, `bu-<unit>-infrastructure`: `<unit>` must be a
+    /// DNS-1123 label (lowercase letters, digits and `-`, at most 63 characters), because it becomes
+    /// the tenant's namespace and Group name. With `packs.onboarding: on`, a repository whose name
+    /// does not read as a BU repository at all is reported too.
+    ///
+    /// ## Why is this bad?
+    /// The onboarding automation derives the namespace and the Group from `<unit>`: an invalid unit
+    /// cannot become either, and the repository is not onboarded.
+    ///
+    /// ## Example
+    /// `bu-Finance_EU-infrastructure`
+    ///
+    /// Use instead: `bu-finance-eu-infrastructure`.
+    pub BuRepoName {
+        id: "bu-repo-name",
+        category: Correctness,
+        severity: Error,
+        pack: Onboarding,
+        reach: Shared,
+    }
+}
+
+impl Rule for BuRepoName {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for repo in ws.bu_repos() {
+            let Some(at) = ws.repo_anchor(&repo) else { continue };
+            match &repo.class {
+                BuName::BadUnit(unit) => {
+                    let fixed = unit.to_ascii_lowercase().replace(['_', '.', ' '], "-");
+                    out.report(at, format!("`{}`: the unit `{unit}` is not a DNS-1123 label", repo.name))
+                        .help(format!("rename the repository `bu-{fixed}-infrastructure`"));
+                }
+                BuName::Other => {
+                    out.report(at, format!("`{}` is not a BU repository name", repo.name))
+                        .help("name it `bu-<unit>-infrastructure`");
+                }
+                _ => {}
+            }
+        }
+    }
+}

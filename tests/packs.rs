@@ -1,0 +1,103 @@
+//! The Backstage and onboarding packs end to end through the binary: their config options
+//! change what is reported, and the onboarding quality score is in the JSON summary.
+
+mod common;
+
+use common::{rule_paths, run_bin, write};
+
+const TEMPLATE: &str = "apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: deploy
+spec:
+  owner: group:platform
+  type: service
+  steps:
+    - id: deploy
+      action: acme:deploy
+      input:
+        target: x
+    - id: log
+      action: debug:log
+      input:
+        message: ${{ steps.deploy.output.url }} ${{ parameters.name | shout }}
+";
+
+#[test]
+fn backstage_options_register_actions_filters_and_entities() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "template.yaml", TEMPLATE);
+    write(
+        root,
+        "catalog-info.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\nspec:\n  type: service\n  lifecycle: production\n  owner: platform\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: sre\nspec:\n  type: team\n  children: []\n",
+    );
+    let rules = |json: &str| -> Vec<String> {
+        let mut r: Vec<String> = rule_paths(json).into_iter().map(|(r, _)| r).collect();
+        r.sort();
+        r
+    };
+    let (code, out, _) = run_bin(&["check", ".", "--format", "json"], root);
+    assert_eq!(code, 1, "{out}");
+    // Both owners (`platform`) are unknown Groups, the action and the filter are unknown.
+    assert_eq!(
+        rules(&out),
+        [
+            "bs-ref-resolves",
+            "bs-ref-resolves",
+            "bs-tpl-action-known",
+            "bs-tpl-expression-syntax",
+            "bs-tpl-parameter-ref-declared"
+        ]
+    );
+    write(
+        root,
+        ".portalint.yaml",
+        "backstage:\n  actions: [acme:deploy]\n  action-outputs:\n    acme:deploy: [link]\n  filters: [shout]\n  known-entities: [group:default/platform]\n",
+    );
+    let (_, out, _) = run_bin(&["check", ".", "--format", "json"], root);
+    // The action is registered, its outputs are known (`url` is not one), the filter and the
+    // owner resolve; the undeclared parameter stays.
+    assert_eq!(
+        rules(&out),
+        ["bs-tpl-parameter-ref-declared", "bs-tpl-step-output-known"]
+    );
+    write(root, ".portalint.yaml", "packs:\n  backstage: off\n");
+    let (code, out, _) = run_bin(&["check", ".", "--format", "json"], root);
+    assert_eq!((code, rules(&out)), (0, Vec::<String>::new()), "{out}");
+}
+
+#[test]
+fn onboarding_quality_score_in_json_summary() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("bu-finance-infrastructure");
+    let full = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger\n  namespace: finance\n  description: The general ledger of the finance unit\n  tags: [java]\n  links:\n    - url: https://ledger.example.com\n  annotations:\n    github.com/project-slug: acme/ledger\nspec:\n  type: service\n  lifecycle: production\n  owner: group:finance/finance\n  system: finance-core\n";
+    let bare = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger-ui\n  namespace: finance\nspec:\n  type: website\n  lifecycle: production\n  owner: group:finance/finance\n";
+    write(&root, "catalog-info.yaml", &format!("{full}---\n{bare}"));
+    let (_, out, _) = run_bin(&["check", ".", "--format", "json"], &root);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let q = &v["summary"]["quality"][0];
+    assert_eq!(q["repo"], "bu-finance-infrastructure");
+    assert_eq!(q["unit"], "finance");
+    // 100 and 35 (owner 20 + no placeholders 15): mean 67.5, rounded.
+    assert_eq!(
+        (q["score"].as_u64(), q["entities"].as_u64()),
+        (Some(68), Some(2)),
+        "{q}"
+    );
+    assert_eq!(q["below_threshold"], 1);
+    assert_eq!(q["failing"]["description"], 1);
+    // The threshold is configurable: at 30 nothing is below it.
+    write(&root, ".portalint.yaml", "onboarding:\n  quality-threshold: 30\n");
+    let (_, out, _) = run_bin(&["check", ".", "--format", "json"], &root);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["summary"]["quality"][0]["below_threshold"], 0);
+    assert!(!rule_paths(&out).iter().any(|(r, _)| r == "bu-quality-score"), "{out}");
+    // Outside a BU repository there is no quality summary.
+    let other = dir.path().join("platform");
+    write(&other, "catalog-info.yaml", full);
+    let (_, out, _) = run_bin(&["check", ".", "--format", "json"], &other);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(v["summary"].get("quality").is_none(), "{out}");
+}
