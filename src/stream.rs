@@ -223,7 +223,8 @@ fn facts_of(rel: &str, content: &InputContent, prefix: &str, paths: &crate::path
     };
     let local = rel.strip_prefix(prefix).unwrap_or(rel);
     let mut facts = Facts {
-        needed: looked_up_by_path(local),
+        // innominatus providers, golden paths and the admin config are read across files.
+        needed: looked_up_by_path(local) || model::innominatus::is_innominatus_file(local),
         len: text.len() as u32,
         ..Facts::default()
     };
@@ -232,8 +233,10 @@ fn facts_of(rel: &str, content: &InputContent, prefix: &str, paths: &crate::path
         evidence.add(&doc, rel, paths);
         facts.docs = facts.docs.saturating_add(1);
         // Backstage entities are resolved across files (references, duplicates, group trees).
-        facts.needed |=
-            doc.class != Class::Other || doc.kind == "ManagedNamespace" || model::backstage::is_entity(&doc);
+        facts.needed |= doc.class != Class::Other
+            || doc.kind == "ManagedNamespace"
+            || model::backstage::is_entity(&doc)
+            || model::innominatus::is_workflow(&doc);
         if let Some(name) = doc.name() {
             let ns = doc.root.str_at(&["metadata", "namespace"]).unwrap_or("");
             // One key per file; a file of several named objects is shared.

@@ -135,3 +135,82 @@ pub fn step_name(step: &Node) -> &str {
 pub fn provider_workflows(doc: &Doc) -> &[Node] {
     doc.root.get("workflows").and_then(Node::as_seq).unwrap_or(&[])
 }
+
+/// The `capabilities.resourceTypeCapabilities[]` entries of a provider manifest.
+pub fn capabilities(doc: &Doc) -> &[Node] {
+    doc.root
+        .path(&["capabilities", "resourceTypeCapabilities"])
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+}
+
+/// Every resource type a provider claims: primary types, aliases and the legacy
+/// `capabilities.resourceTypes`, each with its node (duplicates removed).
+pub fn claimed_types(doc: &Doc) -> Vec<(&str, &Node)> {
+    let mut out: Vec<(&str, &Node)> = Vec::new();
+    let typed = capabilities(doc).iter().filter_map(|c| c.get("type"));
+    let legacy = doc
+        .root
+        .path(&["capabilities", "resourceTypes"])
+        .and_then(Node::as_seq)
+        .unwrap_or(&[]);
+    for node in typed.chain(legacy) {
+        if let Some(t) = node.as_str().filter(|t| !t.is_empty()) {
+            if !out.iter().any(|(u, _)| *u == t) {
+                out.push((t, node));
+            }
+        }
+    }
+    out
+}
+
+/// The operations a capability's primary type supports (following `aliasFor` once).
+pub fn operations<'a>(doc: &'a Doc, capability: &'a Node) -> Option<&'a Node> {
+    if let Some(target) = capability.get("aliasFor").and_then(Node::as_str) {
+        let primary = capabilities(doc)
+            .iter()
+            .find(|c| c.get("type").and_then(Node::as_str) == Some(target))?;
+        return primary.get("operations");
+    }
+    capability.get("operations")
+}
+
+impl Workspace {
+    /// True when the admin config does not disable the provider (`enabled: false` on the
+    /// `providers[]` entry whose path holds it).
+    pub fn provider_enabled(&self, provider: &Doc) -> bool {
+        let Some(admin) = self.admin_config() else { return true };
+        let rel = self.local_rel(provider);
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let entries = admin.root.get("providers").and_then(Node::as_seq).unwrap_or(&[]);
+        !entries.iter().any(|e| {
+            let path = e.str_at(&["path"]).unwrap_or("");
+            crate::rules::util::join_path("", path.trim_end_matches('/')).as_deref() == Some(dir)
+                && e.get("enabled").and_then(Node::as_bool) == Some(false)
+        })
+    }
+
+    /// The document a provider's `workflows[]` entry points at (its `file`, relative to the
+    /// provider manifest).
+    pub fn provider_workflow_doc(&self, provider: &Doc, entry: &Node) -> Option<&Doc> {
+        let rel = self.rel(provider);
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let file = entry.get("file").and_then(Node::as_str)?;
+        let target = crate::rules::util::join_path(dir, file)?;
+        self.docs.iter().find(|d| self.sources.get(d.file).rel == target)
+    }
+
+    /// The enabled providers claiming each resource type, in walk order.
+    pub fn providers_by_type(&self) -> Vec<(&str, Vec<&Doc>)> {
+        let mut out: Vec<(&str, Vec<&Doc>)> = Vec::new();
+        for p in self.inn_providers().filter(|p| self.provider_enabled(p)) {
+            for (t, _) in claimed_types(p) {
+                match out.iter_mut().find(|(u, _)| *u == t) {
+                    Some((_, v)) => v.push(p),
+                    None => out.push((t, vec![p])),
+                }
+            }
+        }
+        out
+    }
+}

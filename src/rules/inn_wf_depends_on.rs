@@ -5,8 +5,9 @@ use crate::yaml::Node;
 crate::declare_rule! {
     /// ## What it does
     /// Checks each step's `dependsOn[]` in an innominatus workflow: every entry names a step
-    /// of the same workflow, and the dependencies form no cycle. (`when` conditions are not
-    /// checked yet.)
+    /// of the same workflow, and the dependencies form no cycle. A step's `when` is one of
+    /// `always`, `on_success`, `success`, `on_failure`, `failure`, `manual`, or an expression
+    /// whose step references (`<step>.…`, `steps.<step>…`) name steps of the workflow.
     ///
     /// ## Why is this bad?
     /// A dependency on a missing step, or a cycle, leaves the step waiting forever or fails
@@ -28,6 +29,47 @@ crate::declare_rule! {
         severity: Error,
         pack: Innominatus,
     }
+}
+
+const WHEN: &[&str] = &["always", "on_success", "success", "on_failure", "failure", "manual"];
+
+/// The step a `when` expression refers to that does not exist, if any.
+fn when_problem<'a>(when: &'a str, names: &[&str]) -> Option<&'a str> {
+    let when = when.trim();
+    if WHEN.contains(&when) {
+        return None;
+    }
+    // String literals ('1.2', "a.b") are not references.
+    let mut quote = None;
+    let unquoted: String = when
+        .chars()
+        .map(|c| match (quote, c) {
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                ' '
+            }
+            (Some(q), _) if c == q => {
+                quote = None;
+                ' '
+            }
+            (Some(_), _) => ' ',
+            (None, _) => c,
+        })
+        .collect();
+    let words: Vec<&str> = unquoted
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .filter(|w| w.contains('.'))
+        .collect();
+    let missing = words.into_iter().find_map(|w| {
+        let mut seg = w.split('.');
+        let first = seg.next().unwrap_or("");
+        let step = if first == "steps" { seg.next().unwrap_or("") } else { first };
+        let scoped = matches!(first, "workflow" | "parameters" | "variables" | "env" | "resources");
+        let number = step.starts_with(|c: char| c.is_ascii_digit());
+        (!scoped && !number && !step.is_empty() && !names.contains(&step)).then(|| step.to_string())
+    })?;
+    // Return a slice of the original text for the message.
+    when.find(missing.as_str()).map(|i| &when[i..i + missing.len()])
 }
 
 impl Rule for InnWfDependsOn {
@@ -70,11 +112,35 @@ impl Rule for InnWfDependsOn {
                     visit(i, &edges, &mut state, &mut closing);
                 }
             }
+            for step in steps {
+                let Some(node) = step.get("when") else { continue };
+                let Some(when) = node.as_str() else { continue };
+                if let Some(missing) = when_problem(when, &names) {
+                    let d = out.report(doc.span(node), format!("`when` refers to `{missing}`, which is not a step of this workflow"));
+                    if let Some(s) = crate::text::suggest(missing, names.iter().copied()) {
+                        d.help(format!("did you mean `{s}`?"));
+                    }
+                }
+            }
             if let Some(i) = closing {
                 let at = steps[i].get("dependsOn").map_or_else(|| doc.span(&steps[i]), |n| doc.span(n));
                 out.report(at, format!("step `{}` closes a dependency cycle", names[i]))
                     .help("a step cannot wait, directly or through others, for itself");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn when_conditions() {
+        let names = ["build", "deploy"];
+        assert_eq!(super::when_problem("on_success", &names), None);
+        assert_eq!(super::when_problem("build.status == 'success'", &names), None);
+        assert_eq!(super::when_problem("steps.deploy.succeeded", &names), None);
+        assert_eq!(super::when_problem("biuld.status == 'success'", &names), Some("biuld"));
+        assert_eq!(super::when_problem("workflow.env == 'prod'", &names), None);
+        assert_eq!(super::when_problem("build.version == '1.2.x'", &names), None);
     }
 }

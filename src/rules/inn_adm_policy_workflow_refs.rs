@@ -1,0 +1,56 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that `workflowPolicies.requiredPlatformWorkflows[]` and `allowedProductWorkflows[]`
+    /// (`<product>/<name>`) resolve under `workflowsRoot` to `platform/<name>.yaml` and
+    /// `products/<product>/<name>.yaml`.
+    ///
+    /// ## Why is this bad?
+    /// A required platform workflow that does not exist is never run; an allowed product workflow
+    /// that does not exist allows nothing.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// workflowPolicies:
+    ///   workflowsRoot: ./workflows
+    ///   requiredPlatformWorkflows: [security-scan]   # workflows/platform/security-scan.yaml missing
+    /// ```
+    ///
+    /// Use instead: restore the file, or drop the entry.
+    pub InnAdmPolicyWorkflowRefs {
+        id: "inn-adm-policy-workflow-refs",
+        category: Suspicious,
+        severity: Warning,
+        pack: Innominatus,
+    }
+}
+
+use crate::rules::util::join_path;
+
+impl Rule for InnAdmPolicyWorkflowRefs {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let Some(doc) = ws.admin_config() else { return };
+        let Some(policies) = doc.root.get("workflowPolicies") else { return };
+        let root = policies.str_at(&["workflowsRoot"]).unwrap_or("./workflows");
+        let Some(base) = join_path(ws.repo.prefix.trim_end_matches('/'), root.trim_end_matches('/')) else { return };
+        let exists = |rel: &str| ws.paths.contains(&format!("{base}/{rel}.yaml")) || ws.paths.contains(&format!("{base}/{rel}.yml"));
+        for item in policies.get("requiredPlatformWorkflows").and_then(|r| r.as_seq()).unwrap_or(&[]) {
+            let name = item.scalar_text().unwrap_or_default();
+            if !exists(&format!("platform/{name}")) {
+                out.report(doc.span(item), format!("required platform workflow `{name}` does not exist (`{base}/platform/{name}.yaml`)"));
+            }
+        }
+        for item in policies.get("allowedProductWorkflows").and_then(|r| r.as_seq()).unwrap_or(&[]) {
+            let entry = item.scalar_text().unwrap_or_default();
+            let Some((product, name)) = entry.split_once('/') else {
+                out.report(doc.span(item), format!("`{entry}` is not `<product>/<workflow>`"));
+                continue;
+            };
+            if !exists(&format!("products/{product}/{name}")) {
+                out.report(doc.span(item), format!("product workflow `{entry}` does not exist (`{base}/products/{product}/{name}.yaml`)"));
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Compares a golden path's `parameters` with its workflow file: a declared parameter the
+    /// workflow never references (`.parameters.x`, `${parameters.x}`), and a parameter the workflow
+    /// references that the golden path does not declare (and the workflow's own `parameters[]` does
+    /// not default), are reported.
+    ///
+    /// ## Why is this bad?
+    /// An unused parameter asks the user for a value that changes nothing; an undeclared one
+    /// reaches the workflow empty.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// team-setup:
+    ///   workflow: ./workflows/team-setup.yaml
+    ///   parameters:
+    ///     org_visibility: {type: enum, allowed_values: [public, private]}   # never used
+    /// ```
+    ///
+    /// Use instead: use it in the workflow, or remove it.
+    pub InnGpParamsUsed {
+        id: "inn-gp-params-used",
+        category: Suspicious,
+        severity: Warning,
+        pack: Innominatus,
+    }
+}
+
+use crate::yaml::Node;
+
+/// Parameter names a workflow text references.
+fn referenced(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for marker in [".parameters.", "${parameters."] {
+        for (i, m) in text.match_indices(marker) {
+            let rest = &text[i + m.len()..];
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+            if end > 0 && !out.contains(&&rest[..end]) {
+                out.push(&rest[..end]);
+            }
+        }
+    }
+    out
+}
+
+impl Rule for InnGpParamsUsed {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for (doc, path) in ws.golden_paths() {
+            let Some(wf_node) = path.value.get("workflow") else { continue };
+            let Some(file) = wf_node.as_str() else { continue };
+            let Some(target) = crate::rules::util::join_path(ws.repo.prefix.trim_end_matches('/'), file) else { continue };
+            let Some(text) = ws.text_of(&target) else { continue };
+            let used = referenced(text);
+            let declared = path.value.get("parameters").and_then(Node::as_map).unwrap_or(&[]);
+            for p in declared.iter().filter(|p| !used.contains(&p.key.as_str())) {
+                out.report(doc.key_span(p), format!("golden path `{}` declares `{}`, which `{file}` never uses", path.key, p.key))
+                    .help("use it in the workflow, or remove it");
+            }
+            let defaulted: Vec<&str> = ws
+                .docs_in(&target)
+                .flat_map(|d| d.root.get("parameters").and_then(Node::as_seq).unwrap_or(&[]))
+                .filter(|p| p.get("default").is_some())
+                .filter_map(|p| p.str_at(&["name"]))
+                .collect();
+            const INJECTED: &[&str] = &["app_name", "resource_name", "resource_type"];
+            for name in used {
+                if declared.iter().any(|p| p.key == name) || defaulted.contains(&name) || INJECTED.contains(&name) {
+                    continue;
+                }
+                out.report(doc.span(wf_node), format!("`{file}` uses parameter `{name}`, which golden path `{}` does not declare", path.key))
+                    .help(format!("declare `{name}` under the golden path's `parameters`"));
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::model::innominatus;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that the keys under a capability's `operations` are `create`, `read`, `update` or
+    /// `delete`.
+    ///
+    /// ## Why is this bad?
+    /// The resolver looks operations up by those four names only: any other key is never used.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// operations:
+    ///   provision: {workflow: provision-postgres}
+    /// ```
+    ///
+    /// Use instead: `create: {workflow: provision-postgres}`.
+    pub InnProvCapabilityOpKeys {
+        id: "inn-prov-capability-op-keys",
+        category: Correctness,
+        severity: Error,
+        pack: Innominatus,
+    }
+}
+
+const OPS: &[&str] = &["create", "read", "update", "delete"];
+
+impl Rule for InnProvCapabilityOpKeys {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_providers() {
+            for cap in innominatus::capabilities(doc) {
+                for e in cap.get("operations").and_then(|o| o.as_map()).unwrap_or(&[]) {
+                    if OPS.contains(&e.key.as_str()) {
+                        continue;
+                    }
+                    let d = out.report(doc.key_span(e), format!("`{}` is not an operation", e.key));
+                    match crate::text::suggest(&e.key, OPS.iter().copied()).or((e.key == "provision").then_some("create")) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help("use create, read, update or delete"),
+                    };
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that a provider's `metadata.name` equals its directory (`providers/<team>/`).
+    ///
+    /// ## Why is this bad?
+    /// The product-team guide places each team's provider at `providers/{your-team}/`; the admin
+    /// config, logs and conflicts name the provider, so a different folder name misleads whoever
+    /// looks for its files.
+    ///
+    /// ## Example
+    /// `providers/db-team/provider.yaml` with `name: database-team`.
+    ///
+    /// Use instead: the same name for both.
+    pub InnProvNameDir {
+        id: "inn-prov-name-dir",
+        category: Style,
+        severity: Warning,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnProvNameDir {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_providers() {
+            let rel = ws.local_rel(doc);
+            let Some(team) = rel.split('/').nth(1) else { continue };
+            let Some(node) = doc.metadata().and_then(|m| m.get("name")) else { continue };
+            let Some(name) = node.as_str() else { continue };
+            if name != team {
+                out.report(doc.span(node), format!("provider `{name}` lives in `providers/{team}/`"))
+                    .help("name the provider after its directory (or move it)");
+            }
+        }
+    }
+}

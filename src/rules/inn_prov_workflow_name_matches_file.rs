@@ -1,0 +1,46 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+use crate::model::innominatus;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks that each `workflows[].name` of a provider manifest equals the `metadata.name` of the
+    /// file it references.
+    ///
+    /// ## Why is this bad?
+    /// Capabilities and the resolver use the manifest's name, logs and the workflow's own output use
+    /// the file's: two names for one workflow make failures hard to trace.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// workflows:
+    ///   - name: create-db
+    ///     file: ./workflows/provision-postgres.yaml   # metadata.name: provision-postgres
+    /// ```
+    ///
+    /// Use instead: `name: provision-postgres`.
+    pub InnProvWorkflowNameMatchesFile {
+        id: "inn-prov-workflow-name-matches-file",
+        category: Suspicious,
+        severity: Warning,
+        pack: Innominatus,
+    }
+}
+
+impl Rule for InnProvWorkflowNameMatchesFile {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.inn_providers() {
+            for entry in innominatus::provider_workflows(doc) {
+                let Some(name_node) = entry.get("name") else { continue };
+                let Some(name) = name_node.as_str() else { continue };
+                let Some(wf) = ws.provider_workflow_doc(doc, entry) else { continue };
+                let Some(actual) = wf.name() else { continue };
+                if actual != name {
+                    out.report(doc.span(name_node), format!("workflow `{name}` is named `{actual}` in its file"))
+                        .label(wf.span(wf.metadata().and_then(|m| m.get("name")).unwrap_or(&wf.root)), "its name")
+                        .help(format!("use `{actual}` in both places"));
+                }
+            }
+        }
+    }
+}
