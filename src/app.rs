@@ -132,17 +132,19 @@ pub fn print_error(e: &AppError) {
 }
 
 fn parse_ids(ids: &[String]) -> Result<Vec<RuleId>, AppError> {
-    ids.iter()
+    let expanded: Result<Vec<Vec<RuleId>>, AppError> = ids
+        .iter()
         .filter(|s| !s.is_empty())
         .map(|s| {
-            RuleId::from_id(s).ok_or_else(|| {
+            RuleId::expand(s).ok_or_else(|| {
                 let hint = crate::text::suggest(s, ALL_RULES.iter().map(|r| r.as_str()))
                     .map(|h| format!(" (did you mean `{h}`?)"))
                     .unwrap_or_default();
                 AppError::Usage(format!("unknown rule `{s}`{hint}; `portalint rules` lists them"))
             })
         })
-        .collect()
+        .collect();
+    Ok(expanded?.into_iter().flatten().collect())
 }
 
 fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
@@ -156,13 +158,14 @@ fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
     s.ignore = parse_ids(&args.ignore)?;
     s.ignore.extend(cfg_ids(&cfg.ignore)?);
     for (id, level) in cfg.rules.iter().flatten() {
-        let rule = parse_ids(std::slice::from_ref(id))?[0];
         let sev = match level {
             Level::Off => None,
             Level::Warning => Some(Severity::Warning),
             Level::Error => Some(Severity::Error),
         };
-        s.levels.insert(rule, sev);
+        for rule in parse_ids(std::slice::from_ref(id))? {
+            s.levels.insert(rule, sev);
+        }
     }
     for (glob, ids) in cfg.per_path_ignores.iter().flatten() {
         let matcher = globset::Glob::new(glob)

@@ -296,7 +296,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     })?;
     // Rule ids are strings only at this edge: check them here, pointing at each one.
     let check_id = |node: &yaml::Node, id: &str| -> Result<(), ConfigError> {
-        if id == "all" || crate::rules::RuleId::from_id(id).is_some() {
+        if id == "all" || crate::rules::RuleId::expand(id).is_some() {
             return Ok(());
         }
         let ids = crate::rules::ALL_RULES.iter().map(|r| r.as_str());

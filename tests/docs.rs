@@ -147,3 +147,15 @@ fn doc_examples_fire_and_fixed_examples_do_not() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn aliases_name_existing_rules_and_no_rule_id() {
+    for (alias, ids) in portalint::rules::ALIASES {
+        assert!(
+            portalint::rules::RuleId::from_id(alias).is_none(),
+            "{alias} is also a rule id"
+        );
+        let rules = portalint::rules::RuleId::expand(alias).unwrap_or_default();
+        assert_eq!(rules.len(), ids.len(), "{alias}: every target must be a rule");
+    }
+}

@@ -219,6 +219,28 @@ macro_rules! register_rules {
 
 include!("registry.rs");
 
+/// Cross-system ids of RULES.md §5 that name checks other rules already make: each alias
+/// stands for its rules wherever config, the command line or a suppression comment names it.
+pub const ALIASES: &[(&str, &[&str])] = &[
+    (
+        "x-inn-provider-files",
+        &["inn-prov-workflow-file-exists", "inn-prov-workflows-dir"],
+    ),
+    (
+        "x-inn-admin-provider-paths",
+        &["inn-adm-provider-sources", "inn-adm-provider-name-match"],
+    ),
+    (
+        "x-inn-score-resource-provider",
+        &["score-resource-provisionable", "inn-prov-resource-type-conflict"],
+    ),
+    ("x-inn-goldenpath-workflow", &["inn-gp-workflow"]),
+    (
+        "x-scaffolder-step-refs",
+        &["bs-tpl-step-ref-earlier", "bs-tpl-step-output-known"],
+    ),
+];
+
 impl RuleId {
     /// The kebab-case id.
     pub fn as_str(self) -> &'static str {
@@ -227,6 +249,14 @@ impl RuleId {
     /// Looks a rule up by its id.
     pub fn from_id(id: &str) -> Option<RuleId> {
         ALL_RULES.iter().copied().find(|r| r.as_str() == id)
+    }
+    /// The rules an id names: the rule itself, or the rules of an alias ([`ALIASES`]).
+    pub fn expand(id: &str) -> Option<Vec<RuleId>> {
+        if let Some(r) = RuleId::from_id(id) {
+            return Some(vec![r]);
+        }
+        let (_, ids) = ALIASES.iter().find(|(alias, _)| *alias == id)?;
+        ids.iter().map(|i| RuleId::from_id(i)).collect()
     }
 }
 

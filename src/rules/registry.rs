@@ -274,4 +274,8 @@ register_rules! {
     inn_gp_pattern_compiles::InnGpPatternCompiles,
     inn_gp_params_used::InnGpParamsUsed,
     score_resource_provisionable::ScoreResourceProvisionable,
+    x_inn_step_type_allowed::XInnStepTypeAllowed,
+    x_inn_resource_refs::XInnResourceRefs,
+    x_owner_exists::XOwnerExists,
+    x_scaffolder_creates_valid_order::XScaffolderCreatesValidOrder,
 }

@@ -1,0 +1,67 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks `${resources.<name>.<attribute>}` in the workflows embedded in a Score spec: `<name>`
+    /// must be a resource the spec declares under `resources`. (A provider workflow runs for
+    /// whatever spec requested its resource, so its references cannot be checked statically.)
+    ///
+    /// ## Why is this bad?
+    /// The reference resolves to nothing when the workflow runs: the step gets an empty host,
+    /// password or URL.
+    ///
+    /// ## Example
+    /// ```yaml,ignore
+    /// resources:
+    ///   db: {type: postgres}
+    /// workflows:
+    ///   deploy:
+    ///     steps:
+    ///       - name: migrate
+    ///         type: database-migration
+    ///         config:
+    ///           url: ${resources.database.url}
+    /// ```
+    ///
+    /// Use instead: `${resources.db.url}`.
+    pub XInnResourceRefs {
+        id: "x-inn-resource-refs",
+        category: Correctness,
+        severity: Error,
+        pack: Score,
+    }
+}
+
+use crate::yaml::Node;
+
+impl Rule for XInnResourceRefs {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        for doc in ws.score_specs() {
+            let Some(workflows) = doc.root.get("workflows").and_then(Node::as_map) else { continue };
+            let declared: Vec<&str> = doc.root.get("resources").and_then(Node::as_map).unwrap_or(&[]).iter().map(|e| e.key.as_str()).collect();
+            for wf in workflows {
+                let mut nodes = Vec::new();
+                crate::rules::util::string_nodes(&wf.value, &mut nodes);
+                for node in nodes {
+                    let text = node.as_str().unwrap_or("");
+                    let mut reported: Vec<&str> = Vec::new();
+                    for (i, m) in text.match_indices("${resources.") {
+                        let rest = &text[i + m.len()..];
+                        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+                        let name = &rest[..end];
+                        if name.is_empty() || declared.contains(&name) || reported.contains(&name) {
+                            continue;
+                        }
+                        reported.push(name);
+                        let d = out.report(doc.span(node), format!("workflow `{}` reads resource `{name}`, which the spec does not declare", wf.key));
+                        match crate::text::suggest(name, declared.iter().copied()) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help("declare it under `resources`"),
+                        };
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// For a software template that opens a pull request (`publish:github:pull-request`,
+    /// `publish:gitlab:merge-request`) with the objects its `fetch:template` skeleton renders,
+    /// checks the order file it writes against the catalog-orders layout: the path (the publish
+    /// step's `targetPath`, a parameter's `default` when it is one, then the skeleton's file) must be
+    /// `<cluster>/<namespace>/<Kind>/<name>.yaml`; the `<Kind>` folder must be the object's kind; and
+    /// the file must be named after the object (not a constant name while `metadata.name` is
+    /// templated).
+    ///
+    /// ## Why is this bad?
+    /// The order lands where Flux does not apply it, or two orders overwrite one file; the PR bot
+    /// then rejects every order the template creates.
+    ///
+    /// ## Example
+    /// A template writing `system/ManagedNamespace/managednamespace.yaml` (no cluster folder, a
+    /// constant file name) for a ManagedNamespace named `${{ values.xrName }}`.
+    ///
+    /// Use instead: `targetPath: <cluster>/system/ManagedNamespace` and a skeleton file named
+    /// `${{ values.xrName }}.yaml`.
+    pub XScaffolderCreatesValidOrder {
+        id: "x-scaffolder-creates-valid-order",
+        category: Correctness,
+        severity: Error,
+        pack: Backstage,
+    }
+}
+
+use crate::model::backstage::{has_expression, Template};
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn field(text: &str, pattern: &'static OnceLock<Regex>, re: &str) -> Option<String> {
+    let r = pattern.get_or_init(|| Regex::new(re).expect("static regex"));
+    r.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().trim().trim_matches(['"', '\'']).to_string())
+}
+
+/// A literal value, or the default of the parameter an expression is exactly.
+fn resolve(t: Template<'_>, value: &str) -> String {
+    let exprs = crate::model::backstage::expressions(value);
+    if let [e] = exprs.as_slice() {
+        if e.whole.len() == value.trim().len() {
+            if let Ok(uses) = crate::model::backstage::analyse(e.inner) {
+                if let [path] = uses.paths.as_slice() {
+                    if path.len() == 2 && path[0] == "parameters" {
+                        if let Some((_, schema)) = t.parameters().into_iter().find(|(n, _)| *n == path[1]) {
+                            if let Some(d) = schema.str_at(&["default"]) {
+                                return d.to_string();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    value.to_string()
+}
+
+impl Rule for XScaffolderCreatesValidOrder {
+    fn check(&self, ws: &Workspace, out: &mut Sink) {
+        static API: OnceLock<Regex> = OnceLock::new();
+        static KIND: OnceLock<Regex> = OnceLock::new();
+        static NAME: OnceLock<Regex> = OnceLock::new();
+        for t in ws.templates() {
+            let steps = t.steps();
+            let Some(publish) = steps.iter().find(|s| matches!(s.action, Some("publish:github:pull-request" | "publish:gitlab:merge-request"))) else { continue };
+            let pr_target = publish.input().and_then(|i| i.get("targetPath"));
+            let base = pr_target.and_then(|n| n.as_str()).map(|v| resolve(t, v)).unwrap_or_default();
+            for fetch in steps.iter().filter(|s| s.action == Some("fetch:template") && s.index < publish.index) {
+                let Some(skeleton) = ws.skeleton(t, fetch) else { continue };
+                let inner = fetch.input_str("targetPath").map(|v| resolve(t, v)).unwrap_or_default();
+                for (path, _, text) in &skeleton.files {
+                    let Some(api) = field(text, &API, r"(?m)^apiVersion:\s*(\S+)") else { continue };
+                    let Some(kind) = field(text, &KIND, r"(?m)^kind:\s*(\S+)") else { continue };
+                    if api.starts_with("backstage.io") || api.contains("scaffolder") || crate::model::is_builtin_group(crate::model::split_api_version(&api).0) {
+                        continue;
+                    }
+                    let file = &path[skeleton.dir.len() + 1..];
+                    let full: Vec<&str> = [base.as_str(), inner.as_str(), file]
+                        .iter()
+                        .flat_map(|p| p.split('/'))
+                        .filter(|s| !s.is_empty() && *s != ".")
+                        .collect();
+                    let at = pr_target.map_or_else(|| t.0.span(publish.node.get("action").unwrap_or(publish.node)), |n| t.0.span(n));
+                    let shown = full.join("/");
+                    if full.len() < 4 {
+                        out.report(at, format!("the order is written to `{shown}`, not `<cluster>/<namespace>/<Kind>/<name>.yaml`"))
+                            .help("start the target path with the cluster folder the order belongs to");
+                    } else if let Some(folder) = full.get(full.len() - 2).filter(|f| !has_expression(f) && **f != kind) {
+                        out.report(at, format!("the order of kind `{kind}` is written under the folder `{folder}`"))
+                            .help(format!("orders live in a folder named after their kind: `{kind}/`"));
+                    }
+                    let name = field(text, &NAME, r"(?m)^metadata:\s*\n(?:\s+.*\n)*?\s+name:\s*(.+)");
+                    let file_name = full.last().copied().unwrap_or("");
+                    if name.as_deref().is_some_and(has_expression) && !has_expression(file_name) {
+                        let url = fetch.input().and_then(|i| i.get("url")).unwrap_or(fetch.node);
+                        out.report(t.0.span(url), format!("every order is written to the same file `{file_name}`, while its name is `{}`", name.unwrap_or_default()))
+                            .help("name the skeleton file after the object, e.g. `${{ values.name }}.yaml`");
+                    }
+                }
+            }
+        }
+    }
+}
