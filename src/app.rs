@@ -137,7 +137,8 @@ fn parse_ids(ids: &[String]) -> Result<Vec<RuleId>, AppError> {
         .filter(|s| !s.is_empty())
         .map(|s| {
             RuleId::expand(s).ok_or_else(|| {
-                let hint = crate::text::suggest(s, ALL_RULES.iter().map(|r| r.as_str()))
+                let ids = ALL_RULES.iter().map(|r| r.as_str());
+                let hint = crate::text::suggest(s, ids.chain(crate::rules::ALIASES.iter().map(|(a, _)| *a)))
                     .map(|h| format!(" (did you mean `{h}`?)"))
                     .unwrap_or_default();
                 AppError::Usage(format!("unknown rule `{s}`{hint}; `portalint rules` lists them"))

@@ -299,7 +299,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         if id == "all" || crate::rules::RuleId::expand(id).is_some() {
             return Ok(());
         }
-        let ids = crate::rules::ALL_RULES.iter().map(|r| r.as_str());
+        let ids = crate::rules::ALL_RULES
+            .iter()
+            .map(|r| r.as_str())
+            .chain(crate::rules::ALIASES.iter().map(|(a, _)| *a));
         Err(fail(
             (node.start, node.end),
             format!("unknown rule `{id}`"),

@@ -101,3 +101,26 @@ fn onboarding_quality_score_in_json_summary() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert!(v["summary"].get("quality").is_none(), "{out}");
 }
+
+#[test]
+fn alias_ids_switch_their_rules() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "template.yaml",
+        "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\nspec:\n  owner: group:platform\n  type: service\n  steps:\n    - id: register\n      action: catalog:register\n      input:\n        repoContentsUrl: ${{ steps.publish.output.repoContentsUrl }}\n    - id: publish\n      action: publish:github\n      input:\n        repoUrl: github.com?owner=a&repo=b\n    - id: log\n      action: debug:log\n      input:\n        message: ${{ steps.publish.output.url }}\n",
+    );
+    let rules = |json: &str| -> Vec<String> { rule_paths(json).into_iter().map(|(r, _)| r).collect() };
+    let (_, out, _) = run_bin(&["check", ".", "--format", "json", "--select", "x-scaffolder-step-refs"], root);
+    let mut found = rules(&out);
+    found.sort();
+    assert_eq!(found, ["bs-tpl-step-output-known", "bs-tpl-step-ref-earlier"]);
+    write(root, ".portalint.yaml", "ignore: [x-scaffolder-step-refs]\n");
+    let (_, out, _) = run_bin(&["check", ".", "--format", "json"], root);
+    assert!(!rules(&out).iter().any(|r| r.starts_with("bs-tpl-step-")), "{out}");
+    write(root, ".portalint.yaml", "ignore: [x-scaffold-step-refs]\n");
+    let (code, _, err) = run_bin(&["check", "."], root);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `x-scaffolder-step-refs`"), "{err}");
+}
