@@ -112,7 +112,10 @@ fn alias_ids_switch_their_rules() {
         "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: t\nspec:\n  owner: group:platform\n  type: service\n  steps:\n    - id: register\n      action: catalog:register\n      input:\n        repoContentsUrl: ${{ steps.publish.output.repoContentsUrl }}\n    - id: publish\n      action: publish:github\n      input:\n        repoUrl: github.com?owner=a&repo=b\n    - id: log\n      action: debug:log\n      input:\n        message: ${{ steps.publish.output.url }}\n",
     );
     let rules = |json: &str| -> Vec<String> { rule_paths(json).into_iter().map(|(r, _)| r).collect() };
-    let (_, out, _) = run_bin(&["check", ".", "--format", "json", "--select", "x-scaffolder-step-refs"], root);
+    let (_, out, _) = run_bin(
+        &["check", ".", "--format", "json", "--select", "x-scaffolder-step-refs"],
+        root,
+    );
     let mut found = rules(&out);
     found.sort();
     assert_eq!(found, ["bs-tpl-step-output-known", "bs-tpl-step-ref-earlier"]);

@@ -939,6 +939,31 @@ pub fn expression_sites<'a>(t: Template<'a>) -> Vec<ExprSite<'a>> {
     out
 }
 
+/// An expression of a template's steps or output that parses, with what it reads and where
+/// it is (syntax errors are `bs-tpl-expression-syntax`'s).
+pub struct ParsedSite<'a> {
+    /// Where it is used.
+    pub site: ExprSite<'a>,
+    /// What it reads.
+    pub uses: Uses,
+    /// Its span (the `${{ … }}` when the source spells it verbatim, else the scalar).
+    pub span: Span,
+}
+
+impl Workspace {
+    /// The expressions of a template's steps and output that parse.
+    pub fn parsed_expressions<'a>(&self, t: Template<'a>) -> Vec<ParsedSite<'a>> {
+        expression_sites(t)
+            .into_iter()
+            .filter_map(|site| {
+                let uses = analyse(site.expr.inner).ok()?;
+                let span = self.span_in(t.0, site.node, site.expr.whole);
+                Some(ParsedSite { site, uses, span })
+            })
+            .collect()
+    }
+}
+
 /// The step a `steps.<id>…` path names, and the rest of the path.
 pub fn step_reference(path: &[String]) -> Option<(&str, &[String])> {
     match path {

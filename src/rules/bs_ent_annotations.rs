@@ -1,5 +1,7 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::rules::util::label_key_problem;
+use crate::yaml::Value;
 
 crate::declare_rule! {
     /// ## What it does
@@ -30,9 +32,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::rules::util::label_key_problem;
-use crate::yaml::Value;
 
 fn yaml12_bool(ws: &Workspace, doc: &crate::model::Doc, node: &crate::yaml::Node) -> bool {
     let text = &*ws.sources.get(doc.file).text;

@@ -1,5 +1,7 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{is_kind, BUILTIN_KINDS};
+use crate::rules::util::{is_dns1123_subdomain, is_qualified_name_part};
 
 crate::declare_rule! {
     /// ## What it does
@@ -29,9 +31,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::{is_kind, BUILTIN_KINDS};
-use crate::rules::util::{is_dns1123_subdomain, is_qualified_name_part};
 
 impl Rule for BsEntApiversionKind {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

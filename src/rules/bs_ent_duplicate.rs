@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::doc_key;
 
 crate::declare_rule! {
     /// ## What it does
@@ -22,8 +23,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::doc_key;
 
 impl Rule for BsEntDuplicate {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

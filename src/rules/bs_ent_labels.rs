@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::rules::util::{is_qualified_name_part, is_templated, label_key_problem};
 
 crate::declare_rule! {
     /// ## What it does
@@ -25,8 +26,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::rules::util::{is_qualified_name_part, is_templated, label_key_problem};
 
 impl Rule for BsEntLabels {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

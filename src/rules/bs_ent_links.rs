@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::rules::util::{is_backstage_name, is_templated};
 
 crate::declare_rule! {
     /// ## What it does
@@ -31,8 +32,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::rules::util::{is_backstage_name, is_templated};
 
 /// True for `scheme://rest` with an RFC 3986 scheme and something after it.
 fn is_url(s: &str) -> bool {

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::rules::util::{is_backstage_name, is_templated};
 
 crate::declare_rule! {
     /// ## What it does
@@ -30,8 +31,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::rules::util::{is_backstage_name, is_templated};
 
 impl Rule for BsEntName {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

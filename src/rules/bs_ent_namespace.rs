@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::rules::util::{is_dns1123_label, is_templated};
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,8 +29,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::rules::util::{is_dns1123_label, is_templated};
 
 impl Rule for BsEntNamespace {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

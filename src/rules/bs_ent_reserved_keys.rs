@@ -1,5 +1,7 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::Doc;
+use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -27,9 +29,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::Doc;
-use crate::yaml::Node;
 
 const RESERVED: &[&str] = &[
     "apiVersion",

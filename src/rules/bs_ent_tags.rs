@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::rules::util::{is_backstage_tag, is_templated};
 
 crate::declare_rule! {
     /// ## What it does
@@ -29,8 +30,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::rules::util::{is_backstage_tag, is_templated};
 
 impl Rule for BsEntTags {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

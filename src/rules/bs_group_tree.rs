@@ -1,5 +1,8 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{doc_key, EntityRef, namespace};
+use crate::model::Doc;
+use std::collections::HashMap;
 
 crate::declare_rule! {
     /// ## What it does
@@ -31,10 +34,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::{doc_key, EntityRef, namespace};
-use crate::model::Doc;
-use std::collections::HashMap;
 
 fn refs<'a>(doc: &'a Doc, field: &str) -> Vec<(&'a crate::yaml::Node, String)> {
     let Some(v) = doc.spec().and_then(|s| s.get(field)) else { return Vec::new() };

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::rules::util::{is_templated, join_path};
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,8 +34,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::rules::util::{is_templated, join_path};
 
 impl Rule for BsKindLocation {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

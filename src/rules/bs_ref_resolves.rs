@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::references;
 
 crate::declare_rule! {
     /// ## What it does
@@ -32,8 +33,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::references;
 
 impl Rule for BsRefResolves {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{references, EntityRef};
 
 crate::declare_rule! {
     /// ## What it does
@@ -30,8 +31,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::{references, EntityRef};
 
 impl Rule for BsRefSyntax {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

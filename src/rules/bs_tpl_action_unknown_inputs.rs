@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::action;
 
 crate::declare_rule! {
     /// ## What it does
@@ -27,8 +28,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::action;
 
 impl Rule for BsTplActionUnknownInputs {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

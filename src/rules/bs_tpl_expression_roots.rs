@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{ParsedSite};
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,19 +29,15 @@ crate::declare_rule! {
     }
 }
 
-use crate::model::backstage::{analyse, expression_sites};
-
 const ROOTS: &[&str] = &["parameters", "steps", "secrets", "user", "each", "environment", "context"];
 
 impl Rule for BsTplExpressionRoots {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             let steps = t.steps();
-            for site in expression_sites(t) {
-                let Ok(uses) = analyse(site.expr.inner) else { continue };
+            for ParsedSite { site, uses, span } in ws.parsed_expressions(t) {
                 for path in &uses.paths {
                     let root = path[0].as_str();
-                    let span = ws.span_in(t.0, site.node, site.expr.whole);
                     if !ROOTS.contains(&root) {
                         let d = out.report(span, format!("`{root}` is not defined in a template expression"));
                         match crate::text::suggest(root, ROOTS.iter().copied()) {

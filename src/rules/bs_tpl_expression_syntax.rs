@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{analyse, expression_sites, FILTERS};
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,8 +29,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::{analyse, expression_sites, FILTERS};
 
 impl Rule for BsTplExpressionSyntax {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::local_url;
 
 crate::declare_rule! {
     /// ## What it does
@@ -25,8 +26,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::local_url;
 
 impl Rule for BsTplFetchUrlExists {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

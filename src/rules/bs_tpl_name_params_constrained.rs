@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::analyse;
 
 crate::declare_rule! {
     /// ## What it does
@@ -36,8 +37,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::analyse;
 
 const NAME_VALUES: &[&str] = &["name", "component_id", "componentName", "repoName", "repo_name", "appName", "app_name", "namespace"];
 const PATH_INPUTS: &[&str] = &["targetPath", "branchName", "path"];

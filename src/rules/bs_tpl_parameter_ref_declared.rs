@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{ParsedSite, collect_properties};
 
 crate::declare_rule! {
     /// ## What it does
@@ -30,17 +31,13 @@ crate::declare_rule! {
     }
 }
 
-use crate::model::backstage::{analyse, collect_properties, expression_sites};
-
 impl Rule for BsTplParameterRefDeclared {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             let declared = t.parameters();
-            for site in expression_sites(t) {
-                let Ok(uses) = analyse(site.expr.inner) else { continue };
+            for ParsedSite { uses, span, .. } in ws.parsed_expressions(t) {
                 for path in uses.paths.iter().filter(|p| p[0] == "parameters") {
                     let Some(first) = path.get(1) else { continue };
-                    let span = ws.span_in(t.0, site.node, site.expr.whole);
                     let schemas: Vec<_> = declared.iter().filter(|(n, _)| n == first).map(|(_, s)| *s).collect();
                     if schemas.is_empty() {
                         let d = out.report(span, format!("parameter `{first}` is not declared"));

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{has_expression, Step, Template};
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,8 +34,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::{has_expression, Step, Template};
 
 /// The files the `fetch:template` steps write at the workspace root, when all of them can be
 /// listed (local skeleton, no `targetPath`, no templated file names).

@@ -1,5 +1,7 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::Doc;
+use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,9 +35,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::Doc;
-use crate::yaml::Node;
 
 fn list_of_objects(doc: &Doc, node: &Node, what: &str, out: &mut Sink) -> bool {
     let Some(items) = node.as_seq() else {

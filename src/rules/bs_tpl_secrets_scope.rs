@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{ParsedSite};
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,18 +29,14 @@ crate::declare_rule! {
     }
 }
 
-use crate::model::backstage::{analyse, expression_sites};
-
 impl Rule for BsTplSecretsScope {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             let steps = t.steps();
-            for site in expression_sites(t) {
-                let Ok(uses) = analyse(site.expr.inner) else { continue };
+            for ParsedSite { site, uses, span } in ws.parsed_expressions(t) {
                 if !uses.paths.iter().any(|p| p[0] == "secrets") {
                     continue;
                 }
-                let span = ws.span_in(t.0, site.node, site.expr.whole);
                 let Some(i) = site.step else {
                     out.report(span, "`secrets` are not available in `output`")
                         .help("the output is shown to the user; never render secrets into it");

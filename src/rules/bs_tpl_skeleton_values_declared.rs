@@ -1,5 +1,8 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::source::Span;
+use regex::Regex;
+use std::sync::OnceLock;
 
 crate::declare_rule! {
     /// ## What it does
@@ -29,10 +32,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::source::Span;
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// `values.<name>` and `values['<name>']` uses.
 fn uses(text: &str) -> impl Iterator<Item = (usize, &str)> {

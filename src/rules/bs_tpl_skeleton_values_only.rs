@@ -1,5 +1,7 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{analyse, expressions, offset_in};
+use crate::source::Span;
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,9 +30,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::{analyse, expressions, offset_in};
-use crate::source::Span;
 
 const CONTEXT: &[&str] = &["parameters", "steps", "secrets", "user", "each", "environment", "context"];
 

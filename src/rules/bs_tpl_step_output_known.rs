@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{ParsedSite, step_reference};
 
 crate::declare_rule! {
     /// ## What it does
@@ -32,17 +33,13 @@ crate::declare_rule! {
     }
 }
 
-use crate::model::backstage::{analyse, expression_sites, step_reference};
-
 impl Rule for BsTplStepOutputKnown {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             let steps = t.steps();
-            for site in expression_sites(t) {
-                let Ok(uses) = analyse(site.expr.inner) else { continue };
+            for ParsedSite { uses, span, .. } in ws.parsed_expressions(t) {
                 for path in &uses.paths {
                     let Some((id, rest)) = step_reference(path) else { continue };
-                    let span = ws.span_in(t.0, site.node, site.expr.whole);
                     match rest.first().map(String::as_str) {
                         None | Some("output") => {}
                         Some(other) => {

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{ParsedSite, step_reference};
 
 crate::declare_rule! {
     /// ## What it does
@@ -34,14 +35,11 @@ crate::declare_rule! {
     }
 }
 
-use crate::model::backstage::{analyse, expression_sites, step_reference};
-
 impl Rule for BsTplStepRefConditional {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             let steps = t.steps();
-            for site in expression_sites(t) {
-                let Ok(uses) = analyse(site.expr.inner) else { continue };
+            for ParsedSite { site, uses, span } in ws.parsed_expressions(t) {
                 if uses.filters.iter().any(|f| f == "default" || f == "d") {
                     continue;
                 }
@@ -55,7 +53,7 @@ impl Rule for BsTplStepRefConditional {
                     if cond.as_bool() == Some(true) {
                         continue;
                     }
-                    out.report(ws.span_in(t.0, site.node, site.expr.whole), format!("step `{id}` may be skipped, so its output may be undefined here"))
+                    out.report(span, format!("step `{id}` may be skipped, so its output may be undefined here"))
                         .label(t.0.span(cond), "its condition")
                         .help("guard the use: give this step the same `if:`, or add `| default(...)`");
                 }

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{ParsedSite, step_reference};
 
 crate::declare_rule! {
     /// ## What it does
@@ -31,17 +32,13 @@ crate::declare_rule! {
     }
 }
 
-use crate::model::backstage::{analyse, expression_sites, step_reference};
-
 impl Rule for BsTplStepRefEarlier {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             let steps = t.steps();
-            for site in expression_sites(t) {
-                let Ok(uses) = analyse(site.expr.inner) else { continue };
+            for ParsedSite { site, uses, span } in ws.parsed_expressions(t) {
                 for path in &uses.paths {
                     let Some((id, _)) = step_reference(path) else { continue };
-                    let span = ws.span_in(t.0, site.node, site.expr.whole);
                     match (steps.iter().find(|s| s.id == Some(id)), site.step) {
                         (None, _) => {
                             let ids = steps.iter().filter_map(|s| s.id);

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{doc_key, EntityRef};
 
 crate::declare_rule! {
     /// ## What it does
@@ -24,8 +25,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::{doc_key, EntityRef};
 
 impl Rule for BuDuplicateEntity {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use std::collections::HashMap;
 
 crate::declare_rule! {
     /// ## What it does
@@ -23,8 +24,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use std::collections::HashMap;
 
 const IDENTITY: &[&str] = &["backstage.io/source-location", "github.com/project-slug", "backstage.io/kubernetes-id"];
 

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::rules::util::{is_templated, join_path};
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,8 +29,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::rules::util::{is_templated, join_path};
 
 impl Rule for BuLocationScope {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::onboarding::RATED_KINDS;
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,8 +34,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::onboarding::RATED_KINDS;
 
 const SOURCE: &[&str] = &["backstage.io/source-location", "github.com/project-slug"];
 

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{namespace, EntityRef};
 
 crate::declare_rule! {
     /// ## What it does
@@ -26,8 +27,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::backstage::{namespace, EntityRef};
 
 impl Rule for BuOwnerInTenant {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::onboarding::{failing_checks, score, RATED_KINDS};
 
 crate::declare_rule! {
     /// ## What it does
@@ -43,8 +44,6 @@ crate::declare_rule! {
         reach: Shared,
     }
 }
-
-use crate::model::onboarding::{failing_checks, score, RATED_KINDS};
 
 impl Rule for BuQualityScore {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

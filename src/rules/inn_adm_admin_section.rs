@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::diagnostics::Severity;
 
 crate::declare_rule! {
     /// ## What it does
@@ -30,8 +31,6 @@ crate::declare_rule! {
         pack: Innominatus,
     }
 }
-
-use crate::diagnostics::Severity;
 
 const RUNTIMES: &[&str] = &["kubernetes", "docker", "nomad", "openshift"];
 

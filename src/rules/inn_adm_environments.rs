@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::diagnostics::Severity;
 
 crate::declare_rule! {
     /// ## What it does
@@ -25,8 +26,6 @@ crate::declare_rule! {
         pack: Innominatus,
     }
 }
-
-use crate::diagnostics::Severity;
 
 const USUAL: &[&str] = &["development", "staging", "production"];
 

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::rules::util::join_path;
 
 crate::declare_rule! {
     /// ## What it does
@@ -26,8 +27,6 @@ crate::declare_rule! {
         pack: Innominatus,
     }
 }
-
-use crate::rules::util::join_path;
 
 impl Rule for InnAdmPolicyWorkflowRefs {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

@@ -1,5 +1,7 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::diagnostics::Severity;
+use crate::rules::util::join_path;
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,9 +35,6 @@ crate::declare_rule! {
         pack: Innominatus,
     }
 }
-
-use crate::diagnostics::Severity;
-use crate::rules::util::join_path;
 
 impl Rule for InnAdmProviderSources {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

@@ -1,5 +1,7 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use regex::Regex;
+use std::sync::OnceLock;
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,9 +30,6 @@ crate::declare_rule! {
         pack: Innominatus,
     }
 }
-
-use regex::Regex;
-use std::sync::OnceLock;
 
 const BOOLS: &[&str] = &["true", "false", "yes", "no", "1", "0", "on", "off"];
 

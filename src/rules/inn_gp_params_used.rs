@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,8 +29,6 @@ crate::declare_rule! {
         pack: Innominatus,
     }
 }
-
-use crate::yaml::Node;
 
 /// Parameter names a workflow text references.
 fn referenced(text: &str) -> Vec<&str> {

@@ -2,6 +2,8 @@ use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
 use crate::yaml::Node;
+use regex::Regex;
+use std::sync::OnceLock;
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,9 +30,6 @@ crate::declare_rule! {
         pack: Innominatus,
     }
 }
-
-use regex::Regex;
-use std::sync::OnceLock;
 
 fn patterns() -> &'static [Regex] {
     static R: OnceLock<Vec<Regex>> = OnceLock::new();

@@ -2,6 +2,7 @@ use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
 use crate::yaml::Node;
+use crate::source::Span;
 
 crate::declare_rule! {
     /// ## What it does
@@ -26,8 +27,6 @@ crate::declare_rule! {
         pack: Innominatus,
     }
 }
-
-use crate::source::Span;
 
 impl Rule for InnWfTemplateParse {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

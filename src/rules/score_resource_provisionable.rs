@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::innominatus;
 
 crate::declare_rule! {
     /// ## What it does
@@ -27,8 +28,6 @@ crate::declare_rule! {
         pack: Score,
     }
 }
-
-use crate::model::innominatus;
 
 impl Rule for ScoreResourceProvisionable {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

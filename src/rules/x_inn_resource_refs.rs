@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -32,8 +33,6 @@ crate::declare_rule! {
         pack: Score,
     }
 }
-
-use crate::yaml::Node;
 
 impl Rule for XInnResourceRefs {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

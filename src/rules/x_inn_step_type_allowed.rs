@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -29,8 +30,6 @@ crate::declare_rule! {
         pack: Innominatus,
     }
 }
-
-use crate::yaml::Node;
 
 impl Rule for XInnStepTypeAllowed {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

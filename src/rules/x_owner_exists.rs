@@ -1,5 +1,7 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::EntityRef;
+use crate::model::Class;
 
 crate::declare_rule! {
     /// ## What it does
@@ -29,9 +31,6 @@ crate::declare_rule! {
         pack: Core,
     }
 }
-
-use crate::model::backstage::EntityRef;
-use crate::model::Class;
 
 impl Rule for XOwnerExists {
     fn check(&self, ws: &Workspace, out: &mut Sink) {

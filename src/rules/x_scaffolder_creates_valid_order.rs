@@ -1,5 +1,8 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
+use crate::model::backstage::{has_expression, Template};
+use regex::Regex;
+use std::sync::OnceLock;
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,10 +31,6 @@ crate::declare_rule! {
         pack: Backstage,
     }
 }
-
-use crate::model::backstage::{has_expression, Template};
-use regex::Regex;
-use std::sync::OnceLock;
 
 fn field(text: &str, pattern: &'static OnceLock<Regex>, re: &str) -> Option<String> {
     let r = pattern.get_or_init(|| Regex::new(re).expect("static regex"));
