@@ -2,6 +2,7 @@
 //! (RULES.md §2). Provider workflows live under `providers/<team>/workflows/`.
 
 use super::{Doc, Workspace};
+use crate::source::Span;
 use crate::yaml::Node;
 
 /// Step types the load-time validator registers (applied to provider workflows).
@@ -102,6 +103,15 @@ impl Workspace {
     pub fn admin_config(&self) -> Option<&Doc> {
         let rel = format!("{}admin-config.yaml", self.repo.prefix);
         self.docs.iter().find(|d| self.rel(d) == rel)
+    }
+
+    /// The admin config's `workflowPolicies.allowedStepTypes`: its node (for labels) and the
+    /// names, when the root has an admin config that sets it.
+    pub fn allowed_step_types(&self) -> Option<(Span, Vec<&str>)> {
+        let admin = self.admin_config()?;
+        let list = admin.root.path(&["workflowPolicies", "allowedStepTypes"])?;
+        let names = list.as_seq().unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
+        Some((admin.span(list), names))
     }
 
     /// The path of a document's file relative to the root (without the prefix).

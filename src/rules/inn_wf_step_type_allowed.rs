@@ -34,16 +34,14 @@ crate::declare_rule! {
 
 impl Rule for InnWfStepTypeAllowed {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let Some(admin) = ws.admin_config() else { return };
-        let Some(list) = admin.root.path(&["workflowPolicies", "allowedStepTypes"]) else { return };
-        let allowed: Vec<&str> = list.as_seq().unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
+        let Some((list, allowed)) = ws.allowed_step_types() else { return };
         for doc in ws.inn_workflows() {
             for step in innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]) {
                 let Some(t) = step.get("type") else { continue };
                 let Some(name) = t.as_str() else { continue };
                 if !allowed.contains(&name) {
                     out.report(doc.span(t), format!("step type `{name}` is not in the platform's `allowedStepTypes`"))
-                        .label(admin.span(list), "allowed step types")
+                        .label(list, "allowed step types")
                         .help("add it to workflowPolicies.allowedStepTypes in admin-config.yaml, or use an allowed type");
                 }
             }

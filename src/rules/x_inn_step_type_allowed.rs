@@ -33,9 +33,7 @@ crate::declare_rule! {
 
 impl Rule for XInnStepTypeAllowed {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let Some(admin) = ws.admin_config() else { return };
-        let Some(list) = admin.root.path(&["workflowPolicies", "allowedStepTypes"]) else { return };
-        let allowed: Vec<&str> = list.as_seq().unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
+        let Some((list, allowed)) = ws.allowed_step_types() else { return };
         for doc in ws.score_specs() {
             for wf in doc.root.get("workflows").and_then(Node::as_map).unwrap_or(&[]) {
                 for step in wf.value.get("steps").and_then(Node::as_seq).unwrap_or(&[]) {
@@ -43,7 +41,7 @@ impl Rule for XInnStepTypeAllowed {
                     let Some(name) = t.as_str().filter(|n| !n.is_empty()) else { continue };
                     if !allowed.contains(&name) {
                         out.report(doc.span(t), format!("workflow `{}`: step type `{name}` is not in the platform's `allowedStepTypes`", wf.key))
-                            .label(admin.span(list), "allowed step types")
+                            .label(list, "allowed step types")
                             .help("use an allowed type, or add it to workflowPolicies.allowedStepTypes in admin-config.yaml");
                     }
                 }
