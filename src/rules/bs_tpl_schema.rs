@@ -6,9 +6,12 @@ use crate::yaml::Node;
 crate::declare_rule! {
     /// ## What it does
     /// Checks the shapes `Template.v1beta3.schema.json` requires: `spec.parameters` is an object or a
-    /// list of objects (form pages), `spec.steps` is a list of objects whose `input` is an object and
-    /// whose `if` is a string or a boolean, `output.links[]` and `output.text[]` are lists of objects
-    /// with string fields, and every other `output` value is a string.
+    /// list of objects (form pages) that are valid JSON Schemas (type names, `properties`,
+    /// `required` lists, `enum`/`enumNames`, compiling `pattern`s, bounds, `items`, defaults of
+    /// the declared type, through nested properties and conditional branches); `spec.steps` is
+    /// a list of objects whose `input` is an object and whose `if` is a string or a boolean;
+    /// `output.links[]` and `output.text[]` are lists of objects with string fields, and every
+    /// other `output` value is a string.
     ///
     /// ## Why is this bad?
     /// The catalog rejects the template, so it never appears in the "Create" page.
@@ -63,8 +66,14 @@ impl Rule for BsTplSchema {
             let doc = t.0;
             let Some(spec) = doc.spec() else { continue };
             if let Some(p) = spec.get("parameters") {
-                if p.as_map().is_none() {
-                    list_of_objects(doc, p, "spec.parameters", out);
+                if p.as_map().is_some() || list_of_objects(doc, p, "spec.parameters", out) {
+                    let mut problems = Vec::new();
+                    for page in t.pages() {
+                        crate::model::backstage::form_schema_problems(page, &mut problems, 0);
+                    }
+                    for (node, message) in problems {
+                        out.report(doc.span(node), format!("invalid parameter schema: {message}"));
+                    }
                 }
             }
             if let Some(steps) = spec.get("steps") {
