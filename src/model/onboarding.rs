@@ -283,8 +283,8 @@ pub struct RepoQuality {
     pub repo: String,
     /// Its unit, when the name is valid.
     pub unit: Option<String>,
-    /// The mean score of its rated entities (0 when it has none).
-    pub score: u32,
+    /// The mean score of its rated entities (`None` when it has none).
+    pub score: Option<u32>,
     /// How many entities were rated.
     pub entities: usize,
     /// Entities below the threshold.
@@ -311,11 +311,7 @@ pub fn quality(ws: &Workspace) -> Vec<RepoQuality> {
             RepoQuality {
                 repo: repo.name.clone(),
                 unit: repo.unit().map(str::to_string),
-                score: if scores.is_empty() {
-                    0
-                } else {
-                    (f64::from(total) / scores.len() as f64).round() as u32
-                },
+                score: (!scores.is_empty()).then(|| (f64::from(total) / scores.len() as f64).round() as u32),
                 entities: scores.len(),
                 below_threshold: scores.iter().filter(|s| **s < threshold).count(),
                 failing: QUALITY_CHECKS

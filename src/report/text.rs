@@ -64,6 +64,18 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
     if summary.skipped > 0 {
         writeln!(w, "{} skipped.", counted(summary.skipped, "unchanged file"))?;
     }
+    for q in &summary.quality {
+        match q.score {
+            Some(score) => writeln!(
+                w,
+                "Catalog quality of {}: {score}/100 over {} ({} below the threshold).",
+                q.repo,
+                counted(q.entities, "entity").replace("entitys", "entities"),
+                q.below_threshold
+            )?,
+            None => writeln!(w, "Catalog quality of {}: no rated entities.", q.repo)?,
+        }
+    }
     Ok(())
 }
 

@@ -18,8 +18,8 @@ crate::declare_rule! {
     /// | `no-placeholders`: no `TODO`, `TBD`, `FIXME`, `changeme`, `lorem ipsum` or `${{` | 15 |
     ///
     /// The repository's score, the mean of its entities' scores, is in the JSON summary
-    /// (`summary.quality`: repo, unit, score, entities, below_threshold, and how many entities fail
-    /// each check). An "older than N days and still experimental" check needs git history and is not
+    /// (`summary.quality`: repo, unit, score — `null` without rated entities —, entities,
+    /// below_threshold, and how many entities fail each check) and under the text report. An "older than N days and still experimental" check needs git history and is not
     /// part of the score.
     ///
     /// ## Why is this bad?
