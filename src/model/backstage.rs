@@ -1211,6 +1211,30 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_text_never_panics() {
+        // A deterministic spread of ASCII, punctuation, quotes and multi-byte characters.
+        let alphabet: Vec<char> = "ab_.$|()[]{}'\"\\:,+-=<>!~? 0éß€😀\n".chars().collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut s = String::from("${{");
+            seed = seed.rotate_left(5) ^ 0x9e37_79b9_7f4a_7c15;
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            if seed.is_multiple_of(3) {
+                s.push_str("}}");
+            }
+            for e in expressions(&s) {
+                let _ = analyse(e.inner);
+            }
+            let _ = EntityRef::parse(&s).problem();
+        }
+    }
+
+    #[test]
     fn expressions_in_strings() {
         let e = expressions("a ${{ x }} b ${{ '}}' }} c ${{ y");
         assert_eq!(e.len(), 3);

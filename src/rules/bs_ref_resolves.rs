@@ -1,6 +1,7 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::references;
+use crate::model::backstage::{references, EntityRef};
+use std::collections::HashMap;
 
 crate::declare_rule! {
     /// ## What it does
@@ -36,6 +37,13 @@ crate::declare_rule! {
 
 impl Rule for BsRefResolves {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
+        // Entity names by kind (lowercase), for suggestions; built once.
+        let mut names: HashMap<String, Vec<&str>> = HashMap::new();
+        for d in ws.entities() {
+            if let Some(n) = d.name() {
+                names.entry(d.kind.to_ascii_lowercase()).or_default().push(n);
+            }
+        }
         for doc in ws.entities() {
             for r in references(doc) {
                 let kind = r.target_kind();
@@ -43,16 +51,12 @@ impl Rule for BsRefResolves {
                     continue;
                 }
                 let key = r.key(doc);
-                if crate::model::backstage::EntityRef::parse(r.text).problem().is_some() || ws.resolves(&key) {
+                if EntityRef::parse(r.text).problem().is_some() || ws.resolves(&key) {
                     continue;
                 }
-                let names: Vec<String> = ws
-                    .entities()
-                    .filter(|d| d.kind.eq_ignore_ascii_case(kind))
-                    .filter_map(|d| d.name().map(str::to_string))
-                    .collect();
+                let candidates = names.get(&kind.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice);
                 let d = out.report(doc.span(r.node), format!("`spec.{}` refers to `{key}`, which is not defined", r.field));
-                match crate::text::suggest(crate::model::backstage::EntityRef::parse(r.text).name, names.iter().map(String::as_str)) {
+                match crate::text::suggest(EntityRef::parse(r.text).name, candidates.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("define the entity, or list it under `backstage.known-entities` in the config"),
                 };
