@@ -235,6 +235,9 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
         if let Some(v) = &ob.tenant_label {
             oo.tenant_label = v.clone();
         }
+        if let Some(v) = ob.experimental_max_days {
+            oo.experimental_max_days = v;
+        }
     }
     if let Some(b) = &cfg.backstage {
         let bo = &mut o.backstage_options;
@@ -256,6 +259,26 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
         o.orders_repo_url = or.repo_url.clone();
     }
     o
+}
+
+/// Days since each entity file first appeared in the root's git history (empty outside git).
+fn catalog_file_ages(ws: &model::Workspace, root: &Path) -> std::collections::BTreeMap<String, u64> {
+    let Ok(repo) = crate::git::Repo::open(root) else {
+        return Default::default();
+    };
+    let prefix = ws.repo.prefix.as_str();
+    let mut files: Vec<String> = ws
+        .entities()
+        .map(|d| ws.rel(d).strip_prefix(prefix).unwrap_or(ws.rel(d)).to_string())
+        .collect();
+    files.dedup();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    repo.first_seen(&files, 10_000)
+        .into_iter()
+        .map(|(rel, t)| (format!("{prefix}{rel}"), (now - t).max(0) as u64 / 86_400))
+        .collect()
 }
 
 /// The repository name: config, then the git remote `origin`, then the directory name.
@@ -616,6 +639,9 @@ pub fn check_with(
                 base: Vec::new(),
             };
             ws = model::build(inputs, ws.pr.clone(), repo, profile, options.clone());
+        }
+        if ws.repo.onboarding && ws.repo.is_dir {
+            ws.file_age_days = catalog_file_ages(&ws, root);
         }
         let mut diags = run_rules(&ws, &settings)?;
         hook(&ws, &diags, git_ctx.as_ref())?;

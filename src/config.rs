@@ -120,6 +120,9 @@ pub struct Onboarding {
     /// Label marking an entity's tenant when it sets no namespace (default
     /// `openportal.dev/tenant`).
     pub tenant_label: Option<String>,
+    /// Days after which an entity's file (first commit) should no longer be `experimental`
+    /// (default 90; needs the repository's git history).
+    pub experimental_max_days: Option<u64>,
 }
 
 /// Options of the Backstage rules.
@@ -387,6 +390,7 @@ fn config_keys() -> Vec<&'static str> {
         "quality-threshold",
         "platform-groups",
         "tenant-label",
+        "experimental-max-days",
         "base-branch",
         "bots",
         "authors",

@@ -194,6 +194,39 @@ impl Repo {
         }
     }
 
+    /// When each of `paths` (relative to the checked root) first appeared in the history that
+    /// `HEAD`'s first parents trace: the commit time (Unix seconds) of the oldest commit from
+    /// which the file exists without interruption up to `HEAD`. Looks at most `max_commits`
+    /// commits; paths not in `HEAD` are left out.
+    pub fn first_seen(&self, paths: &[String], max_commits: usize) -> BTreeMap<String, i64> {
+        let mut out = BTreeMap::new();
+        let Ok(head) = self.repo.head_commit() else { return out };
+        let mut open: Vec<&String> = paths.iter().collect();
+        let mut next = Some(head.id);
+        for _ in 0..max_commits {
+            let Some(id) = next else { break };
+            let Ok(commit) = self.repo.find_commit(id) else { break };
+            let (Ok(time), Ok(tree)) = (commit.time(), commit.tree()) else {
+                break;
+            };
+            open.retain(|p| {
+                let full = format!("{}{p}", self.prefix);
+                match tree.lookup_entry_by_path(full.as_str()) {
+                    Ok(Some(_)) => {
+                        out.insert((*p).clone(), time.seconds);
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if open.is_empty() {
+                break;
+            }
+            next = commit.parent_ids().next().map(|p| p.detach());
+        }
+        out
+    }
+
     /// Tag names pointing at the commit `rev` resolves to.
     pub fn tags_at(&self, rev: &str) -> Vec<String> {
         let Ok(target) = self

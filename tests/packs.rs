@@ -80,10 +80,10 @@ fn onboarding_quality_score_in_json_summary() {
     let q = &v["summary"]["quality"][0];
     assert_eq!(q["repo"], "bu-finance-infrastructure");
     assert_eq!(q["unit"], "finance");
-    // 100 and 35 (owner 20 + no placeholders 15): mean 67.5, rounded.
+    // 100 and 40 (owner 20, no placeholders 10, mature lifecycle 10): mean 70.
     assert_eq!(
         (q["score"].as_u64(), q["entities"].as_u64()),
-        (Some(68), Some(2)),
+        (Some(70), Some(2)),
         "{q}"
     );
     assert_eq!(q["below_threshold"], 1);
@@ -126,4 +126,53 @@ fn alias_ids_switch_their_rules() {
     let (code, _, err) = run_bin(&["check", "."], root);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `x-scaffolder-step-refs`"), "{err}");
+}
+
+#[test]
+fn quality_score_reads_entity_age_from_git_history() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("bu-finance-infrastructure");
+    let entity = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger\n  namespace: finance\n  description: The general ledger of the finance unit\n  tags: [java]\n  links:\n    - url: https://ledger.example.com\n  annotations:\n    github.com/project-slug: acme/ledger\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:finance/finance\n  system: finance-core\n";
+    write(&root, "catalog-info.yaml", entity);
+    let git = |args: &[&str], date: &str| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .expect("git")
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    let score = || {
+        let (_, out, _) = run_bin(&["check", ".", "--format", "json"], &root);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        v["summary"]["quality"][0].clone()
+    };
+    // Not in git: the age is unknown, the check passes.
+    assert_eq!(score()["score"], 100);
+    git(&["init", "-q"], "2020-01-01T00:00:00Z");
+    git(&["add", "."], "2020-01-01T00:00:00Z");
+    git(&["commit", "-qm", "catalog"], "2020-01-01T00:00:00Z");
+    // A later commit that touches the file does not make it younger.
+    write(&root, "catalog-info.yaml", &entity.replace("java", "java, ledger"));
+    git(&["commit", "-qam", "tags"], "2026-11-01T00:00:00Z");
+    let q = score();
+    assert_eq!(
+        (q["score"].as_u64(), q["failing"]["mature-lifecycle"].as_u64()),
+        (Some(90), Some(1)),
+        "{q}"
+    );
+    // Production entities pass whatever their age.
+    write(
+        &root,
+        "catalog-info.yaml",
+        &entity.replace("experimental", "production"),
+    );
+    assert_eq!(score()["score"], 100);
 }

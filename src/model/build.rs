@@ -405,5 +405,6 @@ pub fn assemble(
         options,
         index,
         templates,
+        file_age_days: Default::default(),
     }
 }

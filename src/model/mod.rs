@@ -385,6 +385,9 @@ pub struct Workspace {
     pub templates: Vec<TemplateStep>,
     /// The CODEOWNERS file GitHub uses (the first of its three locations), parsed once.
     pub codeowners: Option<(FileId, crate::gate::codeowners::CodeOwners)>,
+    /// Days since each catalog file of a BU repository first appeared in its git history
+    /// (filled for the onboarding pack when the root is in a git repository).
+    pub file_age_days: std::collections::BTreeMap<String, u64>,
 }
 
 impl Workspace {

@@ -70,6 +70,8 @@ pub struct OnboardingOptions {
     pub platform_groups: Vec<String>,
     /// Label that marks an entity's tenant when it has no namespace.
     pub tenant_label: String,
+    /// An entity whose file is older than this many days should not be `experimental`.
+    pub experimental_max_days: u64,
 }
 
 impl Default for OnboardingOptions {
@@ -80,6 +82,7 @@ impl Default for OnboardingOptions {
             quality_threshold: 60,
             platform_groups: ["platform", "platform-team", "admins"].map(String::from).to_vec(),
             tenant_label: "openportal.dev/tenant".into(),
+            experimental_max_days: 90,
         }
     }
 }
@@ -212,11 +215,15 @@ pub const QUALITY_CHECKS: &[QualityCheck] = &[
     },
     QualityCheck {
         name: "links-or-docs",
-        weight: 15,
+        weight: 10,
     },
     QualityCheck {
         name: "no-placeholders",
-        weight: 15,
+        weight: 10,
+    },
+    QualityCheck {
+        name: "mature-lifecycle",
+        weight: 10,
     },
 ];
 
@@ -255,6 +262,11 @@ pub fn failing_checks(ws: &Workspace, doc: &Doc) -> Vec<&'static str> {
         .is_some_and(|l| !l.is_empty());
     if !links && doc.annotation("backstage.io/techdocs-ref").is_none() {
         failing.push("links-or-docs");
+    }
+    let experimental = doc.root.str_at(&["spec", "lifecycle"]) == Some("experimental");
+    let age = ws.file_age_days.get(ws.rel(doc)).copied();
+    if experimental && age.is_some_and(|days| days > ws.options.onboarding_options.experimental_max_days) {
+        failing.push("mature-lifecycle");
     }
     let mut strings = Vec::new();
     crate::rules::util::string_nodes(&doc.root, &mut strings);

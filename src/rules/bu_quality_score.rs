@@ -14,13 +14,15 @@ crate::declare_rule! {
     /// | `owner-resolves`: `spec.owner` valid, and resolved when its kind is known here | 20 |
     /// | `system`: `spec.system` set (Systems pass) | 15 |
     /// | `tags`: at least one valid tag | 10 |
-    /// | `links-or-docs`: `metadata.links` or a `backstage.io/techdocs-ref` annotation | 15 |
-    /// | `no-placeholders`: no `TODO`, `TBD`, `FIXME`, `changeme`, `lorem ipsum` or `${{` | 15 |
+    /// | `links-or-docs`: `metadata.links` or a `backstage.io/techdocs-ref` annotation | 10 |
+    /// | `no-placeholders`: no `TODO`, `TBD`, `FIXME`, `changeme`, `lorem ipsum` or `${{` | 10 |
+    /// | `mature-lifecycle`: not `experimental` when its file is older than `onboarding.experimental-max-days` (default 90) in the git history | 10 |
     ///
     /// The repository's score, the mean of its entities' scores, is in the JSON summary
     /// (`summary.quality`: repo, unit, score — `null` without rated entities —, entities,
-    /// below_threshold, and how many entities fail each check) and under the text report. An "older than N days and still experimental" check needs git history and is not
-    /// part of the score.
+    /// below_threshold, and how many entities fail each check) and under the text report. Outside
+    /// a git repository (and in a streamed check) file ages are unknown and `mature-lifecycle`
+    /// passes.
     ///
     /// ## Why is this bad?
     /// A catalog of entities with a name and an owner only cannot be searched, navigated or trusted;
