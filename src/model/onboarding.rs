@@ -28,12 +28,38 @@ pub fn classify(name: &str) -> BuName {
             BuName::BadUnit(unit.to_string())
         };
     }
-    let lower = name.to_ascii_lowercase();
-    if lower.starts_with("bu-") || lower.starts_with("bu_") {
+    if looks_bu(name) {
         BuName::NearMiss
     } else {
         BuName::Other
     }
+}
+
+/// True when a name reads as a BU repository name at all (`bu-`/`bu_` in any case): the
+/// names [`classify`] does not call `Other`. Allocates nothing (it runs for every path).
+fn looks_bu(name: &str) -> bool {
+    name.get(..3)
+        .is_some_and(|h| h.eq_ignore_ascii_case("bu-") || h.eq_ignore_ascii_case("bu_"))
+}
+
+/// The folder (with its trailing `/`, including the root's prefix) of the first BU-looking
+/// directory among the first three of a path's directories.
+fn bu_folder_of<'p>(path: &'p str, prefix: &str) -> Option<(&'p str, &'p str)> {
+    let local = path.strip_prefix(prefix).unwrap_or(path);
+    let base = path.len() - local.len();
+    let mut start = 0;
+    for seg in local.split('/').take(3) {
+        let end = start + seg.len();
+        // The last segment is the file name, not a folder.
+        if end >= local.len() {
+            return None;
+        }
+        if looks_bu(seg) {
+            return Some((seg, &path[..base + end + 1]));
+        }
+        start = end + 1;
+    }
+    None
 }
 
 /// A BU repository among the checked files: the root itself, or a folder holding a checkout.
@@ -89,28 +115,22 @@ impl Default for OnboardingOptions {
 
 /// True when the root is (or holds) a BU repository: its name, or a folder's, reads as one.
 pub fn detect(name: &str, paths: &crate::paths::PathSet, prefix: &str) -> bool {
-    classify(name) != BuName::Other || !bu_folders(paths, prefix).is_empty()
+    looks_bu(name) || paths.iter().any(|p| bu_folder_of(p, prefix).is_some())
 }
 
 /// Folders (up to three levels deep) whose name reads as a BU repository.
 fn bu_folders(paths: &crate::paths::PathSet, prefix: &str) -> Vec<BuRepo> {
     let mut out: Vec<BuRepo> = Vec::new();
     for p in paths.iter() {
-        let local = p.strip_prefix(prefix).unwrap_or(p);
-        let segs: Vec<&str> = local.split('/').collect();
-        for (i, seg) in segs.iter().enumerate().take(3).take(segs.len() - 1) {
-            if classify(seg) == BuName::Other {
-                continue;
-            }
-            let folder = format!("{}{}/", prefix, segs[..=i].join("/"));
-            if !out.iter().any(|b| b.prefix == folder) {
-                out.push(BuRepo {
-                    name: seg.to_string(),
-                    class: classify(seg),
-                    prefix: folder,
-                });
-            }
-            break;
+        let Some((name, folder)) = bu_folder_of(p, prefix) else {
+            continue;
+        };
+        if !out.iter().any(|b| b.prefix == folder) {
+            out.push(BuRepo {
+                name: name.to_string(),
+                class: classify(name),
+                prefix: folder.to_string(),
+            });
         }
     }
     out
@@ -356,6 +376,13 @@ mod tests {
             assert_eq!(classify(near), BuName::NearMiss, "{near}");
         }
         assert_eq!(classify("build-tools"), BuName::Other);
+        assert_eq!(
+            bu_folder_of("acme/bu-a-infrastructure/x.yaml", ""),
+            Some(("bu-a-infrastructure", "acme/bu-a-infrastructure/"))
+        );
+        assert_eq!(bu_folder_of("r/Bu_x/y.yaml", "r/"), Some(("Bu_x", "r/Bu_x/")));
+        assert_eq!(bu_folder_of("bu-a-infrastructure.yaml", ""), None);
+        assert_eq!(bu_folder_of("a/b/c/bu-x/y.yaml", ""), None);
         assert_eq!(QUALITY_CHECKS.iter().map(|c| c.weight).sum::<u32>(), 100);
     }
 }
