@@ -182,6 +182,13 @@ fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
     Ok(s)
 }
 
+/// Sets `target` to the configured value, when one is configured.
+fn overlay<T: Clone>(target: &mut T, configured: &Option<T>) {
+    if let Some(v) = configured {
+        *target = v.clone();
+    }
+}
+
 fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> RuleOptions {
     let mut o = RuleOptions::default();
     if let Some(p) = policy {
@@ -192,21 +199,11 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
         }
     }
     if let Some(op) = &cfg.openportal {
-        if let Some(v) = &op.platform_functions {
-            o.platform_functions = v.clone();
-        }
-        if let Some(v) = &op.environment_configs {
-            o.environment_configs = v.clone();
-        }
-        if let Some(v) = &op.custom_template_names {
-            o.custom_template_names = v.clone();
-        }
-        if let Some(v) = &op.github_org {
-            o.github_org = v.clone();
-        }
-        if let Some(v) = &op.cluster_scoped_kinds {
-            o.cluster_scoped_kinds = v.clone();
-        }
+        overlay(&mut o.platform_functions, &op.platform_functions);
+        overlay(&mut o.environment_configs, &op.environment_configs);
+        overlay(&mut o.custom_template_names, &op.custom_template_names);
+        overlay(&mut o.github_org, &op.github_org);
+        overlay(&mut o.cluster_scoped_kinds, &op.cluster_scoped_kinds);
     }
     let pack = |pick: fn(&crate::config::Packs) -> Option<crate::config::Switch>| {
         cfg.packs
@@ -220,24 +217,12 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
     o.onboarding = pack(|p| p.onboarding);
     if let Some(ob) = &cfg.onboarding {
         let oo = &mut o.onboarding_options;
-        if let Some(v) = &ob.group_type {
-            oo.group_type = v.clone();
-        }
-        if let Some(v) = &ob.lifecycles {
-            oo.lifecycles = v.clone();
-        }
-        if let Some(v) = ob.quality_threshold {
-            oo.quality_threshold = v;
-        }
-        if let Some(v) = &ob.platform_groups {
-            oo.platform_groups = v.clone();
-        }
-        if let Some(v) = &ob.tenant_label {
-            oo.tenant_label = v.clone();
-        }
-        if let Some(v) = ob.experimental_max_days {
-            oo.experimental_max_days = v;
-        }
+        overlay(&mut oo.group_type, &ob.group_type);
+        overlay(&mut oo.lifecycles, &ob.lifecycles);
+        overlay(&mut oo.quality_threshold, &ob.quality_threshold);
+        overlay(&mut oo.platform_groups, &ob.platform_groups);
+        overlay(&mut oo.tenant_label, &ob.tenant_label);
+        overlay(&mut oo.experimental_max_days, &ob.experimental_max_days);
     }
     if let Some(b) = &cfg.backstage {
         let bo = &mut o.backstage_options;
@@ -253,9 +238,7 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
             crate::config::OrdersLayout::Clusters => Some(model::Layout::Clusters),
         };
         o.clusters = or.clusters.clone();
-        if let Some(v) = &or.platform_namespaces {
-            o.platform_namespaces = v.clone();
-        }
+        overlay(&mut o.platform_namespaces, &or.platform_namespaces);
         o.orders_repo_url = or.repo_url.clone();
     }
     o

@@ -137,10 +137,8 @@ fn mentions(line: &str, rule: RuleId) -> bool {
     let Some(end) = rest.find(']') else {
         return false;
     };
-    rest[..end].split(',').map(str::trim).any(|id| {
-        id == rule.as_str()
-            || crate::rules::ALIASES
-                .iter()
-                .any(|(alias, ids)| *alias == id && ids.contains(&rule.as_str()))
-    })
+    rest[..end]
+        .split(',')
+        .map(str::trim)
+        .any(|id| RuleId::expand(id).is_some_and(|rules| rules.contains(&rule)))
 }

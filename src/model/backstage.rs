@@ -161,7 +161,7 @@ pub fn references(doc: &Doc) -> Vec<RefUse<'_>> {
         };
         for node in nodes {
             let Some(text) = node.as_str() else { continue };
-            if has_expression(text) || crate::rules::util::is_templated(text) {
+            if crate::rules::util::is_templated(text) {
                 continue;
             }
             out.push(RefUse {
@@ -174,6 +174,18 @@ pub fn references(doc: &Doc) -> Vec<RefUse<'_>> {
         }
     }
     out
+}
+
+/// A Location's `spec.target` and `spec.targets[]` nodes.
+pub fn location_targets(doc: &Doc) -> Vec<&Node> {
+    let spec = doc.spec();
+    let mut targets: Vec<&Node> = spec.and_then(|s| s.get("target")).into_iter().collect();
+    targets.extend(
+        spec.and_then(|s| s.get("targets"))
+            .and_then(Node::as_seq)
+            .unwrap_or(&[]),
+    );
+    targets
 }
 
 impl RefUse<'_> {
@@ -532,6 +544,18 @@ pub const FILTERS: &[&str] = &[
     "projectSlug",
 ];
 
+/// The variables of the scaffolder's template context (NunjucksWorkflowRunner's
+/// `TemplateContext`); a skeleton sees none of them, only `values`.
+pub const CONTEXT_ROOTS: &[&str] = &[
+    "parameters",
+    "steps",
+    "secrets",
+    "user",
+    "each",
+    "environment",
+    "context",
+];
+
 /// A software template (`scaffolder.backstage.io/v1beta3` `Template`).
 #[derive(Clone, Copy)]
 pub struct Template<'a>(pub &'a Doc);
@@ -724,15 +748,7 @@ pub fn form_schema_problems<'a>(schema: &'a Node, out: &mut Vec<(&'a Node, Strin
                 }
             }
             "default" if !types.is_empty() && !has_expression(v.as_str().unwrap_or("")) => {
-                let actual = match &v.value {
-                    crate::yaml::Value::Str(_) => "string",
-                    crate::yaml::Value::Int(_) => "integer",
-                    crate::yaml::Value::Float(_) => "number",
-                    crate::yaml::Value::Bool(_) => "boolean",
-                    crate::yaml::Value::Map(_) => "object",
-                    crate::yaml::Value::Seq(_) => "array",
-                    crate::yaml::Value::Null => "null",
-                };
+                let actual = v.type_name();
                 // `default: null` is read as no default.
                 let fits =
                     actual == "null" || types.contains(&actual) || (actual == "integer" && types.contains(&"number"));
@@ -1097,6 +1113,21 @@ impl Workspace {
                 Some(ParsedSite { site, uses, span })
             })
             .collect()
+    }
+}
+
+/// The parameter a value is wholly made of (`${{ parameters.name }}`, possibly through
+/// filters), with whether filters apply; `None` for anything else.
+pub fn sole_parameter(value: &str) -> Option<(String, bool)> {
+    let exprs = expressions(value);
+    let [e] = exprs.as_slice() else { return None };
+    if e.whole.len() != value.trim().len() {
+        return None;
+    }
+    let uses = analyse(e.inner).ok()?;
+    match uses.paths.as_slice() {
+        [path] if path.len() == 2 && path[0] == "parameters" => Some((path[1].clone(), !uses.filters.is_empty())),
+        _ => None,
     }
 }
 

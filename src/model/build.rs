@@ -355,9 +355,8 @@ pub fn assemble(
     };
     repo.catalog = repo.is_dir && evidence.catalog_entry;
     repo.score = options.score.unwrap_or(evidence.score_spec);
-    repo.onboarding = options
-        .onboarding
-        .unwrap_or_else(|| super::onboarding::detect(&repo.name, &paths, &repo.prefix));
+    let bu_repos = super::onboarding::find(&repo.name, &paths, &repo.prefix, options.onboarding);
+    repo.onboarding = !bu_repos.is_empty();
     // A BU repository registers its catalog: the Backstage rules apply to it.
     repo.backstage = options
         .backstage
@@ -406,5 +405,6 @@ pub fn assemble(
         index,
         templates,
         file_age_days: Default::default(),
+        bu_repos,
     }
 }

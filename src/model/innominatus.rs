@@ -190,23 +190,20 @@ impl Workspace {
     /// `providers[]` entry whose path holds it).
     pub fn provider_enabled(&self, provider: &Doc) -> bool {
         let Some(admin) = self.admin_config() else { return true };
-        let rel = self.local_rel(provider);
+        let rel = self.rel(provider);
         let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
         let entries = admin.root.get("providers").and_then(Node::as_seq).unwrap_or(&[]);
         !entries.iter().any(|e| {
             let path = e.str_at(&["path"]).unwrap_or("");
-            crate::rules::util::join_path("", path.trim_end_matches('/')).as_deref() == Some(dir)
-                && e.get("enabled").and_then(Node::as_bool) == Some(false)
+            self.from_root(path).as_deref() == Some(dir) && e.get("enabled").and_then(Node::as_bool) == Some(false)
         })
     }
 
     /// The document a provider's `workflows[]` entry points at (its `file`, relative to the
     /// provider manifest).
     pub fn provider_workflow_doc(&self, provider: &Doc, entry: &Node) -> Option<&Doc> {
-        let rel = self.rel(provider);
-        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
         let file = entry.get("file").and_then(Node::as_str)?;
-        let target = crate::rules::util::join_path(dir, file)?;
+        let target = self.from_doc(provider, file)?;
         self.docs.iter().find(|d| self.sources.get(d.file).rel == target)
     }
 

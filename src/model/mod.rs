@@ -388,6 +388,8 @@ pub struct Workspace {
     /// Days since each catalog file of a BU repository first appeared in its git history
     /// (filled for the onboarding pack when the root is in a git repository).
     pub file_age_days: std::collections::BTreeMap<String, u64>,
+    /// The business-unit repositories of the root (empty unless the onboarding pack runs).
+    pub bu_repos: Vec<onboarding::BuRepo>,
 }
 
 impl Workspace {
@@ -527,6 +529,17 @@ impl Workspace {
     /// Documents in the file at `rel`.
     pub fn docs_in<'a>(&'a self, rel: &'a str) -> impl Iterator<Item = &'a Doc> {
         self.docs.iter().filter(move |d| self.sources.get(d.file).rel == rel)
+    }
+    /// `path` (relative, `./` and `..` allowed) resolved against the root, as a root-relative
+    /// path with the root's prefix; `None` when it leaves the root.
+    pub fn from_root(&self, path: &str) -> Option<String> {
+        crate::rules::util::join_path(self.repo.prefix.trim_end_matches('/'), path.trim_end_matches('/'))
+    }
+    /// `path` resolved against the folder of `doc`'s file; `None` when it leaves the root.
+    pub fn from_doc(&self, doc: &Doc, path: &str) -> Option<String> {
+        let rel = self.rel(doc);
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        crate::rules::util::join_path(dir, path.trim_end_matches('/'))
     }
     /// True when some file exists at `rel`.
     pub fn exists(&self, rel: &str) -> bool {

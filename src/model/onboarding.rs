@@ -113,9 +113,25 @@ impl Default for OnboardingOptions {
     }
 }
 
-/// True when the root is (or holds) a BU repository: its name, or a folder's, reads as one.
-pub fn detect(name: &str, paths: &crate::paths::PathSet, prefix: &str) -> bool {
-    looks_bu(name) || paths.iter().any(|p| bu_folder_of(p, prefix).is_some())
+/// The BU repositories of a root, found once when the workspace is built (`forced` is the
+/// config's `packs.onboarding`): the root when its name reads as one, else its folders named
+/// like one; forced on, the root even when neither is; forced off, none.
+pub fn find(name: &str, paths: &crate::paths::PathSet, prefix: &str, forced: Option<bool>) -> Vec<BuRepo> {
+    let root = || {
+        vec![BuRepo {
+            name: name.to_string(),
+            class: classify(name),
+            prefix: prefix.to_string(),
+        }]
+    };
+    match forced {
+        Some(false) => Vec::new(),
+        _ if looks_bu(name) => root(),
+        _ => match bu_folders(paths, prefix) {
+            folders if folders.is_empty() && forced == Some(true) => root(),
+            folders => folders,
+        },
+    }
 }
 
 /// Folders (up to three levels deep) whose name reads as a BU repository.
@@ -137,35 +153,18 @@ fn bu_folders(paths: &crate::paths::PathSet, prefix: &str) -> Vec<BuRepo> {
 }
 
 impl Workspace {
-    /// The BU repositories: the root when its name reads as one (or the onboarding pack is
-    /// forced on), else the folders named like one.
-    pub fn bu_repos(&self) -> Vec<BuRepo> {
-        let class = classify(&self.repo.name);
-        let folders = bu_folders(&self.paths, &self.repo.prefix);
-        if class != BuName::Other || folders.is_empty() {
-            return vec![BuRepo {
-                name: self.repo.name.clone(),
-                class,
-                prefix: self.repo.prefix.clone(),
-            }];
-        }
-        folders
-    }
-
     /// The BU repository a document belongs to.
-    pub fn tenant_of<'r>(&self, repos: &'r [BuRepo], doc: &Doc) -> Option<&'r BuRepo> {
+    pub fn tenant_of(&self, doc: &Doc) -> Option<&BuRepo> {
         let rel = self.rel(doc);
-        repos
+        self.bu_repos
             .iter()
             .filter(|r| rel.starts_with(&r.prefix))
             .max_by_key(|r| r.prefix.len())
     }
 
     /// The entities of each BU repository.
-    pub fn tenant_entities<'r>(&self, repos: &'r [BuRepo]) -> Vec<(&'r BuRepo, &Doc)> {
-        self.entities()
-            .filter_map(|d| Some((self.tenant_of(repos, d)?, d)))
-            .collect()
+    pub fn tenant_entities(&self) -> Vec<(&BuRepo, &Doc)> {
+        self.entities().filter_map(|d| Some((self.tenant_of(d)?, d))).collect()
     }
 
     /// Where to report a finding about a BU repository as a whole: its `catalog-info.yaml`,
@@ -327,15 +326,14 @@ pub struct RepoQuality {
 
 /// The quality of every BU repository of the workspace.
 pub fn quality(ws: &Workspace) -> Vec<RepoQuality> {
-    let repos = ws.bu_repos();
     let threshold = ws.options.onboarding_options.quality_threshold;
-    repos
+    let entities = ws.tenant_entities();
+    ws.bu_repos
         .iter()
         .map(|repo| {
-            let rated: Vec<Vec<&'static str>> = ws
-                .tenant_entities(&repos)
-                .into_iter()
-                .filter(|(r, d)| r.prefix == repo.prefix && RATED_KINDS.contains(&d.kind.as_str()))
+            let rated: Vec<Vec<&'static str>> = entities
+                .iter()
+                .filter(|(r, d)| std::ptr::eq(*r, repo) && RATED_KINDS.contains(&d.kind.as_str()))
                 .map(|(_, d)| failing_checks(ws, d))
                 .collect();
             let scores: Vec<u32> = rated.iter().map(|f| score(f)).collect();

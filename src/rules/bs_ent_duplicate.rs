@@ -31,10 +31,8 @@ impl Rule for BsEntDuplicate {
             let first = ws.entities_by_key(&key).next();
             let Some(first) = first.filter(|f| !std::ptr::eq(*f, doc)) else { continue };
             // Across business-unit repositories the duplicate is bu-duplicate-entity's.
-            if ws.repo.onboarding {
-                let repos = ws.bu_repos();
-                let (a, b) = (ws.tenant_of(&repos, doc), ws.tenant_of(&repos, first));
-                if a.is_some() && b.is_some() && a.map(|r| &r.prefix) != b.map(|r| &r.prefix) {
+            if let (Some(a), Some(b)) = (ws.tenant_of(doc), ws.tenant_of(first)) {
+                if a.prefix != b.prefix {
                     continue;
                 }
             }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::rules::util::{is_templated, join_path};
+use crate::rules::util::is_templated;
 
 crate::declare_rule! {
     /// ## What it does
@@ -38,22 +38,18 @@ crate::declare_rule! {
 impl Rule for BsKindLocation {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.entities().filter(|d| d.kind == "Location") {
-            let spec = doc.spec();
-            let mut targets: Vec<&crate::yaml::Node> = spec.and_then(|s| s.get("target")).into_iter().collect();
-            targets.extend(spec.and_then(|s| s.get("targets")).and_then(|t| t.as_seq()).unwrap_or(&[]));
+            let targets = crate::model::backstage::location_targets(doc);
             if targets.is_empty() {
                 out.report(doc.span_of_key(&doc.root, "spec"), "this Location has no `target` or `targets`")
                     .help("a Location without targets registers nothing");
                 continue;
             }
-            let rel = ws.rel(doc);
-            let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
             for t in targets {
                 let Some(target) = t.as_str() else { continue };
                 if target.contains("://") || target.contains('*') || is_templated(target) || target.starts_with('/') {
                     continue;
                 }
-                let Some(path) = join_path(dir, target) else {
+                let Some(path) = ws.from_doc(doc, target) else {
                     out.report(doc.span(t), format!("target `{target}` points outside the repository"));
                     continue;
                 };

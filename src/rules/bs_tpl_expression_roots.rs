@@ -1,6 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{ParsedSite};
+use crate::model::backstage::{ParsedSite, CONTEXT_ROOTS};
 
 crate::declare_rule! {
     /// ## What it does
@@ -29,7 +29,6 @@ crate::declare_rule! {
     }
 }
 
-const ROOTS: &[&str] = &["parameters", "steps", "secrets", "user", "each", "environment", "context"];
 
 impl Rule for BsTplExpressionRoots {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
@@ -38,9 +37,9 @@ impl Rule for BsTplExpressionRoots {
             for ParsedSite { site, uses, span } in ws.parsed_expressions(t) {
                 for path in &uses.paths {
                     let root = path[0].as_str();
-                    if !ROOTS.contains(&root) {
+                    if !CONTEXT_ROOTS.contains(&root) {
                         let d = out.report(span, format!("`{root}` is not defined in a template expression"));
-                        match crate::text::suggest(root, ROOTS.iter().copied()) {
+                        match crate::text::suggest(root, CONTEXT_ROOTS.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
                             None => d.help("use `parameters`, `steps`, `secrets`, `user`, `each`, `environment` or `context`"),
                         };

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::analyse;
+use crate::model::backstage::sole_parameter;
 
 crate::declare_rule! {
     /// ## What it does
@@ -55,18 +55,8 @@ impl Rule for BsTplNameParamsConstrained {
                     .map(|e| (format!("values.{}", e.key), &e.value))
                     .chain(input.as_map().unwrap_or(&[]).iter().filter(|e| PATH_INPUTS.contains(&e.key.as_str())).map(|e| (e.key.clone(), &e.value)));
                 for (sink, node) in sinks {
-                    let Some(s) = node.as_str() else { continue };
-                    let exprs = crate::model::backstage::expressions(s);
-                    let [e] = exprs.as_slice() else { continue };
-                    if e.whole.len() != s.trim().len() {
-                        continue;
-                    }
-                    let Ok(uses) = analyse(e.inner) else { continue };
-                    let [path] = uses.paths.as_slice() else { continue };
-                    if !uses.filters.is_empty() || path.len() != 2 || path[0] != "parameters" {
-                        continue;
-                    }
-                    let param = path[1].as_str();
+                    let Some((param, false)) = node.as_str().and_then(sole_parameter) else { continue };
+                    let param = param.as_str();
                     let Some((_, schema)) = declared.iter().find(|(n, _)| *n == param) else { continue };
                     let constrained = |k: &str| schema.get(k).is_some();
                     if constrained("enum") || constrained("const") || constrained("ui:field") || schema.str_at(&["type"]).is_some_and(|ty| ty != "string") {

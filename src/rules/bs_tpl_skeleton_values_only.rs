@@ -1,6 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{analyse, expressions, offset_in};
+use crate::model::backstage::{analyse, expressions, offset_in, CONTEXT_ROOTS};
 use crate::source::Span;
 
 crate::declare_rule! {
@@ -31,7 +31,6 @@ crate::declare_rule! {
     }
 }
 
-const CONTEXT: &[&str] = &["parameters", "steps", "secrets", "user", "each", "environment", "context"];
 
 impl Rule for BsTplSkeletonValuesOnly {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
@@ -45,7 +44,7 @@ impl Rule for BsTplSkeletonValuesOnly {
                     let Some(id) = id else { continue };
                     for expr in expressions(text) {
                         let Ok(uses) = analyse(expr.inner) else { continue };
-                        let Some(path) = uses.paths.iter().find(|p| CONTEXT.contains(&p[0].as_str())) else { continue };
+                        let Some(path) = uses.paths.iter().find(|p| CONTEXT_ROOTS.contains(&p[0].as_str())) else { continue };
                         let at = offset_in(text, expr.whole) as u32;
                         out.report(Span::new(*id, at, at + expr.whole.len() as u32), format!("`{}` is not available in a skeleton: only `values` is", path.join(".")))
                             .label(t.0.span(step.input().and_then(|i| i.get("url")).unwrap_or(step.node)), "rendered by this step")

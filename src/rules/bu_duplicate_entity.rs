@@ -28,9 +28,8 @@ crate::declare_rule! {
 
 impl Rule for BuDuplicateEntity {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
         let known = &ws.options.backstage_options.known_entities;
-        for (repo, doc) in ws.tenant_entities(&repos) {
+        for (repo, doc) in ws.tenant_entities() {
             let Some(key) = doc_key(doc) else { continue };
             let name = doc.metadata().and_then(|m| m.get("name")).map_or_else(|| doc.head_span(), |n| doc.span(n));
             if known.iter().any(|k| EntityRef::parse(k).key("", "default") == key) {
@@ -40,7 +39,7 @@ impl Rule for BuDuplicateEntity {
             }
             let first = ws.entities_by_key(&key).next();
             let Some(first) = first.filter(|f| !std::ptr::eq(*f, doc)) else { continue };
-            let Some(other) = ws.tenant_of(&repos, first).filter(|r| r.prefix != repo.prefix) else { continue };
+            let Some(other) = ws.tenant_of(first).filter(|r| r.prefix != repo.prefix) else { continue };
             out.report(name, format!("`{key}` is also defined by `{}`", other.name))
                 .label(first.span(first.metadata().and_then(|m| m.get("name")).unwrap_or(&first.root)), "first defined here")
                 .help("the catalog keeps only the first definition; rename one of them");

@@ -30,8 +30,7 @@ crate::declare_rule! {
 
 impl Rule for BuEntityNamespace {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
-        for (repo, doc) in ws.tenant_entities(&repos) {
+        for (repo, doc) in ws.tenant_entities() {
             let Some(unit) = repo.unit() else { continue };
             match doc.metadata().and_then(|m| m.get("namespace")) {
                 None => {

@@ -29,9 +29,8 @@ crate::declare_rule! {
 
 impl Rule for BuEntityValid {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
         for doc in &ws.docs {
-            let Some(repo) = ws.tenant_of(&repos, doc) else { continue };
+            let Some(repo) = ws.tenant_of(doc) else { continue };
             let rel = ws.rel(doc);
             // Workflow and tool files (`.github/`) are not catalog files.
             if rel[repo.prefix.len()..].starts_with('.') || crate::model::backstage::is_entity(doc) {

@@ -29,9 +29,8 @@ crate::declare_rule! {
 
 impl Rule for BuLifecycleValues {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
         let allowed = &ws.options.onboarding_options.lifecycles;
-        for (_, doc) in ws.tenant_entities(&repos) {
+        for (_, doc) in ws.tenant_entities() {
             let Some(node) = doc.spec().and_then(|s| s.get("lifecycle")) else { continue };
             let Some(value) = node.as_str().filter(|v| !crate::rules::util::is_templated(v)) else { continue };
             if allowed.iter().any(|a| a == value) {

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::rules::util::{is_templated, join_path};
+use crate::rules::util::is_templated;
 
 crate::declare_rule! {
     /// ## What it does
@@ -32,13 +32,8 @@ crate::declare_rule! {
 
 impl Rule for BuLocationScope {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
-        for (repo, doc) in ws.tenant_entities(&repos).into_iter().filter(|(_, d)| d.kind == "Location") {
-            let spec = doc.spec();
-            let mut targets: Vec<&crate::yaml::Node> = spec.and_then(|s| s.get("target")).into_iter().collect();
-            targets.extend(spec.and_then(|s| s.get("targets")).and_then(|t| t.as_seq()).unwrap_or(&[]));
-            let rel = ws.rel(doc);
-            let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+        for (repo, doc) in ws.tenant_entities().into_iter().filter(|(_, d)| d.kind == "Location") {
+            let targets = crate::model::backstage::location_targets(doc);
             for t in targets {
                 let Some(target) = t.as_str().filter(|s| !is_templated(s)) else { continue };
                 if target.contains("://") {
@@ -48,7 +43,7 @@ impl Rule for BuLocationScope {
                     }
                     continue;
                 }
-                let inside = join_path(dir, target).is_some_and(|p| p.starts_with(&repo.prefix));
+                let inside = ws.from_doc(doc, target).is_some_and(|p| p.starts_with(&repo.prefix));
                 if !inside || target.starts_with('/') {
                     out.report(doc.span(t), format!("target `{target}` leaves the repository `{}`", repo.name))
                         .help("use a path inside this repository");

@@ -39,9 +39,8 @@ const SOURCE: &[&str] = &["backstage.io/source-location", "github.com/project-sl
 
 impl Rule for BuMetadataRequired {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
         let label = ws.options.onboarding_options.tenant_label.as_str();
-        for (_, doc) in ws.tenant_entities(&repos) {
+        for (_, doc) in ws.tenant_entities() {
             if !RATED_KINDS.contains(&doc.kind.as_str()) {
                 continue;
             }

@@ -34,8 +34,7 @@ const GENERIC: &[&str] = &[
 
 impl Rule for BuNameCollisionRisk {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
-        for (repo, doc) in ws.tenant_entities(&repos) {
+        for (repo, doc) in ws.tenant_entities() {
             let Some(unit) = repo.unit() else { continue };
             let Some(node) = doc.metadata().and_then(|m| m.get("name")) else { continue };
             let Some(name) = node.as_str() else { continue };

@@ -30,8 +30,7 @@ crate::declare_rule! {
 
 impl Rule for BuOwnerInTenant {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
-        for (repo, doc) in ws.tenant_entities(&repos) {
+        for (repo, doc) in ws.tenant_entities() {
             let Some(unit) = repo.unit() else { continue };
             let Some(node) = doc.spec().and_then(|s| s.get("owner")) else { continue };
             let Some(owner) = node.as_str().filter(|o| !crate::rules::util::is_templated(o)) else { continue };

@@ -49,9 +49,8 @@ crate::declare_rule! {
 
 impl Rule for BuQualityScore {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
         let threshold = ws.options.onboarding_options.quality_threshold;
-        for (_, doc) in ws.tenant_entities(&repos) {
+        for (_, doc) in ws.tenant_entities() {
             if !RATED_KINDS.contains(&doc.kind.as_str()) {
                 continue;
             }

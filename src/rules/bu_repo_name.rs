@@ -28,8 +28,8 @@ crate::declare_rule! {
 
 impl Rule for BuRepoName {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for repo in ws.bu_repos() {
-            let Some(at) = ws.repo_anchor(&repo) else { continue };
+        for repo in &ws.bu_repos {
+            let Some(at) = ws.repo_anchor(repo) else { continue };
             match &repo.class {
                 BuName::BadUnit(unit) => {
                     let fixed = unit.to_ascii_lowercase().replace(['_', '.', ' '], "-");

@@ -26,8 +26,8 @@ crate::declare_rule! {
 
 impl Rule for BuRepoNearMiss {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for repo in ws.bu_repos().into_iter().filter(|r| r.class == BuName::NearMiss) {
-            let Some(at) = ws.repo_anchor(&repo) else { continue };
+        for repo in ws.bu_repos.iter().filter(|r| r.class == BuName::NearMiss) {
+            let Some(at) = ws.repo_anchor(repo) else { continue };
             out.report(at, format!("`{}` looks like a BU repository but will not be detected", repo.name))
                 .help("name it `bu-<unit>-infrastructure` (lowercase, `-` separated)");
         }

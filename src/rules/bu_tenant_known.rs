@@ -33,7 +33,7 @@ impl Rule for BuTenantKnown {
         if !ws.entities().any(|d| is_bu_group(&d)) && known.is_empty() {
             return;
         }
-        for repo in ws.bu_repos() {
+        for repo in &ws.bu_repos {
             let Some(unit) = repo.unit() else { continue };
             let in_files = ws.entities().filter(is_bu_group).any(|d| d.name().is_some_and(|n| n.eq_ignore_ascii_case(unit)));
             let in_config = known.iter().any(|k| {
@@ -43,7 +43,7 @@ impl Rule for BuTenantKnown {
             if in_files || in_config {
                 continue;
             }
-            let Some(at) = ws.repo_anchor(&repo) else { continue };
+            let Some(at) = ws.repo_anchor(repo) else { continue };
             out.report(at, format!("unit `{unit}` has no Group of type `{bu_type}`"))
                 .help(format!("register `group:{unit}` with `spec.type: {bu_type}` before onboarding the repository"));
         }

@@ -26,7 +26,7 @@ crate::declare_rule! {
 impl Rule for BuUnitReserved {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let groups = &ws.options.onboarding_options.platform_groups;
-        for repo in ws.bu_repos() {
+        for repo in &ws.bu_repos {
             let Some(unit) = repo.unit() else { continue };
             let namespace = unit == "system"
                 || unit == "default"
@@ -35,7 +35,7 @@ impl Rule for BuUnitReserved {
             if !namespace && !group {
                 continue;
             }
-            let Some(at) = ws.repo_anchor(&repo) else { continue };
+            let Some(at) = ws.repo_anchor(repo) else { continue };
             let what = if namespace { "a platform namespace" } else { "a platform group" };
             out.report(at, format!("unit `{unit}` is {what}"))
                 .help("choose a unit named after the business unit");

@@ -26,7 +26,7 @@ crate::declare_rule! {
 
 impl Rule for BuUnitUnique {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let repos = ws.bu_repos();
+        let repos = &ws.bu_repos;
         for (i, repo) in repos.iter().enumerate() {
             let Some(unit) = repo.unit() else { continue };
             let Some(first) = repos[..i].iter().find(|r| r.unit().is_some_and(|u| u.eq_ignore_ascii_case(unit))) else { continue };

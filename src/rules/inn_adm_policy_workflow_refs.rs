@@ -1,6 +1,5 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::rules::util::join_path;
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,7 +32,7 @@ impl Rule for InnAdmPolicyWorkflowRefs {
         let Some(doc) = ws.admin_config() else { return };
         let Some(policies) = doc.root.get("workflowPolicies") else { return };
         let root = policies.str_at(&["workflowsRoot"]).unwrap_or("./workflows");
-        let Some(base) = join_path(ws.repo.prefix.trim_end_matches('/'), root.trim_end_matches('/')) else { return };
+        let Some(base) = ws.from_root(root) else { return };
         let exists = |rel: &str| ws.paths.contains(&format!("{base}/{rel}.yaml")) || ws.paths.contains(&format!("{base}/{rel}.yml"));
         for item in policies.get("requiredPlatformWorkflows").and_then(|r| r.as_seq()).unwrap_or(&[]) {
             let name = item.scalar_text().unwrap_or_default();

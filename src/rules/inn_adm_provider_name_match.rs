@@ -1,6 +1,5 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::rules::util::join_path;
 
 crate::declare_rule! {
     /// ## What it does
@@ -31,11 +30,10 @@ crate::declare_rule! {
 impl Rule for InnAdmProviderNameMatch {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
-        let dir = ws.repo.prefix.trim_end_matches('/');
         for p in doc.root.get("providers").and_then(|p| p.as_seq()).unwrap_or(&[]) {
             let (Some(name_node), Some(path)) = (p.get("name"), p.str_at(&["path"])) else { continue };
             let Some(name) = name_node.as_str() else { continue };
-            let Some(folder) = join_path(dir, path.trim_end_matches('/')) else { continue };
+            let Some(folder) = ws.from_root(path) else { continue };
             let manifest = format!("{folder}/provider.yaml");
             let Some(provider) = ws.docs_in(&manifest).next() else { continue };
             let Some(actual) = provider.name() else { continue };

@@ -1,7 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
 use crate::diagnostics::Severity;
-use crate::rules::util::join_path;
 
 crate::declare_rule! {
     /// ## What it does
@@ -39,7 +38,6 @@ crate::declare_rule! {
 impl Rule for InnAdmProviderSources {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
-        let dir = ws.repo.prefix.trim_end_matches('/');
         let items = doc.root.get("providers").and_then(|p| p.as_seq()).unwrap_or(&[]);
         for (i, p) in items.iter().enumerate() {
             let name = p.get("name").and_then(|n| n.as_str());
@@ -60,7 +58,7 @@ impl Rule for InnAdmProviderSources {
                         continue;
                     };
                     let path = path_node.as_str().unwrap_or("");
-                    let Some(folder) = join_path(dir, path.trim_end_matches('/')) else { continue };
+                    let Some(folder) = ws.from_root(path) else { continue };
                     let has = |f: &str| ws.paths.contains(&format!("{folder}/{f}"));
                     if !has("provider.yaml") && !has("platform.yaml") {
                         out.report(doc.span(path_node), format!("`{path}` holds no provider.yaml"))

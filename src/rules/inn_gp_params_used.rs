@@ -34,11 +34,9 @@ crate::declare_rule! {
 fn referenced(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for marker in [".parameters.", "${parameters."] {
-        for (i, m) in text.match_indices(marker) {
-            let rest = &text[i + m.len()..];
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
-            if end > 0 && !out.contains(&&rest[..end]) {
-                out.push(&rest[..end]);
+        for name in crate::rules::util::names_after(text, marker, &['-']) {
+            if !out.contains(&name) {
+                out.push(name);
             }
         }
     }
@@ -50,7 +48,7 @@ impl Rule for InnGpParamsUsed {
         for (doc, path) in ws.golden_paths() {
             let Some(wf_node) = path.value.get("workflow") else { continue };
             let Some(file) = wf_node.as_str() else { continue };
-            let Some(target) = crate::rules::util::join_path(ws.repo.prefix.trim_end_matches('/'), file) else { continue };
+            let Some(target) = ws.from_root(file) else { continue };
             let Some(text) = ws.text_of(&target) else { continue };
             let used = referenced(text);
             let declared = path.value.get("parameters").and_then(Node::as_map).unwrap_or(&[]);

@@ -44,7 +44,7 @@ impl Rule for InnGpWorkflow {
                 continue;
             };
             let node = node.expect("present");
-            let Some(target) = crate::rules::util::join_path(ws.repo.prefix.trim_end_matches('/'), file) else { continue };
+            let Some(target) = ws.from_root(file) else { continue };
             if !ws.paths.contains(&target) {
                 let name = target.rsplit('/').next().unwrap_or(&target);
                 let elsewhere = ws.paths.iter().find(|p| p.ends_with(&format!("/{name}")));

@@ -32,12 +32,10 @@ crate::declare_rule! {
 impl Rule for InnProvWorkflowFileExists {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_providers() {
-            let rel = ws.rel(doc);
-            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
             for w in innominatus::provider_workflows(doc) {
                 let Some(node) = w.get("file") else { continue };
                 let Some(file) = node.as_str().filter(|f| !f.is_empty()) else { continue };
-                let Some(target) = crate::rules::util::join_path(dir, file) else { continue };
+                let Some(target) = ws.from_doc(doc, file) else { continue };
                 if !ws.paths.contains(&target) {
                     out.report(doc.span(node), format!("`{file}` does not exist (looked for `{target}`)"))
                         .help("the loader rejects the provider when a workflow file is missing");

@@ -35,10 +35,8 @@ impl Rule for InnProvWorkflowsDir {
             let Some(node) = doc.root.get("workflows_dir") else { continue };
             out.report(doc.head_span(), "this is the flat provider format, which the loader does not read")
                 .help("write the SDK format: `apiVersion`, `kind: Provider`, `metadata.name`, `compatibility.minCoreVersion` and `workflows[]`");
-            let rel = ws.rel(doc);
-            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
             let value = node.as_str().unwrap_or("");
-            let Some(folder) = crate::rules::util::join_path(dir, value.trim_end_matches('/')) else { continue };
+            let Some(folder) = ws.from_doc(doc, value) else { continue };
             let prefix = format!("{folder}/");
             let has_yaml = ws.paths.iter().any(|p| p.starts_with(&prefix) && crate::discover::is_yaml(std::path::Path::new(p)));
             if !has_yaml {

@@ -38,14 +38,7 @@ const INJECTED: &[&str] = &["app_name", "resource_name", "resource_type"];
 
 /// The `X` of every `.parameters.X` in `text`.
 fn used(text: &str) -> Vec<&str> {
-    text.match_indices(".parameters.")
-        .map(|(i, m)| {
-            let rest = &text[i + m.len()..];
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-            &rest[..end]
-        })
-        .filter(|n| !n.is_empty())
-        .collect()
+    crate::rules::util::names_after(text, ".parameters.", &[]).collect()
 }
 
 impl Rule for InnWfParametersDeclared {

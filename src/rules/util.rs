@@ -442,6 +442,18 @@ fn list_fields<'a>(fields: impl Iterator<Item = &'a &'a str>) -> String {
     fields.map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
 }
 
+/// The name after each `marker` in `text` (`.parameters.` → `app_name`): a run of ASCII
+/// letters, digits, `_` and the characters in `also`; empty runs are skipped.
+pub fn names_after<'a>(text: &'a str, marker: &'a str, also: &'a [char]) -> impl Iterator<Item = &'a str> + 'a {
+    text.match_indices(marker).filter_map(move |(i, m)| {
+        let rest = &text[i + m.len()..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || also.contains(&c)))
+            .unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::constraint_problem;

@@ -45,11 +45,8 @@ impl Rule for XInnResourceRefs {
                 for node in nodes {
                     let text = node.as_str().unwrap_or("");
                     let mut reported: Vec<&str> = Vec::new();
-                    for (i, m) in text.match_indices("${resources.") {
-                        let rest = &text[i + m.len()..];
-                        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
-                        let name = &rest[..end];
-                        if name.is_empty() || declared.contains(&name) || reported.contains(&name) {
+                    for name in crate::rules::util::names_after(text, "${resources.", &['-']) {
+                        if declared.contains(&name) || reported.contains(&name) {
                             continue;
                         }
                         reported.push(name);

@@ -38,6 +38,12 @@ impl Rule for XOwnerExists {
             return;
         }
         let annotations = &ws.options.owner_annotations;
+        // Group and User names, for suggestions; built once.
+        let owners: Vec<&str> = ws
+            .entities()
+            .filter(|d| d.kind == "Group" || d.kind == "User")
+            .filter_map(|d| d.name())
+            .collect();
         for doc in ws.docs.iter().filter(|d| d.class == Class::Xrd || d.order) {
             for key in annotations.iter().map(String::as_str).chain(["backstage.io/owner"]) {
                 let Some(node) = doc.annotation(key) else { continue };
@@ -50,9 +56,8 @@ impl Rule for XOwnerExists {
                 if ws.resolves(&key_ref) || (r.kind.is_none() && ws.resolves(&r.key("User", "default"))) {
                     continue;
                 }
-                let names: Vec<String> = ws.entities().filter(|d| d.kind == "Group" || d.kind == "User").filter_map(|d| d.name().map(str::to_string)).collect();
                 let d = out.report(doc.span(node), format!("owner `{owner}` is not a Group or User of the catalog"));
-                match crate::text::suggest(r.name, names.iter().map(String::as_str)) {
+                match crate::text::suggest(r.name, owners.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("define the group, or list it under `backstage.known-entities`"),
                 };

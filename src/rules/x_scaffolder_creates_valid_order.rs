@@ -1,6 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{has_expression, Template};
+use crate::model::backstage::{has_expression, sole_parameter, Template};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -39,23 +39,11 @@ fn field(text: &str, pattern: &'static OnceLock<Regex>, re: &str) -> Option<Stri
 
 /// A literal value, or the default of the parameter an expression is exactly.
 fn resolve(t: Template<'_>, value: &str) -> String {
-    let exprs = crate::model::backstage::expressions(value);
-    if let [e] = exprs.as_slice() {
-        if e.whole.len() == value.trim().len() {
-            if let Ok(uses) = crate::model::backstage::analyse(e.inner) {
-                if let [path] = uses.paths.as_slice() {
-                    if path.len() == 2 && path[0] == "parameters" {
-                        if let Some((_, schema)) = t.parameters().into_iter().find(|(n, _)| *n == path[1]) {
-                            if let Some(d) = schema.str_at(&["default"]) {
-                                return d.to_string();
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    value.to_string()
+    let default = sole_parameter(value).and_then(|(name, _)| {
+        let (_, schema) = t.parameters().into_iter().find(|(n, _)| *n == name)?;
+        schema.str_at(&["default"]).map(str::to_string)
+    });
+    default.unwrap_or_else(|| value.to_string())
 }
 
 impl Rule for XScaffolderCreatesValidOrder {
