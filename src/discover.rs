@@ -233,8 +233,8 @@ const MAX_SKELETON_FILE: u64 = 256 * 1024;
 
 /// Backstage scaffolder templates keep the files they render under `skeleton/` or `content/`
 /// next to `template.yaml` (or `<name>-template.yaml`); those are Nunjucks sources, not YAML,
-/// until rendered. They are
-/// kept as text (UTF-8 files up to 256 KiB) for the skeleton rules, never parsed.
+/// until rendered. They are kept as text (UTF-8 files up to 256 KiB) for the skeleton rules,
+/// never parsed.
 fn drop_scaffolder_skeletons(out: &mut Discovered) {
     let template_dirs: Vec<String> = out
         .paths

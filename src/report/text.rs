@@ -70,7 +70,11 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
                 w,
                 "Catalog quality of {}: {score}/100 over {} ({} below the threshold).",
                 q.repo,
-                counted(q.entities, "entity").replace("entitys", "entities"),
+                if q.entities == 1 {
+                    "1 entity".to_string()
+                } else {
+                    format!("{} entities", q.entities)
+                },
                 q.below_threshold
             )?,
             None => writeln!(w, "Catalog quality of {}: no rated entities.", q.repo)?,
