@@ -405,6 +405,11 @@ pub fn assemble(
         index,
         templates,
         file_age_days: Default::default(),
+        bu_by_prefix: bu_repos
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.prefix.clone(), i))
+            .collect(),
         bu_repos,
     }
 }

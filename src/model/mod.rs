@@ -390,6 +390,8 @@ pub struct Workspace {
     pub file_age_days: std::collections::BTreeMap<String, u64>,
     /// The business-unit repositories of the root (empty unless the onboarding pack runs).
     pub bu_repos: Vec<onboarding::BuRepo>,
+    /// Index of `bu_repos` by folder prefix.
+    pub bu_by_prefix: HashMap<String, usize>,
 }
 
 impl Workspace {

@@ -156,10 +156,15 @@ impl Workspace {
     /// The BU repository a document belongs to.
     pub fn tenant_of(&self, doc: &Doc) -> Option<&BuRepo> {
         let rel = self.rel(doc);
-        self.bu_repos
-            .iter()
-            .filter(|r| rel.starts_with(&r.prefix))
-            .max_by_key(|r| r.prefix.len())
+        match self.bu_repos.as_slice() {
+            // The root itself is the BU repository.
+            [root] if root.prefix == self.repo.prefix => rel.starts_with(&root.prefix).then_some(root),
+            // Else the BU-named folder the file is in (found the way `find` found them).
+            _ => {
+                let (_, folder) = bu_folder_of(rel, &self.repo.prefix)?;
+                self.bu_by_prefix.get(folder).map(|&i| &self.bu_repos[i])
+            }
+        }
     }
 
     /// The entities of each BU repository.
