@@ -330,7 +330,9 @@ pub fn run_rules_where(
 }
 
 /// Regenerates the cluster kustomizations of an orders repository (`repo.orders` detected);
-/// reports each change on stderr. Returns whether anything was written.
+/// reports each change on stderr. Returns whether anything was written. Every target is
+/// checked before anything is written: one that is a symlink, not a regular file, or
+/// outside the root refuses the whole fix.
 pub fn fix_kustomizations(
     repo: &Repo,
     options: &RuleOptions,
@@ -342,35 +344,42 @@ pub fn fix_kustomizations(
         Some(model::Layout::Namespaces) => vec!["namespaces".to_string()],
         None => return Ok(false),
     };
-    let mut changed = false;
+    let confined = crate::confine::Root::new(root)
+        .map_err(|e| AppError::Usage(format!("cannot read `{}`: {e}", root.display())))?;
+    let mut planned = Vec::new();
     for dir in dirs {
         let rel = format!("{}{dir}/kustomization.yaml", repo.prefix);
-        let path = root.join(&dir).join("kustomization.yaml");
-        let existing = std::fs::read_to_string(&path).ok();
-        if existing.is_none() && repo.orders == Some(model::Layout::Namespaces) {
+        let refused =
+            |why: &dyn std::fmt::Display| AppError::Usage(format!("not fixed `{rel}`: {why}; nothing was written"));
+        let path = confined
+            .resolve(confined.path(), &format!("{dir}/kustomization.yaml"))
+            .map_err(|e| refused(&e.what()))?;
+        let target = crate::fix::Target::open(&confined, &path).map_err(|e| refused(&e))?;
+        if target.existing.is_none() && repo.orders == Some(model::Layout::Namespaces) {
             continue;
         }
         let wanted = crate::fix::expected_resources(&format!("{}{dir}", repo.prefix), paths);
-        let text = crate::fix::render(existing.as_deref(), &wanted);
-        if existing.as_deref() == Some(text.as_str()) {
+        let text = crate::fix::render(target.existing.as_deref(), &wanted);
+        if target.existing.as_deref() == Some(text.as_str()) {
             continue;
         }
-        crate::fix::write_atomic(&path, &text)
-            .map_err(|e| AppError::Usage(format!("cannot write `{}`: {e}", path.display())))?;
-        let before: Vec<String> = existing
-            .as_deref()
-            .map(|t| {
-                t.lines()
-                    .filter_map(|l| l.trim().strip_prefix("- ").map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let added = wanted.iter().filter(|w| !before.contains(w)).count();
-        let removed = before.iter().filter(|b| !wanted.contains(b)).count();
-        eprintln!("fixed {rel}: {} resources (+{added} -{removed})", wanted.len());
-        changed = true;
+        planned.push((rel, target, wanted, text));
     }
-    Ok(changed)
+    for (rel, target, wanted, text) in &planned {
+        target
+            .write(text)
+            .map_err(|e| AppError::Usage(format!("cannot write `{rel}`: {e}")))?;
+        let before: std::collections::HashSet<&str> = target
+            .existing
+            .as_deref()
+            .map(|t| t.lines().filter_map(|l| l.trim().strip_prefix("- ")).collect())
+            .unwrap_or_default();
+        let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
+        let added = wanted_set.difference(&before).count();
+        let removed = before.difference(&wanted_set).count();
+        eprintln!("fixed {rel}: {} resources (+{added} -{removed})", wanted.len());
+    }
+    Ok(!planned.is_empty())
 }
 
 /// Reads the XRD sources of `--xrds` (relative to the working directory) and config `xrds:`
@@ -414,25 +423,33 @@ pub fn load_config(args: &CheckArgs) -> Result<(Config, Option<PathBuf>), AppErr
         return Ok((Config::default(), None));
     }
     let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let path = match &args.config {
+    let (path, trust) = match &args.config {
         Some(p) => {
-            if !p.is_file() {
+            if !p.exists() {
                 return Err(AppError::Usage(format!("config file `{}` does not exist", p.display())));
             }
-            Some(p.clone())
+            (p.clone(), config::Trust::User)
         }
-        None => config::discover(&first),
+        None => match config::discover(&first) {
+            Some(p) => {
+                let trust = config::Trust::found_at(&p)
+                    .map_err(|e| AppError::Usage(format!("cannot read the folder of `{}`: {e}", p.display())))?;
+                (p, trust)
+            }
+            None => return Ok((Config::default(), None)),
+        },
     };
-    match path {
-        Some(p) => {
-            let cfg = config::load(&p).map_err(AppError::Config)?;
-            let base = std::fs::canonicalize(&p)
-                .ok()
-                .and_then(|c| c.parent().map(Path::to_path_buf));
-            Ok((cfg, base))
-        }
-        None => Ok((Config::default(), None)),
-    }
+    let cfg = config::load(&path, &trust).map_err(AppError::Config)?;
+    let base = std::fs::canonicalize(&path)
+        .ok()
+        .and_then(|c| c.parent().map(Path::to_path_buf));
+    // A found config that is a symlink (inside the repository) names paths from where it
+    // was found, as its checks above took them.
+    let base = match &trust {
+        config::Trust::Tree { dir, .. } => std::fs::canonicalize(dir).ok().or(base),
+        config::Trust::User => base,
+    };
+    Ok((cfg, base))
 }
 
 /// The policy the config names: inline, or a file relative to the config file's directory.
@@ -443,6 +460,15 @@ pub fn resolve_policy(cfg: &Config, base: Option<&Path>) -> Result<Option<crate:
         Some(PolicySource::Inline(p)) => Ok(Some((**p).clone())),
         Some(PolicySource::File(f)) => {
             let path = base.unwrap_or(Path::new(".")).join(f);
+            let meta = std::fs::metadata(&path)
+                .map_err(|e| AppError::Usage(format!("cannot read the policy file `{}`: {e}", path.display())))?;
+            if !meta.is_file() || meta.len() > config::MAX_CONFIG_SIZE {
+                return Err(AppError::Usage(format!(
+                    "the policy file `{}` is not a regular file of at most {} bytes; not read",
+                    path.display(),
+                    config::MAX_CONFIG_SIZE
+                )));
+            }
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| AppError::Usage(format!("cannot read the policy file `{}`: {e}", path.display())))?;
             crate::gate::policy::load_file(&path, &text)

@@ -119,6 +119,17 @@ pub fn run(args: &PrArgs, out: &mut dyn Write) -> u8 {
     }
 }
 
+/// True for a portable environment variable name (`[A-Za-z_][A-Za-z0-9_]*`) that does not
+/// look like a token: no credential shape ([`crate::github::redact`] leaves it alone), and
+/// not a long mixed-case run such as a pasted secret (variable names are short or upper case).
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let portable = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let mixed_case = name.chars().any(|c| c.is_ascii_lowercase()) && name.chars().any(|c| c.is_ascii_uppercase());
+    portable && crate::github::redact(name, None) == name && !(mixed_case && name.len() >= 20)
+}
+
 fn usage(m: impl Into<String>) -> AppError {
     AppError::Usage(m.into())
 }
@@ -129,6 +140,13 @@ fn api_err(e: ApiError) -> AppError {
 
 /// The bot (library entry point for tests).
 pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Outcome, AppError> {
+    if !is_env_name(&args.token_env) {
+        // Most likely a token pasted where its variable's name belongs: never echo it.
+        return Err(usage(
+            "`--token-env` takes the name of an environment variable (such as GITHUB_TOKEN), \
+             not a token; the value given is not shown",
+        ));
+    }
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let event: Option<Value> = match args
         .event
@@ -164,6 +182,7 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Outcome, AppError> {
         .clone()
         .or_else(|| std::env::var("GITHUB_API_URL").ok())
         .unwrap_or_else(|| "https://api.github.com".to_string());
+    crate::github::check_api_url(&api).map_err(usage)?;
     let token = std::env::var(&args.token_env).ok().filter(|t| !t.is_empty());
     let mut client = Client::new(&api, token.clone());
     if let Some(ms) = args.retry_base_ms {

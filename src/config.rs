@@ -236,6 +236,38 @@ pub struct ConfigError {
     pub help: Option<String>,
 }
 
+/// Who chose a config file, which decides where the paths in it may point.
+#[derive(Debug, Clone)]
+pub enum Trust {
+    /// Named by the user (`--config`, an action input): its paths may point anywhere.
+    User,
+    /// Found in the checked tree (discovered upward, or read from the base revision): the
+    /// paths it names must stay inside `root`; relative ones are taken from `dir`.
+    Tree {
+        /// The repository the file belongs to.
+        root: crate::confine::Root,
+        /// The folder its relative paths start from (the config file's folder).
+        dir: PathBuf,
+    },
+}
+
+impl Trust {
+    /// The trust of a config file found at `path` in the checked tree.
+    pub fn found_at(path: &Path) -> std::io::Result<Trust> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Ok(Trust::Tree {
+            root: crate::confine::Root::of_config_dir(dir)?,
+            dir: dir.to_path_buf(),
+        })
+    }
+}
+
+/// Config files larger than this are refused unread.
+pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
+
 /// Finds the config file for `start` (a file or directory), searching upward.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let abs = std::fs::canonicalize(start).ok()?;
@@ -257,20 +289,59 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     }
 }
 
-/// Loads and validates a config file.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+/// Loads and validates a config file. A file found in the tree (`trust` is
+/// [`Trust::Tree`]) that is a symlink to outside its repository is refused unread.
+pub fn load(path: &Path, trust: &Trust) -> Result<Config, ConfigError> {
+    let refuse = |message: String| ConfigError {
         path: path.to_path_buf(),
         text: String::new(),
         span: (0, 0),
-        message: format!("cannot read the config file: {e}"),
+        message,
         help: None,
-    })?;
-    parse(path, &text)
+    };
+    if let Trust::Tree { root, .. } = trust {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link && !root.holds(path) {
+            return Err(refuse(
+                "the config file is a symlink to a file outside the repository; not read".into(),
+            ));
+        }
+    }
+    let meta = std::fs::metadata(path).map_err(|e| refuse(format!("cannot read the config file: {e}")))?;
+    if !meta.is_file() {
+        return Err(refuse("the config file is not a regular file; not read".into()));
+    }
+    if meta.len() > MAX_CONFIG_SIZE {
+        return Err(refuse(format!(
+            "the config file is {} bytes, over the limit of {MAX_CONFIG_SIZE} bytes; not read",
+            meta.len()
+        )));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| refuse(format!("cannot read the config file: {e}")))?;
+    parse(path, &text, trust)
 }
 
-/// Parses config text (exposed for tests).
-pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+/// True when `path` is named like a YAML file: only such files are quoted in an error
+/// excerpt, so a mistaken `--config /etc/passwd` prints none of that file.
+pub fn yaml_named(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// The error for a file that is not YAML holding a mapping of `what`: says what was
+/// expected, quotes nothing.
+pub fn not_a_mapping(path: &Path, what: &str) -> ConfigError {
+    ConfigError {
+        path: path.to_path_buf(),
+        text: String::new(),
+        span: (0, 0),
+        message: format!("expected a YAML mapping of {what}; this file is not one (its content is not shown)"),
+        help: None,
+    }
+}
+
+/// Parses config text of the file at `path`, chosen with `trust`.
+pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigError> {
     let fail = |span: (u32, u32), message: String, help: Option<String>| ConfigError {
         path: path.to_path_buf(),
         text: text.to_string(),
@@ -278,13 +349,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         message,
         help,
     };
+    const KEYS: &str = "portalint config keys";
     let parsed = yaml::parse(text);
     if let Some(p) = parsed.problems.first() {
+        if !yaml_named(path) {
+            return Err(not_a_mapping(path, KEYS));
+        }
         return Err(fail((p.start, p.end), p.message.clone(), None));
     }
     let Some(doc) = parsed.docs.first() else {
         return Ok(Config::default());
     };
+    if doc.root.as_map().is_none() && !doc.root.is_null() {
+        return Err(not_a_mapping(path, KEYS));
+    }
     if parsed.docs.len() > 1 {
         return Err(fail((0, 0), "the config file must hold one YAML document".into(), None));
     }
@@ -347,7 +425,83 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             return Err(fail((item.start, item.end), format!("invalid glob: {err}"), None));
         }
     }
+    // A cluster is a folder of the repository, whoever wrote the config: `--fix` writes there.
+    let clusters = doc.root.get("orders").and_then(|o| o.get("clusters"));
+    for item in clusters.and_then(yaml::Node::as_seq).unwrap_or(&[]) {
+        let c = Path::new(item.as_str().unwrap_or(""));
+        if !c
+            .components()
+            .all(|p| matches!(p, std::path::Component::Normal(_) | std::path::Component::CurDir))
+        {
+            return Err(fail(
+                (item.start, item.end),
+                format!(
+                    "`orders.clusters` entry `{}` is not a folder of the repository",
+                    c.display()
+                ),
+                Some("name cluster folders relative to the repository root, without `..`".into()),
+            ));
+        }
+    }
+    if let Trust::Tree { root, dir } = trust {
+        confine_paths(
+            &doc.root,
+            root,
+            dir,
+            &|n: &yaml::Node, key: &str, spec: &str, why: crate::confine::Escape| {
+                let how = if key == "xrds" {
+                    "give the source on the command line (`--xrds`)"
+                } else {
+                    "move the file into the repository"
+                };
+                fail(
+                    (n.start, n.end),
+                    format!("`{key}` names `{spec}`, which {}; not read", why.what()),
+                    Some(format!(
+                        "a config found in the checked tree may only name files inside its repository: {how}, \
+                     or name this config with `--config` to trust the paths it gives"
+                    )),
+                )
+            },
+        )?;
+    }
     Ok(config)
+}
+
+/// Checks that every path the config names (`policy`, `xrds`, `catalog.packages`) resolves
+/// inside `root`, relative to `dir`.
+fn confine_paths(
+    root_node: &yaml::Node,
+    root: &crate::confine::Root,
+    dir: &Path,
+    refuse: &dyn Fn(&yaml::Node, &str, &str, crate::confine::Escape) -> ConfigError,
+) -> Result<(), ConfigError> {
+    let check = |n: &yaml::Node, key: &str, path: &str| -> Result<(), ConfigError> {
+        let spec = n.as_str().unwrap_or("");
+        root.resolve(dir, path)
+            .map(|_| ())
+            .map_err(|why| refuse(n, key, spec, why))
+    };
+    if let Some(p) = root_node.get("policy").filter(|p| p.as_str().is_some()) {
+        check(p, "policy", p.as_str().unwrap_or(""))?;
+    }
+    for n in root_node.get("xrds").and_then(yaml::Node::as_seq).unwrap_or(&[]) {
+        let spec = n.as_str().unwrap_or("");
+        match crate::sources::Source::parse(spec, Path::new("")) {
+            Ok(crate::sources::Source::Path(p, _)) => check(n, "xrds", &p.to_string_lossy())?,
+            Ok(crate::sources::Source::Git { repo, .. }) => check(n, "xrds", &repo.to_string_lossy())?,
+            // Remote sources are read from the user's cache, never from a path the file names.
+            Ok(crate::sources::Source::Remote(..)) | Err(_) => {}
+        }
+    }
+    let packages = root_node.get("catalog").and_then(|c| c.get("packages"));
+    for e in packages.and_then(yaml::Node::as_map).unwrap_or(&[]) {
+        let spec = e.value.as_str().unwrap_or("");
+        if let crate::sources::Source::Git { repo, .. } = crate::sources::Source::package(spec, "", Path::new("")) {
+            check(&e.value, "catalog.packages", &repo.to_string_lossy())?;
+        }
+    }
+    Ok(())
 }
 
 fn config_keys() -> Vec<&'static str> {

@@ -3,7 +3,8 @@
 //! the catalog-orders repository's generated files: the header comment, apiVersion, kind, a
 //! blank line, then `resources:` with every YAML file under the folder, recursively, sorted,
 //! relative to the folder, excluding the kustomization itself (`resources: []` when empty).
-//! Fixes are written atomically (temporary file + rename) so nothing is half-written.
+//! Fixes are written atomically (a fresh temporary file + rename) so nothing is half-written,
+//! only inside the repository and never through a symlink.
 
 use std::path::Path;
 
@@ -49,11 +50,126 @@ pub fn render(existing: Option<&str>, resources: &[String]) -> String {
     s
 }
 
-/// Writes `text` to `path` atomically.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let tmp = path.with_extension("yaml.portalint-tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+/// Why a fix was not written.
+#[derive(Debug)]
+pub enum Refused {
+    /// The target is a symlink (or not a regular file): written through, it would change
+    /// another file, perhaps outside the repository.
+    NotAFile(&'static str),
+    /// The target's folder is not inside the repository root.
+    Outside,
+    /// Reading, writing or renaming failed.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::NotAFile(what) => write!(f, "it is {what}; portalint writes only regular files"),
+            Refused::Outside => f.write_str("its folder is outside the repository; portalint writes only inside it"),
+            Refused::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// A file `--fix` may rewrite: inside `root`, a regular file or absent, and its text.
+#[derive(Debug)]
+pub struct Target {
+    path: std::path::PathBuf,
+    /// The current text (`None` when the file does not exist yet).
+    pub existing: Option<String>,
+    meta: Option<std::fs::Metadata>,
+}
+
+impl Target {
+    /// Opens the target at `path` for a rewrite, refusing symlinks, special files and
+    /// folders outside `root`. Nothing is read through a symlink.
+    pub fn open(root: &crate::confine::Root, path: &Path) -> Result<Target, Refused> {
+        let parent = path.parent().ok_or(Refused::Outside)?;
+        if !std::fs::canonicalize(parent)
+            .map_err(Refused::Io)?
+            .starts_with(root.path())
+        {
+            return Err(Refused::Outside);
+        }
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Refused::Io(e)),
+        };
+        if let Some(m) = &meta {
+            if m.file_type().is_symlink() {
+                return Err(Refused::NotAFile("a symlink"));
+            }
+            if !m.is_file() {
+                return Err(Refused::NotAFile("not a regular file"));
+            }
+        }
+        let existing = match meta {
+            Some(_) => Some(std::fs::read_to_string(path).map_err(Refused::Io)?),
+            None => None,
+        };
+        Ok(Target {
+            path: path.to_path_buf(),
+            existing,
+            meta,
+        })
+    }
+
+    /// Replaces the file with `text` atomically: a fresh temporary file with a random name,
+    /// created exclusively in the same folder (so no symlink is followed), given the old
+    /// file's mode and owner, then renamed over it.
+    pub fn write(&self, text: &str) -> Result<(), Refused> {
+        use std::io::Write;
+        let dir = self.path.parent().ok_or(Refused::Outside)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".portalint-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(Refused::Io)?;
+        tmp.write_all(text.as_bytes()).map_err(Refused::Io)?;
+        match &self.meta {
+            Some(m) => {
+                tmp.as_file().set_permissions(m.permissions()).map_err(Refused::Io)?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::MetadataExt;
+                    let now = tmp.as_file().metadata().map_err(Refused::Io)?;
+                    if (now.uid(), now.gid()) != (m.uid(), m.gid()) {
+                        std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid())).map_err(Refused::Io)?;
+                    }
+                }
+            }
+            None => {
+                // A new file gets the mode a plain create would give (0666 less the umask).
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = 0o666 & !umask();
+                    tmp.as_file()
+                        .set_permissions(std::fs::Permissions::from_mode(mode))
+                        .map_err(Refused::Io)?;
+                }
+            }
+        }
+        tmp.as_file().sync_all().map_err(Refused::Io)?;
+        tmp.persist(&self.path).map_err(|e| Refused::Io(e.error))?;
+        Ok(())
+    }
+}
+
+/// The process umask: from `/proc/self/status` where there is one (Linux; reading it with
+/// `umask(2)` would change it for every thread), else the usual 0o022.
+#[cfg(unix)]
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! A small blocking GitHub REST client (ureq): the endpoints the PR bot uses, with retries
 //! that never repeat a write GitHub may have carried out, and a log of every call for the
-//! audit record. The token is sent in a header and never written anywhere else.
+//! audit record. The token is sent in a header and never written anywhere else: every text
+//! that comes back (GitHub's `message`, a transport error) is redacted before it is kept, and
+//! the token travels only over https (plain http only to loopback, for tests).
 
 use serde_json::Value;
 use std::time::Duration;
@@ -55,6 +57,55 @@ pub struct Client {
     pub max_attempts: u32,
     /// First back-off for 5xx answers (doubled each time); `Retry-After` wins when given.
     pub backoff: Duration,
+}
+
+/// Checks that `api` may carry a token: `https://`, or `http://` to a loopback host only.
+pub fn check_api_url(api: &str) -> Result<(), String> {
+    if api.starts_with("https://") {
+        return Ok(());
+    }
+    let Some(rest) = api.strip_prefix("http://") else {
+        return Err("the API URL must start with https://".into());
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err("the API URL must not carry credentials".into());
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        Ok(())
+    } else {
+        Err("a plain http:// API URL would send the token in clear text; use https:// (http:// is allowed only to loopback)".into())
+    }
+}
+
+/// `text` with `token` and anything shaped like a credential (GitHub token prefixes, JWTs,
+/// `Authorization` values) replaced by `***`: for text GitHub or the transport sends back,
+/// which can echo request headers.
+pub fn redact(text: &str, token: Option<&str>) -> String {
+    static SHAPES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        regex::Regex::new(concat!(
+            r"(?i)\b(?:gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,}",
+            r"|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*",
+            r"|v1\.[0-9a-f]{40})",
+            r"|(?:authorization|bearer|token|basic)[\x22']?\s*[:=]?\s*[\x22']?(?:bearer\s+|token\s+|basic\s+)?[A-Za-z0-9._~+/=-]{8,}"
+        ))
+        .expect("credential pattern compiles")
+    });
+    let mut out = match token.filter(|t| t.len() >= 4) {
+        Some(t) => text.replace(t, "***"),
+        None => text.to_string(),
+    };
+    if shapes.is_match(&out) {
+        out = shapes.replace_all(&out, "***").into_owned();
+    }
+    out
 }
 
 fn is_write(method: &str) -> bool {
@@ -125,7 +176,7 @@ impl Client {
                         status: 0,
                         attempt,
                     });
-                    let message = e.to_string();
+                    let message = redact(&e.to_string(), self.token.as_deref());
                     if is_write(method) {
                         return Err(ApiError::Uncertain(message));
                     }
@@ -158,10 +209,8 @@ impl Client {
             if (200..300).contains(&status) {
                 return Ok(json);
             }
-            let message = json
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or(&text)
+            let message = json.get("message").and_then(Value::as_str).unwrap_or(&text);
+            let message = redact(message, self.token.as_deref())
                 .chars()
                 .take(300)
                 .collect::<String>();

@@ -6,6 +6,7 @@ pub mod app;
 pub mod bot;
 pub mod cli;
 pub mod config;
+pub mod confine;
 mod de;
 pub mod diagnostics;
 pub mod discover;

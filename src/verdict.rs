@@ -94,7 +94,12 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     if let Some(name) = config::FILE_NAMES.iter().find(|n| listing.contains_key(**n)) {
         let text =
             base_text(name).ok_or_else(|| AppError::Usage(format!("cannot read `{name}` at `{}`", args.base)))?;
-        cfg = config::parse(&label(name), &text).map_err(AppError::Config)?;
+        let trust = config::Trust::Tree {
+            root: crate::confine::Root::new(&root)
+                .map_err(|e| AppError::Usage(format!("cannot read `{}`: {e}", root.display())))?,
+            dir: root.clone(),
+        };
+        cfg = config::parse(&label(name), &text, &trust).map_err(AppError::Config)?;
     }
     let policy: Policy = match &cfg.policy {
         None => Policy::default(),

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 const TOKEN: &str = "ghs_portalintTestToken0123456789";
 
-const CONFIG: &str = "xrds: [XRDS]\nopenportal:\n  repo-name: catalog-orders\npolicy:\n  bots: [backstage-portal-bot]\n  teams: {team-a: [alice]}\n  max-files: 2\n  auto-merge-kinds: [WhoAmIApp]\n  rules:\n    - count: [{kind: WhoAmIApp, hard: 3}]\n";
+const CONFIG: &str = "openportal:\n  repo-name: catalog-orders\npolicy:\n  bots: [backstage-portal-bot]\n  teams: {team-a: [alice]}\n  max-files: 2\n  auto-merge-kinds: [WhoAmIApp]\n  rules:\n    - count: [{kind: WhoAmIApp, hard: 3}]\n";
 
 fn app(ns: &str, name: &str, replicas: &str) -> String {
     format!("apiVersion: openportal.dev/v1alpha1\nkind: WhoAmIApp\nmetadata:\n  name: {name}\n  namespace: {ns}\n  annotations:\n    terasky.backstage.io/owner: group:default/{ns}\nspec:\n  name: {name}\n  replicas: {replicas}\n")
@@ -22,6 +22,14 @@ struct Repo {
     path: PathBuf,
     head: String,
     base: String,
+}
+
+/// The XRDs of the orders, outside the repository.
+fn xrd_source() -> String {
+    root()
+        .join("fixtures/_xrds/whoami-xrd.yaml")
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn rev(dir: &Path, rev: &str) -> String {
@@ -36,12 +44,7 @@ fn rev(dir: &Path, rev: &str) -> String {
 fn repo(files: &[(&str, String)]) -> Repo {
     let tmp = tempfile::tempdir().expect("tmp");
     let path = tmp.path().join("repo");
-    let xrd = root().join("fixtures/_xrds/whoami-xrd.yaml");
-    write(
-        &path,
-        ".portalint.yaml",
-        &CONFIG.replace("XRDS", &xrd.to_string_lossy()),
-    );
+    write(&path, ".portalint.yaml", CONFIG);
     write(
         &path,
         ".github/CODEOWNERS",
@@ -113,6 +116,10 @@ fn run(r: &Repo, fake: &Fake, extra: &[&str]) -> (i32, String, String, String) {
         audit.to_string_lossy().into(),
         "--retry-base-ms".into(),
         "10".into(),
+        // XRD sources outside the repository come from the command line (a config in the
+        // repository may only name paths inside it).
+        "--xrds".into(),
+        xrd_source(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_portalint"))
@@ -448,6 +455,7 @@ fn reads_the_pull_request_event() {
     std::fs::write(&event_path, event.to_string()).expect("write");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_portalint"))
         .args(["pr", "--api-url", &fake.url, "--token-env", "PORTALINT_TEST_TOKEN"])
+        .args(["--xrds", &xrd_source()])
         .current_dir(&r.path)
         .env("PORTALINT_TEST_TOKEN", TOKEN)
         .env("GITHUB_EVENT_PATH", &event_path)

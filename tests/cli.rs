@@ -213,8 +213,8 @@ fn action_run_step_in_check_mode() {
         .as_array()
         .expect("steps")
         .iter()
-        .find(|s| s["id"] == "run")
-        .expect("the run step")
+        .find(|s| s["id"] == "check")
+        .expect("the check step")
         .clone();
     let tmp = tempfile::tempdir().expect("tmp");
     let bin = tmp.path().join("portalint/bin");
@@ -229,7 +229,6 @@ fn action_run_step_in_check_mode() {
         .args(["-c", step["run"].as_str().expect("script")])
         .current_dir(common::root())
         .envs([
-            ("MODE", "check"),
             ("PATHS", "fixtures/_repos/template-webapp"),
             ("FORMAT", "github"),
             ("CONFIG", ""),
@@ -237,9 +236,6 @@ fn action_run_step_in_check_mode() {
             ("FAIL_ON", "error"),
             ("XRDS", ""),
             ("ORDERS", ""),
-            ("PORTALINT_TOKEN", ""),
-            ("MERGE_METHOD", "squash"),
-            ("DRY_RUN", "false"),
         ])
         .env("SARIF_FILE", &sarif)
         .env("RUNNER_TEMP", tmp.path())

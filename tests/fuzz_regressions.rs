@@ -55,7 +55,7 @@ fn xr_vs_xrd_corpus() {
 #[test]
 fn config_and_codeowners_corpus() {
     for (_, text) in inputs("config") {
-        let _ = portalint::config::parse(Path::new(".portalint.yaml"), &text);
+        let _ = portalint::config::parse(Path::new(".portalint.yaml"), &text, &portalint::config::Trust::User);
         let _ = portalint::gate::policy::load_file(Path::new("policy.yaml"), &text);
     }
     for (_, text) in inputs("codeowners") {

@@ -45,7 +45,25 @@ rules:
       - {kind: WhoAmIApp, per: team, hard: 3}
 "#;
 
-const CONFIG: &str = "xrds: [XRDS]\nopenportal:\n  repo-name: catalog-orders\npolicy: policy.yaml\n";
+const CONFIG: &str = "openportal:\n  repo-name: catalog-orders\npolicy: policy.yaml\n";
+
+/// The XRDs of a test repository lie beside it (`../xrds`): outside the repository, so they
+/// are given on the command line (a config in the repository may only name paths inside it).
+fn xrds_beside(repo: &Path) -> String {
+    repo.parent()
+        .expect("parent")
+        .join("xrds")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `portalint verdict ARGS --xrds ../xrds` in `repo`.
+fn verdict_bin(args: &[&str], repo: &Path) -> (i32, String, String) {
+    let xrds = xrds_beside(repo);
+    let mut all = vec!["verdict", "--xrds", &xrds];
+    all.extend_from_slice(args);
+    run_bin(&all, repo)
+}
 
 const CODEOWNERS: &str = "* @org/platform\n/openportal/team-a/ @org/team-a\n/openportal/team-b/ @org/team-b\n/openportal-prod/team-a/ @org/team-a\n";
 
@@ -108,11 +126,7 @@ fn base_repo(dir: &Path) {
     }
     write(&xrds, "valkey-xrd.yaml", VALKEY_XRD);
     let repo = dir.join("repo");
-    write(
-        &repo,
-        ".portalint.yaml",
-        &CONFIG.replace("XRDS", &xrds.to_string_lossy()),
-    );
+    write(&repo, ".portalint.yaml", CONFIG);
     write(&repo, "policy.yaml", POLICY);
     write(&repo, ".github/CODEOWNERS", CODEOWNERS);
     write(&repo, "openportal/kustomization.yaml", KUSTOMIZATION);
@@ -183,7 +197,7 @@ fn run(repo: &Path, s: &Scenario) -> portalint::verdict::Report {
         branch: Some(format!("create-{}-resource", s.name)),
         target_branch: None,
         format: OutputFormat::Json,
-        xrds: vec![],
+        xrds: vec![xrds_beside(repo)],
         cache_dir: None,
         offline: false,
     };
@@ -456,7 +470,7 @@ fn repo_with_one_order(dir: &Path, name: &str, replicas: u32) -> std::path::Path
 fn binary_renders_text_and_json_with_exit_codes() {
     let tmp = tempfile::tempdir().expect("tmp");
     let repo = repo_with_one_order(tmp.path(), "big", 3);
-    let (code, out, err) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    let (code, out, err) = verdict_bin(&["--base", "main", "--author", "alice"], &repo);
     assert_eq!(code, 10, "{out}{err}");
     assert!(out.starts_with("verdict: review-required\n"), "{out}");
     assert!(
@@ -467,10 +481,7 @@ fn binary_renders_text_and_json_with_exit_codes() {
         out.contains("count WhoAmIApp per namespace openportal/team-a: 1 → 2 (soft 2, hard 3)"),
         "{out}"
     );
-    let (code, json, _) = run_bin(
-        &["verdict", "--base", "main", "--author", "alice", "--format", "json"],
-        &repo,
-    );
+    let (code, json, _) = verdict_bin(&["--base", "main", "--author", "alice", "--format", "json"], &repo);
     assert_eq!(code, 10);
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(v["decision"], "review-required");
@@ -493,7 +504,7 @@ fn binary_renders_text_and_json_with_exit_codes() {
         &app("team-a", "big", 1, "group:default/team-a"),
     );
     git(&repo, &["commit", "-qam", "smaller"]);
-    let (code, out, _) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    let (code, out, _) = verdict_bin(&["--base", "main", "--author", "alice"], &repo);
     assert_eq!(code, 0, "{out}");
     write(
         &repo,
@@ -501,9 +512,9 @@ fn binary_renders_text_and_json_with_exit_codes() {
         &app("team-a", "big", 9, "group:default/team-a"),
     );
     git(&repo, &["commit", "-qam", "bigger"]);
-    let (code, out, _) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    let (code, out, _) = verdict_bin(&["--base", "main", "--author", "alice"], &repo);
     assert_eq!(code, 11, "{out}");
-    let (code, _, err) = run_bin(&["verdict", "--base", "no-such-branch"], &repo);
+    let (code, _, err) = verdict_bin(&["--base", "no-such-branch"], &repo);
     assert_eq!(code, 2);
     assert!(err.contains("no-such-branch"), "{err}");
 }
@@ -513,13 +524,10 @@ fn binary_renders_text_and_json_with_exit_codes() {
 fn namespaces_layout() {
     let tmp = tempfile::tempdir().expect("tmp");
     let repo = tmp.path().join("repo");
-    let xrd = root().join("fixtures/_xrds/dnsrecord-xrd.yaml");
+    let xrd = std::fs::read_to_string(root().join("fixtures/_xrds/dnsrecord-xrd.yaml")).expect("xrd");
+    write(tmp.path(), "xrds/dnsrecord-xrd.yaml", &xrd);
     let policy = "policy:\n  auto-merge-kinds: [DNSRecord]\n  teams: {team-a: [alice]}\n  rules:\n    - count: [{kind: DNSRecord, hard: 1}]\n";
-    write(
-        &repo,
-        ".portalint.yaml",
-        &format!("xrds: [{}]\n{policy}", xrd.display()),
-    );
+    write(&repo, ".portalint.yaml", policy);
     write(
         &repo,
         "CODEOWNERS",
@@ -538,7 +546,7 @@ fn namespaces_layout() {
         write(&repo, rel, &text);
         git(&repo, &["add", "-A"]);
         git(&repo, &["commit", "-qm", "pr"]);
-        let out = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+        let out = verdict_bin(&["--base", "main", "--author", "alice"], &repo);
         git(&repo, &["checkout", "-q", "main"]);
         out
     };
@@ -567,7 +575,7 @@ fn a_broken_policy_in_the_base_is_an_error_with_its_position() {
         &POLICY.replace("object.spec.type in ['A', 'CNAME']", "object.spec.type in ['A',"),
     );
     git(&repo, &["commit", "-qam", "break the policy"]);
-    let (code, out, err) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    let (code, out, err) = verdict_bin(&["--base", "main", "--author", "alice"], &repo);
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("invalid CEL expression"), "{err}");
     assert!(err.contains("--> main:policy.yaml:28:21"), "{err}");
@@ -579,7 +587,7 @@ fn a_broken_policy_in_the_base_is_an_error_with_its_position() {
 fn quotas_count_what_the_base_gained_since_the_branch() {
     let tmp = tempfile::tempdir().expect("tmp");
     let repo = repo_with_one_order(tmp.path(), "late", 1);
-    let (code, out, _) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    let (code, out, _) = verdict_bin(&["--base", "main", "--author", "alice"], &repo);
     assert_eq!(code, 0, "{out}");
     git(&repo, &["checkout", "-q", "main"]);
     write(
@@ -590,7 +598,7 @@ fn quotas_count_what_the_base_gained_since_the_branch() {
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-qm", "early"]);
     git(&repo, &["checkout", "-q", "create-late-resource"]);
-    let (code, out, _) = run_bin(&["verdict", "--base", "main", "--author", "alice"], &repo);
+    let (code, out, _) = verdict_bin(&["--base", "main", "--author", "alice"], &repo);
     assert_eq!(code, 10, "{out}");
     assert!(out.contains("R-QUOTA-SOFT"), "{out}");
     assert!(out.contains("  A openportal/team-a/WhoAmIApp/late.yaml\n"), "{out}");

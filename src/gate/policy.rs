@@ -274,12 +274,19 @@ pub fn load_file(label: &Path, text: &str) -> Result<Policy, ConfigError> {
         message,
         help: None,
     };
+    const WHAT: &str = "policy keys";
     if let Some(p) = parsed.problems.first() {
+        if !crate::config::yaml_named(label) {
+            return Err(crate::config::not_a_mapping(label, WHAT));
+        }
         return Err(fail((p.start, p.end), p.message.clone()));
     }
     let Some(doc) = parsed.docs.first() else {
         return Ok(Policy::default());
     };
+    if doc.root.as_map().is_none() && !doc.root.is_null() {
+        return Err(crate::config::not_a_mapping(label, WHAT));
+    }
     let policy: Policy = crate::de::from_node(&doc.root).map_err(|e| fail(e.span, e.message.clone()))?;
     validate(&doc.root, &|span, m| fail(span, m))?;
     Ok(policy)

@@ -4,7 +4,8 @@ use crate::rules::{Rule, Sink};
 crate::declare_rule! {
     /// ## What it does
     /// Checks that every local path in a kustomization's `resources` and `components` exists,
-    /// relative to the kustomization's folder (remote references are not checked).
+    /// relative to the kustomization's folder (remote references are not checked). A path
+    /// that is absolute or climbs out of the checked root with `..` is reported, never read.
     ///
     /// ## Why is this bad?
     /// `kustomize build` and Flux fail on the whole kustomization, so nothing in it is applied.
@@ -37,10 +38,19 @@ impl Rule for OspTplKustomizationResourcesExist {
             for key in ["resources", "components"] {
                 for n in d.root.get(key).and_then(crate::yaml::Node::as_seq).unwrap_or(&[]) {
                     let Some(p) = n.as_str() else { continue };
-                    if p.contains("://") || p.contains("?ref=") || p.starts_with("github.com/") || crate::rules::util::is_templated(p) {
+                    if p.contains("://")
+                        || p.contains("?ref=")
+                        || p.starts_with("github.com/")
+                        || crate::rules::util::is_templated(p)
+                    {
                         continue;
                     }
-                    let Some(target) = crate::rules::util::join_path(dir, p) else { continue };
+                    let target = crate::rules::util::join_path(dir, p).filter(|_| !p.starts_with('/'));
+                    let Some(target) = target else {
+                        out.report(d.span(n), format!("`{p}` points outside the repository; it is not read"))
+                            .help("name a path inside the repository: Flux builds the kustomization from the repository alone");
+                        continue;
+                    };
                     if !ws.exists(&target) {
                         out.report(d.span(n), format!("`{p}` does not exist (resolved to `{target}`)"))
                             .help("fix the path or add the file; kustomize fails on the whole kustomization");
