@@ -9,6 +9,8 @@ use fake_github::{Fake, Fault, State};
 use std::path::{Path, PathBuf};
 
 const TOKEN: &str = "ghs_portalintTestToken0123456789";
+/// A secret in the bot's environment that must reach no output, audit, summary or request.
+const CANARY: &str = "canary-4d2e9f1a-bot-never-prints";
 
 const CONFIG: &str = "openportal:\n  repo-name: catalog-orders\npolicy:\n  bots: [backstage-portal-bot]\n  teams: {team-a: [alice]}\n  max-files: 2\n  auto-merge-kinds: [WhoAmIApp]\n  rules:\n    - count: [{kind: WhoAmIApp, hard: 3}]\n";
 
@@ -126,6 +128,7 @@ fn run(r: &Repo, fake: &Fake, extra: &[&str]) -> (i32, String, String, String) {
         .args(&args)
         .current_dir(&r.path)
         .env("PORTALINT_TEST_TOKEN", TOKEN)
+        .env("PORTALINT_CANARY_SECRET", CANARY)
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env_remove("GITHUB_EVENT_PATH")
         .output()
@@ -137,8 +140,15 @@ fn run(r: &Repo, fake: &Fake, extra: &[&str]) -> (i32, String, String, String) {
     );
     let audit = std::fs::read_to_string(&audit).unwrap_or_default();
     let summary = std::fs::read_to_string(&summary).unwrap_or_default();
-    for (what, s) in [("output", &text), ("audit", &audit), ("summary", &summary)] {
+    let sent = serde_json::to_string(&fake.state.lock().expect("lock").requests).expect("json");
+    for (what, s) in [
+        ("output", &text),
+        ("audit", &audit),
+        ("summary", &summary),
+        ("requests", &sent),
+    ] {
         assert!(!s.contains(TOKEN), "the token leaked into the {what}");
+        assert!(!s.contains(CANARY), "the canary leaked into the {what}");
     }
     (out.status.code().unwrap_or(-1), text, audit, summary)
 }
