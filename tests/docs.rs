@@ -1,13 +1,13 @@
-//! The docs drift guard: `rules/<id>.md`, `rules/README.md`, the README rule table and
-//! `schemas/config.schema.json` are generated from code. Run
-//! `UPDATE_DOCS=1 cargo test --test docs` to regenerate them. It also checks the rule metadata
-//! conventions and runs every rule's doc examples.
+//! The docs drift guard: `rules/<id>.md`, `rules/README.md` and `schemas/config.schema.json`
+//! are generated from code. Run `UPDATE_DOCS=1 cargo test --test docs` to regenerate them. It
+//! also checks the rule metadata conventions, runs every rule's doc examples, checks that every
+//! relative Markdown link of the docs resolves, and keeps the README short and for users.
 
 mod common;
 
 use portalint::rules::ALL_RULES;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn sync(path: &Path, want: &str, stale: &mut Vec<String>) {
     let have = fs::read_to_string(path).unwrap_or_default();
@@ -43,20 +43,6 @@ fn generated_files_are_up_to_date() {
         &portalint::config::json_schema(),
         &mut stale,
     );
-    let readme_path = root.join("README.md");
-    let readme = fs::read_to_string(&readme_path).unwrap_or_default();
-    let (begin, end) = ("<!-- begin rules -->\n", "<!-- end rules -->");
-    if let (Some(b), Some(e)) = (readme.find(begin), readme.find(end)) {
-        let want = format!(
-            "{}{begin}{}{}",
-            &readme[..b],
-            portalint::docs::rule_table("rules/"),
-            &readme[e..]
-        );
-        sync(&readme_path, &want, &mut stale);
-    } else {
-        stale.push("README.md has no <!-- begin rules --> / <!-- end rules --> markers".into());
-    }
     // Pages of rules that no longer exist.
     for e in fs::read_dir(root.join("rules")).expect("rules/").flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -157,5 +143,221 @@ fn aliases_name_existing_rules_and_no_rule_id() {
         );
         let rules = portalint::rules::RuleId::expand(alias).unwrap_or_default();
         assert_eq!(rules.len(), ids.len(), "{alias}: every target must be a rule");
+    }
+}
+
+/// The Markdown files whose links are checked: README.md, CONTRIBUTING.md, docs/*.md,
+/// rules/*.md.
+fn markdown_files(root: &Path) -> Vec<PathBuf> {
+    let mut files = vec![root.join("README.md"), root.join("CONTRIBUTING.md")];
+    for dir in ["docs", "rules"] {
+        let mut found: Vec<PathBuf> = fs::read_dir(root.join(dir))
+            .map(|r| r.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        found.retain(|p| p.extension().is_some_and(|e| e == "md"));
+        found.sort();
+        files.extend(found);
+    }
+    files
+}
+
+/// The lines of `text` outside fenced code blocks, with inline code spans removed.
+fn prose_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut fence: Option<&str> = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| t.starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => fence = Some(m),
+            (Some(f), Some(m)) if f == m => fence = None,
+            (None, None) => {
+                // Text between backticks is code: every other piece of the split.
+                let prose: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+                out.push((i + 1, prose));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The targets of inline links and images (`[x](target)`, `![x](target "title")`) and of
+/// reference definitions (`[x]: target`) on a line of prose.
+fn link_targets(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("](") {
+        let after = &rest[at + 2..];
+        let mut depth = 0usize;
+        let mut end = after.len();
+        for (k, c) in after.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    end = k;
+                    break;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        out.push(after[..end].to_string());
+        rest = &after[end.min(after.len())..];
+    }
+    // A reference definition: `[label]: target` at the start of the line.
+    if let Some(label) = line.trim_start().strip_prefix('[') {
+        if let Some(def) = label.split_once(']').and_then(|(_, r)| r.strip_prefix(':')) {
+            out.push(def.to_string());
+        }
+    }
+    out.into_iter()
+        .map(|t| {
+            let t = t.trim();
+            let t = t.split_whitespace().next().unwrap_or("");
+            t.trim_start_matches('<').trim_end_matches('>').to_string()
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// GitHub's anchor for a heading: lower case, punctuation other than `-` and `_` dropped,
+/// spaces as `-`.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The anchors of a Markdown file's headings (a repeated heading gets `-1`, `-2`, …).
+fn anchors(text: &str) -> std::collections::HashSet<String> {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    let mut out = std::collections::HashSet::new();
+    let mut fence: Option<&str> = None;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(m) = ["```", "~~~"].into_iter().find(|m| t.starts_with(m)) {
+            fence = match fence {
+                None => Some(m),
+                Some(f) if f == m => None,
+                other => other,
+            };
+            continue;
+        }
+        if fence.is_some() {
+            continue;
+        }
+        let hashes = line.len() - line.trim_start_matches('#').len();
+        if (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
+            let base = slug(line[hashes..].trim_end_matches('#'));
+            let n = seen.entry(base.clone()).or_insert(0);
+            out.insert(if *n == 0 { base.clone() } else { format!("{base}-{n}") });
+            *n += 1;
+        }
+    }
+    out
+}
+
+/// Every broken relative link of `file`: (line, target, why).
+fn broken_links(root: &Path, file: &Path) -> Vec<(usize, String, String)> {
+    let text = fs::read_to_string(file).unwrap_or_default();
+    let root = fs::canonicalize(root).expect("root");
+    let mut out = Vec::new();
+    for (n, line) in prose_lines(&text) {
+        for target in link_targets(&line) {
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let (path, anchor) = match target.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (target.as_str(), None),
+            };
+            let resolved = if path.is_empty() {
+                file.to_path_buf()
+            } else {
+                file.parent().expect("parent").join(path)
+            };
+            let Ok(canon) = fs::canonicalize(&resolved) else {
+                out.push((n, target.clone(), "no such file".into()));
+                continue;
+            };
+            if !canon.starts_with(&root) {
+                out.push((n, target.clone(), "outside the repository".into()));
+                continue;
+            }
+            let Some(anchor) = anchor else { continue };
+            if canon.extension().is_some_and(|e| e == "md") {
+                let have = anchors(&fs::read_to_string(&canon).unwrap_or_default());
+                if !have.contains(anchor) {
+                    out.push((n, target.clone(), format!("no heading with the anchor `#{anchor}`")));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn link_parsing_and_anchors() {
+    assert_eq!(
+        link_targets("see [a](docs/a.md#x), ![i](img.png \"t\") and [b](<b c.md>)"),
+        ["docs/a.md#x", "img.png", "b"]
+    );
+    assert_eq!(link_targets("[ref]: ../x.md#y"), ["../x.md#y"]);
+    let prose = prose_lines("a `[c](no.md)` b\n```md\n[d](no.md)\n```\n[e](yes.md)\n");
+    let found: Vec<String> = prose.iter().flat_map(|(_, l)| link_targets(l)).collect();
+    assert_eq!(found, ["yes.md"]);
+    let a = anchors("# Order PR verdict (`portalint verdict`)\n## Large: `benches/stream.sh [N]`\n## X\n## X\n");
+    for want in [
+        "order-pr-verdict-portalint-verdict",
+        "large-benchesstreamsh-n",
+        "x",
+        "x-1",
+    ] {
+        assert!(a.contains(want), "{want} not in {a:?}");
+    }
+}
+
+#[test]
+fn relative_links_resolve() {
+    let root = common::root();
+    let mut broken = Vec::new();
+    let files = markdown_files(&root);
+    assert!(files.len() > 3, "no docs found under {}", root.display());
+    for file in &files {
+        let shown = file.strip_prefix(&root).unwrap_or(file).display().to_string();
+        for (line, target, why) in broken_links(&root, file) {
+            broken.push(format!("{shown}:{line}: ({target}): {why}"));
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// The README is for users adopting portalint: short, and free of references to files and
+/// notes that are not part of the repository.
+#[test]
+fn readme_is_short_and_for_users() {
+    const MAX: usize = 15 * 1024;
+    let text = fs::read_to_string(common::root().join("README.md")).expect("README.md");
+    assert!(
+        text.len() <= MAX,
+        "README.md is {} bytes, over {MAX}: move the detail to docs/",
+        text.len()
+    );
+    let lower = text.to_lowercase();
+    for word in ["rules.md", "../shared", "seed 0"] {
+        assert!(!lower.contains(word), "README.md mentions `{word}`");
+    }
+    for (at, _) in lower.match_indices("issue ") {
+        let next = lower[at + "issue ".len()..].trim_start_matches('#');
+        assert!(
+            !next.starts_with(|c: char| c.is_ascii_digit()),
+            "README.md refers to a numbered issue: `{}`",
+            &text[at..(at + 12).min(text.len())]
+        );
     }
 }
