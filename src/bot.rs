@@ -7,8 +7,8 @@
 //! every API call goes to an audit record (JSON lines); a human summary goes to the job
 //! summary. Without a write token (fork PRs) it degrades to annotations and the job summary.
 
-use crate::app::{AppError, EXIT_ERROR};
 use crate::cli::PrArgs;
+use crate::error::{AppError, EXIT_ERROR};
 use crate::gate::Decision;
 use crate::github::{ApiError, Client};
 use crate::report::{self, Format, Located};
@@ -113,7 +113,7 @@ pub fn run(args: &PrArgs, out: &mut dyn Write) -> u8 {
             _ => 0,
         },
         Err(e) => {
-            crate::app::print_error(&e);
+            crate::error::print_error(&e);
             EXIT_ERROR
         }
     }

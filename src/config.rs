@@ -1,6 +1,7 @@
 //! The config file `.portalint.yaml`: upward discovery, typed loading with positions, and
 //! the JSON Schema generated from the same types (`schemas/config.schema.json`).
 
+pub use crate::error::{not_a_mapping, yaml_named, ConfigError};
 use crate::yaml;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -221,21 +222,6 @@ pub struct Catalog {
     pub packages: Option<std::collections::BTreeMap<String, String>>,
 }
 
-/// A config error with its position.
-#[derive(Debug, Clone)]
-pub struct ConfigError {
-    /// The config file.
-    pub path: PathBuf,
-    /// Its text (for the excerpt).
-    pub text: String,
-    /// Byte span of the offending node.
-    pub span: (u32, u32),
-    /// What is wrong.
-    pub message: String,
-    /// What to do.
-    pub help: Option<String>,
-}
-
 /// Who chose a config file, which decides where the paths in it may point.
 #[derive(Debug, Clone)]
 pub enum Trust {
@@ -319,25 +305,6 @@ pub fn load(path: &Path, trust: &Trust) -> Result<Config, ConfigError> {
     }
     let text = std::fs::read_to_string(path).map_err(|e| refuse(format!("cannot read the config file: {e}")))?;
     parse(path, &text, trust)
-}
-
-/// True when `path` is named like a YAML file: only such files are quoted in an error
-/// excerpt, so a mistaken `--config /etc/passwd` prints none of that file.
-pub fn yaml_named(path: &Path) -> bool {
-    let name = path.to_string_lossy();
-    name.ends_with(".yaml") || name.ends_with(".yml")
-}
-
-/// The error for a file that is not YAML holding a mapping of `what`: says what was
-/// expected, quotes nothing.
-pub fn not_a_mapping(path: &Path, what: &str) -> ConfigError {
-    ConfigError {
-        path: path.to_path_buf(),
-        text: String::new(),
-        span: (0, 0),
-        message: format!("expected a YAML mapping of {what}; this file is not one (its content is not shown)"),
-        help: None,
-    }
 }
 
 /// Parses config text of the file at `path`, chosen with `trust`.

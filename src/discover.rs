@@ -2,13 +2,34 @@
 //! reads YAML files with size, binary, UTF-8 and symlink checks, and lists every path for the
 //! layout rules. Yields data only; nothing here knows about rules.
 
-use crate::model::{Input, InputContent};
 use crate::paths::PathSet;
 use globset::GlobSet;
 use rayon::prelude::*;
-use std::cmp::Ordering;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What discovery read for one file.
+#[derive(Debug, Clone)]
+pub enum InputContent {
+    /// A YAML file's text.
+    Yaml(Arc<str>),
+    /// A non-YAML text file that rules look at (`.gitignore`).
+    Text(Arc<str>),
+    /// A file that could not be read as text, with the reason.
+    Unreadable(String),
+}
+
+/// One discovered file.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Path relative to the root, `/`-separated.
+    pub rel: String,
+    /// Path on disk.
+    pub path: PathBuf,
+    /// Its content.
+    pub content: InputContent,
+}
 
 /// Default limit for one file (bytes).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
@@ -90,17 +111,7 @@ impl Discovered {
     }
 }
 
-/// The order of the walk: depth first, siblings by name (what comparing paths component by
-/// component gives). Inputs keep this order whatever reads them, so that "first" means the same
-/// in every mode.
-pub fn walk_order(a: &str, b: &str) -> Ordering {
-    a.split('/').cmp(b.split('/'))
-}
-
-/// True for the extensions portalint checks.
-pub fn is_yaml(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-}
+pub use crate::paths::{is_yaml, walk_order};
 
 /// Walks `root` (a directory) or reads `root` (a file). `prefix` is prepended to every
 /// relative path (empty for a single root).

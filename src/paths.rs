@@ -3,8 +3,20 @@
 //! the walk yields them in. A listing of a million files costs about 50 bytes per path instead
 //! of a string allocation and a tree node each.
 
-use crate::discover::walk_order;
 use std::cmp::Ordering;
+use std::path::Path;
+
+/// The order of the walk: depth first, siblings by name (what comparing paths component by
+/// component gives). Inputs keep this order whatever reads them, so that "first" means the same
+/// in every mode.
+pub fn walk_order(a: &str, b: &str) -> Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// True for the extensions portalint checks.
+pub fn is_yaml(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
 
 /// A sorted set of `/`-separated relative paths.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

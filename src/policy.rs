@@ -2,8 +2,8 @@
 //! `# portalint: ignore[rule-id]` suppressions, and de-duplication of the generic schema rule
 //! against specific rules at the same node. Applied once, after the rules ran.
 
-use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Workspace;
+use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Pack, RuleId, ALL_RULES};
 use std::collections::HashMap;
 

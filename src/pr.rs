@@ -3,11 +3,11 @@
 //! and which findings to keep (changed files, their dependents, optionally changed lines).
 
 use crate::cli::CheckArgs;
-use crate::diagnostics::Diagnostic;
 use crate::discover::Discovered;
 use crate::git::{self, ChangeKind, Listing, Repo};
 use crate::model::{Class, Input, InputContent, PrContext, Workspace};
 use crate::paths::PathSet;
+use crate::rules::diagnostic::Diagnostic;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -62,8 +62,8 @@ impl GitContext {
         root: &Path,
         found: &Discovered,
         prefix: &str,
-    ) -> Result<GitContext, crate::app::AppError> {
-        let err = crate::app::AppError::Usage;
+    ) -> Result<GitContext, crate::error::AppError> {
+        let err = crate::error::AppError::Usage;
         let repo = Repo::open(root).map_err(err)?;
         let head_rev = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
         let release = args

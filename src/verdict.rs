@@ -2,9 +2,9 @@
 //! CODEOWNERS from the **base** revision, checks the post-merge tree (base + the PR's changes
 //! since the merge base), and hands everything to [`crate::gate::evaluate`].
 
-use crate::app::{AppError, EXIT_ERROR};
 use crate::cli::{CheckArgs, OutputFormat, VerdictArgs};
 use crate::config::{self, Config};
+use crate::error::{AppError, EXIT_ERROR};
 use crate::gate::codeowners::{self, CodeOwners};
 use crate::gate::policy::{Policy, PolicySource};
 use crate::gate::{Decision, Verdict};
@@ -59,7 +59,7 @@ pub fn run(args: &VerdictArgs, out: &mut dyn Write) -> u8 {
             report.exit_code
         }
         Err(e) => {
-            crate::app::print_error(&e);
+            crate::error::print_error(&e);
             EXIT_ERROR
         }
     }
@@ -140,61 +140,57 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         .map(|(p, (kind, _))| (p, kind))
         .collect();
     let target = args.target_branch.as_deref().or_else(|| branch_name(&args.base));
-    let mut result: Option<Report> = None;
     let config_dir = std::fs::canonicalize(&root).ok();
-    let mut hook = |ws: &crate::model::Workspace,
-                    diags: &[crate::diagnostics::Diagnostic],
-                    git: Option<&crate::pr::GitContext>|
-     -> Result<(), AppError> {
-        let (git, merge) = git
-            .and_then(|g| Some((g, g.merge()?)))
-            .ok_or_else(|| AppError::Internal("verdict without a merge context".into()))?;
-        let request = crate::gate::Request {
-            ws,
-            diagnostics: diags,
-            changes: &merge.changes,
-            policy: &policy,
-            codeowners: owners.as_ref(),
-            author: args.author.as_deref().map(|a| a.trim_start_matches('@')),
-            branch: args.branch.as_deref(),
-            target_branch: target,
-            deciding_files: &deciding,
-            conflicts: &merge.conflicts,
-            special: &special,
-        };
-        let verdict = crate::gate::evaluate(&request);
-        // The PR's own lines: for every path it changed the post-merge file is its head version.
-        let (kept, skipped) = git.filter(ws, diags.to_vec(), true);
-        let mut summary = crate::report::Summary {
-            files: ws.local_files,
-            documents: ws.docs.len(),
-            skipped,
-            ..Default::default()
-        };
-        for d in &kept {
-            match d.severity {
-                crate::diagnostics::Severity::Error => summary.errors += 1,
-                crate::diagnostics::Severity::Warning => summary.warnings += 1,
-            }
-        }
-        result = Some(Report {
-            version: 1,
-            decision: verdict.decision,
-            exit_code: verdict.decision.exit_code(),
-            base: args.base.clone(),
-            base_commit: merge.base_commit.clone(),
-            head_commit: merge.head_commit.clone(),
-            verdict,
-            codeowners: None,
-            changed_line_findings: kept.iter().map(|d| crate::report::locate(d, &ws.sources)).collect(),
-            changed_line_summary: summary,
-        });
-        Ok(())
+    let plan = crate::engine::Plan::new(&check_args, &cfg, config_dir.as_deref(), Some(&policy))?;
+    let crate::engine::Root::InMemory(checked) = plan.check_root(&root)? else {
+        return Err(AppError::Internal("a verdict's root was streamed".into()));
     };
-    crate::app::check_with(&check_args, &cfg, config_dir.as_deref(), Some(&policy), &mut hook)?;
-    let mut report = result.ok_or_else(|| AppError::Internal("no verdict was computed".into()))?;
-    report.codeowners = owners;
-    Ok(report)
+    let crate::engine::InMemory { ws, findings, git } = *checked;
+    let (ws, diags) = (&ws, findings.as_slice());
+    let (git, merge) = git
+        .as_ref()
+        .and_then(|g| Some((g, g.merge()?)))
+        .ok_or_else(|| AppError::Internal("verdict without a merge context".into()))?;
+    let request = crate::gate::Request {
+        ws,
+        diagnostics: diags,
+        changes: &merge.changes,
+        policy: &policy,
+        codeowners: owners.as_ref(),
+        author: args.author.as_deref().map(|a| a.trim_start_matches('@')),
+        branch: args.branch.as_deref(),
+        target_branch: target,
+        deciding_files: &deciding,
+        conflicts: &merge.conflicts,
+        special: &special,
+    };
+    let verdict = crate::gate::evaluate(&request);
+    // The PR's own lines: for every path it changed the post-merge file is its head version.
+    let (kept, skipped) = git.filter(ws, diags.to_vec(), true);
+    let mut summary = crate::report::Summary {
+        files: ws.local_files,
+        documents: ws.docs.len(),
+        skipped,
+        ..Default::default()
+    };
+    for d in &kept {
+        match d.severity {
+            crate::rules::diagnostic::Severity::Error => summary.errors += 1,
+            crate::rules::diagnostic::Severity::Warning => summary.warnings += 1,
+        }
+    }
+    Ok(Report {
+        version: 1,
+        decision: verdict.decision,
+        exit_code: verdict.decision.exit_code(),
+        base: args.base.clone(),
+        base_commit: merge.base_commit.clone(),
+        head_commit: merge.head_commit.clone(),
+        verdict,
+        codeowners: owners,
+        changed_line_findings: kept.iter().map(|d| crate::report::locate(d, &ws.sources)).collect(),
+        changed_line_summary: summary,
+    })
 }
 
 fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {

@@ -796,3 +796,13 @@ mod offset_tests {
         assert_eq!(&text[map.to_file(at) as usize..][..7], "{{ x }}", "node {node:?}");
     }
 }
+
+/// Every string scalar under `node`, in document order.
+pub fn string_nodes<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+    match &node.value {
+        Value::Str(_) => out.push(node),
+        Value::Map(entries) => entries.iter().for_each(|e| string_nodes(&e.value, out)),
+        Value::Seq(items) => items.iter().for_each(|i| string_nodes(i, out)),
+        _ => {}
+    }
+}

@@ -7,13 +7,14 @@
 //! and passes everything is `auto-merge`.
 
 pub mod cel;
-pub mod codeowners;
+pub use crate::model::codeowners;
+pub use crate::model::orders::{owner_annotation, Requester};
 pub mod policy;
 pub mod quantity;
 
-use crate::diagnostics::{Diagnostic, Severity};
 use crate::git::ChangeKind;
 use crate::model::{Doc, Layout, Workspace};
+use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
 use codeowners::CodeOwners;
 use policy::{Block, Per, Policy, Strength};
@@ -309,46 +310,6 @@ fn glob_match(pattern: &str, text: &str) -> bool {
             .as_ref()
             .is_some_and(|m| m.is_match(text))
     })
-}
-
-/// Who asks for an order: `@login`, or for a bot's PR the order's owner annotation.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Requester {
-    /// A GitHub login or Backstage user.
-    User(String),
-    /// A team (Backstage group name, CODEOWNERS `@org/<team>`).
-    Group(String),
-}
-
-impl Requester {
-    /// The owner a Backstage entity ref names: `[kind:][namespace/]name`, the kind Group
-    /// unless it says `user` (`group:default/team-a` → team `team-a`).
-    pub fn from_owner_ref(owner: &str) -> Requester {
-        let (kind, rest) = owner.split_once(':').unwrap_or(("group", owner));
-        let name = rest.rsplit('/').next().unwrap_or(rest).to_string();
-        if kind.eq_ignore_ascii_case("user") {
-            Requester::User(name)
-        } else {
-            Requester::Group(name)
-        }
-    }
-}
-
-/// An order's owner annotation (the first of the configured keys it carries): key and node.
-pub fn owner_annotation<'w, 'd>(ws: &'w Workspace, doc: &'d Doc) -> Option<(&'w str, &'d crate::yaml::Node)> {
-    ws.options
-        .owner_annotations
-        .iter()
-        .find_map(|k| Some((k.as_str(), doc.annotation(k)?)))
-}
-
-impl std::fmt::Display for Requester {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Requester::User(u) => write!(f, "@{u}"),
-            Requester::Group(g) => write!(f, "group:{g}"),
-        }
-    }
 }
 
 fn requester(req: &Request, o: &Order) -> Option<Requester> {

@@ -2,7 +2,7 @@
 //! `.portalint.yaml` under `policy:` (or in a file `policy:` names), typed here, validated
 //! with positions (globs, patterns, quantities and CEL expressions compile at load time).
 
-use crate::config::ConfigError;
+use crate::error::ConfigError;
 use crate::yaml::{self, Node};
 use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -276,8 +276,8 @@ pub fn load_file(label: &Path, text: &str) -> Result<Policy, ConfigError> {
     };
     const WHAT: &str = "policy keys";
     if let Some(p) = parsed.problems.first() {
-        if !crate::config::yaml_named(label) {
-            return Err(crate::config::not_a_mapping(label, WHAT));
+        if !crate::error::yaml_named(label) {
+            return Err(crate::error::not_a_mapping(label, WHAT));
         }
         return Err(fail((p.start, p.end), p.message.clone()));
     }
@@ -285,7 +285,7 @@ pub fn load_file(label: &Path, text: &str) -> Result<Policy, ConfigError> {
         return Ok(Policy::default());
     };
     if doc.root.as_map().is_none() && !doc.root.is_null() {
-        return Err(crate::config::not_a_mapping(label, WHAT));
+        return Err(crate::error::not_a_mapping(label, WHAT));
     }
     let policy: Policy = crate::de::from_node(&doc.root).map_err(|e| fail(e.span, e.message.clone()))?;
     validate(&doc.root, &|span, m| fail(span, m))?;

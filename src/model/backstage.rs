@@ -68,7 +68,7 @@ impl<'a> EntityRef<'a> {
             }
         }
         if let Some(n) = self.namespace {
-            if !crate::rules::util::is_dns1123_label(n) {
+            if !crate::names::is_dns1123_label(n) {
                 return Some(format!("the namespace `{n}` is not a DNS-1123 label"));
             }
         }
@@ -112,7 +112,7 @@ pub fn namespace(doc: &Doc) -> &str {
 
 /// The key of an entity document (`kind:namespace/name`), when it has a literal name.
 pub fn doc_key(doc: &Doc) -> Option<String> {
-    let name = doc.name().filter(|n| !crate::rules::util::is_templated(n))?;
+    let name = doc.name().filter(|n| !crate::names::is_templated(n))?;
     Some(entity_key(&doc.kind, namespace(doc), name))
 }
 
@@ -161,7 +161,7 @@ pub fn references(doc: &Doc) -> Vec<RefUse<'_>> {
         };
         for node in nodes {
             let Some(text) = node.as_str() else { continue };
-            if crate::rules::util::is_templated(text) {
+            if crate::names::is_templated(text) {
                 continue;
             }
             out.push(RefUse {
@@ -1152,7 +1152,7 @@ pub fn local_url(template_rel: &str, url: &str) -> Option<String> {
     if url.contains("://") || has_expression(url) || url.starts_with('/') {
         return None;
     }
-    crate::rules::util::join_path(template_dir(template_rel).trim_end_matches('/'), url)
+    crate::names::join_path(template_dir(template_rel).trim_end_matches('/'), url)
 }
 
 impl<'a> Step<'a> {

@@ -2,33 +2,11 @@
 //! builds the cross-file index.
 
 use super::{Class, Composition, Doc, FileProblem, Index, Repo, RuleOptions, TemplateStep, Workspace};
+pub use crate::discover::{Input, InputContent};
 use crate::source::{FileId, SourceFile, SourceMap};
 use crate::yaml;
 use rayon::prelude::*;
-use std::path::PathBuf;
 use std::sync::Arc;
-
-/// What discovery read for one file.
-#[derive(Debug, Clone)]
-pub enum InputContent {
-    /// A YAML file's text.
-    Yaml(Arc<str>),
-    /// A non-YAML text file that rules look at (`.gitignore`).
-    Text(Arc<str>),
-    /// A file that could not be read as text, with the reason.
-    Unreadable(String),
-}
-
-/// One discovered file.
-#[derive(Debug, Clone)]
-pub struct Input {
-    /// Path relative to the root, `/`-separated.
-    pub rel: String,
-    /// Path on disk.
-    pub path: PathBuf,
-    /// Its content.
-    pub content: InputContent,
-}
 
 fn classify(api_version: &str, kind: &str, rel: &str) -> Class {
     let group = super::split_api_version(api_version).0;
@@ -385,9 +363,9 @@ pub fn assemble(
     for (d, order) in docs.iter_mut().zip(order_flags) {
         d.order = order;
     }
-    let codeowners = crate::gate::codeowners::LOCATIONS.iter().find_map(|loc| {
+    let codeowners = crate::model::codeowners::LOCATIONS.iter().find_map(|loc| {
         let id = sources.find(&format!("{}{loc}", repo.prefix))?;
-        Some((id, crate::gate::codeowners::CodeOwners::parse(&sources.get(id).text)))
+        Some((id, crate::model::codeowners::CodeOwners::parse(&sources.get(id).text)))
     });
     Workspace {
         codeowners,

@@ -4,6 +4,7 @@
 
 pub mod backstage;
 mod build;
+pub mod codeowners;
 pub mod compat;
 pub mod composition;
 pub mod innominatus;
@@ -384,7 +385,7 @@ pub struct Workspace {
     /// go-templating inline templates, analysed once.
     pub templates: Vec<TemplateStep>,
     /// The CODEOWNERS file GitHub uses (the first of its three locations), parsed once.
-    pub codeowners: Option<(FileId, crate::gate::codeowners::CodeOwners)>,
+    pub codeowners: Option<(FileId, crate::model::codeowners::CodeOwners)>,
     /// Days since each catalog file of a BU repository first appeared in its git history
     /// (filled for the onboarding pack when the root is in a git repository).
     pub file_age_days: std::collections::BTreeMap<String, u64>,
@@ -535,13 +536,13 @@ impl Workspace {
     /// `path` (relative, `./` and `..` allowed) resolved against the root, as a root-relative
     /// path with the root's prefix; `None` when it leaves the root.
     pub fn from_root(&self, path: &str) -> Option<String> {
-        crate::rules::util::join_path(self.repo.prefix.trim_end_matches('/'), path.trim_end_matches('/'))
+        crate::names::join_path(self.repo.prefix.trim_end_matches('/'), path.trim_end_matches('/'))
     }
     /// `path` resolved against the folder of `doc`'s file; `None` when it leaves the root.
     pub fn from_doc(&self, doc: &Doc, path: &str) -> Option<String> {
         let rel = self.rel(doc);
         let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-        crate::rules::util::join_path(dir, path.trim_end_matches('/'))
+        crate::names::join_path(dir, path.trim_end_matches('/'))
     }
     /// True when some file exists at `rel`.
     pub fn exists(&self, rel: &str) -> bool {

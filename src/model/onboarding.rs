@@ -22,7 +22,7 @@ pub enum BuName {
 /// Classifies a repository name.
 pub fn classify(name: &str) -> BuName {
     if let Some(unit) = name.strip_prefix("bu-").and_then(|r| r.strip_suffix("-infrastructure")) {
-        return if crate::rules::util::is_dns1123_label(unit) {
+        return if crate::names::is_dns1123_label(unit) {
             BuName::Valid(unit.to_string())
         } else {
             BuName::BadUnit(unit.to_string())
@@ -276,7 +276,7 @@ pub fn failing_checks(ws: &Workspace, doc: &Doc) -> Vec<&'static str> {
     let tags = meta.and_then(|m| m.get("tags")).and_then(|t| t.as_seq()).unwrap_or(&[]);
     if !tags
         .iter()
-        .any(|t| t.as_str().is_some_and(crate::rules::util::is_backstage_tag))
+        .any(|t| t.as_str().is_some_and(crate::names::is_backstage_tag))
     {
         failing.push("tags");
     }
@@ -293,7 +293,7 @@ pub fn failing_checks(ws: &Workspace, doc: &Doc) -> Vec<&'static str> {
         failing.push("mature-lifecycle");
     }
     let mut strings = Vec::new();
-    crate::rules::util::string_nodes(&doc.root, &mut strings);
+    crate::yaml::string_nodes(&doc.root, &mut strings);
     if strings
         .iter()
         .any(|n| n.as_str().is_some_and(|s| PLACEHOLDERS.iter().any(|p| s.contains(p))))

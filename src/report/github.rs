@@ -3,7 +3,7 @@
 //! `,` in properties).
 
 use super::{Located, Summary};
-use crate::diagnostics::Severity;
+use crate::rules::diagnostic::Severity;
 
 /// Escapes a message (the data after `::`).
 pub fn escape_data(s: &str) -> String {

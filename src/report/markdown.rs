@@ -2,7 +2,7 @@
 //! per finding (at most [`MAX_ROWS`]; the rest are counted).
 
 use super::{Located, Summary};
-use crate::diagnostics::Severity;
+use crate::rules::diagnostic::Severity;
 
 /// Findings listed in full; a PR comment must stay under GitHub's 65 536 characters.
 pub const MAX_ROWS: usize = 200;

@@ -7,7 +7,7 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceMap;
 
 /// The output formats.
@@ -78,7 +78,7 @@ pub struct Summary {
     pub quality: Vec<crate::model::onboarding::RepoQuality>,
 }
 
-fn loc(sources: &SourceMap, label: &crate::diagnostics::Label) -> Loc {
+fn loc(sources: &SourceMap, label: &crate::rules::diagnostic::Label) -> Loc {
     let file = sources.get(label.span.file);
     let (line, column) = file.line_col(label.span.start);
     let (end_line, end_column) = file.line_col(label.span.end);

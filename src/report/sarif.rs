@@ -3,7 +3,7 @@
 //! point columns, exclusive end column) and its secondary labels as related locations.
 
 use super::{Located, Summary};
-use crate::diagnostics::Severity;
+use crate::rules::diagnostic::Severity;
 use crate::rules::ALL_RULES;
 use serde_json::json;
 

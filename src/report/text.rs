@@ -2,7 +2,7 @@
 //! underline, secondary labels (possibly in other files) and `= help:`. Colour only when asked.
 
 use super::{Loc, Located, Summary};
-use crate::diagnostics::Severity;
+use crate::rules::diagnostic::Severity;
 use std::io::Write;
 
 struct Paint {

@@ -42,7 +42,7 @@ impl Rule for GateCodeownersCoverage {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some((file, owners)) = &ws.codeowners else { return };
         let platform = ws.options.platform_team.as_deref();
-        let at = |e: &crate::gate::codeowners::Entry| Span::new(*file, e.pattern_span.0, e.pattern_span.1);
+        let at = |e: &crate::model::codeowners::Entry| Span::new(*file, e.pattern_span.0, e.pattern_span.1);
         if let Some(team) = platform {
             for e in owners.entries.iter().filter(|e| is_fallback(&e.pattern)) {
                 if !e.owners.iter().any(|(o, _)| o == team) {
@@ -80,7 +80,7 @@ impl Rule for GateCodeownersCoverage {
                     }
                 }
                 Some(e) => {
-                    let teams = e.owners.iter().filter(|(o, _)| crate::gate::codeowners::team_of(o).is_some()).count();
+                    let teams = e.owners.iter().filter(|(o, _)| crate::model::codeowners::team_of(o).is_some()).count();
                     if teams != 1 || e.owners.len() != 1 {
                         let names: Vec<&str> = e.owners.iter().map(|(o, _)| o.as_str()).collect();
                         let named = if names.is_empty() { "no owner".to_string() } else { names.join(" ") };

@@ -49,16 +49,16 @@ impl Rule for GateOwnerConsistency {
             }
         }
         for d in ws.orders() {
-            let Some((key, node)) = crate::gate::owner_annotation(ws, d) else { continue };
+            let Some((key, node)) = crate::model::orders::owner_annotation(ws, d) else { continue };
             let Some(owner) = node.as_str() else { continue };
             // Only a group names a team; a user owner is checked by the verdict's ownership.
-            let crate::gate::Requester::Group(team) = crate::gate::Requester::from_owner_ref(owner) else { continue };
+            let crate::model::orders::Requester::Group(team) = crate::model::orders::Requester::from_owner_ref(owner) else { continue };
             let team = team.as_str();
             let rel = ws.rel(d);
             let at = d.span(node);
             if let Some((file, owners)) = &ws.codeowners {
                 if let Some(e) = owners.owner_entry(rel) {
-                    let teams: Vec<&str> = e.owners.iter().filter_map(|(o, _)| crate::gate::codeowners::team_of(o)).collect();
+                    let teams: Vec<&str> = e.owners.iter().filter_map(|(o, _)| crate::model::codeowners::team_of(o)).collect();
                     if teams.len() == 1 && teams[0] != team {
                         out.report(at, format!("`{key}` names team `{team}`, but CODEOWNERS gives this folder to `{}`", teams[0]))
                             .label(crate::source::Span::new(*file, e.pattern_span.0, e.pattern_span.1), "the CODEOWNERS entry");

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::diagnostics::Severity;
+use crate::rules::diagnostic::Severity;
 
 crate::declare_rule! {
     /// ## What it does

@@ -61,7 +61,7 @@ impl Rule for OspCompProviderConfig {
                 }
                 if let Some(n) = pcr.get("name") {
                     if !r.is_dynamic(n) && n.as_str() != Some("kubernetes-provider") {
-                        out.report_with(crate::diagnostics::Severity::Warning, r.span(n), format!("`providerConfigRef.name` is `{}`, not the platform's `kubernetes-provider`", n.scalar_text().unwrap_or_default()));
+                        out.report_with(crate::rules::diagnostic::Severity::Warning, r.span(n), format!("`providerConfigRef.name` is `{}`, not the platform's `kubernetes-provider`", n.scalar_text().unwrap_or_default()));
                     }
                 }
             }

@@ -1,4 +1,4 @@
-use crate::diagnostics::Severity;
+use crate::rules::diagnostic::Severity;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
 use crate::schema::ErrorKind;

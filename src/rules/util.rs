@@ -1,34 +1,17 @@
-//! Helpers shared by several rules: Kubernetes name syntax and common traversals.
+//! Helpers shared by several rules: common traversals over the model. Name syntax and path
+//! joining live in [`crate::names`] (re-exported here), below the model.
+
+pub use crate::names::{
+    is_backstage_name, is_backstage_tag, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain,
+    is_qualified_name_part, is_templated, join_path,
+};
+pub use crate::yaml::string_nodes;
 
 use regex::Regex;
 use std::sync::OnceLock;
 
 fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pat).expect("static regex"))
-}
-
-/// DNS-1123 subdomain (at most 253 characters).
-pub fn is_dns1123_subdomain(s: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    s.len() <= 253 && re(&R, r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$").is_match(s)
-}
-
-/// DNS-1123 label (at most 63 characters).
-pub fn is_dns1123_label(s: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    s.len() <= 63 && re(&R, r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").is_match(s)
-}
-
-/// DNS-1035 label (at most 63 characters, starts with a letter).
-pub fn is_dns1035_label(s: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    s.len() <= 63 && re(&R, r"^[a-z]([-a-z0-9]*[a-z0-9])?$").is_match(s)
-}
-
-/// A qualified name (the name part of a label key, or a label value when non-empty).
-pub fn is_qualified_name_part(s: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    !s.is_empty() && s.len() <= 63 && re(&R, r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$").is_match(s)
 }
 
 /// Why a label or annotation key is invalid, if it is.
@@ -78,11 +61,6 @@ pub const CLUSTER_SCOPED_KINDS: &[&str] = &[
     "CSIDriver",
     "RuntimeClass",
 ];
-
-/// True when a value is (partly) produced by a template engine and cannot be judged statically.
-pub fn is_templated(s: &str) -> bool {
-    s.contains("{{") || s.contains("${") || s.contains("$(") || s.contains("{%")
-}
 
 /// Every Kubernetes object of the workspace. Backstage entities look alike but follow
 /// Backstage's own name rules (the `bs-ent-*` rules check them).
@@ -187,17 +165,6 @@ impl<'a> PtInput<'a> {
     }
 }
 
-/// A valid Backstage tag: `^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$`, 1 to 63 characters.
-pub fn is_backstage_tag(s: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    !s.is_empty() && s.len() <= 63 && re(&R, r"^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$").is_match(s)
-}
-
-/// A valid Backstage entity name: `^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`, 1 to 63.
-pub fn is_backstage_name(s: &str) -> bool {
-    is_qualified_name_part(s)
-}
-
 /// The package name of an OCI reference: its last path segment without tag or digest
 /// (`xpkg.crossplane.io/crossplane-contrib/function-kcl:v0.1.0` → `function-kcl`).
 pub fn package_name(reference: &str) -> String {
@@ -216,22 +183,6 @@ pub fn plural(kind: &str) -> String {
     } else {
         format!("{k}s")
     }
-}
-
-/// Joins a relative path onto a folder of the root, resolving `.` and `..`; `None` when it
-/// leaves the root.
-pub fn join_path(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Problems with the composition an XR chooses: `spec.crossplane.compositionRef.name` must
@@ -344,17 +295,6 @@ pub fn release_anchor(ws: &crate::model::Workspace) -> crate::source::Span {
         .map(|d| d.head_span())
         .or_else(|| ws.xrds().next().map(|x| x.name_span()))
         .unwrap_or_else(|| crate::source::Span::file_start(crate::source::FileId(0)))
-}
-
-/// Every string scalar under `node`, in document order.
-pub fn string_nodes<'a>(node: &'a crate::yaml::Node, out: &mut Vec<&'a crate::yaml::Node>) {
-    use crate::yaml::Value;
-    match &node.value {
-        Value::Str(_) => out.push(node),
-        Value::Map(entries) => entries.iter().for_each(|e| string_nodes(&e.value, out)),
-        Value::Seq(items) => items.iter().for_each(|i| string_nodes(i, out)),
-        _ => {}
-    }
 }
 
 /// The `config.operation` of an innominatus step of type `kind` when it is one of `allowed`;

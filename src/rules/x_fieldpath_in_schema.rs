@@ -1,4 +1,4 @@
-use crate::diagnostics::Severity;
+use crate::rules::diagnostic::Severity;
 use crate::model::{Composition, Workspace};
 use crate::source::Span;
 use crate::rules::{Rule, Sink};

@@ -1,4 +1,4 @@
-use crate::diagnostics::Severity;
+use crate::rules::diagnostic::Severity;
 use crate::model::{Class, Workspace};
 use crate::rules::util::constraint_problem;
 use crate::rules::{Rule, Sink};

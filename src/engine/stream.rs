@@ -25,8 +25,9 @@
 //! facts; the spool takes the YAML bytes on disk in the temporary directory and is deleted
 //! when the check ends. Without a writable temporary directory the files are read again.
 
-use crate::app::{run_rules_where, AppError};
+use super::run_rules_where;
 use crate::discover::{read_yaml, walk_order, Discovered};
+use crate::error::AppError;
 use crate::model::{self, Class, Evidence, Input, InputContent, Layout, Prepared, Repo, Role, RuleOptions};
 use crate::policy::Settings;
 use crate::report::{self, Located};

@@ -1,0 +1,703 @@
+//! The check as stages that return data: config and options ([`Plan::new`]), then per root
+//! discover → parse/model → rules → policy ([`Plan::check_root`], one [`Root`] each), then the
+//! changed-lines filter and positions ([`Plan::run`]). `verdict` and `pr` call the stages and
+//! read their results; nothing here prints but `--fix`'s report of what it wrote.
+
+pub mod stream;
+
+use crate::cli::{CheckArgs, ProfileArg};
+use crate::config::{self, Config, FailOn, Level, Profile};
+use crate::error::{AppError, EXIT_CLEAN, EXIT_FINDINGS};
+use crate::model::{self, Repo, RuleOptions, Workspace};
+use crate::policy::{self, Settings};
+use crate::report::{self, Located, Summary};
+use crate::rules::diagnostic::{Diagnostic, Severity};
+use crate::rules::{RuleId, Sink, ALL_RULES};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The result of `check`.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Findings, positions resolved, sorted.
+    pub diagnostics: Vec<Located>,
+    /// Totals.
+    pub summary: Summary,
+    /// The effective fail level.
+    pub fail_on: FailOn,
+}
+
+impl Outcome {
+    /// The exit code for this outcome.
+    pub fn exit_code(&self) -> u8 {
+        let failing = match self.fail_on {
+            FailOn::Error => self.summary.errors,
+            FailOn::Warning => self.summary.errors + self.summary.warnings,
+        };
+        if failing > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        }
+    }
+}
+
+/// Rule ids (and aliases) of the command line or config, typed; an unknown one is a usage
+/// error with a suggestion.
+pub fn parse_ids(ids: &[String]) -> Result<Vec<RuleId>, AppError> {
+    let expanded: Result<Vec<Vec<RuleId>>, AppError> = ids
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            RuleId::expand(s).ok_or_else(|| {
+                let ids = ALL_RULES.iter().map(|r| r.as_str());
+                let hint = crate::text::suggest(s, ids.chain(crate::rules::ALIASES.iter().map(|(a, _)| *a)))
+                    .map(|h| format!(" (did you mean `{h}`?)"))
+                    .unwrap_or_default();
+                AppError::Usage(format!("unknown rule `{s}`{hint}; `portalint rules` lists them"))
+            })
+        })
+        .collect();
+    Ok(expanded?.into_iter().flatten().collect())
+}
+
+fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
+    let mut s = Settings::default();
+    let cfg_ids = |v: &Option<Vec<String>>| parse_ids(v.as_deref().unwrap_or(&[]));
+    if !args.select.is_empty() {
+        s.select = Some(parse_ids(&args.select)?);
+    } else if cfg.select.is_some() {
+        s.select = Some(cfg_ids(&cfg.select)?);
+    }
+    s.ignore = parse_ids(&args.ignore)?;
+    s.ignore.extend(cfg_ids(&cfg.ignore)?);
+    for (id, level) in cfg.rules.iter().flatten() {
+        let sev = match level {
+            Level::Off => None,
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        };
+        for rule in parse_ids(std::slice::from_ref(id))? {
+            s.levels.insert(rule, sev);
+        }
+    }
+    for (glob, ids) in cfg.per_path_ignores.iter().flatten() {
+        let matcher = globset::Glob::new(glob)
+            .map_err(|e| AppError::Usage(format!("invalid glob `{glob}`: {e}")))?
+            .compile_matcher();
+        let rules = if ids.iter().any(|i| i == "all") {
+            Vec::new()
+        } else {
+            parse_ids(ids)?
+        };
+        s.per_path.push((matcher, rules));
+    }
+    Ok(s)
+}
+
+/// Sets `target` to the configured value, when one is configured.
+fn overlay<T: Clone>(target: &mut T, configured: &Option<T>) {
+    if let Some(v) = configured {
+        *target = v.clone();
+    }
+}
+
+fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> RuleOptions {
+    let mut o = RuleOptions::default();
+    if let Some(p) = policy {
+        o.gate = true;
+        o.platform_team = p.platform_team.clone();
+        if let Some(a) = &p.owner_annotations {
+            o.owner_annotations = a.clone();
+        }
+    }
+    if let Some(op) = &cfg.openportal {
+        overlay(&mut o.platform_functions, &op.platform_functions);
+        overlay(&mut o.environment_configs, &op.environment_configs);
+        overlay(&mut o.custom_template_names, &op.custom_template_names);
+        overlay(&mut o.github_org, &op.github_org);
+        overlay(&mut o.cluster_scoped_kinds, &op.cluster_scoped_kinds);
+    }
+    let pack = |pick: fn(&crate::config::Packs) -> Option<crate::config::Switch>| {
+        cfg.packs
+            .as_ref()
+            .and_then(pick)
+            .and_then(crate::config::Switch::forced)
+    };
+    o.score = pack(|p| p.score);
+    o.innominatus = pack(|p| p.innominatus);
+    o.backstage = pack(|p| p.backstage);
+    o.onboarding = pack(|p| p.onboarding);
+    if let Some(ob) = &cfg.onboarding {
+        let oo = &mut o.onboarding_options;
+        overlay(&mut oo.group_type, &ob.group_type);
+        overlay(&mut oo.lifecycles, &ob.lifecycles);
+        overlay(&mut oo.quality_threshold, &ob.quality_threshold);
+        overlay(&mut oo.platform_groups, &ob.platform_groups);
+        overlay(&mut oo.tenant_label, &ob.tenant_label);
+        overlay(&mut oo.experimental_max_days, &ob.experimental_max_days);
+    }
+    if let Some(b) = &cfg.backstage {
+        let bo = &mut o.backstage_options;
+        bo.actions = b.actions.clone().unwrap_or_default();
+        bo.action_outputs = b.action_outputs.clone().unwrap_or_default().into_iter().collect();
+        bo.filters = b.filters.clone().unwrap_or_default();
+        bo.known_entities = b.known_entities.clone().unwrap_or_default();
+    }
+    if let Some(or) = &cfg.orders {
+        o.orders_layout = match or.layout.unwrap_or_default() {
+            crate::config::OrdersLayout::Auto => None,
+            crate::config::OrdersLayout::Namespaces => Some(model::Layout::Namespaces),
+            crate::config::OrdersLayout::Clusters => Some(model::Layout::Clusters),
+        };
+        o.clusters = or.clusters.clone();
+        overlay(&mut o.platform_namespaces, &or.platform_namespaces);
+        o.orders_repo_url = or.repo_url.clone();
+    }
+    o
+}
+
+/// Days since each entity file first appeared in the root's git history (empty outside git).
+fn catalog_file_ages(ws: &model::Workspace, root: &Path) -> std::collections::BTreeMap<String, u64> {
+    let Ok(repo) = crate::git::Repo::open(root) else {
+        return Default::default();
+    };
+    let prefix = ws.repo.prefix.as_str();
+    let mut files: Vec<String> = ws
+        .entities()
+        .map(|d| ws.rel(d).strip_prefix(prefix).unwrap_or(ws.rel(d)).to_string())
+        .collect();
+    files.dedup();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    repo.first_seen(&files, 10_000)
+        .into_iter()
+        .map(|(rel, t)| (format!("{prefix}{rel}"), (now - t).max(0) as u64 / 86_400))
+        .collect()
+}
+
+/// The repository name: config, then the git remote `origin`, then the directory name.
+fn repo_name(root: &Path, cfg: &Config) -> String {
+    if let Some(n) = cfg.openportal.as_ref().and_then(|o| o.repo_name.clone()) {
+        return n;
+    }
+    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if let Ok(git_config) = std::fs::read_to_string(abs.join(".git/config")) {
+        let mut in_origin = false;
+        for line in git_config.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_origin = line == "[remote \"origin\"]";
+            } else if in_origin {
+                if let Some(url) = line
+                    .strip_prefix("url")
+                    .map(|r| r.trim_start_matches([' ', '=']).trim())
+                {
+                    let last = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or("");
+                    return last.trim_end_matches(".git").to_string();
+                }
+            }
+        }
+    }
+    abs.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Runs the rules over one workspace and applies the policy.
+pub fn run_rules(ws: &Workspace, settings: &Settings) -> Result<Vec<Diagnostic>, AppError> {
+    run_rules_where(ws, settings, |_| true)
+}
+
+/// Runs the enabled rules that `keep` accepts over one workspace and applies the policy.
+pub fn run_rules_where(
+    ws: &Workspace,
+    settings: &Settings,
+    keep: impl Fn(RuleId) -> bool,
+) -> Result<Vec<Diagnostic>, AppError> {
+    let mut enabled = settings.enabled(ws);
+    enabled.retain(|&r| keep(r));
+    let results: Vec<Result<Vec<Diagnostic>, AppError>> = enabled
+        .par_iter()
+        .map(|&id| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut sink = Sink::new(id);
+                id.rule().check(ws, &mut sink);
+                sink.diagnostics
+            }))
+            .map_err(|p| {
+                let msg = p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                AppError::Internal(format!("rule `{id}` panicked: {msg}"))
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for r in results {
+        all.extend(r?);
+    }
+    Ok(policy::apply(all, ws, settings))
+}
+
+/// Regenerates the cluster kustomizations of an orders repository (`repo.orders` detected);
+/// reports each change on stderr. Returns whether anything was written. Every target is
+/// checked before anything is written: one that is a symlink, not a regular file, or
+/// outside the root refuses the whole fix.
+pub fn fix_kustomizations(
+    repo: &Repo,
+    options: &RuleOptions,
+    paths: &crate::paths::PathSet,
+    root: &Path,
+) -> Result<bool, AppError> {
+    let dirs: Vec<String> = match repo.orders {
+        Some(model::Layout::Clusters) => model::orders::cluster_dirs(options, paths),
+        Some(model::Layout::Namespaces) => vec!["namespaces".to_string()],
+        None => return Ok(false),
+    };
+    let confined = crate::confine::Root::new(root)
+        .map_err(|e| AppError::Usage(format!("cannot read `{}`: {e}", root.display())))?;
+    let mut planned = Vec::new();
+    for dir in dirs {
+        let rel = format!("{}{dir}/kustomization.yaml", repo.prefix);
+        let refused =
+            |why: &dyn std::fmt::Display| AppError::Usage(format!("not fixed `{rel}`: {why}; nothing was written"));
+        let path = confined
+            .resolve(confined.path(), &format!("{dir}/kustomization.yaml"))
+            .map_err(|e| refused(&e.what()))?;
+        let target = crate::fix::Target::open(&confined, &path).map_err(|e| refused(&e))?;
+        if target.existing.is_none() && repo.orders == Some(model::Layout::Namespaces) {
+            continue;
+        }
+        let wanted = crate::fix::expected_resources(&format!("{}{dir}", repo.prefix), paths);
+        let text = crate::fix::render(target.existing.as_deref(), &wanted);
+        if target.existing.as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        planned.push((rel, target, wanted, text));
+    }
+    for (rel, target, wanted, text) in &planned {
+        target
+            .write(text)
+            .map_err(|e| AppError::Usage(format!("cannot write `{rel}`: {e}")))?;
+        let before: std::collections::HashSet<&str> = target
+            .existing
+            .as_deref()
+            .map(|t| t.lines().filter_map(|l| l.trim().strip_prefix("- ")).collect())
+            .unwrap_or_default();
+        let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
+        let added = wanted_set.difference(&before).count();
+        let removed = before.difference(&wanted_set).count();
+        eprintln!("fixed {rel}: {} resources (+{added} -{removed})", wanted.len());
+    }
+    Ok(!planned.is_empty())
+}
+
+/// Reads the XRD sources of `--xrds` (relative to the working directory) and config `xrds:`
+/// (relative to the config file).
+fn load_sources(
+    args: &CheckArgs,
+    cfg: &Config,
+    base: Option<&Path>,
+    max_size: u64,
+    cache: &crate::sources::Cache,
+) -> Result<Vec<model::Input>, AppError> {
+    let cwd = PathBuf::from(".");
+    let specs = args
+        .xrds
+        .iter()
+        .map(|s| (s.as_str(), cwd.as_path()))
+        .chain(cfg.xrds.iter().flatten().map(|s| (s.as_str(), base.unwrap_or(&cwd))));
+    let mut inputs = Vec::new();
+    for (spec, dir) in specs {
+        let source = crate::sources::Source::parse(spec, dir).map_err(AppError::Usage)?;
+        inputs.extend(crate::sources::load(&source, max_size, cache).map_err(AppError::Usage)?);
+    }
+    // A catalog among the sources pins template packages: read each mapped template
+    // repository at the pinned tag (config `catalog.packages`).
+    let packages = cfg.catalog.as_ref().and_then(|c| c.packages.as_ref());
+    if let Some(packages) = packages {
+        for (name, tag) in crate::sources::pinned_packages(&inputs) {
+            let Some(spec) = packages.get(&name) else { continue };
+            let source = crate::sources::Source::package(spec, &tag, base.unwrap_or(&cwd));
+            let loaded = crate::sources::load(&source, max_size, cache)
+                .map_err(|e| AppError::Usage(format!("package `{name}:{tag}`: {e}")))?;
+            inputs.extend(loaded);
+        }
+    }
+    Ok(inputs)
+}
+
+/// Loads the config for a check (explicit, discovered, or none).
+pub fn load_config(args: &CheckArgs) -> Result<(Config, Option<PathBuf>), AppError> {
+    if args.isolated {
+        return Ok((Config::default(), None));
+    }
+    let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let (path, trust) = match &args.config {
+        Some(p) => {
+            if !p.exists() {
+                return Err(AppError::Usage(format!("config file `{}` does not exist", p.display())));
+            }
+            (p.clone(), config::Trust::User)
+        }
+        None => match config::discover(&first) {
+            Some(p) => {
+                let trust = config::Trust::found_at(&p)
+                    .map_err(|e| AppError::Usage(format!("cannot read the folder of `{}`: {e}", p.display())))?;
+                (p, trust)
+            }
+            None => return Ok((Config::default(), None)),
+        },
+    };
+    let cfg = config::load(&path, &trust).map_err(AppError::Config)?;
+    let base = std::fs::canonicalize(&path)
+        .ok()
+        .and_then(|c| c.parent().map(Path::to_path_buf));
+    // A found config that is a symlink (inside the repository) names paths from where it
+    // was found, as its checks above took them.
+    let base = match &trust {
+        config::Trust::Tree { dir, .. } => std::fs::canonicalize(dir).ok().or(base),
+        config::Trust::User => base,
+    };
+    Ok((cfg, base))
+}
+
+/// The policy the config names: inline, or a file relative to the config file's directory.
+pub fn resolve_policy(cfg: &Config, base: Option<&Path>) -> Result<Option<crate::gate::policy::Policy>, AppError> {
+    use crate::gate::policy::PolicySource;
+    match &cfg.policy {
+        None => Ok(None),
+        Some(PolicySource::Inline(p)) => Ok(Some((**p).clone())),
+        Some(PolicySource::File(f)) => {
+            let path = base.unwrap_or(Path::new(".")).join(f);
+            let meta = std::fs::metadata(&path)
+                .map_err(|e| AppError::Usage(format!("cannot read the policy file `{}`: {e}", path.display())))?;
+            if !meta.is_file() || meta.len() > config::MAX_CONFIG_SIZE {
+                return Err(AppError::Usage(format!(
+                    "the policy file `{}` is not a regular file of at most {} bytes; not read",
+                    path.display(),
+                    config::MAX_CONFIG_SIZE
+                )));
+            }
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| AppError::Usage(format!("cannot read the policy file `{}`: {e}", path.display())))?;
+            crate::gate::policy::load_file(&path, &text)
+                .map(Some)
+                .map_err(AppError::Config)
+        }
+    }
+}
+
+/// Checks the paths of `args` and returns the outcome (library entry point for tests).
+pub fn check(args: &CheckArgs) -> Result<Outcome, AppError> {
+    let (cfg, base) = load_config(args)?;
+    let policy = resolve_policy(&cfg, base.as_deref())?;
+    Plan::new(args, &cfg, base.as_deref(), policy.as_ref())?.run()
+}
+
+/// What a check of `args` needs, read once for all its roots: settings, rule options, the
+/// XRD sources.
+pub struct Plan<'a> {
+    args: &'a CheckArgs,
+    cfg: Config,
+    base: Option<PathBuf>,
+    settings: Settings,
+    roots: Vec<PathBuf>,
+    profile: Option<bool>,
+    exclude: globset::GlobSet,
+    max_size: u64,
+    cache: crate::sources::Cache,
+    options: RuleOptions,
+    external: Vec<model::Input>,
+}
+
+/// A root checked in memory.
+pub struct InMemory {
+    /// Its workspace.
+    pub ws: Workspace,
+    /// Its findings, policy applied, before any changed-files filter.
+    pub findings: Vec<Diagnostic>,
+    /// The change it was compared with (`--base`).
+    pub git: Option<crate::pr::GitContext>,
+}
+
+/// One checked root.
+pub enum Root {
+    /// Checked in memory.
+    InMemory(Box<InMemory>),
+    /// Streamed, being too large to hold: its findings, located.
+    Streamed(stream::Checked),
+}
+
+impl<'a> Plan<'a> {
+    /// The plan for `args` with a given config (its directory `base`) and policy.
+    pub fn new(
+        args: &'a CheckArgs,
+        cfg: &Config,
+        base: Option<&Path>,
+        policy: Option<&crate::gate::policy::Policy>,
+    ) -> Result<Plan<'a>, AppError> {
+        let cfg = cfg.clone();
+        let base = base.map(Path::to_path_buf);
+        let settings = settings(args, &cfg)?;
+        let roots: Vec<PathBuf> = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        for p in &roots {
+            if !p.exists() {
+                let why = match std::fs::symlink_metadata(p) {
+                    Ok(_) => "is a symlink that cannot be resolved (broken or a loop)",
+                    Err(_) => "does not exist",
+                };
+                return Err(AppError::Usage(format!("path `{}` {why}", p.display())));
+            }
+        }
+        let profile = match args.profile {
+            Some(ProfileArg::Auto) => Profile::Auto,
+            Some(ProfileArg::Core) => Profile::Core,
+            Some(ProfileArg::Openportal) => Profile::Openportal,
+            None => cfg.profile.unwrap_or_default(),
+        };
+        let profile = match profile {
+            Profile::Auto => None,
+            Profile::Core => Some(false),
+            Profile::Openportal => Some(true),
+        };
+        let mut exclude = globset::GlobSetBuilder::new();
+        for g in cfg.exclude.iter().flatten() {
+            exclude
+                .add(globset::Glob::new(g).map_err(|e| AppError::Usage(format!("invalid exclude glob `{g}`: {e}")))?);
+        }
+        let exclude = exclude.build().map_err(|e| AppError::Usage(e.to_string()))?;
+        let max_size = cfg.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
+        let cache = crate::sources::Cache {
+            dir: args.cache_dir.clone(),
+            offline: args.offline,
+        };
+        let options = rule_options(&cfg, policy);
+        let external = load_sources(args, &cfg, base.as_deref(), max_size, &cache)?;
+        Ok(Plan {
+            args,
+            cfg,
+            base,
+            settings,
+            roots,
+            profile,
+            exclude,
+            max_size,
+            cache,
+            options,
+            external,
+        })
+    }
+
+    /// The roots to check (the paths of the command line, `.` when none).
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Checks one root: discovers and reads it (or streams it), builds its workspace, runs
+    /// the rules and applies the policy.
+    pub fn check_root(&self, root: &Path) -> Result<Root, AppError> {
+        let Plan {
+            args,
+            cfg,
+            base,
+            settings,
+            profile,
+            exclude,
+            max_size,
+            cache,
+            options,
+            external,
+            ..
+        } = self;
+        let (profile, max_size) = (*profile, *max_size);
+        let root = &root.to_path_buf();
+        let prefix = if self.roots.len() > 1 && root.is_dir() {
+            let s = root.to_string_lossy().replace('\\', "/");
+            format!("{}/", s.trim_end_matches('/'))
+        } else {
+            String::new()
+        };
+        let root_dir = if root.is_dir() {
+            root.clone()
+        } else {
+            root.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let root_dir = if root_dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root_dir
+        };
+        let path_from_config = base.as_ref().and_then(|b| {
+            let abs = std::fs::canonicalize(&root_dir).ok()?;
+            Some(abs.strip_prefix(b).ok()?.to_string_lossy().replace('\\', "/"))
+        });
+        let repo = Repo {
+            name: repo_name(root, cfg),
+            is_dir: root.is_dir(),
+            prefix: prefix.clone(),
+            path_from_config,
+            ..Repo::default()
+        };
+        // With `--head`, the head is read from git: the work tree is not walked at all. Against
+        // a base, the work tree's YAML files are read only when the change needs them.
+        let found = match (&args.base, &args.head, &args.release) {
+            (Some(_), Some(_), _) => crate::discover::Discovered::default(),
+            (None, _, None) => {
+                let found = crate::discover::discover_unread(root, &prefix, exclude, max_size);
+                if repo.is_dir && !args.verdict && found.unread_bytes() > args.stream_above {
+                    let job = stream::Job {
+                        root,
+                        repo: repo.clone(),
+                        profile,
+                        options,
+                        external,
+                        settings,
+                        max_size,
+                        batch_size: args.batch_size,
+                    };
+                    return stream_root(found, &job, args.fix.then_some(exclude)).map(Root::Streamed);
+                }
+                let (inputs, paths) = found.read_all(max_size);
+                crate::discover::Discovered {
+                    inputs,
+                    paths,
+                    ..Default::default()
+                }
+            }
+            _ => crate::discover::discover_unread(root, &prefix, exclude, max_size),
+        };
+        let git_ctx = match (&args.base, &args.release) {
+            (None, None) => None,
+            _ => Some(crate::pr::GitContext::new(args, root, &found, &prefix)?),
+        };
+        let (inputs, file_paths) = match (&git_ctx, &args.head) {
+            (Some(g), Some(head)) => g.head_inputs(head, max_size),
+            (Some(g), None) => g.worktree_inputs(found, &prefix, max_size),
+            (None, _) => (found.inputs, found.paths),
+        };
+        let (base_inputs, pr) = match &git_ctx {
+            Some(g) => (g.base_inputs(&prefix), Some(g.context())),
+            None => (Vec::new(), None),
+        };
+        let (mut pr, mut base_inputs, mut root_external) = (pr, base_inputs, external.clone());
+        if let (Some(p), Some(packages)) = (pr.as_mut(), cfg.catalog.as_ref().and_then(|c| c.packages.as_ref())) {
+            let orders = match &args.orders {
+                Some(spec) => Some(crate::sources::Source::parse(spec, Path::new(".")).map_err(AppError::Usage)?),
+                None => None,
+            };
+            let packages = crate::pr::Packages {
+                specs: packages,
+                dir: base.as_deref().unwrap_or(Path::new(".")),
+                max_size,
+                cache,
+            };
+            let (more_external, more_base) =
+                crate::pr::catalog_inputs(p, &inputs, &base_inputs, &packages, orders.as_ref())
+                    .map_err(AppError::Usage)?;
+            root_external.extend(more_external);
+            base_inputs.extend(more_base);
+        }
+        let inputs = model::Inputs {
+            files: inputs,
+            paths: file_paths,
+            external: root_external,
+            base: base_inputs,
+        };
+        let mut ws = model::build(inputs, pr, repo.clone(), profile, options.clone());
+        if args.fix && fix_kustomizations(&ws.repo, &ws.options, &ws.paths, root)? {
+            // Check again what is now on disk.
+            let found = crate::discover::discover(root, &prefix, exclude, max_size);
+            let inputs = model::Inputs {
+                files: found.inputs,
+                paths: found.paths,
+                external: external.clone(),
+                base: Vec::new(),
+            };
+            ws = model::build(inputs, ws.pr.clone(), repo, profile, options.clone());
+        }
+        if ws.repo.onboarding && ws.repo.is_dir {
+            ws.file_age_days = catalog_file_ages(&ws, root);
+        }
+        let findings = run_rules(&ws, settings)?;
+        Ok(Root::InMemory(Box::new(InMemory {
+            ws,
+            findings,
+            git: git_ctx,
+        })))
+    }
+
+    /// Checks every root, filters to the change (`--base`), resolves positions and totals.
+    pub fn run(&self) -> Result<Outcome, AppError> {
+        let mut located = Vec::new();
+        let mut summary = Summary::default();
+        for root in &self.roots {
+            match self.check_root(root)? {
+                Root::Streamed(checked) => {
+                    summary.files += checked.files;
+                    summary.quality.extend(checked.quality);
+                    summary.documents += checked.documents;
+                    located.extend(checked.located);
+                }
+                Root::InMemory(checked) => {
+                    let InMemory { ws, findings, git } = *checked;
+                    let mut diags = findings;
+                    if let Some(g) = git.as_ref().filter(|_| !self.args.verdict) {
+                        let (kept, skipped) = g.filter(&ws, diags, self.args.only_changed_lines);
+                        diags = kept;
+                        summary.skipped += skipped;
+                    }
+                    summary.files += ws.local_files;
+                    summary.documents += ws.docs.len();
+                    if ws.repo.onboarding {
+                        summary.quality.extend(model::onboarding::quality(&ws));
+                    }
+                    located.extend(diags.iter().map(|d| report::locate(d, &ws.sources)));
+                }
+            }
+        }
+        summary.errors = located.iter().filter(|d| d.severity == Severity::Error).count();
+        summary.warnings = located.len() - summary.errors;
+        // By file (walk order), position and rule: the same order however the files were read.
+        located.sort_by(|a, b| {
+            crate::discover::walk_order(&a.primary.path, &b.primary.path)
+                .then(a.primary.line.cmp(&b.primary.line))
+                .then(a.primary.column.cmp(&b.primary.column))
+                .then(a.rule.cmp(b.rule))
+        });
+        let fail_on = self.args.fail_on.or(self.cfg.fail_on).unwrap_or_default();
+        Ok(Outcome {
+            diagnostics: located,
+            summary,
+            fail_on,
+        })
+    }
+}
+
+/// Streams one root ([`crate::stream`]); with `fix` (the exclude globs), the kustomizations
+/// are regenerated after the scan, and the root is walked and scanned again when one changed.
+fn stream_root(
+    found: crate::discover::Discovered,
+    job: &stream::Job<'_>,
+    fix: Option<&globset::GlobSet>,
+) -> Result<stream::Checked, AppError> {
+    let mut scan = stream::scan(found, job);
+    if let Some(exclude) = fix {
+        let repo = Repo {
+            orders: scan.layout,
+            ..job.repo.clone()
+        };
+        if fix_kustomizations(&repo, job.options, scan.paths(), job.root)? {
+            let found = crate::discover::discover_unread(job.root, &job.repo.prefix, exclude, job.max_size);
+            scan = stream::scan(found, job);
+        }
+    }
+    stream::check(scan, job)
+}

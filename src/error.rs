@@ -1,0 +1,81 @@
+//! The errors that end a run without a verdict, typed, and the exit codes: 0 clean, 1
+//! findings at or above the fail level, 2 usage, config or internal error. Printing an
+//! error quotes only a checked config file, never another file.
+
+use std::path::{Path, PathBuf};
+
+/// Exit code when nothing reaches the fail level.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code when findings reach the fail level.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for usage, config or internal errors.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Why a run could not produce a verdict.
+#[derive(Debug)]
+pub enum AppError {
+    /// The config file is wrong.
+    Config(ConfigError),
+    /// The command line is wrong.
+    Usage(String),
+    /// A bug in portalint.
+    Internal(String),
+}
+
+/// A config error with its position.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    /// The config file.
+    pub path: PathBuf,
+    /// Its text (for the excerpt).
+    pub text: String,
+    /// Byte span of the offending node.
+    pub span: (u32, u32),
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub help: Option<String>,
+}
+
+/// True when `path` is named like a YAML file: only such files are quoted in an error
+/// excerpt, so a mistaken `--config /etc/passwd` prints none of that file.
+pub fn yaml_named(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// The error for a file that is not YAML holding a mapping of `what`: says what was
+/// expected, quotes nothing.
+pub fn not_a_mapping(path: &Path, what: &str) -> ConfigError {
+    ConfigError {
+        path: path.to_path_buf(),
+        text: String::new(),
+        span: (0, 0),
+        message: format!("expected a YAML mapping of {what}; this file is not one (its content is not shown)"),
+        help: None,
+    }
+}
+
+/// Prints an `AppError` to stderr, with an excerpt for config errors.
+pub fn print_error(e: &AppError) {
+    match e {
+        AppError::Usage(m) => eprintln!("error: {m}"),
+        AppError::Internal(m) => {
+            eprintln!("error: internal error: {m}\nplease report this with the input that caused it")
+        }
+        AppError::Config(c) => {
+            let file =
+                crate::source::SourceFile::new(c.path.display().to_string(), c.path.clone(), c.text.clone().into());
+            let (line, col) = file.line_col(c.span.0);
+            eprintln!("error: invalid config: {}", c.message);
+            eprintln!("  --> {}:{line}:{col}", c.path.display());
+            if !c.text.is_empty() {
+                let text = file.line_text(line);
+                eprintln!("   |\n{line:>3}| {text}\n   | {}^", " ".repeat(col - 1));
+            }
+            if let Some(h) = &c.help {
+                eprintln!("   = help: {h}");
+            }
+        }
+    }
+}
