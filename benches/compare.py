@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One command for the speed table in the README: generates catalog-orders repositories of
+"""One command for the speed table in docs/benchmarks.md: generates catalog-orders repositories of
 1 000 and 10 000 orders (benches/generate_orders.py, 5 % seeded defects) and a repository of
 200 template packages (benches/generate.py), then times, in the same run, on the same files:
 
