@@ -1,4 +1,4 @@
-//! The versioned JSON output (`"version": 1`), documented in the README.
+//! The versioned JSON output (`"version": 1`), documented in `docs/output.md`.
 
 use super::{Located, Summary};
 use serde_json::json;

@@ -15,7 +15,7 @@ use crate::source::SourceMap;
 pub enum Format {
     /// rustc-style text with source excerpts.
     Text,
-    /// Versioned JSON (see the README).
+    /// Versioned JSON (see `docs/output.md`).
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
