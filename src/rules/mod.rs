@@ -195,24 +195,27 @@ macro_rules! declare_rule {
 
 /// Expands the registry list into the rule modules, the `RuleId` enum and its lookups.
 macro_rules! register_rules {
-    ($($module:ident :: $name:ident),* $(,)?) => {
-        $(pub mod $module;)*
+    ($($pack:ident { $($module:ident :: $name:ident),* $(,)? })*) => {
+        $(
+            /// The rules of one pack, a file each.
+            pub mod $pack { $(pub mod $module;)* }
+        )*
 
         /// Every rule, typed. The string form exists only at the edges (CLI, config, output).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum RuleId { $(#[allow(missing_docs)] $name),* }
+        pub enum RuleId { $($(#[allow(missing_docs)] $name,)*)* }
 
-        /// All rules in registry order.
-        pub const ALL_RULES: &[RuleId] = &[$(RuleId::$name),*];
+        /// All rules in registry order (by pack).
+        pub const ALL_RULES: &[RuleId] = &[$($(RuleId::$name,)*)*];
 
         impl RuleId {
             /// The rule's metadata.
             pub fn meta(self) -> &'static RuleMeta {
-                match self { $(RuleId::$name => &$module::$name::META),* }
+                match self { $($(RuleId::$name => &$pack::$module::$name::META,)*)* }
             }
             /// The rule implementation.
             pub fn rule(self) -> &'static dyn Rule {
-                match self { $(RuleId::$name => &$module::$name),* }
+                match self { $($(RuleId::$name => &$pack::$module::$name,)*)* }
             }
         }
     };

@@ -1,5 +1,5 @@
 use crate::model::Workspace;
-use crate::rules::fn_gotpl_resource_name_annotation::NAME_ANNOTATION;
+use crate::rules::core::fn_gotpl_resource_name_annotation::NAME_ANNOTATION;
 use crate::rules::{Rule, Sink};
 use std::collections::HashMap;
 

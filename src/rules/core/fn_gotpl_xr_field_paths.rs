@@ -1,5 +1,5 @@
 use crate::model::Workspace;
-use crate::rules::x_fieldpath_in_schema::{report_missing, template_uses};
+use crate::rules::core::x_fieldpath_in_schema::{report_missing, template_uses};
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {

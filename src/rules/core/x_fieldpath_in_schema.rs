@@ -88,9 +88,9 @@ pub fn report_missing(ws: &Workspace, c: &Composition<'_>, uses: Vec<(Vec<String
     let Some(schema) = x.main_schema() else { return };
     // Fields Crossplane injects into the XR exist although the XRD does not declare them.
     let injected = if x.scope() == "LegacyCluster" {
-        crate::rules::x_xr_schema::INJECTED_LEGACY
+        crate::rules::core::x_xr_schema::INJECTED_LEGACY
     } else {
-        crate::rules::x_xr_schema::INJECTED
+        crate::rules::core::x_xr_schema::INJECTED
     };
     for (path, at) in uses {
         if !matches!(path.first().map(String::as_str), Some("spec" | "status")) || path.len() < 2 {
