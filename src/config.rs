@@ -2,7 +2,7 @@
 //! the JSON Schema generated from the same types (`schemas/config.schema.json`).
 
 pub use crate::error::{not_a_mapping, yaml_named, ConfigError};
-use crate::yaml;
+use crate::parse::yaml;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -333,12 +333,12 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
     if parsed.docs.len() > 1 {
         return Err(fail((0, 0), "the config file must hold one YAML document".into(), None));
     }
-    let config: Config = crate::de::from_node(&doc.root).map_err(|e| {
+    let config: Config = crate::parse::de::from_node(&doc.root).map_err(|e| {
         let help = e
             .message
             .strip_prefix("unknown field `")
             .and_then(|rest| rest.split('`').next())
-            .and_then(|field| crate::text::suggest(field, config_keys()))
+            .and_then(|field| crate::parse::text::suggest(field, config_keys()))
             .map(|s| format!("did you mean `{s}`?"));
         fail(e.span, e.message.clone(), help)
     })?;
@@ -354,7 +354,7 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
         Err(fail(
             (node.start, node.end),
             format!("unknown rule `{id}`"),
-            crate::text::suggest(id, ids).map(|s| format!("did you mean `{s}`?")),
+            crate::parse::text::suggest(id, ids).map(|s| format!("did you mean `{s}`?")),
         ))
     };
     for key in ["select", "ignore"] {

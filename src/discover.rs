@@ -2,7 +2,7 @@
 //! reads YAML files with size, binary, UTF-8 and symlink checks, and lists every path for the
 //! layout rules. Yields data only; nothing here knows about rules.
 
-use crate::paths::PathSet;
+use crate::parse::paths::PathSet;
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::io::Read;
@@ -111,7 +111,7 @@ impl Discovered {
     }
 }
 
-pub use crate::paths::{is_yaml, walk_order};
+pub use crate::parse::paths::{is_yaml, walk_order};
 
 /// Walks `root` (a directory) or reads `root` (a file). `prefix` is prepended to every
 /// relative path (empty for a single root).

@@ -64,8 +64,11 @@ pub fn print_error(e: &AppError) {
             eprintln!("error: internal error: {m}\nplease report this with the input that caused it")
         }
         AppError::Config(c) => {
-            let file =
-                crate::source::SourceFile::new(c.path.display().to_string(), c.path.clone(), c.text.clone().into());
+            let file = crate::parse::source::SourceFile::new(
+                c.path.display().to_string(),
+                c.path.clone(),
+                c.text.clone().into(),
+            );
             let (line, col) = file.line_col(c.span.0);
             eprintln!("error: invalid config: {}", c.message);
             eprintln!("  --> {}:{line}:{col}", c.path.display());

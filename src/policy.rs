@@ -81,7 +81,7 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
         !settings.ignored_at(&ws.repo, &file.rel, d.rule) && !suppressed(file, d.primary.span.start, d.rule)
     });
     // A generic finding yields to a more specific rule that reports inside the same node.
-    let mut starts: HashMap<crate::source::FileId, Vec<(u32, RuleId)>> = HashMap::new();
+    let mut starts: HashMap<crate::parse::source::FileId, Vec<(u32, RuleId)>> = HashMap::new();
     for d in &diags {
         starts
             .entry(d.primary.span.file)
@@ -120,7 +120,7 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
 
 /// True when the line of `offset`, or the comment line above it, says
 /// `# portalint: ignore[<rule>]` (several ids may be listed, comma-separated).
-pub fn suppressed(file: &crate::source::SourceFile, offset: u32, rule: RuleId) -> bool {
+pub fn suppressed(file: &crate::parse::source::SourceFile, offset: u32, rule: RuleId) -> bool {
     let (line, _) = file.line_col(offset);
     if mentions(file.line_text(line), rule) {
         return true;

@@ -6,7 +6,7 @@ use crate::cli::CheckArgs;
 use crate::discover::Discovered;
 use crate::git::{self, ChangeKind, Listing, Repo};
 use crate::model::{Class, Input, InputContent, PrContext, Workspace};
-use crate::paths::PathSet;
+use crate::parse::paths::PathSet;
 use crate::rules::diagnostic::Diagnostic;
 use std::collections::HashSet;
 use std::path::Path;
@@ -288,7 +288,7 @@ impl GitContext {
             }
         }
         // One pass over the documents: the files holding an XR or Composition of such a kind.
-        let dependents: HashSet<crate::source::FileId> = ws
+        let dependents: HashSet<crate::parse::source::FileId> = ws
             .docs
             .iter()
             .filter(|d| {
@@ -316,7 +316,7 @@ impl GitContext {
                     .any(|m| dir.is_empty() || m.starts_with(&format!("{dir}/")))
             }
         };
-        let considered: HashSet<crate::source::FileId> = ws
+        let considered: HashSet<crate::parse::source::FileId> = ws
             .sources
             .iter()
             .filter(|(id, f)| changed.contains(&f.rel) || dependents.contains(id) || lists_moved(&f.rel))
@@ -332,7 +332,7 @@ impl GitContext {
             .iter()
             .filter(|(id, f)| considered.contains(id) && crate::discover::is_yaml(&f.path))
             .count();
-        let mut line_cache: std::collections::HashMap<crate::source::FileId, Option<HashSet<usize>>> =
+        let mut line_cache: std::collections::HashMap<crate::parse::source::FileId, Option<HashSet<usize>>> =
             Default::default();
         let kept = diags
             .into_iter()

@@ -182,7 +182,7 @@ pub fn pinned_packages(inputs: &[Input]) -> Vec<(String, String)> {
         if !text.contains("pkg.crossplane.io/") {
             continue;
         }
-        for d in crate::yaml::parse(text).docs {
+        for d in crate::parse::yaml::parse(text).docs {
             let api = d.root.str_at(&["apiVersion"]).unwrap_or("");
             if !api.starts_with("pkg.crossplane.io/") || d.root.str_at(&["kind"]) != Some("Configuration") {
                 continue;

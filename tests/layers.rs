@@ -15,8 +15,41 @@ fn module_of(rel: &Path) -> Option<String> {
     (name != "lib" && name != "main").then_some(name)
 }
 
-/// Every `crate::<name>` a text names, including inside `use crate::{a, b::c}` groups.
-fn named(text: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
+/// Names that `src/lib.rs` re-exports at the crate root (`pub use parse::{yaml, source};`,
+/// `pub use rules::diagnostic as diagnostics;`), each with the top-level module it is in.
+fn aliases(lib: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for line in lib.lines().map(str::trim) {
+        let Some(rest) = line.strip_prefix("pub use ").and_then(|r| r.strip_suffix(';')) else {
+            continue;
+        };
+        let (top, tail) = rest.split_once("::").unwrap_or((rest, ""));
+        let items: Vec<&str> = match tail.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            Some(group) => group.split(',').collect(),
+            None => vec![tail],
+        };
+        for item in items {
+            let item = item.trim();
+            let name = item.rsplit(" as ").next().unwrap_or(item);
+            let name = name.rsplit("::").next().unwrap_or(name).trim();
+            if !name.is_empty() {
+                out.insert(name.to_string(), top.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Every `crate::<name>` a text names, including inside `use crate::{a, b::c}` groups; a
+/// re-exported name counts as the module it comes from.
+fn named(text: &str, modules: &BTreeSet<String>, alias: &BTreeMap<String, String>) -> BTreeSet<String> {
+    let resolve = |head: &str| -> Option<String> {
+        if modules.contains(head) {
+            Some(head.to_string())
+        } else {
+            alias.get(head).cloned()
+        }
+    };
     let mut out = BTreeSet::new();
     let code: String = text
         .lines()
@@ -29,16 +62,12 @@ fn named(text: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
             let body = &group[..group.find('}').unwrap_or(group.len())];
             for item in body.split(',') {
                 let head = item.trim().split("::").next().unwrap_or("").trim();
-                if modules.contains(head) {
-                    out.insert(head.to_string());
-                }
+                out.extend(resolve(head));
             }
             continue;
         }
         let head: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        if modules.contains(&head) {
-            out.insert(head);
-        }
+        out.extend(resolve(&head));
     }
     out
 }
@@ -64,6 +93,7 @@ fn no_module_imports_one_that_imports_it_back() {
         .filter_map(|p| module_of(p.strip_prefix(&src).expect("under src")))
         .collect();
     assert!(modules.len() > 10, "found the modules: {modules:?}");
+    let alias = aliases(&std::fs::read_to_string(src.join("lib.rs")).expect("lib.rs"));
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for p in &all {
         let Some(m) = module_of(p.strip_prefix(&src).expect("under src")) else {
@@ -73,7 +103,7 @@ fn no_module_imports_one_that_imports_it_back() {
         // Tests inside a module may reach anywhere: only the code above `#[cfg(test)]` counts.
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
         let to = edges.entry(m.clone()).or_default();
-        to.extend(named(code, &modules).into_iter().filter(|n| *n != m));
+        to.extend(named(code, &modules, &alias).into_iter().filter(|n| *n != m));
     }
     // Depth-first search for a back edge; report the loop.
     fn visit(
@@ -109,7 +139,10 @@ fn no_module_imports_one_that_imports_it_back() {
 
 #[test]
 fn the_reader_sees_use_groups_and_paths() {
-    let modules: BTreeSet<String> = ["app", "model", "yaml"].iter().map(|s| s.to_string()).collect();
+    let modules: BTreeSet<String> = ["app", "model", "parse"].iter().map(|s| s.to_string()).collect();
+    let alias = aliases("pub mod parse;\npub use parse::{source, yaml};\npub use rules::diagnostic as diagnostics;\n");
+    assert_eq!(alias.get("yaml").map(String::as_str), Some("parse"));
+    assert_eq!(alias.get("diagnostics").map(String::as_str), Some("rules"));
     let text = "use crate::{model::Doc, yaml};\nfn f() { crate::app::run(); }\n// crate::nothing\n";
-    assert_eq!(named(text, &modules), modules);
+    assert_eq!(named(text, &modules, &alias), modules);
 }

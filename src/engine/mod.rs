@@ -51,7 +51,7 @@ pub fn parse_ids(ids: &[String]) -> Result<Vec<RuleId>, AppError> {
         .map(|s| {
             RuleId::expand(s).ok_or_else(|| {
                 let ids = ALL_RULES.iter().map(|r| r.as_str());
-                let hint = crate::text::suggest(s, ids.chain(crate::rules::ALIASES.iter().map(|(a, _)| *a)))
+                let hint = crate::parse::text::suggest(s, ids.chain(crate::rules::ALIASES.iter().map(|(a, _)| *a)))
                     .map(|h| format!(" (did you mean `{h}`?)"))
                     .unwrap_or_default();
                 AppError::Usage(format!("unknown rule `{s}`{hint}; `portalint rules` lists them"))
@@ -249,7 +249,7 @@ pub fn run_rules_where(
 pub fn fix_kustomizations(
     repo: &Repo,
     options: &RuleOptions,
-    paths: &crate::paths::PathSet,
+    paths: &crate::parse::paths::PathSet,
     root: &Path,
 ) -> Result<bool, AppError> {
     let dirs: Vec<String> = match repo.orders {

@@ -29,10 +29,10 @@ use super::run_rules_where;
 use crate::discover::{read_yaml, walk_order, Discovered};
 use crate::error::AppError;
 use crate::model::{self, Class, Evidence, Input, InputContent, Layout, Prepared, Repo, Role, RuleOptions};
+use crate::parse::source::FileId;
 use crate::policy::Settings;
 use crate::report::{self, Located};
 use crate::rules::Reach;
-use crate::source::FileId;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -137,7 +137,7 @@ pub struct Scan {
     /// (CODEOWNERS, `.gitignore`) and unreadable links (`inputs`).
     found: Discovered,
     /// Every path (moved out of `found`: every batch's workspace shares it).
-    paths: Arc<crate::paths::PathSet>,
+    paths: Arc<crate::parse::paths::PathSet>,
     /// Facts of `found.unread[i]`.
     facts: Vec<Facts>,
     spool: Option<Spool>,
@@ -166,7 +166,7 @@ pub struct Checked {
 
 impl Scan {
     /// Every path under the root.
-    pub fn paths(&self) -> &crate::paths::PathSet {
+    pub fn paths(&self) -> &crate::parse::paths::PathSet {
         &self.paths
     }
 
@@ -213,7 +213,12 @@ fn chunks<T>(items: &[T], size: u64, bytes: impl Fn(&T) -> u64) -> Vec<&[T]> {
     out
 }
 
-fn facts_of(rel: &str, content: &InputContent, prefix: &str, paths: &crate::paths::PathSet) -> (Facts, Evidence) {
+fn facts_of(
+    rel: &str,
+    content: &InputContent,
+    prefix: &str,
+    paths: &crate::parse::paths::PathSet,
+) -> (Facts, Evidence) {
     let mut evidence = Evidence::default();
     let InputContent::Yaml(text) = content else {
         let needed = Facts {
@@ -229,7 +234,7 @@ fn facts_of(rel: &str, content: &InputContent, prefix: &str, paths: &crate::path
         len: text.len() as u32,
         ..Facts::default()
     };
-    for d in crate::yaml::parse(text).docs {
+    for d in crate::parse::yaml::parse(text).docs {
         let doc = model::classify_doc(FileId(0), rel, d.root);
         evidence.add(&doc, rel, paths);
         facts.docs = facts.docs.saturating_add(1);

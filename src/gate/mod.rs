@@ -14,8 +14,8 @@ pub mod quantity;
 
 use crate::git::ChangeKind;
 use crate::model::{Doc, Layout, Workspace};
+use crate::parse::source::Span;
 use crate::rules::diagnostic::{Diagnostic, Severity};
-use crate::source::Span;
 use codeowners::CodeOwners;
 use policy::{Block, Per, Policy, Strength};
 use quantity::Quantity;
@@ -250,7 +250,7 @@ pub fn evaluate(req: &Request) -> Verdict {
 }
 
 /// The XRD schemas as JSON, converted once per (XRD, version).
-type Schemas = HashMap<(crate::source::FileId, u32, String), std::rc::Rc<serde_json::Value>>;
+type Schemas = HashMap<(crate::parse::source::FileId, u32, String), std::rc::Rc<serde_json::Value>>;
 
 fn order<'a>(ws: &'a Workspace, doc: &'a Doc, rel: &'a str, changed: bool, schemas: &mut Schemas) -> Option<Order<'a>> {
     let seg: Vec<&str> = rel.split('/').collect();

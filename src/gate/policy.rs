@@ -3,7 +3,7 @@
 //! with positions (globs, patterns, quantities and CEL expressions compile at load time).
 
 use crate::error::ConfigError;
-use crate::yaml::{self, Node};
+use crate::parse::yaml::{self, Node};
 use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -287,7 +287,7 @@ pub fn load_file(label: &Path, text: &str) -> Result<Policy, ConfigError> {
     if doc.root.as_map().is_none() && !doc.root.is_null() {
         return Err(crate::error::not_a_mapping(label, WHAT));
     }
-    let policy: Policy = crate::de::from_node(&doc.root).map_err(|e| fail(e.span, e.message.clone()))?;
+    let policy: Policy = crate::parse::de::from_node(&doc.root).map_err(|e| fail(e.span, e.message.clone()))?;
     validate(&doc.root, &|span, m| fail(span, m))?;
     Ok(policy)
 }

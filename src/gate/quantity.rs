@@ -111,8 +111,8 @@ impl Quantity {
     }
 
     /// The quantity of a YAML scalar (numbers and strings).
-    pub fn of_node(node: &crate::yaml::Node) -> Result<Quantity, String> {
-        use crate::yaml::Value;
+    pub fn of_node(node: &crate::parse::yaml::Node) -> Result<Quantity, String> {
+        use crate::parse::yaml::Value;
         match &node.value {
             Value::Int(i) => Ok(Quantity {
                 nanos: i128::from(*i) * NANO,

@@ -2,8 +2,8 @@
 //! their `${{ … }}` expressions and the scaffolder actions portalint knows.
 
 use super::{Doc, Workspace};
-use crate::source::Span;
-use crate::yaml::Node;
+use crate::parse::source::Span;
+use crate::parse::yaml::Node;
 
 /// The built-in entity kinds and the apiVersions their schemas accept.
 pub const BUILTIN_KINDS: &[(&str, &[&str])] = &[
@@ -68,7 +68,7 @@ impl<'a> EntityRef<'a> {
             }
         }
         if let Some(n) = self.namespace {
-            if !crate::names::is_dns1123_label(n) {
+            if !crate::parse::names::is_dns1123_label(n) {
                 return Some(format!("the namespace `{n}` is not a DNS-1123 label"));
             }
         }
@@ -112,7 +112,7 @@ pub fn namespace(doc: &Doc) -> &str {
 
 /// The key of an entity document (`kind:namespace/name`), when it has a literal name.
 pub fn doc_key(doc: &Doc) -> Option<String> {
-    let name = doc.name().filter(|n| !crate::names::is_templated(n))?;
+    let name = doc.name().filter(|n| !crate::parse::names::is_templated(n))?;
     Some(entity_key(&doc.kind, namespace(doc), name))
 }
 
@@ -161,7 +161,7 @@ pub fn references(doc: &Doc) -> Vec<RefUse<'_>> {
         };
         for node in nodes {
             let Some(text) = node.as_str() else { continue };
-            if crate::names::is_templated(text) {
+            if crate::parse::names::is_templated(text) {
                 continue;
             }
             out.push(RefUse {
@@ -668,7 +668,7 @@ pub fn form_schema_problems<'a>(schema: &'a Node, out: &mut Vec<(&'a Node, Strin
             match n.as_str() {
                 Some(name) if JSON_TYPES.contains(&name) => types.push(name),
                 Some(name) => {
-                    let hint = crate::text::suggest(name, JSON_TYPES.iter().copied())
+                    let hint = crate::parse::text::suggest(name, JSON_TYPES.iter().copied())
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
                     out.push((n, format!("`{name}` is not a JSON Schema type{hint}")));
@@ -1152,7 +1152,7 @@ pub fn local_url(template_rel: &str, url: &str) -> Option<String> {
     if url.contains("://") || has_expression(url) || url.starts_with('/') {
         return None;
     }
-    crate::names::join_path(template_dir(template_rel).trim_end_matches('/'), url)
+    crate::parse::names::join_path(template_dir(template_rel).trim_end_matches('/'), url)
 }
 
 impl<'a> Step<'a> {
@@ -1211,7 +1211,7 @@ pub struct Skeleton<'w> {
     /// The folder, relative to the root.
     pub dir: String,
     /// Every file under it: path, source id when read as text, text (empty when not read).
-    pub files: Vec<(&'w str, Option<crate::source::FileId>, &'w str)>,
+    pub files: Vec<(&'w str, Option<crate::parse::source::FileId>, &'w str)>,
 }
 
 /// The byte offset of `part` inside `whole` (both from the same string).

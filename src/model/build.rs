@@ -3,8 +3,8 @@
 
 use super::{Class, Composition, Doc, FileProblem, Index, Repo, RuleOptions, TemplateStep, Workspace};
 pub use crate::discover::{Input, InputContent};
-use crate::source::{FileId, SourceFile, SourceMap};
-use crate::yaml;
+use crate::parse::source::{FileId, SourceFile, SourceMap};
+use crate::parse::yaml;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -39,7 +39,7 @@ pub struct Inputs {
     /// The repository's files.
     pub files: Vec<Input>,
     /// Every path of the repository (YAML or not).
-    pub paths: crate::paths::PathSet,
+    pub paths: crate::parse::paths::PathSet,
     /// Files of the `--xrds` sources.
     pub external: Vec<Input>,
     /// The base revision's versions of the changed files.
@@ -125,7 +125,7 @@ fn openportal_group(g: &str) -> bool {
 
 impl Evidence {
     /// Adds what one local document (at `rel`, relative to the root) says.
-    pub fn add(&mut self, doc: &Doc, rel: &str, paths: &crate::paths::PathSet) {
+    pub fn add(&mut self, doc: &Doc, rel: &str, paths: &crate::parse::paths::PathSet) {
         // Test fixtures (`test/`, `tests/`, `testdata/`) do not decide what the repository is.
         let in_tests = || {
             rel.split('/')
@@ -199,7 +199,7 @@ pub fn build(
 /// about the repository (a streamed check gathers it from every file first).
 pub fn assemble(
     parsed: Vec<Prepared>,
-    paths: Arc<crate::paths::PathSet>,
+    paths: Arc<crate::parse::paths::PathSet>,
     pr: Option<super::PrContext>,
     mut repo: Repo,
     profile: Option<bool>,
@@ -267,7 +267,7 @@ pub fn assemble(
                     x.group(),
                     x.spec()
                         .and_then(|s| s.path(&["claimNames", "kind"]))
-                        .and_then(crate::yaml::Node::as_str),
+                        .and_then(crate::parse::yaml::Node::as_str),
                 ) {
                     index
                         .claim_by_gk

@@ -3,8 +3,8 @@
 //! working) or compatible, with the node in both versions. A pure function of the two views.
 
 use super::{Doc, Xrd};
-use crate::source::Span;
-use crate::yaml::Node;
+use crate::parse::source::Span;
+use crate::parse::yaml::Node;
 
 /// How serious a difference is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

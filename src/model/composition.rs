@@ -2,9 +2,9 @@
 //! function-go-templating inline templates.
 
 use super::{split_api_version, Doc};
-use crate::gotpl;
-use crate::source::{FileId, Span};
-use crate::yaml::{self, Node, OffsetMap};
+use crate::parse::gotpl;
+use crate::parse::source::{FileId, Span};
+use crate::parse::yaml::{self, Node, OffsetMap};
 
 /// A view of a Composition document.
 #[derive(Clone, Copy, Debug)]
@@ -186,7 +186,7 @@ impl TemplateStep {
     pub fn is_dynamic(&self, node: &Node) -> bool {
         let (s, e) = (node.start as usize, node.end as usize);
         match node.value {
-            crate::yaml::Value::Map(_) | crate::yaml::Value::Seq(_) => self
+            crate::parse::yaml::Value::Map(_) | crate::parse::yaml::Value::Seq(_) => self
                 .scan
                 .actions
                 .iter()

@@ -2,8 +2,8 @@
 //! (RULES.md §2). Provider workflows live under `providers/<team>/workflows/`.
 
 use super::{Doc, Workspace};
-use crate::source::Span;
-use crate::yaml::Node;
+use crate::parse::source::Span;
+use crate::parse::yaml::Node;
 
 /// Step types the load-time validator registers (applied to provider workflows).
 pub const VALIDATOR_STEP_TYPES: &[&str] = &[
@@ -77,7 +77,7 @@ impl Workspace {
     }
 
     /// Every parameter of every golden path, with its document.
-    pub fn golden_path_parameters(&self) -> Vec<(&Doc, &crate::yaml::Entry)> {
+    pub fn golden_path_parameters(&self) -> Vec<(&Doc, &crate::parse::yaml::Entry)> {
         self.golden_paths()
             .into_iter()
             .flat_map(|(d, path)| {
@@ -88,7 +88,7 @@ impl Workspace {
     }
 
     /// The golden paths: each entry of `goldenpaths:` in a `goldenpaths.yaml`, with its document.
-    pub fn golden_paths(&self) -> Vec<(&Doc, &crate::yaml::Entry)> {
+    pub fn golden_paths(&self) -> Vec<(&Doc, &crate::parse::yaml::Entry)> {
         self.docs
             .iter()
             .filter(|d| self.local_rel(d).rsplit('/').next() == Some("goldenpaths.yaml"))

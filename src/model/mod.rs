@@ -20,8 +20,8 @@ pub use composition::{Composed, Composition, Origin, TemplateStep};
 pub use orders::{is_order_shaped, Layout, OrderPath};
 pub use xrd::{Xrd, XrdVersion};
 
-use crate::source::{FileId, SourceMap, Span};
-use crate::yaml::{Entry, Node, Problem};
+use crate::parse::source::{FileId, SourceMap, Span};
+use crate::parse::yaml::{Entry, Node, Problem};
 use std::collections::HashMap;
 
 /// What a document is, by `apiVersion` group and `kind`.
@@ -375,7 +375,7 @@ pub struct Workspace {
     /// Files that could not be read as text, with the reason.
     pub unreadable: Vec<(FileId, String)>,
     /// Every file path under the root (relative), YAML or not.
-    pub paths: std::sync::Arc<crate::paths::PathSet>,
+    pub paths: std::sync::Arc<crate::parse::paths::PathSet>,
     /// Facts about the repository.
     pub repo: Repo,
     /// Typed rule options.
@@ -421,7 +421,7 @@ impl Workspace {
     /// Every XRD defining `group`/`kind`, the ones closest to `near` (sharing the longest
     /// directory prefix with that file) first: repositories of examples define the same kind
     /// in several folders.
-    pub fn xrds_for(&self, group: &str, kind: &str, near: crate::source::FileId) -> Vec<Xrd<'_>> {
+    pub fn xrds_for(&self, group: &str, kind: &str, near: crate::parse::source::FileId) -> Vec<Xrd<'_>> {
         self.closest(&self.index.xrd_by_gk, group, kind, near)
     }
 
@@ -433,7 +433,7 @@ impl Workspace {
     }
 
     /// The XRDs offering `group`/`kind` as a claim (LegacyCluster), closest first.
-    pub fn claim_xrds_for(&self, group: &str, kind: &str, near: crate::source::FileId) -> Vec<Xrd<'_>> {
+    pub fn claim_xrds_for(&self, group: &str, kind: &str, near: crate::parse::source::FileId) -> Vec<Xrd<'_>> {
         self.closest(&self.index.claim_by_gk, group, kind, near)
     }
 
@@ -442,7 +442,7 @@ impl Workspace {
         map: &HashMap<(String, String), Vec<usize>>,
         group: &str,
         kind: &str,
-        near: crate::source::FileId,
+        near: crate::parse::source::FileId,
     ) -> Vec<Xrd<'_>> {
         let Some(ids) = map.get(&(group.to_string(), kind.to_string())) else {
             return Vec::new();
@@ -536,13 +536,13 @@ impl Workspace {
     /// `path` (relative, `./` and `..` allowed) resolved against the root, as a root-relative
     /// path with the root's prefix; `None` when it leaves the root.
     pub fn from_root(&self, path: &str) -> Option<String> {
-        crate::names::join_path(self.repo.prefix.trim_end_matches('/'), path.trim_end_matches('/'))
+        crate::parse::names::join_path(self.repo.prefix.trim_end_matches('/'), path.trim_end_matches('/'))
     }
     /// `path` resolved against the folder of `doc`'s file; `None` when it leaves the root.
     pub fn from_doc(&self, doc: &Doc, path: &str) -> Option<String> {
         let rel = self.rel(doc);
         let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-        crate::names::join_path(dir, path.trim_end_matches('/'))
+        crate::parse::names::join_path(dir, path.trim_end_matches('/'))
     }
     /// True when some file exists at `rel`.
     pub fn exists(&self, rel: &str) -> bool {
@@ -554,7 +554,7 @@ impl Workspace {
     }
     /// An empty span at the start of the file at `rel`, or of the first file when it is absent.
     pub fn span_for_path(&self, rel: &str) -> Span {
-        let id = self.sources.find(rel).unwrap_or(crate::source::FileId(0));
+        let id = self.sources.find(rel).unwrap_or(crate::parse::source::FileId(0));
         Span::file_start(id)
     }
     /// The Score workload specs (`apiVersion: score.dev/*`).

@@ -4,7 +4,7 @@
 
 use super::backstage::{self, EntityRef};
 use super::{Doc, Workspace};
-use crate::source::Span;
+use crate::parse::source::Span;
 
 /// How a repository name reads as a BU repository name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub enum BuName {
 /// Classifies a repository name.
 pub fn classify(name: &str) -> BuName {
     if let Some(unit) = name.strip_prefix("bu-").and_then(|r| r.strip_suffix("-infrastructure")) {
-        return if crate::names::is_dns1123_label(unit) {
+        return if crate::parse::names::is_dns1123_label(unit) {
             BuName::Valid(unit.to_string())
         } else {
             BuName::BadUnit(unit.to_string())
@@ -116,7 +116,7 @@ impl Default for OnboardingOptions {
 /// The BU repositories of a root, found once when the workspace is built (`forced` is the
 /// config's `packs.onboarding`): the root when its name reads as one, else its folders named
 /// like one; forced on, the root even when neither is; forced off, none.
-pub fn find(name: &str, paths: &crate::paths::PathSet, prefix: &str, forced: Option<bool>) -> Vec<BuRepo> {
+pub fn find(name: &str, paths: &crate::parse::paths::PathSet, prefix: &str, forced: Option<bool>) -> Vec<BuRepo> {
     let root = || {
         vec![BuRepo {
             name: name.to_string(),
@@ -135,7 +135,7 @@ pub fn find(name: &str, paths: &crate::paths::PathSet, prefix: &str, forced: Opt
 }
 
 /// Folders (up to three levels deep) whose name reads as a BU repository.
-fn bu_folders(paths: &crate::paths::PathSet, prefix: &str) -> Vec<BuRepo> {
+fn bu_folders(paths: &crate::parse::paths::PathSet, prefix: &str) -> Vec<BuRepo> {
     let mut out: Vec<BuRepo> = Vec::new();
     for p in paths.iter() {
         let Some((name, folder)) = bu_folder_of(p, prefix) else {
@@ -276,7 +276,7 @@ pub fn failing_checks(ws: &Workspace, doc: &Doc) -> Vec<&'static str> {
     let tags = meta.and_then(|m| m.get("tags")).and_then(|t| t.as_seq()).unwrap_or(&[]);
     if !tags
         .iter()
-        .any(|t| t.as_str().is_some_and(crate::names::is_backstage_tag))
+        .any(|t| t.as_str().is_some_and(crate::parse::names::is_backstage_tag))
     {
         failing.push("tags");
     }
@@ -293,7 +293,7 @@ pub fn failing_checks(ws: &Workspace, doc: &Doc) -> Vec<&'static str> {
         failing.push("mature-lifecycle");
     }
     let mut strings = Vec::new();
-    crate::yaml::string_nodes(&doc.root, &mut strings);
+    crate::parse::yaml::string_nodes(&doc.root, &mut strings);
     if strings
         .iter()
         .any(|n| n.as_str().is_some_and(|s| PLACEHOLDERS.iter().any(|p| s.contains(p))))

@@ -77,7 +77,7 @@ impl Workspace {
 
 /// The cluster folders of a clusters-layout repository: configured, or the top-level folders
 /// holding a `kustomization.yaml`.
-pub fn cluster_dirs(options: &super::RuleOptions, paths: &crate::paths::PathSet) -> Vec<String> {
+pub fn cluster_dirs(options: &super::RuleOptions, paths: &crate::parse::paths::PathSet) -> Vec<String> {
     if let Some(c) = &options.clusters {
         return c.clone();
     }
@@ -116,7 +116,7 @@ pub fn is_order_shaped(rel: &str, kustomized: impl Fn(&str) -> bool) -> bool {
 
 /// Detects the orders layout from the paths and whether some document sits in a folder named
 /// after its kind under a kustomized cluster folder ([`super::Evidence::kind_folder`]).
-pub fn detect(paths: &crate::paths::PathSet, kind_folder: bool) -> Option<Layout> {
+pub fn detect(paths: &crate::parse::paths::PathSet, kind_folder: bool) -> Option<Layout> {
     let has_namespaces = paths
         .iter()
         .any(|p| p.starts_with("namespaces/") && p.split('/').count() == 4 && p.ends_with(".yaml"));
@@ -155,7 +155,7 @@ impl Requester {
 pub fn owner_annotation<'w, 'd>(
     ws: &'w crate::model::Workspace,
     doc: &'d crate::model::Doc,
-) -> Option<(&'w str, &'d crate::yaml::Node)> {
+) -> Option<(&'w str, &'d crate::parse::yaml::Node)> {
     ws.options
         .owner_annotations
         .iter()

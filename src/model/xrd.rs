@@ -1,7 +1,7 @@
 //! Typed view of a CompositeResourceDefinition (apiextensions.crossplane.io v1 and v2).
 
 use super::Doc;
-use crate::yaml::Node;
+use crate::parse::yaml::Node;
 
 /// A view of an XRD document.
 #[derive(Clone, Copy, Debug)]
@@ -90,7 +90,7 @@ impl<'a> Xrd<'a> {
             .or_else(|| self.versions().iter().find_map(|v| v.schema))
     }
     /// Span of `metadata.name` (or the document head), for "XRD defined here" labels.
-    pub fn name_span(&self) -> crate::source::Span {
+    pub fn name_span(&self) -> crate::parse::source::Span {
         self.0
             .root
             .path(&["metadata", "name"])

@@ -7,8 +7,8 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
+use crate::parse::source::SourceMap;
 use crate::rules::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceMap;
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,8 +1,8 @@
 //! Diagnostics as plain data: rule id, severity, message, primary and secondary labels, help.
 //! No I/O and no formatting here; reporters render, `policy` filters.
 
+use crate::parse::source::Span;
 use crate::rules::RuleId;
-use crate::source::Span;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,11 +1,11 @@
 //! Helpers shared by several rules: common traversals over the model. Name syntax and path
-//! joining live in [`crate::names`] (re-exported here), below the model.
+//! joining live in [`crate::parse::names`] (re-exported here), below the model.
 
-pub use crate::names::{
+pub use crate::parse::names::{
     is_backstage_name, is_backstage_tag, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain,
     is_qualified_name_part, is_templated, join_path,
 };
-pub use crate::yaml::string_nodes;
+pub use crate::parse::yaml::string_nodes;
 
 use regex::Regex;
 use std::sync::OnceLock;
@@ -120,7 +120,7 @@ pub struct PtInput<'a> {
     /// The Composition document.
     pub doc: &'a crate::model::Doc,
     /// The input node.
-    pub input: &'a crate::yaml::Node,
+    pub input: &'a crate::parse::yaml::Node,
 }
 
 impl<'a> PtInput<'a> {
@@ -141,22 +141,29 @@ impl<'a> PtInput<'a> {
             .collect()
     }
     /// A list under the input.
-    pub fn list(&self, key: &str) -> &'a [crate::yaml::Node] {
-        self.input.get(key).and_then(crate::yaml::Node::as_seq).unwrap_or(&[])
+    pub fn list(&self, key: &str) -> &'a [crate::parse::yaml::Node] {
+        self.input
+            .get(key)
+            .and_then(crate::parse::yaml::Node::as_seq)
+            .unwrap_or(&[])
     }
     /// Every patch with where it lives: `resources[].patches`, `patchSets[].patches` and
     /// `environment.patches` (the flag says which).
-    pub fn patches(&self) -> Vec<(&'a crate::yaml::Node, bool)> {
+    pub fn patches(&self) -> Vec<(&'a crate::parse::yaml::Node, bool)> {
         let mut out = Vec::new();
         for holder in self.list("resources").iter().chain(self.list("patchSets")) {
-            for p in holder.get("patches").and_then(crate::yaml::Node::as_seq).unwrap_or(&[]) {
+            for p in holder
+                .get("patches")
+                .and_then(crate::parse::yaml::Node::as_seq)
+                .unwrap_or(&[])
+            {
                 out.push((p, false));
             }
         }
         for p in self
             .input
             .path(&["environment", "patches"])
-            .and_then(crate::yaml::Node::as_seq)
+            .and_then(crate::parse::yaml::Node::as_seq)
             .unwrap_or(&[])
         {
             out.push((p, true));
@@ -192,7 +199,7 @@ pub fn plural(kind: &str) -> String {
 pub fn composition_choice(
     ws: &crate::model::Workspace,
     d: &crate::model::Doc,
-) -> Vec<(crate::source::Span, String, Option<String>)> {
+) -> Vec<(crate::parse::source::Span, String, Option<String>)> {
     let mut out = Vec::new();
     for e in d.labels() {
         if e.key.contains("composition-selector") || e.key == "crossplane.io/composition" {
@@ -213,7 +220,7 @@ pub fn composition_choice(
         let name = n.as_str().unwrap_or("");
         if !comps.iter().any(|c| c.name() == Some(name)) {
             let names: Vec<&str> = comps.iter().filter_map(|c| c.name()).collect();
-            let help = crate::text::suggest(name, names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+            let help = crate::parse::text::suggest(name, names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
             out.push((
                 d.span(n),
                 format!("no Composition of `{}` is named `{name}`", d.kind),
@@ -223,7 +230,7 @@ pub fn composition_choice(
     }
     if let Some(sel) = cp
         .path(&["compositionSelector", "matchLabels"])
-        .and_then(crate::yaml::Node::as_map)
+        .and_then(crate::parse::yaml::Node::as_map)
     {
         let matches = comps.iter().any(|c| {
             sel.iter()
@@ -289,12 +296,12 @@ pub fn pin_problem(reference: &str) -> Option<String> {
 
 /// Where release-level findings are reported: the package metadata, else the first XRD, else
 /// the start of the first file.
-pub fn release_anchor(ws: &crate::model::Workspace) -> crate::source::Span {
+pub fn release_anchor(ws: &crate::model::Workspace) -> crate::parse::source::Span {
     ws.docs_of(crate::model::Class::PkgMeta)
         .next()
         .map(|d| d.head_span())
         .or_else(|| ws.xrds().next().map(|x| x.name_span()))
-        .unwrap_or_else(|| crate::source::Span::file_start(crate::source::FileId(0)))
+        .unwrap_or_else(|| crate::parse::source::Span::file_start(crate::parse::source::FileId(0)))
 }
 
 /// The `config.operation` of an innominatus step of type `kind` when it is one of `allowed`;
@@ -302,13 +309,13 @@ pub fn release_anchor(ws: &crate::model::Workspace) -> crate::source::Span {
 pub fn step_operation<'a>(
     out: &mut crate::rules::Sink,
     doc: &crate::model::Doc,
-    step: &crate::yaml::Node,
-    config: &'a crate::yaml::Node,
+    step: &crate::parse::yaml::Node,
+    config: &'a crate::parse::yaml::Node,
     kind: &str,
     allowed: &[&str],
 ) -> Option<&'a str> {
     let name = crate::model::innominatus::step_name(step);
-    let one_of = || format!("one of {}", crate::text::list(allowed, allowed.len()));
+    let one_of = || format!("one of {}", crate::parse::text::list(allowed, allowed.len()));
     let Some(op) = config.get("operation") else {
         out.report(
             doc.span_of_key(step, "config"),

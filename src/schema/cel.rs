@@ -2,7 +2,7 @@
 //! CEL library). A rule kube-cel cannot compile or evaluate is reported as such, never treated
 //! as passing.
 
-use crate::yaml::Node;
+use crate::parse::yaml::Node;
 
 /// The outcome of one failed or unevaluable rule.
 #[derive(Debug, Clone)]
@@ -20,10 +20,10 @@ pub struct CelFinding {
 /// True when a schema has any `x-kubernetes-validations` (so CEL needs to run at all).
 pub fn has_rules(schema: &Node) -> bool {
     match &schema.value {
-        crate::yaml::Value::Map(entries) => entries
+        crate::parse::yaml::Value::Map(entries) => entries
             .iter()
             .any(|e| e.key == "x-kubernetes-validations" || has_rules(&e.value)),
-        crate::yaml::Value::Seq(items) => items.iter().any(has_rules),
+        crate::parse::yaml::Value::Seq(items) => items.iter().any(has_rules),
         _ => false,
     }
 }

@@ -1,7 +1,7 @@
 //! The vendored Crossplane CRDs (`schemas/crossplane/`), embedded in the binary and parsed on
 //! first use only.
 
-use crate::yaml::{self, Node};
+use crate::parse::yaml::{self, Node};
 use std::sync::OnceLock;
 
 const SOURCES: &[&str] = &[

@@ -8,7 +8,7 @@ pub mod cel;
 pub mod crds;
 pub mod score;
 
-use crate::yaml::{Entry, Node, Value};
+use crate::parse::yaml::{Entry, Node, Value};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -298,9 +298,9 @@ impl Validator<'_, '_> {
                     path,
                     format!(
                         "`{p}` must be one of {}, found `{found}`",
-                        crate::text::list(&shown, 12)
+                        crate::parse::text::list(&shown, 12)
                     ),
-                    crate::text::suggest(&found, shown.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                    crate::parse::text::suggest(&found, shown.iter().copied()).map(|s| format!("did you mean `{s}`?")),
                 );
             }
         }
@@ -561,10 +561,10 @@ impl Validator<'_, '_> {
                 continue;
             }
             let known: Vec<&str> = props.iter().map(|p| p.key.as_str()).collect();
-            let help = match crate::text::suggest(&e.key, known.iter().copied()) {
+            let help = match crate::parse::text::suggest(&e.key, known.iter().copied()) {
                 Some(s) => Some(format!("did you mean `{s}`?")),
                 None if known.is_empty() => Some(format!("`{}` declares no fields", display(path))),
-                None => Some(format!("known fields here: {}", crate::text::list(&known, 10))),
+                None => Some(format!("known fields here: {}", crate::parse::text::list(&known, 10))),
             };
             self.err(ErrorKind::UnknownField, kloc, &p, format!("unknown field `{p}`"), help);
         }
@@ -637,7 +637,7 @@ pub fn lookup<'a>(schema: &'a Node, path: &[String]) -> Lookup<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::parse;
+    use crate::parse::yaml::parse;
 
     fn run(schema: &str, doc: &str) -> Vec<String> {
         let s = parse(schema).docs.remove(0).root;

@@ -2,7 +2,7 @@
 //! source in `schemas/SOURCE.md`), parsed once with its local `$ref`s resolved, so that the one
 //! validator of this module checks Score files and every error keeps its span.
 
-use crate::yaml::{Entry, Node, Value};
+use crate::parse::yaml::{Entry, Node, Value};
 use std::sync::OnceLock;
 
 const TEXT: &str = include_str!("../../schemas/score/score-v1b1.json");
@@ -14,7 +14,7 @@ const MAX_REF_DEPTH: usize = 32;
 pub fn schema() -> &'static Node {
     static SCHEMA: OnceLock<Node> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let parsed = crate::yaml::parse(TEXT);
+        let parsed = crate::parse::yaml::parse(TEXT);
         let root = parsed.docs.into_iter().next().map(|d| (*d.root).clone());
         let root = root.expect("the vendored Score schema parses");
         let defs = root.get("$defs").cloned().unwrap_or(Node {
@@ -77,7 +77,7 @@ mod tests {
     use super::*;
 
     fn errors(yaml: &str) -> Vec<String> {
-        let doc = crate::yaml::parse(yaml).docs.remove(0);
+        let doc = crate::parse::yaml::parse(yaml).docs.remove(0);
         let opts = crate::schema::Options {
             kubernetes_object: false,
             ..Default::default()

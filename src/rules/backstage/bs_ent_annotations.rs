@@ -1,7 +1,7 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
+use crate::parse::yaml::Value;
 use crate::rules::util::label_key_problem;
-use crate::yaml::Value;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,7 +33,7 @@ crate::declare_rule! {
     }
 }
 
-fn yaml12_bool(ws: &Workspace, doc: &crate::model::Doc, node: &crate::yaml::Node) -> bool {
+fn yaml12_bool(ws: &Workspace, doc: &crate::model::Doc, node: &crate::parse::yaml::Node) -> bool {
     let text = &*ws.sources.get(doc.file).text;
     let src = text.get(node.start as usize..node.end as usize).unwrap_or("");
     matches!(src, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
@@ -44,7 +44,10 @@ impl Rule for BsEntAnnotations {
         for doc in ws.entities() {
             for e in doc.annotations() {
                 if let Some(problem) = label_key_problem(&e.key) {
-                    out.report(doc.key_span(e), format!("invalid annotation key `{}`: {problem}", e.key));
+                    out.report(
+                        doc.key_span(e),
+                        format!("invalid annotation key `{}`: {problem}", e.key),
+                    );
                 }
                 let kind = match &e.value.value {
                     Value::Str(_) => continue,
@@ -59,7 +62,11 @@ impl Rule for BsEntAnnotations {
                     Some(t) if !matches!(e.value.value, Value::Null) => format!("quote it: `\"{t}\"`"),
                     _ => "give it a string value".to_string(),
                 };
-                out.report(doc.span(&e.value), format!("annotation `{}` is {kind}, not a string", e.key)).help(help);
+                out.report(
+                    doc.span(&e.value),
+                    format!("annotation `{}` is {kind}, not a string", e.key),
+                )
+                .help(help);
             }
         }
     }

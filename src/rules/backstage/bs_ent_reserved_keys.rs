@@ -1,7 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::Doc;
-use crate::yaml::Node;
+use crate::model::Workspace;
+use crate::parse::yaml::Node;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -46,8 +46,11 @@ const RESERVED: &[&str] = &[
 fn check_map(doc: &Doc, node: Option<&Node>, place: &str, out: &mut Sink) {
     for e in node.and_then(Node::as_map).unwrap_or(&[]) {
         if RESERVED.contains(&e.key.as_str()) {
-            out.report(doc.key_span(e), format!("`{}` is a reserved key and must not appear in {place}", e.key))
-                .help("the catalog rejects the entity; rename the key");
+            out.report(
+                doc.key_span(e),
+                format!("`{}` is a reserved key and must not appear in {place}", e.key),
+            )
+            .help("the catalog rejects the entity; rename the key");
         }
     }
 }
@@ -58,7 +61,12 @@ impl Rule for BsEntReservedKeys {
             check_map(doc, doc.spec(), "`spec`", out);
             let meta = doc.metadata();
             check_map(doc, meta.and_then(|m| m.get("labels")), "`metadata.labels`", out);
-            check_map(doc, meta.and_then(|m| m.get("annotations")), "`metadata.annotations`", out);
+            check_map(
+                doc,
+                meta.and_then(|m| m.get("annotations")),
+                "`metadata.annotations`",
+                out,
+            );
         }
     }
 }

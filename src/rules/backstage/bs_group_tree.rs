@@ -1,7 +1,7 @@
+use crate::model::backstage::{doc_key, namespace, EntityRef};
+use crate::model::Doc;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{doc_key, EntityRef, namespace};
-use crate::model::Doc;
 use std::collections::HashMap;
 
 crate::declare_rule! {
@@ -35,12 +35,18 @@ crate::declare_rule! {
     }
 }
 
-fn refs<'a>(doc: &'a Doc, field: &str) -> Vec<(&'a crate::yaml::Node, String)> {
-    let Some(v) = doc.spec().and_then(|s| s.get(field)) else { return Vec::new() };
-    let nodes: Vec<&crate::yaml::Node> = v.as_seq().map_or_else(|| vec![v], |s| s.iter().collect());
+fn refs<'a>(doc: &'a Doc, field: &str) -> Vec<(&'a crate::parse::yaml::Node, String)> {
+    let Some(v) = doc.spec().and_then(|s| s.get(field)) else {
+        return Vec::new();
+    };
+    let nodes: Vec<&crate::parse::yaml::Node> = v.as_seq().map_or_else(|| vec![v], |s| s.iter().collect());
     nodes
         .into_iter()
-        .filter_map(|n| n.as_str().filter(|s| !s.contains("${{")).map(|s| (n, EntityRef::parse(s).key("Group", namespace(doc)))))
+        .filter_map(|n| {
+            n.as_str()
+                .filter(|s| !s.contains("${{"))
+                .map(|s| (n, EntityRef::parse(s).key("Group", namespace(doc))))
+        })
         .collect()
 }
 
@@ -55,16 +61,22 @@ impl Rule for BsGroupTree {
             for (node, parent) in refs(doc, "parent") {
                 let Some(p) = groups.get(&parent) else { continue };
                 if !refs(p, "children").iter().any(|(_, c)| c == key) {
-                    out.report(doc.span(node), format!("`{parent}` does not list `{key}` in its `children`"))
-                        .label(p.span_of_key(p.spec().unwrap_or(&p.root), "children"), "its children")
-                        .help("keep both sides of the hierarchy in step");
+                    out.report(
+                        doc.span(node),
+                        format!("`{parent}` does not list `{key}` in its `children`"),
+                    )
+                    .label(p.span_of_key(p.spec().unwrap_or(&p.root), "children"), "its children")
+                    .help("keep both sides of the hierarchy in step");
                 }
             }
             for (node, child) in refs(doc, "children") {
                 let Some(c) = groups.get(&child) else { continue };
                 if let Some((pnode, other)) = refs(c, "parent").into_iter().find(|(_, p)| p != key) {
-                    out.report(doc.span(node), format!("`{child}` is listed here but names `{other}` as its parent"))
-                        .label(c.span(pnode), "its parent");
+                    out.report(
+                        doc.span(node),
+                        format!("`{child}` is listed here but names `{other}` as its parent"),
+                    )
+                    .label(c.span(pnode), "its parent");
                 }
             }
             // A cycle is reported once, at its smallest key.
@@ -73,9 +85,16 @@ impl Rule for BsGroupTree {
             while let Some((_, parent)) = groups.get(&at).and_then(|d| refs(d, "parent").into_iter().next()) {
                 if parent == *key {
                     if seen.iter().min() == Some(key) {
-                        let node = refs(doc, "parent").into_iter().next().map(|(n, _)| n).unwrap_or(&doc.root);
-                        out.report(doc.span(node), format!("the group hierarchy has a cycle: {} -> {key}", seen.join(" -> ")))
-                            .help("a group cannot be its own ancestor");
+                        let node = refs(doc, "parent")
+                            .into_iter()
+                            .next()
+                            .map(|(n, _)| n)
+                            .unwrap_or(&doc.root);
+                        out.report(
+                            doc.span(node),
+                            format!("the group hierarchy has a cycle: {} -> {key}", seen.join(" -> ")),
+                        )
+                        .help("a group cannot be its own ancestor");
                     }
                     break;
                 }

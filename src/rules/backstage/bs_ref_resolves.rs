@@ -1,6 +1,6 @@
+use crate::model::backstage::{references, EntityRef};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{references, EntityRef};
 use std::collections::HashMap;
 
 crate::declare_rule! {
@@ -55,8 +55,11 @@ impl Rule for BsRefResolves {
                     continue;
                 }
                 let candidates = names.get(&kind.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice);
-                let d = out.report(doc.span(r.node), format!("`spec.{}` refers to `{key}`, which is not defined", r.field));
-                match crate::text::suggest(EntityRef::parse(r.text).name, candidates.iter().copied()) {
+                let d = out.report(
+                    doc.span(r.node),
+                    format!("`spec.{}` refers to `{key}`, which is not defined", r.field),
+                );
+                match crate::parse::text::suggest(EntityRef::parse(r.text).name, candidates.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("define the entity, or list it under `backstage.known-entities` in the config"),
                 };

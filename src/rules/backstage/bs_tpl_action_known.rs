@@ -1,6 +1,6 @@
+use crate::model::backstage::ACTIONS;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::ACTIONS;
 
 crate::declare_rule! {
     /// ## What it does
@@ -43,8 +43,13 @@ impl Rule for BsTplActionKnown {
                 let node = step.node.get("action").unwrap_or(step.node);
                 let d = out.report(t.0.span(node), format!("unknown action `{action}`"));
                 let custom = &ws.options.backstage_options.actions;
-                match crate::text::suggest(action, ACTIONS.iter().map(|a| a.id).chain(custom.iter().map(String::as_str))) {
-                    Some(s) => d.help(format!("did you mean `{s}`? (register custom actions under `backstage.actions`)")),
+                match crate::parse::text::suggest(
+                    action,
+                    ACTIONS.iter().map(|a| a.id).chain(custom.iter().map(String::as_str)),
+                ) {
+                    Some(s) => d.help(format!(
+                        "did you mean `{s}`? (register custom actions under `backstage.actions`)"
+                    )),
                     None => d.help("register custom actions under `backstage.actions` in the config"),
                 };
             }

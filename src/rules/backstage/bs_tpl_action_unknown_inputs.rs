@@ -1,6 +1,6 @@
+use crate::model::backstage::action;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::action;
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,14 +33,16 @@ impl Rule for BsTplActionUnknownInputs {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             for step in t.steps() {
-                let Some(known) = step.action.and_then(action) else { continue };
+                let Some(known) = step.action.and_then(action) else {
+                    continue;
+                };
                 let Some(inputs) = known.inputs else { continue };
                 for e in step.input().and_then(|i| i.as_map()).unwrap_or(&[]) {
                     if inputs.contains(&e.key.as_str()) {
                         continue;
                     }
                     let d = out.report(t.0.key_span(e), format!("`{}` has no input `{}`", known.id, e.key));
-                    match crate::text::suggest(&e.key, inputs.iter().copied()) {
+                    match crate::parse::text::suggest(&e.key, inputs.iter().copied()) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("the action ignores it"),
                     };

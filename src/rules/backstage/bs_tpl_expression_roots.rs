@@ -1,6 +1,6 @@
+use crate::model::backstage::{ParsedSite, CONTEXT_ROOTS};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{ParsedSite, CONTEXT_ROOTS};
 
 crate::declare_rule! {
     /// ## What it does
@@ -29,7 +29,6 @@ crate::declare_rule! {
     }
 }
 
-
 impl Rule for BsTplExpressionRoots {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
@@ -39,11 +38,17 @@ impl Rule for BsTplExpressionRoots {
                     let root = path[0].as_str();
                     if !CONTEXT_ROOTS.contains(&root) {
                         let d = out.report(span, format!("`{root}` is not defined in a template expression"));
-                        match crate::text::suggest(root, CONTEXT_ROOTS.iter().copied()) {
+                        match crate::parse::text::suggest(root, CONTEXT_ROOTS.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
-                            None => d.help("use `parameters`, `steps`, `secrets`, `user`, `each`, `environment` or `context`"),
+                            None => d.help(
+                                "use `parameters`, `steps`, `secrets`, `user`, `each`, `environment` or `context`",
+                            ),
                         };
-                    } else if root == "each" && site.step.is_none_or(|i| steps[i].node.get("each").is_none() || site.field == "each") {
+                    } else if root == "each"
+                        && site
+                            .step
+                            .is_none_or(|i| steps[i].node.get("each").is_none() || site.field == "each")
+                    {
                         out.report(span, "`each` is defined only inside a step that has `each:`");
                     } else if root == "user" && path.get(1).is_some_and(|s| s != "entity" && s != "ref") {
                         out.report(span, format!("`user.{}` is not defined", path[1]))

@@ -1,6 +1,6 @@
+use crate::model::backstage::{analyse, expression_sites, FILTERS};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{analyse, expression_sites, FILTERS};
 
 crate::declare_rule! {
     /// ## What it does
@@ -45,9 +45,13 @@ impl Rule for BsTplExpressionSyntax {
                         out.report(span, format!("invalid expression: {e}"));
                     }
                     Ok(uses) => {
-                        for f in uses.filters.iter().filter(|f| !FILTERS.contains(&f.as_str()) && !custom.contains(f)) {
+                        for f in uses
+                            .filters
+                            .iter()
+                            .filter(|f| !FILTERS.contains(&f.as_str()) && !custom.contains(f))
+                        {
                             let d = out.report(span, format!("unknown filter `{f}`"));
-                            match crate::text::suggest(f, FILTERS.iter().copied()) {
+                            match crate::parse::text::suggest(f, FILTERS.iter().copied()) {
                                 Some(s) => d.help(format!("did you mean `{s}`?")),
                                 None => d.help("register custom filters under `backstage.filters` in the config"),
                             };

@@ -1,6 +1,6 @@
+use crate::model::backstage::{collect_properties, ParsedSite};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{ParsedSite, collect_properties};
 
 crate::declare_rule! {
     /// ## What it does
@@ -41,7 +41,7 @@ impl Rule for BsTplParameterRefDeclared {
                     let schemas: Vec<_> = declared.iter().filter(|(n, _)| n == first).map(|(_, s)| *s).collect();
                     if schemas.is_empty() {
                         let d = out.report(span, format!("parameter `{first}` is not declared"));
-                        match crate::text::suggest(first, declared.iter().map(|(n, _)| *n)) {
+                        match crate::parse::text::suggest(first, declared.iter().map(|(n, _)| *n)) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
                             None => d.help("declare it in a page's `properties`"),
                         };
@@ -55,7 +55,7 @@ impl Rule for BsTplParameterRefDeclared {
                     let open = schemas.iter().any(|s| s.get("properties").is_none());
                     if !open && !nested.iter().any(|(n, _)| n == second) {
                         let d = out.report(span, format!("parameter `{first}` declares no property `{second}`"));
-                        if let Some(s) = crate::text::suggest(second, nested.iter().map(|(n, _)| *n)) {
+                        if let Some(s) = crate::parse::text::suggest(second, nested.iter().map(|(n, _)| *n)) {
                             d.help(format!("did you mean `{s}`?"));
                         }
                     }

@@ -1,6 +1,6 @@
+use crate::model::backstage::collect_properties;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::collect_properties;
 
 crate::declare_rule! {
     /// ## What it does
@@ -39,8 +39,11 @@ impl Rule for BsTplRequiredProps {
                     if props.iter().any(|(p, _)| *p == name) {
                         continue;
                     }
-                    let d = out.report(t.0.span(r), format!("required field `{name}` is not a property of this page"));
-                    match crate::text::suggest(name, props.iter().map(|(p, _)| *p)) {
+                    let d = out.report(
+                        t.0.span(r),
+                        format!("required field `{name}` is not a property of this page"),
+                    );
+                    match crate::parse::text::suggest(name, props.iter().map(|(p, _)| *p)) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("the user cannot submit a page that requires a field it does not show"),
                     };

@@ -1,7 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::Doc;
-use crate::yaml::Node;
+use crate::model::Workspace;
+use crate::parse::yaml::Node;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -41,12 +41,18 @@ crate::declare_rule! {
 
 fn list_of_objects(doc: &Doc, node: &Node, what: &str, out: &mut Sink) -> bool {
     let Some(items) = node.as_seq() else {
-        out.report(doc.span(node), format!("`{what}` must be a list of objects, not {}", node.type_name()));
+        out.report(
+            doc.span(node),
+            format!("`{what}` must be a list of objects, not {}", node.type_name()),
+        );
         return false;
     };
     let mut ok = true;
     for item in items.iter().filter(|i| i.as_map().is_none()) {
-        out.report(doc.span(item), format!("an item of `{what}` must be an object, not {}", item.type_name()));
+        out.report(
+            doc.span(item),
+            format!("an item of `{what}` must be an object, not {}", item.type_name()),
+        );
         ok = false;
     }
     ok
@@ -55,7 +61,10 @@ fn list_of_objects(doc: &Doc, node: &Node, what: &str, out: &mut Sink) -> bool {
 fn strings(doc: &Doc, node: &Node, what: &str, out: &mut Sink) {
     for e in node.as_map().unwrap_or(&[]) {
         if e.value.as_str().is_none() && !e.value.is_null() {
-            out.report(doc.span(&e.value), format!("`{what}.{}` must be a string, not {}", e.key, e.value.type_name()));
+            out.report(
+                doc.span(&e.value),
+                format!("`{what}.{}` must be a string, not {}", e.key, e.value.type_name()),
+            );
         }
     }
 }
@@ -80,10 +89,20 @@ impl Rule for BsTplSchema {
                 if list_of_objects(doc, steps, "spec.steps", out) {
                     for step in t.steps() {
                         if let Some(i) = step.node.get("input").filter(|i| i.as_map().is_none() && !i.is_null()) {
-                            out.report(doc.span(i), format!("the `input` of {} must be an object", step.label()));
+                            out.report(
+                                doc.span(i),
+                                format!("the `input` of {} must be an object", step.label()),
+                            );
                         }
-                        if let Some(c) = step.node.get("if").filter(|c| c.as_str().is_none() && c.as_bool().is_none()) {
-                            out.report(doc.span(c), format!("the `if` of {} must be a string or a boolean", step.label()));
+                        if let Some(c) = step
+                            .node
+                            .get("if")
+                            .filter(|c| c.as_str().is_none() && c.as_bool().is_none())
+                        {
+                            out.report(
+                                doc.span(c),
+                                format!("the `if` of {} must be a string or a boolean", step.label()),
+                            );
                         }
                     }
                 }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::source::Span;
 use crate::rules::{Rule, Sink};
-use crate::source::Span;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -36,7 +36,9 @@ crate::declare_rule! {
 /// `values.<name>` and `values['<name>']` uses.
 fn uses(text: &str) -> impl Iterator<Item = (usize, &str)> {
     static R: OnceLock<Regex> = OnceLock::new();
-    let re = R.get_or_init(|| Regex::new(r#"\bvalues(?:\.([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])"#).expect("static regex"));
+    let re = R.get_or_init(|| {
+        Regex::new(r#"\bvalues(?:\.([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])"#).expect("static regex")
+    });
     re.captures_iter(text).filter_map(|c| {
         let m = c.get(1).or_else(|| c.get(2))?;
         Some((c.get(0)?.start(), m.as_str()))
@@ -47,9 +49,13 @@ impl Rule for BsTplSkeletonValuesDeclared {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             for step in t.steps().iter().filter(|s| s.action == Some("fetch:template")) {
-                let Some(values) = step.input().and_then(|i| i.get("values")) else { continue };
+                let Some(values) = step.input().and_then(|i| i.get("values")) else {
+                    continue;
+                };
                 let Some(passed) = values.as_map() else { continue };
-                let Some(skeleton) = ws.skeleton(t, step).filter(|s| !s.files.is_empty()) else { continue };
+                let Some(skeleton) = ws.skeleton(t, step).filter(|s| !s.files.is_empty()) else {
+                    continue;
+                };
                 let mut used = std::collections::HashSet::new();
                 for (path, id, text) in &skeleton.files {
                     used.extend(uses(path).map(|(_, n)| n.to_string()));
@@ -59,9 +65,12 @@ impl Rule for BsTplSkeletonValuesDeclared {
                         let Some(id) = id else { continue };
                         if !passed.iter().any(|e| e.key == name) && reported.insert(name) {
                             let len = text[at..].find(name).map_or(6, |i| i + name.len());
-                            out.report(Span::new(*id, at as u32, (at + len) as u32), format!("`values.{name}` is not passed by the step"))
-                                .label(t.0.span(values), "the values it passes")
-                                .help(format!("add `{name}:` to the step's `values`, or it renders as empty"));
+                            out.report(
+                                Span::new(*id, at as u32, (at + len) as u32),
+                                format!("`values.{name}` is not passed by the step"),
+                            )
+                            .label(t.0.span(values), "the values it passes")
+                            .help(format!("add `{name}:` to the step's `values`, or it renders as empty"));
                         }
                     }
                 }
@@ -70,8 +79,11 @@ impl Rule for BsTplSkeletonValuesDeclared {
                     continue;
                 }
                 for e in passed.iter().filter(|e| !used.contains(&e.key)) {
-                    out.report(t.0.key_span(e), format!("value `{}` is passed but no skeleton file uses it", e.key))
-                        .help("remove it, or check the name used in the skeleton");
+                    out.report(
+                        t.0.key_span(e),
+                        format!("value `{}` is passed but no skeleton file uses it", e.key),
+                    )
+                    .help("remove it, or check the name used in the skeleton");
                 }
             }
         }

@@ -1,7 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::backstage::{analyse, expressions, offset_in, CONTEXT_ROOTS};
-use crate::source::Span;
+use crate::model::Workspace;
+use crate::parse::source::Span;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -31,12 +31,16 @@ crate::declare_rule! {
     }
 }
 
-
 impl Rule for BsTplSkeletonValuesOnly {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             for step in t.steps().iter().filter(|s| s.action == Some("fetch:template")) {
-                if step.input().and_then(|i| i.get("cookiecutterCompat")).and_then(|c| c.as_bool()) == Some(true) {
+                if step
+                    .input()
+                    .and_then(|i| i.get("cookiecutterCompat"))
+                    .and_then(|c| c.as_bool())
+                    == Some(true)
+                {
                     continue;
                 }
                 let Some(skeleton) = ws.skeleton(t, step) else { continue };
@@ -44,11 +48,22 @@ impl Rule for BsTplSkeletonValuesOnly {
                     let Some(id) = id else { continue };
                     for expr in expressions(text) {
                         let Ok(uses) = analyse(expr.inner) else { continue };
-                        let Some(path) = uses.paths.iter().find(|p| CONTEXT_ROOTS.contains(&p[0].as_str())) else { continue };
+                        let Some(path) = uses.paths.iter().find(|p| CONTEXT_ROOTS.contains(&p[0].as_str())) else {
+                            continue;
+                        };
                         let at = offset_in(text, expr.whole) as u32;
-                        out.report(Span::new(*id, at, at + expr.whole.len() as u32), format!("`{}` is not available in a skeleton: only `values` is", path.join(".")))
-                            .label(t.0.span(step.input().and_then(|i| i.get("url")).unwrap_or(step.node)), "rendered by this step")
-                            .help(format!("pass it in the step's `values` and write `${{{{ values.{} }}}}`", path.last().map_or("x", String::as_str)));
+                        out.report(
+                            Span::new(*id, at, at + expr.whole.len() as u32),
+                            format!("`{}` is not available in a skeleton: only `values` is", path.join(".")),
+                        )
+                        .label(
+                            t.0.span(step.input().and_then(|i| i.get("url")).unwrap_or(step.node)),
+                            "rendered by this step",
+                        )
+                        .help(format!(
+                            "pass it in the step's `values` and write `${{{{ values.{} }}}}`",
+                            path.last().map_or("x", String::as_str)
+                        ));
                     }
                 }
             }

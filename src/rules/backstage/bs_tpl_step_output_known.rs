@@ -1,6 +1,6 @@
+use crate::model::backstage::{step_reference, ParsedSite};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{ParsedSite, step_reference};
 
 crate::declare_rule! {
     /// ## What it does
@@ -39,7 +39,9 @@ impl Rule for BsTplStepOutputKnown {
             let steps = t.steps();
             for ParsedSite { uses, span, .. } in ws.parsed_expressions(t) {
                 for path in &uses.paths {
-                    let Some((id, rest)) = step_reference(path) else { continue };
+                    let Some((id, rest)) = step_reference(path) else {
+                        continue;
+                    };
                     match rest.first().map(String::as_str) {
                         None | Some("output") => {}
                         Some(other) => {
@@ -49,20 +51,30 @@ impl Rule for BsTplStepOutputKnown {
                         }
                     }
                     let Some(name) = rest.get(1) else { continue };
-                    let Some(step) = steps.iter().find(|s| s.id == Some(id)) else { continue };
+                    let Some(step) = steps.iter().find(|s| s.id == Some(id)) else {
+                        continue;
+                    };
                     let Some(action) = step.action else { continue };
-                    let Some(outputs) = ws.action_outputs(action) else { continue };
+                    let Some(outputs) = ws.action_outputs(action) else {
+                        continue;
+                    };
                     if outputs.contains(&name.as_str()) {
                         continue;
                     }
                     let d = out.report(span, format!("`{action}` has no output `{name}`"));
-                    d.label(t.0.span(step.node.get("action").unwrap_or(step.node)), "the step's action");
+                    d.label(
+                        t.0.span(step.node.get("action").unwrap_or(step.node)),
+                        "the step's action",
+                    );
                     if outputs.is_empty() {
                         d.help(format!("`{action}` emits no outputs"));
-                    } else if let Some(s) = crate::text::suggest(name, outputs.iter().copied()) {
+                    } else if let Some(s) = crate::parse::text::suggest(name, outputs.iter().copied()) {
                         d.help(format!("did you mean `{s}`?"));
                     } else {
-                        d.help(format!("it emits {}", outputs.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")));
+                        d.help(format!(
+                            "it emits {}",
+                            outputs.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
+                        ));
                     }
                 }
             }

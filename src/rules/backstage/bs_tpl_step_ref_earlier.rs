@@ -1,6 +1,6 @@
+use crate::model::backstage::{step_reference, ParsedSite};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{ParsedSite, step_reference};
 
 crate::declare_rule! {
     /// ## What it does
@@ -43,12 +43,16 @@ impl Rule for BsTplStepRefEarlier {
                         (None, _) => {
                             let ids = steps.iter().filter_map(|s| s.id);
                             let d = out.report(span, format!("there is no step `{id}`"));
-                            if let Some(s) = crate::text::suggest(id, ids) {
+                            if let Some(s) = crate::parse::text::suggest(id, ids) {
                                 d.help(format!("did you mean `{s}`?"));
                             }
                         }
                         (Some(target), Some(at)) if target.index >= at => {
-                            let when = if target.index == at { "is this step itself" } else { "runs later" };
+                            let when = if target.index == at {
+                                "is this step itself"
+                            } else {
+                                "runs later"
+                            };
                             out.report(span, format!("step `{id}` {when}: its output is not set yet"))
                                 .label(t.0.span(target.node.get("id").unwrap_or(target.node)), "defined here")
                                 .help("a step can read only the outputs of the steps before it");

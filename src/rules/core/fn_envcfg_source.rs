@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -40,7 +40,13 @@ impl Rule for FnEnvcfgSource {
         for c in ws.compositions() {
             let doc = c.doc;
             for s in c.steps().iter().filter(|s| s.is_environment_configs()) {
-                let Some(items) = s.input.and_then(|i| i.path(&["spec", "environmentConfigs"])).and_then(Node::as_seq) else { continue };
+                let Some(items) = s
+                    .input
+                    .and_then(|i| i.path(&["spec", "environmentConfigs"]))
+                    .and_then(Node::as_seq)
+                else {
+                    continue;
+                };
                 for e in items {
                     let at = e.get("type").map(|n| doc.span(n)).unwrap_or_else(|| doc.span(e));
                     match e.get("type").and_then(Node::as_str).unwrap_or("Reference") {
@@ -50,7 +56,10 @@ impl Rule for FnEnvcfgSource {
                             }
                         }
                         "Selector" => {
-                            let labels = e.path(&["selector", "matchLabels"]).and_then(Node::as_seq).unwrap_or(&[]);
+                            let labels = e
+                                .path(&["selector", "matchLabels"])
+                                .and_then(Node::as_seq)
+                                .unwrap_or(&[]);
                             if labels.is_empty() {
                                 out.report(at, "a `Selector` environment config needs `selector.matchLabels`");
                             }
@@ -60,7 +69,10 @@ impl Rule for FnEnvcfgSource {
                                 }
                                 match l.get("type").and_then(Node::as_str).unwrap_or("FromCompositeFieldPath") {
                                     "FromCompositeFieldPath" if l.get("valueFromFieldPath").is_none() => {
-                                        out.report(doc.span(l), "a `FromCompositeFieldPath` label needs `valueFromFieldPath`");
+                                        out.report(
+                                            doc.span(l),
+                                            "a `FromCompositeFieldPath` label needs `valueFromFieldPath`",
+                                        );
                                     }
                                     "Value" if l.get("value").is_none() => {
                                         out.report(doc.span(l), "a `Value` label needs `value`");
@@ -78,7 +90,10 @@ impl Rule for FnEnvcfgSource {
                             }
                         }
                         other => {
-                            out.report(at, format!("environment config `type` must be `Reference` or `Selector`, found `{other}`"));
+                            out.report(
+                                at,
+                                format!("environment config `type` must be `Reference` or `Selector`, found `{other}`"),
+                            );
                         }
                     }
                     if let Some(r) = e.path(&["policy", "resolution"]) {

@@ -1,7 +1,12 @@
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
 
-const META_KINDS: &[&str] = &["ClaimConditions", "CompositeConnectionDetails", "Context", "ExtraResources"];
+const META_KINDS: &[&str] = &[
+    "ClaimConditions",
+    "CompositeConnectionDetails",
+    "Context",
+    "ExtraResources",
+];
 
 crate::declare_rule! {
     /// ## What it does
@@ -38,10 +43,15 @@ impl Rule for FnGotplMetaKinds {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
             for r in ws.composed(&c) {
-                let (Some(group), Some(kind)) = (r.group(), r.kind()) else { continue };
+                let (Some(group), Some(kind)) = (r.group(), r.kind()) else {
+                    continue;
+                };
                 if group == "meta.gotemplating.fn.crossplane.io" && !META_KINDS.contains(&kind) {
-                    out.report(r.head_span(), format!("`{kind}` is not a function-go-templating meta kind"))
-                        .help(format!("use {}", crate::text::list(META_KINDS, 4)));
+                    out.report(
+                        r.head_span(),
+                        format!("`{kind}` is not a function-go-templating meta kind"),
+                    )
+                    .help(format!("use {}", crate::parse::text::list(META_KINDS, 4)));
                 } else if group == "meta.crossplane.io" && kind == "CompositeResourceStatus" {
                     out.report(r.head_span(), "`meta.crossplane.io` `CompositeResourceStatus` does not exist")
                         .help("to update the XR's status, render a document of the XR's own apiVersion and kind with a `status:` block");

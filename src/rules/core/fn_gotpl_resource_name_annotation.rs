@@ -47,12 +47,15 @@ impl Rule for FnGotplResourceNameAnnotation {
             let own = c.type_gvk();
             for r in ws.composed(&c) {
                 let Origin::Template(t) = r.origin else { continue };
-                let (Some(group), Some(kind)) = (r.group(), r.kind()) else { continue };
-                if group == "meta.gotemplating.fn.crossplane.io" || own.is_some_and(|(g, _, k)| g == group && k == kind) {
+                let (Some(group), Some(kind)) = (r.group(), r.kind()) else {
+                    continue;
+                };
+                if group == "meta.gotemplating.fn.crossplane.io" || own.is_some_and(|(g, _, k)| g == group && k == kind)
+                {
                     continue;
                 }
                 // Metadata or annotations produced by an action (`{{ toYaml … }}`) may carry it.
-                let produced = |n: &crate::yaml::Node| n.as_map().is_none() || t.contains_action(n);
+                let produced = |n: &crate::parse::yaml::Node| n.as_map().is_none() || t.contains_action(n);
                 let annotations = r.root.path(&["metadata", "annotations"]);
                 if annotations.is_some_and(|a| a.get(NAME_ANNOTATION).is_some() || produced(a)) {
                     continue;
@@ -62,7 +65,11 @@ impl Rule for FnGotplResourceNameAnnotation {
                 }
                 // `{{ setResourceNameAnnotation "x" }}` inside the document sets it.
                 let (s, e) = (r.root.start as usize, r.root.end as usize);
-                if t.scan.actions.iter().any(|a| a.start >= s && a.start <= e && a.body.contains("setResourceNameAnnotation")) {
+                if t.scan
+                    .actions
+                    .iter()
+                    .any(|a| a.start >= s && a.start <= e && a.body.contains("setResourceNameAnnotation"))
+                {
                     continue;
                 }
                 out.report(r.head_span(), format!("rendered `{kind}` has no `{NAME_ANNOTATION}` annotation"))

@@ -35,15 +35,24 @@ crate::declare_rule! {
 impl Rule for FnGotplResourceNameUnique {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
-            let mut first: HashMap<&str, (usize, crate::source::Span)> = HashMap::new();
+            let mut first: HashMap<&str, (usize, crate::parse::source::Span)> = HashMap::new();
             for r in ws.composed(&c) {
-                let Some(name) = r.static_str(&["metadata", "annotations", NAME_ANNOTATION]) else { continue };
-                let at = r.span(r.root.path(&["metadata", "annotations", NAME_ANNOTATION]).expect("present"));
+                let Some(name) = r.static_str(&["metadata", "annotations", NAME_ANNOTATION]) else {
+                    continue;
+                };
+                let at = r.span(
+                    r.root
+                        .path(&["metadata", "annotations", NAME_ANNOTATION])
+                        .expect("present"),
+                );
                 match first.get(name) {
                     Some((step, prev)) if *step != r.step => {
-                        out.report(at, format!("composition-resource-name `{name}` is already used by another step"))
-                            .label(*prev, "first used here")
-                            .help("the later step overwrites the earlier resource; give each resource a unique name");
+                        out.report(
+                            at,
+                            format!("composition-resource-name `{name}` is already used by another step"),
+                        )
+                        .label(*prev, "first used here")
+                        .help("the later step overwrites the earlier resource; give each resource a unique name");
                     }
                     Some(_) => {}
                     None => {

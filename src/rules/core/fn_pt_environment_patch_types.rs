@@ -2,7 +2,6 @@ use crate::model::Workspace;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
 
-
 const ALLOWED: &[&str] = &[
     "FromCompositeFieldPath",
     "ToCompositeFieldPath",
@@ -54,8 +53,11 @@ impl Rule for FnPtEnvironmentPatchTypes {
                 let Some(t) = p.get("type") else { continue };
                 let ty = t.as_str().unwrap_or("");
                 if env && !ALLOWED.contains(&ty) {
-                    out.report(pt.doc.span(t), format!("`{ty}` is not allowed in `environment.patches`"))
-                        .help(format!("use one of {}", crate::text::list(ALLOWED, 6)));
+                    out.report(
+                        pt.doc.span(t),
+                        format!("`{ty}` is not allowed in `environment.patches`"),
+                    )
+                    .help(format!("use one of {}", crate::parse::text::list(ALLOWED, 6)));
                 }
             }
         }

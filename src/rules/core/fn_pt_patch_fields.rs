@@ -1,7 +1,7 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -41,7 +41,11 @@ impl Rule for FnPtPatchFields {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for pt in PtInput::all(ws) {
             let doc = pt.doc;
-            let sets: Vec<&str> = pt.list("patchSets").iter().filter_map(|s| s.get("name").and_then(Node::as_str)).collect();
+            let sets: Vec<&str> = pt
+                .list("patchSets")
+                .iter()
+                .filter_map(|s| s.get("name").and_then(Node::as_str))
+                .collect();
             for (p, _) in pt.patches() {
                 let ty_node = p.get("type");
                 let ty = ty_node.and_then(Node::as_str).unwrap_or("FromCompositeFieldPath");
@@ -52,20 +56,27 @@ impl Rule for FnPtPatchFields {
                     }
                 };
                 match ty {
-                    "FromCompositeFieldPath" | "ToCompositeFieldPath" | "FromEnvironmentFieldPath" | "ToEnvironmentFieldPath" => {
-                        need(out, "fromFieldPath")
-                    }
+                    "FromCompositeFieldPath"
+                    | "ToCompositeFieldPath"
+                    | "FromEnvironmentFieldPath"
+                    | "ToEnvironmentFieldPath" => need(out, "fromFieldPath"),
                     "PatchSet" => match p.get("patchSetName").and_then(Node::as_str) {
                         None => need(out, "patchSetName"),
                         Some(n) if !sets.contains(&n) => {
-                            let d = out.report(doc.span(p.get("patchSetName").expect("present")), format!("no patch set is named `{n}`"));
-                            if let Some(s) = crate::text::suggest(n, sets.iter().copied()) {
+                            let d = out.report(
+                                doc.span(p.get("patchSetName").expect("present")),
+                                format!("no patch set is named `{n}`"),
+                            );
+                            if let Some(s) = crate::parse::text::suggest(n, sets.iter().copied()) {
                                 d.help(format!("did you mean `{s}`?"));
                             }
                         }
                         Some(_) => {}
                     },
-                    "CombineFromComposite" | "CombineToComposite" | "CombineFromEnvironment" | "CombineToEnvironment" => {
+                    "CombineFromComposite"
+                    | "CombineToComposite"
+                    | "CombineFromEnvironment"
+                    | "CombineToEnvironment" => {
                         need(out, "toFieldPath");
                         let Some(c) = p.get("combine") else {
                             need(out, "combine");
@@ -73,7 +84,10 @@ impl Rule for FnPtPatchFields {
                         };
                         let vars = c.get("variables").and_then(Node::as_seq).unwrap_or(&[]);
                         if vars.is_empty() {
-                            out.report(doc.span_of_key(p, "combine"), "`combine.variables` needs at least one variable");
+                            out.report(
+                                doc.span_of_key(p, "combine"),
+                                "`combine.variables` needs at least one variable",
+                            );
                         }
                         for v in vars.iter().filter(|v| v.get("fromFieldPath").is_none()) {
                             out.report(doc.span(v), "combine variable has no `fromFieldPath`");
@@ -85,14 +99,27 @@ impl Rule for FnPtPatchFields {
                             Some("string") => {}
                             other => {
                                 let found = other.unwrap_or("nothing");
-                                out.report(doc.span_of_key(p, "combine"), format!("combine `strategy` must be `string`, found `{found}`"));
+                                out.report(
+                                    doc.span_of_key(p, "combine"),
+                                    format!("combine `strategy` must be `string`, found `{found}`"),
+                                );
                             }
                         }
                     }
                     other => {
-                        let types = ["FromCompositeFieldPath", "ToCompositeFieldPath", "FromEnvironmentFieldPath", "ToEnvironmentFieldPath", "PatchSet", "CombineFromComposite", "CombineToComposite", "CombineFromEnvironment", "CombineToEnvironment"];
+                        let types = [
+                            "FromCompositeFieldPath",
+                            "ToCompositeFieldPath",
+                            "FromEnvironmentFieldPath",
+                            "ToEnvironmentFieldPath",
+                            "PatchSet",
+                            "CombineFromComposite",
+                            "CombineToComposite",
+                            "CombineFromEnvironment",
+                            "CombineToEnvironment",
+                        ];
                         let d = out.report(at, format!("unknown patch type `{other}`"));
-                        if let Some(s) = crate::text::suggest(other, types) {
+                        if let Some(s) = crate::parse::text::suggest(other, types) {
                             d.help(format!("did you mean `{s}`?"));
                         }
                     }

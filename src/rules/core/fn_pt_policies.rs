@@ -1,10 +1,15 @@
-use crate::rules::diagnostic::Severity;
 use crate::model::Workspace;
+use crate::rules::diagnostic::Severity;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
 
-
-const TO: &[&str] = &["Replace", "MergeObjects", "MergeObjectsAppendArrays", "ForceMergeObjects", "ForceMergeObjectsAppendArrays"];
+const TO: &[&str] = &[
+    "Replace",
+    "MergeObjects",
+    "MergeObjectsAppendArrays",
+    "ForceMergeObjects",
+    "ForceMergeObjectsAppendArrays",
+];
 const TO_DEPRECATED: &[&str] = &["MergeObject", "AppendArray"];
 const FROM: &[&str] = &["Required", "Optional"];
 
@@ -46,20 +51,27 @@ impl Rule for FnPtPolicies {
                 if let Some(n) = policy.get("toFieldPathPolicy") {
                     let v = n.scalar_text().unwrap_or_default();
                     if TO_DEPRECATED.contains(&v.as_str()) {
-                        out.report_with(Severity::Warning, pt.doc.span(n), format!("`toFieldPathPolicy: {v}` is deprecated"))
-                            .help("use `MergeObjects` or `MergeObjectsAppendArrays`");
+                        out.report_with(
+                            Severity::Warning,
+                            pt.doc.span(n),
+                            format!("`toFieldPathPolicy: {v}` is deprecated"),
+                        )
+                        .help("use `MergeObjects` or `MergeObjectsAppendArrays`");
                     } else if !TO.contains(&v.as_str()) {
                         let d = out.report(pt.doc.span(n), format!("unknown `toFieldPathPolicy` `{v}`"));
-                        match crate::text::suggest(&v, TO.iter().copied()) {
+                        match crate::parse::text::suggest(&v, TO.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
-                            None => d.help(format!("use {}", crate::text::list(TO, 5))),
+                            None => d.help(format!("use {}", crate::parse::text::list(TO, 5))),
                         };
                     }
                 }
                 if let Some(n) = policy.get("fromFieldPathPolicy") {
                     let v = n.scalar_text().unwrap_or_default();
                     if !FROM.contains(&v.as_str()) {
-                        out.report(pt.doc.span(n), format!("`fromFieldPathPolicy` must be `Required` or `Optional`, found `{v}`"));
+                        out.report(
+                            pt.doc.span(n),
+                            format!("`fromFieldPathPolicy` must be `Required` or `Optional`, found `{v}`"),
+                        );
                     }
                 }
             }

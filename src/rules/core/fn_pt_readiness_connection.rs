@@ -1,7 +1,7 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -66,13 +66,19 @@ impl Rule for FnPtReadinessConnection {
                     if let Some(mc) = c.get("matchCondition") {
                         for key in ["type", "status"] {
                             if mc.get(key).is_none() {
-                                out.report(doc.span_of_key(c, "matchCondition"), format!("`matchCondition` needs `{key}`"));
+                                out.report(
+                                    doc.span_of_key(c, "matchCondition"),
+                                    format!("`matchCondition` needs `{key}`"),
+                                );
                             }
                         }
                     }
                 }
                 for cd in r.get("connectionDetails").and_then(Node::as_seq).unwrap_or(&[]) {
-                    let ty = cd.get("type").and_then(Node::as_str).unwrap_or("FromConnectionSecretKey");
+                    let ty = cd
+                        .get("type")
+                        .and_then(Node::as_str)
+                        .unwrap_or("FromConnectionSecretKey");
                     let at = cd.get("type").map(|n| doc.span(n)).unwrap_or_else(|| doc.span(cd));
                     let key = match ty {
                         "FromValue" => "value",

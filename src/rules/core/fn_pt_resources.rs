@@ -1,7 +1,7 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -42,19 +42,33 @@ impl Rule for FnPtResources {
         for pt in PtInput::all(ws) {
             let doc = pt.doc;
             let resources = pt.list("resources");
-            let env = pt.input.path(&["environment", "patches"]).and_then(Node::as_seq).unwrap_or(&[]);
+            let env = pt
+                .input
+                .path(&["environment", "patches"])
+                .and_then(Node::as_seq)
+                .unwrap_or(&[]);
             if resources.is_empty() && env.is_empty() {
-                out.report(doc.span(pt.input), "patch-and-transform input has no `resources` and no `environment.patches`");
+                out.report(
+                    doc.span(pt.input),
+                    "patch-and-transform input has no `resources` and no `environment.patches`",
+                );
             }
             for (i, r) in resources.iter().enumerate() {
                 match r.get("name").and_then(Node::as_str) {
                     None => {
-                        out.report(doc.span(r), "resource has no `name`").help("every composed resource needs a unique name");
+                        out.report(doc.span(r), "resource has no `name`")
+                            .help("every composed resource needs a unique name");
                     }
                     Some(n) => {
-                        if let Some(first) = resources[..i].iter().find(|o| o.get("name").and_then(Node::as_str) == Some(n)) {
-                            out.report(doc.span(r.get("name").unwrap_or(r)), format!("resource name `{n}` is used twice"))
-                                .label(doc.span(first.get("name").unwrap_or(first)), "first used here");
+                        if let Some(first) = resources[..i]
+                            .iter()
+                            .find(|o| o.get("name").and_then(Node::as_str) == Some(n))
+                        {
+                            out.report(
+                                doc.span(r.get("name").unwrap_or(r)),
+                                format!("resource name `{n}` is used twice"),
+                            )
+                            .label(doc.span(first.get("name").unwrap_or(first)), "first used here");
                         }
                     }
                 }

@@ -1,7 +1,7 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -37,7 +37,8 @@ crate::declare_rule! {
 }
 
 fn regex_ok(n: Option<&Node>) -> bool {
-    n.and_then(Node::as_str).is_some_and(|r| crate::schema::compile_pattern(r).is_some())
+    n.and_then(Node::as_str)
+        .is_some_and(|r| crate::schema::compile_pattern(r).is_some())
 }
 
 impl Rule for FnPtTransforms {

@@ -35,21 +35,49 @@ impl Rule for GateCatalogUpgradeCompat {
         use crate::model::compat::{classify, Class};
         let Some(pr) = ws.pr.as_ref() else { return };
         let orders: Vec<&crate::model::Doc> = match &pr.orders_label {
-            Some(l) => ws.external.iter().filter(|d| ws.sources.get(d.file).rel.starts_with(&format!("{l}/")) || ws.sources.get(d.file).rel == *l).collect(),
+            Some(l) => ws
+                .external
+                .iter()
+                .filter(|d| {
+                    ws.sources.get(d.file).rel.starts_with(&format!("{l}/")) || ws.sources.get(d.file).rel == *l
+                })
+                .collect(),
             None => Vec::new(),
         };
         for p in &pr.packages {
-            let (Some(old_tag), Some(old_label)) = (&p.old_tag, &p.old_label) else { continue };
-            let Some(entry) = ws.docs_in(&p.entry).find(|d| d.class == crate::model::Class::PkgObject) else { continue };
-            let at = entry.root.path(&["spec", "package"]).map(|n| entry.span(n)).unwrap_or_else(|| entry.head_span());
+            let (Some(old_tag), Some(old_label)) = (&p.old_tag, &p.old_label) else {
+                continue;
+            };
+            let Some(entry) = ws.docs_in(&p.entry).find(|d| d.class == crate::model::Class::PkgObject) else {
+                continue;
+            };
+            let at = entry
+                .root
+                .path(&["spec", "package"])
+                .map(|n| entry.span(n))
+                .unwrap_or_else(|| entry.head_span());
             let in_label = |d: &crate::model::Doc, l: &str| ws.sources.get(d.file).rel.starts_with(&format!("{l}/"));
-            for new in ws.external.iter().filter(|d| d.class == crate::model::Class::Xrd && in_label(d, &p.new_label)) {
+            for new in ws
+                .external
+                .iter()
+                .filter(|d| d.class == crate::model::Class::Xrd && in_label(d, &p.new_label))
+            {
                 let nx = crate::model::Xrd(new);
-                let Some(old) = ws.base_docs.iter().filter(|d| d.class == crate::model::Class::Xrd && in_label(d, old_label)).find(|d| {
-                    let ox = crate::model::Xrd(d);
-                    ox.group() == nx.group() && ox.kind() == nx.kind()
-                }) else { continue };
-                for c in classify(crate::model::Xrd(old), nx).into_iter().filter(|c| c.class >= Class::Breaking) {
+                let Some(old) = ws
+                    .base_docs
+                    .iter()
+                    .filter(|d| d.class == crate::model::Class::Xrd && in_label(d, old_label))
+                    .find(|d| {
+                        let ox = crate::model::Xrd(d);
+                        ox.group() == nx.group() && ox.kind() == nx.kind()
+                    })
+                else {
+                    continue;
+                };
+                for c in classify(crate::model::Xrd(old), nx)
+                    .into_iter()
+                    .filter(|c| c.class >= Class::Breaking)
+                {
                     let d = out.report(at, format!("{old_tag} → {}: {}", p.tag, c.message));
                     if let Some(n) = c.new {
                         d.label(n, "new version");
@@ -59,13 +87,23 @@ impl Rule for GateCatalogUpgradeCompat {
                 let (g, k) = (nx.group().unwrap_or(""), nx.kind().unwrap_or(""));
                 for o in orders.iter().filter(|o| o.group() == g && o.kind == k) {
                     let allow: &[&str] = &["spec.crossplane", "status"];
-                    let opts = crate::schema::Options { allow_unknown_under: allow, ..crate::schema::Options::default() };
+                    let opts = crate::schema::Options {
+                        allow_unknown_under: allow,
+                        ..crate::schema::Options::default()
+                    };
                     let head = o.head_span();
                     for e in crate::schema::validate(schema_node, &o.root, (head.start, head.end), &opts) {
-                        let who = format!("{}/{}", o.root.str_at(&["metadata", "namespace"]).unwrap_or("-"), o.name().unwrap_or("?"));
-                        out.report(at, format!("the order `{who}` stops validating on {}: {}", p.tag, e.message))
-                            .label(crate::source::Span::new(o.file, e.start, e.end), "in this order")
-                            .help("migrate the orders first, or release the change as a new major version");
+                        let who = format!(
+                            "{}/{}",
+                            o.root.str_at(&["metadata", "namespace"]).unwrap_or("-"),
+                            o.name().unwrap_or("?")
+                        );
+                        out.report(
+                            at,
+                            format!("the order `{who}` stops validating on {}: {}", p.tag, e.message),
+                        )
+                        .label(crate::parse::source::Span::new(o.file, e.start, e.end), "in this order")
+                        .help("migrate the orders first, or release the change as a new major version");
                     }
                 }
             }

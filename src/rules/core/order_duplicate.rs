@@ -29,16 +29,33 @@ crate::declare_rule! {
 
 impl Rule for OrderDuplicate {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let mut seen: std::collections::HashMap<(String, String, String, String), crate::source::Span> = Default::default();
+        let mut seen: std::collections::HashMap<(String, String, String, String), crate::parse::source::Span> =
+            Default::default();
         for d in ws.orders() {
             let Some(name) = d.name() else { continue };
             let ns = d.root.str_at(&["metadata", "namespace"]).unwrap_or("");
             let key = (d.group().to_string(), d.kind.clone(), ns.to_string(), name.to_string());
-            let at = d.root.path(&["metadata", "name"]).map(|n| d.span(n)).unwrap_or_else(|| d.head_span());
+            let at = d
+                .root
+                .path(&["metadata", "name"])
+                .map(|n| d.span(n))
+                .unwrap_or_else(|| d.head_span());
             match seen.get(&key) {
                 Some(first) => {
-                    out.report(at, format!("another order already defines `{}` `{}`{}", d.kind, name, if ns.is_empty() { String::new() } else { format!(" in `{ns}`") }))
-                        .label(*first, "first defined here");
+                    out.report(
+                        at,
+                        format!(
+                            "another order already defines `{}` `{}`{}",
+                            d.kind,
+                            name,
+                            if ns.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" in `{ns}`")
+                            }
+                        ),
+                    )
+                    .label(*first, "first defined here");
                 }
                 None => {
                     seen.insert(key, at);

@@ -43,7 +43,9 @@ impl Rule for XChildXrValid {
         for c in ws.compositions() {
             let own = c.type_gvk();
             for r in ws.composed(&c) {
-                let (Some(api), Some(group), Some(kind)) = (r.api_version(), r.group(), r.kind()) else { continue };
+                let (Some(api), Some(group), Some(kind)) = (r.api_version(), r.group(), r.kind()) else {
+                    continue;
+                };
                 if own.is_some_and(|(g, _, k)| g == group && k == kind) {
                     continue;
                 }
@@ -51,21 +53,39 @@ impl Rule for XChildXrValid {
                 let Some(x) = candidates.first() else { continue };
                 let version = crate::model::split_api_version(api).1;
                 let Some(v) = candidates.iter().find_map(|x| x.version(version).filter(|v| v.served)) else {
-                    let served: Vec<&str> = x.versions().iter().filter(|v| v.served).filter_map(|v| v.name).collect();
-                    out.report(r.span(r.root.get("apiVersion").unwrap_or(r.root)), format!("child `{kind}` has no served version `{version}`"))
-                        .label(x.name_span(), "XRD defined here")
-                        .help(format!("served versions: {}", crate::text::list(&served, 5)));
+                    let served: Vec<&str> = x
+                        .versions()
+                        .iter()
+                        .filter(|v| v.served)
+                        .filter_map(|v| v.name)
+                        .collect();
+                    out.report(
+                        r.span(r.root.get("apiVersion").unwrap_or(r.root)),
+                        format!("child `{kind}` has no served version `{version}`"),
+                    )
+                    .label(x.name_span(), "XRD defined here")
+                    .help(format!("served versions: {}", crate::parse::text::list(&served, 5)));
                     continue;
                 };
                 let Some(schema_node) = v.schema else { continue };
-                let is_dynamic = |n: &crate::yaml::Node| r.is_dynamic(n);
+                let is_dynamic = |n: &crate::parse::yaml::Node| r.is_dynamic(n);
                 let allow: &[&str] = &["spec.crossplane", "status"];
-                let opts = schema::Options { allow_unknown_under: allow, is_dynamic: Some(&is_dynamic), ..schema::Options::default() };
+                let opts = schema::Options {
+                    allow_unknown_under: allow,
+                    is_dynamic: Some(&is_dynamic),
+                    ..schema::Options::default()
+                };
                 let head = r.head_span();
                 let errors = schema::validate(schema_node, r.root, (r.root.start, r.root.start), &opts);
                 for e in errors.into_iter().filter(|e| !r.patched(&e.path)) {
-                    let at = if (e.start, e.end) == (r.root.start, r.root.start) { head } else { r.range_span(e.start, e.end) };
-                    let d = out.report(at, format!("child `{kind}`: {}", e.message)).label(x.name_span(), "XRD defined here");
+                    let at = if (e.start, e.end) == (r.root.start, r.root.start) {
+                        head
+                    } else {
+                        r.range_span(e.start, e.end)
+                    };
+                    let d = out
+                        .report(at, format!("child `{kind}`: {}", e.message))
+                        .label(x.name_span(), "XRD defined here");
                     if let Some(h) = e.help {
                         d.help(h);
                     }

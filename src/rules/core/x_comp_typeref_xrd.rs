@@ -38,12 +38,17 @@ crate::declare_rule! {
 impl Rule for XCompTyperefXrd {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
-            let Some((group, version, kind)) = c.type_gvk() else { continue };
+            let Some((group, version, kind)) = c.type_gvk() else {
+                continue;
+            };
             let Some(r) = c.type_ref() else { continue };
             let doc = c.doc;
             let at = r.get("apiVersion").map(|n| doc.span(n)).unwrap_or_else(|| doc.span(r));
             let candidates = ws.xrds_for(group, kind, doc.file);
-            if candidates.iter().any(|x| x.referenceable().and_then(|v| v.name) == Some(version)) {
+            if candidates
+                .iter()
+                .any(|x| x.referenceable().and_then(|v| v.name) == Some(version))
+            {
                 continue;
             }
             if candidates.is_empty() && ws.index.xrd_by_gk.contains_key(&(group.to_string(), kind.to_string())) {
@@ -60,13 +65,20 @@ impl Rule for XCompTyperefXrd {
                     }
                 }
                 None => {
-                    let same_group: Vec<&str> = ws.xrds().filter(|x| x.group() == Some(group)).filter_map(|x| x.kind()).collect();
+                    let same_group: Vec<&str> = ws
+                        .xrds()
+                        .filter(|x| x.group() == Some(group))
+                        .filter_map(|x| x.kind())
+                        .collect();
                     if same_group.is_empty() {
                         continue;
                     }
                     let kat = r.get("kind").map(|n| doc.span(n)).unwrap_or(at);
-                    let d = out.report(kat, format!("no XRD in the repository defines `{kind}` in group `{group}`"));
-                    if let Some(s) = crate::text::suggest(kind, same_group.iter().copied()) {
+                    let d = out.report(
+                        kat,
+                        format!("no XRD in the repository defines `{kind}` in group `{group}`"),
+                    );
+                    if let Some(s) = crate::parse::text::suggest(kind, same_group.iter().copied()) {
                         d.help(format!("did you mean `{s}`?"));
                     }
                 }

@@ -1,9 +1,9 @@
-use crate::rules::diagnostic::Severity;
 use crate::model::{Composition, Workspace};
-use crate::source::Span;
+use crate::parse::source::Span;
+use crate::parse::yaml::Node;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 use crate::schema::{lookup, Lookup};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -98,28 +98,43 @@ pub fn report_missing(ws: &Workspace, c: &Composition<'_>, uses: Vec<(Vec<String
         }
         let dotted = path.join(".");
         if dotted.starts_with("status.conditions")
-            || injected.iter().any(|i| *i != "status" && (dotted == *i || dotted.starts_with(&format!("{i}."))))
+            || injected
+                .iter()
+                .any(|i| *i != "status" && (dotted == *i || dotted.starts_with(&format!("{i}."))))
         {
             continue;
         }
-        let Lookup::Missing(i) = lookup(schema, &path) else { continue };
+        let Lookup::Missing(i) = lookup(schema, &path) else {
+            continue;
+        };
         let shown = path.join(".");
         let parent: Vec<String> = path[..i].to_vec();
         let known: Vec<String> = match lookup(schema, &parent) {
-            Lookup::Found(s) => {
-                s.get("properties").and_then(Node::as_map).unwrap_or(&[]).iter().map(|e| e.key.clone()).collect()
-            }
+            Lookup::Found(s) => s
+                .get("properties")
+                .and_then(Node::as_map)
+                .unwrap_or(&[])
+                .iter()
+                .map(|e| e.key.clone())
+                .collect(),
             _ => Vec::new(),
         };
         let sev = if i <= 1 { Severity::Error } else { Severity::Warning };
         let d = out
             .report_with(sev, at, format!("`{shown}` is not in the schema of `{k}`"))
             .label(x.name_span(), "XRD defined here");
-        match crate::text::suggest(&path[i], known.iter().map(String::as_str)) {
-            Some(s) => d.help(format!("did you mean `{}`?", [&path[..i], &[s.to_string()]].concat().join("."))),
+        match crate::parse::text::suggest(&path[i], known.iter().map(String::as_str)) {
+            Some(s) => d.help(format!(
+                "did you mean `{}`?",
+                [&path[..i], &[s.to_string()]].concat().join(".")
+            )),
             None => {
                 let known: Vec<&str> = known.iter().map(String::as_str).collect();
-                d.help(format!("`{}` declares {}", parent.join("."), crate::text::list(&known, 8)))
+                d.help(format!(
+                    "`{}` declares {}",
+                    parent.join("."),
+                    crate::parse::text::list(&known, 8)
+                ))
             }
         };
     }

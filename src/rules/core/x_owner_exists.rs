@@ -1,7 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::backstage::EntityRef;
 use crate::model::Class;
+use crate::model::Workspace;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -47,7 +47,12 @@ impl Rule for XOwnerExists {
         for doc in ws.docs.iter().filter(|d| d.class == Class::Xrd || d.order) {
             for key in annotations.iter().map(String::as_str).chain(["backstage.io/owner"]) {
                 let Some(node) = doc.annotation(key) else { continue };
-                let Some(owner) = node.as_str().filter(|o| !o.is_empty() && !crate::rules::util::is_templated(o)) else { continue };
+                let Some(owner) = node
+                    .as_str()
+                    .filter(|o| !o.is_empty() && !crate::rules::util::is_templated(o))
+                else {
+                    continue;
+                };
                 let r = EntityRef::parse(owner);
                 if r.problem().is_some() {
                     continue;
@@ -56,8 +61,11 @@ impl Rule for XOwnerExists {
                 if ws.resolves(&key_ref) || (r.kind.is_none() && ws.resolves(&r.key("User", "default"))) {
                     continue;
                 }
-                let d = out.report(doc.span(node), format!("owner `{owner}` is not a Group or User of the catalog"));
-                match crate::text::suggest(r.name, owners.iter().copied()) {
+                let d = out.report(
+                    doc.span(node),
+                    format!("owner `{owner}` is not a Group or User of the catalog"),
+                );
+                match crate::parse::text::suggest(r.name, owners.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("define the group, or list it under `backstage.known-entities`"),
                 };

@@ -1,8 +1,8 @@
 use crate::model::{Composed, Workspace};
+use crate::parse::source::Span;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 use crate::schema::{lookup, Lookup};
-use crate::source::Span;
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -68,15 +68,29 @@ impl Rule for XStatusWriteInSchema {
                     let shown = path.join(".");
                     let parent = &path[..path.len() - 1];
                     let known: Vec<String> = match lookup(schema, parent) {
-                        Lookup::Found(s) => s.get("properties").and_then(Node::as_map).unwrap_or(&[]).iter().map(|e| e.key.clone()).collect(),
+                        Lookup::Found(s) => s
+                            .get("properties")
+                            .and_then(Node::as_map)
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(|e| e.key.clone())
+                            .collect(),
                         _ => Vec::new(),
                     };
                     let d = out
-                        .report(at, format!("`{shown}` is written but not declared in the status schema of `{k}`"))
+                        .report(
+                            at,
+                            format!("`{shown}` is written but not declared in the status schema of `{k}`"),
+                        )
                         .label(x.name_span(), "XRD defined here");
-                    match crate::text::suggest(path.last().map_or("", String::as_str), known.iter().map(String::as_str)) {
+                    match crate::parse::text::suggest(
+                        path.last().map_or("", String::as_str),
+                        known.iter().map(String::as_str),
+                    ) {
                         Some(s) => d.help(format!("did you mean `{s}`? (or declare `{shown}` in the XRD)")),
-                        None => d.help(format!("declare `{shown}` in the XRD's status schema; the API server prunes it otherwise")),
+                        None => d.help(format!(
+                            "declare `{shown}` in the XRD's status schema; the API server prunes it otherwise"
+                        )),
                     };
                 }
             }

@@ -34,34 +34,61 @@ fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
     let (group, version, kind) = (doc.group(), doc.version(), doc.kind.as_str());
     // A claim of a LegacyCluster XRD is as good as an XR.
     let claims = ws.claim_xrds_for(group, kind, doc.file);
-    if claims.iter().any(|x| x.versions().iter().any(|v| v.served && v.name == Some(version)))
-        || (claims.is_empty() && ws.index.claim_by_gk.contains_key(&(group.to_string(), kind.to_string())))
+    if claims
+        .iter()
+        .any(|x| x.versions().iter().any(|v| v.served && v.name == Some(version)))
+        || (claims.is_empty()
+            && ws
+                .index
+                .claim_by_gk
+                .contains_key(&(group.to_string(), kind.to_string())))
     {
         return Ok(());
     }
-    let candidates = if claims.is_empty() { ws.xrds_for(group, kind, doc.file) } else { claims };
+    let candidates = if claims.is_empty() {
+        ws.xrds_for(group, kind, doc.file)
+    } else {
+        claims
+    };
     if candidates.is_empty() && ws.index.xrd_by_gk.contains_key(&(group.to_string(), kind.to_string())) {
         // Defined, but in another example folder: that folder's XRD does not govern this one.
         return Ok(());
     }
     if let Some(x) = candidates.first() {
-        if candidates.iter().any(|x| x.versions().iter().any(|v| v.served && v.name == Some(version))) {
+        if candidates
+            .iter()
+            .any(|x| x.versions().iter().any(|v| v.served && v.name == Some(version)))
+        {
             return Ok(());
         }
-        let served: Vec<&str> = x.versions().iter().filter(|v| v.served).filter_map(|v| v.name).collect();
+        let served: Vec<&str> = x
+            .versions()
+            .iter()
+            .filter(|v| v.served)
+            .filter_map(|v| v.name)
+            .collect();
         return Err((
             format!("`{kind}` has no served version `{version}`"),
-            Some(format!("served versions: {}", crate::text::list(&served, 5))),
+            Some(format!("served versions: {}", crate::parse::text::list(&served, 5))),
         ));
     }
     // Every XRD known: the repository's and the sources'.
     let all: Vec<(String, String)> = ws.index.xrd_by_gk.keys().cloned().collect();
     let hint = if let Some((g, _)) = all.iter().find(|(_, k)| k == kind) {
-        let v = ws.xrds_for(g, kind, doc.file).first().and_then(|x| x.referenceable()).and_then(|v| v.name).unwrap_or(version);
+        let v = ws
+            .xrds_for(g, kind, doc.file)
+            .first()
+            .and_then(|x| x.referenceable())
+            .and_then(|v| v.name)
+            .unwrap_or(version);
         Some(format!("did you mean `apiVersion: {g}/{v}`?"))
     } else {
-        let kinds: Vec<&str> = all.iter().filter(|(g, _)| g == group).map(|(_, k)| k.as_str()).collect();
-        crate::text::suggest(kind, kinds.iter().copied()).map(|k| format!("did you mean `kind: {k}`?"))
+        let kinds: Vec<&str> = all
+            .iter()
+            .filter(|(g, _)| g == group)
+            .map(|(_, k)| k.as_str())
+            .collect();
+        crate::parse::text::suggest(kind, kinds.iter().copied()).map(|k| format!("did you mean `kind: {k}`?"))
     };
     Err((format!("no XRD defines `{kind}` in `{group}`"), hint))
 }
@@ -86,7 +113,11 @@ impl Rule for XXrKindHasXrd {
                 continue;
             }
             if let Err((msg, hint)) = resolve(ws, doc) {
-                let at = doc.root.get("apiVersion").map(|n| doc.span(n)).unwrap_or_else(|| doc.head_span());
+                let at = doc
+                    .root
+                    .get("apiVersion")
+                    .map(|n| doc.span(n))
+                    .unwrap_or_else(|| doc.head_span());
                 let d = out.report(at, msg);
                 if let Some(h) = hint {
                     d.help(h);

@@ -1,8 +1,8 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
+use crate::parse::source::Span;
 use crate::rules::diagnostic::Severity;
+use crate::rules::{Rule, Sink};
 use crate::schema;
-use crate::source::Span;
 
 /// Fields Crossplane injects into v2 XRs (validated by `xp-xr-crossplane-block`).
 pub const INJECTED: &[&str] = &["spec.crossplane", "status"];
@@ -80,7 +80,9 @@ impl Rule for XXrSchema {
             if claim {
                 candidates = ws.claim_xrds_for(doc.group(), &doc.kind, doc.file);
             }
-            let Some((x, v)) = candidates.iter().find_map(|x| Some((*x, x.version(doc.version())?))) else { continue };
+            let Some((x, v)) = candidates.iter().find_map(|x| Some((*x, x.version(doc.version())?))) else {
+                continue;
+            };
             let Some(schema_node) = v.schema else { continue };
             let allow = match (claim, x.scope()) {
                 (true, _) => INJECTED_CLAIM,
@@ -92,35 +94,59 @@ impl Rule for XXrSchema {
             if schema_node.path(&["properties", "spec"]).is_none() {
                 allow.push("spec");
             }
-            let opts = schema::Options { allow_unknown_under: &allow, ..schema::Options::default() };
+            let opts = schema::Options {
+                allow_unknown_under: &allow,
+                ..schema::Options::default()
+            };
             let head = doc.head_span();
             let xrd_at = x.name_span();
             if schema::cel::has_rules(schema_node) {
                 let key = (x.doc() as *const crate::model::Doc as usize, doc.version().to_string());
-                let compiled = cel_cache.entry(key).or_insert_with(|| schema::cel::compile(schema_node));
+                let compiled = cel_cache
+                    .entry(key)
+                    .or_insert_with(|| schema::cel::compile(schema_node));
                 for f in schema::cel::evaluate(compiled, &doc.root) {
                     // A rule on a mapping points at the mapping's key (`spec:`).
                     let target = doc.root.deepest(&f.field_path);
                     let at = match (target.as_map(), f.field_path.rsplit_once('.')) {
-                        (Some(_), Some((parent, key))) if !key.contains('[') => doc.span_of_key(doc.root.deepest(parent), key),
+                        (Some(_), Some((parent, key))) if !key.contains('[') => {
+                            doc.span_of_key(doc.root.deepest(parent), key)
+                        }
                         (Some(_), None) if !f.field_path.is_empty() && !f.field_path.contains('[') => {
                             doc.span_of_key(&doc.root, &f.field_path)
                         }
                         _ => doc.span(target),
                     };
                     if f.failed {
-                        out.report(at, format!("`{}`: {}", if f.field_path.is_empty() { "<root>" } else { &f.field_path }, f.message))
-                            .label(xrd_at, "XRD defined here")
-                            .help(format!("the XRD's validation rule `{}` is false", f.rule));
+                        out.report(
+                            at,
+                            format!(
+                                "`{}`: {}",
+                                if f.field_path.is_empty() {
+                                    "<root>"
+                                } else {
+                                    &f.field_path
+                                },
+                                f.message
+                            ),
+                        )
+                        .label(xrd_at, "XRD defined here")
+                        .help(format!("the XRD's validation rule `{}` is false", f.rule));
                     } else {
-                        out.report_with(Severity::Warning, at, format!("CEL rule `{}` could not be evaluated: {}", f.rule, f.message))
-                            .label(xrd_at, "XRD defined here")
-                            .help("the API server evaluates it; check this rule by hand");
+                        out.report_with(
+                            Severity::Warning,
+                            at,
+                            format!("CEL rule `{}` could not be evaluated: {}", f.rule, f.message),
+                        )
+                        .label(xrd_at, "XRD defined here")
+                        .help("the API server evaluates it; check this rule by hand");
                     }
                 }
             }
             for e in schema::validate(schema_node, &doc.root, (head.start, head.end), &opts) {
-                let d = out.report(Span::new(doc.file, e.start, e.end), e.message).label(xrd_at, "XRD defined here");
+                let d = out
+                    .report(Span::new(doc.file, e.start, e.end), e.message)
+                    .label(xrd_at, "XRD defined here");
                 if let Some(h) = e.help {
                     d.help(h);
                 }

@@ -37,23 +37,37 @@ impl Rule for XXrdDefaultComposition {
             return;
         }
         for x in ws.xrds() {
-            let (Some(spec), Some(group), Some(kind)) = (x.spec(), x.group(), x.kind()) else { continue };
+            let (Some(spec), Some(group), Some(kind)) = (x.spec(), x.group(), x.kind()) else {
+                continue;
+            };
             for key in ["defaultCompositionRef", "enforcedCompositionRef"] {
-                let Some(node) = spec.path(&[key, "name"]) else { continue };
+                let Some(node) = spec.path(&[key, "name"]) else {
+                    continue;
+                };
                 let Some(name) = node.as_str() else { continue };
                 let named: Vec<_> = ws.compositions_named(name).collect();
                 if named.is_empty() {
                     let candidates: Vec<&str> = ws.compositions_for(group, kind).filter_map(|c| c.name()).collect();
-                    let d = out.report(x.doc().span(node), format!("`{key}` names `{name}`, but no Composition has that name"));
-                    match crate::text::suggest(name, candidates.iter().copied()).or(candidates.first().copied()) {
+                    let d = out.report(
+                        x.doc().span(node),
+                        format!("`{key}` names `{name}`, but no Composition has that name"),
+                    );
+                    match crate::parse::text::suggest(name, candidates.iter().copied()).or(candidates.first().copied())
+                    {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("add the Composition or fix the name"),
                     };
-                } else if !named.iter().any(|c| c.type_gvk().is_some_and(|(g, _, k)| g == group && k == kind)) {
+                } else if !named
+                    .iter()
+                    .any(|c| c.type_gvk().is_some_and(|(g, _, k)| g == group && k == kind))
+                {
                     let c = named[0];
                     let at = c.type_ref().map(|r| c.doc.span(r)).unwrap_or_else(|| c.doc.head_span());
-                    out.report(x.doc().span(node), format!("Composition `{name}` does not compose `{kind}`"))
-                        .label(at, "its compositeTypeRef is here");
+                    out.report(
+                        x.doc().span(node),
+                        format!("Composition `{name}` does not compose `{kind}`"),
+                    )
+                    .label(at, "its compositeTypeRef is here");
                 }
             }
         }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -63,18 +63,33 @@ impl Rule for XpCompCredentials {
                 for (i, cr) in creds.iter().enumerate() {
                     let name = cr.get("name").and_then(Node::as_str);
                     if let Some(n) = name {
-                        if let Some(first) = creds[..i].iter().find(|o| o.get("name").and_then(Node::as_str) == Some(n)) {
-                            out.report(doc.span(cr.get("name").unwrap_or(cr)), format!("credential `{n}` is listed twice"))
-                                .label(doc.span(first), "first listed here");
+                        if let Some(first) = creds[..i]
+                            .iter()
+                            .find(|o| o.get("name").and_then(Node::as_str) == Some(n))
+                        {
+                            out.report(
+                                doc.span(cr.get("name").unwrap_or(cr)),
+                                format!("credential `{n}` is listed twice"),
+                            )
+                            .label(doc.span(first), "first listed here");
                         }
                     }
                     let src_node = cr.get("source");
                     match src_node.and_then(Node::as_str) {
                         Some("Secret") => {
                             let r = cr.get("secretRef");
-                            let missing: Vec<&str> = ["name", "namespace"].into_iter().filter(|k| r.and_then(|r| r.get(k)).is_none()).collect();
+                            let missing: Vec<&str> = ["name", "namespace"]
+                                .into_iter()
+                                .filter(|k| r.and_then(|r| r.get(k)).is_none())
+                                .collect();
                             if !missing.is_empty() {
-                                out.report(doc.span(src_node.expect("has source")), format!("`source: Secret` needs `secretRef` with {}", crate::text::list(&missing, 2)));
+                                out.report(
+                                    doc.span(src_node.expect("has source")),
+                                    format!(
+                                        "`source: Secret` needs `secretRef` with {}",
+                                        crate::parse::text::list(&missing, 2)
+                                    ),
+                                );
                             }
                         }
                         Some("None") => {
@@ -82,7 +97,10 @@ impl Rule for XpCompCredentials {
                                 .help("its validation rule requires `source: Secret` with a `secretRef`; remove the entry instead");
                         }
                         Some(other) => {
-                            out.report(doc.span(src_node.expect("has source")), format!("credential source must be `None` or `Secret`, found `{other}`"));
+                            out.report(
+                                doc.span(src_node.expect("has source")),
+                                format!("credential source must be `None` or `Secret`, found `{other}`"),
+                            );
                         }
                         None => {
                             out.report(doc.span(cr), "credential has no `source`");

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -63,7 +63,9 @@ impl Rule for XpCompRequirements {
         for c in ws.compositions() {
             let doc = c.doc;
             for s in c.steps() {
-                let Some(req) = s.node.get("requirements") else { continue };
+                let Some(req) = s.node.get("requirements") else {
+                    continue;
+                };
                 for list in ["requiredResources", "requiredSchemas"] {
                     let items = req.get(list).and_then(Node::as_seq).unwrap_or(&[]);
                     for (i, it) in items.iter().enumerate() {
@@ -73,14 +75,23 @@ impl Rule for XpCompRequirements {
                             }
                         }
                         if it.get("name").is_some() && it.get("matchLabels").is_some() {
-                            out.report(doc.span_of_key(it, "matchLabels"), "`name` and `matchLabels` are mutually exclusive")
-                                .help("select one resource by `name`, or many by `matchLabels`");
+                            out.report(
+                                doc.span_of_key(it, "matchLabels"),
+                                "`name` and `matchLabels` are mutually exclusive",
+                            )
+                            .help("select one resource by `name`, or many by `matchLabels`");
                         }
                         let rn = it.get("requirementName").and_then(Node::as_str);
                         if let Some(n) = rn {
-                            if let Some(first) = items[..i].iter().find(|o| o.get("requirementName").and_then(Node::as_str) == Some(n)) {
-                                out.report(doc.span(it.get("requirementName").unwrap_or(it)), format!("requirement `{n}` is listed twice"))
-                                    .label(doc.span(first), "first listed here");
+                            if let Some(first) = items[..i]
+                                .iter()
+                                .find(|o| o.get("requirementName").and_then(Node::as_str) == Some(n))
+                            {
+                                out.report(
+                                    doc.span(it.get("requirementName").unwrap_or(it)),
+                                    format!("requirement `{n}` is listed twice"),
+                                )
+                                .label(doc.span(first), "first listed here");
                             }
                         }
                     }

@@ -59,13 +59,19 @@ impl Rule for XpCompStepFields {
                     out.report(doc.span(s.node), "pipeline step has no `step` name");
                 }
                 if s.function.is_none() {
-                    out.report(doc.span(s.node.get("functionRef").unwrap_or(s.node)), "pipeline step has no `functionRef.name`")
-                        .help("name the Function that runs this step, e.g. `functionRef: {name: function-go-templating}`");
+                    out.report(
+                        doc.span(s.node.get("functionRef").unwrap_or(s.node)),
+                        "pipeline step has no `functionRef.name`",
+                    )
+                    .help("name the Function that runs this step, e.g. `functionRef: {name: function-go-templating}`");
                 }
                 if let Some(input) = s.input {
-                    let missing: Vec<&str> = ["apiVersion", "kind"].into_iter().filter(|k| input.get(k).is_none()).collect();
+                    let missing: Vec<&str> = ["apiVersion", "kind"]
+                        .into_iter()
+                        .filter(|k| input.get(k).is_none())
+                        .collect();
                     if !missing.is_empty() && input.as_map().is_some() {
-                        out.report(doc.span_of_key(s.node, "input"), format!("step input has no {}", crate::text::list(&missing, 2)))
+                        out.report(doc.span_of_key(s.node, "input"), format!("step input has no {}", crate::parse::text::list(&missing, 2)))
                             .help("a function input is a Kubernetes object: give it the `apiVersion` and `kind` the function documents");
                     }
                 }

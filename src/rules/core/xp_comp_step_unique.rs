@@ -50,7 +50,7 @@ impl Rule for XpCompStepUnique {
             for (i, s) in steps.iter().enumerate() {
                 let Some(name) = s.name else { continue };
                 if let Some(first) = steps[..i].iter().find(|o| o.name == Some(name)) {
-                    let at = |n: &crate::yaml::Node| c.doc.span(n.get("step").unwrap_or(n));
+                    let at = |n: &crate::parse::yaml::Node| c.doc.span(n.get("step").unwrap_or(n));
                     out.report(at(s.node), format!("step `{name}` is defined twice"))
                         .label(at(first.node), "first defined here")
                         .help("give every step a unique name");

@@ -1,8 +1,8 @@
-use crate::rules::diagnostic::Severity;
 use crate::model::{Class, Workspace};
+use crate::parse::yaml::Node;
+use crate::rules::diagnostic::Severity;
 use crate::rules::util::constraint_problem;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 const DEPRECATED: &[&str] = &["provider", "configuration", "function"];
 
@@ -55,30 +55,54 @@ crate::declare_rule! {
 impl Rule for XpPkgDependencyShape {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for d in ws.docs_of(Class::PkgMeta) {
-            for dep in d.root.path(&["spec", "dependsOn"]).and_then(Node::as_seq).unwrap_or(&[]) {
+            for dep in d
+                .root
+                .path(&["spec", "dependsOn"])
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+            {
                 let old: Vec<&str> = DEPRECATED.iter().copied().filter(|k| dep.get(k).is_some()).collect();
                 let modern = dep.get("package").is_some();
                 let named = old.len() + usize::from(modern);
                 if named != 1 {
-                    let what = if named == 0 { "names no package" } else { "names more than one package" };
+                    let what = if named == 0 {
+                        "names no package"
+                    } else {
+                        "names more than one package"
+                    };
                     out.report(d.span(dep), format!("dependency {what}"))
                         .help("use `apiVersion`, `kind` and `package` for exactly one package");
                 } else if let Some(k) = old.first() {
-                    out.report_with(Severity::Warning, d.key_span(dep.entry(k).expect("present")), format!("`{k}:` dependencies are deprecated"))
-                        .help(format!("use `apiVersion: pkg.crossplane.io/v1`, `kind: {}` and `package:`", capitalise(k)));
+                    out.report_with(
+                        Severity::Warning,
+                        d.key_span(dep.entry(k).expect("present")),
+                        format!("`{k}:` dependencies are deprecated"),
+                    )
+                    .help(format!(
+                        "use `apiVersion: pkg.crossplane.io/v1`, `kind: {}` and `package:`",
+                        capitalise(k)
+                    ));
                 } else {
                     for key in ["apiVersion", "kind"] {
                         if dep.get(key).is_none() {
-                            out.report(d.span_of_key(dep, "package"), format!("a `package:` dependency needs `{key}`"));
+                            out.report(
+                                d.span_of_key(dep, "package"),
+                                format!("a `package:` dependency needs `{key}`"),
+                            );
                         }
                     }
                 }
                 if let Some(v) = dep.get("version") {
                     let text = v.scalar_text().unwrap_or_default();
                     // A dependency may also be pinned by digest.
-                    let digest = text.strip_prefix("sha256:").is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+                    let digest = text
+                        .strip_prefix("sha256:")
+                        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
                     if let Some(problem) = constraint_problem(&text).filter(|_| !digest) {
-                        out.report(d.span(v), format!("`{text}` is not a valid version constraint: {problem}"));
+                        out.report(
+                            d.span(v),
+                            format!("`{text}` is not a valid version constraint: {problem}"),
+                        );
                     }
                 }
             }
@@ -88,5 +112,7 @@ impl Rule for XpPkgDependencyShape {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }

@@ -1,7 +1,7 @@
 use crate::model::{Class, Workspace};
+use crate::parse::source::Span;
 use crate::rules::{Rule, Sink};
 use crate::schema::{self, crds};
-use crate::source::Span;
 
 crate::declare_rule! {
     /// ## What it does
@@ -62,12 +62,26 @@ impl Rule for XpSchema {
             ) {
                 continue;
             }
-            let Some(crd) = crds::find(doc.group(), &doc.kind) else { continue };
+            let Some(crd) = crds::find(doc.group(), &doc.kind) else {
+                continue;
+            };
             let Some((_, _, schema)) = crd.versions.iter().find(|(v, served, _)| v == doc.version() && *served) else {
                 let served: Vec<&str> = crd.versions.iter().filter(|v| v.1).map(|v| v.0.as_str()).collect();
-                let span = doc.root.get("apiVersion").map(|n| doc.span(n)).unwrap_or_else(|| doc.head_span());
-                out.report(span, format!("`{}` does not serve version `{}` of `{}`", doc.group(), doc.version(), doc.kind))
-                    .help(format!("served versions: {}", crate::text::list(&served, 5)));
+                let span = doc
+                    .root
+                    .get("apiVersion")
+                    .map(|n| doc.span(n))
+                    .unwrap_or_else(|| doc.head_span());
+                out.report(
+                    span,
+                    format!(
+                        "`{}` does not serve version `{}` of `{}`",
+                        doc.group(),
+                        doc.version(),
+                        doc.kind
+                    ),
+                )
+                .help(format!("served versions: {}", crate::parse::text::list(&served, 5)));
                 continue;
             };
             // Legacy Resources-mode Compositions are reported by `xp-comp-mode`; their fields

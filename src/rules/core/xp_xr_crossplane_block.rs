@@ -47,20 +47,41 @@ crate::declare_rule! {
 
 impl Rule for XpXrCrossplaneBlock {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        const KEYS: &[&str] = &["compositionRef", "compositionSelector", "compositionRevisionRef", "compositionRevisionSelector", "compositionUpdatePolicy", "resourceRefs"];
+        const KEYS: &[&str] = &[
+            "compositionRef",
+            "compositionSelector",
+            "compositionRevisionRef",
+            "compositionRevisionSelector",
+            "compositionUpdatePolicy",
+            "resourceRefs",
+        ];
         for d in ws.xr_candidates() {
-            let Some(cp) = d.root.path(&["spec", "crossplane"]) else { continue };
-            let namespaced = ws.order_xrd(d).map(|(x, claim)| claim || x.is_namespaced()).unwrap_or(true);
+            let Some(cp) = d.root.path(&["spec", "crossplane"]) else {
+                continue;
+            };
+            let namespaced = ws
+                .order_xrd(d)
+                .map(|(x, claim)| claim || x.is_namespaced())
+                .unwrap_or(true);
             for e in cp.as_map().unwrap_or(&[]) {
                 match e.key.as_str() {
                     k if !KEYS.contains(&k) => {
-                        let dm = out.report(d.key_span(e), format!("`spec.crossplane.{k}` is not a Crossplane field"));
-                        if let Some(s) = crate::text::suggest(k, KEYS.iter().copied()) {
+                        let dm = out.report(
+                            d.key_span(e),
+                            format!("`spec.crossplane.{k}` is not a Crossplane field"),
+                        );
+                        if let Some(s) = crate::parse::text::suggest(k, KEYS.iter().copied()) {
                             dm.help(format!("did you mean `{s}`?"));
                         }
                     }
                     "compositionUpdatePolicy" if !matches!(e.value.as_str(), Some("Automatic" | "Manual")) => {
-                        out.report(d.span(&e.value), format!("`compositionUpdatePolicy` must be `Automatic` or `Manual`, found `{}`", e.value.scalar_text().unwrap_or_default()));
+                        out.report(
+                            d.span(&e.value),
+                            format!(
+                                "`compositionUpdatePolicy` must be `Automatic` or `Manual`, found `{}`",
+                                e.value.scalar_text().unwrap_or_default()
+                            ),
+                        );
                     }
                     "compositionRef" | "compositionRevisionRef" if e.value.get("name").is_none() => {
                         out.report(d.key_span(e), format!("`{}` needs `name`", e.key));
@@ -77,7 +98,10 @@ impl Rule for XpXrCrossplaneBlock {
                             }
                             if namespaced {
                                 if let Some(ns) = r.entry("namespace") {
-                                    out.report(d.key_span(ns), "a namespaced XR's resource references have no `namespace`");
+                                    out.report(
+                                        d.key_span(ns),
+                                        "a namespaced XR's resource references have no `namespace`",
+                                    );
                                 }
                             }
                         }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -52,18 +52,32 @@ impl Rule for XpXrdDeprecation {
         for x in ws.xrds() {
             let doc = x.doc();
             for v in x.versions() {
-                let Some(w) = v.node.get("deprecationWarning") else { continue };
+                let Some(w) = v.node.get("deprecationWarning") else {
+                    continue;
+                };
                 let deprecated = v.node.get("deprecated").and_then(Node::as_bool).unwrap_or(false);
                 let text = w.as_str().unwrap_or("");
                 if !deprecated {
-                    out.report(doc.span(w), "`deprecationWarning` is set but the version is not `deprecated: true`")
-                        .help("add `deprecated: true` or remove the warning");
+                    out.report(
+                        doc.span(w),
+                        "`deprecationWarning` is set but the version is not `deprecated: true`",
+                    )
+                    .help("add `deprecated: true` or remove the warning");
                 } else if text.trim().is_empty() {
                     out.report(doc.span(w), "`deprecationWarning` must not be empty");
                 } else if text.chars().count() > 256 {
-                    out.report(doc.span(w), format!("`deprecationWarning` is {} characters long; at most 256 are allowed", text.chars().count()));
+                    out.report(
+                        doc.span(w),
+                        format!(
+                            "`deprecationWarning` is {} characters long; at most 256 are allowed",
+                            text.chars().count()
+                        ),
+                    );
                 } else if text.chars().any(|c| c.is_control()) {
-                    out.report(doc.span(w), "`deprecationWarning` must contain only printable characters");
+                    out.report(
+                        doc.span(w),
+                        "`deprecationWarning` must contain only printable characters",
+                    );
                 }
             }
         }

@@ -51,8 +51,11 @@ impl Rule for XpXrdEnums {
                 let Some(n) = spec.get(key) else { continue };
                 let v = n.scalar_text().unwrap_or_default();
                 if !allowed.contains(&v.as_str()) {
-                    let d = out.report(doc.span(n), format!("`{key}` must be {}, found `{v}`", crate::text::list(allowed, 3)));
-                    if let Some(s) = crate::text::suggest(&v, allowed.iter().copied()) {
+                    let d = out.report(
+                        doc.span(n),
+                        format!("`{key}` must be {}, found `{v}`", crate::parse::text::list(allowed, 3)),
+                    );
+                    if let Some(s) = crate::parse::text::suggest(&v, allowed.iter().copied()) {
                         d.help(format!("did you mean `{s}`?"));
                     }
                 }
@@ -60,11 +63,17 @@ impl Rule for XpXrdEnums {
             if let Some(conv) = spec.get("conversion") {
                 match conv.str_at(&["strategy"]) {
                     Some("Webhook") if conv.get("webhook").is_none() => {
-                        out.report(doc.span_of_key(conv, "strategy"), "`conversion.strategy: Webhook` requires `conversion.webhook`");
+                        out.report(
+                            doc.span_of_key(conv, "strategy"),
+                            "`conversion.strategy: Webhook` requires `conversion.webhook`",
+                        );
                     }
                     Some("Webhook" | "None") | None => {}
                     Some(other) => {
-                        out.report(doc.span_of_key(conv, "strategy"), format!("`conversion.strategy` must be `None` or `Webhook`, found `{other}`"));
+                        out.report(
+                            doc.span_of_key(conv, "strategy"),
+                            format!("`conversion.strategy` must be `None` or `Webhook`, found `{other}`"),
+                        );
                     }
                 }
             }

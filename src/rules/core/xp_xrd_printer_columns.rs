@@ -1,9 +1,18 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 const TYPES: &[&str] = &["integer", "number", "string", "boolean", "date"];
-const FORMATS: &[&str] = &["int32", "int64", "float", "double", "byte", "date", "date-time", "password"];
+const FORMATS: &[&str] = &[
+    "int32",
+    "int64",
+    "float",
+    "double",
+    "byte",
+    "date",
+    "date-time",
+    "password",
+];
 
 crate::declare_rule! {
     /// ## What it does
@@ -61,7 +70,12 @@ impl Rule for XpXrdPrinterColumns {
         for x in ws.xrds() {
             let doc = x.doc();
             for v in x.versions() {
-                for col in v.node.get("additionalPrinterColumns").and_then(Node::as_seq).unwrap_or(&[]) {
+                for col in v
+                    .node
+                    .get("additionalPrinterColumns")
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+                {
                     for req in ["name", "type", "jsonPath"] {
                         if col.get(req).is_none() {
                             out.report(doc.span(col), format!("printer column is missing `{req}`"));
@@ -72,7 +86,7 @@ impl Rule for XpXrdPrinterColumns {
                         let val = n.scalar_text().unwrap_or_default();
                         if !allowed.contains(&val.as_str()) {
                             out.report(doc.span(n), format!("printer column {key} `{val}` is not supported"))
-                                .help(format!("use one of {}", crate::text::list(allowed, 8)));
+                                .help(format!("use one of {}", crate::parse::text::list(allowed, 8)));
                         }
                     }
                 }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 const LEGACY_SPEC: &[&str] = &[
     "compositionRef",
@@ -81,19 +81,35 @@ impl Rule for XpXrdReservedSpecFields {
             let legacy = x.scope() == "LegacyCluster";
             for v in x.versions() {
                 let Some(schema) = v.schema else { continue };
-                let props = |p: &str| schema.path(&["properties", p, "properties"]).and_then(Node::as_map).unwrap_or(&[]);
+                let props = |p: &str| {
+                    schema
+                        .path(&["properties", p, "properties"])
+                        .and_then(Node::as_map)
+                        .unwrap_or(&[])
+                };
                 for e in props("spec") {
-                    let reserved = if legacy { LEGACY_SPEC.contains(&e.key.as_str()) } else { e.key == "crossplane" };
+                    let reserved = if legacy {
+                        LEGACY_SPEC.contains(&e.key.as_str())
+                    } else {
+                        e.key == "crossplane"
+                    };
                     if reserved {
-                        out.report(x.doc().key_span(e), format!("`spec.{}` is injected by Crossplane and must not be declared", e.key))
-                            .help("remove it from the schema; Crossplane adds it to the generated CRD");
+                        out.report(
+                            x.doc().key_span(e),
+                            format!("`spec.{}` is injected by Crossplane and must not be declared", e.key),
+                        )
+                        .help("remove it from the schema; Crossplane adds it to the generated CRD");
                     }
                 }
                 for e in props("status") {
-                    let reserved = e.key == "conditions" || (legacy && matches!(e.key.as_str(), "connectionDetails" | "claimConditionTypes"));
+                    let reserved = e.key == "conditions"
+                        || (legacy && matches!(e.key.as_str(), "connectionDetails" | "claimConditionTypes"));
                     if reserved {
-                        out.report(x.doc().key_span(e), format!("`status.{}` is injected by Crossplane and must not be declared", e.key))
-                            .help("remove it from the schema");
+                        out.report(
+                            x.doc().key_span(e),
+                            format!("`status.{}` is injected by Crossplane and must not be declared", e.key),
+                        )
+                        .help("remove it from the schema");
                     }
                 }
             }

@@ -41,12 +41,21 @@ crate::declare_rule! {
 impl Rule for XpXrdScope {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
-            let Some(node) = x.spec().and_then(|s| s.get("scope")) else { continue };
-            let allowed: &[&str] = if x.is_v2() { &["Namespaced", "Cluster"] } else { &["LegacyCluster", "Namespaced", "Cluster"] };
+            let Some(node) = x.spec().and_then(|s| s.get("scope")) else {
+                continue;
+            };
+            let allowed: &[&str] = if x.is_v2() {
+                &["Namespaced", "Cluster"]
+            } else {
+                &["LegacyCluster", "Namespaced", "Cluster"]
+            };
             let v = node.as_str().unwrap_or("");
             if !allowed.contains(&v) {
-                out.report(x.doc().span(node), format!("scope `{v}` is not valid for `{}`", x.doc().api_version))
-                    .help(format!("use {}", crate::text::list(allowed, 3)));
+                out.report(
+                    x.doc().span(node),
+                    format!("scope `{v}` is not valid for `{}`", x.doc().api_version),
+                )
+                .help(format!("use {}", crate::parse::text::list(allowed, 3)));
             }
         }
     }

@@ -1,8 +1,8 @@
 use crate::model::{Doc, Workspace};
+use crate::parse::source::Span;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 use crate::schema;
-use crate::source::Span;
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -91,18 +91,24 @@ impl Walk<'_, '_> {
             || Self::flag(s, "x-kubernetes-int-or-string")
             || Self::flag(s, "x-kubernetes-preserve-unknown-fields");
         if s.get("type").is_none() && !exempt && !logic {
-            self.out
-                .report(at, format!("schema node `{path}` has no `type`"))
-                .help("structural schemas need a `type` on every node (object, array, string, integer, number or boolean)");
+            self.out.report(at, format!("schema node `{path}` has no `type`")).help(
+                "structural schemas need a `type` on every node (object, array, string, integer, number or boolean)",
+            );
         }
         if s.get("properties").is_some() && s.get("additionalProperties").is_some() {
-            self.out.report(doc.span_of_key(s, "additionalProperties"), format!("`{path}` sets both `properties` and `additionalProperties`"));
+            self.out.report(
+                doc.span_of_key(s, "additionalProperties"),
+                format!("`{path}` sets both `properties` and `additionalProperties`"),
+            );
         }
         if let Some(p) = s.get("pattern") {
             if let Some(pat) = p.as_str() {
                 if schema::compile_pattern(pat).is_none() {
                     self.out
-                        .report(doc.span(p), format!("pattern `{pat}` of `{path}` is not a valid RE2 regular expression"))
+                        .report(
+                            doc.span(p),
+                            format!("pattern `{pat}` of `{path}` is not a valid RE2 regular expression"),
+                        )
                         .help("Kubernetes uses Go's RE2 syntax: no look-around or backreferences");
                 }
             }
@@ -110,7 +116,10 @@ impl Walk<'_, '_> {
         if let Some(def) = s.get("default") {
             if !logic {
                 for e in schema::validate(s, def, (def.start, def.end), &schema::Options::default()) {
-                    self.out.report(Span::new(doc.file, e.start, e.end), format!("the default of `{path}` is invalid: {}", e.message));
+                    self.out.report(
+                        Span::new(doc.file, e.start, e.end),
+                        format!("the default of `{path}` is invalid: {}", e.message),
+                    );
                 }
             }
         }
@@ -121,11 +130,18 @@ impl Walk<'_, '_> {
                 .and_then(Node::as_seq)
                 .map(|r| r.iter().filter_map(Node::as_str).collect())
                 .unwrap_or_default();
-            for k in s.get("x-kubernetes-list-map-keys").and_then(Node::as_seq).unwrap_or(&[]) {
+            for k in s
+                .get("x-kubernetes-list-map-keys")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+            {
                 let Some(key) = k.as_str() else { continue };
                 let defaulted = items.and_then(|i| i.path(&["properties", key, "default"])).is_some();
                 if !required.contains(&key) && !defaulted {
-                    self.out.report(doc.span(k), format!("list map key `{key}` of `{path}` must be required or have a default"));
+                    self.out.report(
+                        doc.span(k),
+                        format!("list map key `{key}` of `{path}` must be required or have a default"),
+                    );
                 }
             }
         }
@@ -134,7 +150,11 @@ impl Walk<'_, '_> {
             if path == "<root>" && e.key == "metadata" {
                 for m in e.value.get("properties").and_then(Node::as_map).unwrap_or(&[]) {
                     if !matches!(m.key.as_str(), "name" | "generateName") {
-                        self.out.report(doc.key_span(m), format!("`metadata.{}` cannot be constrained by an XRD schema", m.key))
+                        self.out
+                            .report(
+                                doc.key_span(m),
+                                format!("`metadata.{}` cannot be constrained by an XRD schema", m.key),
+                            )
                             .help("only `metadata.name` and `metadata.generateName` may be constrained");
                     }
                 }
@@ -147,7 +167,12 @@ impl Walk<'_, '_> {
         }
         if let Some(a) = s.get("additionalProperties") {
             if a.as_map().is_some() {
-                self.node(a, doc.span_of_key(s, "additionalProperties"), &format!("{path}.*"), logic);
+                self.node(
+                    a,
+                    doc.span_of_key(s, "additionalProperties"),
+                    &format!("{path}.*"),
+                    logic,
+                );
             }
         }
         for k in ["allOf", "anyOf", "oneOf"] {
@@ -167,9 +192,19 @@ impl Rule for XpXrdStructuralSchema {
             let doc = x.doc();
             for v in x.versions() {
                 let Some(root) = v.schema else { continue };
-                let at = v.node.get("schema").map(|s| doc.span_of_key(s, "openAPIV3Schema")).unwrap_or_else(|| doc.span(root));
+                let at = v
+                    .node
+                    .get("schema")
+                    .map(|s| doc.span_of_key(s, "openAPIV3Schema"))
+                    .unwrap_or_else(|| doc.span(root));
                 if root.str_at(&["type"]) != Some("object") {
-                    out.report(at, format!("the schema root of version `{}` must be `type: object`", v.name.unwrap_or("?")));
+                    out.report(
+                        at,
+                        format!(
+                            "the schema root of version `{}` must be `type: object`",
+                            v.name.unwrap_or("?")
+                        ),
+                    );
                 }
                 Walk { doc, out }.node(root, at, "<root>", false);
             }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::source::Span;
 use crate::rules::{Rule, Sink};
-use crate::source::Span;
 
 crate::declare_rule! {
     /// ## What it does
@@ -43,7 +43,8 @@ impl Rule for YamlConflictMarkers {
             for line in file.text.split_inclusive('\n') {
                 let l = line.trim_end_matches(['\n', '\r']);
                 let marker = (l.starts_with("<<<<<<< ") || l == "<<<<<<<")
-                    || l == "=======" || l.starts_with("======= ")
+                    || l == "======="
+                    || l.starts_with("======= ")
                     || (l.starts_with(">>>>>>> ") || l == ">>>>>>>");
                 if marker {
                     out.report(Span::new(id, offset, offset + l.len() as u32), "merge conflict marker")

@@ -1,7 +1,7 @@
 use crate::model::Workspace;
+use crate::parse::source::Span;
+use crate::parse::yaml::ProblemKind;
 use crate::rules::{Rule, Sink};
-use crate::source::Span;
-use crate::yaml::ProblemKind;
 
 crate::declare_rule! {
     /// ## What it does
@@ -35,9 +35,12 @@ impl Rule for YamlDuplicateKey {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for p in &ws.problems {
             if let ProblemKind::DuplicateKey { first } = p.problem.kind {
-                out.report(Span::new(p.file, p.problem.start, p.problem.end), p.problem.message.clone())
-                    .label(Span::new(p.file, first.0, first.1), "first defined here")
-                    .help("remove one of the two keys; the last value wins in kubectl");
+                out.report(
+                    Span::new(p.file, p.problem.start, p.problem.end),
+                    p.problem.message.clone(),
+                )
+                .label(Span::new(p.file, first.0, first.1), "first defined here")
+                .help("remove one of the two keys; the last value wins in kubectl");
             }
         }
     }

@@ -1,7 +1,7 @@
 use crate::model::Workspace;
+use crate::parse::source::Span;
+use crate::parse::yaml::ProblemKind;
 use crate::rules::{Rule, Sink};
-use crate::source::Span;
-use crate::yaml::ProblemKind;
 
 crate::declare_rule! {
     /// ## What it does
@@ -35,7 +35,10 @@ crate::declare_rule! {
 impl Rule for YamlSyntax {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for p in ws.problems.iter().filter(|p| p.problem.kind == ProblemKind::Syntax) {
-            out.report(Span::new(p.file, p.problem.start, p.problem.end), format!("invalid YAML: {}", p.problem.message));
+            out.report(
+                Span::new(p.file, p.problem.start, p.problem.end),
+                format!("invalid YAML: {}", p.problem.message),
+            );
         }
     }
 }

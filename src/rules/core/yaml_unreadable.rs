@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::source::Span;
 use crate::rules::{Rule, Sink};
-use crate::source::Span;
 
 crate::declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 use crate::model::{Layout, Workspace};
+use crate::parse::source::Span;
 use crate::rules::{Rule, Sink};
-use crate::source::Span;
 use std::collections::BTreeMap;
 
 crate::declare_rule! {
@@ -46,7 +46,13 @@ impl Rule for GateCodeownersCoverage {
         if let Some(team) = platform {
             for e in owners.entries.iter().filter(|e| is_fallback(&e.pattern)) {
                 if !e.owners.iter().any(|(o, _)| o == team) {
-                    out.report(at(e), format!("the fallback `{}` must be owned by the platform team `{team}`", e.pattern));
+                    out.report(
+                        at(e),
+                        format!(
+                            "the fallback `{}` must be owned by the platform team `{team}`",
+                            e.pattern
+                        ),
+                    );
                 }
             }
         }
@@ -69,23 +75,40 @@ impl Rule for GateCodeownersCoverage {
                         .help(format!("add `/{folder}  @org/<team>` to CODEOWNERS"));
                 }
                 Some(e) if is_fallback(&e.pattern) && !system => {
-                    out.report(d.head_span(), format!("`{folder}` only falls back to `{}`: no team owns it", e.pattern))
-                        .label(at(e), "the fallback entry")
-                        .help(format!("add `/{folder}  @org/<team>` after the fallback"));
+                    out.report(
+                        d.head_span(),
+                        format!("`{folder}` only falls back to `{}`: no team owns it", e.pattern),
+                    )
+                    .label(at(e), "the fallback entry")
+                    .help(format!("add `/{folder}  @org/<team>` after the fallback"));
                 }
                 Some(e) if system => {
                     if let Some(team) = platform.filter(|t| !e.owners.iter().any(|(o, _)| o == t)) {
-                        out.report(at(e), format!("`{folder}` holds platform infrastructure and must be owned by `{team}`"))
-                            .label(d.head_span(), "an order in that folder");
+                        out.report(
+                            at(e),
+                            format!("`{folder}` holds platform infrastructure and must be owned by `{team}`"),
+                        )
+                        .label(d.head_span(), "an order in that folder");
                     }
                 }
                 Some(e) => {
-                    let teams = e.owners.iter().filter(|(o, _)| crate::model::codeowners::team_of(o).is_some()).count();
+                    let teams = e
+                        .owners
+                        .iter()
+                        .filter(|(o, _)| crate::model::codeowners::team_of(o).is_some())
+                        .count();
                     if teams != 1 || e.owners.len() != 1 {
                         let names: Vec<&str> = e.owners.iter().map(|(o, _)| o.as_str()).collect();
-                        let named = if names.is_empty() { "no owner".to_string() } else { names.join(" ") };
-                        out.report(at(e), format!("`{folder}` must be owned by exactly one team, this entry names {named}"))
-                            .label(d.head_span(), "an order in that folder");
+                        let named = if names.is_empty() {
+                            "no owner".to_string()
+                        } else {
+                            names.join(" ")
+                        };
+                        out.report(
+                            at(e),
+                            format!("`{folder}` must be owned by exactly one team, this entry names {named}"),
+                        )
+                        .label(d.head_span(), "an order in that folder");
                     }
                 }
             }

@@ -39,7 +39,7 @@ crate::declare_rule! {
 impl Rule for GateOwnerConsistency {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         // The `team` label of each ManagedNamespace order, by (cluster folder, namespace name).
-        let mut labels: HashMap<(String, String), (String, crate::source::Span)> = HashMap::new();
+        let mut labels: HashMap<(String, String), (String, crate::parse::source::Span)> = HashMap::new();
         for d in ws.orders().filter(|d| d.kind == "ManagedNamespace") {
             let cluster = ws.rel(d).split('/').next().unwrap_or("").to_string();
             let name = d.root.str_at(&["spec", "name"]).or(d.name()).unwrap_or("").to_string();
@@ -49,19 +49,37 @@ impl Rule for GateOwnerConsistency {
             }
         }
         for d in ws.orders() {
-            let Some((key, node)) = crate::model::orders::owner_annotation(ws, d) else { continue };
+            let Some((key, node)) = crate::model::orders::owner_annotation(ws, d) else {
+                continue;
+            };
             let Some(owner) = node.as_str() else { continue };
             // Only a group names a team; a user owner is checked by the verdict's ownership.
-            let crate::model::orders::Requester::Group(team) = crate::model::orders::Requester::from_owner_ref(owner) else { continue };
+            let crate::model::orders::Requester::Group(team) = crate::model::orders::Requester::from_owner_ref(owner)
+            else {
+                continue;
+            };
             let team = team.as_str();
             let rel = ws.rel(d);
             let at = d.span(node);
             if let Some((file, owners)) = &ws.codeowners {
                 if let Some(e) = owners.owner_entry(rel) {
-                    let teams: Vec<&str> = e.owners.iter().filter_map(|(o, _)| crate::model::codeowners::team_of(o)).collect();
+                    let teams: Vec<&str> = e
+                        .owners
+                        .iter()
+                        .filter_map(|(o, _)| crate::model::codeowners::team_of(o))
+                        .collect();
                     if teams.len() == 1 && teams[0] != team {
-                        out.report(at, format!("`{key}` names team `{team}`, but CODEOWNERS gives this folder to `{}`", teams[0]))
-                            .label(crate::source::Span::new(*file, e.pattern_span.0, e.pattern_span.1), "the CODEOWNERS entry");
+                        out.report(
+                            at,
+                            format!(
+                                "`{key}` names team `{team}`, but CODEOWNERS gives this folder to `{}`",
+                                teams[0]
+                            ),
+                        )
+                        .label(
+                            crate::parse::source::Span::new(*file, e.pattern_span.0, e.pattern_span.1),
+                            "the CODEOWNERS entry",
+                        );
                     }
                 }
             }
@@ -69,8 +87,14 @@ impl Rule for GateOwnerConsistency {
             if seg.len() >= 3 && d.kind != "ManagedNamespace" {
                 if let Some((label, label_at)) = labels.get(&(seg[0].to_string(), seg[1].to_string())) {
                     if label != team {
-                        out.report(at, format!("`{key}` names team `{team}`, but namespace `{}` is labelled `team: {label}`", seg[1]))
-                            .label(*label_at, "the namespace's team label");
+                        out.report(
+                            at,
+                            format!(
+                                "`{key}` names team `{team}`, but namespace `{}` is labelled `team: {label}`",
+                                seg[1]
+                            ),
+                        )
+                        .label(*label_at, "the namespace's team label");
                     }
                 }
             }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::diagnostic::Severity;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -49,7 +49,9 @@ impl Rule for InnAdmAdminSection {
         match admin.get("defaultRuntime").map(|n| (n, n.as_str().unwrap_or(""))) {
             Some((n, rt)) if !RUNTIMES.contains(&rt) => {
                 let d = out.report(doc.span(n), format!("`{rt}` is not a runtime innominatus supports"));
-                match crate::text::suggest(rt, RUNTIMES.iter().copied()).or((rt == "k8s").then_some("kubernetes")) {
+                match crate::parse::text::suggest(rt, RUNTIMES.iter().copied())
+                    .or((rt == "k8s").then_some("kubernetes"))
+                {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("use one of {}", RUNTIMES.join(", "))),
                 };
@@ -58,13 +60,20 @@ impl Rule for InnAdmAdminSection {
         }
         match admin.get("defaultCostCenter") {
             None => {
-                out.report(doc.span_of_key(&doc.root, "admin"), "`admin.defaultCostCenter` is required");
+                out.report(
+                    doc.span_of_key(&doc.root, "admin"),
+                    "`admin.defaultCostCenter` is required",
+                );
             }
             Some(n) if n.as_str().is_none_or(|s| s.is_empty()) => {
                 out.report(doc.span(n), "`admin.defaultCostCenter` must be a non-empty string");
             }
             Some(n) if !n.as_str().is_some_and(kebab) => {
-                out.report_with(Severity::Warning, doc.span(n), "`admin.defaultCostCenter` should be kebab-case");
+                out.report_with(
+                    Severity::Warning,
+                    doc.span(n),
+                    "`admin.defaultCostCenter` should be kebab-case",
+                );
             }
             Some(_) => {}
         }
@@ -73,9 +82,14 @@ impl Rule for InnAdmAdminSection {
             let ok = s.len() >= 2
                 && s.starts_with(|c: char| c.is_ascii_lowercase())
                 && s.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
             if !ok {
-                out.report_with(Severity::Warning, doc.span(n), format!("splunk index `{s}` should be lowercase letters, digits, `_` and `-`"));
+                out.report_with(
+                    Severity::Warning,
+                    doc.span(n),
+                    format!("splunk index `{s}` should be lowercase letters, digits, `_` and `-`"),
+                );
             }
         }
     }

@@ -31,9 +31,19 @@ crate::declare_rule! {
 impl Rule for InnAdmApprovalEnvs {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
-        let Some(allowed) = doc.root.path(&["policies", "allowedEnvironments"]).and_then(|a| a.as_seq()) else { return };
+        let Some(allowed) = doc
+            .root
+            .path(&["policies", "allowedEnvironments"])
+            .and_then(|a| a.as_seq())
+        else {
+            return;
+        };
         let names: Vec<String> = allowed.iter().filter_map(|a| a.scalar_text()).collect();
-        let items = doc.root.path(&["workflowPolicies", "security", "requireApproval"]).and_then(|a| a.as_seq()).unwrap_or(&[]);
+        let items = doc
+            .root
+            .path(&["workflowPolicies", "security", "requireApproval"])
+            .and_then(|a| a.as_seq())
+            .unwrap_or(&[]);
         for item in items {
             let env = item.scalar_text().unwrap_or_default();
             if names.contains(&env) {
@@ -41,7 +51,7 @@ impl Rule for InnAdmApprovalEnvs {
             }
             let d = out.report(doc.span(item), format!("`{env}` is not an allowed environment"));
             let near = names.iter().find(|n| n.starts_with(env.as_str())).map(String::as_str);
-            match near.or_else(|| crate::text::suggest(&env, names.iter().map(String::as_str))) {
+            match near.or_else(|| crate::parse::text::suggest(&env, names.iter().map(String::as_str))) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("list it under `policies.allowedEnvironments`"),
             };

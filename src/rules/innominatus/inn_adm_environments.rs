@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::diagnostic::Severity;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -32,22 +32,35 @@ const USUAL: &[&str] = &["development", "staging", "production"];
 impl Rule for InnAdmEnvironments {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
-        let Some(policies) = doc.root.get("policies") else { return };
-        let envs = policies.get("allowedEnvironments").and_then(|e| e.as_seq()).unwrap_or(&[]);
+        let Some(policies) = doc.root.get("policies") else {
+            return;
+        };
+        let envs = policies
+            .get("allowedEnvironments")
+            .and_then(|e| e.as_seq())
+            .unwrap_or(&[]);
         for e in envs {
             let name = e.scalar_text().unwrap_or_default();
             if !crate::rules::util::is_dns1123_label(&name) {
                 out.report(doc.span(e), format!("environment `{name}` is not kebab-case"))
                     .help("use lowercase letters, digits and `-`");
             } else if !USUAL.contains(&name.as_str()) {
-                let d = out.report_with(Severity::Warning, doc.span(e), format!("`{name}` is not one of development, staging, production"));
-                if let Some(s) = crate::text::suggest(&name, USUAL.iter().copied()) {
+                let d = out.report_with(
+                    Severity::Warning,
+                    doc.span(e),
+                    format!("`{name}` is not one of development, staging, production"),
+                );
+                if let Some(s) = crate::parse::text::suggest(&name, USUAL.iter().copied()) {
                     d.help(format!("did you mean `{s}`?"));
                 }
             }
             if name == "production" && policies.get("enforceBackups").and_then(|b| b.as_bool()) == Some(false) {
-                out.report_with(Severity::Warning, doc.span(e), "production is allowed but `enforceBackups` is false")
-                    .help("set `policies.enforceBackups: true`");
+                out.report_with(
+                    Severity::Warning,
+                    doc.span(e),
+                    "production is allowed but `enforceBackups` is false",
+                )
+                .help("set `policies.enforceBackups: true`");
             }
         }
     }

@@ -29,14 +29,18 @@ impl Rule for InnAdmStepTypesKnown {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
         let known = crate::model::innominatus::executor_step_types();
-        let items = doc.root.path(&["workflowPolicies", "allowedStepTypes"]).and_then(|a| a.as_seq()).unwrap_or(&[]);
+        let items = doc
+            .root
+            .path(&["workflowPolicies", "allowedStepTypes"])
+            .and_then(|a| a.as_seq())
+            .unwrap_or(&[]);
         for item in items {
             let t = item.scalar_text().unwrap_or_default();
             if known.contains(&t.as_str()) {
                 continue;
             }
             let d = out.report(doc.span(item), format!("no executor handles step type `{t}`"));
-            match crate::text::suggest(&t, known.iter().copied()) {
+            match crate::parse::text::suggest(&t, known.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(format!("known types: {}", known.join(", "))),
             };

@@ -35,11 +35,12 @@ const BOOLS: &[&str] = &["true", "false", "yes", "no", "1", "0", "on", "off"];
 
 fn duration(s: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$").expect("static regex")).is_match(s)
+    R.get_or_init(|| Regex::new(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$").expect("static regex"))
+        .is_match(s)
 }
 
 /// Why `default` does not satisfy the parameter, if it does not.
-fn problem(param: &crate::yaml::Node, default: &str) -> Option<String> {
+fn problem(param: &crate::parse::yaml::Node, default: &str) -> Option<String> {
     let ty = param.str_at(&["type"]).unwrap_or("string");
     if let Some(p) = param.str_at(&["pattern"]) {
         if Regex::new(p).is_ok_and(|re| !re.is_match(default)) {
@@ -49,7 +50,10 @@ fn problem(param: &crate::yaml::Node, default: &str) -> Option<String> {
     if let Some(allowed) = param.get("allowed_values").and_then(|a| a.as_seq()) {
         let values: Vec<String> = allowed.iter().filter_map(|a| a.scalar_text()).collect();
         if !values.is_empty() && !values.iter().any(|v| v == default) {
-            return Some(format!("`{default}` is not one of the allowed values ({})", values.join(", ")));
+            return Some(format!(
+                "`{default}` is not one of the allowed values ({})",
+                values.join(", ")
+            ));
         }
     }
     match ty {

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -40,7 +40,10 @@ impl Rule for InnGpEnum {
             }
             let values = p.value.get("allowed_values").and_then(Node::as_seq);
             if values.is_none_or(|v| v.is_empty()) {
-                out.report(doc.key_span(p), format!("enum parameter `{}` has no `allowed_values`", p.key));
+                out.report(
+                    doc.key_span(p),
+                    format!("enum parameter `{}` has no `allowed_values`", p.key),
+                );
             }
         }
     }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -41,12 +41,18 @@ impl Rule for InnGpMinMax {
             let t = p.value.get("type").and_then(Node::as_str).unwrap_or("");
             if !matches!(t, "int" | "integer") {
                 let at = min.or(max).map_or_else(|| doc.key_span(p), |n| doc.span(n));
-                out.report(at, format!("parameter `{}`: `min`/`max` apply to int parameters, not `{t}`", p.key));
+                out.report(
+                    at,
+                    format!("parameter `{}`: `min`/`max` apply to int parameters, not `{t}`", p.key),
+                );
                 continue;
             }
             if let (Some(lo), Some(hi)) = (min.and_then(Node::as_i64), max.and_then(Node::as_i64)) {
                 if lo > hi {
-                    out.report(doc.span(max.expect("present")), format!("parameter `{}`: `max` {hi} is below `min` {lo}", p.key));
+                    out.report(
+                        doc.span(max.expect("present")),
+                        format!("parameter `{}`: `max` {hi} is below `min` {lo}", p.key),
+                    );
                 }
             }
         }

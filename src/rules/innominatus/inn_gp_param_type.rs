@@ -38,7 +38,7 @@ impl Rule for InnGpParamType {
             let s = t.as_str().unwrap_or("?");
             if !s.is_empty() && !TYPES.contains(&s) {
                 let d = out.report(doc.span(t), format!("parameter `{}`: unsupported type `{s}`", p.key));
-                match crate::text::suggest(s, TYPES.iter().copied()) {
+                match crate::parse::text::suggest(s, TYPES.iter().copied()) {
                     Some(h) => d.help(format!("did you mean `{h}`?")),
                     None => d.help(format!("supported: {}", TYPES.join(", "))),
                 };
@@ -46,4 +46,3 @@ impl Rule for InnGpParamType {
         }
     }
 }
-

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -46,15 +46,23 @@ fn referenced(text: &str) -> Vec<&str> {
 impl Rule for InnGpParamsUsed {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for (doc, path) in ws.golden_paths() {
-            let Some(wf_node) = path.value.get("workflow") else { continue };
+            let Some(wf_node) = path.value.get("workflow") else {
+                continue;
+            };
             let Some(file) = wf_node.as_str() else { continue };
             let Some(target) = ws.from_root(file) else { continue };
             let Some(text) = ws.text_of(&target) else { continue };
             let used = referenced(text);
             let declared = path.value.get("parameters").and_then(Node::as_map).unwrap_or(&[]);
             for p in declared.iter().filter(|p| !used.contains(&p.key.as_str())) {
-                out.report(doc.key_span(p), format!("golden path `{}` declares `{}`, which `{file}` never uses", path.key, p.key))
-                    .help("use it in the workflow, or remove it");
+                out.report(
+                    doc.key_span(p),
+                    format!(
+                        "golden path `{}` declares `{}`, which `{file}` never uses",
+                        path.key, p.key
+                    ),
+                )
+                .help("use it in the workflow, or remove it");
             }
             let defaulted: Vec<&str> = ws
                 .docs_in(&target)
@@ -67,8 +75,14 @@ impl Rule for InnGpParamsUsed {
                 if declared.iter().any(|p| p.key == name) || defaulted.contains(&name) || INJECTED.contains(&name) {
                     continue;
                 }
-                out.report(doc.span(wf_node), format!("`{file}` uses parameter `{name}`, which golden path `{}` does not declare", path.key))
-                    .help(format!("declare `{name}` under the golden path's `parameters`"));
+                out.report(
+                    doc.span(wf_node),
+                    format!(
+                        "`{file}` uses parameter `{name}`, which golden path `{}` does not declare",
+                        path.key
+                    ),
+                )
+                .help(format!("declare `{name}` under the golden path's `parameters`"));
             }
         }
     }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -35,8 +35,11 @@ impl Rule for InnGpRequiredAndDefault {
         for (doc, p) in ws.golden_path_parameters() {
             if p.value.get("required").and_then(Node::as_bool) == Some(true) {
                 if let Some(e) = p.value.entry("default") {
-                    out.report(doc.key_span(e), format!("parameter `{}` is required and has a default", p.key))
-                        .help("drop `required: true` or the default");
+                    out.report(
+                        doc.key_span(e),
+                        format!("parameter `{}` is required and has a default", p.key),
+                    )
+                    .help("drop `required: true` or the default");
                 }
             }
         }

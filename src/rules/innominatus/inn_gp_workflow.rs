@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -36,11 +36,14 @@ impl Rule for InnGpWorkflow {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for (doc, path) in ws.golden_paths() {
             let node = match &path.value.value {
-                crate::yaml::Value::Str(_) => Some(&path.value),
+                crate::parse::yaml::Value::Str(_) => Some(&path.value),
                 _ => path.value.get("workflow"),
             };
             let Some(file) = node.and_then(Node::as_str).filter(|f| !f.is_empty()) else {
-                out.report(doc.key_span(path), format!("golden path `{}` names no `workflow`", path.key));
+                out.report(
+                    doc.key_span(path),
+                    format!("golden path `{}` names no `workflow`", path.key),
+                );
                 continue;
             };
             let node = node.expect("present");
@@ -48,7 +51,10 @@ impl Rule for InnGpWorkflow {
             if !ws.paths.contains(&target) {
                 let name = target.rsplit('/').next().unwrap_or(&target);
                 let elsewhere = ws.paths.iter().find(|p| p.ends_with(&format!("/{name}")));
-                let d = out.report(doc.span(node), format!("golden path `{}`: `{file}` does not exist", path.key));
+                let d = out.report(
+                    doc.span(node),
+                    format!("golden path `{}`: `{file}` does not exist", path.key),
+                );
                 match elsewhere {
                     Some(p) => d.help(format!("a file of that name is at `{p}`")),
                     None => d.help("workflow files are resolved from the repository root"),

@@ -1,6 +1,6 @@
+use crate::model::innominatus;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::innominatus;
 
 crate::declare_rule! {
     /// ## What it does
@@ -36,7 +36,9 @@ impl Rule for InnProvCapabilityOpKeys {
                         continue;
                     }
                     let d = out.report(doc.key_span(e), format!("`{}` is not an operation", e.key));
-                    match crate::text::suggest(&e.key, OPS.iter().copied()).or((e.key == "provision").then_some("create")) {
+                    match crate::parse::text::suggest(&e.key, OPS.iter().copied())
+                        .or((e.key == "provision").then_some("create"))
+                    {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("use create, read, update or delete"),
                     };

@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -60,8 +60,14 @@ impl Rule for InnProvCapabilityWorkflowsExist {
                         if declared.contains(&name) {
                             continue;
                         }
-                        let d = out.report(doc.span(node), format!("`{kind}` {} refers to workflow `{name}`, which this provider does not declare", op.key));
-                        match crate::text::suggest(name, declared.iter().copied()) {
+                        let d = out.report(
+                            doc.span(node),
+                            format!(
+                                "`{kind}` {} refers to workflow `{name}`, which this provider does not declare",
+                                op.key
+                            ),
+                        );
+                        match crate::parse::text::suggest(name, declared.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
                             None => d.help("declare it under `workflows:`"),
                         };

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -39,7 +39,12 @@ fn version(text: &str) -> Option<semver::Version> {
         None => (t, ""),
     };
     let mut parts: Vec<&str> = core.split('.').collect();
-    if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.is_empty()
+        || parts.len() > 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     while parts.len() < 3 {
@@ -51,7 +56,9 @@ fn version(text: &str) -> Option<semver::Version> {
 impl Rule for InnProvCompatSemver {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_providers() {
-            let Some(compat) = doc.root.get("compatibility").filter(|c| c.as_map().is_some()) else { continue };
+            let Some(compat) = doc.root.get("compatibility").filter(|c| c.as_map().is_some()) else {
+                continue;
+            };
             let parse = |key: &str| -> Option<(&Node, Option<semver::Version>)> {
                 let n = compat.get(key)?;
                 Some((n, n.as_str().and_then(version)))
@@ -66,7 +73,10 @@ impl Rule for InnProvCompatSemver {
             }
             match (&min, &max) {
                 (Some((_, Some(lo))), Some((n, Some(hi)))) if lo > hi => {
-                    out.report(doc.span(n), format!("`maxCoreVersion` {hi} is below `minCoreVersion` {lo}"));
+                    out.report(
+                        doc.span(n),
+                        format!("`maxCoreVersion` {hi} is below `minCoreVersion` {lo}"),
+                    );
                 }
                 (_, None) => {
                     out.report(doc.span_of_key(&doc.root, "compatibility"), "no `maxCoreVersion`")
@@ -83,7 +93,10 @@ mod tests {
     #[test]
     fn lenient_versions() {
         assert_eq!(super::version("v1.2").map(|v| v.to_string()), Some("1.2.0".into()));
-        assert_eq!(super::version("2.0.0-rc.1").map(|v| v.to_string()), Some("2.0.0-rc.1".into()));
+        assert_eq!(
+            super::version("2.0.0-rc.1").map(|v| v.to_string()),
+            Some("2.0.0-rc.1".into())
+        );
         assert!(super::version("2.x").is_none());
         assert!(super::version("").is_none());
     }

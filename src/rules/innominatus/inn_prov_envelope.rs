@@ -1,7 +1,7 @@
-use crate::rules::diagnostic::Severity;
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -52,11 +52,18 @@ impl Rule for InnProvEnvelope {
             match doc.kind.as_str() {
                 "Provider" => {}
                 "Platform" => {
-                    out.report_with(Severity::Warning, doc.kind_span(), "`kind: Platform` is the legacy spelling")
-                        .help("use `kind: Provider`");
+                    out.report_with(
+                        Severity::Warning,
+                        doc.kind_span(),
+                        "`kind: Platform` is the legacy spelling",
+                    )
+                    .help("use `kind: Provider`");
                 }
                 other => {
-                    out.report(doc.kind_span(), format!("a provider manifest has `kind: Provider`, not `{other}`"));
+                    out.report(
+                        doc.kind_span(),
+                        format!("a provider manifest has `kind: Provider`, not `{other}`"),
+                    );
                 }
             }
             for (path, what) in [

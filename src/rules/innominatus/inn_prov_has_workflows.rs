@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -37,7 +37,11 @@ impl Rule for InnProvHasWorkflows {
         for doc in ws.inn_providers().filter(|d| d.root.get("workflows_dir").is_none()) {
             let any = |k: &str| doc.root.get(k).and_then(Node::as_seq).is_some_and(|s| !s.is_empty());
             if !any("workflows") && !any("provisioners") {
-                let at = if doc.root.get("workflows").is_some() { doc.span_of_key(&doc.root, "workflows") } else { doc.kind_span() };
+                let at = if doc.root.get("workflows").is_some() {
+                    doc.span_of_key(&doc.root, "workflows")
+                } else {
+                    doc.kind_span()
+                };
                 out.report(at, "the provider declares no workflows")
                     .help("innominatus requires at least one `workflows[]` entry; the loader rejects the provider");
             }

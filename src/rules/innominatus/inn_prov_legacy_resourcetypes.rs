@@ -1,6 +1,6 @@
+use crate::model::innominatus;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::innominatus;
 
 crate::declare_rule! {
     /// ## What it does
@@ -31,18 +31,33 @@ crate::declare_rule! {
 impl Rule for InnProvLegacyResourcetypes {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_providers() {
-            let Some(legacy_node) = doc.root.path(&["capabilities", "resourceTypes"]) else { continue };
+            let Some(legacy_node) = doc.root.path(&["capabilities", "resourceTypes"]) else {
+                continue;
+            };
             let caps = innominatus::capabilities(doc);
             if caps.is_empty() {
                 continue;
             }
             let typed: Vec<&str> = caps.iter().filter_map(|c| c.str_at(&["type"])).collect();
-            let legacy: Vec<&crate::yaml::Node> = legacy_node.as_seq().map(|s| s.iter().collect()).unwrap_or_default();
+            let legacy: Vec<&crate::parse::yaml::Node> =
+                legacy_node.as_seq().map(|s| s.iter().collect()).unwrap_or_default();
             for t in typed.iter().filter(|t| !legacy.iter().any(|l| l.as_str() == Some(**t))) {
-                out.report(doc.span(legacy_node), format!("`resourceTypes` misses `{t}`, a type of `resourceTypeCapabilities`"));
+                out.report(
+                    doc.span(legacy_node),
+                    format!("`resourceTypes` misses `{t}`, a type of `resourceTypeCapabilities`"),
+                );
             }
-            for l in legacy.iter().filter(|l| l.as_str().is_some_and(|s| !typed.contains(&s))) {
-                out.report(doc.span(l), format!("`{}` is not a type of `resourceTypeCapabilities`", l.as_str().unwrap_or("")));
+            for l in legacy
+                .iter()
+                .filter(|l| l.as_str().is_some_and(|s| !typed.contains(&s)))
+            {
+                out.report(
+                    doc.span(l),
+                    format!(
+                        "`{}` is not a type of `resourceTypeCapabilities`",
+                        l.as_str().unwrap_or("")
+                    ),
+                );
             }
         }
     }

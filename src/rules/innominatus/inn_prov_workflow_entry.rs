@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -47,8 +47,15 @@ impl Rule for InnProvWorkflowEntry {
                     if let Some(v) = w.get(key) {
                         let s = v.as_str().unwrap_or("?");
                         if !allowed.contains(&s) {
-                            let shown: Vec<String> = allowed.iter().filter(|a| !a.is_empty()).map(|a| format!("`{a}`")).collect();
-                            out.report(doc.span(v), format!("`{key}: {s}` is not allowed: use {} or leave it out", shown.join(", ")));
+                            let shown: Vec<String> = allowed
+                                .iter()
+                                .filter(|a| !a.is_empty())
+                                .map(|a| format!("`{a}`"))
+                                .collect();
+                            out.report(
+                                doc.span(v),
+                                format!("`{key}: {s}` is not allowed: use {} or leave it out", shown.join(", ")),
+                            );
                         }
                     }
                 }

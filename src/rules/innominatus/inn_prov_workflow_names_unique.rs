@@ -33,9 +33,14 @@ crate::declare_rule! {
 impl Rule for InnProvWorkflowNamesUnique {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_providers() {
-            let mut names: Vec<(&str, crate::source::Span)> = Vec::new();
-            for n in innominatus::provider_workflows(doc).iter().filter_map(|w| w.get("name")) {
-                let Some(name) = n.as_str().map(|s| (s, doc.span(n))) else { continue };
+            let mut names: Vec<(&str, crate::parse::source::Span)> = Vec::new();
+            for n in innominatus::provider_workflows(doc)
+                .iter()
+                .filter_map(|w| w.get("name"))
+            {
+                let Some(name) = n.as_str().map(|s| (s, doc.span(n))) else {
+                    continue;
+                };
                 match names.iter().find(|(s, _)| *s == name.0) {
                     Some((_, first)) => {
                         out.report(name.1, format!("a workflow named `{}` is already declared", name.0))
@@ -48,4 +53,3 @@ impl Rule for InnProvWorkflowNamesUnique {
         }
     }
 }
-

@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -63,7 +63,11 @@ fn when_problem<'a>(when: &'a str, names: &[&str]) -> Option<&'a str> {
     let missing = words.into_iter().find_map(|w| {
         let mut seg = w.split('.');
         let first = seg.next().unwrap_or("");
-        let step = if first == "steps" { seg.next().unwrap_or("") } else { first };
+        let step = if first == "steps" {
+            seg.next().unwrap_or("")
+        } else {
+            first
+        };
         let scoped = matches!(first, "workflow" | "parameters" | "variables" | "env" | "resources");
         let number = step.starts_with(|c: char| c.is_ascii_digit());
         (!scoped && !number && !step.is_empty() && !names.contains(&step)).then(|| step.to_string())
@@ -85,8 +89,14 @@ impl Rule for InnWfDependsOn {
                     match names.iter().position(|n| *n == d) {
                         Some(j) => edges[i].push(j),
                         None => {
-                            let m = out.report(doc.span(dep), format!("step `{}` depends on `{d}`, which is not a step of this workflow", names[i]));
-                            if let Some(s) = crate::text::suggest(d, names.iter().copied()) {
+                            let m = out.report(
+                                doc.span(dep),
+                                format!(
+                                    "step `{}` depends on `{d}`, which is not a step of this workflow",
+                                    names[i]
+                                ),
+                            );
+                            if let Some(s) = crate::parse::text::suggest(d, names.iter().copied()) {
                                 m.help(format!("did you mean `{s}`?"));
                             }
                         }
@@ -116,14 +126,19 @@ impl Rule for InnWfDependsOn {
                 let Some(node) = step.get("when") else { continue };
                 let Some(when) = node.as_str() else { continue };
                 if let Some(missing) = when_problem(when, &names) {
-                    let d = out.report(doc.span(node), format!("`when` refers to `{missing}`, which is not a step of this workflow"));
-                    if let Some(s) = crate::text::suggest(missing, names.iter().copied()) {
+                    let d = out.report(
+                        doc.span(node),
+                        format!("`when` refers to `{missing}`, which is not a step of this workflow"),
+                    );
+                    if let Some(s) = crate::parse::text::suggest(missing, names.iter().copied()) {
                         d.help(format!("did you mean `{s}`?"));
                     }
                 }
             }
             if let Some(i) = closing {
-                let at = steps[i].get("dependsOn").map_or_else(|| doc.span(&steps[i]), |n| doc.span(n));
+                let at = steps[i]
+                    .get("dependsOn")
+                    .map_or_else(|| doc.span(&steps[i]), |n| doc.span(n));
                 out.report(at, format!("step `{}` closes a dependency cycle", names[i]))
                     .help("a step cannot wait, directly or through others, for itself");
             }

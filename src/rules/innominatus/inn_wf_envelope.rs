@@ -1,7 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
-use crate::yaml::Node;
+use crate::model::Workspace;
+use crate::parse::yaml::Node;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -42,10 +42,19 @@ impl Rule for InnWfEnvelope {
             let rel = ws.local_rel(doc);
             if innominatus::is_provider_workflow(rel) {
                 if doc.api_version != "innominatus.io/v1alpha1" || doc.kind != "Workflow" {
-                    out.report(doc.head_span(), format!("a provider workflow should be `innominatus.io/v1alpha1` `Workflow`, not `{}` `{}`", doc.api_version, doc.kind));
+                    out.report(
+                        doc.head_span(),
+                        format!(
+                            "a provider workflow should be `innominatus.io/v1alpha1` `Workflow`, not `{}` `{}`",
+                            doc.api_version, doc.kind
+                        ),
+                    );
                 }
                 if doc.name().is_none() {
-                    out.report(doc.span_of_key(&doc.root, "metadata"), "the workflow has no `metadata.name`");
+                    out.report(
+                        doc.span_of_key(&doc.root, "metadata"),
+                        "the workflow has no `metadata.name`",
+                    );
                 }
                 continue;
             }
@@ -55,22 +64,34 @@ impl Rule for InnWfEnvelope {
             let meta = doc.metadata();
             let missing: Vec<&str> = ["name", "description", "product", "owner", "phase"]
                 .into_iter()
-                .filter(|k| meta.and_then(|m| m.get(k)).and_then(|v| v.as_str()).is_none_or(|s| s.is_empty()))
+                .filter(|k| {
+                    meta.and_then(|m| m.get(k))
+                        .and_then(|v| v.as_str())
+                        .is_none_or(|s| s.is_empty())
+                })
                 .collect();
             if !missing.is_empty() {
-                out.report(doc.span_of_key(&doc.root, "metadata"), format!("a product workflow needs `metadata.{}`", missing.join("`, `metadata.")));
+                out.report(
+                    doc.span_of_key(&doc.root, "metadata"),
+                    format!("a product workflow needs `metadata.{}`", missing.join("`, `metadata.")),
+                );
             }
             if let Some(phase) = meta.and_then(|m| m.get("phase")) {
                 let p = phase.as_str().unwrap_or("");
                 if !p.is_empty() && !PHASES.contains(&p) {
                     let d = out.report(doc.span(phase), format!("`{p}` is not a phase"));
-                    match crate::text::suggest(p, PHASES.iter().copied()) {
+                    match crate::parse::text::suggest(p, PHASES.iter().copied()) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help(format!("use one of {}", PHASES.join(", "))),
                     };
                 }
             }
-            for t in doc.root.path(&["spec", "triggers"]).and_then(Node::as_seq).unwrap_or(&[]) {
+            for t in doc
+                .root
+                .path(&["spec", "triggers"])
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+            {
                 let name = t.as_str().unwrap_or("");
                 if !TRIGGERS.contains(&name) {
                     out.report(doc.span(t), format!("`{name}` is not a trigger"))
@@ -81,7 +102,13 @@ impl Rule for InnWfEnvelope {
             let dir = folder.windows(3).find(|w| w[0] == "products").map(|w| w[1]);
             if let (Some(dir), Some(product)) = (dir, meta.and_then(|m| m.get("product"))) {
                 if product.as_str().is_some_and(|p| !p.is_empty() && p != dir) {
-                    out.report(doc.span(product), format!("product `{}` lives in `products/{dir}/`", product.as_str().unwrap_or("")));
+                    out.report(
+                        doc.span(product),
+                        format!(
+                            "product `{}` lives in `products/{dir}/`",
+                            product.as_str().unwrap_or("")
+                        ),
+                    );
                 }
             }
         }

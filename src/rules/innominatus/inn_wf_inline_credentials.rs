@@ -1,7 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
-use crate::yaml::Node;
+use crate::model::Workspace;
+use crate::parse::yaml::Node;
+use crate::rules::{Rule, Sink};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -51,7 +51,8 @@ pub fn credential(text: &str) -> Option<String> {
     patterns().iter().find_map(|re| {
         let c = re.captures(text)?;
         let value = c.get(2)?.as_str();
-        (!value.is_empty() && value != "null" && value != "\"\"").then(|| c.get(0).map_or(String::new(), |m| m.as_str().trim().to_string()))
+        (!value.is_empty() && value != "null" && value != "\"\"")
+            .then(|| c.get(0).map_or(String::new(), |m| m.as_str().trim().to_string()))
     })
 }
 
@@ -63,10 +64,15 @@ impl Rule for InnWfInlineCredentials {
                 crate::rules::util::string_nodes(step, &mut nodes);
             }
             for node in nodes {
-                let Some(found) = credential(node.as_str().unwrap_or("")) else { continue };
+                let Some(found) = credential(node.as_str().unwrap_or("")) else {
+                    continue;
+                };
                 let shown: String = found.chars().take(60).collect();
-                out.report(doc.span(node), format!("a literal credential in the workflow: `{shown}`"))
-                    .help("read it from a secret (Vault, a Kubernetes secret) instead of writing it in the file");
+                out.report(
+                    doc.span(node),
+                    format!("a literal credential in the workflow: `{shown}`"),
+                )
+                .help("read it from a secret (Vault, a Kubernetes secret) instead of writing it in the file");
             }
         }
     }

@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -63,8 +63,11 @@ impl Rule for InnWfParametersDeclared {
                         continue;
                     }
                     reported.push(name);
-                    let d = out.report(doc.span(node), format!("`.parameters.{name}` is not declared in `parameters`"));
-                    match crate::text::suggest(name, declared.iter().copied()) {
+                    let d = out.report(
+                        doc.span(node),
+                        format!("`.parameters.{name}` is not declared in `parameters`"),
+                    );
+                    match crate::parse::text::suggest(name, declared.iter().copied()) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("declare it, unless every resource that runs this workflow passes it"),
                     };
@@ -78,6 +81,9 @@ impl Rule for InnWfParametersDeclared {
 mod tests {
     #[test]
     fn parameter_uses() {
-        assert_eq!(super::used("a {{ .parameters.bucket_name }} {{if .parameters.x}}"), ["bucket_name", "x"]);
+        assert_eq!(
+            super::used("a {{ .parameters.bucket_name }} {{if .parameters.x}}"),
+            ["bucket_name", "x"]
+        );
     }
 }

@@ -1,7 +1,7 @@
-use crate::rules::diagnostic::Severity;
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -42,7 +42,7 @@ impl Rule for InnWfParametersSchema {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_workflows() {
             let params = doc.root.get("parameters").and_then(Node::as_seq).unwrap_or(&[]);
-            let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
+            let mut seen: Vec<(&str, crate::parse::source::Span)> = Vec::new();
             for (i, p) in params.iter().enumerate() {
                 match p.get("name").and_then(|n| Some((n.as_str()?, doc.span(n)))) {
                     None => {
@@ -50,7 +50,8 @@ impl Rule for InnWfParametersSchema {
                     }
                     Some((name, at)) => match seen.iter().find(|(s, _)| *s == name) {
                         Some((_, first)) => {
-                            out.report(at, format!("parameter `{name}` is declared twice")).label(*first, "first declared here");
+                            out.report(at, format!("parameter `{name}` is declared twice"))
+                                .label(*first, "first declared here");
                         }
                         None => seen.push((name, at)),
                     },
@@ -58,16 +59,23 @@ impl Rule for InnWfParametersSchema {
                 if let Some(t) = p.get("type") {
                     let s = t.as_str().unwrap_or("?");
                     if !TYPES.contains(&s) {
-                        let d = out.report(doc.span(t), format!("parameter type `{s}` is not a known type ({})", TYPES.join(", ")));
-                        if let Some(hint) = crate::text::suggest(s, TYPES.iter().copied()) {
+                        let d = out.report(
+                            doc.span(t),
+                            format!("parameter type `{s}` is not a known type ({})", TYPES.join(", ")),
+                        );
+                        if let Some(hint) = crate::parse::text::suggest(s, TYPES.iter().copied()) {
                             d.help(format!("did you mean `{hint}`?"));
                         }
                     }
                 }
                 if p.get("required").and_then(Node::as_bool) == Some(true) {
                     if let Some(e) = p.entry("default") {
-                        out.report_with(Severity::Warning, doc.key_span(e), "a required parameter with a default")
-                            .help("drop `required: true` or the default");
+                        out.report_with(
+                            Severity::Warning,
+                            doc.key_span(e),
+                            "a required parameter with a default",
+                        )
+                        .help("drop `required: true` or the default");
                     }
                 }
             }

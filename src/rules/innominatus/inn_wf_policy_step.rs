@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -35,13 +35,20 @@ impl Rule for InnWfPolicyStep {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_workflows() {
             for (step, config) in innominatus::steps_of_type(doc, "policy") {
-                if config.get("script").and_then(Node::as_str).is_some_and(|s| !s.trim().is_empty()) {
+                if config
+                    .get("script")
+                    .and_then(Node::as_str)
+                    .is_some_and(|s| !s.trim().is_empty())
+                {
                     continue;
                 }
                 let name = innominatus::step_name(step);
                 let d = match config.entry("script") {
                     Some(e) => out.report(doc.span(&e.value), format!("policy step `{name}`: `script` is empty")),
-                    None => out.report(doc.span_of_key(step, "config"), format!("policy step `{name}` has no `config.script`")),
+                    None => out.report(
+                        doc.span_of_key(step, "config"),
+                        format!("policy step `{name}` has no `config.script`"),
+                    ),
                 };
                 if config.get("command").is_some() {
                     d.help("the policy executor runs `script`; rename `command` to `script`");

@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -45,7 +45,8 @@ impl Rule for InnWfStepConfig {
                     }
                     None => {
                         let at = step.get("name").map_or_else(|| doc.span(step), |n| doc.span(n));
-                        out.report(at, format!("step `{name}` has no `config`")).help("every step needs a `config` map, even an empty one");
+                        out.report(at, format!("step `{name}` has no `config`"))
+                            .help("every step needs a `config` map, even an empty one");
                     }
                 }
             }

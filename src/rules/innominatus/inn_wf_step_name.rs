@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -38,7 +38,7 @@ impl Rule for InnWfStepName {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_workflows() {
             let steps = innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]);
-            let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
+            let mut seen: Vec<(&str, crate::parse::source::Span)> = Vec::new();
             for (i, step) in steps.iter().enumerate() {
                 match step.get("name") {
                     Some(n) if n.as_str().is_some_and(|s| !s.is_empty()) => {

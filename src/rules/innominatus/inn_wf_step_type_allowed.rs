@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -34,15 +34,20 @@ crate::declare_rule! {
 
 impl Rule for InnWfStepTypeAllowed {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let Some((list, allowed)) = ws.allowed_step_types() else { return };
+        let Some((list, allowed)) = ws.allowed_step_types() else {
+            return;
+        };
         for doc in ws.inn_workflows() {
             for step in innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]) {
                 let Some(t) = step.get("type") else { continue };
                 let Some(name) = t.as_str() else { continue };
                 if !allowed.contains(&name) {
-                    out.report(doc.span(t), format!("step type `{name}` is not in the platform's `allowedStepTypes`"))
-                        .label(list, "allowed step types")
-                        .help("add it to workflowPolicies.allowedStepTypes in admin-config.yaml, or use an allowed type");
+                    out.report(
+                        doc.span(t),
+                        format!("step type `{name}` is not in the platform's `allowedStepTypes`"),
+                    )
+                    .label(list, "allowed step types")
+                    .help("add it to workflowPolicies.allowedStepTypes in admin-config.yaml, or use an allowed type");
                 }
             }
         }

@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -42,7 +42,11 @@ impl Rule for InnWfStepTypeKnown {
         for doc in ws.inn_workflows() {
             let provider = innominatus::is_provider_workflow(ws.local_rel(doc));
             let executors = innominatus::executor_step_types();
-            let known = if provider { innominatus::VALIDATOR_STEP_TYPES } else { &executors[..] };
+            let known = if provider {
+                innominatus::VALIDATOR_STEP_TYPES
+            } else {
+                &executors[..]
+            };
             for step in innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]) {
                 let Some(t) = step.get("type") else {
                     out.report(doc.span(step), "the step has no `type`");
@@ -58,9 +62,9 @@ impl Rule for InnWfStepTypeKnown {
                     format!("no executor handles step type `{name}`")
                 };
                 let d = out.report(doc.span(t), what);
-                match crate::text::suggest(name, known.iter().copied()) {
+                match crate::parse::text::suggest(name, known.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("known types: {}", crate::text::list(known, 20))),
+                    None => d.help(format!("known types: {}", crate::parse::text::list(known, 20))),
                 };
             }
         }

@@ -1,8 +1,8 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
-use crate::yaml::Node;
-use crate::source::Span;
+use crate::model::Workspace;
+use crate::parse::source::Span;
+use crate::parse::yaml::Node;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -42,7 +42,9 @@ impl Rule for InnWfTemplateParse {
                 };
                 let Some(node) = config.get(key) else { continue };
                 let Some(src) = node.as_str() else { continue };
-                let Some(err) = crate::gotpl::scan(src).error else { continue };
+                let Some(err) = crate::parse::gotpl::scan(src).error else {
+                    continue;
+                };
                 // Point into the template when the source spells it verbatim.
                 let file = text_of(doc);
                 let span = file
@@ -51,8 +53,18 @@ impl Rule for InnWfTemplateParse {
                         let needle = &src[err.start..err.end.max(err.start + 1).min(src.len())];
                         raw.find(needle).map(|at| node.start as usize + at)
                     })
-                    .map_or_else(|| doc.span(node), |at| Span::new(doc.file, at as u32, (at + (err.end - err.start).max(1)) as u32));
-                out.report(span, format!("step `{}`: the {key} is not a valid Go template: {}", innominatus::step_name(step), err.message));
+                    .map_or_else(
+                        || doc.span(node),
+                        |at| Span::new(doc.file, at as u32, (at + (err.end - err.start).max(1)) as u32),
+                    );
+                out.report(
+                    span,
+                    format!(
+                        "step `{}`: the {key} is not a valid Go template: {}",
+                        innominatus::step_name(step),
+                        err.message
+                    ),
+                );
             }
         }
     }

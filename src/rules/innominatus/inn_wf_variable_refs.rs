@@ -1,7 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
-use crate::yaml::Node;
+use crate::model::Workspace;
+use crate::parse::yaml::Node;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -51,8 +51,16 @@ fn refs(s: &str) -> Vec<(&str, usize)> {
 impl Rule for InnWfVariableRefs {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_workflows() {
-            let vars = doc.root.path(&["spec", "variables"]).or_else(|| doc.root.get("variables"));
-            let var_names: Vec<&str> = vars.and_then(Node::as_map).unwrap_or(&[]).iter().map(|e| e.key.as_str()).collect();
+            let vars = doc
+                .root
+                .path(&["spec", "variables"])
+                .or_else(|| doc.root.get("variables"));
+            let var_names: Vec<&str> = vars
+                .and_then(Node::as_map)
+                .unwrap_or(&[])
+                .iter()
+                .map(|e| e.key.as_str())
+                .collect();
             let steps = innominatus::steps(doc).and_then(Node::as_seq).unwrap_or(&[]);
             let names: Vec<&str> = steps.iter().map(innominatus::step_name).collect();
             for (i, step) in steps.iter().enumerate() {
@@ -69,25 +77,40 @@ impl Rule for InnWfVariableRefs {
                         if body.contains([':', ' ', '#', '%', '/', '{', '(']) {
                             continue;
                         }
-                        let Some((head, rest)) = body.split_once('.') else { continue };
+                        let Some((head, rest)) = body.split_once('.') else {
+                            continue;
+                        };
                         if head == "workflow" {
                             if !var_names.contains(&rest) {
-                                let d = out.report(doc.span(node), format!("`${{workflow.{rest}}}` is not a workflow variable"));
-                                match crate::text::suggest(rest, var_names.iter().copied()) {
+                                let d = out.report(
+                                    doc.span(node),
+                                    format!("`${{workflow.{rest}}}` is not a workflow variable"),
+                                );
+                                match crate::parse::text::suggest(rest, var_names.iter().copied()) {
                                     Some(s) => d.help(format!("did you mean `{s}`?")),
                                     None => d.help("declare it under `spec.variables`"),
                                 };
                             }
                             continue;
                         }
-                        let Some(j) = names.iter().position(|n| *n == head) else { continue };
+                        let Some(j) = names.iter().position(|n| *n == head) else {
+                            continue;
+                        };
                         if j >= i {
-                            out.report(doc.span(node), format!("`${{{body}}}` reads step `{head}`, which runs {}", if j == i { "in this step" } else { "later" }))
-                                .help("a step can read only the outputs of the steps before it");
+                            out.report(
+                                doc.span(node),
+                                format!(
+                                    "`${{{body}}}` reads step `{head}`, which runs {}",
+                                    if j == i { "in this step" } else { "later" }
+                                ),
+                            )
+                            .help("a step can read only the outputs of the steps before it");
                             continue;
                         }
                         let outputs = steps[j].get("outputs");
-                        let declared = outputs.and_then(Node::as_seq).map(|s| s.iter().any(|o| o.as_str() == Some(rest)))
+                        let declared = outputs
+                            .and_then(Node::as_seq)
+                            .map(|s| s.iter().any(|o| o.as_str() == Some(rest)))
                             .or_else(|| outputs.and_then(Node::as_map).map(|m| m.iter().any(|e| e.key == rest)));
                         // Without `outputs` (a sub-workflow, a provisioning step) they are not known.
                         if declared == Some(false) {
@@ -105,7 +128,10 @@ impl Rule for InnWfVariableRefs {
 mod tests {
     #[test]
     fn references() {
-        let r: Vec<&str> = super::refs("a ${workflow.X} ${GITEA:-x} ${}").into_iter().map(|(b, _)| b).collect();
+        let r: Vec<&str> = super::refs("a ${workflow.X} ${GITEA:-x} ${}")
+            .into_iter()
+            .map(|(b, _)| b)
+            .collect();
         assert_eq!(r, ["workflow.X", "GITEA:-x", ""]);
     }
 }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,16 +33,28 @@ crate::declare_rule! {
 
 impl Rule for XInnStepTypeAllowed {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let Some((list, allowed)) = ws.allowed_step_types() else { return };
+        let Some((list, allowed)) = ws.allowed_step_types() else {
+            return;
+        };
         for doc in ws.score_specs() {
             for wf in doc.root.get("workflows").and_then(Node::as_map).unwrap_or(&[]) {
                 for step in wf.value.get("steps").and_then(Node::as_seq).unwrap_or(&[]) {
                     let Some(t) = step.get("type") else { continue };
-                    let Some(name) = t.as_str().filter(|n| !n.is_empty()) else { continue };
+                    let Some(name) = t.as_str().filter(|n| !n.is_empty()) else {
+                        continue;
+                    };
                     if !allowed.contains(&name) {
-                        out.report(doc.span(t), format!("workflow `{}`: step type `{name}` is not in the platform's `allowedStepTypes`", wf.key))
-                            .label(list, "allowed step types")
-                            .help("use an allowed type, or add it to workflowPolicies.allowedStepTypes in admin-config.yaml");
+                        out.report(
+                            doc.span(t),
+                            format!(
+                                "workflow `{}`: step type `{name}` is not in the platform's `allowedStepTypes`",
+                                wf.key
+                            ),
+                        )
+                        .label(list, "allowed step types")
+                        .help(
+                            "use an allowed type, or add it to workflowPolicies.allowedStepTypes in admin-config.yaml",
+                        );
                     }
                 }
             }

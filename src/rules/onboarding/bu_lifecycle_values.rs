@@ -31,14 +31,24 @@ impl Rule for BuLifecycleValues {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let allowed = &ws.options.onboarding_options.lifecycles;
         for (_, doc) in ws.tenant_entities() {
-            let Some(node) = doc.spec().and_then(|s| s.get("lifecycle")) else { continue };
-            let Some(value) = node.as_str().filter(|v| !crate::rules::util::is_templated(v)) else { continue };
+            let Some(node) = doc.spec().and_then(|s| s.get("lifecycle")) else {
+                continue;
+            };
+            let Some(value) = node.as_str().filter(|v| !crate::rules::util::is_templated(v)) else {
+                continue;
+            };
             if allowed.iter().any(|a| a == value) {
                 continue;
             }
-            let d = out.report(doc.span(node), format!("lifecycle `{value}` is not one of {}", allowed.join(", ")));
-            let near = allowed.iter().find(|a| a.starts_with(value) || value.starts_with(a.as_str())).map(String::as_str);
-            match near.or_else(|| crate::text::suggest(value, allowed.iter().map(String::as_str))) {
+            let d = out.report(
+                doc.span(node),
+                format!("lifecycle `{value}` is not one of {}", allowed.join(", ")),
+            );
+            let near = allowed
+                .iter()
+                .find(|a| a.starts_with(value) || value.starts_with(a.as_str()))
+                .map(String::as_str);
+            match near.or_else(|| crate::parse::text::suggest(value, allowed.iter().map(String::as_str))) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("configure the allowed values under `onboarding.lifecycles`"),
             };

@@ -45,13 +45,19 @@ impl Rule for OspCatPolicies {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for d in ws.docs.iter().filter(|d| d.class == crate::model::Class::PkgObject) {
             let Some(spec) = d.spec() else { continue };
-            let checks: [(&str, &[&str]); 2] = [("packagePullPolicy", &["IfNotPresent", "Always", "Never"]), ("revisionActivationPolicy", &["Automatic", "Manual"])];
+            let checks: [(&str, &[&str]); 2] = [
+                ("packagePullPolicy", &["IfNotPresent", "Always", "Never"]),
+                ("revisionActivationPolicy", &["Automatic", "Manual"]),
+            ];
             for (key, allowed) in checks {
                 let Some(n) = spec.get(key) else { continue };
                 let v = n.scalar_text().unwrap_or_default();
                 if !allowed.contains(&v.as_str()) {
-                    let dm = out.report(d.span(n), format!("`{key}` must be {}, found `{v}`", crate::text::list(allowed, 3)));
-                    if let Some(s) = crate::text::suggest(&v, allowed.iter().copied()) {
+                    let dm = out.report(
+                        d.span(n),
+                        format!("`{key}` must be {}, found `{v}`", crate::parse::text::list(allowed, 3)),
+                    );
+                    if let Some(s) = crate::parse::text::suggest(&v, allowed.iter().copied()) {
                         dm.help(format!("did you mean `{s}`?"));
                     }
                 }

@@ -81,12 +81,21 @@ crate::declare_rule! {
 
 impl Rule for OspCompEnvconfigExists {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let defined: Vec<&str> = ws.docs_of(crate::model::Class::EnvironmentConfig).filter_map(|d| d.name()).collect();
+        let defined: Vec<&str> = ws
+            .docs_of(crate::model::Class::EnvironmentConfig)
+            .filter_map(|d| d.name())
+            .collect();
         for c in ws.compositions() {
             for s in c.steps().iter().filter(|s| s.is_environment_configs()) {
-                let items = s.input.and_then(|i| i.path(&["spec", "environmentConfigs"])).and_then(crate::yaml::Node::as_seq).unwrap_or(&[]);
+                let items = s
+                    .input
+                    .and_then(|i| i.path(&["spec", "environmentConfigs"]))
+                    .and_then(crate::parse::yaml::Node::as_seq)
+                    .unwrap_or(&[]);
                 for e in items {
-                    if e.str_at(&["type"]).unwrap_or("Reference") != "Reference" || e.str_at(&["policy", "resolution"]) == Some("Optional") {
+                    if e.str_at(&["type"]).unwrap_or("Reference") != "Reference"
+                        || e.str_at(&["policy", "resolution"]) == Some("Optional")
+                    {
                         continue;
                     }
                     let Some(n) = e.path(&["ref", "name"]) else { continue };
@@ -94,8 +103,13 @@ impl Rule for OspCompEnvconfigExists {
                     if defined.contains(&name) || ws.options.environment_configs.iter().any(|k| k == name) {
                         continue;
                     }
-                    out.report(c.doc.span(n), format!("EnvironmentConfig `{name}` is not defined by the platform or this repository"))
-                        .help("define it, add it to `openportal.environment-configs`, or set `policy.resolution: Optional`");
+                    out.report(
+                        c.doc.span(n),
+                        format!("EnvironmentConfig `{name}` is not defined by the platform or this repository"),
+                    )
+                    .help(
+                        "define it, add it to `openportal.environment-configs`, or set `policy.resolution: Optional`",
+                    );
                 }
             }
         }

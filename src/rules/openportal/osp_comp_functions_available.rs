@@ -73,8 +73,11 @@ impl Rule for OspCompFunctionsAvailable {
                 }
                 let n = s.node.path(&["functionRef", "name"]).expect("has name");
                 let known: Vec<&str> = ws.options.platform_functions.iter().map(String::as_str).collect();
-                let d = out.report(c.doc.span(n), format!("function `{name}` is neither installed by the platform nor a declared dependency"));
-                match crate::text::suggest(name, known.iter().copied()) {
+                let d = out.report(
+                    c.doc.span(n),
+                    format!("function `{name}` is neither installed by the platform nor a declared dependency"),
+                );
+                match crate::parse::text::suggest(name, known.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("add it to `crossplane.yaml` `dependsOn`, or to `openportal.platform-functions` if the platform installs it"),
                 };

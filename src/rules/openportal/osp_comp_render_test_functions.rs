@@ -30,16 +30,29 @@ crate::declare_rule! {
 
 impl Rule for OspCompRenderTestFunctions {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let Some(file) = ws.sources.find("tests/functions.yaml") else { return };
-        let declared: Vec<&str> = ws.docs.iter().filter(|d| d.file == file && d.kind == "Function").filter_map(|d| d.name()).collect();
+        let Some(file) = ws.sources.find("tests/functions.yaml") else {
+            return;
+        };
+        let declared: Vec<&str> = ws
+            .docs
+            .iter()
+            .filter(|d| d.file == file && d.kind == "Function")
+            .filter_map(|d| d.name())
+            .collect();
         for c in ws.compositions() {
             for s in c.steps() {
                 let Some(name) = s.function else { continue };
                 if !declared.contains(&name) {
                     let n = s.node.path(&["functionRef", "name"]).expect("has name");
-                    out.report(c.doc.span(n), format!("`tests/functions.yaml` does not declare `{name}`"))
-                        .label(crate::source::Span::file_start(file), "render-test functions declared here")
-                        .help("add a `pkg.crossplane.io/v1beta1` Function for it, pinned to the cluster's version");
+                    out.report(
+                        c.doc.span(n),
+                        format!("`tests/functions.yaml` does not declare `{name}`"),
+                    )
+                    .label(
+                        crate::parse::source::Span::file_start(file),
+                        "render-test functions declared here",
+                    )
+                    .help("add a `pkg.crossplane.io/v1beta1` Function for it, pinned to the cluster's version");
                 }
             }
         }

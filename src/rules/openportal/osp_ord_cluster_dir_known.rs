@@ -38,7 +38,7 @@ impl Rule for OspOrdClusterDirKnown {
             let Some(c) = ws.order_path(d).cluster else { continue };
             if !clusters.iter().any(|k| k == c) && reported.insert(c.to_string()) {
                 let dm = out.report(d.head_span(), format!("`{c}/` is not a known cluster folder"));
-                match crate::text::suggest(c, clusters.iter().map(String::as_str)) {
+                match crate::parse::text::suggest(c, clusters.iter().map(String::as_str)) {
                     Some(s) => dm.help(format!("did you mean `{s}/`? (known: {})", clusters.join(", "))),
                     None => dm.help(format!("known cluster folders: {}; add a kustomization.yaml and a Flux Kustomization for a new cluster", clusters.join(", "))),
                 };

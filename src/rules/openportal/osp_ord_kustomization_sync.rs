@@ -35,7 +35,9 @@ impl Rule for OspOrdKustomizationSync {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let dirs: Vec<String> = match ws.repo.orders {
             Some(crate::model::Layout::Clusters) => ws.cluster_dirs(),
-            Some(crate::model::Layout::Namespaces) if ws.paths.contains("namespaces/kustomization.yaml") => vec!["namespaces".to_string()],
+            Some(crate::model::Layout::Namespaces) if ws.paths.contains("namespaces/kustomization.yaml") => {
+                vec!["namespaces".to_string()]
+            }
             _ => return,
         };
         for dir in dirs {
@@ -48,17 +50,32 @@ impl Rule for OspOrdKustomizationSync {
             let have_set: std::collections::HashSet<&str> = have.iter().copied().collect();
             let want_set: std::collections::HashSet<&str> = want.iter().map(String::as_str).collect();
             let at = doc.span_of_key(&doc.root, "resources");
-            let missing: Vec<&str> = want.iter().map(String::as_str).filter(|w| !have_set.contains(w)).collect();
+            let missing: Vec<&str> = want
+                .iter()
+                .map(String::as_str)
+                .filter(|w| !have_set.contains(w))
+                .collect();
             for n in items {
                 if n.as_str().is_some_and(|h| !want_set.contains(h)) {
-                    out.report(doc.span(n), format!("`{}` is listed but is not a YAML file of `{dir}/`", n.as_str().unwrap_or(""))).help("run `portalint check --fix`");
+                    out.report(
+                        doc.span(n),
+                        format!(
+                            "`{}` is listed but is not a YAML file of `{dir}/`",
+                            n.as_str().unwrap_or("")
+                        ),
+                    )
+                    .help("run `portalint check --fix`");
                 }
             }
             if !missing.is_empty() {
-                out.report(at, format!("`{rel}` does not list {}", crate::text::list(&missing, 5)))
-                    .help("run `portalint check --fix` to regenerate it");
+                out.report(
+                    at,
+                    format!("`{rel}` does not list {}", crate::parse::text::list(&missing, 5)),
+                )
+                .help("run `portalint check --fix` to regenerate it");
             } else if have.len() == want.len() && have.iter().zip(&want).any(|(h, w)| h != w) {
-                out.report(at, format!("`{rel}` is not sorted")).help("run `portalint check --fix` to regenerate it");
+                out.report(at, format!("`{rel}` is not sorted"))
+                    .help("run `portalint check --fix` to regenerate it");
             }
         }
     }

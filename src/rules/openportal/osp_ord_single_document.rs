@@ -31,19 +31,25 @@ crate::declare_rule! {
 
 impl Rule for OspOrdSingleDocument {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let mut per_file: std::collections::HashMap<crate::source::FileId, usize> = Default::default();
+        let mut per_file: std::collections::HashMap<crate::parse::source::FileId, usize> = Default::default();
         for d in ws.orders() {
             let n = per_file.entry(d.file).or_default();
             *n += 1;
             if *n == 2 {
-                out.report(d.head_span(), "the order file holds more than one document").help("one order per file: split it");
+                out.report(d.head_span(), "the order file holds more than one document")
+                    .help("one order per file: split it");
             }
-            let is_xr = ws.order_xrd(d).is_some() || ws.index.xr_groups.contains(d.group()) || d.group().ends_with("openportal.dev");
+            let is_xr = ws.order_xrd(d).is_some()
+                || ws.index.xr_groups.contains(d.group())
+                || d.group().ends_with("openportal.dev");
             if d.is_object() && !is_xr && !crate::model::is_builtin_group(d.group()) {
                 continue;
             }
             if d.is_object() && !is_xr {
-                out.report(d.kind_span(), format!("`{}` is not an XR; order files hold composite resources only", d.kind));
+                out.report(
+                    d.kind_span(),
+                    format!("`{}` is not an XR; order files hold composite resources only", d.kind),
+                );
             }
         }
     }

@@ -34,15 +34,28 @@ crate::declare_rule! {
 impl Rule for OspPkgDependsConsistency {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for meta in ws.docs_of(crate::model::Class::PkgMeta) {
-            let deps = meta.root.path(&["spec", "dependsOn"]).and_then(crate::yaml::Node::as_seq).unwrap_or(&[]);
-            let refs: Vec<(&crate::yaml::Node, &str, &str)> = deps
+            let deps = meta
+                .root
+                .path(&["spec", "dependsOn"])
+                .and_then(crate::parse::yaml::Node::as_seq)
+                .unwrap_or(&[]);
+            let refs: Vec<(&crate::parse::yaml::Node, &str, &str)> = deps
                 .iter()
                 .filter_map(|d| {
-                    let (kind, r) = if let Some(p) = d.get("package").and_then(crate::yaml::Node::as_str) {
+                    let (kind, r) = if let Some(p) = d.get("package").and_then(crate::parse::yaml::Node::as_str) {
                         (d.str_at(&["kind"]).unwrap_or(""), p)
                     } else {
-                        let k = ["provider", "function", "configuration"].into_iter().find(|k| d.get(k).is_some())?;
-                        (match k { "provider" => "Provider", "function" => "Function", _ => "Configuration" }, d.get(k)?.as_str()?)
+                        let k = ["provider", "function", "configuration"]
+                            .into_iter()
+                            .find(|k| d.get(k).is_some())?;
+                        (
+                            match k {
+                                "provider" => "Provider",
+                                "function" => "Function",
+                                _ => "Configuration",
+                            },
+                            d.get(k)?.as_str()?,
+                        )
                     };
                     Some((d, kind, r))
                 })
@@ -50,20 +63,31 @@ impl Rule for OspPkgDependsConsistency {
             for (d, _, r) in &refs {
                 let segs: Vec<&str> = r.split('/').collect();
                 if segs.windows(2).any(|w| w[0] == w[1]) {
-                    out.report(meta.span(d), format!("package path `{r}` repeats a segment")).help("check the registry path; a doubled organisation does not resolve");
+                    out.report(meta.span(d), format!("package path `{r}` repeats a segment"))
+                        .help("check the registry path; a doubled organisation does not resolve");
                 }
             }
-            let names: Vec<String> = refs.iter().map(|(_, _, r)| crate::rules::util::package_name(r)).collect();
+            let names: Vec<String> = refs
+                .iter()
+                .map(|(_, _, r)| crate::rules::util::package_name(r))
+                .collect();
             let comps: Vec<_> = ws.compositions().collect();
-            let used_groups: Vec<&str> = comps.iter().flat_map(|c| ws.composed(c)).filter_map(|r| r.group()).collect();
+            let used_groups: Vec<&str> = comps
+                .iter()
+                .flat_map(|c| ws.composed(c))
+                .filter_map(|r| r.group())
+                .collect();
             let mut reported = std::collections::HashSet::new();
             for c in &comps {
                 for s in c.steps() {
                     let Some(f) = s.function else { continue };
                     if !names.iter().any(|n| n == f) && reported.insert(f) {
                         let n = s.node.path(&["functionRef", "name"]).expect("has name");
-                        out.report(c.doc.span(n), format!("function `{f}` is used but not declared in `dependsOn`"))
-                            .label(meta.head_span(), "package dependencies declared here");
+                        out.report(
+                            c.doc.span(n),
+                            format!("function `{f}` is used but not declared in `dependsOn`"),
+                        )
+                        .label(meta.head_span(), "package dependencies declared here");
                     }
                 }
             }
@@ -71,22 +95,36 @@ impl Rule for OspPkgDependsConsistency {
                 if *kind != "Provider" {
                     continue;
                 }
-                let tokens: Vec<&str> = name.trim_start_matches("provider-").split('-').filter(|t| !t.is_empty()).collect();
-                let used = used_groups.iter().any(|g| tokens.iter().all(|t| g.split('.').any(|seg| seg == *t)));
+                let tokens: Vec<&str> = name
+                    .trim_start_matches("provider-")
+                    .split('-')
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                let used = used_groups
+                    .iter()
+                    .any(|g| tokens.iter().all(|t| g.split('.').any(|seg| seg == *t)));
                 if !used && !comps.is_empty() {
-                    out.report(meta.span(d), format!("provider `{r}` is declared but no composed resource uses it"))
-                        .help("remove the dependency, or compose its resources");
+                    out.report(
+                        meta.span(d),
+                        format!("provider `{r}` is declared but no composed resource uses it"),
+                    )
+                    .help("remove the dependency, or compose its resources");
                 }
             }
             let local: Vec<(&str, &str)> = ws.xrds().filter_map(|x| Some((x.group()?, x.kind()?))).collect();
             let has_configuration = refs.iter().any(|(_, k, _)| *k == "Configuration");
             for c in &comps {
                 for r in ws.composed(c) {
-                    let (Some(g), Some(k)) = (r.group(), r.kind()) else { continue };
+                    let (Some(g), Some(k)) = (r.group(), r.kind()) else {
+                        continue;
+                    };
                     let child_xr = g == "openportal.dev" && !local.contains(&(g, k));
                     if child_xr && !has_configuration {
-                        out.report(r.head_span(), format!("composes the `{k}` XR of another template but `dependsOn` lists no Configuration"))
-                            .label(meta.head_span(), "package dependencies declared here");
+                        out.report(
+                            r.head_span(),
+                            format!("composes the `{k}` XR of another template but `dependsOn` lists no Configuration"),
+                        )
+                        .label(meta.head_span(), "package dependencies declared here");
                     }
                 }
             }

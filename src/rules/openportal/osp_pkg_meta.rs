@@ -47,19 +47,37 @@ impl Rule for OspPkgMeta {
         if !ws.repo.is_template {
             return;
         }
-        for d in ws.docs_in("configuration/crossplane.yaml").filter(|d| d.class == crate::model::Class::PkgMeta) {
+        for d in ws
+            .docs_in("configuration/crossplane.yaml")
+            .filter(|d| d.class == crate::model::Class::PkgMeta)
+        {
             if d.api_version != "meta.pkg.crossplane.io/v1" {
-                out.report(d.root.get("apiVersion").map(|n| d.span(n)).unwrap_or_else(|| d.head_span()), format!("package metadata uses `{}`", d.api_version))
-                    .help("use `apiVersion: meta.pkg.crossplane.io/v1`");
+                out.report(
+                    d.root
+                        .get("apiVersion")
+                        .map(|n| d.span(n))
+                        .unwrap_or_else(|| d.head_span()),
+                    format!("package metadata uses `{}`", d.api_version),
+                )
+                .help("use `apiVersion: meta.pkg.crossplane.io/v1`");
             }
             if d.kind != "Configuration" {
-                out.report(d.kind_span(), format!("a template package is a `Configuration`, not a `{}`", d.kind));
+                out.report(
+                    d.kind_span(),
+                    format!("a template package is a `Configuration`, not a `{}`", d.kind),
+                );
             }
             let resource = ws.repo.name.strip_prefix("template-").unwrap_or(&ws.repo.name);
             let want = format!("configuration-{resource}");
             if let Some(n) = d.root.path(&["metadata", "name"]) {
                 if n.as_str() != Some(want.as_str()) {
-                    out.report(d.span(n), format!("the package is named `{}`; the standard name is `{want}`", n.scalar_text().unwrap_or_default()));
+                    out.report(
+                        d.span(n),
+                        format!(
+                            "the package is named `{}`; the standard name is `{want}`",
+                            n.scalar_text().unwrap_or_default()
+                        ),
+                    );
                 }
             }
             let missing: Vec<&str> = ["maintainer", "source", "license", "description", "readme"]
@@ -67,10 +85,16 @@ impl Rule for OspPkgMeta {
                 .filter(|k| d.annotation(&format!("meta.crossplane.io/{k}")).is_none())
                 .collect();
             if !missing.is_empty() {
-                let at = d.metadata().map(|m| d.span_of_key(m, "name")).unwrap_or_else(|| d.head_span());
+                let at = d
+                    .metadata()
+                    .map(|m| d.span_of_key(m, "name"))
+                    .unwrap_or_else(|| d.head_span());
                 let names: Vec<String> = missing.iter().map(|k| format!("meta.crossplane.io/{k}")).collect();
                 let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                out.report(at, format!("package metadata lacks {}", crate::text::list(&names, 5)));
+                out.report(
+                    at,
+                    format!("package metadata lacks {}", crate::parse::text::list(&names, 5)),
+                );
             }
         }
     }

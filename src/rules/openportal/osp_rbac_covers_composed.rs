@@ -39,33 +39,56 @@ impl Rule for OspRbacCoversComposed {
         if !ws.repo.is_template {
             return;
         }
-        let grants: Vec<(&crate::model::Doc, &crate::yaml::Node)> = ws
+        let grants: Vec<(&crate::model::Doc, &crate::parse::yaml::Node)> = ws
             .docs
             .iter()
             .filter(|d| ws.rel(d).rsplit('/').next() == Some("rbac.yaml") && d.kind == "ClusterRole")
-            .filter(|d| d.label("rbac.crossplane.io/aggregate-to-crossplane").and_then(|n| n.as_str()) == Some("true"))
-            .flat_map(|d| d.root.get("rules").and_then(crate::yaml::Node::as_seq).unwrap_or(&[]).iter().map(move |r| (d, r)))
+            .filter(|d| {
+                d.label("rbac.crossplane.io/aggregate-to-crossplane")
+                    .and_then(|n| n.as_str())
+                    == Some("true")
+            })
+            .flat_map(|d| {
+                d.root
+                    .get("rules")
+                    .and_then(crate::parse::yaml::Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(move |r| (d, r))
+            })
             .collect();
         let xr_groups: Vec<&str> = ws.xrds().filter_map(|x| x.group()).chain(["openportal.dev"]).collect();
         let mut seen = std::collections::HashSet::new();
         for c in ws.compositions() {
             for r in ws.composed(&c) {
-                let (Some(group), Some(kind)) = (r.group(), r.kind()) else { continue };
-                let managed = group.ends_with(".crossplane.io") || group.ends_with(".upbound.io") || group.contains(".crossplane.io/");
+                let (Some(group), Some(kind)) = (r.group(), r.kind()) else {
+                    continue;
+                };
+                let managed = group.ends_with(".crossplane.io")
+                    || group.ends_with(".upbound.io")
+                    || group.contains(".crossplane.io/");
                 if managed || xr_groups.contains(&group) || group.starts_with("meta.") {
                     continue;
                 }
                 let plural = crate::rules::util::plural(kind);
                 let granted = grants.iter().any(|(_, rule)| {
                     let has = |key: &str, want: &str| {
-                        rule.get(key).and_then(crate::yaml::Node::as_seq).is_some_and(|v| v.iter().any(|n| n.as_str() == Some(want) || n.as_str() == Some("*")))
+                        rule.get(key)
+                            .and_then(crate::parse::yaml::Node::as_seq)
+                            .is_some_and(|v| v.iter().any(|n| n.as_str() == Some(want) || n.as_str() == Some("*")))
                     };
                     has("apiGroups", group)
                         && has("resources", &plural)
-                        && ["create", "delete", "get", "list", "patch", "update", "watch"].iter().all(|v| has("verbs", v))
+                        && ["create", "delete", "get", "list", "patch", "update", "watch"]
+                            .iter()
+                            .all(|v| has("verbs", v))
                 });
                 if !granted && seen.insert((group.to_string(), kind.to_string())) {
-                    let shown = if group.is_empty() { "core".to_string() } else { group.to_string() };
+                    let shown = if group.is_empty() {
+                        "core".to_string()
+                    } else {
+                        group.to_string()
+                    };
                     out.report(r.head_span(), format!("no aggregated ClusterRole in `rbac.yaml` lets Crossplane manage `{kind}` ({shown}/{plural})"))
                         .help(format!("add a rule `{{apiGroups: [\"{group}\"], resources: [{plural}], verbs: [create, delete, get, list, patch, update, watch]}}` to a ClusterRole labelled `rbac.crossplane.io/aggregate-to-crossplane: \"true\"`"));
                 }

@@ -51,8 +51,14 @@ impl Rule for OspTplExamplesValid {
                 if !kinds.iter().any(|(g, _)| *g == d.group()) {
                     let own: Vec<String> = kinds.iter().map(|(_, k)| k.to_string()).collect();
                     let own: Vec<&str> = own.iter().map(String::as_str).collect();
-                    out.report(d.kind_span(), format!("the example is a `{}`, not an XR of this template", d.kind))
-                        .help(format!("examples show the template's own XR kinds: {}", crate::text::list(&own, 5)));
+                    out.report(
+                        d.kind_span(),
+                        format!("the example is a `{}`, not an XR of this template", d.kind),
+                    )
+                    .help(format!(
+                        "examples show the template's own XR kinds: {}",
+                        crate::parse::text::list(&own, 5)
+                    ));
                 }
                 continue;
             }

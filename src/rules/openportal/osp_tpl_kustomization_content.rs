@@ -40,17 +40,35 @@ impl Rule for OspTplKustomizationContent {
         if !ws.repo.is_template {
             return;
         }
-        for d in ws.docs_in("kustomization.yaml").filter(|d| d.class == crate::model::Class::Kustomization) {
-            let items = d.root.get("resources").and_then(crate::yaml::Node::as_seq).unwrap_or(&[]);
-            let listed: Vec<&str> = items.iter().filter_map(|n| n.as_str()).map(|s| s.trim_start_matches("./")).collect();
+        for d in ws
+            .docs_in("kustomization.yaml")
+            .filter(|d| d.class == crate::model::Class::Kustomization)
+        {
+            let items = d
+                .root
+                .get("resources")
+                .and_then(crate::parse::yaml::Node::as_seq)
+                .unwrap_or(&[]);
+            let listed: Vec<&str> = items
+                .iter()
+                .filter_map(|n| n.as_str())
+                .map(|s| s.trim_start_matches("./"))
+                .collect();
             for want in ["configuration/xrd.yaml", "configuration/composition.yaml", "rbac.yaml"] {
                 if !listed.contains(&want) {
-                    out.report(d.span_of_key(&d.root, "resources"), format!("`kustomization.yaml` does not list `{want}`"));
+                    out.report(
+                        d.span_of_key(&d.root, "resources"),
+                        format!("`kustomization.yaml` does not list `{want}`"),
+                    );
                 }
             }
             for n in items {
-                if n.as_str().is_some_and(|s| s.trim_start_matches("./").starts_with("examples/") || s.trim_start_matches("./").starts_with("example/")) {
-                    out.report(d.span(n), "`kustomization.yaml` lists an example").help("examples are for trying the template; remove them from the kustomization");
+                if n.as_str().is_some_and(|s| {
+                    s.trim_start_matches("./").starts_with("examples/")
+                        || s.trim_start_matches("./").starts_with("example/")
+                }) {
+                    out.report(d.span(n), "`kustomization.yaml` lists an example")
+                        .help("examples are for trying the template; remove them from the kustomization");
                 }
             }
         }

@@ -36,7 +36,12 @@ impl Rule for OspTplKustomizationResourcesExist {
             let rel = ws.rel(d);
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
             for key in ["resources", "components"] {
-                for n in d.root.get(key).and_then(crate::yaml::Node::as_seq).unwrap_or(&[]) {
+                for n in d
+                    .root
+                    .get(key)
+                    .and_then(crate::parse::yaml::Node::as_seq)
+                    .unwrap_or(&[])
+                {
                     let Some(p) = n.as_str() else { continue };
                     if p.contains("://")
                         || p.contains("?ref=")

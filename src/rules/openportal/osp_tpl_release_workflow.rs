@@ -40,26 +40,51 @@ impl Rule for OspTplReleaseWorkflow {
             return;
         }
         for d in ws.docs_in(".github/workflows/release.yaml") {
-            let tags = d.root.path(&["on", "push", "tags"]).and_then(crate::yaml::Node::as_seq).unwrap_or(&[]);
-            if !tags.iter().filter_map(|t| t.as_str()).any(|t| t.starts_with('v') && t.contains('*')) {
-                let at = d.root.entry("on").map(|e| d.key_span(e)).unwrap_or_else(|| d.head_span());
+            let tags = d
+                .root
+                .path(&["on", "push", "tags"])
+                .and_then(crate::parse::yaml::Node::as_seq)
+                .unwrap_or(&[]);
+            if !tags
+                .iter()
+                .filter_map(|t| t.as_str())
+                .any(|t| t.starts_with('v') && t.contains('*'))
+            {
+                let at = d
+                    .root
+                    .entry("on")
+                    .map(|e| d.key_span(e))
+                    .unwrap_or_else(|| d.head_span());
                 out.report(at, "the release workflow does not run on version tags (`v*.*.*`)");
             }
             let uses: Vec<&str> = d
                 .root
                 .get("jobs")
-                .and_then(crate::yaml::Node::as_map)
+                .and_then(crate::parse::yaml::Node::as_map)
                 .unwrap_or(&[])
                 .iter()
-                .filter_map(|j| j.value.get("uses").and_then(crate::yaml::Node::as_str))
+                .filter_map(|j| j.value.get("uses").and_then(crate::parse::yaml::Node::as_str))
                 .collect();
-            let jobs_at = d.root.entry("jobs").map(|e| d.key_span(e)).unwrap_or_else(|| d.head_span());
+            let jobs_at = d
+                .root
+                .entry("jobs")
+                .map(|e| d.key_span(e))
+                .unwrap_or_else(|| d.head_span());
             for (needle, what) in [
-                ("/.github/workflows/build-crossplane-package.yaml", "the shared package build"),
-                ("/catalog/.github/workflows/update-catalog-entry.yaml", "the catalog update"),
+                (
+                    "/.github/workflows/build-crossplane-package.yaml",
+                    "the shared package build",
+                ),
+                (
+                    "/catalog/.github/workflows/update-catalog-entry.yaml",
+                    "the catalog update",
+                ),
             ] {
                 if !uses.iter().any(|u| u.contains(needle)) {
-                    out.report(jobs_at, format!("the release workflow does not call {what} (`…{needle}`)"));
+                    out.report(
+                        jobs_at,
+                        format!("the release workflow does not call {what} (`…{needle}`)"),
+                    );
                 }
             }
         }

@@ -72,11 +72,23 @@ impl Rule for OspXrdFormFlatSpec {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
             let doc = x.doc();
-            let Some(props) = x.main_schema().and_then(|s| s.path(&["properties", "spec", "properties"])).and_then(crate::yaml::Node::as_map) else { continue };
+            let Some(props) = x
+                .main_schema()
+                .and_then(|s| s.path(&["properties", "spec", "properties"]))
+                .and_then(crate::parse::yaml::Node::as_map)
+            else {
+                continue;
+            };
             for e in props {
                 if e.value.str_at(&["type"]) == Some("object") && e.value.get("properties").is_some() {
-                    out.report(doc.key_span(e), format!("`spec.{}` is a nested object; the Backstage form shows only top-level fields", e.key))
-                        .help("flatten it into top-level `spec` fields so the form can render and validate them");
+                    out.report(
+                        doc.key_span(e),
+                        format!(
+                            "`spec.{}` is a nested object; the Backstage form shows only top-level fields",
+                            e.key
+                        ),
+                    )
+                    .help("flatten it into top-level `spec` fields so the form can render and validate them");
                 }
             }
         }

@@ -76,7 +76,13 @@ impl Rule for OspXrdFormYamlSafeStrings {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
             let doc = x.doc();
-            let Some(props) = x.main_schema().and_then(|s| s.path(&["properties", "spec", "properties"])).and_then(crate::yaml::Node::as_map) else { continue };
+            let Some(props) = x
+                .main_schema()
+                .and_then(|s| s.path(&["properties", "spec", "properties"]))
+                .and_then(crate::parse::yaml::Node::as_map)
+            else {
+                continue;
+            };
             for e in props {
                 if let Some(p) = e.value.get("pattern") {
                     let pat = p.as_str().unwrap_or("");
@@ -84,8 +90,14 @@ impl Rule for OspXrdFormYamlSafeStrings {
                         out.report(doc.span(p), format!("the pattern of `spec.{}` starts with a YAML indicator and breaks the generated Template", e.key))
                             .help("anchor it (`^[a-z]+$`) so it starts with `^`");
                     } else if pat.contains(['\'', '"', '=', '&', '<', '>', '`']) {
-                        out.report(doc.span(p), format!("the pattern of `spec.{}` contains a character Handlebars escapes", e.key))
-                            .help("avoid `' \" = & < >` and backticks in patterns the ingestor renders");
+                        out.report(
+                            doc.span(p),
+                            format!(
+                                "the pattern of `spec.{}` contains a character Handlebars escapes",
+                                e.key
+                            ),
+                        )
+                        .help("avoid `' \" = & < >` and backticks in patterns the ingestor renders");
                     }
                 }
                 for key in ["description", "default"] {

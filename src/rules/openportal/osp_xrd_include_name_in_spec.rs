@@ -74,15 +74,30 @@ impl Rule for OspXrdIncludeNameInSpec {
         for x in ws.xrds() {
             let doc = x.doc();
             let Some(schema) = x.main_schema() else { continue };
-            let Some(spec) = schema.path(&["properties", "spec"]) else { continue };
-            let required = spec.get("required").and_then(crate::yaml::Node::as_seq).is_some_and(|r| r.iter().any(|n| n.as_str() == Some("name")));
+            let Some(spec) = schema.path(&["properties", "spec"]) else {
+                continue;
+            };
+            let required = spec
+                .get("required")
+                .and_then(crate::parse::yaml::Node::as_seq)
+                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some("name")));
             if !required || spec.path(&["properties", "name"]).is_none() {
                 continue;
             }
-            if doc.annotation("openportal.dev/includeNameInSpec").and_then(|n| n.as_str()) != Some("true") {
-                let at = spec.get("required").map(|n| doc.span(n)).unwrap_or_else(|| doc.head_span());
-                out.report(at, "`spec.name` is required but the XRD lacks `openportal.dev/includeNameInSpec: \"true\"`")
-                    .help("add the annotation, or the generated Backstage step drops `spec.name` from every order");
+            if doc
+                .annotation("openportal.dev/includeNameInSpec")
+                .and_then(|n| n.as_str())
+                != Some("true")
+            {
+                let at = spec
+                    .get("required")
+                    .map(|n| doc.span(n))
+                    .unwrap_or_else(|| doc.head_span());
+                out.report(
+                    at,
+                    "`spec.name` is required but the XRD lacks `openportal.dev/includeNameInSpec: \"true\"`",
+                )
+                .help("add the annotation, or the generated Backstage step drops `spec.name` from every order");
             }
         }
     }

@@ -68,21 +68,35 @@ impl Rule for OspXrdPublishPhaseBlock {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
             let doc = x.doc();
-            let Some(v) = doc.annotation("openportal.dev/publish-phase") else { continue };
-            let Some(text) = v.as_str() else { continue };
-            let parsed = crate::yaml::parse(text);
-            let Some(block) = parsed.docs.first().map(|d| &d.root).filter(|r| r.as_map().is_some() && parsed.problems.is_empty()) else {
-                out.report(doc.span(v), "`openportal.dev/publish-phase` is not a YAML mapping").help("write it as a block: `|` then `gitRepo: …` lines");
+            let Some(v) = doc.annotation("openportal.dev/publish-phase") else {
                 continue;
             };
-               // Point into the block: map offsets of the parsed text back to the file.
-        let map = crate::yaml::OffsetMap::new(&ws.sources.get(doc.file).text, v);
-        let at = |start: u32, end: u32| crate::source::Span::new(doc.file, map.to_file(start as usize), map.to_file(end as usize));
-        for e in block.as_map().unwrap_or(&[]) {
+            let Some(text) = v.as_str() else { continue };
+            let parsed = crate::parse::yaml::parse(text);
+            let Some(block) = parsed
+                .docs
+                .first()
+                .map(|d| &d.root)
+                .filter(|r| r.as_map().is_some() && parsed.problems.is_empty())
+            else {
+                out.report(doc.span(v), "`openportal.dev/publish-phase` is not a YAML mapping")
+                    .help("write it as a block: `|` then `gitRepo: …` lines");
+                continue;
+            };
+            // Point into the block: map offsets of the parsed text back to the file.
+            let map = crate::parse::yaml::OffsetMap::new(&ws.sources.get(doc.file).text, v);
+            let at = |start: u32, end: u32| {
+                crate::parse::source::Span::new(doc.file, map.to_file(start as usize), map.to_file(end as usize))
+            };
+            for e in block.as_map().unwrap_or(&[]) {
                 let val = e.value.scalar_text().unwrap_or_default();
                 let problem = match e.key.as_str() {
-                    "gitRepo" if !(val.contains("?owner=") && val.contains("repo=")) => Some(format!("`gitRepo: {val}` must be `host?owner=<org>&repo=<repo>`")),
-                    "gitLayout" if !matches!(val.as_str(), "cluster-scoped" | "namespace-scoped" | "custom") => Some(format!("`gitLayout: {val}` must be `cluster-scoped`, `namespace-scoped` or `custom`")),
+                    "gitRepo" if !(val.contains("?owner=") && val.contains("repo=")) => {
+                        Some(format!("`gitRepo: {val}` must be `host?owner=<org>&repo=<repo>`"))
+                    }
+                    "gitLayout" if !matches!(val.as_str(), "cluster-scoped" | "namespace-scoped" | "custom") => Some(
+                        format!("`gitLayout: {val}` must be `cluster-scoped`, `namespace-scoped` or `custom`"),
+                    ),
                     "basePath" if val.contains("undefined") => Some(format!("`basePath: {val}` contains `undefined`")),
                     "gitRepo" | "gitLayout" | "basePath" | "gitBranch" | "createPr" => None,
                     other => Some(format!("unknown publish-phase key `{other}`")),

@@ -68,20 +68,35 @@ impl Rule for OspXrdTemplateSelectorValues {
             ("openportal.dev/template-api", &["default"]),
             ("openportal.dev/template-parameters", &["default", "gitops"]),
             ("openportal.dev/template-steps", &["default", "gitops"]),
-            ("openportal.dev/template-output", &["default", "download-manifest", "gitops-summary", "gitops", "pr-link"]),
+            (
+                "openportal.dev/template-output",
+                &["default", "download-manifest", "gitops-summary", "gitops", "pr-link"],
+            ),
         ];
         for x in ws.xrds() {
             let doc = x.doc();
             for (key, names) in builtin {
                 let Some(v) = doc.annotation(key) else { continue };
-                for name in v.as_str().unwrap_or("").split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                for name in v
+                    .as_str()
+                    .unwrap_or("")
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                {
                     if names.contains(&name) || ws.options.custom_template_names.iter().any(|c| c == name) {
                         continue;
                     }
-                    let d = out.report(doc.span(v), format!("`{key}` names `{name}`, which is not an ingestor template"));
-                    match crate::text::suggest(name, names.iter().copied()) {
+                    let d = out.report(
+                        doc.span(v),
+                        format!("`{key}` names `{name}`, which is not an ingestor template"),
+                    );
+                    match crate::parse::text::suggest(name, names.iter().copied()) {
                         Some(s) => d.help(format!("did you mean `{s}`? (unknown names fall back to `default`)")),
-                        None => d.help(format!("known: {}; add custom names to `openportal.custom-template-names`", crate::text::list(names, 5))),
+                        None => d.help(format!(
+                            "known: {}; add custom names to `openportal.custom-template-names`",
+                            crate::parse::text::list(names, 5)
+                        )),
                     };
                 }
             }

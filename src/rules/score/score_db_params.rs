@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -40,7 +40,9 @@ impl Rule for ScoreDbParams {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.score_specs() {
             for r in doc.root.get("resources").and_then(Node::as_map).unwrap_or(&[]) {
-                let Some(kind) = r.value.get("type").and_then(Node::as_str) else { continue };
+                let Some(kind) = r.value.get("type").and_then(Node::as_str) else {
+                    continue;
+                };
                 if !matches!(kind, "postgres" | "mysql" | "mongodb") {
                     continue;
                 }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -38,8 +38,11 @@ impl Rule for ScoreDeprecatedArrays {
             for c in doc.root.get("containers").and_then(Node::as_map).unwrap_or(&[]) {
                 for field in ["files", "volumes"] {
                     if c.value.get(field).and_then(Node::as_seq).is_some() {
-                        out.report(doc.span_of_key(&c.value, field), format!("container `{}`: `{field}` as a list is deprecated", c.key))
-                            .help(format!("write `{field}` as a map keyed by the target path"));
+                        out.report(
+                            doc.span_of_key(&c.value, field),
+                            format!("container `{}`: `{field}` as a list is deprecated", c.key),
+                        )
+                        .help(format!("write `{field}` as a map keyed by the target path"));
                     }
                 }
             }

@@ -1,6 +1,6 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -46,14 +46,22 @@ impl Rule for ScoreEmbeddedWorkflow {
                 for (i, step) in steps.iter().enumerate() {
                     for key in ["name", "type"] {
                         if step.get(key).and_then(Node::as_str).is_none_or(str::is_empty) {
-                            out.report(doc.span(step), format!("workflow `{}`: step {} has no `{key}`", wf.key, i + 1));
+                            out.report(
+                                doc.span(step),
+                                format!("workflow `{}`: step {} has no `{key}`", wf.key, i + 1),
+                            );
                         }
                     }
                     let Some(t) = step.get("type") else { continue };
-                    let Some(name) = t.as_str().filter(|n| !n.is_empty()) else { continue };
+                    let Some(name) = t.as_str().filter(|n| !n.is_empty()) else {
+                        continue;
+                    };
                     if !executors.contains(&name) {
-                        let d = out.report(doc.span(t), format!("workflow `{}`: no executor handles step type `{name}`", wf.key));
-                        if let Some(s) = crate::text::suggest(name, executors.iter().copied()) {
+                        let d = out.report(
+                            doc.span(t),
+                            format!("workflow `{}`: no executor handles step type `{name}`", wf.key),
+                        );
+                        if let Some(s) = crate::parse::text::suggest(name, executors.iter().copied()) {
                             d.help(format!("did you mean `{s}`?"));
                         }
                     }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::{Entry, Node, Value};
 use crate::rules::{Rule, Sink};
-use crate::yaml::{Entry, Node, Value};
 
 crate::declare_rule! {
     /// ## What it does
@@ -37,9 +37,18 @@ crate::declare_rule! {
 
 fn secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase().replace(['-', '.'], "_");
-    ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "credentials"]
-        .iter()
-        .any(|s| k.contains(s))
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "private_key",
+        "credentials",
+    ]
+    .iter()
+    .any(|s| k.contains(s))
 }
 
 fn literal(value: &Node) -> bool {
@@ -63,7 +72,10 @@ impl Rule for ScoreInlineSecrets {
         for doc in ws.score_specs() {
             let mut found = Vec::new();
             for c in doc.root.get("containers").and_then(Node::as_map).unwrap_or(&[]) {
-                find(c.value.get("variables").and_then(Node::as_map).unwrap_or(&[]), &mut found);
+                find(
+                    c.value.get("variables").and_then(Node::as_map).unwrap_or(&[]),
+                    &mut found,
+                );
             }
             for r in doc.root.get("resources").and_then(Node::as_map).unwrap_or(&[]) {
                 for k in ["params", "properties"] {

@@ -1,8 +1,8 @@
-use crate::rules::diagnostic::Severity;
 use crate::model::Workspace;
+use crate::parse::source::Span;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 use crate::schema::ErrorKind;
-use crate::source::Span;
 
 crate::declare_rule! {
     /// ## What it does
@@ -48,7 +48,10 @@ crate::declare_rule! {
 /// innominatus's extensions of Score: (parent path pattern, key).
 fn innominatus_extension(path: &str) -> bool {
     let seg: Vec<&str> = path.split('.').collect();
-    matches!(seg.as_slice(), ["workflows"] | ["environment"] | ["resources", _, "properties"])
+    matches!(
+        seg.as_slice(),
+        ["workflows"] | ["environment"] | ["resources", _, "properties"]
+    )
 }
 
 impl Rule for ScoreNoUnknownKeys {
@@ -61,8 +64,12 @@ impl Rule for ScoreNoUnknownKeys {
                 }
                 let at = Span::new(doc.file, e.start, e.end);
                 if innominatus_extension(&e.path) {
-                    out.report_with(Severity::Warning, at, format!("`{}` is an innominatus extension of Score", e.path))
-                        .help("innominatus accepts it; score-compose, score-k8s and other Score tooling reject the file");
+                    out.report_with(
+                        Severity::Warning,
+                        at,
+                        format!("`{}` is an innominatus extension of Score", e.path),
+                    )
+                    .help("innominatus accepts it; score-compose, score-k8s and other Score tooling reject the file");
                 } else {
                     let severity = if flavour { Severity::Warning } else { Severity::Error };
                     let d = out.report_with(severity, at, e.message);

@@ -1,7 +1,7 @@
-use crate::rules::diagnostic::Severity;
 use crate::model::{Doc, Workspace};
+use crate::parse::yaml::{Node, Value};
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
-use crate::yaml::{Node, Value};
 
 crate::declare_rule! {
     /// ## What it does
@@ -123,20 +123,26 @@ impl Rule for ScorePlaceholders {
                         ("resources", Some(name)) if !resources.iter().any(|e| &e.key == name) => {
                             let known: Vec<&str> = resources.iter().map(|e| e.key.as_str()).collect();
                             let d = out.report(at, format!("`${{{reference}}}`: no resource `{name}` is declared"));
-                            match crate::text::suggest(name, known.iter().copied()) {
+                            match crate::parse::text::suggest(name, known.iter().copied()) {
                                 Some(s) => d.help(format!("did you mean `{s}`?")),
                                 None if known.is_empty() => d.help("declare it under `resources`"),
-                                None => d.help(format!("declared resources: {}", crate::text::list(&known, 10))),
+                                None => d.help(format!("declared resources: {}", crate::parse::text::list(&known, 10))),
                             };
                         }
                         ("metadata" | "resources", _) => {}
                         (root, _) if flavour => {
-                            out.report_with(Severity::Warning, at, format!("`${{{reference}}}`: `{root}` is resolved by innominatus only"))
-                                .help("Score tooling fails on any root but `metadata` and `resources`");
+                            out.report_with(
+                                Severity::Warning,
+                                at,
+                                format!("`${{{reference}}}`: `{root}` is resolved by innominatus only"),
+                            )
+                            .help("Score tooling fails on any root but `metadata` and `resources`");
                         }
                         (root, _) => {
                             out.report(at, format!("`${{{reference}}}`: unknown reference root `{root}`"))
-                                .help("placeholders start with `metadata` or `resources`; write `$$` for a literal `$`");
+                                .help(
+                                    "placeholders start with `metadata` or `resources`; write `$$` for a literal `$`",
+                                );
                         }
                     }
                 }
@@ -151,8 +157,14 @@ mod tests {
 
     #[test]
     fn placeholders_and_escapes() {
-        assert_eq!(placeholders("a ${resources.db.host} $${not} ${metadata.name}"), ["resources.db.host", "metadata.name"]);
+        assert_eq!(
+            placeholders("a ${resources.db.host} $${not} ${metadata.name}"),
+            ["resources.db.host", "metadata.name"]
+        );
         assert_eq!(placeholders("$5 and ${unclosed"), Vec::<&str>::new());
-        assert_eq!(parts(r"metadata.annotations.my\.key"), ["metadata", "annotations", "my.key"]);
+        assert_eq!(
+            parts(r"metadata.annotations.my\.key"),
+            ["metadata", "annotations", "my.key"]
+        );
     }
 }

@@ -1,6 +1,6 @@
+use crate::model::innominatus;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::innominatus;
 
 crate::declare_rule! {
     /// ## What it does
@@ -38,23 +38,36 @@ impl Rule for ScoreResourceProvisionable {
         for doc in ws.score_specs() {
             for r in doc.root.get("resources").and_then(|r| r.as_map()).unwrap_or(&[]) {
                 let Some(node) = r.value.get("type") else { continue };
-                let Some(ty) = node.as_str().filter(|t| !t.contains("${")) else { continue };
+                let Some(ty) = node.as_str().filter(|t| !t.contains("${")) else {
+                    continue;
+                };
                 let Some((_, providers)) = by_type.iter().find(|(t, _)| *t == ty) else {
-                    let d = out.report(doc.span(node), format!("no enabled provider claims resource type `{ty}` (resource `{}`)", r.key));
-                    match crate::text::suggest(ty, by_type.iter().map(|(t, _)| *t)) {
+                    let d = out.report(
+                        doc.span(node),
+                        format!("no enabled provider claims resource type `{ty}` (resource `{}`)", r.key),
+                    );
+                    match crate::parse::text::suggest(ty, by_type.iter().map(|(t, _)| *t)) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("add a provider capability for it, or use a type a provider offers"),
                     };
                     continue;
                 };
                 let [provider] = providers.as_slice() else { continue };
-                let cap = innominatus::capabilities(provider).iter().find(|c| c.str_at(&["type"]) == Some(ty));
+                let cap = innominatus::capabilities(provider)
+                    .iter()
+                    .find(|c| c.str_at(&["type"]) == Some(ty));
                 let Some(cap) = cap else { continue };
                 let creates = innominatus::operations(provider, cap).is_some_and(|ops| ops.get("create").is_some());
                 if !creates {
-                    out.report(doc.span(node), format!("provider `{}` claims `{ty}` but has no `create` operation for it", provider.name().unwrap_or("?")))
-                        .label(provider.span(cap), "its capability")
-                        .help("add `operations.create` to the capability");
+                    out.report(
+                        doc.span(node),
+                        format!(
+                            "provider `{}` claims `{ty}` but has no `create` operation for it",
+                            provider.name().unwrap_or("?")
+                        ),
+                    )
+                    .label(provider.span(cap), "its capability")
+                    .help("add `operations.create` to the capability");
                 }
             }
         }

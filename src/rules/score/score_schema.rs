@@ -1,7 +1,7 @@
 use crate::model::Workspace;
+use crate::parse::source::Span;
 use crate::rules::{Rule, Sink};
 use crate::schema::ErrorKind;
-use crate::source::Span;
 
 crate::declare_rule! {
     /// ## What it does

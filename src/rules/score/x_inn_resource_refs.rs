@@ -1,6 +1,6 @@
 use crate::model::Workspace;
+use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
-use crate::yaml::Node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -37,8 +37,17 @@ crate::declare_rule! {
 impl Rule for XInnResourceRefs {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.score_specs() {
-            let Some(workflows) = doc.root.get("workflows").and_then(Node::as_map) else { continue };
-            let declared: Vec<&str> = doc.root.get("resources").and_then(Node::as_map).unwrap_or(&[]).iter().map(|e| e.key.as_str()).collect();
+            let Some(workflows) = doc.root.get("workflows").and_then(Node::as_map) else {
+                continue;
+            };
+            let declared: Vec<&str> = doc
+                .root
+                .get("resources")
+                .and_then(Node::as_map)
+                .unwrap_or(&[])
+                .iter()
+                .map(|e| e.key.as_str())
+                .collect();
             for wf in workflows {
                 let mut nodes = Vec::new();
                 crate::rules::util::string_nodes(&wf.value, &mut nodes);
@@ -50,8 +59,14 @@ impl Rule for XInnResourceRefs {
                             continue;
                         }
                         reported.push(name);
-                        let d = out.report(doc.span(node), format!("workflow `{}` reads resource `{name}`, which the spec does not declare", wf.key));
-                        match crate::text::suggest(name, declared.iter().copied()) {
+                        let d = out.report(
+                            doc.span(node),
+                            format!(
+                                "workflow `{}` reads resource `{name}`, which the spec does not declare",
+                                wf.key
+                            ),
+                        );
+                        match crate::parse::text::suggest(name, declared.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
                             None => d.help("declare it under `resources`"),
                         };

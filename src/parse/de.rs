@@ -1,7 +1,7 @@
 //! A serde `Deserializer` over the spanned YAML tree, so typed config keeps positions: an
 //! error carries the span of the node (or key) being read when it was raised.
 
-use crate::yaml::{Entry, Node, Value};
+use crate::parse::yaml::{Entry, Node, Value};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use std::cell::Cell;
 use std::fmt;
