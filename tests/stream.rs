@@ -87,10 +87,7 @@ fn fixtures_streamed_match_in_memory() {
 #[test]
 fn corpus_streamed_matches_in_memory() {
     let corpus = common::root().join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("../shared/corpus not found; skipping");
-        return;
-    }
+    assert!(corpus.is_dir(), "../shared/corpus is missing: this test needs it");
     let mut findings = 0;
     for repo in dirs(&corpus) {
         findings += same_either_way(&common::args(std::slice::from_ref(&repo), &[]));
