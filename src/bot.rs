@@ -94,9 +94,9 @@ impl PullRequest {
     }
 }
 
-/// What the bot did, for the audit record and the tests.
+/// What one run of the bot did, for the audit record and the tests.
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Outcome {
+pub struct Run {
     /// The decision.
     pub decision: Option<Decision>,
     /// The evaluated head SHA.
@@ -139,7 +139,7 @@ fn api_err(e: ApiError) -> AppError {
 }
 
 /// The bot (library entry point for tests).
-pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Outcome, AppError> {
+pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
     if !is_env_name(&args.token_env) {
         // Most likely a token pasted where its variable's name belongs: never echo it.
         return Err(usage(
@@ -206,9 +206,9 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Outcome, AppError> {
         return Err(usage("the pull request has no head SHA"));
     }
     let can_write = token.is_some() && !args.dry_run && !(pull.is_fork() && args.fork_read_only);
-    let mut outcome = Outcome {
+    let mut outcome = Run {
         head_sha: pull.head_sha.clone(),
-        ..Outcome::default()
+        ..Run::default()
     };
     if !pull.open || pull.merged {
         outcome.actions.push("nothing to do: the pull request is closed".into());
@@ -390,7 +390,7 @@ fn summary_markdown(r: &crate::verdict::Report) -> String {
     s
 }
 
-fn upsert_comment(client: &mut Client, issue_path: &str, body: &str, outcome: &mut Outcome) -> Result<(), AppError> {
+fn upsert_comment(client: &mut Client, issue_path: &str, body: &str, outcome: &mut Run) -> Result<(), AppError> {
     let find = |client: &mut Client| -> Result<Option<(u64, String)>, AppError> {
         let comments = client.get_all(&format!("{issue_path}/comments")).map_err(api_err)?;
         Ok(comments.iter().find_map(|c| {
@@ -438,7 +438,7 @@ fn review_findings(
     pull: &PullRequest,
     decision: Decision,
     findings: &[Located],
-    outcome: &mut Outcome,
+    outcome: &mut Run,
 ) -> Result<(), AppError> {
     let existing = client.get_all(&format!("{base_path}/comments")).map_err(api_err)?;
     let seen: std::collections::HashSet<String> = existing
@@ -503,7 +503,7 @@ fn auto_merge(
     base_path: &str,
     pull: &PullRequest,
     args: &PrArgs,
-    outcome: &mut Outcome,
+    outcome: &mut Run,
 ) -> Result<(), AppError> {
     if pull.draft {
         outcome
@@ -604,7 +604,7 @@ fn request_reviewers(
     base_path: &str,
     pull: &PullRequest,
     report: &crate::verdict::Report,
-    outcome: &mut Outcome,
+    outcome: &mut Run,
 ) -> Result<(), AppError> {
     // The base's CODEOWNERS, for every changed path.
     let Some(owners) = &report.codeowners else {
@@ -646,7 +646,7 @@ fn request_reviewers(
 fn finish(
     args: &PrArgs,
     client: &Client,
-    outcome: &Outcome,
+    outcome: &Run,
     summary: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<(), AppError> {

@@ -454,17 +454,17 @@ fn confine_paths(
     }
     for n in root_node.get("xrds").and_then(yaml::Node::as_seq).unwrap_or(&[]) {
         let spec = n.as_str().unwrap_or("");
-        match crate::sources::Source::parse(spec, Path::new("")) {
-            Ok(crate::sources::Source::Path(p, _)) => check(n, "xrds", &p.to_string_lossy())?,
-            Ok(crate::sources::Source::Git { repo, .. }) => check(n, "xrds", &repo.to_string_lossy())?,
+        match crate::external::Source::parse(spec, Path::new("")) {
+            Ok(crate::external::Source::Path(p, _)) => check(n, "xrds", &p.to_string_lossy())?,
+            Ok(crate::external::Source::Git { repo, .. }) => check(n, "xrds", &repo.to_string_lossy())?,
             // Remote sources are read from the user's cache, never from a path the file names.
-            Ok(crate::sources::Source::Remote(..)) | Err(_) => {}
+            Ok(crate::external::Source::Remote(..)) | Err(_) => {}
         }
     }
     let packages = root_node.get("catalog").and_then(|c| c.get("packages"));
     for e in packages.and_then(yaml::Node::as_map).unwrap_or(&[]) {
         let spec = e.value.as_str().unwrap_or("");
-        if let crate::sources::Source::Git { repo, .. } = crate::sources::Source::package(spec, "", Path::new("")) {
+        if let crate::external::Source::Git { repo, .. } = crate::external::Source::package(spec, "", Path::new("")) {
             check(&e.value, "catalog.packages", &repo.to_string_lossy())?;
         }
     }

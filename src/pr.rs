@@ -367,7 +367,7 @@ pub struct Packages<'a> {
     /// The file size limit.
     pub max_size: u64,
     /// Where remote sources are cached.
-    pub cache: &'a crate::sources::Cache,
+    pub cache: &'a crate::external::Cache,
 }
 
 /// For a catalog PR: the template repositories behind the entries' packages (config
@@ -378,9 +378,9 @@ pub fn catalog_inputs(
     files: &[Input],
     base_files: &[Input],
     packages: &Packages<'_>,
-    orders: Option<&crate::sources::Source>,
+    orders: Option<&crate::external::Source>,
 ) -> Result<(Vec<Input>, Vec<Input>), String> {
-    use crate::sources::{load, Source};
+    use crate::external::{load, Source};
     let pins = |inputs: &[Input], strip: &str| -> Vec<(String, String, String)> {
         inputs
             .iter()
@@ -389,7 +389,7 @@ pub fn catalog_inputs(
                 crate::model::is_catalog_entry(&rel).then_some((rel, i))
             })
             .flat_map(|(rel, i)| {
-                crate::sources::pinned_packages(std::slice::from_ref(i))
+                crate::external::pinned_packages(std::slice::from_ref(i))
                     .into_iter()
                     .map(move |(p, t)| (rel.clone(), p, t))
             })

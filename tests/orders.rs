@@ -255,7 +255,7 @@ fn remote_sources_are_read_from_the_cache() {
         err.contains("not in the cache and --offline is set") && err.contains("git clone --mirror"),
         "{err}"
     );
-    let mirror = portalint::sources::Cache {
+    let mirror = portalint::external::Cache {
         dir: Some(cache.clone()),
         offline: true,
     }

@@ -302,7 +302,7 @@ fn load_sources(
     cfg: &Config,
     base: Option<&Path>,
     max_size: u64,
-    cache: &crate::sources::Cache,
+    cache: &crate::external::Cache,
 ) -> Result<Vec<model::Input>, AppError> {
     let cwd = PathBuf::from(".");
     let specs = args
@@ -312,17 +312,17 @@ fn load_sources(
         .chain(cfg.xrds.iter().flatten().map(|s| (s.as_str(), base.unwrap_or(&cwd))));
     let mut inputs = Vec::new();
     for (spec, dir) in specs {
-        let source = crate::sources::Source::parse(spec, dir).map_err(AppError::Usage)?;
-        inputs.extend(crate::sources::load(&source, max_size, cache).map_err(AppError::Usage)?);
+        let source = crate::external::Source::parse(spec, dir).map_err(AppError::Usage)?;
+        inputs.extend(crate::external::load(&source, max_size, cache).map_err(AppError::Usage)?);
     }
     // A catalog among the sources pins template packages: read each mapped template
     // repository at the pinned tag (config `catalog.packages`).
     let packages = cfg.catalog.as_ref().and_then(|c| c.packages.as_ref());
     if let Some(packages) = packages {
-        for (name, tag) in crate::sources::pinned_packages(&inputs) {
+        for (name, tag) in crate::external::pinned_packages(&inputs) {
             let Some(spec) = packages.get(&name) else { continue };
-            let source = crate::sources::Source::package(spec, &tag, base.unwrap_or(&cwd));
-            let loaded = crate::sources::load(&source, max_size, cache)
+            let source = crate::external::Source::package(spec, &tag, base.unwrap_or(&cwd));
+            let loaded = crate::external::load(&source, max_size, cache)
                 .map_err(|e| AppError::Usage(format!("package `{name}:{tag}`: {e}")))?;
             inputs.extend(loaded);
         }
@@ -409,7 +409,7 @@ pub struct Plan<'a> {
     profile: Option<bool>,
     exclude: globset::GlobSet,
     max_size: u64,
-    cache: crate::sources::Cache,
+    cache: crate::external::Cache,
     options: RuleOptions,
     external: Vec<model::Input>,
 }
@@ -475,7 +475,7 @@ impl<'a> Plan<'a> {
         }
         let exclude = exclude.build().map_err(|e| AppError::Usage(e.to_string()))?;
         let max_size = cfg.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
-        let cache = crate::sources::Cache {
+        let cache = crate::external::Cache {
             dir: args.cache_dir.clone(),
             offline: args.offline,
         };
@@ -590,7 +590,7 @@ impl<'a> Plan<'a> {
         let (mut pr, mut base_inputs, mut root_external) = (pr, base_inputs, external.clone());
         if let (Some(p), Some(packages)) = (pr.as_mut(), cfg.catalog.as_ref().and_then(|c| c.packages.as_ref())) {
             let orders = match &args.orders {
-                Some(spec) => Some(crate::sources::Source::parse(spec, Path::new(".")).map_err(AppError::Usage)?),
+                Some(spec) => Some(crate::external::Source::parse(spec, Path::new(".")).map_err(AppError::Usage)?),
                 None => None,
             };
             let packages = crate::pr::Packages {

@@ -1,6 +1,6 @@
 //! Policy CEL expressions over an order, bound as `object` (as in a ValidatingAdmissionPolicy),
 //! with the Kubernetes CEL library. An expression that cannot be evaluated, or that yields
-//! something other than a boolean, is an [`Outcome::Error`], never a pass.
+//! something other than a boolean, is an [`Evaluation::Error`], never a pass.
 
 use kube_cel::cel::{Context, Program, Value};
 use kube_cel::KubeCelExt;
@@ -10,7 +10,7 @@ pub struct Compiled(Program);
 
 /// The result of one evaluation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Evaluation {
     /// The expression is true.
     True,
     /// The expression is false.
@@ -30,37 +30,37 @@ pub fn compile(expression: &str) -> Result<Compiled, String> {
 }
 
 /// Evaluates a compiled expression with `object` bound to `object`.
-pub fn evaluate(program: &Compiled, object: &serde_json::Value) -> Outcome {
+pub fn evaluate(program: &Compiled, object: &serde_json::Value) -> Evaluation {
     let mut ctx = Context::default().with_all();
     if let Err(e) = ctx.add_variable("object", object) {
-        return Outcome::Error(format!("cannot bind `object`: {e}"));
+        return Evaluation::Error(format!("cannot bind `object`: {e}"));
     }
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| program.0.execute(&ctx))) {
-        Ok(Ok(Value::Bool(true))) => Outcome::True,
-        Ok(Ok(Value::Bool(false))) => Outcome::False,
-        Ok(Ok(other)) => Outcome::Error(format!("the expression is not a boolean: {:?}", other.type_of())),
-        Ok(Err(e)) => Outcome::Error(e.to_string()),
-        Err(_) => Outcome::Error("the evaluation failed".to_string()),
+        Ok(Ok(Value::Bool(true))) => Evaluation::True,
+        Ok(Ok(Value::Bool(false))) => Evaluation::False,
+        Ok(Ok(other)) => Evaluation::Error(format!("the expression is not a boolean: {:?}", other.type_of())),
+        Ok(Err(e)) => Evaluation::Error(e.to_string()),
+        Err(_) => Evaluation::Error("the evaluation failed".to_string()),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{compile, evaluate, Outcome};
+    use super::{compile, evaluate, Evaluation};
     use serde_json::json;
 
     #[test]
     fn true_false_and_errors() {
         let order = json!({"spec": {"size": "small", "replicas": 3, "storage": "10Gi"}});
         let eval = |e: &str| evaluate(&compile(e).unwrap(), &order);
-        assert_eq!(eval("object.spec.size in ['small', 'medium']"), Outcome::True);
-        assert_eq!(eval("object.spec.replicas > 5"), Outcome::False);
+        assert_eq!(eval("object.spec.size in ['small', 'medium']"), Evaluation::True);
+        assert_eq!(eval("object.spec.replicas > 5"), Evaluation::False);
         assert_eq!(
             eval("quantity(object.spec.storage).isLessThan(quantity('20Gi'))"),
-            Outcome::True
+            Evaluation::True
         );
-        assert!(matches!(eval("object.spec.missing == 'x'"), Outcome::Error(_)));
-        assert!(matches!(eval("object.spec.size"), Outcome::Error(_)));
+        assert!(matches!(eval("object.spec.missing == 'x'"), Evaluation::Error(_)));
+        assert!(matches!(eval("object.spec.size"), Evaluation::Error(_)));
         assert!(compile("object.spec.size in [").is_err());
     }
 }

@@ -766,7 +766,7 @@ impl Eval<'_> {
         }
         for s in b.sensitive.iter().flatten().filter(|s| for_kind(&s.kind)) {
             let hit = match &s.when {
-                None => cel::Outcome::True,
+                None => cel::Evaluation::True,
                 Some(expr) => self.eval(expr, o),
             };
             let message = s.message.clone().unwrap_or_else(|| match &s.when {
@@ -774,21 +774,21 @@ impl Eval<'_> {
                 None => format!("`{kind}` needs a review"),
             });
             match hit {
-                cel::Outcome::True => self.add(
+                cel::Evaluation::True => self.add(
                     &s.reason,
                     Decision::ReviewRequired,
                     Some(name.clone()),
                     message,
                     Some(o.doc.head_span()),
                 ),
-                cel::Outcome::False => {}
-                cel::Outcome::Error(e) => self.cel_error(&name, s.when.as_deref().unwrap_or(""), &e, o),
+                cel::Evaluation::False => {}
+                cel::Evaluation::Error(e) => self.cel_error(&name, s.when.as_deref().unwrap_or(""), &e, o),
             }
         }
         for c in b.cel.iter().flatten().filter(|c| for_kind(&c.kind)) {
             match self.eval(&c.expression, o) {
-                cel::Outcome::True => {}
-                cel::Outcome::False => {
+                cel::Evaluation::True => {}
+                cel::Evaluation::False => {
                     let decision = strength(c.level);
                     let code = if decision == Decision::Reject {
                         "R-CEL-HARD"
@@ -801,15 +801,15 @@ impl Eval<'_> {
                         .unwrap_or_else(|| format!("`{}` is false", c.expression));
                     self.add(code, decision, Some(name.clone()), message, Some(o.doc.head_span()));
                 }
-                cel::Outcome::Error(e) => self.cel_error(&name, &c.expression, &e, o),
+                cel::Evaluation::Error(e) => self.cel_error(&name, &c.expression, &e, o),
             }
         }
     }
 
-    fn eval(&mut self, expression: &str, o: &Order) -> cel::Outcome {
+    fn eval(&mut self, expression: &str, o: &Order) -> cel::Evaluation {
         match self.program(expression) {
             Some(p) => cel::evaluate(p, &o.object),
-            None => cel::Outcome::Error("the expression does not compile".into()),
+            None => cel::Evaluation::Error("the expression does not compile".into()),
         }
     }
 
@@ -879,9 +879,9 @@ impl Eval<'_> {
                     for o in set.iter().filter(take) {
                         if let Some(w) = &s.when {
                             match this.eval(w, o) {
-                                cel::Outcome::True => {}
-                                cel::Outcome::False => continue,
-                                cel::Outcome::Error(e) => {
+                                cel::Evaluation::True => {}
+                                cel::Evaluation::False => continue,
+                                cel::Evaluation::Error(e) => {
                                     errors.push((
                                         format!("`{w}` cannot be evaluated ({e}); it does not pass"),
                                         o.doc.head_span(),

@@ -8,7 +8,7 @@ use crate::parse::yaml::Node;
 
 /// How serious a difference is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Class {
+pub enum ChangeClass {
     /// Allowed and safe: new optional field, wider enum, description.
     Compatible,
     /// Allowed by the API server but breaks existing XRs or clients.
@@ -21,7 +21,7 @@ pub enum Class {
 #[derive(Debug, Clone)]
 pub struct Change {
     /// Its class.
-    pub class: Class,
+    pub class: ChangeClass,
     /// What changed, e.g. "field `spec.size` removed".
     pub message: String,
     /// The node in the old version.
@@ -37,7 +37,7 @@ struct Diff<'a> {
 }
 
 impl Diff<'_> {
-    fn push(&mut self, class: Class, message: String, old: Option<&Node>, new: Option<&Node>) {
+    fn push(&mut self, class: ChangeClass, message: String, old: Option<&Node>, new: Option<&Node>) {
         let (o, n) = (old.map(|n| self.old.span(n)), new.map(|n| self.new.span(n)));
         self.out.push(Change {
             class,
@@ -52,7 +52,7 @@ impl Diff<'_> {
         if ty(old) != ty(new) && ty(old).is_some() {
             let shown = |t: Option<String>| t.unwrap_or_else(|| "untyped".into());
             self.push(
-                Class::Breaking,
+                ChangeClass::Breaking,
                 format!("`{path}` changed type from {} to {}", shown(ty(old)), shown(ty(new))),
                 Some(old),
                 Some(new),
@@ -71,14 +71,14 @@ impl Diff<'_> {
                 if !removed.is_empty() {
                     let shown: Vec<String> = removed.iter().map(|v| format!("`{v}`")).collect();
                     self.push(
-                        Class::Breaking,
+                        ChangeClass::Breaking,
                         format!("`{path}` no longer allows {}", shown.join(", ")),
                         old.get("enum"),
                         new.get("enum"),
                     );
                 } else if b.len() > a.len() {
                     self.push(
-                        Class::Compatible,
+                        ChangeClass::Compatible,
                         format!("`{path}` allows more values"),
                         old.get("enum"),
                         new.get("enum"),
@@ -86,13 +86,13 @@ impl Diff<'_> {
                 }
             }
             (None, Some(_)) => self.push(
-                Class::Breaking,
+                ChangeClass::Breaking,
                 format!("`{path}` is now restricted to an enum"),
                 Some(old),
                 new.get("enum"),
             ),
             (Some(_), None) => self.push(
-                Class::Compatible,
+                ChangeClass::Compatible,
                 format!("`{path}` is no longer restricted to an enum"),
                 old.get("enum"),
                 Some(new),
@@ -103,7 +103,7 @@ impl Diff<'_> {
             && new.get("pattern").is_some()
         {
             self.push(
-                Class::Breaking,
+                ChangeClass::Breaking,
                 format!("`{path}` has a new pattern"),
                 old.get("pattern"),
                 new.get("pattern"),
@@ -126,14 +126,14 @@ impl Diff<'_> {
             };
             if tightened {
                 self.push(
-                    Class::Breaking,
+                    ChangeClass::Breaking,
                     format!("`{path}` has a tighter `{key}`"),
                     old.get(key).or(Some(old)),
                     new.get(key),
                 );
             } else if a.is_some() && a != b {
                 self.push(
-                    Class::Compatible,
+                    ChangeClass::Compatible,
                     format!("`{path}` has a looser `{key}`"),
                     old.get(key),
                     new.get(key).or(Some(new)),
@@ -168,7 +168,7 @@ impl Diff<'_> {
             };
             match new_props.iter().find(|(nk, _)| nk == k) {
                 None => self.push(
-                    Class::Breaking,
+                    ChangeClass::Breaking,
                     format!("field `{child}` removed"),
                     old.path(&["properties", k]),
                     new.get("properties"),
@@ -199,14 +199,14 @@ impl Diff<'_> {
             if newly_required && !defaulted {
                 let o = old.get("required").map(|n| self.old.span(n));
                 self.out.push(Change {
-                    class: Class::Breaking,
+                    class: ChangeClass::Breaking,
                     message: format!("field `{child}` is now required and has no default"),
                     old: o,
                     new: key,
                 });
             } else if is_new {
                 self.out.push(Change {
-                    class: Class::Compatible,
+                    class: ChangeClass::Compatible,
                     message: format!("optional field `{child}` added"),
                     old: None,
                     new: key,
@@ -218,7 +218,7 @@ impl Diff<'_> {
         }
         if old.get("description").map(Node::scalar_text) != new.get("description").map(Node::scalar_text) {
             self.push(
-                Class::Compatible,
+                ChangeClass::Compatible,
                 format!("`{path}` description changed"),
                 old.get("description"),
                 new.get("description"),
@@ -257,7 +257,7 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
         if changed {
             let (on, nn) = (os.and_then(|s| s.get(key)), ns.and_then(|s| s.get(key)));
             d.push(
-                Class::Immutable,
+                ChangeClass::Immutable,
                 format!("`spec.{key}` changed; it is immutable"),
                 on.or(os),
                 nn.or(ns),
@@ -267,7 +267,7 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
     if old.scope() != new.scope() {
         let (on, nn) = (os.and_then(|s| s.get("scope")), ns.and_then(|s| s.get("scope")));
         d.push(
-            Class::Immutable,
+            ChangeClass::Immutable,
             format!(
                 "`spec.scope` changed from {} to {}; it is immutable",
                 old.scope(),
@@ -288,7 +288,7 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
             other => {
                 let at = other.map(|o| o.node).or(ns);
                 d.push(
-                    Class::Breaking,
+                    ChangeClass::Breaking,
                     format!("served version `{name}` removed"),
                     Some(v.node),
                     at,
@@ -300,7 +300,7 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
     if let (Some(a), Some(b)) = (or, nr) {
         if a.name != b.name {
             d.push(
-                Class::Breaking,
+                ChangeClass::Breaking,
                 format!(
                     "the referenceable version changed from `{}` to `{}`",
                     a.name.unwrap_or("?"),
@@ -317,7 +317,7 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
         .filter(|v| v.served && old.version(v.name.unwrap_or("")).is_none())
     {
         d.push(
-            Class::Compatible,
+            ChangeClass::Compatible,
             format!("version `{}` added", v.name.unwrap_or("?")),
             None,
             Some(v.node),

@@ -46,7 +46,13 @@ impl Rule for FnGotplInputGvk {
                 }
                 if let Some(n) = input.get("kind") {
                     if n.as_str() != Some("GoTemplate") {
-                        out.report(c.doc.span(n), format!("go-templating input `kind` should be `GoTemplate`, found `{}`", n.scalar_text().unwrap_or_default()));
+                        out.report(
+                            c.doc.span(n),
+                            format!(
+                                "go-templating input `kind` should be `GoTemplate`, found `{}`",
+                                n.scalar_text().unwrap_or_default()
+                            ),
+                        );
                     }
                 }
             }

@@ -40,8 +40,11 @@ impl Rule for FnGotplParse {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in &ws.templates {
             if let Some(e) = &t.scan.error {
-                out.report(t.span(e.start, e.end), format!("template does not parse: {}", e.message))
-                    .help("function-go-templating rejects the whole input; fix the template syntax");
+                out.report(
+                    t.span(e.start, e.end),
+                    format!("template does not parse: {}", e.message),
+                )
+                .help("function-go-templating rejects the whole input; fix the template syntax");
             }
         }
     }

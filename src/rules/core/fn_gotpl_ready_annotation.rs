@@ -35,15 +35,27 @@ impl Rule for FnGotplReadyAnnotation {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
             for r in ws.composed(&c) {
-                let Some(n) = r.root.path(&["metadata", "annotations", READY]) else { continue };
+                let Some(n) = r.root.path(&["metadata", "annotations", READY]) else {
+                    continue;
+                };
                 if r.is_dynamic(n) {
                     continue;
                 }
                 let v = n.scalar_text().unwrap_or_default();
                 if !matches!(v.as_str(), "True" | "False" | "Unspecified") || n.as_str().is_none() {
-                    let d = out.report(r.span(n), format!("`{READY}` must be the string `True`, `False` or `Unspecified`, found `{v}`"));
+                    let d = out.report(
+                        r.span(n),
+                        format!("`{READY}` must be the string `True`, `False` or `Unspecified`, found `{v}`"),
+                    );
                     if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") {
-                        d.help(format!("write `\"{}\"`", if v.eq_ignore_ascii_case("true") { "True" } else { "False" }));
+                        d.help(format!(
+                            "write `\"{}\"`",
+                            if v.eq_ignore_ascii_case("true") {
+                                "True"
+                            } else {
+                                "False"
+                            }
+                        ));
                     }
                 }
             }

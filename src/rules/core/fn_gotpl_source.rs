@@ -42,10 +42,17 @@ impl Rule for FnGotplSource {
             let doc = c.doc;
             for s in c.steps().iter().filter(|s| s.is_go_templating()) {
                 let Some(input) = s.input else { continue };
-                let at = input.get("source").map(|n| doc.span(n)).unwrap_or_else(|| doc.span_of_key(s.node, "input"));
+                let at = input
+                    .get("source")
+                    .map(|n| doc.span(n))
+                    .unwrap_or_else(|| doc.span_of_key(s.node, "input"));
                 match input.get("source").and_then(|n| n.as_str()) {
                     Some("Inline") => {
-                        if input.path(&["inline", "template"]).and_then(|t| t.as_str()).is_none_or(|t| t.trim().is_empty()) {
+                        if input
+                            .path(&["inline", "template"])
+                            .and_then(|t| t.as_str())
+                            .is_none_or(|t| t.trim().is_empty())
+                        {
                             out.report(at, "`source: Inline` needs a non-empty `inline.template`");
                         }
                     }
@@ -57,7 +64,12 @@ impl Rule for FnGotplSource {
                     Some("Environment") => {}
                     other => {
                         let found = other.map(|o| format!("`{o}`")).unwrap_or_else(|| "nothing".into());
-                        out.report(at, format!("go-templating `source` must be `Inline`, `FileSystem` or `Environment`, found {found}"));
+                        out.report(
+                            at,
+                            format!(
+                                "go-templating `source` must be `Inline`, `FileSystem` or `Environment`, found {found}"
+                            ),
+                        );
                     }
                 }
             }

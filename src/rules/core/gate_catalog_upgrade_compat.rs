@@ -32,7 +32,7 @@ crate::declare_rule! {
 
 impl Rule for GateCatalogUpgradeCompat {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        use crate::model::compat::{classify, Class};
+        use crate::model::compat::{classify, ChangeClass};
         let Some(pr) = ws.pr.as_ref() else { return };
         let orders: Vec<&crate::model::Doc> = match &pr.orders_label {
             Some(l) => ws
@@ -76,7 +76,7 @@ impl Rule for GateCatalogUpgradeCompat {
                 };
                 for c in classify(crate::model::Xrd(old), nx)
                     .into_iter()
-                    .filter(|c| c.class >= Class::Breaking)
+                    .filter(|c| c.class >= ChangeClass::Breaking)
                 {
                     let d = out.report(at, format!("{old_tag} → {}: {}", p.tag, c.message));
                     if let Some(n) = c.new {

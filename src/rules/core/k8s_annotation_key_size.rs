@@ -50,14 +50,21 @@ impl Rule for K8sAnnotationKeySize {
                     continue;
                 }
                 if let Some(problem) = label_key_problem(&e.key) {
-                    out.report(doc.key_span(e), format!("invalid annotation key `{}`", e.key)).help(problem);
+                    out.report(doc.key_span(e), format!("invalid annotation key `{}`", e.key))
+                        .help(problem);
                 }
             }
             if total > TOTAL_LIMIT {
                 let node = doc.root.path(&["metadata", "annotations"]).expect("has annotations");
-                let key = doc.metadata().and_then(|m| m.entry("annotations")).map(|e| doc.key_span(e));
-                out.report(key.unwrap_or_else(|| doc.span(node)), format!("annotations total {total} bytes, over the 256 KiB limit"))
-                    .help("move large content (a README, a schema) out of annotations");
+                let key = doc
+                    .metadata()
+                    .and_then(|m| m.entry("annotations"))
+                    .map(|e| doc.key_span(e));
+                out.report(
+                    key.unwrap_or_else(|| doc.span(node)),
+                    format!("annotations total {total} bytes, over the 256 KiB limit"),
+                )
+                .help("move large content (a README, a schema) out of annotations");
             }
         }
     }

@@ -38,7 +38,9 @@ crate::declare_rule! {
 impl Rule for K8sDns1035Label {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in objects(ws).filter(|d| d.kind == "Service" && d.group().is_empty()) {
-            let Some(node) = doc.root.path(&["metadata", "name"]) else { continue };
+            let Some(node) = doc.root.path(&["metadata", "name"]) else {
+                continue;
+            };
             let Some(v) = node.as_str() else { continue };
             if !is_templated(v) && !is_dns1035_label(v) {
                 out.report(doc.span(node), format!("`{v}` is not a valid Service name"))

@@ -47,8 +47,9 @@ impl Rule for K8sDns1123Label {
                 let Some(node) = node else { continue };
                 let Some(v) = node.as_str() else { continue };
                 if !is_templated(v) && !is_dns1123_label(v) {
-                    out.report(doc.span(node), format!("`{v}` is not a valid {what}"))
-                        .help("use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit");
+                    out.report(doc.span(node), format!("`{v}` is not a valid {what}")).help(
+                        "use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit",
+                    );
                 }
             }
         }

@@ -41,7 +41,9 @@ impl Rule for K8sDns1123Subdomain {
             if matches!(doc.kind.as_str(), "Namespace" | "Service") && doc.group().is_empty() {
                 continue;
             }
-            let Some(node) = doc.root.path(&["metadata", "name"]) else { continue };
+            let Some(node) = doc.root.path(&["metadata", "name"]) else {
+                continue;
+            };
             let Some(name) = node.as_str() else { continue };
             if !is_templated(name) && !is_dns1123_subdomain(name) {
                 out.report(doc.span(node), format!("`{name}` is not a valid object name"))

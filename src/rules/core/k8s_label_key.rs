@@ -46,7 +46,8 @@ impl Rule for K8sLabelKey {
                     continue;
                 }
                 if let Some(problem) = label_key_problem(&e.key) {
-                    out.report(doc.key_span(e), format!("invalid label key `{}`", e.key)).help(problem);
+                    out.report(doc.key_span(e), format!("invalid label key `{}`", e.key))
+                        .help(problem);
                 }
             }
         }

@@ -49,9 +49,11 @@ impl Rule for K8sLabelValue {
                 let why = if v.len() > 63 {
                     format!("it is {} characters long; at most 63 are allowed", v.len())
                 } else {
-                    "only letters, digits, `-`, `_` and `.` are allowed, starting and ending with a letter or digit".into()
+                    "only letters, digits, `-`, `_` and `.` are allowed, starting and ending with a letter or digit"
+                        .into()
                 };
-                out.report(doc.span(&e.value), format!("invalid value `{v}` for label `{}`", e.key)).help(why);
+                out.report(doc.span(&e.value), format!("invalid value `{v}` for label `{}`", e.key))
+                    .help(why);
             }
         }
     }

@@ -55,8 +55,11 @@ impl Rule for K8sReservedPrefixes {
             for e in doc.labels().iter().chain(doc.annotations()) {
                 let reserved = e.key.starts_with("kubernetes.io/") || e.key.starts_with("k8s.io/");
                 if reserved && !ALLOWED.contains(&e.key.as_str()) {
-                    out.report(doc.key_span(e), format!("`{}` uses a prefix reserved for Kubernetes core components", e.key))
-                        .help("use a prefix of your own domain");
+                    out.report(
+                        doc.key_span(e),
+                        format!("`{}` uses a prefix reserved for Kubernetes core components", e.key),
+                    )
+                    .help("use a prefix of your own domain");
                 }
             }
         }

@@ -46,8 +46,11 @@ impl Rule for K8sStringValues {
                 for e in entries {
                     if e.value.as_str().is_none() {
                         let src = &ws.sources.get(doc.file).text[e.value.start as usize..e.value.end as usize];
-                        out.report(doc.span(&e.value), format!("{what} `{}` has a {} value, not a string", e.key, e.value.type_name()))
-                            .help(format!("quote it: `\"{}\"`", if src.is_empty() { "" } else { src }));
+                        out.report(
+                            doc.span(&e.value),
+                            format!("{what} `{}` has a {} value, not a string", e.key, e.value.type_name()),
+                        )
+                        .help(format!("quote it: `\"{}\"`", if src.is_empty() { "" } else { src }));
                     }
                 }
             }

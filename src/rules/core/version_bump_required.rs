@@ -31,25 +31,48 @@ crate::declare_rule! {
 
 impl Rule for VersionBumpRequired {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        use crate::model::compat::{Change, Class};
+        use crate::model::compat::{Change, ChangeClass};
         let Some(pr) = ws.pr.as_ref() else { return };
-        let (Some(tag), Some(prev)) = (pr.release.as_deref(), pr.previous.as_deref()) else { return };
+        let (Some(tag), Some(prev)) = (pr.release.as_deref(), pr.previous.as_deref()) else {
+            return;
+        };
         let (Some(new), Some(old)) = (crate::model::release_version(tag), crate::model::release_version(prev)) else {
             return;
         };
         // The first of the most serious changes.
-        let worst = ws.xrd_changes().reduce(|w, next| if next.1.class > w.1.class { next } else { w });
-        let Some((x, Change { class, message: why, new: at, .. })) = worst else { return };
+        let worst = ws
+            .xrd_changes()
+            .reduce(|w, next| if next.1.class > w.1.class { next } else { w });
+        let Some((
+            x,
+            Change {
+                class,
+                message: why,
+                new: at,
+                ..
+            },
+        )) = worst
+        else {
+            return;
+        };
         let at = at.unwrap_or_else(|| x.name_span());
         let major = new.major > old.major;
         let minor = major || new.minor > old.minor;
         let (needed, ok) = match class {
-            Class::Immutable | Class::Breaking => ("a major", major),
-            Class::Compatible => ("at least a minor", minor),
+            ChangeClass::Immutable | ChangeClass::Breaking => ("a major", major),
+            ChangeClass::Compatible => ("at least a minor", minor),
         };
         if !ok {
             out.report(at, format!("{prev} → {tag} needs {needed} version bump: {why}"))
-                .help(format!("release it as `v{}.0.0`{}", old.major + 1, if matches!(class, Class::Compatible) { format!(" or `v{}.{}.0`", old.major, old.minor + 1) } else { String::new() }));
+                .help(format!(
+                    "release it as `v{}.0.0`{}",
+                    old.major + 1,
+                    if matches!(class, ChangeClass::Compatible) {
+                        format!(" or `v{}.{}.0`", old.major, old.minor + 1)
+                    } else {
+                        String::new()
+                    }
+                ));
         }
     }
 }

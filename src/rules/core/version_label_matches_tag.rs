@@ -33,15 +33,24 @@ crate::declare_rule! {
 
 impl Rule for VersionLabelMatchesTag {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let Some(tag) = ws.pr.as_ref().and_then(|p| p.release.as_deref()) else { return };
+        let Some(tag) = ws.pr.as_ref().and_then(|p| p.release.as_deref()) else {
+            return;
+        };
         let version = tag.trim_start_matches('v');
         for x in ws.xrds() {
-            let Some(v) = x.doc().label("openportal.dev/version") else { continue };
+            let Some(v) = x.doc().label("openportal.dev/version") else {
+                continue;
+            };
             let text = v.scalar_text().unwrap_or_default();
             let text = text.trim_start_matches('v');
             if text != "dev" && text != version {
-                out.report(x.doc().span(v), format!("`openportal.dev/version` is `{text}` but the release is `{tag}`"))
-                    .help(format!("set it to `dev` in source (the release workflow writes `{version}`), or to `{version}`"));
+                out.report(
+                    x.doc().span(v),
+                    format!("`openportal.dev/version` is `{text}` but the release is `{tag}`"),
+                )
+                .help(format!(
+                    "set it to `dev` in source (the release workflow writes `{version}`), or to `{version}`"
+                ));
             }
         }
     }

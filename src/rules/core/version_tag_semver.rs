@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::util::release_anchor;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -30,10 +30,18 @@ crate::declare_rule! {
 
 impl Rule for VersionTagSemver {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let Some(tag) = ws.pr.as_ref().and_then(|p| p.release.as_deref()) else { return };
-        let ok = tag.strip_prefix('v').is_some_and(|v| semver::Version::parse(v).is_ok_and(|s| s.build.is_empty()));
+        let Some(tag) = ws.pr.as_ref().and_then(|p| p.release.as_deref()) else {
+            return;
+        };
+        let ok = tag
+            .strip_prefix('v')
+            .is_some_and(|v| semver::Version::parse(v).is_ok_and(|s| s.build.is_empty()));
         if !ok {
-            out.report(release_anchor(ws), format!("release tag `{tag}` is not `vMAJOR.MINOR.PATCH`")).help("tag releases like `v1.2.0`");
+            out.report(
+                release_anchor(ws),
+                format!("release tag `{tag}` is not `vMAJOR.MINOR.PATCH`"),
+            )
+            .help("tag releases like `v1.2.0`");
         }
     }
 }

@@ -35,9 +35,14 @@ crate::declare_rule! {
 
 impl Rule for VersionXrdBreakingChange {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for (x, c) in ws.xrd_changes().filter(|(_, c)| c.class == crate::model::compat::Class::Breaking) {
+        for (x, c) in ws
+            .xrd_changes()
+            .filter(|(_, c)| c.class == crate::model::compat::ChangeClass::Breaking)
+        {
             let at = c.new.unwrap_or_else(|| x.name_span());
-            let d = out.report(at, format!("breaking change: {}", c.message)).help("existing XRs may stop validating; release it as a new major version");
+            let d = out
+                .report(at, format!("breaking change: {}", c.message))
+                .help("existing XRs may stop validating; release it as a new major version");
             if let Some(o) = c.old {
                 d.label(o, "base version");
             }

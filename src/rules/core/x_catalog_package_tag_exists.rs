@@ -33,10 +33,22 @@ impl Rule for XCatalogPackageTagExists {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(pr) = ws.pr.as_ref() else { return };
         for p in pr.packages.iter().filter(|p| !p.tag_exists) {
-            let Some(d) = ws.docs_in(&p.entry).find(|d| d.class == crate::model::Class::PkgObject) else { continue };
-            let at = d.root.path(&["spec", "package"]).map(|n| d.span(n)).unwrap_or_else(|| d.head_span());
-            out.report(at, format!("tag `{}` does not exist in the template repository of `{}`", p.tag, p.package))
-                .help("pin a released tag of the template repository");
+            let Some(d) = ws.docs_in(&p.entry).find(|d| d.class == crate::model::Class::PkgObject) else {
+                continue;
+            };
+            let at = d
+                .root
+                .path(&["spec", "package"])
+                .map(|n| d.span(n))
+                .unwrap_or_else(|| d.head_span());
+            out.report(
+                at,
+                format!(
+                    "tag `{}` does not exist in the template repository of `{}`",
+                    p.tag, p.package
+                ),
+            )
+            .help("pin a released tag of the template repository");
         }
     }
 }

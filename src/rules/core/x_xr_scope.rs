@@ -41,14 +41,28 @@ impl Rule for XXrScope {
             let namespaced = claim || x.is_namespaced();
             let ns = d.root.path(&["metadata", "namespace"]);
             match (namespaced, ns) {
-                   (true, None) if ws.is_order(d) => {
-                    let at = d.metadata().map(|m| d.span_of_key(m, "name")).unwrap_or_else(|| d.head_span());
-                    out.report(at, format!("`{}` is namespaced but the XR has no `metadata.namespace`", d.kind)).label(x.name_span(), "XRD defined here");
+                (true, None) if ws.is_order(d) => {
+                    let at = d
+                        .metadata()
+                        .map(|m| d.span_of_key(m, "name"))
+                        .unwrap_or_else(|| d.head_span());
+                    out.report(
+                        at,
+                        format!("`{}` is namespaced but the XR has no `metadata.namespace`", d.kind),
+                    )
+                    .label(x.name_span(), "XRD defined here");
                 }
                 (false, Some(n)) => {
-                    out.report(d.span(n), format!("`{}` is cluster-scoped ({}) and must not set `metadata.namespace`", d.kind, x.scope()))
-                        .label(x.name_span(), "XRD defined here")
-                        .help("remove `metadata.namespace`");
+                    out.report(
+                        d.span(n),
+                        format!(
+                            "`{}` is cluster-scoped ({}) and must not set `metadata.namespace`",
+                            d.kind,
+                            x.scope()
+                        ),
+                    )
+                    .label(x.name_span(), "XRD defined here")
+                    .help("remove `metadata.namespace`");
                 }
                 _ => {}
             }

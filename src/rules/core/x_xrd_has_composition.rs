@@ -33,11 +33,19 @@ impl Rule for XXrdHasComposition {
             return;
         }
         for x in ws.xrds() {
-            let (Some(group), Some(kind)) = (x.group(), x.kind()) else { continue };
+            let (Some(group), Some(kind)) = (x.group(), x.kind()) else {
+                continue;
+            };
             if ws.compositions_for(group, kind).next().is_none() {
-                let at = x.spec().and_then(|s| s.path(&["names", "kind"])).map(|n| x.doc().span(n)).unwrap_or_else(|| x.doc().head_span());
+                let at = x
+                    .spec()
+                    .and_then(|s| s.path(&["names", "kind"]))
+                    .map(|n| x.doc().span(n))
+                    .unwrap_or_else(|| x.doc().head_span());
                 out.report(at, format!("no Composition composes `{kind}`"))
-                    .help(format!("add a Composition with `compositeTypeRef: {{apiVersion: {group}/<version>, kind: {kind}}}`"));
+                    .help(format!(
+                        "add a Composition with `compositeTypeRef: {{apiVersion: {group}/<version>, kind: {kind}}}`"
+                    ));
             }
         }
     }

@@ -43,7 +43,9 @@ impl Rule for XXrdSourceConflict {
         let mut first: std::collections::HashMap<(String, String), (&crate::model::Doc, bool)> = Default::default();
         for (d, external) in all {
             let x = crate::model::Xrd(d);
-            let (Some(g), Some(k)) = (x.group(), x.kind()) else { continue };
+            let (Some(g), Some(k)) = (x.group(), x.kind()) else {
+                continue;
+            };
             match first.get(&(g.to_string(), k.to_string())) {
                 None => {
                     first.insert((g.to_string(), k.to_string()), (d, external));

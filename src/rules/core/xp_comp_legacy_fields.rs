@@ -35,13 +35,21 @@ impl Rule for XpCompLegacyFields {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
             let Some(spec) = c.spec() else { continue };
-            let Some(e) = spec.entry("writeConnectionSecretsToNamespace") else { continue };
+            let Some(e) = spec.entry("writeConnectionSecretsToNamespace") else {
+                continue;
+            };
             let Some(x) = ws.xrd_of(&c) else { continue };
             let k = x.kind().unwrap_or_default();
             if x.scope() != "LegacyCluster" {
-                out.report(c.doc.key_span(e), format!("`writeConnectionSecretsToNamespace` has no effect for the {} XR `{k}`", x.scope()))
-                    .label(x.name_span(), "XRD defined here")
-                    .help("Crossplane v2 XRs have no connection secrets; compose a Secret explicitly if you need one");
+                out.report(
+                    c.doc.key_span(e),
+                    format!(
+                        "`writeConnectionSecretsToNamespace` has no effect for the {} XR `{k}`",
+                        x.scope()
+                    ),
+                )
+                .label(x.name_span(), "XRD defined here")
+                .help("Crossplane v2 XRs have no connection secrets; compose a Secret explicitly if you need one");
             }
         }
     }

@@ -51,7 +51,10 @@ impl Rule for XpCompMode {
             let doc = c.doc;
             let Some(spec) = c.spec() else { continue };
             if c.is_legacy() {
-                let at = spec.get("mode").map(|n| doc.span(n)).unwrap_or_else(|| doc.span_of_key(spec, "resources"));
+                let at = spec
+                    .get("mode")
+                    .map(|n| doc.span(n))
+                    .unwrap_or_else(|| doc.span_of_key(spec, "resources"));
                 out.report(at, "patch-and-transform `Resources` mode was removed in Crossplane v2")
                     .help("convert to `mode: Pipeline` with a function-patch-and-transform step (`crossplane beta convert pipeline-composition`)");
                 continue;
@@ -59,13 +62,19 @@ impl Rule for XpCompMode {
             match spec.get("mode").and_then(|n| n.as_str()) {
                 Some("Pipeline") | None => {}
                 Some(other) => {
-                    out.report(doc.span(spec.get("mode").expect("has mode")), format!("unknown composition mode `{other}`"))
-                        .help("the only mode is `Pipeline`");
+                    out.report(
+                        doc.span(spec.get("mode").expect("has mode")),
+                        format!("unknown composition mode `{other}`"),
+                    )
+                    .help("the only mode is `Pipeline`");
                     continue;
                 }
             }
             if spec.get("pipeline").is_none() {
-                out.report(doc.span_of_key(&doc.root, "spec"), "`spec.pipeline` is required in Pipeline mode");
+                out.report(
+                    doc.span_of_key(&doc.root, "spec"),
+                    "`spec.pipeline` is required in Pipeline mode",
+                );
             }
         }
     }

@@ -39,13 +39,22 @@ impl Rule for XpCompNamespacedXrClusterResource {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for (c, x, r) in ws.namespaced_composed() {
             let k = x.kind().unwrap_or_default();
-            let (Some(group), Some(kind)) = (r.group(), r.kind()) else { continue };
-            let core_cluster = CLUSTER_SCOPED_KINDS.contains(&kind) && (group.is_empty() || group.ends_with(".k8s.io") || group == "apiextensions.k8s.io");
+            let (Some(group), Some(kind)) = (r.group(), r.kind()) else {
+                continue;
+            };
+            let core_cluster = CLUSTER_SCOPED_KINDS.contains(&kind)
+                && (group.is_empty() || group.ends_with(".k8s.io") || group == "apiextensions.k8s.io");
             let cluster_object = kind == "Object" && group == "kubernetes.crossplane.io";
-            let cluster_xr = ws.xrds_for(group, kind, c.doc.file).first().is_some_and(|cx| !cx.is_namespaced());
+            let cluster_xr = ws
+                .xrds_for(group, kind, c.doc.file)
+                .first()
+                .is_some_and(|cx| !cx.is_namespaced());
             if core_cluster || cluster_object || cluster_xr {
                 let d = out
-                    .report(r.head_span(), format!("a Composition for the namespaced `{k}` cannot compose the cluster-scoped `{kind}`"))
+                    .report(
+                        r.head_span(),
+                        format!("a Composition for the namespaced `{k}` cannot compose the cluster-scoped `{kind}`"),
+                    )
                     .label(x.name_span(), "XRD declared `scope: Namespaced` here");
                 if cluster_object {
                     d.help("use the namespaced `kubernetes.m.crossplane.io/v1alpha1` Object");

@@ -43,10 +43,15 @@ crate::declare_rule! {
 impl Rule for XpCompPipelineBounds {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
-            let Some(p) = c.spec().and_then(|s| s.get("pipeline")) else { continue };
+            let Some(p) = c.spec().and_then(|s| s.get("pipeline")) else {
+                continue;
+            };
             let Some(items) = p.as_seq() else { continue };
             if items.is_empty() || items.len() > 99 {
-                out.report(c.doc.span(p), format!("the pipeline has {} steps; it must have 1 to 99", items.len()));
+                out.report(
+                    c.doc.span(p),
+                    format!("the pipeline has {} steps; it must have 1 to 99", items.len()),
+                );
             }
         }
     }

@@ -47,17 +47,22 @@ impl Rule for XpCompTyperef {
             let doc = c.doc;
             let Some(r) = c.type_ref() else {
                 let at = doc.span_of_key(&doc.root, "spec");
-                out.report(at, "the Composition has no `spec.compositeTypeRef`").help("name the XR type it composes: `{apiVersion: <group>/<version>, kind: <Kind>}`");
+                out.report(at, "the Composition has no `spec.compositeTypeRef`")
+                    .help("name the XR type it composes: `{apiVersion: <group>/<version>, kind: <Kind>}`");
                 continue;
             };
             for key in ["apiVersion", "kind"] {
                 if r.get(key).and_then(|n| n.as_str()).is_none_or(str::is_empty) {
-                    out.report(doc.span_of_key(c.spec().unwrap_or(r), "compositeTypeRef"), format!("`compositeTypeRef.{key}` is required"));
+                    out.report(
+                        doc.span_of_key(c.spec().unwrap_or(r), "compositeTypeRef"),
+                        format!("`compositeTypeRef.{key}` is required"),
+                    );
                 }
             }
             if let Some(n) = r.get("apiVersion") {
                 if n.as_str().is_some_and(|a| !a.contains('/')) {
-                    out.report(doc.span(n), "`compositeTypeRef.apiVersion` must be `<group>/<version>`").help("composite resources always have an API group");
+                    out.report(doc.span(n), "`compositeTypeRef.apiVersion` must be `<group>/<version>`")
+                        .help("composite resources always have an API group");
                 }
             }
         }

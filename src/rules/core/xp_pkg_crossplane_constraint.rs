@@ -44,11 +44,16 @@ crate::declare_rule! {
 impl Rule for XpPkgCrossplaneConstraint {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for d in ws.docs_of(Class::PkgMeta) {
-            let Some(n) = d.root.path(&["spec", "crossplane", "version"]) else { continue };
+            let Some(n) = d.root.path(&["spec", "crossplane", "version"]) else {
+                continue;
+            };
             let text = n.scalar_text().unwrap_or_default();
             if let Some(problem) = constraint_problem(&text) {
-                out.report(d.span(n), format!("`{text}` is not a valid version constraint: {problem}"))
-                    .help("write e.g. `>=v2.0.0` or `>=v1.14.0, <v2.0.0`");
+                out.report(
+                    d.span(n),
+                    format!("`{text}` is not a valid version constraint: {problem}"),
+                )
+                .help("write e.g. `>=v2.0.0` or `>=v1.14.0, <v2.0.0`");
             }
         }
     }

@@ -59,11 +59,21 @@ impl Rule for XpPkgOneMeta {
                     d != root && under(p) && rel.starts_with(&format!("{d}/"))
                 })
             };
-            let metas: Vec<_> = ws.docs_of(Class::PkgMeta).filter(|d| under(ws.rel(d)) && !nested(ws.rel(d))).collect();
-            let file = if root.is_empty() { "crossplane.yaml".to_string() } else { format!("{root}/crossplane.yaml") };
+            let metas: Vec<_> = ws
+                .docs_of(Class::PkgMeta)
+                .filter(|d| under(ws.rel(d)) && !nested(ws.rel(d)))
+                .collect();
+            let file = if root.is_empty() {
+                "crossplane.yaml".to_string()
+            } else {
+                format!("{root}/crossplane.yaml")
+            };
             match metas.as_slice() {
                 [] => {
-                    out.report(ws.span_for_path(&file), format!("`{file}` holds no package metadata (`meta.pkg.crossplane.io`)"));
+                    out.report(
+                        ws.span_for_path(&file),
+                        format!("`{file}` holds no package metadata (`meta.pkg.crossplane.io`)"),
+                    );
                 }
                 [first, rest @ ..] => {
                     for d in rest {
@@ -72,7 +82,13 @@ impl Rule for XpPkgOneMeta {
                             .help("a package root holds exactly one `crossplane.yaml` object");
                     }
                     if ws.repo.is_template && first.kind != "Configuration" {
-                        out.report(first.kind_span(), format!("a template repository packages a `Configuration`, not a `{}`", first.kind));
+                        out.report(
+                            first.kind_span(),
+                            format!(
+                                "a template repository packages a `Configuration`, not a `{}`",
+                                first.kind
+                            ),
+                        );
                     }
                 }
             }

@@ -41,10 +41,18 @@ crate::declare_rule! {
 impl Rule for XpXrNameLength {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for d in ws.xr_candidates() {
-            let Some(n) = d.root.path(&["metadata", "name"]) else { continue };
+            let Some(n) = d.root.path(&["metadata", "name"]) else {
+                continue;
+            };
             let Some(name) = n.as_str() else { continue };
             if name.chars().count() > 63 && !crate::rules::util::is_templated(name) {
-                out.report(d.span(n), format!("the XR name is {} characters long; Crossplane allows at most 63", name.chars().count()));
+                out.report(
+                    d.span(n),
+                    format!(
+                        "the XR name is {} characters long; Crossplane allows at most 63",
+                        name.chars().count()
+                    ),
+                );
             }
         }
     }

@@ -44,12 +44,22 @@ impl Rule for XpXrdClaimNamesDistinct {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
             let Some(spec) = x.spec() else { continue };
-            let (Some(names), Some(claims)) = (spec.get("names"), spec.get("claimNames")) else { continue };
+            let (Some(names), Some(claims)) = (spec.get("names"), spec.get("claimNames")) else {
+                continue;
+            };
             for key in ["kind", "plural", "singular", "listKind"] {
-                let (Some(n), Some(c)) = (names.get(key), claims.get(key)) else { continue };
+                let (Some(n), Some(c)) = (names.get(key), claims.get(key)) else {
+                    continue;
+                };
                 if n.as_str().is_some() && n.as_str() == c.as_str() {
-                    out.report(x.doc().span(c), format!("`claimNames.{key}` equals `names.{key}` (`{}`)", c.as_str().unwrap_or("")))
-                        .label(x.doc().span(n), "XR name defined here");
+                    out.report(
+                        x.doc().span(c),
+                        format!(
+                            "`claimNames.{key}` equals `names.{key}` (`{}`)",
+                            c.as_str().unwrap_or("")
+                        ),
+                    )
+                    .label(x.doc().span(n), "XR name defined here");
                 }
             }
         }

@@ -40,7 +40,9 @@ crate::declare_rule! {
 impl Rule for XpXrdGroup {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
-            let Some(node) = x.spec().and_then(|s| s.get("group")) else { continue };
+            let Some(node) = x.spec().and_then(|s| s.get("group")) else {
+                continue;
+            };
             let Some(g) = node.as_str() else { continue };
             if !g.contains('.') || !is_dns1123_subdomain(g) {
                 out.report(x.doc().span(node), format!("`{g}` is not a valid API group"))

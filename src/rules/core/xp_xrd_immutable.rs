@@ -33,9 +33,14 @@ crate::declare_rule! {
 
 impl Rule for XpXrdImmutable {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        for (x, c) in ws.xrd_changes().filter(|(_, c)| c.class == crate::model::compat::Class::Immutable) {
+        for (x, c) in ws
+            .xrd_changes()
+            .filter(|(_, c)| c.class == crate::model::compat::ChangeClass::Immutable)
+        {
             let at = c.new.unwrap_or_else(|| x.name_span());
-            let d = out.report(at, c.message).help("immutable fields cannot change on an existing XRD: create a new XRD (new kind or group) and migrate");
+            let d = out.report(at, c.message).help(
+                "immutable fields cannot change on an existing XRD: create a new XRD (new kind or group) and migrate",
+            );
             if let Some(o) = c.old {
                 d.label(o, "base version");
             }

@@ -42,7 +42,9 @@ crate::declare_rule! {
 impl Rule for XpXrdName {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
-            let (Some(plural), Some(group)) = (x.plural(), x.group()) else { continue };
+            let (Some(plural), Some(group)) = (x.plural(), x.group()) else {
+                continue;
+            };
             let want = format!("{plural}.{group}");
             let doc = x.doc();
             match doc.root.path(&["metadata", "name"]) {
@@ -55,7 +57,10 @@ impl Rule for XpXrdName {
                         .help(format!("rename it to `{want}`"));
                 }
                 None => {
-                    out.report(doc.head_span(), format!("the XRD has no `metadata.name`; it must be `{want}`"));
+                    out.report(
+                        doc.head_span(),
+                        format!("the XRD has no `metadata.name`; it must be `{want}`"),
+                    );
                 }
             }
         }

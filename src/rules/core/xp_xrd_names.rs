@@ -49,20 +49,30 @@ impl Rule for XpXrdNames {
             let Some(names) = spec.get("names") else { continue };
             for req in ["kind", "plural"] {
                 if names.get(req).is_none() {
-                    out.report(doc.span_of_key(spec, "names"), format!("`spec.names.{req}` is required"));
+                    out.report(
+                        doc.span_of_key(spec, "names"),
+                        format!("`spec.names.{req}` is required"),
+                    );
                 }
             }
             for key in ["plural", "singular", "kind", "listKind"] {
                 let Some(node) = names.get(key) else { continue };
                 let Some(v) = node.as_str() else { continue };
                 let lowered = v.to_lowercase();
-                let checked = if matches!(key, "kind" | "listKind") { lowered.as_str() } else { v };
+                let checked = if matches!(key, "kind" | "listKind") {
+                    lowered.as_str()
+                } else {
+                    v
+                };
                 if matches!(key, "plural" | "singular") && v != lowered {
                     out.report(doc.span(node), format!("`names.{key}` must be lowercase, found `{v}`"))
                         .help(format!("use `{lowered}`"));
                 } else if !is_dns1035_label(checked) {
-                    out.report(doc.span(node), format!("`names.{key}` `{v}` is not a valid DNS-1035 label"))
-                        .help("use letters, digits and `-`, starting with a letter, at most 63 characters");
+                    out.report(
+                        doc.span(node),
+                        format!("`names.{key}` `{v}` is not a valid DNS-1035 label"),
+                    )
+                    .help("use letters, digits and `-`, starting with a letter, at most 63 characters");
                 }
             }
         }

@@ -53,7 +53,10 @@ impl Rule for XpXrdOneReferenceable {
             let refs: Vec<_> = versions.iter().filter(|v| v.referenceable).collect();
             match refs.as_slice() {
                 [] => {
-                    let at = x.spec().map(|s| doc.span_of_key(s, "versions")).unwrap_or_else(|| doc.head_span());
+                    let at = x
+                        .spec()
+                        .map(|s| doc.span_of_key(s, "versions"))
+                        .unwrap_or_else(|| doc.head_span());
                     out.report(at, "no version is marked `referenceable: true`")
                         .help("mark exactly one served version as referenceable");
                 }
@@ -62,9 +65,12 @@ impl Rule for XpXrdOneReferenceable {
                     for r in rest {
                         let n = r.node.get("referenceable").unwrap_or(r.node);
                         let f = first.node.get("referenceable").unwrap_or(first.node);
-                        out.report(doc.span(n), format!("version `{}` is a second referenceable version", r.name.unwrap_or("?")))
-                            .label(doc.span(f), "first referenceable version")
-                            .help("exactly one version may be referenceable");
+                        out.report(
+                            doc.span(n),
+                            format!("version `{}` is a second referenceable version", r.name.unwrap_or("?")),
+                        )
+                        .label(doc.span(f), "first referenceable version")
+                        .help("exactly one version may be referenceable");
                     }
                 }
             }

@@ -44,8 +44,11 @@ impl Rule for XpXrdReferenceableServed {
         for x in ws.xrds() {
             for v in x.versions().iter().filter(|v| v.referenceable && !v.served) {
                 let n = v.node.get("served").unwrap_or(v.node);
-                out.report(x.doc().span(n), format!("referenceable version `{}` is not served", v.name.unwrap_or("?")))
-                    .help("set `served: true`");
+                out.report(
+                    x.doc().span(n),
+                    format!("referenceable version `{}` is not served", v.name.unwrap_or("?")),
+                )
+                .help("set `served: true`");
             }
         }
     }

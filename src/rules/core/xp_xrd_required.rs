@@ -56,14 +56,20 @@ impl Rule for XpXrdRequired {
             };
             for req in ["group", "names", "versions"] {
                 if spec.get(req).is_none() {
-                    out.report(doc.span_of_key(&doc.root, "spec"), format!("missing required field `spec.{req}`"));
+                    out.report(
+                        doc.span_of_key(&doc.root, "spec"),
+                        format!("missing required field `spec.{req}`"),
+                    );
                 }
             }
             for v in x.versions() {
                 for req in ["name", "referenceable", "served"] {
                     if v.node.get(req).is_none() {
                         let name = v.name.unwrap_or("?");
-                        out.report(doc.span(v.node), format!("version `{name}` is missing required field `{req}`"));
+                        out.report(
+                            doc.span(v.node),
+                            format!("version `{name}` is missing required field `{req}`"),
+                        );
                     }
                 }
             }

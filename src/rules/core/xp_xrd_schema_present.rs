@@ -48,8 +48,11 @@ impl Rule for XpXrdSchemaPresent {
         for x in ws.xrds() {
             for v in x.versions().iter().filter(|v| v.schema.is_none()) {
                 let n = v.node.get("name").unwrap_or(v.node);
-                out.report(x.doc().span(n), format!("version `{}` has no `schema.openAPIV3Schema`", v.name.unwrap_or("?")))
-                    .help("every version needs an OpenAPI v3 schema with `type: object` at its root");
+                out.report(
+                    x.doc().span(n),
+                    format!("version `{}` has no `schema.openAPIV3Schema`", v.name.unwrap_or("?")),
+                )
+                .help("every version needs an OpenAPI v3 schema with `type: object` at its root");
             }
         }
     }

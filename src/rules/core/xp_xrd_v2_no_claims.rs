@@ -47,9 +47,15 @@ impl Rule for XpXrdV2NoClaims {
             let Some(spec) = x.spec() else { continue };
             for key in ["claimNames", "connectionSecretKeys"] {
                 if let Some(e) = spec.entry(key) {
-                    let why = if x.is_v2() { "apiextensions.crossplane.io/v2 has no claims".to_string() } else { format!("only LegacyCluster XRDs offer claims; this one is `{}`", x.scope()) };
+                    let why = if x.is_v2() {
+                        "apiextensions.crossplane.io/v2 has no claims".to_string()
+                    } else {
+                        format!("only LegacyCluster XRDs offer claims; this one is `{}`", x.scope())
+                    };
                     out.report(x.doc().key_span(e), format!("`{key}` is not allowed: {why}"))
-                        .help("namespaced XRs replace claims in Crossplane v2: create the XR directly in the namespace");
+                        .help(
+                            "namespaced XRs replace claims in Crossplane v2: create the XR directly in the namespace",
+                        );
                 }
             }
         }

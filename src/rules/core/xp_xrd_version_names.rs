@@ -50,8 +50,11 @@ impl Rule for XpXrdVersionNames {
                 let Some(node) = v.node.get("name") else { continue };
                 let Some(name) = v.name else { continue };
                 if !is_dns1035_label(name) {
-                    out.report(doc.span(node), format!("version name `{name}` is not a valid DNS-1035 label"))
-                        .help("use a name like `v1alpha1`, `v1beta1` or `v1`");
+                    out.report(
+                        doc.span(node),
+                        format!("version name `{name}` is not a valid DNS-1035 label"),
+                    )
+                    .help("use a name like `v1alpha1`, `v1beta1` or `v1`");
                 }
                 if let Some(first) = versions[..i].iter().find(|o| o.name == Some(name)) {
                     let first_node = first.node.get("name").unwrap_or(first.node);
