@@ -7,7 +7,7 @@
 //! owners leaves the path without owners. `docs/*` matches files directly in `docs/` only,
 //! while `docs/` (or `/docs`) matches everything below it.
 
-use regex::Regex;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 /// Where GitHub looks for the file, in order.
 pub const LOCATIONS: &[&str] = &[".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
@@ -22,7 +22,7 @@ pub struct Entry {
     /// Owners (`@user`, `@org/team`, `user@example.com`), with their spans.
     pub owners: Vec<(String, (u32, u32))>,
     /// The compiled pattern (`None` when the pattern is not supported).
-    matcher: Option<Regex>,
+    matcher: Option<GlobSet>,
 }
 
 /// A line GitHub would reject or ignore, with its span.
@@ -166,49 +166,54 @@ pub fn is_owner(s: &str) -> bool {
     }
 }
 
-/// The regex for a gitignore-style pattern, with GitHub's CODEOWNERS reading of `dir/*`.
-fn compile(pattern: &str) -> Regex {
+/// The glob set of a gitignore-style pattern, with GitHub's CODEOWNERS reading of `dir/*`:
+/// `*` and `?` stay inside one folder, `**` crosses folders; an unanchored pattern matches at
+/// any depth; a folder matches everything below it.
+fn compile(pattern: &str) -> GlobSet {
     let dir_only = pattern.ends_with('/');
     let trimmed = pattern.trim_end_matches('/');
     // A slash at the start or in the middle anchors the pattern at the root.
     let anchored = trimmed.starts_with('/') || trimmed.contains('/');
-    let body = trimmed.trim_start_matches('/');
-    let mut re = String::from("^");
-    if !anchored && !body.starts_with("**") {
-        re.push_str("(?:.*/)?");
-    }
-    let segments: Vec<&str> = body.split('/').collect();
-    for (i, seg) in segments.iter().enumerate() {
-        let last = i + 1 == segments.len();
-        if *seg == "**" {
-            // `**/` matches zero or more folders; a trailing `**` everything below.
-            re.push_str(if last { ".*" } else { "(?:.*/)?" });
-            continue;
-        }
-        for c in seg.chars() {
-            match c {
-                '*' => re.push_str("[^/]*"),
-                '?' => re.push_str("[^/]"),
-                c => re.push_str(&regex::escape(&c.to_string())),
-            }
-        }
-        if !last {
-            re.push('/');
-        }
-    }
-    let last = segments.last().copied().unwrap_or("");
-    if body.is_empty() {
-        re.push_str(".*");
+    // Literal glob syntax that CODEOWNERS does not have is escaped (`[` is refused earlier).
+    let body: String = trimmed
+        .trim_start_matches('/')
+        .chars()
+        .flat_map(|c| match c {
+            '{' | '}' | '\\' | ',' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let body = if anchored || body.starts_with("**") || body.is_empty() {
+        body
+    } else {
+        format!("**/{body}")
+    };
+    let last = body.rsplit('/').next().unwrap_or("");
+    let globs: Vec<String> = if body.is_empty() {
+        vec!["**".into()]
     } else if dir_only {
-        re.push_str("/.*");
-    } else if last.contains('*') && last != "**" {
-        // `docs/*`: the files directly in docs/ (GitHub), not deeper.
-    } else if last != "**" {
+        vec![format!("{body}/**")]
+    } else if last.contains('*') {
+        // `docs/*`: the files directly in docs/ (GitHub), not deeper; `logs/**`: all below.
+        vec![body]
+    } else {
         // A file, or a folder and everything below it.
-        re.push_str("(?:/.*)?");
+        vec![format!("{body}/**"), body]
+    };
+    let mut set = GlobSetBuilder::new();
+    for g in globs {
+        match GlobBuilder::new(&g)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+        {
+            Ok(glob) => {
+                set.add(glob);
+            }
+            Err(_) => return GlobSet::empty(),
+        }
     }
-    re.push('$');
-    Regex::new(&re).unwrap_or_else(|_| Regex::new("^$").expect("valid"))
+    set.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
 #[cfg(test)]
