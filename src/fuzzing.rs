@@ -27,7 +27,7 @@ pub fn check_files(files: &[(&str, &str)]) -> usize {
         ..Repo::default()
     };
     let ws = model::build(inputs, None, repo, Some(true), RuleOptions::default());
-    match crate::engine::run_rules(&ws, &crate::policy::Settings::default()) {
+    match crate::engine::run_rules(&ws, &crate::engine::settings::Settings::default()) {
         Ok(d) => d.len(),
         Err(e) => panic!("{e:?}"),
     }

@@ -21,7 +21,6 @@ pub mod github;
 pub mod model;
 pub mod parse;
 pub use parse::{gotpl, names, paths, source, text, yaml};
-pub mod policy;
 pub mod pr;
 pub mod report;
 pub mod rules;

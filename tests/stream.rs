@@ -141,7 +141,7 @@ fn an_orders_repository_is_checked_in_batches_with_few_shared_files() {
     let found = portalint::discover::discover_unread(&repo, "", &globset::GlobSet::empty(), 1 << 20);
     let options = portalint::model::RuleOptions::default();
     let external = portalint::discover::discover(&xrds, "xrds/", &globset::GlobSet::empty(), 1 << 20).inputs;
-    let settings = portalint::policy::Settings::default();
+    let settings = portalint::engine::settings::Settings::default();
     let job = portalint::stream::Job {
         root: &repo,
         repo: portalint::model::Repo {

@@ -3,17 +3,18 @@
 //! changed-lines filter and positions ([`Plan::run`]). `verdict` and `pr` call the stages and
 //! read their results; nothing here prints but `--fix`'s report of what it wrote.
 
+pub mod settings;
 pub mod stream;
 
 use crate::cli::{CheckArgs, ProfileArg};
 use crate::config::{self, Config, FailOn, Level, Profile};
 use crate::error::{AppError, EXIT_CLEAN, EXIT_FINDINGS};
 use crate::model::{self, Repo, RuleOptions, Workspace};
-use crate::policy::{self, Settings};
 use crate::report::{self, Located, Summary};
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RuleId, Sink, ALL_RULES};
 use rayon::prelude::*;
+use settings::Settings;
 use std::path::{Path, PathBuf};
 
 /// The result of `check`.
@@ -239,7 +240,7 @@ pub fn run_rules_where(
     for r in results {
         all.extend(r?);
     }
-    Ok(policy::apply(all, ws, settings))
+    Ok(settings::apply(all, ws, settings))
 }
 
 /// Regenerates the cluster kustomizations of an orders repository (`repo.orders` detected);

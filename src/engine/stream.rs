@@ -27,10 +27,10 @@
 
 use super::run_rules_where;
 use crate::discover::{read_yaml, walk_order, Discovered};
+use crate::engine::settings::Settings;
 use crate::error::AppError;
 use crate::model::{self, Class, Evidence, Input, InputContent, Layout, Prepared, Repo, Role, RuleOptions};
 use crate::parse::source::FileId;
-use crate::policy::Settings;
 use crate::report::{self, Located};
 use crate::rules::Reach;
 use rayon::prelude::*;
