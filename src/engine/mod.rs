@@ -184,21 +184,15 @@ fn repo_name(root: &Path, cfg: &Config) -> String {
         return n;
     }
     let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    if let Ok(git_config) = std::fs::read_to_string(abs.join(".git/config")) {
-        let mut in_origin = false;
-        for line in git_config.lines().map(str::trim) {
-            if line.starts_with('[') {
-                in_origin = line == "[remote \"origin\"]";
-            } else if in_origin {
-                if let Some(url) = line
-                    .strip_prefix("url")
-                    .map(|r| r.trim_start_matches([' ', '=']).trim())
-                {
-                    let last = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or("");
-                    return last.trim_end_matches(".git").to_string();
-                }
-            }
-        }
+    // The remote as git reads it (includes, worktrees, `insteadOf` left aside), through gix.
+    let url = gix::open(&abs).ok().and_then(|repo| {
+        repo.config_snapshot()
+            .string("remote.origin.url")
+            .map(|u| u.to_string())
+    });
+    if let Some(url) = url {
+        let last = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or("");
+        return last.trim_end_matches(".git").to_string();
     }
     abs.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -701,4 +695,47 @@ fn stream_root(
         }
     }
     stream::check(scan, job)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn repo_name_comes_from_config_then_the_remote_then_the_folder() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join("checkout-folder");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let cfg = Config::default();
+        assert_eq!(repo_name(&dir, &cfg), "checkout-folder");
+        git(&dir, &["init", "-q"]);
+        assert_eq!(repo_name(&dir, &cfg), "checkout-folder", "no remote: the folder");
+        git(
+            &dir,
+            &["remote", "add", "origin", "git@github.com:acme/template-dns-record.git"],
+        );
+        assert_eq!(repo_name(&dir, &cfg), "template-dns-record");
+        git(
+            &dir,
+            &["remote", "set-url", "origin", "https://github.com/acme/catalog-orders/"],
+        );
+        assert_eq!(repo_name(&dir, &cfg), "catalog-orders");
+        let named = Config {
+            openportal: Some(crate::config::OpenPortal {
+                repo_name: Some("from-config".into()),
+                ..Default::default()
+            }),
+            ..Config::default()
+        };
+        assert_eq!(repo_name(&dir, &named), "from-config");
+    }
 }
