@@ -338,7 +338,7 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
             .message
             .strip_prefix("unknown field `")
             .and_then(|rest| rest.split('`').next())
-            .and_then(|field| crate::parse::text::suggest(field, config_keys()))
+            .and_then(|field| crate::parse::text::suggest(field, config_keys().iter().map(String::as_str)))
             .map(|s| format!("did you mean `{s}`?"));
         fail(e.span, e.message.clone(), help)
     })?;
@@ -471,66 +471,28 @@ fn confine_paths(
     Ok(())
 }
 
-fn config_keys() -> Vec<&'static str> {
-    vec![
-        "profile",
-        "fail-on",
-        "select",
-        "ignore",
-        "rules",
-        "per-path-ignores",
-        "exclude",
-        "max-file-size",
-        "openportal",
-        "repo-name",
-        "platform-functions",
-        "environment-configs",
-        "custom-template-names",
-        "github-org",
-        "cluster-scoped-kinds",
-        "xrds",
-        "orders",
-        "catalog",
-        "layout",
-        "clusters",
-        "platform-namespaces",
-        "repo-url",
-        "packages",
-        "policy",
-        "packs",
-        "score",
-        "innominatus",
-        "backstage",
-        "actions",
-        "action-outputs",
-        "filters",
-        "known-entities",
-        "onboarding",
-        "group-type",
-        "lifecycles",
-        "quality-threshold",
-        "platform-groups",
-        "tenant-label",
-        "experimental-max-days",
-        "base-branch",
-        "bots",
-        "authors",
-        "branch-pattern",
-        "owner-annotations",
-        "teams",
-        "platform-team",
-        "protected-clusters",
-        "max-files",
-        "auto-merge-kinds",
-        "match",
-        "allowed-kinds",
-        "denied-kinds",
-        "count",
-        "sum",
-        "fields",
-        "sensitive",
-        "cel",
-    ]
+/// Every key the config accepts, at any depth (for "did you mean"): read from the JSON
+/// Schema generated from the config types, so the list cannot drift from them.
+fn config_keys() -> &'static [String] {
+    static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        fn walk(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                        out.extend(props.keys().cloned());
+                    }
+                    m.values().for_each(|x| walk(x, out));
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                _ => {}
+            }
+        }
+        let schema = serde_json::to_value(schemars::schema_for!(Config)).unwrap_or_default();
+        let mut keys = std::collections::BTreeSet::new();
+        walk(&schema, &mut keys);
+        keys.into_iter().collect()
+    })
 }
 
 /// The config JSON Schema, pretty-printed (the content of `schemas/config.schema.json`).
@@ -539,4 +501,27 @@ pub fn json_schema() -> String {
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_list_is_the_types_keys() {
+        let keys = config_keys();
+        for k in [
+            "per-path-ignores",
+            "experimental-max-days",
+            "auto-merge-kinds",
+            "cel",
+            "known-entities",
+            "repo-url",
+        ] {
+            assert!(keys.iter().any(|x| x == k), "`{k}` missing from {keys:?}");
+        }
+        assert!(!keys.iter().any(|k| k.contains('_')), "keys are kebab-case: {keys:?}");
+        let e = parse(Path::new("c.yaml"), "per-path-ignore: {}\n", &Trust::User).expect_err("unknown key");
+        assert_eq!(e.help.as_deref(), Some("did you mean `per-path-ignores`?"));
+    }
 }
