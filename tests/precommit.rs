@@ -46,6 +46,11 @@ fn the_hook_blocks_a_commit_with_a_defect() {
             .env("PRE_COMMIT_HOME", tmp.path().join("cache"))
             // Share the build with the test run's own target folder.
             .env("CARGO_TARGET_DIR", root().join("target/pre-commit"))
+            // The hook's `cargo install` builds in release; what is tested is that the hook
+            // installs and blocks, not the optimiser: build it as fast as a debug build.
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+            .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
             .args([
                 "-c",
                 "user.name=t",
