@@ -300,7 +300,7 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
                     .verdict
                     .reasons
                     .iter()
-                    .map(|r| format!("portalint/{}", r.code.to_lowercase())),
+                    .map(|r| format!("portalint/{}", r.code.as_str().to_lowercase())),
             );
             labels.sort();
             labels.dedup();
@@ -327,7 +327,13 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
 fn fingerprint(d: &Located) -> String {
     // FNV-1a over rule, path and message (line numbers move when lines are added above).
     let mut h: u64 = 0xcbf29ce484222325;
-    for b in d.rule.bytes().chain(d.primary.path.bytes()).chain(d.message.bytes()) {
+    for b in d
+        .rule
+        .as_str()
+        .bytes()
+        .chain(d.primary.path.bytes())
+        .chain(d.message.bytes())
+    {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x100000001b3);
     }

@@ -665,7 +665,7 @@ impl<'a> Plan<'a> {
             crate::discover::walk_order(&a.primary.path, &b.primary.path)
                 .then(a.primary.line.cmp(&b.primary.line))
                 .then(a.primary.column.cmp(&b.primary.column))
-                .then(a.rule.cmp(b.rule))
+                .then(a.rule.as_str().cmp(b.rule.as_str()))
         });
         let fail_on = self.args.fail_on.or(self.cfg.fail_on).unwrap_or_default();
         Ok(Outcome {

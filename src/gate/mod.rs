@@ -11,6 +11,8 @@ pub use crate::model::codeowners;
 pub use crate::model::orders::{owner_annotation, Requester};
 pub mod policy;
 pub mod quantity;
+pub mod reason;
+pub use reason::ReasonCode;
 
 use crate::git::ChangeKind;
 use crate::model::{Doc, Layout, Workspace};
@@ -73,7 +75,7 @@ pub struct QuotaUse {
 #[derive(Debug, Clone, Serialize)]
 pub struct Reason {
     /// Reason code (`R-QUOTA-SOFT`, `R-MODIFY`, …).
-    pub code: String,
+    pub code: ReasonCode,
     /// What this reason alone decides (`review-required` or `reject`).
     pub decision: Decision,
     /// The rule id or policy item that gave it.
@@ -346,7 +348,7 @@ fn owns(policy: &Policy, owners: &[&str], who: &Requester) -> bool {
 const NOT_BLOCKING: &[crate::rules::RuleId] = &[crate::rules::RuleId::OspOrdKustomizationSync];
 
 impl Eval<'_> {
-    fn add(&mut self, code: &str, decision: Decision, rule: Option<String>, message: String, at: Option<Span>) {
+    fn add(&mut self, code: ReasonCode, decision: Decision, rule: Option<String>, message: String, at: Option<Span>) {
         let ws = self.req.ws;
         let (file, line, column) = match at {
             Some(span) => {
@@ -357,7 +359,7 @@ impl Eval<'_> {
             None => (None, None, None),
         };
         self.reasons.push(Reason {
-            code: code.to_string(),
+            code,
             decision,
             rule,
             message,
@@ -368,9 +370,9 @@ impl Eval<'_> {
         });
     }
 
-    fn path_reason(&mut self, code: &str, decision: Decision, message: String, path: &str) {
+    fn path_reason(&mut self, code: ReasonCode, decision: Decision, message: String, path: &str) {
         self.reasons.push(Reason {
-            code: code.to_string(),
+            code,
             decision,
             rule: None,
             message,
@@ -393,12 +395,12 @@ impl Eval<'_> {
         let req = self.req;
         let review = Decision::ReviewRequired;
         if req.changes.is_empty() && req.special.is_empty() {
-            self.add("R-EMPTY", review, None, "the PR changes nothing".into(), None);
+            self.add(ReasonCode::Empty, review, None, "the PR changes nothing".into(), None);
         }
         let wanted = req.policy.base_branch.as_deref().unwrap_or("main");
         if let Some(target) = req.target_branch.filter(|t| *t != wanted) {
             self.add(
-                "R-BASE",
+                ReasonCode::Base,
                 review,
                 None,
                 format!("the PR targets `{target}`, not `{wanted}`, the branch Flux syncs"),
@@ -408,7 +410,7 @@ impl Eval<'_> {
         for (path, kind) in req.changes {
             if req.deciding_files.contains(path) {
                 self.path_reason(
-                    "R-POLICY-CHANGED",
+                    ReasonCode::PolicyChanged,
                     review,
                     format!("the PR changes `{path}`, which decides what may be merged (read from the base)"),
                     path,
@@ -416,13 +418,13 @@ impl Eval<'_> {
             }
             match kind {
                 ChangeKind::Modified => self.path_reason(
-                    "R-MODIFY",
+                    ReasonCode::Modify,
                     review,
                     "an existing file is modified; only new orders are merged without review".into(),
                     path,
                 ),
                 ChangeKind::Deleted => self.path_reason(
-                    "R-DELETE",
+                    ReasonCode::Delete,
                     review,
                     "a file is deleted; Flux prunes, so this deletes the resources it declares".into(),
                     path,
@@ -432,7 +434,7 @@ impl Eval<'_> {
             let shaped = crate::model::orders::is_order_path(req.ws.repo.orders, path) && path.split('/').count() == 4;
             if !shaped {
                 self.path_reason(
-                    "R-NON-ORDER-PATH",
+                    ReasonCode::NonOrderPath,
                     review,
                     "not an order file (`<cluster>/<namespace>/<Kind>/<name>.yaml`); only order files are auto-merged"
                         .into(),
@@ -440,7 +442,7 @@ impl Eval<'_> {
                 );
             } else if *kind != ChangeKind::Deleted && req.ws.docs_in(path).filter(|d| d.is_object()).count() != 1 {
                 self.path_reason(
-                    "R-MULTI-DOC",
+                    ReasonCode::MultiDoc,
                     review,
                     "an order file must hold exactly one document".into(),
                     path,
@@ -449,7 +451,7 @@ impl Eval<'_> {
         }
         for (path, kind) in req.special {
             self.path_reason(
-                "R-MODE",
+                ReasonCode::Mode,
                 review,
                 format!("the PR adds or changes a {kind}; orders are regular files"),
                 path,
@@ -457,7 +459,7 @@ impl Eval<'_> {
         }
         for path in req.conflicts {
             self.path_reason(
-                "R-CONFLICT",
+                ReasonCode::Conflict,
                 review,
                 "changed by the PR and on the base since the PR branched; rebase and re-evaluate".into(),
                 path,
@@ -467,7 +469,7 @@ impl Eval<'_> {
         let places: BTreeSet<String> = post.iter().filter(|o| o.changed).map(Order::place).collect();
         if req.changes.len() > max || places.len() > 1 {
             self.add(
-                "R-MULTI",
+                ReasonCode::Multi,
                 review,
                 None,
                 format!(
@@ -506,7 +508,7 @@ impl Eval<'_> {
             .collect();
         for d in errors {
             self.add(
-                "R-LINT",
+                ReasonCode::Lint,
                 Decision::Reject,
                 Some(d.rule.as_str().to_string()),
                 d.message.clone(),
@@ -521,7 +523,7 @@ impl Eval<'_> {
         let review = Decision::ReviewRequired;
         match req.author {
             None => self.add(
-                "R-AUTHOR",
+                ReasonCode::Author,
                 review,
                 None,
                 "the PR author is unknown (pass --author); ownership cannot be verified".into(),
@@ -532,7 +534,7 @@ impl Eval<'_> {
                 if let Some(allowed) = &req.policy.authors {
                     if !allowed.iter().chain(bots).any(|x| x.trim_start_matches('@') == a) {
                         self.add(
-                            "R-AUTHOR",
+                            ReasonCode::Author,
                             review,
                             None,
                             format!("`{a}` is not an author whose PRs are auto-merged (policy `authors`)"),
@@ -545,7 +547,7 @@ impl Eval<'_> {
         if let (Some(pattern), Some(branch)) = (&req.policy.branch_pattern, req.branch) {
             if !regex::Regex::new(pattern).is_ok_and(|r| r.is_match(branch)) {
                 self.add(
-                    "R-AUTHOR",
+                    ReasonCode::Author,
                     review,
                     None,
                     format!("branch `{branch}` does not match the generator's pattern `{pattern}`"),
@@ -555,7 +557,7 @@ impl Eval<'_> {
         }
         if req.codeowners.is_none() && post.iter().any(|o| o.changed) {
             self.add(
-                "R-OWNER",
+                ReasonCode::Owner,
                 review,
                 Some("gate-codeowners-present".into()),
                 "the base has no CODEOWNERS: who owns a namespace cannot be verified".into(),
@@ -580,7 +582,7 @@ impl Eval<'_> {
                 || b.allowed_kinds.as_ref().is_some_and(|a| !a.contains(&kind));
             if denied {
                 self.add(
-                    "R-KIND-DENIED",
+                    ReasonCode::KindDenied,
                     Decision::Reject,
                     Some(block_name(*i, b)),
                     format!("`{kind}` may not be ordered in `{}`", o.place()),
@@ -601,7 +603,7 @@ impl Eval<'_> {
         });
         if !listed && !opted_in {
             self.add(
-                "R-KIND",
+                ReasonCode::Kind,
                 review,
                 None,
                 format!("`{kind}` is not on the auto-merge allowlist (policy `auto-merge-kinds`, or the XRD annotation `openportal.dev/auto-merge: \"true\"`)"),
@@ -611,7 +613,7 @@ impl Eval<'_> {
         // S7: cluster-scoped kinds and the platform's `system` namespace.
         if !o.namespaced || o.namespace == "system" {
             self.add(
-                "R-CLUSTER-SCOPED",
+                ReasonCode::ClusterScoped,
                 review,
                 None,
                 if o.namespaced {
@@ -630,7 +632,7 @@ impl Eval<'_> {
             .any(|g| !o.cluster.is_empty() && glob_match(g, o.cluster));
         if protected {
             self.add(
-                "R-PROD",
+                ReasonCode::Prod,
                 review,
                 None,
                 format!("cluster `{}` is protected: every order needs a review", o.cluster),
@@ -643,7 +645,7 @@ impl Eval<'_> {
             let strength = if protected { Decision::Reject } else { review };
             match requester(req, o) {
                 None if req.author.is_some() => self.add(
-                    "R-OWNER",
+                    ReasonCode::Owner,
                     strength,
                     Some("gate-owner-consistency".into()),
                     "the PR comes from the Backstage bot but the order names no owner annotation".into(),
@@ -657,7 +659,7 @@ impl Eval<'_> {
                         owners.join(" ")
                     };
                     self.add(
-                        "R-OWNER",
+                        ReasonCode::Owner,
                         strength,
                         Some("CODEOWNERS".into()),
                         format!("{who} does not own `{}/` (owned by {owned_by})", o.place()),
@@ -679,7 +681,7 @@ impl Eval<'_> {
         ] {
             if let Some(n) = spec.and_then(|s| s.path(path)) {
                 self.add(
-                    "R-PINNING",
+                    ReasonCode::Pinning,
                     review,
                     None,
                     format!("`spec.{}` pins the composition", path.join(".")),
@@ -693,7 +695,7 @@ impl Eval<'_> {
         ] {
             if let Some(n) = spec.and_then(|s| s.path(path)).filter(|n| n.as_str() == Some("Manual")) {
                 self.add(
-                    "R-PINNING",
+                    ReasonCode::Pinning,
                     review,
                     None,
                     "`compositionUpdatePolicy: Manual` holds the order on an old composition revision".into(),
@@ -757,9 +759,9 @@ impl Eval<'_> {
             for m in broken {
                 let message = f.message.as_ref().map_or(m.clone(), |msg| format!("{msg} ({m})"));
                 let code = if decision == Decision::Reject {
-                    "R-FIELD-HARD"
+                    ReasonCode::FieldHard
                 } else {
-                    "R-FIELD-SOFT"
+                    ReasonCode::FieldSoft
                 };
                 self.add(code, decision, Some(name.clone()), message, Some(at(&f.field)));
             }
@@ -775,7 +777,7 @@ impl Eval<'_> {
             });
             match hit {
                 cel::Evaluation::True => self.add(
-                    &s.reason,
+                    ReasonCode::Custom(s.reason.clone()),
                     Decision::ReviewRequired,
                     Some(name.clone()),
                     message,
@@ -791,9 +793,9 @@ impl Eval<'_> {
                 cel::Evaluation::False => {
                     let decision = strength(c.level);
                     let code = if decision == Decision::Reject {
-                        "R-CEL-HARD"
+                        ReasonCode::CelHard
                     } else {
-                        "R-CEL-SOFT"
+                        ReasonCode::CelSoft
                     };
                     let message = c
                         .message
@@ -815,7 +817,7 @@ impl Eval<'_> {
 
     fn cel_error(&mut self, name: &str, expression: &str, error: &str, o: &Order) {
         self.add(
-            "R-POLICY-ERROR",
+            ReasonCode::PolicyError,
             Decision::ReviewRequired,
             Some(name.to_string()),
             format!("`{expression}` cannot be evaluated for this order ({error}); it does not pass"),
@@ -910,7 +912,7 @@ impl Eval<'_> {
                 let after = sum(post, self);
                 for (message, span) in errors {
                     self.add(
-                        "R-POLICY-ERROR",
+                        ReasonCode::PolicyError,
                         Decision::ReviewRequired,
                         Some(name.clone()),
                         message,
@@ -950,9 +952,9 @@ impl Eval<'_> {
         };
         let worse = after > before;
         let breach = if hard.is_some_and(|h| after > h) && worse {
-            Some(("R-QUOTA-HARD", Decision::Reject, "hard", hard))
+            Some((ReasonCode::QuotaHard, Decision::Reject, "hard", hard))
         } else if soft.is_some_and(|s| after > s) && worse {
-            Some(("R-QUOTA-SOFT", Decision::ReviewRequired, "soft", soft))
+            Some((ReasonCode::QuotaSoft, Decision::ReviewRequired, "soft", soft))
         } else {
             None
         };

@@ -9,7 +9,7 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
         .iter()
         .map(|d| {
             json!({
-                "rule": d.rule,
+                "rule": d.rule.as_str(),
                 "severity": d.severity.as_str(),
                 "path": d.primary.path,
                 "line": d.primary.line,

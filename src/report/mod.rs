@@ -47,8 +47,8 @@ pub struct Loc {
 /// A diagnostic with resolved positions.
 #[derive(Debug, Clone)]
 pub struct Located {
-    /// Rule id.
-    pub rule: &'static str,
+    /// The rule, typed (its string form only when rendered).
+    pub rule: crate::rules::RuleId,
     /// Severity.
     pub severity: Severity,
     /// Message.
@@ -96,7 +96,7 @@ fn loc(sources: &SourceMap, label: &crate::rules::diagnostic::Label) -> Loc {
 /// Resolves the positions of a diagnostic.
 pub fn locate(d: &Diagnostic, sources: &SourceMap) -> Located {
     Located {
-        rule: d.rule.as_str(),
+        rule: d.rule,
         severity: d.severity,
         message: d.message.clone(),
         help: d.help.clone(),

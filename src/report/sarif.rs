@@ -56,7 +56,7 @@ pub fn render(diags: &[Located], _summary: &Summary, w: &mut dyn std::io::Write)
             })
         })
         .collect();
-    let index = |id: &str| ALL_RULES.iter().position(|r| r.as_str() == id);
+    let index = |id: crate::rules::RuleId| ALL_RULES.iter().position(|r| *r == id);
     let results: Vec<serde_json::Value> = diags
         .iter()
         .map(|d| {
@@ -76,7 +76,7 @@ pub fn render(diags: &[Located], _summary: &Summary, w: &mut dyn std::io::Write)
                 })
                 .collect();
             let mut r = json!({
-                "ruleId": d.rule,
+                "ruleId": d.rule.as_str(),
                 "level": level(d.severity),
                 "message": {"text": text},
                 "locations": [location(&d.primary)],

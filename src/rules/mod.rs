@@ -264,6 +264,13 @@ impl RuleId {
     }
 }
 
+/// Compares with an id's string form (for tests and the edges that read ids as text).
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl std::fmt::Display for RuleId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
