@@ -225,23 +225,23 @@ include!("registry.rs");
 
 /// Cross-system ids of RULES.md §5 that name checks other rules already make: each alias
 /// stands for its rules wherever config, the command line or a suppression comment names it.
-pub const ALIASES: &[(&str, &[&str])] = &[
+pub const ALIASES: &[(&str, &[RuleId])] = &[
     (
         "x-inn-provider-files",
-        &["inn-prov-workflow-file-exists", "inn-prov-workflows-dir"],
+        &[RuleId::InnProvWorkflowFileExists, RuleId::InnProvWorkflowsDir],
     ),
     (
         "x-inn-admin-provider-paths",
-        &["inn-adm-provider-sources", "inn-adm-provider-name-match"],
+        &[RuleId::InnAdmProviderSources, RuleId::InnAdmProviderNameMatch],
     ),
     (
         "x-inn-score-resource-provider",
-        &["score-resource-provisionable", "inn-prov-resource-type-conflict"],
+        &[RuleId::ScoreResourceProvisionable, RuleId::InnProvResourceTypeConflict],
     ),
-    ("x-inn-goldenpath-workflow", &["inn-gp-workflow"]),
+    ("x-inn-goldenpath-workflow", &[RuleId::InnGpWorkflow]),
     (
         "x-scaffolder-step-refs",
-        &["bs-tpl-step-ref-earlier", "bs-tpl-step-output-known"],
+        &[RuleId::BsTplStepRefEarlier, RuleId::BsTplStepOutputKnown],
     ),
 ];
 
@@ -260,7 +260,7 @@ impl RuleId {
             return Some(vec![r]);
         }
         let (_, ids) = ALIASES.iter().find(|(alias, _)| *alias == id)?;
-        ids.iter().map(|i| RuleId::from_id(i)).collect()
+        Some(ids.to_vec())
     }
 }
 
