@@ -32,8 +32,8 @@ pub fn main() -> ExitCode {
             let _ = out.write_all(config::json_schema().as_bytes());
             EXIT_CLEAN
         }
-        Command::Verdict(args) => crate::verdict::run(&args, &mut out),
-        Command::Pr(args) => crate::bot::run(&args, &mut out),
+        Command::Verdict(args) => crate::pr::verdict::run(&args, &mut out),
+        Command::Pr(args) => crate::pr::bot::run(&args, &mut out),
     };
     let _ = out.flush();
     ExitCode::from(code)

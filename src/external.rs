@@ -157,7 +157,7 @@ pub fn load(source: &Source, max_size: u64, cache: &Cache) -> Result<Vec<Input>,
 }
 
 fn load_git(path: &Path, rev: &str, label: &str, max_size: u64) -> Result<Vec<Input>, String> {
-    let repo = crate::git::Repo::at(path)?;
+    let repo = crate::git::Repository::at(path)?;
     Ok(repo
         .listing(rev)?
         .into_iter()

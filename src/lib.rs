@@ -3,7 +3,6 @@
 //! [`app::main`]; tests use [`app::check`].
 
 pub mod app;
-pub mod bot;
 pub mod cli;
 pub mod config;
 pub mod confine;
@@ -17,13 +16,12 @@ pub mod fix;
 pub mod fuzzing;
 pub mod gate;
 pub mod git;
-pub mod github;
 pub mod model;
 pub mod parse;
-pub use parse::{gotpl, names, paths, source, text, yaml};
 pub mod pr;
+pub use parse::{gotpl, names, paths, source, text, yaml};
+pub use pr::{bot, github, verdict};
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub use engine::stream;
-pub mod verdict;

@@ -3,6 +3,7 @@
 //! changed-lines filter and positions ([`Plan::run`]). `verdict` and `pr` call the stages and
 //! read their results; nothing here prints but `--fix`'s report of what it wrote.
 
+pub mod change;
 pub mod settings;
 pub mod stream;
 
@@ -160,7 +161,7 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
 
 /// Days since each entity file first appeared in the root's git history (empty outside git).
 fn catalog_file_ages(ws: &model::Workspace, root: &Path) -> std::collections::BTreeMap<String, u64> {
-    let Ok(repo) = crate::git::Repo::open(root) else {
+    let Ok(repo) = crate::git::Repository::open(root) else {
         return Default::default();
     };
     let prefix = ws.repo.prefix.as_str();
@@ -416,7 +417,7 @@ pub struct InMemory {
     /// Its findings, policy applied, before any changed-files filter.
     pub findings: Vec<Diagnostic>,
     /// The change it was compared with (`--base`).
-    pub git: Option<crate::pr::GitContext>,
+    pub git: Option<crate::engine::change::GitContext>,
 }
 
 /// One checked root.
@@ -571,7 +572,7 @@ impl<'a> Plan<'a> {
         };
         let git_ctx = match (&args.base, &args.release) {
             (None, None) => None,
-            _ => Some(crate::pr::GitContext::new(args, root, &found, &prefix)?),
+            _ => Some(crate::engine::change::GitContext::new(args, root, &found, &prefix)?),
         };
         let (inputs, file_paths) = match (&git_ctx, &args.head) {
             (Some(g), Some(head)) => g.head_inputs(head, max_size),
@@ -588,14 +589,14 @@ impl<'a> Plan<'a> {
                 Some(spec) => Some(crate::external::Source::parse(spec, Path::new(".")).map_err(AppError::Usage)?),
                 None => None,
             };
-            let packages = crate::pr::Packages {
+            let packages = crate::engine::change::Packages {
                 specs: packages,
                 dir: base.as_deref().unwrap_or(Path::new(".")),
                 max_size,
                 cache,
             };
             let (more_external, more_base) =
-                crate::pr::catalog_inputs(p, &inputs, &base_inputs, &packages, orders.as_ref())
+                crate::engine::change::catalog_inputs(p, &inputs, &base_inputs, &packages, orders.as_ref())
                     .map_err(AppError::Usage)?;
             root_external.extend(more_external);
             base_inputs.extend(more_base);

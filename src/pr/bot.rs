@@ -10,7 +10,7 @@
 use crate::cli::PrArgs;
 use crate::error::{AppError, EXIT_ERROR};
 use crate::gate::Decision;
-use crate::github::{ApiError, Client};
+use crate::pr::github::{ApiError, Client};
 use crate::report::{self, Format, Located};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -120,14 +120,14 @@ pub fn run(args: &PrArgs, out: &mut dyn Write) -> u8 {
 }
 
 /// True for a portable environment variable name (`[A-Za-z_][A-Za-z0-9_]*`) that does not
-/// look like a token: no credential shape ([`crate::github::redact`] leaves it alone), and
+/// look like a token: no credential shape ([`crate::pr::github::redact`] leaves it alone), and
 /// not a long mixed-case run such as a pasted secret (variable names are short or upper case).
 fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
     let portable = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     let mixed_case = name.chars().any(|c| c.is_ascii_lowercase()) && name.chars().any(|c| c.is_ascii_uppercase());
-    portable && crate::github::redact(name, None) == name && !(mixed_case && name.len() >= 20)
+    portable && crate::pr::github::redact(name, None) == name && !(mixed_case && name.len() >= 20)
 }
 
 fn usage(m: impl Into<String>) -> AppError {
@@ -182,7 +182,7 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
         .clone()
         .or_else(|| std::env::var("GITHUB_API_URL").ok())
         .unwrap_or_else(|| "https://api.github.com".to_string());
-    crate::github::check_api_url(&api).map_err(usage)?;
+    crate::pr::github::check_api_url(&api).map_err(usage)?;
     let token = std::env::var(&args.token_env).ok().filter(|t| !t.is_empty());
     let mut client = Client::new(&api, token.clone());
     if let Some(ms) = args.retry_base_ms {
@@ -217,7 +217,7 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
     }
 
     // 2. Check and verdict on the post-merge tree (policy and CODEOWNERS from the base).
-    let git = crate::git::Repo::open(&root).map_err(AppError::Usage)?;
+    let git = crate::git::Repository::open(&root).map_err(AppError::Usage)?;
     let base = [
         format!("origin/{}", pull.base_ref),
         pull.base_ref.clone(),
@@ -249,7 +249,7 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
         cache_dir: None,
         offline: false,
     };
-    let report = crate::verdict::verdict(&verdict_args)?;
+    let report = crate::pr::verdict::verdict(&verdict_args)?;
     let decision = report.decision;
     outcome.decision = Some(decision);
     // The PR's files must be the local diff: else the clone is stale and the verdict is not
@@ -340,7 +340,7 @@ fn fingerprint(d: &Located) -> String {
     format!("{h:016x}")
 }
 
-fn summary_markdown(r: &crate::verdict::Report) -> String {
+fn summary_markdown(r: &crate::pr::verdict::Report) -> String {
     use crate::report::markdown::cell;
     let v = &r.verdict;
     let icon = match r.decision {
@@ -609,7 +609,7 @@ fn request_reviewers(
     client: &mut Client,
     base_path: &str,
     pull: &PullRequest,
-    report: &crate::verdict::Report,
+    report: &crate::pr::verdict::Report,
     outcome: &mut Run,
 ) -> Result<(), AppError> {
     // The base's CODEOWNERS, for every changed path.

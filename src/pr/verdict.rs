@@ -82,7 +82,7 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     if !root.is_dir() {
         return Err(AppError::Usage(format!("`{}` is not a directory", root.display())));
     }
-    let repo = crate::git::Repo::open(&root).map_err(AppError::Usage)?;
+    let repo = crate::git::Repository::open(&root).map_err(AppError::Usage)?;
     let listing = repo.listing(&args.base).map_err(AppError::Usage)?;
     let base_text = |path: &str| listing.get(path).and_then(|id| repo.text(*id));
     let label = |path: &str| PathBuf::from(format!("{}:{path}", args.base));

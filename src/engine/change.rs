@@ -4,7 +4,7 @@
 
 use crate::cli::CheckArgs;
 use crate::discover::Discovered;
-use crate::git::{self, ChangeKind, Listing, Repo};
+use crate::git::{self, ChangeKind, Listing, Repository};
 use crate::model::{Class, Input, InputContent, PrContext, Workspace};
 use crate::parse::paths::PathSet;
 use crate::rules::diagnostic::Diagnostic;
@@ -32,7 +32,7 @@ impl Lazy {
 
 /// Git facts for one checked root.
 pub struct GitContext {
-    repo: Repo,
+    repo: Repository,
     base: String,
     base_listing: Listing,
     head_listing: Listing,
@@ -64,7 +64,7 @@ impl GitContext {
         prefix: &str,
     ) -> Result<GitContext, crate::error::AppError> {
         let err = crate::error::AppError::Usage;
-        let repo = Repo::open(root).map_err(err)?;
+        let repo = Repository::open(root).map_err(err)?;
         let head_rev = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
         let release = args
             .release
