@@ -1,7 +1,104 @@
 //! Documentation generated from the rule registry: one page per rule (`rules/<id>.md`) and the
 //! index (`rules/README.md`). `tests/docs.rs` fails when they drift.
+//!
+//! A code block of a rule's docs is either a plain ```` ```yaml ```` block, which
+//! `tests/docs.rs` runs as a single file, or an excerpt of a fixture case that the fixture
+//! harness runs: ```` ```<lang> fixture=<pass|fail>/<case> file=<path inside the case> ````
+//! (`<lang>` is `yaml` or `text`; `file=` is left out when the case is a single file), whose
+//! lines `tests/docs.rs` finds in that file (a common indentation may be removed). A page shows
+//! the excerpt as a plain block under a line naming the file and linking the case.
 
 use crate::rules::{RuleMeta, ALL_RULES};
+
+/// The languages a fixture excerpt may be shown in.
+pub const FIXTURE_LANGS: &[&str] = &["yaml", "text"];
+
+/// Where a docs code block is taken from: `fixture=<case>` and `file=<path>` of its info string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixtureRef {
+    /// `yaml` or `text`.
+    pub lang: String,
+    /// `<pass|fail>/<case>`, relative to `fixtures/<rule-id>/`.
+    pub case: String,
+    /// The file inside a folder case; `None` for a single-file case.
+    pub file: Option<String>,
+}
+
+impl FixtureRef {
+    /// `pass` or `fail`.
+    pub fn kind(&self) -> &str {
+        self.case.split('/').next().unwrap_or("")
+    }
+}
+
+/// Parses the info string of a fixture excerpt (the text after ```` ``` ````):
+/// `<lang> fixture=<pass|fail>/<case>[ file=<path>]`. `Err` says why `info` is not one.
+pub fn fixture_ref(info: &str) -> Result<FixtureRef, String> {
+    let mut words = info.split_whitespace();
+    let lang = words.next().unwrap_or("");
+    if !FIXTURE_LANGS.contains(&lang) {
+        return Err(format!("`{lang}` is not one of {FIXTURE_LANGS:?}"));
+    }
+    let (mut case, mut file) = (None, None);
+    for w in words {
+        let (key, value) = w.split_once('=').ok_or_else(|| format!("`{w}` is not key=value"))?;
+        let slot = match key {
+            "fixture" => &mut case,
+            "file" => &mut file,
+            _ => return Err(format!("unknown key `{key}`")),
+        };
+        if slot.is_some() {
+            return Err(format!("`{key}=` given twice"));
+        }
+        let clean = !value.is_empty()
+            && !value.starts_with('/')
+            && value.split('/').all(|s| !s.is_empty() && s != "." && s != "..");
+        if !clean {
+            return Err(format!("`{w}`: not a plain relative path"));
+        }
+        *slot = Some(value.to_string());
+    }
+    let case = case.ok_or("no `fixture=`")?;
+    if !matches!(case.split_once('/'), Some(("pass" | "fail", _))) {
+        return Err(format!("`fixture={case}` is not under pass/ or fail/"));
+    }
+    Ok(FixtureRef {
+        lang: lang.to_string(),
+        case,
+        file,
+    })
+}
+
+/// A rule's docs as Markdown: one leading space of each line dropped, and each fixture excerpt
+/// turned into a plain block under a line naming its file and linking its case.
+fn page_docs(meta: &RuleMeta) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    for line in meta.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)) {
+        let fence = line.trim_start().strip_prefix("```");
+        match fence {
+            Some(info) if !in_fence => {
+                in_fence = true;
+                if let Ok(f) = fixture_ref(info.trim()) {
+                    let link = format!("[`{case}`](../fixtures/{id}/{case})", case = f.case, id = meta.id);
+                    if out.last().is_some_and(|l| !l.trim().is_empty()) {
+                        out.push(String::new());
+                    }
+                    out.push(match &f.file {
+                        Some(file) => format!("*`{file}` (fixture {link})*"),
+                        None => format!("*fixture {link}*"),
+                    });
+                    out.push(format!("```{}", f.lang));
+                    continue;
+                }
+            }
+            Some(_) => in_fence = false,
+            None => {}
+        }
+        out.push(line.to_string());
+    }
+    out.join("\n").trim_end().to_string()
+}
 
 /// The page for one rule.
 pub fn rule_page(meta: &RuleMeta) -> String {
@@ -13,7 +110,7 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         sev = meta.severity.as_str(),
         cat = meta.category.as_str(),
         pack = meta.pack.as_str(),
-        docs = meta.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n").trim_end(),
+        docs = page_docs(meta),
     ) + "\n"
 }
 

@@ -1,7 +1,8 @@
 //! The docs drift guard: `rules/<id>.md`, `rules/README.md` and `schemas/config.schema.json`
 //! are generated from code. Run `UPDATE_DOCS=1 cargo test --test docs` to regenerate them. It
-//! also checks the rule metadata conventions, runs every rule's doc examples, checks that every
-//! relative Markdown link of the docs resolves, and keeps the README short and for users.
+//! also checks the rule metadata conventions, runs every rule's doc examples (or checks that
+//! each is an excerpt of the fixture case it names), checks that every relative Markdown link
+//! of the docs resolves, and keeps the README short and for users.
 
 mod common;
 
@@ -83,21 +84,114 @@ fn rule_metadata_conventions() {
     }
 }
 
-/// YAML code blocks of a docs section: (tested, text). `yaml,ignore` blocks are not run.
-fn blocks(section: &str) -> Vec<(bool, String)> {
+/// A code block of a rule's `## Example` or `Use instead:` section.
+#[derive(Debug)]
+enum Block {
+    /// ```` ```yaml ````: run as a single file.
+    Plain(String),
+    /// ```` ```<lang> fixture=<pass|fail>/<case> file=<path> ````: an excerpt of a fixture file.
+    Fixture(portalint::docs::FixtureRef, String),
+    /// ```` ```yaml,ignore ````: not run; `no_ignored_doc_examples_are_left` lists them.
+    Ignored,
+    /// Any other fence: the info string and why it is none of the above.
+    Other(String, String),
+}
+
+/// The code blocks of a docs section.
+fn blocks(section: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut lines = section.lines().map(|l| l.strip_prefix(' ').unwrap_or(l));
     while let Some(l) = lines.next() {
-        if let Some(lang) = l.trim().strip_prefix("```") {
-            if lang.starts_with("yaml") {
-                let body: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
-                out.push((lang == "yaml", body.join("\n") + "\n"));
-            }
+        if let Some(info) = l.trim().strip_prefix("```") {
+            let info = info.trim();
+            let body: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+            let body = body.join("\n") + "\n";
+            out.push(match info {
+                "yaml" => Block::Plain(body),
+                "yaml,ignore" => Block::Ignored,
+                _ => match portalint::docs::fixture_ref(info) {
+                    Ok(f) => Block::Fixture(f, body),
+                    Err(why) => Block::Other(info.to_string(), why),
+                },
+            });
         }
     }
     out
 }
 
+/// A line as an excerpt compares it: without a `# expect: …` marker and trailing whitespace.
+/// `None` for a line that is only a marker.
+fn excerpt_line(line: &str) -> Option<&str> {
+    match line.find("# expect:") {
+        Some(at) if line[..at].trim().is_empty() => None,
+        Some(at) => Some(line[..at].trim_end()),
+        None => Some(line.trim_end()),
+    }
+}
+
+/// Whether `have` is `want` with the same number of spaces (zero or more) put before each line
+/// that is not blank: an excerpt of nested YAML may be shown unindented.
+fn is_shifted(have: &[&str], want: &[&str]) -> bool {
+    let Some(first) = (0..want.len()).find(|&k| !want[k].trim().is_empty()) else {
+        return false;
+    };
+    let Some(indent) = have[first].strip_suffix(want[first]) else {
+        return false;
+    };
+    indent.bytes().all(|b| b == b' ')
+        && have.iter().zip(want).all(|(h, w)| match w.trim().is_empty() {
+            true => h.trim().is_empty(),
+            false => h.strip_prefix(indent) == Some(*w),
+        })
+}
+
+/// Why the block `body` taken from `f` is not an excerpt of `f` for rule `id` in a section
+/// that shows a `kind` (`fail` under `## Example`, `pass` under `Use instead:`) case.
+fn fixture_excerpt_error(id: &str, kind: &str, f: &portalint::docs::FixtureRef, body: &str) -> Option<String> {
+    if f.kind() != kind {
+        return Some(format!("`fixture={}` must name a {kind}/ case here", f.case));
+    }
+    let case = common::root().join("fixtures").join(id).join(&f.case);
+    let shown = format!("fixtures/{id}/{}", f.case);
+    let file = match (&f.file, case.is_file(), case.is_dir()) {
+        (None, true, _) => case.clone(),
+        (Some(_), true, _) => return Some(format!("{shown} is a single file: drop `file=`")),
+        (None, _, true) => return Some(format!("{shown} is a folder: name the file with `file=`")),
+        (Some(file), _, true) => case.join(file),
+        _ => return Some(format!("{shown}: no such case")),
+    };
+    let shown = match &f.file {
+        Some(file) => format!("{shown}/{file}"),
+        None => shown,
+    };
+    let Ok(text) = fs::read_to_string(&file) else {
+        return Some(format!("{shown}: no such file"));
+    };
+    let have: Vec<&str> = text.lines().filter_map(excerpt_line).collect();
+    let want: Vec<&str> = body.lines().filter_map(excerpt_line).collect();
+    if want.iter().all(|l| l.trim().is_empty()) {
+        return Some("the block is empty".into());
+    }
+    if have.windows(want.len()).any(|w| is_shifted(w, &want)) {
+        return None;
+    }
+    // The longest prefix of the block found in the file points at the first line that drifted.
+    let found = (1..want.len())
+        .rev()
+        .find(|&n| have.windows(n).any(|w| is_shifted(w, &want[..n])))
+        .unwrap_or(0);
+    Some(format!(
+        "the block is not a run of lines of {shown}; its first {found} line(s) are, then `{}` is not",
+        want[found]
+    ))
+}
+
+/// Every bad example fires and every fixed one does not: a plain `yaml` block is run as a single
+/// file; a fixture excerpt must be a contiguous run of lines of a `fail/` case under
+/// `## Example` and of a `pass/` case under `Use instead:`, which the fixture harness
+/// (`tests/rules.rs`) runs. `# expect:` markers and trailing whitespace do not count, and the
+/// run may be shown with a common indentation removed. Any other fence is an error, except
+/// `yaml,ignore`, which `no_ignored_doc_examples_are_left` reports.
 #[test]
 fn doc_examples_fire_and_fixed_examples_do_not() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -112,26 +206,72 @@ fn doc_examples_fire_and_fixed_examples_do_not() {
         };
         let (bad, good) = (&m.docs[ex..fix], &m.docs[fix..]);
         for (expect_fire, section) in [(true, bad), (false, good)] {
-            for (k, (tested, body)) in blocks(section).into_iter().enumerate() {
-                if !tested {
-                    continue;
-                }
-                let file = tmp.path().join(format!("{}-{expect_fire}-{k}.yaml", m.id));
-                fs::write(&file, body).expect("write");
-                let o = common::run_rule(&file, m.id, None);
-                if o.diagnostics.is_empty() == expect_fire {
-                    failures.push(format!(
-                        "{}: the {} example {}:\n{}",
+            let which = if expect_fire { "bad" } else { "fixed" };
+            for (k, block) in blocks(section).into_iter().enumerate() {
+                match block {
+                    Block::Plain(body) => {
+                        let file = tmp.path().join(format!("{}-{expect_fire}-{k}.yaml", m.id));
+                        fs::write(&file, body).expect("write");
+                        let o = common::run_rule(&file, m.id, None);
+                        if o.diagnostics.is_empty() == expect_fire {
+                            failures.push(format!(
+                                "{}: the {which} example {}:\n{}",
+                                m.id,
+                                if expect_fire { "does not fire" } else { "fires" },
+                                common::text(&o)
+                            ));
+                        }
+                    }
+                    Block::Fixture(f, body) => {
+                        let kind = if expect_fire { "fail" } else { "pass" };
+                        if let Some(why) = fixture_excerpt_error(m.id, kind, &f, &body) {
+                            failures.push(format!("{}: the {which} example (block {}): {why}", m.id, k + 1));
+                        }
+                    }
+                    Block::Ignored => {}
+                    Block::Other(info, why) => failures.push(format!(
+                        "{}: the {which} example (block {}) ```{info}: neither `yaml` nor a fixture excerpt ({why})",
                         m.id,
-                        if expect_fire { "bad" } else { "fixed" },
-                        if expect_fire { "does not fire" } else { "fires" },
-                        common::text(&o)
-                    ));
+                        k + 1
+                    )),
                 }
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// No doc example under `src/rules/` is left out of the runs as ```` ```yaml,ignore ````.
+#[test]
+fn no_ignored_doc_examples_are_left() {
+    let mut stack = vec![common::root().join("src/rules")];
+    let (mut found, mut scanned) = (Vec::new(), 0);
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).expect("src/rules").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = fs::read_to_string(&p).expect("read");
+                scanned += 1;
+                let shown = p.strip_prefix(common::root()).unwrap_or(&p).display().to_string();
+                for (i, line) in text.lines().enumerate() {
+                    if line.contains("```yaml,ignore") {
+                        found.push(format!("{shown}:{}", i + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(scanned > ALL_RULES.len(), "only {scanned} files under src/rules/");
+    found.sort();
+    assert!(
+        found.is_empty(),
+        "{} doc example(s) are ```yaml,ignore and never run; make each a fixture excerpt \
+         (```yaml fixture=<pass|fail>/<case> file=<path>):\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }
 
 #[test]
