@@ -4,15 +4,20 @@
 pub use crate::error::{not_a_mapping, yaml_named, ConfigError};
 use crate::parse::yaml;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The option sections are the rules' option types: their defaults are written there once.
+pub use crate::model::backstage::BackstageOptions as Backstage;
+pub use crate::model::onboarding::OnboardingOptions as Onboarding;
+pub use crate::model::options::{OpenPortalOptions as OpenPortal, OrdersLayout, OrdersOptions as Orders};
 
 /// The file names searched for, in order.
 pub const FILE_NAMES: &[&str] = &[".portalint.yaml", ".portalint.yml"];
 
 /// Which rule packs run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
     /// Core rules always; Open Service Portal rules when an XRD uses the `openportal.dev` group.
@@ -37,7 +42,7 @@ pub enum Level {
 }
 
 /// The lowest severity that makes `portalint check` exit 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailOn {
     /// Only errors fail the run.
@@ -45,25 +50,6 @@ pub enum FailOn {
     Error,
     /// Warnings fail the run too.
     Warning,
-}
-
-/// Options of the Open Service Portal rule pack.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct OpenPortal {
-    /// Repository name, when it cannot be read from the git remote or the directory name.
-    pub repo_name: Option<String>,
-    /// Functions the platform installs (default: function-go-templating,
-    /// function-patch-and-transform, function-auto-ready, function-environment-configs).
-    pub platform_functions: Option<Vec<String>>,
-    /// EnvironmentConfig names the platform defines (default: dns-config, cloudflare-config).
-    pub environment_configs: Option<Vec<String>>,
-    /// Template names for the `openportal.dev/template-*` annotations beyond the built-in ones.
-    pub custom_template_names: Option<Vec<String>>,
-    /// GitHub organisation of the template repositories (default: open-service-portal).
-    pub github_org: Option<String>,
-    /// XRD kinds that may be cluster-scoped (default: ManagedNamespace).
-    pub cluster_scoped_kinds: Option<Vec<String>>,
 }
 
 /// Whether a rule pack that detects its files runs.
@@ -105,49 +91,13 @@ pub struct Packs {
     pub onboarding: Option<Switch>,
 }
 
-/// Options of the business-unit onboarding rules.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Onboarding {
-    /// `spec.type` of the Group that registers a tenant (default `business-unit`).
-    pub group_type: Option<String>,
-    /// Allowed `spec.lifecycle` values (default experimental, production, deprecated).
-    pub lifecycles: Option<Vec<String>>,
-    /// Quality score (0-100) below which an entity is reported (default 60).
-    #[schemars(range(max = 100))]
-    pub quality_threshold: Option<u32>,
-    /// Platform group names no unit may take (default platform, platform-team, admins).
-    pub platform_groups: Option<Vec<String>>,
-    /// Label marking an entity's tenant when it sets no namespace (default
-    /// `openportal.dev/tenant`).
-    pub tenant_label: Option<String>,
-    /// Days after which an entity's file (first commit) should no longer be `experimental`
-    /// (default 90; needs the repository's git history).
-    pub experimental_max_days: Option<u64>,
-}
-
-/// Options of the Backstage rules.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Backstage {
-    /// Scaffolder actions your Backstage registers beyond the built-in and common module ones
-    /// (`acme:deploy`).
-    pub actions: Option<Vec<String>>,
-    /// Outputs of custom actions, for `steps.<id>.output.<name>` checks (action id → names).
-    pub action_outputs: Option<BTreeMap<String, Vec<String>>>,
-    /// Nunjucks filters your Backstage registers beyond the built-in ones.
-    pub filters: Option<Vec<String>>,
-    /// Entity references of your org catalog that are not in the checked repositories
-    /// (`group:default/platform-team`); references to them resolve.
-    pub known_entities: Option<Vec<String>>,
-}
-
 /// The whole config file.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(title = "portalint configuration (.portalint.yaml)")]
 pub struct Config {
-    /// Rule packs to run: `auto` (default), `core` or `openportal`.
+    /// Rule packs to run: `auto`, `core` or `openportal`.
+    #[schemars(default = "Config::default_profile")]
     pub profile: Option<Profile>,
     /// Packs for the platform's other file types, detected unless switched: `score`,
     /// `innominatus`, `backstage`.
@@ -156,7 +106,8 @@ pub struct Config {
     pub backstage: Option<Backstage>,
     /// Options of the business-unit onboarding rules.
     pub onboarding: Option<Onboarding>,
-    /// Lowest severity that fails the run: `error` (default) or `warning`.
+    /// Lowest severity that fails the run: `error` or `warning`.
+    #[schemars(default = "Config::default_fail_on")]
     pub fail_on: Option<FailOn>,
     /// Run only these rules (ids).
     pub select: Option<Vec<String>>,
@@ -168,7 +119,8 @@ pub struct Config {
     pub per_path_ignores: Option<BTreeMap<String, Vec<String>>>,
     /// Globs of files not to check at all.
     pub exclude: Option<Vec<String>>,
-    /// Files larger than this many bytes are reported and skipped (default 5 MiB).
+    /// Files larger than this many bytes are reported and skipped.
+    #[schemars(default = "Config::default_max_file_size")]
     pub max_file_size: Option<u64>,
     /// Open Service Portal options.
     pub openportal: Option<OpenPortal>,
@@ -184,35 +136,6 @@ pub struct Config {
     pub policy: Option<crate::gate::policy::PolicySource>,
 }
 
-/// The folder layout of an orders repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum OrdersLayout {
-    /// Detect from the files.
-    #[default]
-    Auto,
-    /// `namespaces/<namespace>/<type>/<name>.yaml` (seed 000).
-    Namespaces,
-    /// `<cluster>/<namespace>/<Kind>/<name>.yaml` (catalog-orders README).
-    Clusters,
-}
-
-/// Options of the orders rules.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Orders {
-    /// The layout (default: auto).
-    pub layout: Option<OrdersLayout>,
-    /// Cluster folders Flux syncs (default: top-level folders with a kustomization.yaml).
-    pub clusters: Option<Vec<String>>,
-    /// Namespaces XRs must not be ordered into (default: crossplane-system, flux-system,
-    /// external-dns, ingress-nginx, kube-*, default).
-    pub platform_namespaces: Option<Vec<String>>,
-    /// The repository's web URL, for `terasky.backstage.io/source-file-url`
-    /// (default: https://github.com/<openportal.github-org>/<repo-name>).
-    pub repo_url: Option<String>,
-}
-
 /// Options of the catalog rules.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -220,6 +143,25 @@ pub struct Catalog {
     /// Package (e.g. `ghcr.io/org/configuration-x`) → git source of its template repository
     /// (`git+file:///path`); its XRDs are read at the tag the catalog pins.
     pub packages: Option<std::collections::BTreeMap<String, String>>,
+}
+
+impl Config {
+    fn default_profile() -> Option<Profile> {
+        Some(Profile::default())
+    }
+
+    fn default_fail_on() -> Option<FailOn> {
+        Some(FailOn::default())
+    }
+
+    fn default_max_file_size() -> Option<u64> {
+        Some(crate::discover::DEFAULT_MAX_FILE_SIZE)
+    }
+
+    /// `max-file-size`, or its default (5 MiB).
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE)
+    }
 }
 
 /// Who chose a config file, which decides where the paths in it may point.

@@ -97,13 +97,6 @@ fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
     Ok(s)
 }
 
-/// Sets `target` to the configured value, when one is configured.
-fn overlay<T: Clone>(target: &mut T, configured: &Option<T>) {
-    if let Some(v) = configured {
-        *target = v.clone();
-    }
-}
-
 fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> RuleOptions {
     let mut o = RuleOptions::default();
     if let Some(p) = policy {
@@ -114,11 +107,7 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
         }
     }
     if let Some(op) = &cfg.openportal {
-        overlay(&mut o.platform_functions, &op.platform_functions);
-        overlay(&mut o.environment_configs, &op.environment_configs);
-        overlay(&mut o.custom_template_names, &op.custom_template_names);
-        overlay(&mut o.github_org, &op.github_org);
-        overlay(&mut o.cluster_scoped_kinds, &op.cluster_scoped_kinds);
+        o.openportal = op.clone();
     }
     let pack = |pick: fn(&crate::config::Packs) -> Option<crate::config::Switch>| {
         cfg.packs
@@ -131,30 +120,13 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
     o.backstage = pack(|p| p.backstage);
     o.onboarding = pack(|p| p.onboarding);
     if let Some(ob) = &cfg.onboarding {
-        let oo = &mut o.onboarding_options;
-        overlay(&mut oo.group_type, &ob.group_type);
-        overlay(&mut oo.lifecycles, &ob.lifecycles);
-        overlay(&mut oo.quality_threshold, &ob.quality_threshold);
-        overlay(&mut oo.platform_groups, &ob.platform_groups);
-        overlay(&mut oo.tenant_label, &ob.tenant_label);
-        overlay(&mut oo.experimental_max_days, &ob.experimental_max_days);
+        o.onboarding_options = ob.clone();
     }
     if let Some(b) = &cfg.backstage {
-        let bo = &mut o.backstage_options;
-        bo.actions = b.actions.clone().unwrap_or_default();
-        bo.action_outputs = b.action_outputs.clone().unwrap_or_default().into_iter().collect();
-        bo.filters = b.filters.clone().unwrap_or_default();
-        bo.known_entities = b.known_entities.clone().unwrap_or_default();
+        o.backstage_options = b.clone();
     }
     if let Some(or) = &cfg.orders {
-        o.orders_layout = match or.layout.unwrap_or_default() {
-            crate::config::OrdersLayout::Auto => None,
-            crate::config::OrdersLayout::Namespaces => Some(model::Layout::Namespaces),
-            crate::config::OrdersLayout::Clusters => Some(model::Layout::Clusters),
-        };
-        o.clusters = or.clusters.clone();
-        overlay(&mut o.platform_namespaces, &or.platform_namespaces);
-        o.orders_repo_url = or.repo_url.clone();
+        o.orders = or.clone();
     }
     o
 }
@@ -470,7 +442,7 @@ impl<'a> Plan<'a> {
                 .add(globset::Glob::new(g).map_err(|e| AppError::Usage(format!("invalid exclude glob `{g}`: {e}")))?);
         }
         let exclude = exclude.build().map_err(|e| AppError::Usage(e.to_string()))?;
-        let max_size = cfg.max_file_size.unwrap_or(crate::discover::DEFAULT_MAX_FILE_SIZE);
+        let max_size = cfg.max_file_size();
         let cache = crate::external::Cache {
             dir: args.cache_dir.clone(),
             offline: args.offline,
@@ -701,6 +673,57 @@ fn stream_root(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The defaults a config section gets when it is empty or absent are the option types'
+    /// `Default`s: one source, whichever way the section is left out.
+    #[test]
+    fn an_empty_or_missing_section_gives_the_option_types_defaults() {
+        let trust = crate::config::Trust::User;
+        let empty = crate::config::parse(
+            Path::new("c.yaml"),
+            "openportal: {}\norders: {}\nonboarding: {}\nbackstage: {}\n",
+            &trust,
+        )
+        .expect("valid");
+        let absent = Config::default();
+        for cfg in [&empty, &absent] {
+            let o = rule_options(cfg, None);
+            let d = RuleOptions::default();
+            assert_eq!(o.openportal, d.openportal);
+            assert_eq!(o.orders, d.orders);
+            assert_eq!(o.onboarding_options, d.onboarding_options);
+            assert_eq!(o.backstage_options, d.backstage_options);
+            assert_eq!(o.owner_annotations, d.owner_annotations);
+        }
+        assert_eq!(RuleOptions::default().openportal.github_org, "open-service-portal");
+        // A key set in a section keeps the section's other defaults.
+        let one =
+            crate::config::parse(Path::new("c.yaml"), "onboarding: {quality-threshold: 75}\n", &trust).expect("valid");
+        let o = rule_options(&one, None);
+        assert_eq!(o.onboarding_options.quality_threshold, 75);
+        assert_eq!(o.onboarding_options.experimental_max_days, 90);
+    }
+
+    /// The schema shows each default, taken from the same types.
+    #[test]
+    fn the_schema_shows_the_defaults() {
+        let schema: serde_json::Value = serde_json::from_str(&crate::config::json_schema()).expect("json");
+        let defs = &schema["definitions"];
+        assert_eq!(
+            defs["OpenPortalOptions"]["properties"]["github-org"]["default"],
+            "open-service-portal"
+        );
+        assert_eq!(
+            defs["OnboardingOptions"]["properties"]["quality-threshold"]["default"],
+            60
+        );
+        assert_eq!(
+            defs["OrdersOptions"]["properties"]["platform-namespaces"]["default"][4],
+            "kube-*"
+        );
+        assert_eq!(schema["properties"]["max-file-size"]["default"], 5 * 1024 * 1024);
+        assert_eq!(defs["Policy"]["properties"]["max-files"]["default"], 1);
+    }
 
     fn git(dir: &Path, args: &[&str]) {
         let ok = std::process::Command::new("git")

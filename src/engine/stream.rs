@@ -291,7 +291,9 @@ pub fn scan(mut found: Discovered, job: &Job<'_>) -> Scan {
     }
     let layout = if job.repo.is_dir {
         job.options
-            .orders_layout
+            .orders
+            .layout
+            .forced()
             .or_else(|| model::orders::detect(&found.paths, evidence.kind_folder))
     } else {
         None

@@ -21,7 +21,7 @@ impl Eval<'_> {
         if req.changes.is_empty() && req.special.is_empty() {
             self.add(ReasonCode::Empty, review, None, "the PR changes nothing".into(), None);
         }
-        let wanted = req.policy.base_branch.as_deref().unwrap_or("main");
+        let wanted = req.policy.base_branch();
         if let Some(target) = req.target_branch.filter(|t| *t != wanted) {
             self.add(
                 ReasonCode::Base,
@@ -89,7 +89,7 @@ impl Eval<'_> {
                 path,
             );
         }
-        let max = req.policy.max_files.unwrap_or(1);
+        let max = req.policy.max_files();
         let places: BTreeSet<String> = post.iter().filter(|o| o.changed).map(Order::place).collect();
         if req.changes.len() > max || places.len() > 1 {
             self.add(

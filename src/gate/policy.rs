@@ -56,7 +56,8 @@ pub enum Strength {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Policy {
-    /// The branch Flux syncs; a PR into another branch is never auto-merged (default: main).
+    /// The branch Flux syncs; a PR into another branch is never auto-merged.
+    #[schemars(default = "Policy::default_base_branch")]
     pub base_branch: Option<String>,
     /// Logins of the Backstage app bots that open PRs on behalf of users: for their PRs the
     /// requester is the owner named in the order's owner annotation.
@@ -66,8 +67,8 @@ pub struct Policy {
     /// Branch names allowed for auto-merge, a regular expression
     /// (e.g. `^create-[a-z0-9-]+-resource$`; checked when the branch is known).
     pub branch_pattern: Option<String>,
-    /// Annotations naming an order's owner, in order of preference
-    /// (default: terasky.backstage.io/owner, backstage.io/owner).
+    /// Annotations naming an order's owner, in order of preference.
+    #[schemars(default = "crate::model::options::default_owner_annotations")]
     pub owner_annotations: Option<Vec<String>>,
     /// Team name (as in CODEOWNERS `@org/<team>` or `group:default/<team>`) → member logins.
     pub teams: Option<BTreeMap<String, Vec<String>>>,
@@ -75,13 +76,37 @@ pub struct Policy {
     pub platform_team: Option<String>,
     /// Cluster folders (globs) whose orders always need a review (e.g. `*-prod`).
     pub protected_clusters: Option<Vec<String>>,
-    /// At most this many files per auto-merged PR, all in one cluster and namespace (default 1).
+    /// At most this many files per auto-merged PR, all in one cluster and namespace.
+    #[schemars(default = "Policy::default_max_files")]
     pub max_files: Option<usize>,
     /// Kinds that may be auto-merged anywhere (a block's list adds to it). A kind on no list
     /// needs a review unless its XRD carries `openportal.dev/auto-merge: "true"`.
     pub auto_merge_kinds: Option<Vec<String>>,
     /// Limits and conditions for the orders a selector matches; every matching block applies.
     pub rules: Option<Vec<Block>>,
+}
+
+impl Policy {
+    fn default_base_branch() -> Option<String> {
+        Some("main".into())
+    }
+
+    fn default_max_files() -> Option<usize> {
+        Some(1)
+    }
+
+    /// The branch Flux syncs (`base-branch`, default `main`).
+    pub fn base_branch(&self) -> String {
+        self.base_branch
+            .clone()
+            .or_else(Self::default_base_branch)
+            .unwrap_or_default()
+    }
+
+    /// The most files an auto-merged PR may change (`max-files`, default 1).
+    pub fn max_files(&self) -> usize {
+        self.max_files.or_else(Self::default_max_files).unwrap_or(1)
+    }
 }
 
 /// Which orders a block applies to (all of them when empty).

@@ -326,7 +326,9 @@ pub fn assemble(
     });
     repo.orders = if repo.is_dir {
         options
-            .orders_layout
+            .orders
+            .layout
+            .forced()
             .or_else(|| super::orders::detect(&paths, evidence.kind_folder))
     } else {
         None

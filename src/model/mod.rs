@@ -9,6 +9,7 @@ pub mod compat;
 pub mod composition;
 pub mod innominatus;
 pub mod onboarding;
+pub mod options;
 pub mod orders;
 pub mod xrd;
 
@@ -217,31 +218,19 @@ impl Workspace {
 }
 
 /// Typed options for rules, from the config file (rules never read config files themselves).
+/// Each default is written once, on the option type that the config file deserialises into.
 #[derive(Debug, Clone)]
 pub struct RuleOptions {
-    /// Functions the platform installs (osp-comp-functions-available).
-    pub platform_functions: Vec<String>,
-    /// EnvironmentConfig names the platform defines (osp-comp-envconfig-exists).
-    pub environment_configs: Vec<String>,
-    /// Extra template names the ingestor knows (osp-xrd-template-selector-values).
-    pub custom_template_names: Vec<String>,
-    /// The GitHub organisation whose repos carry the templates (osp-xrd-source-location).
-    pub github_org: String,
-    /// XRD kinds allowed to be cluster-scoped (osp-xrd-scope).
-    pub cluster_scoped_kinds: Vec<String>,
-    /// The orders layout from config (`None`: detect).
-    pub orders_layout: Option<Layout>,
-    /// Cluster folders of an orders repository (`None`: folders with a kustomization.yaml).
-    pub clusters: Option<Vec<String>>,
-    /// Namespaces XRs must not be ordered into (`kube-*` style globs allowed).
-    pub platform_namespaces: Vec<String>,
-    /// The orders repository's web URL (for source-file-url).
-    pub orders_repo_url: Option<String>,
+    /// Open Service Portal options (config `openportal:`).
+    pub openportal: options::OpenPortalOptions,
+    /// Orders repository options (config `orders:`).
+    pub orders: options::OrdersOptions,
     /// True when a `policy:` is configured: the PR-gate rules run.
     pub gate: bool,
     /// The platform team (`@org/platform`), which must own the CODEOWNERS fallback and `system/`.
     pub platform_team: Option<String>,
-    /// Annotations naming an order's owner, in order of preference.
+    /// Annotations naming an order's owner, in order of preference (policy
+    /// `owner-annotations`).
     pub owner_annotations: Vec<String>,
     /// The Score pack forced on or off by config (`None`: when Score files are present).
     pub score: Option<bool>,
@@ -249,53 +238,28 @@ pub struct RuleOptions {
     pub innominatus: Option<bool>,
     /// The Backstage pack forced on or off by config (`None`: when entities are present).
     pub backstage: Option<bool>,
-    /// Options of the Backstage rules.
+    /// Options of the Backstage rules (config `backstage:`).
     pub backstage_options: backstage::BackstageOptions,
     /// The onboarding pack forced on or off by config (`None`: when a BU repository is found).
     pub onboarding: Option<bool>,
-    /// Options of the onboarding rules.
+    /// Options of the onboarding rules (config `onboarding:`).
     pub onboarding_options: onboarding::OnboardingOptions,
 }
 
 impl Default for RuleOptions {
     fn default() -> Self {
         RuleOptions {
-            platform_functions: [
-                "function-go-templating",
-                "function-patch-and-transform",
-                "function-auto-ready",
-                "function-environment-configs",
-            ]
-            .map(String::from)
-            .to_vec(),
-            environment_configs: ["dns-config", "cloudflare-config"].map(String::from).to_vec(),
-            custom_template_names: Vec::new(),
-            github_org: "open-service-portal".into(),
-            cluster_scoped_kinds: vec!["ManagedNamespace".into()],
-            orders_layout: None,
-            clusters: None,
-            platform_namespaces: [
-                "crossplane-system",
-                "flux-system",
-                "external-dns",
-                "ingress-nginx",
-                "kube-*",
-                "default",
-            ]
-            .map(String::from)
-            .to_vec(),
-            orders_repo_url: None,
+            openportal: Default::default(),
+            orders: Default::default(),
             gate: false,
             platform_team: None,
-            owner_annotations: ["terasky.backstage.io/owner", "backstage.io/owner"]
-                .map(String::from)
-                .to_vec(),
+            owner_annotations: options::default_owner_annotations(),
             score: None,
             innominatus: None,
             backstage: None,
-            backstage_options: backstage::BackstageOptions::default(),
+            backstage_options: Default::default(),
             onboarding: None,
-            onboarding_options: onboarding::OnboardingOptions::default(),
+            onboarding_options: Default::default(),
         }
     }
 }

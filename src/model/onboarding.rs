@@ -84,19 +84,22 @@ impl BuRepo {
 }
 
 /// Options of the onboarding rules (config `onboarding:`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct OnboardingOptions {
     /// `spec.type` of the Group that registers a tenant.
     pub group_type: String,
     /// Allowed `spec.lifecycle` values.
     pub lifecycles: Vec<String>,
-    /// Quality score below which an entity is reported.
+    /// Quality score (0-100) below which an entity is reported.
+    #[schemars(range(max = 100))]
     pub quality_threshold: u32,
-    /// Platform group names a unit must not take.
+    /// Platform group names no unit may take.
     pub platform_groups: Vec<String>,
-    /// Label that marks an entity's tenant when it has no namespace.
+    /// Label marking an entity's tenant when it sets no namespace.
     pub tenant_label: String,
-    /// An entity whose file is older than this many days should not be `experimental`.
+    /// Days after which an entity's file (first commit) should no longer be `experimental`
+    /// (needs the repository's git history).
     pub experimental_max_days: u64,
 }
 

@@ -78,7 +78,7 @@ impl Workspace {
 /// The cluster folders of a clusters-layout repository: configured, or the top-level folders
 /// holding a `kustomization.yaml`.
 pub fn cluster_dirs(options: &super::RuleOptions, paths: &crate::parse::paths::PathSet) -> Vec<String> {
-    if let Some(c) = &options.clusters {
+    if let Some(c) = &options.orders.clusters {
         return c.clone();
     }
     paths

@@ -227,13 +227,13 @@ impl Workspace {
     /// True when `id` is a scaffolder action portalint knows or the config registers.
     pub fn action_known(&self, id: &str) -> bool {
         let o = &self.options.backstage_options;
-        action(id).is_some() || o.actions.iter().any(|a| a == id) || o.action_outputs.iter().any(|(a, _)| a == id)
+        action(id).is_some() || o.actions.iter().any(|a| a == id) || o.action_outputs.contains_key(id)
     }
 
     /// The outputs action `id` emits, when known (config first, then the built-in table).
     pub fn action_outputs(&self, id: &str) -> Option<Vec<&str>> {
         let o = &self.options.backstage_options;
-        if let Some((_, outs)) = o.action_outputs.iter().find(|(a, _)| a == id) {
+        if let Some(outs) = o.action_outputs.get(id) {
             return Some(outs.iter().map(String::as_str).collect());
         }
         action(id).and_then(|a| a.outputs).map(|outs| outs.to_vec())

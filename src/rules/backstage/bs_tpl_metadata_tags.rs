@@ -35,12 +35,15 @@ impl Rule for BsTplMetadataTags {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             let text = &*ws.sources.get(t.0.file).text;
-            if !ws.repo.openportal && !text.contains(ws.options.github_org.as_str()) {
+            if !ws.repo.openportal && !text.contains(ws.options.openportal.github_org.as_str()) {
                 continue;
             }
             let tags = t.0.metadata().and_then(|m| m.get("tags"));
             let items = tags.and_then(|t| t.as_seq()).unwrap_or(&[]);
-            if items.iter().any(|i| i.as_str().is_some_and(|s| s.starts_with("source:"))) {
+            if items
+                .iter()
+                .any(|i| i.as_str().is_some_and(|s| s.starts_with("source:")))
+            {
                 continue;
             }
             let span = tags.map_or_else(|| t.0.span_of_key(&t.0.root, "metadata"), |n| t.0.span(n));

@@ -30,13 +30,17 @@ impl Rule for BuUnitReserved {
             let Some(unit) = repo.unit() else { continue };
             let namespace = unit == "system"
                 || unit == "default"
-                || crate::rules::util::matches_any(unit, &ws.options.platform_namespaces);
+                || crate::rules::util::matches_any(unit, &ws.options.orders.platform_namespaces);
             let group = groups.iter().any(|g| g.eq_ignore_ascii_case(unit));
             if !namespace && !group {
                 continue;
             }
             let Some(at) = ws.repo_anchor(repo) else { continue };
-            let what = if namespace { "a platform namespace" } else { "a platform group" };
+            let what = if namespace {
+                "a platform namespace"
+            } else {
+                "a platform group"
+            };
             out.report(at, format!("unit `{unit}` is {what}"))
                 .help("choose a unit named after the business unit");
         }

@@ -100,7 +100,7 @@ impl Rule for OspCompEnvconfigExists {
                     }
                     let Some(n) = e.path(&["ref", "name"]) else { continue };
                     let Some(name) = n.as_str() else { continue };
-                    if defined.contains(&name) || ws.options.environment_configs.iter().any(|k| k == name) {
+                    if defined.contains(&name) || ws.options.openportal.environment_configs.iter().any(|k| k == name) {
                         continue;
                     }
                     out.report(

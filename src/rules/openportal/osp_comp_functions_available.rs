@@ -68,11 +68,19 @@ impl Rule for OspCompFunctionsAvailable {
         for c in ws.compositions() {
             for s in c.steps() {
                 let Some(name) = s.function else { continue };
-                if ws.options.platform_functions.iter().any(|f| f == name) || declared.iter().any(|d| d == name) {
+                if ws.options.openportal.platform_functions.iter().any(|f| f == name)
+                    || declared.iter().any(|d| d == name)
+                {
                     continue;
                 }
                 let n = s.node.path(&["functionRef", "name"]).expect("has name");
-                let known: Vec<&str> = ws.options.platform_functions.iter().map(String::as_str).collect();
+                let known: Vec<&str> = ws
+                    .options
+                    .openportal
+                    .platform_functions
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
                 let d = out.report(
                     c.doc.span(n),
                     format!("function `{name}` is neither installed by the platform nor a declared dependency"),

@@ -31,10 +31,17 @@ crate::declare_rule! {
 impl Rule for OspOrdInfraInSystem {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for d in ws.orders() {
-            let infra = ws.options.cluster_scoped_kinds.contains(&d.kind) || ws.order_xrd(d).is_some_and(|(x, claim)| !claim && !x.is_namespaced());
-            let Some(folder) = ws.order_path(d).namespace else { continue };
+            let infra = ws.options.openportal.cluster_scoped_kinds.contains(&d.kind)
+                || ws.order_xrd(d).is_some_and(|(x, claim)| !claim && !x.is_namespaced());
+            let Some(folder) = ws.order_path(d).namespace else {
+                continue;
+            };
             if infra && folder != "system" {
-                out.report(d.kind_span(), format!("the infrastructure kind `{}` is ordered under `{folder}/`", d.kind)).help("move it under `system/`");
+                out.report(
+                    d.kind_span(),
+                    format!("the infrastructure kind `{}` is ordered under `{folder}/`", d.kind),
+                )
+                .help("move it under `system/`");
             }
         }
     }

@@ -42,11 +42,16 @@ crate::declare_rule! {
 impl Rule for OspOrdNotPlatformNamespace {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for d in ws.orders() {
-            let Some(n) = d.root.path(&["metadata", "namespace"]) else { continue };
+            let Some(n) = d.root.path(&["metadata", "namespace"]) else {
+                continue;
+            };
             let Some(ns) = n.as_str() else { continue };
-            if crate::rules::util::matches_any(ns, &ws.options.platform_namespaces) {
-                out.report(d.span(n), format!("`{ns}` is a platform namespace; XRs are ordered into team namespaces"))
-                    .help("order into your team's namespace");
+            if crate::rules::util::matches_any(ns, &ws.options.orders.platform_namespaces) {
+                out.report(
+                    d.span(n),
+                    format!("`{ns}` is a platform namespace; XRs are ordered into team namespaces"),
+                )
+                .help("order into your team's namespace");
             }
         }
     }

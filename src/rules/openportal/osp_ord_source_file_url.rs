@@ -31,13 +31,25 @@ crate::declare_rule! {
 
 impl Rule for OspOrdSourceFileUrl {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let base = ws.options.orders_repo_url.clone().unwrap_or_else(|| format!("https://github.com/{}/{}", ws.options.github_org, ws.repo.name));
+        let base = ws.options.orders.repo_url.clone().unwrap_or_else(|| {
+            format!(
+                "https://github.com/{}/{}",
+                ws.options.openportal.github_org, ws.repo.name
+            )
+        });
         for d in ws.orders() {
-            let Some(n) = d.annotation("terasky.backstage.io/source-file-url") else { continue };
+            let Some(n) = d.annotation("terasky.backstage.io/source-file-url") else {
+                continue;
+            };
             let got = n.as_str().unwrap_or("");
             let want = format!("{}/blob/main/{}", base.trim_end_matches('/'), ws.rel(d));
             if got != want {
-                let path_of = |u: &str| u.split("/blob/").nth(1).and_then(|r| r.split_once('/')).map(|(_, p)| p.to_string());
+                let path_of = |u: &str| {
+                    u.split("/blob/")
+                        .nth(1)
+                        .and_then(|r| r.split_once('/'))
+                        .map(|(_, p)| p.to_string())
+                };
                 let msg = match path_of(got) {
                     Some(p) if p != ws.rel(d) => format!("`source-file-url` points at `{p}`, not this file"),
                     _ => format!("`source-file-url` is `{got}`, expected `{want}`"),

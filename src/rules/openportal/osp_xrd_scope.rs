@@ -60,10 +60,17 @@ crate::declare_rule! {
 impl Rule for OspXrdScope {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
-            if x.scope() != "Cluster" || x.kind().is_some_and(|k| ws.options.cluster_scoped_kinds.iter().any(|c| c == k)) {
+            if x.scope() != "Cluster"
+                || x.kind()
+                    .is_some_and(|k| ws.options.openportal.cluster_scoped_kinds.iter().any(|c| c == k))
+            {
                 continue;
             }
-            let at = x.spec().and_then(|s| s.get("scope")).map(|n| x.doc().span(n)).unwrap_or_else(|| x.doc().head_span());
+            let at = x
+                .spec()
+                .and_then(|s| s.get("scope"))
+                .map(|n| x.doc().span(n))
+                .unwrap_or_else(|| x.doc().head_span());
             out.report(at, format!("`{}` is cluster-scoped; portal XRs should be `Namespaced`", x.kind().unwrap_or("?")))
                 .help("use `scope: Namespaced`, or list the kind in `openportal.cluster-scoped-kinds` if it must create cluster-scoped objects");
         }

@@ -64,18 +64,29 @@ impl Rule for OspXrdSourceLocation {
         if !ws.repo.is_template {
             return;
         }
-        let want = format!("url:https://github.com/{}/{}", ws.options.github_org, ws.repo.name);
+        let want = format!(
+            "url:https://github.com/{}/{}",
+            ws.options.openportal.github_org, ws.repo.name
+        );
         for x in ws.xrds() {
             let doc = x.doc();
             match doc.annotation("backstage.io/source-location") {
                 None => {
-                    let at = doc.metadata().map(|m| doc.span_of_key(m, "name")).unwrap_or_else(|| doc.head_span());
-                    out.report(at, "the XRD has no `backstage.io/source-location` annotation").help(format!("add `backstage.io/source-location: \"{want}\"`"));
+                    let at = doc
+                        .metadata()
+                        .map(|m| doc.span_of_key(m, "name"))
+                        .unwrap_or_else(|| doc.head_span());
+                    out.report(at, "the XRD has no `backstage.io/source-location` annotation")
+                        .help(format!("add `backstage.io/source-location: \"{want}\"`"));
                 }
                 Some(v) => {
                     let got = v.as_str().unwrap_or("").trim_end_matches('/');
                     if got != want && got != format!("{want}.git") {
-                        out.report(doc.span(v), format!("`backstage.io/source-location` is `{got}`, not this repository")).help(format!("use `{want}`"));
+                        out.report(
+                            doc.span(v),
+                            format!("`backstage.io/source-location` is `{got}`, not this repository"),
+                        )
+                        .help(format!("use `{want}`"));
                     }
                 }
             }

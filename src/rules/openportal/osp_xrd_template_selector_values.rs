@@ -84,7 +84,7 @@ impl Rule for OspXrdTemplateSelectorValues {
                     .map(str::trim)
                     .filter(|n| !n.is_empty())
                 {
-                    if names.contains(&name) || ws.options.custom_template_names.iter().any(|c| c == name) {
+                    if names.contains(&name) || ws.options.openportal.custom_template_names.iter().any(|c| c == name) {
                         continue;
                     }
                     let d = out.report(

@@ -1,0 +1,127 @@
+//! The typed options of the rules, as the config file spells them (`openportal:`, `orders:`;
+//! `backstage:` and `onboarding:` live beside their models). These types are the config
+//! types: `config::Config` embeds them, their `Default` is the one place each default is
+//! written, and the JSON Schema (defaults included) and the config key list are derived from
+//! them.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Options of the Open Service Portal rule pack (config `openportal:`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OpenPortalOptions {
+    /// Repository name, when it cannot be read from the git remote or the directory name.
+    pub repo_name: Option<String>,
+    /// Functions the platform installs (osp-comp-functions-available).
+    pub platform_functions: Vec<String>,
+    /// EnvironmentConfig names the platform defines (osp-comp-envconfig-exists).
+    pub environment_configs: Vec<String>,
+    /// Template names for the `openportal.dev/template-*` annotations beyond the built-in ones
+    /// (osp-xrd-template-selector-values).
+    pub custom_template_names: Vec<String>,
+    /// GitHub organisation of the template repositories (osp-xrd-source-location).
+    pub github_org: String,
+    /// XRD kinds that may be cluster-scoped (osp-xrd-scope).
+    pub cluster_scoped_kinds: Vec<String>,
+}
+
+impl Default for OpenPortalOptions {
+    fn default() -> Self {
+        OpenPortalOptions {
+            repo_name: None,
+            platform_functions: strings(&[
+                "function-go-templating",
+                "function-patch-and-transform",
+                "function-auto-ready",
+                "function-environment-configs",
+            ]),
+            environment_configs: strings(&["dns-config", "cloudflare-config"]),
+            custom_template_names: Vec::new(),
+            github_org: "open-service-portal".into(),
+            cluster_scoped_kinds: strings(&["ManagedNamespace"]),
+        }
+    }
+}
+
+/// The folder layout of an orders repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrdersLayout {
+    /// Detect from the files.
+    #[default]
+    Auto,
+    /// `namespaces/<namespace>/<type>/<name>.yaml` (seed 000).
+    Namespaces,
+    /// `<cluster>/<namespace>/<Kind>/<name>.yaml` (catalog-orders README).
+    Clusters,
+}
+
+impl OrdersLayout {
+    /// The layout forced by config (`None`: detect from the files).
+    pub fn forced(self) -> Option<super::Layout> {
+        match self {
+            OrdersLayout::Auto => None,
+            OrdersLayout::Namespaces => Some(super::Layout::Namespaces),
+            OrdersLayout::Clusters => Some(super::Layout::Clusters),
+        }
+    }
+}
+
+/// Options of a catalog-orders repository (config `orders:`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OrdersOptions {
+    /// The folder layout.
+    pub layout: OrdersLayout,
+    /// Cluster folders Flux syncs (unset: the top-level folders with a kustomization.yaml).
+    pub clusters: Option<Vec<String>>,
+    /// Namespaces XRs must not be ordered into (`kube-*` style globs allowed).
+    pub platform_namespaces: Vec<String>,
+    /// The repository's web URL, for `terasky.backstage.io/source-file-url`
+    /// (unset: https://github.com/<openportal.github-org>/<repo-name>).
+    pub repo_url: Option<String>,
+}
+
+impl Default for OrdersOptions {
+    fn default() -> Self {
+        OrdersOptions {
+            layout: OrdersLayout::Auto,
+            clusters: None,
+            platform_namespaces: strings(&[
+                "crossplane-system",
+                "flux-system",
+                "external-dns",
+                "ingress-nginx",
+                "kube-*",
+                "default",
+            ]),
+            repo_url: None,
+        }
+    }
+}
+
+/// The annotations naming an order's owner when the policy names none, in order of
+/// preference (policy `owner-annotations`).
+pub fn default_owner_annotations() -> Vec<String> {
+    strings(&["terasky.backstage.io/owner", "backstage.io/owner"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_section_is_the_defaults() {
+        let p: OpenPortalOptions = serde_json::from_str("{}").expect("parses");
+        assert_eq!(p, OpenPortalOptions::default());
+        assert_eq!(p.github_org, "open-service-portal");
+        let o: OrdersOptions = serde_json::from_str(r#"{"clusters": ["prod"]}"#).expect("parses");
+        assert_eq!(o.platform_namespaces, OrdersOptions::default().platform_namespaces);
+        assert_eq!(o.clusters, Some(vec!["prod".to_string()]));
+    }
+}
