@@ -14,17 +14,16 @@ crate::declare_rule! {
     /// The function fails every reconcile and the composition never runs.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/sources.yaml
     /// environmentConfigs:
     /// - type: Reference
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
     /// environmentConfigs:
     /// - type: Reference
-    ///   ref:
-    ///     name: dns-config
+    ///   ref: {name: dns-config}
     /// ```
     pub FnEnvcfgSource {
         id: "fn-envcfg-source",

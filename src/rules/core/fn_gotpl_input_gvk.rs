@@ -12,14 +12,14 @@ crate::declare_rule! {
     /// is added; it also defeats schema tooling.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/old-group file=composition.yaml
     /// input:
     ///   apiVersion: gotemplating.crossplane.io/v1beta1
     ///   kind: GoTemplate
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/repo file=composition.yaml
     /// input:
     ///   apiVersion: gotemplating.fn.crossplane.io/v1beta1
     ///   kind: GoTemplate

@@ -20,13 +20,16 @@ crate::declare_rule! {
     /// resource of a type no API server serves.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// apiVersion: meta.gotemplating.fn.crossplane.io/v1alpha1
+    /// ```yaml fixture=fail/status file=composition.yaml
+    /// apiVersion: meta.crossplane.io/v1alpha1
     /// kind: CompositeResourceStatus
+    /// ---
+    /// apiVersion: meta.gotemplating.fn.crossplane.io/v1alpha1
+    /// kind: Status
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/repo file=composition.yaml
     /// apiVersion: meta.gotemplating.fn.crossplane.io/v1alpha1
     /// kind: Context
     /// ```

@@ -14,18 +14,17 @@ crate::declare_rule! {
     /// provided templates", so no XR of that kind is ever composed.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/unclosed-if file=configuration/composition.yaml
     /// template: |
-    ///   {{ if .observed.composite.resource.spec.tls }}
-    ///   tls: true
+    ///   {{- $xr := .observed.composite.resource }}
+    ///   {{- if $xr.spec.replicas }}
+    ///   replicas: 1
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// template: |
-    ///   {{ if .observed.composite.resource.spec.tls }}
-    ///   tls: true
-    ///   {{ end }}
+    /// Use instead: close every action.
+    /// ```yaml fixture=pass/template-repo file=configuration/composition.yaml
+    /// {{- if $xr.status.url }}
+    /// {{- end }}
     /// ```
     pub FnGotplParse {
         id: "fn-gotpl-parse",

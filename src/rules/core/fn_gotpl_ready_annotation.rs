@@ -12,14 +12,16 @@ crate::declare_rule! {
     /// The function rejects any other value ("must be True, False, or Unspecified").
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/lowercase file=composition.yaml
     /// annotations:
+    ///   gotemplating.fn.crossplane.io/composition-resource-name: config
     ///   gotemplating.fn.crossplane.io/ready: "true"
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/repo file=composition.yaml
     /// annotations:
+    ///   gotemplating.fn.crossplane.io/composition-resource-name: config
     ///   gotemplating.fn.crossplane.io/ready: "True"
     /// ```
     pub FnGotplReadyAnnotation {

@@ -16,15 +16,15 @@ crate::declare_rule! {
     /// annotation" and nothing is composed.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/missing file=composition.yaml
     /// apiVersion: v1
     /// kind: ConfigMap
     /// metadata:
-    ///   name: {{ $xr.metadata.name }}
+    ///   name: {{ .observed.composite.resource.metadata.name }}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/repo file=composition.yaml
     /// apiVersion: v1
     /// kind: ConfigMap
     /// metadata:

@@ -14,14 +14,27 @@ crate::declare_rule! {
     /// resources is silently never created.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # step create-app renders …/composition-resource-name: app
-    /// # step create-dns renders …/composition-resource-name: app
+    /// The first step (`render`) renders a ConfigMap named `config`; the second step renders
+    /// another resource under the same name:
+    /// ```yaml fixture=fail/two-steps file=composition.yaml
+    /// template: |
+    ///   apiVersion: v1
+    ///   kind: ConfigMap
+    ///   metadata:
+    ///     name: other
+    ///     annotations:
+    ///       gotemplating.fn.crossplane.io/composition-resource-name: config
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # step create-dns renders …/composition-resource-name: dns
+    /// Use instead: a name of its own in the second step.
+    /// ```yaml fixture=pass/two-steps file=composition.yaml
+    /// template: |
+    ///   apiVersion: v1
+    ///   kind: ConfigMap
+    ///   metadata:
+    ///     name: other
+    ///     annotations:
+    ///       gotemplating.fn.crossplane.io/composition-resource-name: other
     /// ```
     pub FnGotplResourceNameUnique {
         id: "fn-gotpl-resource-name-unique",

@@ -10,22 +10,25 @@ crate::declare_rule! {
     /// The function fails every reconcile with "invalid function input".
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// input:
-    ///   apiVersion: gotemplating.fn.crossplane.io/v1beta1
-    ///   kind: GoTemplate
-    ///   source: Inline
-    /// ```
-    ///
-    /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/empty file=composition.yaml
     /// input:
     ///   apiVersion: gotemplating.fn.crossplane.io/v1beta1
     ///   kind: GoTemplate
     ///   source: Inline
     ///   inline:
     ///     template: |
-    ///       ...
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml fixture=pass/repo file=composition.yaml
+    /// input:
+    ///   apiVersion: gotemplating.fn.crossplane.io/v1beta1
+    ///   kind: GoTemplate
+    ///   source: Inline
+    ///   inline:
+    ///     template: |
+    ///       {{- $xr := .observed.composite.resource }}
+    ///       apiVersion: v1
     /// ```
     pub FnGotplSource {
         id: "fn-gotpl-source",

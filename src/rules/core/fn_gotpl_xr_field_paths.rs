@@ -17,13 +17,27 @@ crate::declare_rule! {
     /// broken resource.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// replicas: {{ .observed.composite.resource.spec.replica }}   # the XRD has `replicas`
+    /// The XRD's spec has `replicas` and `image`:
+    /// ```yaml fixture=fail/typo file=composition.yaml
+    /// template: |
+    ///   {{- $spec := .observed.composite.resource.spec }}
+    ///   replicas: {{ $spec.replica }}
+    ///   image: {{ index .observed.composite.resource.spec "imag" }}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// replicas: {{ .observed.composite.resource.spec.replicas }}
+    /// ```yaml fixture=pass/repo file=composition.yaml
+    /// template: |
+    ///   {{- $xr := .observed.composite.resource }}
+    ///   apiVersion: v1
+    ///   kind: ConfigMap
+    ///   metadata:
+    ///     name: {{ $xr.metadata.name }}
+    ///     annotations:
+    ///       gotemplating.fn.crossplane.io/composition-resource-name: config
+    ///       gotemplating.fn.crossplane.io/ready: "True"
+    ///   data:
+    ///     replicas: "{{ $xr.spec.replicas }}"
     /// ```
     pub FnGotplXrFieldPaths {
         id: "fn-gotpl-xr-field-paths",

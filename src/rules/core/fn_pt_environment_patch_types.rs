@@ -22,7 +22,7 @@ crate::declare_rule! {
     /// The function rejects the input.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/patchset.yaml
     /// environment:
     ///   patches:
     ///   - type: PatchSet
@@ -30,12 +30,12 @@ crate::declare_rule! {
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
     /// environment:
     ///   patches:
-    ///   - type: FromCompositeFieldPath
-    ///     fromFieldPath: spec.region
-    ///     toFieldPath: region
+    ///   - type: FromEnvironmentFieldPath
+    ///     fromFieldPath: zone
+    ///     toFieldPath: status.zone
     /// ```
     pub FnPtEnvironmentPatchTypes {
         id: "fn-pt-environment-patch-types",

@@ -15,14 +15,14 @@ crate::declare_rule! {
     /// The function rejects the input and nothing is composed.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/fields.yaml
     /// patches:
     /// - type: FromCompositeFieldPath
     ///   toFieldPath: spec.forProvider.region
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
     /// patches:
     /// - type: FromCompositeFieldPath
     ///   fromFieldPath: spec.region

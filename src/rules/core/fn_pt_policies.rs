@@ -24,13 +24,13 @@ crate::declare_rule! {
     /// The function rejects unknown policies.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/policies.yaml
     /// policy:
     ///   toFieldPathPolicy: Merge
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
     /// policy:
     ///   toFieldPathPolicy: MergeObjects
     /// ```

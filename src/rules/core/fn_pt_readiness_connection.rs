@@ -17,14 +17,14 @@ crate::declare_rule! {
     /// The function rejects the input, or the XR never becomes ready.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/checks.yaml
     /// readinessChecks:
     /// - type: MatchString
     ///   fieldPath: status.atProvider.state
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
     /// readinessChecks:
     /// - type: MatchString
     ///   fieldPath: status.atProvider.state

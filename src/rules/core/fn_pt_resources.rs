@@ -14,19 +14,23 @@ crate::declare_rule! {
     /// composed resources, so a duplicate overwrites the other resource.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/names.yaml
     /// input:
     ///   apiVersion: pt.fn.crossplane.io/v1beta1
     ///   kind: Resources
+    ///   patchSets:
+    ///   - patches: []
     ///   resources:
     ///   - base: {apiVersion: s3.aws.upbound.io/v1beta1, kind: Bucket}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///   resources:
-    ///   - name: bucket
-    ///     base: {apiVersion: s3.aws.upbound.io/v1beta1, kind: Bucket}
+    /// ```yaml fixture=pass/complete.yaml
+    /// resources:
+    /// - name: bucket
+    ///   base:
+    ///     apiVersion: s3.aws.upbound.io/v1beta1
+    ///     kind: Bucket
     /// ```
     pub FnPtResources {
         id: "fn-pt-resources",

@@ -16,16 +16,16 @@ crate::declare_rule! {
     /// The function rejects the input and nothing is composed.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/transforms.yaml
     /// transforms:
     /// - type: map
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
     /// transforms:
     /// - type: map
-    ///   map: {small: t3.small, large: t3.large}
+    ///   map: {small: s, large: l}
     /// ```
     pub FnPtTransforms {
         id: "fn-pt-transforms",

@@ -14,13 +14,27 @@ crate::declare_rule! {
     /// on their next reconcile, and Flux stops syncing the orders repository.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # catalog: template-dns-record v1.0.0 -> v1.1.0, which removes spec.proxied; orders use spec.proxied
+    /// The catalog PR bumps `template-dns-record` from v1.0.0 to v1.1.0:
+    /// ```yaml fixture=fail/removes-used-field file=head/templates/template-dns-record.yaml
+    /// spec:
+    ///   package: ghcr.io/open-service-portal/template-dns-record:v1.1.0
+    /// ```
+    /// The v1.1.0 XRD drops `spec.proxied`, which an existing order still sets:
+    /// ```yaml fixture=fail/removes-used-field file=orders/namespaces/team-alpha/dns-records/api-dns.yaml
+    /// spec:
+    ///   name: api
+    ///   value: 10.0.0.1
+    ///   proxied: true
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # release the removal as v2.0.0 after migrating the orders
+    /// Use instead: a v1.1.0 that keeps the fields the orders use and only adds (release a removal
+    /// as a new major version, after migrating the orders).
+    /// ```yaml fixture=pass/compatible-bump file=template/v1.1.0/configuration/xrd.yaml
+    /// properties:
+    ///   name: {type: string}
+    ///   value: {type: string}
+    ///   proxied: {type: boolean}
+    ///   ttl: {type: integer}
     /// ```
     pub GateCatalogUpgradeCompat {
         id: "gate-catalog-upgrade-compat",

@@ -11,13 +11,30 @@ crate::declare_rule! {
     /// deletes the resource the other still declares.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # clusters/a/demo/WhoAmIApp/app.yaml and clusters/a/demo/WhoAmIApp/app-copy.yaml both define demo/app
+    /// `demo-app-copy.yaml` defines the WhoAmIApp `team-a/demo-app`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app-copy.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
+    /// metadata:
+    ///   name: demo-app
+    ///   namespace: team-a
+    /// ```
+    /// and so does `demo-app.yaml` next to it:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
+    /// metadata:
+    ///   name: demo-app
+    ///   namespace: team-a
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # every order names a distinct object
+    /// Use instead: one file per object (the copy deleted).
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
+    /// metadata:
+    ///   name: demo-app
+    ///   namespace: team-a
     /// ```
     pub OrderDuplicate {
         id: "order-duplicate",

@@ -13,13 +13,28 @@ crate::declare_rule! {
     /// or patch release breaks every order on upgrade without warning.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # v1.2.0 -> v1.3.0 removes spec.size
+    /// The base commit is tagged `v1.0.0` and the head `v1.1.0`, a minor release (the case's
+    /// `tags.txt`),
+    /// ```text fixture=fail/breaking-as-minor file=tags.txt
+    /// base=v1.0.0
+    /// head=v1.1.0
+    /// ```
+    /// and the head XRD narrows `spec.size`, whose enum was `[small, medium, large]`:
+    /// ```yaml fixture=fail/breaking-as-minor file=head/configuration/xrd.yaml
+    /// size:
+    ///   type: string
+    ///   enum: [small, large]
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # v1.2.0 -> v2.0.0 removes spec.size
+    /// Use instead: release the narrowed enum as a new major version.
+    /// ```text fixture=pass/breaking-as-major file=tags.txt
+    /// base=v1.0.0
+    /// head=v2.0.0
+    /// ```
+    /// ```yaml fixture=pass/breaking-as-major file=head/configuration/xrd.yaml
+    /// size:
+    ///   type: string
+    ///   enum: [small, large]
     /// ```
     pub VersionBumpRequired {
         id: "version-bump-required",

@@ -12,16 +12,25 @@ crate::declare_rule! {
     /// developers they order a different version than the cluster runs.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # releasing v1.3.0
-    /// labels:
-    ///   openportal.dev/version: "1.2.0"
+    /// The head commit is tagged `v1.1.0` (the case's `tags.txt`),
+    /// ```text fixture=fail/stale-label file=tags.txt
+    /// base=v1.0.0
+    /// head=v1.1.0
+    /// ```
+    /// while the XRD still carries the previous version:
+    /// ```yaml fixture=fail/stale-label file=head/configuration/xrd.yaml
+    /// metadata:
+    ///   name: webapps.openportal.dev
+    ///   labels:
+    ///     openportal.dev/version: "1.0.0"
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// labels:
-    ///   openportal.dev/version: "dev"
+    /// Use instead: `dev`, which the release workflow rewrites (or the released version).
+    /// ```yaml fixture=pass/dev-label file=head/configuration/xrd.yaml
+    /// metadata:
+    ///   name: webapps.openportal.dev
+    ///   labels:
+    ///     openportal.dev/version: "dev"
     /// ```
     pub VersionLabelMatchesTag {
         id: "version-label-matches-tag",

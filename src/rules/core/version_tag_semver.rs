@@ -12,13 +12,16 @@ crate::declare_rule! {
     /// rely on semantic versions; `v1.2` or `release-3` break them.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # git tag v1.2
+    /// The head commit is tagged `v1.1` (the case's `tags.txt`):
+    /// ```text fixture=fail/two-part-tag file=tags.txt
+    /// base=v1.0.0
+    /// head=v1.1
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # git tag v1.2.0
+    /// Use instead: `v1.1.0`.
+    /// ```text fixture=pass/semver-tag file=tags.txt
+    /// base=v1.0.0
+    /// head=v1.1.0
     /// ```
     pub VersionTagSemver {
         id: "version-tag-semver",

@@ -14,15 +14,17 @@ crate::declare_rule! {
     /// schema break; such a change needs a new major version (`version-bump-required`).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # base: spec.size enum [small, medium, large]
+    /// The base XRD has `enum: [small, medium, large]`; the head narrows it:
+    /// ```yaml fixture=fail/enum-narrowed file=head/configuration/xrd.yaml
     /// size:
+    ///   type: string
     ///   enum: [small, large]
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
+    /// Use instead: only widen it.
+    /// ```yaml fixture=pass/enum-widened file=head/configuration/xrd.yaml
     /// size:
+    ///   type: string
     ///   enum: [small, medium, large, xlarge]
     /// ```
     pub VersionXrdBreakingChange {

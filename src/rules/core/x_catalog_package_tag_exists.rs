@@ -11,15 +11,16 @@ crate::declare_rule! {
     /// installs nothing, and the catalog sync fails in the cluster.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The template repository has the tags `v1.0.0` and `v1.1.0` (the case's `template/`):
+    /// ```yaml fixture=fail/unreleased-tag file=head/templates/template-dns-record.yaml
     /// spec:
-    ///   package: ghcr.io/open-service-portal/template-whoami:v1.9.0   # no such tag
+    ///   package: ghcr.io/open-service-portal/template-dns-record:v1.9.0
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/released-tag file=head/templates/template-dns-record.yaml
     /// spec:
-    ///   package: ghcr.io/open-service-portal/template-whoami:v1.2.0
+    ///   package: ghcr.io/open-service-portal/template-dns-record:v1.1.0
     /// ```
     pub XCatalogPackageTagExists {
         id: "x-catalog-package-tag-exists",

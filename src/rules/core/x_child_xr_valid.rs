@@ -16,19 +16,33 @@ crate::declare_rule! {
     /// ready and the error surfaces only in the child's events.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # rendered by the WhoAmIService composition; the CloudflareDNSRecord XRD requires `value`
+    /// The Service composition renders a DNSRecord, whose XRD requires `name` and `value`, types
+    /// `ttl` as an integer and has no `proxied`:
+    /// ```yaml fixture=fail/repo file=composition.yaml
     /// apiVersion: openportal.dev/v1alpha1
-    /// kind: CloudflareDNSRecord
+    /// kind: DNSRecord
+    /// metadata:
+    ///   name: {{ .observed.composite.resource.metadata.name }}
+    ///   annotations:
+    ///     gotemplating.fn.crossplane.io/composition-resource-name: dns
     /// spec:
-    ///   name: {{ $name }}
+    ///   name: {{ .observed.composite.resource.spec.name }}
+    ///   ttl: "300"
+    ///   proxied: true
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/repo file=composition.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: DNSRecord
+    /// metadata:
+    ///   name: {{ $xr.metadata.name }}
+    ///   annotations:
+    ///     gotemplating.fn.crossplane.io/composition-resource-name: dns
     /// spec:
-    ///   name: {{ $name }}
-    ///   value: {{ $ingressIP | quote }}
+    ///   name: {{ $xr.spec.name }}
+    ///   value: {{ $xr.status.ip | default "127.0.0.1" | quote }}
+    ///   ttl: {{ $xr.spec.ttl | default 300 }}
     /// ```
     pub XChildXrValid {
         id: "x-child-xr-valid",

@@ -13,15 +13,16 @@ crate::declare_rule! {
     /// requires Compositions to target only the referenceable version.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # xrd.yaml: group openportal.dev, kind WebApp, referenceable version v1alpha1
+    /// `configuration/xrd.yaml` defines the kind WebApp in the group `openportal.dev` with the
+    /// one referenceable version `v1alpha1`:
+    /// ```yaml fixture=fail/wrong-version file=configuration/composition.yaml
     /// compositeTypeRef:
     ///   apiVersion: openportal.dev/v1beta1
     ///   kind: WebApp
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-repo file=configuration/composition.yaml
     /// compositeTypeRef:
     ///   apiVersion: openportal.dev/v1alpha1
     ///   kind: WebApp

@@ -19,13 +19,23 @@ crate::declare_rule! {
     /// `replica` for `replicas` ships a broken template that no schema check sees.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// replicas: {{ .observed.composite.resource.spec.replica }}   # the XRD has `replicas`
+    /// The XRD's spec has `image`, `replicas`, `size`, `port` and `labels`; its status has `url`:
+    /// ```yaml fixture=fail/typos file=configuration/composition.yaml
+    /// template: |
+    ///   {{- $xr := .observed.composite.resource }}
+    ///   replicas: {{ $xr.spec.replica }}
+    ///   image: {{ .observed.composite.resource.spec.imag }}
+    ///   size: {{ dig "spec" "sizes" "small" $xr }}
+    ///   url: {{ $xr.status.uri }}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// replicas: {{ .observed.composite.resource.spec.replicas }}
+    /// ```yaml fixture=pass/template-repo file=configuration/composition.yaml
+    /// manifest:
+    ///   replicas: {{ $xr.spec.replicas }}
+    ///   image: {{ $spec.image }}
+    ///   port: {{ index .observed.composite.resource.spec "port" }}
+    ///   size: {{ dig "spec" "size" "small" $xr }}
     /// ```
     pub XFieldpathInSchema {
         id: "x-fieldpath-in-schema",

@@ -17,8 +17,10 @@ crate::declare_rule! {
     /// a typo shows as an unknown owner, and ownership-based permissions and views miss it.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The org catalog (`org.yaml`) has the Group `platform-team`:
+    /// ```yaml fixture=fail/typo file=xrd.yaml
     /// metadata:
+    ///   name: dnsrecords.openportal.dev
     ///   annotations:
     ///     backstage.io/owner: platfrom-team
     /// ```

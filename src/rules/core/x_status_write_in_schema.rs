@@ -15,17 +15,25 @@ crate::declare_rule! {
     /// never reaches the XR (nor Backstage, which shows it).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The Service XRD's status has `domain`, `ready` and `endpoints.public`:
+    /// ```yaml fixture=fail/repo file=composition.yaml
     /// apiVersion: openportal.dev/v1alpha1
-    /// kind: WebApp
+    /// kind: Service
     /// status:
-    ///   endpoint: https://…    # the XRD declares `status.url`
+    ///   domian: {{ .observed.composite.resource.spec.name }}
+    ///   endpoints:
+    ///     private: https://y
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/repo file=composition.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: Service
     /// status:
-    ///   url: https://…
+    ///   domain: {{ printf "%s.example.org" $xr.spec.name }}
+    ///   ready: true
+    ///   endpoints:
+    ///     public: https://x
     /// ```
     pub XStatusWriteInSchema {
         id: "x-status-write-in-schema",

@@ -11,13 +11,14 @@ crate::declare_rule! {
     /// The API server answers "no matches for kind" and Flux stops the whole sync.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// apiVersion: demo.openportal.dev/v1alpha1   # the XRD's group is openportal.dev
+    /// The XRD (`configuration/xrd.yaml`) defines WebApp in the group `openportal.dev`:
+    /// ```yaml fixture=fail/wrong-group file=examples/basic-webapp.yaml
+    /// apiVersion: demo.openportal.dev/v1alpha1
     /// kind: WebApp
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-repo file=examples/basic-webapp.yaml
     /// apiVersion: openportal.dev/v1alpha1
     /// kind: WebApp
     /// ```

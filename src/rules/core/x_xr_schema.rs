@@ -51,16 +51,37 @@ crate::declare_rule! {
     /// schema").
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The XRD's spec schema
+    /// ```yaml fixture=fail/order-defects file=configuration/xrd.yaml
     /// spec:
-    ///   image: traefik/whoami
-    ///   proxied: false        # the XRD declares no `proxied`
+    ///   type: object
+    ///   required: [image]
+    ///   properties:
+    ///     image: {type: string}
+    ///     replicas: {type: integer, minimum: 1, default: 1}
+    ///     size: {type: string, enum: [small, large], default: small}
+    ///     port: {x-kubernetes-int-or-string: true}
+    ///     labels:
+    ///       type: object
+    ///       additionalProperties: {type: string}
+    /// ```
+    /// and an example that breaks most of it:
+    /// ```yaml fixture=fail/order-defects file=examples/basic-webapp.yaml
+    /// spec:
+    ///   replicas: "2"
+    ///   size: medium
+    ///   port: 1.5
+    ///   proxied: true
+    ///   labels:
+    ///     app: 3
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-repo file=examples/basic-webapp.yaml
     /// spec:
     ///   image: traefik/whoami
+    ///   port: http
+    ///   labels: {app: demo}
     /// ```
     pub XXrSchema {
         id: "x-xr-schema",

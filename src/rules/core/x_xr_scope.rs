@@ -12,8 +12,8 @@ crate::declare_rule! {
     /// XR with a namespace is rejected (catalog-orders history, commit 419a75e).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # ManagedNamespace is `scope: Cluster`
+    /// The ManagedNamespace XRD is `scope: Cluster`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/system/ManagedNamespace/team-a.yaml
     /// kind: ManagedNamespace
     /// metadata:
     ///   name: team-a
@@ -21,7 +21,7 @@ crate::declare_rule! {
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/catalog-orders file=openportal/system/ManagedNamespace/team-a.yaml
     /// kind: ManagedNamespace
     /// metadata:
     ///   name: team-a

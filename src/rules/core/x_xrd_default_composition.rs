@@ -12,13 +12,14 @@ crate::declare_rule! {
     /// the Composition name.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The Composition (`configuration/composition.yaml`) is named `webapp`:
+    /// ```yaml fixture=fail/xrd-name file=configuration/xrd.yaml
     /// defaultCompositionRef:
-    ///   name: webapps.openportal.dev   # the Composition is named `webapp`
+    ///   name: webapps.openportal.dev
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-repo file=configuration/xrd.yaml
     /// defaultCompositionRef:
     ///   name: webapp
     /// ```

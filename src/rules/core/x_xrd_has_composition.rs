@@ -10,13 +10,27 @@ crate::declare_rule! {
     /// XRs of that kind can be created but nothing ever composes them.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # xrd.yaml defines WebApp; composition.yaml composes WebService
+    /// `configuration/xrd.yaml` defines WebApp,
+    /// ```yaml fixture=fail/other-kind file=configuration/xrd.yaml
+    /// spec:
+    ///   group: openportal.dev
+    ///   names:
+    ///     kind: WebApp
+    /// ```
+    /// while the only Composition composes WebService:
+    /// ```yaml fixture=fail/other-kind file=configuration/composition.yaml
+    /// spec:
+    ///   compositeTypeRef:
+    ///     apiVersion: openportal.dev/v1alpha1
+    ///     kind: WebService
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # composition.yaml: compositeTypeRef {apiVersion: openportal.dev/v1alpha1, kind: WebApp}
+    /// Use instead: a Composition of WebApp.
+    /// ```yaml fixture=pass/template-repo file=configuration/composition.yaml
+    /// spec:
+    ///   compositeTypeRef:
+    ///     apiVersion: openportal.dev/v1alpha1
+    ///     kind: WebApp
     /// ```
     pub XXrdHasComposition {
         id: "x-xrd-has-composition",

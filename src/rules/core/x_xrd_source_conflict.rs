@@ -11,13 +11,25 @@ crate::declare_rule! {
     /// verdict would depend on the order of the sources.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # --xrds catalog@v1 and --xrds template-whoami@main both define WhoAmIApp, with different schemas
+    /// The case's config adds `fixtures/_xrds/whoami-xrd.yaml` as an XRD source (`xrds:`); it
+    /// defines WhoAmIApp with at most 3 replicas, while the repository's own `xrd.yaml` says:
+    /// ```yaml fixture=fail/repo file=xrd.yaml
+    /// replicas:
+    ///   type: integer
+    ///   description: Number of replicas
+    ///   default: 1
+    ///   minimum: 1
+    ///   maximum: 5
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # one source per XRD (or identical definitions)
+    /// Use instead: one source per XRD, or identical definitions.
+    /// ```yaml fixture=pass/repo file=xrd.yaml
+    /// replicas:
+    ///   type: integer
+    ///   description: Number of replicas
+    ///   default: 1
+    ///   minimum: 1
+    ///   maximum: 3
     /// ```
     pub XXrdSourceConflict {
         id: "x-xrd-source-conflict",

@@ -11,16 +11,21 @@ crate::declare_rule! {
     /// configuration that suggests secrets are written when they are not.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The XRD of `Web` is `scope: Namespaced`:
+    /// ```yaml fixture=fail/namespaced file=composition.yaml
     /// spec:
-    ///   compositeTypeRef: {apiVersion: openportal.dev/v1alpha1, kind: WebApp}  # Namespaced
+    ///   compositeTypeRef:
+    ///     apiVersion: example.org/v1
+    ///     kind: Web
     ///   writeConnectionSecretsToNamespace: crossplane-system
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
+    /// Use instead: no connection secret namespace (keep it only for a `LegacyCluster` XRD).
+    /// ```yaml fixture=pass/namespaced file=composition.yaml
     /// spec:
-    ///   compositeTypeRef: {apiVersion: openportal.dev/v1alpha1, kind: WebApp}
+    ///   compositeTypeRef:
+    ///     apiVersion: example.org/v1
+    ///     kind: Web
     /// ```
     pub XpCompLegacyFields {
         id: "xp-comp-legacy-fields",

@@ -15,16 +15,26 @@ crate::declare_rule! {
     /// resource") and the XR never becomes ready.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # composition for a Namespaced XRD, go-template renders:
-    /// apiVersion: rbac.authorization.k8s.io/v1
-    /// kind: ClusterRole
+    /// A go-templating step of a Composition for a Namespaced XRD renders:
+    /// ```yaml fixture=fail/namespaced file=composition.yaml
+    /// template: |
+    ///   apiVersion: rbac.authorization.k8s.io/v1
+    ///   kind: ClusterRole
+    ///   metadata:
+    ///     name: {{ .observed.composite.resource.metadata.name }}
+    ///     annotations:
+    ///       gotemplating.fn.crossplane.io/composition-resource-name: cm
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// apiVersion: rbac.authorization.k8s.io/v1
-    /// kind: Role
+    /// Use instead: a namespaced resource.
+    /// ```yaml fixture=pass/namespaced file=composition.yaml
+    /// template: |
+    ///   apiVersion: v1
+    ///   kind: ConfigMap
+    ///   metadata:
+    ///     name: {{ .observed.composite.resource.metadata.name }}
+    ///     annotations:
+    ///       gotemplating.fn.crossplane.io/composition-resource-name: cm
     /// ```
     pub XpCompNamespacedXrClusterResource {
         id: "xp-comp-namespaced-xr-cluster-resource",

@@ -12,22 +12,18 @@ crate::declare_rule! {
     /// is not Configuration") and no release is published.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # configuration/crossplane.yaml
-    /// apiVersion: meta.pkg.crossplane.io/v1
-    /// kind: Configuration
-    /// metadata:
-    ///   name: configuration-web
+    /// `configuration/crossplane.yaml` holds a Configuration and, after it, a second package
+    /// metadata object:
+    /// ```yaml fixture=fail/two file=configuration/crossplane.yaml
     /// ---
     /// apiVersion: meta.pkg.crossplane.io/v1
-    /// kind: Configuration
+    /// kind: Provider
     /// metadata:
-    ///   name: configuration-web-copy
+    ///   name: provider-web
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # configuration/crossplane.yaml
+    /// Use instead: the Configuration alone.
+    /// ```yaml fixture=pass/package file=configuration/crossplane.yaml
     /// apiVersion: meta.pkg.crossplane.io/v1
     /// kind: Configuration
     /// metadata:

@@ -13,29 +13,23 @@ crate::declare_rule! {
     /// Crossplane's generated schema rejects anything else, so Flux's apply fails.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// apiVersion: openportal.dev/v1alpha1
-    /// kind: WhoAmIApp
-    /// metadata:
-    ///   name: demo-app
-    ///   namespace: demo
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// spec:
     ///   name: demo
     ///   crossplane:
     ///     compositionUpdatePolicy: Always
+    ///     compositionRef: {}
+    ///     selector: {}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// apiVersion: openportal.dev/v1alpha1
-    /// kind: WhoAmIApp
-    /// metadata:
-    ///   name: demo-app
-    ///   namespace: demo
+    /// ```yaml fixture=pass/valid-block file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// spec:
     ///   name: demo
+    ///   replicas: 2
     ///   crossplane:
     ///     compositionUpdatePolicy: Automatic
+    ///     compositionRef: {name: whoamiapp}
     /// ```
     pub XpXrCrossplaneBlock {
         id: "xp-xr-crossplane-block",

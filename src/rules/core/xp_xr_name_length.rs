@@ -10,25 +10,22 @@ crate::declare_rule! {
     /// a longer name is rejected.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// A 64-character name:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.yaml
     /// apiVersion: openportal.dev/v1alpha1
     /// kind: WhoAmIApp
     /// metadata:
     ///   name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
-    ///   namespace: demo
-    /// spec:
-    ///   name: demo
+    ///   namespace: team-a
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// apiVersion: openportal.dev/v1alpha1
     /// kind: WhoAmIApp
     /// metadata:
     ///   name: demo-app
-    ///   namespace: demo
-    /// spec:
-    ///   name: demo
+    ///   namespace: team-a
     /// ```
     pub XpXrNameLength {
         id: "xp-xr-name-length",

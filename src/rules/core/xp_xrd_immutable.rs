@@ -12,15 +12,19 @@ crate::declare_rule! {
     /// catalog until someone deletes and recreates the XRD, which deletes every XR of that kind.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # base: scope: Cluster
+    /// The base XRD is `scope: Cluster`; the head changes it:
+    /// ```yaml fixture=fail/scope-change file=head/configuration/xrd.yaml
     /// spec:
+    ///   group: openportal.dev
     ///   scope: Namespaced
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # keep the scope; introduce a new XRD (new kind or group) instead
+    /// Use instead: keep the scope (and introduce a new XRD, a new kind or group, for the other
+    /// one); compatible changes such as a new optional field are fine.
+    /// ```yaml fixture=pass/compatible-change file=head/configuration/xrd.yaml
+    /// spec:
+    ///   group: openportal.dev
+    ///   scope: Namespaced
     /// ```
     pub XpXrdImmutable {
         id: "xp-xrd-immutable",

@@ -13,9 +13,9 @@ crate::declare_rule! {
     /// something a gatekeeper must not silently wave through.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # (a file saved as UTF-16, or a symlink to /etc/passwd)
-    /// ```
+    /// A `.yaml` file with binary content, such as the fixture case `fail/binary`: its
+    /// `blob.yaml` is `apiVersion: v1` followed by the bytes `0x00 0x01 0x02`, which no code block
+    /// can show. A file saved as UTF-16 or a symlink to `/etc/passwd` is reported the same way.
     ///
     /// Use instead:
     /// ```yaml
