@@ -21,6 +21,9 @@ pub enum Evaluation {
 
 /// Compiles an expression; the error is the parser's message.
 pub fn compile(expression: &str) -> Result<Compiled, String> {
+    if let Some(why) = crate::schema::cel::refuse(expression) {
+        return Err(why);
+    }
     // The parser may panic on some hostile input; treat that as a syntax error.
     match std::panic::catch_unwind(|| Program::compile(expression)) {
         Ok(Ok(p)) => Ok(Compiled(p)),
@@ -39,7 +42,7 @@ pub fn evaluate(program: &Compiled, object: &serde_json::Value) -> Evaluation {
         Ok(Ok(Value::Bool(true))) => Evaluation::True,
         Ok(Ok(Value::Bool(false))) => Evaluation::False,
         Ok(Ok(other)) => Evaluation::Error(format!("the expression is not a boolean: {:?}", other.type_of())),
-        Ok(Err(e)) => Evaluation::Error(e.to_string()),
+        Ok(Err(e)) => Evaluation::Error(crate::schema::cel::value_free(&e.to_string())),
         Err(_) => Evaluation::Error("the evaluation failed".to_string()),
     }
 }

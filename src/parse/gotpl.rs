@@ -72,6 +72,7 @@ pub fn scan(src: &str) -> Scan {
     let bytes = src.as_bytes();
     let mut i = 0;
     let mut skeleton: Vec<u8> = bytes.to_vec();
+    let mut lines = Lines::default();
     while let Some(rel) = src[i..].find("{{") {
         let start = i + rel;
         let mut p = start + 2;
@@ -101,7 +102,7 @@ pub fn scan(src: &str) -> Scan {
             body: src[body_start..body_end.max(body_start)].to_string(),
             body_start,
         });
-        blank(&mut skeleton, src, start, end);
+        blank(&mut skeleton, src, start, end, &mut lines);
         i = end;
     }
     // An action alone on its line leaves only spaces; inline actions become a word.
@@ -115,12 +116,43 @@ pub fn scan(src: &str) -> Scan {
     out
 }
 
+/// The line around the actions of a scan, found incrementally: actions come in order, so each
+/// byte of the template is searched for a newline at most once or twice however many actions
+/// share a line.
+#[derive(Default)]
+struct Lines {
+    /// Where the newline search before the current action stopped, and the line start found.
+    searched_to: usize,
+    line_start: usize,
+    /// The end of the line found last (`None`: not searched yet).
+    line_end: Option<usize>,
+}
+
+impl Lines {
+    /// (start, end) of the line holding `start..end` (end: before its newline).
+    fn around(&mut self, src: &str, start: usize, end: usize) -> (usize, usize) {
+        if let Some(nl) = src[self.searched_to..start].rfind('\n') {
+            self.line_start = self.searched_to + nl + 1;
+        }
+        self.searched_to = start;
+        let line_end = match self.line_end {
+            // The first newline after an earlier action's end is the first after this one's.
+            Some(e) if e >= end => e,
+            _ => src[end..].find('\n').map_or(src.len(), |p| end + p),
+        };
+        self.line_end = Some(line_end);
+        (self.line_start, line_end)
+    }
+}
+
 /// Replaces an action by filler of the same byte length: spaces when the action is alone on its
 /// line (control flow), otherwise `x` characters so the YAML around it still has a value.
-fn blank(skel: &mut [u8], src: &str, start: usize, end: usize) {
-    let line_start = src[..start].rfind('\n').map_or(0, |p| p + 1);
-    let line_end = src[end..].find('\n').map_or(src.len(), |p| end + p);
-    let alone = src[line_start..start].trim().is_empty() && src[end..line_end].trim().is_empty();
+fn blank(skel: &mut [u8], src: &str, start: usize, end: usize, lines: &mut Lines) {
+    let (line_start, line_end) = lines.around(src, start, end);
+    // Only whitespace before the action on its line and after it (stopping at the first
+    // other character, so a long line is not scanned per action).
+    let alone = src[line_start..start].chars().rev().all(char::is_whitespace)
+        && src[end..line_end].chars().all(char::is_whitespace);
     for b in skel[start..end].iter_mut() {
         if *b != b'\n' && *b != b'\r' {
             *b = if alone { b' ' } else { b'x' };
@@ -296,14 +328,20 @@ fn check_structure(actions: &[Action]) -> Option<TplError> {
         let toks = tokens(&a.body);
         // Variable use and declaration.
         let mut declared_here = Vec::new();
+        // For each token, whether the first later token that is not a variable or other is
+        // `:=` (one backward pass, so a long run of variables stays linear).
+        let mut declare_follows = vec![false; toks.len()];
+        let mut next_is_declare = false;
+        for (k, (t, _, _)) in toks.iter().enumerate().rev() {
+            declare_follows[k] = next_is_declare;
+            if !matches!(t, Tok::Var(_) | Tok::Other) {
+                next_is_declare = *t == Tok::Declare;
+            }
+        }
         for (k, (t, _, _)) in toks.iter().enumerate() {
             if let Tok::Var(v) = t {
                 let name = var_name(v).to_string();
-                let declares = toks[k + 1..]
-                    .iter()
-                    .find(|(t, _, _)| !matches!(t, Tok::Var(_) | Tok::Other))
-                    .is_some_and(|(t, _, _)| *t == Tok::Declare)
-                    && !v.contains('.');
+                let declares = declare_follows[k] && !v.contains('.');
                 if declares {
                     declared_here.push(name);
                 } else if !stack.iter().any(|(_, _, vars)| vars.contains(&name)) && !declared_here.contains(&name) {

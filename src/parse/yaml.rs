@@ -8,8 +8,31 @@
 use granit_parser::{Event, Marker, Parser, ScalarStyle};
 use std::collections::HashMap;
 
-/// Maximum number of nodes alias expansion may create in one document.
-pub const ALIAS_NODE_BUDGET: usize = 100_000;
+/// What anchors and aliases may copy in one file (all its documents together), unless the
+/// caller sets other [`Limits`]: nodes.
+pub const ALIAS_NODE_BUDGET: usize = 1_000_000;
+/// What anchors and aliases may copy in one file: bytes of keys and scalars.
+pub const ALIAS_BYTE_BUDGET: usize = 64 << 20;
+
+/// The expansion budget of one file. Remembering an anchor and expanding an alias each copy
+/// the anchored subtree: both count, so neither large scalars behind aliases, nor nested
+/// anchors, nor many small bombs in separate documents can grow the tree past the budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Nodes copied.
+    pub alias_nodes: usize,
+    /// Key and scalar bytes copied.
+    pub alias_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            alias_nodes: ALIAS_NODE_BUDGET,
+            alias_bytes: ALIAS_BYTE_BUDGET,
+        }
+    }
+}
 /// Maximum nesting depth of the built tree (after alias expansion).
 pub const MAX_DEPTH: usize = 256;
 
@@ -239,17 +262,19 @@ impl Node {
         }
     }
     /// Number of nodes in this subtree and its height.
-    fn measure(&self) -> (usize, usize) {
+    /// (nodes, height, key and scalar bytes) of the subtree.
+    fn measure(&self) -> (usize, usize, usize) {
         match &self.value {
-            Value::Map(m) => m.iter().fold((1, 1), |(n, h), e| {
-                let (cn, ch) = e.value.measure();
-                (n + cn + 1, h.max(ch + 1))
+            Value::Map(m) => m.iter().fold((1, 1, 0), |(n, h, b), e| {
+                let (cn, ch, cb) = e.value.measure();
+                (n + cn + 1, h.max(ch + 1), b + cb + e.key.len())
             }),
-            Value::Seq(s) => s.iter().fold((1, 1), |(n, h), c| {
-                let (cn, ch) = c.measure();
-                (n + cn, h.max(ch + 1))
+            Value::Seq(s) => s.iter().fold((1, 1, 0), |(n, h, b), c| {
+                let (cn, ch, cb) = c.measure();
+                (n + cn, h.max(ch + 1), b + cb)
             }),
-            _ => (1, 1),
+            Value::Str(t) => (1, 1, t.len()),
+            _ => (1, 1, 8),
         }
     }
 }
@@ -340,18 +365,20 @@ enum Frame {
 
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize, usize)>,
-    alias_nodes: usize,
+    /// Anchored subtrees: (node, nodes, height, bytes).
+    anchors: HashMap<usize, (Node, usize, usize, usize)>,
+    /// What is left of the file's budget (not reset between documents).
+    left: Limits,
     root: Option<Node>,
     problems: Vec<Problem>,
 }
 
 impl Builder {
-    fn new() -> Self {
+    fn new(limits: Limits) -> Self {
         Builder {
             stack: Vec::new(),
             anchors: HashMap::new(),
-            alias_nodes: 0,
+            left: limits,
             root: None,
             problems: Vec::new(),
         }
@@ -360,15 +387,37 @@ impl Builder {
     fn reset(&mut self) {
         self.stack.clear();
         self.anchors.clear();
-        self.alias_nodes = 0;
         self.root = None;
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
-        if anchor != 0 {
-            let (n, h) = node.measure();
-            self.anchors.insert(anchor, (node.clone(), n, h));
+    /// Takes `nodes` and `bytes` from the file's budget; false when it does not hold them.
+    fn spend(&mut self, nodes: usize, bytes: usize) -> bool {
+        match (
+            self.left.alias_nodes.checked_sub(nodes),
+            self.left.alias_bytes.checked_sub(bytes),
+        ) {
+            (Some(n), Some(b)) => {
+                self.left = Limits {
+                    alias_nodes: n,
+                    alias_bytes: b,
+                };
+                true
+            }
+            _ => false,
         }
+    }
+
+    /// Remembers an anchored node; false when copying it would exceed the budget.
+    fn remember(&mut self, anchor: usize, node: &Node) -> bool {
+        if anchor == 0 {
+            return true;
+        }
+        let (n, h, bytes) = node.measure();
+        if !self.spend(n, bytes) {
+            return false;
+        }
+        self.anchors.insert(anchor, (node.clone(), n, h, bytes));
+        true
     }
 
     fn expecting_key(&self) -> bool {
@@ -476,13 +525,36 @@ fn scalar_node(text: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>,
     }
 }
 
-/// Parses a (possibly multi-document) YAML text.
+/// Parses a (possibly multi-document) YAML text under the default [`Limits`].
 pub fn parse(text: &str) -> Parsed {
+    parse_with(text, Limits::default())
+}
+
+/// The problem for a file whose anchors and aliases exceed its budget: the rest of the file
+/// is not read.
+fn budget_problem(s: u32, e: u32, limits: Limits) -> Problem {
+    Problem {
+        kind: ProblemKind::Syntax,
+        start: s,
+        end: e,
+        message: format!(
+            "anchors and aliases would copy more than {} nodes or {} bytes in this file (an alias bomb?); \
+             the rest of the file is skipped",
+            limits.alias_nodes, limits.alias_bytes
+        ),
+    }
+}
+
+/// Parses a (possibly multi-document) YAML text; anchors and aliases may copy at most
+/// `limits` in the whole file.
+pub fn parse_with(text: &str, limits: Limits) -> Parsed {
     let mut out = Parsed::default();
     let mut options = granit_parser::Options::default();
     options.set_emit_comments(false);
     let mut parser = Parser::new_from_str_with_options(text, options);
-    let mut b = Builder::new();
+    let mut b = Builder::new(limits);
+    // Set when the budget is spent: the problem is reported and the file ends there.
+    let mut spent: Option<Problem> = None;
     loop {
         let next = parser.next_event();
         let (event, span) = match next {
@@ -520,7 +592,9 @@ pub fn parse(text: &str) -> Parsed {
             }
             Event::Scalar(v, style, anchor, tag) => {
                 let node = scalar_node(&v, style, tag.as_deref(), s, e);
-                b.remember(anchor, &node);
+                if !b.remember(anchor, &node) {
+                    spent = Some(budget_problem(s, e, limits));
+                }
                 if b.expecting_key() {
                     // Keys keep their text: `y:` or `on:` name a field, not a boolean.
                     b.push(Node {
@@ -572,7 +646,9 @@ pub fn parse(text: &str) -> Parsed {
                         value: Value::Map(entries),
                         quoted: false,
                     };
-                    b.remember(anchor, &node);
+                    if !b.remember(anchor, &node) {
+                        spent = Some(budget_problem(start, e.max(start), limits));
+                    }
                     b.push(node);
                 }
             }
@@ -584,29 +660,25 @@ pub fn parse(text: &str) -> Parsed {
                         value: Value::Seq(items),
                         quoted: false,
                     };
-                    b.remember(anchor, &node);
+                    if !b.remember(anchor, &node) {
+                        spent = Some(budget_problem(start, e.max(start), limits));
+                    }
                     b.push(node);
                 }
             }
             Event::Alias(id) => match b.anchors.get(&id) {
-                Some((node, count, height)) => {
-                    b.alias_nodes += count;
-                    if b.alias_nodes > ALIAS_NODE_BUDGET {
-                        fatal = Some(Problem {
-                            kind: ProblemKind::Syntax,
-                            start: s,
-                            end: e,
-                            message: format!(
-                                "alias expansion exceeds {ALIAS_NODE_BUDGET} nodes (an alias bomb?); document skipped"
-                            ),
-                        });
-                    } else if b.stack.len() + height > MAX_DEPTH {
+                Some(&(ref node, count, height, bytes)) => {
+                    if b.stack.len() + height > MAX_DEPTH {
                         fatal = Some(depth_problem(s, e));
                     } else {
                         let mut node = node.clone();
-                        node.start = s;
-                        node.end = e;
-                        b.push(node);
+                        if b.spend(count, bytes) {
+                            node.start = s;
+                            node.end = e;
+                            b.push(node);
+                        } else {
+                            spent = Some(budget_problem(s, e, limits));
+                        }
                     }
                 }
                 None => {
@@ -619,6 +691,10 @@ pub fn parse(text: &str) -> Parsed {
                 }
             },
             _ => {}
+        }
+        if let Some(p) = spent.take() {
+            out.problems.push(p);
+            break;
         }
         if let Some(p) = fatal {
             out.problems.push(p);
@@ -642,7 +718,13 @@ fn depth_problem(s: u32, e: u32) -> Problem {
     }
 }
 
+/// Adds the entries of `<<` merge sources that the mapping does not set itself, first source
+/// first (go-yaml v2's order). Linear: keys seen are kept in a set.
 fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
+    if merges.is_empty() {
+        return;
+    }
+    let mut seen: std::collections::HashSet<String> = entries.iter().map(|e| e.key.clone()).collect();
     for m in merges {
         let sources: Vec<Node> = match m.value {
             Value::Map(_) => vec![m],
@@ -652,7 +734,7 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
         for src in sources {
             if let Value::Map(src_entries) = src.value {
                 for se in src_entries {
-                    if !entries.iter().any(|e| e.key == se.key) {
+                    if seen.insert(se.key.clone()) {
                         entries.push(se);
                     }
                 }

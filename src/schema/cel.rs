@@ -29,26 +29,454 @@ pub fn has_rules(schema: &Node) -> bool {
 }
 
 /// A schema compiled for CEL evaluation.
-pub struct Compiled(kube_cel::CompiledSchema);
+pub struct Compiled {
+    program: kube_cel::CompiledSchema,
+    /// The schema as compiled (refused rules replaced by `true`).
+    json: serde_json::Value,
+    /// Rules refused before compiling.
+    refused: Vec<CelFinding>,
+    /// Rules with nested comprehensions: (field path, rule, nesting).
+    loops: Vec<(String, String, usize)>,
+}
 
-/// Compiles the CEL rules of a schema.
+/// Every rule of `schema` with its field path.
+fn rules_of(schema: &mut serde_json::Value) -> Vec<(String, String)> {
+    let found = std::cell::RefCell::new(Vec::new());
+    let mut ignored = Vec::new();
+    take_refused(
+        schema,
+        "",
+        0,
+        &|path, rule| {
+            found.borrow_mut().push((path.to_string(), rule.to_string()));
+            None
+        },
+        &mut ignored,
+    );
+    found.into_inner()
+}
+
+/// Longest expression accepted, in code points: cel-go's default
+/// `ExpressionSizeCodePointLimit`, which the API server keeps.
+pub const MAX_EXPRESSION_CODE_POINTS: usize = 100_000;
+/// Deepest nesting of parentheses, brackets and braces accepted: cel-go's default parser
+/// recursion limit (`MaxRecursionDepth`, 250).
+pub const MAX_NESTING: usize = 250;
+/// Most binary operators in one expression. This one is portalint's own (the CEL
+/// interpreter it uses recurses once per operator, so a longer chain would exhaust the
+/// stack); the API server's cost limits reject far smaller rules over unbounded data.
+pub const MAX_OPERATORS: usize = 2_000;
+
+/// Why an expression is refused before it is parsed, if it is: too long, nested too deep, or
+/// too many operators.
+pub fn refuse(expression: &str) -> Option<String> {
+    let points = expression.chars().count();
+    if points > MAX_EXPRESSION_CODE_POINTS {
+        return Some(format!(
+            "the expression is {points} code points long, over the limit of {MAX_EXPRESSION_CODE_POINTS} (as the API server)"
+        ));
+    }
+    let (mut depth, mut deepest, mut operators) = (0usize, 0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut chars = expression.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[' | '{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '+' | '-' | '*' | '/' | '%' | '<' | '>' | '?' | '!') => operators += 1,
+            (None, '&' | '|' | '=') if chars.peek() == Some(&c) => {
+                chars.next();
+                operators += 1;
+            }
+            _ => {}
+        }
+    }
+    if deepest > MAX_NESTING {
+        return Some(format!(
+            "the expression nests {deepest} levels deep, over the parser's limit of {MAX_NESTING} (as the API server)"
+        ));
+    }
+    if operators > MAX_OPERATORS {
+        return Some(format!(
+            "the expression has {operators} operators, over portalint's limit of {MAX_OPERATORS}; split the rule"
+        ));
+    }
+    None
+}
+
+/// The runtime cost the API server allows one evaluation of one rule (`PerCallLimit` of
+/// k8s.io/apiserver's celconfig); a rule over it is cancelled there and fails the request.
+pub const PER_CALL_COST_LIMIT: f64 = 1_000_000.0;
+
+/// The deepest nesting of comprehensions (`all`, `exists`, `exists_one`, `map`, `filter`,
+/// `sortBy`) in an expression: a rule nested `k` deep over a list of `n` items costs at least
+/// `n^k` to evaluate.
+pub fn loop_depth(expression: &str) -> usize {
+    const MACROS: &[&str] = &[
+        ".all(",
+        ".exists(",
+        ".exists_one(",
+        ".map(",
+        ".filter(",
+        ".sortBy(",
+        ".existsOne(",
+    ];
+    // Paren depth at which each open comprehension started.
+    let mut open: Vec<usize> = Vec::new();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut quote: Option<u8> = None;
+    let b = expression.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match (quote, c) {
+            (Some(_), b'\\') => i += 1,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'.') if MACROS.iter().any(|m| expression[i..].starts_with(m)) => {
+                let m = MACROS
+                    .iter()
+                    .find(|m| expression[i..].starts_with(*m))
+                    .map_or(1, |m| m.len());
+                depth += 1;
+                open.push(depth);
+                deepest = deepest.max(open.len());
+                i += m;
+                continue;
+            }
+            (None, b'(' | b'[' | b'{') => depth += 1,
+            (None, b')' | b']' | b'}') => {
+                if open.last() == Some(&depth) {
+                    open.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+/// The largest number of items or entries of any list or map in `node`'s subtree.
+fn largest_collection(node: &Node) -> usize {
+    let mut largest = 0;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            crate::parse::yaml::Value::Seq(items) => {
+                largest = largest.max(items.len());
+                stack.extend(items.iter());
+            }
+            crate::parse::yaml::Value::Map(entries) => {
+                largest = largest.max(entries.len());
+                stack.extend(entries.iter().map(|e| &e.value));
+            }
+            _ => {}
+        }
+    }
+    largest
+}
+
+/// Replaces every rule that `refuse` refuses (given the field path and the rule) with `true`
+/// (so the rest compile), and returns what was refused, by the dotted path of the field it is
+/// attached to.
+fn take_refused(
+    schema: &mut serde_json::Value,
+    path: &str,
+    depth: usize,
+    refuse: &dyn Fn(&str, &str) -> Option<String>,
+    out: &mut Vec<CelFinding>,
+) {
+    let serde_json::Value::Object(map) = schema else { return };
+    if depth > crate::parse::yaml::MAX_DEPTH {
+        return;
+    }
+    if let Some(serde_json::Value::Array(rules)) = map.get_mut("x-kubernetes-validations") {
+        for r in rules.iter_mut() {
+            let Some(rule) = r.get("rule").and_then(|v| v.as_str()).map(str::to_string) else {
+                continue;
+            };
+            if let Some(why) = refuse(path, &rule) {
+                out.push(CelFinding {
+                    field_path: path.to_string(),
+                    message: why,
+                    rule: rule.chars().take(80).collect(),
+                    failed: false,
+                });
+                r["rule"] = serde_json::Value::String("true".into());
+                if let Some(m) = r.as_object_mut() {
+                    m.remove("messageExpression");
+                }
+            }
+        }
+    }
+    for (key, child) in map.iter_mut() {
+        match key.as_str() {
+            "properties" => {
+                if let serde_json::Value::Object(props) = child {
+                    for (name, sub) in props.iter_mut() {
+                        let p = if path.is_empty() {
+                            name.clone()
+                        } else {
+                            format!("{path}.{name}")
+                        };
+                        take_refused(sub, &p, depth + 1, refuse, out);
+                    }
+                }
+            }
+            "items" | "additionalProperties" => take_refused(child, path, depth + 1, refuse, out),
+            "allOf" | "anyOf" | "oneOf" => {
+                if let serde_json::Value::Array(branches) = child {
+                    for b in branches {
+                        take_refused(b, path, depth + 1, refuse, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Compiles the CEL rules of a schema; rules over the limits of [`refuse`] are not parsed and
+/// are reported by [`evaluate`] as rules that cannot be evaluated.
 pub fn compile(schema: &Node) -> Compiled {
-    Compiled(kube_cel::compile_schema(&schema.to_json()))
+    let mut json = schema.to_json();
+    let mut refused = Vec::new();
+    take_refused(&mut json, "", 0, &|_, rule| refuse(rule), &mut refused);
+    let loops = rules_of(&mut json)
+        .into_iter()
+        .filter_map(|(path, rule)| {
+            let k = loop_depth(&rule);
+            (k >= 2).then_some((path, rule, k))
+        })
+        .collect();
+    Compiled {
+        program: kube_cel::compile_schema(&json),
+        json,
+        refused,
+        loops,
+    }
 }
 
 /// Evaluates the rules against an object (defaults applied first, as the API server does).
+/// A rule whose nested comprehensions would cost more than [`PER_CALL_COST_LIMIT`] on this
+/// object (at least `n^k` for `k` nested loops over `n` items) is not evaluated: it is
+/// reported as cancelled, as the API server cancels it.
 pub fn evaluate(compiled: &Compiled, object: &Node) -> Vec<CelFinding> {
-    let Err(errors) = kube_cel::validate_compiled(&compiled.0, &object.to_json(), None) else {
-        return Vec::new();
-    };
-    errors
-        .into_vec()
-        .into_iter()
-        .map(|e| CelFinding {
-            failed: e.kind == kube_cel::ErrorKind::ValidationFailure,
-            field_path: e.field_path,
-            message: e.message,
-            rule: e.rule,
+    let mut out = compiled.refused.clone();
+    let costly: Vec<(String, String, String)> = compiled
+        .loops
+        .iter()
+        .filter_map(|(path, rule, k)| {
+            let n = largest_collection(object.deepest(path));
+            let cost = (n as f64).powi(*k as i32);
+            (cost > PER_CALL_COST_LIMIT).then(|| {
+                let why = format!(
+                    "the rule nests {k} comprehensions over up to {n} items here: it would cost at least {cost:.0}, \
+                     over the API server's per-call limit of {PER_CALL_COST_LIMIT:.0}, so the API server cancels it; not evaluated"
+                );
+                (path.clone(), rule.clone(), why)
+            })
         })
-        .collect()
+        .collect();
+    let rebuilt;
+    let program = if costly.is_empty() {
+        &compiled.program
+    } else {
+        let mut json = compiled.json.clone();
+        take_refused(
+            &mut json,
+            "",
+            0,
+            &|path, rule| {
+                costly
+                    .iter()
+                    .find(|(p, r, _)| p == path && r == rule)
+                    .map(|(_, _, why)| why.clone())
+            },
+            &mut out,
+        );
+        rebuilt = kube_cel::compile_schema(&json);
+        &rebuilt
+    };
+    let Err(errors) = kube_cel::validate_compiled(program, &object.to_json(), None) else {
+        return out;
+    };
+    out.extend(errors.into_vec().into_iter().map(|e| CelFinding {
+        failed: e.kind == kube_cel::ErrorKind::ValidationFailure,
+        field_path: e.field_path,
+        message: if e.kind == kube_cel::ErrorKind::ValidationFailure {
+            e.message
+        } else {
+            value_free(&e.message)
+        },
+        rule: e.rule,
+    }));
+    out
+}
+
+/// The CEL value kinds as the interpreter's debug output names them, and as CEL names them.
+const VALUE_KINDS: &[(&str, &str)] = &[
+    ("Map(", "map"),
+    ("List(", "list"),
+    ("String(", "string"),
+    ("Bytes(", "bytes"),
+    ("Int(", "int"),
+    ("UInt(", "uint"),
+    ("Float(", "double"),
+    ("Bool(", "bool"),
+    ("Timestamp(", "timestamp"),
+    ("Duration(", "duration"),
+    ("Opaque(", "opaque"),
+    ("Function(", "function"),
+];
+
+/// An interpreter error message with every value it debug-prints (`Map(Map { map: {…} })`,
+/// `String("…")`) replaced by the value's CEL type: the same input gives the same message
+/// on every run (a map's debug print follows hash order), its length does not grow with the
+/// object, and no text of the checked file reaches it.
+pub fn value_free(message: &str) -> String {
+    let bytes = message.as_bytes();
+    let mut out = String::with_capacity(message.len().min(256));
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        let starts_word = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        let kind = starts_word
+            .then(|| VALUE_KINDS.iter().find(|(debug, _)| message[i..].starts_with(debug)))
+            .flatten();
+        let Some((debug, name)) = kind else {
+            i += 1;
+            continue;
+        };
+        // Skip to the parenthesis that closes the value, outside string literals.
+        let (mut depth, mut j, mut in_str) = (0usize, i + debug.len() - 1, false);
+        while j < bytes.len() {
+            match (in_str, bytes[j]) {
+                (true, b'\\') => j += 1,
+                (true, b'"') => in_str = false,
+                (false, b'"') => in_str = true,
+                (false, b'(' | b'[' | b'{') => depth += 1,
+                (false, b')' | b']' | b'}') => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        out.push_str(&message[copied..i]);
+        out.push_str(name);
+        i = (j + 1).min(bytes.len());
+        copied = i;
+    }
+    out.push_str(&message[copied..]);
+    out.replace("Null", "null")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_free;
+
+    #[test]
+    fn hostile_expressions_are_refused_before_parsing() {
+        let deep = format!("{}self.a{} > 0", "(".repeat(20_000), ")".repeat(20_000));
+        assert!(super::refuse(&deep).expect("deep").contains("nests 20000 levels"));
+        let long = vec!["self.a"; 200_000].join(" + ");
+        assert!(super::refuse(&long).expect("long").contains("code points"));
+        let chain = vec!["self.a"; 5_000].join("+");
+        assert!(super::refuse(&chain).expect("chain").contains("operators"));
+        assert_eq!(super::refuse("self.a > 0 && (self.b == '((((' || self.c)"), None);
+        // cel-go's limits exactly: 250 levels pass, 251 do not.
+        assert_eq!(super::refuse(&format!("{}1{}", "(".repeat(250), ")".repeat(250))), None);
+        assert!(super::refuse(&format!("{}1{}", "(".repeat(251), ")".repeat(251))).is_some());
+        let schema = crate::parse::yaml::parse(&format!(
+            "type: object\nproperties:\n  spec:\n    type: object\n    x-kubernetes-validations:\n    - rule: '{deep}'\n    - rule: self.a > 0\n    properties:\n      a: {{type: integer}}\n"
+        ));
+        let compiled = super::compile(&schema.docs[0].root);
+        let object = crate::parse::yaml::parse("spec: {a: 0}\n");
+        let found = super::evaluate(&compiled, &object.docs[0].root);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found
+            .iter()
+            .any(|f| !f.failed && f.field_path == "spec" && f.message.contains("nests")));
+        assert!(found.iter().any(|f| f.failed), "the other rule still runs: {found:?}");
+    }
+
+    #[test]
+    fn nested_comprehensions_over_large_lists_are_cancelled_not_run() {
+        assert_eq!(
+            super::loop_depth("self.l.all(x, self.l.all(y, self.l.all(z, x + y + z >= 0)))"),
+            3
+        );
+        assert_eq!(
+            super::loop_depth("self.l.all(x, x > 0) && self.m.exists(y, y == 'a')"),
+            1
+        );
+        assert_eq!(super::loop_depth("self.l.map(x, x).filter(y, y > 0)"), 1);
+        assert_eq!(super::loop_depth("size(self.l) > 0"), 0);
+        let schema = crate::parse::yaml::parse(
+            "type: object\nproperties:\n  l:\n    type: array\n    items: {type: integer}\n    x-kubernetes-validations:\n    - rule: self.all(x, self.all(y, self.all(z, x + y + z >= 0)))\n  m:\n    type: integer\n    x-kubernetes-validations:\n    - rule: self > 0\n",
+        );
+        let compiled = super::compile(&schema.docs[0].root);
+        let items: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        let big = crate::parse::yaml::parse(&format!("l: [{}]\nm: 0\n", items.join(", ")));
+        let found = super::evaluate(&compiled, &big.docs[0].root);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.field_path == "l" && !f.failed && f.message.contains("per-call limit")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|f| f.failed && f.field_path.contains('m')),
+            "other rules still run: {found:?}"
+        );
+        // Small lists are evaluated as before.
+        let small = crate::parse::yaml::parse("l: [1, 2, 3]\nm: 1\n");
+        assert!(super::evaluate(&compiled, &small.docs[0].root).is_empty());
+    }
+
+    #[test]
+    fn debug_printed_values_become_their_types() {
+        assert_eq!(
+            value_free(
+                r#"Unsupported binary operator 'add': Map(Map { map: {Key("b"): String("y)\"("), Key("a"): Int(1)} }), Int(1)"#
+            ),
+            "Unsupported binary operator 'add': map, int"
+        );
+        assert_eq!(value_free("No such key: spec"), "No such key: spec");
+        assert_eq!(value_free("Mapping(x) Int(3"), "Mapping(x) int");
+    }
+
+    #[test]
+    fn a_type_error_reads_the_same_on_every_run() {
+        let schema = crate::parse::yaml::parse(
+            "type: object\nproperties:\n  m:\n    type: object\n    additionalProperties: {type: string}\nx-kubernetes-validations:\n- rule: self.m + 1 > 0\n",
+        );
+        let compiled = super::compile(&schema.docs[0].root);
+        let keys: String = (0..64).map(|i| format!("k{i}: v{i}, ")).collect();
+        let object = crate::parse::yaml::parse(&format!("m: {{{keys}}}\n"));
+        let first = super::evaluate(&compiled, &object.docs[0].root);
+        assert_eq!(first.len(), 1, "{first:?}");
+        assert!(!first[0].message.contains("k1"), "{}", first[0].message);
+        assert!(first[0].message.contains("map, int"), "{}", first[0].message);
+        for _ in 0..5 {
+            let again = super::evaluate(&super::compile(&schema.docs[0].root), &object.docs[0].root);
+            assert_eq!(again[0].message, first[0].message);
+        }
+    }
 }

@@ -70,23 +70,104 @@ impl Default for Options<'_> {
 /// Validates `instance` (a whole object) against `schema`. `head` is the span used for
 /// errors about the root (missing required top-level fields).
 pub fn validate(schema: &Node, instance: &Node, head: (u32, u32), opts: &Options<'_>) -> Vec<SchemaError> {
+    let steps = std::cell::Cell::new(0);
     let mut v = Validator {
         opts,
         errors: Vec::new(),
+        steps: &steps,
+        enums: HashMap::new(),
     };
     v.node(schema, instance, "", head, true, true);
+    if steps.get() > MAX_STEPS {
+        v.err(
+            ErrorKind::Value,
+            head,
+            "",
+            format!(
+                "validating this object takes more than {MAX_STEPS} schema steps (a schema or object built to be \
+                 slow?); the rest of it is not checked"
+            ),
+            None,
+        );
+    }
     v.errors
 }
 
 struct Validator<'o, 'f> {
     opts: &'o Options<'f>,
     errors: Vec<SchemaError>,
+    /// Steps taken in this object's validation, shared with the validators of its
+    /// `anyOf`/`oneOf`/`allOf`/`not` branches.
+    steps: &'o std::cell::Cell<usize>,
+    /// Enum values as sets, by the address of their schema node (large enums only).
+    enums: HashMap<usize, std::collections::HashSet<String>>,
 }
+
+/// The most schema nodes one object's validation visits (branches of `anyOf` and the like
+/// included); past it the object is reported and the rest of it is not checked.
+pub const MAX_STEPS: usize = 2_000_000;
+
+/// Enums longer than this are looked up in a set, and get no "did you mean".
+const LARGE_ENUM: usize = 32;
+
+/// A text that two values share exactly when `same_value` holds between them (maps in key
+/// order, integral doubles as integers), so uniqueness is checked by hashing.
+fn canonical(n: &Node, out: &mut String) {
+    use std::fmt::Write;
+    match &n.value {
+        Value::Null => out.push('~'),
+        Value::Bool(b) => out.push_str(if *b { "T" } else { "F" }),
+        Value::Int(i) => {
+            let _ = write!(out, "n{i}");
+        }
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+            let _ = write!(out, "n{}", *f as i64);
+        }
+        Value::Float(f) => {
+            let _ = write!(out, "f{f:?}");
+        }
+        Value::Str(t) => {
+            let _ = write!(out, "s{}:{t}", t.len());
+        }
+        Value::Seq(items) => {
+            let _ = write!(out, "[{}", items.len());
+            for i in items {
+                out.push(',');
+                canonical(i, out);
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            let mut sorted: Vec<&Entry> = entries.iter().collect();
+            sorted.sort_by(|a, b| a.key.cmp(&b.key));
+            let _ = write!(out, "{{{}", sorted.len());
+            for e in sorted {
+                let _ = write!(out, ",{}:{}=", e.key.len(), e.key);
+                canonical(&e.value, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn canonical_text(n: &Node) -> String {
+    let mut s = String::new();
+    canonical(n, &mut s);
+    s
+}
+
+/// Compiled patterns kept at most.
+pub const REGEX_CACHE_ENTRIES: usize = 1024;
 
 fn regex_for(pattern: &str) -> Option<Arc<Regex>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<Arc<Regex>>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
+    // Bounded: a file with many distinct patterns empties the cache rather than growing it
+    // (each compiled pattern may hold up to the 1 MiB size limit).
+    if guard.len() >= REGEX_CACHE_ENTRIES && !guard.contains_key(pattern) {
+        guard.clear();
+    }
     guard
         .entry(pattern.to_string())
         .or_insert_with(|| {
@@ -146,6 +227,11 @@ impl Validator<'_, '_> {
 
     /// `loc` is where to point for errors about `node` as a whole (its key, when it has one).
     fn node(&mut self, schema: &Node, node: &Node, path: &str, loc: (u32, u32), structural: bool, root: bool) {
+        let taken = self.steps.get() + 1;
+        self.steps.set(taken);
+        if taken > MAX_STEPS {
+            return;
+        }
         let span = (node.start, node.end);
         let dynamic = self.opts.is_dynamic.is_some_and(|f| f(node));
         if dynamic && !matches!(node.value, Value::Map(_) | Value::Seq(_)) {
@@ -176,6 +262,8 @@ impl Validator<'_, '_> {
                         let mut v = Validator {
                             opts: self.opts,
                             errors: Vec::new(),
+                            steps: self.steps,
+                            enums: HashMap::new(),
                         };
                         v.node(s, node, path, loc, false, false);
                         v.errors
@@ -209,6 +297,8 @@ impl Validator<'_, '_> {
             let mut v = Validator {
                 opts: self.opts,
                 errors: Vec::new(),
+                steps: self.steps,
+                enums: HashMap::new(),
             };
             v.node(not, node, path, loc, false, false);
             if v.errors.is_empty() {
@@ -288,8 +378,20 @@ impl Validator<'_, '_> {
     fn value_checks(&mut self, schema: &Node, node: &Node, path: &str, span: (u32, u32)) {
         let p = display(path);
         if let Some(options) = schema.get("enum").and_then(Node::as_seq) {
-            if !options.iter().any(|o| scalar_eq(o, node)) {
-                let shown: Vec<String> = options.iter().filter_map(Node::scalar_text).collect();
+            let listed = if options.len() > LARGE_ENUM {
+                let set = self.enums.entry(options.as_ptr() as usize).or_insert_with(|| {
+                    options
+                        .iter()
+                        .filter(|o| !matches!(o.value, Value::Map(_) | Value::Seq(_)))
+                        .map(canonical_text)
+                        .collect()
+                });
+                !matches!(node.value, Value::Map(_) | Value::Seq(_)) && set.contains(&canonical_text(node))
+            } else {
+                options.iter().any(|o| scalar_eq(o, node))
+            };
+            if !listed {
+                let shown: Vec<String> = options.iter().take(LARGE_ENUM).filter_map(Node::scalar_text).collect();
                 let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
                 let found = node.scalar_text().unwrap_or_else(|| node.type_name().to_string());
                 self.err(
@@ -300,7 +402,10 @@ impl Validator<'_, '_> {
                         "`{p}` must be one of {}, found `{found}`",
                         crate::parse::text::list(&shown, 12)
                     ),
-                    crate::parse::text::suggest(&found, shown.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                    (options.len() <= LARGE_ENUM)
+                        .then(|| crate::parse::text::suggest(&found, shown.iter().copied()))
+                        .flatten()
+                        .map(|s| format!("did you mean `{s}`?")),
                 );
             }
         }
@@ -410,8 +515,9 @@ impl Validator<'_, '_> {
                 }
                 let set = flag(schema, "uniqueItems") || schema.str_at(&["x-kubernetes-list-type"]) == Some("set");
                 if set {
+                    let mut seen = std::collections::HashSet::with_capacity(items.len());
                     for (i, a) in items.iter().enumerate() {
-                        if items[..i].iter().any(|b| same_value(a, b)) {
+                        if !seen.insert(canonical_text(a)) {
                             self.err(
                                 ErrorKind::Value,
                                 (a.start, a.end),
@@ -429,14 +535,11 @@ impl Validator<'_, '_> {
                         .map(|k| k.iter().filter_map(Node::as_str).collect())
                         .unwrap_or_default();
                     if !keys.is_empty() {
+                        let mut seen = std::collections::HashSet::with_capacity(items.len());
                         for (i, a) in items.iter().enumerate() {
-                            let key_of = |n: &Node| {
-                                keys.iter()
-                                    .map(|k| n.get(k).and_then(Node::scalar_text))
-                                    .collect::<Vec<_>>()
-                            };
-                            let ka = key_of(a);
-                            if ka.iter().all(Option::is_some) && items[..i].iter().any(|b| key_of(b) == ka) {
+                            let ka: Vec<Option<String>> =
+                                keys.iter().map(|k| a.get(k).and_then(Node::scalar_text)).collect();
+                            if ka.iter().all(Option::is_some) && !seen.insert(ka.clone()) {
                                 let shown: Vec<String> = ka.into_iter().flatten().collect();
                                 self.err(
                                     ErrorKind::Value,
@@ -571,6 +674,9 @@ impl Validator<'_, '_> {
     }
 }
 
+/// Value equality as the API server compares set items: the reference `canonical` is tested
+/// against.
+#[cfg(test)]
 fn same_value(a: &Node, b: &Node) -> bool {
     match (&a.value, &b.value) {
         (Value::Map(x), Value::Map(y)) => {
@@ -637,7 +743,119 @@ pub fn lookup<'a>(schema: &'a Node, path: &[String]) -> Lookup<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_text_is_same_value() {
+        let vals = [
+            "1",
+            "1.0",
+            "1.5",
+            "'1'",
+            "true",
+            "yes",
+            "null",
+            "a",
+            "'a'",
+            "[1, 2]",
+            "[2, 1]",
+            "[1.0, 2]",
+            "{a: 1, b: 2}",
+            "{b: 2, a: 1}",
+            "{a: 1}",
+            "{a: 1, b: [x]}",
+            "{b: [x], a: 1.0}",
+            "[]",
+            "{}",
+            "''",
+        ];
+        let nodes: Vec<Node> = vals
+            .iter()
+            .map(|v| {
+                crate::parse::yaml::parse(&format!("v: {v}\n"))
+                    .docs
+                    .remove(0)
+                    .root
+                    .get("v")
+                    .expect("v")
+                    .clone()
+            })
+            .collect();
+        for a in &nodes {
+            for b in &nodes {
+                assert_eq!(
+                    canonical_text(a) == canonical_text(b),
+                    same_value(a, b),
+                    "{:?} vs {:?}",
+                    a.to_json(),
+                    b.to_json()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn large_sets_maps_and_enums_are_linear_and_bounded() {
+        let s = parse_one("type: object\nproperties:\n  s: {type: array, x-kubernetes-list-type: set, items: {type: integer}}\n  m:\n    type: array\n    x-kubernetes-list-type: map\n    x-kubernetes-list-map-keys: [name]\n    items: {type: object, properties: {name: {type: string}}}\n");
+        let items: Vec<String> = (0..50_000).map(|i| i.to_string()).collect();
+        let names: Vec<String> = (0..50_000).map(|i| format!("{{name: n{i}}}")).collect();
+        let d = parse_one(&format!(
+            "s: [{}, 7]\nm: [{}, {{name: n3}}]\n",
+            items.join(", "),
+            names.join(", ")
+        ));
+        let errs = validate(
+            &s,
+            &d,
+            (0, 0),
+            &Options {
+                kubernetes_object: false,
+                ..Options::default()
+            },
+        );
+        let msgs: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "`s[50000]` duplicates an earlier item",
+                "`m[50000]` duplicates the key `n3` of an earlier item"
+            ]
+        );
+        let e = parse_one(&format!("type: integer\nenum: [{}]\n", items.join(", ")));
+        assert!(validate(&e, &parse_one("49999"), (0, 0), &Options::default()).is_empty());
+        assert!(validate(&e, &parse_one("49999.0"), (0, 0), &Options::default()).is_empty());
+        let bad = validate(&e, &parse_one("50000"), (0, 0), &Options::default());
+        assert_eq!(bad.len(), 1);
+        assert!(bad[0].message.len() < 400, "{}", bad[0].message);
+    }
+
+    #[test]
+    fn validation_work_is_bounded_per_object() {
+        let branches: String = (0..3_000).map(|i| format!("- {{required: [f{i}]}}\n")).collect();
+        let s = parse_one(&format!(
+            "type: array\nitems:\n  type: object\n  anyOf:\n{}",
+            branches.lines().map(|l| format!("  {l}\n")).collect::<String>()
+        ));
+        let d = parse_one(&format!("[{}]", vec!["{g: 1}"; 2_000].join(", ")));
+        let errs = validate(
+            &s,
+            &d,
+            (0, 0),
+            &Options {
+                kubernetes_object: false,
+                ..Options::default()
+            },
+        );
+        assert!(
+            errs.iter().any(|e| e.message.contains("schema steps")),
+            "{:?}",
+            errs.first()
+        );
+    }
     use crate::parse::yaml::parse;
+
+    fn parse_one(text: &str) -> std::sync::Arc<Node> {
+        parse(text).docs.remove(0).root
+    }
 
     fn run(schema: &str, doc: &str) -> Vec<String> {
         let s = parse(schema).docs.remove(0).root;
