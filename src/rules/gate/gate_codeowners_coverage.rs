@@ -16,14 +16,20 @@ crate::declare_rule! {
     /// ambiguous for the verdict and for quotas per team.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # CODEOWNERS: `* @org/platform` only, and orders in openportal/team-a/
+    /// With orders in `openportal/team-a/`, `openportal/team-b/` and `openportal/system/`, and
+    /// the policy's `platform-team: "@org/platform"`: `team-a/` falls back to `*`, `team-b/` has
+    /// two owners and `system/` is not the platform team's.
+    /// ```text fixture=fail/uncovered file=.github/CODEOWNERS
+    /// * @org/platform
+    /// /openportal/team-b/ @org/team-b @org/team-c
+    /// /openportal/system/ @org/team-b
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # *                    @org/platform
-    /// # /openportal/team-a/  @org/team-a
+    /// Use instead: one team per namespace folder (here the case has only `team-a/` and
+    /// `system/`, which the platform team's fallback owns).
+    /// ```text fixture=pass/covered file=.github/CODEOWNERS
+    /// * @org/platform
+    /// /openportal/team-a/ @org/team-a
     /// ```
     pub GateCodeownersCoverage {
         id: "gate-codeowners-coverage",

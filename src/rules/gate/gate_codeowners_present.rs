@@ -13,15 +13,20 @@ crate::declare_rule! {
     /// then needs a review, reason `R-OWNER`).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # catalog-orders/ with openportal/team-a/WhoAmIApp/app.yaml and no CODEOWNERS
+    /// An orders repository with `openportal/team-a/WhoAmIApp/demo-app.yaml` and no CODEOWNERS
+    /// file (neither `.github/CODEOWNERS`, `CODEOWNERS` nor `docs/CODEOWNERS`):
+    /// ```yaml fixture=fail/no-codeowners file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
+    /// metadata:
+    ///   name: demo-app
+    ///   namespace: team-a
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # .github/CODEOWNERS
-    /// # *                    @org/platform
-    /// # /openportal/team-a/  @org/team-a
+    /// Use instead: a `.github/CODEOWNERS`.
+    /// ```text fixture=pass/with-codeowners file=.github/CODEOWNERS
+    /// * @org/platform
+    /// /openportal/team-a/ @org/team-a
     /// ```
     pub GateCodeownersPresent {
         id: "gate-codeowners-present",

@@ -14,13 +14,18 @@ crate::declare_rule! {
     /// from the same file.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # /openportal/team-[ab]/  org/team-a
+    /// A negated pattern, a character class and an owner without `@`, in `.github/CODEOWNERS`:
+    /// ```text fixture=fail/invalid file=.github/CODEOWNERS
+    /// !/openportal/legacy/ @org/platform
+    /// /openportal/team-[ab]/ @org/team-a
+    /// /openportal/team-a/ org/team-a
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// # /openportal/team-a/  @org/team-a
+    /// ```text fixture=pass/valid file=.github/CODEOWNERS
+    /// # Platform owns everything not listed below.
+    /// * @org/platform
+    /// /openportal/team-a/ @org/team-a dev@example.org
     /// ```
     pub GateCodeownersSyntax {
         id: "gate-codeowners-syntax",

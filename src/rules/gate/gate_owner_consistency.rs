@@ -15,16 +15,25 @@ crate::declare_rule! {
     /// the catalog shows the wrong owner for the resource.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # openportal/team-a/WhoAmIApp/app.yaml, CODEOWNERS: /openportal/team-a/ @org/team-a
+    /// CODEOWNERS gives `openportal/team-a/` to `@org/team-a`,
+    /// ```text fixture=fail/disagree file=.github/CODEOWNERS
+    /// * @org/platform-team
+    /// /openportal/team-a/ @org/team-a
+    /// ```
+    /// while an order in that folder names another owner:
+    /// ```yaml fixture=fail/disagree file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// metadata:
+    ///   name: demo-app
+    ///   namespace: team-a
     ///   annotations:
     ///     terasky.backstage.io/owner: group:default/team-b
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/agree file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// metadata:
+    ///   name: demo-app
+    ///   namespace: team-a
     ///   annotations:
     ///     terasky.backstage.io/owner: group:default/team-a
     /// ```

@@ -11,8 +11,8 @@ crate::declare_rule! {
     /// `default`) escapes the tenant's isolation and may overwrite another tenant's entity.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # bu-finance-infrastructure/catalog-info.yaml
+    /// In `bu-finance-infrastructure/catalog-info.yaml`, the repository of the unit `finance`:
+    /// ```yaml fixture=fail/bu-finance-infrastructure file=catalog-info.yaml
     /// metadata:
     ///   name: ledger
     ///   namespace: payments

@@ -12,8 +12,8 @@ crate::declare_rule! {
     /// the entity validator and nothing in the file is registered.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # bu-finance-infrastructure/services.yaml
+    /// `bu-finance-infrastructure/services.yaml`, which is no Backstage entity:
+    /// ```yaml fixture=fail/bu-finance-infrastructure file=services.yaml
     /// name: ledger
     /// owner: finance
     /// ```

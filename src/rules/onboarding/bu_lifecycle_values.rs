@@ -12,8 +12,9 @@ crate::declare_rule! {
     /// lifecycles.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/bu-finance-infrastructure file=catalog-info.yaml
     /// spec:
+    ///   type: service
     ///   lifecycle: prod
     /// ```
     ///

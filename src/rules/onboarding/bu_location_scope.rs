@@ -13,14 +13,21 @@ crate::declare_rule! {
     /// repository imports another tenant's entities.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # bu-finance-infrastructure
+    /// A Location in `bu-finance-infrastructure`:
+    /// ```yaml fixture=fail/bu-finance-infrastructure file=catalog-info.yaml
     /// spec:
     ///   targets:
     ///     - https://github.com/acme/bu-payments-infrastructure/blob/main/all.yaml
+    ///     - ../bu-payments-infrastructure/all.yaml
     /// ```
     ///
-    /// Use instead: `./all.yaml` in this repository.
+    /// Use instead: targets in this repository.
+    /// ```yaml fixture=pass/bu-finance-infrastructure file=catalog-info.yaml
+    /// spec:
+    ///   targets:
+    ///     - ./components/ledger.yaml
+    ///     - https://github.com/acme/bu-finance-infrastructure/blob/main/components/ledger.yaml
+    /// ```
     pub BuLocationScope {
         id: "bu-location-scope",
         category: Correctness,

@@ -14,18 +14,33 @@ crate::declare_rule! {
     /// catalog cannot say what the entity is, who owns it and where its code lives.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/bu-finance-infrastructure file=catalog-info.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Component
     /// metadata:
     ///   name: ledger
+    /// spec:
+    ///   type: service
+    ///   owner: group:finance/finance
+    /// ```
+    ///
+    /// Use instead: a description, a tenant marker (`namespace`), a source annotation and a
+    /// lifecycle.
+    /// ```yaml fixture=pass/bu-finance-infrastructure file=catalog-info.yaml
+    /// metadata:
+    ///   name: ledger
     ///   namespace: finance
+    ///   description: The general ledger of the finance unit
+    ///   tags: [java]
+    ///   links:
+    ///     - url: https://ledger.example.com
+    ///   annotations:
+    ///     github.com/project-slug: acme/ledger
     /// spec:
     ///   type: service
     ///   lifecycle: production
-    ///   owner: group:finance/ledger-team
+    ///   owner: group:finance/finance
     /// ```
-    ///
-    /// Use instead: add `description` and `annotations: {github.com/project-slug: acme/ledger}`.
     pub BuMetadataRequired {
         id: "bu-metadata-required",
         category: Correctness,

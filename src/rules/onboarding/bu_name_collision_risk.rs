@@ -11,7 +11,7 @@ crate::declare_rule! {
     /// lookups, TechDocs URLs) confuse `finance/api` with `payments/api`.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/bu-finance-infrastructure file=catalog-info.yaml
     /// metadata:
     ///   name: api
     ///   namespace: finance

@@ -12,13 +12,15 @@ crate::declare_rule! {
     /// A cross-tenant owner gives another business unit control of this unit's entities.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # bu-finance-infrastructure
+    /// In `bu-finance-infrastructure`, the repository of the unit `finance`:
+    /// ```yaml fixture=fail/bu-finance-infrastructure file=catalog-info.yaml
     /// spec:
+    ///   type: service
+    ///   lifecycle: production
     ///   owner: group:payments/team-a
     /// ```
     ///
-    /// Use instead: `owner: group:finance/team-a`.
+    /// Use instead: an owner of the unit, such as `owner: group:finance/finance`.
     pub BuOwnerInTenant {
         id: "bu-owner-in-tenant",
         category: Correctness,

@@ -29,12 +29,16 @@ crate::declare_rule! {
     /// the quality scorer of the onboarding gates holds the repository back.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/bu-finance-infrastructure file=catalog-info.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Component
     /// metadata:
     ///   name: ledger
+    ///   namespace: finance
     /// spec:
-    ///   owner: finance
+    ///   type: service
+    ///   lifecycle: production
+    ///   owner: group:finance/finance
     /// ```
     ///
     /// Use instead: add a description, a system, tags and links.

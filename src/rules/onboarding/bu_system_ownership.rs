@@ -12,13 +12,30 @@ crate::declare_rule! {
     /// views: the tenant boundary is crossed through the system.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # bu-finance-infrastructure
+    /// In `bu-finance-infrastructure`, a component's system is owned by the group `sre`, which is
+    /// not under the unit's group `finance` (no `parent`):
+    /// ```yaml fixture=fail/bu-finance-infrastructure file=catalog-info.yaml
+    ///   system: finance-core
+    /// ---
+    /// apiVersion: backstage.io/v1alpha1
+    /// kind: System
+    /// metadata:
+    ///   name: finance-core
+    ///   namespace: finance
     /// spec:
-    ///   system: shared-platform   # owned by group:platform/sre
+    ///   owner: group:finance/sre
     /// ```
     ///
     /// Use instead: a system of the finance unit.
+    /// ```yaml fixture=pass/bu-finance-infrastructure file=catalog-info.yaml
+    /// apiVersion: backstage.io/v1alpha1
+    /// kind: System
+    /// metadata:
+    ///   name: finance-core
+    ///   namespace: finance
+    /// spec:
+    ///   owner: group:finance/finance
+    /// ```
     pub BuSystemOwnership {
         id: "bu-system-ownership",
         category: Suspicious,
