@@ -119,6 +119,8 @@ pub struct Config {
     pub per_path_ignores: Option<BTreeMap<String, Vec<String>>>,
     /// Globs of files not to check at all.
     pub exclude: Option<Vec<String>>,
+    /// Work budgets per file and per object (alias expansion, findings, schema steps).
+    pub limits: Option<crate::model::options::Limits>,
     /// Files larger than this many bytes are reported and skipped.
     #[schemars(default = "Config::default_max_file_size")]
     pub max_file_size: Option<u64>,

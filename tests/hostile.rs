@@ -93,3 +93,148 @@ fn symlinks_loop_and_outside_root() {
         .collect();
     assert_eq!(unreadable, ["link.yaml", "loop.yaml"]);
 }
+
+/// Runs the binary on `dir` as CI would, under an address-space limit of 2 GiB (`ulimit -v`),
+/// killed after 60 s; returns (exit code, stdout as JSON, seconds). A failed allocation
+/// (abort, exit 134) or a kill fails the calling test.
+fn bounded(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value, f64) {
+    use std::process::{Command, Stdio};
+    let t = Instant::now();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 2097152; exec \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_portalint"))
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let out = {
+        let deadline = t + Duration::from_secs(60);
+        loop {
+            if let Some(_status) = child.try_wait().expect("wait") {
+                break child.wait_with_output().expect("output");
+            }
+            if Instant::now() > deadline {
+                child.kill().ok();
+                panic!("{} ran over 60 s", dir.display());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let took = t.elapsed().as_secs_f64();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        matches!(code, 0..=2),
+        "exit {code} (killed or aborted) on {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (code, json, took)
+}
+
+fn messages(json: &serde_json::Value) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    format!(
+                        "{}: {}",
+                        d["rule"].as_str().unwrap_or(""),
+                        d["message"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn dir_with(files: &[(&str, String)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for (rel, text) in files {
+        let p = tmp.path().join(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    }
+    tmp
+}
+
+/// Each YAML expansion class of issue 20: aliases of a large scalar, nested anchors, many
+/// small bombs in one file's documents, a long merge chain. Each ends with a `yaml-syntax`
+/// finding that names the budget, within the bounds.
+#[test]
+fn yaml_expansion_is_bounded_per_file() {
+    let big = "x".repeat(1 << 20);
+    let large_scalar = format!("a: &a \"{big}\"\nb: [{}]\n", vec!["*a"; 5000].join(", "));
+    let leaf: Vec<String> = (0..20_000).map(|i| format!("k{i}: v{i}")).collect();
+    let mut nested: String = (0..200)
+        .map(|i| format!("{}l{i}: &l{i}\n", " ".repeat(2 * i)))
+        .collect();
+    nested.push_str(&format!("{}leaf: {{{}}}\n", " ".repeat(400), leaf.join(", ")));
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..5 {
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
+    }
+    let many_bombs = format!("---\n{bomb}").repeat(2000);
+    for (name, text) in [
+        ("large-scalar", large_scalar),
+        ("nested-anchors", nested),
+        ("many-bombs", many_bombs),
+    ] {
+        let tmp = dir_with(&[("a.yaml", text)]);
+        let (code, json, took) = bounded(tmp.path(), &[]);
+        let m = messages(&json);
+        assert_eq!(code, 1, "{name}: {m:?}");
+        assert!(took < 20.0, "{name} took {took:.1} s");
+        assert!(m.iter().any(|x| x.contains("limits.yaml-alias-nodes")), "{name}: {m:?}");
+        assert!(
+            m.len() <= 2,
+            "{name}: one finding for the file, not one per document: {}",
+            m.len()
+        );
+    }
+    let mut chain = vec![format!(
+        "m0: &m0 {{{}}}",
+        (0..50).map(|i| format!("k{i}: {i}")).collect::<Vec<_>>().join(", ")
+    )];
+    for i in 1..3000 {
+        chain.push(format!("m{i}: &m{i}\n  <<: *m{}\n  n{i}: {i}", i - 1));
+    }
+    let tmp = dir_with(&[("a.yaml", chain.join("\n") + "\n")]);
+    let (_, json, took) = bounded(tmp.path(), &[]);
+    assert!(took < 20.0, "merge chain took {took:.1} s");
+    assert!(
+        messages(&json).iter().any(|x| x.contains("alias")),
+        "{:?}",
+        messages(&json)
+    );
+}
+
+/// Budgets are config keys: a lower `limits.findings-per-file` shows fewer findings and one
+/// that counts the rest.
+#[test]
+fn findings_per_file_is_a_config_key() {
+    let labels: Vec<String> = (0..50).map(|i| format!("k{i}: 'bad value {i}!'")).collect();
+    let file = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {{{}}}\n",
+        labels.join(", ")
+    );
+    let tmp = dir_with(&[
+        ("a.yaml", file),
+        (".portalint.yaml", "limits: {findings-per-file: 5}\n".into()),
+    ]);
+    let (code, json, _) = bounded(tmp.path(), &[]);
+    let m = messages(&json);
+    assert_eq!(code, 1);
+    assert_eq!(m.len(), 6, "{m:?}");
+    assert!(m[5].contains("45 more findings"), "{m:?}");
+}

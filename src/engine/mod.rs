@@ -128,6 +128,9 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
     if let Some(or) = &cfg.orders {
         o.orders = or.clone();
     }
+    if let Some(l) = cfg.limits {
+        o.limits = l;
+    }
     o
 }
 
@@ -207,7 +210,46 @@ pub fn run_rules_where(
     for r in results {
         all.extend(r?);
     }
-    Ok(settings::apply(all, ws, settings))
+    Ok(cap_per_file(
+        settings::apply(all, ws, settings),
+        ws.options.limits.findings_per_file,
+    ))
+}
+
+/// Keeps at most `max` findings of each rule in each file (the first by position) and
+/// replaces the rest by one finding of the same rule that counts them, so a file built to
+/// make many findings cannot flood the output.
+fn cap_per_file(mut diags: Vec<Diagnostic>, max: usize) -> Vec<Diagnostic> {
+    let mut counts: std::collections::HashMap<(RuleId, crate::parse::source::FileId), usize> = Default::default();
+    for d in &diags {
+        *counts.entry((d.rule, d.primary.span.file)).or_default() += 1;
+    }
+    if counts.values().all(|&n| n <= max) {
+        return diags;
+    }
+    diags.sort_by_key(|d| (d.primary.span.file, d.rule, d.primary.span.start, d.primary.span.end));
+    let mut out = Vec::with_capacity(diags.len().min(counts.len() * (max + 1)));
+    let mut seen: std::collections::HashMap<(RuleId, crate::parse::source::FileId), usize> = Default::default();
+    for d in diags {
+        let key = (d.rule, d.primary.span.file);
+        let k = seen.entry(key).or_default();
+        *k += 1;
+        if *k <= max {
+            out.push(d);
+        } else if *k == max + 1 {
+            let more = counts[&key] - max;
+            out.push(Diagnostic {
+                message: format!("… and {more} more findings of this rule in this file, not shown"),
+                secondary: Vec::new(),
+                help: Some(format!(
+                    "portalint shows at most {max} findings of one rule per file (config `limits.findings-per-file`); \
+                     fix these and run again"
+                )),
+                ..d
+            });
+        }
+    }
+    out
 }
 
 /// Regenerates the cluster kustomizations of an orders repository (`repo.orders` detected);
@@ -673,6 +715,40 @@ fn stream_root(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_are_capped_per_rule_and_file_with_a_count() {
+        use crate::parse::source::{FileId, Span};
+        use crate::rules::diagnostic::{Label, Severity};
+        let rule = RuleId::from_id("k8s-label-value").expect("rule");
+        let other = RuleId::from_id("k8s-label-key").expect("rule");
+        let d = |r: RuleId, file: u32, at: u32| Diagnostic {
+            rule: r,
+            severity: Severity::Error,
+            message: format!("finding at {at}"),
+            primary: Label {
+                span: Span::new(FileId(file), at, at + 1),
+                message: None,
+            },
+            secondary: Vec::new(),
+            help: None,
+        };
+        let mut all: Vec<Diagnostic> = (0..2_500).rev().map(|i| d(rule, 0, i)).collect();
+        all.extend((0..10).map(|i| d(other, 0, i)));
+        all.extend((0..1_000).map(|i| d(rule, 1, i)));
+        let kept = cap_per_file(all, 1_000);
+        assert_eq!(kept.len(), 1_000 + 1 + 10 + 1_000);
+        let last = kept
+            .iter()
+            .filter(|x| x.rule == rule && x.primary.span.file == FileId(0))
+            .last()
+            .expect("some");
+        assert!(last.message.contains("1500 more findings"), "{}", last.message);
+        assert_eq!(
+            last.primary.span.start, 1_000,
+            "the count points at the first finding not shown"
+        );
+    }
 
     /// The defaults a config section gets when it is empty or absent are the option types'
     /// `Default`s: one source, whichever way the section is left out.

@@ -218,6 +218,7 @@ fn facts_of(
     content: &InputContent,
     prefix: &str,
     paths: &crate::parse::paths::PathSet,
+    limits: crate::parse::yaml::Limits,
 ) -> (Facts, Evidence) {
     let mut evidence = Evidence::default();
     let InputContent::Yaml(text) = content else {
@@ -234,7 +235,7 @@ fn facts_of(
         len: text.len() as u32,
         ..Facts::default()
     };
-    for d in crate::parse::yaml::parse(text).docs {
+    for d in crate::parse::yaml::parse_with(text, limits).docs {
         let doc = model::classify_doc(FileId(0), rel, d.root);
         evidence.add(&doc, rel, paths);
         facts.docs = facts.docs.saturating_add(1);
@@ -264,7 +265,13 @@ pub fn scan(mut found: Discovered, job: &Job<'_>) -> Scan {
             .par_iter()
             .map(|u| {
                 let content = read_yaml(&found.path_of(u), job.max_size);
-                let (f, e) = facts_of(found.rel(u), &content, &found.prefix, &found.paths);
+                let (f, e) = facts_of(
+                    found.rel(u),
+                    &content,
+                    &found.prefix,
+                    &found.paths,
+                    job.options.limits.yaml(),
+                );
                 (content, f, e)
             })
             .collect();
@@ -388,8 +395,14 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
         shared: shared_inputs.len(),
         ..Checked::default()
     };
-    let local = model::prepare(shared_inputs.into_iter().map(|i| (i, Role::Local)).collect());
-    let sources = model::prepare(job.external.iter().cloned().map(|i| (i, Role::Source)).collect());
+    let local = model::prepare(
+        shared_inputs.into_iter().map(|i| (i, Role::Local)).collect(),
+        job.options.limits.yaml(),
+    );
+    let sources = model::prepare(
+        job.external.iter().cloned().map(|i| (i, Role::Source)).collect(),
+        job.options.limits.yaml(),
+    );
     let shared_docs: usize = local
         .iter()
         .map(|p| p.parsed.as_ref().map_or(0, |x| x.docs.len()))
@@ -405,7 +418,7 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
             .collect();
         let mine: HashSet<&str> = batch.iter().map(|&i| scan.rel(i)).collect();
         let mut prepared: Vec<Prepared> = local.clone();
-        prepared.extend(model::prepare(read));
+        prepared.extend(model::prepare(read, job.options.limits.yaml()));
         prepared.par_sort_by(|a, b| walk_order(&a.input.rel, &b.input.rel));
         prepared.extend(sources.iter().cloned());
         let ws = model::assemble(

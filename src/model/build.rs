@@ -70,12 +70,12 @@ pub struct Prepared {
 }
 
 /// Parses inputs in parallel.
-pub fn prepare(inputs: Vec<(Input, Role)>) -> Vec<Prepared> {
+pub fn prepare(inputs: Vec<(Input, Role)>, limits: yaml::Limits) -> Vec<Prepared> {
     inputs
         .into_par_iter()
         .map(|(input, role)| {
             let parsed = match &input.content {
-                InputContent::Yaml(text) => Some(yaml::parse(text)),
+                InputContent::Yaml(text) => Some(yaml::parse_with(text, limits)),
                 _ => None,
             };
             Prepared { input, role, parsed }
@@ -192,7 +192,15 @@ pub fn build(
         .chain(external.into_iter().map(|i| (i, Role::Source)))
         .chain(base.into_iter().map(|i| (i, Role::Base)))
         .collect();
-    assemble(prepare(tagged), Arc::new(paths), pr, repo, profile, options, None)
+    assemble(
+        prepare(tagged, options.limits.yaml()),
+        Arc::new(paths),
+        pr,
+        repo,
+        profile,
+        options,
+        None,
+    )
 }
 
 /// Builds the workspace from parsed inputs. `evidence` overrides what the local documents say

@@ -225,6 +225,8 @@ pub struct RuleOptions {
     pub openportal: options::OpenPortalOptions,
     /// Orders repository options (config `orders:`).
     pub orders: options::OrdersOptions,
+    /// Work budgets (config `limits:`).
+    pub limits: options::Limits,
     /// True when a `policy:` is configured: the PR-gate rules run.
     pub gate: bool,
     /// The platform team (`@org/platform`), which must own the CODEOWNERS fallback and `system/`.
@@ -251,6 +253,7 @@ impl Default for RuleOptions {
         RuleOptions {
             openportal: Default::default(),
             orders: Default::default(),
+            limits: Default::default(),
             gate: false,
             platform_team: None,
             owner_annotations: options::default_owner_annotations(),

@@ -105,6 +105,42 @@ impl Default for OrdersOptions {
     }
 }
 
+/// Budgets that bound the work one file or object may cause (config `limits:`). Each one
+/// hit is a finding that names the file and the key; the run goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Limits {
+    /// Findings of one rule shown per file; the rest are counted in one finding.
+    pub findings_per_file: usize,
+    /// Nodes YAML anchors and aliases may copy in one file (all its documents).
+    pub yaml_alias_nodes: usize,
+    /// Key and scalar bytes YAML anchors and aliases may copy in one file.
+    pub yaml_alias_bytes: usize,
+    /// Schema nodes one object's validation may visit (`anyOf` branches included).
+    pub schema_steps: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            findings_per_file: 1_000,
+            yaml_alias_nodes: crate::parse::yaml::ALIAS_NODE_BUDGET,
+            yaml_alias_bytes: crate::parse::yaml::ALIAS_BYTE_BUDGET,
+            schema_steps: crate::schema::MAX_STEPS,
+        }
+    }
+}
+
+impl Limits {
+    /// The YAML parser's budget.
+    pub fn yaml(&self) -> crate::parse::yaml::Limits {
+        crate::parse::yaml::Limits {
+            alias_nodes: self.yaml_alias_nodes,
+            alias_bytes: self.yaml_alias_bytes,
+        }
+    }
+}
+
 /// The annotations naming an order's owner when the policy names none, in order of
 /// preference (policy `owner-annotations`).
 pub fn default_owner_annotations() -> Vec<String> {

@@ -538,8 +538,8 @@ fn budget_problem(s: u32, e: u32, limits: Limits) -> Problem {
         start: s,
         end: e,
         message: format!(
-            "anchors and aliases would copy more than {} nodes or {} bytes in this file (an alias bomb?); \
-             the rest of the file is skipped",
+            "anchors and aliases would copy more than {} nodes or {} bytes in this file (an alias bomb?; \
+             config `limits.yaml-alias-nodes`, `limits.yaml-alias-bytes`); the rest of the file is skipped",
             limits.alias_nodes, limits.alias_bytes
         ),
     }

@@ -54,6 +54,8 @@ pub struct Options<'f> {
     /// The instance is a Kubernetes object: the API server checks its `metadata` itself, and
     /// `apiVersion`/`kind` are always allowed at the root. Off for other documents (Score).
     pub kubernetes_object: bool,
+    /// The most schema nodes the validation may visit (config `limits.schema-steps`).
+    pub max_steps: usize,
 }
 
 impl Default for Options<'_> {
@@ -63,6 +65,7 @@ impl Default for Options<'_> {
             allow_unknown_under: &[],
             is_dynamic: None,
             kubernetes_object: true,
+            max_steps: MAX_STEPS,
         }
     }
 }
@@ -78,14 +81,15 @@ pub fn validate(schema: &Node, instance: &Node, head: (u32, u32), opts: &Options
         enums: HashMap::new(),
     };
     v.node(schema, instance, "", head, true, true);
-    if steps.get() > MAX_STEPS {
+    if steps.get() > opts.max_steps {
         v.err(
             ErrorKind::Value,
             head,
             "",
             format!(
-                "validating this object takes more than {MAX_STEPS} schema steps (a schema or object built to be \
-                 slow?); the rest of it is not checked"
+                "validating this object takes more than {} schema steps (a schema or object built to be slow?; \
+                 config `limits.schema-steps`); the rest of it is not checked",
+                opts.max_steps
             ),
             None,
         );
@@ -229,7 +233,7 @@ impl Validator<'_, '_> {
     fn node(&mut self, schema: &Node, node: &Node, path: &str, loc: (u32, u32), structural: bool, root: bool) {
         let taken = self.steps.get() + 1;
         self.steps.set(taken);
-        if taken > MAX_STEPS {
+        if taken > self.opts.max_steps {
             return;
         }
         let span = (node.start, node.end);

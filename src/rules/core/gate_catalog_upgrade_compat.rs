@@ -103,6 +103,7 @@ impl Rule for GateCatalogUpgradeCompat {
                     let allow: &[&str] = &["spec.crossplane", "status"];
                     let opts = crate::schema::Options {
                         allow_unknown_under: allow,
+                        max_steps: ws.options.limits.schema_steps,
                         ..crate::schema::Options::default()
                     };
                     let head = o.head_span();

@@ -87,6 +87,7 @@ impl Rule for XChildXrValid {
                 let opts = schema::Options {
                     allow_unknown_under: allow,
                     is_dynamic: Some(&is_dynamic),
+                    max_steps: ws.options.limits.schema_steps,
                     ..schema::Options::default()
                 };
                 let head = r.head_span();

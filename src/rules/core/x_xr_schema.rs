@@ -117,6 +117,7 @@ impl Rule for XXrSchema {
             }
             let opts = schema::Options {
                 allow_unknown_under: &allow,
+                max_steps: ws.options.limits.schema_steps,
                 ..schema::Options::default()
             };
             let head = doc.head_span();

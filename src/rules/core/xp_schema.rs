@@ -90,7 +90,15 @@ impl Rule for XpSchema {
                 continue;
             }
             let head = doc.head_span();
-            let errors = schema::validate(schema, &doc.root, (head.start, head.end), &schema::Options::default());
+            let errors = schema::validate(
+                schema,
+                &doc.root,
+                (head.start, head.end),
+                &schema::Options {
+                    max_steps: ws.options.limits.schema_steps,
+                    ..schema::Options::default()
+                },
+            );
             for e in errors {
                 let d = out.report(Span::new(doc.file, e.start, e.end), e.message);
                 if let Some(h) = e.help {
