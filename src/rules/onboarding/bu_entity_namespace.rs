@@ -34,13 +34,25 @@ impl Rule for BuEntityNamespace {
             let Some(unit) = repo.unit() else { continue };
             match doc.metadata().and_then(|m| m.get("namespace")) {
                 None => {
-                    out.report(doc.span_of_key(&doc.root, "metadata"), format!("the entity has no namespace; entities of `{}` belong in `{unit}`", repo.name))
-                        .help(format!("set `metadata.namespace: {unit}`"));
+                    out.report(
+                        doc.span_of_key(&doc.root, "metadata"),
+                        format!(
+                            "the entity has no namespace; entities of `{}` belong in `{unit}`",
+                            repo.name
+                        ),
+                    )
+                    .help(format!("set `metadata.namespace: {unit}`"));
                 }
                 Some(node) if node.as_str() != Some(unit) => {
                     let ns = node.scalar_text().unwrap_or_default();
-                    out.report(doc.span(node), format!("namespace `{ns}` is not the tenant's: entities of `{}` belong in `{unit}`", repo.name))
-                        .help(format!("set `metadata.namespace: {unit}`"));
+                    out.report(
+                        doc.span(node),
+                        format!(
+                            "namespace `{ns}` is not the tenant's: entities of `{}` belong in `{unit}`",
+                            repo.name
+                        ),
+                    )
+                    .help(format!("set `metadata.namespace: {unit}`"));
                 }
                 Some(_) => {}
             }

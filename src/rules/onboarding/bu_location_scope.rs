@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::util::is_templated;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -42,18 +42,26 @@ impl Rule for BuLocationScope {
         for (repo, doc) in ws.tenant_entities().into_iter().filter(|(_, d)| d.kind == "Location") {
             let targets = crate::model::backstage::location_targets(doc);
             for t in targets {
-                let Some(target) = t.as_str().filter(|s| !is_templated(s)) else { continue };
+                let Some(target) = t.as_str().filter(|s| !is_templated(s)) else {
+                    continue;
+                };
                 if target.contains("://") {
                     if !target.contains(&format!("/{}/", repo.name)) && !target.ends_with(&format!("/{}", repo.name)) {
-                        out.report(doc.span(t), format!("target `{target}` is outside the repository `{}`", repo.name))
-                            .help("a BU repository registers only its own files");
+                        out.report(
+                            doc.span(t),
+                            format!("target `{target}` is outside the repository `{}`", repo.name),
+                        )
+                        .help("a BU repository registers only its own files");
                     }
                     continue;
                 }
                 let inside = ws.from_doc(doc, target).is_some_and(|p| p.starts_with(&repo.prefix));
                 if !inside || target.starts_with('/') {
-                    out.report(doc.span(t), format!("target `{target}` leaves the repository `{}`", repo.name))
-                        .help("use a path inside this repository");
+                    out.report(
+                        doc.span(t),
+                        format!("target `{target}` leaves the repository `{}`", repo.name),
+                    )
+                    .help("use a path inside this repository");
                 }
             }
         }

@@ -1,6 +1,6 @@
+use crate::model::onboarding::RATED_KINDS;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::onboarding::RATED_KINDS;
 
 crate::declare_rule! {
     /// ## What it does
@@ -80,8 +80,11 @@ impl Rule for BuMetadataRequired {
                 continue;
             }
             let name = doc.name().unwrap_or("?");
-            out.report(doc.span_of_key(&doc.root, "metadata"), format!("{} `{name}` lacks {}", doc.kind, missing.join(", ")))
-                .help("the onboarding metadata validator requires them");
+            out.report(
+                doc.span_of_key(&doc.root, "metadata"),
+                format!("{} `{name}` lacks {}", doc.kind, missing.join(", ")),
+            )
+            .help("the onboarding metadata validator requires them");
         }
     }
 }

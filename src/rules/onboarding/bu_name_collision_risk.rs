@@ -28,15 +28,17 @@ crate::declare_rule! {
 }
 
 const GENERIC: &[&str] = &[
-    "api", "app", "backend", "cache", "client", "database", "db", "frontend", "gateway", "queue", "server",
-    "service", "ui", "web", "website", "worker",
+    "api", "app", "backend", "cache", "client", "database", "db", "frontend", "gateway", "queue", "server", "service",
+    "ui", "web", "website", "worker",
 ];
 
 impl Rule for BuNameCollisionRisk {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for (repo, doc) in ws.tenant_entities() {
             let Some(unit) = repo.unit() else { continue };
-            let Some(node) = doc.metadata().and_then(|m| m.get("name")) else { continue };
+            let Some(node) = doc.metadata().and_then(|m| m.get("name")) else {
+                continue;
+            };
             let Some(name) = node.as_str() else { continue };
             if !GENERIC.contains(&name.to_ascii_lowercase().as_str()) {
                 continue;

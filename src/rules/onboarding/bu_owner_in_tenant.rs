@@ -1,6 +1,6 @@
+use crate::model::backstage::{namespace, EntityRef};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{namespace, EntityRef};
 
 crate::declare_rule! {
     /// ## What it does
@@ -34,20 +34,32 @@ impl Rule for BuOwnerInTenant {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for (repo, doc) in ws.tenant_entities() {
             let Some(unit) = repo.unit() else { continue };
-            let Some(node) = doc.spec().and_then(|s| s.get("owner")) else { continue };
-            let Some(owner) = node.as_str().filter(|o| !crate::rules::util::is_templated(o)) else { continue };
+            let Some(node) = doc.spec().and_then(|s| s.get("owner")) else {
+                continue;
+            };
+            let Some(owner) = node.as_str().filter(|o| !crate::rules::util::is_templated(o)) else {
+                continue;
+            };
             let r = EntityRef::parse(owner);
             let ns = r.namespace.unwrap_or(namespace(doc));
             if !ns.eq_ignore_ascii_case(unit) {
-                out.report(doc.span(node), format!("owner `{owner}` is in namespace `{ns}`, outside the tenant `{unit}`"))
-                    .help(format!("the owner must be `group:{unit}/<group>` (the unit's group or one below it)"));
+                out.report(
+                    doc.span(node),
+                    format!("owner `{owner}` is in namespace `{ns}`, outside the tenant `{unit}`"),
+                )
+                .help(format!(
+                    "the owner must be `group:{unit}/<group>` (the unit's group or one below it)"
+                ));
                 continue;
             }
             let key = r.key("Group", namespace(doc));
             let is_group = r.kind.is_none_or(|k| k.eq_ignore_ascii_case("group"));
             if is_group && ws.entities_by_key(&key).next().is_some() && !ws.in_tenant_tree(&key, unit) {
-                out.report(doc.span(node), format!("owner `{owner}` is not `{unit}`'s group or one of its descendants"))
-                    .help("set the group's `parent` chain up to the unit's group, or choose an owner inside the tenant");
+                out.report(
+                    doc.span(node),
+                    format!("owner `{owner}` is not `{unit}`'s group or one of its descendants"),
+                )
+                .help("set the group's `parent` chain up to the unit's group, or choose an owner inside the tenant");
             }
         }
     }

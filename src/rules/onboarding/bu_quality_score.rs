@@ -1,6 +1,6 @@
+use crate::model::onboarding::{failing_checks, score, RATED_KINDS};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::onboarding::{failing_checks, score, RATED_KINDS};
 
 crate::declare_rule! {
     /// ## What it does
@@ -64,8 +64,11 @@ impl Rule for BuQualityScore {
                 continue;
             }
             let name = doc.name().unwrap_or("?");
-            out.report(doc.span_of_key(&doc.root, "metadata"), format!("{} `{name}` scores {points}/100 (threshold {threshold})", doc.kind))
-                .help(format!("failing checks: {}", failing.join(", ")));
+            out.report(
+                doc.span_of_key(&doc.root, "metadata"),
+                format!("{} `{name}` scores {points}/100 (threshold {threshold})", doc.kind),
+            )
+            .help(format!("failing checks: {}", failing.join(", ")));
         }
     }
 }

@@ -1,6 +1,6 @@
+use crate::model::backstage::{namespace, EntityRef};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{namespace, EntityRef};
 
 crate::declare_rule! {
     /// ## What it does
@@ -52,18 +52,30 @@ impl Rule for BuSystemOwnership {
             if doc.kind != "Component" && doc.kind != "Resource" {
                 continue;
             }
-            let Some(node) = doc.spec().and_then(|s| s.get("system")) else { continue };
+            let Some(node) = doc.spec().and_then(|s| s.get("system")) else {
+                continue;
+            };
             let Some(system) = node.as_str() else { continue };
             let key = EntityRef::parse(system).key("System", namespace(doc));
-            let Some(sys) = ws.entities_by_key(&key).next() else { continue };
-            let Some(owner) = sys.root.str_at(&["spec", "owner"]) else { continue };
+            let Some(sys) = ws.entities_by_key(&key).next() else {
+                continue;
+            };
+            let Some(owner) = sys.root.str_at(&["spec", "owner"]) else {
+                continue;
+            };
             let owner_key = EntityRef::parse(owner).key("Group", namespace(sys));
             if ws.in_tenant_tree(&owner_key, unit) {
                 continue;
             }
-            out.report(doc.span(node), format!("system `{system}` is owned by `{owner}`, outside the tenant `{unit}`"))
-                .label(sys.span(sys.spec().and_then(|s| s.get("owner")).unwrap_or(&sys.root)), "its owner")
-                .help("put the component in a system of its own business unit");
+            out.report(
+                doc.span(node),
+                format!("system `{system}` is owned by `{owner}`, outside the tenant `{unit}`"),
+            )
+            .label(
+                sys.span(sys.spec().and_then(|s| s.get("owner")).unwrap_or(&sys.root)),
+                "its owner",
+            )
+            .help("put the component in a system of its own business unit");
         }
     }
 }
