@@ -13,16 +13,19 @@ crate::declare_rule! {
     /// (formats).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
     /// admin:
     ///   defaultRuntime: k8s
+    ///   defaultCostCenter: Engineering_Dept
+    ///   splunkIndex: Logs
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/platform file=admin-config.yaml
     /// admin:
     ///   defaultRuntime: kubernetes
     ///   defaultCostCenter: engineering
+    ///   splunkIndex: orchestrator-logs
     /// ```
     pub InnAdmAdminSection {
         id: "inn-adm-admin-section",

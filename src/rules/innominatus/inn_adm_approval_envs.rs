@@ -11,12 +11,11 @@ crate::declare_rule! {
     /// differs (`prod` for `production`) and the real environment runs without approval.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// policies:
-    ///   allowedEnvironments: [development, production]
-    /// workflowPolicies:
-    ///   security:
-    ///     requireApproval: [prod]
+    /// `policies.allowedEnvironments` lists `development`, `staging` and `production`:
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
+    /// security:
+    ///   requireApproval:
+    ///     - prod
     /// ```
     ///
     /// Use instead: `requireApproval: [production]`.

@@ -13,9 +13,13 @@ crate::declare_rule! {
     /// and a production environment without enforced backups is a risk the validator flags.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
     /// policies:
-    ///   allowedEnvironments: [Prod]
+    ///   enforceBackups: true
+    ///   allowedEnvironments:
+    ///     - development
+    ///     - Prod
+    ///     - qa
     /// ```
     ///
     /// Use instead: `allowedEnvironments: [development, staging, production]`.

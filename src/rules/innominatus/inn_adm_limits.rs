@@ -11,9 +11,16 @@ crate::declare_rule! {
     /// The server fails to parse the config, or a limit of 0 blocks every workflow.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
     /// workflowPolicies:
+    ///   workflowsRoot: ./workflows
+    ///   requiredPlatformWorkflows:
+    ///     - security-scan
+    ///   allowedProductWorkflows:
+    ///     - shop/database-setup
     ///   maxWorkflowDuration: 30 minutes
+    ///   maxConcurrentWorkflows: 0
+    ///   maxStepsPerWorkflow: 3
     /// ```
     ///
     /// Use instead: `maxWorkflowDuration: 30m`.

@@ -12,9 +12,10 @@ crate::declare_rule! {
     /// The file is committed: anyone with read access has the platform's admin credentials.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
     /// vault:
-    ///   token: root
+    ///   url: http://vault.localtest.me
+    ///   token: hvs.CAESIJk2x9f8a7b6c5d4e3f2a1
     /// ```
     ///
     /// Use instead: `token: ${VAULT_TOKEN}`, set by the deployment.

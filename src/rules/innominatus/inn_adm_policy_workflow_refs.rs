@@ -12,10 +12,18 @@ crate::declare_rule! {
     /// that does not exist allows nothing.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The platform has only `workflows/platform/security-scan.yaml` and
+    /// `workflows/products/shop/database-setup.yaml`:
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
     /// workflowPolicies:
     ///   workflowsRoot: ./workflows
-    ///   requiredPlatformWorkflows: [security-scan]   # workflows/platform/security-scan.yaml missing
+    ///   requiredPlatformWorkflows:
+    ///     - security-scan
+    ///     - cost-monitoring
+    ///   allowedProductWorkflows:
+    ///     - shop/database-setup
+    ///     - analytics/data-pipeline
+    ///     - pipeline
     /// ```
     ///
     /// Use instead: restore the file, or drop the entry.

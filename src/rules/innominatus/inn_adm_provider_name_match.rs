@@ -11,14 +11,16 @@ crate::declare_rule! {
     /// admin config makes the two hard to match.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// `providers/db-team/provider.yaml` has `metadata.name: db-team`:
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
     /// providers:
     ///   - name: db
     ///     type: filesystem
-    ///     path: ./providers/database-team   # metadata.name: database-team
+    ///     path: ./providers/db-team
+    ///     enabled: true
     /// ```
     ///
-    /// Use instead: `name: database-team`.
+    /// Use instead: `name: db-team`.
     pub InnAdmProviderNameMatch {
         id: "inn-adm-provider-name-match",
         category: Suspicious,

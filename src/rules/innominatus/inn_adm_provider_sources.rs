@@ -13,19 +13,29 @@ crate::declare_rule! {
     /// manifest: the team's resource types are then not provisionable.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
     /// providers:
-    ///   - name: db
+    ///   - name: db-team
+    ///     type: filesystem
+    ///     path: ./providers/db-team
+    ///     enabled: true
+    ///   - name: db-team
     ///     type: local
-    ///     path: ./providers/db
+    ///   - name: cache-team
+    ///     type: filesystem
+    ///     path: ./providers/cache-team
+    ///   - name: remote
+    ///     type: git
+    ///     repository: https://github.com/acme/providers
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/platform file=admin-config.yaml
     /// providers:
-    ///   - name: database-team
+    ///   - name: db-team
     ///     type: filesystem
-    ///     path: ./providers/database-team
+    ///     path: ./providers/db-team
+    ///     enabled: true
     /// ```
     pub InnAdmProviderSources {
         id: "inn-adm-provider-sources",

@@ -12,9 +12,12 @@ crate::declare_rule! {
     /// leaves them without a definition.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
     /// resourceDefinitions:
     ///   postgres: ""
+    ///   cache: Redis_Cluster
+    ///   route: ingress-route
+    ///   volume: persistent-volume-claim
     /// ```
     ///
     /// Use instead: `postgres: managed-postgres-cluster`.

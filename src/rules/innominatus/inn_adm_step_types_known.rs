@@ -11,9 +11,12 @@ crate::declare_rule! {
     /// meant.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// workflowPolicies:
-    ///   allowedStepTypes: [terraform, shel]
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
+    /// allowedStepTypes:
+    ///   - terraform
+    ///   - kubernetes
+    ///   - policy
+    ///   - shel
     /// ```
     ///
     /// Use instead: the type's executor name.

@@ -11,13 +11,14 @@ crate::declare_rule! {
     /// reach their servers.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
     /// gitea:
     ///   url: gitea.localtest.me
+    ///   password: ${GITEA_PASSWORD}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/platform file=admin-config.yaml
     /// gitea:
     ///   url: http://gitea.localtest.me
     ///   username: giteaadmin

@@ -15,11 +15,20 @@ crate::declare_rule! {
     /// path.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// replicas:
-    ///   type: int
-    ///   default: "0"
-    ///   min: 1
+    /// ```yaml fixture=fail/platform file=goldenpaths.yaml
+    /// goldenpaths:
+    ///   db-setup:
+    ///     workflow: ./workflows/platform/security-scan.yaml
+    ///     description: x
+    ///     parameters:
+    ///       replicas:
+    ///         type: int
+    ///         default: "0"
+    ///         min: 1
+    ///       name:
+    ///         type: string
+    ///         pattern: '^[a-z]+$'
+    ///         default: Team-A
     /// ```
     ///
     /// Use instead: `default: 1`.

@@ -10,16 +10,29 @@ crate::declare_rule! {
     /// `parameters` replaces both.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// required_params: [team_name]
+    /// ```yaml fixture=fail/platform file=goldenpaths.yaml
+    /// goldenpaths:
+    ///   team-setup:
+    ///     workflow: ./workflows/team-setup.yaml
+    ///     required_params: [org_name]
+    ///     optional_params: [visibility]
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// parameters:
-    ///   team_name:
-    ///     type: string
-    ///     required: true
+    /// ```yaml fixture=pass/platform file=goldenpaths.yaml
+    /// goldenpaths:
+    ///   team-setup:
+    ///     workflow: ./workflows/team-setup.yaml
+    ///     description: Create a team organization
+    ///     parameters:
+    ///       org_name:
+    ///         type: string
+    ///         default: platform-team
+    ///         pattern: '^[a-z0-9-]+$'
+    ///       visibility:
+    ///         type: enum
+    ///         default: public
+    ///         allowed_values: [public, private]
     /// ```
     pub InnGpDeprecatedParams {
         id: "inn-gp-deprecated-params",

@@ -11,14 +11,18 @@ crate::declare_rule! {
     /// golden path cannot be run with the parameter set.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// visibility:
-    ///   type: enum
-    ///   default: public
+    /// ```yaml fixture=fail/platform file=goldenpaths.yaml
+    /// goldenpaths:
+    ///   team-setup:
+    ///     workflow: ./workflows/team-setup.yaml
+    ///     parameters:
+    ///       visibility:
+    ///         type: enum
+    ///         default: public
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/platform file=goldenpaths.yaml
     /// visibility:
     ///   type: enum
     ///   default: public

@@ -11,15 +11,21 @@ crate::declare_rule! {
     /// Bounds on another type are ignored, and with `min` above `max` no value is accepted.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// replicas:
-    ///   type: int
-    ///   min: 10
-    ///   max: 1
+    /// ```yaml fixture=fail/platform file=goldenpaths.yaml
+    /// parameters:
+    ///   replicas:
+    ///     type: int
+    ///     min: 10
+    ///     max: 1
+    ///   org_name:
+    ///     type: string
+    ///     min: 3
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/platform file=goldenpaths.yaml
+    /// replicas:
+    ///   type: int
     ///   min: 1
     ///   max: 10
     /// ```

@@ -11,15 +11,18 @@ crate::declare_rule! {
     /// golden path is run.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=goldenpaths.yaml
     /// parameters:
     ///   replicas:
     ///     type: number
+    ///   org_name:
+    ///     type: text
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///     type: int
+    /// ```yaml fixture=pass/platform file=goldenpaths.yaml
+    /// replicas:
+    ///   type: int
     /// ```
     pub InnGpParamType {
         id: "inn-gp-param-type",

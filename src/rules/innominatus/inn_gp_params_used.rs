@@ -14,11 +14,16 @@ crate::declare_rule! {
     /// reaches the workflow empty.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// team-setup:
-    ///   workflow: ./workflows/team-setup.yaml
-    ///   parameters:
-    ///     org_visibility: {type: enum, allowed_values: [public, private]}   # never used
+    /// `workflows/platform/security-scan.yaml` references `.parameters.org_name` but not
+    /// `org_visibility`:
+    /// ```yaml fixture=fail/platform file=goldenpaths.yaml
+    /// goldenpaths:
+    ///   db-setup:
+    ///     workflow: ./workflows/platform/security-scan.yaml
+    ///     description: x
+    ///     parameters:
+    ///       org_visibility:
+    ///         type: string
     /// ```
     ///
     /// Use instead: use it in the workflow, or remove it.

@@ -10,8 +10,11 @@ crate::declare_rule! {
     /// The parameter validator fails on the pattern, so every value of the parameter is rejected.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// pattern: '^(?!-)[a-z-]+$'
+    /// ```yaml fixture=fail/platform file=goldenpaths.yaml
+    /// parameters:
+    ///   name:
+    ///     type: string
+    ///     pattern: '^(?!-)[a-z-]+$'
     /// ```
     ///
     /// Use instead: `pattern: '^[a-z][a-z-]*$'`.

@@ -11,16 +11,21 @@ crate::declare_rule! {
     /// default is used. Readers of the catalog cannot tell which was meant.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// namespace:
-    ///   required: true
-    ///   default: team-a
+    /// ```yaml fixture=fail/platform file=goldenpaths.yaml
+    /// parameters:
+    ///   org_name:
+    ///     type: string
+    ///     required: true
+    ///     default: platform-team
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// namespace:
-    ///   default: team-a
+    /// ```yaml fixture=pass/platform file=goldenpaths.yaml
+    /// parameters:
+    ///   org_name:
+    ///     type: string
+    ///     default: platform-team
+    ///     pattern: '^[a-z0-9-]+$'
     /// ```
     pub InnGpRequiredAndDefault {
         id: "inn-gp-required-and-default",

@@ -14,15 +14,22 @@ crate::declare_rule! {
     /// that were moved to `workflows/archive/`.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The platform has `workflows/team-setup.yaml`, and no `workflows/archive/` or
+    /// `workflows/deploy-app.yaml`:
+    /// ```yaml fixture=fail/platform file=goldenpaths.yaml
     /// goldenpaths:
     ///   team-setup:
-    ///     workflow: ./workflows/team-setup.yaml   # moved to workflows/archive/
+    ///     workflow: ./workflows/archive/team-setup.yaml
+    ///   deploy-app: ./workflows/deploy-app.yaml
+    ///   keycloak-setup:
+    ///     description: no workflow
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///     workflow: ./workflows/archive/team-setup.yaml
+    /// ```yaml fixture=pass/platform file=goldenpaths.yaml
+    /// goldenpaths:
+    ///   team-setup:
+    ///     workflow: ./workflows/team-setup.yaml
     /// ```
     pub InnGpWorkflow {
         id: "inn-gp-workflow",

@@ -12,12 +12,17 @@ crate::declare_rule! {
     /// provisioned.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// resourceTypeCapabilities:
-    ///   - type: pg
-    ///     aliasFor: postgresql
-    ///   - type: postgresql
-    ///     aliasFor: postgres
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
+    /// - type: postgresql
+    ///   aliasFor: postgres
+    /// - type: pg
+    ///   aliasFor: postgresql
+    /// - type: pgsql
+    ///   aliasFor: mysql
+    /// - type: psql
+    ///   aliasFor: postgres
+    ///   operations:
+    ///     create: {workflow: provision-postgres}
     /// ```
     ///
     /// Use instead: `aliasFor: postgres` on both.

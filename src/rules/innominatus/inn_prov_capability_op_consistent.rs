@@ -12,9 +12,14 @@ crate::declare_rule! {
     /// it.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// operations:
-    ///   delete: {workflow: provision-postgres}   # operation: create
+    /// The `provision-postgres` workflow has `operation: create`:
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
+    /// - type: postgres
+    ///   operations:
+    ///     create:
+    ///       workflow: provision-postgres
+    ///     delete:
+    ///       workflow: provision-postgres
     /// ```
     ///
     /// Use instead: `delete: {workflow: delete-postgres}`.

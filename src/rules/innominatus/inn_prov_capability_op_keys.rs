@@ -11,9 +11,13 @@ crate::declare_rule! {
     /// The resolver looks operations up by those four names only: any other key is never used.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// operations:
-    ///   provision: {workflow: provision-postgres}
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
+    /// - type: postgres
+    ///   operations:
+    ///     provision:
+    ///       workflow: provision-postgres
+    ///     delete:
+    ///       workflow: delete-postgres
     /// ```
     ///
     /// Use instead: `create: {workflow: provision-postgres}`.

@@ -13,15 +13,33 @@ crate::declare_rule! {
     /// not exist"): the provider loads, and the first order of that type breaks.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// operations:
-    ///   create:
-    ///     workflow: provision-postgress
+    /// The provider's only workflow is `provision-postgres`:
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
+    ///   resourceTypeCapabilities:
+    ///     - type: postgres
+    ///       operations:
+    ///         create:
+    ///           workflow: provision-postgress
+    ///         delete:
+    ///           workflows:
+    ///             - name: delete-postgres
+    /// workflows:
+    ///   - name: provision-postgres
+    ///     file: ./workflows/provision-postgres.yaml
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///     workflow: provision-postgres
+    /// ```yaml fixture=pass/platform file=providers/db-team/provider.yaml
+    ///     - type: postgres
+    ///       operations:
+    ///         create:
+    ///           workflow: provision-postgres
+    ///     - type: postgresql
+    ///       aliasFor: postgres
+    ///   resourceTypes: [postgres, postgresql]
+    /// workflows:
+    ///   - name: provision-postgres
+    ///     file: ./workflows/provision-postgres.yaml
     /// ```
     pub InnProvCapabilityWorkflowsExist {
         id: "inn-prov-capability-workflows-exist",

@@ -13,14 +13,16 @@ crate::declare_rule! {
     /// The loader's compatibility check fails and the provider is not loaded.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
     /// compatibility:
     ///   minCoreVersion: 1.0.0
     ///   maxCoreVersion: 2.x
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/platform file=providers/db-team/provider.yaml
+    /// compatibility:
+    ///   minCoreVersion: 1.0.0
     ///   maxCoreVersion: 2.0.0
     /// ```
     pub InnProvCompatSemver {

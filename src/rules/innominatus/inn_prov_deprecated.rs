@@ -10,17 +10,22 @@ crate::declare_rule! {
     /// (`provisioner` or `goldenpath`) replaces them.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
+    ///   - name: delete-postgres
+    ///     file: ./workflows/delete-postgres.yaml
+    ///     category: provisioner
+    ///     operation: delete
     /// provisioners:
     ///   - name: postgres
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/platform file=providers/db-team/provider.yaml
     /// workflows:
     ///   - name: provision-postgres
     ///     file: ./workflows/provision-postgres.yaml
     ///     category: provisioner
+    ///     operation: create
     /// ```
     pub InnProvDeprecated {
         id: "inn-prov-deprecated",

@@ -14,22 +14,25 @@ crate::declare_rule! {
     /// loaded: every resource type it serves becomes unprovisionable.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
     /// apiVersion: v1
     /// kind: Team
     /// metadata:
-    ///   name: database-team
+    ///   name: db-team
+    /// compatibility:
+    ///   maxCoreVersion: 2.0.0
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/platform file=providers/db-team/provider.yaml
     /// apiVersion: v1
     /// kind: Provider
     /// metadata:
-    ///   name: database-team
+    ///   name: db-team
     ///   version: 1.0.0
     /// compatibility:
     ///   minCoreVersion: 1.0.0
+    ///   maxCoreVersion: 2.0.0
     /// ```
     pub InnProvEnvelope {
         id: "inn-prov-envelope",

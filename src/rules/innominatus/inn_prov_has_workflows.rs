@@ -13,16 +13,25 @@ crate::declare_rule! {
     /// none).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
+    /// apiVersion: v1
+    /// kind: Provider
+    /// metadata:
+    ///   name: db-team
+    ///   version: 1.0.0
+    /// compatibility:
+    ///   minCoreVersion: 1.0.0
     /// capabilities:
     ///   resourceTypes: []
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/platform file=providers/db-team/provider.yaml
     /// workflows:
-    ///   - name: onboard-team
-    ///     file: ./workflows/onboard-team.yaml
+    ///   - name: provision-postgres
+    ///     file: ./workflows/provision-postgres.yaml
+    ///     category: provisioner
+    ///     operation: create
     /// ```
     pub InnProvHasWorkflows {
         id: "inn-prov-has-workflows",

@@ -12,14 +12,21 @@ crate::declare_rule! {
     /// provisionable through one path and not the other.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
     /// capabilities:
     ///   resourceTypeCapabilities:
-    ///     - type: s3
-    ///   resourceTypes: [minio]
+    ///     - type: postgres
+    ///       operations:
+    ///         create:
+    ///           workflow: provision-postgres
+    ///         delete:
+    ///           workflow: delete-postgres
+    ///     - type: postgresql
+    ///       aliasFor: postgres
+    ///   resourceTypes: [postgres, mysql]
     /// ```
     ///
-    /// Use instead: `resourceTypes: [s3]`, or drop the legacy list.
+    /// Use instead: `resourceTypes: [postgres, postgresql]`, or drop the legacy list.
     pub InnProvLegacyResourcetypes {
         id: "inn-prov-legacy-resourcetypes",
         category: Suspicious,

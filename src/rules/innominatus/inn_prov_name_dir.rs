@@ -11,7 +11,14 @@ crate::declare_rule! {
     /// looks for its files.
     ///
     /// ## Example
-    /// `providers/db-team/provider.yaml` with `name: database-team`.
+    /// The provider lives in `providers/db-team/`:
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
+    /// apiVersion: v1
+    /// kind: Provider
+    /// metadata:
+    ///   name: database-team
+    ///   version: 1.0.0
+    /// ```
     ///
     /// Use instead: the same name for both.
     pub InnProvNameDir {

@@ -12,7 +12,26 @@ crate::declare_rule! {
     /// providers claim resource type": no resource of that type can be provisioned.
     ///
     /// ## Example
-    /// `postgres` claimed by both `database-team` and `test-team`.
+    /// `providers/db-team/provider.yaml` also claims `postgres` and `postgresql`:
+    /// ```yaml fixture=fail/platform file=providers/test-team/provider.yaml
+    /// metadata:
+    ///   name: test-team
+    ///   version: 1.0.0
+    /// compatibility:
+    ///   minCoreVersion: 1.0.0
+    ///   maxCoreVersion: 2.0.0
+    /// capabilities:
+    ///   resourceTypeCapabilities:
+    ///     - type: postgres
+    ///       operations:
+    ///         create:
+    ///           workflow: provision-postgres
+    ///         delete:
+    ///           workflow: delete-postgres
+    ///     - type: postgresql
+    ///       aliasFor: postgres
+    ///   resourceTypes: [postgres, postgresql]
+    /// ```
     ///
     /// Use instead: one provider per type; give test providers their own type (`postgres-mock`).
     pub InnProvResourceTypeConflict {

@@ -12,16 +12,24 @@ crate::declare_rule! {
     /// `Provider.Validate` rejects a wrong entry, and the loader drops the whole provider.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
     /// workflows:
     ///   - name: provision-postgres
     ///     file: ./workflows/provision-postgres.yaml
     ///     category: golden-path
+    ///     operation: provision
+    ///   - name: provision-postgres
+    ///     file: ./workflows/provision-postgres.yaml
+    ///   - file: ./workflows/provision-postgres.yaml
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///     category: goldenpath
+    /// ```yaml fixture=pass/platform file=providers/db-team/provider.yaml
+    /// workflows:
+    ///   - name: provision-postgres
+    ///     file: ./workflows/provision-postgres.yaml
+    ///     category: provisioner
+    ///     operation: create
     /// ```
     pub InnProvWorkflowEntry {
         id: "inn-prov-workflow-entry",

@@ -11,14 +11,19 @@ crate::declare_rule! {
     /// provider.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The provider's `workflows/` folder holds only `provision-postgres.yaml`:
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
     /// workflows:
     ///   - name: provision-postgres
-    ///     file: ./workflows/provision-pg.yaml   # the file is provision-postgres.yaml
+    ///     file: ./workflows/provision-postgres.yaml
+    ///   - name: delete-postgres
+    ///     file: ./workflows/delete-pg.yaml
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
+    /// Use instead: a `file` that exists, or drop the entry:
+    /// ```yaml fixture=pass/platform file=providers/db-team/provider.yaml
+    /// workflows:
+    ///   - name: provision-postgres
     ///     file: ./workflows/provision-postgres.yaml
     /// ```
     pub InnProvWorkflowFileExists {

@@ -12,13 +12,15 @@ crate::declare_rule! {
     /// the file's: two names for one workflow make failures hard to trace.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// workflows:
-    ///   - name: create-db
-    ///     file: ./workflows/provision-postgres.yaml   # metadata.name: provision-postgres
+    /// `workflows/delete-postgres.yaml` has `metadata.name: delete-postgres`:
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
+    /// - name: drop-postgres
+    ///   file: ./workflows/delete-postgres.yaml
+    ///   category: provisioner
+    ///   operation: delete
     /// ```
     ///
-    /// Use instead: `name: provision-postgres`.
+    /// Use instead: `name: delete-postgres`.
     pub InnProvWorkflowNameMatchesFile {
         id: "inn-prov-workflow-name-matches-file",
         category: Suspicious,

@@ -10,17 +10,21 @@ crate::declare_rule! {
     /// that name never runs, whatever the capabilities say.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=providers/db-team/provider.yaml
     /// workflows:
     ///   - name: provision-postgres
     ///     file: ./workflows/provision-postgres.yaml
     ///   - name: provision-postgres
-    ///     file: ./workflows/provision-postgres-ha.yaml
+    ///     file: ./workflows/provision-postgres.yaml
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    ///   - name: provision-postgres-ha
+    /// Use instead: one entry per name.
+    /// ```yaml fixture=pass/platform file=providers/db-team/provider.yaml
+    /// workflows:
+    ///   - name: provision-postgres
+    ///     file: ./workflows/provision-postgres.yaml
+    ///     category: provisioner
+    ///     operation: create
     /// ```
     pub InnProvWorkflowNamesUnique {
         id: "inn-prov-workflow-names-unique",

@@ -13,10 +13,13 @@ crate::declare_rule! {
     /// provider written from the guide is never loaded.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// name: db-team
+    /// The workflows are in `providers/flat-team/workflows/`:
+    /// ```yaml fixture=fail/platform file=providers/flat-team/provider.yaml
+    /// name: flat-team
     /// version: 1.0.0
+    /// owner: flat-team
     /// workflows_dir: workflow
+    /// supported_resources: [queue]
     /// ```
     ///
     /// Use instead: the SDK format (`apiVersion`, `kind: Provider`, `metadata`, `compatibility`,

@@ -10,18 +10,21 @@ crate::declare_rule! {
     /// innominatus's validator rejects the step; there is nothing for the executor to run.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - name: configure
-    ///   type: ansible
-    ///   config:
-    ///     inventory: hosts.ini
+    /// ```yaml fixture=fail/missing.yaml
+    /// steps:
+    ///   - name: configure
+    ///     type: ansible
+    ///     config:
+    ///       inventory: hosts.ini
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///   config:
-    ///     playbook: site.yml
-    ///     inventory: hosts.ini
+    /// ```yaml fixture=pass/playbook.yaml
+    /// steps:
+    ///   - name: configure
+    ///     type: ansible
+    ///     config:
+    ///       playbook: site.yml
     /// ```
     pub InnWfAnsibleStep {
         id: "inn-wf-ansible-step",

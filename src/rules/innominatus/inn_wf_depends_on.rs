@@ -14,14 +14,32 @@ crate::declare_rule! {
     /// the run when the condition is evaluated ("step '…' not found in context").
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - name: deploy
-    ///   dependsOn: [migrate]   # no step is named migrate
+    /// ```yaml fixture=fail/broken.yaml
+    /// steps:
+    ///   - name: database
+    ///     type: terraform
+    ///     dependsOn: [namespac]
+    ///     config: {working_dir: ./tf/db, operation: apply}
+    ///   - name: a
+    ///     type: policy
+    ///     dependsOn: [b]
+    ///     config: {script: echo a}
+    ///   - name: b
+    ///     type: policy
+    ///     dependsOn: [a]
+    ///     config: {script: echo b}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///   dependsOn: [run-migrations]
+    /// ```yaml fixture=pass/chain.yaml
+    /// steps:
+    ///   - name: namespace
+    ///     type: kubernetes
+    ///     config: {operation: create-namespace, namespace: team-a}
+    ///   - name: database
+    ///     type: terraform
+    ///     dependsOn: [namespace]
+    ///     config: {working_dir: ./tf/db, operation: apply}
     /// ```
     pub InnWfDependsOn {
         id: "inn-wf-depends-on",

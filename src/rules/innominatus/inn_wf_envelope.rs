@@ -17,14 +17,32 @@ crate::declare_rule! {
     /// trigger, so a workflow with a wrong value is never run.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=workflows/products/shop/database-setup.yaml
+    /// apiVersion: workflow.dev/v1
     /// kind: ProductWorkflow
     /// metadata:
     ///   name: database-setup
+    ///   description: Database setup
+    ///   product: store
     ///   phase: predeploy
+    /// spec:
+    ///   triggers:
+    ///     - on_push
     /// ```
     ///
-    /// Use instead: `phase: pre-deployment`, plus description, product and owner.
+    /// Use instead: `phase: pre-deployment`, plus description, product and owner:
+    /// ```yaml fixture=pass/platform file=workflows/products/shop/database-setup.yaml
+    /// apiVersion: workflow.dev/v1
+    /// kind: ProductWorkflow
+    /// metadata:
+    ///   name: database-setup
+    ///   description: Database setup
+    ///   product: shop
+    ///   owner: shop-team
+    ///   phase: pre-deployment
+    /// spec:
+    ///   triggers: [product_deployment]
+    /// ```
     pub InnWfEnvelope {
         id: "inn-wf-envelope",
         category: Style,

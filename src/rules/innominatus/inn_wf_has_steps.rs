@@ -11,7 +11,7 @@ crate::declare_rule! {
     /// least one step"), and every resource the provider serves fails with it.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/empty.yaml
     /// apiVersion: innominatus.io/v1alpha1
     /// kind: Workflow
     /// metadata:
@@ -20,11 +20,17 @@ crate::declare_rule! {
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/provision.yaml
+    /// apiVersion: innominatus.io/v1alpha1
+    /// kind: Workflow
+    /// metadata:
+    ///   name: provision-bucket
     /// steps:
     ///   - name: create-bucket
     ///     type: terraform
-    ///     config: {working_dir: ./terraform/s3, operation: apply}
+    ///     config:
+    ///       working_dir: ./terraform/s3
+    ///       operation: apply
     /// ```
     pub InnWfHasSteps {
         id: "inn-wf-has-steps",

@@ -17,9 +17,19 @@ crate::declare_rule! {
     /// Secrets belong in Vault (the vault-team provider) or in Kubernetes secrets the step reads.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// script: |
-    ///   mc alias set local http://minio:9000 minioadmin minioadmin
+    /// ```yaml fixture=fail/platform file=providers/db-team/workflows/delete-postgres.yaml
+    /// - name: bucket
+    ///   type: policy
+    ///   config:
+    ///     script: |
+    ///       mc alias set local http://minio:9000 minioadmin minioadmin
+    /// - name: secret
+    ///   type: kubernetes
+    ///   config:
+    ///     operation: apply
+    ///     manifest: |
+    ///       stringData:
+    ///         password: admin123
     /// ```
     ///
     /// Use instead: read the keys from a secret (`$MINIO_ACCESS_KEY`).

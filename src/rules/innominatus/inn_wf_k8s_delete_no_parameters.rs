@@ -12,12 +12,17 @@ crate::declare_rule! {
     /// is deleted.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// config:
-    ///   operation: delete
-    ///   manifest: |
-    ///     metadata:
-    ///       name: {{ .parameters.app_name }}
+    /// ```yaml fixture=fail/platform file=providers/db-team/workflows/delete-postgres.yaml
+    /// steps:
+    ///   - name: delete-db
+    ///     type: kubernetes
+    ///     config:
+    ///       operation: delete
+    ///       manifest: |
+    ///         apiVersion: v1
+    ///         kind: Secret
+    ///         metadata:
+    ///           name: {{ .parameters.app_name }}-db
     /// ```
     ///
     /// Use instead: refer to config keys (`{{ .namespace }}`), or use `operation: apply` semantics

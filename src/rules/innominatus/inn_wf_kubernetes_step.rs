@@ -12,18 +12,28 @@ crate::declare_rule! {
     /// time on any other operation ("unsupported kubernetes operation").
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - name: deploy
-    ///   type: kubernetes
-    ///   config:
-    ///     manifest: "..."
+    /// ```yaml fixture=fail/ops.yaml
+    /// steps:
+    ///   - name: deploy
+    ///     type: kubernetes
+    ///     config:
+    ///       manifest: "kind: ConfigMap"
+    ///   - name: scale
+    ///     type: kubernetes
+    ///     config:
+    ///       operation: scale
+    ///       namespace: demo
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/ops.yaml
+    /// - name: deploy
+    ///   type: kubernetes
     ///   config:
     ///     operation: apply
-    ///     manifest: "..."
+    ///     manifest: |
+    ///       apiVersion: v1
+    ///       kind: ConfigMap
     /// ```
     pub InnWfKubernetesStep {
         id: "inn-wf-kubernetes-step",

@@ -11,7 +11,20 @@ crate::declare_rule! {
     /// The platform's policy rejects longer workflows when they are submitted.
     ///
     /// ## Example
-    /// A workflow of 51 steps when `maxStepsPerWorkflow: 50`.
+    /// `admin-config.yaml` has `maxStepsPerWorkflow: 3`, and the workflow has four steps, `s0` to
+    /// `s3`:
+    /// ```yaml fixture=fail/platform file=providers/db-team/workflows/delete-postgres.yaml
+    /// apiVersion: innominatus.io/v1alpha1
+    /// kind: Workflow
+    /// metadata:
+    ///   name: delete-postgres
+    /// steps:
+    ///   - name: s0
+    ///     type: terraform
+    ///     config:
+    ///       working_dir: ./tf
+    ///       operation: apply
+    /// ```
     ///
     /// Use instead: split it into workflows chained by golden paths.
     pub InnWfMaxSteps {

@@ -14,17 +14,23 @@ crate::declare_rule! {
     /// it; a misspelt one always does.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/params.yaml
     /// parameters:
     ///   - name: bucket_name
+    ///     type: string
     /// steps:
-    ///   - config:
-    ///       script: mc mb minio/{{ .parameters.bucket_nam }}
+    ///   - name: create
+    ///     type: policy
+    ///     config:
+    ///       script: mc mb minio/{{ .parameters.bucket_nam }} --app {{ .parameters.app_name }}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///       script: mc mb minio/{{ .parameters.bucket_name }}
+    /// ```yaml fixture=pass/params.yaml
+    /// - name: create
+    ///   type: policy
+    ///   config:
+    ///     script: mc mb minio/{{ .parameters.bucket_name }}
     /// ```
     pub InnWfParametersDeclared {
         id: "inn-wf-parameters-declared",

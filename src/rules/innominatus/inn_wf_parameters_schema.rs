@@ -14,19 +14,28 @@ crate::declare_rule! {
     /// required parameter with a default is either not required or not defaulted.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/params.yaml
     /// parameters:
     ///   - name: replicas
     ///     type: integer
     ///   - name: replicas
     ///     type: number
+    ///   - type: string
+    ///   - name: region
+    ///     type: string
+    ///     required: true
+    ///     default: eu-west-1
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/params.yaml
     /// parameters:
-    ///   - name: replicas
-    ///     type: number
+    ///   - name: bucket_name
+    ///     type: string
+    ///     required: true
+    ///   - name: versioning
+    ///     type: boolean
+    ///     default: true
     /// ```
     pub InnWfParametersSchema {
         id: "inn-wf-parameters-schema",

@@ -11,17 +11,26 @@ crate::declare_rule! {
     /// innominatus's validator rejects the step, and the script is what the step runs.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - name: list-namespaces
-    ///   type: policy
-    ///   config:
-    ///     command: kubectl get ns
+    /// ```yaml fixture=fail/command.yaml
+    /// steps:
+    ///   - name: list-namespaces
+    ///     type: policy
+    ///     config:
+    ///       command: kubectl get ns
+    ///   - name: empty
+    ///     type: policy
+    ///     config:
+    ///       script: ""
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///   config:
-    ///     script: kubectl get ns
+    /// ```yaml fixture=pass/script.yaml
+    /// steps:
+    ///   - name: list-namespaces
+    ///     type: policy
+    ///     config:
+    ///       script: |
+    ///         kubectl get ns
     /// ```
     pub InnWfPolicyStep {
         id: "inn-wf-policy-step",

@@ -11,19 +11,23 @@ crate::declare_rule! {
     /// workflow file fails to load.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/missing.yaml
     /// steps:
     ///   - name: create-namespace
     ///     type: kubernetes
+    ///   - name: verify
+    ///     type: policy
+    ///     config: echo done
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    ///   - name: create-namespace
-    ///     type: kubernetes
+    /// Use instead: a `config` map with the keys of the step's type:
+    /// ```yaml fixture=pass/provision.yaml
+    /// steps:
+    ///   - name: create-bucket
+    ///     type: terraform
     ///     config:
-    ///       operation: create-namespace
-    ///       namespace: "{{ .parameters.namespace }}"
+    ///       working_dir: ./terraform/s3
+    ///       operation: apply
     /// ```
     pub InnWfStepConfig {
         id: "inn-wf-step-config",

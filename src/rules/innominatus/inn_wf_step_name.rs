@@ -13,18 +13,30 @@ crate::declare_rule! {
     /// outputs.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/duplicates.yaml
     /// steps:
     ///   - name: deploy
     ///     type: kubernetes
+    ///     config:
+    ///       operation: apply
+    ///       manifest: "kind: Namespace"
     ///   - name: deploy
     ///     type: policy
+    ///     config:
+    ///       script: echo verify
+    ///   - type: policy
+    ///     config:
+    ///       script: echo anonymous
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    ///   - name: deploy
-    ///   - name: verify-deploy
+    /// Use instead: a unique name for every step:
+    /// ```yaml fixture=pass/provision.yaml
+    /// steps:
+    ///   - name: create-bucket
+    ///     type: terraform
+    ///     config:
+    ///       working_dir: ./terraform/s3
+    ///       operation: apply
     /// ```
     pub InnWfStepName {
         id: "inn-wf-step-name",

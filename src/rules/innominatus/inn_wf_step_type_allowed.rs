@@ -13,16 +13,35 @@ crate::declare_rule! {
     /// enforced. A provider whose workflows use an unlisted type ships past the policy.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # admin-config.yaml: allowedStepTypes: [terraform, kubernetes, policy]
-    /// steps:
-    ///   - name: create-app
-    ///     type: argocd-app
+    /// ```yaml fixture=fail/platform file=admin-config.yaml
+    /// workflowPolicies:
+    ///   allowedStepTypes:
+    ///     - terraform
+    ///     - kubernetes
+    ///     - policy
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # add argocd-app to allowedStepTypes, or use an allowed type
+    /// ```yaml fixture=fail/platform file=providers/db-team/workflows/provision-app.yaml
+    /// steps:
+    ///   - name: create-db
+    ///     type: terraform
+    ///     config:
+    ///       working_dir: ./terraform/postgres
+    ///       operation: apply
+    ///   - name: create-app
+    ///     type: argocd-app
+    ///     config:
+    ///       appName: "{{ .parameters.app_name }}"
+    /// ```
+    ///
+    /// Use instead: add `argocd-app` to `allowedStepTypes`, or use an allowed type:
+    /// ```yaml fixture=pass/platform file=providers/db-team/workflows/provision-postgres.yaml
+    /// steps:
+    ///   - name: create-db
+    ///     type: terraform
+    ///     config:
+    ///       working_dir: ./terraform/postgres
+    ///       operation: apply
     /// ```
     pub InnWfStepTypeAllowed {
         id: "inn-wf-step-type-allowed",

@@ -16,18 +16,26 @@ crate::declare_rule! {
     /// team guide's `type: shell` has never had an executor.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=providers/db-team/workflows/migrate.yaml
     /// steps:
-    ///   - name: migrate
+    ///   - name: run-migrations
     ///     type: shell
+    ///     config:
+    ///       command: ./migrate.sh
+    ///   - name: scan
+    ///     type: security
+    ///     config:
+    ///       target: all
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    ///   - name: migrate
-    ///     type: policy
+    /// Use instead: a type innominatus runs:
+    /// ```yaml fixture=pass/platform file=providers/db-team/workflows/provision-postgres.yaml
+    /// steps:
+    ///   - name: create-db
+    ///     type: terraform
     ///     config:
-    ///       script: ./migrate.sh
+    ///       working_dir: ./terraform/postgres
+    ///       operation: apply
     /// ```
     pub InnWfStepTypeKnown {
         id: "inn-wf-step-type-known",

@@ -14,9 +14,19 @@ crate::declare_rule! {
     /// Rendering fails when the step runs, after earlier steps already changed the cluster.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// manifest: |
-    ///   name: {{ .parameters.app_name }
+    /// ```yaml fixture=fail/platform file=providers/db-team/workflows/delete-postgres.yaml
+    /// steps:
+    ///   - name: apply-db
+    ///     type: kubernetes
+    ///     config:
+    ///       operation: apply
+    ///       manifest: "name: {{ .parameters.app_name }"
+    ///   - name: check
+    ///     type: policy
+    ///     config:
+    ///       script: |
+    ///         {{ if .parameters.strict }}
+    ///         echo strict
     /// ```
     ///
     /// Use instead: `name: {{ .parameters.app_name }}`.

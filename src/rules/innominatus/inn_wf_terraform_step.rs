@@ -11,17 +11,32 @@ crate::declare_rule! {
     /// by the validator as well.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - name: refresh-state
-    ///   type: terraform
-    ///   config:
-    ///     working_dir: ./terraform/s3
-    ///     operation: refresh
+    /// ```yaml fixture=fail/bad.yaml
+    /// steps:
+    ///   - name: refresh-state
+    ///     type: terraform
+    ///     config:
+    ///       working_dir: ./terraform/s3
+    ///       operation: refresh
+    ///   - name: no-dir
+    ///     type: terraform
+    ///     config:
+    ///       operation: apply
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///     operation: plan
+    /// ```yaml fixture=pass/apply.yaml
+    /// steps:
+    ///   - name: create-bucket
+    ///     type: terraform
+    ///     config:
+    ///       working_dir: ./terraform/s3
+    ///       operation: apply
+    ///   - name: plan-legacy
+    ///     type: terraform
+    ///     workingDir: ./terraform/s3
+    ///     config:
+    ///       operation: plan
     /// ```
     pub InnWfTerraformStep {
         id: "inn-wf-terraform-step",

@@ -17,13 +17,17 @@ crate::declare_rule! {
     /// empty at run time.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/platform file=providers/db-team/workflows/delete-postgres.yaml
     /// variables:
     ///   ENVIRONMENT: dev
     /// steps:
-    ///   - name: deploy
-    ///     env:
-    ///       TARGET: ${workflow.ENVIROMENT}
+    ///   - name: plan
+    ///     type: terraform
+    ///     outputs: [plan_file]
+    ///     config:
+    ///       working_dir: ./tf
+    ///       operation: plan
+    ///       env: ${workflow.ENVIROMENT}
     /// ```
     ///
     /// Use instead: `${workflow.ENVIRONMENT}`.

@@ -13,16 +13,23 @@ crate::declare_rule! {
     /// developer writes into the Score spec: an unlisted type fails policy validation.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # score.yaml
+    /// `admin-config.yaml` allows `terraform`, `kubernetes` and `policy`:
+    /// ```yaml fixture=fail/platform file=score.yaml
     /// workflows:
     ///   deploy:
     ///     steps:
     ///       - name: repo
-    ///         type: gitea-repo   # not in allowedStepTypes
+    ///         type: gitea-repo
     /// ```
     ///
-    /// Use instead: an allowed type, or ask the platform team to allow it.
+    /// Use instead: an allowed type, or ask the platform team to allow it:
+    /// ```yaml fixture=pass/platform file=score.yaml
+    /// workflows:
+    ///   deploy:
+    ///     steps:
+    ///       - name: migrate
+    ///         type: kubernetes
+    /// ```
     pub XInnStepTypeAllowed {
         id: "x-inn-step-type-allowed",
         category: Correctness,

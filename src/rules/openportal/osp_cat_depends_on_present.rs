@@ -11,13 +11,20 @@ crate::declare_rule! {
     /// template fails on a missing kind.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// meta.crossplane.io/depends-on: "configuration-whoami,configuration-dns"   # configuration-dns is not in the catalog
+    /// The catalog has `templates/template-whoami.yaml` and no `template-dns`:
+    /// ```yaml fixture=fail/catalog file=templates/template-whoami-service.yaml
+    /// metadata:
+    ///   name: template-whoami-service
+    ///   annotations:
+    ///     meta.crossplane.io/depends-on: "template-whoami,template-dns"
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// meta.crossplane.io/depends-on: "configuration-whoami"
+    /// ```yaml fixture=pass/catalog file=templates/template-whoami-service.yaml
+    /// metadata:
+    ///   name: template-whoami-service
+    ///   annotations:
+    ///     meta.crossplane.io/depends-on: "template-whoami"
     /// ```
     pub OspCatDependsOnPresent {
         id: "osp-cat-depends-on-present",

@@ -12,20 +12,20 @@ crate::declare_rule! {
     /// the cluster.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # templates/template-whoami.yaml
+    /// ```yaml fixture=fail/catalog file=templates/template-valkey.yaml
+    /// apiVersion: source.toolkit.fluxcd.io/v1
     /// kind: GitRepository
+    /// metadata:
+    ///   name: template-valkey
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// # templates/template-whoami.yaml
+    /// ```yaml fixture=pass/catalog file=templates/template-whoami.yaml
     /// apiVersion: pkg.crossplane.io/v1
     /// kind: Configuration
     /// metadata:
     ///   name: template-whoami
     /// spec:
-    ///   package: ghcr.io/open-service-portal/template-whoami:v1.2.0
     /// ```
     pub OspCatEntryKind {
         id: "osp-cat-entry-kind",

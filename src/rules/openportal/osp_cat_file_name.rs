@@ -13,21 +13,20 @@ crate::declare_rule! {
     /// updating this one.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # templates/foo.yaml
-    /// metadata:
-    ///   name: configuration-bar
-    /// spec:
-    ///   package: ghcr.io/org/template-bar:v1.0.0
-    /// ```
-    ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # templates/template-bar.yaml
+    /// `templates/foo.yaml`:
+    /// ```yaml fixture=fail/catalog file=templates/foo.yaml
     /// metadata:
     ///   name: template-bar
     /// spec:
-    ///   package: ghcr.io/org/template-bar:v1.0.0
+    ///   package: ghcr.io/open-service-portal/template-bar:v1.2.0
+    /// ```
+    ///
+    /// Use instead: the file named after the package, `templates/template-whoami.yaml`:
+    /// ```yaml fixture=pass/catalog file=templates/template-whoami.yaml
+    /// metadata:
+    ///   name: template-whoami
+    /// spec:
+    ///   package: ghcr.io/open-service-portal/template-whoami:v1.2.0
     /// ```
     pub OspCatFileName {
         id: "osp-cat-file-name",

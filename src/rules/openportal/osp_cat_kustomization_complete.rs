@@ -11,15 +11,22 @@ crate::declare_rule! {
     /// installed, and a dangling entry breaks the whole catalog sync.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The catalog has `templates/template-whoami.yaml` and
+    /// `templates/template-whoami-service.yaml`:
+    /// ```yaml fixture=fail/catalog file=kustomization.yaml
+    /// apiVersion: kustomize.config.k8s.io/v1beta1
+    /// kind: Kustomization
     /// resources:
-    ///   - templates/template-whoami.yaml   # template-valkey.yaml exists but is not listed
+    ///   - templates/template-whoami.yaml
+    ///   - templates/template-gone.yaml
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/catalog file=kustomization.yaml
+    /// apiVersion: kustomize.config.k8s.io/v1beta1
+    /// kind: Kustomization
     /// resources:
-    ///   - templates/template-valkey.yaml
+    ///   - templates/template-whoami-service.yaml
     ///   - templates/template-whoami.yaml
     /// ```
     pub OspCatKustomizationComplete {

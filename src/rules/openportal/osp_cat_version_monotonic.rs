@@ -11,14 +11,14 @@ crate::declare_rule! {
     /// written for the newer one; it needs a deliberate, reviewed decision.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # base: …/template-whoami:v3.2.0
+    /// The base revision has `template-whoami:v3.2.0`:
+    /// ```yaml fixture=fail/downgrade file=head/templates/template-whoami.yaml
     /// spec:
     ///   package: ghcr.io/open-service-portal/template-whoami:v3.1.0
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/upgrade file=head/templates/template-whoami.yaml
     /// spec:
     ///   package: ghcr.io/open-service-portal/template-whoami:v3.3.0
     /// ```

@@ -12,16 +12,24 @@ crate::declare_rule! {
     /// never becomes ready.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # go-template of a Composition for a Namespaced XRD
-    /// apiVersion: kubernetes.crossplane.io/v1alpha2
-    /// kind: Object
+    /// The go-template of a Composition whose XRD has `scope: Namespaced`:
+    /// ```yaml fixture=fail/template-webapp file=configuration/composition.yaml
+    /// template: |
+    ///   {{- $xr := .observed.composite.resource }}
+    ///   apiVersion: kubernetes.crossplane.io/v1alpha2
+    ///   kind: Object
+    ///   metadata:
+    ///     name: {{ $xr.metadata.name }}-deployment
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// apiVersion: kubernetes.m.crossplane.io/v1alpha1
-    /// kind: Object
+    /// ```yaml fixture=pass/template-webapp file=configuration/composition.yaml
+    /// template: |
+    ///   {{- $xr := .observed.composite.resource }}
+    ///   apiVersion: kubernetes.m.crossplane.io/v1alpha1
+    ///   kind: Object
+    ///   metadata:
+    ///     name: {{ $xr.metadata.name }}-deployment
     /// ```
     pub OspCompNamespacedObjectApi {
         id: "osp-comp-namespaced-object-api",

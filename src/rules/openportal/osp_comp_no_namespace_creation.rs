@@ -12,14 +12,25 @@ crate::declare_rule! {
     /// the platform's ManagedNamespace.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/template-webapp file=configuration/composition.yaml
+    /// ---
     /// apiVersion: v1
     /// kind: Namespace
+    /// metadata:
+    ///   name: {{ $xr.metadata.name }}
+    ///   annotations:
+    ///     gotemplating.fn.crossplane.io/composition-resource-name: ns
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # order a ManagedNamespace instead
+    /// Use instead: order a `ManagedNamespace`, and compose only objects inside the XR's namespace:
+    /// ```yaml fixture=pass/template-webapp file=configuration/composition.yaml
+    /// forProvider:
+    ///   manifest:
+    ///     apiVersion: apps/v1
+    ///     kind: Deployment
+    ///     metadata:
+    ///       name: {{ $xr.metadata.name }}
+    ///       namespace: {{ $xr.metadata.namespace }}
     /// ```
     pub OspCompNoNamespaceCreation {
         id: "osp-comp-no-namespace-creation",

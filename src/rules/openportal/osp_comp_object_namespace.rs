@@ -12,15 +12,25 @@ crate::declare_rule! {
     /// value misleads readers, and for wrapped manifests it deploys into another team's namespace.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// metadata:
-    ///   namespace: default
+    /// ```yaml fixture=fail/template-webapp file=configuration/composition.yaml
+    /// forProvider:
+    ///   manifest:
+    ///     apiVersion: apps/v1
+    ///     kind: Deployment
+    ///     metadata:
+    ///       name: {{ $xr.metadata.name }}
+    ///       namespace: default
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// metadata:
-    ///   namespace: {{ .observed.composite.resource.metadata.namespace }}
+    /// ```yaml fixture=pass/template-webapp file=configuration/composition.yaml
+    /// forProvider:
+    ///   manifest:
+    ///     apiVersion: apps/v1
+    ///     kind: Deployment
+    ///     metadata:
+    ///       name: {{ $xr.metadata.name }}
+    ///       namespace: {{ $xr.metadata.namespace }}
     /// ```
     pub OspCompObjectNamespace {
         id: "osp-comp-object-namespace",

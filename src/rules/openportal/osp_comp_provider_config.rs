@@ -12,14 +12,15 @@ crate::declare_rule! {
     /// team namespace, so nothing is applied.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/template-webapp file=configuration/composition.yaml
     /// spec:
     ///   providerConfigRef:
-    ///     name: kubernetes-provider
+    ///     kind: ProviderConfig
+    ///     name: default
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-webapp file=configuration/composition.yaml
     /// spec:
     ///   providerConfigRef:
     ///     kind: ClusterProviderConfig

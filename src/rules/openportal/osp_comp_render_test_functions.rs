@@ -11,13 +11,33 @@ crate::declare_rule! {
     /// cluster's.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # tests/functions.yaml declares function-go-templating only; the Composition also uses function-environment-configs
+    /// The Composition uses `function-environment-configs`:
+    /// ```yaml fixture=fail/template-webapp file=configuration/composition.yaml
+    /// pipeline:
+    /// - step: load-environment
+    ///   functionRef:
+    ///     name: function-environment-configs
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # tests/functions.yaml declares every function the Composition uses
+    /// and `tests/functions.yaml` declares only `function-go-templating`:
+    /// ```yaml fixture=fail/template-webapp file=tests/functions.yaml
+    /// apiVersion: pkg.crossplane.io/v1beta1
+    /// kind: Function
+    /// metadata:
+    ///   name: function-go-templating
+    /// spec:
+    ///   package: xpkg.crossplane.io/crossplane-contrib/function-go-templating:v0.11.0
+    /// ```
+    ///
+    /// Use instead: declare every function the Composition uses:
+    /// ```yaml fixture=pass/template-webapp file=tests/functions.yaml
+    /// ---
+    /// apiVersion: pkg.crossplane.io/v1beta1
+    /// kind: Function
+    /// metadata:
+    ///   name: function-environment-configs
+    /// spec:
+    ///   package: xpkg.crossplane.io/crossplane-contrib/function-environment-configs:v0.4.0
     /// ```
     pub OspCompRenderTestFunctions {
         id: "osp-comp-render-test-functions",

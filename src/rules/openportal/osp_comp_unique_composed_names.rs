@@ -10,15 +10,23 @@ crate::declare_rule! {
     /// Two XRs in one namespace compose objects with the same name and fight over them.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/template-webapp file=configuration/composition.yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
     /// metadata:
-    ///   name: whoami-service
+    ///   name: whoami-config
+    ///   annotations:
+    ///     gotemplating.fn.crossplane.io/composition-resource-name: config
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-webapp file=configuration/composition.yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
     /// metadata:
-    ///   name: {{ .observed.composite.resource.metadata.name }}-service
+    ///   name: {{ $xr.metadata.name }}-config
+    ///   annotations:
+    ///     gotemplating.fn.crossplane.io/composition-resource-name: config
     /// ```
     pub OspCompUniqueComposedNames {
         id: "osp-comp-unique-composed-names",

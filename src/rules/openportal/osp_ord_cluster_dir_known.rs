@@ -11,13 +11,24 @@ crate::declare_rule! {
     /// (catalog-orders history: `kind-test/`).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # system/ManagedNamespace/team-a.yaml (no cluster folder)
+    /// `kind-test/team-a/WhoAmIApp/demo-app.yaml`, where only `openportal/` has a
+    /// `kustomization.yaml`:
+    /// ```yaml fixture=fail/catalog-orders file=kind-test/team-a/WhoAmIApp/demo-app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
+    /// metadata:
+    ///   name: demo-app
+    ///   namespace: team-a
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # openportal/system/ManagedNamespace/team-a.yaml
+    /// Use instead: the same order under a known cluster,
+    /// `openportal/team-a/WhoAmIApp/demo-app.yaml`:
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
+    /// metadata:
+    ///   name: demo-app
+    ///   namespace: team-a
     /// ```
     pub OspOrdClusterDirKnown {
         id: "osp-ord-cluster-dir-known",

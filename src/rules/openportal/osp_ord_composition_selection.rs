@@ -13,19 +13,26 @@ crate::declare_rule! {
     /// `crossplane.io/composition-selector: mode=gitops` label selects nothing).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// metadata:
+    /// The only Composition of `WhoAmIApp` is `whoamiapp`, with no labels:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
     ///   labels:
     ///     crossplane.io/composition-selector: mode=gitops
+    /// spec:
+    ///   name: demo
+    ///   crossplane:
+    ///     compositionRef:
+    ///       name: whoami
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
+    /// Use instead: drop the label, and name a Composition of the type (or match its labels with
+    /// `compositionSelector.matchLabels`):
+    /// ```yaml fixture=pass/composition-ref file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// spec:
+    ///   name: demo
+    ///   replicas: 2
     ///   crossplane:
-    ///     compositionSelector:
-    ///       matchLabels:
-    ///         mode: gitops
+    ///     compositionRef:
+    ///       name: whoamiapp
     /// ```
     pub OspOrdCompositionSelection {
         id: "osp-ord-composition-selection",

@@ -12,13 +12,20 @@ crate::declare_rule! {
     /// `system/` (catalog-orders history 4415ea3: a ManagedNamespace under `demo/`).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # openportal/demo/ManagedNamespace/team-lulu.yaml
+    /// `openportal/demo/ManagedNamespace/team-a.yaml`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/demo/ManagedNamespace/team-a.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: ManagedNamespace
+    /// metadata:
+    ///   name: team-a
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # openportal/system/ManagedNamespace/team-lulu.yaml
+    /// Use instead: the same order at `openportal/system/ManagedNamespace/team-a.yaml`:
+    /// ```yaml fixture=pass/catalog-orders file=openportal/system/ManagedNamespace/team-a.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: ManagedNamespace
+    /// metadata:
+    ///   name: team-a
     /// ```
     pub OspOrdInfraInSystem {
         id: "osp-ord-infra-in-system",

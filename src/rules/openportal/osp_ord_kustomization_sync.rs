@@ -12,15 +12,24 @@ crate::declare_rule! {
     /// deployed, and a stale entry breaks the whole cluster's sync.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The cluster folder has `system/ManagedNamespace/team-a.yaml` and
+    /// `team-a/WhoAmIApp/demo-app.yaml`, and no `old-app.yaml`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/kustomization.yaml
+    /// apiVersion: kustomize.config.k8s.io/v1beta1
+    /// kind: Kustomization
+    ///
     /// resources:
-    ///   - team-a/WhoAmIApp/old.yaml   # deleted file; new order not listed
+    ///   - team-a/WhoAmIApp/old-app.yaml
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/catalog-orders file=openportal/kustomization.yaml
+    /// apiVersion: kustomize.config.k8s.io/v1beta1
+    /// kind: Kustomization
+    ///
     /// resources:
-    ///   - team-a/WhoAmIApp/new.yaml
+    ///   - system/ManagedNamespace/team-a.yaml
+    ///   - team-a/WhoAmIApp/demo-app.yaml
     /// ```
     pub OspOrdKustomizationSync {
         id: "osp-ord-kustomization-sync",

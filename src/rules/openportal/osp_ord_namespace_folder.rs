@@ -11,16 +11,22 @@ crate::declare_rule! {
     /// deploys into another team's namespace than the one reviewed.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # openportal/demo/WhoAmIApp/x.yaml
+    /// `openportal/team-a/WhoAmIApp/demo-app.yaml`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
     /// metadata:
-    ///   namespace: team-a
+    ///   name: demo-app
+    ///   namespace: team-b
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # openportal/team-a/WhoAmIApp/x.yaml
+    /// Use instead: the namespace of the folder (or move the file to
+    /// `openportal/team-b/WhoAmIApp/`):
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
     /// metadata:
+    ///   name: demo-app
     ///   namespace: team-a
     /// ```
     pub OspOrdNamespaceFolder {

@@ -12,17 +12,27 @@ crate::declare_rule! {
     /// (namespaces.md) keeps ownership readable.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/catalog-orders file=openportal/system/ManagedNamespace/test.yaml
+    /// apiVersion: openportal.dev/v1alpha1
     /// kind: ManagedNamespace
+    /// metadata:
+    ///   name: test
+    ///   annotations:
+    ///     terasky.backstage.io/owner: group:default/platform-team
     /// spec:
     ///   name: test
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/catalog-orders file=openportal/system/ManagedNamespace/team-a.yaml
+    /// apiVersion: openportal.dev/v1alpha1
     /// kind: ManagedNamespace
+    /// metadata:
+    ///   name: team-a
+    ///   annotations:
+    ///     terasky.backstage.io/owner: group:default/platform-team
     /// spec:
-    ///   name: team-payments
+    ///   name: team-a
     /// ```
     pub OspOrdNamespaceNaming {
         id: "osp-ord-namespace-naming",

@@ -12,15 +12,18 @@ crate::declare_rule! {
     /// v2).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// spec:
+    ///   name: demo
     ///   compositionRef:
     ///     name: whoamiapp
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/composition-ref file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// spec:
+    ///   name: demo
+    ///   replicas: 2
     ///   crossplane:
     ///     compositionRef:
     ///       name: whoamiapp

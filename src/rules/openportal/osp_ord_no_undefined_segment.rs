@@ -11,13 +11,21 @@ crate::declare_rule! {
     /// syncs or owns (catalog-orders history 3d24c25, 0de8ffd).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # osp-openportal/undefined/ManagedNamespace/x.yaml
+    /// `openportal/undefined/ManagedNamespace/team-b.yaml`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/undefined/ManagedNamespace/team-b.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: ManagedNamespace
+    /// metadata:
+    ///   name: team-b
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # osp-openportal/system/ManagedNamespace/x.yaml
+    /// Use instead: the folder the template meant, as for
+    /// `openportal/system/ManagedNamespace/team-a.yaml`:
+    /// ```yaml fixture=pass/catalog-orders file=openportal/system/ManagedNamespace/team-a.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: ManagedNamespace
+    /// metadata:
+    ///   name: team-a
     /// ```
     pub OspOrdNoUndefinedSegment {
         id: "osp-ord-no-undefined-segment",

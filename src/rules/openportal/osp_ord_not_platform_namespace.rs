@@ -11,25 +11,22 @@ crate::declare_rule! {
     /// to `default`, so this happens by accident.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// `openportal/kube-public/WhoAmIApp/demo-app.yaml`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/kube-public/WhoAmIApp/demo-app.yaml
     /// apiVersion: openportal.dev/v1alpha1
     /// kind: WhoAmIApp
     /// metadata:
     ///   name: demo-app
-    ///   namespace: crossplane-system
-    /// spec:
-    ///   name: demo
+    ///   namespace: kube-public
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
+    /// Use instead: the team's namespace, `openportal/team-a/WhoAmIApp/demo-app.yaml`:
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// apiVersion: openportal.dev/v1alpha1
     /// kind: WhoAmIApp
     /// metadata:
     ///   name: demo-app
-    ///   namespace: demo
-    /// spec:
-    ///   name: demo
+    ///   namespace: team-a
     /// ```
     pub OspOrdNotPlatformNamespace {
         id: "osp-ord-not-platform-namespace",

@@ -12,27 +12,21 @@ crate::declare_rule! {
     /// folder's owner.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// apiVersion: openportal.dev/v1alpha1
-    /// kind: WhoAmIApp
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// metadata:
     ///   name: demo-app
-    ///   namespace: demo
-    /// spec:
-    ///   name: demo
+    ///   namespace: team-a
+    ///   annotations:
+    ///     terasky.backstage.io/owner: team-a
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// apiVersion: openportal.dev/v1alpha1
-    /// kind: WhoAmIApp
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
     /// metadata:
     ///   name: demo-app
-    ///   namespace: demo
+    ///   namespace: team-a
     ///   annotations:
-    ///     terasky.backstage.io/owner: group:default/team-demo
-    /// spec:
-    ///   name: demo
+    ///     terasky.backstage.io/owner: group:default/team-a
     /// ```
     pub OspOrdOwnerAnnotation {
         id: "osp-ord-owner-annotation",

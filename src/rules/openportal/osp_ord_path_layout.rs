@@ -14,15 +14,23 @@ crate::declare_rule! {
     /// previous one.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # openportal/demo/WhoAmIApp/app.yaml
+    /// `openportal/team-a/WhoAmIApp/app.yaml`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
     /// metadata:
-    ///   name: demo-whoami
+    ///   name: demo-web
+    ///   namespace: team-a
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # openportal/demo/WhoAmIApp/demo-whoami.yaml
+    /// Use instead: the file named after the order, as `openportal/team-a/WhoAmIApp/demo-app.yaml`
+    /// is:
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
+    /// metadata:
+    ///   name: demo-app
+    ///   namespace: team-a
     /// ```
     pub OspOrdPathLayout {
         id: "osp-ord-path-layout",

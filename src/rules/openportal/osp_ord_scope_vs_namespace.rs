@@ -12,15 +12,19 @@ crate::declare_rule! {
     /// scoped XR (catalog-orders 419a75e).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # openportal/system/ManagedNamespace/team-a.yaml
+    /// `openportal/system/ManagedNamespace/team-a.yaml`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/system/ManagedNamespace/team-a.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: ManagedNamespace
     /// metadata:
     ///   name: team-a
     ///   namespace: system
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/catalog-orders file=openportal/system/ManagedNamespace/team-a.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: ManagedNamespace
     /// metadata:
     ///   name: team-a
     /// ```

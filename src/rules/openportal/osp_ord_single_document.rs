@@ -11,15 +11,23 @@ crate::declare_rule! {
     /// ConfigMap slipped into an order file bypasses them.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// kind: WhoAmIApp
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// spec:
+    ///   name: demo
+    ///   replicas: 2
     /// ---
-    /// kind: Secret
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: extra
+    ///   namespace: team-a
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// kind: WhoAmIApp
+    /// Use instead: the order alone:
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// spec:
+    ///   name: demo
+    ///   replicas: 2
     /// ```
     pub OspOrdSingleDocument {
         id: "osp-ord-single-document",

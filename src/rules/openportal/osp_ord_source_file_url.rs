@@ -12,14 +12,18 @@ crate::declare_rule! {
     /// that no longer exists (catalog-orders 419a75e).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # in openportal/system/ManagedNamespace/t.yaml
-    /// terasky.backstage.io/source-file-url: https://github.com/org/catalog-orders/blob/main/openportal/cluster-scoped/ManagedNamespace/t.yaml
+    /// In `openportal/team-a/WhoAmIApp/demo-app.yaml`:
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// annotations:
+    ///   terasky.backstage.io/owner: group:default/team-a
+    ///   terasky.backstage.io/source-file-url: https://github.com/open-service-portal/catalog-orders/blob/main/openportal/cluster-scoped/WhoAmIApp/demo-app.yaml
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// terasky.backstage.io/source-file-url: https://github.com/org/catalog-orders/blob/main/openportal/system/ManagedNamespace/t.yaml
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// annotations:
+    ///   terasky.backstage.io/owner: group:default/team-a
+    ///   terasky.backstage.io/source-file-url: https://github.com/open-service-portal/catalog-orders/blob/main/openportal/team-a/WhoAmIApp/demo-app.yaml
     /// ```
     pub OspOrdSourceFileUrl {
         id: "osp-ord-source-file-url",

@@ -10,15 +10,21 @@ crate::declare_rule! {
     /// The API server or Crossplane rejects the XR.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/Demo_App.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
     /// metadata:
     ///   name: Demo_App
+    ///   namespace: team-a
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WhoAmIApp
     /// metadata:
     ///   name: demo-app
+    ///   namespace: team-a
     /// ```
     pub OspOrdXrName {
         id: "osp-ord-xr-name",

@@ -14,13 +14,43 @@ crate::declare_rule! {
     /// uses.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # crossplane.yaml depends on provider-helm; the Composition renders only kubernetes Objects and uses function-go-templating
+    /// The Composition uses `function-environment-configs` and `function-go-templating`, and
+    /// composes a `provider-kubernetes` Object and a ConfigMap but no Helm release:
+    /// ```yaml fixture=fail/template-webapp file=configuration/crossplane.yaml
+    /// dependsOn:
+    /// - apiVersion: pkg.crossplane.io/v1
+    ///   kind: Function
+    ///   package: xpkg.crossplane.io/crossplane-contrib/function-go-templating
+    ///   version: ">=v0.9.0"
+    /// - apiVersion: pkg.crossplane.io/v1
+    ///   kind: Provider
+    ///   package: xpkg.upbound.io/crossplane-contrib/provider-helm
+    ///   version: ">=v0.19.0"
+    /// - apiVersion: pkg.crossplane.io/v1
+    ///   kind: Function
+    ///   package: xpkg.crossplane.io/crossplane-contrib/crossplane-contrib/function-auto-ready
+    ///   version: ">=v0.2.0"
+    /// - apiVersion: pkg.crossplane.io/v1
+    ///   kind: Provider
+    ///   package: xpkg.crossplane.io/crossplane-contrib/provider-kubernetes
+    ///   version: ">=v0.15.0"
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// # crossplane.yaml depends on function-go-templating and provider-kubernetes
+    /// ```yaml fixture=pass/template-webapp file=configuration/crossplane.yaml
+    /// dependsOn:
+    /// - apiVersion: pkg.crossplane.io/v1
+    ///   kind: Function
+    ///   package: xpkg.crossplane.io/crossplane-contrib/function-go-templating
+    ///   version: ">=v0.9.0"
+    /// - apiVersion: pkg.crossplane.io/v1
+    ///   kind: Function
+    ///   package: xpkg.crossplane.io/crossplane-contrib/function-environment-configs
+    ///   version: ">=v0.2.0"
+    /// - apiVersion: pkg.crossplane.io/v1
+    ///   kind: Provider
+    ///   package: xpkg.crossplane.io/crossplane-contrib/provider-kubernetes
+    ///   version: ">=v0.15.0"
     /// ```
     pub OspPkgDependsConsistency {
         id: "osp-pkg-depends-consistency",

@@ -13,15 +13,20 @@ crate::declare_rule! {
     /// and `v1alpha1` is deprecated.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/template-webapp file=configuration/crossplane.yaml
     /// apiVersion: meta.pkg.crossplane.io/v1alpha1
     /// kind: Configuration
     /// metadata:
-    ///   name: configuration-webapp
+    ///   name: webapp
+    ///   annotations:
+    ///     meta.crossplane.io/maintainer: Platform Team
+    ///     meta.crossplane.io/source: github.com/open-service-portal/template-webapp
+    ///     meta.crossplane.io/license: Apache-2.0
+    ///     meta.crossplane.io/description: A web application
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-webapp file=configuration/crossplane.yaml
     /// apiVersion: meta.pkg.crossplane.io/v1
     /// kind: Configuration
     /// metadata:

@@ -14,14 +14,26 @@ crate::declare_rule! {
     /// in the XR's events after the merge.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # the Composition renders externaldns.openportal.dev DNSEndpoint; rbac.yaml does not grant it
+    /// The Composition renders a `DNSEndpoint`:
+    /// ```yaml fixture=fail/template-webapp file=configuration/composition.yaml
+    /// apiVersion: externaldns.openportal.dev/v1alpha1
+    /// kind: DNSEndpoint
+    /// ```
+    ///
+    /// and `rbac.yaml` grants only ConfigMaps:
+    /// ```yaml fixture=fail/template-webapp file=rbac.yaml
+    /// rules:
+    /// - apiGroups: [""]
+    ///   resources: [configmaps]
+    ///   verbs: [create, delete, get, list, patch, update, watch]
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// # rbac.yaml
+    /// ```yaml fixture=pass/dns-granted file=rbac.yaml
     /// rules:
+    /// - apiGroups: [""]
+    ///   resources: [configmaps]
+    ///   verbs: [create, delete, get, list, patch, update, watch]
     /// - apiGroups: [externaldns.openportal.dev]
     ///   resources: [dnsendpoints]
     ///   verbs: [create, delete, get, list, patch, update, watch]

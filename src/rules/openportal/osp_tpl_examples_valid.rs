@@ -14,19 +14,39 @@ crate::declare_rule! {
     /// Composition, fails for every developer who copies it.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The template's only Composition is `webapp`, labelled only
+    /// `crossplane.io/xrd: webapps.openportal.dev`:
+    /// ```yaml fixture=fail/template-webapp file=examples/basic-webapp.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WebApp
     /// metadata:
+    ///   name: demo
+    ///   namespace: demo
     ///   labels:
     ///     crossplane.io/composition-selector: mode=gitops
-    /// ```
-    ///
-    /// Use instead:
-    /// ```yaml,ignore
     /// spec:
     ///   crossplane:
+    ///     compositionRef:
+    ///       name: webapp-gitops
     ///     compositionSelector:
     ///       matchLabels:
     ///         mode: gitops
+    /// ---
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml fixture=pass/template-webapp file=examples/basic-webapp.yaml
+    /// apiVersion: openportal.dev/v1alpha1
+    /// kind: WebApp
+    /// metadata:
+    ///   name: demo
+    ///   namespace: demo
+    /// spec:
+    ///   crossplane:
+    ///     compositionRef:
+    ///       name: webapp
     /// ```
     pub OspTplExamplesValid {
         id: "osp-tpl-examples-valid",

@@ -13,14 +13,19 @@ crate::declare_rule! {
     /// installed.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/template-webapp file=kustomization.yaml
+    /// apiVersion: kustomize.config.k8s.io/v1beta1
+    /// kind: Kustomization
     /// resources:
     /// - configuration/xrd.yaml
+    /// - configuration/composition.yaml
     /// - examples/basic-webapp.yaml
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-webapp file=kustomization.yaml
+    /// apiVersion: kustomize.config.k8s.io/v1beta1
+    /// kind: Kustomization
     /// resources:
     /// - configuration/xrd.yaml
     /// - configuration/composition.yaml

@@ -11,15 +11,22 @@ crate::declare_rule! {
     /// `kustomize build` and Flux fail on the whole kustomization, so nothing in it is applied.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The template has no `policies/` folder:
+    /// ```yaml fixture=fail/template-webapp file=kustomization.yaml
     /// resources:
-    /// - rbac.yaml   # no such file
+    /// - configuration/xrd.yaml
+    /// - configuration/composition.yaml
+    /// - rbac.yaml
+    /// - ./policies/quota.yaml
+    /// - https://github.com/org/repo//base?ref=v1
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-webapp file=kustomization.yaml
     /// resources:
     /// - configuration/xrd.yaml
+    /// - configuration/composition.yaml
+    /// - rbac.yaml
     /// ```
     pub OspTplKustomizationResourcesExist {
         id: "osp-tpl-kustomization-resources-exist",

@@ -13,13 +13,16 @@ crate::declare_rule! {
     /// standard layout; drift such as `example/` or a missing `rbac.yaml` breaks it silently.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # example/demo.yaml, no rbac.yaml, no .gitignore
+    /// A template repository with `example/demo.yaml` instead of `examples/`, no `rbac.yaml`, no
+    /// `mise.toml`, and this `.gitignore`:
+    /// ```text fixture=fail/template-webapp file=.gitignore
+    /// target/
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # examples/basic-webapp.yaml, rbac.yaml, .gitignore with *.xpkg
+    /// Use instead: `examples/basic-webapp.yaml`, `rbac.yaml`, `mise.toml`, and a `.gitignore` with
+    /// `*.xpkg`:
+    /// ```text fixture=pass/template-webapp file=.gitignore
+    /// *.xpkg
     /// ```
     pub OspTplLayout {
         id: "osp-tpl-layout",

@@ -12,14 +12,20 @@ crate::declare_rule! {
     /// and the Configuration linter rejects any other kind: the release fails.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # configuration/rbac.yaml
+    /// `configuration/rbac.yaml`:
+    /// ```yaml fixture=fail/template-webapp file=configuration/rbac.yaml
+    /// apiVersion: rbac.authorization.k8s.io/v1
     /// kind: ClusterRole
+    /// metadata:
+    ///   name: crossplane-webapp
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # rbac.yaml at the repository root
+    /// Use instead: the same ClusterRole in `rbac.yaml` at the repository root:
+    /// ```yaml fixture=pass/template-webapp file=rbac.yaml
+    /// apiVersion: rbac.authorization.k8s.io/v1
+    /// kind: ClusterRole
+    /// metadata:
+    ///   name: crossplane-webapp
     /// ```
     pub OspTplPackageOnlyXpObjects {
         id: "osp-tpl-package-only-xp-objects",

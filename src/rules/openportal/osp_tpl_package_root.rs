@@ -11,13 +11,20 @@ crate::declare_rule! {
     /// exits with "configuration/crossplane.yaml not found": no release is published.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # crossplane.yaml at the repository root
+    /// `crossplane.yaml` at the repository root:
+    /// ```yaml fixture=fail/template-webapp file=crossplane.yaml
+    /// apiVersion: meta.pkg.crossplane.io/v1
+    /// kind: Configuration
+    /// metadata:
+    ///   name: configuration-webapp
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # configuration/crossplane.yaml
+    /// Use instead: the same file at `configuration/crossplane.yaml`:
+    /// ```yaml fixture=pass/template-webapp file=configuration/crossplane.yaml
+    /// apiVersion: meta.pkg.crossplane.io/v1
+    /// kind: Configuration
+    /// metadata:
+    ///   name: configuration-webapp
     /// ```
     pub OspTplPackageRoot {
         id: "osp-tpl-package-root",

@@ -13,17 +13,30 @@ crate::declare_rule! {
     /// reaches the portal.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/template-webapp file=.github/workflows/release.yaml
+    /// name: Release
     /// on:
     ///   push:
     ///     branches: [main]
+    /// jobs:
+    ///   build:
+    ///     uses: open-service-portal/.github/.github/workflows/build-crossplane-package.yaml@main
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-webapp file=.github/workflows/release.yaml
+    /// name: Release
     /// on:
     ///   push:
     ///     tags: ['v*.*.*']
+    /// jobs:
+    ///   build:
+    ///     uses: open-service-portal/.github/.github/workflows/build-crossplane-package.yaml@main
+    ///     secrets: inherit
+    ///   catalog:
+    ///     needs: build
+    ///     uses: open-service-portal/catalog/.github/workflows/update-catalog-entry.yaml@main
+    ///     secrets: inherit
     /// ```
     pub OspTplReleaseWorkflow {
         id: "osp-tpl-release-workflow",

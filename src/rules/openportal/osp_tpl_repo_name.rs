@@ -12,13 +12,20 @@ crate::declare_rule! {
     /// derived from the repository name.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # repository `dns-template`
+    /// A repository (directory) named `webapp-template`, whose `configuration/crossplane.yaml` is:
+    /// ```yaml fixture=fail/webapp-template file=configuration/crossplane.yaml
+    /// apiVersion: meta.pkg.crossplane.io/v1
+    /// kind: Configuration
+    /// metadata:
+    ///   name: configuration-webapp
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    /// # repository `template-dns`
+    /// Use instead: the same package in a repository named `template-webapp`:
+    /// ```yaml fixture=pass/template-webapp file=configuration/crossplane.yaml
+    /// apiVersion: meta.pkg.crossplane.io/v1
+    /// kind: Configuration
+    /// metadata:
+    ///   name: configuration-webapp
     /// ```
     pub OspTplRepoName {
         id: "osp-tpl-repo-name",

@@ -12,43 +12,23 @@ crate::declare_rule! {
     /// another template.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// In the repository `template-webapp`:
+    /// ```yaml fixture=fail/template-webapp file=configuration/xrd.yaml
     /// apiVersion: apiextensions.crossplane.io/v2
     /// kind: CompositeResourceDefinition
     /// metadata:
     ///   name: webapps.openportal.dev
+    ///   labels:
+    ///     openportal.dev/version: "dev"
+    ///     terasky.backstage.io/generate-form: "true"
     ///   annotations:
     ///     backstage.io/source-location: "url:https://github.com/open-service-portal/template-whoami"
-    /// spec:
-    ///   group: openportal.dev
-    ///   names: {kind: WebApp, plural: webapps}
-    ///   versions:
-    ///   - name: v1alpha1
-    ///     served: true
-    ///     referenceable: true
-    ///     schema:
-    ///       openAPIV3Schema:
-    ///         type: object
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// apiVersion: apiextensions.crossplane.io/v2
-    /// kind: CompositeResourceDefinition
-    /// metadata:
-    ///   name: webapps.openportal.dev
-    ///   annotations:
-    ///     backstage.io/source-location: "url:https://github.com/open-service-portal/template-webapp"
-    /// spec:
-    ///   group: openportal.dev
-    ///   names: {kind: WebApp, plural: webapps}
-    ///   versions:
-    ///   - name: v1alpha1
-    ///     served: true
-    ///     referenceable: true
-    ///     schema:
-    ///       openAPIV3Schema:
-    ///         type: object
+    /// ```yaml fixture=pass/template-webapp file=configuration/xrd.yaml
+    /// annotations:
+    ///   backstage.io/source-location: "url:https://github.com/open-service-portal/template-webapp"
     /// ```
     pub OspXrdSourceLocation {
         id: "osp-xrd-source-location",

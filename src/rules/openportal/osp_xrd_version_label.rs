@@ -12,43 +12,23 @@ crate::declare_rule! {
     /// show no version at all.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/template-webapp file=configuration/xrd.yaml
     /// apiVersion: apiextensions.crossplane.io/v2
     /// kind: CompositeResourceDefinition
     /// metadata:
     ///   name: webapps.openportal.dev
     ///   labels:
     ///     openportal.dev/version: "1.2.0"
-    /// spec:
-    ///   group: openportal.dev
-    ///   names: {kind: WebApp, plural: webapps}
-    ///   versions:
-    ///   - name: v1alpha1
-    ///     served: true
-    ///     referenceable: true
-    ///     schema:
-    ///       openAPIV3Schema:
-    ///         type: object
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/template-webapp file=configuration/xrd.yaml
     /// apiVersion: apiextensions.crossplane.io/v2
     /// kind: CompositeResourceDefinition
     /// metadata:
     ///   name: webapps.openportal.dev
     ///   labels:
     ///     openportal.dev/version: "dev"
-    /// spec:
-    ///   group: openportal.dev
-    ///   names: {kind: WebApp, plural: webapps}
-    ///   versions:
-    ///   - name: v1alpha1
-    ///     served: true
-    ///     referenceable: true
-    ///     schema:
-    ///       openAPIV3Schema:
-    ///         type: object
     /// ```
     pub OspXrdVersionLabel {
         id: "osp-xrd-version-label",

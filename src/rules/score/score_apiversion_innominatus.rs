@@ -10,13 +10,17 @@ crate::declare_rule! {
     /// The spec works with innominatus only: `score-compose` and `score-k8s` reject it.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/v1.yaml
     /// apiVersion: score.dev/v1
+    /// metadata:
+    ///   name: shop
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/v1b1.yaml
     /// apiVersion: score.dev/v1b1
+    /// metadata:
+    ///   name: shop
     /// ```
     pub ScoreApiversionInnominatus {
         id: "score-apiversion-innominatus",

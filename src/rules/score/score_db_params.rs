@@ -13,20 +13,22 @@ crate::declare_rule! {
     /// resource-type check).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/defaults.yaml
     /// resources:
     ///   db:
     ///     type: postgres
+    ///   docs:
+    ///     type: mongodb
+    ///     params: {}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/sized.yaml
     /// resources:
     ///   db:
     ///     type: postgres
     ///     params:
     ///       version: "16"
-    ///       size: small
     /// ```
     pub ScoreDbParams {
         id: "score-db-params",

@@ -12,17 +12,24 @@ crate::declare_rule! {
     /// for the same target, which the map form rules out.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// files:
-    ///   - target: /etc/app/config.ini
-    ///     source: config.ini
+    /// ```yaml fixture=fail/lists.yaml
+    /// containers:
+    ///   web:
+    ///     image: nginx:1.27
+    ///     files:
+    ///       - target: /etc/app/config.ini
+    ///         source: config.ini
+    ///     volumes:
+    ///       - source: data
+    ///         target: /data
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/maps.yaml
     /// files:
-    ///   /etc/app/config.ini:
-    ///     source: config.ini
+    ///   /my/file:
+    ///     mode: "0600"
+    ///     source: file.txt
     /// ```
     pub ScoreDeprecatedArrays {
         id: "score-deprecated-arrays",

@@ -13,17 +13,25 @@ crate::declare_rule! {
     /// at the step no executor handles.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/steps.yaml
     /// workflows:
     ///   deploy:
     ///     steps:
     ///       - type: terraform
+    ///       - name: push
+    ///         type: git-pr
+    ///   cleanup:
+    ///     steps: []
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/deploy.yaml
+    /// workflows:
+    ///   deploy:
+    ///     steps:
     ///       - name: provision
     ///         type: terraform
+    ///         config: {working_dir: ./tf, operation: apply}
     /// ```
     pub ScoreEmbeddedWorkflow {
         id: "score-embedded-workflow",

@@ -14,18 +14,29 @@ crate::declare_rule! {
     /// everyone who can read the repository.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/literals.yaml
+    /// containers:
+    ///   web:
+    ///     image: nginx:1.27
+    ///     variables:
+    ///       STRIPE_API_KEY: sk_live_123
     /// resources:
     ///   db:
     ///     type: postgres
     ///     params:
-    ///       password: "secretpass"
+    ///       admin:
+    ///         password: "secretpass"
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///     params:
-    ///       password: ${resources.db-secret.password}
+    /// ```yaml fixture=pass/references.yaml
+    /// containers:
+    ///   web:
+    ///     image: nginx:1.27
+    ///     variables:
+    ///       DB_PASSWORD: ${resources.db.password}
+    ///       API_TOKEN: vault:secret/data/shop#token
+    ///       TOKEN_TTL_HINT: ""
     /// ```
     pub ScoreInlineSecrets {
         id: "score-inline-secrets",

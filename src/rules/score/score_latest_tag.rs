@@ -11,17 +11,21 @@ crate::declare_rule! {
     /// redeploys whatever `latest` is now (innominatus's best-practice check).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/unpinned.yaml
     /// containers:
     ///   web:
     ///     image: nginx:latest
+    ///   cache:
+    ///     image: registry.example.com:5000/redis
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/pinned.yaml
     /// containers:
     ///   web:
-    ///     image: nginx:1.27.3
+    ///     image: registry.example.com:5000/shop/web:1.4.2
+    ///   sidecar:
+    ///     image: envoyproxy/envoy@sha256:3b3a2d1c0b9e8f7a6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e
     /// ```
     pub ScoreLatestTag {
         id: "score-latest-tag",

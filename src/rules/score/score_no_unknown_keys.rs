@@ -21,7 +21,7 @@ crate::declare_rule! {
     /// no longer portable.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/extensions-and-typos.yaml
     /// resources:
     ///   db:
     ///     type: postgres
@@ -30,7 +30,7 @@ crate::declare_rule! {
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/plain.yaml
     /// resources:
     ///   db:
     ///     type: postgres

@@ -18,19 +18,29 @@ crate::declare_rule! {
     /// misspelt resource name is found only then.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/unresolved.yaml
     /// containers:
     ///   web:
+    ///     image: nginx:1.27
     ///     variables:
     ///       DATABASE_URL: postgres://${resources.database.host}/app
+    ///       TEAM: ${metadata.team}
+    ///       MODE: ${env.MODE}
+    ///     files:
+    ///       /etc/app/config.ini:
+    ///         content: "db=${resources.cache.host}"
     /// resources:
     ///   db:
     ///     type: postgres
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    ///       DATABASE_URL: postgres://${resources.db.host}/app
+    /// ```yaml fixture=pass/resolved.yaml
+    /// containers:
+    ///   web:
+    ///     image: nginx:1.27
+    ///     variables:
+    ///       DATABASE_URL: postgres://${resources.db.username}@${resources.db.host}/${metadata.name}
     /// ```
     pub ScorePlaceholders {
         id: "score-placeholders",

@@ -14,10 +14,14 @@ crate::declare_rule! {
     /// support operation" when the provider cannot create it.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The only provider, `providers/db-team/provider.yaml`, claims `postgres`, `postgresql` and
+    /// `postgres-ro`:
+    /// ```yaml fixture=fail/platform file=apps/web/score.yaml
     /// resources:
+    ///   db:
+    ///     type: postgresql
     ///   cache:
-    ///     type: redis      # no provider claims redis
+    ///     type: redis
     /// ```
     ///
     /// Use instead: a type a provider offers, or add a provider for it.

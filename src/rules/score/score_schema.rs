@@ -17,19 +17,25 @@ crate::declare_rule! {
     /// deployed, after the PR was merged.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/bad-values.yaml
     /// apiVersion: score.dev/v1b1
     /// metadata:
     ///   name: My_App
+    /// service:
+    ///   ports:
+    ///     www:
+    ///       port: 70000
+    ///       protocol: HTTP
     /// containers:
-    ///   web:
+    ///   Web_1:
     ///     image: nginx:1.27
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/full.yaml
+    /// apiVersion: score.dev/v1b1
     /// metadata:
-    ///   name: my-app
+    ///   name: example-workload-name123
     /// ```
     pub ScoreSchema {
         id: "score-schema",

@@ -13,9 +13,10 @@ crate::declare_rule! {
     /// password or URL.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/spec.yaml
     /// resources:
-    ///   db: {type: postgres}
+    ///   db:
+    ///     type: postgres
     /// workflows:
     ///   deploy:
     ///     steps:
