@@ -116,6 +116,8 @@ pub struct Limits {
     pub yaml_alias_nodes: usize,
     /// Key and scalar bytes YAML anchors and aliases may copy in one file.
     pub yaml_alias_bytes: usize,
+    /// YAML nodes one file may hold.
+    pub yaml_nodes: usize,
     /// Schema nodes one object's validation may visit (`anyOf` branches included).
     pub schema_steps: usize,
 }
@@ -126,6 +128,7 @@ impl Default for Limits {
             findings_per_file: 1_000,
             yaml_alias_nodes: crate::parse::yaml::ALIAS_NODE_BUDGET,
             yaml_alias_bytes: crate::parse::yaml::ALIAS_BYTE_BUDGET,
+            yaml_nodes: crate::parse::yaml::NODE_BUDGET,
             schema_steps: crate::schema::MAX_STEPS,
         }
     }
@@ -137,6 +140,7 @@ impl Limits {
         crate::parse::yaml::Limits {
             alias_nodes: self.yaml_alias_nodes,
             alias_bytes: self.yaml_alias_bytes,
+            nodes: self.yaml_nodes,
         }
     }
 }

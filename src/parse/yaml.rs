@@ -13,6 +13,9 @@ use std::collections::HashMap;
 pub const ALIAS_NODE_BUDGET: usize = 1_000_000;
 /// What anchors and aliases may copy in one file: bytes of keys and scalars.
 pub const ALIAS_BYTE_BUDGET: usize = 64 << 20;
+/// The most nodes (scalars, mappings, sequences) one file may hold: above any file under the
+/// default size limit of 5 MiB, far below what exhausts memory.
+pub const NODE_BUDGET: usize = 4_000_000;
 
 /// The expansion budget of one file. Remembering an anchor and expanding an alias each copy
 /// the anchored subtree: both count, so neither large scalars behind aliases, nor nested
@@ -23,6 +26,8 @@ pub struct Limits {
     pub alias_nodes: usize,
     /// Key and scalar bytes copied.
     pub alias_bytes: usize,
+    /// Nodes the file itself holds (before alias expansion).
+    pub nodes: usize,
 }
 
 impl Default for Limits {
@@ -30,6 +35,7 @@ impl Default for Limits {
         Limits {
             alias_nodes: ALIAS_NODE_BUDGET,
             alias_bytes: ALIAS_BYTE_BUDGET,
+            nodes: NODE_BUDGET,
         }
     }
 }
@@ -397,10 +403,8 @@ impl Builder {
             self.left.alias_bytes.checked_sub(bytes),
         ) {
             (Some(n), Some(b)) => {
-                self.left = Limits {
-                    alias_nodes: n,
-                    alias_bytes: b,
-                };
+                self.left.alias_nodes = n;
+                self.left.alias_bytes = b;
                 true
             }
             _ => false,
@@ -578,6 +582,24 @@ pub fn parse_with(text: &str, limits: Limits) -> Parsed {
         };
         let (s, e) = (offset(&span.start), offset(&span.end));
         let mut fatal: Option<Problem> = None;
+        if matches!(
+            event,
+            Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..)
+        ) {
+            if b.left.nodes == 0 {
+                out.problems.push(Problem {
+                    kind: ProblemKind::Syntax,
+                    start: s,
+                    end: e,
+                    message: format!(
+                        "the file holds more than {} YAML nodes (config `limits.yaml-nodes`); the rest of the file is skipped",
+                        limits.nodes
+                    ),
+                });
+                break;
+            }
+            b.left.nodes -= 1;
+        }
         match event {
             Event::DocumentStart(..) => b.reset(),
             Event::DocumentEnd => {
@@ -754,6 +776,48 @@ fn next_char_end(text: &str, at: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn budgets_are_per_file_and_stop_the_file() {
+        let limits = Limits {
+            alias_nodes: 100,
+            alias_bytes: 1_000,
+            nodes: 50,
+        };
+        let p = parse_with("---\na: [1, 2]\n---\nb: [1, 2, 3]\n", limits);
+        assert_eq!(p.docs.len(), 2);
+        assert!(p.problems.is_empty());
+        let many: String = (0..40).map(|i| format!("k{i}: v\n")).collect();
+        let p = parse_with(&format!("first: 1\n---\n{many}"), limits);
+        assert_eq!(
+            p.docs.len(),
+            1,
+            "the first document is kept, the one over the budget is not"
+        );
+        assert!(p.problems[0].message.contains("limits.yaml-nodes"), "{:?}", p.problems);
+        // The alias budget spans documents: each document alone is under it, together not.
+        let doc = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [*a, *a]\n";
+        let p = parse_with(
+            &format!("---\n{doc}").repeat(5),
+            Limits {
+                nodes: 10_000,
+                ..limits
+            },
+        );
+        assert!(p.docs.len() < 5);
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert!(p.problems[0].message.contains("limits.yaml-alias-nodes"));
+        // A large scalar behind an alias counts its bytes.
+        let big = "x".repeat(600);
+        let p = parse_with(
+            &format!("a: &a {big}\nb: *a\n"),
+            Limits {
+                nodes: 10_000,
+                ..limits
+            },
+        );
+        assert!(p.problems[0].message.contains("bytes"), "{:?}", p.problems);
+    }
 
     #[test]
     fn spans_are_bytes() {
