@@ -160,7 +160,19 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
         .sort_by_file_name(|a, b| a.cmp(b));
     let walker = builder.build();
     for entry in walker {
-        let Ok(entry) = entry else { continue };
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                // A folder or file the walk cannot read is a finding, never a silent gap.
+                let (rel, why) = walk_error(&e, root);
+                out.inputs.push(unreadable(
+                    format!("{prefix}{rel}"),
+                    &root.join(&rel),
+                    format!("cannot be walked: {why}; not checked"),
+                ));
+                continue;
+            }
+        };
         let path = entry.path();
         let Ok(rel_path) = path.strip_prefix(root) else {
             continue;
@@ -177,6 +189,23 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
         let full_rel = format!("{prefix}{rel}");
         let yaml = is_yaml(path);
         let text_file = TEXT_FILES.contains(&rel.as_str());
+        // FIFOs, sockets and devices are never opened: reading one can block forever.
+        let special = match ft {
+            Some(t) if t.is_symlink() => std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()),
+            Some(t) => !t.is_file(),
+            None => false,
+        };
+        if special {
+            if yaml || text_file {
+                out.inputs.push(unreadable(
+                    full_rel.clone(),
+                    path,
+                    "is not a regular file (a FIFO, socket or device); not read".to_string(),
+                ));
+            }
+            out.paths.push(&full_rel);
+            continue;
+        }
         if is_link {
             match std::fs::canonicalize(path) {
                 Err(e) => {
@@ -297,6 +326,28 @@ fn unreadable(rel: String, path: &Path, reason: String) -> Input {
         path: PathBuf::from(path),
         content: InputContent::Unreadable(reason),
     }
+}
+
+/// The path (relative to `root`) and the cause of a walk error.
+fn walk_error(e: &ignore::Error, root: &Path) -> (String, String) {
+    let mut path = None;
+    let mut cur = e;
+    loop {
+        match cur {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert_with(|| p.clone());
+                cur = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => cur = err,
+            _ => break,
+        }
+    }
+    let rel = path
+        .as_deref()
+        .and_then(|p| p.strip_prefix(root).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    (rel, cur.to_string())
 }
 
 /// Reads a YAML file with the safety checks; never panics, never reads more than the limit.

@@ -238,3 +238,26 @@ fn findings_per_file_is_a_config_key() {
     assert_eq!(m.len(), 6, "{m:?}");
     assert!(m[5].contains("45 more findings"), "{m:?}");
 }
+
+/// A FIFO named like a YAML file (or like the config file) is reported and never opened:
+/// opening one for reading blocks until a writer comes.
+#[cfg(unix)]
+#[test]
+fn special_files_are_reported_and_never_opened() {
+    for name in ["x.yaml", ".portalint.yaml", "deep/CODEOWNERS"] {
+        let tmp = dir_with(&[("ok.yaml", "a: b\n".into())]);
+        let p = tmp.path().join(name);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        let made = std::process::Command::new("mkfifo").arg(&p).status().expect("mkfifo");
+        assert!(made.success());
+        let (code, json, took) = bounded(tmp.path(), &[]);
+        assert!(took < 20.0, "{name}: {took:.1} s");
+        let m = messages(&json);
+        if name.ends_with(".yaml") {
+            assert_eq!(code, 1, "{name}: {m:?}");
+            assert!(m.iter().any(|x| x.contains("not a regular file")), "{name}: {m:?}");
+        } else {
+            assert!(code <= 1, "{name}: {m:?}");
+        }
+    }
+}
