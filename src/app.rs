@@ -53,6 +53,12 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
                     return EXIT_ERROR;
                 }
             }
+            if outcome.checked_nothing() && !args.allow_empty {
+                eprintln!(
+                    "error: no file was checked: every path is excluded, ignored or not YAML \
+                     (pass `--allow-empty` to accept an empty run)"
+                );
+            }
             outcome.exit_code()
         }
         Err(e) => {

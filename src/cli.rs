@@ -86,6 +86,10 @@ pub struct CheckArgs {
     /// Keep only findings on added or modified lines (for PR comments).
     #[arg(long, requires = "base")]
     pub only_changed_lines: bool,
+    /// Exit 0 when no file was checked (every path excluded, ignored or not YAML); without
+    /// it such a run exits 2, so a gate never passes on nothing.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Check a release: the version being tagged (with `--base`, a `v*` tag on the head commit
     /// is found by itself). The previous release tag is the base unless `--base` is given.
     #[arg(long, value_name = "vX.Y.Z")]
@@ -128,6 +132,7 @@ impl CheckArgs {
             head: None,
             orders: None,
             only_changed_lines: false,
+            allow_empty: false,
             release: None,
             fix: false,
             color: Color::Never,

@@ -261,3 +261,22 @@ fn special_files_are_reported_and_never_opened() {
         }
     }
 }
+
+/// A run that checked no file says so and exits 2 (`exclude: ['**']`, a `.gitignore` of `*`,
+/// no YAML at all); `--allow-empty` accepts it.
+#[test]
+fn a_run_that_checked_nothing_is_not_a_pass() {
+    let excluded = dir_with(&[
+        (".portalint.yaml", "exclude: ['**']\n".into()),
+        ("broken.yaml", "a: [\n".into()),
+    ]);
+    let ignored = dir_with(&[(".gitignore", "*\n".into()), ("broken.yaml", "a: [\n".into())]);
+    common::git(ignored.path(), &["init", "-q"]);
+    let no_yaml = dir_with(&[("README.md", "# hi\n".into())]);
+    for dir in [excluded.path(), ignored.path(), no_yaml.path()] {
+        let (code, json, _) = bounded(dir, &[]);
+        assert_eq!(code, 2, "{}: {json}", dir.display());
+        let (code, _, _) = bounded(dir, &["--allow-empty"]);
+        assert_eq!(code, 0, "{}", dir.display());
+    }
+}

@@ -27,11 +27,21 @@ pub struct Outcome {
     pub summary: Summary,
     /// The effective fail level.
     pub fail_on: FailOn,
+    /// `--allow-empty`: a run that checked no file is clean rather than an error.
+    pub allow_empty: bool,
 }
 
 impl Outcome {
-    /// The exit code for this outcome.
+    /// True when no file was checked and nothing was found: the run proves nothing.
+    pub fn checked_nothing(&self) -> bool {
+        self.summary.files == 0 && self.diagnostics.is_empty()
+    }
+
+    /// The exit code for this outcome: 2 when it checked nothing (unless `--allow-empty`).
     pub fn exit_code(&self) -> u8 {
+        if self.checked_nothing() && !self.allow_empty {
+            return crate::error::EXIT_ERROR;
+        }
         let failing = match self.fail_on {
             FailOn::Error => self.summary.errors,
             FailOn::Warning => self.summary.errors + self.summary.warnings,
@@ -687,6 +697,7 @@ impl<'a> Plan<'a> {
             diagnostics: located,
             summary,
             fail_on,
+            allow_empty: self.args.allow_empty,
         })
     }
 }
