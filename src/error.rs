@@ -64,20 +64,25 @@ pub fn print_error(e: &AppError) {
             eprintln!("error: internal error: {m}\nplease report this with the input that caused it")
         }
         AppError::Config(c) => {
-            let file = crate::parse::source::SourceFile::new(
-                c.path.display().to_string(),
-                c.path.clone(),
-                c.text.clone().into(),
-            );
+            // The config may come from the checked tree: its text is written through
+            // `report::escape` (one line each, no control characters), the excerpt cut to a
+            // bounded width as a finding's is.
+            use crate::report::escape::line as safe;
+            let text: std::sync::Arc<str> = c.text.clone().into();
+            let file =
+                crate::parse::source::SourceFile::new(c.path.display().to_string(), c.path.clone(), text.clone());
             let (line, col) = file.line_col(c.span.0);
-            eprintln!("error: invalid config: {}", c.message);
-            eprintln!("  --> {}:{line}:{col}", c.path.display());
-            if !c.text.is_empty() {
-                let text = file.line_text(line);
-                eprintln!("   |\n{line:>3}| {text}\n   | {}^", " ".repeat(col - 1));
+            eprintln!("error: invalid config: {}", safe(&c.message));
+            eprintln!("  --> {}:{line}:{col}", safe(&c.path.display().to_string()));
+            let source = crate::report::Source::text(text);
+            if let Some(x) = (!c.text.is_empty())
+                .then(|| crate::report::excerpt::cut(&source, c.span.0, c.span.0))
+                .flatten()
+            {
+                eprintln!("   |\n{line:>3}| {}\n   | {}^", x.text, " ".repeat(x.caret));
             }
             if let Some(h) = &c.help {
-                eprintln!("   = help: {h}");
+                eprintln!("   = help: {}", safe(h));
             }
         }
     }

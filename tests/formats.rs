@@ -93,7 +93,7 @@ fn markdown_summary() {
         out.starts_with("### ❌ portalint: 5 errors, 1 warning in 5 files\n"),
         "{out}"
     );
-    assert_eq!(portalint::report::markdown::cell("a|b<c>\nd"), "a\\|b&lt;c&gt; d");
+    assert_eq!(portalint::report::markdown::cell("a|b<c>\nd"), "a\\|b&lt;c&gt;\\nd");
     insta::assert_snapshot!("markdown", out);
 }
 
@@ -204,7 +204,7 @@ fn canonical_set_covers_the_cases() {
     );
     assert!(
         d.iter()
-            .any(|x| !x.message.is_ascii() && x.primary.source_line.as_deref().is_some_and(|l| !l.is_ascii())),
+            .any(|x| !x.message.is_ascii() && x.primary.excerpt().is_some_and(|l| !l.text.is_ascii())),
         "non-ASCII message and source line"
     );
     assert!(

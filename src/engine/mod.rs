@@ -310,7 +310,12 @@ pub fn fix_kustomizations(
         let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
         let added = wanted_set.difference(&before).count();
         let removed = before.difference(&wanted_set).count();
-        eprintln!("fixed {rel}: {} resources (+{added} -{removed})", wanted.len());
+        // A folder name from the tree: one line, no control characters.
+        eprintln!(
+            "fixed {}: {} resources (+{added} -{removed})",
+            crate::report::escape::line(rel),
+            wanted.len()
+        );
     }
     Ok(!planned.is_empty())
 }

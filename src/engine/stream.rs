@@ -18,8 +18,10 @@
 //! rule runs unchanged. A finding is kept from the batch that holds its file (findings on
 //! shared files from the first batch, and rules whose findings are only ever on shared files,
 //! [`Reach::Shared`], run with the first batch only); a batch's trees and texts are dropped
-//! once its findings are located. A streamed check therefore reports exactly what an
-//! in-memory one does (`tests/stream.rs` compares both on every fixture and on the corpus).
+//! once its findings are located: a finding on a leaf keeps a handle that reads the file's
+//! text back from the spool ([`Spooled`]; from disk without one) when its excerpt is cut at
+//! render, not the text. A streamed check therefore reports exactly what an in-memory one
+//! does (`tests/stream.rs` compares both on every fixture and on the corpus).
 //!
 //! Memory is the shared set, one batch, and about 120 bytes per file for the listing and the
 //! facts; the spool takes the YAML bytes on disk in the temporary directory and is deleted
@@ -31,7 +33,7 @@ use crate::engine::settings::Settings;
 use crate::error::AppError;
 use crate::model::{self, Class, Evidence, Input, InputContent, Layout, Prepared, Repo, Role, RuleOptions};
 use crate::parse::source::FileId;
-use crate::report::{self, Located};
+use crate::report::{self, Located, ReadText};
 use crate::rules::Reach;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -140,7 +142,8 @@ pub struct Scan {
     paths: Arc<crate::parse::paths::PathSet>,
     /// Facts of `found.unread[i]`.
     facts: Vec<Facts>,
-    spool: Option<Spool>,
+    /// Shared with the findings' excerpt handles ([`Spooled`]): kept while one lives.
+    spool: Option<Arc<Spool>>,
     /// What every document together says about the repository.
     pub evidence: Evidence,
     /// The orders layout (configured or detected from every file).
@@ -176,6 +179,64 @@ impl Scan {
 
     fn path(&self, i: usize) -> PathBuf {
         self.found.path_at(&self.found.unread[i], self.rel(i))
+    }
+
+    /// Where the excerpts of findings on file `i` (its text `size` bytes) read it back.
+    fn text_handle(&self, i: usize, size: u64) -> report::Source {
+        let f = self.facts[i];
+        match &self.spool {
+            Some(spool) if f.spooled => report::Source::reader(Arc::new(Spooled {
+                spool: spool.clone(),
+                at: f.at,
+                len: u64::from(f.len),
+            })),
+            _ => report::Source::reader(Arc::new(OnDisk {
+                path: self.path(i),
+                len: size,
+            })),
+        }
+    }
+}
+
+/// A leaf's text in the spool, read back when an excerpt is cut.
+struct Spooled {
+    spool: Arc<Spool>,
+    at: u64,
+    len: u64,
+}
+
+impl ReadText for Spooled {
+    fn size(&self) -> u64 {
+        self.len
+    }
+
+    fn read(&self, start: u64, end: u64) -> std::io::Result<Vec<u8>> {
+        let end = end.min(self.len);
+        let start = start.min(end);
+        self.spool.read(self.at + start, (end - start) as usize)
+    }
+}
+
+/// A leaf's text without a spool: the file, read again (as the check does).
+struct OnDisk {
+    path: PathBuf,
+    len: u64,
+}
+
+impl ReadText for OnDisk {
+    fn size(&self) -> u64 {
+        self.len
+    }
+
+    fn read(&self, start: u64, end: u64) -> std::io::Result<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let end = end.min(self.len);
+        let start = start.min(end);
+        let mut f = std::fs::File::open(&self.path)?;
+        f.seek(SeekFrom::Start(start))?;
+        let mut buf = Vec::with_capacity((end - start) as usize);
+        f.take(end - start).read_to_end(&mut buf)?;
+        Ok(buf)
     }
 }
 
@@ -310,7 +371,7 @@ pub fn scan(mut found: Discovered, job: &Job<'_>) -> Scan {
         found,
         paths,
         facts,
-        spool,
+        spool: spool.map(Arc::new),
         evidence,
         layout,
     }
@@ -416,7 +477,7 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
             .into_iter()
             .map(|i| (i, Role::Local))
             .collect();
-        let mine: HashSet<&str> = batch.iter().map(|&i| scan.rel(i)).collect();
+        let mine: HashMap<&str, usize> = batch.iter().map(|&i| (scan.rel(i), i)).collect();
         let mut prepared: Vec<Prepared> = local.clone();
         prepared.extend(model::prepare(read, job.options.limits.yaml()));
         prepared.par_sort_by(|a, b| walk_order(&a.input.rel, &b.input.rel));
@@ -432,12 +493,24 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
         );
         // Rules that only report on shared files ran with the first batch.
         let diags = run_rules_where(&ws, job.settings, |r| n == 0 || r.meta().reach == Reach::Any)?;
-        checked.located.extend(
-            diags
-                .iter()
-                .filter(|d| n == 0 || mine.contains(ws.sources.get(d.primary.span.file).rel.as_str()))
-                .map(|d| report::locate(d, &ws.sources)),
-        );
+        let mut located: Vec<Located> = diags
+            .iter()
+            .filter(|d| n == 0 || mine.contains_key(ws.sources.get(d.primary.span.file).rel.as_str()))
+            .map(|d| report::locate(d, &ws.sources))
+            .collect();
+        // Positions on the batch's leaves read their text back when rendered: the batch's
+        // texts go with its workspace (shared files' texts are held for the whole check).
+        let mut handles: HashMap<usize, report::Source> = HashMap::new();
+        for d in &mut located {
+            for l in std::iter::once(&mut d.primary).chain(&mut d.labels) {
+                if let (Some(&i), Some(text)) = (mine.get(l.path.as_str()), &l.source) {
+                    let size = text.size();
+                    let handle = handles.entry(i).or_insert_with(|| scan.text_handle(i, size));
+                    l.source = Some(handle.clone());
+                }
+            }
+        }
+        checked.located.extend(located);
         if n == 0 {
             if ws.repo.onboarding {
                 checked.quality = crate::model::onboarding::quality(&ws);

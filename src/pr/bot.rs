@@ -340,8 +340,10 @@ fn fingerprint(d: &Located) -> String {
     format!("{h:016x}")
 }
 
+/// The summary comment. Everything taken from the PR's files or the policy (paths, messages,
+/// rule names, quotas) is escaped by [`report::markdown`]: code spans, inert prose.
 fn summary_markdown(r: &crate::pr::verdict::Report) -> String {
-    use crate::report::markdown::cell;
+    use crate::report::markdown::{cell, code, code_cell};
     let v = &r.verdict;
     let icon = match r.decision {
         Decision::AutoMerge => "✅",
@@ -349,18 +351,18 @@ fn summary_markdown(r: &crate::pr::verdict::Report) -> String {
         Decision::Reject => "⛔",
     };
     let mut s = format!(
-        "## {icon} portalint verdict: `{}`\n\nEvaluated head `{}` merged into `{}` (`{}`).\n",
+        "## {icon} portalint verdict: `{}`\n\nEvaluated head {} merged into {} ({}).\n",
         r.decision.as_str(),
-        r.head_commit,
-        r.base,
-        &r.base_commit[..r.base_commit.len().min(12)]
+        code(&r.head_commit),
+        code(&r.base),
+        code(&r.base_commit[..r.base_commit.len().min(12)])
     );
     if !v.reasons.is_empty() {
         s.push_str("\n| Reason | Decides | Where | Why |\n|---|---|---|---|\n");
         for reason in &v.reasons {
             let at = match (&reason.file, reason.line) {
-                (Some(f), Some(l)) => format!("`{}:{l}`", cell(f)),
-                (Some(f), None) => format!("`{}`", cell(f)),
+                (Some(f), Some(l)) => code_cell(&format!("{f}:{l}")),
+                (Some(f), None) => code_cell(f),
                 _ => String::new(),
             };
             let rule = reason
@@ -382,17 +384,18 @@ fn summary_markdown(r: &crate::pr::verdict::Report) -> String {
             s.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
                 cell(&q.quota),
-                q.before,
-                q.after,
-                q.soft.as_deref().unwrap_or("–"),
-                q.hard.as_deref().unwrap_or("–")
+                cell(&q.before),
+                cell(&q.after),
+                q.soft.as_deref().map_or_else(|| "–".to_string(), cell),
+                q.hard.as_deref().map_or_else(|| "–".to_string(), cell)
             ));
         }
     }
     let mut md = Vec::new();
     let _ = report::markdown::render(&r.changed_line_findings, &r.changed_line_summary, &mut md);
     s.push('\n');
-    s.push_str(&String::from_utf8_lossy(&md).replace("### ", "#### Findings on changed lines: "));
+    // The heading is the first line; nothing from the input can hold `### ` (`#` is quoted).
+    s.push_str(&String::from_utf8_lossy(&md).replacen("### ", "#### Findings on changed lines: ", 1));
     s
 }
 
@@ -459,12 +462,22 @@ fn review_findings(
         if seen.contains(&key) || !keys.insert(key.clone()) {
             continue;
         }
-        let help = d.help.as_ref().map(|h| format!("\n\nhelp: {h}")).unwrap_or_default();
+        // The message and help quote the PR's files: inert Markdown (`report::markdown`).
+        let help = d
+            .help
+            .as_ref()
+            .map(|h| format!("\n\nhelp: {}", report::markdown::text(h)))
+            .unwrap_or_default();
         comments.push(json!({
             "path": d.primary.path,
             "line": d.primary.line,
             "side": "RIGHT",
-            "body": format!("{FINDING_MARKER}{key} -->\n**{}** `{}`: {}{help}", d.severity.as_str(), d.rule, d.message),
+            "body": format!(
+                "{FINDING_MARKER}{key} -->\n**{}** `{}`: {}{help}",
+                d.severity.as_str(),
+                d.rule,
+                report::markdown::text(&d.message)
+            ),
         }));
     }
     let reviews = client.get_all(&format!("{base_path}/reviews")).map_err(api_err)?;
@@ -674,7 +687,12 @@ fn finish(
         append(p, "the audit record", &text)?;
     }
     if let (Some(s), Some(p)) = (summary, std::env::var_os("GITHUB_STEP_SUMMARY")) {
-        let actions: String = outcome.actions.iter().map(|a| format!("- {a}\n")).collect();
+        // Actions name labels and check runs, which the PR may set: inert Markdown.
+        let actions: String = outcome
+            .actions
+            .iter()
+            .map(|a| format!("- {}\n", report::markdown::text(a)))
+            .collect();
         append(
             Path::new(&p),
             "the job summary",
@@ -684,7 +702,7 @@ fn finish(
     let decision = outcome.decision.map_or("none", |d| d.as_str());
     let _ = writeln!(out, "portalint pr: {decision} ({})", outcome.head_sha);
     for a in &outcome.actions {
-        let _ = writeln!(out, "  {a}");
+        let _ = writeln!(out, "  {}", report::escape::line(a));
     }
     Ok(())
 }

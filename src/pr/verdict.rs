@@ -45,9 +45,10 @@ pub fn run(args: &VerdictArgs, out: &mut dyn Write) -> u8 {
     match verdict(args) {
         Ok(report) => {
             let written = match args.format {
-                OutputFormat::Json => serde_json::to_writer_pretty(&mut *out, &report)
-                    .map_err(std::io::Error::from)
-                    .and_then(|_| writeln!(out)),
+                // Control characters of the PR's text as `\uXXXX` (`report::escape`).
+                OutputFormat::Json => {
+                    crate::report::escape::write_json_pretty(&mut *out, &report).and_then(|_| writeln!(out))
+                }
                 OutputFormat::Text => render_text(&report, out),
             };
             if let Err(e) = written {
@@ -193,22 +194,25 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     })
 }
 
+/// The verdict as text; what comes from the PR (paths, messages, names) is written through
+/// [`crate::report::escape::line`]: one line each, no control characters.
 fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    use crate::report::escape::line;
     let v = &r.verdict;
     writeln!(out, "verdict: {}", r.decision.as_str())?;
     writeln!(
         out,
         "  evaluated {} merged into {} ({})",
         short(&r.head_commit),
-        r.base,
+        line(&r.base),
         short(&r.base_commit)
     )?;
     if !v.requesters.is_empty() {
-        writeln!(out, "  requested by {}", v.requesters.join(", "))?;
+        writeln!(out, "  requested by {}", line(&v.requesters.join(", ")))?;
     }
     writeln!(out, "changes:")?;
     for (k, p) in &v.changes {
-        writeln!(out, "  {k} {p}")?;
+        writeln!(out, "  {k} {}", line(p))?;
     }
     if !v.reasons.is_empty() {
         writeln!(out, "reasons:")?;
@@ -219,12 +223,16 @@ fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             _ => "review",
         };
         let at = match (&reason.file, reason.line, reason.column) {
-            (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}: "),
-            (Some(f), _, _) => format!("{f}: "),
+            (Some(f), Some(l), Some(c)) => format!("{}:{l}:{c}: ", line(f)),
+            (Some(f), _, _) => format!("{}: ", line(f)),
             _ => String::new(),
         };
-        let rule = reason.rule.as_ref().map(|r| format!(" [{r}]")).unwrap_or_default();
-        writeln!(out, "  {level:<6} {} {at}{}{rule}", reason.code, reason.message)?;
+        let rule = reason
+            .rule
+            .as_ref()
+            .map(|r| format!(" [{}]", line(r)))
+            .unwrap_or_default();
+        writeln!(out, "  {level:<6} {} {at}{}{rule}", reason.code, line(&reason.message))?;
     }
     if !v.quotas.is_empty() {
         writeln!(out, "quotas:")?;
@@ -232,12 +240,19 @@ fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for q in &v.quotas {
         let mut limits = Vec::new();
         if let Some(s) = &q.soft {
-            limits.push(format!("soft {s}"));
+            limits.push(format!("soft {}", line(s)));
         }
         if let Some(h) = &q.hard {
-            limits.push(format!("hard {h}"));
+            limits.push(format!("hard {}", line(h)));
         }
-        writeln!(out, "  {}: {} → {} ({})", q.quota, q.before, q.after, limits.join(", "))?;
+        writeln!(
+            out,
+            "  {}: {} → {} ({})",
+            line(&q.quota),
+            line(&q.before),
+            line(&q.after),
+            limits.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! The versioned JSON output (`"version": 1`), documented in `docs/output.md`.
+//! The versioned JSON output (`"version": 1`), documented in `docs/output.md`. Strings hold
+//! the input's text unchanged; control, separator and bidi characters are `\uXXXX` escapes.
 
 use super::{Located, Summary};
 use serde_json::json;
@@ -57,6 +58,7 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
             })
             .collect();
     }
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    // Control characters and the like as `\uXXXX` (see `escape`): the same strings, no raw bytes.
+    super::escape::write_json_pretty(&mut *w, &doc)?;
     writeln!(w)
 }

@@ -1,6 +1,11 @@
 //! Rendering diagnostics. Line and column are computed here and nowhere else (1-based,
 //! columns in Unicode scalar values). Reporters never filter and never change severity.
+//! Text from the checked files is untrusted: every format writes it through [`escape`]
+//! (and [`markdown`]'s code spans and prose escaping); excerpts are cut when rendered
+//! ([`excerpt`]).
 
+pub mod escape;
+pub mod excerpt;
 pub mod github;
 pub mod json;
 pub mod markdown;
@@ -9,6 +14,7 @@ pub mod text;
 
 use crate::parse::source::SourceMap;
 use crate::rules::diagnostic::{Diagnostic, Severity};
+pub use excerpt::{Excerpt, ReadText, Source};
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,8 +31,9 @@ pub enum Format {
     Markdown,
 }
 
-/// A position resolved for output.
-#[derive(Debug, Clone)]
+/// A position resolved for output. It holds positions and a shared handle on the file's
+/// text, no copy of it: the excerpt is cut when rendered ([`Loc::excerpt`]).
+#[derive(Clone)]
 pub struct Loc {
     /// Path relative to the checked root, `/`-separated.
     pub path: String,
@@ -40,8 +47,37 @@ pub struct Loc {
     pub end_column: usize,
     /// Label text.
     pub message: Option<String>,
-    /// The text of the start line, for excerpts (`None` for files without text).
-    pub source_line: Option<String>,
+    /// Start byte offset in the file's text.
+    pub start: u32,
+    /// End byte offset (exclusive).
+    pub end: u32,
+    /// The file's text, shared by every finding in the file (`None` for files without text).
+    pub source: Option<Source>,
+}
+
+impl Loc {
+    /// The excerpt line of this position, cut from the file's text (`None` for files without
+    /// text, or when the text cannot be read back).
+    pub fn excerpt(&self) -> Option<Excerpt> {
+        excerpt::cut(self.source.as_ref()?, self.start, self.end)
+    }
+}
+
+impl std::fmt::Debug for Loc {
+    /// Shows the excerpt as it is rendered (cut from the text, however the text is held).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loc")
+            .field("path", &self.path)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("end_line", &self.end_line)
+            .field("end_column", &self.end_column)
+            .field("message", &self.message)
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("excerpt", &self.excerpt())
+            .finish()
+    }
 }
 
 /// A diagnostic with resolved positions.
@@ -89,7 +125,9 @@ fn loc(sources: &SourceMap, label: &crate::rules::diagnostic::Label) -> Loc {
         end_line,
         end_column,
         message: label.message.clone(),
-        source_line: (!file.text.is_empty()).then(|| file.line_text(line).to_string()),
+        start: label.span.start,
+        end: label.span.end,
+        source: (!file.text.is_empty()).then(|| Source::text(file.text.clone())),
     }
 }
 

@@ -104,6 +104,6 @@ pub fn render(diags: &[Located], _summary: &Summary, w: &mut dyn std::io::Write)
             "results": results,
         }]
     });
-    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::from)?;
+    super::escape::write_json_pretty(&mut *w, &doc)?;
     writeln!(w)
 }

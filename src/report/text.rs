@@ -1,7 +1,13 @@
 //! rustc-style text: `severity[rule]: message`, `--> path:line:col`, an excerpt with a caret
 //! underline, secondary labels (possibly in other files) and `= help:`. Colour only when asked.
+//!
+//! Every line starts with portalint's own text (a severity word, the gutter, an arrow, `=`,
+//! a summary sentence); what comes from the checked files — messages, paths, labels,
+//! excerpts — is written through [`escape::line`], so it never holds a line break or a
+//! control character, and cannot start a line (a GitHub Actions `::` command) nor send a
+//! terminal sequence. Only the colour codes portalint itself writes (`--color`) are raw.
 
-use super::{Loc, Located, Summary};
+use super::{escape, Loc, Located, Summary};
 use crate::rules::diagnostic::Severity;
 use std::io::Write;
 
@@ -31,7 +37,7 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
             w,
             "{}{}",
             p.wrap(code, &format!("{word}[{}]", d.rule)),
-            p.wrap("1", &format!(": {}", d.message))
+            p.wrap("1", &format!(": {}", escape::line(&d.message)))
         )?;
         let width = std::iter::once(&d.primary)
             .chain(&d.labels)
@@ -48,7 +54,7 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
                 "{:width$} {} {}",
                 "",
                 p.wrap("1;34", "="),
-                p.wrap("1", &format!("help: {h}"))
+                p.wrap("1", &format!("help: {}", escape::line(h)))
             )?;
         }
         writeln!(w)?;
@@ -69,7 +75,7 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
             Some(score) => writeln!(
                 w,
                 "Catalog quality of {}: {score}/100 over {} ({} below the threshold).",
-                q.repo,
+                escape::line(&q.repo),
                 if q.entities == 1 {
                     "1 entity".to_string()
                 } else {
@@ -77,7 +83,7 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
                 },
                 q.below_threshold
             )?,
-            None => writeln!(w, "Catalog quality of {}: no rated entities.", q.repo)?,
+            None => writeln!(w, "Catalog quality of {}: no rated entities.", escape::line(&q.repo))?,
         }
     }
     Ok(())
@@ -102,35 +108,31 @@ fn excerpt(
         "{:width$}{} {}:{}:{}",
         "",
         p.wrap("1;34", arrow),
-        l.path,
+        escape::line(&l.path),
         l.line,
         l.column
     )?;
-    let Some(line_text) = &l.source_line else {
+    let Some(x) = l.excerpt() else {
         return Ok(());
     };
     writeln!(w, "{:width$} {gutter}", "")?;
-    let shown = line_text.replace('\t', " ");
     writeln!(
         w,
         "{} {gutter} {}",
         p.wrap("1;34", &format!("{:>width$}", l.line)),
-        shown
+        x.text
     )?;
-    let start = l.column - 1;
-    let line_len = shown.chars().count();
-    let end = if l.end_line == l.line {
-        (l.end_column - 1).max(start + 1)
-    } else {
-        line_len.max(start + 1)
-    };
-    let underline: String = std::iter::repeat_n(mark, end - start).collect();
-    let msg = l.message.as_deref().map(|m| format!(" {m}")).unwrap_or_default();
+    let underline: String = std::iter::repeat_n(mark, x.width).collect();
+    let msg = l
+        .message
+        .as_deref()
+        .map(|m| format!(" {}", escape::line(m)))
+        .unwrap_or_default();
     writeln!(
         w,
         "{:width$} {gutter} {}{}",
         "",
-        " ".repeat(start),
+        " ".repeat(x.caret),
         p.wrap(code, &format!("{underline}{msg}"))
     )
 }
