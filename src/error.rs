@@ -59,9 +59,14 @@ pub fn not_a_mapping(path: &Path, what: &str) -> ConfigError {
 /// Prints an `AppError` to stderr, with an excerpt for config errors.
 pub fn print_error(e: &AppError) {
     match e {
-        AppError::Usage(m) => eprintln!("error: {m}"),
+        // Usage and internal messages may quote a path or a glob from the checked tree: one
+        // line, no control characters, as every other output.
+        AppError::Usage(m) => eprintln!("error: {}", crate::report::escape::line(m)),
         AppError::Internal(m) => {
-            eprintln!("error: internal error: {m}\nplease report this with the input that caused it")
+            eprintln!(
+                "error: internal error: {}\nplease report this with the input that caused it",
+                crate::report::escape::line(m)
+            )
         }
         AppError::Config(c) => {
             // The config may come from the checked tree: its text is written through
