@@ -76,9 +76,19 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
             d.severity = *sev;
         }
     }
+    // The ids a line's `# portalint: ignore[…]` comments name, read once per line however
+    // many findings it has (a one-line file may carry thousands).
+    let mut named: HashMap<(crate::parse::source::FileId, usize), Vec<RuleId>> = HashMap::new();
     diags.retain(|d| {
         let file = ws.sources.get(d.primary.span.file);
-        !settings.ignored_at(&ws.repo, &file.rel, d.rule) && !suppressed(file, d.primary.span.start, d.rule)
+        if settings.ignored_at(&ws.repo, &file.rel, d.rule) {
+            return false;
+        }
+        let line = file.line_of(d.primary.span.start);
+        let ids = named
+            .entry((d.primary.span.file, line))
+            .or_insert_with(|| suppressions_at(file, line));
+        !ids.contains(&d.rule)
     });
     // A generic finding yields to a more specific rule that reports inside the same node.
     let mut starts: HashMap<crate::parse::source::FileId, Vec<(u32, RuleId)>> = HashMap::new();
@@ -121,24 +131,32 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
 /// True when the line of `offset`, or the comment line above it, says
 /// `# portalint: ignore[<rule>]` (several ids may be listed, comma-separated).
 pub fn suppressed(file: &crate::parse::source::SourceFile, offset: u32, rule: RuleId) -> bool {
-    let (line, _) = file.line_col(offset);
-    if mentions(file.line_text(line), rule) {
-        return true;
-    }
-    let above = file.line_text(line - 1);
-    line > 1 && above.trim_start().starts_with('#') && mentions(above, rule)
+    suppressions_at(file, file.line_of(offset)).contains(&rule)
 }
 
-fn mentions(line: &str, rule: RuleId) -> bool {
+/// The rules suppressed on `line` (1-based): named on the line itself, or on a comment line
+/// right above it.
+fn suppressions_at(file: &crate::parse::source::SourceFile, line: usize) -> Vec<RuleId> {
+    let mut ids = mentioned(file.line_text(line));
+    let above = file.line_text(line - 1);
+    if line > 1 && above.trim_start().starts_with('#') {
+        ids.extend(mentioned(above));
+    }
+    ids
+}
+
+fn mentioned(line: &str) -> Vec<RuleId> {
     let Some(at) = line.find("portalint: ignore[") else {
-        return false;
+        return Vec::new();
     };
     let rest = &line[at + "portalint: ignore[".len()..];
     let Some(end) = rest.find(']') else {
-        return false;
+        return Vec::new();
     };
     rest[..end]
         .split(',')
         .map(str::trim)
-        .any(|id| RuleId::expand(id).is_some_and(|rules| rules.contains(&rule)))
+        .filter_map(RuleId::expand)
+        .flatten()
+        .collect()
 }

@@ -64,6 +64,15 @@ impl SourceFile {
     }
 
     /// 1-based line and 1-based column (counted in Unicode scalar values) of a byte offset.
+    /// The 1-based line of a byte offset (a binary search: no scan of the line).
+    pub fn line_of(&self, offset: u32) -> usize {
+        let offset = offset.min(self.text.len() as u32);
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());
         let line = match self.line_starts.binary_search(&(offset as u32)) {
