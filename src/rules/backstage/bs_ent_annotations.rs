@@ -12,17 +12,19 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`isValidAnnotationKey`, `isValidAnnotationValue`).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// metadata:
-    ///   annotations:
-    ///     backstage.io/orphan: true
+    /// ```yaml fixture=fail/typed.yaml
+    /// annotations:
+    ///   backstage.io/orphan: true
+    ///   acme.com/replicas: 3
+    ///   bad key: x
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// metadata:
-    ///   annotations:
-    ///     backstage.io/orphan: "true"
+    /// ```yaml fixture=pass/strings.yaml
+    /// annotations:
+    ///   backstage.io/orphan: "true"
+    ///   github.com/project-slug: acme/payments
+    ///   acme.com/enabled: yes
     /// ```
     pub BsEntAnnotations {
         id: "bs-ent-annotations",

@@ -13,13 +13,13 @@ crate::declare_rule! {
     /// The catalog rejects the entity, or no kind schema matches it and it is dropped.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/versions.yaml
     /// apiVersion: backstage.io/v1
     /// kind: Component
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/kinds.yaml
     /// apiVersion: backstage.io/v1alpha1
     /// kind: Component
     /// ```

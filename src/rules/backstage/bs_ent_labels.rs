@@ -11,10 +11,10 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`isValidLabelKey`, `isValidLabelValue`).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// metadata:
-    ///   labels:
-    ///     tier: gold,silver
+    /// ```yaml fixture=fail/labels.yaml
+    /// labels:
+    ///   tier: "gold,silver"
+    ///   a/b/c: x
     /// ```
     ///
     /// Use instead: one value per label, or a tag.

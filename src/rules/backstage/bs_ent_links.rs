@@ -11,18 +11,21 @@ crate::declare_rule! {
     /// The catalog rejects the entity (FieldFormatEntityPolicy).
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// metadata:
-    ///   links:
-    ///     - url: www.example.com
+    /// ```yaml fixture=fail/links.yaml
+    /// links:
+    ///   - url: www.example.com
+    ///   - url: https://example.com
+    ///     title: ""
+    ///   - title: No url
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// metadata:
-    ///   links:
-    ///     - url: https://www.example.com
-    ///       title: Home page
+    /// ```yaml fixture=pass/links.yaml
+    /// links:
+    ///   - url: https://example.com
+    ///     title: Home
+    ///     icon: dashboard
+    ///   - url: mailto:team@example.com
     /// ```
     pub BsEntLinks {
         id: "bs-ent-links",

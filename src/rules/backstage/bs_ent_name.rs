@@ -12,16 +12,15 @@ crate::declare_rule! {
     /// The catalog rejects the entity (FieldFormatEntityPolicy).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/names.yaml
     /// metadata:
     ///   name: my service
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/names.yaml
     /// metadata:
-    ///   name: my-service
-    ///   title: My service
+    ///   name: Payments_v2.api
     /// ```
     pub BsEntName {
         id: "bs-ent-name",

@@ -11,14 +11,16 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`isValidDnsLabel`).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/underscore.yaml
     /// metadata:
+    ///   name: payments
     ///   namespace: Team_A
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/dns-label.yaml
     /// metadata:
+    ///   name: payments
     ///   namespace: team-a
     /// ```
     pub BsEntNamespace {

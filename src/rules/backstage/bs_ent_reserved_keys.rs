@@ -14,10 +14,10 @@ crate::declare_rule! {
     /// envelope.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/spec-name.yaml
     /// spec:
-    ///   name: payments
     ///   type: service
+    ///   name: payments
     /// ```
     ///
     /// Use instead: put the name in `metadata.name`, and use another key for custom data.

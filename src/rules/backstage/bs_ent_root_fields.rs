@@ -11,11 +11,15 @@ crate::declare_rule! {
     /// shows up.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/status.yaml
     /// apiVersion: backstage.io/v1alpha1
     /// kind: Component
-    /// metadata: {name: payments}
-    /// spec: {type: service, lifecycle: production, owner: team-a}
+    /// metadata:
+    ///   name: payments
+    /// spec:
+    ///   type: service
+    ///   lifecycle: production
+    ///   owner: team-a
     /// status: {health: ok}
     /// ```
     ///

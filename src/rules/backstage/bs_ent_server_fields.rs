@@ -9,10 +9,11 @@ crate::declare_rule! {
     /// The catalog server sets them and rejects an attempt to do so (EntityMeta schema).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/uid.yaml
     /// metadata:
     ///   name: payments
-    ///   uid: 123
+    ///   uid: 8a2c
+    ///   etag: abc
     /// ```
     ///
     /// Use instead: remove them.

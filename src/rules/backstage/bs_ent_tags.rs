@@ -12,15 +12,20 @@ crate::declare_rule! {
     /// which `:` was invalid too.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/tags.yaml
     /// metadata:
-    ///   tags: [Java, data_eng]
+    ///   name: payments
+    ///   tags:
+    ///     - Java
+    ///     - data_eng
+    ///     - ok
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/tags.yaml
     /// metadata:
-    ///   tags: [java, data-eng]
+    ///   name: payments
+    ///   tags: [java, data-eng, source:github-import, c++, c#]
     /// ```
     pub BsEntTags {
         id: "bs-ent-tags",

@@ -15,17 +15,35 @@ crate::declare_rule! {
     /// in the org chart, and a cycle breaks ownership aggregation.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/inconsistent.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Group
-    /// metadata: {name: team-a}
-    /// spec: {type: team, parent: engineering, children: []}
+    /// metadata:
+    ///   name: engineering
+    /// spec:
+    ///   type: department
+    ///   children: [team-b]
     /// ---
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Group
-    /// metadata: {name: engineering}
-    /// spec: {type: department, children: []}
+    /// metadata:
+    ///   name: team-a
+    /// spec:
+    ///   type: team
+    ///   parent: engineering
+    ///   children: []
     /// ```
     ///
     /// Use instead: list `team-a` under `engineering`'s `children`.
+    /// ```yaml fixture=pass/consistent.yaml
+    /// apiVersion: backstage.io/v1alpha1
+    /// kind: Group
+    /// metadata:
+    ///   name: engineering
+    /// spec:
+    ///   type: department
+    ///   children: [team-a]
+    /// ```
     pub BsGroupTree {
         id: "bs-group-tree",
         category: Suspicious,

@@ -9,8 +9,11 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`API.v1alpha1.schema.json`).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/no-definition.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: API
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   type: openapi
     ///   lifecycle: production
@@ -18,14 +21,17 @@ crate::declare_rule! {
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: API
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   type: openapi
     ///   lifecycle: production
     ///   owner: team-a
-    ///   definition:
-    ///     $text: ./openapi.yaml
+    ///   definition: |
+    ///     openapi: 3.0.0
     /// ```
     pub BsKindApi {
         id: "bs-kind-api",

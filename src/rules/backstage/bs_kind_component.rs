@@ -9,16 +9,22 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`Component.v1alpha1.schema.json`).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/missing.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Component
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   type: service
     ///   owner: team-a
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Component
+    /// metadata:
+    ///   name: payments
     /// spec:
     ///   type: service
     ///   lifecycle: production

@@ -9,14 +9,21 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`Domain.v1alpha1.schema.json`).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/no-owner.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Domain
-    /// spec: {}
+    /// metadata:
+    ///   name: x
+    /// spec:
+    ///   description: x
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Domain
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   owner: team-a
     /// ```

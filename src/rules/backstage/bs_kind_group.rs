@@ -9,15 +9,21 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`Group.v1alpha1.schema.json`).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/no-children.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Group
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   type: team
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/empty-children.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Group
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   type: team
     ///   children: []

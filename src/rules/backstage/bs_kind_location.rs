@@ -13,18 +13,36 @@ crate::declare_rule! {
     /// catalog.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// A Location without targets, and one whose target names no file (the repository has
+    /// `components/payments.yaml`):
+    /// ```yaml fixture=fail/missing file=catalog-info.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Location
+    /// metadata:
+    ///   name: root
     /// spec:
     ///   type: url
+    /// ---
+    /// apiVersion: backstage.io/v1alpha1
+    /// kind: Location
+    /// metadata:
+    ///   name: two
+    /// spec:
+    ///   targets:
+    ///     - ./components/payment.yaml
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/targets file=catalog-info.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Location
+    /// metadata:
+    ///   name: root
     /// spec:
     ///   targets:
     ///     - ./components/payments.yaml
+    ///     - ./components/*.yaml
+    ///     - https://github.com/acme/x/blob/main/catalog-info.yaml
     /// ```
     pub BsKindLocation {
         id: "bs-kind-location",

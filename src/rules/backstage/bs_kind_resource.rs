@@ -9,15 +9,21 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`Resource.v1alpha1.schema.json`).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/no-type.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Resource
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   owner: team-a
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: Resource
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   type: database
     ///   owner: team-a

@@ -9,14 +9,19 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`System.v1alpha1.schema.json`).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/no-spec.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: System
-    /// spec: {}
+    /// metadata:
+    ///   name: x
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/complete.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: System
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   owner: team-a
     /// ```

@@ -11,22 +11,22 @@ crate::declare_rule! {
     /// step without an action.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// spec:
-    ///   type: service
-    ///   steps:
-    ///     - id: publish
-    ///       input: {repoUrl: ${{ parameters.repoUrl }}}
+    /// ```yaml fixture=fail/no-action.yaml
+    /// steps:
+    ///   - id: fetch
+    ///     name: Fetch
+    ///     input:
+    ///       url: ./skeleton
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// spec:
-    ///   type: service
-    ///   steps:
-    ///     - id: publish
-    ///       action: publish:github
-    ///       input: {repoUrl: ${{ parameters.repoUrl }}}
+    /// ```yaml fixture=pass/complete.yaml
+    /// steps:
+    ///   - id: fetch
+    ///     name: Fetch
+    ///     action: fetch:template
+    ///     input:
+    ///       url: ./skeleton
     /// ```
     pub BsKindTemplate {
         id: "bs-kind-template",

@@ -9,15 +9,22 @@ crate::declare_rule! {
     /// The catalog rejects the entity (`User.v1alpha1.schema.json`).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/no-member-of.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: User
+    /// metadata:
+    ///   name: x
     /// spec:
-    ///   profile: {displayName: Ada}
+    ///   profile:
+    ///     displayName: Ada
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/empty-member-of.yaml
+    /// apiVersion: backstage.io/v1alpha1
     /// kind: User
+    /// metadata:
+    ///   name: x
     /// spec:
     ///   memberOf: []
     /// ```

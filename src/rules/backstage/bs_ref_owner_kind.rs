@@ -11,15 +11,19 @@ crate::declare_rule! {
     /// own anything.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/component.yaml
     /// spec:
-    ///   owner: component:default/payments
+    ///   type: service
+    ///   lifecycle: production
+    ///   owner: component:default/x
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/group-and-user.yaml
     /// spec:
-    ///   owner: group:default/payments-team
+    ///   type: service
+    ///   lifecycle: production
+    ///   owner: user:ada
     /// ```
     pub BsRefOwnerKind {
         id: "bs-ref-owner-kind",

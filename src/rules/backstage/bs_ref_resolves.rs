@@ -16,15 +16,22 @@ crate::declare_rule! {
     /// in the UI, the system page misses it.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// The checked files define the Group `team-a` and the System `billing`:
+    /// ```yaml fixture=fail/typo.yaml
     /// spec:
-    ///   owner: platfrom-team
+    ///   type: service
+    ///   lifecycle: production
+    ///   owner: team-b
+    ///   system: biling
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/resolved.yaml
     /// spec:
-    ///   owner: platform-team
+    ///   type: service
+    ///   lifecycle: production
+    ///   owner: group:default/team-a
+    ///   system: billing
     /// ```
     pub BsRefResolves {
         id: "bs-ref-resolves",

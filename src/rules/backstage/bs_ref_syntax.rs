@@ -13,15 +13,25 @@ crate::declare_rule! {
     /// relation.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/refs.yaml
     /// spec:
+    ///   type: service
+    ///   lifecycle: production
     ///   owner: group:team a
+    ///   dependsOn:
+    ///     - resource:Default_NS/db
+    ///     - component-x!:web
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/refs.yaml
     /// spec:
-    ///   owner: group:team-a
+    ///   type: service
+    ///   lifecycle: production
+    ///   owner: group:default/team-a
+    ///   system: billing
+    ///   dependsOn: [resource:default/db, component:web]
+    ///   providesApis: [payments-api]
     /// ```
     pub BsRefSyntax {
         id: "bs-ref-syntax",

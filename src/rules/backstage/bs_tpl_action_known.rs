@@ -15,13 +15,19 @@ crate::declare_rule! {
     /// fails the task after the user submitted the form.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// action: publish:gitee
+    /// ```yaml fixture=fail/typo.yaml
+    /// - id: publish
+    ///   action: publish:gitee
+    ///   input:
+    ///     repoUrl: ${{ parameters.repoUrl }}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// action: publish:gitea
+    /// ```yaml fixture=pass/known.yaml
+    /// - id: publish
+    ///   action: publish:github
+    ///   input:
+    ///     repoUrl: ${{ parameters.repoUrl }}
     /// ```
     pub BsTplActionKnown {
         id: "bs-tpl-action-known",

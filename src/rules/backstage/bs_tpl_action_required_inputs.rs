@@ -14,15 +14,17 @@ crate::declare_rule! {
     /// The action's input schema rejects the step when it runs, after the user submitted the form.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - action: catalog:register
+    /// ```yaml fixture=fail/missing.yaml
+    /// - id: register
+    ///   action: catalog:register
     ///   input:
     ///     catalogInfoPath: /catalog-info.yaml
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// - action: catalog:register
+    /// ```yaml fixture=pass/complete.yaml
+    /// - id: register
+    ///   action: catalog:register
     ///   input:
     ///     repoContentsUrl: ${{ steps['publish'].output.repoContentsUrl }}
     ///     catalogInfoPath: /catalog-info.yaml

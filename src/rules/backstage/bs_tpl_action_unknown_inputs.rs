@@ -13,8 +13,9 @@ crate::declare_rule! {
     /// the action runs with its default.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - action: publish:gitea
+    /// ```yaml fixture=fail/typo.yaml
+    /// - id: publish
+    ///   action: publish:gitea
     ///   input:
     ///     repoURL: ${{ parameters.repoUrl }}
     /// ```

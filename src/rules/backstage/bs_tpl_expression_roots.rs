@@ -12,13 +12,22 @@ crate::declare_rule! {
     /// Any other variable is undefined and renders as empty.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// name: ${{ params.name }}
+    /// ```yaml fixture=fail/roots.yaml
+    /// - id: log
+    ///   action: debug:log
+    ///   input:
+    ///     message: ${{ params.name }}
+    ///     item: ${{ each.value }}
+    ///     who: ${{ user.name }}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// name: ${{ parameters.name }}
+    /// ```yaml fixture=pass/roots.yaml
+    /// - id: log
+    ///   action: debug:log
+    ///   each: ${{ parameters.items }}
+    ///   input:
+    ///     message: ${{ each.value }} ${{ user.entity.metadata.name }} ${{ context.task.id }} ${{ secrets.TOKEN }} ${{ environment.parameters.x }}
     /// ```
     pub BsTplExpressionRoots {
         id: "bs-tpl-expression-roots",

@@ -13,13 +13,22 @@ crate::declare_rule! {
     /// The step fails to render when the task runs, after the user filled in the form.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// name: ${{ parameters.name }
+    /// ```yaml fixture=fail/invalid.yaml
+    /// input:
+    ///   a: ${{ parameters.name }
+    ///   b: ${{ parameters.name | lowercase }}
+    ///   c: ${{ (parameters.name }}
+    ///   d: ${{ parameters.a || parameters.b }}
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// name: ${{ parameters.name }}
+    /// ```yaml fixture=pass/valid.yaml
+    /// input:
+    ///   message: ${{ parameters.name | lower | replace('-', '_') }}
+    ///   title: ${{ "Create " + parameters.name + " now" }}
+    ///   slug: ${{ parameters.repoUrl | parseRepoUrl | pick('repo') }}
+    ///   cond: ${{ parameters.name if parameters.name else 'x' }}
+    ///   obj: ${{ { 'a': parameters.name } | dump }}
     /// ```
     pub BsTplExpressionSyntax {
         id: "bs-tpl-expression-syntax",

@@ -12,15 +12,26 @@ crate::declare_rule! {
     /// task runs.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - action: fetch:template
+    /// ```yaml fixture=fail/options.yaml
+    /// - id: fetch
+    ///   action: fetch:template
     ///   input:
     ///     url: ./skeleton
+    ///     targetPath: ../outside
     ///     copyWithoutRender: ['*.png']
     ///     copyWithoutTemplating: ['*.png']
     /// ```
     ///
-    /// Use instead: keep only `copyWithoutTemplating` (the newer name).
+    /// Use instead: a `targetPath` inside the workspace, and only `copyWithoutTemplating` (the
+    /// newer name).
+    /// ```yaml fixture=pass/options.yaml
+    /// - id: fetch
+    ///   action: fetch:template
+    ///   input:
+    ///     url: ./skeleton
+    ///     targetPath: ./app
+    ///     copyWithoutTemplating: ['*.png']
+    /// ```
     pub BsTplFetchOptions {
         id: "bs-tpl-fetch-options",
         category: Correctness,

@@ -11,13 +11,15 @@ crate::declare_rule! {
     /// The step fails when the task runs: there is nothing to fetch.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - action: fetch:template
+    /// Next to the template there is `skeleton/`, but no `content/`:
+    /// ```yaml fixture=fail/missing file=template.yaml
+    /// - id: fetch
+    ///   action: fetch:template
     ///   input:
-    ///     url: ./skeleton   # only ./content exists
+    ///     url: ./content
     /// ```
     ///
-    /// Use instead: `url: ./content`.
+    /// Use instead: `url: ./skeleton`.
     pub BsTplFetchUrlExists {
         id: "bs-tpl-fetch-url-exists",
         category: Correctness,

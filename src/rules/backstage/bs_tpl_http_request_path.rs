@@ -11,8 +11,9 @@ crate::declare_rule! {
     /// `https://backstage…/https://api…` and the request fails.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - action: http:backstage:request
+    /// ```yaml fixture=fail/absolute-url.yaml
+    /// - id: http
+    ///   action: http:backstage:request
     ///   input:
     ///     method: GET
     ///     path: https://api.example.com/x

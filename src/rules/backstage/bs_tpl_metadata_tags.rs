@@ -12,14 +12,17 @@ crate::declare_rule! {
     /// filter hand-written templates from generated ones.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// A template owned by `group:open-service-portal`, the default GitHub organisation:
+    /// ```yaml fixture=fail/no-source-tag.yaml
     /// metadata:
+    ///   name: new-service
     ///   tags: [nodejs]
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/source-tag.yaml
     /// metadata:
+    ///   name: new-service
     ///   tags: [nodejs, source:github-import]
     /// ```
     pub BsTplMetadataTags {

@@ -15,19 +15,22 @@ crate::declare_rule! {
     /// late, or writes outside the intended folder.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// name:
-    ///   title: Name
-    ///   type: string
+    /// ```yaml fixture=fail/free-text.yaml
+    /// properties:
+    ///   name:
+    ///     type: string
+    ///   target:
+    ///     type: string
+    ///     pattern: '^[a-z]+$'
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// name:
-    ///   title: Name
-    ///   type: string
-    ///   pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
-    ///   maxLength: 63
+    /// ```yaml fixture=pass/constrained.yaml
+    /// properties:
+    ///   name:
+    ///     type: string
+    ///     pattern: '^[a-z0-9-]+$'
+    ///     maxLength: 63
     /// ```
     pub BsTplNameParamsConstrained {
         id: "bs-tpl-name-params-constrained",

@@ -9,18 +9,21 @@ crate::declare_rule! {
     /// A link without a target is rejected by the schema, or shown as a dead link after the run.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/no-target.yaml
     /// output:
     ///   links:
     ///     - title: Repository
+    ///       icon: github
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/targets.yaml
     /// output:
     ///   links:
     ///     - title: Repository
-    ///       url: ${{ steps['publish'].output.remoteUrl }}
+    ///       url: ${{ steps.publish.output.remoteUrl }}
+    ///     - title: Open in catalog
+    ///       entityRef: ${{ steps['register'].output.entityRef }}
     /// ```
     pub BsTplOutputLinks {
         id: "bs-tpl-output-links",

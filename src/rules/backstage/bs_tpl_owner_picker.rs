@@ -12,13 +12,16 @@ crate::declare_rule! {
     /// with an owner that does not exist.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/free-text.yaml
     /// owner:
     ///   type: string
+    /// teamOwner:
+    ///   type: string
+    ///   ui:field: OwnerPicker
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
+    /// ```yaml fixture=pass/picker.yaml
     /// owner:
     ///   type: string
     ///   ui:field: OwnerPicker

@@ -14,14 +14,25 @@ crate::declare_rule! {
     /// Usually it is a typo or a different casing.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// properties:
-    ///   repoUrl: {type: string, ui:field: RepoUrlPicker}
-    /// # …
-    ///     repoUrl: ${{ parameters.repoURL }}
+    /// ```yaml fixture=fail/typos.yaml
+    ///       repoUrl:
+    ///         type: string
+    ///         ui:field: RepoUrlPicker
+    ///   - title: More
+    ///     properties:
+    ///       db:
+    ///         type: object
+    ///         properties:
+    ///           size: {type: string}
+    /// steps:
+    ///   - id: log
+    ///     action: debug:log
+    ///     input:
+    ///       message: ${{ parameters.repoURL }}
+    ///       size: ${{ parameters.db.sise }}
     /// ```
     ///
-    /// Use instead: `${{ parameters.repoUrl }}`.
+    /// Use instead: `${{ parameters.repoUrl }}` and `${{ parameters.db.size }}`.
     pub BsTplParameterRefDeclared {
         id: "bs-tpl-parameter-ref-declared",
         category: Correctness,

@@ -14,17 +14,27 @@ crate::declare_rule! {
     /// produce makes the step fail after the repository was created.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - action: catalog:register
+    /// The skeleton renders `catalog-info.yaml`:
+    /// ```yaml fixture=fail/hand-written file=template.yaml
+    /// - id: register
+    ///   action: catalog:register
     ///   input:
-    ///     repoContentsUrl: https://github.com/acme/payments/blob/main
+    ///     repoContentsUrl: https://github.com/acme/x/blob/main
+    ///     catalogInfoPath: /catalog.yaml
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// - action: catalog:register
+    /// ```yaml fixture=pass/from-publish file=template.yaml
+    /// - id: publish
+    ///   action: publish:github
+    ///   input:
+    ///     repoUrl: ${{ parameters.repoUrl }}
+    ///     description: This is ${{ parameters.name | default('x') }}
+    /// - id: register
+    ///   action: catalog:register
     ///   input:
     ///     repoContentsUrl: ${{ steps['publish'].output.repoContentsUrl }}
+    ///     catalogInfoPath: /catalog-info.yaml
     /// ```
     pub BsTplRegisterSource {
         id: "bs-tpl-register-source",

@@ -11,13 +11,19 @@ crate::declare_rule! {
     /// `parseRepoUrl` throws on a web URL: the publish step fails when the task runs.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// repoUrl: https://github.com/acme/payments
+    /// ```yaml fixture=fail/web-url.yaml
+    /// - id: publish
+    ///   action: publish:github
+    ///   input:
+    ///     repoUrl: https://github.com/acme/payments
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// repoUrl: github.com?owner=acme&repo=payments
+    /// ```yaml fixture=pass/formats.yaml
+    /// - id: publish
+    ///   action: publish:github
+    ///   input:
+    ///     repoUrl: github.com?owner=acme&repo=payments
     /// ```
     pub BsTplRepourlFormat {
         id: "bs-tpl-repourl-format",

@@ -11,11 +11,12 @@ crate::declare_rule! {
     /// The form requires a field it never shows: the user cannot submit the page.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/typo.yaml
     /// - title: Location
-    ///   required: [repoUrl]
+    ///   required:
+    ///     - repoURL
     ///   properties:
-    ///     repoURL: {type: string}
+    ///     repoUrl: {type: string}
     /// ```
     ///
     /// Use instead: the same name in both places.

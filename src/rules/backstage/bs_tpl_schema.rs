@@ -17,18 +17,35 @@ crate::declare_rule! {
     /// The catalog rejects the template, so it never appears in the "Create" page.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// spec:
-    ///   parameters: name
+    /// ```yaml fixture=fail/parameters.yaml
+    /// - title: Basics
+    ///   required: [name]
+    ///   properties:
+    ///     name:
+    ///       type: strin
+    ///       pattern: '^[a-z(+$'
+    ///       maxLength: -1
+    ///     size:
+    ///       type: string
+    ///       required: true
+    ///       enum: [s, m]
+    ///       enumNames: [Small, Medium, Large]
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// spec:
-    ///   parameters:
-    ///     - title: Name
-    ///       properties:
-    ///         name: {type: string}
+    /// ```yaml fixture=pass/parameters.yaml
+    /// - title: Basics
+    ///   required: [name]
+    ///   properties:
+    ///     name:
+    ///       type: string
+    ///       pattern: '^[a-z0-9-]+$'
+    ///       maxLength: 63
+    ///       default: web
+    ///     size:
+    ///       type: string
+    ///       enum: [s, m]
+    ///       enumNames: [Small, Medium]
     /// ```
     pub BsTplSchema {
         id: "bs-tpl-schema",

@@ -12,14 +12,24 @@ crate::declare_rule! {
     /// shown to the user); in skeleton `values` they are written into files committed to git.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - action: fetch:template
+    /// ```yaml fixture=fail/leaks.yaml
+    /// - id: fetch
+    ///   action: fetch:template
+    ///   if: ${{ secrets.TOKEN }}
     ///   input:
+    ///     url: ./skeleton
     ///     values:
     ///       token: ${{ secrets.USER_OAUTH_TOKEN }}
     /// ```
     ///
     /// Use instead: pass the secret to the action that needs it (`token:` of `publish:github`).
+    /// ```yaml fixture=pass/input.yaml
+    /// - id: publish
+    ///   action: publish:github
+    ///   input:
+    ///     repoUrl: ${{ parameters.repoUrl }}
+    ///     token: ${{ secrets.USER_OAUTH_TOKEN }}
+    /// ```
     pub BsTplSecretsScope {
         id: "bs-tpl-secrets-scope",
         category: Correctness,

@@ -11,15 +11,18 @@ crate::declare_rule! {
     /// committed under that name and `catalog:register` finds no `catalog-info.yaml`.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - action: fetch:template
+    /// The skeleton holds `catalog-info.yaml.njk`:
+    /// ```yaml fixture=fail/kept file=template.yaml
+    /// - id: fetch
+    ///   action: fetch:template
     ///   input:
-    ///     url: ./skeleton   # holds catalog-info.yaml.njk
+    ///     url: ./skeleton
     /// ```
     ///
     /// Use instead:
-    /// ```yaml,ignore
-    /// - action: fetch:template
+    /// ```yaml fixture=pass/stripped file=template.yaml
+    /// - id: fetch
+    ///   action: fetch:template
     ///   input:
     ///     url: ./skeleton
     ///     templateFileExtension: true

@@ -15,15 +15,35 @@ crate::declare_rule! {
     /// side.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// - action: fetch:template
+    /// The step passes `unused`, which no skeleton file uses,
+    /// ```yaml fixture=fail/mismatch file=template.yaml
+    /// - id: fetch
+    ///   action: fetch:template
     ///   input:
-    ///     url: ./skeleton        # uses ${{ values.owner }}
+    ///     url: ./skeleton
+    ///     values:
+    ///       name: ${{ parameters.name }}
+    ///       unused: x
+    /// ```
+    /// while `skeleton/catalog-info.yaml` uses `values.owner`, which is not passed:
+    /// ```yaml fixture=fail/mismatch file=skeleton/catalog-info.yaml
+    /// metadata:
+    ///   name: ${{ values.name | dump }}
+    /// spec:
+    ///   owner: ${{ values.owner }}
+    /// ```
+    ///
+    /// Use instead: pass exactly the values the skeleton uses (here a skeleton that uses only
+    /// `values.name`, in `catalog-info.yaml` and in a folder name).
+    /// ```yaml fixture=pass/matched file=template.yaml
+    /// - id: fetch
+    ///   name: Fetch
+    ///   action: fetch:template
+    ///   input:
+    ///     url: ./skeleton
     ///     values:
     ///       name: ${{ parameters.name }}
     /// ```
-    ///
-    /// Use instead: pass `owner` too.
     pub BsTplSkeletonValuesDeclared {
         id: "bs-tpl-skeleton-values-declared",
         category: Suspicious,

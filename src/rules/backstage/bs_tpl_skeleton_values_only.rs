@@ -14,10 +14,13 @@ crate::declare_rule! {
     /// variable renders as an empty string, silently.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// # skeleton/catalog-info.yaml
+    /// In `skeleton/catalog-info.yaml`:
+    /// ```yaml fixture=fail/user file=skeleton/catalog-info.yaml
     /// spec:
+    ///   type: service
+    ///   lifecycle: experimental
     ///   owner: ${{ user.entity.metadata.name }}
+    ///   system: ${{ parameters.system }}
     /// ```
     ///
     /// Use instead: pass it through the step's `values` (`owner: ${{ user.entity.metadata.name }}`)

@@ -10,12 +10,15 @@ crate::declare_rule! {
     /// overwrites the first one's output, and `steps['publish']` means whichever ran last.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// steps:
-    ///   - id: publish
-    ///     action: publish:github
-    ///   - id: publish
-    ///     action: publish:github:pull-request
+    /// ```yaml fixture=fail/duplicate.yaml
+    /// - id: publish
+    ///   action: publish:github
+    ///   input:
+    ///     repoUrl: ${{ parameters.repoUrl }}
+    /// - id: publish
+    ///   action: publish:github:pull-request
+    ///   input:
+    ///     repoUrl: ${{ parameters.repoUrl }}
     /// ```
     ///
     /// Use instead: give each step its own id (`publish`, `open-pr`).

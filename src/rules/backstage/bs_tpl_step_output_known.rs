@@ -14,13 +14,21 @@ crate::declare_rule! {
     /// An output the action does not emit renders as empty.
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/outputs.yaml
     /// - id: fetch-template
     ///   action: fetch:template
+    ///   input:
+    ///     url: ./skeleton
+    /// - id: publish
+    ///   action: publish:github
+    ///   input:
+    ///     repoUrl: ${{ parameters.repoUrl }}
     /// - id: log
     ///   action: debug:log
     ///   input:
     ///     message: ${{ steps['fetch-template'].output.targetPath }}
+    ///     other: ${{ steps.publish.output.remoteURL }}
+    ///     third: ${{ steps.publish.input.repoUrl }}
     /// ```
     ///
     /// Use instead: reuse the value that was passed to the step (`parameters.targetPath`).

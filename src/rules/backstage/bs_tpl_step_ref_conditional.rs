@@ -12,19 +12,27 @@ crate::declare_rule! {
     /// gets an empty value (a broken link in the output, an empty input).
     ///
     /// ## Example
-    /// ```yaml,ignore
+    /// ```yaml fixture=fail/unguarded.yaml
     /// - id: create-pr
     ///   if: ${{ parameters.pushToGit }}
     ///   action: publish:github:pull-request
+    ///   input:
+    ///     repoUrl: ${{ parameters.repoUrl }}
+    ///     branchName: x
+    ///     title: x
+    ///     description: x
     /// - id: log
     ///   action: debug:log
     ///   input:
     ///     message: ${{ steps['create-pr'].output.remoteUrl }}
     /// ```
     ///
-    /// Use instead:
-    /// ```yaml,ignore
-    ///     message: ${{ steps['create-pr'].output.remoteUrl | default('no PR') }}
+    /// Use instead: a default (or the same `if:` on the step that reads it).
+    /// ```yaml fixture=pass/guarded.yaml
+    /// - id: log2
+    ///   action: debug:log
+    ///   input:
+    ///     message: ${{ steps['create-pr'].output.remoteUrl | default('none') }}
     /// ```
     pub BsTplStepRefConditional {
         id: "bs-tpl-step-ref-conditional",

@@ -12,14 +12,16 @@ crate::declare_rule! {
     /// missing) step renders as empty and the action gets `undefined`.
     ///
     /// ## Example
-    /// ```yaml,ignore
-    /// steps:
-    ///   - id: register
-    ///     action: catalog:register
-    ///     input:
-    ///       repoContentsUrl: ${{ steps['publish'].output.repoContentsUrl }}
-    ///   - id: publish
-    ///     action: publish:github
+    /// ```yaml fixture=fail/later.yaml
+    /// - id: register
+    ///   action: catalog:register
+    ///   input:
+    ///     repoContentsUrl: ${{ steps['publish'].output.repoContentsUrl }}
+    /// - id: publish
+    ///   action: publish:github
+    ///   if: ${{ steps.publish.output.remoteUrl }}
+    ///   input:
+    ///     repoUrl: ${{ parameters.repoUrl }}
     /// ```
     ///
     /// Use instead: move `publish` before `register`.

@@ -20,10 +20,21 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// A template writing `system/ManagedNamespace/managednamespace.yaml` (no cluster folder, a
-    /// constant file name) for a ManagedNamespace named `${{ values.xrName }}`.
+    /// constant file name, `content/managednamespace.yaml`) for a ManagedNamespace named
+    /// `${{ values.name }}`:
+    /// ```yaml fixture=fail/layout file=template.yaml
+    /// targetPath:
+    ///   type: string
+    ///   default: system/ManagedNamespace
+    /// ```
     ///
-    /// Use instead: `targetPath: <cluster>/system/ManagedNamespace` and a skeleton file named
-    /// `${{ values.xrName }}.yaml`.
+    /// Use instead: a cluster folder in the target path, and a skeleton file named
+    /// `${{ values.name }}.yaml`.
+    /// ```yaml fixture=pass/layout file=template.yaml
+    /// targetPath:
+    ///   type: string
+    ///   default: cluster-a/system/ManagedNamespace
+    /// ```
     pub XScaffolderCreatesValidOrder {
         id: "x-scaffolder-creates-valid-order",
         category: Correctness,
