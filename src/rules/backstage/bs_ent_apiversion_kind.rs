@@ -1,7 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::backstage::{is_kind, BUILTIN_KINDS};
+use crate::model::Workspace;
 use crate::rules::util::{is_dns1123_subdomain, is_qualified_name_part};
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -48,11 +48,23 @@ impl Rule for BsEntApiversionKind {
                     .help("a kind is a letter followed by letters and digits, at most 63 characters");
                 continue;
             }
-            let Some((_, accepted)) = BUILTIN_KINDS.iter().find(|(k, _)| *k == doc.kind) else { continue };
+            let Some((_, accepted)) = BUILTIN_KINDS.iter().find(|(k, _)| *k == doc.kind) else {
+                continue;
+            };
             if !accepted.contains(&doc.api_version.as_str()) {
                 let span = api_node.map_or_else(|| doc.head_span(), |n| doc.span(n));
-                out.report(span, format!("kind `{}` does not accept apiVersion `{}`", doc.kind, doc.api_version))
-                    .help(format!("use {}", accepted.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" or ")));
+                out.report(
+                    span,
+                    format!("kind `{}` does not accept apiVersion `{}`", doc.kind, doc.api_version),
+                )
+                .help(format!(
+                    "use {}",
+                    accepted
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ));
             }
         }
     }

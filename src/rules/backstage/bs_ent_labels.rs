@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::util::{is_qualified_name_part, is_templated, label_key_problem};
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -35,7 +35,10 @@ impl Rule for BsEntLabels {
                     out.report(doc.key_span(e), format!("invalid label key `{}`: {problem}", e.key));
                 }
                 let Some(value) = e.value.scalar_text() else {
-                    out.report(doc.span(&e.value), format!("label `{}` must have a string value", e.key));
+                    out.report(
+                        doc.span(&e.value),
+                        format!("label `{}` must have a string value", e.key),
+                    );
                     continue;
                 };
                 if !value.is_empty() && !is_templated(&value) && !is_qualified_name_part(&value) {

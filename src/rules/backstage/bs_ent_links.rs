@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::util::{is_backstage_name, is_templated};
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -52,7 +52,9 @@ fn is_url(s: &str) -> bool {
 impl Rule for BsEntLinks {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.entities() {
-            let Some(links) = doc.metadata().and_then(|m| m.get("links")) else { continue };
+            let Some(links) = doc.metadata().and_then(|m| m.get("links")) else {
+                continue;
+            };
             let Some(items) = links.as_seq() else {
                 out.report(doc.span(links), "`metadata.links` must be a list");
                 continue;

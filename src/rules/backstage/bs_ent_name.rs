@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::util::{is_backstage_name, is_templated};
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::util::{is_dns1123_label, is_templated};
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -35,11 +35,15 @@ crate::declare_rule! {
 impl Rule for BsEntNamespace {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.entities() {
-            let Some(node) = doc.metadata().and_then(|m| m.get("namespace")) else { continue };
+            let Some(node) = doc.metadata().and_then(|m| m.get("namespace")) else {
+                continue;
+            };
             let ns = node.scalar_text().unwrap_or_default();
             if !is_templated(&ns) && !is_dns1123_label(&ns) {
                 out.report(doc.span(node), format!("`{ns}` is not a valid entity namespace"))
-                    .help("use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit");
+                    .help(
+                        "use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit",
+                    );
             }
         }
     }

@@ -40,8 +40,11 @@ impl Rule for BsEntRootFields {
         for doc in ws.entities() {
             for e in doc.root.as_map().unwrap_or(&[]) {
                 if !ALLOWED.contains(&e.key.as_str()) {
-                    out.report(doc.key_span(e), format!("`{}` is not allowed at the root of an entity", e.key))
-                        .help("only apiVersion, kind, metadata and spec are; the catalog rejects the entity");
+                    out.report(
+                        doc.key_span(e),
+                        format!("`{}` is not allowed at the root of an entity", e.key),
+                    )
+                    .help("only apiVersion, kind, metadata and spec are; the catalog rejects the entity");
                 }
             }
         }

@@ -31,8 +31,11 @@ impl Rule for BsEntServerFields {
         for doc in ws.entities() {
             for e in doc.metadata().and_then(|m| m.as_map()).unwrap_or(&[]) {
                 if matches!(e.key.as_str(), "uid" | "etag" | "generation") {
-                    out.report(doc.key_span(e), format!("`metadata.{}` is set by the catalog server", e.key))
-                        .help("remove it: the server rejects entities that set it");
+                    out.report(
+                        doc.key_span(e),
+                        format!("`metadata.{}` is set by the catalog server", e.key),
+                    )
+                    .help("remove it: the server rejects entities that set it");
                 }
             }
         }

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::util::{is_backstage_tag, is_templated};
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -39,7 +39,9 @@ crate::declare_rule! {
 impl Rule for BsEntTags {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.entities() {
-            let Some(tags) = doc.metadata().and_then(|m| m.get("tags")) else { continue };
+            let Some(tags) = doc.metadata().and_then(|m| m.get("tags")) else {
+                continue;
+            };
             let Some(items) = tags.as_seq() else {
                 out.report(doc.span(tags), "`metadata.tags` must be a list of strings");
                 continue;

@@ -1,6 +1,6 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::rules::util::is_templated;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -58,8 +58,11 @@ impl Rule for BsKindLocation {
         for doc in ws.entities().filter(|d| d.kind == "Location") {
             let targets = crate::model::backstage::location_targets(doc);
             if targets.is_empty() {
-                out.report(doc.span_of_key(&doc.root, "spec"), "this Location has no `target` or `targets`")
-                    .help("a Location without targets registers nothing");
+                out.report(
+                    doc.span_of_key(&doc.root, "spec"),
+                    "this Location has no `target` or `targets`",
+                )
+                .help("a Location without targets registers nothing");
                 continue;
             }
             for t in targets {

@@ -44,7 +44,9 @@ impl Rule for BsKindTemplate {
             for step in t.steps() {
                 match step.node.get("action") {
                     None => {
-                        let what = step.id.map_or_else(|| format!("step {}", step.index + 1), |id| format!("step `{id}`"));
+                        let what = step
+                            .id
+                            .map_or_else(|| format!("step {}", step.index + 1), |id| format!("step `{id}`"));
                         out.report(t.0.span(step.node), format!("{what} has no `action`"));
                     }
                     Some(a) if a.as_str().is_none_or(|s| s.trim().is_empty()) => {

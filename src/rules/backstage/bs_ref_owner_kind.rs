@@ -1,6 +1,6 @@
+use crate::model::backstage::{references, EntityRef};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{references, EntityRef};
 
 crate::declare_rule! {
     /// ## What it does
@@ -38,10 +38,15 @@ impl Rule for BsRefOwnerKind {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.entities() {
             for r in references(doc).into_iter().filter(|r| r.field == "owner") {
-                let Some(kind) = EntityRef::parse(r.text).kind else { continue };
+                let Some(kind) = EntityRef::parse(r.text).kind else {
+                    continue;
+                };
                 if !kind.eq_ignore_ascii_case("group") && !kind.eq_ignore_ascii_case("user") {
-                    out.report(doc.span(r.node), format!("an owner must be a group or a user, not a `{kind}`"))
-                        .help("write `group:<name>` or `user:<name>`");
+                    out.report(
+                        doc.span(r.node),
+                        format!("an owner must be a group or a user, not a `{kind}`"),
+                    )
+                    .help("write `group:<name>` or `user:<name>`");
                 }
             }
         }

@@ -1,6 +1,6 @@
+use crate::model::backstage::{references, EntityRef};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{references, EntityRef};
 
 crate::declare_rule! {
     /// ## What it does
@@ -47,8 +47,11 @@ impl Rule for BsRefSyntax {
         for doc in ws.entities() {
             for r in references(doc) {
                 if let Some(problem) = EntityRef::parse(r.text).problem() {
-                    out.report(doc.span(r.node), format!("`{}` is not a valid entity reference: {problem}", r.text))
-                        .help("write `[<kind>:][<namespace>/]<name>`");
+                    out.report(
+                        doc.span(r.node),
+                        format!("`{}` is not a valid entity reference: {problem}", r.text),
+                    )
+                    .help("write `[<kind>:][<namespace>/]<name>`");
                 }
             }
         }

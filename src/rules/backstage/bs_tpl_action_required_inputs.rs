@@ -1,6 +1,6 @@
+use crate::model::backstage::action;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::action;
 
 crate::declare_rule! {
     /// ## What it does
@@ -44,7 +44,9 @@ impl Rule for BsTplActionRequiredInputs {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             for step in t.steps() {
-                let Some(known) = step.action.and_then(action) else { continue };
+                let Some(known) = step.action.and_then(action) else {
+                    continue;
+                };
                 let input = step.input();
                 let has = |k: &str| input.and_then(|i| i.get(k)).is_some_and(|v| !v.is_null());
                 let at = match input {
@@ -66,13 +68,20 @@ impl Rule for BsTplActionRequiredInputs {
                         let m = input.and_then(|i| i.get("method"));
                         if let Some((node, method)) = m.and_then(|n| Some((n, n.as_str()?))) {
                             if !crate::rules::util::is_templated(method) && !METHODS.contains(&method) {
-                                out.report(t.0.span(node), format!("`{method}` is not a method `http:backstage:request` accepts"))
-                                    .help(format!("use one of {}", METHODS.join(", ")));
+                                out.report(
+                                    t.0.span(node),
+                                    format!("`{method}` is not a method `http:backstage:request` accepts"),
+                                )
+                                .help(format!("use one of {}", METHODS.join(", ")));
                             }
                         }
                     }
                     "fs:rename" => {
-                        for f in input.and_then(|i| i.get("files")).and_then(|f| f.as_seq()).unwrap_or(&[]) {
+                        for f in input
+                            .and_then(|i| i.get("files"))
+                            .and_then(|f| f.as_seq())
+                            .unwrap_or(&[])
+                        {
                             for k in ["from", "to"].iter().filter(|k| f.get(k).is_none()) {
                                 out.report(t.0.span(f), format!("a `fs:rename` file needs `{k}`"));
                             }

@@ -48,23 +48,34 @@ impl Rule for BsTplFetchOptions {
                 let Some(input) = step.input() else { continue };
                 let set = |k: &str| input.get(k).filter(|v| !v.is_null() && v.as_bool() != Some(false));
                 if set("copyWithoutRender").is_some() && set("copyWithoutTemplating").is_some() {
-                    out.report(t.0.span_of_key(input, "copyWithoutTemplating"), "`copyWithoutRender` and `copyWithoutTemplating` cannot both be set")
-                        .label(t.0.span_of_key(input, "copyWithoutRender"), "also set here")
-                        .help("keep `copyWithoutTemplating`, the newer name");
+                    out.report(
+                        t.0.span_of_key(input, "copyWithoutTemplating"),
+                        "`copyWithoutRender` and `copyWithoutTemplating` cannot both be set",
+                    )
+                    .label(t.0.span_of_key(input, "copyWithoutRender"), "also set here")
+                    .help("keep `copyWithoutTemplating`, the newer name");
                 }
                 if set("templateFileExtension").is_some() {
                     for other in ["copyWithoutRender", "copyWithoutTemplating", "cookiecutterCompat"] {
                         if set(other).is_some() {
-                            out.report(t.0.span_of_key(input, "templateFileExtension"), format!("`templateFileExtension` cannot be combined with `{other}`"))
-                                .label(t.0.span_of_key(input, other), "set here");
+                            out.report(
+                                t.0.span_of_key(input, "templateFileExtension"),
+                                format!("`templateFileExtension` cannot be combined with `{other}`"),
+                            )
+                            .label(t.0.span_of_key(input, other), "set here");
                         }
                     }
                 }
                 if let Some(node) = input.get("targetPath") {
                     let path = node.as_str().unwrap_or("");
-                    if !crate::rules::util::is_templated(path) && (path.starts_with('/') || crate::rules::util::join_path("", path).is_none()) {
-                        out.report(t.0.span(node), format!("`targetPath` `{path}` points outside the task's workspace"))
-                            .help("use a path relative to the workspace, without leading `..`");
+                    if !crate::rules::util::is_templated(path)
+                        && (path.starts_with('/') || crate::rules::util::join_path("", path).is_none())
+                    {
+                        out.report(
+                            t.0.span(node),
+                            format!("`targetPath` `{path}` points outside the task's workspace"),
+                        )
+                        .help("use a path relative to the workspace, without leading `..`");
                     }
                 }
             }

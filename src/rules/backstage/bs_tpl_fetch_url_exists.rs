@@ -1,6 +1,6 @@
+use crate::model::backstage::local_url;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::local_url;
 
 crate::declare_rule! {
     /// ## What it does
@@ -32,7 +32,10 @@ crate::declare_rule! {
 impl Rule for BsTplFetchUrlExists {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
-            for step in t.steps().iter().filter(|s| s.action.is_some_and(|a| a.starts_with("fetch:plain") || a.starts_with("fetch:template"))) {
+            for step in t.steps().iter().filter(|s| {
+                s.action
+                    .is_some_and(|a| a.starts_with("fetch:plain") || a.starts_with("fetch:template"))
+            }) {
                 let Some(url) = step.input_str("url") else { continue };
                 let node = step.input().and_then(|i| i.get("url")).unwrap_or(step.node);
                 let Some(path) = local_url(ws.rel(t.0), url) else {

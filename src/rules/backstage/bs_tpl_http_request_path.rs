@@ -33,11 +33,16 @@ impl Rule for BsTplHttpRequestPath {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             for step in t.steps().iter().filter(|s| s.action == Some("http:backstage:request")) {
-                let Some(node) = step.input().and_then(|i| i.get("path")) else { continue };
+                let Some(node) = step.input().and_then(|i| i.get("path")) else {
+                    continue;
+                };
                 let Some(path) = node.as_str() else { continue };
                 if path.contains("://") && !path.starts_with("${{") {
-                    out.report(t.0.span(node), format!("`{path}` is an absolute URL; the action expects a Backstage path"))
-                        .help("use a backend path (`/catalog/entities`) or a proxy route (`proxy:/<name>/…`)");
+                    out.report(
+                        t.0.span(node),
+                        format!("`{path}` is an absolute URL; the action expects a Backstage path"),
+                    )
+                    .help("use a backend path (`/catalog/entities`) or a proxy route (`proxy:/<name>/…`)");
                 }
             }
         }

@@ -1,6 +1,6 @@
+use crate::model::backstage::sole_parameter;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::sole_parameter;
 
 crate::declare_rule! {
     /// ## What it does
@@ -41,7 +41,16 @@ crate::declare_rule! {
     }
 }
 
-const NAME_VALUES: &[&str] = &["name", "component_id", "componentName", "repoName", "repo_name", "appName", "app_name", "namespace"];
+const NAME_VALUES: &[&str] = &[
+    "name",
+    "component_id",
+    "componentName",
+    "repoName",
+    "repo_name",
+    "appName",
+    "app_name",
+    "namespace",
+];
 const PATH_INPUTS: &[&str] = &["targetPath", "branchName", "path"];
 
 impl Rule for BsTplNameParamsConstrained {
@@ -56,23 +65,47 @@ impl Rule for BsTplNameParamsConstrained {
                     .iter()
                     .filter(|e| NAME_VALUES.contains(&e.key.as_str()))
                     .map(|e| (format!("values.{}", e.key), &e.value))
-                    .chain(input.as_map().unwrap_or(&[]).iter().filter(|e| PATH_INPUTS.contains(&e.key.as_str())).map(|e| (e.key.clone(), &e.value)));
+                    .chain(
+                        input
+                            .as_map()
+                            .unwrap_or(&[])
+                            .iter()
+                            .filter(|e| PATH_INPUTS.contains(&e.key.as_str()))
+                            .map(|e| (e.key.clone(), &e.value)),
+                    );
                 for (sink, node) in sinks {
-                    let Some((param, false)) = node.as_str().and_then(sole_parameter) else { continue };
+                    let Some((param, false)) = node.as_str().and_then(sole_parameter) else {
+                        continue;
+                    };
                     let param = param.as_str();
-                    let Some((_, schema)) = declared.iter().find(|(n, _)| *n == param) else { continue };
+                    let Some((_, schema)) = declared.iter().find(|(n, _)| *n == param) else {
+                        continue;
+                    };
                     let constrained = |k: &str| schema.get(k).is_some();
-                    if constrained("enum") || constrained("const") || constrained("ui:field") || schema.str_at(&["type"]).is_some_and(|ty| ty != "string") {
+                    if constrained("enum")
+                        || constrained("const")
+                        || constrained("ui:field")
+                        || schema.str_at(&["type"]).is_some_and(|ty| ty != "string")
+                    {
                         continue;
                     }
-                    let missing: Vec<&str> = ["pattern", "maxLength"].into_iter().filter(|k| !constrained(k)).collect();
+                    let missing: Vec<&str> = ["pattern", "maxLength"]
+                        .into_iter()
+                        .filter(|k| !constrained(k))
+                        .collect();
                     if missing.is_empty() || flagged.iter().any(|f| f == param) {
                         continue;
                     }
                     flagged.push(param.to_string());
-                    out.report(t.0.span(schema), format!("parameter `{param}` becomes `{sink}` but has no {}", missing.join(" and ")))
-                        .label(t.0.span(node), "used here")
-                        .help("constrain it, e.g. `pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'` and `maxLength: 63`");
+                    out.report(
+                        t.0.span(schema),
+                        format!(
+                            "parameter `{param}` becomes `{sink}` but has no {}",
+                            missing.join(" and ")
+                        ),
+                    )
+                    .label(t.0.span(node), "used here")
+                    .help("constrain it, e.g. `pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'` and `maxLength: 63`");
                 }
             }
         }

@@ -37,7 +37,11 @@ crate::declare_rule! {
 impl Rule for BsTplOutputLinks {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
-            let links = t.0.root.path(&["spec", "output", "links"]).and_then(|l| l.as_seq()).unwrap_or(&[]);
+            let links =
+                t.0.root
+                    .path(&["spec", "output", "links"])
+                    .and_then(|l| l.as_seq())
+                    .unwrap_or(&[]);
             for link in links.iter().filter(|l| l.as_map().is_some()) {
                 if link.get("url").is_none() && link.get("entityRef").is_none() {
                     out.report(t.0.span(link), "an output link needs a `url` or an `entityRef`");

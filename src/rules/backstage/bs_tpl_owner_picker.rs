@@ -49,10 +49,14 @@ impl Rule for BsTplOwnerPicker {
                 match field {
                     Some("OwnerPicker" | "EntityPicker" | "MyGroupsPicker") => {
                         let options = schema.get("ui:options");
-                        let restricted = options.is_some_and(|o| o.get("catalogFilter").is_some() || o.get("allowedKinds").is_some());
+                        let restricted = options
+                            .is_some_and(|o| o.get("catalogFilter").is_some() || o.get("allowedKinds").is_some());
                         if !restricted && field != Some("MyGroupsPicker") {
-                            out.report(t.0.span(schema.get("ui:field").unwrap_or(schema)), format!("owner parameter `{name}` does not restrict the kinds it offers"))
-                                .help("add `ui:options: {catalogFilter: {kind: Group}}` (or `allowedKinds: [Group]`)");
+                            out.report(
+                                t.0.span(schema.get("ui:field").unwrap_or(schema)),
+                                format!("owner parameter `{name}` does not restrict the kinds it offers"),
+                            )
+                            .help("add `ui:options: {catalogFilter: {kind: Group}}` (or `allowedKinds: [Group]`)");
                         }
                     }
                     _ if schema.get("enum").is_some() || schema.get("const").is_some() => {}

@@ -1,6 +1,6 @@
+use crate::model::backstage::{has_expression, Step, Template};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{has_expression, Step, Template};
 
 crate::declare_rule! {
     /// ## What it does
@@ -49,19 +49,32 @@ crate::declare_rule! {
 /// listed (local skeleton, no `targetPath`, no templated file names).
 fn produced(ws: &Workspace, t: Template<'_>, steps: &[Step<'_>]) -> Option<Vec<String>> {
     let mut out = Vec::new();
-    for step in steps.iter().filter(|s| s.action.is_some_and(|a| a.starts_with("fetch:"))) {
+    for step in steps
+        .iter()
+        .filter(|s| s.action.is_some_and(|a| a.starts_with("fetch:")))
+    {
         let input = step.input()?;
-        if step.action != Some("fetch:template") || input.get("targetPath").is_some_and(|p| p.as_str().is_none_or(|p| !matches!(p, "" | "." | "./"))) {
+        if step.action != Some("fetch:template")
+            || input
+                .get("targetPath")
+                .is_some_and(|p| p.as_str().is_none_or(|p| !matches!(p, "" | "." | "./")))
+        {
             return None;
         }
         let skeleton = ws.skeleton(t, step)?;
-        let strip = input.get("templateFileExtension").is_some_and(|e| e.as_bool() == Some(true) || e.as_str().is_some());
+        let strip = input
+            .get("templateFileExtension")
+            .is_some_and(|e| e.as_bool() == Some(true) || e.as_str().is_some());
         for (path, _, _) in &skeleton.files {
             let rel = &path[skeleton.dir.len() + 1..];
             if rel.contains("${{") || rel.contains("{{") {
                 return None;
             }
-            out.push(if strip { rel.trim_end_matches(".njk").to_string() } else { rel.to_string() });
+            out.push(if strip {
+                rel.trim_end_matches(".njk").to_string()
+            } else {
+                rel.to_string()
+            });
         }
     }
     (!out.is_empty()).then_some(out)
@@ -79,8 +92,11 @@ impl Rule for BsTplRegisterSource {
                         out.report(t.0.span(node), "`repoContentsUrl` is written by hand")
                             .help("use the publish step's output: `${{ steps['publish'].output.repoContentsUrl }}`");
                     } else if !url.contains("repoContentsUrl") {
-                        out.report(t.0.span(node), "`repoContentsUrl` does not come from a publish step's `repoContentsUrl` output")
-                            .help("use `${{ steps['<publish step>'].output.repoContentsUrl }}`");
+                        out.report(
+                            t.0.span(node),
+                            "`repoContentsUrl` does not come from a publish step's `repoContentsUrl` output",
+                        )
+                        .help("use `${{ steps['<publish step>'].output.repoContentsUrl }}`");
                     }
                 }
                 if input.get("catalogInfoUrl").is_some() {

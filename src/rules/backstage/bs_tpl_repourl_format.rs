@@ -42,11 +42,17 @@ fn problem(url: &str) -> Option<&'static str> {
     if host.is_empty() || host.contains('/') {
         return Some("the part before `?` must be a host");
     }
-    let keys: Vec<&str> = query.split('&').filter_map(|kv| kv.split_once('=').map(|(k, _)| k)).collect();
+    let keys: Vec<&str> = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('=').map(|(k, _)| k))
+        .collect();
     if !keys.contains(&"repo") {
         return Some("the query needs `repo=`");
     }
-    if !keys.iter().any(|k| matches!(*k, "owner" | "organization" | "workspace" | "project")) {
+    if !keys
+        .iter()
+        .any(|k| matches!(*k, "owner" | "organization" | "workspace" | "project"))
+    {
         return Some("the query needs `owner=` (or `organization=`, `workspace=`, `project=`)");
     }
     None
@@ -56,9 +62,17 @@ impl Rule for BsTplRepourlFormat {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             for step in t.steps() {
-                let Some(node) = step.input().and_then(|i| i.get("repoUrl")) else { continue };
-                let Some(url) = node.as_str().filter(|u| !crate::rules::util::is_templated(u)) else { continue };
-                let why = if url.contains('?') { problem(url) } else { Some("it has no `?owner=…&repo=…` query") };
+                let Some(node) = step.input().and_then(|i| i.get("repoUrl")) else {
+                    continue;
+                };
+                let Some(url) = node.as_str().filter(|u| !crate::rules::util::is_templated(u)) else {
+                    continue;
+                };
+                let why = if url.contains('?') {
+                    problem(url)
+                } else {
+                    Some("it has no `?owner=…&repo=…` query")
+                };
                 if let Some(why) = why {
                     out.report(t.0.span(node), format!("`{url}` is not a repoUrl: {why}"))
                         .help("write `<host>?owner=<owner>&repo=<repo>`, e.g. `github.com?owner=acme&repo=payments`");

@@ -1,6 +1,6 @@
+use crate::model::backstage::ParsedSite;
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{ParsedSite};
 
 crate::declare_rule! {
     /// ## What it does
@@ -54,10 +54,16 @@ impl Rule for BsTplSecretsScope {
                 };
                 let fetch = steps[i].action.is_some_and(|a| a.starts_with("fetch:template"));
                 if fetch && site.field.starts_with("input.values") {
-                    out.report(span, "a secret passed to skeleton `values` is written into the repository")
-                        .help("pass secrets only to the actions that need them");
+                    out.report(
+                        span,
+                        "a secret passed to skeleton `values` is written into the repository",
+                    )
+                    .help("pass secrets only to the actions that need them");
                 } else if !site.field.starts_with("input") {
-                    out.report(span, format!("`secrets` are available only in step `input`, not in `{}`", site.field));
+                    out.report(
+                        span,
+                        format!("`secrets` are available only in step `input`, not in `{}`", site.field),
+                    );
                 }
             }
         }

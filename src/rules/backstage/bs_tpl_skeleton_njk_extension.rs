@@ -41,15 +41,23 @@ impl Rule for BsTplSkeletonNjkExtension {
         for t in ws.templates() {
             for step in t.steps().iter().filter(|s| s.action == Some("fetch:template")) {
                 let Some(skeleton) = ws.skeleton(t, step) else { continue };
-                let Some(njk) = skeleton.files.iter().find(|f| f.0.ends_with(".njk")) else { continue };
+                let Some(njk) = skeleton.files.iter().find(|f| f.0.ends_with(".njk")) else {
+                    continue;
+                };
                 let ext = step.input().and_then(|i| i.get("templateFileExtension"));
                 if ext.is_some_and(|e| e.as_bool() == Some(true) || e.as_str() == Some(".njk")) {
                     continue;
                 }
                 let node = step.input().and_then(|i| i.get("url")).unwrap_or(step.node);
                 let n = skeleton.files.iter().filter(|f| f.0.ends_with(".njk")).count();
-                out.report(t.0.span(node), format!("the skeleton holds {n} `.njk` file(s) (`{}`) but the step does not strip the extension", njk.0))
-                    .help("set `templateFileExtension: true`, or the files are written with their `.njk` suffix");
+                out.report(
+                    t.0.span(node),
+                    format!(
+                        "the skeleton holds {n} `.njk` file(s) (`{}`) but the step does not strip the extension",
+                        njk.0
+                    ),
+                )
+                .help("set `templateFileExtension: true`, or the files are written with their `.njk` suffix");
             }
         }
     }

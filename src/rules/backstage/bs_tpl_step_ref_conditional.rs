@@ -1,6 +1,6 @@
+use crate::model::backstage::{step_reference, ParsedSite};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{ParsedSite, step_reference};
 
 crate::declare_rule! {
     /// ## What it does
@@ -56,14 +56,19 @@ impl Rule for BsTplStepRefConditional {
                 }
                 for path in &uses.paths {
                     let Some((id, _)) = step_reference(path) else { continue };
-                    let Some(target) = steps.iter().find(|s| s.id == Some(id)) else { continue };
+                    let Some(target) = steps.iter().find(|s| s.id == Some(id)) else {
+                        continue;
+                    };
                     let Some(cond) = target.node.get("if") else { continue };
                     if cond.as_bool() == Some(true) {
                         continue;
                     }
-                    out.report(span, format!("step `{id}` may be skipped, so its output may be undefined here"))
-                        .label(t.0.span(cond), "its condition")
-                        .help("guard the use: give this step the same `if:`, or add `| default(...)`");
+                    out.report(
+                        span,
+                        format!("step `{id}` may be skipped, so its output may be undefined here"),
+                    )
+                    .label(t.0.span(cond), "its condition")
+                    .help("guard the use: give this step the same `if:`, or add `| default(...)`");
                 }
             }
         }

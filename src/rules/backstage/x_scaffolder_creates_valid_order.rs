@@ -1,6 +1,6 @@
+use crate::model::backstage::{has_expression, sole_parameter, Template};
 use crate::model::Workspace;
 use crate::rules::{Rule, Sink};
-use crate::model::backstage::{has_expression, sole_parameter, Template};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -45,7 +45,9 @@ crate::declare_rule! {
 
 fn field(text: &str, pattern: &'static OnceLock<Regex>, re: &str) -> Option<String> {
     let r = pattern.get_or_init(|| Regex::new(re).expect("static regex"));
-    r.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str().trim().trim_matches(['"', '\'']).to_string())
+    r.captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().trim().trim_matches(['"', '\'']).to_string())
 }
 
 /// A literal value, or the default of the parameter an expression is exactly.
@@ -64,16 +66,38 @@ impl Rule for XScaffolderCreatesValidOrder {
         static NAME: OnceLock<Regex> = OnceLock::new();
         for t in ws.templates() {
             let steps = t.steps();
-            let Some(publish) = steps.iter().find(|s| matches!(s.action, Some("publish:github:pull-request" | "publish:gitlab:merge-request"))) else { continue };
+            let Some(publish) = steps.iter().find(|s| {
+                matches!(
+                    s.action,
+                    Some("publish:github:pull-request" | "publish:gitlab:merge-request")
+                )
+            }) else {
+                continue;
+            };
             let pr_target = publish.input().and_then(|i| i.get("targetPath"));
-            let base = pr_target.and_then(|n| n.as_str()).map(|v| resolve(t, v)).unwrap_or_default();
-            for fetch in steps.iter().filter(|s| s.action == Some("fetch:template") && s.index < publish.index) {
-                let Some(skeleton) = ws.skeleton(t, fetch) else { continue };
+            let base = pr_target
+                .and_then(|n| n.as_str())
+                .map(|v| resolve(t, v))
+                .unwrap_or_default();
+            for fetch in steps
+                .iter()
+                .filter(|s| s.action == Some("fetch:template") && s.index < publish.index)
+            {
+                let Some(skeleton) = ws.skeleton(t, fetch) else {
+                    continue;
+                };
                 let inner = fetch.input_str("targetPath").map(|v| resolve(t, v)).unwrap_or_default();
                 for (path, _, text) in &skeleton.files {
-                    let Some(api) = field(text, &API, r"(?m)^apiVersion:\s*(\S+)") else { continue };
-                    let Some(kind) = field(text, &KIND, r"(?m)^kind:\s*(\S+)") else { continue };
-                    if api.starts_with("backstage.io") || api.contains("scaffolder") || crate::model::is_builtin_group(crate::model::split_api_version(&api).0) {
+                    let Some(api) = field(text, &API, r"(?m)^apiVersion:\s*(\S+)") else {
+                        continue;
+                    };
+                    let Some(kind) = field(text, &KIND, r"(?m)^kind:\s*(\S+)") else {
+                        continue;
+                    };
+                    if api.starts_with("backstage.io")
+                        || api.contains("scaffolder")
+                        || crate::model::is_builtin_group(crate::model::split_api_version(&api).0)
+                    {
                         continue;
                     }
                     let file = &path[skeleton.dir.len() + 1..];
@@ -82,21 +106,39 @@ impl Rule for XScaffolderCreatesValidOrder {
                         .flat_map(|p| p.split('/'))
                         .filter(|s| !s.is_empty() && *s != ".")
                         .collect();
-                    let at = pr_target.map_or_else(|| t.0.span(publish.node.get("action").unwrap_or(publish.node)), |n| t.0.span(n));
+                    let at = pr_target.map_or_else(
+                        || t.0.span(publish.node.get("action").unwrap_or(publish.node)),
+                        |n| t.0.span(n),
+                    );
                     let shown = full.join("/");
                     if full.len() < 4 {
-                        out.report(at, format!("the order is written to `{shown}`, not `<cluster>/<namespace>/<Kind>/<name>.yaml`"))
-                            .help("start the target path with the cluster folder the order belongs to");
-                    } else if let Some(folder) = full.get(full.len() - 2).filter(|f| !has_expression(f) && **f != kind) {
-                        out.report(at, format!("the order of kind `{kind}` is written under the folder `{folder}`"))
-                            .help(format!("orders live in a folder named after their kind: `{kind}/`"));
+                        out.report(
+                            at,
+                            format!(
+                                "the order is written to `{shown}`, not `<cluster>/<namespace>/<Kind>/<name>.yaml`"
+                            ),
+                        )
+                        .help("start the target path with the cluster folder the order belongs to");
+                    } else if let Some(folder) = full.get(full.len() - 2).filter(|f| !has_expression(f) && **f != kind)
+                    {
+                        out.report(
+                            at,
+                            format!("the order of kind `{kind}` is written under the folder `{folder}`"),
+                        )
+                        .help(format!("orders live in a folder named after their kind: `{kind}/`"));
                     }
                     let name = field(text, &NAME, r"(?m)^metadata:\s*\n(?:\s+.*\n)*?\s+name:\s*(.+)");
                     let file_name = full.last().copied().unwrap_or("");
                     if name.as_deref().is_some_and(has_expression) && !has_expression(file_name) {
                         let url = fetch.input().and_then(|i| i.get("url")).unwrap_or(fetch.node);
-                        out.report(t.0.span(url), format!("every order is written to the same file `{file_name}`, while its name is `{}`", name.unwrap_or_default()))
-                            .help("name the skeleton file after the object, e.g. `${{ values.name }}.yaml`");
+                        out.report(
+                            t.0.span(url),
+                            format!(
+                                "every order is written to the same file `{file_name}`, while its name is `{}`",
+                                name.unwrap_or_default()
+                            ),
+                        )
+                        .help("name the skeleton file after the object, e.g. `${{ values.name }}.yaml`");
                     }
                 }
             }
