@@ -86,11 +86,12 @@ impl Discovered {
         }
     }
 
-    /// Reads an unread file with the safety checks of [`read_yaml`].
+    /// Reads an unread file with the safety checks of [`read_yaml`], taking its size from
+    /// the walk (no second `stat`) when the walk took it.
     pub fn read(&self, u: Unread, max_size: u64) -> Input {
         let path = self.path_of(&u);
         Input {
-            content: read_yaml(&path, max_size),
+            content: read_yaml_sized(&path, max_size, (u.size > 0).then_some(u.size)),
             rel: self.rel(&u).to_string(),
             path,
         }
@@ -125,12 +126,19 @@ pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> 
 }
 
 /// Like [`discover`], but the YAML files are only listed (in `unread`), for a caller that
-/// reads the few it needs (changed-files mode).
+/// reads the few it needs or reads them in batches (streaming).
 pub fn discover_unread(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
-    walk(root, prefix, exclude, max_size)
+    walk(root, prefix, exclude, max_size, true)
 }
 
-fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
+/// Like [`discover_unread`], but without the size of each YAML file (`Unread::size` is 0): the
+/// walk then reads folders only and never stats a regular file, for changed-files mode, whose
+/// git listing stats every file anyway (as `git status` does) and reads the few it needs.
+pub fn discover_listing(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
+    walk(root, prefix, exclude, max_size, false)
+}
+
+fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool) -> Discovered {
     let mut out = Discovered {
         root: root.to_path_buf(),
         prefix: prefix.to_string(),
@@ -156,8 +164,9 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
         .require_git(false)
         .parents(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git")
-        .sort_by_file_name(|a, b| a.cmp(b));
+        .filter_entry(|e| e.file_name() != ".git");
+    // Not sorted by the walker (its comparator takes every entry's name apart again per
+    // comparison, the walk's largest cost): the listing is put in walk order once at the end.
     let walker = builder.build();
     for entry in walker {
         let entry = match entry {
@@ -177,8 +186,13 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
         let Ok(rel_path) = path.strip_prefix(root) else {
             continue;
         };
-        let rel = rel_path.to_string_lossy().replace('\\', "/");
-        if rel.is_empty() || exclude.is_match(&rel) {
+        let lossy = rel_path.to_string_lossy();
+        let rel = if lossy.contains('\\') {
+            std::borrow::Cow::Owned(lossy.replace('\\', "/"))
+        } else {
+            lossy
+        };
+        if rel.is_empty() || exclude.is_match(&*rel) {
             continue;
         }
         let ft = entry.file_type();
@@ -188,7 +202,7 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
         }
         let full_rel = format!("{prefix}{rel}");
         let yaml = is_yaml(path);
-        let text_file = TEXT_FILES.contains(&rel.as_str());
+        let text_file = TEXT_FILES.contains(&&*rel);
         // FIFOs, sockets and devices are never opened: reading one can block forever.
         let special = match ft {
             Some(t) if t.is_symlink() => std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()),
@@ -236,13 +250,15 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
         }
         let idx = out.paths.push(&full_rel);
         if yaml {
-            let size = if is_link {
+            let size = if !sizes {
+                Ok(0)
+            } else if is_link {
                 std::fs::metadata(path).map(|m| m.len())
             } else {
                 entry.metadata().map(|m| m.len()).map_err(std::io::Error::other)
             };
             // The root joined with `rel` is the path, unless the name was not UTF-8.
-            let spelled = rel_path.to_str() == Some(rel.as_str());
+            let spelled = rel_path.to_str() == Some(&*rel);
             out.unread.push(Unread {
                 idx,
                 path: (!spelled).then(|| path.to_path_buf()),
@@ -258,12 +274,14 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discover
             }
         }
     }
-    // The walk yields walk order; a name that is not UTF-8 may sort differently once lossy.
+    // Into walk order: the listing, the unread files (by their position in it) and the inputs.
     let (paths, moved) = std::mem::take(&mut out.paths).sorted();
     out.paths = paths;
     if let Some(moved) = moved {
         out.unread.iter_mut().for_each(|u| u.idx = moved[u.idx]);
+        out.unread.sort_by_key(|u| u.idx);
     }
+    out.inputs.sort_by(|a, b| walk_order(&a.rel, &b.rel));
     drop_scaffolder_skeletons(&mut out);
     out
 }
@@ -352,11 +370,18 @@ fn walk_error(e: &ignore::Error, root: &Path) -> (String, String) {
 
 /// Reads a YAML file with the safety checks; never panics, never reads more than the limit.
 pub fn read_yaml(path: &Path, max_size: u64) -> InputContent {
+    read_yaml_sized(path, max_size, None)
+}
+
+/// [`read_yaml`] of a file whose size the caller knows (`None`: asked of the open file). The
+/// size only picks the message for a file over the limit and the buffer's capacity: reading
+/// stops past the limit whatever it says.
+fn read_yaml_sized(path: &Path, max_size: u64, size: Option<u64>) -> InputContent {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => return InputContent::Unreadable(format!("cannot open: {e}")),
     };
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let len = size.unwrap_or_else(|| file.metadata().map(|m| m.len()).unwrap_or(0));
     if len > max_size {
         return InputContent::Unreadable(format!(
             "file is {} bytes, over the limit of {max_size} bytes (`max-file-size`); not checked",

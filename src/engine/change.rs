@@ -12,22 +12,9 @@ use std::collections::HashSet;
 use std::path::Path;
 
 /// A work-tree file discovery read, or one still to read.
-enum Lazy {
+enum Lazy<'a> {
     Read(Input),
-    Unread(String, std::path::PathBuf, u64),
-}
-
-impl Lazy {
-    fn get(self) -> Input {
-        match self {
-            Lazy::Read(input) => input,
-            Lazy::Unread(rel, path, max_size) => Input {
-                content: crate::discover::read_yaml(&path, max_size),
-                rel,
-                path,
-            },
-        }
-    }
+    Unread(&'a crate::discover::Unread),
 }
 
 /// Git facts for one checked root.
@@ -55,6 +42,16 @@ pub struct Merge {
     pub head_commit: String,
 }
 
+/// The repository opened at a root, with everything that does not need the work tree: the
+/// base and release, the base's listing, and the index loaded ([`GitContext::open`]).
+pub struct Opened {
+    repo: Repository,
+    base: String,
+    base_listing: Listing,
+    release: Option<String>,
+    previous: Option<String>,
+}
+
 impl GitContext {
     /// Opens the repository and computes the changes from base to head.
     pub fn new(
@@ -63,6 +60,13 @@ impl GitContext {
         found: &Discovered,
         prefix: &str,
     ) -> Result<GitContext, crate::error::AppError> {
+        Self::open(args, root)?.with_head(args, root, found, prefix)
+    }
+
+    /// The part of [`GitContext::new`] that needs no walk of the work tree (it can run while
+    /// the work tree is walked): opens the repository, finds the base and release, lists the
+    /// base's tree and, when the head is the work tree, loads the index.
+    pub fn open(args: &CheckArgs, root: &Path) -> Result<Opened, crate::error::AppError> {
         let err = crate::error::AppError::Usage;
         let repo = Repository::open(root).map_err(err)?;
         let head_rev = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
@@ -95,6 +99,38 @@ impl GitContext {
             }
         };
         let base_listing = repo.listing(&base).map_err(err)?;
+        if args.head.is_none() {
+            repo.load_index();
+        }
+        Ok(Opened {
+            repo,
+            base,
+            base_listing,
+            release,
+            previous,
+        })
+    }
+}
+
+impl Opened {
+    /// The rest of [`GitContext::new`]: the head's listing (from git with `--head`, else the
+    /// work tree that discovery found), the post-merge tree in verdict mode, and the changes.
+    pub fn with_head(
+        self,
+        args: &CheckArgs,
+        root: &Path,
+        found: &Discovered,
+        prefix: &str,
+    ) -> Result<GitContext, crate::error::AppError> {
+        let err = crate::error::AppError::Usage;
+        let Opened {
+            repo,
+            base,
+            base_listing,
+            release,
+            previous,
+        } = self;
+        let head_rev = args.head.clone().unwrap_or_else(|| "HEAD".to_string());
         let head_listing = match &args.head {
             Some(h) => repo.listing(h).map_err(err)?,
             None => {
@@ -108,15 +144,12 @@ impl GitContext {
                         InputContent::Unreadable(_) => None,
                     })
                     .collect();
-                let files: Vec<(String, std::path::PathBuf, Option<&[u8]>)> = found
+                let files: Vec<(&str, Option<&[u8]>)> = found
                     .paths
                     .iter()
-                    .map(|rel| {
-                        let local = rel.strip_prefix(prefix).unwrap_or(rel);
-                        (local.to_string(), root.join(local), read.get(rel).copied())
-                    })
+                    .map(|rel| (rel.strip_prefix(prefix).unwrap_or(rel), read.get(rel).copied()))
                     .collect();
-                repo.worktree_listing(&files)
+                repo.worktree_listing(root, &files)
             }
         };
         let mut merge = None;
@@ -150,7 +183,9 @@ impl GitContext {
             merge,
         })
     }
+}
 
+impl GitContext {
     /// The merge facts in verdict mode.
     pub fn merge(&self) -> Option<&Merge> {
         self.merge.as_ref()
@@ -180,7 +215,7 @@ impl GitContext {
             .filter(|(p, _)| {
                 crate::discover::is_yaml(Path::new(p)) || crate::discover::TEXT_FILES.contains(&p.as_str())
             })
-            .map(|(p, id)| (p.clone(), (p, id)))
+            .map(|(p, id)| (p.as_str(), (p, id)))
             .collect();
         let inputs = self.needed(files, |(p, id)| {
             let text = self.repo.read_text(*id, max_size);
@@ -198,25 +233,28 @@ impl GitContext {
     }
 
     /// The work-tree files to check, of those discovery found (paths prefixed with `prefix`;
-    /// YAML files not read yet): see [`GitContext::needed`]. Unchanged orders are not read.
-    pub fn worktree_inputs(&self, found: Discovered, prefix: &str, max_size: u64) -> (Vec<Input>, PathSet) {
-        let local = |rel: &str| rel.strip_prefix(prefix).unwrap_or(rel).to_string();
-        let unread: Vec<_> = found
-            .unread
-            .iter()
-            .map(|u| {
-                let rel = found.rel(u);
-                (local(rel), Lazy::Unread(rel.to_string(), found.path_of(u), max_size))
-            })
-            .collect();
-        let files = found
-            .inputs
-            .into_iter()
-            .map(|i| (local(&i.rel), Lazy::Read(i)))
-            .chain(unread)
-            .collect();
-        let mut inputs = self.needed(files, Lazy::get);
-        inputs.sort_by(|a, b| crate::discover::walk_order(&a.rel, &b.rel));
+    /// YAML files not read yet): see [`GitContext::needed`]. Unchanged orders are not read,
+    /// and nothing is made for them (no path, no string).
+    pub fn worktree_inputs(&self, mut found: Discovered, prefix: &str, max_size: u64) -> (Vec<Input>, PathSet) {
+        let read = std::mem::take(&mut found.inputs);
+        let inputs = {
+            let found = &found;
+            let local = |rel: &'_ str| -> String { rel.strip_prefix(prefix).unwrap_or(rel).to_string() };
+            let files: Vec<(std::borrow::Cow<'_, str>, Lazy<'_>)> = read
+                .into_iter()
+                .map(|i| (local(&i.rel).into(), Lazy::Read(i)))
+                .chain(found.unread.iter().map(|u| {
+                    let rel = found.rel(u);
+                    (rel.strip_prefix(prefix).unwrap_or(rel).into(), Lazy::Unread(u))
+                }))
+                .collect();
+            let mut inputs = self.needed(files, |lazy| match lazy {
+                Lazy::Read(input) => input,
+                Lazy::Unread(u) => found.read(u.clone(), max_size),
+            });
+            inputs.sort_by(|a, b| crate::discover::walk_order(&a.rel, &b.rel));
+            inputs
+        };
         (inputs, found.paths)
     }
 
@@ -224,7 +262,7 @@ impl GitContext {
     /// changed files, every file that is not shaped like an order (XRDs, Compositions,
     /// kustomizations, package metadata), and all orders when a changed file defines an XRD
     /// or a Composition (every order can depend on it).
-    fn needed<T>(&self, files: Vec<(String, T)>, read: impl Fn(T) -> Input) -> Vec<Input> {
+    fn needed<P: AsRef<str>, T>(&self, files: Vec<(P, T)>, read: impl Fn(T) -> Input) -> Vec<Input> {
         let changed = self.changed();
         let kustomized: HashSet<&str> = self
             .head_listing
@@ -235,13 +273,14 @@ impl GitContext {
         // A verdict needs every order (quotas and duplicates span files).
         let all = self.merge.is_some();
         let (unchanged_orders, needed): (Vec<_>, Vec<_>) = files.into_iter().partition(|(p, _)| {
-            !all && !changed.contains(p.as_str()) && crate::model::is_order_shaped(p, |dir| kustomized.contains(dir))
+            let p = p.as_ref();
+            !all && !changed.contains(p) && crate::model::is_order_shaped(p, |dir| kustomized.contains(dir))
         });
         let mut inputs = Vec::with_capacity(needed.len());
         let mut definitions_changed = false;
         for (p, how) in needed {
             let input = read(how);
-            definitions_changed |= changed.contains(p.as_str())
+            definitions_changed |= changed.contains(p.as_ref())
                 && matches!(&input.content, InputContent::Yaml(t)
                     if t.contains("kind: CompositeResourceDefinition") || t.contains("kind: Composition"));
             inputs.push(input);

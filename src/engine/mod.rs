@@ -573,8 +573,7 @@ impl<'a> Plan<'a> {
         };
         // With `--head`, the head is read from git: the work tree is not walked at all. Against
         // a base, the work tree's YAML files are read only when the change needs them.
-        let found = match (&args.base, &args.head, &args.release) {
-            (Some(_), Some(_), _) => crate::discover::Discovered::default(),
+        let (found, git_ctx) = match (&args.base, &args.head, &args.release) {
             (None, _, None) => {
                 let found = crate::discover::discover_unread(root, &prefix, exclude, max_size);
                 if repo.is_dir && !args.verdict && found.unread_bytes() > args.stream_above {
@@ -591,17 +590,31 @@ impl<'a> Plan<'a> {
                     return stream_root(found, &job, args.fix.then_some(exclude)).map(Root::Streamed);
                 }
                 let (inputs, paths) = found.read_all(max_size);
-                crate::discover::Discovered {
+                let found = crate::discover::Discovered {
                     inputs,
                     paths,
                     ..Default::default()
-                }
+                };
+                (found, None)
             }
-            _ => crate::discover::discover_unread(root, &prefix, exclude, max_size),
-        };
-        let git_ctx = match (&args.base, &args.release) {
-            (None, None) => None,
-            _ => Some(crate::engine::change::GitContext::new(args, root, &found, &prefix)?),
+            (_, Some(_), _) => {
+                let found = crate::discover::Discovered::default();
+                let git = change::GitContext::open(args, root)?.with_head(args, root, &found, &prefix)?;
+                (found, Some(git))
+            }
+            // Changed-files mode on the work tree: the walk runs while the repository, the base's
+            // tree and the index are read; the walk does not stat files, the git listing does.
+            _ => {
+                // The walk goes to the thread pool; gix's handle stays on this thread.
+                let mut walked = None;
+                let opened = rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| walked = Some(crate::discover::discover_listing(root, &prefix, exclude, max_size)));
+                    change::GitContext::open(args, root)
+                });
+                let found = walked.unwrap_or_default();
+                let git = opened?.with_head(args, root, &found, &prefix)?;
+                (found, Some(git))
+            }
         };
         let (inputs, file_paths) = match (&git_ctx, &args.head) {
             (Some(g), Some(head)) => g.head_inputs(head, max_size),
@@ -685,6 +698,10 @@ impl<'a> Plan<'a> {
                         summary.quality.extend(model::onboarding::quality(&ws));
                     }
                     located.extend(diags.iter().map(|d| report::locate(d, &ws.sources)));
+                    // Freeing every text and tree takes as long as a tenth of the check: done
+                    // on the pool while the findings are sorted and rendered (a process that
+                    // exits first leaves it to the system).
+                    rayon::spawn(move || drop(ws));
                 }
             }
         }

@@ -119,11 +119,18 @@ impl Repository {
         String::from_utf8(obj.data.clone()).map_err(|_| "not valid UTF-8".to_string())
     }
 
-    /// The working tree as a listing: each `(path, file, content)` as a git blob id. A file
-    /// whose stat data matches its index entry (and is not racily clean) has the index's id
-    /// and is not read, as in `git status`; others are hashed from `content` when already
-    /// read, else read from disk.
-    pub fn worktree_listing(&self, files: &[(String, PathBuf, Option<&[u8]>)]) -> Listing {
+    /// Reads the index now (its checksum is verified over the whole file), so that
+    /// [`Repository::worktree_listing`] finds it loaded: a caller can do this while it walks
+    /// the work tree. Later reads only check that the file did not change.
+    pub fn load_index(&self) {
+        let _ = self.repo.index_or_empty();
+    }
+
+    /// The working tree as a listing: each `(path, content)` (relative to the checked root
+    /// `root`) as a git blob id. A file whose stat data matches its index entry (and is not
+    /// racily clean) has the index's id and is not read, as in `git status`; others are hashed
+    /// from `content` when already read, else read from disk. One `lstat` per file.
+    pub fn worktree_listing(&self, root: &Path, files: &[(&str, Option<&[u8]>)]) -> Listing {
         use gix::index::entry::{stat, Stat};
         let kind = self.repo.object_hash();
         let index = self.repo.index_or_empty().ok();
@@ -134,27 +141,33 @@ impl Repository {
         let prefix = self.prefix.as_str();
         let unchanged = |rel: &str, path: &Path| -> Option<gix::ObjectId> {
             let index = index?;
-            let entry = index.entry_by_path(format!("{prefix}{rel}").as_str().into())?;
+            let in_repo: std::borrow::Cow<'_, str> = if prefix.is_empty() {
+                rel.into()
+            } else {
+                format!("{prefix}{rel}").into()
+            };
+            let entry = index.entry_by_path(in_repo.as_ref().into())?;
             let now = Stat::from_fs(&gix::index::fs::Metadata::from_path_no_follow(path).ok()?).ok()?;
             (entry.stat.matches(&now, opts) && !entry.stat.is_racy(index.timestamp(), opts)).then_some(entry.id)
         };
         use rayon::prelude::*;
         files
             .par_iter()
-            .filter_map(|(rel, path, content)| {
-                if let Some(id) = unchanged(rel, path) {
-                    return Some((rel.clone(), id));
+            .filter_map(|&(rel, content)| {
+                let path = root.join(rel);
+                if let Some(id) = unchanged(rel, &path) {
+                    return Some((rel.to_string(), id));
                 }
                 let read;
                 let data = match content {
-                    Some(d) => *d,
+                    Some(d) => d,
                     None => {
-                        read = std::fs::read(path).ok()?;
+                        read = std::fs::read(&path).ok()?;
                         &read
                     }
                 };
                 let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, data).ok()?;
-                Some((rel.clone(), id))
+                Some((rel.to_string(), id))
             })
             .collect()
     }

@@ -511,13 +511,10 @@ impl Workspace {
         let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
         crate::parse::names::join_path(dir, path.trim_end_matches('/'))
     }
-    /// True when some file exists at `rel`.
+    /// True when some file exists at `rel`, or `rel` is a folder holding one (one binary
+    /// search: the paths are in walk order, see [`crate::parse::paths::PathSet::contains_or_below`]).
     pub fn exists(&self, rel: &str) -> bool {
-        self.paths.contains(rel)
-            || self
-                .paths
-                .iter()
-                .any(|p| p.starts_with(rel) && p[rel.len()..].starts_with('/'))
+        self.paths.contains_or_below(rel)
     }
     /// An empty span at the start of the file at `rel`, or of the first file when it is absent.
     pub fn span_for_path(&self, rel: &str) -> Span {

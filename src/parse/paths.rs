@@ -15,15 +15,48 @@ use std::path::Path;
 pub fn walk_order(a: &str, b: &str) -> Ordering {
     let key = |c: u8| if c == b'/' { 0 } else { c };
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    let common = a.iter().zip(b).position(|(x, y)| x != y);
-    match common {
+    match first_difference(a, b) {
         Some(i) => key(a[i]).cmp(&key(b[i])),
         None => a.len().cmp(&b.len()),
     }
 }
 
-/// True for the extensions portalint checks.
+/// The first position where `a` and `b` differ, within the shorter one. Compares eight bytes
+/// at a time: paths in one folder share long prefixes, and sorting and searching a listing
+/// compares them over and over.
+fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
+    let n = a.len().min(b.len());
+    let (mut ca, mut cb) = (a[..n].chunks_exact(8), b[..n].chunks_exact(8));
+    let mut at = 0;
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        let x = u64::from_le_bytes(x.try_into().expect("8 bytes"));
+        let y = u64::from_le_bytes(y.try_into().expect("8 bytes"));
+        if x != y {
+            // Little-endian: the lowest differing bit is in the first differing byte.
+            return Some(at + ((x ^ y).trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    ca.remainder()
+        .iter()
+        .zip(cb.remainder())
+        .position(|(x, y)| x != y)
+        .map(|i| at + i)
+}
+
+/// True for the extensions portalint checks (what [`Path::extension`] gives: `.yaml` alone
+/// is a name without one).
 pub fn is_yaml(path: &Path) -> bool {
+    // Without `Path::extension`'s component parsing when the name is plainly the last thing
+    // in the path (no trailing `/` or `.`); the walk asks this of every file.
+    #[cfg(unix)]
+    {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        if !matches!(bytes.last(), None | Some(b'/' | b'.')) {
+            let name = bytes.rsplit(|&c| c == b'/').next().unwrap_or(bytes);
+            return (name.len() > 5 && name.ends_with(b".yaml")) || (name.len() > 4 && name.ends_with(b".yml"));
+        }
+    }
     matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
 }
 
@@ -75,6 +108,33 @@ impl PathSet {
         self.index_of(path).is_some()
     }
 
+    /// The position of the first path not before `path` in walk order (`len()` when none).
+    pub fn lower_bound(&self, path: &str) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if walk_order(self.get(mid), path) == Ordering::Less {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// True when `path` is in the set or is a folder of a path in it (`a/b` for `a/b/c.yaml`).
+    ///
+    /// In walk order a folder's paths follow the folder's own name at once: `/` sorts below
+    /// every other byte, so `a/…` comes before `a-b`, `a.b` and `ab`. The first path not
+    /// before `path` is then `path` itself, or a path below it when there is one.
+    pub fn contains_or_below(&self, path: &str) -> bool {
+        let below = |p: &str| p.len() > path.len() && p.starts_with(path) && p.as_bytes()[path.len()] == b'/';
+        let at = self.lower_bound(path);
+        (at..self.len().min(at + 2))
+            .map(|i| self.get(i))
+            .any(|p| p == path || below(p))
+    }
+
     /// Appends `path` and returns its position; the caller keeps walk order (see [`Self::sorted`]).
     pub fn push(&mut self, path: &str) -> usize {
         self.text.push_str(path);
@@ -91,7 +151,8 @@ impl PathSet {
             return (self, None);
         }
         let mut order: Vec<usize> = (0..self.len()).collect();
-        order.sort_by(|&a, &b| walk_order(self.get(a), self.get(b)));
+        // Equal paths are equal strings: which comes first makes no difference.
+        order.sort_unstable_by(|&a, &b| walk_order(self.get(a), self.get(b)));
         let mut out = PathSet::default();
         let mut moved = vec![0; self.len()];
         for i in order {
@@ -133,6 +194,114 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Long names too, so that the eight-bytes-at-a-time comparison meets a difference in
+    /// every position of a word and in the tail.
+    #[test]
+    fn walk_order_is_component_order_for_long_paths() {
+        let mut names = vec![String::new()];
+        for stem in [
+            "openportal/team-07/DNSRecord/rec-000123",
+            "openportal/team-07/DNSRecord",
+        ] {
+            for cut in 0..stem.len() {
+                for tail in ["", "/", "-", ".yaml", "/x", "!"] {
+                    names.push(format!("{}{tail}", &stem[..cut]));
+                }
+            }
+        }
+        for x in &names {
+            for y in &names {
+                assert_eq!(
+                    super::walk_order(x, y),
+                    x.split('/').cmp(y.split('/')),
+                    "{x:?} vs {y:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn is_yaml_is_the_extension() {
+        for p in [
+            "a.yaml",
+            "a.yml",
+            "d/a.yaml",
+            "d/.yaml",
+            ".yaml",
+            ".yml",
+            "d/..yaml",
+            "a.yaml/",
+            "a.yaml/.",
+            "d.yaml/a",
+            "a.YAML",
+            "a.json",
+            "yaml",
+            "d/a.b.yml",
+            "a.yaml.bak",
+            "",
+            ".",
+            "..",
+            "d/..",
+        ] {
+            let path = std::path::Path::new(p);
+            let want = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+            assert_eq!(super::is_yaml(path), want, "{p:?}");
+        }
+    }
+
+    /// The binary search gives what scanning every path gives.
+    #[test]
+    fn contains_or_below_is_the_scan() {
+        let set: PathSet = [
+            "a",
+            "a/b.yaml",
+            "a-b/c.yaml",
+            "a.b",
+            "ab/x",
+            "b/c/d.yaml",
+            "b/c-d",
+            "b/cd/e",
+            "c.yaml",
+            "d/e/f/g",
+        ]
+        .into_iter()
+        .collect();
+        let scan = |rel: &str| {
+            set.contains(rel)
+                || set
+                    .iter()
+                    .any(|p| p.starts_with(rel) && p[rel.len()..].starts_with('/'))
+        };
+        for rel in [
+            "",
+            "a",
+            "a/",
+            "a/b",
+            "a/b.yaml",
+            "a-b",
+            "a.b",
+            "ab",
+            "b",
+            "b/c",
+            "b/c/",
+            "b/cd",
+            "b/c-d",
+            "c",
+            "c.yaml",
+            "d",
+            "d/e",
+            "d/e/f",
+            "d/e/f/g",
+            "d/e/f/g/h",
+            "e",
+            "0",
+            "~",
+        ] {
+            assert_eq!(set.contains_or_below(rel), scan(rel), "{rel:?}");
+        }
+        assert!(!PathSet::default().contains_or_below("a"));
     }
 
     #[test]
