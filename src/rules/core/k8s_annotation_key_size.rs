@@ -46,10 +46,7 @@ impl Rule for K8sAnnotationKeySize {
             let mut total = 0;
             for e in doc.annotations() {
                 total += e.key.len() + e.value.as_str().map_or(0, str::len);
-                if is_templated(&e.key) {
-                    continue;
-                }
-                if let Some(problem) = label_key_problem(&e.key) {
+                if let Some(problem) = label_key_problem(&e.key).filter(|_| !is_templated(&e.key)) {
                     out.report(doc.key_span(e), format!("invalid annotation key `{}`", e.key))
                         .help(problem);
                 }

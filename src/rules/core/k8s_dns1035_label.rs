@@ -42,7 +42,7 @@ impl Rule for K8sDns1035Label {
                 continue;
             };
             let Some(v) = node.as_str() else { continue };
-            if !is_templated(v) && !is_dns1035_label(v) {
+            if !is_dns1035_label(v) && !is_templated(v) {
                 out.report(doc.span(node), format!("`{v}` is not a valid Service name"))
                     .help("use at most 63 lowercase letters, digits and `-`, starting with a letter");
             }

@@ -46,7 +46,7 @@ impl Rule for K8sDns1123Label {
             for (what, node) in targets {
                 let Some(node) = node else { continue };
                 let Some(v) = node.as_str() else { continue };
-                if !is_templated(v) && !is_dns1123_label(v) {
+                if !is_dns1123_label(v) && !is_templated(v) {
                     out.report(doc.span(node), format!("`{v}` is not a valid {what}")).help(
                         "use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit",
                     );

@@ -45,7 +45,7 @@ impl Rule for K8sDns1123Subdomain {
                 continue;
             };
             let Some(name) = node.as_str() else { continue };
-            if !is_templated(name) && !is_dns1123_subdomain(name) {
+            if !is_dns1123_subdomain(name) && !is_templated(name) {
                 out.report(doc.span(node), format!("`{name}` is not a valid object name"))
                     .help("use at most 253 lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit");
             }

@@ -42,10 +42,7 @@ impl Rule for K8sLabelKey {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in objects(ws) {
             for e in doc.labels() {
-                if is_templated(&e.key) {
-                    continue;
-                }
-                if let Some(problem) = label_key_problem(&e.key) {
+                if let Some(problem) = label_key_problem(&e.key).filter(|_| !is_templated(&e.key)) {
                     out.report(doc.key_span(e), format!("invalid label key `{}`", e.key))
                         .help(problem);
                 }

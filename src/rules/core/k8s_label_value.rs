@@ -43,7 +43,7 @@ impl Rule for K8sLabelValue {
         for doc in objects(ws) {
             for e in doc.labels() {
                 let Some(v) = e.value.as_str() else { continue };
-                if v.is_empty() || is_templated(v) || is_qualified_name_part(v) {
+                if v.is_empty() || is_qualified_name_part(v) || is_templated(v) {
                     continue;
                 }
                 let why = if v.len() > 63 {

@@ -46,12 +46,13 @@ crate::declare_rule! {
 
 impl Rule for OrderDuplicate {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        let mut seen: std::collections::HashMap<(String, String, String, String), crate::parse::source::Span> =
+        // Keyed by strings of the documents themselves: nothing is copied per order.
+        let mut seen: std::collections::HashMap<(&str, &str, &str, &str), crate::parse::source::Span> =
             Default::default();
         for d in ws.orders() {
             let Some(name) = d.name() else { continue };
             let ns = d.root.str_at(&["metadata", "namespace"]).unwrap_or("");
-            let key = (d.group().to_string(), d.kind.clone(), ns.to_string(), name.to_string());
+            let key = (d.group(), d.kind.as_str(), ns, name);
             let at = d
                 .root
                 .path(&["metadata", "name"])

@@ -93,8 +93,10 @@ crate::declare_rule! {
 
 impl Rule for XXrSchema {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        // CEL programs compiled once per XRD version.
-        let mut cel_cache: std::collections::HashMap<(usize, String), schema::cel::Compiled> = Default::default();
+        // Per XRD version's schema (by its node, which lives as long as the workspace): its CEL
+        // program, compiled once, or `None` when it has no CEL rules (looked for once).
+        let mut cel_cache: std::collections::HashMap<*const crate::parse::yaml::Node, Option<schema::cel::Compiled>> =
+            Default::default();
         for doc in ws.xr_candidates() {
             let mut candidates = ws.xrds_for(doc.group(), &doc.kind, doc.file);
             let claim = candidates.is_empty();
@@ -122,11 +124,10 @@ impl Rule for XXrSchema {
             };
             let head = doc.head_span();
             let xrd_at = x.name_span();
-            if schema::cel::has_rules(schema_node) {
-                let key = (x.doc() as *const crate::model::Doc as usize, doc.version().to_string());
-                let compiled = cel_cache
-                    .entry(key)
-                    .or_insert_with(|| schema::cel::compile(schema_node));
+            let cel = cel_cache
+                .entry(schema_node as *const _)
+                .or_insert_with(|| schema::cel::has_rules(schema_node).then(|| schema::cel::compile(schema_node)));
+            if let Some(compiled) = cel {
                 for f in schema::cel::evaluate(compiled, &doc.root) {
                     // A rule on a mapping points at the mapping's key (`spec:`).
                     let target = doc.root.deepest(&f.field_path);

@@ -41,6 +41,11 @@ impl Rule for YamlConflictMarkers {
             }
             let mut offset = 0u32;
             for line in file.text.split_inclusive('\n') {
+                // Every marker starts with `<`, `=` or `>`: other lines are passed at one byte.
+                if !matches!(line.as_bytes().first(), Some(b'<' | b'=' | b'>')) {
+                    offset += line.len() as u32;
+                    continue;
+                }
                 let l = line.trim_end_matches(['\n', '\r']);
                 let marker = (l.starts_with("<<<<<<< ") || l == "<<<<<<<")
                     || l == "======="
