@@ -166,25 +166,112 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
         .follow_links(false)
         .filter_entry(|e| e.file_name() != ".git");
     // Not sorted by the walker (its comparator takes every entry's name apart again per
-    // comparison, the walk's largest cost): the listing is put in walk order once at the end.
-    let walker = builder.build();
-    for entry in walker {
+    // comparison, the walk's largest cost), and walked by several threads, each listing what
+    // it visits: the listing is put in walk order once at the end.
+    let walk = Walk {
+        root,
+        prefix,
+        exclude,
+        canon_root: &canon_root,
+        sizes,
+    };
+    let parts = std::sync::Mutex::new(Vec::new());
+    let threads = if sizes { rayon::current_num_threads() } else { 1 };
+    if threads == 1 {
+        // One thread (changed-files mode reads git on the other meanwhile): no walker threads.
+        let mut part = Discovered::default();
+        builder.build().for_each(|entry| walk.visit(entry, &mut part));
+        parts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(part);
+    } else {
+        builder.threads(threads).build_parallel().run(|| {
+            let mut part = Part {
+                found: Discovered::default(),
+                into: &parts,
+            };
+            let walk = &walk;
+            Box::new(move |entry| {
+                walk.visit(entry, &mut part.found);
+                ignore::WalkState::Continue
+            })
+        });
+    }
+    for part in parts.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        let offset = out.paths.len();
+        for p in part.paths.iter() {
+            out.paths.push(p);
+        }
+        out.unread.extend(part.unread.into_iter().map(|u| Unread {
+            idx: u.idx + offset,
+            ..u
+        }));
+        out.inputs.extend(part.inputs);
+    }
+    // Into walk order: the listing, the unread files (by their position in it) and the inputs.
+    let (paths, moved) = std::mem::take(&mut out.paths).sorted();
+    out.paths = paths;
+    if let Some(moved) = moved {
+        out.unread.iter_mut().for_each(|u| u.idx = moved[u.idx]);
+        out.unread.sort_by_key(|u| u.idx);
+    }
+    out.inputs.sort_by(|a, b| walk_order(&a.rel, &b.rel));
+    drop_scaffolder_skeletons(&mut out);
+    out
+}
+
+/// What one walk needs to list an entry.
+struct Walk<'a> {
+    root: &'a Path,
+    prefix: &'a str,
+    exclude: &'a GlobSet,
+    canon_root: &'a Path,
+    sizes: bool,
+}
+
+/// What one walking thread listed, handed over when the thread is done with it.
+struct Part<'a> {
+    found: Discovered,
+    into: &'a std::sync::Mutex<Vec<Discovered>>,
+}
+
+impl Drop for Part<'_> {
+    fn drop(&mut self) {
+        let found = std::mem::take(&mut self.found);
+        self.into
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(found);
+    }
+}
+
+impl Walk<'_> {
+    /// Lists one entry of the walk into `part` (paths, unread YAML files, inputs).
+    fn visit(&self, entry: Result<ignore::DirEntry, ignore::Error>, part: &mut Discovered) {
+        let Walk {
+            root,
+            prefix,
+            exclude,
+            canon_root,
+            sizes,
+        } = *self;
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 // A folder or file the walk cannot read is a finding, never a silent gap.
                 let (rel, why) = walk_error(&e, root);
-                out.inputs.push(unreadable(
+                part.inputs.push(unreadable(
                     format!("{prefix}{rel}"),
                     &root.join(&rel),
                     format!("cannot be walked: {why}; not checked"),
                 ));
-                continue;
+                return;
             }
         };
         let path = entry.path();
         let Ok(rel_path) = path.strip_prefix(root) else {
-            continue;
+            return;
         };
         let lossy = rel_path.to_string_lossy();
         let rel = if lossy.contains('\\') {
@@ -193,12 +280,12 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
             lossy
         };
         if rel.is_empty() || exclude.is_match(&*rel) {
-            continue;
+            return;
         }
         let ft = entry.file_type();
         let is_link = ft.is_some_and(|t| t.is_symlink());
         if ft.is_some_and(|t| t.is_dir()) {
-            continue;
+            return;
         }
         let full_rel = format!("{prefix}{rel}");
         let yaml = is_yaml(path);
@@ -211,44 +298,44 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
         };
         if special {
             if yaml || text_file {
-                out.inputs.push(unreadable(
+                part.inputs.push(unreadable(
                     full_rel.clone(),
                     path,
                     "is not a regular file (a FIFO, socket or device); not read".to_string(),
                 ));
             }
-            out.paths.push(&full_rel);
-            continue;
+            part.paths.push(&full_rel);
+            return;
         }
         if is_link {
             match std::fs::canonicalize(path) {
                 Err(e) => {
                     if yaml {
-                        out.inputs.push(unreadable(
+                        part.inputs.push(unreadable(
                             full_rel.clone(),
                             path,
                             format!("symlink cannot be resolved: {e}"),
                         ));
                     }
-                    out.paths.push(&full_rel);
-                    continue;
+                    part.paths.push(&full_rel);
+                    return;
                 }
                 Ok(target) if !target.starts_with(&canon_root) => {
                     if yaml {
-                        out.inputs.push(unreadable(
+                        part.inputs.push(unreadable(
                             full_rel.clone(),
                             path,
                             "symlink points outside the checked root; not followed".to_string(),
                         ));
                     }
-                    out.paths.push(&full_rel);
-                    continue;
+                    part.paths.push(&full_rel);
+                    return;
                 }
-                Ok(target) if target.is_dir() => continue,
+                Ok(target) if target.is_dir() => return,
                 Ok(_) => {}
             }
         }
-        let idx = out.paths.push(&full_rel);
+        let idx = part.paths.push(&full_rel);
         if yaml {
             let size = if !sizes {
                 Ok(0)
@@ -259,14 +346,14 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
             };
             // The root joined with `rel` is the path, unless the name was not UTF-8.
             let spelled = rel_path.to_str() == Some(&*rel);
-            out.unread.push(Unread {
+            part.unread.push(Unread {
                 idx,
                 path: (!spelled).then(|| path.to_path_buf()),
                 size: size.unwrap_or(0),
             });
         } else if text_file {
             if let Ok(text) = std::fs::read_to_string(path) {
-                out.inputs.push(Input {
+                part.inputs.push(Input {
                     rel: full_rel,
                     path: path.to_path_buf(),
                     content: InputContent::Text(text.into()),
@@ -274,16 +361,6 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
             }
         }
     }
-    // Into walk order: the listing, the unread files (by their position in it) and the inputs.
-    let (paths, moved) = std::mem::take(&mut out.paths).sorted();
-    out.paths = paths;
-    if let Some(moved) = moved {
-        out.unread.iter_mut().for_each(|u| u.idx = moved[u.idx]);
-        out.unread.sort_by_key(|u| u.idx);
-    }
-    out.inputs.sort_by(|a, b| walk_order(&a.rel, &b.rel));
-    drop_scaffolder_skeletons(&mut out);
-    out
 }
 
 /// Skeleton files larger than this are not read (the skeleton rules skip them).
