@@ -320,7 +320,7 @@ impl Walk<'_> {
                     part.paths.push(&full_rel);
                     return;
                 }
-                Ok(target) if !target.starts_with(&canon_root) => {
+                Ok(target) if !target.starts_with(canon_root) => {
                     if yaml {
                         part.inputs.push(unreadable(
                             full_rel.clone(),
