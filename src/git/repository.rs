@@ -4,6 +4,10 @@ use super::Listing;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The largest blob read as the base side of a comparison (changed lines, removed fields):
+/// ten times the default `max-file-size`. A larger base version counts as unreadable.
+pub const BLOB_LIMIT: u64 = 10 * crate::discover::DEFAULT_MAX_FILE_SIZE;
+
 /// A repository opened at the checked root.
 pub struct Repository {
     repo: gix::Repository,
@@ -102,21 +106,27 @@ impl Repository {
             .collect())
     }
 
-    /// The text of a blob (`None` when it is not UTF-8 or cannot be read).
+    /// The text of a blob of at most [`BLOB_LIMIT`] bytes (`None` when it is larger, not UTF-8
+    /// or cannot be read): the base side of a comparison, never checked itself.
     pub fn text(&self, id: gix::ObjectId) -> Option<String> {
-        self.read_text(id, u64::MAX).ok()
+        self.read_text(id, BLOB_LIMIT).ok()
     }
 
-    /// The text of a blob of at most `max_size` bytes, or why it cannot be checked.
+    /// The text of a blob of at most `max_size` bytes, or why it cannot be checked. The size
+    /// comes from the object's header, so a larger blob is refused before it is inflated.
     pub fn read_text(&self, id: gix::ObjectId, max_size: u64) -> Result<String, String> {
+        let header = self
+            .repo
+            .find_header(id)
+            .map_err(|e| format!("cannot read blob: {e}"))?;
+        if header.size() > max_size {
+            return Err(format!("file is over the limit of {max_size} bytes; not checked"));
+        }
         let obj = self
             .repo
             .find_object(id)
             .map_err(|e| format!("cannot read blob: {e}"))?;
-        if obj.data.len() as u64 > max_size {
-            return Err(format!("file is over the limit of {max_size} bytes; not checked"));
-        }
-        String::from_utf8(obj.data.clone()).map_err(|_| "not valid UTF-8".to_string())
+        String::from_utf8(obj.detach().data).map_err(|_| "not valid UTF-8".to_string())
     }
 
     /// Reads the index now (its checksum is verified over the whole file), so that
@@ -158,15 +168,29 @@ impl Repository {
                 if let Some(id) = unchanged(rel, &path) {
                     return Some((rel.to_string(), id));
                 }
-                let read;
-                let data = match content {
-                    Some(d) => d,
+                let id = match content {
+                    Some(data) => gix::objs::compute_hash(kind, gix::objs::Kind::Blob, data).ok()?,
+                    // Not read by the walk (over the size limit, or not a checked file): hashed
+                    // as a stream, never held in memory whole.
                     None => {
-                        read = std::fs::read(&path).ok()?;
-                        &read
+                        // Only a regular file (or a link to one): opening a FIFO would block.
+                        if !std::fs::metadata(&path).ok()?.is_file() {
+                            return None;
+                        }
+                        let file = std::fs::File::open(&path).ok()?;
+                        let len = file.metadata().ok()?.len();
+                        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+                        gix::objs::compute_stream_hash(
+                            kind,
+                            gix::objs::Kind::Blob,
+                            &mut reader,
+                            len,
+                            &mut gix::progress::Discard,
+                            &std::sync::atomic::AtomicBool::new(false),
+                        )
+                        .ok()?
                     }
                 };
-                let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, data).ok()?;
                 Some((rel.to_string(), id))
             })
             .collect()
