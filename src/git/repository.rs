@@ -21,13 +21,18 @@ impl Repository {
     /// Opens the repository containing `root`.
     pub fn open(root: &Path) -> Result<Repository, String> {
         let repo = gix::discover(root).map_err(|e| format!("`{}` is not in a git repository: {e}", root.display()))?;
-        let work = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
-        let abs_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        let abs_work = std::fs::canonicalize(&work).unwrap_or(work);
-        let rel = abs_root
-            .strip_prefix(&abs_work)
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        // A bare repository has no work tree: the checked root is all of its tree.
+        let rel = match repo.workdir() {
+            None => PathBuf::new(),
+            Some(work) => {
+                let abs_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+                let abs_work = std::fs::canonicalize(work).unwrap_or_else(|_| work.to_path_buf());
+                abs_root
+                    .strip_prefix(&abs_work)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default()
+            }
+        };
         let prefix = match rel.to_string_lossy().replace('\\', "/") {
             s if s.is_empty() => String::new(),
             s => format!("{s}/"),

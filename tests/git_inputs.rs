@@ -1,0 +1,99 @@
+//! Inputs read from git rather than from the work tree: a bare repository checked between two
+//! revisions (as a bot's mirror clone is), and blobs over the size limit.
+
+mod common;
+
+use common::{git, rule_paths, run_bin, write};
+
+/// A repository whose second commit adds a duplicate key to `apis/a.yaml`, and its bare clone.
+fn bare_pair() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let src = tmp.path().join("src");
+    std::fs::create_dir(&src).expect("mkdir");
+    git(&src, &["init", "-q", "-b", "main"]);
+    write(
+        &src,
+        "apis/a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
+    git(&src, &["add", "."]);
+    git(&src, &["commit", "-qm", "base"]);
+    write(
+        &src,
+        "apis/a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n",
+    );
+    git(&src, &["commit", "-qam", "head"]);
+    git(tmp.path(), &["clone", "-q", "--bare", "src", "bare.git"]);
+    let bare = tmp.path().join("bare.git");
+    (tmp, bare)
+}
+
+/// `check BARE --base A --head B` reads the head revision's files from git: the bare
+/// repository's own folder (objects, refs) is not the checked tree.
+#[test]
+fn a_bare_repository_is_checked_between_two_revisions() {
+    let (tmp, bare) = bare_pair();
+    let bare = bare.to_str().expect("utf8");
+    let (code, out, err) = run_bin(
+        &["check", bare, "--base", "HEAD~1", "--head", "HEAD", "--format", "json"],
+        tmp.path(),
+    );
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert_eq!(
+        rule_paths(&out),
+        vec![("yaml-duplicate-key".to_string(), "apis/a.yaml".to_string())]
+    );
+}
+
+/// The verdict of the same change in the bare repository sees the modified file (it used
+/// to judge it "changes nothing": the tree was read under the bare folder's path).
+#[test]
+fn the_verdict_of_a_bare_repository_sees_the_change() {
+    let (tmp, bare) = bare_pair();
+    let bare = bare.to_str().expect("utf8");
+    let (code, out, err) = run_bin(&["verdict", bare, "--base", "HEAD~1", "--head", "HEAD"], tmp.path());
+    assert_eq!(code, 11, "{out}\n{err}");
+    assert!(out.contains("R-LINT apis/a.yaml:5:3"), "{out}");
+    assert!(!out.contains("R-EMPTY"), "{out}");
+}
+
+/// A head blob over `max-file-size` is reported as not checked (its size is read from the
+/// object header before it is inflated), and the rest of the tree is still checked.
+#[test]
+fn a_blob_over_the_size_limit_is_reported_not_read() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(
+        root,
+        "a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "base"]);
+    let big = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  x: \"{}\"\n",
+        "y".repeat(64 * 1024)
+    );
+    write(root, "big.yaml", &big);
+    write(
+        root,
+        "a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n",
+    );
+    write(root, ".portalint.yaml", "max-file-size: 4096\n");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "head"]);
+    let (code, out, err) = run_bin(
+        &["check", ".", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"],
+        root,
+    );
+    assert_eq!(code, 1, "{out}\n{err}");
+    let found = rule_paths(&out);
+    assert!(
+        found.contains(&("yaml-duplicate-key".to_string(), "a.yaml".to_string())),
+        "{found:?}"
+    );
+    assert!(out.contains("over the limit of 4096 bytes"), "{out}");
+}
