@@ -51,6 +51,8 @@ pub struct Discovered {
     pub root: PathBuf,
     /// The prefix of every relative path.
     pub prefix: String,
+    /// Files and folders left out because git ignores them (and does not track them).
+    pub ignored: usize,
 }
 
 /// A YAML file found by the walk and not read yet.
@@ -155,16 +157,29 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
         return out;
     }
     let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // What git ignores is decided by `gitignore` (as git does: tracked files are never
+    // ignored, no `.ignore` files, refused ignore files reported), not by the walker's filters.
+    let ignores = std::sync::Arc::new(crate::gitignore::Ignores::new(root));
     let mut builder = ignore::WalkBuilder::new(root);
+    let filter = ignores.clone();
     builder
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .parents(false)
+        .standard_filters(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git");
+        .filter_entry(move |e| {
+            if e.file_name() == ".git" {
+                return false;
+            }
+            let Ok(rel) = e.path().strip_prefix(filter.root()) else {
+                return true;
+            };
+            let rel = rel.to_string_lossy();
+            let rel = if rel.contains('\\') {
+                rel.replace('\\', "/").into()
+            } else {
+                rel
+            };
+            rel.is_empty() || filter.keep(e.path(), &rel, e.file_type().is_some_and(|t| t.is_dir()))
+        });
     // Not sorted by the walker (its comparator takes every entry's name apart again per
     // comparison, the walk's largest cost), and walked by several threads, each listing what
     // it visits: the listing is put in walk order once at the end.
@@ -209,6 +224,19 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
         }));
         out.inputs.extend(part.inputs);
     }
+    // An ignore file that was not applied is a finding: what it names is checked after all.
+    // (The walk itself reports a root `.gitignore` that is not a regular file.)
+    for (rel, why) in ignores.problems() {
+        let full_rel = format!("{prefix}{rel}");
+        let reported = out
+            .inputs
+            .iter()
+            .any(|i| i.rel == full_rel && matches!(i.content, InputContent::Unreadable(_)));
+        if !reported {
+            out.inputs.push(unreadable(full_rel, &root.join(&rel), why));
+        }
+    }
+    out.ignored = ignores.skipped();
     // Into walk order: the listing, the unread files (by their position in it) and the inputs.
     let (paths, moved) = std::mem::take(&mut out.paths).sorted();
     out.paths = paths;

@@ -16,6 +16,7 @@ pub mod fix;
 pub mod fuzzing;
 pub mod gate;
 pub mod git;
+pub mod gitignore;
 pub mod model;
 pub mod parse;
 pub mod pr;

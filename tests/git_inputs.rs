@@ -97,3 +97,56 @@ fn a_blob_over_the_size_limit_is_reported_not_read() {
     );
     assert!(out.contains("over the limit of 4096 bytes"), "{out}");
 }
+
+/// A tracked file is checked even when a `.gitignore` names it (it is in every commit and
+/// gets deployed); an untracked file that `.gitignore` names is not; a `.ignore` file, which
+/// git does not read, hides nothing.
+#[test]
+fn gitignore_hides_only_what_git_does_not_track() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let dup = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n";
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, "tracked.yaml", dup);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "base"]);
+    write(root, ".gitignore", "tracked.yaml\nuntracked.yaml\n");
+    write(root, "untracked.yaml", dup);
+    write(root, ".ignore", "plain.yaml\n");
+    write(root, "plain.yaml", dup);
+    let (code, out, err) = run_bin(&["check", ".", "--format", "json"], root);
+    assert_eq!(code, 1, "{out}\n{err}");
+    let mut found = rule_paths(&out);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("yaml-duplicate-key".to_string(), "plain.yaml".to_string()),
+            ("yaml-duplicate-key".to_string(), "tracked.yaml".to_string()),
+        ]
+    );
+}
+
+/// A `.gitignore` that is a FIFO does not block the walk: it is reported and not applied.
+#[test]
+fn a_fifo_gitignore_is_reported_not_read() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    write(
+        root,
+        "a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
+    let status = std::process::Command::new("mkfifo")
+        .arg(root.join(".gitignore"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let (code, out, err) = run_bin(&["check", ".", "--format", "json"], root);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert_eq!(
+        rule_paths(&out),
+        vec![("yaml-unreadable".to_string(), ".gitignore".to_string())]
+    );
+    assert!(out.contains("not a regular file"), "{out}");
+}
