@@ -49,23 +49,58 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// The longest message, label or help a finding keeps, in bytes. A message quotes names and
+/// values from the checked file; a key of a megabyte must not make every finding (and the
+/// report, times the findings) a megabyte.
+pub const MAX_TEXT: usize = 1024;
+
+/// `text` cut to [`MAX_TEXT`] bytes at a character boundary, saying that it was cut.
+pub fn bounded(text: impl Into<String>) -> String {
+    let mut text = text.into();
+    if text.len() > MAX_TEXT {
+        let mut end = MAX_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let cut = text.len() - end;
+        text.truncate(end);
+        text.push_str(&format!("… ({cut} more bytes not shown)"));
+    }
+    text
+}
+
 impl Diagnostic {
     /// Adds a secondary label.
     pub fn label(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
         self.secondary.push(Label {
             span,
-            message: Some(message.into()),
+            message: Some(bounded(message)),
         });
         self
     }
     /// Sets the help text.
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(help.into());
+        self.help = Some(bounded(help));
         self
     }
     /// Sets the message of the primary label.
     pub fn note(&mut self, message: impl Into<String>) -> &mut Self {
-        self.primary.message = Some(message.into());
+        self.primary.message = Some(bounded(message));
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bounded;
+
+    #[test]
+    fn long_texts_are_cut_at_a_character_boundary() {
+        assert_eq!(bounded("short"), "short");
+        let long = format!("`{}`", "é".repeat(2000));
+        let cut = bounded(long.clone());
+        assert!(cut.len() < 1100, "{}", cut.len());
+        assert!(long.starts_with(cut.split('…').next().expect("prefix")));
+        assert!(cut.ends_with("more bytes not shown)"), "{cut}");
     }
 }

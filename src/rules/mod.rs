@@ -148,7 +148,7 @@ impl Sink {
         self.diagnostics.push(Diagnostic {
             rule: self.rule,
             severity,
-            message: message.into(),
+            message: diagnostic::bounded(message),
             primary: Label { span, message: None },
             secondary: Vec::new(),
             help: None,
