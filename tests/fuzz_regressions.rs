@@ -62,3 +62,24 @@ fn config_and_codeowners_corpus() {
         let _ = portalint::gate::codeowners::CodeOwners::parse(&text).owners_of("a/b.yaml");
     }
 }
+
+#[test]
+fn cel_rule_corpus() {
+    for (_, text) in inputs("cel_rule") {
+        portalint::fuzzing::cel_rule(&text);
+    }
+}
+
+#[test]
+fn go_template_corpus() {
+    for (_, text) in inputs("go_template") {
+        portalint::fuzzing::go_template(&text);
+    }
+}
+
+#[test]
+fn schema_corpus() {
+    for (_, text) in inputs("schema") {
+        portalint::fuzzing::schema(&text);
+    }
+}
