@@ -106,13 +106,17 @@ mod tests {
     #[test]
     fn the_wrappers_reach_the_rules() {
         let xr = |ids: Vec<&str>| ids.contains(&"x-xr-schema");
-        assert!(!xr(super::cel_rule("self.size > 1 && self.tags.size() == 2 && self.labels.a == 'b'")));
+        assert!(!xr(super::cel_rule(
+            "self.size > 1 && self.tags.size() == 2 && self.labels.a == 'b'"
+        )));
         assert!(xr(super::cel_rule("self.size > 100")));
         assert!(super::go_template("{{ if }}").contains(&"fn-gotpl-parse"));
         assert!(!super::go_template("apiVersion: v1\nkind: ConfigMap\n").contains(&"fn-gotpl-parse"));
-        let open = "type: object\nproperties:\n  spec:\n    type: object\n    x-kubernetes-preserve-unknown-fields: true";
+        let open =
+            "type: object\nproperties:\n  spec:\n    type: object\n    x-kubernetes-preserve-unknown-fields: true";
         assert!(!xr(super::schema(open)));
-        let strict = "type: object\nproperties:\n  spec:\n    type: object\n    properties:\n      size: {type: string}";
+        let strict =
+            "type: object\nproperties:\n  spec:\n    type: object\n    properties:\n      size: {type: string}";
         assert!(xr(super::schema(strict)));
     }
 }

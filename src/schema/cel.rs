@@ -354,7 +354,11 @@ pub fn value_free(message: &str) -> String {
     while i < bytes.len() {
         let starts_word = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
         let kind = starts_word
-            .then(|| VALUE_KINDS.iter().find(|(debug, _)| message[i..].starts_with(debug)))
+            .then(|| {
+                VALUE_KINDS
+                    .iter()
+                    .find(|(debug, _)| bytes[i..].starts_with(debug.as_bytes()))
+            })
             .flatten();
         let Some((debug, name)) = kind else {
             i += 1;
@@ -390,6 +394,17 @@ pub fn value_free(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::value_free;
+
+    /// Found by the `cel_rule` fuzz target: a message holding a multi-byte character right
+    /// after a word boundary was sliced inside the character.
+    #[test]
+    fn messages_with_multibyte_text_are_scanned_by_bytes() {
+        let m = "failed to compile rule \"!has(selfҕeplicas)\": String(\"ҕ\") here";
+        assert_eq!(
+            value_free(m),
+            "failed to compile rule \"!has(selfҕeplicas)\": string here"
+        );
+    }
 
     #[test]
     fn hostile_expressions_are_refused_before_parsing() {
