@@ -3,7 +3,7 @@
 
 pub use crate::parse::names::{
     is_backstage_name, is_backstage_tag, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain,
-    is_qualified_name_part, is_templated, join_path,
+    is_path_segment_name, is_qualified_name_part, is_templated, join_path,
 };
 pub use crate::parse::yaml::string_nodes;
 
