@@ -28,6 +28,38 @@ pub fn is_kustomization_file(rel: &str) -> bool {
     matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
 }
 
+/// True when `rel` is a Crossplane package's metadata file, judged by its content: it holds
+/// `meta.pkg.crossplane.io` metadata, or nothing that says what it is (empty, not YAML,
+/// documents without `apiVersion`/`kind`), or XRDs or Compositions sit in its folder (a
+/// package whose metadata is wrong). A file merely named `crossplane.yaml` whose documents are
+/// of other kinds (a Provider install object, a ConfigMap, a tool's config), with no package
+/// content beside it, is not a package.
+pub fn is_package_file(docs: &[Doc], sources: &SourceMap, paths: &crate::parse::paths::PathSet, rel: &str) -> bool {
+    if !paths.contains(rel) {
+        return false;
+    }
+    let mut kinds = docs.iter().filter(|d| sources.get(d.file).rel == rel).peekable();
+    if kinds.peek().is_none() {
+        return true;
+    }
+    let mut unknown = true;
+    for d in kinds {
+        if d.class == Class::PkgMeta {
+            return true;
+        }
+        if !d.api_version.is_empty() && !d.kind.is_empty() {
+            unknown = false;
+        }
+    }
+    // Other kinds, but XRDs or Compositions beside it: a package whose metadata is missing.
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    unknown
+        || docs.iter().any(|d| {
+            matches!(d.class, Class::Xrd | Class::Composition)
+                && (dir.is_empty() || sources.get(d.file).rel.starts_with(&format!("{dir}/")))
+        })
+}
+
 /// True for a catalog entry's path: a file directly under `templates/`.
 pub fn is_catalog_entry(rel: &str) -> bool {
     rel.strip_prefix("templates/").is_some_and(|name| !name.contains('/'))
@@ -362,8 +394,9 @@ pub fn assemble(
         // catalog of openportal packages, or the sources' XRDs decide.
         evidence.portal_xrd || ((repo.orders.is_some() || repo.catalog) && (source_xrd || evidence.portal_objects))
     });
-    repo.is_template =
-        repo.is_dir && (paths.contains("configuration/crossplane.yaml") || repo.name.starts_with("template-"));
+    repo.is_template = repo.is_dir
+        && (is_package_file(&docs, &sources, &paths, "configuration/crossplane.yaml")
+            || repo.name.starts_with("template-"));
 
     // Classify orders once; rules ask for them many times.
     let order_flags: Vec<bool> = docs

@@ -496,7 +496,12 @@ impl Workspace {
             .iter()
             .filter(|p| p.ends_with(".yaml") && is_catalog_entry(p))
     }
-    /// Documents in the file at `rel`.
+    /// True when `rel` is a Crossplane package's metadata file by its content (see
+    /// [`build::is_package_file`]), not merely by its name.
+    pub fn is_package_file(&self, rel: &str) -> bool {
+        build::is_package_file(&self.docs, &self.sources, &self.paths, rel)
+    }
+    /// The documents of the file at `rel`.
     pub fn docs_in<'a>(&'a self, rel: &'a str) -> impl Iterator<Item = &'a Doc> {
         self.docs.iter().filter(move |d| self.sources.get(d.file).rel == rel)
     }
