@@ -60,6 +60,27 @@ pub fn is_package_file(docs: &[Doc], sources: &SourceMap, paths: &crate::parse::
         })
 }
 
+/// True for a Helm chart template: a file under the `templates/` folder of a chart (a folder
+/// with `Chart.yaml`) whose text holds a template action (`{{`). Helm renders it before anything
+/// reads it as YAML.
+pub fn is_helm_template(rel: &str, paths: &crate::parse::paths::PathSet, text: &str) -> bool {
+    if !text.contains("{{") {
+        return false;
+    }
+    let mut at = 0;
+    while let Some(i) = rel[at..].find("templates/") {
+        let start = at + i;
+        if start == 0 || rel.as_bytes()[start - 1] == b'/' {
+            let chart = format!("{}Chart.yaml", &rel[..start]);
+            if paths.contains(&chart) {
+                return true;
+            }
+        }
+        at = start + "templates/".len();
+    }
+    false
+}
+
 /// True for a catalog entry's path: a file directly under `templates/`.
 pub fn is_catalog_entry(rel: &str) -> bool {
     rel.strip_prefix("templates/").is_some_and(|name| !name.contains('/'))
@@ -252,6 +273,7 @@ pub fn assemble(
     let mut base_docs = Vec::new();
     let mut problems = Vec::new();
     let mut unreadable = Vec::new();
+    let mut helm_templates = Vec::new();
     let mut local_files = 0;
     for Prepared { input, role, parsed } in parsed {
         let yaml_input = !matches!(input.content, InputContent::Text(_));
@@ -267,7 +289,14 @@ pub fn assemble(
             }
         };
         let rel = input.rel.clone();
+        let helm = yaml_input && is_helm_template(&rel, &paths, &text);
         let id = sources.add(SourceFile::new(input.rel, input.path, text));
+        if helm {
+            if role == Role::Local {
+                helm_templates.push(id);
+            }
+            continue;
+        }
         if let Some(parsed) = parsed {
             problems.extend(
                 parsed
@@ -420,6 +449,7 @@ pub fn assemble(
         local_files,
         problems,
         unreadable,
+        helm_templates,
         paths,
         repo,
         options,

@@ -341,6 +341,9 @@ pub struct Workspace {
     pub problems: Vec<FileProblem>,
     /// Files that could not be read as text, with the reason.
     pub unreadable: Vec<(FileId, String)>,
+    /// Helm chart templates (files under a chart's `templates/` with template actions): not
+    /// YAML until `helm template` renders them, so not parsed; `yaml-helm-template` says so.
+    pub helm_templates: Vec<FileId>,
     /// Every file path under the root (relative), YAML or not.
     pub paths: std::sync::Arc<crate::parse::paths::PathSet>,
     /// Facts about the repository.

@@ -6,6 +6,7 @@ register_rules! {
         yaml_syntax::YamlSyntax,
         yaml_duplicate_key::YamlDuplicateKey,
         yaml_complex_key::YamlComplexKey,
+        yaml_helm_template::YamlHelmTemplate,
         yaml_conflict_markers::YamlConflictMarkers,
         yaml_unreadable::YamlUnreadable,
         xp_schema::XpSchema,
