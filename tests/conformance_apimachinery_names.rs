@@ -26,7 +26,9 @@ const RULES: &[&str] = &[
 ];
 
 fn suite_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance").join(SUITE)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/conformance")
+        .join(SUITE)
 }
 
 /// `agree/total` or `NN%`: how many cases must agree.
@@ -118,8 +120,12 @@ fn id(n: usize, case: &J) -> String {
 #[test]
 fn apimachinery_names() {
     let dir = suite_dir();
-    let data = std::fs::read_to_string(dir.join("cases.jsonl"))
-        .unwrap_or_else(|e| panic!("{}/cases.jsonl is missing ({e}): the suite's data must be there", dir.display()));
+    let data = std::fs::read_to_string(dir.join("cases.jsonl")).unwrap_or_else(|e| {
+        panic!(
+            "{}/cases.jsonl is missing ({e}): the suite's data must be there",
+            dir.display()
+        )
+    });
     let cases: Vec<J> = data
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -127,7 +133,10 @@ fn apimachinery_names() {
         .collect();
     assert!(!cases.is_empty(), "cases.jsonl holds no case");
     let total = cases.len();
-    let need = threshold(&std::fs::read_to_string(dir.join("THRESHOLD")).expect("THRESHOLD"), total);
+    let need = threshold(
+        &std::fs::read_to_string(dir.join("THRESHOLD")).expect("THRESHOLD"),
+        total,
+    );
     let differences = listed(&std::fs::read_to_string(dir.join("DIFFERENCES.md")).unwrap_or_default());
 
     // One file per case, checked in one run.
@@ -146,7 +155,10 @@ fn apimachinery_names() {
             .trim_end_matches(".yaml")
             .parse()
             .unwrap_or_else(|_| panic!("a finding outside the cases: {} {}", d.primary.path, d.message));
-        reported.entry(n).or_default().push(format!("{}: {}", d.rule, d.message));
+        reported
+            .entry(n)
+            .or_default()
+            .push(format!("{}: {}", d.rule, d.message));
     }
 
     let mut agree = 0;
@@ -185,5 +197,8 @@ fn apimachinery_names() {
     for l in &lines {
         println!("{l}");
     }
-    assert!(agree >= need, "{SUITE}: {agree}/{total} agree, below the threshold {need}");
+    assert!(
+        agree >= need,
+        "{SUITE}: {agree}/{total} agree, below the threshold {need}"
+    );
 }

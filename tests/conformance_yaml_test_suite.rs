@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 const SUITE: &str = "yaml_test_suite";
 
 fn suite_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance").join(SUITE)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/conformance")
+        .join(SUITE)
 }
 
 /// The case folders: every folder holding an `in.yaml`.
@@ -101,12 +103,7 @@ fn judge(case: &Path) -> Option<String> {
         .collect();
     let got: Vec<serde_json::Value> = parsed.docs.iter().map(|d| json_of(&d.root)).collect();
     if want.len() != got.len() || !want.iter().zip(&got).all(|(w, g)| same(w, g)) {
-        let show = |v: &[serde_json::Value]| {
-            v.iter()
-                .map(|x| x.to_string())
-                .collect::<Vec<_>>()
-                .join(" | ")
-        };
+        let show = |v: &[serde_json::Value]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" | ");
         return Some(format!("values differ: suite {} / ours {}", show(&want), show(&got)));
     }
     None
@@ -116,7 +113,11 @@ fn judge(case: &Path) -> Option<String> {
 fn yaml_test_suite() {
     let dir = suite_dir();
     let data = dir.join("cases");
-    assert!(data.is_dir(), "{} is missing: the suite's data must be there", data.display());
+    assert!(
+        data.is_dir(),
+        "{} is missing: the suite's data must be there",
+        data.display()
+    );
     let mut all = Vec::new();
     cases(&data, &mut all);
     assert!(!all.is_empty(), "{} holds no case", data.display());

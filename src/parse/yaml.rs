@@ -466,7 +466,11 @@ impl Builder {
                                 message: format!(
                                     "this mapping key is a {}: valid YAML, but Kubernetes cannot read it \
                                      (objects are JSON, whose keys are strings)",
-                                    if matches!(node.value, Value::Map(_)) { "mapping" } else { "sequence" }
+                                    if matches!(node.value, Value::Map(_)) {
+                                        "mapping"
+                                    } else {
+                                        "sequence"
+                                    }
                                 ),
                             });
                             self.complex_key = true;
