@@ -155,7 +155,10 @@ pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
 /// document, so that a streamed check decides from every file while holding few of them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Evidence {
-    /// An openportal.dev XRD outside test folders.
+    /// An openportal.dev XRD where a template repository keeps its package: at the root or
+    /// under the root's `configuration/`, outside test folders. One deeper down (in another
+    /// repository checked out below the root, in a plugin's fixtures) does not make the root
+    /// an Open Service Portal repository.
     pub portal_xrd: bool,
     /// An openportal.dev object, or a package of the Open Service Portal.
     pub portal_objects: bool,
@@ -177,8 +180,9 @@ fn openportal_group(g: &str) -> bool {
 }
 
 impl Evidence {
-    /// Adds what one local document (at `rel`, relative to the root) says.
-    pub fn add(&mut self, doc: &Doc, rel: &str, paths: &crate::parse::paths::PathSet) {
+    /// Adds what one local document (at `rel`, relative to the root; `prefix` is the root's
+    /// label prefix when several roots are checked) says.
+    pub fn add(&mut self, doc: &Doc, rel: &str, prefix: &str, paths: &crate::parse::paths::PathSet) {
         // Test fixtures (`test/`, `tests/`, `testdata/`) do not decide what the repository is.
         let in_tests = || {
             rel.split('/')
@@ -186,7 +190,13 @@ impl Evidence {
                 .skip(1)
                 .any(|seg| matches!(seg, "test" | "tests" | "testdata"))
         };
-        if doc.class == Class::Xrd && super::Xrd(doc).group().is_some_and(openportal_group) && !in_tests() {
+        let local = rel.strip_prefix(prefix).unwrap_or(rel);
+        let own_package = !local.contains('/') || local.starts_with("configuration/");
+        if doc.class == Class::Xrd
+            && own_package
+            && super::Xrd(doc).group().is_some_and(openportal_group)
+            && !in_tests()
+        {
             self.portal_xrd = true;
         }
         if openportal_group(doc.group())
@@ -389,7 +399,7 @@ pub fn assemble(
     let evidence = evidence.unwrap_or_else(|| {
         let mut e = Evidence::default();
         for d in &docs {
-            e.add(d, &sources.get(d.file).rel, &paths);
+            e.add(d, &sources.get(d.file).rel, &repo.prefix, &paths);
         }
         e
     });
