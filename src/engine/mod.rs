@@ -706,7 +706,7 @@ impl<'a> Plan<'a> {
             }
         }
         summary.errors = located.iter().filter(|d| d.severity == Severity::Error).count();
-        summary.warnings = located.len() - summary.errors;
+        summary.warnings = located.iter().filter(|d| d.severity == Severity::Warning).count();
         // By file (walk order), position and rule: the same order however the files were read.
         located.sort_by(|a, b| {
             crate::discover::walk_order(&a.primary.path, &b.primary.path)

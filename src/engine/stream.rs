@@ -298,7 +298,7 @@ fn facts_of(
     };
     for d in crate::parse::yaml::parse_with(text, limits).docs {
         let doc = model::classify_doc(FileId(0), rel, d.root);
-        evidence.add(&doc, rel, paths);
+        evidence.add(&doc, rel, prefix, paths);
         facts.docs = facts.docs.saturating_add(1);
         // Backstage entities are resolved across files (references, duplicates, group trees).
         facts.needed |= doc.class != Class::Other

@@ -28,6 +28,59 @@ pub fn is_kustomization_file(rel: &str) -> bool {
     matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
 }
 
+/// True when `rel` is a Crossplane package's metadata file, judged by its content: it holds
+/// `meta.pkg.crossplane.io` metadata, or nothing that says what it is (empty, not YAML,
+/// documents without `apiVersion`/`kind`), or XRDs or Compositions sit in its folder (a
+/// package whose metadata is wrong). A file merely named `crossplane.yaml` whose documents are
+/// of other kinds (a Provider install object, a ConfigMap, a tool's config), with no package
+/// content beside it, is not a package.
+pub fn is_package_file(docs: &[Doc], sources: &SourceMap, paths: &crate::parse::paths::PathSet, rel: &str) -> bool {
+    if !paths.contains(rel) {
+        return false;
+    }
+    let mut kinds = docs.iter().filter(|d| sources.get(d.file).rel == rel).peekable();
+    if kinds.peek().is_none() {
+        return true;
+    }
+    let mut unknown = true;
+    for d in kinds {
+        if d.class == Class::PkgMeta {
+            return true;
+        }
+        if !d.api_version.is_empty() && !d.kind.is_empty() {
+            unknown = false;
+        }
+    }
+    // Other kinds, but XRDs or Compositions beside it: a package whose metadata is missing.
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    unknown
+        || docs.iter().any(|d| {
+            matches!(d.class, Class::Xrd | Class::Composition)
+                && (dir.is_empty() || sources.get(d.file).rel.starts_with(&format!("{dir}/")))
+        })
+}
+
+/// True for a Helm chart template: a file under the `templates/` folder of a chart (a folder
+/// with `Chart.yaml`) whose text holds a template action (`{{`). Helm renders it before anything
+/// reads it as YAML.
+pub fn is_helm_template(rel: &str, paths: &crate::parse::paths::PathSet, text: &str) -> bool {
+    if !text.contains("{{") {
+        return false;
+    }
+    let mut at = 0;
+    while let Some(i) = rel[at..].find("templates/") {
+        let start = at + i;
+        if start == 0 || rel.as_bytes()[start - 1] == b'/' {
+            let chart = format!("{}Chart.yaml", &rel[..start]);
+            if paths.contains(&chart) {
+                return true;
+            }
+        }
+        at = start + "templates/".len();
+    }
+    false
+}
+
 /// True for a catalog entry's path: a file directly under `templates/`.
 pub fn is_catalog_entry(rel: &str) -> bool {
     rel.strip_prefix("templates/").is_some_and(|name| !name.contains('/'))
@@ -102,7 +155,10 @@ pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
 /// document, so that a streamed check decides from every file while holding few of them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Evidence {
-    /// An openportal.dev XRD outside test folders.
+    /// An openportal.dev XRD where a template repository keeps its package: at the root or
+    /// under the root's `configuration/`, outside test folders. One deeper down (in another
+    /// repository checked out below the root, in a plugin's fixtures) does not make the root
+    /// an Open Service Portal repository.
     pub portal_xrd: bool,
     /// An openportal.dev object, or a package of the Open Service Portal.
     pub portal_objects: bool,
@@ -124,8 +180,9 @@ fn openportal_group(g: &str) -> bool {
 }
 
 impl Evidence {
-    /// Adds what one local document (at `rel`, relative to the root) says.
-    pub fn add(&mut self, doc: &Doc, rel: &str, paths: &crate::parse::paths::PathSet) {
+    /// Adds what one local document (at `rel`, relative to the root; `prefix` is the root's
+    /// label prefix when several roots are checked) says.
+    pub fn add(&mut self, doc: &Doc, rel: &str, prefix: &str, paths: &crate::parse::paths::PathSet) {
         // Test fixtures (`test/`, `tests/`, `testdata/`) do not decide what the repository is.
         let in_tests = || {
             rel.split('/')
@@ -133,7 +190,13 @@ impl Evidence {
                 .skip(1)
                 .any(|seg| matches!(seg, "test" | "tests" | "testdata"))
         };
-        if doc.class == Class::Xrd && super::Xrd(doc).group().is_some_and(openportal_group) && !in_tests() {
+        let local = rel.strip_prefix(prefix).unwrap_or(rel);
+        let own_package = !local.contains('/') || local.starts_with("configuration/");
+        if doc.class == Class::Xrd
+            && own_package
+            && super::Xrd(doc).group().is_some_and(openportal_group)
+            && !in_tests()
+        {
             self.portal_xrd = true;
         }
         if openportal_group(doc.group())
@@ -220,6 +283,7 @@ pub fn assemble(
     let mut base_docs = Vec::new();
     let mut problems = Vec::new();
     let mut unreadable = Vec::new();
+    let mut helm_templates = Vec::new();
     let mut local_files = 0;
     for Prepared { input, role, parsed } in parsed {
         let yaml_input = !matches!(input.content, InputContent::Text(_));
@@ -235,7 +299,14 @@ pub fn assemble(
             }
         };
         let rel = input.rel.clone();
+        let helm = yaml_input && is_helm_template(&rel, &paths, &text);
         let id = sources.add(SourceFile::new(input.rel, input.path, text));
+        if helm {
+            if role == Role::Local {
+                helm_templates.push(id);
+            }
+            continue;
+        }
         if let Some(parsed) = parsed {
             problems.extend(
                 parsed
@@ -328,7 +399,7 @@ pub fn assemble(
     let evidence = evidence.unwrap_or_else(|| {
         let mut e = Evidence::default();
         for d in &docs {
-            e.add(d, &sources.get(d.file).rel, &paths);
+            e.add(d, &sources.get(d.file).rel, &repo.prefix, &paths);
         }
         e
     });
@@ -362,8 +433,9 @@ pub fn assemble(
         // catalog of openportal packages, or the sources' XRDs decide.
         evidence.portal_xrd || ((repo.orders.is_some() || repo.catalog) && (source_xrd || evidence.portal_objects))
     });
-    repo.is_template =
-        repo.is_dir && (paths.contains("configuration/crossplane.yaml") || repo.name.starts_with("template-"));
+    repo.is_template = repo.is_dir
+        && (is_package_file(&docs, &sources, &paths, "configuration/crossplane.yaml")
+            || repo.name.starts_with("template-"));
 
     // Classify orders once; rules ask for them many times.
     let order_flags: Vec<bool> = docs
@@ -387,6 +459,7 @@ pub fn assemble(
         local_files,
         problems,
         unreadable,
+        helm_templates,
         paths,
         repo,
         options,

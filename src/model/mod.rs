@@ -341,6 +341,9 @@ pub struct Workspace {
     pub problems: Vec<FileProblem>,
     /// Files that could not be read as text, with the reason.
     pub unreadable: Vec<(FileId, String)>,
+    /// Helm chart templates (files under a chart's `templates/` with template actions): not
+    /// YAML until `helm template` renders them, so not parsed; `yaml-helm-template` says so.
+    pub helm_templates: Vec<FileId>,
     /// Every file path under the root (relative), YAML or not.
     pub paths: std::sync::Arc<crate::parse::paths::PathSet>,
     /// Facts about the repository.
@@ -496,7 +499,12 @@ impl Workspace {
             .iter()
             .filter(|p| p.ends_with(".yaml") && is_catalog_entry(p))
     }
-    /// Documents in the file at `rel`.
+    /// True when `rel` is a Crossplane package's metadata file by its content (see
+    /// [`build::is_package_file`]), not merely by its name.
+    pub fn is_package_file(&self, rel: &str) -> bool {
+        build::is_package_file(&self.docs, &self.sources, &self.paths, rel)
+    }
+    /// The documents of the file at `rel`.
     pub fn docs_in<'a>(&'a self, rel: &'a str) -> impl Iterator<Item = &'a Doc> {
         self.docs.iter().filter(move |d| self.sources.get(d.file).rel == rel)
     }

@@ -15,6 +15,13 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
     s.len() <= 253 && re(&R, r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$").is_match(s)
 }
 
+/// A name the API server validates only as a path segment (RBAC roles and bindings): any
+/// text but `.` and `..`, without `/` or `%`. Colons, upper case and other characters are
+/// allowed (`system:aggregate-to-edit`); the API server sets no length limit here.
+pub fn is_path_segment_name(s: &str) -> bool {
+    s != "." && s != ".." && !s.contains('/') && !s.contains('%')
+}
+
 /// DNS-1123 label (at most 63 characters).
 pub fn is_dns1123_label(s: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();

@@ -99,6 +99,9 @@ pub struct Document {
 pub enum ProblemKind {
     /// Not YAML (or over a limit): the document is dropped.
     Syntax,
+    /// A mapping key that is itself a mapping or sequence: valid YAML, but Kubernetes (whose
+    /// objects are JSON, with string keys) cannot read it. The document is dropped.
+    ComplexKey,
     /// A key appears twice in one mapping; `first` is the earlier key's span.
     DuplicateKey {
         /// Span of the first occurrence.
@@ -361,6 +364,8 @@ enum Frame {
         index: Option<HashMap<String, usize>>,
         key: Option<(String, u32, u32)>,
         merges: Vec<Node>,
+        /// The pending key is a mapping or sequence: its entry is left out.
+        complex: bool,
     },
     Seq {
         start: u32,
@@ -377,6 +382,8 @@ struct Builder {
     left: Limits,
     root: Option<Node>,
     problems: Vec<Problem>,
+    /// The current document has a complex key (reported; the document is dropped).
+    complex_key: bool,
 }
 
 impl Builder {
@@ -387,6 +394,7 @@ impl Builder {
             left: limits,
             root: None,
             problems: Vec::new(),
+            complex_key: false,
         }
     }
 
@@ -394,6 +402,7 @@ impl Builder {
         self.stack.clear();
         self.anchors.clear();
         self.root = None;
+        self.complex_key = false;
     }
 
     /// Takes `nodes` and `bytes` from the file's budget; false when it does not hold them.
@@ -438,18 +447,34 @@ impl Builder {
                 index,
                 key,
                 merges,
+                complex,
                 ..
             }) => match key.take() {
                 None => {
                     let text = match &node.value {
                         Value::Str(s) => s.clone(),
                         Value::Map(_) | Value::Seq(_) => {
-                            self.problems.push(Problem {
-                                kind: ProblemKind::Syntax,
-                                start: node.start,
-                                end: node.end,
-                                message: "complex mapping keys are not supported by Kubernetes".into(),
+                            // One finding per key: a complex key nested in this one is part
+                            // of the same defect.
+                            self.problems.retain(|p| {
+                                !(p.kind == ProblemKind::ComplexKey && p.start >= node.start && p.end <= node.end)
                             });
+                            self.problems.push(Problem {
+                                kind: ProblemKind::ComplexKey,
+                                start: node.start,
+                                end: node.end.max(node.start + 1),
+                                message: format!(
+                                    "this mapping key is a {}: valid YAML, but Kubernetes cannot read it \
+                                     (objects are JSON, whose keys are strings)",
+                                    if matches!(node.value, Value::Map(_)) {
+                                        "mapping"
+                                    } else {
+                                        "sequence"
+                                    }
+                                ),
+                            });
+                            self.complex_key = true;
+                            *complex = true;
                             String::new()
                         }
                         other => scalar_key_text(other),
@@ -457,6 +482,9 @@ impl Builder {
                     *key = Some((text, node.start, node.end));
                 }
                 Some((k, ks, ke)) => {
+                    if std::mem::take(complex) {
+                        return;
+                    }
                     if k == "<<" && !node.quoted {
                         merges.push(node);
                         return;
@@ -515,11 +543,14 @@ fn scalar_key_text(v: &Value) -> String {
 
 fn scalar_node(text: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>, start: u32, end: u32) -> Node {
     let quoted = !matches!(style, ScalarStyle::Plain);
-    let value = match tag.and_then(|t| t.core_suffix().map(str::to_string)) {
-        Some(ref s) if s == "str" => Value::Str(text.to_string()),
-        Some(ref s) if s == "binary" => Value::Str(text.to_string()),
-        _ if quoted => Value::Str(text.to_string()),
-        _ => resolve_plain(text),
+    // go-yaml v2 resolves the core tags `!!int`, `!!float`, `!!bool` and `!!null` (even on a
+    // quoted scalar); a scalar with any other tag, the non-specific `!` included, stays the
+    // string it reads.
+    let value = match tag.map(|t| t.core_suffix()) {
+        None if quoted => Value::Str(text.to_string()),
+        None => resolve_plain(text),
+        Some(Some("int" | "float" | "bool" | "null")) => resolve_plain(text),
+        Some(_) => Value::Str(text.to_string()),
     };
     Node {
         start,
@@ -604,7 +635,9 @@ pub fn parse_with(text: &str, limits: Limits) -> Parsed {
             Event::DocumentStart(..) => b.reset(),
             Event::DocumentEnd => {
                 if let Some(root) = b.root.take() {
-                    if !root.is_null() {
+                    // A document with a complex key is reported (yaml-complex-key) and not
+                    // checked further: Kubernetes cannot read it at all.
+                    if !root.is_null() && !b.complex_key {
                         out.docs.push(Document {
                             root: std::sync::Arc::new(root),
                         });
@@ -638,6 +671,7 @@ pub fn parse_with(text: &str, limits: Limits) -> Parsed {
                         index: None,
                         key: None,
                         merges: Vec::new(),
+                        complex: false,
                     });
                 }
             }
@@ -839,6 +873,11 @@ mod tests {
         assert_eq!(resolve_plain("-"), Value::Str("-".into()));
         assert_eq!(resolve_plain("inf"), Value::Str("inf".into()));
         assert_eq!(resolve_plain("1.2.3"), Value::Str("1.2.3".into()));
+        // Tags as go-yaml v2 reads them: core tags resolve, every other tag leaves a string.
+        let p = parse("- ! 12\n- !foo 12\n- !!int \"12\"\n- !!str 12\n- 12\n");
+        let items: Vec<&Value> = p.docs[0].root.as_seq().unwrap().iter().map(|n| &n.value).collect();
+        let s = |t: &str| Value::Str(t.into());
+        assert_eq!(items, [&s("12"), &s("12"), &Value::Int(12), &s("12"), &Value::Int(12)]);
     }
 
     #[test]
@@ -847,6 +886,15 @@ mod tests {
         assert_eq!(p.docs.len(), 2);
         assert!(matches!(p.problems[0].kind, ProblemKind::DuplicateKey { .. }));
         assert_eq!(p.docs[0].root.get("a").unwrap().as_i64(), Some(2));
+    }
+
+    #[test]
+    fn complex_keys_are_one_problem_each_and_drop_their_document() {
+        let p = parse("? [a, b]\n: 1\n? [c]\n: 2\n{{[x]: y}: z}: 3\n---\nok: 1\n");
+        let kinds: Vec<&ProblemKind> = p.problems.iter().map(|p| &p.kind).collect();
+        assert_eq!(kinds, [&ProblemKind::ComplexKey; 3], "{:?}", p.problems);
+        assert_eq!(p.docs.len(), 1, "only the readable document is kept");
+        assert!(p.docs[0].root.get("ok").is_some());
     }
 
     #[test]

@@ -178,6 +178,7 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         match d.severity {
             crate::rules::diagnostic::Severity::Error => summary.errors += 1,
             crate::rules::diagnostic::Severity::Warning => summary.warnings += 1,
+            crate::rules::diagnostic::Severity::Info => {}
         }
     }
     Ok(Report {

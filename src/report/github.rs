@@ -39,6 +39,7 @@ pub fn render(diags: &[Located], _summary: &Summary, w: &mut dyn std::io::Write)
         let level = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let p = &d.primary;
         let mut message = escape::line(&d.message).into_owned();

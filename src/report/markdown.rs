@@ -238,6 +238,7 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
         let sev = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         let mut message = cell(&d.message);
         if let Some(h) = &d.help {

@@ -32,6 +32,7 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
         let (word, code) = match d.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
+            Severity::Info => ("info", "1;36"),
         };
         writeln!(
             w,

@@ -7,6 +7,9 @@ use crate::rules::RuleId;
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// A note: what portalint did not check and why (a skipped file). Never fails a run and
+    /// is not counted as a finding.
+    Info,
     /// A convention or a likely bug.
     Warning,
     /// The consumer rejects it or breaks at runtime.
@@ -17,6 +20,7 @@ impl Severity {
     /// The lowercase name used in output and config.
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }

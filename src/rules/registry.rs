@@ -5,6 +5,8 @@ register_rules! {
     core {
         yaml_syntax::YamlSyntax,
         yaml_duplicate_key::YamlDuplicateKey,
+        yaml_complex_key::YamlComplexKey,
+        yaml_helm_template::YamlHelmTemplate,
         yaml_conflict_markers::YamlConflictMarkers,
         yaml_unreadable::YamlUnreadable,
         xp_schema::XpSchema,

@@ -3,7 +3,7 @@
 
 pub use crate::parse::names::{
     is_backstage_name, is_backstage_tag, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain,
-    is_qualified_name_part, is_templated, join_path,
+    is_path_segment_name, is_qualified_name_part, is_templated, join_path,
 };
 pub use crate::parse::yaml::string_nodes;
 
@@ -202,7 +202,13 @@ pub fn composition_choice(
 ) -> Vec<(crate::parse::source::Span, String, Option<String>)> {
     let mut out = Vec::new();
     for e in d.labels() {
-        if e.key.contains("composition-selector") || e.key == "crossplane.io/composition" {
+        // A value the API server rejects is `k8s-label-value`'s one finding (its help says the
+        // label selects nothing either).
+        let valid_value = e
+            .value
+            .as_str()
+            .is_none_or(|v| v.is_empty() || is_qualified_name_part(v) || is_templated(v));
+        if is_composition_label(&e.key) && valid_value {
             out.push((
                 d.key_span(e),
                 format!("the label `{}` does not select a composition", e.key),
@@ -246,6 +252,11 @@ pub fn composition_choice(
         }
     }
     out
+}
+
+/// A metadata label that people write hoping it selects a composition (it does not).
+pub fn is_composition_label(key: &str) -> bool {
+    key.contains("composition-selector") || key == "crossplane.io/composition"
 }
 
 /// True when `name` matches one of `patterns` (`*` matches any run of characters).

@@ -1,5 +1,5 @@
 use crate::model::Workspace;
-use crate::rules::util::{is_qualified_name_part, is_templated, objects};
+use crate::rules::util::{is_composition_label, is_qualified_name_part, is_templated, objects};
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -51,6 +51,14 @@ impl Rule for K8sLabelValue {
                 } else {
                     "only letters, digits, `-`, `_` and `.` are allowed, starting and ending with a letter or digit"
                         .into()
+                };
+                let why = if is_composition_label(&e.key) {
+                    format!(
+                        "{why}; this label does not select a composition either: use \
+                         `spec.crossplane.compositionSelector.matchLabels` (or `compositionRef.name`)"
+                    )
+                } else {
+                    why
                 };
                 out.report(doc.span(&e.value), format!("invalid value `{v}` for label `{}`", e.key))
                     .help(why);

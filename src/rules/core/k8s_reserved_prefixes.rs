@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::rules::util::objects;
 use crate::rules::{Rule, Sink};
 
 /// Keys under the reserved prefixes that users are documented to set.
@@ -17,6 +18,7 @@ crate::declare_rule! {
     /// Flags label and annotation keys with the `kubernetes.io/` or `k8s.io/` prefix, which are
     /// reserved for Kubernetes core components (the documented user-settable ones, such as
     /// `kubernetes.io/ingress.class`, are allowed; `app.kubernetes.io/*` is a different prefix).
+    /// Backstage entities are not Kubernetes objects and are not checked.
     ///
     /// ## Why is this bad?
     /// Core components may interpret or overwrite the key; tools treat it as system-owned.
@@ -50,8 +52,10 @@ crate::declare_rule! {
 
 impl Rule for K8sReservedPrefixes {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        // Backstage entities too: their annotations end up on Kubernetes objects.
-        for doc in ws.docs.iter().filter(|d| d.is_object()) {
+        // Kubernetes objects only: a Backstage entity is read by the catalog, not by
+        // Kubernetes core components, and its annotations follow Backstage's rules
+        // (`bs-ent-annotations`).
+        for doc in objects(ws) {
             for e in doc.labels().iter().chain(doc.annotations()) {
                 let reserved = e.key.starts_with("kubernetes.io/") || e.key.starts_with("k8s.io/");
                 if reserved && !ALLOWED.contains(&e.key.as_str()) {

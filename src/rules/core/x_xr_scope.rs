@@ -1,11 +1,14 @@
 use crate::model::Workspace;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
     /// Checks, through the XRD, that an order sets `metadata.namespace` exactly when its XRD is
     /// `Namespaced` (claims are always namespaced), and that no XR (example or order) of a
-    /// cluster-scoped XRD sets one. Examples may leave the namespace out (`kubectl -n`).
+    /// cluster-scoped XRD sets one. Examples may leave the namespace out (`kubectl -n`); a
+    /// namespace on an example of a cluster-scoped XR is a warning, since the API server
+    /// clears it.
     ///
     /// ## Why is this bad?
     /// Flux fails with "namespace not specified" for a namespaced XR without one; a cluster-scoped
@@ -52,11 +55,26 @@ impl Rule for XXrScope {
                     )
                     .label(x.name_span(), "XRD defined here");
                 }
-                (false, Some(n)) => {
+                (false, Some(n)) if ws.is_order(d) => {
                     out.report(
                         d.span(n),
                         format!(
                             "`{}` is cluster-scoped ({}) and must not set `metadata.namespace`",
+                            d.kind,
+                            x.scope()
+                        ),
+                    )
+                    .label(x.name_span(), "XRD defined here")
+                    .help("remove `metadata.namespace`");
+                }
+                // An example is applied by hand: the API server clears the namespace of a
+                // cluster-scoped object, so it only misleads the reader.
+                (false, Some(n)) => {
+                    out.report_with(
+                        Severity::Warning,
+                        d.span(n),
+                        format!(
+                            "`{}` is cluster-scoped ({}); the API server ignores its `metadata.namespace`",
                             d.kind,
                             x.scope()
                         ),

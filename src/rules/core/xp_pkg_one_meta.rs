@@ -3,7 +3,9 @@ use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Checks each package root (a folder with `crossplane.yaml`): it holds exactly one
+    /// Checks each package root (a folder with a `crossplane.yaml` that holds package metadata,
+    /// or nothing that says what else it is; a file merely named `crossplane.yaml` whose
+    /// documents are of other kinds is not a package): it holds exactly one
     /// package metadata object (`meta.pkg.crossplane.io`), and in a `template-*` repository
     /// that object is a `Configuration`.
     ///
@@ -43,14 +45,14 @@ impl Rule for XpPkgOneMeta {
         let roots: Vec<&str> = ws
             .paths
             .iter()
-            .filter(|p| p.rsplit('/').next() == Some("crossplane.yaml"))
+            .filter(|p| p.rsplit('/').next() == Some("crossplane.yaml") && ws.is_package_file(p))
             .map(|p| p.rsplit_once('/').map_or("", |(d, _)| d))
             .collect();
         for root in roots {
             let under = |rel: &str| root.is_empty() || rel.starts_with(&format!("{root}/"));
             // A nested package root owns its own subtree.
             let nested = |rel: &str| {
-                ws.paths.iter().any(|p| {
+                ws.paths.iter().filter(|p| ws.is_package_file(p)).any(|p| {
                     let d = p.strip_suffix("/crossplane.yaml").unwrap_or("\0");
                     d != root && under(p) && rel.starts_with(&format!("{d}/"))
                 })

@@ -5,10 +5,10 @@ use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports text that is not valid YAML, YAML over the parser's safety limits (nesting
-    /// deeper than 256 levels, alias expansion over 100 000 nodes), and mapping keys that
-    /// Kubernetes cannot read (complex keys). The document is skipped; other documents of the
-    /// same file are still checked.
+    /// Reports text that is not valid YAML and YAML over the parser's safety limits (nesting
+    /// deeper than 256 levels, alias expansion over 100 000 nodes). The document is skipped;
+    /// other documents of the same file are still checked. Valid YAML that Kubernetes cannot
+    /// read (a mapping or sequence as a key) is `yaml-complex-key`.
     ///
     /// ## Why is this bad?
     /// `kubectl`, Flux and the API server reject the whole file, so nothing in it is applied.

@@ -10,13 +10,13 @@ crate::declare_rule! {
     ///
     /// ## Why is this bad?
     /// Crossplane cannot select a composition and the XR never becomes ready (template-whoami's
-    /// `crossplane.io/composition-selector: mode=gitops` label selects nothing).
+    /// `crossplane.io/composition-selector: gitops` label selects nothing).
     ///
     /// ## Example
     /// The only Composition of `WhoAmIApp` is `whoamiapp`, with no labels:
     /// ```yaml fixture=fail/catalog-orders file=openportal/team-a/WhoAmIApp/demo-app.yaml
     ///   labels:
-    ///     crossplane.io/composition-selector: mode=gitops
+    ///     crossplane.io/composition-selector: gitops
     /// spec:
     ///   name: demo
     ///   crossplane:

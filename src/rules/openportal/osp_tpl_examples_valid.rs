@@ -23,7 +23,7 @@ crate::declare_rule! {
     ///   name: demo
     ///   namespace: demo
     ///   labels:
-    ///     crossplane.io/composition-selector: mode=gitops
+    ///     crossplane.io/composition-selector: gitops
     /// spec:
     ///   crossplane:
     ///     compositionRef:

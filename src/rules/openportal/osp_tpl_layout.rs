@@ -35,7 +35,7 @@ crate::declare_rule! {
 
 impl Rule for OspTplLayout {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        if !ws.repo.is_template || !ws.paths.contains("configuration/crossplane.yaml") {
+        if !ws.repo.is_template || !ws.is_package_file("configuration/crossplane.yaml") {
             return;
         }
         let at = ws.span_for_path("configuration/crossplane.yaml");

@@ -37,7 +37,7 @@ crate::declare_rule! {
 
 impl Rule for OspTplPackageRoot {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        if !ws.repo.is_dir || ws.paths.contains("configuration/crossplane.yaml") || ws.index.xrds.is_empty() {
+        if !ws.repo.is_dir || ws.is_package_file("configuration/crossplane.yaml") || ws.index.xrds.is_empty() {
             return;
         }
         let metas: Vec<_> = ws.docs_of(crate::model::Class::PkgMeta).collect();

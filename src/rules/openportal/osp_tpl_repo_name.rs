@@ -38,7 +38,7 @@ crate::declare_rule! {
 
 impl Rule for OspTplRepoName {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        if !ws.repo.is_template || !ws.paths.contains("configuration/crossplane.yaml") {
+        if !ws.repo.is_template || !ws.is_package_file("configuration/crossplane.yaml") {
             return;
         }
         let name = &ws.repo.name;
