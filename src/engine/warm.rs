@@ -229,12 +229,21 @@ impl Warm {
 
     /// Recomputes what depends on every file: evidence, layout, index of paths, shared set.
     fn reindex(&mut self) {
-        self.by_rel = self
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.rel().to_string(), i))
-            .collect();
+        // The map moves only when a file comes or goes.
+        if self.by_rel.len() != self.files.len()
+            || self
+                .files
+                .iter()
+                .enumerate()
+                .any(|(i, f)| self.by_rel.get(f.rel()) != Some(&i))
+        {
+            self.by_rel = self
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.rel().to_string(), i))
+                .collect();
+        }
         self.evidence = self.files.iter().fold(Evidence::default(), |e, f| e.merge(f.evidence));
         self.layout = self
             .options
@@ -265,8 +274,14 @@ impl Warm {
             }),
             None => Some(crate::discover::read_yaml(&path, self.max_size)),
         };
-        let old_shared = self.shared.clone();
-        let old_rels: Vec<String> = self.all_files();
+        // Whether each file was shared, by path (files may come or go).
+        let old_shared: HashMap<String, bool> = self
+            .files
+            .iter()
+            .zip(&self.shared)
+            .filter(|(_, &s)| s)
+            .map(|(f, _)| (f.rel().to_string(), true))
+            .collect();
         let before = self
             .by_rel
             .get(rel)
@@ -310,12 +325,11 @@ impl Warm {
         self.reindex();
         let now = self.by_rel[rel];
         // Files (other than the edited one) whose being shared changed.
-        let was_shared: HashMap<&str, bool> = old_rels.iter().map(String::as_str).zip(old_shared).collect();
         let flipped: Vec<String> = self
             .files
             .iter()
             .zip(&self.shared)
-            .filter(|(f, &s)| f.rel() != rel && was_shared.get(f.rel()).is_some_and(|&w| w != s))
+            .filter(|(f, &s)| f.rel() != rel && old_shared.contains_key(f.rel()) != s)
             .map(|(f, _)| f.rel().to_string())
             .collect();
         let was = before.as_ref().is_some_and(|(s, _)| *s);

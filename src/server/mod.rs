@@ -319,10 +319,23 @@ impl Server {
         if files.is_empty() {
             return;
         }
+        let started = std::time::Instant::now();
         let checked = match self.warm.check(files) {
             Ok(c) => c,
             Err(e) => return self.log(format!("the check failed: {}", describe(&e))),
         };
+        let took = started.elapsed();
+        // What the check covered, for the client's log (and benches/lsp.py).
+        let params = lsp_types::LogMessageParams {
+            typ: lsp_types::MessageType::LOG,
+            message: format!(
+                "checked {} files ({} documents in the workspace) in {:.1} ms",
+                files.len(),
+                checked.ws.docs.len(),
+                took.as_secs_f64() * 1000.0
+            ),
+        };
+        self.send(Notification::new(note::LogMessage::METHOD.into(), params).into());
         for (rel, published) in findings::convert(&checked) {
             let open = self.open.contains_key(&rel);
             let before = self.published.get(&rel);
