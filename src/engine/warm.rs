@@ -314,15 +314,23 @@ impl Warm {
             .expect("one input, one prepared");
         let file = File::new(prepared, &self.paths);
         match self.by_rel.get(rel) {
-            Some(&i) => self.files[i] = file,
+            Some(&i) => {
+                // The shared set, layout and evidence follow from each file's sharing facts and
+                // evidence: an edit that keeps both (most edits of a spec) changes none of them.
+                let same = self.files[i].sharing == file.sharing && self.files[i].evidence == file.evidence;
+                self.files[i] = file;
+                if !same {
+                    self.reindex();
+                }
+            }
             None => {
                 let at = self
                     .files
                     .partition_point(|f| crate::discover::walk_order(f.rel(), rel) == std::cmp::Ordering::Less);
                 self.files.insert(at, file);
+                self.reindex();
             }
         }
-        self.reindex();
         let now = self.by_rel[rel];
         // Files (other than the edited one) whose being shared changed.
         let flipped: Vec<String> = self
