@@ -34,6 +34,11 @@ pub fn main() -> ExitCode {
         }
         Command::Verdict(args) => crate::pr::verdict::run(&args, &mut out),
         Command::Pr(args) => crate::pr::bot::run(&args, &mut out),
+        // The server writes the protocol to stdout itself.
+        Command::Server(args) => {
+            drop(out);
+            return ExitCode::from(crate::server::run(&args));
+        }
     };
     let _ = out.flush();
     ExitCode::from(code)

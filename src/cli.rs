@@ -208,6 +208,38 @@ pub enum Command {
     Verdict(Box<VerdictArgs>),
     /// The PR bot: check, decide, and comment on, label, approve or merge the PR.
     Pr(Box<PrArgs>),
+    /// The editor server: Language Server Protocol over stdin/stdout (docs/editors.md).
+    Server(ServerArgs),
+}
+
+/// Arguments of `portalint server`.
+#[derive(Debug, clap::Args, Clone)]
+pub struct ServerArgs {
+    /// The root to index (default: the editor's first workspace folder, else the current
+    /// directory).
+    pub root: Option<PathBuf>,
+    /// Config file (default: `.portalint.yaml` searched upward from the root).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Ignore any config file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Where to find XRDs the root uses but does not hold (repeatable), as for `check`.
+    #[arg(long = "xrds", value_name = "SOURCE")]
+    pub xrds: Vec<String>,
+    /// Rule packs to run (overrides the config's `profile`).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Accepted for clients that pass it (vscode-languageclient): the transport is always
+    /// stdin/stdout.
+    #[arg(long, hide = true)]
+    pub stdio: bool,
 }
 
 /// How the bot merges.

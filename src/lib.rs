@@ -25,4 +25,5 @@ pub use pr::{bot, github, verdict};
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod server;
 pub use engine::stream;

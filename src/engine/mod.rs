@@ -6,6 +6,7 @@
 pub mod change;
 pub mod settings;
 pub mod stream;
+pub mod warm;
 
 use crate::cli::{CheckArgs, ProfileArg};
 use crate::config::{self, Config, FailOn, Level, Profile};

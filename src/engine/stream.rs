@@ -289,15 +289,56 @@ fn facts_of(
         };
         return (needed, evidence);
     };
-    let local = rel.strip_prefix(prefix).unwrap_or(rel);
-    let mut facts = Facts {
-        // innominatus providers, golden paths and the admin config are read across files.
-        needed: looked_up_by_path(local) || model::innominatus::is_innominatus_file(local),
+    let docs = crate::parse::yaml::parse_with(text, limits).docs;
+    let s = sharing(rel, prefix, paths, docs.into_iter().map(|d| d.root), &mut evidence);
+    let facts = Facts {
+        key: s.key,
         len: text.len() as u32,
+        docs: s.docs,
+        needed: s.needed,
         ..Facts::default()
     };
-    for d in crate::parse::yaml::parse_with(text, limits).docs {
-        let doc = model::classify_doc(FileId(0), rel, d.root);
+    (facts, evidence)
+}
+
+/// What decides whether a YAML file is shared (see the module docs): computed from its
+/// parsed documents by [`sharing`], by the streamed check and by the editor server's index.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sharing {
+    /// Hash of the (group, kind, namespace, name) of its named object; 0 when it has none.
+    pub key: u64,
+    /// Documents in the file (saturating).
+    pub docs: u16,
+    /// A rule about another file may read it: it is shared whatever the other files are.
+    pub needed: bool,
+}
+
+impl Sharing {
+    /// A file that is not YAML (CODEOWNERS, `.gitignore`) or could not be read: always shared.
+    pub const NEEDED: Sharing = Sharing {
+        key: 0,
+        docs: 0,
+        needed: true,
+    };
+}
+
+/// The [`Sharing`] of the YAML file at `rel` from its documents' roots, adding what they say
+/// about the repository to `evidence`.
+pub fn sharing(
+    rel: &str,
+    prefix: &str,
+    paths: &crate::parse::paths::PathSet,
+    roots: impl Iterator<Item = Arc<crate::parse::yaml::Node>>,
+    evidence: &mut Evidence,
+) -> Sharing {
+    let local = rel.strip_prefix(prefix).unwrap_or(rel);
+    let mut facts = Sharing {
+        // innominatus providers, golden paths and the admin config are read across files.
+        needed: looked_up_by_path(local) || model::innominatus::is_innominatus_file(local),
+        ..Sharing::default()
+    };
+    for root in roots {
+        let doc = model::classify_doc(FileId(0), rel, root);
         evidence.add(&doc, rel, prefix, paths);
         facts.docs = facts.docs.saturating_add(1);
         // Backstage entities are resolved across files (references, duplicates, group trees).
@@ -312,7 +353,7 @@ fn facts_of(
             facts.key = key_hash(doc.group(), &doc.kind, ns, name);
         }
     }
-    (facts, evidence)
+    facts
 }
 
 /// Reads and parses every YAML file, a chunk at a time, keeping their facts and spooling
@@ -379,21 +420,30 @@ pub fn scan(mut found: Discovered, job: &Job<'_>) -> Scan {
 
 /// Which files are shared (see the module docs).
 fn shared_set(scan: &Scan) -> Vec<bool> {
-    let is_order = |rel: &str| model::orders::is_order_path(scan.layout, rel);
+    let files = scan.found.unread.iter().zip(&scan.facts).map(|(u, f)| {
+        let s = Sharing {
+            key: f.key,
+            docs: f.docs,
+            needed: f.needed,
+        };
+        (scan.paths.get(u.idx), s)
+    });
+    shared_flags(files, scan.layout)
+}
+
+/// Which of `files` (relative path and [`Sharing`], in walk order) are shared in an orders
+/// repository of `layout` (see the module docs).
+pub fn shared_flags<'a>(files: impl Iterator<Item = (&'a str, Sharing)> + Clone, layout: Option<Layout>) -> Vec<bool> {
+    let is_order = |rel: &str| model::orders::is_order_path(layout, rel);
     let mut counts: HashMap<u64, u32> = HashMap::new();
-    for (u, f) in scan.found.unread.iter().zip(&scan.facts) {
-        let rel = scan.paths.get(u.idx);
+    for (rel, f) in files.clone() {
         if f.key != 0 && is_order(rel) {
             *counts.entry(f.key).or_default() += 1;
         }
     }
     let mut first_under: HashSet<&str> = HashSet::new();
-    scan.found
-        .unread
-        .iter()
-        .zip(&scan.facts)
-        .map(|(u, f)| {
-            let rel = scan.paths.get(u.idx);
+    files
+        .map(|(rel, f)| {
             let mut shared = f.needed;
             if is_order(rel) && f.docs > 0 {
                 shared |= f.key != 0 && counts[&f.key] > 1;
