@@ -3,6 +3,9 @@
 //! as passing.
 
 use crate::parse::yaml::Node;
+use crate::schema::{celcheck, celfns, celvalue};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The outcome of one failed or unevaluable rule.
 #[derive(Debug, Clone)]
@@ -15,6 +18,9 @@ pub struct CelFinding {
     pub rule: String,
     /// True when the rule evaluated to false; false when it could not be evaluated.
     pub failed: bool,
+    /// True when the rule does not compile (the API server refuses the CRD; reported at the
+    /// XRD, see [`check_rules`]).
+    pub compile: bool,
 }
 
 /// True when a schema has any `x-kubernetes-validations` (so CEL needs to run at all).
@@ -30,13 +36,37 @@ pub fn has_rules(schema: &Node) -> bool {
 
 /// A schema compiled for CEL evaluation.
 pub struct Compiled {
-    program: kube_cel::CompiledSchema,
     /// The schema as compiled (refused rules replaced by `true`).
     json: serde_json::Value,
     /// Rules refused before compiling.
     refused: Vec<CelFinding>,
     /// Rules with nested comprehensions: (field path, rule, nesting).
     loops: Vec<(String, String, usize)>,
+    /// Every rule and message expression, parsed (or why it does not parse).
+    programs: HashMap<String, Result<Arc<Expr>, String>>,
+}
+
+type Expr = kube_cel::cel::IdedExpr;
+
+/// Parses a CEL expression as the API server's parser does (optional syntax on), with type
+/// names such as `google.protobuf.Timestamp` read as the type constants they are.
+pub fn parse(expression: &str) -> Result<Expr, String> {
+    if let Some(why) = refuse(expression) {
+        return Err(why);
+    }
+    let parsed = std::panic::catch_unwind(|| {
+        kube_cel::cel::parser::Parser::new()
+            .enable_optional_syntax(true)
+            .parse(expression)
+    });
+    match parsed {
+        Ok(Ok(mut e)) => {
+            celfns::rewrite(&mut e);
+            Ok(e)
+        }
+        Ok(Err(e)) => Err(e.to_string().lines().next().unwrap_or("syntax error").to_string()),
+        Err(_) => Err("the expression cannot be parsed".to_string()),
+    }
 }
 
 /// Every rule of `schema` with its field path.
@@ -213,6 +243,7 @@ fn take_refused(
                     message: why,
                     rule: rule.chars().take(80).collect(),
                     failed: false,
+                    compile: false,
                 });
                 r["rule"] = serde_json::Value::String("true".into());
                 if let Some(m) = r.as_object_mut() {
@@ -254,19 +285,98 @@ pub fn compile(schema: &Node) -> Compiled {
     let mut json = schema.to_json();
     let mut refused = Vec::new();
     take_refused(&mut json, "", 0, &|_, rule| refuse(rule), &mut refused);
-    let loops = rules_of(&mut json)
-        .into_iter()
+    let all = rules_of(&mut json);
+    let loops = all
+        .iter()
         .filter_map(|(path, rule)| {
-            let k = loop_depth(&rule);
-            (k >= 2).then_some((path, rule, k))
+            let k = loop_depth(rule);
+            (k >= 2).then(|| (path.clone(), rule.clone(), k))
         })
         .collect();
+    let mut programs = HashMap::new();
+    for (node, rule) in rule_nodes(&json) {
+        programs.entry(rule.clone()).or_insert_with(|| {
+            parse(&rule).map(|mut e| {
+                let (_, rewrites) = celcheck::analyse(&e, node, std::ptr::eq(node, &json));
+                celcheck::apply(&mut e, &rewrites);
+                Arc::new(e)
+            })
+        });
+    }
+    drop(all);
+    for m in message_expressions(&json) {
+        programs.entry(m.clone()).or_insert_with(|| parse(&m).map(Arc::new));
+    }
     Compiled {
-        program: kube_cel::compile_schema(&json),
         json,
         refused,
         loops,
+        programs,
     }
+}
+
+/// Why the API server would refuse the CEL rule `rule` attached to the schema node `node`
+/// when it creates the CRD: it does not parse, is over the limits of [`refuse`], or does
+/// not type-check against the node's schema ([`celcheck`]). Empty when it compiles.
+pub fn check_rule(node: &serde_json::Value, rule: &str, root: bool) -> Vec<String> {
+    match parse(rule) {
+        Ok(e) => celcheck::check(&e, node, root),
+        Err(why) => vec![why],
+    }
+}
+
+/// Every rule of the schema with the schema node it is attached to.
+fn rule_nodes(schema: &serde_json::Value) -> Vec<(&serde_json::Value, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![(schema, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        if depth > crate::parse::yaml::MAX_DEPTH {
+            continue;
+        }
+        let serde_json::Value::Object(m) = v else { continue };
+        if let Some(serde_json::Value::Array(rules)) = m.get("x-kubernetes-validations") {
+            out.extend(
+                rules
+                    .iter()
+                    .filter_map(|r| r.get("rule")?.as_str().map(|s| (v, s.to_string()))),
+            );
+        }
+        for key in ["items", "additionalProperties"] {
+            if let Some(c) = m.get(key) {
+                stack.push((c, depth + 1));
+            }
+        }
+        if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+            stack.extend(props.values().map(|c| (c, depth + 1)));
+        }
+    }
+    out
+}
+
+/// Every `messageExpression` of the schema.
+fn message_expressions(schema: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(schema, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        if depth > crate::parse::yaml::MAX_DEPTH {
+            continue;
+        }
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Array(rules)) = m.get("x-kubernetes-validations") {
+                    out.extend(
+                        rules
+                            .iter()
+                            .filter_map(|r| r.get("messageExpression")?.as_str().map(str::to_string)),
+                    );
+                }
+                stack.extend(m.values().map(|c| (c, depth + 1)));
+            }
+            serde_json::Value::Array(items) => stack.extend(items.iter().map(|c| (c, depth + 1))),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Evaluates the rules against an object (defaults applied first, as the API server does).
@@ -291,8 +401,8 @@ pub fn evaluate(compiled: &Compiled, object: &Node) -> Vec<CelFinding> {
         })
         .collect();
     let rebuilt;
-    let program = if costly.is_empty() {
-        &compiled.program
+    let schema = if costly.is_empty() {
+        &compiled.json
     } else {
         let mut json = compiled.json.clone();
         take_refused(
@@ -307,23 +417,186 @@ pub fn evaluate(compiled: &Compiled, object: &Node) -> Vec<CelFinding> {
             },
             &mut out,
         );
-        rebuilt = kube_cel::compile_schema(&json);
+        rebuilt = json;
         &rebuilt
     };
-    let Err(errors) = kube_cel::validate_compiled(program, &object.to_json(), None) else {
-        return out;
+    let root = celfns::context();
+    // Defaults first, as the API server applies them before it validates; a defaulted
+    // object gets its own fields' defaults too (one level per pass).
+    let mut object = object.to_json();
+    for _ in 0..32 {
+        let next = kube_cel::apply_defaults(schema, &object);
+        if next == object {
+            break;
+        }
+        object = next;
+    }
+    let mut walk = Walk {
+        compiled,
+        root: &root,
+        out: &mut out,
     };
-    out.extend(errors.into_vec().into_iter().map(|e| CelFinding {
-        failed: e.kind == kube_cel::ErrorKind::ValidationFailure,
-        field_path: e.field_path,
-        message: if e.kind == kube_cel::ErrorKind::ValidationFailure {
-            e.message
-        } else {
-            value_free(&e.message)
-        },
-        rule: e.rule,
-    }));
+    walk.node(schema, &object, "", 0);
     out
+}
+
+/// The walk of an object along its schema, evaluating every rule where it applies.
+struct Walk<'c, 'r, 'o> {
+    compiled: &'c Compiled,
+    root: &'r kube_cel::cel::Context<'r>,
+    out: &'o mut Vec<CelFinding>,
+}
+
+impl Walk<'_, '_, '_> {
+    fn program(&self, expression: &str) -> Result<Arc<Expr>, String> {
+        match self.compiled.programs.get(expression) {
+            Some(p) => p.clone(),
+            None => parse(expression).map(Arc::new),
+        }
+    }
+
+    fn node(&mut self, schema: &serde_json::Value, value: &serde_json::Value, path: &str, depth: usize) {
+        if depth > crate::parse::yaml::MAX_DEPTH || value.is_null() {
+            return;
+        }
+        if let Some(serde_json::Value::Array(rules)) = schema.get("x-kubernetes-validations") {
+            let this = celvalue::typed(value, Some(schema));
+            let invalid = celvalue::mismatch(value, schema, 0);
+            for r in rules {
+                self.rule_checked(r, &this, path, invalid);
+            }
+        }
+        match value {
+            serde_json::Value::Object(fields) if celvalue::is_map(schema) => {
+                let sub = schema.get("additionalProperties").filter(|s| s.is_object());
+                if let Some(sub) = sub {
+                    for (k, v) in fields {
+                        self.node(sub, v, &join(path, k), depth + 1);
+                    }
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                if let Some(props) = schema.get("properties").and_then(|p| p.as_object()) {
+                    for (k, sub) in props {
+                        if let Some(v) = fields.get(k) {
+                            self.node(sub, v, &join(path, k), depth + 1);
+                        }
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                if let Some(sub) = schema.get("items") {
+                    for (i, v) in items.iter().enumerate() {
+                        self.node(sub, v, &format!("{path}[{i}]"), depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn rule_checked(
+        &mut self,
+        r: &serde_json::Value,
+        this: &kube_cel::cel::Value,
+        path: &str,
+        invalid: Option<&'static str>,
+    ) {
+        let Some(rule) = r.get("rule").and_then(|v| v.as_str()) else {
+            return;
+        };
+        let short = || rule.chars().take(80).collect::<String>();
+        let program = match self.program(rule) {
+            Ok(p) => p,
+            Err(why) => {
+                self.out.push(CelFinding {
+                    field_path: path.to_string(),
+                    message: format!("the rule does not compile: {why}"),
+                    rule: short(),
+                    failed: false,
+                    compile: true,
+                });
+                return;
+            }
+        };
+        // A transition rule is evaluated only on an update, with the old object; there is
+        // none here (as on a create), so the API server skips it.
+        if celfns::references(&program, "oldSelf") {
+            return;
+        }
+        if let Some(why) = invalid {
+            self.out.push(CelFinding {
+                field_path: path.to_string(),
+                message: format!("rule evaluation error: invalid data, {why}"),
+                rule: short(),
+                failed: false,
+                compile: false,
+            });
+            return;
+        }
+        match celfns::run(self.root, &program, this) {
+            Ok(kube_cel::cel::Value::Bool(true)) => {}
+            Ok(kube_cel::cel::Value::Bool(false)) => {
+                let message = self.message(r, this).unwrap_or_else(|| format!("failed rule: {rule}"));
+                let at = match r.get("fieldPath").and_then(|v| v.as_str()) {
+                    Some(f) if !f.is_empty() => format!(
+                        "{path}{}",
+                        if f.starts_with('.') || f.starts_with('[') {
+                            f.to_string()
+                        } else {
+                            format!(".{f}")
+                        }
+                    ),
+                    _ => path.to_string(),
+                };
+                self.out.push(CelFinding {
+                    field_path: at.trim_start_matches('.').to_string(),
+                    message,
+                    rule: short(),
+                    failed: true,
+                    compile: false,
+                });
+            }
+            Ok(other) => self.out.push(CelFinding {
+                field_path: path.to_string(),
+                message: format!("the rule evaluates to {}, not a boolean", celfns::type_name(&other)),
+                rule: short(),
+                failed: false,
+                compile: false,
+            }),
+            Err(e) => self.out.push(CelFinding {
+                field_path: path.to_string(),
+                message: format!("rule evaluation error: {e}"),
+                rule: short(),
+                failed: false,
+                compile: false,
+            }),
+        }
+    }
+
+    /// The message of a failed rule: its `messageExpression` when that evaluates to a
+    /// string, else its `message`.
+    fn message(&self, r: &serde_json::Value, this: &kube_cel::cel::Value) -> Option<String> {
+        if let Some(m) = r.get("messageExpression").and_then(|v| v.as_str()) {
+            if let Ok(p) = self.program(m) {
+                if let Ok(kube_cel::cel::Value::String(s)) = celfns::run(self.root, &p, this) {
+                    return Some(s.to_string());
+                }
+            }
+        }
+        r.get("message")
+            .and_then(|v| v.as_str())
+            .filter(|m| !m.is_empty())
+            .map(str::to_string)
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// The CEL value kinds as the interpreter's debug output names them, and as CEL names them.

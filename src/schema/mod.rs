@@ -5,6 +5,9 @@
 //! Both schema and instance are spanned YAML nodes; errors carry instance offsets.
 
 pub mod cel;
+pub mod celcheck;
+pub mod celfns;
+pub mod celvalue;
 pub mod crds;
 pub mod score;
 

@@ -1,6 +1,5 @@
 use crate::model::Workspace;
 use crate::parse::source::Span;
-use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 use crate::schema;
 
@@ -155,14 +154,16 @@ impl Rule for XXrSchema {
                         )
                         .label(xrd_at, "XRD defined here")
                         .help(format!("the XRD's validation rule `{}` is false", f.rule));
-                    } else {
-                        out.report_with(
-                            Severity::Warning,
+                    } else if !f.compile {
+                        // The API server fails the request when a rule errors, so this is an
+                        // error too. A rule that does not compile is reported at the XRD
+                        // (`xp-xrd-structural-schema`): the API server refuses the CRD.
+                        out.report(
                             at,
                             format!("CEL rule `{}` could not be evaluated: {}", f.rule, f.message),
                         )
                         .label(xrd_at, "XRD defined here")
-                        .help("the API server evaluates it; check this rule by hand");
+                        .help("the API server refuses the object when a validation rule errors");
                     }
                 }
             }

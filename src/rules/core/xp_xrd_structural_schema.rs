@@ -95,6 +95,29 @@ impl Walk<'_, '_> {
                 "structural schemas need a `type` on every node (object, array, string, integer, number or boolean)",
             );
         }
+        if let Some(rules) = s.get("x-kubernetes-validations").and_then(Node::as_seq) {
+            let json = s.to_json();
+            for r in rules {
+                for key in ["rule", "messageExpression"] {
+                    let Some(n) = r.get(key) else { continue };
+                    let Some(text) = n.as_str() else { continue };
+                    let problems = if key == "rule" {
+                        schema::cel::check_rule(&json, text, path == "<root>")
+                    } else {
+                        schema::cel::parse(text).err().into_iter().collect()
+                    };
+                    if let Some(first) = problems.first() {
+                        let short: String = text.chars().take(80).collect();
+                        self.out
+                            .report(
+                                doc.span(n),
+                                format!("CEL {key} `{short}` of `{path}` does not compile: {first}"),
+                            )
+                            .help("the API server refuses the CRD when one of its validation rules does not compile");
+                    }
+                }
+            }
+        }
         if s.get("properties").is_some() && s.get("additionalProperties").is_some() {
             self.out.report(
                 doc.span_of_key(s, "additionalProperties"),
