@@ -66,7 +66,31 @@ fn build_wheel() -> tempfile::TempDir {
     };
     let out_dir = tempfile::tempdir().expect("tmp");
     let started = Instant::now();
-    let out = Command::new("maturin")
+    let mut maturin = Command::new("maturin");
+    // Cargo gives a test the variables of its package (CARGO_PKG_NAME, CARGO_MANIFEST_DIR...);
+    // build scripts that watch them (ring's do) would run again under other values, and every
+    // crate above them would be compiled again: maturin's cargo gets the environment the
+    // outer cargo had.
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        let set_by_cargo = ["CARGO_PKG_", "CARGO_BIN_EXE_"].iter().any(|p| key.starts_with(p))
+            || [
+                "CARGO",
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_MANIFEST_LINKS",
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+            ]
+            .contains(&key.as_ref());
+        if set_by_cargo {
+            maturin.env_remove(key.as_ref());
+        }
+    }
+    let out = maturin
         .args(["build", "--locked", "--profile", &profile, "--compression-method", "stored"])
         .arg("--target-dir")
         .arg(target_dir)
