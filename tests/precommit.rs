@@ -91,7 +91,14 @@ fn build_wheel() -> tempfile::TempDir {
         }
     }
     let out = maturin
-        .args(["build", "--locked", "--profile", &profile, "--compression-method", "stored"])
+        .args([
+            "build",
+            "--locked",
+            "--profile",
+            &profile,
+            "--compression-method",
+            "stored",
+        ])
         .arg("--target-dir")
         .arg(target_dir)
         .arg("--out")
@@ -146,7 +153,10 @@ fn the_wheel_installs_a_working_portalint_into_a_venv() {
     assert!(out.status.success(), "pip install portalint:\n{}", text(&out));
     eprintln!("venv install of the wheel: {:.1?}", started.elapsed());
     let bin = venv.join("bin/portalint");
-    let out = Command::new(&bin).arg("--version").output().expect("portalint on the venv's PATH");
+    let out = Command::new(&bin)
+        .arg("--version")
+        .output()
+        .expect("portalint on the venv's PATH");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         format!("portalint {}", env!("CARGO_PKG_VERSION"))
@@ -194,7 +204,14 @@ fn commit(repo: &Path, tmp: &Path, message: &str, env: &dyn Fn(&mut Command)) ->
     c.current_dir(repo).env("PRE_COMMIT_HOME", tmp.join("cache"));
     env(&mut c);
     let out = c
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(["commit", "-qm", message])
         .output()
         .expect("git commit");
@@ -272,7 +289,11 @@ fn the_wheel_hook_installs_in_seconds_and_checks_the_staged_files() {
     assert!(log.contains("app.yaml"), "{log}");
     assert!(!log.contains("legacy.yaml"), "an unstaged file was reported:\n{log}");
     // Fixed: the commit goes through, though legacy.yaml still has its defect.
-    write(&repo, "app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+    write(
+        &repo,
+        "app.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    );
     let (ok, log) = commit(&repo, tmp, "fixed", &env);
     assert!(ok, "{log}");
     // A staged XR is checked against the committed XRD (cross-file rules see the tree).
@@ -308,7 +329,11 @@ fn the_source_hook_builds_with_cargo_and_blocks_a_commit_with_a_defect() {
     let (ok, log) = commit(&repo, tmp, "defect", &env);
     assert!(!ok, "the commit went through:\n{log}");
     assert!(log.contains("yaml-duplicate-key"), "{log}");
-    write(&repo, "app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+    write(
+        &repo,
+        "app.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
     let (ok, log) = commit(&repo, tmp, "fixed", &env);
     assert!(ok, "{log}");
 }
