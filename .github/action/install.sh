@@ -10,7 +10,8 @@
 #
 # The archive's SHA-256 is checked against the release's `.sha256` file before anything is
 # unpacked. Environment: REPO (owner/name), RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_OUTPUT;
-# GH_TOKEN (optional, for the API's rate limit); PORTALINT_API_URL and PORTALINT_DOWNLOAD_URL
+# GH_TOKEN (optional, for the API's rate limit; action.yml passes none); PORTALINT_API_URL and
+# PORTALINT_DOWNLOAD_URL
 # (default the GitHub API and github.com; the tests point them at a local folder).
 set -euo pipefail
 
