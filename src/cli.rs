@@ -94,6 +94,12 @@ pub struct CheckArgs {
     /// is found by itself). The previous release tag is the base unless `--base` is given.
     #[arg(long, value_name = "vX.Y.Z")]
     pub release: Option<String>,
+    /// Check the whole tree at DIR (cross-file rules see all of it) but report only on the
+    /// PATHs and on what depends on them: the XRs, Compositions and orders of an XRD among
+    /// them, and the kustomizations above a file HEAD does not have. The pre-commit hook
+    /// passes the staged files this way.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["base", "release"])]
+    pub root: Option<PathBuf>,
     /// Regenerate each cluster's `kustomization.yaml` in an orders repository.
     #[arg(long)]
     pub fix: bool,
@@ -134,6 +140,7 @@ impl CheckArgs {
             only_changed_lines: false,
             allow_empty: false,
             release: None,
+            root: None,
             fix: false,
             color: Color::Never,
             stream_above: DEFAULT_STREAM_ABOVE,

@@ -175,6 +175,13 @@ fn action_yml_mirrors_the_cli_and_its_scripts_parse() {
         "fail-on",
         "sarif-file",
         "token",
+        "select",
+        "ignore",
+        "profile",
+        "head",
+        "args",
+        "version",
+        "build-from-source",
     ] {
         assert!(inputs.contains_key(key), "input `{key}` is missing");
     }
@@ -236,6 +243,11 @@ fn action_run_step_in_check_mode() {
             ("FAIL_ON", "error"),
             ("XRDS", ""),
             ("ORDERS", ""),
+            ("HEAD", ""),
+            ("SELECT", ""),
+            ("IGNORE", ""),
+            ("PROFILE", ""),
+            ("ARGS", ""),
         ])
         .env("SARIF_FILE", &sarif)
         .env("RUNNER_TEMP", tmp.path())
@@ -254,7 +266,10 @@ fn action_run_step_in_check_mode() {
         log.lines().any(|l| l.starts_with("::error file=configuration/")),
         "{log}"
     );
-    assert_eq!(std::fs::read_to_string(&output).expect("outputs").trim(), "exit-code=1");
+    assert_eq!(
+        std::fs::read_to_string(&output).expect("outputs").trim(),
+        format!("exit-code=1\nsarif-file={}", sarif.display())
+    );
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
     assert!(!sarif["runs"][0]["results"].as_array().expect("results").is_empty());

@@ -7,6 +7,7 @@ use crate::discover::Discovered;
 use crate::git::{self, ChangeKind, Listing, Repository};
 use crate::model::{Class, Input, InputContent, PrContext, Workspace};
 use crate::parse::paths::PathSet;
+use crate::parse::source::FileId;
 use crate::rules::diagnostic::Diagnostic;
 use std::collections::HashSet;
 use std::path::Path;
@@ -314,31 +315,6 @@ impl GitContext {
     pub fn filter(&self, ws: &Workspace, diags: Vec<Diagnostic>, only_lines: bool) -> (Vec<Diagnostic>, usize) {
         let prefix = ws.repo.prefix.as_str();
         let changed: HashSet<String> = self.changes.iter().map(|(p, _)| format!("{prefix}{p}")).collect();
-        // Kinds whose definition changed: their XRs and Compositions depend on the change.
-        let mut kinds: HashSet<(String, String)> = HashSet::new();
-        for d in ws.docs.iter().chain(&ws.base_docs).filter(|d| d.class == Class::Xrd) {
-            let rel = &ws.sources.get(d.file).rel;
-            let rel = rel.split_once(':').map_or(rel.as_str(), |(_, r)| r);
-            if changed.contains(rel) {
-                let x = crate::model::Xrd(d);
-                if let (Some(g), Some(k)) = (x.group(), x.kind()) {
-                    kinds.insert((g.to_string(), k.to_string()));
-                }
-            }
-        }
-        // One pass over the documents: the files holding an XR or Composition of such a kind.
-        let dependents: HashSet<crate::parse::source::FileId> = ws
-            .docs
-            .iter()
-            .filter(|d| {
-                kinds.contains(&(d.group().to_string(), d.kind.clone()))
-                    || (d.class == Class::Composition
-                        && crate::model::Composition { doc: d, id: 0 }
-                            .type_gvk()
-                            .is_some_and(|(g, _, k)| kinds.contains(&(g.to_string(), k.to_string()))))
-            })
-            .map(|d| d.file)
-            .collect();
         // A kustomization lists the files below it: adding, renaming or deleting one of them
         // changes its verdict.
         let moved: Vec<String> = self
@@ -347,20 +323,7 @@ impl GitContext {
             .filter(|(_, k)| *k != ChangeKind::Modified)
             .map(|(p, _)| format!("{prefix}{p}"))
             .collect();
-        let lists_moved = |rel: &str| {
-            crate::model::is_kustomization_file(rel) && {
-                let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-                moved
-                    .iter()
-                    .any(|m| dir.is_empty() || m.starts_with(&format!("{dir}/")))
-            }
-        };
-        let considered: HashSet<crate::parse::source::FileId> = ws
-            .sources
-            .iter()
-            .filter(|(id, f)| changed.contains(&f.rel) || dependents.contains(id) || lists_moved(&f.rel))
-            .map(|(id, _)| id)
-            .collect();
+        let considered = considered(ws, &changed, &moved);
         let yaml_files = self
             .head_listing
             .keys()
@@ -394,6 +357,163 @@ impl GitContext {
             })
             .collect();
         (kept, yaml_files.saturating_sub(considered_yaml))
+    }
+}
+
+/// The files whose findings a change of `changed` (workspace-relative paths) concerns: the
+/// changed files, the files holding an XR or a Composition of a kind whose XRD changed, and
+/// the kustomizations above a file of `moved` (added, renamed or deleted: a kustomization
+/// lists the files below it).
+fn considered(ws: &Workspace, changed: &HashSet<String>, moved: &[String]) -> HashSet<FileId> {
+    // Kinds whose definition changed: their XRs and Compositions depend on the change.
+    let mut kinds: HashSet<(String, String)> = HashSet::new();
+    for d in ws.docs.iter().chain(&ws.base_docs).filter(|d| d.class == Class::Xrd) {
+        let rel = &ws.sources.get(d.file).rel;
+        let rel = rel.split_once(':').map_or(rel.as_str(), |(_, r)| r);
+        if changed.contains(rel) {
+            let x = crate::model::Xrd(d);
+            if let (Some(g), Some(k)) = (x.group(), x.kind()) {
+                kinds.insert((g.to_string(), k.to_string()));
+            }
+        }
+    }
+    // One pass over the documents: the files holding an XR or Composition of such a kind.
+    let dependents: HashSet<FileId> = ws
+        .docs
+        .iter()
+        .filter(|d| {
+            kinds.contains(&(d.group().to_string(), d.kind.clone()))
+                || (d.class == Class::Composition
+                    && crate::model::Composition { doc: d, id: 0 }
+                        .type_gvk()
+                        .is_some_and(|(g, _, k)| kinds.contains(&(g.to_string(), k.to_string()))))
+        })
+        .map(|d| d.file)
+        .collect();
+    let lists_moved = |rel: &str| {
+        crate::model::is_kustomization_file(rel) && {
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            moved
+                .iter()
+                .any(|m| dir.is_empty() || m.starts_with(&format!("{dir}/")))
+        }
+    };
+    ws.sources
+        .iter()
+        .filter(|(id, f)| changed.contains(&f.rel) || dependents.contains(id) || lists_moved(&f.rel))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The files named on the command line with `--root` (the pre-commit hook's staged files):
+/// the check reads the whole tree but reports only on these and on what depends on them.
+#[derive(Debug, Clone, Default)]
+pub struct Named {
+    /// Root-relative paths (`/`-separated) of the named files.
+    pub files: Vec<String>,
+    /// Root-relative folders named (every file below them is named), ending in `/`.
+    pub dirs: Vec<String>,
+    /// The named files that HEAD does not have (all of them outside git or before the first
+    /// commit): the kustomizations above them are reported on too.
+    pub added: Vec<String>,
+}
+
+impl Named {
+    /// Resolves `paths` (relative to the working directory) against `root`: each must exist
+    /// and be inside it.
+    pub fn resolve(root: &Path, paths: &[std::path::PathBuf]) -> Result<Named, crate::error::AppError> {
+        let usage = crate::error::AppError::Usage;
+        let abs_root = std::fs::canonicalize(root)
+            .map_err(|e| usage(format!("cannot read the --root folder `{}`: {e}", root.display())))?;
+        let mut named = Named::default();
+        for p in paths {
+            // The file itself may be a symlink (to anywhere): resolve its folder only.
+            let (dir, name) = match (p.is_dir(), p.file_name()) {
+                (false, Some(name)) => (p.parent().filter(|d| !d.as_os_str().is_empty()), Some(name)),
+                _ => (Some(p.as_path()), None),
+            };
+            let abs_dir = std::fs::canonicalize(dir.unwrap_or(Path::new(".")))
+                .map_err(|e| usage(format!("cannot read `{}`: {e}", p.display())))?;
+            let abs = match name {
+                Some(n) => abs_dir.join(n),
+                None => abs_dir,
+            };
+            let rel = abs.strip_prefix(&abs_root).map_err(|_| {
+                usage(format!(
+                    "`{}` is not inside the --root folder `{}`",
+                    p.display(),
+                    root.display()
+                ))
+            })?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if name.is_some() {
+                named.files.push(rel);
+            } else if rel.is_empty() {
+                named.dirs.push(String::new());
+            } else {
+                named.dirs.push(format!("{rel}/"));
+            }
+        }
+        let head = Repository::open(root).and_then(|r| r.listing("HEAD")).ok();
+        named.added = named
+            .files
+            .iter()
+            .filter(|f| head.as_ref().is_none_or(|h| !h.contains_key(f.as_str())))
+            .cloned()
+            .collect();
+        Ok(named)
+    }
+
+    fn contains(&self, rel: &str) -> bool {
+        self.files.iter().any(|f| f == rel) || self.dirs.iter().any(|d| rel.starts_with(d.as_str()))
+    }
+
+    /// Keeps the findings on the named files and on what depends on them (as for a change,
+    /// [`GitContext::filter`]). Returns the kept findings and the number of YAML files not
+    /// reported on; an error when no named file is among the checked files (each excluded,
+    /// ignored or not YAML) unless `allow_empty`, as for a run that checked nothing.
+    pub fn filter(
+        &self,
+        ws: &Workspace,
+        diags: Vec<Diagnostic>,
+        allow_empty: bool,
+    ) -> Result<(Vec<Diagnostic>, usize), crate::error::AppError> {
+        let changed: HashSet<String> = ws
+            .sources
+            .iter()
+            .filter(|(_, f)| !f.rel.contains(':') && self.contains(&f.rel))
+            .map(|(_, f)| f.rel.clone())
+            .collect();
+        if changed.is_empty() && !allow_empty {
+            let names: Vec<String> = self
+                .files
+                .iter()
+                .chain(&self.dirs)
+                .take(5)
+                .map(|n| format!("`{}`", crate::report::escape::line(n)))
+                .collect();
+            return Err(crate::error::AppError::Usage(format!(
+                "none of the named files is checked (each is excluded, ignored or not YAML): {}{}; \
+                 pass `--allow-empty` to accept an empty run",
+                names.join(", "),
+                if self.files.len() + self.dirs.len() > 5 {
+                    ", …"
+                } else {
+                    ""
+                }
+            )));
+        }
+        let considered = considered(ws, &changed, &self.added);
+        let considered_yaml = ws
+            .sources
+            .iter()
+            .filter(|(id, f)| considered.contains(id) && !f.rel.contains(':') && crate::discover::is_yaml(&f.path))
+            .count();
+        let kept = diags
+            .into_iter()
+            .filter(|d| considered.contains(&d.primary.span.file))
+            .collect();
+        Ok((kept, ws.local_files.saturating_sub(considered_yaml)))
     }
 }
 

@@ -361,7 +361,9 @@ pub fn load_config(args: &CheckArgs) -> Result<(Config, Option<PathBuf>), AppErr
     if args.isolated {
         return Ok((Config::default(), None));
     }
-    let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let first = (args.root.as_ref().or(args.paths.first()))
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     let (path, trust) = match &args.config {
         Some(p) => {
             if !p.exists() {
@@ -438,6 +440,8 @@ pub struct Plan<'a> {
     cache: crate::external::Cache,
     options: RuleOptions,
     external: Vec<model::Input>,
+    /// `--root` with PATHs: report only on these (and their dependents).
+    named: Option<change::Named>,
 }
 
 /// A root checked in memory.
@@ -469,12 +473,15 @@ impl<'a> Plan<'a> {
         let cfg = cfg.clone();
         let base = base.map(Path::to_path_buf);
         let settings = settings(args, &cfg)?;
-        let roots: Vec<PathBuf> = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            args.paths.clone()
+        let roots: Vec<PathBuf> = match &args.root {
+            Some(root) => vec![root.clone()],
+            None if args.paths.is_empty() => vec![PathBuf::from(".")],
+            None => args.paths.clone(),
         };
-        for p in &roots {
+        for p in roots
+            .iter()
+            .chain(args.root.is_some().then_some(&args.paths).into_iter().flatten())
+        {
             if !p.exists() {
                 let why = match std::fs::symlink_metadata(p) {
                     Ok(_) => "is a symlink that cannot be resolved (broken or a loop)",
@@ -483,6 +490,13 @@ impl<'a> Plan<'a> {
                 return Err(AppError::Usage(format!("path `{}` {why}", p.display())));
             }
         }
+        let named = match &args.root {
+            Some(root) if !root.is_dir() => {
+                return Err(AppError::Usage(format!("--root `{}` is not a folder", root.display())))
+            }
+            Some(root) if !args.paths.is_empty() => Some(change::Named::resolve(root, &args.paths)?),
+            _ => None,
+        };
         let profile = match args.profile {
             Some(ProfileArg::Auto) => Profile::Auto,
             Some(ProfileArg::Core) => Profile::Core,
@@ -519,6 +533,7 @@ impl<'a> Plan<'a> {
             cache,
             options,
             external,
+            named,
         })
     }
 
@@ -577,7 +592,10 @@ impl<'a> Plan<'a> {
         let (found, git_ctx) = match (&args.base, &args.head, &args.release) {
             (None, _, None) => {
                 let found = crate::discover::discover_unread(root, &prefix, exclude, max_size);
-                if repo.is_dir && !args.verdict && found.unread_bytes() > args.stream_above {
+                // Named files are reported on with their dependents, which needs the whole
+                // workspace at once: such a check is not streamed.
+                let streams = repo.is_dir && !args.verdict && self.named.is_none();
+                if streams && found.unread_bytes() > args.stream_above {
                     let job = stream::Job {
                         root,
                         repo: repo.clone(),
@@ -690,6 +708,11 @@ impl<'a> Plan<'a> {
                     let mut diags = findings;
                     if let Some(g) = git.as_ref().filter(|_| !self.args.verdict) {
                         let (kept, skipped) = g.filter(&ws, diags, self.args.only_changed_lines);
+                        diags = kept;
+                        summary.skipped += skipped;
+                    }
+                    if let Some(named) = &self.named {
+                        let (kept, skipped) = named.filter(&ws, diags, self.args.allow_empty)?;
                         diags = kept;
                         summary.skipped += skipped;
                     }
