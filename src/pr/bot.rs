@@ -852,7 +852,10 @@ fn auto_merge(s: &mut Session, ctx: &Ctx, args: &PrArgs, reviews: &[Value]) -> R
         Err(ApiError::Status { status: 409, .. }) => Ok(Merge::Waiting(
             "the head moved since it was evaluated (GitHub refused the merge: 409); the push re-runs the bot".into(),
         )),
-        Err(ApiError::Status { status: 405, message }) if message.to_lowercase().contains("merge method") => {
+        Err(ApiError::Status { status: 405, message })
+            if message.to_lowercase().contains("merge method")
+                || message.to_lowercase().contains("not allowed on this repository") =>
+        {
             Ok(Merge::Waiting(format!(
                 "the merge method `{method}` is not allowed in this repository ({message}); set `merge-method` to one it allows"
             )))

@@ -575,6 +575,11 @@ fn check_query(s: &mut State, method: &str, template: &str, op: &Value, query: &
                 .push(format!("{method} {template}: query parameter `{name}` is not documented"));
             continue;
         };
+        if name == "per_page" && value.parse::<u64>().is_ok_and(|n| n > 100) {
+            // GitHub caps a page at 100 items: a client asking for more misses some.
+            s.violations
+                .push(format!("{method} {template} ?per_page={value}: GitHub caps pages at 100"));
+        }
         let schema = param.get("schema").cloned().unwrap_or(json!({}));
         let instance = match schema.get("type").and_then(Value::as_str) {
             Some("integer") => value.parse::<i64>().map_or(Value::String(value.into()), Value::from),
