@@ -240,8 +240,9 @@ pub struct PrArgs {
     /// `owner/name` (default: the event's repository, then `$GITHUB_REPOSITORY`).
     #[arg(long)]
     pub repo: Option<String>,
-    /// The PR number (default: the event's).
-    #[arg(long)]
+    /// The PR number (default: the event's: `pull_request`, or the first PR of a
+    /// `check_suite`, `check_run` or `workflow_run` event).
+    #[arg(long, env = "PORTALINT_PR")]
     pub pr: Option<u64>,
     /// The webhook event file (default: `$GITHUB_EVENT_PATH`).
     #[arg(long)]

@@ -684,8 +684,10 @@ fn a_finding_marker_in_someone_elses_line_comment_suppresses_nothing() {
     let files = [("openportal/team-a/WhoAmIApp/bad.yaml", app("team-a", "bad", "many"))];
     // First learn the bot's own line comment, on a separate fake.
     let r = repo(&files);
-    let first = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/bad.yaml"]));
-    let _ = run(&r, &first, &["--bot-login", "portalint-bot"]);
+    let mut first_state = state(&r, "alice", &["openportal/team-a/WhoAmIApp/bad.yaml"]);
+    first_state.login = "portalint-bot".into();
+    let first = Fake::start(first_state);
+    let _ = run(&r, &first, &[]);
     let copied = first.state.lock().expect("lock").review_comments.clone();
     assert!(!copied.is_empty());
     let mut st = state(&r, "alice", &["openportal/team-a/WhoAmIApp/bad.yaml"]);
@@ -1090,4 +1092,123 @@ fn an_early_error_still_writes_the_record_and_the_job_summary() {
     assert!(rec["error"].as_str().is_some_and(|e| e.contains("--token-env")), "{rec}");
     assert_eq!(rec["calls"], serde_json::json!([]));
     assert!(summary.contains("no verdict") && summary.contains("Error"), "{summary}");
+}
+
+/// The example workflows (docs/workflows) are safe by construction: a job holding a write
+/// token runs only on events that take the workflow from the default branch, checks out no
+/// head, builds and runs nothing; the PR-triggered ones hold no write permission; every
+/// third-party action is pinned by commit SHA; the bot re-runs on the events that end a
+/// wait and its concurrency never cancels an evaluation.
+#[test]
+fn example_workflows_are_safe_by_construction() {
+    let dir = root().join("docs/workflows");
+    let mut seen = 0;
+    let pinned = regex::Regex::new(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$").expect("regex");
+    let expr = regex::Regex::new(r"\$\{\{[^}]*\}\}").expect("regex");
+    for entry in std::fs::read_dir(&dir).expect("docs/workflows") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let parsed = portalint::yaml::parse(&text);
+        assert!(parsed.problems.is_empty(), "{}: {:?}", path.display(), parsed.problems);
+        let doc = parsed.docs[0].root.to_json();
+        let name = path.display().to_string();
+        seen += 1;
+        let on = doc.get("on").expect("on:");
+        let events: Vec<String> = match on {
+            serde_json::Value::Object(m) => m.keys().cloned().collect(),
+            serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            serde_json::Value::String(s) => vec![s.clone()],
+            _ => Vec::new(),
+        };
+        let runs_pr_file = events
+            .iter()
+            .any(|e| matches!(e.as_str(), "pull_request" | "pull_request_review" | "pull_request_review_comment"));
+        let writes = |perms: &serde_json::Value| {
+            perms.as_object().is_some_and(|m| m.values().any(|v| v == "write"))
+                || perms.as_str() == Some("write-all")
+        };
+        for (job_id, job) in doc["jobs"].as_object().expect("jobs") {
+            let write = writes(&job["permissions"]) || writes(&doc["permissions"]);
+            if runs_pr_file {
+                // security-events: write only uploads SARIF; nothing else may be writable.
+                let ok = job["permissions"].is_null()
+                    && doc["permissions"]
+                        .as_object()
+                        .is_some_and(|m| m.iter().all(|(k, v)| v != "write" || k == "security-events"));
+                assert!(ok, "{name} `{job_id}`: a workflow the PR controls holds a write token");
+            }
+            for step in job["steps"].as_array().expect("steps") {
+                if let Some(uses) = step["uses"].as_str() {
+                    assert!(
+                        pinned.is_match(uses) || uses == "open-service-portal/portalint@<commit-sha>",
+                        "{name}: `{uses}` is not pinned by commit SHA"
+                    );
+                    if uses.starts_with("actions/checkout@") && write {
+                        let r = step["with"]["ref"].as_str().unwrap_or("");
+                        assert!(
+                            !r.contains("head") && !r.contains("refs/pull"),
+                            "{name}: the write job checks out the head"
+                        );
+                    }
+                }
+                if let Some(script) = step["run"].as_str() {
+                    if write {
+                        for word in ["cargo", "make ", "npm", "source ", ". ./", "./", "bash -c", "rustup"] {
+                            assert!(!script.contains(word), "{name}: the write job runs `{word}`");
+                        }
+                    }
+                    assert!(!script.contains("${{"), "{name}: an expression inside a script (use env)");
+                    let script = expr.replace_all(script, "x");
+                    let out = std::process::Command::new("bash")
+                        .args(["-n", "-c", &script])
+                        .output()
+                        .expect("bash");
+                    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+                }
+            }
+        }
+        if name.ends_with("portalint-bot.yml") {
+            for e in ["pull_request_target", "workflow_run", "check_suite", "check_run", "status"] {
+                assert!(events.iter().any(|x| x == e), "{name}: no `{e}` trigger");
+            }
+            let types = on["pull_request_target"]["types"].to_string();
+            for t in ["synchronize", "unlabeled", "labeled", "ready_for_review", "reopened"] {
+                assert!(types.contains(t), "{name}: pull_request_target lacks `{t}`");
+            }
+            assert_eq!(doc["concurrency"]["cancel-in-progress"], false, "{name}");
+            let group = doc["concurrency"]["group"].as_str().expect("group");
+            assert!(group.contains("pull_request.number") && group.contains("workflow_run.pull_requests"));
+            let steps = doc["jobs"]["bot"]["steps"].to_string();
+            assert!(steps.contains("check-name") && steps.contains("portalint-bot"), "{name}");
+        }
+    }
+    assert!(seen >= 3, "the example workflows are missing");
+}
+
+/// A `workflow_run` event (how the review relay and other workflows end a wait) names the PR.
+#[test]
+fn reads_the_pr_number_from_a_workflow_run_event() {
+    let r = repo(&clean_order());
+    let fake = Fake::start(clean_state(&r));
+    let event_path = r.path.parent().expect("parent").join("workflow_run.json");
+    let event = serde_json::json!({
+        "action": "completed",
+        "workflow_run": {"pull_requests": [{"number": 7, "head": {"sha": r.head}}]},
+        "repository": {"full_name": "acme/catalog-orders"},
+    });
+    std::fs::write(&event_path, event.to_string()).expect("write");
+    let out = std::process::Command::new(bin())
+        .args(["pr", "--api-url", &fake.url, "--token-env", "PORTALINT_TEST_TOKEN"])
+        .args(["--xrds", &xrd_source()])
+        .current_dir(&r.path)
+        .env("PORTALINT_TEST_TOKEN", TOKEN)
+        .env("GITHUB_EVENT_PATH", &event_path)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("PORTALINT_PR")
+        .output()
+        .expect("run");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(fake.state.lock().expect("lock").merged.is_some(), "{text}");
+    fake.assert_contract();
 }

@@ -226,6 +226,23 @@ fn read_event(args: &PrArgs) -> Result<Option<Value>, AppError> {
         .map_err(|e| usage(format!("the event `{}` is not JSON: {e}", p.display())))
 }
 
+/// The PR an event is about: a `pull_request`/`pull_request_target` payload, or the first
+/// PR of a `check_suite`, `check_run` or `workflow_run` (the events that end a wait).
+fn event_pr_number(event: &Value) -> Option<u64> {
+    if let Some(n) = event.pointer("/pull_request/number").and_then(Value::as_u64) {
+        return Some(n);
+    }
+    ["check_suite", "check_run", "workflow_run"].iter().find_map(|k| {
+        event
+            .get(*k)?
+            .get("pull_requests")?
+            .as_array()?
+            .first()?
+            .get("number")?
+            .as_u64()
+    })
+}
+
 fn drive(args: &PrArgs, s: &mut Session, out: &mut dyn Write) -> Result<(), AppError> {
     if !is_env_name(&args.token_env) {
         // Most likely a token pasted where its variable's name belongs: never echo it.
@@ -250,8 +267,13 @@ fn drive(args: &PrArgs, s: &mut Session, out: &mut dyn Write) -> Result<(), AppE
     s.record.repository = Some(repo.clone());
     let number = args
         .pr
-        .or_else(|| event_pr.and_then(|p| p.get("number")?.as_u64()))
-        .ok_or_else(|| usage("which pull request? pass --pr N (or run on a pull_request event)"))?;
+        .or_else(|| event.as_ref().and_then(event_pr_number))
+        .ok_or_else(|| {
+            usage(
+                "which pull request? pass --pr N (or $PORTALINT_PR), or run on a pull_request(_target), \
+                 check_suite, check_run or workflow_run event of a pull request",
+            )
+        })?;
     s.record.pr = Some(number);
     let api = args
         .api_url
