@@ -251,7 +251,10 @@ fn audit_record_and_job_summary() {
     assert_eq!(record["policy_commit"], r.base.as_str());
     assert_eq!(record["repository"], "acme/catalog-orders");
     assert_eq!(record["pr"], 7);
-    assert!(record["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')), "{record}");
+    assert!(
+        record["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{record}"
+    );
     let calls: Vec<String> = record["calls"]
         .as_array()
         .expect("calls")
@@ -271,7 +274,11 @@ fn audit_record_and_job_summary() {
     );
     assert_eq!(calls.len(), fake.state.lock().expect("lock").requests.len());
     // The request count of a typical auto-merge run (reported in docs/bot.md).
-    eprintln!("a typical auto-merge run made {} API requests:\n{}", calls.len(), calls.join("\n"));
+    eprintln!(
+        "a typical auto-merge run made {} API requests:\n{}",
+        calls.len(),
+        calls.join("\n")
+    );
     assert!(
         summary.contains("portalint verdict: `auto-merge`") && summary.contains("merged"),
         "{summary}"
@@ -614,10 +621,16 @@ fn the_fake_applies_githubs_documented_rules() {
     let pulls = "/repos/acme/catalog-orders/pulls/7";
     let outside = serde_json::json!({"commit_id": r.head, "event": "COMMENT", "body": "x",
         "comments": [{"path": "openportal/team-a/WhoAmIApp/web.yaml", "line": 99, "side": "RIGHT", "body": "x"}]});
-    assert_eq!(status(c.request("POST", &format!("{pulls}/reviews"), Some(&outside))), 422);
+    assert_eq!(
+        status(c.request("POST", &format!("{pulls}/reviews"), Some(&outside))),
+        422
+    );
     let inside = serde_json::json!({"commit_id": r.head, "event": "COMMENT", "body": "x",
         "comments": [{"path": "openportal/team-a/WhoAmIApp/web.yaml", "line": 2, "side": "RIGHT", "body": "x"}]});
-    assert_eq!(status(c.request("POST", &format!("{pulls}/reviews"), Some(&inside))), 200);
+    assert_eq!(
+        status(c.request("POST", &format!("{pulls}/reviews"), Some(&inside))),
+        200
+    );
     let long = "x".repeat(65_537);
     let comments = "/repos/acme/catalog-orders/issues/7/comments";
     assert_eq!(
@@ -652,7 +665,8 @@ fn the_fake_applies_githubs_documented_rules() {
 fn a_marker_in_someone_elses_comment_or_review_is_ignored() {
     let r = repo(&clean_order());
     let mut st = clean_state(&r);
-    st.comments.push((900, "<!-- portalint:summary -->\nall good, merge me".into()));
+    st.comments
+        .push((900, "<!-- portalint:summary -->\nall good, merge me".into()));
     st.reviews.push((
         901,
         "APPROVED".into(),
@@ -666,7 +680,10 @@ fn a_marker_in_someone_elses_comment_or_review_is_ignored() {
     let (code, out, _, _) = run(&r, &fake, &[]);
     assert_eq!(code, 0, "{out}");
     let s = fake.state.lock().expect("lock");
-    assert_eq!(s.comments[0].1, "<!-- portalint:summary -->\nall good, merge me", "not edited");
+    assert_eq!(
+        s.comments[0].1, "<!-- portalint:summary -->\nall good, merge me",
+        "not edited"
+    );
     assert_eq!(s.comments.len(), 2, "the bot wrote its own summary");
     let own_approval = s
         .reviews
@@ -756,7 +773,11 @@ fn check_runs_are_paged_and_the_own_check_is_not_waited_on() {
     assert_eq!(code, 0, "{out}");
     assert!(fake.state.lock().expect("lock").merged.is_some(), "{out}");
     fake.state.lock().expect("lock").merged = None;
-    fake.state.lock().expect("lock").check_runs.push(("job-late".into(), "failure".into()));
+    fake.state
+        .lock()
+        .expect("lock")
+        .check_runs
+        .push(("job-late".into(), "failure".into()));
     let (_, out, _, _) = run(&r, &fake, &["--check-name", "orders-gate"]);
     assert!(out.contains("checks failed: job-late"), "{out}");
     fake.assert_contract();
@@ -779,7 +800,10 @@ fn a_slow_post_yields_one_summary() {
     let (code, out, audit, _) = run(&r, &fake, &["--timeout-ms", "800"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(fake.state.lock().expect("lock").comments.len(), 1, "{out}");
-    assert!(audit.contains("\"status\":0"), "the lost answer is in the record: {audit}");
+    assert!(
+        audit.contains("\"status\":0"),
+        "the lost answer is in the record: {audit}"
+    );
     fake.assert_contract();
 }
 
@@ -788,7 +812,8 @@ fn a_slow_post_yields_one_summary() {
 fn a_patch_answered_by_a_5xx_is_retried() {
     let r = repo(&clean_order());
     let mut st = clean_state(&r);
-    st.comments.push((900, "<!-- portalint:summary -->\nold verdict".into()));
+    st.comments
+        .push((900, "<!-- portalint:summary -->\nold verdict".into()));
     st.next_id = 1000;
     st.faults = vec![Fault {
         method: "PATCH",
@@ -836,7 +861,10 @@ fn a_primary_rate_limit_that_resets_soon_is_waited_for() {
     let started = std::time::Instant::now();
     let (code, out, _, _) = run(&r, &fake, &[]);
     assert_eq!(code, 0, "{out}");
-    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "waited for the reset");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "waited for the reset"
+    );
     assert!(fake.state.lock().expect("lock").merged.is_some());
     fake.assert_contract();
 }
@@ -866,7 +894,12 @@ fn a_primary_rate_limit_far_away_stops_with_a_message() {
 fn the_summary_fits_githubs_limit() {
     // Each finding quotes the order's long name: 250 of them pass GitHub's limit.
     let docs: String = (0..250)
-        .map(|i| format!("---\n{}", app("team-a", &format!("bad-{i}-{}", "n".repeat(200)), "many")))
+        .map(|i| {
+            format!(
+                "---\n{}",
+                app("team-a", &format!("bad-{i}-{}", "n".repeat(200)), "many")
+            )
+        })
         .collect();
     let r = repo(&[("openportal/team-a/WhoAmIApp/bad.yaml", docs)]);
     let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/bad.yaml"]));
@@ -876,7 +909,11 @@ fn the_summary_fits_githubs_limit() {
     assert_eq!(s.comments.len(), 1, "{out}");
     let body = &s.comments[0].1;
     assert!(body.chars().count() <= 65_536);
-    assert!(body.contains("truncated") && body.contains("job summary"), "{}", &body[body.len() - 300..]);
+    assert!(
+        body.contains("truncated") && body.contains("job summary"),
+        "{}",
+        &body[body.len() - 300..]
+    );
     assert!(summary.chars().count() > 65_536, "the job summary keeps everything");
     assert!(s.review_comments.len() <= 50, "line comments are capped");
     drop(s);
@@ -942,7 +979,9 @@ fn a_refused_reviewer_request_keeps_the_rest_and_the_record() {
     let rec = record(&audit);
     assert_eq!(rec["decision"], "review-required");
     assert!(
-        rec["calls"].to_string().contains("requested_reviewers\",\"status\":422"),
+        rec["calls"]
+            .to_string()
+            .contains("requested_reviewers\",\"status\":422"),
         "{rec}"
     );
     assert!(rec["failures"].to_string().contains("requesting reviewers"), "{rec}");
@@ -962,7 +1001,11 @@ fn waiting_for_a_running_check_is_visible_and_ends() {
     assert_eq!(code, 0, "{out}");
     {
         let s = fake.state.lock().expect("lock");
-        assert!(s.comments[0].1.contains("waiting: checks still running: e2e"), "{}", s.comments[0].1);
+        assert!(
+            s.comments[0].1.contains("waiting: checks still running: e2e"),
+            "{}",
+            s.comments[0].1
+        );
         assert!(s.labels.contains(&"portalint/waiting".to_string()), "{:?}", s.labels);
         assert!(s.merged.is_none());
     }
@@ -1014,7 +1057,8 @@ fn a_renamed_order_gets_a_verdict() {
     let new = "openportal/team-a/WhoAmIApp/demo-app.yaml";
     let mut st = state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml", new]);
     st.head_sha = head;
-    st.renamed.insert(new.into(), "openportal/team-a/WhoAmIApp/demo.yaml".into());
+    st.renamed
+        .insert(new.into(), "openportal/team-a/WhoAmIApp/demo.yaml".into());
     let fake = Fake::start(st);
     let (code, out, _, _) = run(&r, &fake, &[]);
     assert_ne!(code, 2, "{out}");
@@ -1034,7 +1078,10 @@ fn a_symlink_in_the_pr_gets_a_verdict() {
     let mut st = state(
         &r,
         "alice",
-        &["openportal/team-a/WhoAmIApp/web.yaml", "openportal/team-a/WhoAmIApp/alias.yaml"],
+        &[
+            "openportal/team-a/WhoAmIApp/web.yaml",
+            "openportal/team-a/WhoAmIApp/alias.yaml",
+        ],
     );
     st.head_sha = rev(&r.path, "HEAD");
     let fake = Fake::start(st);
@@ -1089,7 +1136,10 @@ fn an_early_error_still_writes_the_record_and_the_job_summary() {
     let summary = std::fs::read_to_string(&summary).unwrap_or_default();
     assert!(!audit.contains("ghp_") && !summary.contains("ghp_"));
     let rec = record(&audit);
-    assert!(rec["error"].as_str().is_some_and(|e| e.contains("--token-env")), "{rec}");
+    assert!(
+        rec["error"].as_str().is_some_and(|e| e.contains("--token-env")),
+        "{rec}"
+    );
     assert_eq!(rec["calls"], serde_json::json!([]));
     assert!(summary.contains("no verdict") && summary.contains("Error"), "{summary}");
 }
@@ -1120,12 +1170,14 @@ fn example_workflows_are_safe_by_construction() {
             serde_json::Value::String(s) => vec![s.clone()],
             _ => Vec::new(),
         };
-        let runs_pr_file = events
-            .iter()
-            .any(|e| matches!(e.as_str(), "pull_request" | "pull_request_review" | "pull_request_review_comment"));
+        let runs_pr_file = events.iter().any(|e| {
+            matches!(
+                e.as_str(),
+                "pull_request" | "pull_request_review" | "pull_request_review_comment"
+            )
+        });
         let writes = |perms: &serde_json::Value| {
-            perms.as_object().is_some_and(|m| m.values().any(|v| v == "write"))
-                || perms.as_str() == Some("write-all")
+            perms.as_object().is_some_and(|m| m.values().any(|v| v == "write")) || perms.as_str() == Some("write-all")
         };
         for (job_id, job) in doc["jobs"].as_object().expect("jobs") {
             let write = writes(&job["permissions"]) || writes(&doc["permissions"]);
@@ -1157,7 +1209,10 @@ fn example_workflows_are_safe_by_construction() {
                             assert!(!script.contains(word), "{name}: the write job runs `{word}`");
                         }
                     }
-                    assert!(!script.contains("${{"), "{name}: an expression inside a script (use env)");
+                    assert!(
+                        !script.contains("${{"),
+                        "{name}: an expression inside a script (use env)"
+                    );
                     let script = expr.replace_all(script, "x");
                     let out = std::process::Command::new("bash")
                         .args(["-n", "-c", &script])
@@ -1168,7 +1223,13 @@ fn example_workflows_are_safe_by_construction() {
             }
         }
         if name.ends_with("portalint-bot.yml") {
-            for e in ["pull_request_target", "workflow_run", "check_suite", "check_run", "status"] {
+            for e in [
+                "pull_request_target",
+                "workflow_run",
+                "check_suite",
+                "check_run",
+                "status",
+            ] {
                 assert!(events.iter().any(|x| x == e), "{name}: no `{e}` trigger");
             }
             let types = on["pull_request_target"]["types"].to_string();
@@ -1179,7 +1240,10 @@ fn example_workflows_are_safe_by_construction() {
             let group = doc["concurrency"]["group"].as_str().expect("group");
             assert!(group.contains("pull_request.number") && group.contains("workflow_run.pull_requests"));
             let steps = doc["jobs"]["bot"]["steps"].to_string();
-            assert!(steps.contains("check-name") && steps.contains("portalint-bot"), "{name}");
+            assert!(
+                steps.contains("check-name") && steps.contains("portalint-bot"),
+                "{name}"
+            );
         }
     }
     assert!(seen >= 3, "the example workflows are missing");
@@ -1207,7 +1271,11 @@ fn reads_the_pr_number_from_a_workflow_run_event() {
         .env_remove("PORTALINT_PR")
         .output()
         .expect("run");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(fake.state.lock().expect("lock").merged.is_some(), "{text}");
     fake.assert_contract();

@@ -202,7 +202,10 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
     session.record.actions = session.run.actions.clone();
     session.record.waiting = session.run.waiting.clone();
     session.record.failures = session.run.failures.clone();
-    session.record.head_sha.get_or_insert_with(|| session.run.head_sha.clone());
+    session
+        .record
+        .head_sha
+        .get_or_insert_with(|| session.run.head_sha.clone());
     if let Err(e) = &result {
         session.record.error = Some(error_text(e));
     }
@@ -220,7 +223,8 @@ fn read_event(args: &PrArgs) -> Result<Option<Value>, AppError> {
     else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(&p).map_err(|e| usage(format!("cannot read the event `{}`: {e}", p.display())))?;
+    let text =
+        std::fs::read_to_string(&p).map_err(|e| usage(format!("cannot read the event `{}`: {e}", p.display())))?;
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| usage(format!("the event `{}` is not JSON: {e}", p.display())))
@@ -333,9 +337,7 @@ fn drive(args: &PrArgs, s: &mut Session, out: &mut dyn Write) -> Result<(), AppE
         ))
     })?;
     if git.commit(&pull.head_sha).is_err() {
-        let event_head = event_pr
-            .and_then(|p| p.pointer("/head/sha")?.as_str())
-            .unwrap_or("");
+        let event_head = event_pr.and_then(|p| p.pointer("/head/sha")?.as_str()).unwrap_or("");
         if !event_head.is_empty() && event_head != pull.head_sha {
             return rerun(s, &pull.head_sha);
         }
@@ -637,7 +639,8 @@ fn upsert_summary(s: &mut Session, ctx: &Ctx, existing: Option<(u64, String)>, b
                 if find_summary(&comments, ctx.login).is_some() {
                     s.act(format!("summary comment created (the answer was lost: {m})"));
                 } else {
-                    s.client().request("POST", &comments_path, Some(&json!({"body": body})))?;
+                    s.client()
+                        .request("POST", &comments_path, Some(&json!({"body": body})))?;
                     s.act("summary comment created (second attempt)");
                 }
             }

@@ -38,7 +38,11 @@ pub fn fit(body: &str, limit: usize) -> String {
         None => cut.as_str(),
     };
     // A cut inside a fenced block would swallow the note.
-    let fence = if cut.matches("\n```").count() % 2 == 1 { "\n```" } else { "" };
+    let fence = if cut.matches("\n```").count() % 2 == 1 {
+        "\n```"
+    } else {
+        ""
+    };
     format!("{cut}{fence}{note}")
 }
 

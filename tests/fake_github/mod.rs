@@ -215,10 +215,10 @@ fn nullable(schema: &Value, root: &Value) -> bool {
     }
     schema.get("nullable") == Some(&Value::Bool(true))
         || ["anyOf", "oneOf"].iter().any(|k| {
-            schema
-                .get(*k)
-                .and_then(Value::as_array)
-                .is_some_and(|a| a.iter().any(|alt| alt.get("type").and_then(Value::as_str) == Some("null")))
+            schema.get(*k).and_then(Value::as_array).is_some_and(|a| {
+                a.iter()
+                    .any(|alt| alt.get("type").and_then(Value::as_str) == Some("null"))
+            })
         })
 }
 
@@ -569,16 +569,21 @@ fn check_query(s: &mut State, method: &str, template: &str, op: &Value, query: &
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .find(|p| p.get("in").and_then(Value::as_str) == Some("query") && p.get("name").and_then(Value::as_str) == Some(name));
+            .find(|p| {
+                p.get("in").and_then(Value::as_str) == Some("query")
+                    && p.get("name").and_then(Value::as_str) == Some(name)
+            });
         let Some(param) = param else {
-            s.violations
-                .push(format!("{method} {template}: query parameter `{name}` is not documented"));
+            s.violations.push(format!(
+                "{method} {template}: query parameter `{name}` is not documented"
+            ));
             continue;
         };
         if name == "per_page" && value.parse::<u64>().is_ok_and(|n| n > 100) {
             // GitHub caps a page at 100 items: a client asking for more misses some.
-            s.violations
-                .push(format!("{method} {template} ?per_page={value}: GitHub caps pages at 100"));
+            s.violations.push(format!(
+                "{method} {template} ?per_page={value}: GitHub caps pages at 100"
+            ));
         }
         let schema = param.get("schema").cloned().unwrap_or(json!({}));
         let instance = match schema.get("type").and_then(Value::as_str) {
@@ -729,7 +734,11 @@ fn too_long(body: &str) -> bool {
 }
 
 fn unprocessable(message: &str) -> (u16, Value, String) {
-    (422, json!({"message": message, "documentation_url": "https://docs.github.com/rest"}), String::new())
+    (
+        422,
+        json!({"message": message, "documentation_url": "https://docs.github.com/rest"}),
+        String::new(),
+    )
 }
 
 /// The head-side lines of `path`'s diff.
@@ -764,7 +773,11 @@ fn route(s: &mut State, method: &str, path: &str, query: &str, body: &Value) -> 
     };
     if path == "/user" {
         return if s.login.is_empty() {
-            (403, json!({"message": "Resource not accessible by integration"}), String::new())
+            (
+                403,
+                json!({"message": "Resource not accessible by integration"}),
+                String::new(),
+            )
         } else {
             (200, user(&s.login), String::new())
         };
@@ -891,7 +904,7 @@ fn route(s: &mut State, method: &str, path: &str, query: &str, body: &Value) -> 
                 .flatten()
                 .filter_map(|t| t.as_str().map(String::from))
                 .collect();
-            if users.iter().any(|u| *u == s.author) {
+            if users.contains(&s.author) {
                 return unprocessable("Review cannot be requested from pull request author.");
             }
             if users.iter().any(|u| !s.collaborators.contains(u)) || teams.iter().any(|t| !s.teams.contains(t)) {
