@@ -279,8 +279,9 @@ pub struct PrArgs {
     /// `owner/name` (default: the event's repository, then `$GITHUB_REPOSITORY`).
     #[arg(long)]
     pub repo: Option<String>,
-    /// The PR number (default: the event's).
-    #[arg(long)]
+    /// The PR number (default: the event's: `pull_request`, or the first PR of a
+    /// `check_suite`, `check_run` or `workflow_run` event).
+    #[arg(long, env = "PORTALINT_PR")]
     pub pr: Option<u64>,
     /// The webhook event file (default: `$GITHUB_EVENT_PATH`).
     #[arg(long)]
@@ -297,15 +298,20 @@ pub struct PrArgs {
     /// How to merge an auto-merge PR.
     #[arg(long, value_enum, default_value_t = MergeMethod::Squash)]
     pub merge_method: MergeMethod,
-    /// The name of portalint's own check run (ignored when waiting for checks).
+    /// The name of portalint's own check run or commit status: the bot never waits on it.
     #[arg(long, default_value = "portalint")]
     pub check_name: String,
-    /// Treat a PR from a fork as read-only (annotations and job summary only), as GitHub
-    /// gives such `pull_request` runs a read-only token.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
-    pub fork_read_only: bool,
-    /// Append the audit record (JSON lines) to this file.
-    #[arg(long)]
+    /// The login the bot's comments and reviews are written by (an app's `slug[bot]`);
+    /// default: the token's user (`GET /user`), and `github-actions[bot]` for the
+    /// workflow's own token, which `GET /user` refuses.
+    #[arg(long, env = "PORTALINT_BOT_LOGIN", value_name = "LOGIN")]
+    pub bot_login: Option<String>,
+    /// A config file to use instead of the base revision's `.portalint.yaml` (trusted like
+    /// the command line: never name a file the PR controls).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Append the audit record (one JSON line per run) to this file.
+    #[arg(long = "audit-file", visible_alias = "audit", value_name = "FILE")]
     pub audit: Option<PathBuf>,
     /// XRD sources (as for `check`).
     #[arg(long = "xrds", value_name = "SOURCE")]
@@ -313,6 +319,13 @@ pub struct PrArgs {
     /// First back-off in milliseconds for GitHub 5xx answers (doubled per attempt).
     #[arg(long, hide = true)]
     pub retry_base_ms: Option<u64>,
+    /// Timeout of one API request, in milliseconds (default 60 000).
+    #[arg(long, hide = true)]
+    pub timeout_ms: Option<u64>,
+    /// The longest single wait for a rate limit, in seconds (default 120; the run's waits
+    /// together are bounded by 300 s).
+    #[arg(long, hide = true)]
+    pub max_wait_s: Option<u64>,
 }
 
 /// Output format of `portalint verdict` and `portalint rules`.
@@ -338,6 +351,10 @@ pub struct VerdictArgs {
     /// The PR author's login (for a Backstage bot, the order's owner annotation is the requester).
     #[arg(long, value_name = "LOGIN")]
     pub author: Option<String>,
+    /// A config file to use instead of the base revision's `.portalint.yaml` (trusted like
+    /// the command line: never name a file the PR controls).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The PR's branch name (checked against the policy's `branch-pattern`).
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,

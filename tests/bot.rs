@@ -95,9 +95,23 @@ fn state(r: &Repo, author: &str, files: &[&str]) -> State {
             ("portalint".into(), "neutral".into()),
             ("update-kustomizations".into(), "success".into()),
         ],
+        patches: files.iter().map(|f| (f.to_string(), patch(&r.path, f))).collect(),
+        collaborators: vec!["alice".into(), "bob".into()],
+        teams: vec!["platform".into(), "team-a".into(), "team-b".into()],
         token: TOKEN.into(),
         ..State::default()
     }
+}
+
+/// The `patch` GitHub shows for `file` (its diff from the merge base, hunks only).
+fn patch(dir: &Path, file: &str) -> String {
+    let out = std::process::Command::new("git")
+        .args(["diff", "main...HEAD", "--", file])
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.find("@@").map(|i| text[i..].to_string()).unwrap_or_default()
 }
 
 /// Runs the bot binary: (exit code, stdout + stderr, audit, job summary).
@@ -124,7 +138,10 @@ fn run(r: &Repo, fake: &Fake, extra: &[&str]) -> (i32, String, String, String) {
         xrd_source(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portalint"))
+    // Each run's own record and job summary.
+    let _ = std::fs::remove_file(&audit);
+    let _ = std::fs::remove_file(&summary);
+    let out = std::process::Command::new(bin())
         .args(&args)
         .current_dir(&r.path)
         .env("PORTALINT_TEST_TOKEN", TOKEN)
@@ -153,6 +170,12 @@ fn run(r: &Repo, fake: &Fake, extra: &[&str]) -> (i32, String, String, String) {
     (out.status.code().unwrap_or(-1), text, audit, summary)
 }
 
+/// The binary under test; `PORTALINT_BIN` runs the suite against another build (used to
+/// show that the issue-16 tests fail on the code before it).
+fn bin() -> String {
+    std::env::var("PORTALINT_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_portalint").to_string())
+}
+
 fn clean_order() -> Vec<(&'static str, String)> {
     vec![("openportal/team-a/WhoAmIApp/web.yaml", app("team-a", "web", "2"))]
 }
@@ -170,6 +193,7 @@ fn clean_order_is_approved_and_merged_with_the_evaluated_sha_once() {
         retry_after: None,
         message: "Base branch was modified. Review and try the merge again.",
         after_effect: false,
+        ..Fault::default()
     }];
     let fake = Fake::start(st);
     let mut outputs = Vec::new();
@@ -178,9 +202,9 @@ fn clean_order_is_approved_and_merged_with_the_evaluated_sha_once() {
         assert_eq!(code, 0, "{out}");
         outputs.push(out);
     }
-    assert!(outputs[0].contains("merge refused: not mergeable"), "{}", outputs[0]);
+    assert!(outputs[0].contains("waiting: not mergeable yet"), "{}", outputs[0]);
     assert!(
-        outputs[1].contains("summary comment up to date") && outputs[1].contains("merged"),
+        outputs[1].contains("summary comment updated") && outputs[1].contains("merged"),
         "{}",
         outputs[1]
     );
@@ -214,14 +238,26 @@ fn audit_record_and_job_summary() {
     let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml"]));
     let (code, out, audit, summary) = run(&r, &fake, &[]);
     assert_eq!(code, 0, "{out}");
+    // One record per run (one JSON line), with every call in it.
     let lines: Vec<serde_json::Value> = audit
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect();
-    assert_eq!(lines[0]["record"], "decision");
-    assert_eq!(lines[0]["decision"], "auto-merge");
-    assert_eq!(lines[0]["head_sha"], r.head.as_str());
-    let calls: Vec<String> = lines[1..]
+    assert_eq!(lines.len(), 1, "{audit}");
+    let record = &lines[0];
+    assert_eq!(record["decision"], "auto-merge");
+    assert_eq!(record["head_sha"], r.head.as_str());
+    assert_eq!(record["base_sha"], r.base.as_str());
+    assert_eq!(record["policy_commit"], r.base.as_str());
+    assert_eq!(record["repository"], "acme/catalog-orders");
+    assert_eq!(record["pr"], 7);
+    assert!(
+        record["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{record}"
+    );
+    let calls: Vec<String> = record["calls"]
+        .as_array()
+        .expect("calls")
         .iter()
         .map(|l| {
             format!(
@@ -237,6 +273,12 @@ fn audit_record_and_job_summary() {
         "{calls:#?}"
     );
     assert_eq!(calls.len(), fake.state.lock().expect("lock").requests.len());
+    // The request count of a typical auto-merge run (reported in docs/bot.md).
+    eprintln!(
+        "a typical auto-merge run made {} API requests:\n{}",
+        calls.len(),
+        calls.join("\n")
+    );
     assert!(
         summary.contains("portalint verdict: `auto-merge`") && summary.contains("merged"),
         "{summary}"
@@ -252,7 +294,7 @@ fn head_moved_between_check_and_merge_is_not_merged() {
     let fake = Fake::start(st);
     let (code, out, _, _) = run(&r, &fake, &[]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("merge refused: the head moved"), "{out}");
+    assert!(out.contains("waiting: the head moved"), "{out}");
     assert!(fake.state.lock().expect("lock").merged.is_none());
     fake.assert_contract();
 }
@@ -312,6 +354,7 @@ fn server_errors_are_retried_and_uncertain_writes_not_repeated() {
             retry_after: None,
             message: "Bad Gateway",
             after_effect: false,
+            ..Fault::default()
         },
         // The comment is created, but the answer is lost.
         Fault {
@@ -321,6 +364,7 @@ fn server_errors_are_retried_and_uncertain_writes_not_repeated() {
             retry_after: None,
             message: "Bad Gateway",
             after_effect: true,
+            ..Fault::default()
         },
     ];
     let fake = Fake::start(st);
@@ -345,6 +389,7 @@ fn secondary_rate_limit_waits_for_retry_after() {
         retry_after: Some(1),
         message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
         after_effect: false,
+        ..Fault::default()
     }];
     let fake = Fake::start(st);
     let started = std::time::Instant::now();
@@ -417,7 +462,7 @@ fn draft_pr_is_commented_not_merged() {
     let fake = Fake::start(st);
     let (code, out, _, _) = run(&r, &fake, &[]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("merge skipped: the pull request is a draft"), "{out}");
+    assert!(out.contains("waiting: the pull request is a draft"), "{out}");
     let s = fake.state.lock().expect("lock");
     assert_eq!(s.comments.len(), 1);
     assert!(s.merged.is_none() && s.reviews.is_empty());
@@ -433,7 +478,7 @@ fn pending_checks_block_the_merge() {
     let fake = Fake::start(st);
     let (code, out, _, _) = run(&r, &fake, &[]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("merge skipped: checks not green yet: e2e"), "{out}");
+    assert!(out.contains("waiting: checks failed: e2e"), "{out}");
     assert!(fake.state.lock().expect("lock").merged.is_none());
     fake.assert_contract();
 }
@@ -543,5 +588,695 @@ fn dry_run_writes_nothing() {
     );
     assert!(summary.contains("portalint verdict: `auto-merge`"), "{summary}");
     assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+    fake.assert_contract();
+}
+
+// ---- Issue 16: each class below has a test that fails on the bot before it. ----
+
+fn clean_state(r: &Repo) -> State {
+    state(r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml"])
+}
+
+fn record(audit: &str) -> serde_json::Value {
+    let lines: Vec<&str> = audit.lines().collect();
+    assert_eq!(lines.len(), 1, "one record per run: {audit}");
+    serde_json::from_str(lines[0]).expect("json")
+}
+
+/// The fake applies GitHub's rules the description leaves out.
+#[test]
+fn the_fake_applies_githubs_documented_rules() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.not_mergeable = true;
+    let fake = Fake::start(st);
+    let mut c = portalint::github::Client::new(&fake.url, Some(TOKEN.into()));
+    c.max_attempts = 1;
+    let status = |e: Result<serde_json::Value, portalint::github::ApiError>| match e {
+        Err(portalint::github::ApiError::Status { status, .. }) => status,
+        Err(portalint::github::ApiError::Uncertain(_)) => 500,
+        Err(_) => 0,
+        Ok(_) => 200,
+    };
+    let pulls = "/repos/acme/catalog-orders/pulls/7";
+    let outside = serde_json::json!({"commit_id": r.head, "event": "COMMENT", "body": "x",
+        "comments": [{"path": "openportal/team-a/WhoAmIApp/web.yaml", "line": 99, "side": "RIGHT", "body": "x"}]});
+    assert_eq!(
+        status(c.request("POST", &format!("{pulls}/reviews"), Some(&outside))),
+        422
+    );
+    let inside = serde_json::json!({"commit_id": r.head, "event": "COMMENT", "body": "x",
+        "comments": [{"path": "openportal/team-a/WhoAmIApp/web.yaml", "line": 2, "side": "RIGHT", "body": "x"}]});
+    assert_eq!(
+        status(c.request("POST", &format!("{pulls}/reviews"), Some(&inside))),
+        200
+    );
+    let long = "x".repeat(65_537);
+    let comments = "/repos/acme/catalog-orders/issues/7/comments";
+    assert_eq!(
+        status(c.request("POST", comments, Some(&serde_json::json!({"body": long})))),
+        422
+    );
+    assert_eq!(
+        status(c.request("POST", comments, Some(&serde_json::json!({"body": "x".repeat(65_536)})))),
+        200
+    );
+    let who = serde_json::json!({"reviewers": ["mallory"]});
+    assert_eq!(
+        status(c.request("POST", &format!("{pulls}/requested_reviewers"), Some(&who))),
+        422
+    );
+    let merge = serde_json::json!({"sha": r.head, "merge_method": "squash"});
+    assert_eq!(status(c.request("PUT", &format!("{pulls}/merge"), Some(&merge))), 405);
+    fake.state.lock().expect("lock").not_mergeable = false;
+    let wrong = serde_json::json!({"sha": "0".repeat(40), "merge_method": "squash"});
+    assert_eq!(status(c.request("PUT", &format!("{pulls}/merge"), Some(&wrong))), 409);
+    fake.assert_contract();
+    // Undocumented query parameters and page sizes over 100 are violations.
+    let _ = c.request("GET", &format!("{pulls}/files?per_page=500"), None);
+    let _ = c.request("GET", &format!("{pulls}/files?state=all"), None);
+    let v = fake.state.lock().expect("lock").violations.clone();
+    assert!(v.iter().any(|v| v.contains("?per_page")), "{v:#?}");
+    assert!(v.iter().any(|v| v.contains("`state` is not documented")), "{v:#?}");
+}
+
+/// Identity: a marker in someone else's comment or review is ignored.
+#[test]
+fn a_marker_in_someone_elses_comment_or_review_is_ignored() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.comments
+        .push((900, "<!-- portalint:summary -->\nall good, merge me".into()));
+    st.reviews.push((
+        901,
+        "APPROVED".into(),
+        r.head.clone(),
+        "<!-- portalint:review -->\nlooks fine".into(),
+    ));
+    st.authors.insert(900, "mallory".into());
+    st.authors.insert(901, "mallory".into());
+    st.next_id = 1000;
+    let fake = Fake::start(st);
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    let s = fake.state.lock().expect("lock");
+    assert_eq!(
+        s.comments[0].1, "<!-- portalint:summary -->\nall good, merge me",
+        "not edited"
+    );
+    assert_eq!(s.comments.len(), 2, "the bot wrote its own summary");
+    let own_approval = s
+        .reviews
+        .iter()
+        .any(|(id, st, c, _)| st == "APPROVED" && c == &r.head && !s.authors.contains_key(id));
+    assert!(own_approval, "the bot approved itself: {:?}", s.reviews);
+    assert!(s.merged.is_some());
+    drop(s);
+    fake.assert_contract();
+}
+
+/// Identity: someone else's line comment carrying the bot's finding marker suppresses nothing.
+#[test]
+fn a_finding_marker_in_someone_elses_line_comment_suppresses_nothing() {
+    let files = [("openportal/team-a/WhoAmIApp/bad.yaml", app("team-a", "bad", "many"))];
+    // First learn the bot's own line comment, on a separate fake.
+    let r = repo(&files);
+    let mut first_state = state(&r, "alice", &["openportal/team-a/WhoAmIApp/bad.yaml"]);
+    first_state.login = "portalint-bot".into();
+    let first = Fake::start(first_state);
+    let _ = run(&r, &first, &[]);
+    let copied = first.state.lock().expect("lock").review_comments.clone();
+    assert!(!copied.is_empty());
+    let mut st = state(&r, "alice", &["openportal/team-a/WhoAmIApp/bad.yaml"]);
+    st.login = "portalint-bot".into();
+    for (i, (_, p, l, b)) in copied.iter().enumerate() {
+        let id = 500 + i as u64;
+        st.review_comments.push((id, p.clone(), *l, b.clone()));
+        st.authors.insert(id, "mallory".into());
+    }
+    st.next_id = 1000;
+    let fake = Fake::start(st);
+    let (code, out, audit, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(record(&audit)["login"], "portalint-bot", "identity from GET /user");
+    let s = fake.state.lock().expect("lock");
+    let own = s
+        .review_comments
+        .iter()
+        .filter(|(id, ..)| !s.authors.contains_key(id))
+        .count();
+    assert_eq!(own, copied.len(), "the bot posted its own line comments");
+    drop(s);
+    fake.assert_contract();
+}
+
+/// Forks: a PR whose head repository is gone is read-only.
+#[test]
+fn a_pr_whose_head_repository_is_gone_is_read_only() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.head_repo_gone = true;
+    let fake = Fake::start(st);
+    let (code, out, _, summary) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("fork pull request"), "{out}");
+    assert!(summary.contains("portalint verdict: `auto-merge`"), "{summary}");
+    assert!(fake.writes().is_empty(), "{:?}", fake.writes());
+    fake.assert_contract();
+}
+
+/// Required checks: a failing status past the first page of the combined status blocks.
+#[test]
+fn a_failing_status_past_the_first_page_blocks_the_merge() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.statuses = (0..150).map(|i| (format!("ci/{i}"), "success".to_string())).collect();
+    st.statuses.push(("ci/e2e".into(), "failure".into()));
+    let fake = Fake::start(st);
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("waiting: checks failed: ci/e2e"), "{out}");
+    assert!(fake.state.lock().expect("lock").merged.is_none());
+    fake.assert_contract();
+}
+
+/// Required checks: every page of check runs is read; the bot's own check (named by
+/// `--check-name`) is never waited on.
+#[test]
+fn check_runs_are_paged_and_the_own_check_is_not_waited_on() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.check_runs = (0..130).map(|i| (format!("job-{i}"), "success".to_string())).collect();
+    st.check_runs.push(("orders-gate".into(), String::new()));
+    let fake = Fake::start(st);
+    let (code, out, _, _) = run(&r, &fake, &["--check-name", "orders-gate"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(fake.state.lock().expect("lock").merged.is_some(), "{out}");
+    fake.state.lock().expect("lock").merged = None;
+    fake.state
+        .lock()
+        .expect("lock")
+        .check_runs
+        .push(("job-late".into(), "failure".into()));
+    let (_, out, _, _) = run(&r, &fake, &["--check-name", "orders-gate"]);
+    assert!(out.contains("checks failed: job-late"), "{out}");
+    fake.assert_contract();
+}
+
+/// Robustness: a POST whose answer timed out is re-read, not repeated.
+#[test]
+fn a_slow_post_yields_one_summary() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.faults = vec![Fault {
+        method: "POST",
+        path_suffix: "/issues/7/comments",
+        status: 0,
+        after_effect: true,
+        delay_ms: 3000,
+        ..Fault::default()
+    }];
+    let fake = Fake::start(st);
+    let (code, out, audit, _) = run(&r, &fake, &["--timeout-ms", "800"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(fake.state.lock().expect("lock").comments.len(), 1, "{out}");
+    assert!(
+        audit.contains("\"status\":0"),
+        "the lost answer is in the record: {audit}"
+    );
+    fake.assert_contract();
+}
+
+/// Robustness: an idempotent PATCH answered by a 5xx is retried.
+#[test]
+fn a_patch_answered_by_a_5xx_is_retried() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.comments
+        .push((900, "<!-- portalint:summary -->\nold verdict".into()));
+    st.next_id = 1000;
+    st.faults = vec![Fault {
+        method: "PATCH",
+        path_suffix: "/issues/comments/900",
+        status: 502,
+        message: "Bad Gateway",
+        ..Fault::default()
+    }];
+    let fake = Fake::start(st);
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    let s = fake.state.lock().expect("lock");
+    assert_eq!(s.comments.len(), 1);
+    assert!(s.comments[0].1.contains("portalint verdict: `auto-merge`"), "{out}");
+    drop(s);
+    assert_eq!(fake.count("PATCH", "/issues/comments/900"), 2);
+    fake.assert_contract();
+}
+
+fn primary_limit(reset_in: u64) -> Fault {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    Fault {
+        method: "GET",
+        path_suffix: "/check-runs",
+        status: 403,
+        message: "API rate limit exceeded for installation ID 1.",
+        headers: vec![
+            ("X-RateLimit-Remaining".into(), "0".into()),
+            ("X-RateLimit-Reset".into(), (now + reset_in).to_string()),
+        ],
+        ..Fault::default()
+    }
+}
+
+/// Robustness: a primary rate limit that resets soon is waited for.
+#[test]
+fn a_primary_rate_limit_that_resets_soon_is_waited_for() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.faults = vec![primary_limit(1)];
+    let fake = Fake::start(st);
+    let started = std::time::Instant::now();
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "waited for the reset"
+    );
+    assert!(fake.state.lock().expect("lock").merged.is_some());
+    fake.assert_contract();
+}
+
+/// Robustness: a primary rate limit far away stops the run with a clear message, at once,
+/// and the record is still written.
+#[test]
+fn a_primary_rate_limit_far_away_stops_with_a_message() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.faults = vec![primary_limit(3600)];
+    let fake = Fake::start(st);
+    let started = std::time::Instant::now();
+    let (code, out, audit, summary) = run(&r, &fake, &[]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("primary rate limit") && out.contains("re-run"), "{out}");
+    let rec = record(&audit);
+    assert!(rec["failures"].to_string().contains("primary rate limit"), "{rec}");
+    assert!(summary.contains("primary rate limit"), "{summary}");
+    assert!(fake.state.lock().expect("lock").merged.is_none());
+    fake.assert_contract();
+}
+
+/// Robustness: a summary over GitHub's limit is truncated with a pointer, not refused.
+#[test]
+fn the_summary_fits_githubs_limit() {
+    // Each finding quotes the order's long name: 250 of them pass GitHub's limit.
+    let docs: String = (0..250)
+        .map(|i| {
+            format!(
+                "---\n{}",
+                app("team-a", &format!("bad-{i}-{}", "n".repeat(200)), "many")
+            )
+        })
+        .collect();
+    let r = repo(&[("openportal/team-a/WhoAmIApp/bad.yaml", docs)]);
+    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/bad.yaml"]));
+    let (code, out, _, summary) = run(&r, &fake, &[]);
+    assert_eq!(code, 1, "{out}");
+    let s = fake.state.lock().expect("lock");
+    assert_eq!(s.comments.len(), 1, "{out}");
+    let body = &s.comments[0].1;
+    assert!(body.chars().count() <= 65_536);
+    assert!(
+        body.contains("truncated") && body.contains("job summary"),
+        "{}",
+        &body[body.len() - 300..]
+    );
+    assert!(summary.chars().count() > 65_536, "the job summary keeps everything");
+    assert!(s.review_comments.len() <= 50, "line comments are capped");
+    drop(s);
+    fake.assert_contract();
+}
+
+/// Robustness: reviewers are requested once, stale `portalint/*` labels removed.
+#[test]
+fn reviewers_are_requested_once_and_stale_labels_removed() {
+    let r = repo(&[("openportal/team-b/WhoAmIApp/x.yaml", app("team-b", "x", "1"))]);
+    let mut st = state(&r, "alice", &["openportal/team-b/WhoAmIApp/x.yaml"]);
+    st.labels = vec!["portalint/waiting".into(), "portalint/hold".into(), "bug".into()];
+    let fake = Fake::start(st);
+    for _ in 0..2 {
+        let (code, out, _, _) = run(&r, &fake, &[]);
+        assert_eq!(code, 0, "{out}");
+    }
+    // A reviewer who reviewed (and so left the requested list) is not asked again either.
+    fake.state.lock().expect("lock").requested_teams.clear();
+    let (_, out, _, _) = run(&r, &fake, &[]);
+    assert!(out.contains("reviewers already requested"), "{out}");
+    assert_eq!(fake.count("POST", "/requested_reviewers"), 1);
+    let s = fake.state.lock().expect("lock");
+    assert!(!s.labels.contains(&"portalint/waiting".to_string()), "{:?}", s.labels);
+    assert!(s.labels.contains(&"portalint/hold".to_string()), "a hold label stays");
+    assert!(s.labels.contains(&"bug".to_string()));
+    assert!(s.labels.contains(&"portalint/review-required".to_string()));
+    drop(s);
+    fake.assert_contract();
+}
+
+/// Robustness: an approval is never given on a commit that is no longer the head.
+#[test]
+fn no_approval_when_the_head_moved_during_the_run() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.push_after = Some(("/check-runs".into(), "e".repeat(40)));
+    let fake = Fake::start(st);
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("waiting: the head moved"), "{out}");
+    let s = fake.state.lock().expect("lock");
+    assert!(s.reviews.iter().all(|r| r.1 != "APPROVED"), "{:?}", s.reviews);
+    assert!(s.labels.contains(&"portalint/waiting".to_string()));
+    drop(s);
+    fake.assert_contract();
+}
+
+/// Robustness and audit: a 422 on the reviewer request does not stop the other safe
+/// steps, and the record keeps it.
+#[test]
+fn a_refused_reviewer_request_keeps_the_rest_and_the_record() {
+    let r = repo(&[("openportal/team-b/WhoAmIApp/x.yaml", app("team-b", "x", "1"))]);
+    let mut st = state(&r, "alice", &["openportal/team-b/WhoAmIApp/x.yaml"]);
+    st.teams.clear();
+    let fake = Fake::start(st);
+    let (code, out, audit, summary) = run(&r, &fake, &[]);
+    assert_eq!(code, 2, "{out}");
+    let s = fake.state.lock().expect("lock");
+    assert!(s.labels.contains(&"portalint/review-required".to_string()), "{out}");
+    assert_eq!(s.comments.len(), 1, "the summary is still posted: {out}");
+    drop(s);
+    let rec = record(&audit);
+    assert_eq!(rec["decision"], "review-required");
+    assert!(
+        rec["calls"]
+            .to_string()
+            .contains("requested_reviewers\",\"status\":422"),
+        "{rec}"
+    );
+    assert!(rec["failures"].to_string().contains("requesting reviewers"), "{rec}");
+    assert!(summary.contains("Failed step"), "{summary}");
+    fake.assert_contract();
+}
+
+/// Liveness: a check still running is said (summary line, label); the re-run after it
+/// completes merges and clears the label.
+#[test]
+fn waiting_for_a_running_check_is_visible_and_ends() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.check_runs.push(("e2e".into(), String::new()));
+    let fake = Fake::start(st);
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    {
+        let s = fake.state.lock().expect("lock");
+        assert!(
+            s.comments[0].1.contains("waiting: checks still running: e2e"),
+            "{}",
+            s.comments[0].1
+        );
+        assert!(s.labels.contains(&"portalint/waiting".to_string()), "{:?}", s.labels);
+        assert!(s.merged.is_none());
+    }
+    fake.state.lock().expect("lock").check_runs.last_mut().expect("e2e").1 = "success".into();
+    // The bot's own label change is not a PR edit GitHub tracks here: the fake's PR
+    // carries the label, as GitHub's would.
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    let s = fake.state.lock().expect("lock");
+    assert!(s.merged.is_some(), "{out}");
+    assert!(!s.labels.contains(&"portalint/waiting".to_string()), "{:?}", s.labels);
+    assert!(s.comments[0].1.contains("merged"), "{}", s.comments[0].1);
+    drop(s);
+    fake.assert_contract();
+}
+
+/// Liveness: a merge method the repository does not allow is said, with what to do.
+#[test]
+fn a_merge_method_not_allowed_is_said() {
+    let r = repo(&clean_order());
+    let mut st = clean_state(&r);
+    st.merge_methods = vec!["merge".into()];
+    let fake = Fake::start(st);
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("merge method `squash` is not allowed"), "{out}");
+    let s = fake.state.lock().expect("lock");
+    assert!(s.labels.contains(&"portalint/waiting".to_string()));
+    assert!(s.comments[0].1.contains("merge-method"), "{}", s.comments[0].1);
+    drop(s);
+    fake.assert_contract();
+}
+
+/// Liveness: an ordinary rename gets a verdict, not a "stale clone" error.
+#[test]
+fn a_renamed_order_gets_a_verdict() {
+    let r = repo(&clean_order());
+    git(&r.path, &["checkout", "-q", "-b", "rename"]);
+    git(
+        &r.path,
+        &[
+            "mv",
+            "openportal/team-a/WhoAmIApp/demo.yaml",
+            "openportal/team-a/WhoAmIApp/demo-app.yaml",
+        ],
+    );
+    git(&r.path, &["commit", "-qm", "rename"]);
+    let head = rev(&r.path, "HEAD");
+    let new = "openportal/team-a/WhoAmIApp/demo-app.yaml";
+    let mut st = state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml", new]);
+    st.head_sha = head;
+    st.renamed
+        .insert(new.into(), "openportal/team-a/WhoAmIApp/demo.yaml".into());
+    let fake = Fake::start(st);
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_ne!(code, 2, "{out}");
+    assert!(!out.contains("is not the PR's"), "{out}");
+    assert_eq!(fake.state.lock().expect("lock").comments.len(), 1, "{out}");
+    fake.assert_contract();
+}
+
+/// Liveness: a symlink in the PR gets a verdict, not a "stale clone" error.
+#[test]
+fn a_symlink_in_the_pr_gets_a_verdict() {
+    let r = repo(&clean_order());
+    git(&r.path, &["checkout", "-q", "-b", "link"]);
+    std::os::unix::fs::symlink("demo.yaml", r.path.join("openportal/team-a/WhoAmIApp/alias.yaml")).expect("symlink");
+    git(&r.path, &["add", "-A"]);
+    git(&r.path, &["commit", "-qm", "link"]);
+    let mut st = state(
+        &r,
+        "alice",
+        &[
+            "openportal/team-a/WhoAmIApp/web.yaml",
+            "openportal/team-a/WhoAmIApp/alias.yaml",
+        ],
+    );
+    st.head_sha = rev(&r.path, "HEAD");
+    let fake = Fake::start(st);
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_ne!(code, 2, "{out}");
+    assert!(!out.contains("is not the PR's"), "{out}");
+    fake.assert_contract();
+}
+
+/// Liveness: a push while the bot runs (the PR's files change with it) is a visible re-run
+/// state, not a "stale clone" error.
+#[test]
+fn a_push_during_the_run_is_a_rerun_state() {
+    let r = repo(&clean_order());
+    let mut st = state(
+        &r,
+        "alice",
+        &[
+            "openportal/team-a/WhoAmIApp/web.yaml",
+            "openportal/team-a/WhoAmIApp/later.yaml",
+        ],
+    );
+    st.push_after = Some(("/pulls/7".into(), "d".repeat(40)));
+    let fake = Fake::start(st);
+    let (code, out, audit, summary) = run(&r, &fake, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("re-run") && out.contains(&"d".repeat(40)), "{out}");
+    assert!(summary.contains("Waiting"), "{summary}");
+    assert!(record(&audit)["waiting"].as_str().is_some(), "{audit}");
+    assert!(fake.writes().is_empty());
+    fake.assert_contract();
+}
+
+/// Audit: an error before any API call still leaves a record and a job summary.
+#[test]
+fn an_early_error_still_writes_the_record_and_the_job_summary() {
+    let r = repo(&clean_order());
+    let dir = r.path.parent().expect("parent");
+    let (audit, summary) = (dir.join("early.jsonl"), dir.join("early.md"));
+    let out = std::process::Command::new(bin())
+        .args(["pr", "--repo", "acme/catalog-orders", "--pr", "7"])
+        .args(["--token-env", "ghp_0123456789abcdefghij0123", "--audit-file"])
+        .arg(&audit)
+        .current_dir(&r.path)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env_remove("GITHUB_EVENT_PATH")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let audit = std::fs::read_to_string(&audit).unwrap_or_default();
+    let summary = std::fs::read_to_string(&summary).unwrap_or_default();
+    assert!(!audit.contains("ghp_") && !summary.contains("ghp_"));
+    let rec = record(&audit);
+    assert!(
+        rec["error"].as_str().is_some_and(|e| e.contains("--token-env")),
+        "{rec}"
+    );
+    assert_eq!(rec["calls"], serde_json::json!([]));
+    assert!(summary.contains("no verdict") && summary.contains("Error"), "{summary}");
+}
+
+/// The example workflows (docs/workflows) are safe by construction: a job holding a write
+/// token runs only on events that take the workflow from the default branch, checks out no
+/// head, builds and runs nothing; the PR-triggered ones hold no write permission; every
+/// third-party action is pinned by commit SHA; the bot re-runs on the events that end a
+/// wait and its concurrency never cancels an evaluation.
+#[test]
+fn example_workflows_are_safe_by_construction() {
+    let dir = root().join("docs/workflows");
+    let mut seen = 0;
+    let pinned = regex::Regex::new(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$").expect("regex");
+    let expr = regex::Regex::new(r"\$\{\{[^}]*\}\}").expect("regex");
+    for entry in std::fs::read_dir(&dir).expect("docs/workflows") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let parsed = portalint::yaml::parse(&text);
+        assert!(parsed.problems.is_empty(), "{}: {:?}", path.display(), parsed.problems);
+        let doc = parsed.docs[0].root.to_json();
+        let name = path.display().to_string();
+        seen += 1;
+        let on = doc.get("on").expect("on:");
+        let events: Vec<String> = match on {
+            serde_json::Value::Object(m) => m.keys().cloned().collect(),
+            serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            serde_json::Value::String(s) => vec![s.clone()],
+            _ => Vec::new(),
+        };
+        let runs_pr_file = events.iter().any(|e| {
+            matches!(
+                e.as_str(),
+                "pull_request" | "pull_request_review" | "pull_request_review_comment"
+            )
+        });
+        let writes = |perms: &serde_json::Value| {
+            perms.as_object().is_some_and(|m| m.values().any(|v| v == "write")) || perms.as_str() == Some("write-all")
+        };
+        for (job_id, job) in doc["jobs"].as_object().expect("jobs") {
+            let write = writes(&job["permissions"]) || writes(&doc["permissions"]);
+            if runs_pr_file {
+                // security-events: write only uploads SARIF; nothing else may be writable.
+                let ok = job["permissions"].is_null()
+                    && doc["permissions"]
+                        .as_object()
+                        .is_some_and(|m| m.iter().all(|(k, v)| v != "write" || k == "security-events"));
+                assert!(ok, "{name} `{job_id}`: a workflow the PR controls holds a write token");
+            }
+            for step in job["steps"].as_array().expect("steps") {
+                if let Some(uses) = step["uses"].as_str() {
+                    assert!(
+                        pinned.is_match(uses) || uses == "open-service-portal/portalint@<commit-sha>",
+                        "{name}: `{uses}` is not pinned by commit SHA"
+                    );
+                    if uses.starts_with("actions/checkout@") && write {
+                        let r = step["with"]["ref"].as_str().unwrap_or("");
+                        assert!(
+                            !r.contains("head") && !r.contains("refs/pull"),
+                            "{name}: the write job checks out the head"
+                        );
+                    }
+                }
+                if let Some(script) = step["run"].as_str() {
+                    if write {
+                        for word in ["cargo", "make ", "npm", "source ", ". ./", "./", "bash -c", "rustup"] {
+                            assert!(!script.contains(word), "{name}: the write job runs `{word}`");
+                        }
+                    }
+                    assert!(
+                        !script.contains("${{"),
+                        "{name}: an expression inside a script (use env)"
+                    );
+                    let script = expr.replace_all(script, "x");
+                    let out = std::process::Command::new("bash")
+                        .args(["-n", "-c", &script])
+                        .output()
+                        .expect("bash");
+                    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+                }
+            }
+        }
+        if name.ends_with("portalint-bot.yml") {
+            for e in [
+                "pull_request_target",
+                "workflow_run",
+                "check_suite",
+                "check_run",
+                "status",
+            ] {
+                assert!(events.iter().any(|x| x == e), "{name}: no `{e}` trigger");
+            }
+            let types = on["pull_request_target"]["types"].to_string();
+            for t in ["synchronize", "unlabeled", "labeled", "ready_for_review", "reopened"] {
+                assert!(types.contains(t), "{name}: pull_request_target lacks `{t}`");
+            }
+            assert_eq!(doc["concurrency"]["cancel-in-progress"], false, "{name}");
+            let group = doc["concurrency"]["group"].as_str().expect("group");
+            assert!(group.contains("pull_request.number") && group.contains("workflow_run.pull_requests"));
+            let steps = doc["jobs"]["bot"]["steps"].to_string();
+            assert!(
+                steps.contains("check-name") && steps.contains("portalint-bot"),
+                "{name}"
+            );
+        }
+    }
+    assert!(seen >= 3, "the example workflows are missing");
+}
+
+/// A `workflow_run` event (how the review relay and other workflows end a wait) names the PR.
+#[test]
+fn reads_the_pr_number_from_a_workflow_run_event() {
+    let r = repo(&clean_order());
+    let fake = Fake::start(clean_state(&r));
+    let event_path = r.path.parent().expect("parent").join("workflow_run.json");
+    let event = serde_json::json!({
+        "action": "completed",
+        "workflow_run": {"pull_requests": [{"number": 7, "head": {"sha": r.head}}]},
+        "repository": {"full_name": "acme/catalog-orders"},
+    });
+    std::fs::write(&event_path, event.to_string()).expect("write");
+    let out = std::process::Command::new(bin())
+        .args(["pr", "--api-url", &fake.url, "--token-env", "PORTALINT_TEST_TOKEN"])
+        .args(["--xrds", &xrd_source()])
+        .current_dir(&r.path)
+        .env("PORTALINT_TEST_TOKEN", TOKEN)
+        .env("GITHUB_EVENT_PATH", &event_path)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("PORTALINT_PR")
+        .output()
+        .expect("run");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(fake.state.lock().expect("lock").merged.is_some(), "{text}");
     fake.assert_contract();
 }

@@ -533,6 +533,18 @@ fn the_bot_comments_inert_markdown() {
         base_sha: rev(&path, "main"),
         author: "alice".into(),
         files: vec![file.to_string()],
+        // GitHub takes line comments only inside the file's diff: the fake needs its patch.
+        patches: [(file.to_string(), {
+            let d = Command::new("git")
+                .args(["diff", "main...HEAD", "--", file])
+                .current_dir(&path)
+                .output()
+                .expect("git");
+            let d = String::from_utf8_lossy(&d.stdout).into_owned();
+            d.find("@@").map(|i| d[i..].to_string()).unwrap_or_default()
+        })]
+        .into_iter()
+        .collect(),
         check_runs: vec![("portalint".into(), "neutral".into())],
         token: TOKEN.into(),
         ..fake_github::State::default()

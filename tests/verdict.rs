@@ -195,6 +195,7 @@ fn run(repo: &Path, s: &Scenario) -> portalint::verdict::Report {
         head: None,
         author: Some(s.author.into()),
         branch: Some(format!("create-{}-resource", s.name)),
+        config: None,
         target_branch: None,
         format: OutputFormat::Json,
         xrds: vec![xrds_beside(repo)],

@@ -57,6 +57,13 @@ pub struct Client {
     pub max_attempts: u32,
     /// First back-off for 5xx answers (doubled each time); `Retry-After` wins when given.
     pub backoff: Duration,
+    /// The longest single wait (a `Retry-After` or a primary rate-limit reset further away
+    /// stops the run with a message instead).
+    pub max_wait: Duration,
+    /// All waits of the run together may not exceed this.
+    pub wait_budget: Duration,
+    /// Time spent waiting so far.
+    pub waited: Duration,
 }
 
 /// Checks that `api` may carry a token: `https://`, or `http://` to a loopback host only.
@@ -112,12 +119,35 @@ fn is_write(method: &str) -> bool {
     matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
 }
 
+/// Writes that may be sent again after an unclear answer: the second one leaves the same
+/// state (a PATCH sets fields, a DELETE removes, a PUT of labels replaces). A POST creates,
+/// and the merge PUT is resolved by reading the PR.
+fn is_idempotent(method: &str, path: &str) -> bool {
+    match method {
+        "GET" | "PATCH" | "DELETE" => true,
+        "PUT" => !path.ends_with("/merge"),
+        _ => false,
+    }
+}
+
+/// Seconds since the Unix epoch, now.
+fn now_epoch() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 impl Client {
     /// A client for `api` (`https://api.github.com`), authenticated with `token` if any.
     pub fn new(api: &str, token: Option<String>) -> Client {
+        Client::with_timeout(api, token, Duration::from_secs(60))
+    }
+
+    /// As [`Client::new`], with `timeout` for each request (connect to last byte).
+    pub fn with_timeout(api: &str, token: Option<String>, timeout: Duration) -> Client {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
+            .timeout_global(Some(timeout))
             .user_agent(concat!("portalint/", env!("CARGO_PKG_VERSION")))
             .build();
         Client {
@@ -127,12 +157,35 @@ impl Client {
             calls: Vec::new(),
             max_attempts: 5,
             backoff: Duration::from_millis(500),
+            max_wait: Duration::from_secs(120),
+            wait_budget: Duration::from_secs(300),
+            waited: Duration::ZERO,
         }
     }
 
-    /// Sends one request. Reads (GET) are retried on 5xx, 429 and secondary rate limits;
-    /// writes only on rate limits (GitHub did not carry them out) — a 5xx on a write is
-    /// [`ApiError::Uncertain`], for the caller to resolve by reading the state again.
+    /// Sleeps `d` if it fits the single-wait bound and the run's budget; else says why not.
+    fn wait(&mut self, d: Duration, why: &str) -> Result<(), ApiError> {
+        if d > self.max_wait || self.waited + d > self.wait_budget {
+            return Err(ApiError::Transport(format!(
+                "{why}: waiting {}s more would pass the bound ({}s per wait, {}s per run; {}s waited); re-run the job later",
+                d.as_secs(),
+                self.max_wait.as_secs(),
+                self.wait_budget.as_secs(),
+                self.waited.as_secs()
+            )));
+        }
+        self.waited += d;
+        std::thread::sleep(d);
+        Ok(())
+    }
+
+    /// Sends one request. Reads (GET) and idempotent writes (PATCH, DELETE, PUT of labels)
+    /// are retried on 5xx, broken connections, 429 and rate limits; other writes only on rate
+    /// limits (GitHub did not carry them out) — a 5xx or a lost answer on a POST or a merge is
+    /// [`ApiError::Uncertain`], for the caller to resolve by reading the state again. A
+    /// primary rate limit (`X-RateLimit-Remaining: 0`) waits for `X-RateLimit-Reset` when
+    /// it is within [`Client::max_wait`], and stops with a message when it is not; every
+    /// wait counts against [`Client::wait_budget`].
     pub fn request(&mut self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, ApiError> {
         let url = format!("{}{path}", self.api);
         let mut attempt = 0;
@@ -177,11 +230,11 @@ impl Client {
                         attempt,
                     });
                     let message = redact(&e.to_string(), self.token.as_deref());
-                    if is_write(method) {
+                    if is_write(method) && !is_idempotent(method, path) {
                         return Err(ApiError::Uncertain(message));
                     }
                     if attempt < self.max_attempts {
-                        std::thread::sleep(self.backoff * 2u32.pow(attempt - 1));
+                        self.wait(self.backoff * 2u32.pow(attempt - 1), "GitHub did not answer")?;
                         continue;
                     }
                     return Err(ApiError::Transport(message));
@@ -199,7 +252,17 @@ impl Client {
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(|s| Duration::from_secs(s.min(120)));
+                .map(Duration::from_secs);
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            };
+            let primary_reset = (header("x-ratelimit-remaining") == Some(0))
+                .then(|| header("x-ratelimit-reset"))
+                .flatten();
             let text = response.body_mut().read_to_string().unwrap_or_default();
             let json: Value = if text.trim().is_empty() {
                 Value::Null
@@ -214,32 +277,51 @@ impl Client {
                 .chars()
                 .take(300)
                 .collect::<String>();
-            // A secondary rate limit (403/429 with Retry-After or that message) was refused,
-            // not carried out: waiting and sending it again is safe for any method.
+            // A rate-limited request (403/429) was refused, not carried out: waiting and
+            // sending it again is safe for any method.
+            if let (403 | 429, Some(reset)) = (status, primary_reset) {
+                let wait = Duration::from_secs(reset.saturating_sub(now_epoch()) + 1);
+                if attempt < self.max_attempts {
+                    self.wait(
+                        wait,
+                        &format!("GitHub's primary rate limit for this token is used up until {reset} (Unix time)"),
+                    )?;
+                    continue;
+                }
+            }
             let rate_limited =
                 status == 429 || (status == 403 && (retry_after.is_some() || message.contains("rate limit")));
             let server_error = status >= 500;
-            if attempt < self.max_attempts && (rate_limited || (server_error && !is_write(method))) {
-                std::thread::sleep(retry_after.unwrap_or(self.backoff * 2u32.pow(attempt - 1)));
+            let retry_5xx = server_error && (!is_write(method) || is_idempotent(method, path));
+            if attempt < self.max_attempts && (rate_limited || retry_5xx) {
+                let d = retry_after.unwrap_or(self.backoff * 2u32.pow(attempt - 1));
+                let why = if rate_limited {
+                    "GitHub's secondary rate limit asks to wait (Retry-After)"
+                } else {
+                    "GitHub answered with a server error"
+                };
+                self.wait(d, why)?;
                 continue;
             }
-            if server_error && is_write(method) {
+            if server_error && is_write(method) && !is_idempotent(method, path) {
                 return Err(ApiError::Uncertain(format!("{status}: {message}")));
             }
             return Err(ApiError::Status { status, message });
         }
     }
 
-    /// GET with `?per_page=100&page=N` until a short page: every item of a list endpoint.
+    /// GET with `?per_page=100&page=N` until a short page: every item of a list endpoint
+    /// (the check-runs list and the combined status wrap theirs in `check_runs` and
+    /// `statuses`). A list longer than 50 pages is an error, never a silent cut.
     pub fn get_all(&mut self, path: &str) -> Result<Vec<Value>, ApiError> {
+        const PAGES: u32 = 50;
         let mut out = Vec::new();
-        for page in 1..=50 {
+        for page in 1..=PAGES {
             let sep = if path.contains('?') { '&' } else { '?' };
             let v = self.request("GET", &format!("{path}{sep}per_page=100&page={page}"), None)?;
             let items = match v {
                 Value::Array(a) => a,
-                // check-runs wraps its list
-                Value::Object(mut o) => match o.remove("check_runs") {
+                Value::Object(mut o) => match o.remove("check_runs").or_else(|| o.remove("statuses")) {
                     Some(Value::Array(a)) => a,
                     _ => Vec::new(),
                 },
@@ -248,9 +330,12 @@ impl Client {
             let n = items.len();
             out.extend(items);
             if n < 100 {
-                break;
+                return Ok(out);
             }
         }
-        Ok(out)
+        Err(ApiError::Transport(format!(
+            "`{path}` lists more than {} items; portalint does not act on a partial list",
+            PAGES * 100
+        )))
     }
 }

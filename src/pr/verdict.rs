@@ -38,6 +38,10 @@ pub struct Report {
     /// Their totals.
     #[serde(skip)]
     pub changed_line_summary: crate::report::Summary,
+    /// Symlinks, executable files and submodules the PR adds or changes (not in `changes`,
+    /// which lists the files read).
+    #[serde(skip)]
+    pub special: Vec<String>,
 }
 
 /// Runs the command: prints the verdict, returns the exit code (0, 10, 11; 2 on errors).
@@ -92,7 +96,12 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     let mut deciding: Vec<String> = config::FILE_NAMES.iter().map(|s| s.to_string()).collect();
     deciding.extend(codeowners::LOCATIONS.iter().map(|s| s.to_string()));
     let mut cfg = Config::default();
-    if let Some(name) = config::FILE_NAMES.iter().find(|n| listing.contains_key(**n)) {
+    // A config named on the command line (the maintainers' choice, never the PR's) replaces
+    // the base's; its policy file is read next to it.
+    let user_config = args.config.as_ref().map(|p| (p, p.parent().map(PathBuf::from)));
+    if let Some((path, _)) = &user_config {
+        cfg = config::load(path, &config::Trust::User).map_err(AppError::Config)?;
+    } else if let Some(name) = config::FILE_NAMES.iter().find(|n| listing.contains_key(**n)) {
         let text =
             base_text(name).ok_or_else(|| AppError::Usage(format!("cannot read `{name}` at `{}`", args.base)))?;
         let trust = config::Trust::Tree {
@@ -105,6 +114,13 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     let policy: Policy = match &cfg.policy {
         None => Policy::default(),
         Some(PolicySource::Inline(p)) => (**p).clone(),
+        Some(PolicySource::File(f)) if user_config.is_some() => {
+            let dir = user_config.as_ref().and_then(|(_, d)| d.clone()).unwrap_or_default();
+            let path = dir.join(f);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| AppError::Usage(format!("cannot read the policy file `{}`: {e}", path.display())))?;
+            crate::gate::policy::load_file(&path, &text).map_err(AppError::Config)?
+        }
         Some(PolicySource::File(f)) => {
             let path = f.trim_start_matches("./").to_string();
             let text = base_text(&path).ok_or_else(|| {
@@ -140,6 +156,7 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         .filter(|(p, entry)| before.get(p) != Some(entry))
         .map(|(p, (kind, _))| (p, kind))
         .collect();
+    let special_paths: Vec<String> = special.iter().map(|(p, _)| p.clone()).collect();
     let target = args.target_branch.as_deref().or_else(|| branch_name(&args.base));
     let config_dir = std::fs::canonicalize(&root).ok();
     let plan = crate::engine::Plan::new(&check_args, &cfg, config_dir.as_deref(), Some(&policy))?;
@@ -192,6 +209,7 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         codeowners: owners,
         changed_line_findings: kept.iter().map(|d| crate::report::locate(d, &ws.sources)).collect(),
         changed_line_summary: summary,
+        special: special_paths,
     })
 }
 

@@ -4,6 +4,18 @@
 //! returns is checked against the response schema of its status. Responses are built from
 //! the schema itself (a minimal valid instance of every required field) with the fake's state
 //! laid over it. Violations are collected, and each test asserts there are none.
+//!
+//! Beyond the schemas it applies GitHub's documented rules the description leaves out: a
+//! line comment only on a head-side line of the file's diff (else 422), a merge whose `sha`
+//! is not the head is 409, a PR that is not mergeable or a merge method the repository
+//! does not allow is 405, a comment or review body over 65 536 characters is 422, a
+//! reviewer who is not a collaborator (or the author) is 422; lists are paged as GitHub
+//! pages them (`per_page` ≤ 100, default 30, `Link` header), query parameters must be
+//! documented, and every request must carry `Accept`, `X-GitHub-Api-Version`,
+//! `User-Agent` and the token. Faults (status, `Retry-After`, rate-limit headers, a slow
+//! answer, a write carried out before its answer is lost) are scripted per request.
+//! `GET /user` is not in the shared subset; its answer is checked against the subset's
+//! `simple-user` schema (the user objects of a pull request).
 
 #![allow(dead_code)]
 
@@ -136,7 +148,13 @@ pub fn fill(schema: &Value, data: &Value, root: &Value, depth: usize) -> Value {
         return data.clone();
     }
     if data.is_null() {
-        return skeleton(schema, root, depth);
+        // An explicit null stays null where the schema allows it (`head.repo` of a PR whose
+        // fork is gone); anything else null is completed.
+        return if nullable(schema, root) {
+            Value::Null
+        } else {
+            skeleton(schema, root, depth)
+        };
     }
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         let target = r
@@ -187,6 +205,23 @@ pub fn fill(schema: &Value, data: &Value, root: &Value, depth: usize) -> Value {
     }
 }
 
+/// Does `schema` admit null (`nullable: true`, or a null alternative)?
+fn nullable(schema: &Value, root: &Value) -> bool {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return r
+            .strip_prefix('#')
+            .and_then(|p| root.pointer(p))
+            .is_some_and(|t| nullable(t, root));
+    }
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || ["anyOf", "oneOf"].iter().any(|k| {
+            schema.get(*k).and_then(Value::as_array).is_some_and(|a| {
+                a.iter()
+                    .any(|alt| alt.get("type").and_then(Value::as_str) == Some("null"))
+            })
+        })
+}
+
 /// Lays `over` onto `base` (objects merge key by key; anything else replaces).
 pub fn merge(base: &mut Value, over: Value) {
     match (base, over) {
@@ -204,10 +239,13 @@ pub fn merge(base: &mut Value, over: Value) {
     }
 }
 
-/// A scripted failure: the next matching request gets `status` (with `Retry-After` if set);
-/// with `after_effect` the request is carried out first (a write that happened but whose
-/// answer was lost).
-#[derive(Debug, Clone)]
+/// GitHub's limit on a comment or review body, in characters.
+pub const MAX_BODY: usize = 65_536;
+
+/// A scripted failure: the next matching request gets `status` (with `Retry-After` and
+/// `headers` if set); with `after_effect` the request is carried out first (a write that
+/// happened but whose answer was lost); `delay_ms` holds the answer back (a timeout).
+#[derive(Debug, Clone, Default)]
 pub struct Fault {
     pub method: &'static str,
     pub path_suffix: &'static str,
@@ -215,6 +253,22 @@ pub struct Fault {
     pub retry_after: Option<u64>,
     pub message: &'static str,
     pub after_effect: bool,
+    /// Extra response headers (`X-RateLimit-Remaining: 0`, …).
+    pub headers: Vec<(String, String)>,
+    /// Milliseconds to wait before answering.
+    pub delay_ms: u64,
+}
+
+/// A comment, review or review comment (`line`/`path` for review comments only).
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    pub id: u64,
+    pub author: String,
+    pub body: String,
+    pub state: String,
+    pub commit: String,
+    pub path: String,
+    pub line: u64,
 }
 
 /// What the fake knows and saw.
@@ -228,23 +282,63 @@ pub struct State {
     pub base_sha: String,
     pub author: String,
     pub draft: bool,
+    /// The head lives in another repository.
     pub fork: bool,
+    /// The head repository was deleted (`head.repo: null`).
+    pub head_repo_gone: bool,
     pub labels: Vec<String>,
     pub files: Vec<String>,
+    /// `patch` of a file (unified hunks); a file without one takes no line comment.
+    pub patches: HashMap<String, String>,
+    /// Renamed files: new name → old name.
+    pub renamed: HashMap<String, String>,
+    /// The token's user (`GET /user`); empty: an installation token (`GET /user` is 403,
+    /// and what it writes is by `github-actions[bot]`).
+    pub login: String,
     pub comments: Vec<(u64, String)>,
     pub reviews: Vec<(u64, String, String, String)>, // id, state, commit, body
     pub review_comments: Vec<(u64, String, u64, String)>, // id, path, line, body
+    /// Who wrote comment / review / review comment `id` (default: the token's user).
+    pub authors: HashMap<u64, String>,
     pub requested_users: Vec<String>,
     pub requested_teams: Vec<String>,
-    pub check_runs: Vec<(String, String)>, // name, conclusion
+    /// Users who may be requested as reviewers; `teams`: team slugs with access.
+    pub collaborators: Vec<String>,
+    pub teams: Vec<String>,
+    /// Check runs: name, conclusion (`""`: still in progress).
+    pub check_runs: Vec<(String, String)>,
+    /// Commit statuses of the head: context, state.
+    pub statuses: Vec<(String, String)>,
     pub merged: Option<String>,
+    /// The PR cannot be merged (conflicts, branch protection): 405.
+    pub not_mergeable: bool,
+    /// Merge methods the repository allows (empty: all).
+    pub merge_methods: Vec<String>,
     /// The head the PR has when a merge is asked for (a push after the evaluation).
     pub head_on_merge: Option<String>,
+    /// A push while the bot runs: after the first request whose path ends with `.0`, the
+    /// head becomes `.1`.
+    pub push_after: Option<(String, String)>,
     pub faults: Vec<Fault>,
     pub requests: Vec<(String, String, Value)>,
     pub violations: Vec<String>,
     pub token: String,
     pub next_id: u64,
+}
+
+impl State {
+    /// The login the token writes as.
+    pub fn actor(&self) -> String {
+        if self.login.is_empty() {
+            "github-actions[bot]".into()
+        } else {
+            self.login.clone()
+        }
+    }
+
+    fn author_of(&self, id: u64) -> String {
+        self.authors.get(&id).cloned().unwrap_or_else(|| self.actor())
+    }
 }
 
 /// The running fake.
@@ -277,6 +371,15 @@ impl Fake {
             .filter(|(m, _, _)| m != "GET")
             .map(|(m, p, _)| (m.clone(), p.clone()))
             .collect()
+    }
+
+    /// How many requests of `method` to a path ending with `suffix` were received.
+    pub fn count(&self, method: &str, suffix: &str) -> usize {
+        let s = self.state.lock().expect("lock");
+        s.requests
+            .iter()
+            .filter(|(m, p, _)| m == method && p.ends_with(suffix))
+            .count()
     }
 
     /// Panics with the list of contract violations, if any.
@@ -334,19 +437,44 @@ fn serve(stream: std::net::TcpStream, state: &Arc<Mutex<State>>) {
     } else {
         serde_json::from_slice(&body).unwrap_or(Value::String(String::from_utf8_lossy(&body).into()))
     };
-    let (status, extra, response) = {
+    let (status, extra, response, delay) = {
         let mut s = state.lock().expect("lock");
         let expected = format!("Bearer {}", s.token);
         if headers.get("authorization") != Some(&expected) {
             s.violations
                 .push(format!("{method} {path}: missing or wrong Authorization header"));
         }
+        if !headers
+            .get("accept")
+            .is_some_and(|a| a.contains("application/vnd.github+json"))
+        {
+            s.violations
+                .push(format!("{method} {path}: no `Accept: application/vnd.github+json`"));
+        }
+        if headers.get("x-github-api-version").map(String::as_str) != Some("2022-11-28") {
+            s.violations
+                .push(format!("{method} {path}: no `X-GitHub-Api-Version: 2022-11-28`"));
+        }
+        if headers.get("user-agent").is_none_or(|u| u.is_empty()) {
+            // GitHub refuses a request without a User-Agent.
+            s.violations.push(format!("{method} {path}: no User-Agent"));
+        }
         if !s.token.is_empty() && target.contains(&s.token) {
             s.violations.push(format!("{method} {path}: the token is in the URL"));
         }
         s.requests.push((method.clone(), path.clone(), body.clone()));
-        handle(&mut s, &method, &path, &query, &body)
+        let answer = handle(&mut s, &method, &path, &query, &body);
+        if let Some((suffix, new_head)) = s.push_after.clone() {
+            if path.ends_with(&suffix) {
+                s.head_sha = new_head;
+                s.push_after = None;
+            }
+        }
+        answer
     };
+    if delay > 0 {
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+    }
     let text = if response.is_null() {
         String::new()
     } else {
@@ -361,10 +489,31 @@ fn serve(stream: std::net::TcpStream, state: &Arc<Mutex<State>>) {
     let _ = out.flush();
 }
 
+/// The part of GitHub's description the shared subset lacks: `GET /user` (the bot's
+/// identity), answered with the subset's own `simple-user` schema, or 403 for an
+/// installation token.
+fn extra_paths() -> &'static Value {
+    static EXTRA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    EXTRA.get_or_init(|| {
+        let user = spec()
+            .pointer(
+                "/paths/~1repos~1{owner}~1{repo}~1pulls~1{pull_number}/get/responses/200/content/application~1json/schema/properties/user",
+            )
+            .cloned()
+            .expect("the subset's pull request has a user schema");
+        let error = json!({"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}, "documentation_url": {"type": "string"}}});
+        json!({"/user": {"get": {"responses": {
+            "200": {"content": {"application/json": {"schema": user}}},
+            "401": {"content": {"application/json": {"schema": error}}},
+            "403": {"content": {"application/json": {"schema": error}}},
+        }}}})
+    })
+}
+
 /// The operation of the description that `method path` matches: (template, operation).
 fn operation(method: &str, path: &str) -> Option<(String, Value)> {
     let paths = spec().get("paths")?.as_object()?;
-    for (template, ops) in paths {
+    for (template, ops) in paths.iter().chain(extra_paths().as_object()?) {
         let re = regex::Regex::new(&template_regex(template)).ok()?;
         if re.is_match(path) {
             if let Some(op) = ops.get(method.to_ascii_lowercase()) {
@@ -411,12 +560,49 @@ fn validate(key: &str, schema: &Value, instance: &Value) -> Vec<String> {
     }
 }
 
-fn handle(s: &mut State, method: &str, path: &str, query: &str, body: &Value) -> (u16, String, Value) {
+/// Every query parameter must be one the operation documents, with a valid value.
+fn check_query(s: &mut State, method: &str, template: &str, op: &Value, query: &str) {
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let param = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|p| {
+                p.get("in").and_then(Value::as_str) == Some("query")
+                    && p.get("name").and_then(Value::as_str) == Some(name)
+            });
+        let Some(param) = param else {
+            s.violations.push(format!(
+                "{method} {template}: query parameter `{name}` is not documented"
+            ));
+            continue;
+        };
+        if name == "per_page" && value.parse::<u64>().is_ok_and(|n| n > 100) {
+            // GitHub caps a page at 100 items: a client asking for more misses some.
+            s.violations.push(format!(
+                "{method} {template} ?per_page={value}: GitHub caps pages at 100"
+            ));
+        }
+        let schema = param.get("schema").cloned().unwrap_or(json!({}));
+        let instance = match schema.get("type").and_then(Value::as_str) {
+            Some("integer") => value.parse::<i64>().map_or(Value::String(value.into()), Value::from),
+            _ => Value::String(value.into()),
+        };
+        for e in validate(&format!("{method} {template} ?{name}"), &schema, &instance) {
+            s.violations.push(format!("{method} {template} ?{name}: {e}"));
+        }
+    }
+}
+
+fn handle(s: &mut State, method: &str, path: &str, query: &str, body: &Value) -> (u16, String, Value, u64) {
     let Some((template, op)) = operation(method, path) else {
         s.violations
             .push(format!("{method} {path}: not in GitHub's REST description"));
-        return (404, String::new(), json!({"message": "Not Found"}));
+        return (404, String::new(), json!({"message": "Not Found"}), 0);
     };
+    check_query(s, method, &template, &op, query);
     if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
         for e in validate(&format!("{method} {template} request"), schema, body) {
             s.violations.push(format!("{method} {template} request: {e}"));
@@ -433,15 +619,26 @@ fn handle(s: &mut State, method: &str, path: &str, query: &str, body: &Value) ->
         _ => Some(route(s, method, path, query, body)),
     };
     match (fault, routed) {
-        (Some(f), _) => {
-            let extra = f
+        (Some(f), routed) => {
+            let mut extra = f
                 .retry_after
                 .map(|r| format!("Retry-After: {r}\r\n"))
                 .unwrap_or_default();
-            let message = json!({"message": f.message});
-            respond(s, &op, &template, method, f.status, message, extra, false)
+            for (k, v) in &f.headers {
+                extra.push_str(&format!("{k}: {v}\r\n"));
+            }
+            // A slow answer that is otherwise fine (the client gives up first).
+            let (status, data) = match (f.status, routed) {
+                (0, Some((st, d, _))) => (st, d),
+                (st, _) => (st, json!({"message": f.message})),
+            };
+            let (st, ex, resp) = respond(s, &op, &template, method, status, data, extra, f.status == 0);
+            (st, ex, resp, f.delay_ms)
         }
-        (None, Some((status, data))) => respond(s, &op, &template, method, status, data, String::new(), true),
+        (None, Some((status, data, link))) => {
+            let (st, ex, resp) = respond(s, &op, &template, method, status, data, link, true);
+            (st, ex, resp, 0)
+        }
         (None, None) => unreachable!("a request without a fault is routed"),
     }
 }
@@ -482,12 +679,14 @@ fn respond(
 }
 
 fn user(login: &str) -> Value {
-    json!({"login": login, "id": 1, "type": "User"})
+    json!({"login": login, "id": 1, "type": if login.ends_with("[bot]") { "Bot" } else { "User" }})
 }
 
 fn pr_json(s: &State) -> Value {
     let repo = json!({"full_name": format!("{}/{}", s.owner, s.repo), "name": s.repo, "owner": user(&s.owner)});
-    let head_repo = if s.fork {
+    let head_repo = if s.head_repo_gone {
+        Value::Null
+    } else if s.fork {
         json!({"full_name": format!("someone/{}", s.repo), "name": s.repo, "owner": user("someone")})
     } else {
         repo.clone()
@@ -497,6 +696,7 @@ fn pr_json(s: &State) -> Value {
         "state": if s.merged.is_some() { "closed" } else { "open" },
         "draft": s.draft,
         "merged": s.merged.is_some(),
+        "mergeable": !s.not_mergeable,
         "user": user(&s.author),
         "labels": s.labels.iter().map(|l| json!({"name": l, "id": 1})).collect::<Vec<_>>(),
         "head": {"sha": s.head_sha, "ref": s.head_ref, "label": "x", "repo": head_repo, "user": user(&s.author)},
@@ -504,36 +704,106 @@ fn pr_json(s: &State) -> Value {
     })
 }
 
-fn route(s: &mut State, method: &str, path: &str, query: &str, body: &Value) -> (u16, Value) {
-    let page2 = query.split('&').any(|p| p.starts_with("page=") && p != "page=1");
+/// `items` cut to the page `query` asks for (`per_page` default 30, at most 100), and the
+/// `Link` header GitHub sends with it.
+fn page(items: Vec<Value>, query: &str, path: &str) -> (Vec<Value>, String) {
+    let get = |k: &str| {
+        query
+            .split('&')
+            .find_map(|p| p.strip_prefix(&format!("{k}=")))
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    let per = get("per_page").unwrap_or(30).clamp(1, 100);
+    let n = get("page").unwrap_or(1).max(1);
+    let last = items.len().div_ceil(per).max(1);
+    let chunk: Vec<Value> = items.into_iter().skip((n - 1) * per).take(per).collect();
+    let link = if n < last {
+        format!(
+            "Link: <https://api.github.example{path}?per_page={per}&page={}>; rel=\"next\", <https://api.github.example{path}?per_page={per}&page={last}>; rel=\"last\"\r\n",
+            n + 1
+        )
+    } else {
+        String::new()
+    };
+    (chunk, link)
+}
+
+/// GitHub's 422 for a body over the limit.
+fn too_long(body: &str) -> bool {
+    body.chars().count() > MAX_BODY
+}
+
+fn unprocessable(message: &str) -> (u16, Value, String) {
+    (
+        422,
+        json!({"message": message, "documentation_url": "https://docs.github.com/rest"}),
+        String::new(),
+    )
+}
+
+/// The head-side lines of `path`'s diff.
+fn in_diff(s: &State, path: &str, line: u64) -> bool {
+    s.patches.get(path).is_some_and(|patch| {
+        patch.lines().any(|l| {
+            let Some(plus) = l
+                .strip_prefix("@@ ")
+                .and_then(|r| r.split(' ').nth(1))
+                .and_then(|p| p.strip_prefix('+'))
+            else {
+                return false;
+            };
+            let (start, len) = match plus.split_once(',') {
+                Some((a, b)) => (a.parse::<u64>().unwrap_or(0), b.parse::<u64>().unwrap_or(0)),
+                None => (plus.parse::<u64>().unwrap_or(0), 1),
+            };
+            len > 0 && (start..start + len).contains(&line)
+        })
+    })
+}
+
+fn route(s: &mut State, method: &str, path: &str, query: &str, body: &Value) -> (u16, Value, String) {
     let tail = path.splitn(5, '/').nth(4).unwrap_or("").to_string(); // after /repos/o/r/
     let seg: Vec<&str> = tail.split('/').collect();
     s.next_id += 1;
     let id = s.next_id;
-    // Lists fit in one page here: later pages are empty.
-    if page2 {
-        return (
-            200,
-            if path.ends_with("/check-runs") {
-                json!({"total_count": s.check_runs.len(), "check_runs": []})
-            } else {
-                json!([])
-            },
-        );
+    let actor = s.actor();
+    let list = |items: Vec<Value>| {
+        let (chunk, link) = page(items, query, path);
+        (200, Value::Array(chunk), link)
+    };
+    if path == "/user" {
+        return if s.login.is_empty() {
+            (
+                403,
+                json!({"message": "Resource not accessible by integration"}),
+                String::new(),
+            )
+        } else {
+            (200, user(&s.login), String::new())
+        };
     }
     match (method, seg.as_slice()) {
-        ("GET", ["pulls", _]) => (200, pr_json(s)),
-        ("GET", ["pulls", _, "files"]) => (
-            200,
-            json!(s
-                    .files
-                    .iter()
-                    .map(|f| json!({"filename": f, "status": "added"}))
-                    .collect::<Vec<_>>()),
+        ("GET", ["pulls", _]) => (200, pr_json(s), String::new()),
+        ("GET", ["pulls", _, "files"]) => list(
+            s.files
+                .iter()
+                .map(|f| {
+                    let mut v = json!({"filename": f, "status": if s.renamed.contains_key(f) { "renamed" } else { "added" }});
+                    if let Some(p) = s.patches.get(f) {
+                        v["patch"] = json!(p);
+                    }
+                    if let Some(old) = s.renamed.get(f) {
+                        v["previous_filename"] = json!(old);
+                    }
+                    v
+                })
+                .collect(),
         ),
-        ("GET", ["pulls", _, "reviews"]) => (
-            200,
-            json!(s.reviews.iter().map(|(id, st, c, b)| json!({"id": id, "state": st, "commit_id": c, "body": b, "user": user("portalint[bot]")})).collect::<Vec<_>>()),
+        ("GET", ["pulls", _, "reviews"]) => list(
+            s.reviews
+                .iter()
+                .map(|(id, st, c, b)| json!({"id": id, "state": st, "commit_id": c, "body": b, "user": user(&s.author_of(*id))}))
+                .collect(),
         ),
         ("POST", ["pulls", _, "reviews"]) => {
             let state = match body.get("event").and_then(Value::as_str) {
@@ -543,8 +813,24 @@ fn route(s: &mut State, method: &str, path: &str, query: &str, body: &Value) -> 
             };
             let commit = body.get("commit_id").and_then(Value::as_str).unwrap_or("").to_string();
             let text = body.get("body").and_then(Value::as_str).unwrap_or("").to_string();
+            let comments: Vec<&Value> = body.get("comments").and_then(Value::as_array).into_iter().flatten().collect();
+            if too_long(&text)
+                || comments
+                    .iter()
+                    .any(|c| too_long(c.get("body").and_then(Value::as_str).unwrap_or("")))
+            {
+                return unprocessable("Validation Failed: body is too long (maximum is 65536 characters)");
+            }
+            for c in &comments {
+                let p = c.get("path").and_then(Value::as_str).unwrap_or("");
+                let l = c.get("line").and_then(Value::as_u64).unwrap_or(0);
+                if c.get("side").and_then(Value::as_str).unwrap_or("RIGHT") != "RIGHT" || !in_diff(s, p, l) {
+                    // The whole review is refused, as GitHub does.
+                    return unprocessable("Unprocessable Entity: \"Line could not be resolved\" (pull_request_review_thread.line must be part of the diff)");
+                }
+            }
             s.reviews.push((id, state.into(), commit.clone(), text.clone()));
-            for c in body.get("comments").and_then(Value::as_array).into_iter().flatten() {
+            for c in comments {
                 s.next_id += 1;
                 s.review_comments.push((
                     s.next_id,
@@ -555,69 +841,120 @@ fn route(s: &mut State, method: &str, path: &str, query: &str, body: &Value) -> 
             }
             (
                 200,
-                json!({"id": id, "state": state, "commit_id": commit, "body": text, "user": user("portalint[bot]")}),
+                json!({"id": id, "state": state, "commit_id": commit, "body": text, "user": user(&actor)}),
+                String::new(),
             )
         }
-        ("GET", ["pulls", _, "comments"]) => (
-            200,
-            json!(s.review_comments.iter().map(|(id, p, l, b)| json!({"id": id, "path": p, "line": l, "body": b, "user": user("portalint[bot]")})).collect::<Vec<_>>()),
+        ("GET", ["pulls", _, "comments"]) => list(
+            s.review_comments
+                .iter()
+                .map(|(id, p, l, b)| json!({"id": id, "path": p, "line": l, "body": b, "user": user(&s.author_of(*id))}))
+                .collect(),
         ),
         ("PUT", ["pulls", _, "merge"]) => {
             if let Some(h) = s.head_on_merge.take() {
                 s.head_sha = h;
             }
             let sha = body.get("sha").and_then(Value::as_str).unwrap_or("");
-            if s.merged.is_some() {
-                (405, json!({"message": "Pull Request is not mergeable"}))
-            } else if sha != s.head_sha {
+            let method = body.get("merge_method").and_then(Value::as_str).unwrap_or("merge");
+            let word = match method {
+                "squash" => "Squash merges",
+                "rebase" => "Rebase merges",
+                _ => "Merge commits",
+            };
+            if s.merged.is_some() || s.not_mergeable {
+                (405, json!({"message": "Pull Request is not mergeable"}), String::new())
+            } else if !s.merge_methods.is_empty() && !s.merge_methods.iter().any(|m| m == method) {
+                (405, json!({"message": format!("{word} are not allowed on this repository.")}), String::new())
+            } else if !sha.is_empty() && sha != s.head_sha {
                 (
                     409,
                     json!({"message": "Head branch was modified. Review and try the merge again."}),
+                    String::new(),
                 )
             } else {
-                s.merged = Some(sha.to_string());
+                s.merged = Some(s.head_sha.clone());
                 (
                     200,
-                    json!({"sha": sha, "merged": true, "message": "Pull Request successfully merged"}),
+                    json!({"sha": s.head_sha, "merged": true, "message": "Pull Request successfully merged"}),
+                    String::new(),
                 )
             }
         }
+        ("GET", ["pulls", _, "requested_reviewers"]) => (
+            200,
+            json!({
+                "users": s.requested_users.iter().map(|u| user(u)).collect::<Vec<_>>(),
+                "teams": s.requested_teams.iter().map(|t| json!({"slug": t, "name": t, "id": 1})).collect::<Vec<_>>(),
+            }),
+            String::new(),
+        ),
         ("POST", ["pulls", _, "requested_reviewers"]) => {
-            for u in body.get("reviewers").and_then(Value::as_array).into_iter().flatten() {
-                s.requested_users.extend(u.as_str().map(String::from));
-            }
-            for t in body
+            let users: Vec<String> = body
+                .get("reviewers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|u| u.as_str().map(String::from))
+                .collect();
+            let teams: Vec<String> = body
                 .get("team_reviewers")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-            {
-                s.requested_teams.extend(t.as_str().map(String::from));
+                .filter_map(|t| t.as_str().map(String::from))
+                .collect();
+            if users.contains(&s.author) {
+                return unprocessable("Review cannot be requested from pull request author.");
             }
-            (201, pr_json(s))
+            if users.iter().any(|u| !s.collaborators.contains(u)) || teams.iter().any(|t| !s.teams.contains(t)) {
+                return unprocessable(&format!(
+                    "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the {}/{} repository.",
+                    s.owner, s.repo
+                ));
+            }
+            for u in users {
+                if !s.requested_users.contains(&u) {
+                    s.requested_users.push(u);
+                }
+            }
+            for t in teams {
+                if !s.requested_teams.contains(&t) {
+                    s.requested_teams.push(t);
+                }
+            }
+            (201, pr_json(s), String::new())
         }
-        ("GET", ["issues", _, "comments"]) => (
-            200,
-            json!(s
-                    .comments
-                    .iter()
-                    .map(|(id, b)| json!({"id": id, "body": b, "user": user("portalint[bot]")}))
-                    .collect::<Vec<_>>()),
+        ("GET", ["issues", _, "comments"]) => list(
+            s.comments
+                .iter()
+                .map(|(id, b)| json!({"id": id, "body": b, "user": user(&s.author_of(*id))}))
+                .collect(),
         ),
         ("POST", ["issues", _, "comments"]) => {
             let b = body.get("body").and_then(Value::as_str).unwrap_or("").to_string();
+            if too_long(&b) {
+                return unprocessable("Validation Failed: body is too long (maximum is 65536 characters)");
+            }
             s.comments.push((id, b.clone()));
-            (201, json!({"id": id, "body": b, "user": user("portalint[bot]")}))
+            (201, json!({"id": id, "body": b, "user": user(&actor)}), String::new())
         }
         ("PATCH", ["issues", "comments", cid]) => {
             let b = body.get("body").and_then(Value::as_str).unwrap_or("").to_string();
             let cid: u64 = cid.parse().unwrap_or(0);
+            if too_long(&b) {
+                return unprocessable("Validation Failed: body is too long (maximum is 65536 characters)");
+            }
+            if s.author_of(cid) != actor {
+                // Another user's comment: the token may not edit it (a bot never should).
+                s.violations.push(format!("PATCH of comment {cid}, written by {}", s.author_of(cid)));
+            }
             match s.comments.iter_mut().find(|(i, _)| *i == cid) {
                 Some(c) => {
                     c.1 = b.clone();
-                    (200, json!({"id": cid, "body": b, "user": user("portalint[bot]")}))
+                    (200, json!({"id": cid, "body": b, "user": user(&actor)}), String::new())
                 }
-                None => (404, json!({"message": "Not Found"})),
+                None => unprocessable("Not Found"),
             }
         }
         ("POST", ["issues", _, "labels"]) => {
@@ -631,19 +968,78 @@ fn route(s: &mut State, method: &str, path: &str, query: &str, body: &Value) -> 
             (
                 200,
                 json!(s.labels.iter().map(|l| json!({"name": l, "id": 1})).collect::<Vec<_>>()),
+                String::new(),
             )
         }
-        ("GET", ["commits", _, "check-runs"]) => (
-            200,
-            json!({
-                "total_count": s.check_runs.len(),
-                "check_runs": s.check_runs.iter().map(|(n, c)| json!({"name": n, "status": "completed", "conclusion": c, "head_sha": s.head_sha})).collect::<Vec<_>>(),
-            }),
-        ),
-        ("GET", ["commits", sha, "status"]) => (
-            200,
-            json!({"state": "success", "sha": sha, "total_count": 0, "statuses": []}),
-        ),
-        _ => (404, json!({"message": "Not Found"})),
+        ("DELETE", ["issues", _, "labels", name]) => {
+            let name = percent_decode(name);
+            match s.labels.iter().position(|l| *l == name) {
+                Some(i) => {
+                    s.labels.remove(i);
+                    (
+                        200,
+                        json!(s.labels.iter().map(|l| json!({"name": l, "id": 1})).collect::<Vec<_>>()),
+                        String::new(),
+                    )
+                }
+                None => (404, json!({"message": "Label does not exist"}), String::new()),
+            }
+        }
+        ("GET", ["commits", _, "check-runs"]) => {
+            let runs: Vec<Value> = s
+                .check_runs
+                .iter()
+                .map(|(n, c)| {
+                    if c.is_empty() {
+                        json!({"name": n, "status": "in_progress", "conclusion": null, "head_sha": s.head_sha})
+                    } else {
+                        json!({"name": n, "status": "completed", "conclusion": c, "head_sha": s.head_sha})
+                    }
+                })
+                .collect();
+            let total = runs.len();
+            let (chunk, link) = page(runs, query, path);
+            (200, json!({"total_count": total, "check_runs": chunk}), link)
+        }
+        ("GET", ["commits", sha, "status"]) => {
+            let statuses: Vec<Value> = s
+                .statuses
+                .iter()
+                .map(|(c, st)| json!({"context": c, "state": st}))
+                .collect();
+            let total = statuses.len();
+            let overall = if s.statuses.iter().all(|(_, st)| st == "success") {
+                "success"
+            } else if s.statuses.iter().any(|(_, st)| st == "failure" || st == "error") {
+                "failure"
+            } else {
+                "pending"
+            };
+            let (chunk, link) = page(statuses, query, path);
+            (
+                200,
+                json!({"state": overall, "sha": sha, "total_count": total, "statuses": chunk}),
+                link,
+            )
+        }
+        _ => (404, json!({"message": "Not Found"}), String::new()),
     }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

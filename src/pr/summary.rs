@@ -1,0 +1,153 @@
+//! The bot's texts for GitHub: the summary comment (verdict, reasons, quotas, findings, the
+//! merge state), kept under GitHub's 65 536-character limit for a comment body, and the
+//! shortening of long lists. Everything from the PR's files or the policy goes through
+//! [`crate::report::markdown`]; nothing here talks to GitHub.
+
+use crate::gate::Decision;
+use crate::pr::verdict::Report;
+use crate::report;
+
+/// GitHub refuses a comment or review body longer than this (characters).
+pub const MAX_BODY: usize = 65_536;
+/// The most table rows (reasons, quotas) a summary shows.
+const MAX_ROWS: usize = 50;
+
+/// `items` joined with `, `, at most `max` of them, then `and N more`.
+pub fn shorten(items: &[String], max: usize) -> String {
+    if items.len() <= max {
+        return items.join(", ");
+    }
+    format!("{} and {} more", items[..max].join(", "), items.len() - max)
+}
+
+/// `body` cut to at most `limit` characters at a line end, with a last line saying it was
+/// cut and where the whole report is (the job summary and the SARIF file of the run).
+pub fn fit(body: &str, limit: usize) -> String {
+    let total = body.chars().count();
+    if total <= limit {
+        return body.to_string();
+    }
+    let note = format!(
+        "\n\n**This comment is truncated** ({total} characters; GitHub allows {MAX_BODY}): the full \
+         report is in the job summary of this run and in its SARIF file.\n"
+    );
+    let keep = limit.saturating_sub(note.chars().count() + 8);
+    let cut: String = body.chars().take(keep).collect();
+    let cut = match cut.rfind('\n') {
+        Some(i) => &cut[..i],
+        None => cut.as_str(),
+    };
+    // A cut inside a fenced block would swallow the note.
+    let fence = if cut.matches("\n```").count() % 2 == 1 {
+        "\n```"
+    } else {
+        ""
+    };
+    format!("{cut}{fence}{note}")
+}
+
+/// The summary: verdict, reasons, quotas, then `status` (what the bot did or waits for),
+/// then the findings on changed lines. Not yet fitted ([`fit`]).
+pub fn markdown(r: &Report, status: &[String]) -> String {
+    use crate::report::markdown::{cell, code, code_cell, text};
+    let v = &r.verdict;
+    let icon = match r.decision {
+        Decision::AutoMerge => "✅",
+        Decision::ReviewRequired => "👀",
+        Decision::Reject => "⛔",
+    };
+    let mut s = format!(
+        "## {icon} portalint verdict: `{}`\n\nEvaluated head {} merged into {} ({}).\n",
+        r.decision.as_str(),
+        code(&r.head_commit),
+        code(&r.base),
+        code(&r.base_commit[..r.base_commit.len().min(12)])
+    );
+    if !status.is_empty() {
+        s.push('\n');
+        for line in status {
+            s.push_str(&format!("**Status:** {}\n", text(line)));
+        }
+    }
+    if !v.reasons.is_empty() {
+        s.push_str("\n| Reason | Decides | Where | Why |\n|---|---|---|---|\n");
+        for reason in v.reasons.iter().take(MAX_ROWS) {
+            let at = match (&reason.file, reason.line) {
+                (Some(f), Some(l)) => code_cell(&format!("{f}:{l}")),
+                (Some(f), None) => code_cell(f),
+                _ => String::new(),
+            };
+            let rule = reason
+                .rule
+                .as_ref()
+                .map(|r| format!(" ({})", cell(r)))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "| `{}` | {} | {at} | {}{rule} |\n",
+                reason.code,
+                reason.decision.as_str(),
+                cell(&clip(&reason.message, 600))
+            ));
+        }
+        if v.reasons.len() > MAX_ROWS {
+            s.push_str(&format!(
+                "\n… and {} more reason(s): see the job summary.\n",
+                v.reasons.len() - MAX_ROWS
+            ));
+        }
+    }
+    if !v.quotas.is_empty() {
+        s.push_str("\n| Quota | Before | After | Soft | Hard |\n|---|---|---|---|---|\n");
+        for q in v.quotas.iter().take(MAX_ROWS) {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                cell(&q.quota),
+                cell(&q.before),
+                cell(&q.after),
+                q.soft.as_deref().map_or_else(|| "–".to_string(), cell),
+                q.hard.as_deref().map_or_else(|| "–".to_string(), cell)
+            ));
+        }
+        if v.quotas.len() > MAX_ROWS {
+            s.push_str(&format!("\n… and {} more quota(s).\n", v.quotas.len() - MAX_ROWS));
+        }
+    }
+    let mut md = Vec::new();
+    let _ = report::markdown::render(&r.changed_line_findings, &r.changed_line_summary, &mut md);
+    s.push('\n');
+    // The heading is the first line; nothing from the input can hold `### ` (`#` is quoted).
+    s.push_str(&String::from_utf8_lossy(&md).replacen("### ", "#### Findings on changed lines: ", 1));
+    s
+}
+
+/// `s` cut to `max` characters (with `…`): a finding's message can list every known field.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_at_a_line_and_says_so() {
+        let body: String = (0..20_000).map(|i| format!("line {i}\n")).collect();
+        let out = fit(&body, MAX_BODY);
+        assert!(out.chars().count() <= MAX_BODY);
+        assert!(out.contains("truncated") && out.contains("SARIF"));
+        assert!(out.contains("\nline 10\n"));
+        assert_eq!(fit("short\n", MAX_BODY), "short\n");
+    }
+
+    #[test]
+    fn shorten_counts_the_rest() {
+        let items: Vec<String> = (0..12).map(|i| format!("c{i}")).collect();
+        assert_eq!(shorten(&items[..2], 10), "c0, c1");
+        assert_eq!(shorten(&items, 3), "c0, c1, c2 and 9 more");
+    }
+}
