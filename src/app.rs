@@ -53,11 +53,21 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
                     return EXIT_ERROR;
                 }
             }
-            if outcome.checked_nothing() && !args.allow_empty {
-                eprintln!(
-                    "error: no file was checked: every path is excluded, ignored or not YAML \
-                     (pass `--allow-empty` to accept an empty run)"
-                );
+            for note in &outcome.notes {
+                eprintln!("note: {}", crate::report::escape::line(note));
+            }
+            if outcome.checked_nothing() {
+                if args.allow_empty {
+                    eprintln!(
+                        "warning: no file was checked: every path is excluded, ignored or not YAML \
+                         (accepted by `--allow-empty`)"
+                    );
+                } else {
+                    eprintln!(
+                        "error: no file was checked: every path is excluded, ignored or not YAML \
+                         (pass `--allow-empty` to accept an empty run)"
+                    );
+                }
             }
             outcome.exit_code()
         }

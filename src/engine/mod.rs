@@ -4,6 +4,7 @@
 //! read their results; nothing here prints but `--fix`'s report of what it wrote.
 
 pub mod change;
+pub mod notes;
 pub mod settings;
 pub mod stream;
 
@@ -29,6 +30,9 @@ pub struct Outcome {
     pub fail_on: FailOn,
     /// `--allow-empty`: a run that checked no file is clean rather than an error.
     pub allow_empty: bool,
+    /// What the run could not check, said once per run (printed on stderr): XRs checked
+    /// without their XRD.
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -76,10 +80,25 @@ pub fn parse_ids(ids: &[String]) -> Result<Vec<RuleId>, AppError> {
 fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
     let mut s = Settings::default();
     let cfg_ids = |v: &Option<Vec<String>>| parse_ids(v.as_deref().unwrap_or(&[]));
+    let mut source = "";
     if !args.select.is_empty() {
         s.select = Some(parse_ids(&args.select)?);
+        source = "`--select`";
+        if s.select.as_ref().is_some_and(Vec::is_empty) {
+            return Err(AppError::Usage(
+                "`--select` names no rule: the check would run nothing and pass; name the rules to run \
+                 (`portalint rules` lists them) or leave `--select` out to run every rule"
+                    .into(),
+            ));
+        }
     } else if cfg.select.is_some() {
         s.select = Some(cfg_ids(&cfg.select)?);
+        source = "the config's `select`";
+        if s.select.as_ref().is_some_and(Vec::is_empty) {
+            return Err(AppError::Usage(
+                "the config's `select` names no rule: the check would run nothing and pass".into(),
+            ));
+        }
     }
     s.ignore = parse_ids(&args.ignore)?;
     s.ignore.extend(cfg_ids(&cfg.ignore)?);
@@ -103,6 +122,16 @@ fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
             parse_ids(ids)?
         };
         s.per_path.push((matcher, rules));
+    }
+    // Selected, then every one of them ignored or turned off: no rule would run.
+    if let Some(sel) = &s.select {
+        let off = |r: &RuleId| s.ignore.contains(r) || matches!(s.levels.get(r), Some(None));
+        if sel.iter().all(off) {
+            return Err(AppError::Usage(format!(
+                "every rule {source} selects is ignored or turned off (`ignore`, `--ignore` or `rules: {{id: off}}`): \
+                 the check would run nothing and pass"
+            )));
+        }
     }
     Ok(s)
 }
@@ -676,6 +705,7 @@ impl<'a> Plan<'a> {
     pub fn run(&self) -> Result<Outcome, AppError> {
         let mut located = Vec::new();
         let mut summary = Summary::default();
+        let mut missing: Vec<notes::MissingXrds> = Vec::new();
         for root in &self.roots {
             match self.check_root(root)? {
                 Root::Streamed(checked) => {
@@ -686,6 +716,12 @@ impl<'a> Plan<'a> {
                 }
                 Root::InMemory(checked) => {
                     let InMemory { ws, findings, git } = *checked;
+                    if let Some(m) = notes::missing_xrds(&ws, root) {
+                        match missing.iter_mut().find(|x| x.template_root == m.template_root) {
+                            Some(x) => x.merge(m),
+                            None => missing.push(m),
+                        }
+                    }
                     let mut diags = findings;
                     if let Some(g) = git.as_ref().filter(|_| !self.args.verdict) {
                         let (kept, skipped) = g.filter(&ws, diags, self.args.only_changed_lines);
@@ -720,6 +756,7 @@ impl<'a> Plan<'a> {
             summary,
             fail_on,
             allow_empty: self.args.allow_empty,
+            notes: missing.iter().map(notes::MissingXrds::message).collect(),
         })
     }
 }
