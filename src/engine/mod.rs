@@ -193,25 +193,47 @@ fn catalog_file_ages(ws: &model::Workspace, root: &Path) -> std::collections::BT
         .collect()
 }
 
+/// The URL of the git remote `origin` of the repository at `root`, as git reads it
+/// (includes, worktrees, `insteadOf` left aside), through gix.
+fn origin_url(root: &Path) -> Option<String> {
+    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    gix::open(&abs).ok().and_then(|repo| {
+        repo.config_snapshot()
+            .string("remote.origin.url")
+            .map(|u| u.to_string())
+    })
+}
+
+/// (owner, name) of a remote URL: `git@github.com:acme/x.git`, `https://github.com/acme/x/`,
+/// `ssh://git@host/acme/x`; the owner is `None` when the URL has a single path segment.
+fn owner_and_name(url: &str) -> (Option<String>, String) {
+    let mut parts = url.trim_end_matches('/').rsplit(['/', ':']);
+    let name = parts.next().unwrap_or("").trim_end_matches(".git").to_string();
+    let owner = parts
+        .next()
+        .filter(|o| !o.is_empty() && !o.contains('@') && !o.contains('.'))
+        .map(str::to_string);
+    (owner, name)
+}
+
 /// The repository name: config, then the git remote `origin`, then the directory name.
 fn repo_name(root: &Path, cfg: &Config) -> String {
     if let Some(n) = cfg.openportal.as_ref().and_then(|o| o.repo_name.clone()) {
         return n;
     }
-    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    // The remote as git reads it (includes, worktrees, `insteadOf` left aside), through gix.
-    let url = gix::open(&abs).ok().and_then(|repo| {
-        repo.config_snapshot()
-            .string("remote.origin.url")
-            .map(|u| u.to_string())
-    });
-    if let Some(url) = url {
-        let last = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or("");
-        return last.trim_end_matches(".git").to_string();
+    if let Some(url) = origin_url(root) {
+        return owner_and_name(&url).1;
     }
+    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     abs.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// The owner of the repository from its git remote `origin` (config `openportal.github-org`
+/// is applied by the rules over it).
+fn repo_org(root: &Path) -> Option<String> {
+    owner_and_name(&origin_url(root)?).0
 }
 
 /// Runs the rules over one workspace and applies the policy.
@@ -595,6 +617,7 @@ impl<'a> Plan<'a> {
         });
         let repo = Repo {
             name: repo_name(root, cfg),
+            org: repo_org(root),
             is_dir: root.is_dir(),
             prefix: prefix.clone(),
             path_from_config,
@@ -840,7 +863,7 @@ mod tests {
             assert_eq!(o.backstage_options, d.backstage_options);
             assert_eq!(o.owner_annotations, d.owner_annotations);
         }
-        assert_eq!(RuleOptions::default().openportal.github_org, "open-service-portal");
+        assert_eq!(RuleOptions::default().openportal.github_org, None);
         // A key set in a section keeps the section's other defaults.
         let one =
             crate::config::parse(Path::new("c.yaml"), "onboarding: {quality-threshold: 75}\n", &trust).expect("valid");
@@ -856,7 +879,7 @@ mod tests {
         let defs = &schema["definitions"];
         assert_eq!(
             defs["OpenPortalOptions"]["properties"]["github-org"]["default"],
-            "open-service-portal"
+            serde_json::Value::Null
         );
         assert_eq!(
             defs["OnboardingOptions"]["properties"]["quality-threshold"]["default"],
@@ -893,11 +916,22 @@ mod tests {
             &["remote", "add", "origin", "git@github.com:acme/template-dns-record.git"],
         );
         assert_eq!(repo_name(&dir, &cfg), "template-dns-record");
+        assert_eq!(repo_org(&dir).as_deref(), Some("acme"));
         git(
             &dir,
             &["remote", "set-url", "origin", "https://github.com/acme/catalog-orders/"],
         );
         assert_eq!(repo_name(&dir, &cfg), "catalog-orders");
+        assert_eq!(repo_org(&dir).as_deref(), Some("acme"));
+        for (url, owner) in [
+            (
+                "ssh://git@github.example.com/platform-team/catalog.git",
+                Some("platform-team"),
+            ),
+            ("catalog", None),
+        ] {
+            assert_eq!(owner_and_name(url).0.as_deref(), owner, "{url}");
+        }
         let named = Config {
             openportal: Some(crate::config::OpenPortal {
                 repo_name: Some("from-config".into()),
