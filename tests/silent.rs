@@ -201,3 +201,25 @@ fn an_empty_tree_is_an_error_and_allowed_it_still_warns() {
     assert!(err.contains("warning: no file was checked"), "{err}");
     assert!(out.contains("Nothing checked: 0 files"), "{out}");
 }
+
+#[test]
+fn explain_prints_no_generator_comment_and_every_rule_of_an_alias() {
+    let cwd = common::root();
+    let (code, out, _) = run_bin(&["explain", "yaml-duplicate-key"], &cwd);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("# yaml-duplicate-key"), "{out}");
+    assert!(!out.contains("<!--"), "{out}");
+    let (alias, ids) = portalint::rules::ALIASES
+        .iter()
+        .find(|(_, ids)| ids.len() > 1)
+        .expect("an alias of several rules");
+    let (code, out, _) = run_bin(&["explain", alias], &cwd);
+    assert_eq!(code, 0);
+    assert!(out.contains("is an alias of"), "{out}");
+    for id in ids.iter() {
+        assert!(
+            out.contains(&format!("# {}\n", id.as_str())),
+            "{alias}: {id} missing in {out}"
+        );
+    }
+}

@@ -272,7 +272,7 @@ pub fn run_rules_where(
         all.extend(r?);
     }
     Ok(cap_per_file(
-        settings::apply(all, ws, settings),
+        settings::apply(all, ws, settings, &enabled),
         ws.options.limits.findings_per_file,
     ))
 }
