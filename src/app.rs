@@ -58,11 +58,21 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
                     return EXIT_ERROR;
                 }
             }
-            if outcome.checked_nothing() && !args.allow_empty {
-                eprintln!(
-                    "error: no file was checked: every path is excluded, ignored or not YAML \
-                     (pass `--allow-empty` to accept an empty run)"
-                );
+            for note in &outcome.notes {
+                eprintln!("note: {}", crate::report::escape::line(note));
+            }
+            if outcome.checked_nothing() {
+                if args.allow_empty {
+                    eprintln!(
+                        "warning: no file was checked: every path is excluded, ignored or not YAML \
+                         (accepted by `--allow-empty`)"
+                    );
+                } else {
+                    eprintln!(
+                        "error: no file was checked: every path is excluded, ignored or not YAML \
+                         (pass `--allow-empty` to accept an empty run)"
+                    );
+                }
             }
             outcome.exit_code()
         }
@@ -115,7 +125,13 @@ fn list_rules(format: crate::cli::OutputFormat, out: &mut dyn Write) -> u8 {
 fn explain(rule: &str, out: &mut dyn Write) -> u8 {
     match parse_ids(&[rule.to_string()]) {
         Ok(ids) => {
-            let _ = out.write_all(crate::docs::rule_page(ids[0].meta()).as_bytes());
+            // An alias stands for several rules: each is shown.
+            if ids.len() > 1 || ids.first().is_some_and(|i| i.as_str() != rule) {
+                let names: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
+                let _ = writeln!(out, "`{rule}` is an alias of: {}\n", names.join(", "));
+            }
+            let pages: Vec<String> = ids.iter().map(|i| crate::docs::rule_doc(i.meta())).collect();
+            let _ = out.write_all(pages.join("\n").as_bytes());
             EXIT_CLEAN
         }
         Err(e) => {

@@ -306,6 +306,19 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
             check_id(item, item.as_str().unwrap_or(""))?;
         }
     }
+    // `select: []` (or a list of empty ids) would run no rule and pass on everything.
+    if let Some(sel) = doc.root.get("select") {
+        let named = sel
+            .as_seq()
+            .is_some_and(|items| items.iter().any(|i| i.as_str().is_some_and(|s| !s.is_empty())));
+        if !named {
+            return Err(fail(
+                (sel.start, sel.end),
+                "`select` selects no rule: the check would run nothing and pass".into(),
+                Some("list the rules to run, or remove `select` to run every rule".into()),
+            ));
+        }
+    }
     for e in doc.root.get("rules").and_then(yaml::Node::as_map).unwrap_or(&[]) {
         let key_node = yaml::Node {
             start: e.key_start,

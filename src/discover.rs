@@ -289,10 +289,16 @@ impl Walk<'_> {
             Err(e) => {
                 // A folder or file the walk cannot read is a finding, never a silent gap.
                 let (rel, why) = walk_error(&e, root);
+                let path = root.join(&rel);
+                let what = if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                    WALK_FOLDER
+                } else {
+                    "cannot be walked"
+                };
                 part.inputs.push(unreadable(
                     format!("{prefix}{rel}"),
-                    &root.join(&rel),
-                    format!("cannot be walked: {why}; not checked"),
+                    &path,
+                    format!("{what}: {why}; nothing below it was checked"),
                 ));
                 return;
             }
@@ -441,6 +447,14 @@ fn drop_scaffolder_skeletons(out: &mut Discovered) {
         })
         .collect();
     out.inputs.extend(texts);
+}
+
+/// How the reason of an unreadable input starts when it is a folder the walk could not list.
+pub const WALK_FOLDER: &str = "folder cannot be listed";
+
+/// True when an unreadable input's reason says it is a folder the walk could not list.
+pub fn is_unlisted_folder(reason: &str) -> bool {
+    reason.starts_with(WALK_FOLDER)
 }
 
 fn unreadable(rel: String, path: &Path, reason: String) -> Input {

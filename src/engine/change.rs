@@ -237,8 +237,10 @@ impl GitContext {
     /// YAML files not read yet): see [`GitContext::needed`]. Unchanged orders are not read,
     /// and nothing is made for them (no path, no string).
     pub fn worktree_inputs(&self, mut found: Discovered, prefix: &str, max_size: u64) -> (Vec<Input>, PathSet) {
-        let read = std::mem::take(&mut found.inputs);
-        let inputs = {
+        let (unlisted, read): (Vec<Input>, Vec<Input>) = std::mem::take(&mut found.inputs).into_iter().partition(
+            |i| matches!(&i.content, InputContent::Unreadable(why) if crate::discover::is_unlisted_folder(why)),
+        );
+        let mut inputs = {
             let found = &found;
             let local = |rel: &'_ str| -> String { rel.strip_prefix(prefix).unwrap_or(rel).to_string() };
             let files: Vec<(std::borrow::Cow<'_, str>, Lazy<'_>)> = read
@@ -256,6 +258,8 @@ impl GitContext {
             inputs.sort_by(|a, b| crate::discover::walk_order(&a.rel, &b.rel));
             inputs
         };
+        // A folder the walk could not list is reported whatever the change touches.
+        inputs.extend(unlisted);
         (inputs, found.paths)
     }
 
@@ -398,9 +402,19 @@ fn considered(ws: &Workspace, changed: &HashSet<String>, moved: &[String]) -> Ha
                 .any(|m| dir.is_empty() || m.starts_with(&format!("{dir}/")))
         }
     };
+    // A folder the walk could not list may hold changed files git now takes for deleted:
+    // it is reported whatever the change.
+    let unlisted: HashSet<FileId> = ws
+        .unreadable
+        .iter()
+        .filter(|(_, why)| crate::discover::is_unlisted_folder(why))
+        .map(|(id, _)| *id)
+        .collect();
     ws.sources
         .iter()
-        .filter(|(id, f)| changed.contains(&f.rel) || dependents.contains(id) || lists_moved(&f.rel))
+        .filter(|(id, f)| {
+            changed.contains(&f.rel) || dependents.contains(id) || lists_moved(&f.rel) || unlisted.contains(id)
+        })
         .map(|(id, _)| id)
         .collect()
 }

@@ -4,6 +4,7 @@
 //! read their results; nothing here prints but `--fix`'s report of what it wrote.
 
 pub mod change;
+pub mod notes;
 pub mod settings;
 pub mod stream;
 pub mod warm;
@@ -30,6 +31,9 @@ pub struct Outcome {
     pub fail_on: FailOn,
     /// `--allow-empty`: a run that checked no file is clean rather than an error.
     pub allow_empty: bool,
+    /// What the run could not check, said once per run (printed on stderr): XRs checked
+    /// without their XRD.
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -77,10 +81,25 @@ pub fn parse_ids(ids: &[String]) -> Result<Vec<RuleId>, AppError> {
 fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
     let mut s = Settings::default();
     let cfg_ids = |v: &Option<Vec<String>>| parse_ids(v.as_deref().unwrap_or(&[]));
+    let mut source = "";
     if !args.select.is_empty() {
         s.select = Some(parse_ids(&args.select)?);
+        source = "`--select`";
+        if s.select.as_ref().is_some_and(Vec::is_empty) {
+            return Err(AppError::Usage(
+                "`--select` names no rule: the check would run nothing and pass; name the rules to run \
+                 (`portalint rules` lists them) or leave `--select` out to run every rule"
+                    .into(),
+            ));
+        }
     } else if cfg.select.is_some() {
         s.select = Some(cfg_ids(&cfg.select)?);
+        source = "the config's `select`";
+        if s.select.as_ref().is_some_and(Vec::is_empty) {
+            return Err(AppError::Usage(
+                "the config's `select` names no rule: the check would run nothing and pass".into(),
+            ));
+        }
     }
     s.ignore = parse_ids(&args.ignore)?;
     s.ignore.extend(cfg_ids(&cfg.ignore)?);
@@ -104,6 +123,16 @@ fn settings(args: &CheckArgs, cfg: &Config) -> Result<Settings, AppError> {
             parse_ids(ids)?
         };
         s.per_path.push((matcher, rules));
+    }
+    // Selected, then every one of them ignored or turned off: no rule would run.
+    if let Some(sel) = &s.select {
+        let off = |r: &RuleId| s.ignore.contains(r) || matches!(s.levels.get(r), Some(None));
+        if sel.iter().all(off) {
+            return Err(AppError::Usage(format!(
+                "every rule {source} selects is ignored or turned off (`ignore`, `--ignore` or `rules: {{id: off}}`): \
+                 the check would run nothing and pass"
+            )));
+        }
     }
     Ok(s)
 }
@@ -165,25 +194,47 @@ fn catalog_file_ages(ws: &model::Workspace, root: &Path) -> std::collections::BT
         .collect()
 }
 
+/// The URL of the git remote `origin` of the repository at `root`, as git reads it
+/// (includes, worktrees, `insteadOf` left aside), through gix.
+fn origin_url(root: &Path) -> Option<String> {
+    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    gix::open(&abs).ok().and_then(|repo| {
+        repo.config_snapshot()
+            .string("remote.origin.url")
+            .map(|u| u.to_string())
+    })
+}
+
+/// (owner, name) of a remote URL: `git@github.com:acme/x.git`, `https://github.com/acme/x/`,
+/// `ssh://git@host/acme/x`; the owner is `None` when the URL has a single path segment.
+fn owner_and_name(url: &str) -> (Option<String>, String) {
+    let mut parts = url.trim_end_matches('/').rsplit(['/', ':']);
+    let name = parts.next().unwrap_or("").trim_end_matches(".git").to_string();
+    let owner = parts
+        .next()
+        .filter(|o| !o.is_empty() && !o.contains('@') && !o.contains('.'))
+        .map(str::to_string);
+    (owner, name)
+}
+
 /// The repository name: config, then the git remote `origin`, then the directory name.
 fn repo_name(root: &Path, cfg: &Config) -> String {
     if let Some(n) = cfg.openportal.as_ref().and_then(|o| o.repo_name.clone()) {
         return n;
     }
-    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    // The remote as git reads it (includes, worktrees, `insteadOf` left aside), through gix.
-    let url = gix::open(&abs).ok().and_then(|repo| {
-        repo.config_snapshot()
-            .string("remote.origin.url")
-            .map(|u| u.to_string())
-    });
-    if let Some(url) = url {
-        let last = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or("");
-        return last.trim_end_matches(".git").to_string();
+    if let Some(url) = origin_url(root) {
+        return owner_and_name(&url).1;
     }
+    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     abs.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// The owner of the repository from its git remote `origin` (config `openportal.github-org`
+/// is applied by the rules over it).
+fn repo_org(root: &Path) -> Option<String> {
+    owner_and_name(&origin_url(root)?).0
 }
 
 /// Runs the rules over one workspace and applies the policy.
@@ -222,7 +273,7 @@ pub fn run_rules_where(
         all.extend(r?);
     }
     Ok(cap_per_file(
-        settings::apply(all, ws, settings),
+        settings::apply(all, ws, settings, &enabled),
         ws.options.limits.findings_per_file,
     ))
 }
@@ -582,6 +633,7 @@ impl<'a> Plan<'a> {
         });
         let repo = Repo {
             name: repo_name(root, cfg),
+            org: repo_org(root),
             is_dir: root.is_dir(),
             prefix: prefix.clone(),
             path_from_config,
@@ -695,6 +747,7 @@ impl<'a> Plan<'a> {
     pub fn run(&self) -> Result<Outcome, AppError> {
         let mut located = Vec::new();
         let mut summary = Summary::default();
+        let mut missing: Vec<notes::MissingXrds> = Vec::new();
         for root in &self.roots {
             match self.check_root(root)? {
                 Root::Streamed(checked) => {
@@ -705,6 +758,12 @@ impl<'a> Plan<'a> {
                 }
                 Root::InMemory(checked) => {
                     let InMemory { ws, findings, git } = *checked;
+                    if let Some(m) = notes::missing_xrds(&ws, root) {
+                        match missing.iter_mut().find(|x| x.template_root == m.template_root) {
+                            Some(x) => x.merge(m),
+                            None => missing.push(m),
+                        }
+                    }
                     let mut diags = findings;
                     if let Some(g) = git.as_ref().filter(|_| !self.args.verdict) {
                         let (kept, skipped) = g.filter(&ws, diags, self.args.only_changed_lines);
@@ -744,6 +803,7 @@ impl<'a> Plan<'a> {
             summary,
             fail_on,
             allow_empty: self.args.allow_empty,
+            notes: missing.iter().map(notes::MissingXrds::message).collect(),
         })
     }
 }
@@ -827,7 +887,7 @@ mod tests {
             assert_eq!(o.backstage_options, d.backstage_options);
             assert_eq!(o.owner_annotations, d.owner_annotations);
         }
-        assert_eq!(RuleOptions::default().openportal.github_org, "open-service-portal");
+        assert_eq!(RuleOptions::default().openportal.github_org, None);
         // A key set in a section keeps the section's other defaults.
         let one =
             crate::config::parse(Path::new("c.yaml"), "onboarding: {quality-threshold: 75}\n", &trust).expect("valid");
@@ -843,7 +903,7 @@ mod tests {
         let defs = &schema["definitions"];
         assert_eq!(
             defs["OpenPortalOptions"]["properties"]["github-org"]["default"],
-            "open-service-portal"
+            serde_json::Value::Null
         );
         assert_eq!(
             defs["OnboardingOptions"]["properties"]["quality-threshold"]["default"],
@@ -880,11 +940,22 @@ mod tests {
             &["remote", "add", "origin", "git@github.com:acme/template-dns-record.git"],
         );
         assert_eq!(repo_name(&dir, &cfg), "template-dns-record");
+        assert_eq!(repo_org(&dir).as_deref(), Some("acme"));
         git(
             &dir,
             &["remote", "set-url", "origin", "https://github.com/acme/catalog-orders/"],
         );
         assert_eq!(repo_name(&dir, &cfg), "catalog-orders");
+        assert_eq!(repo_org(&dir).as_deref(), Some("acme"));
+        for (url, owner) in [
+            (
+                "ssh://git@github.example.com/platform-team/catalog.git",
+                Some("platform-team"),
+            ),
+            ("catalog", None),
+        ] {
+            assert_eq!(owner_and_name(url).0.as_deref(), owner, "{url}");
+        }
         let named = Config {
             openportal: Some(crate::config::OpenPortal {
                 repo_name: Some("from-config".into()),

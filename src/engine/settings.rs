@@ -69,27 +69,52 @@ const YIELDS: &[(RuleId, Option<RuleId>)] = &[
     (RuleId::XFieldpathInSchema, Some(RuleId::FnGotplXrFieldPaths)),
 ];
 
-/// Applies the settings to the raw diagnostics of one workspace.
-pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) -> Vec<Diagnostic> {
+/// Applies the settings to the raw diagnostics of one workspace; `ran` are the rules that
+/// ran on it (a suppression naming another rule is not taken for unused).
+pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings, ran: &[RuleId]) -> Vec<Diagnostic> {
     for d in &mut diags {
         if let Some(Some(sev)) = settings.levels.get(&d.rule) {
             d.severity = *sev;
         }
     }
-    // The ids a line's `# portalint: ignore[…]` comments name, read once per line however
-    // many findings it has (a one-line file may carry thousands).
-    let mut named: HashMap<(crate::parse::source::FileId, usize), Vec<RuleId>> = HashMap::new();
+    // The suppression comments of the checked files, read once per file that has one.
+    let local: std::collections::HashSet<FileId> = ws
+        .docs
+        .iter()
+        .map(|d| d.file)
+        .chain(ws.problems.iter().map(|p| p.file))
+        .collect();
+    let mut comments: HashMap<FileId, Vec<Suppression>> = HashMap::new();
+    for &id in &local {
+        let found = suppressions(ws.sources.get(id));
+        if !found.is_empty() {
+            comments.insert(id, found);
+        }
+    }
     diags.retain(|d| {
         let file = ws.sources.get(d.primary.span.file);
         if settings.ignored_at(&ws.repo, &file.rel, d.rule) {
             return false;
         }
+        let Some(list) = comments.get_mut(&d.primary.span.file) else {
+            return true;
+        };
         let line = file.line_of(d.primary.span.start);
-        let ids = named
-            .entry((d.primary.span.file, line))
-            .or_insert_with(|| suppressions_at(file, line));
-        !ids.contains(&d.rule)
+        let mut suppressed = false;
+        for s in list.iter_mut().filter(|s| s.covers(line)) {
+            suppressed |= s.mark(d.rule);
+        }
+        !suppressed
     });
+    if ran.contains(&RuleId::YamlUnusedSuppression) {
+        let mut ids: Vec<&FileId> = comments.keys().collect();
+        ids.sort();
+        for id in ids {
+            for s in &comments[id] {
+                diags.extend(s.unused(*id, ran, settings));
+            }
+        }
+    }
     // A generic finding yields to a more specific rule that reports inside the same node.
     let mut starts: HashMap<crate::parse::source::FileId, Vec<(u32, RuleId)>> = HashMap::new();
     for d in &diags {
@@ -128,35 +153,193 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings) ->
     diags
 }
 
-/// True when the line of `offset`, or the comment line above it, says
-/// `# portalint: ignore[<rule>]` (several ids may be listed, comma-separated).
-pub fn suppressed(file: &crate::parse::source::SourceFile, offset: u32, rule: RuleId) -> bool {
-    suppressions_at(file, file.line_of(offset)).contains(&rule)
+use crate::parse::source::{FileId, SourceFile, Span};
+
+/// One `# portalint: ignore[…]` (or `ignore-file[…]`) comment of a file.
+#[derive(Debug)]
+struct Suppression {
+    /// The 1-based line of the comment.
+    line: usize,
+    /// True when the line holds only the comment: it covers the next line too.
+    own_line: bool,
+    /// `ignore-file`: covers the whole file.
+    file_level: bool,
+    /// The bytes of the comment's `portalint: ignore…` part.
+    span: (u32, u32),
+    /// The ids named, each with its rules and whether a finding was suppressed by it; `None`:
+    /// every rule (a bare `ignore`, or `all`).
+    ids: Option<Vec<Named>>,
+    /// For a suppression of every rule: whether it suppressed anything.
+    used_all: bool,
 }
 
-/// The rules suppressed on `line` (1-based): named on the line itself, or on a comment line
-/// right above it.
-fn suppressions_at(file: &crate::parse::source::SourceFile, line: usize) -> Vec<RuleId> {
-    let mut ids = mentioned(file.line_text(line));
-    let above = file.line_text(line - 1);
-    if line > 1 && above.trim_start().starts_with('#') {
-        ids.extend(mentioned(above));
+#[derive(Debug)]
+struct Named {
+    text: String,
+    span: (u32, u32),
+    /// The rules it stands for; `None` for an unknown id.
+    rules: Option<Vec<RuleId>>,
+    used: bool,
+}
+
+impl Suppression {
+    fn covers(&self, line: usize) -> bool {
+        self.file_level || line == self.line || (self.own_line && line == self.line + 1)
     }
-    ids
+
+    /// Marks the use of the suppression by a finding of `rule`; true when it suppresses it.
+    fn mark(&mut self, rule: RuleId) -> bool {
+        match &mut self.ids {
+            None => {
+                self.used_all = true;
+                true
+            }
+            Some(ids) => {
+                let mut hit = false;
+                for n in ids.iter_mut() {
+                    if n.rules.as_ref().is_some_and(|r| r.contains(&rule)) {
+                        n.used = true;
+                        hit = true;
+                    }
+                }
+                hit
+            }
+        }
+    }
+
+    /// The findings of `yaml-unused-suppression` for this comment: unknown ids, and ids (or
+    /// a suppression of every rule) that suppressed nothing although their rules ran.
+    fn unused(&self, file: FileId, ran: &[RuleId], settings: &Settings) -> Vec<Diagnostic> {
+        let rule = RuleId::YamlUnusedSuppression;
+        let severity = match settings.levels.get(&rule) {
+            Some(Some(sev)) => *sev,
+            _ => rule.meta().severity,
+        };
+        let form = if self.file_level { "ignore-file" } else { "ignore" };
+        let report = |span: (u32, u32), message: String, help: String| Diagnostic {
+            rule,
+            severity,
+            message,
+            primary: crate::rules::diagnostic::Label {
+                span: Span::new(file, span.0, span.1),
+                message: None,
+            },
+            secondary: Vec::new(),
+            help: Some(help),
+        };
+        let mut out = Vec::new();
+        match &self.ids {
+            // With `select`, most rules did not run: "nothing suppressed" would prove nothing.
+            None if !self.used_all && settings.select.is_none() => out.push(report(
+                self.span,
+                format!("`portalint: {form}` suppresses every rule here, and no finding was suppressed"),
+                "remove the comment".to_string(),
+            )),
+            None => {}
+            Some(ids) => {
+                for n in ids {
+                    match &n.rules {
+                        None => {
+                            let known = ALL_RULES
+                                .iter()
+                                .map(|r| r.as_str())
+                                .chain(crate::rules::ALIASES.iter().map(|(a, _)| *a));
+                            let hint = crate::parse::text::suggest(&n.text, known)
+                                .map(|h| format!("did you mean `{h}`? "))
+                                .unwrap_or_default();
+                            out.push(report(
+                                n.span,
+                                format!(
+                                    "unknown rule `{}` in `portalint: {form}[…]`: it suppresses nothing",
+                                    n.text
+                                ),
+                                format!("{hint}`portalint rules` lists the ids; `all` suppresses every rule"),
+                            ));
+                        }
+                        Some(rules) if !n.used && rules.iter().any(|r| ran.contains(r)) => out.push(report(
+                            n.span,
+                            format!("`{}` is suppressed here, but it reports nothing to suppress", n.text),
+                            "remove the id (or the comment)".to_string(),
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
-fn mentioned(line: &str) -> Vec<RuleId> {
-    let Some(at) = line.find("portalint: ignore[") else {
-        return Vec::new();
-    };
-    let rest = &line[at + "portalint: ignore[".len()..];
-    let Some(end) = rest.find(']') else {
-        return Vec::new();
-    };
-    rest[..end]
-        .split(',')
-        .map(str::trim)
-        .filter_map(RuleId::expand)
-        .flatten()
-        .collect()
+/// The suppression comments of a file: `# portalint: ignore[<ids>]` at the end of a line or
+/// on a comment line of its own (then it covers the next line too), `# portalint:
+/// ignore-file[<ids>]` anywhere for the whole file. Ids are comma-separated; `all`, or no
+/// brackets at all, stands for every rule.
+fn suppressions(file: &SourceFile) -> Vec<Suppression> {
+    const MARK: &str = "portalint: ignore";
+    let text = &*file.text;
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(MARK) {
+        let at = from + found;
+        from = at + MARK.len();
+        let line = file.line_of(at as u32);
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let before = &text[line_start..at];
+        // Only inside a comment.
+        let Some(hash) = before.find('#') else { continue };
+        let own_line = before[..hash].trim().is_empty();
+        let mut rest_at = at + MARK.len();
+        let file_level = text[rest_at..].starts_with("-file");
+        if file_level {
+            rest_at += "-file".len();
+        }
+        let rest = &text[rest_at..];
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let rest = &rest[..line_end];
+        let (ids, end) = match rest.strip_prefix('[') {
+            Some(inner) => match inner.find(']') {
+                Some(close) => {
+                    let mut ids = Vec::new();
+                    let mut pos = rest_at + 1;
+                    for part in inner[..close].split(',') {
+                        let trimmed = part.trim();
+                        let lead = part.len() - part.trim_start().len();
+                        let start = (pos + lead) as u32;
+                        pos += part.len() + 1;
+                        if trimmed.is_empty() {
+                            continue;
+                        }
+                        ids.push(Named {
+                            text: trimmed.to_string(),
+                            span: (start, start + trimmed.len() as u32),
+                            rules: if trimmed == "all" {
+                                Some(ALL_RULES.to_vec())
+                            } else {
+                                RuleId::expand(trimmed)
+                            },
+                            used: false,
+                        });
+                    }
+                    let all = ids.iter().any(|n| n.text == "all");
+                    (
+                        if all || ids.is_empty() { None } else { Some(ids) },
+                        rest_at + 1 + close + 1,
+                    )
+                }
+                None => (None, rest_at),
+            },
+            // A word right after `ignore` (`ignored`, `ignore-me`) is not a suppression.
+            None if rest.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '_') => continue,
+            None => (None, rest_at),
+        };
+        out.push(Suppression {
+            line,
+            own_line,
+            file_level,
+            span: (at as u32, end as u32),
+            ids,
+            used_all: false,
+        });
+    }
+    out
 }

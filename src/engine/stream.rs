@@ -539,7 +539,7 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
             job.repo.clone(),
             job.profile,
             job.options.clone(),
-            Some(scan.evidence),
+            Some(scan.evidence.clone()),
         );
         // Rules that only report on shared files ran with the first batch.
         let diags = run_rules_where(&ws, job.settings, |r| n == 0 || r.meta().reach == Reach::Any)?;

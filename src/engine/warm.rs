@@ -244,7 +244,7 @@ impl Warm {
                 .map(|(i, f)| (f.rel().to_string(), i))
                 .collect();
         }
-        self.evidence = self.files.iter().fold(Evidence::default(), |e, f| e.merge(f.evidence));
+        self.evidence = self.files.iter().fold(Evidence::default(), |e, f| e.merge(f.evidence.clone()));
         self.layout = self
             .options
             .orders
@@ -389,7 +389,7 @@ impl Warm {
             self.repo.clone(),
             self.profile,
             self.options.clone(),
-            Some(self.evidence),
+            Some(self.evidence.clone()),
         );
         ws.file_age_days = self.file_age_days.clone();
         ws

@@ -153,7 +153,7 @@ pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
 
 /// What the repository's documents say about what the repository is. Accumulated document by
 /// document, so that a streamed check decides from every file while holding few of them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Evidence {
     /// An openportal.dev XRD where a template repository keeps its package: at the root or
     /// under the root's `configuration/`, outside test folders. One deeper down (in another
@@ -164,6 +164,11 @@ pub struct Evidence {
     pub portal_objects: bool,
     /// A Crossplane package object at a catalog entry path (`templates/<file>`).
     pub catalog_entry: bool,
+    /// A catalog entry named after its template repository (`templates/template-<name>.yaml`),
+    /// the catalog's own convention, whatever organisation publishes the packages.
+    pub catalog_named_entry: bool,
+    /// The owners in the packages of catalog entries (`ghcr.io/<owner>/<package>`).
+    pub catalog_owners: std::collections::BTreeSet<String>,
     /// A `<cluster>/<ns>/<Kind>/<file>` whose Kind folder is its document's kind, under a
     /// cluster folder with a `kustomization.yaml`.
     pub kind_folder: bool,
@@ -209,6 +214,16 @@ impl Evidence {
         }
         if doc.class == Class::PkgObject && is_catalog_entry(rel) {
             self.catalog_entry = true;
+            let file = rel.rsplit('/').next().unwrap_or(rel);
+            self.catalog_named_entry |= doc.kind == "Configuration" && file.starts_with("template-");
+            if let Some(owner) = doc
+                .root
+                .str_at(&["spec", "package"])
+                .and_then(|p| p.split('/').nth(1))
+                .filter(|o| !o.is_empty())
+            {
+                self.catalog_owners.insert(owner.to_ascii_lowercase());
+            }
         }
         self.score_spec |= doc.group() == "score.dev";
         self.inn_workflow |= super::innominatus::is_workflow(doc);
@@ -227,6 +242,8 @@ impl Evidence {
             portal_xrd: self.portal_xrd || other.portal_xrd,
             portal_objects: self.portal_objects || other.portal_objects,
             catalog_entry: self.catalog_entry || other.catalog_entry,
+            catalog_named_entry: self.catalog_named_entry || other.catalog_named_entry,
+            catalog_owners: self.catalog_owners.into_iter().chain(other.catalog_owners).collect(),
             kind_folder: self.kind_folder || other.kind_folder,
             score_spec: self.score_spec || other.score_spec,
             inn_workflow: self.inn_workflow || other.inn_workflow,
@@ -431,7 +448,15 @@ pub fn assemble(
             .any(|d| d.class == Class::Xrd && super::Xrd(d).group().is_some_and(openportal_group));
         // An orders or catalog repository holds no XRDs: its openportal.dev orders, its
         // catalog of openportal packages, or the sources' XRDs decide.
-        evidence.portal_xrd || ((repo.orders.is_some() || repo.catalog) && (source_xrd || evidence.portal_objects))
+        // A catalog is one by its layout, or by publishing packages of the repository's own
+        // organisation (config `openportal.github-org`, or the owner in the git remote): no
+        // organisation is built in.
+        let org = options.openportal.github_org.as_deref().or(repo.org.as_deref());
+        let own_packages = org.is_some_and(|o| evidence.catalog_owners.contains(&o.to_ascii_lowercase()));
+        let catalog = repo.catalog && (evidence.catalog_named_entry || own_packages);
+        evidence.portal_xrd
+            || catalog
+            || ((repo.orders.is_some() || repo.catalog) && (source_xrd || evidence.portal_objects))
     });
     repo.is_template = repo.is_dir
         && (is_package_file(&docs, &sources, &paths, "configuration/crossplane.yaml")

@@ -272,6 +272,8 @@ impl Default for RuleOptions {
 pub struct Repo {
     /// The repository name (config, git remote, or directory name).
     pub name: String,
+    /// The owner (GitHub organisation or user) in the git remote `origin`, when there is one.
+    pub org: Option<String>,
     /// True when the root is a directory (layout rules apply), false for a single file.
     pub is_dir: bool,
     /// True when the root looks like a `template-*` repository.
@@ -405,6 +407,17 @@ impl Workspace {
     /// The XRDs offering `group`/`kind` as a claim (LegacyCluster), closest first.
     pub fn claim_xrds_for(&self, group: &str, kind: &str, near: crate::parse::source::FileId) -> Vec<Xrd<'_>> {
         self.closest(&self.index.claim_by_gk, group, kind, near)
+    }
+
+    /// The organisation that owns the checked repository: config `openportal.github-org`, else
+    /// the owner in the git remote `origin`; `None` when neither names one (never a built-in
+    /// name).
+    pub fn github_org(&self) -> Option<&str> {
+        self.options
+            .openportal
+            .github_org
+            .as_deref()
+            .or(self.repo.org.as_deref())
     }
 
     fn closest(

@@ -24,8 +24,10 @@ pub struct OpenPortalOptions {
     /// Template names for the `openportal.dev/template-*` annotations beyond the built-in ones
     /// (osp-xrd-template-selector-values).
     pub custom_template_names: Vec<String>,
-    /// GitHub organisation of the template repositories (osp-xrd-source-location).
-    pub github_org: String,
+    /// GitHub organisation (owner) of the checked repository, for the rules that name its
+    /// URL (osp-xrd-source-location, osp-ord-source-file-url). Unset: the owner in the git
+    /// remote `origin`; without one, those rules accept any owner and check the rest.
+    pub github_org: Option<String>,
     /// XRD kinds that may be cluster-scoped (osp-xrd-scope).
     pub cluster_scoped_kinds: Vec<String>,
 }
@@ -42,7 +44,7 @@ impl Default for OpenPortalOptions {
             ]),
             environment_configs: strings(&["dns-config", "cloudflare-config"]),
             custom_template_names: Vec::new(),
-            github_org: "open-service-portal".into(),
+            github_org: None,
             cluster_scoped_kinds: strings(&["ManagedNamespace"]),
         }
     }
@@ -159,7 +161,7 @@ mod tests {
     fn an_empty_section_is_the_defaults() {
         let p: OpenPortalOptions = serde_json::from_str("{}").expect("parses");
         assert_eq!(p, OpenPortalOptions::default());
-        assert_eq!(p.github_org, "open-service-portal");
+        assert_eq!(p.github_org, None, "no organisation is built in");
         let o: OrdersOptions = serde_json::from_str(r#"{"clusters": ["prod"]}"#).expect("parses");
         assert_eq!(o.platform_namespaces, OrdersOptions::default().platform_namespaces);
         assert_eq!(o.clusters, Some(vec!["prod".to_string()]));

@@ -62,7 +62,10 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
     }
     let files = counted(summary.files, "file");
     let docs = counted(summary.documents, "document");
-    if summary.errors + summary.warnings == 0 {
+    if summary.errors + summary.warnings == 0 && summary.files == 0 {
+        // Nothing was checked: nothing passed either.
+        writeln!(w, "{} {files}, {docs}", p.wrap("1;33", "Nothing checked:"))?;
+    } else if summary.errors + summary.warnings == 0 {
         writeln!(w, "{} {files}, {docs}", p.wrap("1;32", "All checks passed:"))?;
     } else {
         let (e, wn) = (counted(summary.errors, "error"), counted(summary.warnings, "warning"));

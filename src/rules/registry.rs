@@ -9,6 +9,7 @@ register_rules! {
         yaml_helm_template::YamlHelmTemplate,
         yaml_conflict_markers::YamlConflictMarkers,
         yaml_unreadable::YamlUnreadable,
+        yaml_unused_suppression::YamlUnusedSuppression,
         xp_schema::XpSchema,
         k8s_dns1123_subdomain::K8sDns1123Subdomain,
         k8s_dns1123_label::K8sDns1123Label,

@@ -12,7 +12,8 @@ crate::declare_rule! {
     /// filter hand-written templates from generated ones.
     ///
     /// ## Example
-    /// A template owned by `group:open-service-portal`, the default GitHub organisation:
+    /// A template owned by `group:open-service-portal`, the configured GitHub organisation
+    /// (`openportal: {github-org: open-service-portal}`):
     /// ```yaml fixture=fail/no-source-tag.yaml
     /// metadata:
     ///   name: new-service
@@ -38,7 +39,7 @@ impl Rule for BsTplMetadataTags {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for t in ws.templates() {
             let text = &*ws.sources.get(t.0.file).text;
-            if !ws.repo.openportal && !text.contains(ws.options.openportal.github_org.as_str()) {
+            if !ws.repo.openportal && !ws.github_org().is_some_and(|org| text.contains(org)) {
                 continue;
             }
             let tags = t.0.metadata().and_then(|m| m.get("tags"));

@@ -6,7 +6,8 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports a `.yaml`/`.yml` file that cannot be checked: binary content, invalid UTF-8,
     /// larger than `max-file-size` (default 5 MiB), a symlink pointing outside the checked
-    /// root or a symlink that cannot be resolved.
+    /// root or a symlink that cannot be resolved. A folder the walk cannot list (no read
+    /// permission) is reported the same way: nothing below it was checked.
     ///
     /// ## Why is this bad?
     /// Kubernetes reads YAML as UTF-8 text; a file that is none of that is either a mistake or
@@ -35,7 +36,12 @@ crate::declare_rule! {
 impl Rule for YamlUnreadable {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for (file, reason) in &ws.unreadable {
-            out.report(Span::file_start(*file), format!("cannot check this file: {reason}"));
+            let what = if crate::discover::is_unlisted_folder(reason) {
+                "folder"
+            } else {
+                "file"
+            };
+            out.report(Span::file_start(*file), format!("cannot check this {what}: {reason}"));
         }
     }
 }

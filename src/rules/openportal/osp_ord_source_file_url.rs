@@ -5,7 +5,8 @@ crate::declare_rule! {
     /// ## What it does
     /// When an order has `terasky.backstage.io/source-file-url`, checks it is `<repo
     /// url>/blob/main/<the file's path>` (repo URL from `orders.repo-url`, default
-    /// `https://github.com/<openportal.github-org>/<repo name>`).
+    /// `https://github.com/<org>/<repo name>`: the organisation from `openportal.github-org` or
+    /// the owner in the git remote `origin`; when neither names one, any owner is accepted).
     ///
     /// ## Why is this bad?
     /// Backstage links the resource to its order through it; after a move the link points at a file
@@ -25,6 +26,11 @@ crate::declare_rule! {
     ///   terasky.backstage.io/owner: group:default/team-a
     ///   terasky.backstage.io/source-file-url: https://github.com/open-service-portal/catalog-orders/blob/main/openportal/team-a/WhoAmIApp/demo-app.yaml
     /// ```
+    ///
+    /// ## In another organisation
+    /// The organisation is the owner in the git remote `origin`, or `openportal.github-org`;
+    /// without either, any owner is accepted. A repository served elsewhere than GitHub names
+    /// its URL with `orders: {repo-url: https://git.example.com/team/orders}`.
     pub OspOrdSourceFileUrl {
         id: "osp-ord-source-file-url",
         category: Suspicious,
@@ -35,19 +41,25 @@ crate::declare_rule! {
 
 impl Rule for OspOrdSourceFileUrl {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let org = ws.github_org();
+        // Without `orders.repo-url` nor a known organisation, any owner is accepted.
         let base = ws.options.orders.repo_url.clone().unwrap_or_else(|| {
-            format!(
-                "https://github.com/{}/{}",
-                ws.options.openportal.github_org, ws.repo.name
-            )
+            format!("https://github.com/{}/{}", org.unwrap_or("<org>"), ws.repo.name)
         });
+        let any_owner = ws.options.orders.repo_url.is_none() && org.is_none();
         for d in ws.orders() {
             let Some(n) = d.annotation("terasky.backstage.io/source-file-url") else {
                 continue;
             };
             let got = n.as_str().unwrap_or("");
             let want = format!("{}/blob/main/{}", base.trim_end_matches('/'), ws.rel(d));
-            if got != want {
+            let same_but_owner = || {
+                let tail = format!("/{}/blob/main/{}", ws.repo.name, ws.rel(d));
+                got.strip_prefix("https://github.com/")
+                    .and_then(|rest| rest.split_once('/'))
+                    .is_some_and(|(_, r)| format!("/{r}") == tail)
+            };
+            if got != want && !(any_owner && same_but_owner()) {
                 let path_of = |u: &str| {
                     u.split("/blob/")
                         .nth(1)

@@ -4,8 +4,10 @@ use crate::rules::{Rule, Sink};
 crate::declare_rule! {
     /// ## What it does
     /// In a template repository, checks the annotation `backstage.io/source-location:
-    /// "url:https://github.com/<org>/<repo>"` names this repository (`openportal.github-org`,
-    /// default `open-service-portal`, and the repository name).
+    /// "url:https://github.com/<org>/<repo>"` names this repository: its name (config
+    /// `openportal.repo-name`, the git remote `origin`, or the folder name) and its
+    /// organisation (config `openportal.github-org`, or the owner in the remote `origin`; when
+    /// neither names one, any owner is accepted).
     ///
     /// ## Why is this bad?
     /// Backstage links the template to its source through it; a copied value points developers at
@@ -30,6 +32,12 @@ crate::declare_rule! {
     /// annotations:
     ///   backstage.io/source-location: "url:https://github.com/open-service-portal/template-webapp"
     /// ```
+    ///
+    /// ## In another organisation
+    /// Nothing to set when the repository has a git remote `origin` on GitHub: its owner is the
+    /// organisation. Otherwise set `openportal: {github-org: <org>}` (and `repo-name` when the
+    /// folder is not named after the repository); until then any owner is accepted. Turn the
+    /// rule off (`rules: {osp-xrd-source-location: off}`) when your templates are not on GitHub.
     pub OspXrdSourceLocation {
         id: "osp-xrd-source-location",
         category: Style,
@@ -39,15 +47,36 @@ crate::declare_rule! {
     }
 }
 
+/// True when `url` (`url:https://github.com/<owner>/<repo>`, optionally `.git` or `/`) names
+/// the repository `name` of `org`, or of any owner when the organisation is unknown.
+pub fn names_repository(url: &str, org: Option<&str>, name: &str) -> bool {
+    let url = url.trim_end_matches('/');
+    let url = url.strip_suffix(".git").unwrap_or(url);
+    let Some(path) = url.strip_prefix("url:https://github.com/") else {
+        return false;
+    };
+    match path.split_once('/') {
+        Some((owner, repo)) => repo == name && org.is_none_or(|o| owner.eq_ignore_ascii_case(o)),
+        None => false,
+    }
+}
+
 impl Rule for OspXrdSourceLocation {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         if !ws.repo.is_template {
             return;
         }
+        let org = ws.github_org();
         let want = format!(
             "url:https://github.com/{}/{}",
-            ws.options.openportal.github_org, ws.repo.name
+            org.unwrap_or("<org>"),
+            ws.repo.name
         );
+        let unknown_org = if org.is_none() {
+            " (the organisation is not known: set `openportal.github-org`, or add the git remote `origin`)"
+        } else {
+            ""
+        };
         for x in ws.xrds() {
             let doc = x.doc();
             match doc.annotation("backstage.io/source-location") {
@@ -57,19 +86,36 @@ impl Rule for OspXrdSourceLocation {
                         .map(|m| doc.span_of_key(m, "name"))
                         .unwrap_or_else(|| doc.head_span());
                     out.report(at, "the XRD has no `backstage.io/source-location` annotation")
-                        .help(format!("add `backstage.io/source-location: \"{want}\"`"));
+                        .help(format!("add `backstage.io/source-location: \"{want}\"`{unknown_org}"));
                 }
                 Some(v) => {
                     let got = v.as_str().unwrap_or("").trim_end_matches('/');
-                    if got != want && got != format!("{want}.git") {
+                    if !names_repository(got, org, &ws.repo.name) {
                         out.report(
                             doc.span(v),
                             format!("`backstage.io/source-location` is `{got}`, not this repository"),
                         )
-                        .help(format!("use `{want}`"));
+                        .help(format!("use `{want}`{unknown_org}"));
                     }
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_repository;
+
+    #[test]
+    fn any_owner_is_accepted_until_the_organisation_is_known() {
+        let url = "url:https://github.com/acme/template-db";
+        assert!(names_repository(url, None, "template-db"));
+        assert!(names_repository("url:https://github.com/acme/template-db.git/", None, "template-db"));
+        assert!(names_repository(url, Some("acme"), "template-db"));
+        assert!(names_repository(url, Some("ACME"), "template-db"));
+        assert!(!names_repository(url, Some("open-service-portal"), "template-db"));
+        assert!(!names_repository(url, None, "template-web"));
+        assert!(!names_repository("url:https://gitlab.com/acme/template-db", None, "template-db"));
     }
 }
