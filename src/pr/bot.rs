@@ -248,6 +248,7 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
         xrds: args.xrds.clone(),
         cache_dir: None,
         offline: false,
+        baseline: args.baseline.clone(),
     };
     let report = crate::pr::verdict::verdict(&verdict_args)?;
     let decision = report.decision;
@@ -323,22 +324,6 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
     Ok(outcome)
 }
 
-/// A stable id of a finding, so a rerun does not comment it twice.
-fn fingerprint(d: &Located) -> String {
-    // FNV-1a over rule, path and message (line numbers move when lines are added above).
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in d
-        .rule
-        .as_str()
-        .bytes()
-        .chain(d.primary.path.bytes())
-        .chain(d.message.bytes())
-    {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{h:016x}")
-}
 
 /// The summary comment. Everything taken from the PR's files or the policy (paths, messages,
 /// rule names, quotas) is escaped by [`report::markdown`]: code spans, inert prose.
@@ -457,8 +442,9 @@ fn review_findings(
         .collect();
     let mut comments = Vec::new();
     let mut keys = std::collections::HashSet::new();
-    for d in findings {
-        let key = fingerprint(d);
+    // The findings' fingerprints (`report::fingerprint`, as SARIF's): a rerun, or a push that
+    // moves the lines, does not comment a finding twice.
+    for (d, key) in findings.iter().zip(report::fingerprint::fingerprints(findings)) {
         if seen.contains(&key) || !keys.insert(key.clone()) {
             continue;
         }
