@@ -112,7 +112,9 @@ fn rules_and_explain() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["version"], 1, "versioned like `check --format json`");
-    assert!(v["rules"].as_array().is_some_and(|a| a.iter().any(|r| r["id"] == "xp-xrd-name")));
+    assert!(v["rules"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|r| r["id"] == "xp-xrd-name")));
     let (code, out, _) = portalint(&["explain", "xp-xrd-name"], tmp.path());
     assert_eq!(code, 0);
     assert!(out.contains("## What it does"));

@@ -70,7 +70,11 @@ fn sarif_is_valid_sarif_2_1_0() {
         assert!(!md.contains("](../") && !md.contains("](./"), "a relative link: {md}");
         assert_eq!(
             r["helpUri"],
-            format!("{}/blob/main/rules/{}.md", portalint::docs::REPOSITORY_URL, r["id"].as_str().expect("id"))
+            format!(
+                "{}/blob/main/rules/{}.md",
+                portalint::docs::REPOSITORY_URL,
+                r["id"].as_str().expect("id")
+            )
         );
     }
     for r in run["results"].as_array().expect("results") {
@@ -365,7 +369,12 @@ fn xml_elements(text: &str) -> Vec<String> {
                 if let Some(name) = tag.strip_prefix('/') {
                     assert_eq!(stack.pop().as_deref(), Some(name), "closing tag");
                 } else {
-                    let name = tag.split_whitespace().next().expect("name").trim_end_matches('/').to_string();
+                    let name = tag
+                        .split_whitespace()
+                        .next()
+                        .expect("name")
+                        .trim_end_matches('/')
+                        .to_string();
                     let quotes = tag.matches('"').count();
                     assert!(quotes % 2 == 0, "{tag}");
                     names.push(name.clone());
@@ -376,7 +385,9 @@ fn xml_elements(text: &str) -> Vec<String> {
                 rest = &rest[end + 1..];
             }
             '&' => {
-                let m = entity.find(rest).unwrap_or_else(|| panic!("raw & at {:?}", &rest[..20.min(rest.len())]));
+                let m = entity
+                    .find(rest)
+                    .unwrap_or_else(|| panic!("raw & at {:?}", &rest[..20.min(rest.len())]));
                 rest = &rest[m.end()..];
             }
             c => rest = &rest[c.len_utf8()..],
@@ -392,7 +403,10 @@ fn canonical_junit() {
     let names = xml_elements(&out);
     assert_eq!(names.iter().filter(|n| *n == "failure").count(), 5, "{out}");
     assert_eq!(names.iter().filter(|n| *n == "testcase").count(), 6, "{out}");
-    assert!(out.contains(r#"<testsuites name="portalint" tests="6" failures="5" errors="0">"#), "{out}");
+    assert!(
+        out.contains(r#"<testsuites name="portalint" tests="6" failures="5" errors="0">"#),
+        "{out}"
+    );
     insta::assert_snapshot!("canonical-junit", out);
 }
 
@@ -408,7 +422,10 @@ fn canonical_gitlab() {
         assert!(i["description"].is_string() && i["check_name"].is_string(), "{i}");
         assert!(["info", "minor", "major", "critical", "blocker"].contains(&i["severity"].as_str().expect("severity")));
         assert!(i["location"]["path"].is_string() && i["location"]["lines"]["begin"].as_u64() > Some(0));
-        assert!(fps.insert(i["fingerprint"].as_str().expect("fingerprint").to_string()), "unique");
+        assert!(
+            fps.insert(i["fingerprint"].as_str().expect("fingerprint").to_string()),
+            "unique"
+        );
     }
     insta::assert_snapshot!("canonical-gitlab", out);
 }

@@ -769,7 +769,10 @@ pub fn relative_to_cwd(path: &Path) -> Option<String> {
     // A file by its folder (a symlinked file keeps its own name).
     let there = match (path.is_dir(), path.file_name()) {
         (false, Some(name)) => {
-            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             std::fs::canonicalize(parent).ok()?.join(name)
         }
         _ => std::fs::canonicalize(path).ok()?,

@@ -324,7 +324,6 @@ pub fn pr(args: &PrArgs, out: &mut dyn Write) -> Result<Run, AppError> {
     Ok(outcome)
 }
 
-
 /// The summary comment. Everything taken from the PR's files or the policy (paths, messages,
 /// rule names, quotas) is escaped by [`report::markdown`]: code spans, inert prose.
 fn summary_markdown(r: &crate::pr::verdict::Report) -> String {

@@ -161,7 +161,12 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
                 findings.iter().map(|d| crate::report::locate(d, &ws.sources)).collect();
             let new = b.new_findings(&located);
             let before = findings.len();
-            let kept: Vec<_> = findings.into_iter().zip(new).filter(|(_, n)| *n).map(|(d, _)| d).collect();
+            let kept: Vec<_> = findings
+                .into_iter()
+                .zip(new)
+                .filter(|(_, n)| *n)
+                .map(|(d, _)| d)
+                .collect();
             baselined = before - kept.len();
             kept
         }

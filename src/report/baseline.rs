@@ -115,6 +115,5 @@ pub fn write(path: &Path, diags: &[Located]) -> Result<(), String> {
     let mut buf = Vec::new();
     super::escape::write_json_pretty(&mut buf, &document(diags)).map_err(|e| e.to_string())?;
     buf.push(b'\n');
-    super::output::write_atomic(path, &buf)
-        .map_err(|e| format!("cannot write the baseline `{}`: {e}", path.display()))
+    super::output::write_atomic(path, &buf).map_err(|e| format!("cannot write the baseline `{}`: {e}", path.display()))
 }

@@ -66,12 +66,7 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn Write) -> std::i
                 d.severity.as_str(),
                 escape::xml(&d.message)
             )?;
-            writeln!(
-                w,
-                "{}[{rule}]: {}",
-                d.severity.as_str(),
-                escape::xml(&d.message)
-            )?;
+            writeln!(w, "{}[{rule}]: {}", d.severity.as_str(), escape::xml(&d.message))?;
             writeln!(w, "  --&gt; {}:{}:{}", escape::xml(&p.shown_path()), p.line, p.column)?;
             for l in &d.labels {
                 writeln!(

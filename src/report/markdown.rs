@@ -250,7 +250,12 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
             w,
             "| {sev} | {} | {} | {message} |",
             code_cell(d.rule.as_str()),
-            code_cell(&format!("{}:{}:{}", d.primary.shown_path(), d.primary.line, d.primary.column)),
+            code_cell(&format!(
+                "{}:{}:{}",
+                d.primary.shown_path(),
+                d.primary.line,
+                d.primary.column
+            )),
         )?;
     }
     if diags.len() > MAX_ROWS {

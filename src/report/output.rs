@@ -36,7 +36,11 @@ pub fn parse_spec(text: &str) -> Result<OutputSpec, String> {
     })?;
     let path = match path {
         None | Some("-") => None,
-        Some("") => return Err(format!("`{text}`: no path after `=` (use `{name}` or `{name}=-` for stdout)")),
+        Some("") => {
+            return Err(format!(
+                "`{text}`: no path after `=` (use `{name}` or `{name}=-` for stdout)"
+            ))
+        }
         Some(p) => Some(PathBuf::from(p)),
     };
     Ok(OutputSpec { format, path })
@@ -45,7 +49,10 @@ pub fn parse_spec(text: &str) -> Result<OutputSpec, String> {
 /// The outputs of a run: `--format` (when given) to stdout, then every `--output`; text to
 /// stdout when neither is given. Two outputs to stdout, or two to one file, are a usage error.
 pub fn plan(format: Option<Format>, outputs: &[OutputSpec]) -> Result<Vec<OutputSpec>, String> {
-    let mut all: Vec<OutputSpec> = format.map(|format| OutputSpec { format, path: None }).into_iter().collect();
+    let mut all: Vec<OutputSpec> = format
+        .map(|format| OutputSpec { format, path: None })
+        .into_iter()
+        .collect();
     all.extend(outputs.iter().cloned());
     if all.is_empty() {
         all.push(OutputSpec {
@@ -53,7 +60,11 @@ pub fn plan(format: Option<Format>, outputs: &[OutputSpec]) -> Result<Vec<Output
             path: None,
         });
     }
-    let stdout: Vec<&str> = all.iter().filter(|o| o.path.is_none()).map(|o| o.format.as_str()).collect();
+    let stdout: Vec<&str> = all
+        .iter()
+        .filter(|o| o.path.is_none())
+        .map(|o| o.format.as_str())
+        .collect();
     if stdout.len() > 1 {
         return Err(format!(
             "{} outputs write to stdout ({}): give each but one a file, `--output FORMAT=PATH`",
@@ -181,21 +192,31 @@ mod tests {
         );
         assert!(parse_spec("sraif=x").is_err_and(|e| e.contains("one of text, json, sarif")));
         assert!(parse_spec("sarif=").is_err());
-        let two = plan(
-            Some(Format::Text),
-            &[parse_spec("github").expect("spec")],
-        );
+        let two = plan(Some(Format::Text), &[parse_spec("github").expect("spec")]);
         assert!(two.is_err_and(|e| e.contains("2 outputs write to stdout")));
-        assert!(plan(None, &[parse_spec("sarif=a").expect("a"), parse_spec("json=a").expect("a")]).is_err());
+        assert!(plan(
+            None,
+            &[parse_spec("sarif=a").expect("a"), parse_spec("json=a").expect("a")]
+        )
+        .is_err());
         assert_eq!(plan(None, &[]).expect("default")[0].format, Format::Text);
     }
 
     #[test]
     fn salvage_finds_the_outputs_of_a_rejected_line() {
-        let args: Vec<std::ffi::OsString> = ["portalint", "check", "--bogus", "--output", "sarif=a.sarif", "--output=json=b.json", "--output", "github"]
-            .iter()
-            .map(Into::into)
-            .collect();
+        let args: Vec<std::ffi::OsString> = [
+            "portalint",
+            "check",
+            "--bogus",
+            "--output",
+            "sarif=a.sarif",
+            "--output=json=b.json",
+            "--output",
+            "github",
+        ]
+        .iter()
+        .map(Into::into)
+        .collect();
         let got = salvage(&args);
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].format, Format::Sarif);

@@ -46,7 +46,10 @@ fn elsewhere(l: &super::Loc) -> Option<String> {
     match &l.origin {
         Origin::Checked => None,
         Origin::Revision { rev, .. } => Some(format!("line {} of `{}` in revision `{rev}`", l.line, l.path)),
-        Origin::Source => Some(format!("line {} of `{}` (an XRD source outside the repository)", l.line, l.path)),
+        Origin::Source => Some(format!(
+            "line {} of `{}` (an XRD source outside the repository)",
+            l.line, l.path
+        )),
     }
 }
 
