@@ -376,7 +376,7 @@ fn xml_elements(text: &str) -> Vec<String> {
                         .trim_end_matches('/')
                         .to_string();
                     let quotes = tag.matches('"').count();
-                    assert!(quotes % 2 == 0, "{tag}");
+                    assert!(quotes.is_multiple_of(2), "{tag}");
                     names.push(name.clone());
                     if !tag.ends_with('/') {
                         stack.push(name);
