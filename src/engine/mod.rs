@@ -705,7 +705,9 @@ impl<'a> Plan<'a> {
                     rayon::spawn(move || drop(ws));
                 }
             }
-            if self.args.paths_from_cwd {
+            // A bare repository (`--head` on it) has no files on disk: its paths are the tree's.
+            let bare = root.join("HEAD").is_file() && root.join("objects").is_dir();
+            if self.args.paths_from_cwd && !bare {
                 let (internal, shown) = shown_paths(root, self.roots.len() > 1);
                 for d in &mut located[from..] {
                     d.reprefix(&internal, &shown);

@@ -189,7 +189,7 @@ pub fn error_document(error: &str) -> serde_json::Value {
         "tool": {"driver": driver(Vec::new())},
         "invocations": [{
             "executionSuccessful": false,
-            "exitCode": crate::error::EXIT_ERROR,
+            "exitCode": 2,
             "toolExecutionNotifications": [{
                 "level": "error",
                 "message": {"text": error},
