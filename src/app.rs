@@ -18,6 +18,13 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
+            if e.use_stderr() {
+                // A usage error still leaves the SARIF file a workflow uploads.
+                let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+                let specs = report::output::salvage(&argv);
+                let text = e.render().to_string();
+                let _ = report::output::write_error(&specs, text.trim_end(), &mut std::io::sink());
+            }
             return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
         }
     };
@@ -25,7 +32,10 @@ pub fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
-        Command::Check(args) => run_check(&args, &mut out),
+        Command::Check(mut args) => {
+            args.paths_from_cwd = true;
+            run_check(&args, &mut out)
+        }
         Command::Rules { format } => list_rules(format, &mut out),
         Command::Explain { rule } => explain(&rule, &mut out),
         Command::ConfigSchema => {
@@ -45,42 +55,84 @@ pub fn main() -> ExitCode {
 }
 
 fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
-    match check(args) {
+    let specs = match report::output::plan(args.format, &args.outputs) {
+        Ok(s) => s,
+        Err(e) => {
+            // Still leave the SARIF and JSON files the outputs name.
+            let files: Vec<_> = args.outputs.iter().filter(|o| o.path.is_some()).cloned().collect();
+            return fail(&AppError::Usage(e), &files, out);
+        }
+    };
+    match check_with_baseline(args) {
         Ok(outcome) => {
+            if outcome.checked_nothing() && !args.allow_empty {
+                let e = "no file was checked: every path is excluded, ignored or not YAML \
+                         (pass `--allow-empty` to accept an empty run)";
+                eprintln!("error: {e}");
+                if let Err(e) = report::output::write_error(&specs, e, out) {
+                    eprintln!("error: {e}");
+                }
+                return EXIT_ERROR;
+            }
             let color = match args.color {
                 Color::Always => true,
                 Color::Never => false,
                 Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
-            if let Err(e) = report::render(args.format, &outcome.diagnostics, &outcome.summary, color, out) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    eprintln!("error: cannot write the report: {e}");
-                    return EXIT_ERROR;
-                }
+            if let Err(e) = report::output::write_all(&specs, &outcome.diagnostics, &outcome.summary, color, out) {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
             }
             for note in &outcome.notes {
                 eprintln!("note: {}", crate::report::escape::line(note));
             }
             if outcome.checked_nothing() {
-                if args.allow_empty {
-                    eprintln!(
-                        "warning: no file was checked: every path is excluded, ignored or not YAML \
-                         (accepted by `--allow-empty`)"
-                    );
-                } else {
-                    eprintln!(
-                        "error: no file was checked: every path is excluded, ignored or not YAML \
-                         (pass `--allow-empty` to accept an empty run)"
-                    );
-                }
+                eprintln!(
+                    "warning: no file was checked: every path is excluded, ignored or not YAML \
+                     (accepted by `--allow-empty`)"
+                );
+            }
+            if args.write_baseline.is_some() {
+                return EXIT_CLEAN;
             }
             outcome.exit_code()
         }
-        Err(e) => {
-            print_error(&e);
-            EXIT_ERROR
-        }
+        Err(e) => fail(&e, &specs, out),
     }
+}
+
+/// Prints the error and writes the SARIF and JSON outputs of a failed run; exit 2.
+fn fail(e: &AppError, specs: &[report::output::OutputSpec], out: &mut dyn Write) -> u8 {
+    print_error(e);
+    if let Err(w) = report::output::write_error(specs, &crate::error::message(e), out) {
+        eprintln!("error: {w}");
+    }
+    EXIT_ERROR
+}
+
+/// [`check`], then `--baseline` (only the findings not in it) and `--write-baseline` (every
+/// finding of the run recorded). A baseline that cannot be read is a usage error, reported
+/// before anything is checked.
+pub fn check_with_baseline(args: &CheckArgs) -> Result<Outcome, AppError> {
+    let baseline = match &args.baseline {
+        Some(p) => Some(report::baseline::Baseline::load(p).map_err(AppError::Usage)?),
+        None => None,
+    };
+    let mut outcome = check(args)?;
+    if let Some(p) = &args.write_baseline {
+        report::baseline::write(p, &outcome.diagnostics).map_err(AppError::Usage)?;
+        eprintln!(
+            "portalint: wrote {} finding{} to the baseline `{}`",
+            outcome.diagnostics.len(),
+            if outcome.diagnostics.len() == 1 { "" } else { "s" },
+            p.display()
+        );
+    }
+    if let Some(b) = baseline {
+        let diags = std::mem::take(&mut outcome.diagnostics);
+        outcome.diagnostics = b.apply(diags, &mut outcome.summary);
+    }
+    Ok(outcome)
 }
 
 fn list_rules(format: crate::cli::OutputFormat, out: &mut dyn Write) -> u8 {
@@ -99,9 +151,9 @@ fn list_rules(format: crate::cli::OutputFormat, out: &mut dyn Write) -> u8 {
                     })
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &items)
-                .map_err(std::io::Error::from)
-                .and_then(|_| writeln!(out))
+            // Versioned like `check --format json` (`schemas/report.schema.json`).
+            let doc = serde_json::json!({"version": 1, "rules": items});
+            report::escape::write_json_pretty(&mut *out, &doc).and_then(|_| writeln!(out))
         }
         crate::cli::OutputFormat::Text => ALL_RULES.iter().try_for_each(|r| {
             let m = r.meta();

@@ -1,7 +1,6 @@
 //! Command-line interface (clap derive). Parsing only; `app` does the work.
 
 use crate::config::FailOn;
-use crate::report::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -41,9 +40,19 @@ pub enum ProfileArg {
 pub struct CheckArgs {
     /// Files or directories to check (default: the current directory).
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format on stdout (default: text, unless `--output` gives the outputs).
+    #[arg(long, value_enum)]
+    pub format: Option<crate::report::Format>,
+    /// Also write FORMAT to PATH (repeatable; no PATH or `-` is stdout), e.g.
+    /// `--output github --output sarif=out.sarif --output markdown=$GITHUB_STEP_SUMMARY`.
+    #[arg(long = "output", value_name = "FORMAT[=PATH]", value_parser = crate::report::output::parse_spec)]
+    pub outputs: Vec<crate::report::output::OutputSpec>,
+    /// Report only the findings that are not in this baseline file (and say how many are).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the run's findings in this baseline file (by fingerprint; exits 0 once written).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -117,6 +126,11 @@ pub struct CheckArgs {
     /// Set by `portalint verdict`: evaluate the post-merge tree, read every file.
     #[arg(skip)]
     pub verdict: bool,
+    /// Set by the `portalint check` command: paths relative to the current directory,
+    /// whatever form the checked paths were given in (the library's callers get them
+    /// relative to each root).
+    #[arg(skip)]
+    pub paths_from_cwd: bool,
 }
 
 impl CheckArgs {
@@ -124,7 +138,10 @@ impl CheckArgs {
     pub fn new(paths: Vec<PathBuf>) -> CheckArgs {
         CheckArgs {
             paths,
-            format: Format::Text,
+            format: None,
+            outputs: Vec::new(),
+            baseline: None,
+            write_baseline: None,
             select: Vec::new(),
             ignore: Vec::new(),
             fail_on: None,
@@ -146,6 +163,7 @@ impl CheckArgs {
             stream_above: DEFAULT_STREAM_ABOVE,
             batch_size: DEFAULT_BATCH_SIZE,
             verdict: false,
+            paths_from_cwd: false,
         }
     }
 }
@@ -316,6 +334,9 @@ pub struct PrArgs {
     /// XRD sources (as for `check`).
     #[arg(long = "xrds", value_name = "SOURCE")]
     pub xrds: Vec<String>,
+    /// Findings in this baseline file are not reported (`portalint check --write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// First back-off in milliseconds for GitHub 5xx answers (doubled per attempt).
     #[arg(long, hide = true)]
     pub retry_base_ms: Option<u64>,
@@ -373,4 +394,8 @@ pub struct VerdictArgs {
     /// Use cached remote sources only.
     #[arg(long)]
     pub offline: bool,
+    /// Findings in this baseline file are not the PR's: they are left out of the changed-line
+    /// findings (`portalint check --write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }

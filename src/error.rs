@@ -92,3 +92,22 @@ pub fn print_error(e: &AppError) {
         }
     }
 }
+
+/// The error as one message (for a report that carries it: SARIF's tool notification, the
+/// JSON `error`): the file and line of a config error, its help.
+pub fn message(e: &AppError) -> String {
+    match e {
+        AppError::Usage(m) => m.clone(),
+        AppError::Internal(m) => format!("internal error: {m}"),
+        AppError::Config(c) => {
+            let text: std::sync::Arc<str> = c.text.clone().into();
+            let file = crate::parse::source::SourceFile::new(c.path.display().to_string(), c.path.clone(), text);
+            let (line, col) = file.line_col(c.span.0);
+            let mut m = format!("invalid config: {} ({}:{line}:{col})", c.message, c.path.display());
+            if let Some(h) = &c.help {
+                m.push_str(&format!("; help: {h}"));
+            }
+            m
+        }
+    }
+}

@@ -111,7 +111,10 @@ fn rules_and_explain() {
     let (code, out, _) = portalint(&["rules", "--format", "json"], tmp.path());
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert!(v.as_array().is_some_and(|a| a.iter().any(|r| r["id"] == "xp-xrd-name")));
+    assert_eq!(v["version"], 1, "versioned like `check --format json`");
+    assert!(v["rules"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|r| r["id"] == "xp-xrd-name")));
     let (code, out, _) = portalint(&["explain", "xp-xrd-name"], tmp.path());
     assert_eq!(code, 0);
     assert!(out.contains("## What it does"));
@@ -263,7 +266,9 @@ fn action_run_step_in_check_mode() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        log.lines().any(|l| l.starts_with("::error file=configuration/")),
+        // Relative to the repository root (the runner's directory), not to the checked folder.
+        log.lines()
+            .any(|l| l.starts_with("::error file=fixtures/_repos/template-webapp/configuration/")),
         "{log}"
     );
     assert_eq!(

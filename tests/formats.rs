@@ -53,10 +53,30 @@ fn sarif_is_valid_sarif_2_1_0() {
     // Every rule has help from its documentation; results point at regions and rules.
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), portalint::rules::ALL_RULES.len());
-    assert!(rules.iter().all(|r| r["help"]["markdown"]
-        .as_str()
-        .is_some_and(|m| m.contains("## What it does"))));
+    // Only the rules that fired, each with its page as help: no generator comment, no link
+    // relative to the repository, `helpUri` to the page.
+    let fired: std::collections::BTreeSet<&str> = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["ruleId"].as_str())
+        .collect();
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, fired.into_iter().collect::<Vec<_>>());
+    for r in rules {
+        let md = r["help"]["markdown"].as_str().expect("markdown");
+        assert!(md.contains("## What it does"), "{md}");
+        assert!(!md.contains("<!--"), "a generator comment: {md}");
+        assert!(!md.contains("](../") && !md.contains("](./"), "a relative link: {md}");
+        assert_eq!(
+            r["helpUri"],
+            format!(
+                "{}/blob/main/rules/{}.md",
+                portalint::docs::REPOSITORY_URL,
+                r["id"].as_str().expect("id")
+            )
+        );
+    }
     for r in run["results"].as_array().expect("results") {
         let i = r["ruleIndex"].as_u64().expect("index") as usize;
         assert_eq!(rules[i]["id"], r["ruleId"]);
@@ -288,15 +308,21 @@ fn canonical_sarif() {
             );
         }
     }
-    assert_eq!(rules.len(), portalint::rules::ALL_RULES.len());
-    // The rules array (every rule with its documentation), the indices into it and the
-    // version change with the crate, not with these findings (they are checked above): the
-    // snapshot shows the rest of the log.
-    run["tool"]["driver"]["rules"] = "[every rule]".into();
+    assert_eq!(
+        rules.iter().filter_map(|r| r["id"].as_str()).collect::<Vec<_>>(),
+        ["k8s-reserved-prefixes", "x-xr-schema"],
+        "the rules that fired, not every rule"
+    );
+    // Every result has a fingerprint, distinct from the others.
+    let fps: std::collections::HashSet<&str> = results
+        .iter()
+        .map(|r| r["partialFingerprints"]["portalint/v1"].as_str().expect("fingerprint"))
+        .collect();
+    assert_eq!(fps.len(), results.len());
+    // The rules' documentation and the version change with the crate, not with these
+    // findings (they are checked above): the snapshot shows the rest of the log.
+    run["tool"]["driver"]["rules"] = "[the rules that fired]".into();
     run["tool"]["driver"]["version"] = "[version]".into();
-    for r in run["results"].as_array_mut().expect("results") {
-        r["ruleIndex"] = "[index]".into();
-    }
     insta::assert_snapshot!("canonical-sarif", serde_json::to_string_pretty(&log).expect("json"));
 }
 
@@ -322,4 +348,84 @@ fn canonical_markdown() {
         "{out}"
     );
     insta::assert_snapshot!("canonical-markdown", out);
+}
+
+/// Parses `text` as XML well enough to prove it well-formed: every tag closed in order,
+/// attribute values quoted, no raw `<` or `&` outside markup and entities. Returns the
+/// element names in document order.
+fn xml_elements(text: &str) -> Vec<String> {
+    let body = text
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .expect("declaration");
+    let entity = regex::Regex::new(r"^&(amp|lt|gt|quot|apos|#[0-9]+);").expect("regex");
+    let (mut stack, mut names) = (Vec::<String>::new(), Vec::new());
+    let mut rest = body;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '<' => {
+                let end = rest.find('>').expect("tag end");
+                let tag = &rest[1..end];
+                assert!(!tag.contains('<'), "{tag}");
+                if let Some(name) = tag.strip_prefix('/') {
+                    assert_eq!(stack.pop().as_deref(), Some(name), "closing tag");
+                } else {
+                    let name = tag
+                        .split_whitespace()
+                        .next()
+                        .expect("name")
+                        .trim_end_matches('/')
+                        .to_string();
+                    let quotes = tag.matches('"').count();
+                    assert!(quotes.is_multiple_of(2), "{tag}");
+                    names.push(name.clone());
+                    if !tag.ends_with('/') {
+                        stack.push(name);
+                    }
+                }
+                rest = &rest[end + 1..];
+            }
+            '&' => {
+                let m = entity
+                    .find(rest)
+                    .unwrap_or_else(|| panic!("raw & at {:?}", &rest[..20.min(rest.len())]));
+                rest = &rest[m.end()..];
+            }
+            c => rest = &rest[c.len_utf8()..],
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    names
+}
+
+#[test]
+fn canonical_junit() {
+    let out = canonical(Format::Junit);
+    let names = xml_elements(&out);
+    assert_eq!(names.iter().filter(|n| *n == "failure").count(), 5, "{out}");
+    assert_eq!(names.iter().filter(|n| *n == "testcase").count(), 6, "{out}");
+    assert!(
+        out.contains(r#"<testsuites name="portalint" tests="6" failures="5" errors="0">"#),
+        "{out}"
+    );
+    insta::assert_snapshot!("canonical-junit", out);
+}
+
+#[test]
+fn canonical_gitlab() {
+    let out = canonical(Format::Gitlab);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let issues = v.as_array().expect("an array");
+    assert_eq!(issues.len(), 5);
+    let mut fps = std::collections::HashSet::new();
+    for i in issues {
+        // The fields GitLab documents for a Code Quality report.
+        assert!(i["description"].is_string() && i["check_name"].is_string(), "{i}");
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&i["severity"].as_str().expect("severity")));
+        assert!(i["location"]["path"].is_string() && i["location"]["lines"]["begin"].as_u64() > Some(0));
+        assert!(
+            fps.insert(i["fingerprint"].as_str().expect("fingerprint").to_string()),
+            "unique"
+        );
+    }
+    insta::assert_snapshot!("canonical-gitlab", out);
 }

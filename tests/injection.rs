@@ -15,7 +15,7 @@ use common::{git, root, write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const FORMATS: &[&str] = &["text", "json", "sarif", "github", "markdown"];
+const FORMATS: &[&str] = &["text", "json", "sarif", "github", "markdown", "junit", "gitlab"];
 
 /// The hostile strings, each quoted by some rule in a message and an excerpt.
 const HOSTILE: &[&str] = &[
@@ -192,7 +192,21 @@ fn no_format_writes_input_controls_or_starts_a_line_with_input() {
                     assert!(parts.len() < 2 || parts[1].starts_with("help: "), "{l:?}");
                 }
             }
-            "json" | "sarif" => {
+            "junit" => {
+                // No raw markup from the input: the hostile `<`, `&` and quotes are entities,
+                // every line is portalint's (no input line break).
+                assert!(!out.contains("<img") && !out.contains("<https"), "junit: raw markup");
+                assert!(
+                    out.contains("&lt;img src=x") && out.contains("&amp;#64;org"),
+                    "junit: entities"
+                );
+                xml_well_formed(&out);
+                for l in out.lines() {
+                    assert!(!command_like(l), "junit: {l:?}");
+                }
+                assert!(out.contains("\\n::error file=x::forged"), "junit: LF is shown as \\n");
+            }
+            "json" | "sarif" | "gitlab" => {
                 // The strings are the input's text, unchanged: only written as escapes.
                 let v: serde_json::Value = serde_json::from_str(&out).expect("json");
                 let all = v.to_string();
@@ -589,4 +603,23 @@ fn the_bot_comments_inert_markdown() {
     clean("job summary", job.as_bytes());
     inert_markdown("job summary", &job);
     assert!(job.contains("@org/team"), "the mention is quoted, in code");
+}
+
+/// Every `<` of a JUnit report starts a tag portalint wrote, and tags close in order.
+fn xml_well_formed(out: &str) {
+    let tags = regex::Regex::new(r"</?([a-z-]+)[^<>]*?(/?)>").expect("regex");
+    let mut stack = Vec::new();
+    for m in tags.captures_iter(out) {
+        let whole = m.get(0).expect("tag");
+        let name = m[1].to_string();
+        if whole.as_str().starts_with("</") {
+            assert_eq!(stack.pop(), Some(name), "junit: tags out of order");
+        } else if &m[2] != "/" {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "junit: unclosed {stack:?}");
+    let lt = out.matches('<').count();
+    let tag_count = tags.find_iter(out).count() + 1; // and the XML declaration
+    assert_eq!(lt, tag_count, "junit: a `<` that is not a tag");
 }

@@ -335,9 +335,13 @@ fn seed_catalog_layout_runs_template_rules_per_folder() {
         [
             (
                 "x-comp-typeref-xrd".to_string(),
-                "templates/whoami/composition.yaml".to_string()
+                // Relative to the current directory, not to the checked folder (issue 17).
+                "catalog/templates/whoami/composition.yaml".to_string()
             ),
-            ("xp-xrd-name".to_string(), "templates/whoami/xrd.yaml".to_string()),
+            (
+                "xp-xrd-name".to_string(),
+                "catalog/templates/whoami/xrd.yaml".to_string()
+            ),
         ],
         "{out}"
     );

@@ -201,6 +201,7 @@ fn run(repo: &Path, s: &Scenario) -> portalint::verdict::Report {
         xrds: vec![xrds_beside(repo)],
         cache_dir: None,
         offline: false,
+        baseline: None,
     };
     let report = portalint::verdict::verdict(&args).unwrap_or_else(|e| panic!("{}: {e:?}", s.name));
     git(repo, &["checkout", "-q", "main"]);

@@ -749,6 +749,7 @@ impl<'a> Plan<'a> {
         let mut summary = Summary::default();
         let mut missing: Vec<notes::MissingXrds> = Vec::new();
         for root in &self.roots {
+            let from = located.len();
             match self.check_root(root)? {
                 Root::Streamed(checked) => {
                     summary.files += checked.files;
@@ -787,6 +788,14 @@ impl<'a> Plan<'a> {
                     rayon::spawn(move || drop(ws));
                 }
             }
+            // A bare repository (`--head` on it) has no files on disk: its paths are the tree's.
+            let bare = root.join("HEAD").is_file() && root.join("objects").is_dir();
+            if self.args.paths_from_cwd && !bare {
+                let (internal, shown) = shown_paths(root, self.roots.len() > 1);
+                for d in &mut located[from..] {
+                    d.reprefix(&internal, &shown);
+                }
+            }
         }
         summary.errors = located.iter().filter(|d| d.severity == Severity::Error).count();
         summary.warnings = located.iter().filter(|d| d.severity == Severity::Warning).count();
@@ -806,6 +815,64 @@ impl<'a> Plan<'a> {
             notes: missing.iter().map(notes::MissingXrds::message).collect(),
         })
     }
+}
+
+/// How the paths of a root's findings start inside the check (`internal`: the root's prefix,
+/// empty for a lone root; for a file root, its path as given) and how they are shown: relative
+/// to the current directory, whatever form the root was given in (`configuration/`,
+/// `./configuration`, an absolute path; `../other` when it is outside the current directory).
+/// Checking `configuration/` reports `configuration/composition.yaml`.
+fn shown_paths(root: &Path, several: bool) -> (String, String) {
+    let given = root.to_string_lossy().replace('\\', "/");
+    let internal = if root.is_dir() {
+        if several {
+            format!("{}/", given.trim_end_matches('/'))
+        } else {
+            String::new()
+        }
+    } else {
+        given.clone()
+    };
+    let Some(rel) = relative_to_cwd(root) else {
+        return (internal.clone(), internal);
+    };
+    let shown = if root.is_dir() {
+        if rel.is_empty() {
+            rel
+        } else {
+            format!("{rel}/")
+        }
+    } else {
+        rel
+    };
+    (internal, shown)
+}
+
+/// `path` relative to the current directory, `/`-separated (`""` for the directory itself;
+/// `..` steps when it is outside); `None` when either cannot be resolved.
+pub fn relative_to_cwd(path: &Path) -> Option<String> {
+    let here = std::env::current_dir().ok()?.canonicalize().ok()?;
+    // A file by its folder (a symlinked file keeps its own name).
+    let there = match (path.is_dir(), path.file_name()) {
+        (false, Some(name)) => {
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::canonicalize(parent).ok()?.join(name)
+        }
+        _ => std::fs::canonicalize(path).ok()?,
+    };
+    let a: Vec<_> = here.components().collect();
+    let b: Vec<_> = there.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        // Another drive (Windows): no relative path.
+        return Some(there.to_string_lossy().replace('\\', "/"));
+    }
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), a.len() - common).collect();
+    parts.extend(b[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    Some(parts.join("/"))
 }
 
 /// Streams one root ([`crate::stream`]); with `fix` (the exclude globs), the kustomizations

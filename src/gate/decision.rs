@@ -80,7 +80,9 @@ pub struct Reason {
 /// The verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {
-    /// The decision.
+    /// The decision. Not serialized: the verdict is written flattened into
+    /// `pr::verdict::Report`, which writes the decision itself (once).
+    #[serde(skip)]
     pub decision: Decision,
     /// Who the order is for (the author, or for a bot's PR the orders' owners).
     pub requesters: Vec<String>,

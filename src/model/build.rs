@@ -283,6 +283,23 @@ pub fn build(
     )
 }
 
+/// Where an input's text comes from, for the reports: a base file is named `<rev>:<path>`
+/// ([`crate::engine::change::GitContext::base_inputs`]).
+fn origin(role: Role, rel: &str) -> crate::parse::source::Origin {
+    use crate::parse::source::Origin;
+    match role {
+        Role::Local => Origin::Checked,
+        Role::Source => Origin::Source,
+        Role::Base => match rel.split_once(':') {
+            Some((rev, path)) => Origin::Revision {
+                rev: rev.to_string(),
+                path: path.to_string(),
+            },
+            None => Origin::Checked,
+        },
+    }
+}
+
 /// Builds the workspace from parsed inputs. `evidence` overrides what the local documents say
 /// about the repository (a streamed check gathers it from every file first).
 pub fn assemble(
@@ -310,14 +327,18 @@ pub fn assemble(
         let text: Arc<str> = match input.content {
             InputContent::Yaml(t) | InputContent::Text(t) => t,
             InputContent::Unreadable(reason) => {
-                let id = sources.add(SourceFile::new(input.rel, input.path, Arc::from("")));
+                let mut file = SourceFile::new(input.rel, input.path, Arc::from(""));
+                file.origin = origin(role, &file.rel);
+                let id = sources.add(file);
                 unreadable.push((id, reason));
                 continue;
             }
         };
         let rel = input.rel.clone();
         let helm = yaml_input && is_helm_template(&rel, &paths, &text);
-        let id = sources.add(SourceFile::new(input.rel, input.path, text));
+        let mut file = SourceFile::new(input.rel, input.path, text);
+        file.origin = origin(role, &rel);
+        let id = sources.add(file);
         if helm {
             if role == Role::Local {
                 helm_templates.push(id);

@@ -34,6 +34,24 @@ impl Span {
     }
 }
 
+/// Where a file's text comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// The checked tree (the work tree, or the head revision with `--head`).
+    #[default]
+    Checked,
+    /// Another revision of the repository (the base of a change): the revision as given,
+    /// and the file's path in it.
+    Revision {
+        /// The revision (`--base`).
+        rev: String,
+        /// The path in that revision, relative like `rel`.
+        path: String,
+    },
+    /// An XRD source outside the checked tree (`--xrds`).
+    Source,
+}
+
 /// One file of the run: its path relative to the checked root and its text.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -43,6 +61,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The UTF-8 text (empty for virtual entries such as a missing file or a directory).
     pub text: Arc<str>,
+    /// Where the text comes from.
+    pub origin: Origin,
     line_starts: Vec<u32>,
 }
 
@@ -59,6 +79,7 @@ impl SourceFile {
             rel,
             path,
             text,
+            origin: Origin::Checked,
             line_starts,
         }
     }

@@ -360,6 +360,7 @@ fn drive(args: &PrArgs, s: &mut Session, out: &mut dyn Write) -> Result<(), AppE
         xrds: args.xrds.clone(),
         cache_dir: None,
         offline: false,
+        baseline: args.baseline.clone(),
     };
     let report = crate::pr::verdict::verdict(&verdict_args)?;
     let decision = report.decision;

@@ -26,7 +26,9 @@ pub struct Report {
     pub base_commit: String,
     /// The evaluated head commit (a bot merges only this SHA).
     pub head_commit: String,
-    /// The verdict.
+    /// Findings left out because they are in the baseline (`--baseline`).
+    pub baselined: usize,
+    /// The verdict (its `decision` is the one above: written once).
     #[serde(flatten)]
     pub verdict: Verdict,
     /// The base's CODEOWNERS (the bot requests reviews from it).
@@ -87,6 +89,10 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     if !root.is_dir() {
         return Err(AppError::Usage(format!("`{}` is not a directory", root.display())));
     }
+    let baseline = match &args.baseline {
+        Some(p) => Some(crate::report::baseline::Baseline::load(p).map_err(AppError::Usage)?),
+        None => None,
+    };
     let repo = crate::git::Repository::open(&root).map_err(AppError::Usage)?;
     let listing = repo.listing(&args.base).map_err(AppError::Usage)?;
     let base_text = |path: &str| listing.get(path).and_then(|id| repo.text(*id));
@@ -164,6 +170,25 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         return Err(AppError::Internal("a verdict's root was streamed".into()));
     };
     let crate::engine::InMemory { ws, findings, git } = *checked;
+    // `--baseline`: the findings it holds are neither a reason nor a line comment.
+    let mut baselined = 0;
+    let findings = match &baseline {
+        Some(b) => {
+            let located: Vec<crate::report::Located> =
+                findings.iter().map(|d| crate::report::locate(d, &ws.sources)).collect();
+            let new = b.new_findings(&located);
+            let before = findings.len();
+            let kept: Vec<_> = findings
+                .into_iter()
+                .zip(new)
+                .filter(|(_, n)| *n)
+                .map(|(d, _)| d)
+                .collect();
+            baselined = before - kept.len();
+            kept
+        }
+        None => findings,
+    };
     let (ws, diags) = (&ws, findings.as_slice());
     let (git, merge) = git
         .as_ref()
@@ -189,6 +214,7 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         files: ws.local_files,
         documents: ws.docs.len(),
         skipped,
+        baselined,
         ..Default::default()
     };
     for d in &kept {
@@ -205,6 +231,7 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         base: args.base.clone(),
         base_commit: merge.base_commit.clone(),
         head_commit: merge.head_commit.clone(),
+        baselined,
         verdict,
         codeowners: owners,
         changed_line_findings: kept.iter().map(|d| crate::report::locate(d, &ws.sources)).collect(),
@@ -226,6 +253,9 @@ fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         line(&r.base),
         short(&r.base_commit)
     )?;
+    if r.baselined > 0 {
+        writeln!(out, "  {}", crate::report::baseline::not_shown(r.baselined))?;
+    }
     if !v.requesters.is_empty() {
         writeln!(out, "  requested by {}", line(&v.requesters.join(", ")))?;
     }

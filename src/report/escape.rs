@@ -18,6 +18,10 @@
 //!   (valid JSON, but raw in a terminal or log that shows the file). The escaped document
 //!   decodes to the same strings: consumers see the input's text unchanged.
 //! - Markdown: visibly, as in text, and [`super::markdown`] keeps the rest inert.
+//! - JUnit XML: visibly, as in text (XML 1.0 cannot hold most of them even as character
+//!   references), then `&`, `<`, `>`, `"` and `'` as entities ([`xml`]); U+FFFE/U+FFFF,
+//!   which XML forbids too, are written visibly as well.
+//! - GitLab Code Quality: JSON, as above.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -64,6 +68,25 @@ pub fn line(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// `s` as XML character data or an attribute value: one line ([`line`]), the characters XML
+/// forbids written visibly, and the markup characters as entities.
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in line(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{fffe}' | '\u{ffff}' => push_visible(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// serde_json's pretty printer, with every unsafe character of a string written as a

@@ -55,6 +55,16 @@ impl Source {
         }
     }
 
+    /// The text of bytes `start..end` (cut at most 16 KiB after `start`; `None` when the text
+    /// cannot be read back), lossily decoded at cut character boundaries.
+    pub fn slice(&self, start: u32, end: u32) -> Option<String> {
+        let size = self.size();
+        let from = u64::from(start).min(size);
+        let to = u64::from(end).clamp(from, (from + 16 * 1024).min(size));
+        let bytes = self.bytes(from, to)?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     fn bytes(&self, start: u64, end: u64) -> Option<Cow<'_, [u8]>> {
         match &self.0 {
             Inner::Text(t) => t.as_bytes().get(start as usize..end as usize).map(Cow::Borrowed),

@@ -4,30 +4,44 @@
 use super::{Located, Summary};
 use serde_json::json;
 
-/// Renders the JSON document.
-pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+fn position(l: &super::Loc) -> serde_json::Map<String, serde_json::Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("path".into(), json!(l.path));
+    if let Some(rev) = l.revision() {
+        m.insert("revision".into(), json!(rev));
+    }
+    m.insert("line".into(), json!(l.line));
+    m.insert("column".into(), json!(l.column));
+    m.insert("end_line".into(), json!(l.end_line));
+    m.insert("end_column".into(), json!(l.end_column));
+    m
+}
+
+/// The JSON document (see `schemas/report.schema.json`).
+pub fn document(diags: &[Located], summary: &Summary) -> serde_json::Value {
+    let fingerprints = super::fingerprint::fingerprints(diags);
     let items: Vec<serde_json::Value> = diags
         .iter()
-        .map(|d| {
-            json!({
-                "rule": d.rule.as_str(),
-                "severity": d.severity.as_str(),
-                "path": d.primary.path,
-                "line": d.primary.line,
-                "column": d.primary.column,
-                "end_line": d.primary.end_line,
-                "end_column": d.primary.end_column,
-                "message": d.message,
-                "help": d.help,
-                "labels": d.labels.iter().map(|l| json!({
-                    "path": l.path,
-                    "line": l.line,
-                    "column": l.column,
-                    "end_line": l.end_line,
-                    "end_column": l.end_column,
-                    "message": l.message,
-                })).collect::<Vec<_>>(),
-            })
+        .zip(fingerprints)
+        .map(|(d, fp)| {
+            let mut m = serde_json::Map::new();
+            m.insert("rule".into(), json!(d.rule.as_str()));
+            m.insert("severity".into(), json!(d.severity.as_str()));
+            m.extend(position(&d.primary));
+            m.insert("message".into(), json!(d.message));
+            m.insert("help".into(), json!(d.help));
+            m.insert("fingerprint".into(), json!(fp));
+            let labels: Vec<serde_json::Value> = d
+                .labels
+                .iter()
+                .map(|l| {
+                    let mut m = position(l);
+                    m.insert("message".into(), json!(l.message));
+                    serde_json::Value::Object(m)
+                })
+                .collect();
+            m.insert("labels".into(), json!(labels));
+            serde_json::Value::Object(m)
         })
         .collect();
     let mut doc = json!({
@@ -39,6 +53,7 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
             "errors": summary.errors,
             "warnings": summary.warnings,
             "skipped": summary.skipped,
+            "baselined": summary.baselined,
         }
     });
     if !summary.quality.is_empty() {
@@ -58,7 +73,17 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
             })
             .collect();
     }
+    doc
+}
+
+/// Renders the JSON document.
+pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     // Control characters and the like as `\uXXXX` (see `escape`): the same strings, no raw bytes.
-    super::escape::write_json_pretty(&mut *w, &doc)?;
+    super::escape::write_json_pretty(&mut *w, &document(diags, summary))?;
     writeln!(w)
+}
+
+/// The JSON document of a run that ended in an error (exit 2): `"error"` holds the message.
+pub fn error_document(error: &str) -> serde_json::Value {
+    json!({"version": 1, "error": error})
 }

@@ -229,6 +229,9 @@ pub fn heading(summary: &Summary) -> String {
 /// Renders the summary.
 pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     writeln!(w, "{}\n", heading(summary))?;
+    if summary.baselined > 0 {
+        writeln!(w, "{}.\n", super::baseline::not_shown(summary.baselined))?;
+    }
     if diags.is_empty() {
         return Ok(());
     }
@@ -248,7 +251,12 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
             w,
             "| {sev} | {} | {} | {message} |",
             code_cell(d.rule.as_str()),
-            code_cell(&format!("{}:{}:{}", d.primary.path, d.primary.line, d.primary.column)),
+            code_cell(&format!(
+                "{}:{}:{}",
+                d.primary.shown_path(),
+                d.primary.line,
+                d.primary.column
+            )),
         )?;
     }
     if diags.len() > MAX_ROWS {

@@ -4,15 +4,20 @@
 //! (and [`markdown`]'s code spans and prose escaping); excerpts are cut when rendered
 //! ([`excerpt`]).
 
+pub mod baseline;
 pub mod escape;
 pub mod excerpt;
+pub mod fingerprint;
 pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod markdown;
+pub mod output;
 pub mod sarif;
 pub mod text;
 
-use crate::parse::source::SourceMap;
+use crate::parse::source::{Origin, SourceMap};
 use crate::rules::diagnostic::{Diagnostic, Severity};
 pub use excerpt::{Excerpt, ReadText, Source};
 
@@ -29,14 +34,36 @@ pub enum Format {
     Github,
     /// A Markdown summary (job summary, PR comment).
     Markdown,
+    /// JUnit XML (one test case per finding).
+    Junit,
+    /// GitLab Code Quality (a JSON array of issues).
+    Gitlab,
+}
+
+impl Format {
+    /// The name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
+        }
+    }
 }
 
 /// A position resolved for output. It holds positions and a shared handle on the file's
 /// text, no copy of it: the excerpt is cut when rendered ([`Loc::excerpt`]).
 #[derive(Clone)]
 pub struct Loc {
-    /// Path relative to the checked root, `/`-separated.
+    /// Path relative to the current directory (or as the checked path was given),
+    /// `/`-separated; for a file of another revision, its path in that revision.
     pub path: String,
+    /// Where the file comes from: the checked tree, another revision, an XRD source.
+    pub origin: Origin,
     /// 1-based start line.
     pub line: usize,
     /// 1-based start column.
@@ -56,6 +83,23 @@ pub struct Loc {
 }
 
 impl Loc {
+    /// The path as people read it: `<rev>:<path>` for a file of another revision (as git
+    /// names it), the path otherwise.
+    pub fn shown_path(&self) -> std::borrow::Cow<'_, str> {
+        match &self.origin {
+            Origin::Revision { rev, .. } => format!("{rev}:{}", self.path).into(),
+            _ => self.path.as_str().into(),
+        }
+    }
+
+    /// The revision the file was read from, when it is not the checked tree.
+    pub fn revision(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Revision { rev, .. } => Some(rev),
+            _ => None,
+        }
+    }
+
     /// The excerpt line of this position, cut from the file's text (`None` for files without
     /// text, or when the text cannot be read back).
     pub fn excerpt(&self) -> Option<Excerpt> {
@@ -68,6 +112,7 @@ impl std::fmt::Debug for Loc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Loc")
             .field("path", &self.path)
+            .field("origin", &self.origin)
             .field("line", &self.line)
             .field("column", &self.column)
             .field("end_line", &self.end_line)
@@ -110,6 +155,8 @@ pub struct Summary {
     pub warnings: usize,
     /// Files not reported on because the change does not touch them (with `--base`).
     pub skipped: usize,
+    /// Findings left out because they are in the baseline (`--baseline`).
+    pub baselined: usize,
     /// Catalog quality per business-unit repository (when the onboarding pack ran).
     pub quality: Vec<crate::model::onboarding::RepoQuality>,
 }
@@ -118,8 +165,13 @@ fn loc(sources: &SourceMap, label: &crate::rules::diagnostic::Label) -> Loc {
     let file = sources.get(label.span.file);
     let (line, column) = file.line_col(label.span.start);
     let (end_line, end_column) = file.line_col(label.span.end);
+    let path = match &file.origin {
+        Origin::Revision { path, .. } => path.clone(),
+        _ => file.rel.clone(),
+    };
     Loc {
-        path: file.rel.clone(),
+        path,
+        origin: file.origin.clone(),
         line,
         column,
         end_line,
@@ -143,6 +195,25 @@ pub fn locate(d: &Diagnostic, sources: &SourceMap) -> Located {
     }
 }
 
+impl Located {
+    /// Rewrites the paths of the checked tree and of other revisions (not XRD sources' names)
+    /// that start with `from` to start with `to` instead (the engine makes them relative to
+    /// the current directory).
+    pub fn reprefix(&mut self, from: &str, to: &str) {
+        if from == to {
+            return;
+        }
+        for l in std::iter::once(&mut self.primary).chain(self.labels.iter_mut()) {
+            if l.origin == Origin::Source {
+                continue;
+            }
+            if let Some(rest) = l.path.strip_prefix(from) {
+                l.path = format!("{to}{rest}");
+            }
+        }
+    }
+}
+
 /// Renders in the chosen format.
 pub fn render(
     format: Format,
@@ -157,5 +228,7 @@ pub fn render(
         Format::Sarif => sarif::render(diags, summary, w),
         Format::Github => github::render(diags, summary, w),
         Format::Markdown => markdown::render(diags, summary, w),
+        Format::Junit => junit::render(diags, summary, w),
+        Format::Gitlab => gitlab::render(diags, summary, w),
     }
 }

@@ -1,10 +1,24 @@
-//! SARIF 2.1.0 for GitHub code scanning: every rule with its documentation as help, every
-//! finding as a result with its physical location and region (1-based lines, Unicode code
-//! point columns, exclusive end column) and its secondary labels as related locations.
+//! SARIF 2.1.0 for GitHub code scanning.
+//!
+//! - `tool.driver.rules` holds the rules that fired (sorted by id), each with its page as
+//!   help (no generator comment, links absolute: [`crate::docs::rule_help`]) and `helpUri` to
+//!   it; so a run's log grows with its findings, not with the rule registry.
+//! - Every finding is a result with its physical location and region (1-based lines, Unicode
+//!   code point columns, exclusive end column) and `partialFingerprints`
+//!   ([`super::fingerprint`]: no line numbers, so code scanning keeps tracking an alert when
+//!   lines move).
+//! - Secondary labels are related locations. A label in a file of the checked tree has a
+//!   region; a label in another revision (the base of a change) names the file with no region
+//!   and says which revision and line in its message; a label in an XRD source outside the
+//!   checked tree (`--xrds`) is a message only, as it is not a file of the repository.
+//! - `invocations[0]` says whether the run succeeded; a run that ends in a usage, config or
+//!   internal error (exit 2) still writes a log ([`render_error`]), the error as a tool
+//!   execution notification.
 
 use super::{Located, Summary};
+use crate::parse::source::Origin;
 use crate::rules::diagnostic::Severity;
-use crate::rules::ALL_RULES;
+use crate::rules::RuleId;
 use serde_json::json;
 
 fn level(s: Severity) -> &'static str {
@@ -15,18 +29,46 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn location(l: &super::Loc) -> serde_json::Value {
+fn artifact(path: &str) -> serde_json::Value {
+    json!({"uri": uri(path), "uriBaseId": "%SRCROOT%"})
+}
+
+fn region(l: &super::Loc) -> serde_json::Value {
     json!({
-        "physicalLocation": {
-            "artifactLocation": {"uri": uri(&l.path), "uriBaseId": "%SRCROOT%"},
-            "region": {
-                "startLine": l.line,
-                "startColumn": l.column,
-                "endLine": l.end_line,
-                "endColumn": l.end_column.max(if l.end_line == l.line { l.column + 1 } else { 1 }),
-            }
-        }
+        "startLine": l.line,
+        "startColumn": l.column,
+        "endLine": l.end_line,
+        "endColumn": l.end_column.max(if l.end_line == l.line { l.column + 1 } else { 1 }),
     })
+}
+
+/// Where another revision's text is: said in words, as its lines are not the checked tree's.
+fn elsewhere(l: &super::Loc) -> Option<String> {
+    match &l.origin {
+        Origin::Checked => None,
+        Origin::Revision { rev, .. } => Some(format!("line {} of `{}` in revision `{rev}`", l.line, l.path)),
+        Origin::Source => Some(format!(
+            "line {} of `{}` (an XRD source outside the repository)",
+            l.line, l.path
+        )),
+    }
+}
+
+/// A location object; `text` is its message (for a related location).
+fn location(l: &super::Loc, text: Option<&str>) -> serde_json::Value {
+    let mut v = match l.origin {
+        Origin::Checked => json!({"physicalLocation": {"artifactLocation": artifact(&l.path), "region": region(l)}}),
+        Origin::Revision { .. } => json!({"physicalLocation": {"artifactLocation": artifact(&l.path)}}),
+        Origin::Source => json!({}),
+    };
+    let mut message: Vec<String> = text.filter(|t| !t.is_empty()).map(str::to_string).into_iter().collect();
+    if let Some(e) = elsewhere(l) {
+        message.push(format!("({e})"));
+    }
+    if text.is_some() || !message.is_empty() {
+        v["message"] = json!({"text": message.join(" ")});
+    }
+    v
 }
 
 /// A relative path as a URI reference (percent-encoding what a URI may not hold).
@@ -41,27 +83,53 @@ fn uri(path: &str) -> String {
     out
 }
 
-/// Renders the SARIF log.
-pub fn render(diags: &[Located], _summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let rules: Vec<serde_json::Value> = ALL_RULES
-        .iter()
-        .map(|r| {
-            let m = r.meta();
-            json!({
-                "id": m.id,
-                "shortDescription": {"text": m.summary()},
-                "fullDescription": {"text": m.summary()},
-                "help": {"text": m.summary(), "markdown": crate::docs::rule_page(m)},
-                "defaultConfiguration": {"level": level(m.severity)},
-                "properties": {"tags": [m.category.as_str(), m.pack.as_str()]},
-            })
-        })
-        .collect();
-    let index = |id: crate::rules::RuleId| ALL_RULES.iter().position(|r| *r == id);
+fn rule(id: RuleId) -> serde_json::Value {
+    let m = id.meta();
+    json!({
+        "id": m.id,
+        "shortDescription": {"text": m.summary()},
+        "fullDescription": {"text": m.summary()},
+        "helpUri": crate::docs::rule_url(m),
+        "help": {
+            "text": format!("{}\n\nSee {}", m.summary(), crate::docs::rule_url(m)),
+            "markdown": crate::docs::rule_help(m),
+        },
+        "defaultConfiguration": {"level": level(m.severity)},
+        "properties": {"tags": [m.category.as_str(), m.pack.as_str()]},
+    })
+}
+
+fn driver(rules: Vec<serde_json::Value>) -> serde_json::Value {
+    json!({
+        "name": "portalint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": crate::docs::REPOSITORY_URL,
+        "rules": rules,
+    })
+}
+
+fn log(run: serde_json::Value) -> serde_json::Value {
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [run],
+    })
+}
+
+/// The SARIF log of a run.
+pub fn document(diags: &[Located], summary: &Summary) -> serde_json::Value {
+    let mut fired: Vec<RuleId> = diags.iter().map(|d| d.rule).collect();
+    fired.sort_by_key(|r| r.as_str());
+    fired.dedup();
+    let fingerprints = super::fingerprint::fingerprints(diags);
     let results: Vec<serde_json::Value> = diags
         .iter()
-        .map(|d| {
+        .zip(&fingerprints)
+        .map(|(d, fp)| {
             let mut text = d.message.clone();
+            if let Some(e) = elsewhere(&d.primary) {
+                text.push_str(&format!(" ({e})"));
+            }
             if let Some(h) = &d.help {
                 text.push_str(&format!("\nhelp: {h}"));
             }
@@ -70,41 +138,71 @@ pub fn render(diags: &[Located], _summary: &Summary, w: &mut dyn std::io::Write)
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
-                    let mut v = location(l);
+                    let mut v = location(l, Some(l.message.as_deref().unwrap_or_default()));
                     v["id"] = json!(i);
-                    v["message"] = json!({"text": l.message.clone().unwrap_or_default()});
                     v
                 })
                 .collect();
+            let mut primary = location(&d.primary, None);
+            if d.primary.origin == Origin::Source {
+                // A result needs a file of the repository; none is known: no location.
+                primary = serde_json::Value::Null;
+            }
             let mut r = json!({
                 "ruleId": d.rule.as_str(),
+                "ruleIndex": fired.iter().position(|r| *r == d.rule),
                 "level": level(d.severity),
                 "message": {"text": text},
-                "locations": [location(&d.primary)],
+                "locations": if primary.is_null() { json!([]) } else { json!([primary]) },
+                "partialFingerprints": {super::fingerprint::SARIF_KEY: fp},
             });
-            if let Some(i) = index(d.rule) {
-                r["ruleIndex"] = json!(i);
-            }
             if !related.is_empty() {
                 r["relatedLocations"] = json!(related);
             }
             r
         })
         .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "portalint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/open-service-portal/portalint",
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
-    super::escape::write_json_pretty(&mut *w, &doc)?;
+    let mut invocation = json!({"executionSuccessful": true});
+    if summary.baselined > 0 {
+        invocation["toolExecutionNotifications"] = json!([{
+            "level": "note",
+            "message": {"text": super::baseline::not_shown(summary.baselined)},
+        }]);
+    }
+    log(json!({
+        "tool": {"driver": driver(fired.into_iter().map(rule).collect())},
+        "invocations": [invocation],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }))
+}
+
+/// Renders the SARIF log.
+pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    super::escape::write_json_pretty(&mut *w, &document(diags, summary))?;
+    writeln!(w)
+}
+
+/// The log of a run that ended in an error (exit 2): no results, the run marked as failed,
+/// the error as a tool execution notification.
+pub fn error_document(error: &str) -> serde_json::Value {
+    log(json!({
+        "tool": {"driver": driver(Vec::new())},
+        "invocations": [{
+            "executionSuccessful": false,
+            "exitCode": 2,
+            "toolExecutionNotifications": [{
+                "level": "error",
+                "message": {"text": error},
+            }],
+        }],
+        "columnKind": "unicodeCodePoints",
+        "results": [],
+    }))
+}
+
+/// Renders [`error_document`].
+pub fn render_error(error: &str, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    super::escape::write_json_pretty(&mut *w, &error_document(error))?;
     writeln!(w)
 }

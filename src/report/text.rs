@@ -74,6 +74,9 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
     if summary.skipped > 0 {
         writeln!(w, "{} skipped.", counted(summary.skipped, "unchanged file"))?;
     }
+    if summary.baselined > 0 {
+        writeln!(w, "{}.", super::baseline::not_shown(summary.baselined))?;
+    }
     for q in &summary.quality {
         match q.score {
             Some(score) => writeln!(
@@ -112,7 +115,7 @@ fn excerpt(
         "{:width$}{} {}:{}:{}",
         "",
         p.wrap("1;34", arrow),
-        escape::line(&l.path),
+        escape::line(&l.shown_path()),
         l.line,
         l.column
     )?;
