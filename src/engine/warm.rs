@@ -244,7 +244,10 @@ impl Warm {
                 .map(|(i, f)| (f.rel().to_string(), i))
                 .collect();
         }
-        self.evidence = self.files.iter().fold(Evidence::default(), |e, f| e.merge(f.evidence.clone()));
+        self.evidence = self
+            .files
+            .iter()
+            .fold(Evidence::default(), |e, f| e.merge(f.evidence.clone()));
         self.layout = self
             .options
             .orders
