@@ -24,7 +24,7 @@ fn classify(api_version: &str, kind: &str, rel: &str) -> Class {
 
 /// True for the file names kustomize reads.
 pub fn is_kustomization_file(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let name = rel.bytes().rposition(|b| b == b'/').map_or(rel, |i| &rel[i + 1..]);
     matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
 }
 
@@ -148,6 +148,7 @@ pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
         kind,
         class,
         order: false,
+        xrds: Default::default(),
     }
 }
 
@@ -495,7 +496,7 @@ pub fn assemble(
         let id = sources.find(&format!("{}{loc}", repo.prefix))?;
         Some((id, crate::model::codeowners::CodeOwners::parse(&sources.get(id).text)))
     });
-    Workspace {
+    let mut ws = Workspace {
         codeowners,
         sources,
         docs,
@@ -518,5 +519,9 @@ pub fn assemble(
             .map(|(i, r)| (r.prefix.clone(), i))
             .collect(),
         bu_repos,
-    }
+        resolved: Vec::new(),
+    };
+    // Which XRDs each document is an instance of: rules ask for every order several times.
+    super::resolve_all(&mut ws);
+    ws
 }

@@ -59,6 +59,29 @@ pub struct Doc {
     pub class: Class,
     /// True when it is an order of a catalog-orders repository.
     pub order: bool,
+    /// The XRDs its `apiVersion`/`kind` names, resolved once when the workspace is assembled
+    /// (read through [`Workspace::instance_xrds`]).
+    pub xrds: Resolution,
+}
+
+/// The XRDs a document is an instance of, resolved once when its workspace is assembled: the
+/// XRDs defining its group/kind (closest first, see [`Workspace::xrds_for`]) or, when none
+/// does, the LegacyCluster XRDs offering it as a claim kind ([`Workspace::claim_xrds_for`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Resolution {
+    /// Not resolved: the document was not assembled into a workspace (a streamed scan's
+    /// documents); it is looked up when asked.
+    #[default]
+    Unresolved,
+    /// `len` index ids from `start` in [`Workspace::resolved`]; claims when `claim`.
+    Resolved {
+        /// First id.
+        start: u32,
+        /// How many.
+        len: u32,
+        /// True when they offer the kind as a claim.
+        claim: bool,
+    },
 }
 
 impl Doc {
@@ -141,8 +164,10 @@ impl Doc {
 
 /// Splits `group/version` (or a core `v1`) into its parts.
 pub fn split_api_version(api_version: &str) -> (&str, &str) {
-    match api_version.rsplit_once('/') {
-        Some((g, v)) => (g, v),
+    // A plain byte loop: rules ask every document for its group many times, and a short
+    // `apiVersion` is searched faster this way than by `rsplit_once`.
+    match api_version.bytes().rposition(|b| b == b'/') {
+        Some(i) => (&api_version[..i], &api_version[i + 1..]),
         None => ("", api_version),
     }
 }
@@ -323,6 +348,144 @@ pub struct Index {
     pub entity_kinds: std::collections::HashSet<String>,
 }
 
+/// A `(group, kind)` key of the index's maps, looked up without building `String`s: the maps'
+/// `(String, String)` keys borrow as it, and a `(&str, &str)` is one.
+pub trait GroupKind {
+    /// The group and the kind.
+    fn parts(&self) -> (&str, &str);
+}
+
+impl GroupKind for (String, String) {
+    fn parts(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+impl GroupKind for (&str, &str) {
+    fn parts(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn GroupKind + 'a> for (String, String) {
+    fn borrow(&self) -> &(dyn GroupKind + 'a) {
+        self
+    }
+}
+
+// Hashes as `(String, String)` does (each part as a `str`), so both find the same entry.
+impl std::hash::Hash for dyn GroupKind + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (group, kind) = self.parts();
+        group.hash(state);
+        kind.hash(state);
+    }
+}
+
+impl PartialEq for dyn GroupKind + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn GroupKind + '_ {}
+
+/// The ids a `(group, kind)` map holds for `group`/`kind` (none when absent), without
+/// allocating.
+pub fn by_group_kind<'m>(map: &'m HashMap<(String, String), Vec<usize>>, group: &str, kind: &str) -> &'m [usize] {
+    map.get(&(group, kind) as &dyn GroupKind).map_or(&[], Vec::as_slice)
+}
+
+/// Appends to `out` the ids `map` holds for `group`/`kind` that may govern the file `near`,
+/// closest first (see [`Workspace::xrds_for`]).
+fn closest(
+    ws: &Workspace,
+    map: &HashMap<(String, String), Vec<usize>>,
+    group: &str,
+    kind: &str,
+    near: crate::parse::source::FileId,
+    out: &mut Vec<usize>,
+) {
+    let ids = by_group_kind(map, group, kind);
+    let from = out.len();
+    let rel_of = |i: usize| -> &str { &ws.sources.get(ws.doc(i).file).rel };
+    let here: &str = &ws.sources.get(near).rel;
+    if ids.len() <= 1 {
+        out.extend_from_slice(ids);
+        return;
+    }
+    // Several definitions of one kind: only those whose folder holds the document count.
+    let governs = |i: &usize| {
+        let rel = rel_of(*i);
+        let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        if dir
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| matches!(last, "configuration" | "apis" | "package"))
+        {
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+        }
+        dir.is_empty() || here.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+    };
+    out.extend(ids.iter().copied().filter(governs));
+    let shared = |other: &str| {
+        here.split('/')
+            .zip(other.split('/'))
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    out[from..].sort_by_key(|&i| std::cmp::Reverse(shared(rel_of(i))));
+}
+
+/// Appends to `out` the XRDs `doc` is an instance of (see [`Workspace::instance_xrds`]);
+/// true when they are claim XRDs (no XRD defines its kind as an XR).
+fn resolve(ws: &Workspace, doc: &Doc, out: &mut Vec<usize>) -> bool {
+    let from = out.len();
+    closest(ws, &ws.index.xrd_by_gk, doc.group(), &doc.kind, doc.file, out);
+    if out.len() > from {
+        return false;
+    }
+    closest(ws, &ws.index.claim_by_gk, doc.group(), &doc.kind, doc.file, out);
+    true
+}
+
+/// Resolves every document of the workspace once (its own, the sources' and the base's).
+fn resolve_all(ws: &mut Workspace) {
+    let mut resolved = Vec::new();
+    let mut links = Vec::with_capacity(ws.docs.len() + ws.external.len() + ws.base_docs.len());
+    for doc in ws.docs.iter().chain(&ws.external).chain(&ws.base_docs) {
+        let start = resolved.len();
+        let claim = resolve(ws, doc, &mut resolved);
+        links.push(Resolution::Resolved {
+            start: start as u32,
+            len: (resolved.len() - start) as u32,
+            claim,
+        });
+    }
+    let docs = ws.docs.iter_mut().chain(&mut ws.external).chain(&mut ws.base_docs);
+    for (doc, link) in docs.zip(links) {
+        doc.xrds = link;
+    }
+    ws.resolved = resolved;
+}
+
+/// The XRDs a document is an instance of ([`Workspace::instance_xrds`]), closest first.
+#[derive(Debug, Clone)]
+pub struct InstanceXrds<'w> {
+    ws: &'w Workspace,
+    ids: std::borrow::Cow<'w, [usize]>,
+    at: usize,
+}
+
+impl<'w> Iterator for InstanceXrds<'w> {
+    type Item = Xrd<'w>;
+    fn next(&mut self) -> Option<Xrd<'w>> {
+        let id = *self.ids.get(self.at)?;
+        self.at += 1;
+        Some(Xrd(self.ws.doc(id)))
+    }
+}
+
 /// Everything the rules see.
 #[derive(Debug)]
 pub struct Workspace {
@@ -365,6 +528,8 @@ pub struct Workspace {
     pub bu_repos: Vec<onboarding::BuRepo>,
     /// Index of `bu_repos` by folder prefix.
     pub bu_by_prefix: HashMap<String, usize>,
+    /// The index ids every document's [`Resolution`] points into.
+    pub resolved: Vec<usize>,
 }
 
 impl Workspace {
@@ -420,6 +585,24 @@ impl Workspace {
             .or(self.repo.org.as_deref())
     }
 
+    /// The XRDs `doc` is an instance of, closest first, and whether as a claim: those of
+    /// [`Workspace::xrds_for`] its group and kind, or when there are none those of
+    /// [`Workspace::claim_xrds_for`]. Resolved once when the workspace was assembled.
+    pub fn instance_xrds(&self, doc: &Doc) -> (InstanceXrds<'_>, bool) {
+        let (ids, claim) = match doc.xrds {
+            Resolution::Resolved { start, len, claim } => {
+                let ids = &self.resolved[start as usize..(start + len) as usize];
+                (std::borrow::Cow::Borrowed(ids), claim)
+            }
+            Resolution::Unresolved => {
+                let mut ids = Vec::new();
+                let claim = resolve(self, doc, &mut ids);
+                (std::borrow::Cow::Owned(ids), claim)
+            }
+        };
+        (InstanceXrds { ws: self, ids, at: 0 }, claim)
+    }
+
     fn closest(
         &self,
         map: &HashMap<(String, String), Vec<usize>>,
@@ -427,35 +610,9 @@ impl Workspace {
         kind: &str,
         near: crate::parse::source::FileId,
     ) -> Vec<Xrd<'_>> {
-        let Some(ids) = map.get(&(group.to_string(), kind.to_string())) else {
-            return Vec::new();
-        };
-        let here = &self.sources.get(near).rel;
-        let shared = |other: &str| {
-            here.split('/')
-                .zip(other.split('/'))
-                .take_while(|(a, b)| a == b)
-                .count()
-        };
-        let mut v: Vec<Xrd<'_>> = ids.iter().map(|&i| Xrd(self.doc(i))).collect();
-        if v.len() > 1 {
-            // Several definitions of one kind: only those whose folder holds the document count.
-            let governs = |x: &Xrd<'_>| {
-                let rel = &self.sources.get(x.doc().file).rel;
-                let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-                if dir
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|last| matches!(last, "configuration" | "apis" | "package"))
-                {
-                    dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
-                }
-                dir.is_empty() || here.starts_with(&format!("{dir}/"))
-            };
-            v.retain(governs);
-        }
-        v.sort_by_key(|x| std::cmp::Reverse(shared(&self.sources.get(x.doc().file).rel)));
-        v
+        let mut ids = Vec::new();
+        closest(self, map, group, kind, near, &mut ids);
+        ids.into_iter().map(|i| Xrd(self.doc(i))).collect()
     }
     /// Compositions named `name`.
     pub fn compositions_named(&self, name: &str) -> impl Iterator<Item = Composition<'_>> {
@@ -473,7 +630,7 @@ impl Workspace {
     pub fn compositions_for(&self, group: &str, kind: &str) -> impl Iterator<Item = Composition<'_>> {
         self.index
             .comp_by_type
-            .get(&(group.to_string(), kind.to_string()))
+            .get(&(group, kind) as &dyn GroupKind)
             .into_iter()
             .flatten()
             .map(|&i| Composition {

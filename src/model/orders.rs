@@ -17,8 +17,8 @@ pub enum Layout {
 pub struct OrderPath<'a> {
     /// The cluster folder (clusters layout).
     pub cluster: Option<&'a str>,
-    /// All segments of the path.
-    pub segments: Vec<&'a str>,
+    /// The whole path (relative to the root); [`OrderPath::segments`] splits it.
+    pub rel: &'a str,
     /// The namespace folder, if the path has one.
     pub namespace: Option<&'a str>,
     /// The type (or Kind) folder, if the path has one.
@@ -27,6 +27,13 @@ pub struct OrderPath<'a> {
     pub file: &'a str,
     /// True when the path has exactly the segments the layout wants.
     pub well_formed: bool,
+}
+
+impl<'a> OrderPath<'a> {
+    /// All segments of the path.
+    pub fn segments(&self) -> std::str::Split<'a, char> {
+        self.rel.split('/')
+    }
 }
 
 impl Workspace {
@@ -49,29 +56,34 @@ impl Workspace {
     /// What the path of an order says.
     pub fn order_path<'a>(&'a self, doc: &Doc) -> OrderPath<'a> {
         let rel: &'a str = &self.sources.get(doc.file).rel;
-        let segments: Vec<&str> = rel.split('/').collect();
-        let file = segments.last().copied().unwrap_or("");
-        let at = |i: usize| segments.get(i).copied().filter(|_| segments.len() > i + 1);
+        // The first three folders and the file name, without collecting the segments.
+        let mut folders = [None; 3];
+        let (mut start, mut count) = (0, 1);
+        for (i, b) in rel.bytes().enumerate() {
+            if b == b'/' {
+                if let Some(slot) = folders.get_mut(count - 1) {
+                    *slot = Some(&rel[start..i]);
+                }
+                count += 1;
+                start = i + 1;
+            }
+        }
+        let rest = &rel[start..];
         OrderPath {
             // The namespaces layout's first folder is `namespaces`, not a cluster.
-            cluster: at(0).filter(|_| self.repo.orders != Some(Layout::Namespaces)),
-            namespace: at(1),
-            type_folder: at(2),
-            file,
-            well_formed: segments.len() == 4,
-            segments,
+            cluster: folders[0].filter(|_| self.repo.orders != Some(Layout::Namespaces)),
+            namespace: folders[1],
+            type_folder: folders[2],
+            file: rest,
+            well_formed: count == 4,
+            rel,
         }
     }
 
     /// The XRD an order (XR or claim) resolves to, and whether it is a claim.
     pub fn order_xrd(&self, doc: &Doc) -> Option<(Xrd<'_>, bool)> {
-        if let Some(x) = self.xrds_for(doc.group(), &doc.kind, doc.file).into_iter().next() {
-            return Some((x, false));
-        }
-        self.claim_xrds_for(doc.group(), &doc.kind, doc.file)
-            .into_iter()
-            .next()
-            .map(|x| (x, true))
+        let (mut xrds, claim) = self.instance_xrds(doc);
+        xrds.next().map(|x| (x, claim))
     }
 }
 

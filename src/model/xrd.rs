@@ -61,27 +61,25 @@ impl<'a> Xrd<'a> {
     }
     /// `spec.versions`.
     pub fn versions(&self) -> Vec<XrdVersion<'a>> {
-        let Some(items) = self.spec().and_then(|s| s.get("versions")).and_then(Node::as_seq) else {
-            return Vec::new();
-        };
-        items
-            .iter()
-            .map(|v| XrdVersion {
-                node: v,
-                name: v.get("name").and_then(Node::as_str),
-                served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
-                referenceable: v.get("referenceable").and_then(Node::as_bool).unwrap_or(false),
-                schema: v.path(&["schema", "openAPIV3Schema"]),
-            })
-            .collect()
+        self.each_version().collect()
+    }
+    fn each_version(&self) -> impl Iterator<Item = XrdVersion<'a>> {
+        let items = self.spec().and_then(|s| s.get("versions")).and_then(Node::as_seq);
+        items.unwrap_or(&[]).iter().map(|v| XrdVersion {
+            node: v,
+            name: v.get("name").and_then(Node::as_str),
+            served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
+            referenceable: v.get("referenceable").and_then(Node::as_bool).unwrap_or(false),
+            schema: v.path(&["schema", "openAPIV3Schema"]),
+        })
     }
     /// The referenceable version (the first one when several are marked).
     pub fn referenceable(&self) -> Option<XrdVersion<'a>> {
-        self.versions().into_iter().find(|v| v.referenceable)
+        self.each_version().find(|v| v.referenceable)
     }
     /// The version named `name`.
     pub fn version(&self, name: &str) -> Option<XrdVersion<'a>> {
-        self.versions().into_iter().find(|v| v.name == Some(name))
+        self.each_version().find(|v| v.name == Some(name))
     }
     /// The schema used for cross-file checks: the referenceable version's, else the first.
     pub fn main_schema(&self) -> Option<&'a Node> {

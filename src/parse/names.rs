@@ -42,7 +42,10 @@ pub fn is_qualified_name_part(s: &str) -> bool {
 
 /// True when a value is (partly) produced by a template engine and cannot be judged statically.
 pub fn is_templated(s: &str) -> bool {
-    s.contains("{{") || s.contains("${") || s.contains("$(") || s.contains("{%")
+    // `{{`, `{%`, `${` or `$(`, in one pass over the bytes.
+    s.as_bytes()
+        .windows(2)
+        .any(|w| matches!(w, [b'{', b'{' | b'%'] | [b'$', b'{' | b'(']))
 }
 
 /// A valid Backstage tag: `^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$`, 1 to 63 characters.

@@ -63,32 +63,39 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Where the text comes from.
     pub origin: Origin,
-    line_starts: Vec<u32>,
+    /// Byte offsets of the line starts, indexed on first use: most files have no finding.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
-    /// Creates a source file and indexes its line starts.
+    /// Creates a source file (its line starts are indexed when a line is first asked for).
     pub fn new(rel: String, path: PathBuf, text: Arc<str>) -> Self {
-        let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
-        }
         SourceFile {
             rel,
             path,
             text,
             origin: Origin::Checked,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0u32];
+            for (i, b) in self.text.bytes().enumerate() {
+                if b == b'\n' {
+                    starts.push(i as u32 + 1);
+                }
+            }
+            starts
+        })
     }
 
     /// 1-based line and 1-based column (counted in Unicode scalar values) of a byte offset.
     /// The 1-based line of a byte offset (a binary search: no scan of the line).
     pub fn line_of(&self, offset: u32) -> usize {
         let offset = offset.min(self.text.len() as u32);
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
         }
@@ -96,11 +103,12 @@ impl SourceFile {
 
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());
-        let line = match self.line_starts.binary_search(&(offset as u32)) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line] as usize;
+        let start = line_starts[line] as usize;
         let mut off = offset;
         while off > start && !self.text.is_char_boundary(off) {
             off -= 1;
@@ -111,12 +119,12 @@ impl SourceFile {
 
     /// The text of 1-based line `line`, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        if line == 0 || line > self.line_starts.len() {
+        let line_starts = self.line_starts();
+        if line == 0 || line > line_starts.len() {
             return "";
         }
-        let start = self.line_starts[line - 1] as usize;
-        let end = self
-            .line_starts
+        let start = line_starts[line - 1] as usize;
+        let end = line_starts
             .get(line)
             .map(|&e| e as usize)
             .unwrap_or(self.text.len());

@@ -83,7 +83,10 @@ pub fn validate(schema: &Node, instance: &Node, head: (u32, u32), opts: &Options
         steps: &steps,
         enums: HashMap::new(),
     };
-    v.node(schema, instance, "", head, true, true);
+    // One path buffer for the whole walk: a field's path is written into it on the way
+    // down and cut off on the way back, not built anew for every field.
+    let mut path = String::new();
+    v.node(schema, instance, &mut path, head, true, true);
     if steps.get() > opts.max_steps {
         v.err(
             ErrorKind::Value,
@@ -170,9 +173,13 @@ fn regex_for(pattern: &str) -> Option<Arc<Regex>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<Arc<Regex>>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
+    // Looked up by `&str` first: a pattern is checked once per string value.
+    if let Some(found) = guard.get(pattern) {
+        return found.clone();
+    }
     // Bounded: a file with many distinct patterns empties the cache rather than growing it
     // (each compiled pattern may hold up to the 1 MiB size limit).
-    if guard.len() >= REGEX_CACHE_ENTRIES && !guard.contains_key(pattern) {
+    if guard.len() >= REGEX_CACHE_ENTRIES {
         guard.clear();
     }
     guard
@@ -198,6 +205,14 @@ fn join(path: &str, key: &str) -> String {
     } else {
         format!("{path}.{key}")
     }
+}
+
+/// Appends `key` to the dotted `path` in place (what [`join`] returns).
+fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
 }
 
 fn display(path: &str) -> &str {
@@ -233,7 +248,7 @@ impl Validator<'_, '_> {
     }
 
     /// `loc` is where to point for errors about `node` as a whole (its key, when it has one).
-    fn node(&mut self, schema: &Node, node: &Node, path: &str, loc: (u32, u32), structural: bool, root: bool) {
+    fn node(&mut self, schema: &Node, node: &Node, path: &mut String, loc: (u32, u32), structural: bool, root: bool) {
         let taken = self.steps.get() + 1;
         self.steps.set(taken);
         if taken > self.opts.max_steps {
@@ -322,9 +337,12 @@ impl Validator<'_, '_> {
             Value::Map(entries) => self.object(schema, node, entries, path, loc, structural, root),
             Value::Seq(items) => {
                 if let Some(item_schema) = schema.get("items") {
+                    let len = path.len();
                     for (i, item) in items.iter().enumerate() {
-                        let p = format!("{path}[{i}]");
-                        self.node(item_schema, item, &p, (item.start, item.end), structural, false);
+                        use std::fmt::Write;
+                        let _ = write!(path, "[{i}]");
+                        self.node(item_schema, item, path, (item.start, item.end), structural, false);
+                        path.truncate(len);
                     }
                 }
             }
@@ -457,7 +475,8 @@ impl Validator<'_, '_> {
             }
             Value::Int(_) | Value::Float(_) => {
                 let x = node.as_f64().unwrap_or(0.0);
-                let shown = node.scalar_text().unwrap_or_default();
+                // Written only into a message.
+                let shown = || node.scalar_text().unwrap_or_default();
                 if let Some(min) = schema.get("minimum").and_then(Node::as_f64) {
                     let excl = flag(schema, "exclusiveMinimum");
                     if x < min || (excl && x == min) {
@@ -466,7 +485,7 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must be {word} {min}, found {shown}"),
+                            format!("`{p}` must be {word} {min}, found {}", shown()),
                             None,
                         );
                     }
@@ -479,7 +498,7 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must be {word} {max}, found {shown}"),
+                            format!("`{p}` must be {word} {max}, found {}", shown()),
                             None,
                         );
                     }
@@ -595,7 +614,7 @@ impl Validator<'_, '_> {
         schema: &Node,
         node: &Node,
         entries: &[Entry],
-        path: &str,
+        path: &mut String,
         loc: (u32, u32),
         structural: bool,
         root: bool,
@@ -610,9 +629,11 @@ impl Validator<'_, '_> {
                     value: Value::Str(e.key.clone()),
                     quoted: false,
                 };
-                let p = join(path, &e.key);
+                let len = path.len();
+                push_key(path, &e.key);
                 let before = self.errors.len();
-                self.node(names, &key, &p, (e.key_start, e.key_end), false, false);
+                self.node(names, &key, path, (e.key_start, e.key_end), false, false);
+                path.truncate(len);
                 for err in &mut self.errors[before..] {
                     err.message = format!("the name `{}` is not allowed here: {}", e.key, err.message);
                 }
@@ -637,47 +658,67 @@ impl Validator<'_, '_> {
         let embedded = flag(schema, "x-kubernetes-embedded-resource");
         let additional = schema.get("additionalProperties");
         for e in entries {
-            let p = join(path, &e.key);
-            let kloc = (e.key_start, e.key_end);
             // The API server validates object metadata itself (names, labels: the k8s-* rules).
             if root && e.key == "metadata" {
                 continue;
             }
-            if let Some(ps) = props.iter().find(|ps| ps.key == e.key) {
-                self.node(&ps.value, &e.value, &p, kloc, structural, false);
-                continue;
-            }
-            match additional {
-                Some(a) if a.as_map().is_some() => {
-                    self.node(a, &e.value, &p, kloc, structural, false);
-                    continue;
-                }
-                Some(a) if a.as_bool() == Some(true) => continue,
-                _ => {}
-            }
-            let meta_key = matches!(e.key.as_str(), "apiVersion" | "kind" | "metadata");
-            if !structural || preserve || ((root || embedded) && meta_key) || !self.opts.unknown_fields {
-                continue;
-            }
-            if additional.is_none() && props.is_empty() && schema.get("type").and_then(Node::as_str) != Some("object") {
-                continue;
-            }
-            if self
-                .opts
-                .allow_unknown_under
-                .iter()
-                .any(|a| p == *a || p.starts_with(&format!("{a}.")))
-            {
-                continue;
-            }
-            let known: Vec<&str> = props.iter().map(|p| p.key.as_str()).collect();
-            let help = match crate::parse::text::suggest(&e.key, known.iter().copied()) {
-                Some(s) => Some(format!("did you mean `{s}`?")),
-                None if known.is_empty() => Some(format!("`{}` declares no fields", display(path))),
-                None => Some(format!("known fields here: {}", crate::parse::text::list(&known, 10))),
-            };
-            self.err(ErrorKind::UnknownField, kloc, &p, format!("unknown field `{p}`"), help);
+            let len = path.len();
+            push_key(path, &e.key);
+            self.field(schema, props, additional, e, (path, len), structural, root || embedded, preserve);
+            path.truncate(len);
         }
+    }
+
+    /// The entry `e` of an object of `schema`: `path.0` is the entry's path, the object's the
+    /// first `path.1` bytes of it. `object_root`: the object is a root or embedded resource.
+    #[allow(clippy::too_many_arguments)]
+    fn field(
+        &mut self,
+        schema: &Node,
+        props: &[Entry],
+        additional: Option<&Node>,
+        e: &Entry,
+        (p, parent): (&mut String, usize),
+        structural: bool,
+        object_root: bool,
+        preserve: bool,
+    ) {
+        let kloc = (e.key_start, e.key_end);
+        if let Some(ps) = props.iter().find(|ps| ps.key == e.key) {
+            self.node(&ps.value, &e.value, p, kloc, structural, false);
+            return;
+        }
+        match additional {
+            Some(a) if a.as_map().is_some() => {
+                self.node(a, &e.value, p, kloc, structural, false);
+                return;
+            }
+            Some(a) if a.as_bool() == Some(true) => return,
+            _ => {}
+        }
+        let p: &str = p;
+        let meta_key = matches!(e.key.as_str(), "apiVersion" | "kind" | "metadata");
+        if !structural || preserve || (object_root && meta_key) || !self.opts.unknown_fields {
+            return;
+        }
+        if additional.is_none() && props.is_empty() && schema.get("type").and_then(Node::as_str) != Some("object") {
+            return;
+        }
+        if self
+            .opts
+            .allow_unknown_under
+            .iter()
+            .any(|a| p.strip_prefix(a).is_some_and(|rest| rest.is_empty() || rest.starts_with('.')))
+        {
+            return;
+        }
+        let known: Vec<&str> = props.iter().map(|p| p.key.as_str()).collect();
+        let help = match crate::parse::text::suggest(&e.key, known.iter().copied()) {
+            Some(s) => Some(format!("did you mean `{s}`?")),
+            None if known.is_empty() => Some(format!("`{}` declares no fields", display(&p[..parent]))),
+            None => Some(format!("known fields here: {}", crate::parse::text::list(&known, 10))),
+        };
+        self.err(ErrorKind::UnknownField, kloc, p, format!("unknown field `{p}`"), help);
     }
 }
 

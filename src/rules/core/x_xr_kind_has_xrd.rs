@@ -1,4 +1,4 @@
-use crate::model::{Doc, Workspace};
+use crate::model::{Doc, GroupKind, Workspace};
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -33,25 +33,27 @@ crate::declare_rule! {
 /// What an XR's apiVersion/kind resolves to.
 fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
     let (group, version, kind) = (doc.group(), doc.version(), doc.kind.as_str());
+    let key = &(group, kind) as &dyn GroupKind;
+    // Resolved once in the model: the XRDs defining the kind, or when none does its claims.
+    let (found, claim) = ws.instance_xrds(doc);
+    let found: Vec<_> = found.collect();
     // A claim of a LegacyCluster XRD is as good as an XR.
-    let claims = ws.claim_xrds_for(group, kind, doc.file);
+    let claims = if claim {
+        found.clone()
+    } else {
+        ws.claim_xrds_for(group, kind, doc.file)
+    };
     if claims
         .iter()
         .any(|x| x.versions().iter().any(|v| v.served && v.name == Some(version)))
-        || (claims.is_empty()
-            && ws
-                .index
-                .claim_by_gk
-                .contains_key(&(group.to_string(), kind.to_string())))
+        || (claims.is_empty() && ws.index.claim_by_gk.contains_key(key))
     {
         return Ok(());
     }
-    let candidates = if claims.is_empty() {
-        ws.xrds_for(group, kind, doc.file)
-    } else {
-        claims
-    };
-    if candidates.is_empty() && ws.index.xrd_by_gk.contains_key(&(group.to_string(), kind.to_string())) {
+    // Without claims, the XRDs defining the kind (none when `found` are claims: then there
+    // are no claims either).
+    let candidates = if claims.is_empty() { found } else { claims };
+    if candidates.is_empty() && ws.index.xrd_by_gk.contains_key(key) {
         // Defined, but in another example folder: that folder's XRD does not govern this one.
         return Ok(());
     }

@@ -97,12 +97,9 @@ impl Rule for XXrSchema {
         let mut cel_cache: std::collections::HashMap<*const crate::parse::yaml::Node, Option<schema::cel::Compiled>> =
             Default::default();
         for doc in ws.xr_candidates() {
-            let mut candidates = ws.xrds_for(doc.group(), &doc.kind, doc.file);
-            let claim = candidates.is_empty();
-            if claim {
-                candidates = ws.claim_xrds_for(doc.group(), &doc.kind, doc.file);
-            }
-            let Some((x, v)) = candidates.iter().find_map(|x| Some((*x, x.version(doc.version())?))) else {
+            // The XRDs defining its kind, or when none does those offering it as a claim.
+            let (mut candidates, claim) = ws.instance_xrds(doc);
+            let Some((x, v)) = candidates.find_map(|x| Some((x, x.version(doc.version())?))) else {
                 continue;
             };
             let Some(schema_node) = v.schema else { continue };

@@ -40,7 +40,7 @@ impl Rule for OspOrdNoUndefinedSegment {
         let bad = |s: &str| matches!(s, "undefined" | "null" | "");
         for d in ws.orders() {
             let p = ws.order_path(d);
-            if let Some(seg) = p.segments.iter().find(|s| bad(s)) {
+            if let Some(seg) = p.segments().find(|s| bad(s)) {
                 out.report(d.head_span(), format!("the order's path has a `{seg}` segment: `{}`", ws.rel(d)))
                     .help("the template that wrote it rendered a missing value; fix the path");
             }
