@@ -140,7 +140,15 @@ pub fn find(name: &str, paths: &crate::parse::paths::PathSet, prefix: &str, forc
 /// Folders (up to three levels deep) whose name reads as a BU repository.
 fn bu_folders(paths: &crate::parse::paths::PathSet, prefix: &str) -> Vec<BuRepo> {
     let mut out: Vec<BuRepo> = Vec::new();
+    // What a path says depends on its folder alone, and in walk order a folder's files follow
+    // each other: each folder is read once.
+    let mut last_dir = None;
     for p in paths.iter() {
+        let dir = p.bytes().rposition(|b| b == b'/').map_or("", |i| &p[..i]);
+        if last_dir == Some(dir) {
+            continue;
+        }
+        last_dir = Some(dir);
         let Some((name, folder)) = bu_folder_of(p, prefix) else {
             continue;
         };

@@ -48,7 +48,7 @@ impl Rule for OrderDuplicate {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         // Keyed by strings of the documents themselves: nothing is copied per order.
         let mut seen: std::collections::HashMap<(&str, &str, &str, &str), crate::parse::source::Span> =
-            Default::default();
+            std::collections::HashMap::with_capacity(ws.docs.len());
         for d in ws.orders() {
             let Some(name) = d.name() else { continue };
             let ns = d.root.str_at(&["metadata", "namespace"]).unwrap_or("");
@@ -58,8 +58,9 @@ impl Rule for OrderDuplicate {
                 .path(&["metadata", "name"])
                 .map(|n| d.span(n))
                 .unwrap_or_else(|| d.head_span());
-            match seen.get(&key) {
-                Some(first) => {
+            match seen.entry(key) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let first = first.get();
                     out.report(
                         at,
                         format!(
@@ -75,8 +76,8 @@ impl Rule for OrderDuplicate {
                     )
                     .label(*first, "first defined here");
                 }
-                None => {
-                    seen.insert(key, at);
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(at);
                 }
             }
         }

@@ -39,23 +39,24 @@ impl Rule for YamlConflictMarkers {
             if !crate::discover::is_yaml(&file.path) {
                 continue;
             }
-            let mut offset = 0u32;
-            for line in file.text.split_inclusive('\n') {
-                // Every marker starts with `<`, `=` or `>`: other lines are passed at one byte.
-                if !matches!(line.as_bytes().first(), Some(b'<' | b'=' | b'>')) {
-                    offset += line.len() as u32;
+            let text = &*file.text;
+            let bytes = text.as_bytes();
+            // Every marker starts a line with `<`, `=` or `>`: only those bytes are looked at.
+            for at in memchr::memchr3_iter(b'<', b'=', b'>', bytes) {
+                if at > 0 && bytes[at - 1] != b'\n' {
                     continue;
                 }
-                let l = line.trim_end_matches(['\n', '\r']);
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n + 1);
+                let l = text[at..end].trim_end_matches(['\n', '\r']);
                 let marker = (l.starts_with("<<<<<<< ") || l == "<<<<<<<")
                     || l == "======="
                     || l.starts_with("======= ")
                     || (l.starts_with(">>>>>>> ") || l == ">>>>>>>");
                 if marker {
+                    let offset = at as u32;
                     out.report(Span::new(id, offset, offset + l.len() as u32), "merge conflict marker")
                         .help("resolve the conflict and remove the markers");
                 }
-                offset += line.len() as u32;
             }
         }
     }

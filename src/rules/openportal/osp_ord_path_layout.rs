@@ -69,7 +69,14 @@ impl Rule for OspOrdPathLayout {
                         .help(format!("put it under `{}/`", if ws.repo.orders == Some(crate::model::Layout::Namespaces) { crate::rules::util::kebab_plural(&d.kind) } else { d.kind.clone() }));
                 }
             }
-            let stem = p.file.trim_end_matches(".yaml").trim_end_matches(".yml");
+            // `trim_end_matches` of each suffix, without a substring searcher per order.
+            let mut stem = p.file;
+            while let Some(s) = stem.strip_suffix(".yaml") {
+                stem = s;
+            }
+            while let Some(s) = stem.strip_suffix(".yml") {
+                stem = s;
+            }
             if let Some(name) = d.name() {
                 if stem != name {
                     out.report(at, format!("the file is `{}` but the order is named `{name}`", p.file)).help(format!("name the file `{name}.yaml`"));

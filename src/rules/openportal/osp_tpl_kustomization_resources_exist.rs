@@ -45,6 +45,8 @@ impl Rule for OspTplKustomizationResourcesExist {
             // The folder as `join_path` keeps it (its empty segments dropped), to append a plain
             // entry to without splitting it again for each of thousands of entries.
             let plain_dir = !dir.split('/').any(str::is_empty);
+            // `dir/entry` is written here, not allocated for each of thousands of entries.
+            let mut joined = String::new();
             for key in ["resources", "components"] {
                 for n in d
                     .root
@@ -53,17 +55,21 @@ impl Rule for OspTplKustomizationResourcesExist {
                     .unwrap_or(&[])
                 {
                     let Some(p) = n.as_str() else { continue };
-                    let target = if p.starts_with('/') {
+                    let target: Option<std::borrow::Cow<'_, str>> = if p.starts_with('/') {
                         None
                     } else if (plain_dir || dir.is_empty()) && is_plain(p) {
                         // What `join_path` gives for segments without `.`, `..` or empty ones.
                         Some(if dir.is_empty() {
-                            p.to_string()
+                            p.into()
                         } else {
-                            format!("{dir}/{p}")
+                            joined.clear();
+                            joined.push_str(dir);
+                            joined.push('/');
+                            joined.push_str(p);
+                            joined.as_str().into()
                         })
                     } else {
-                        crate::rules::util::join_path(dir, p)
+                        crate::rules::util::join_path(dir, p).map(Into::into)
                     };
                     // An existing path is never reported, so the common case asks no more.
                     if target.as_deref().is_some_and(|t| ws.exists(t)) {
@@ -91,5 +97,7 @@ impl Rule for OspTplKustomizationResourcesExist {
 
 /// True when every `/`-separated segment of `p` is a name (not empty, `.` or `..`).
 fn is_plain(p: &str) -> bool {
-    !p.split('/').any(|s| s.is_empty() || s == "." || s == "..")
+    !p.as_bytes()
+        .split(|&b| b == b'/')
+        .any(|s| matches!(s, b"" | b"." | b".."))
 }
