@@ -149,6 +149,7 @@ pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
         class,
         order: false,
         xrds: Default::default(),
+        path_cuts: Default::default(),
     }
 }
 
@@ -491,6 +492,9 @@ pub fn assemble(
         .collect();
     for (d, order) in docs.iter_mut().zip(order_flags) {
         d.order = order;
+        if order {
+            d.path_cuts = super::PathCuts::of(&sources.get(d.file).rel);
+        }
     }
     let codeowners = crate::model::codeowners::LOCATIONS.iter().find_map(|loc| {
         let id = sources.find(&format!("{}{loc}", repo.prefix))?;

@@ -18,7 +18,7 @@ pub use build::{
     Inputs, Prepared, Role,
 };
 pub use composition::{Composed, Composition, Origin, TemplateStep};
-pub use orders::{is_order_shaped, Layout, OrderPath};
+pub use orders::{is_order_shaped, Layout, OrderPath, PathCuts};
 pub use xrd::{Xrd, XrdVersion};
 
 use crate::parse::source::{FileId, SourceMap, Span};
@@ -62,6 +62,8 @@ pub struct Doc {
     /// The XRDs its `apiVersion`/`kind` names, resolved once when the workspace is assembled
     /// (read through [`Workspace::instance_xrds`]).
     pub xrds: Resolution,
+    /// For an order, where its path splits (see [`Workspace::order_path`]).
+    pub path_cuts: orders::PathCuts,
 }
 
 /// The XRDs a document is an instance of, resolved once when its workspace is assembled: the
@@ -694,6 +696,11 @@ impl Workspace {
     pub fn exists(&self, rel: &str) -> bool {
         self.paths.contains_or_below(rel)
     }
+    /// [`Workspace::exists`] for paths asked about in about walk order, `hint` kept between
+    /// the questions ([`crate::parse::paths::PathSet::contains_or_below_near`]).
+    pub fn exists_near(&self, rel: &str, hint: &mut usize) -> bool {
+        self.paths.contains_or_below_near(rel, hint)
+    }
     /// An empty span at the start of the file at `rel`, or of the first file when it is absent.
     pub fn span_for_path(&self, rel: &str) -> Span {
         let id = self.sources.find(rel).unwrap_or(crate::parse::source::FileId(0));
@@ -737,4 +744,163 @@ pub fn is_builtin_group(group: &str) -> bool {
         )
         || group.ends_with(".fluxcd.io")
         || group.ends_with(".toolkit.fluxcd.io")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(rel: &str, text: &str) -> Input {
+        Input {
+            rel: rel.to_string(),
+            path: rel.into(),
+            content: InputContent::Yaml(text.into()),
+        }
+    }
+
+    fn xrd(group: &str, kind: &str, extra: &str) -> String {
+        format!(
+            "apiVersion: apiextensions.crossplane.io/v1\nkind: CompositeResourceDefinition\n\
+             metadata: {{name: x}}\nspec:\n  group: {group}\n  names: {{kind: {kind}}}\n{extra}"
+        )
+    }
+
+    fn object(group: &str, kind: &str) -> String {
+        format!("apiVersion: {group}/v1\nkind: {kind}\nmetadata: {{name: a}}\n")
+    }
+
+    fn workspace(files: Vec<Input>, external: Vec<Input>, base: Vec<Input>, is_dir: bool) -> Workspace {
+        let paths = files.iter().map(|i| i.rel.clone()).collect();
+        let inputs = Inputs {
+            files,
+            paths,
+            external,
+            base,
+        };
+        let repo = Repo {
+            name: "r".into(),
+            is_dir,
+            ..Repo::default()
+        };
+        build(inputs, None, repo, None, RuleOptions::default())
+    }
+
+    /// The lookup `Workspace::instance_xrds` replaced: the XRDs defining the kind, closest
+    /// first, or when there are none the claim XRDs.
+    fn looked_up<'w>(ws: &'w Workspace, doc: &Doc) -> (Vec<Xrd<'w>>, bool) {
+        let xrs = ws.xrds_for(doc.group(), &doc.kind, doc.file);
+        if !xrs.is_empty() {
+            return (xrs, false);
+        }
+        (ws.claim_xrds_for(doc.group(), &doc.kind, doc.file), true)
+    }
+
+    fn ids<'a>(xrds: impl IntoIterator<Item = Xrd<'a>>) -> Vec<*const Doc> {
+        xrds.into_iter().map(|x| x.doc() as *const Doc).collect()
+    }
+
+    /// Every document of a mixed workspace (one kind defined in two example folders and at
+    /// the top, a claim kind, a kind only a source defines, unknown kinds, a base revision's
+    /// document) resolves, once at assembly, to what the lookups give, and a document that
+    /// was not assembled is looked up instead.
+    #[test]
+    fn resolved_xrds_are_the_lookup() {
+        let legacy = "  claimNames: {kind: WidgetClaim}\n";
+        let files = vec![
+            input(
+                "examples/a/configuration/xrd.yaml",
+                &xrd("example.org", "Widget", legacy),
+            ),
+            input("examples/b/apis/xrd.yaml", &xrd("example.org", "Widget", "")),
+            input("xrd.yaml", &xrd("example.org", "Gadget", "")),
+            input("deep/x/y/xrd.yaml", &xrd("example.org", "Gadget", "")),
+            input("examples/a/w.yaml", &object("example.org", "Widget")),
+            input("examples/b/sub/w.yaml", &object("example.org", "Widget")),
+            input("examples/c/w.yaml", &object("example.org", "Widget")),
+            input("examples/a/claim.yaml", &object("example.org", "WidgetClaim")),
+            input("examples/b/g.yaml", &object("example.org", "Gadget")),
+            input("deep/x/y/z/g.yaml", &object("example.org", "Gadget")),
+            input("examples/t.yaml", &object("other.org", "Thing")),
+            input("examples/u.yaml", &object("example.org", "Unknown")),
+            input("plain.yaml", "a: 1\n"),
+        ];
+        let external = vec![input("source:xrds/thing.yaml", &xrd("other.org", "Thing", ""))];
+        let base = vec![input("main:examples/a/w.yaml", &object("example.org", "Widget"))];
+        let ws = workspace(files, external, base, true);
+        let mut seen = (0, 0, 0, 0);
+        for doc in ws.docs.iter().chain(&ws.external).chain(&ws.base_docs) {
+            assert!(matches!(doc.xrds, Resolution::Resolved { .. }), "{}", ws.rel(doc));
+            let (want, want_claim) = looked_up(&ws, doc);
+            let (got, claim) = ws.instance_xrds(doc);
+            let got = ids(got);
+            assert_eq!(got, ids(want.iter().copied()), "{}", ws.rel(doc));
+            assert_eq!(claim, want_claim, "{}", ws.rel(doc));
+            let order_xrd = ws.order_xrd(doc).map(|(x, c)| (x.doc() as *const Doc, c));
+            assert_eq!(order_xrd, want.first().map(|x| (x.doc() as *const Doc, want_claim)));
+            // The same document, not assembled: looked up when asked.
+            let fresh = classify_doc(doc.file, ws.rel(doc), doc.root.clone());
+            assert_eq!(fresh.xrds, Resolution::Unresolved);
+            let (again, again_claim) = ws.instance_xrds(&fresh);
+            assert_eq!((ids(again), again_claim), (got.clone(), claim), "{}", ws.rel(doc));
+            seen.0 += usize::from(got.len() > 1 || ws.rel(doc) == "examples/b/sub/w.yaml");
+            seen.1 += usize::from(claim && !got.is_empty());
+            seen.2 += usize::from(
+                got.first()
+                    .is_some_and(|&x| ws.external.iter().any(|e| std::ptr::eq(e, x))),
+            );
+            seen.3 += usize::from(got.is_empty() && doc.is_object());
+        }
+        // The cases the workspace is made of all occurred.
+        assert!(seen.0 > 0 && seen.1 > 0 && seen.2 > 0 && seen.3 > 0, "{seen:?}");
+        let rel_of = |rel: &str| {
+            let doc = ws.docs.iter().find(|d| ws.rel(d) == rel).expect(rel);
+            ids(ws.instance_xrds(doc).0)
+                .into_iter()
+                .map(|x| ws.docs.iter().chain(&ws.external).position(|d| std::ptr::eq(d, x)))
+                .map(|i| ws.rel(ws.doc(i.expect("indexed"))).to_string())
+                .collect::<Vec<_>>()
+        };
+        // Each example folder's XRD governs its own examples; the top-level one governs all.
+        assert_eq!(rel_of("examples/a/w.yaml"), ["examples/a/configuration/xrd.yaml"]);
+        assert_eq!(rel_of("examples/b/sub/w.yaml"), ["examples/b/apis/xrd.yaml"]);
+        assert!(rel_of("examples/c/w.yaml").is_empty());
+        assert_eq!(rel_of("examples/a/claim.yaml"), ["examples/a/configuration/xrd.yaml"]);
+        assert_eq!(rel_of("deep/x/y/z/g.yaml"), ["deep/x/y/xrd.yaml", "xrd.yaml"]);
+        assert_eq!(rel_of("examples/t.yaml"), ["source:xrds/thing.yaml"]);
+    }
+
+    /// An order's path, cut once at assembly, reads as splitting it does.
+    #[test]
+    fn cut_order_paths_are_the_split_path() {
+        let rels = [
+            "c1/ns/Widget/w.yaml",
+            "c1/ns/w.yaml",
+            "c1/a/b/c/d.yaml",
+            "c1/ns//w.yaml",
+            "c1/undefined/Widget/w.yaml",
+            "c1/é/Wídget/ü.yaml",
+        ];
+        let mut files = vec![input("c1/kustomization.yaml", "resources: []\n")];
+        files.extend(rels.iter().map(|r| input(r, &object("example.org", "Widget"))));
+        // The Kind folder names the document's kind: a clusters-layout orders repository.
+        let ws = workspace(files, Vec::new(), Vec::new(), true);
+        assert_eq!(ws.repo.orders, Some(Layout::Clusters));
+        for rel in rels {
+            let doc = ws.docs.iter().find(|d| ws.rel(d) == rel).expect(rel);
+            assert!(doc.order && doc.path_cuts != PathCuts::default(), "{rel}");
+            let seg: Vec<&str> = rel.split('/').collect();
+            let at = |i: usize| seg.get(i).copied().filter(|_| seg.len() > i + 1);
+            for p in [
+                ws.order_path(doc),
+                ws.order_path(&classify_doc(doc.file, rel, doc.root.clone())),
+            ] {
+                assert_eq!(p.cluster, at(0), "{rel}");
+                assert_eq!(p.namespace, at(1), "{rel}");
+                assert_eq!(p.type_folder, at(2), "{rel}");
+                assert_eq!(p.file, *seg.last().expect("a segment"), "{rel}");
+                assert_eq!(p.well_formed, seg.len() == 4, "{rel}");
+                assert_eq!(p.segments().collect::<Vec<_>>(), seg, "{rel}");
+            }
+        }
+    }
 }

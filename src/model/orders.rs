@@ -29,6 +29,38 @@ pub struct OrderPath<'a> {
     pub well_formed: bool,
 }
 
+/// Where a relative path splits into its `/`-separated segments, found once per order when the
+/// workspace is assembled ([`Doc::path_cuts`]): rules read an order's path many times.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PathCuts {
+    /// The positions of the first three `/`.
+    slashes: [u32; 3],
+    /// Where the file name (the last segment) starts.
+    file: u32,
+    /// How many segments; 0 when not cut yet.
+    segments: u32,
+}
+
+impl PathCuts {
+    /// The cuts of `rel`.
+    pub fn of(rel: &str) -> PathCuts {
+        let mut cuts = PathCuts {
+            segments: 1,
+            ..PathCuts::default()
+        };
+        for (i, b) in rel.bytes().enumerate() {
+            if b == b'/' {
+                if let Some(slot) = cuts.slashes.get_mut(cuts.segments as usize - 1) {
+                    *slot = i as u32;
+                }
+                cuts.segments += 1;
+                cuts.file = i as u32 + 1;
+            }
+        }
+        cuts
+    }
+}
+
 impl<'a> OrderPath<'a> {
     /// All segments of the path.
     pub fn segments(&self) -> std::str::Split<'a, char> {
@@ -56,26 +88,22 @@ impl Workspace {
     /// What the path of an order says.
     pub fn order_path<'a>(&'a self, doc: &Doc) -> OrderPath<'a> {
         let rel: &'a str = &self.sources.get(doc.file).rel;
-        // The first three folders and the file name, without collecting the segments.
-        let mut folders = [None; 3];
-        let (mut start, mut count) = (0, 1);
-        for (i, b) in rel.bytes().enumerate() {
-            if b == b'/' {
-                if let Some(slot) = folders.get_mut(count - 1) {
-                    *slot = Some(&rel[start..i]);
-                }
-                count += 1;
-                start = i + 1;
-            }
-        }
-        let rest = &rel[start..];
+        // Cut once when the workspace was assembled (orders), else here.
+        let cuts = match doc.path_cuts {
+            PathCuts { segments: 0, .. } => PathCuts::of(rel),
+            cuts => cuts,
+        };
+        let folder = |i: usize| {
+            let start = if i == 0 { 0 } else { cuts.slashes[i - 1] as usize + 1 };
+            (cuts.segments as usize > i + 1).then(|| &rel[start..cuts.slashes[i] as usize])
+        };
         OrderPath {
             // The namespaces layout's first folder is `namespaces`, not a cluster.
-            cluster: folders[0].filter(|_| self.repo.orders != Some(Layout::Namespaces)),
-            namespace: folders[1],
-            type_folder: folders[2],
-            file: rest,
-            well_formed: count == 4,
+            cluster: folder(0).filter(|_| self.repo.orders != Some(Layout::Namespaces)),
+            namespace: folder(1),
+            type_folder: folder(2),
+            file: &rel[cuts.file as usize..],
+            well_formed: cuts.segments == 4,
             rel,
         }
     }

@@ -12,7 +12,8 @@ fn dns_label_with(s: &[u8], first: fn(u8) -> bool) -> bool {
         (Some(&a), Some(&z)) => {
             first(a)
                 && (z.is_ascii_lowercase() || z.is_ascii_digit())
-                && s.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && s.iter()
+                    .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         }
         _ => false,
     }
@@ -25,7 +26,10 @@ fn lower_or_digit(b: u8) -> bool {
 /// DNS-1123 subdomain (at most 253 characters).
 pub fn is_dns1123_subdomain(s: &str) -> bool {
     // `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`: labels joined by `.`.
-    s.len() <= 253 && s.as_bytes().split(|&b| b == b'.').all(|l| dns_label_with(l, lower_or_digit))
+    s.len() <= 253
+        && s.as_bytes()
+            .split(|&b| b == b'.')
+            .all(|l| dns_label_with(l, lower_or_digit))
 }
 
 /// A name the API server validates only as a path segment (RBAC roles and bindings): any
@@ -56,7 +60,8 @@ pub fn is_qualified_name_part(s: &str) -> bool {
             s.len() <= 63
                 && a.is_ascii_alphanumeric()
                 && z.is_ascii_alphanumeric()
-                && b.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+                && b.iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         }
         _ => false,
     }
@@ -107,10 +112,54 @@ mod tests {
     /// and the length limits.
     fn samples() -> Vec<String> {
         let mut v: Vec<String> = [
-            "", "a", "A", "0", "-", ".", "_", ":", "+", "#", "a-b", "a--b", "-a", "a-", "a.b", "a..b", ".a", "a.",
-            "a_b", "_a", "a_", "A-b", "ab9", "9ab", "a.b-c.d", "a-.b", "a.-b", "web-app", "Web_App.v2", "x:y",
-            "c++", "c#", "a-:b", "a:-b", "ä", "aä", "a\n", "a\nb", "a b", " a", "a/b", "a*", "ns-01",
-            "openportal.dev", "my.very-long.domain.example.org", "0.0", "a.0", "-.-",
+            "",
+            "a",
+            "A",
+            "0",
+            "-",
+            ".",
+            "_",
+            ":",
+            "+",
+            "#",
+            "a-b",
+            "a--b",
+            "-a",
+            "a-",
+            "a.b",
+            "a..b",
+            ".a",
+            "a.",
+            "a_b",
+            "_a",
+            "a_",
+            "A-b",
+            "ab9",
+            "9ab",
+            "a.b-c.d",
+            "a-.b",
+            "a.-b",
+            "web-app",
+            "Web_App.v2",
+            "x:y",
+            "c++",
+            "c#",
+            "a-:b",
+            "a:-b",
+            "ä",
+            "aä",
+            "a\n",
+            "a\nb",
+            "a b",
+            " a",
+            "a/b",
+            "a*",
+            "ns-01",
+            "openportal.dev",
+            "my.very-long.domain.example.org",
+            "0.0",
+            "a.0",
+            "-.-",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -127,10 +176,25 @@ mod tests {
     #[test]
     fn the_hand_written_checks_accept_what_their_regexes_accept() {
         let checks: [(&str, fn(&str) -> bool, &str, usize); 5] = [
-            ("dns1123 subdomain", is_dns1123_subdomain, r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", 253),
-            ("dns1123 label", is_dns1123_label, r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", 63),
+            (
+                "dns1123 subdomain",
+                is_dns1123_subdomain,
+                r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                253,
+            ),
+            (
+                "dns1123 label",
+                is_dns1123_label,
+                r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                63,
+            ),
             ("dns1035 label", is_dns1035_label, r"^[a-z]([-a-z0-9]*[a-z0-9])?$", 63),
-            ("qualified name", is_qualified_name_part, r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$", 63),
+            (
+                "qualified name",
+                is_qualified_name_part,
+                r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$",
+                63,
+            ),
             ("backstage tag", is_backstage_tag, r"^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$", 63),
         ];
         let samples = samples();

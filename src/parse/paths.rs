@@ -128,8 +128,26 @@ impl PathSet {
     /// every other byte, so `a/…` comes before `a-b`, `a.b` and `ab`. The first path not
     /// before `path` is then `path` itself, or a path below it when there is one.
     pub fn contains_or_below(&self, path: &str) -> bool {
+        self.is_or_is_below(path, self.lower_bound(path))
+    }
+
+    /// [`Self::contains_or_below`] for a caller asking about paths in about walk order (the
+    /// entries of a generated kustomization): where the previous path was found is in `hint`,
+    /// and when `path` comes right after it two comparisons replace the search.
+    pub fn contains_or_below_near(&self, path: &str, hint: &mut usize) -> bool {
+        let h = *hint;
+        let is_bound = h < self.len()
+            && walk_order(self.get(h), path) != Ordering::Less
+            && (h == 0 || walk_order(self.get(h - 1), path) == Ordering::Less);
+        let at = if is_bound { h } else { self.lower_bound(path) };
+        *hint = at + 1;
+        self.is_or_is_below(path, at)
+    }
+
+    /// True when the path at `at`, the first not before `path`, or the one after it is `path`
+    /// or below it (see [`Self::contains_or_below`]).
+    fn is_or_is_below(&self, path: &str, at: usize) -> bool {
         let below = |p: &str| p.len() > path.len() && p.starts_with(path) && p.as_bytes()[path.len()] == b'/';
-        let at = self.lower_bound(path);
         (at..self.len().min(at + 2))
             .map(|i| self.get(i))
             .any(|p| p == path || below(p))
@@ -302,6 +320,31 @@ mod tests {
             assert_eq!(set.contains_or_below(rel), scan(rel), "{rel:?}");
         }
         assert!(!PathSet::default().contains_or_below("a"));
+        // With a hint kept between questions, in walk order, backwards and shuffled, from
+        // every starting hint: the same answers.
+        let mut rels: Vec<&str> = set
+            .iter()
+            .chain(["", "a/b", "b/c", "d/e/f", "0", "~", "ab", "b/c/"])
+            .collect();
+        for round in 0..3 {
+            match round {
+                0 => rels.sort_by(|a, b| super::walk_order(a, b)),
+                1 => rels.reverse(),
+                _ => rels.sort_by_key(|r| (r.len() * 7919) % 13),
+            }
+            for start in 0..=set.len() + 1 {
+                let mut hint = start;
+                for rel in &rels {
+                    assert_eq!(
+                        set.contains_or_below_near(rel, &mut hint),
+                        scan(rel),
+                        "{rel:?} near {start}"
+                    );
+                }
+            }
+        }
+        let mut hint = 3;
+        assert!(!PathSet::default().contains_or_below_near("a", &mut hint));
     }
 
     #[test]

@@ -124,10 +124,7 @@ impl SourceFile {
             return "";
         }
         let start = line_starts[line - 1] as usize;
-        let end = line_starts
-            .get(line)
-            .map(|&e| e as usize)
-            .unwrap_or(self.text.len());
+        let end = line_starts.get(line).map(|&e| e as usize).unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 }

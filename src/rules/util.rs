@@ -261,15 +261,13 @@ pub fn is_composition_label(key: &str) -> bool {
 
 /// True when `name` matches one of `patterns` (`*` matches any run of characters).
 pub fn matches_any(name: &str, patterns: &[String]) -> bool {
-    patterns
-        .iter()
-        .any(|p| match p.bytes().position(|b| b == b'*') {
-            Some(star) => {
-                let (pre, post) = (&p[..star], &p[star + 1..]);
-                name.len() >= pre.len() + post.len() && name.starts_with(pre) && name.ends_with(post)
-            }
-            None => name == p,
-        })
+    patterns.iter().any(|p| match p.bytes().position(|b| b == b'*') {
+        Some(star) => {
+            let (pre, post) = (&p[..star], &p[star + 1..]);
+            name.len() >= pre.len() + post.len() && name.starts_with(pre) && name.ends_with(post)
+        }
+        None => name == p,
+    })
 }
 
 /// The kebab-case plural of a kind (`DNSRecord` → `dns-records`).

@@ -47,6 +47,8 @@ impl Rule for OspTplKustomizationResourcesExist {
             let plain_dir = !dir.split('/').any(str::is_empty);
             // `dir/entry` is written here, not allocated for each of thousands of entries.
             let mut joined = String::new();
+            // Generated entries are listed in about walk order: each is looked for next to the last.
+            let mut near = 0;
             for key in ["resources", "components"] {
                 for n in d
                     .root
@@ -72,7 +74,7 @@ impl Rule for OspTplKustomizationResourcesExist {
                         crate::rules::util::join_path(dir, p).map(Into::into)
                     };
                     // An existing path is never reported, so the common case asks no more.
-                    if target.as_deref().is_some_and(|t| ws.exists(t)) {
+                    if target.as_deref().is_some_and(|t| ws.exists_near(t, &mut near)) {
                         continue;
                     }
                     if p.contains("://")
