@@ -141,6 +141,7 @@ pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
     let api_version = root.str_at(&["apiVersion"]).unwrap_or("").to_string();
     let kind = root.str_at(&["kind"]).unwrap_or("").to_string();
     let class = classify(&api_version, &kind, rel);
+    let api_split = super::ApiSplit::of(&api_version);
     Doc {
         file,
         root,
@@ -150,6 +151,7 @@ pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
         order: false,
         xrds: Default::default(),
         path_cuts: Default::default(),
+        api_split,
     }
 }
 

@@ -64,6 +64,24 @@ pub struct Doc {
     pub xrds: Resolution,
     /// For an order, where its path splits (see [`Workspace::order_path`]).
     pub path_cuts: orders::PathCuts,
+    /// Where `api_version` splits into group and version, found when it was classified.
+    api_split: ApiSplit,
+}
+
+/// Where an `apiVersion` splits: its length and the position of its last `/`.
+#[derive(Debug, Clone, Copy)]
+struct ApiSplit {
+    len: usize,
+    at: Option<usize>,
+}
+
+impl ApiSplit {
+    fn of(api_version: &str) -> ApiSplit {
+        ApiSplit {
+            len: api_version.len(),
+            at: api_version.bytes().rposition(|b| b == b'/'),
+        }
+    }
 }
 
 /// The XRDs a document is an instance of, resolved once when its workspace is assembled: the
@@ -118,11 +136,24 @@ impl Doc {
     }
     /// API group (`""` for the core group).
     pub fn group(&self) -> &str {
-        split_api_version(&self.api_version).0
+        self.api_version_parts().0
     }
     /// API version without the group.
     pub fn version(&self) -> &str {
-        split_api_version(&self.api_version).1
+        self.api_version_parts().1
+    }
+    /// `apiVersion` split as [`split_api_version`] splits it, at the `/` found when the
+    /// document was classified (rules ask every document for its group many times).
+    fn api_version_parts(&self) -> (&str, &str) {
+        let v = &self.api_version;
+        match self.api_split {
+            // Unless `api_version` was changed since (then it is split again).
+            ApiSplit { len, at: Some(i) } if len == v.len() && v.as_bytes().get(i) == Some(&b'/') => {
+                (&v[..i], &v[i + 1..])
+            }
+            ApiSplit { len, at: None } if len == v.len() => ("", v),
+            _ => split_api_version(v),
+        }
     }
     /// `metadata.name`.
     pub fn name(&self) -> Option<&str> {
@@ -867,6 +898,39 @@ mod tests {
         assert_eq!(rel_of("examples/a/claim.yaml"), ["examples/a/configuration/xrd.yaml"]);
         assert_eq!(rel_of("deep/x/y/z/g.yaml"), ["deep/x/y/xrd.yaml", "xrd.yaml"]);
         assert_eq!(rel_of("examples/t.yaml"), ["source:xrds/thing.yaml"]);
+    }
+
+    /// A document's group and version, split once when it is classified, are what splitting
+    /// its `apiVersion` gives, also after `api_version` is changed.
+    #[test]
+    fn group_and_version_are_the_split_api_version() {
+        for v in [
+            "",
+            "v1",
+            "apps/v1",
+            "openportal.dev/v1alpha1",
+            "/v1",
+            "a/",
+            "a/b/c",
+            "a//b",
+            "é.dev/v1",
+        ] {
+            let root = crate::parse::yaml::parse(&format!("apiVersion: '{v}'\nkind: K\n"))
+                .docs
+                .remove(0)
+                .root;
+            let mut doc = classify_doc(crate::parse::source::FileId(0), "x.yaml", root);
+            assert_eq!(doc.api_version, v);
+            assert_eq!((doc.group(), doc.version()), split_api_version(v), "{v:?}");
+            for changed in ["v1", "x/v2", "longer.group.dev/v9", "a/b/c"] {
+                doc.api_version = changed.to_string();
+                assert_eq!(
+                    (doc.group(), doc.version()),
+                    split_api_version(changed),
+                    "{v:?} -> {changed:?}"
+                );
+            }
+        }
     }
 
     /// An order's path, cut once at assembly, reads as splitting it does.

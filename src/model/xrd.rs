@@ -63,7 +63,8 @@ impl<'a> Xrd<'a> {
     pub fn versions(&self) -> Vec<XrdVersion<'a>> {
         self.each_version().collect()
     }
-    fn each_version(&self) -> impl Iterator<Item = XrdVersion<'a>> {
+    /// `spec.versions`, read one at a time ([`Xrd::versions`] without collecting them).
+    pub fn each_version(&self) -> impl Iterator<Item = XrdVersion<'a>> {
         let items = self.spec().and_then(|s| s.get("versions")).and_then(Node::as_seq);
         items.unwrap_or(&[]).iter().map(|v| XrdVersion {
             node: v,

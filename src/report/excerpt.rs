@@ -114,8 +114,9 @@ fn is_continuation(b: u8) -> bool {
     b & 0xc0 == 0x80
 }
 
-/// One character as shown: tab as a space, unsafe characters visible.
-fn shown(c: char) -> Cow<'static, str> {
+/// One character as shown: tab as a space, unsafe characters visible, any other as it is in
+/// the text (`text`, borrowed: no allocation per character).
+fn shown(c: char, text: &str) -> Cow<'_, str> {
     match c {
         '\t' => Cow::Borrowed(" "),
         c if escape::is_unsafe(c) => {
@@ -123,7 +124,7 @@ fn shown(c: char) -> Cow<'static, str> {
             escape::push_visible(&mut s, c);
             Cow::Owned(s)
         }
-        c => Cow::Owned(c.to_string()),
+        _ => Cow::Borrowed(text),
     }
 }
 
@@ -159,7 +160,7 @@ fn cut_window(buf: &[u8], s: usize, e: usize, more_before: bool, more_after: boo
     let line = String::from_utf8_lossy(&buf[ls..le]);
     let (s, e) = (s - ls, e - ls);
     // Display units before, in and after the span, with their widths.
-    let mut units: [Vec<Cow<'static, str>>; 3] = Default::default();
+    let mut units: [Vec<Cow<'_, str>>; 3] = Default::default();
     for (i, c) in line.char_indices() {
         let part = if i < s {
             0
@@ -168,9 +169,9 @@ fn cut_window(buf: &[u8], s: usize, e: usize, more_before: bool, more_after: boo
         } else {
             2
         };
-        units[part].push(shown(c));
+        units[part].push(shown(c, &line[i..i + c.len_utf8()]));
     }
-    let width = |u: &[Cow<'static, str>]| u.iter().map(|x| x.chars().count()).sum::<usize>();
+    let width = |u: &[Cow<'_, str>]| u.iter().map(|x| x.chars().count()).sum::<usize>();
     let [pre, span, post] = &units;
     let (pre_w, span_w, post_w) = (width(pre), width(span), width(post));
     if !open_left && !open_right && pre_w + span_w + post_w <= MAX_COLUMNS {

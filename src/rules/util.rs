@@ -16,11 +16,12 @@ fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
 
 /// Why a label or annotation key is invalid, if it is.
 pub fn label_key_problem(key: &str) -> Option<String> {
-    let (prefix, name) = match key.split_once('/') {
-        Some((p, n)) => (Some(p), n),
+    let slash = |s: &str| s.bytes().position(|b| b == b'/');
+    let (prefix, name) = match slash(key) {
+        Some(i) => (Some(&key[..i]), &key[i + 1..]),
         None => (None, key),
     };
-    if name.contains('/') {
+    if slash(name).is_some() {
         return Some("a key may contain at most one `/`".into());
     }
     if let Some(p) = prefix {

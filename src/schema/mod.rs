@@ -235,97 +235,6 @@ fn scalar_eq(a: &Node, b: &Node) -> bool {
     }
 }
 
-/// The keywords of a schema node the validator reads.
-#[derive(Clone, Copy)]
-enum K {
-    Nullable,
-    Type,
-    AllOf,
-    AnyOf,
-    OneOf,
-    Not,
-    Items,
-    XkIntOrString,
-    Enum,
-    Pattern,
-    MinLength,
-    MaxLength,
-    Minimum,
-    ExclusiveMinimum,
-    Maximum,
-    ExclusiveMaximum,
-    MultipleOf,
-    MinItems,
-    MaxItems,
-    UniqueItems,
-    XkListType,
-    XkListMapKeys,
-    MinProperties,
-    MaxProperties,
-    Properties,
-    PropertyNames,
-    Required,
-    XkPreserveUnknownFields,
-    XkEmbeddedResource,
-    AdditionalProperties,
-}
-
-const KEYWORDS: usize = K::AdditionalProperties as usize + 1;
-
-/// A schema node's keywords, found in one pass over its entries (the first of each, as
-/// [`Node::get`] finds it) rather than by a search of the entries for each keyword read.
-struct Keywords<'s>([Option<&'s Node>; KEYWORDS]);
-
-impl<'s> Keywords<'s> {
-    fn of(schema: &'s Node) -> Self {
-        let mut found = [None; KEYWORDS];
-        for e in schema.as_map().unwrap_or(&[]) {
-            let k = match e.key.as_str() {
-                "nullable" => K::Nullable,
-                "type" => K::Type,
-                "allOf" => K::AllOf,
-                "anyOf" => K::AnyOf,
-                "oneOf" => K::OneOf,
-                "not" => K::Not,
-                "items" => K::Items,
-                "x-kubernetes-int-or-string" => K::XkIntOrString,
-                "enum" => K::Enum,
-                "pattern" => K::Pattern,
-                "minLength" => K::MinLength,
-                "maxLength" => K::MaxLength,
-                "minimum" => K::Minimum,
-                "exclusiveMinimum" => K::ExclusiveMinimum,
-                "maximum" => K::Maximum,
-                "exclusiveMaximum" => K::ExclusiveMaximum,
-                "multipleOf" => K::MultipleOf,
-                "minItems" => K::MinItems,
-                "maxItems" => K::MaxItems,
-                "uniqueItems" => K::UniqueItems,
-                "x-kubernetes-list-type" => K::XkListType,
-                "x-kubernetes-list-map-keys" => K::XkListMapKeys,
-                "minProperties" => K::MinProperties,
-                "maxProperties" => K::MaxProperties,
-                "properties" => K::Properties,
-                "propertyNames" => K::PropertyNames,
-                "required" => K::Required,
-                "x-kubernetes-preserve-unknown-fields" => K::XkPreserveUnknownFields,
-                "x-kubernetes-embedded-resource" => K::XkEmbeddedResource,
-                "additionalProperties" => K::AdditionalProperties,
-                _ => continue,
-            };
-            found[k as usize].get_or_insert(&e.value);
-        }
-        Keywords(found)
-    }
-    fn get(&self, k: K) -> Option<&'s Node> {
-        self.0[k as usize]
-    }
-    /// A boolean keyword (false when absent or not a boolean).
-    fn flag(&self, k: K) -> bool {
-        self.get(k).and_then(Node::as_bool).unwrap_or(false)
-    }
-}
-
 impl Validator<'_, '_> {
     fn err(&mut self, kind: ErrorKind, at: (u32, u32), path: &str, message: String, help: Option<String>) {
         self.errors.push(SchemaError {
@@ -345,15 +254,14 @@ impl Validator<'_, '_> {
         if taken > self.opts.max_steps {
             return;
         }
-        let kw = Keywords::of(schema);
         let span = (node.start, node.end);
         let dynamic = self.opts.is_dynamic.is_some_and(|f| f(node));
         if dynamic && !matches!(node.value, Value::Map(_) | Value::Seq(_)) {
             return;
         }
         if node.is_null() {
-            if !kw.flag(K::Nullable) && kw.get(K::Type).is_some() && !dynamic {
-                let t = kw.get(K::Type).and_then(Node::as_str).unwrap_or("value");
+            if !flag(schema, "nullable") && schema.get("type").is_some() && !dynamic {
+                let t = schema.str_at(&["type"]).unwrap_or("value");
                 self.err(
                     ErrorKind::Type,
                     span,
@@ -364,12 +272,12 @@ impl Validator<'_, '_> {
             }
             return;
         }
-        if !self.type_ok(&kw, node, path, span) {
+        if !self.type_ok(schema, node, path, span) {
             return;
         }
-        self.value_checks(&kw, node, path, span);
-        for (logic, kw_logic) in [("allOf", K::AllOf), ("anyOf", K::AnyOf), ("oneOf", K::OneOf)] {
-            if let Some(subs) = kw.get(kw_logic).and_then(Node::as_seq) {
+        self.value_checks(schema, node, path, span);
+        for logic in ["allOf", "anyOf", "oneOf"] {
+            if let Some(subs) = schema.get(logic).and_then(Node::as_seq) {
                 let results: Vec<Vec<SchemaError>> = subs
                     .iter()
                     .map(|s| {
@@ -407,7 +315,7 @@ impl Validator<'_, '_> {
                 }
             }
         }
-        if let Some(not) = kw.get(K::Not) {
+        if let Some(not) = schema.get("not") {
             let mut v = Validator {
                 opts: self.opts,
                 errors: Vec::new(),
@@ -426,9 +334,9 @@ impl Validator<'_, '_> {
             }
         }
         match &node.value {
-            Value::Map(entries) => self.object(&kw, node, entries, path, loc, structural, root),
+            Value::Map(entries) => self.object(schema, node, entries, path, loc, structural, root),
             Value::Seq(items) => {
-                if let Some(item_schema) = kw.get(K::Items) {
+                if let Some(item_schema) = schema.get("items") {
                     let len = path.len();
                     for (i, item) in items.iter().enumerate() {
                         use std::fmt::Write;
@@ -442,8 +350,8 @@ impl Validator<'_, '_> {
         }
     }
 
-    fn type_ok(&mut self, kw: &Keywords<'_>, node: &Node, path: &str, span: (u32, u32)) -> bool {
-        if kw.flag(K::XkIntOrString) {
+    fn type_ok(&mut self, schema: &Node, node: &Node, path: &str, span: (u32, u32)) -> bool {
+        if flag(schema, "x-kubernetes-int-or-string") {
             if matches!(node.value, Value::Int(_) | Value::Str(_)) {
                 return true;
             }
@@ -460,7 +368,7 @@ impl Validator<'_, '_> {
             );
             return false;
         }
-        let Some(t) = kw.get(K::Type).and_then(Node::as_str) else {
+        let Some(t) = schema.get("type").and_then(Node::as_str) else {
             return true;
         };
         let ok = match (t, &node.value) {
@@ -492,9 +400,9 @@ impl Validator<'_, '_> {
         ok
     }
 
-    fn value_checks(&mut self, kw: &Keywords<'_>, node: &Node, path: &str, span: (u32, u32)) {
+    fn value_checks(&mut self, schema: &Node, node: &Node, path: &str, span: (u32, u32)) {
         let p = display(path);
-        if let Some(options) = kw.get(K::Enum).and_then(Node::as_seq) {
+        if let Some(options) = schema.get("enum").and_then(Node::as_seq) {
             let listed = if options.len() > LARGE_ENUM {
                 let set = self.enums.entry(options.as_ptr() as usize).or_insert_with(|| {
                     options
@@ -528,7 +436,7 @@ impl Validator<'_, '_> {
         }
         match &node.value {
             Value::Str(s) => {
-                if let Some(pat) = kw.get(K::Pattern).and_then(Node::as_str) {
+                if let Some(pat) = schema.get("pattern").and_then(Node::as_str) {
                     if let Some(re) = regex_for(pat) {
                         if !re.is_match(s) {
                             self.err(
@@ -542,7 +450,7 @@ impl Validator<'_, '_> {
                     }
                 }
                 let n = s.chars().count() as i64;
-                if let Some(min) = kw.get(K::MinLength).and_then(Node::as_i64) {
+                if let Some(min) = schema.get("minLength").and_then(Node::as_i64) {
                     if n < min {
                         self.err(
                             ErrorKind::Value,
@@ -553,7 +461,7 @@ impl Validator<'_, '_> {
                         );
                     }
                 }
-                if let Some(max) = kw.get(K::MaxLength).and_then(Node::as_i64) {
+                if let Some(max) = schema.get("maxLength").and_then(Node::as_i64) {
                     if n > max {
                         self.err(
                             ErrorKind::Value,
@@ -569,8 +477,8 @@ impl Validator<'_, '_> {
                 let x = node.as_f64().unwrap_or(0.0);
                 // Written only into a message.
                 let shown = || node.scalar_text().unwrap_or_default();
-                if let Some(min) = kw.get(K::Minimum).and_then(Node::as_f64) {
-                    let excl = kw.flag(K::ExclusiveMinimum);
+                if let Some(min) = schema.get("minimum").and_then(Node::as_f64) {
+                    let excl = flag(schema, "exclusiveMinimum");
                     if x < min || (excl && x == min) {
                         let word = if excl { "greater than" } else { "at least" };
                         self.err(
@@ -582,8 +490,8 @@ impl Validator<'_, '_> {
                         );
                     }
                 }
-                if let Some(max) = kw.get(K::Maximum).and_then(Node::as_f64) {
-                    let excl = kw.flag(K::ExclusiveMaximum);
+                if let Some(max) = schema.get("maximum").and_then(Node::as_f64) {
+                    let excl = flag(schema, "exclusiveMaximum");
                     if x > max || (excl && x == max) {
                         let word = if excl { "less than" } else { "at most" };
                         self.err(
@@ -595,7 +503,7 @@ impl Validator<'_, '_> {
                         );
                     }
                 }
-                if let Some(m) = kw.get(K::MultipleOf).and_then(Node::as_f64) {
+                if let Some(m) = schema.get("multipleOf").and_then(Node::as_f64) {
                     if m > 0.0 && (x / m).fract() != 0.0 {
                         self.err(
                             ErrorKind::Value,
@@ -609,7 +517,7 @@ impl Validator<'_, '_> {
             }
             Value::Seq(items) => {
                 let n = items.len() as i64;
-                if let Some(min) = kw.get(K::MinItems).and_then(Node::as_i64) {
+                if let Some(min) = schema.get("minItems").and_then(Node::as_i64) {
                     if n < min {
                         self.err(
                             ErrorKind::Value,
@@ -620,7 +528,7 @@ impl Validator<'_, '_> {
                         );
                     }
                 }
-                if let Some(max) = kw.get(K::MaxItems).and_then(Node::as_i64) {
+                if let Some(max) = schema.get("maxItems").and_then(Node::as_i64) {
                     if n > max {
                         self.err(
                             ErrorKind::Value,
@@ -631,7 +539,7 @@ impl Validator<'_, '_> {
                         );
                     }
                 }
-                let set = kw.flag(K::UniqueItems) || kw.get(K::XkListType).and_then(Node::as_str) == Some("set");
+                let set = flag(schema, "uniqueItems") || schema.str_at(&["x-kubernetes-list-type"]) == Some("set");
                 if set {
                     let mut seen = std::collections::HashSet::with_capacity(items.len());
                     for (i, a) in items.iter().enumerate() {
@@ -646,9 +554,9 @@ impl Validator<'_, '_> {
                         }
                     }
                 }
-                if kw.get(K::XkListType).and_then(Node::as_str) == Some("map") {
-                    let keys: Vec<&str> = kw
-                        .get(K::XkListMapKeys)
+                if schema.str_at(&["x-kubernetes-list-type"]) == Some("map") {
+                    let keys: Vec<&str> = schema
+                        .get("x-kubernetes-list-map-keys")
                         .and_then(Node::as_seq)
                         .map(|k| k.iter().filter_map(Node::as_str).collect())
                         .unwrap_or_default();
@@ -673,7 +581,7 @@ impl Validator<'_, '_> {
             }
             Value::Map(entries) => {
                 let n = entries.len() as i64;
-                if let Some(min) = kw.get(K::MinProperties).and_then(Node::as_i64) {
+                if let Some(min) = schema.get("minProperties").and_then(Node::as_i64) {
                     if n < min {
                         self.err(
                             ErrorKind::Value,
@@ -684,7 +592,7 @@ impl Validator<'_, '_> {
                         );
                     }
                 }
-                if let Some(max) = kw.get(K::MaxProperties).and_then(Node::as_i64) {
+                if let Some(max) = schema.get("maxProperties").and_then(Node::as_i64) {
                     if n > max {
                         self.err(
                             ErrorKind::Value,
@@ -703,7 +611,7 @@ impl Validator<'_, '_> {
     #[allow(clippy::too_many_arguments)]
     fn object(
         &mut self,
-        kw: &Keywords<'_>,
+        schema: &Node,
         node: &Node,
         entries: &[Entry],
         path: &mut String,
@@ -711,9 +619,9 @@ impl Validator<'_, '_> {
         structural: bool,
         root: bool,
     ) {
-        let props = kw.get(K::Properties).and_then(Node::as_map).unwrap_or(&[]);
+        let props = schema.get("properties").and_then(Node::as_map).unwrap_or(&[]);
         let root = root && self.opts.kubernetes_object;
-        if let Some(names) = kw.get(K::PropertyNames).filter(|n| n.as_map().is_some()) {
+        if let Some(names) = schema.get("propertyNames").filter(|n| n.as_map().is_some()) {
             for e in entries {
                 let key = Node {
                     start: e.key_start,
@@ -731,7 +639,7 @@ impl Validator<'_, '_> {
                 }
             }
         }
-        if let Some(req) = kw.get(K::Required).and_then(Node::as_seq) {
+        if let Some(req) = schema.get("required").and_then(Node::as_seq) {
             for r in req.iter().filter_map(Node::as_str) {
                 let present = entries.iter().any(|e| e.key == r);
                 let defaulted = props.iter().any(|p| p.key == r && p.value.get("default").is_some());
@@ -746,9 +654,9 @@ impl Validator<'_, '_> {
                 }
             }
         }
-        let preserve = kw.flag(K::XkPreserveUnknownFields);
-        let embedded = kw.flag(K::XkEmbeddedResource);
-        let additional = kw.get(K::AdditionalProperties);
+        let preserve = flag(schema, "x-kubernetes-preserve-unknown-fields");
+        let embedded = flag(schema, "x-kubernetes-embedded-resource");
+        let additional = schema.get("additionalProperties");
         for e in entries {
             // The API server validates object metadata itself (names, labels: the k8s-* rules).
             if root && e.key == "metadata" {
@@ -757,7 +665,7 @@ impl Validator<'_, '_> {
             let len = path.len();
             push_key(path, &e.key);
             self.field(
-                kw,
+                schema,
                 props,
                 additional,
                 e,
@@ -775,7 +683,7 @@ impl Validator<'_, '_> {
     #[allow(clippy::too_many_arguments)]
     fn field(
         &mut self,
-        kw: &Keywords<'_>,
+        schema: &Node,
         props: &[Entry],
         additional: Option<&Node>,
         e: &Entry,
@@ -802,7 +710,7 @@ impl Validator<'_, '_> {
         if !structural || preserve || (object_root && meta_key) || !self.opts.unknown_fields {
             return;
         }
-        if additional.is_none() && props.is_empty() && kw.get(K::Type).and_then(Node::as_str) != Some("object") {
+        if additional.is_none() && props.is_empty() && schema.get("type").and_then(Node::as_str) != Some("object") {
             return;
         }
         if self.opts.allow_unknown_under.iter().any(|a| {

@@ -1,4 +1,4 @@
-use crate::model::{Doc, GroupKind, Workspace};
+use crate::model::{by_group_kind, Doc, GroupKind, Workspace, Xrd};
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -38,16 +38,16 @@ fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
     let (found, claim) = ws.instance_xrds(doc);
     let found: Vec<_> = found.collect();
     // A claim of a LegacyCluster XRD is as good as an XR.
+    let claim_ids = by_group_kind(&ws.index.claim_by_gk, group, kind);
     let claims = if claim {
         found.clone()
+    } else if claim_ids.is_empty() {
+        Vec::new()
     } else {
         ws.claim_xrds_for(group, kind, doc.file)
     };
-    if claims
-        .iter()
-        .any(|x| x.versions().iter().any(|v| v.served && v.name == Some(version)))
-        || (claims.is_empty() && ws.index.claim_by_gk.contains_key(key))
-    {
+    let serves = |x: &Xrd<'_>| x.each_version().any(|v| v.served && v.name == Some(version));
+    if claims.iter().any(serves) || (claims.is_empty() && !claim_ids.is_empty()) {
         return Ok(());
     }
     // Without claims, the XRDs defining the kind (none when `found` are claims: then there
@@ -58,10 +58,7 @@ fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
         return Ok(());
     }
     if let Some(x) = candidates.first() {
-        if candidates
-            .iter()
-            .any(|x| x.versions().iter().any(|v| v.served && v.name == Some(version)))
-        {
+        if candidates.iter().any(serves) {
             return Ok(());
         }
         let served: Vec<&str> = x
