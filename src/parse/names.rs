@@ -175,7 +175,9 @@ mod tests {
 
     #[test]
     fn the_hand_written_checks_accept_what_their_regexes_accept() {
-        let checks: [(&str, fn(&str) -> bool, &str, usize); 5] = [
+        /// What is checked, the check, its regex and its length limit.
+        type Case = (&'static str, fn(&str) -> bool, &'static str, usize);
+        let checks: [Case; 5] = [
             (
                 "dns1123 subdomain",
                 is_dns1123_subdomain,
