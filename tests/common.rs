@@ -95,3 +95,17 @@ pub fn rule_paths(json: &str) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// A conformance suite's `THRESHOLD` (`agree/total`, or `NN%` / `NN.N%`): how many of its
+/// `total` cases must agree.
+pub fn threshold(text: &str, total: usize) -> usize {
+    let t = text.trim();
+    if let Some(p) = t.strip_suffix('%') {
+        let p: f64 = p.trim().parse().expect("THRESHOLD percentage");
+        return (p / 100.0 * total as f64).ceil() as usize;
+    }
+    let (a, b) = t.split_once('/').expect("THRESHOLD is agree/total or a percentage");
+    let (a, b): (usize, usize) = (a.trim().parse().expect("agree"), b.trim().parse().expect("total"));
+    assert_eq!(b, total, "THRESHOLD counts {b} cases, the suite has {total}");
+    a
+}

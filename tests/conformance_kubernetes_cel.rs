@@ -8,6 +8,9 @@
 //!
 //! `cargo test --test conformance_kubernetes_cel -- --nocapture` prints the report.
 
+mod common;
+use common::threshold;
+
 use portalint::app;
 use portalint::cli::CheckArgs;
 use portalint::rules::diagnostic::Severity;
@@ -21,19 +24,6 @@ fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/conformance")
         .join(SUITE)
-}
-
-/// `agree/total` or `NN%` / `NN.N%`: how many cases must agree.
-fn threshold(text: &str, total: usize) -> usize {
-    let t = text.trim();
-    if let Some(p) = t.strip_suffix('%') {
-        let p: f64 = p.trim().parse().expect("THRESHOLD percentage");
-        return (p / 100.0 * total as f64).ceil() as usize;
-    }
-    let (a, b) = t.split_once('/').expect("THRESHOLD is agree/total or a percentage");
-    let (a, b): (usize, usize) = (a.trim().parse().expect("agree"), b.trim().parse().expect("total"));
-    assert_eq!(b, total, "THRESHOLD counts {b} cases, the suite has {total}");
-    a
 }
 
 /// The case ids listed in `DIFFERENCES.md` (lines `` - `ID`: why ``).

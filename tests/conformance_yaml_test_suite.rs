@@ -7,6 +7,9 @@
 //!
 //! `cargo test --test conformance_yaml_test_suite -- --nocapture` prints the report.
 
+mod common;
+use common::threshold;
+
 use portalint::yaml::{self, Node, ProblemKind};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,19 +37,6 @@ fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
         }
         cases(&p, out);
     }
-}
-
-/// `agree/total` or `NN%` / `NN.N%`: the fraction of cases that must agree.
-fn threshold(text: &str, total: usize) -> usize {
-    let t = text.trim();
-    if let Some(p) = t.strip_suffix('%') {
-        let p: f64 = p.trim().parse().expect("THRESHOLD percentage");
-        return (p / 100.0 * total as f64).ceil() as usize;
-    }
-    let (a, b) = t.split_once('/').expect("THRESHOLD is agree/total or a percentage");
-    let (a, b): (usize, usize) = (a.trim().parse().expect("agree"), b.trim().parse().expect("total"));
-    assert_eq!(b, total, "THRESHOLD counts {b} cases, the suite has {total}");
-    a
 }
 
 /// The case ids listed in `DIFFERENCES.md` (lines `` - `ID`: why ``).
