@@ -23,7 +23,7 @@ pub fn main() -> ExitCode {
                 let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
                 let specs = report::output::salvage(&argv);
                 let text = e.render().to_string();
-                let _ = report::output::write_error(&specs, text.trim_end(), &mut std::io::sink());
+                let _ = report::output::write_error(&specs, text.trim_end(), None, &mut std::io::sink());
             }
             return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
         }
@@ -69,7 +69,7 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
                 let e = "no file was checked: every path is excluded, ignored or not YAML \
                          (pass `--allow-empty` to accept an empty run)";
                 eprintln!("error: {e}");
-                if let Err(e) = report::output::write_error(&specs, e, out) {
+                if let Err(e) = report::output::write_error(&specs, e, None, out) {
                     eprintln!("error: {e}");
                 }
                 return EXIT_ERROR;
@@ -104,10 +104,23 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
 /// Prints the error and writes the SARIF and JSON outputs of a failed run; exit 2.
 fn fail(e: &AppError, specs: &[report::output::OutputSpec], out: &mut dyn Write) -> u8 {
     print_error(e);
-    if let Err(w) = report::output::write_error(specs, &crate::error::message(e), out) {
+    if let Err(w) = report::output::write_error(specs, &crate::error::message(e), location(e).as_ref(), out) {
         eprintln!("error: {w}");
     }
     EXIT_ERROR
+}
+
+/// Where a config error lies, for the reports that carry the error (SARIF, JSON): the file
+/// relative to the current directory when it can be, 1-based line and column.
+fn location(e: &AppError) -> Option<report::output::ErrorAt> {
+    let AppError::Config(c) = e else { return None };
+    let text: std::sync::Arc<str> = c.text.clone().into();
+    let file = crate::parse::source::SourceFile::new(c.path.display().to_string(), c.path.clone(), text);
+    let (line, column) = file.line_col(c.span.0);
+    let path = crate::engine::relative_to_cwd(&c.path)
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| c.path.display().to_string());
+    Some(report::output::ErrorAt { path, line, column })
 }
 
 /// [`check`], then `--baseline` (only the findings not in it) and `--write-baseline` (every

@@ -289,7 +289,26 @@ fn exit_2_leaves_a_sarif_file_with_the_error() {
             .expect("text");
         assert!(text.contains(needle), "{args:?}: {text}");
         assert_eq!(inv["toolExecutionNotifications"][0]["level"], "error");
+        // A config error points at its file, line and column; the others have no place.
+        let place = &inv["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"];
+        if needle == ".portalint.yaml" {
+            assert_eq!(place["artifactLocation"]["uri"], ".portalint.yaml", "{log}");
+            assert_eq!(place["region"]["startLine"], 1, "{log}");
+            assert_eq!(place["region"]["startColumn"], 9, "{log}");
+        } else {
+            assert!(place.is_null(), "{args:?}: {log}");
+        }
     }
+    // The JSON error document carries the same position.
+    let (code, out, _) = run(&["check", "--format", "json", "."], d);
+    assert_eq!(code, 2);
+    let doc = strict("config error", &out);
+    valid(&schema(), "config error", &doc);
+    assert_eq!(
+        doc["location"],
+        serde_json::json!({"path": ".portalint.yaml", "line": 1, "column": 9}),
+        "{doc}"
+    );
 }
 
 /// Paths are relative to the current directory whatever form the checked path has.

@@ -83,7 +83,12 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
     writeln!(w)
 }
 
-/// The JSON document of a run that ended in an error (exit 2): `"error"` holds the message.
-pub fn error_document(error: &str) -> serde_json::Value {
-    json!({"version": 1, "error": error})
+/// The JSON document of a run that ended in an error (exit 2): `"error"` holds the message,
+/// `"location"` its file, line and column when it has one (a config error).
+pub fn error_document(error: &str, at: Option<&super::output::ErrorAt>) -> serde_json::Value {
+    let mut doc = json!({"version": 1, "error": error});
+    if let Some(at) = at {
+        doc["location"] = json!({"path": at.path, "line": at.line, "column": at.column});
+    }
+    doc
 }

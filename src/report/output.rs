@@ -136,12 +136,30 @@ pub fn write_all(
     Ok(())
 }
 
-/// Writes the SARIF and JSON outputs of a run that ended in `error` (see the module docs).
-pub fn write_error(specs: &[OutputSpec], error: &str, stdout: &mut dyn Write) -> Result<(), String> {
+/// Where the error of a failed run lies (a config error): the file as findings show theirs,
+/// 1-based line and column (Unicode code points, as findings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorAt {
+    /// The file, relative to the current directory when it can be.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// Writes the SARIF and JSON outputs of a run that ended in `error` (see the module docs),
+/// with the error's position when it has one.
+pub fn write_error(
+    specs: &[OutputSpec],
+    error: &str,
+    at: Option<&ErrorAt>,
+    stdout: &mut dyn Write,
+) -> Result<(), String> {
     for spec in specs {
         let doc = match spec.format {
-            Format::Sarif => super::sarif::error_document(error),
-            Format::Json => super::json::error_document(error),
+            Format::Sarif => super::sarif::error_document(error, at),
+            Format::Json => super::json::error_document(error, at),
             _ => continue,
         };
         let mut buf = Vec::new();

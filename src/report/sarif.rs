@@ -184,17 +184,28 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
 }
 
 /// The log of a run that ended in an error (exit 2): no results, the run marked as failed,
-/// the error as a tool execution notification.
-pub fn error_document(error: &str) -> serde_json::Value {
+/// the error as a tool execution notification (at its file, line and column when it has one,
+/// so that code scanning shows a config error on the config file).
+pub fn error_document(error: &str, at: Option<&super::output::ErrorAt>) -> serde_json::Value {
+    let mut notification = json!({"level": "error", "message": {"text": error}});
+    if let Some(at) = at {
+        notification["locations"] = json!([{
+            "physicalLocation": {
+                "artifactLocation": if at.path.starts_with('/') {
+                    json!({"uri": format!("file://{}", uri(&at.path))})
+                } else {
+                    artifact(&at.path)
+                },
+                "region": {"startLine": at.line, "startColumn": at.column},
+            }
+        }]);
+    }
     log(json!({
         "tool": {"driver": driver(Vec::new())},
         "invocations": [{
             "executionSuccessful": false,
             "exitCode": 2,
-            "toolExecutionNotifications": [{
-                "level": "error",
-                "message": {"text": error},
-            }],
+            "toolExecutionNotifications": [notification],
         }],
         "columnKind": "unicodeCodePoints",
         "results": [],
@@ -203,6 +214,6 @@ pub fn error_document(error: &str) -> serde_json::Value {
 
 /// Renders [`error_document`].
 pub fn render_error(error: &str, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    super::escape::write_json_pretty(&mut *w, &error_document(error))?;
+    super::escape::write_json_pretty(&mut *w, &error_document(error, None))?;
     writeln!(w)
 }
