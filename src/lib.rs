@@ -20,6 +20,7 @@ pub mod gitignore;
 pub mod model;
 pub mod parse;
 pub mod pr;
+pub mod render;
 pub use parse::{gotpl, names, paths, source, text, yaml};
 pub use pr::{bot, github, verdict};
 pub mod report;
