@@ -301,3 +301,89 @@ fn the_check_step_leaves_a_valid_sarif_file_on_exit_2() {
     let note = notes[0]["message"]["text"].as_str().expect("a notification");
     assert!(note.contains("no/such"), "{note}");
 }
+
+/// `git` in `dir`, its stdout; panics with stderr on failure.
+fn git_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The release workflow's `move-tags` script on real repositories (a bare origin and a
+/// clone): `vX.Y` and `vX` follow the newest release of their line, a patch of an older line
+/// moves only its `vX.Y`, a tag that is not `vX.Y.Z` is refused.
+#[test]
+fn release_moves_the_major_and_minor_tags_to_the_newest_release_of_their_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let origin = tmp.path().join("origin.git");
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(&origin).expect("mkdir");
+    git_in(&origin, &["init", "-q", "--bare"]);
+    git_in(tmp.path(), &["clone", "-q", origin.to_str().expect("utf-8"), "work"]);
+    let script = common::root().join(".github/scripts/move-tags.sh");
+    let release = |tag: &str| -> (bool, String) {
+        git_in(&work, &["commit", "-q", "--allow-empty", "-m", tag]);
+        git_in(&work, &["tag", "-a", tag, "-m", tag]);
+        git_in(&work, &["push", "-q", "origin", &format!("refs/tags/{tag}")]);
+        let out = Command::new("bash")
+            .arg(&script)
+            .env("TAG", tag)
+            .current_dir(&work)
+            .output()
+            .expect("bash");
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    // What a moving tag points at, read from the origin (what `uses:` resolves).
+    let at = |name: &str| git_in(&origin, &["rev-parse", &format!("{name}^{{commit}}")]);
+    for tag in ["v0.1.0", "v0.2.0"] {
+        let (ok, log) = release(tag);
+        assert!(ok, "{tag}: {log}");
+    }
+    assert_eq!(at("v0"), at("v0.2.0"));
+    assert_eq!(at("v0.2"), at("v0.2.0"));
+    assert_eq!(at("v0.1"), at("v0.1.0"));
+    // A patch of the older line: v0.1 moves, v0 stays on v0.2.0.
+    git_in(&work, &["checkout", "-q", "v0.1.0"]);
+    let (ok, log) = release("v0.1.1");
+    assert!(ok, "{log}");
+    assert!(log.contains("v0 stays: v0.2.0 is newer than v0.1.1"), "{log}");
+    assert_eq!(at("v0.1"), at("v0.1.1"));
+    assert_eq!(at("v0"), at("v0.2.0"));
+    // Sorted as versions, not as text: v0.10.0 is newer than v0.9.0.
+    for tag in ["v0.9.0", "v0.10.0"] {
+        assert!(release(tag).0, "{tag}");
+    }
+    assert_eq!(at("v0"), at("v0.10.0"));
+    // Not a release tag: refused, nothing moved.
+    let out = Command::new("bash")
+        .arg(&script)
+        .env("TAG", "v1")
+        .current_dir(&work)
+        .output()
+        .expect("bash");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a vX.Y.Z tag"));
+}
