@@ -140,6 +140,22 @@ pub fn write_json_pretty<W: io::Write, T: serde::Serialize + ?Sized>(w: W, value
     value.serialize(&mut ser).map_err(io::Error::from)
 }
 
+/// A JSON array whose items are made one at a time while it is written (`item(i)` for
+/// `i` in `0..len`): a report of many findings is never held whole in memory as a tree, only
+/// one finding's at a time.
+pub struct LazySeq<F> {
+    /// How many items.
+    pub len: usize,
+    /// Item `i`.
+    pub item: F,
+}
+
+impl<F: Fn(usize) -> serde_json::Value> serde::Serialize for LazySeq<F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((0..self.len).map(&self.item))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

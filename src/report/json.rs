@@ -17,48 +17,41 @@ fn position(l: &super::Loc) -> serde_json::Map<String, serde_json::Value> {
     m
 }
 
-/// The JSON document (see `schemas/report.schema.json`).
-pub fn document(diags: &[Located], summary: &Summary) -> serde_json::Value {
-    let fingerprints = super::fingerprint::fingerprints(diags);
-    let items: Vec<serde_json::Value> = diags
+/// One finding of the JSON document.
+fn item(d: &Located, fingerprint: &str) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    m.insert("rule".into(), json!(d.rule.as_str()));
+    m.insert("severity".into(), json!(d.severity.as_str()));
+    m.extend(position(&d.primary));
+    m.insert("message".into(), json!(d.message));
+    m.insert("help".into(), json!(d.help));
+    m.insert("fingerprint".into(), json!(fingerprint));
+    let labels: Vec<serde_json::Value> = d
+        .labels
         .iter()
-        .zip(fingerprints)
-        .map(|(d, fp)| {
-            let mut m = serde_json::Map::new();
-            m.insert("rule".into(), json!(d.rule.as_str()));
-            m.insert("severity".into(), json!(d.severity.as_str()));
-            m.extend(position(&d.primary));
-            m.insert("message".into(), json!(d.message));
-            m.insert("help".into(), json!(d.help));
-            m.insert("fingerprint".into(), json!(fp));
-            let labels: Vec<serde_json::Value> = d
-                .labels
-                .iter()
-                .map(|l| {
-                    let mut m = position(l);
-                    m.insert("message".into(), json!(l.message));
-                    serde_json::Value::Object(m)
-                })
-                .collect();
-            m.insert("labels".into(), json!(labels));
+        .map(|l| {
+            let mut m = position(l);
+            m.insert("message".into(), json!(l.message));
             serde_json::Value::Object(m)
         })
         .collect();
+    m.insert("labels".into(), json!(labels));
+    serde_json::Value::Object(m)
+}
+
+/// The `summary` member.
+fn summary_value(summary: &Summary) -> serde_json::Value {
     let mut doc = json!({
-        "version": 1,
-        "diagnostics": items,
-        "summary": {
-            "files": summary.files,
-            "documents": summary.documents,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "skipped": summary.skipped,
-            "baselined": summary.baselined,
-        }
+        "files": summary.files,
+        "documents": summary.documents,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "skipped": summary.skipped,
+        "baselined": summary.baselined,
     });
     if !summary.quality.is_empty() {
         // The onboarding quality score per BU repository (formula: rules/bu-quality-score.md).
-        doc["summary"]["quality"] = summary
+        doc["quality"] = summary
             .quality
             .iter()
             .map(|q| {
@@ -76,10 +69,29 @@ pub fn document(diags: &[Located], summary: &Summary) -> serde_json::Value {
     doc
 }
 
-/// Renders the JSON document.
+/// The JSON document (see `schemas/report.schema.json`), its findings made one at a time
+/// while it is written.
+#[derive(serde::Serialize)]
+#[serde(bound = "F: Fn(usize) -> serde_json::Value")]
+struct Document<F> {
+    version: u32,
+    diagnostics: super::escape::LazySeq<F>,
+    summary: serde_json::Value,
+}
+
+/// Renders the JSON document, streamed: one finding's tree in memory at a time.
 pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let fingerprints = super::fingerprint::fingerprints(diags);
+    let doc = Document {
+        version: 1,
+        diagnostics: super::escape::LazySeq {
+            len: diags.len(),
+            item: |i: usize| item(&diags[i], &fingerprints[i]),
+        },
+        summary: summary_value(summary),
+    };
     // Control characters and the like as `\uXXXX` (see `escape`): the same strings, no raw bytes.
-    super::escape::write_json_pretty(&mut *w, &document(diags, summary))?;
+    super::escape::write_json_pretty(&mut *w, &doc)?;
     writeln!(w)
 }
 

@@ -128,11 +128,57 @@ pub fn write_all(
     stdout: &mut dyn Write,
 ) -> Result<(), String> {
     for spec in specs {
-        let mut buf = Vec::new();
-        super::render(spec.format, diags, summary, color && spec.path.is_none(), &mut buf)
-            .map_err(|e| format!("cannot render the {} report: {e}", spec.format.as_str()))?;
-        emit(spec, &buf, stdout)?;
+        let color = color && spec.path.is_none();
+        stream(spec, stdout, &mut |w| {
+            super::render(spec.format, diags, summary, color, w)
+        })?;
     }
+    Ok(())
+}
+
+/// Writes a report as `render` produces it, straight to its destination (buffered, never
+/// whole in memory): standard output, or a file written atomically — a temporary file in
+/// the same folder renamed over PATH once the report is complete, so a failed run leaves the
+/// previous file, never half a report.
+fn stream(
+    spec: &OutputSpec,
+    stdout: &mut dyn Write,
+    render: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    let failed = |e: std::io::Error| match &spec.path {
+        None => format!("cannot write the report: {e}"),
+        Some(p) => format!(
+            "cannot write the {} report to `{}`: {e}",
+            spec.format.as_str(),
+            p.display()
+        ),
+    };
+    let Some(path) = &spec.path else {
+        let mut w = std::io::BufWriter::new(stdout);
+        return match render(&mut w).and_then(|_| w.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(failed(e)),
+            _ => Ok(()),
+        };
+    };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        // `/dev/stdout`, a FIFO: written in place.
+        let file = std::fs::OpenOptions::new().write(true).open(path).map_err(failed)?;
+        let mut w = std::io::BufWriter::new(file);
+        return render(&mut w).and_then(|_| w.flush()).map_err(failed);
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".portalint-")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    let mut w = std::io::BufWriter::new(tmp);
+    render(&mut w).and_then(|_| w.flush()).map_err(failed)?;
+    let tmp = w.into_inner().map_err(|e| failed(e.into_error()))?;
+    tmp.as_file().sync_all().map_err(failed)?;
+    tmp.persist(path).map_err(|e| failed(e.error))?;
     Ok(())
 }
 

@@ -108,60 +108,81 @@ fn driver(rules: Vec<serde_json::Value>) -> serde_json::Value {
     })
 }
 
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
 fn log(run: serde_json::Value) -> serde_json::Value {
     json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [run],
     })
 }
 
-/// The SARIF log of a run.
-pub fn document(diags: &[Located], summary: &Summary) -> serde_json::Value {
+/// One result of the log.
+fn result(d: &Located, fingerprint: &str, fired: &[RuleId]) -> serde_json::Value {
+    let mut text = d.message.clone();
+    if let Some(e) = elsewhere(&d.primary) {
+        text.push_str(&format!(" ({e})"));
+    }
+    if let Some(h) = &d.help {
+        text.push_str(&format!("\nhelp: {h}"));
+    }
+    let related: Vec<serde_json::Value> = d
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut v = location(l, Some(l.message.as_deref().unwrap_or_default()));
+            v["id"] = json!(i);
+            v
+        })
+        .collect();
+    let mut primary = location(&d.primary, None);
+    if d.primary.origin == Origin::Source {
+        // A result needs a file of the repository; none is known: no location.
+        primary = serde_json::Value::Null;
+    }
+    let mut r = json!({
+        "ruleId": d.rule.as_str(),
+        "ruleIndex": fired.iter().position(|r| *r == d.rule),
+        "level": level(d.severity),
+        "message": {"text": text},
+        "locations": if primary.is_null() { json!([]) } else { json!([primary]) },
+        "partialFingerprints": {super::fingerprint::SARIF_KEY: fingerprint},
+    });
+    if !related.is_empty() {
+        r["relatedLocations"] = json!(related);
+    }
+    r
+}
+
+/// The SARIF log of a run, its results made one at a time while it is written (the members
+/// in the order [`error_document`] writes them).
+#[derive(serde::Serialize)]
+#[serde(bound = "F: Fn(usize) -> serde_json::Value")]
+struct Log<F> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<F>; 1],
+}
+
+#[derive(serde::Serialize)]
+#[serde(bound = "F: Fn(usize) -> serde_json::Value")]
+struct Run<F> {
+    tool: serde_json::Value,
+    invocations: serde_json::Value,
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    results: super::escape::LazySeq<F>,
+}
+
+/// Renders the SARIF log, streamed: one result's tree in memory at a time.
+pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut fired: Vec<RuleId> = diags.iter().map(|d| d.rule).collect();
     fired.sort_by_key(|r| r.as_str());
     fired.dedup();
     let fingerprints = super::fingerprint::fingerprints(diags);
-    let results: Vec<serde_json::Value> = diags
-        .iter()
-        .zip(&fingerprints)
-        .map(|(d, fp)| {
-            let mut text = d.message.clone();
-            if let Some(e) = elsewhere(&d.primary) {
-                text.push_str(&format!(" ({e})"));
-            }
-            if let Some(h) = &d.help {
-                text.push_str(&format!("\nhelp: {h}"));
-            }
-            let related: Vec<serde_json::Value> = d
-                .labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let mut v = location(l, Some(l.message.as_deref().unwrap_or_default()));
-                    v["id"] = json!(i);
-                    v
-                })
-                .collect();
-            let mut primary = location(&d.primary, None);
-            if d.primary.origin == Origin::Source {
-                // A result needs a file of the repository; none is known: no location.
-                primary = serde_json::Value::Null;
-            }
-            let mut r = json!({
-                "ruleId": d.rule.as_str(),
-                "ruleIndex": fired.iter().position(|r| *r == d.rule),
-                "level": level(d.severity),
-                "message": {"text": text},
-                "locations": if primary.is_null() { json!([]) } else { json!([primary]) },
-                "partialFingerprints": {super::fingerprint::SARIF_KEY: fp},
-            });
-            if !related.is_empty() {
-                r["relatedLocations"] = json!(related);
-            }
-            r
-        })
-        .collect();
     let mut invocation = json!({"executionSuccessful": true});
     if summary.baselined > 0 {
         invocation["toolExecutionNotifications"] = json!([{
@@ -169,17 +190,21 @@ pub fn document(diags: &[Located], summary: &Summary) -> serde_json::Value {
             "message": {"text": super::baseline::not_shown(summary.baselined)},
         }]);
     }
-    log(json!({
-        "tool": {"driver": driver(fired.into_iter().map(rule).collect())},
-        "invocations": [invocation],
-        "columnKind": "unicodeCodePoints",
-        "results": results,
-    }))
-}
-
-/// Renders the SARIF log.
-pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    super::escape::write_json_pretty(&mut *w, &document(diags, summary))?;
+    let fired_ref = &fired;
+    let doc = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": driver(fired.iter().copied().map(rule).collect())}),
+            invocations: json!([invocation]),
+            column_kind: "unicodeCodePoints",
+            results: super::escape::LazySeq {
+                len: diags.len(),
+                item: |i: usize| result(&diags[i], &fingerprints[i], fired_ref),
+            },
+        }],
+    };
+    super::escape::write_json_pretty(&mut *w, &doc)?;
     writeln!(w)
 }
 
