@@ -369,6 +369,55 @@ pub fn never_ready<V: ComposedView>(resources: &[V], facts: &PipelineFacts) -> V
     out
 }
 
+/// True for the API group of a namespaced (Crossplane v2) managed resource: a `m` label
+/// (`s3.aws.m.upbound.io`, `kubernetes.m.crossplane.io`).
+pub fn is_namespaced_mr_group(group: &str) -> bool {
+    !builtin(group) && group.split('.').any(|l| l == "m")
+}
+
+/// The provider config kinds a Crossplane v2 namespaced managed resource may reference
+/// (crossplane-runtime v2: a namespaced `ProviderConfig` in the MR's namespace, or a
+/// `ClusterProviderConfig`; omitted, `providerConfigRef` defaults to
+/// `{kind: ClusterProviderConfig, name: default}`).
+pub const PROVIDER_CONFIG_KINDS: &[&str] = &["ProviderConfig", "ClusterProviderConfig"];
+
+/// Namespaced managed resources whose `spec.providerConfigRef.kind` is neither
+/// `ProviderConfig` nor `ClusterProviderConfig`: the provider cannot resolve it and the
+/// resource is never reconciled.
+pub fn provider_config_kind<V: ComposedView>(resources: &[V]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for r in resources {
+        if !r.group().is_some_and(is_namespaced_mr_group) {
+            continue;
+        }
+        let path = ["spec", "providerConfigRef", "kind"];
+        let Field::Static(kind) = r.str_at(&path) else {
+            continue;
+        };
+        if PROVIDER_CONFIG_KINDS.contains(&kind) {
+            continue;
+        }
+        let close = PROVIDER_CONFIG_KINDS
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(kind) || k.eq_ignore_ascii_case(kind.trim_end_matches('s')));
+        out.push(Finding {
+            span: r.span_at(&path),
+            message: format!(
+                "`providerConfigRef.kind` of the namespaced `{}` is `{kind}`; a v2 provider accepts \
+                 `ProviderConfig` or `ClusterProviderConfig`",
+                r.kind().known().unwrap_or("resource")
+            ),
+            help: match close {
+                Some(k) => format!("write `{k}`"),
+                None => "use `ClusterProviderConfig` (cluster-wide) or `ProviderConfig` (in the XR's \
+                         namespace)"
+                    .to_string(),
+            },
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,6 +456,24 @@ mod tests {
         // Marked ready by the function: nothing to say.
         let marked = [RenderedView::new(&role, None, 0, true)];
         assert!(never_ready(&marked, &facts(&[])).is_empty());
+    }
+
+    #[test]
+    fn provider_config_kind_of_rendered() {
+        let ok = json!({"apiVersion": "s3.aws.m.upbound.io/v1beta1", "kind": "Bucket",
+            "spec": {"providerConfigRef": {"kind": "ClusterProviderConfig", "name": "default"}}});
+        let bad = json!({"apiVersion": "s3.aws.m.upbound.io/v1beta1", "kind": "Bucket",
+            "spec": {"providerConfigRef": {"kind": "providerconfig", "name": "default"}}});
+        let v1 = json!({"apiVersion": "s3.aws.upbound.io/v1beta1", "kind": "Bucket",
+            "spec": {"providerConfigRef": {"kind": "Whatever", "name": "default"}}});
+        let views = [
+            RenderedView::new(&ok, None, 0, false),
+            RenderedView::new(&bad, None, 0, false),
+            RenderedView::new(&v1, None, 0, false),
+        ];
+        let f = provider_config_kind(&views);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].help, "write `ProviderConfig`");
     }
 
     #[test]
