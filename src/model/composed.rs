@@ -418,6 +418,25 @@ pub fn provider_config_kind<V: ComposedView>(resources: &[V]) -> Vec<Finding> {
     out
 }
 
+/// Every check of this module over one Composition's composed resources: what the rule
+/// files run on the static view, for a render's output. The renderer plugs in as
+/// `check_all(&resources.iter().map(|r| RenderedView::new(&r.resource, r.origin, r.step,
+/// r.ready == render::Ready::True)).collect::<Vec<_>>(), &PipelineFacts::of(&composition))`.
+pub fn check_all<V: ComposedView>(resources: &[V], facts: &PipelineFacts) -> Vec<(&'static str, Finding)> {
+    let mut out: Vec<(&'static str, Finding)> = Vec::new();
+    out.extend(
+        never_ready(resources, facts)
+            .into_iter()
+            .map(|f| ("xp-comp-composed-never-ready", f)),
+    );
+    out.extend(
+        provider_config_kind(resources)
+            .into_iter()
+            .map(|f| ("xp-comp-provider-config-kind", f)),
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,6 +493,18 @@ mod tests {
         let f = provider_config_kind(&views);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].help, "write `ProviderConfig`");
+        // Through the one entry point: the bad kind, and both Buckets never ready.
+        let all = check_all(&views, &facts(&[]));
+        let ids: Vec<_> = all.iter().map(|(id, _)| *id).collect();
+        assert_eq!(
+            ids,
+            [
+                "xp-comp-composed-never-ready",
+                "xp-comp-composed-never-ready",
+                "xp-comp-composed-never-ready",
+                "xp-comp-provider-config-kind"
+            ]
+        );
     }
 
     #[test]
