@@ -224,6 +224,8 @@ pub struct Composed<'a> {
     pub step: usize,
     /// For a patch-and-transform base: the resource's `patches` (they complete the base).
     pub patches: &'a [Node],
+    /// For a patch-and-transform base: its `resources[]` entry (name, readiness checks).
+    pub entry: Option<&'a Node>,
 }
 
 impl<'a> Composed<'a> {
@@ -321,6 +323,7 @@ impl crate::model::Workspace {
                         origin: Origin::Template(t),
                         step: t.step,
                         patches: &[],
+                        entry: None,
                     });
                 }
             }
@@ -339,6 +342,7 @@ impl crate::model::Workspace {
                             origin: Origin::Base(doc),
                             step: k,
                             patches,
+                            entry: Some(r),
                         });
                     }
                 }

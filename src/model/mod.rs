@@ -6,6 +6,7 @@ pub mod backstage;
 mod build;
 pub mod codeowners;
 pub mod compat;
+pub mod composed;
 pub mod composition;
 pub mod innominatus;
 pub mod onboarding;

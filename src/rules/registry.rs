@@ -50,6 +50,8 @@ register_rules! {
         xp_comp_credentials::XpCompCredentials,
         xp_comp_requirements::XpCompRequirements,
         xp_comp_namespaced_xr_cluster_resource::XpCompNamespacedXrClusterResource,
+        xp_comp_composed_never_ready::XpCompComposedNeverReady,
+        xp_comp_provider_config_kind::XpCompProviderConfigKind,
         xp_comp_legacy_fields::XpCompLegacyFields,
         xp_pkg_one_meta::XpPkgOneMeta,
         xp_pkg_crossplane_constraint::XpPkgCrossplaneConstraint,
