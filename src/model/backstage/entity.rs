@@ -19,10 +19,30 @@ pub const BUILTIN_KINDS: &[(&str, &[&str])] = &[
     ("Template", &["scaffolder.backstage.io/v1beta3"]),
 ];
 
-/// True for a Backstage catalog entity (`apiVersion` of `backstage.io` or a subdomain of it).
+/// True for a Backstage catalog entity: an `apiVersion` of `backstage.io` or a subdomain of it,
+/// or, judged by content, a document whose `apiVersion` is missing, not a string or malformed but whose
+/// `kind` is a built-in entity kind and which has `metadata` (the catalog still reads it, and
+/// refuses it for its `apiVersion`).
 pub fn is_entity(doc: &Doc) -> bool {
     let g = doc.group();
-    g == "backstage.io" || g.ends_with(".backstage.io")
+    if g == "backstage.io" || g.ends_with(".backstage.io") {
+        return true;
+    }
+    // A string apiVersion that cannot be any API group's (`a#b`, `backstage io/v1`): nothing
+    // else will read the document either.
+    let malformed = |v: &str| {
+        let (group, version) = crate::model::split_api_version(v);
+        !version_like(version) || !(group.is_empty() || group.split('.').all(version_like))
+    };
+    let api = doc.root.get("apiVersion");
+    api.is_none_or(|a| a.as_str().is_none_or(malformed))
+        && BUILTIN_KINDS.iter().any(|(k, _)| *k == doc.kind)
+        && doc.root.get("metadata").is_some()
+}
+
+/// Letters, digits and `-` (the characters of a DNS label, any case), not empty.
+fn version_like(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// An entity's namespace (`default` when unset).

@@ -44,8 +44,21 @@ fn yaml12_bool(ws: &Workspace, doc: &crate::model::Doc, node: &crate::parse::yam
 impl Rule for BsEntAnnotations {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.entities() {
+            if let Some(annotations) = doc.metadata().and_then(|m| m.get("annotations")) {
+                if annotations.as_map().is_none() {
+                    let text = &*ws.sources.get(doc.file).text;
+                    out.report(
+                        doc.span(annotations),
+                        format!(
+                            "`metadata.annotations` must be an object, not {}",
+                            crate::model::backstage::yaml12_type(annotations, text)
+                        ),
+                    );
+                }
+            }
             for e in doc.annotations() {
-                if let Some(problem) = label_key_problem(&e.key) {
+                let prefix = || super::bs_ent_labels::backstage_prefix_problem(&e.key);
+                if let Some(problem) = label_key_problem(&e.key).or_else(prefix) {
                     out.report(
                         doc.key_span(e),
                         format!("invalid annotation key `{}`: {problem}", e.key),

@@ -36,6 +36,27 @@ impl Rule for BsEntApiversionKind {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.entities() {
             let api_node = doc.root.get("apiVersion");
+            match api_node {
+                None => {
+                    out.report(doc.head_span(), "the entity has no `apiVersion`")
+                        .help(expected_versions(&doc.kind));
+                    continue;
+                }
+                Some(n) if n.as_str().is_none() => {
+                    let text = &*ws.sources.get(doc.file).text;
+                    let ty = crate::model::backstage::yaml12_type(n, text);
+                    out.report(doc.span(n), format!("`apiVersion` must be a string, not {ty}"))
+                        .help(expected_versions(&doc.kind));
+                    continue;
+                }
+                Some(_) => {}
+            }
+            if let Some(k) = doc.root.get("kind").filter(|k| k.as_str().is_none()) {
+                let text = &*ws.sources.get(doc.file).text;
+                let ty = crate::model::backstage::yaml12_type(k, text);
+                out.report(doc.span(k), format!("`kind` must be a string, not {ty}"));
+                continue;
+            }
             let (group, version) = crate::model::split_api_version(&doc.api_version);
             if !is_dns1123_subdomain(group) || !is_qualified_name_part(version) {
                 let span = api_node.map_or_else(|| doc.head_span(), |n| doc.span(n));
@@ -67,5 +88,16 @@ impl Rule for BsEntApiversionKind {
                 ));
             }
         }
+    }
+}
+
+/// The help naming the apiVersions `kind` accepts.
+fn expected_versions(kind: &str) -> String {
+    match BUILTIN_KINDS.iter().find(|(k, _)| *k == kind) {
+        Some((_, accepted)) => format!(
+            "use {}",
+            accepted.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" or ")
+        ),
+        None => "use `<dns-subdomain>/<version>`, e.g. `backstage.io/v1alpha1`".to_string(),
     }
 }

@@ -40,8 +40,10 @@ impl Rule for BsEntName {
                     .help("every entity needs a name");
                 continue;
             };
-            let Some(name) = node.scalar_text() else {
-                out.report(doc.span(node), "`metadata.name` must be a string");
+            let text = &*ws.sources.get(doc.file).text;
+            let ty = crate::model::backstage::yaml12_type(node, text);
+            let Some(name) = node.scalar_text().filter(|_| ty == "string") else {
+                out.report(doc.span(node), format!("`metadata.name` must be a string, not {ty}"));
                 continue;
             };
             if !is_templated(&name) && !is_backstage_name(&name) {

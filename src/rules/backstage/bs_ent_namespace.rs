@@ -4,8 +4,8 @@ use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Checks that `metadata.namespace`, when set, is a DNS-1123 label: lowercase letters, digits and
-    /// `-`, at most 63 characters.
+    /// Checks that `metadata.namespace`, when set, is a string and a DNS-1123 label as Backstage
+    /// reads it: lowercase letters and digits in runs joined by single `-`, at most 63 characters.
     ///
     /// ## Why is this bad?
     /// The catalog rejects the entity (`isValidDnsLabel`).
@@ -38,8 +38,14 @@ impl Rule for BsEntNamespace {
             let Some(node) = doc.metadata().and_then(|m| m.get("namespace")) else {
                 continue;
             };
-            let ns = node.scalar_text().unwrap_or_default();
-            if !is_templated(&ns) && !is_dns1123_label(&ns) {
+            let text = &*ws.sources.get(doc.file).text;
+            let ty = crate::model::backstage::yaml12_type(node, text);
+            let Some(ns) = node.scalar_text().filter(|_| ty == "string") else {
+                out.report(doc.span(node), format!("`metadata.namespace` must be a string, not {ty}"));
+                continue;
+            };
+            // Backstage's DNS label has no `--` (`isValidNamespace`), unlike Kubernetes'.
+            if !is_templated(&ns) && (!is_dns1123_label(&ns) || ns.contains("--")) {
                 out.report(doc.span(node), format!("`{ns}` is not a valid entity namespace"))
                     .help(
                         "use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit",

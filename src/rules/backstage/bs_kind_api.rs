@@ -44,6 +44,6 @@ crate::declare_rule! {
 
 impl Rule for BsKindApi {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        crate::rules::util::required_spec_fields(ws, out, "API", &["type", "lifecycle", "owner", "definition"], &[]);
+        super::bs_kind_component::check_spec(ws, out, "API");
     }
 }

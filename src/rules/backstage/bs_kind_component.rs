@@ -3,7 +3,7 @@ use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Checks that a `Component` has the fields its kind schema requires: `spec.type`, `spec.lifecycle`, `spec.owner`. Each must be a non-empty string.
+    /// Checks that a `Component` has the fields its kind schema requires: `spec.type`, `spec.lifecycle`, `spec.owner`, each a non-empty string, and that its optional fields have their schema's types (`system`, `subcomponentOf`: strings; `providesApis`, `consumesApis`, `dependsOn`, `dependencyOf`: lists of non-empty strings; `environmentOverrides`: an object).
     ///
     /// ## Why is this bad?
     /// The catalog rejects the entity (`Component.v1alpha1.schema.json`).
@@ -41,6 +41,17 @@ crate::declare_rule! {
 
 impl Rule for BsKindComponent {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        crate::rules::util::required_spec_fields(ws, out, "Component", &["type", "lifecycle", "owner"], &[]);
+        check_spec(ws, out, "Component");
+    }
+}
+
+/// Reports the problems of every `kind` entity's `spec` against its kind schema's field types
+/// ([`crate::model::backstage::KIND_FIELDS`]): the `bs-kind-*` rules share it.
+pub(crate) fn check_spec(ws: &Workspace, out: &mut Sink, kind: &str) {
+    for doc in ws.entities().filter(|d| d.kind == kind) {
+        let text = &*ws.sources.get(doc.file).text;
+        for (span, message) in crate::model::backstage::spec_problems(doc, text) {
+            out.report(span, message);
+        }
     }
 }

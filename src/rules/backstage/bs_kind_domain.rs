@@ -38,6 +38,6 @@ crate::declare_rule! {
 
 impl Rule for BsKindDomain {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        crate::rules::util::required_spec_fields(ws, out, "Domain", &["owner"], &[]);
+        super::bs_kind_component::check_spec(ws, out, "Domain");
     }
 }

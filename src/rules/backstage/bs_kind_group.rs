@@ -39,6 +39,6 @@ crate::declare_rule! {
 
 impl Rule for BsKindGroup {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        crate::rules::util::required_spec_fields(ws, out, "Group", &["type"], &["children"]);
+        super::bs_kind_component::check_spec(ws, out, "Group");
     }
 }

@@ -36,6 +36,6 @@ crate::declare_rule! {
 
 impl Rule for BsKindSystem {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        crate::rules::util::required_spec_fields(ws, out, "System", &["owner"], &[]);
+        super::bs_kind_component::check_spec(ws, out, "System");
     }
 }

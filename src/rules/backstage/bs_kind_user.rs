@@ -39,6 +39,6 @@ crate::declare_rule! {
 
 impl Rule for BsKindUser {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        crate::rules::util::required_spec_fields(ws, out, "User", &[], &["memberOf"]);
+        super::bs_kind_component::check_spec(ws, out, "User");
     }
 }

@@ -1,0 +1,120 @@
+//! The `@backstage/catalog-model` validation tests (`tests/conformance/backstage_catalog_model/`,
+//! source in its `SOURCE.md`), each case a whole entity written to its own file and checked by
+//! portalint with every rule. A case agrees when portalint reports an error exactly when the
+//! catalog refuses the entity. Prints `agree/total`, lists every disagreement, and fails below
+//! `THRESHOLD`. Cases listed in `DIFFERENCES.md` count as agreed, with why.
+//!
+//! `cargo test --test conformance_backstage_catalog_model -- --nocapture` prints the report.
+
+mod common;
+use common::threshold;
+
+use portalint::app;
+use portalint::cli::CheckArgs;
+use portalint::rules::diagnostic::Severity;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const SUITE: &str = "backstage_catalog_model";
+
+fn suite_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/conformance")
+        .join(SUITE)
+}
+
+/// The case ids listed in `DIFFERENCES.md` (lines `` - `ID`: why ``).
+fn listed(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("- `"))
+        .filter_map(|l| l.split_once("`:"))
+        .map(|(id, why)| (id.to_string(), why.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn backstage_catalog_model_conformance() {
+    let dir = suite_dir();
+    let text = std::fs::read_to_string(dir.join("cases.json"))
+        .unwrap_or_else(|e| panic!("{}: {e}; the suite's data is missing", dir.display()));
+    let data: Value = serde_json::from_str(&text).expect("cases.json is JSON");
+    let cases = data["cases"].as_array().expect("cases");
+    assert!(!cases.is_empty(), "the suite has no cases");
+    let differences = listed(&std::fs::read_to_string(dir.join("DIFFERENCES.md")).unwrap_or_default());
+    let need = threshold(
+        &std::fs::read_to_string(dir.join("THRESHOLD")).expect("THRESHOLD"),
+        cases.len(),
+    );
+
+    // One check per case: the cases share names, and each is a catalog of its own.
+    // `bs-ent-server-fields` is left out: see DIFFERENCES.md.
+    let mut found: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        let repo = tempfile::tempdir().expect("tempdir");
+        let text = serde_json::to_string_pretty(&case["entity"]).expect("json");
+        std::fs::write(repo.path().join("catalog-info.yaml"), text).expect("write");
+        let args = CheckArgs {
+            isolated: true,
+            ignore: vec!["bs-ent-server-fields".into()],
+            ..CheckArgs::new(vec![repo.path().to_path_buf()])
+        };
+        let outcome = app::check(&args).expect("check runs");
+        for d in &outcome.diagnostics {
+            let sev = if d.severity >= Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
+            found
+                .entry(i)
+                .or_default()
+                .push(format!("{sev} {}: {}", d.rule, d.message));
+        }
+    }
+
+    let (mut agree, mut listed_agree) = (0, 0);
+    let mut disagreements = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let id = case["id"].as_str().expect("id");
+        let ours = found.get(&i).cloned().unwrap_or_default();
+        let error = ours.iter().any(|m| m.starts_with("error"));
+        let expected_error = case["valid"] == false;
+        if error == expected_error {
+            agree += 1;
+        } else if differences.contains_key(id) {
+            listed_agree += 1;
+        } else {
+            disagreements.push(format!(
+                "  {id}\n    expected {}; portalint: {}",
+                if expected_error { "refused" } else { "accepted" },
+                if ours.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    ours.join(" | ")
+                }
+            ));
+        }
+    }
+    let total = cases.len();
+    let agreed = agree + listed_agree;
+    println!(
+        "backstage_catalog_model: {agreed}/{total} agree ({:.1} %; {listed_agree} of them deliberate differences listed in DIFFERENCES.md), threshold {need}",
+        agreed as f64 * 100.0 / total as f64,
+    );
+    for d in &disagreements {
+        println!("{d}");
+    }
+    let stale: Vec<&String> = differences
+        .keys()
+        .filter(|id| !cases.iter().any(|c| c["id"] == id.as_str()))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "DIFFERENCES.md lists cases the suite does not have: {stale:?}"
+    );
+    assert!(
+        agreed >= need,
+        "backstage_catalog_model: {agreed}/{total} agree, below the threshold of {need}"
+    );
+}
