@@ -22,6 +22,8 @@ pub use expression::{
 pub use form::{collect_properties, form_schema_problems};
 pub use options::BackstageOptions;
 pub use reference::{entity_key, is_kind, references, EntityRef, RefUse, REF_FIELDS};
-pub use schema::{is_placeholder, spec_problems, type_problem, yaml12_type, FieldType, KindFields, Span0, KIND_FIELDS, META_FIELDS};
+pub use schema::{
+    is_placeholder, spec_problems, type_problem, yaml12_type, FieldType, KindFields, Span0, KIND_FIELDS, META_FIELDS,
+};
 pub use sites::{expression_sites, offset_in, strings_with_path, ExprSite, ParsedSite};
 pub use template::{is_template, local_url, template_dir, Skeleton, Step, Template};

@@ -29,7 +29,11 @@ pub enum FieldType {
 use FieldType::{AnyText, List, Object, Profile, Text, TextList};
 
 /// A kind's `spec` fields: (kind, required fields, optional fields).
-pub type KindFields = (&'static str, &'static [(&'static str, FieldType)], &'static [(&'static str, FieldType)]);
+pub type KindFields = (
+    &'static str,
+    &'static [(&'static str, FieldType)],
+    &'static [(&'static str, FieldType)],
+);
 
 /// The `spec` fields of the built-in kinds (v1alpha1 schemas). `Template` is checked by the
 /// template rules, `Location` by `bs-kind-location`.
@@ -50,7 +54,12 @@ pub const KIND_FIELDS: &[KindFields] = &[
     ),
     (
         "API",
-        &[("type", Text), ("lifecycle", Text), ("owner", Text), ("definition", Text)],
+        &[
+            ("type", Text),
+            ("lifecycle", Text),
+            ("owner", Text),
+            ("definition", Text),
+        ],
         &[("system", Text)],
     ),
     (
@@ -70,12 +79,8 @@ pub const KIND_FIELDS: &[KindFields] = &[
 
 /// The `metadata` fields of every entity (`EntityMeta.schema.json`) besides `name`,
 /// `namespace`, `labels`, `annotations`, `tags` and `links`, which have rules of their own.
-pub const META_FIELDS: &[(&str, FieldType)] = &[
-    ("uid", Text),
-    ("etag", Text),
-    ("title", Text),
-    ("description", AnyText),
-];
+pub const META_FIELDS: &[(&str, FieldType)] =
+    &[("uid", Text), ("etag", Text), ("title", Text), ("description", AnyText)];
 
 /// The type of `node` as Backstage's YAML 1.2 reader gives it (`object`, `array`, `string`,
 /// `number`, `boolean`, `null`). `text` is the document's file text: a YAML 1.1 boolean
@@ -145,7 +150,10 @@ pub fn type_problem(node: &Node, want: FieldType, what: &str, text: &str) -> Opt
         List => (got != "array").then(|| (at, format!("`{what}` must be a list, not {}", described(got)))),
         TextList => {
             let Some(items) = node.as_seq() else {
-                return Some((at, format!("`{what}` must be a list of strings, not {}", described(got))));
+                return Some((
+                    at,
+                    format!("`{what}` must be a list of strings, not {}", described(got)),
+                ));
             };
             items.iter().enumerate().find_map(|(i, item)| {
                 let t = yaml12_type(item, text);
@@ -198,12 +206,18 @@ pub fn spec_problems(doc: &Doc, text: &str) -> Vec<(Span, String)> {
     };
     if spec.as_map().is_none() {
         let got = yaml12_type(spec, text);
-        out.push((doc.span(spec), format!("`spec` must be an object, not {}", described(got))));
+        out.push((
+            doc.span(spec),
+            format!("`spec` must be an object, not {}", described(got)),
+        ));
         return out;
     }
     for (field, want) in required.iter() {
         match spec.get(field) {
-            None => out.push((doc.span_of_key(&doc.root, "spec"), format!("a {kind} needs `spec.{field}`"))),
+            None => out.push((
+                doc.span_of_key(&doc.root, "spec"),
+                format!("a {kind} needs `spec.{field}`"),
+            )),
             Some(v) => out.extend(type_problem(v, *want, &format!("spec.{field}"), text).map(|(s, m)| (s.of(doc), m))),
         }
     }
@@ -247,6 +261,9 @@ mod profile_tests {
         let parsed = crate::parse::yaml::parse(src);
         let p = parsed.docs[0].root.get("p").expect("p");
         let got = type_problem(p, Profile, "spec.profile", src).map(|(_, m)| m);
-        assert_eq!(got.as_deref(), Some("`spec.profile.displayName` must be a string, not a number"));
+        assert_eq!(
+            got.as_deref(),
+            Some("`spec.profile.displayName` must be a string, not a number")
+        );
     }
 }
