@@ -19,7 +19,8 @@ crate::declare_rule! {
     /// on v2 (Namespaced/Cluster) XRDs; `spec.compositionRef`, `compositionSelector`,
     /// `compositionRevisionRef`, `compositionRevisionSelector`, `compositionUpdatePolicy`,
     /// `resourceRefs`, `claimRef` and `writeConnectionSecretToRef` on LegacyCluster XRDs;
-    /// `status.conditions` always (and `status.connectionDetails` for LegacyCluster).
+    /// `status.conditions` always (and `status.connectionDetails` for LegacyCluster), which
+    /// Crossplane accepts and replaces: those are warnings, not errors.
     ///
     /// ## Why is this bad?
     /// Crossplane silently overwrites the declared field with its own, so the schema the author
@@ -105,11 +106,14 @@ impl Rule for XpXrdReservedSpecFields {
                     let reserved = e.key == "conditions"
                         || (legacy && matches!(e.key.as_str(), "connectionDetails" | "claimConditionTypes"));
                     if reserved {
-                        out.report(
+                        // Crossplane accepts the XRD and replaces the declared field with its
+                        // own when it renders the CRD (issue 15 §5): a warning, never an error.
+                        out.report_with(
+                            crate::rules::diagnostic::Severity::Warning,
                             x.doc().key_span(e),
-                            format!("`status.{}` is injected by Crossplane and must not be declared", e.key),
+                            format!("`status.{}` is replaced by Crossplane's own definition in the generated CRD", e.key),
                         )
-                        .help("remove it from the schema");
+                        .help("Crossplane drops the declared schema for this field; remove it from the schema");
                     }
                 }
             }
