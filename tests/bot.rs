@@ -1317,7 +1317,11 @@ fn a_moved_finding_keeps_its_line_comment_under_the_sarif_fingerprint() {
     assert_eq!(fp, [key.as_str()], "the line comment's key is the SARIF fingerprint");
 
     // Lines added above the finding: it moves from line 10 to line 13.
-    write(&r.path, file, &format!("# moved\n# down\n# three lines\n{}", app("team-a", "bad", "many")));
+    write(
+        &r.path,
+        file,
+        &format!("# moved\n# down\n# three lines\n{}", app("team-a", "bad", "many")),
+    );
     git(&r.path, &["commit", "-qam", "comments above"]);
     let head = rev(&r.path, "HEAD");
     {
@@ -1328,7 +1332,12 @@ fn a_moved_finding_keeps_its_line_comment_under_the_sarif_fingerprint() {
     let (code, out, _, _) = run(&r, &fake, &[]);
     assert_eq!(code, 1, "{out}");
     let s = fake.state.lock().expect("lock");
-    assert_eq!(s.review_comments.len(), 1, "no second comment for the moved finding: {:?}", s.review_comments);
+    assert_eq!(
+        s.review_comments.len(),
+        1,
+        "no second comment for the moved finding: {:?}",
+        s.review_comments
+    );
     drop(s);
     fake.assert_contract();
 }
