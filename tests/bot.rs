@@ -1280,3 +1280,64 @@ fn reads_the_pr_number_from_a_workflow_run_event() {
     assert!(fake.state.lock().expect("lock").merged.is_some(), "{text}");
     fake.assert_contract();
 }
+
+/// The fingerprint in a line comment's marker (`<!-- portalint:finding FP -->`).
+fn marker_key(body: &str) -> String {
+    body.split("<!-- portalint:finding ")
+        .nth(1)
+        .and_then(|b| b.split(' ').next())
+        .expect("a finding marker")
+        .to_string()
+}
+
+/// Line comments carry the one fingerprint (SARIF's `partialFingerprints`, the baseline), and
+/// a finding whose lines moved keeps its comment: the rerun posts no second one.
+#[test]
+fn a_moved_finding_keeps_its_line_comment_under_the_sarif_fingerprint() {
+    let file = "openportal/team-a/WhoAmIApp/bad.yaml";
+    let r = repo(&[(file, app("team-a", "bad", "many"))]);
+    let fake = Fake::start(state(&r, "alice", &[file]));
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 1, "{out}");
+    let first = fake.state.lock().expect("lock").review_comments.clone();
+    assert_eq!(first.len(), 1, "{first:?}");
+    let key = marker_key(&first[0].3);
+    let sarif = std::process::Command::new(bin())
+        .args(["check", "--xrds", &xrd_source(), "--format", "sarif", file])
+        .current_dir(&r.path)
+        .output()
+        .expect("run");
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let fp: Vec<&str> = results
+        .iter()
+        .filter(|x| x["ruleId"] == "x-xr-schema")
+        .filter_map(|x| x["partialFingerprints"]["portalint/v1"].as_str())
+        .collect();
+    assert_eq!(fp, [key.as_str()], "the line comment's key is the SARIF fingerprint");
+
+    // Lines added above the finding: it moves from line 10 to line 13.
+    write(
+        &r.path,
+        file,
+        &format!("# moved\n# down\n# three lines\n{}", app("team-a", "bad", "many")),
+    );
+    git(&r.path, &["commit", "-qam", "comments above"]);
+    let head = rev(&r.path, "HEAD");
+    {
+        let mut s = fake.state.lock().expect("lock");
+        s.head_sha = head;
+        s.patches.insert(file.to_string(), patch(&r.path, file));
+    }
+    let (code, out, _, _) = run(&r, &fake, &[]);
+    assert_eq!(code, 1, "{out}");
+    let s = fake.state.lock().expect("lock");
+    assert_eq!(
+        s.review_comments.len(),
+        1,
+        "no second comment for the moved finding: {:?}",
+        s.review_comments
+    );
+    drop(s);
+    fake.assert_contract();
+}

@@ -651,23 +651,6 @@ fn upsert_summary(s: &mut Session, ctx: &Ctx, existing: Option<(u64, String)>, b
     Ok(())
 }
 
-/// A stable id of a finding, so a rerun does not comment it twice.
-fn fingerprint(d: &Located) -> String {
-    // FNV-1a over rule, path and message (line numbers move when lines are added above).
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in d
-        .rule
-        .as_str()
-        .bytes()
-        .chain(d.primary.path.bytes())
-        .chain(d.message.bytes())
-    {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{h:016x}")
-}
-
 /// The bot's own review of `state` on the head: by its login, with its marker.
 fn own_review(reviews: &[Value], login: &str, state: &str, sha: &str) -> bool {
     reviews.iter().any(|r| {
@@ -699,8 +682,9 @@ fn review_findings(
     let mut comments = Vec::new();
     let mut keys = HashSet::new();
     let mut outside = 0;
-    for d in findings {
-        let key = fingerprint(d);
+    // The one fingerprint SARIF and the baseline use: a finding whose lines moved keeps it.
+    let keys_of = report::fingerprint::fingerprints(findings);
+    for (d, key) in findings.iter().zip(keys_of) {
         if seen.contains(&key) || !keys.insert(key.clone()) {
             continue;
         }
