@@ -403,7 +403,7 @@ pub fn scan(mut found: Discovered, job: &Job<'_>) -> Scan {
             .orders
             .layout
             .forced()
-            .or_else(|| model::orders::detect(&found.paths, evidence.kind_folder))
+            .or_else(|| model::orders::detect(&found.paths, evidence.kind_folder, job.repo.named.then_some(job.repo.name.as_str())))
     } else {
         None
     };
