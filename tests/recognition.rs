@@ -98,7 +98,10 @@ fn an_orders_repository_is_recognised_by_its_remote_or_configured_name_not_its_f
     assert!(folder_only.is_empty(), "{folder_only:#?}");
     // The git remote names it.
     common::git(&dir, &["init", "-q"]);
-    common::git(&dir, &["remote", "add", "origin", "https://github.com/acme/catalog-orders.git"]);
+    common::git(
+        &dir,
+        &["remote", "add", "origin", "https://github.com/acme/catalog-orders.git"],
+    );
     let by_remote = fired_with(&dir, &["order-duplicate"], None);
     assert_eq!(by_remote.len(), 1, "{by_remote:#?}");
     // Config names it (another `-orders` repository), without a remote.
@@ -124,7 +127,41 @@ fn a_template_repository_turns_the_openportal_pack_on_by_its_remote_name_not_its
     let folder_only = fired_with(&dir, &[], None);
     assert!(osp(&folder_only).is_empty(), "{folder_only:#?}");
     common::git(&dir, &["init", "-q"]);
-    common::git(&dir, &["remote", "add", "origin", "git@github.com:acme/template-widget.git"]);
+    common::git(
+        &dir,
+        &["remote", "add", "origin", "git@github.com:acme/template-widget.git"],
+    );
     let by_remote = fired_with(&dir, &[], None);
     assert!(!osp(&by_remote).is_empty(), "{by_remote:#?}");
+}
+
+#[test]
+fn expected_source_urls_never_come_from_the_checkout_folder_name() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("checkout-1234");
+    let order = |url: &str| {
+        format!("apiVersion: openportal.dev/v1alpha1\nkind: WhoAmIApp\nmetadata:\n  name: demo\n  namespace: team-a\n  annotations:\n    terasky.backstage.io/source-file-url: {url}\nspec:\n  name: demo\n")
+    };
+    common::write(&dir, "openportal/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - team-a/WhoAmIApp/demo.yaml\n  - team-a/WhoAmIApp/moved.yaml\n");
+    common::write(
+        &dir,
+        "openportal/team-a/WhoAmIApp/demo.yaml",
+        &order("https://github.com/acme/catalog-orders/blob/main/openportal/team-a/WhoAmIApp/demo.yaml"),
+    );
+    // The path is checked whatever the repository is called.
+    common::write(
+        &dir,
+        "openportal/team-a/WhoAmIApp/moved.yaml",
+        &order("https://github.com/acme/catalog-orders/blob/main/openportal/team-b/WhoAmIApp/moved.yaml"),
+    );
+    let mut a = common::args(std::slice::from_ref(&dir), &["osp-ord-source-file-url"]);
+    a.profile = Some(portalint::cli::ProfileArg::Openportal);
+    let o = portalint::app::check(&a).expect("check runs");
+    let got: Vec<String> = o
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.primary.path, d.message))
+        .collect();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].contains("moved.yaml") && got[0].contains("team-b"), "{got:#?}");
 }

@@ -249,12 +249,13 @@ impl Warm {
             .files
             .iter()
             .fold(Evidence::default(), |e, f| e.merge(f.evidence.clone()));
-        self.layout = self
-            .options
-            .orders
-            .layout
-            .forced()
-            .or_else(|| model::orders::detect(&self.paths, self.evidence.kind_folder, self.repo.named.then_some(self.repo.name.as_str())));
+        self.layout = self.options.orders.layout.forced().or_else(|| {
+            model::orders::detect(
+                &self.paths,
+                self.evidence.kind_folder,
+                self.repo.named.then_some(self.repo.name.as_str()),
+            )
+        });
         self.shared = shared_flags(self.files.iter().map(|f| (f.rel(), f.sharing)), self.layout);
     }
 

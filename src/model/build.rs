@@ -241,8 +241,7 @@ impl Evidence {
             // own kustomization is not needed when the document is an object of a group with a
             // dot that no Kubernetes built-in uses (an XR or claim, not a `Deployment`).
             let custom = doc.class == Class::Other && doc.group().contains('.') && !doc.group().ends_with(".k8s.io");
-            self.kind_folder = kind == doc.kind
-                && (custom || paths.contains(&format!("{cluster}/kustomization.yaml")));
+            self.kind_folder = kind == doc.kind && (custom || paths.contains(&format!("{cluster}/kustomization.yaml")));
         }
     }
 
@@ -451,15 +450,14 @@ pub fn assemble(
         }
         e
     });
-    repo.orders = if repo.is_dir {
-        options
-            .orders
-            .layout
-            .forced()
-            .or_else(|| super::orders::detect(&paths, evidence.kind_folder, repo.named.then_some(repo.name.as_str())))
-    } else {
-        None
-    };
+    repo.orders =
+        if repo.is_dir {
+            options.orders.layout.forced().or_else(|| {
+                super::orders::detect(&paths, evidence.kind_folder, repo.named.then_some(repo.name.as_str()))
+            })
+        } else {
+            None
+        };
     repo.catalog = repo.is_dir && evidence.catalog_entry;
     repo.score = options.score.unwrap_or(evidence.score_spec);
     let bu_repos = super::onboarding::find(&repo.name, &paths, &repo.prefix, options.onboarding);

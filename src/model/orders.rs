@@ -180,9 +180,9 @@ pub fn detect(paths: &crate::parse::paths::PathSet, kind_folder: bool, name: Opt
     // A clusters layout: some `<cluster>/<ns>/<Kind>/<name>.yaml` whose Kind folder is the
     // document's kind, under a cluster folder with a kustomization.yaml.
     let named = name.is_some_and(is_orders_name)
-        && paths.iter().any(|p| {
-            p.split('/').count() == 4 && !p.starts_with('.') && (p.ends_with(".yaml") || p.ends_with(".yml"))
-        });
+        && paths
+            .iter()
+            .any(|p| p.split('/').count() == 4 && !p.starts_with('.') && (p.ends_with(".yaml") || p.ends_with(".yml")));
     (kind_folder || named).then_some(Layout::Clusters)
 }
 
