@@ -66,3 +66,102 @@ fn helm_templates_are_noted_once_and_not_parsed() {
     assert_eq!(fired, [("yaml-helm-template", "charts/app/templates/deployment.yaml")]);
     assert_eq!(o.summary.errors + o.summary.warnings, 0, "an info note is no finding");
 }
+
+/// Two copies of one WhoAmIApp in the cluster folder `prod/`, under a type folder that is not
+/// the kind (so the path shape alone does not say "orders"), and no kustomization anywhere.
+fn orders_by_name_tree(root: &Path) {
+    let order = "apiVersion: openportal.dev/v1alpha1\nkind: WhoAmIApp\nmetadata:\n  name: demo\n  namespace: team-a\nspec:\n  name: demo\n";
+    common::write(root, "prod/team-a/whoami/demo.yaml", order);
+    common::write(root, "prod/team-a/whoami/demo-copy.yaml", order);
+}
+
+fn fired_with(root: &Path, rules: &[&str], config: Option<&Path>) -> Vec<String> {
+    let mut a = common::args(&[root.to_path_buf()], rules);
+    if let Some(c) = config {
+        a.isolated = false;
+        a.config = Some(c.to_path_buf());
+    }
+    let o = portalint::app::check(&a).expect("check runs");
+    o.diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.rule, d.primary.path))
+        .collect()
+}
+
+#[test]
+fn an_orders_repository_is_recognised_by_its_remote_or_configured_name_not_its_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // The checkout folder is named `catalog-orders`: that alone says nothing.
+    let dir = tmp.path().join("catalog-orders");
+    orders_by_name_tree(&dir);
+    let folder_only = fired_with(&dir, &["order-duplicate"], None);
+    assert!(folder_only.is_empty(), "{folder_only:#?}");
+    // The git remote names it.
+    common::git(&dir, &["init", "-q"]);
+    common::git(
+        &dir,
+        &["remote", "add", "origin", "https://github.com/acme/catalog-orders.git"],
+    );
+    let by_remote = fired_with(&dir, &["order-duplicate"], None);
+    assert_eq!(by_remote.len(), 1, "{by_remote:#?}");
+    // Config names it (another `-orders` repository), without a remote.
+    let other = tmp.path().join("checkout");
+    orders_by_name_tree(&other);
+    let cfg = tmp.path().join("portalint.yaml");
+    std::fs::write(&cfg, "openportal:\n  repo-name: team-orders\n").expect("config");
+    let by_config = fired_with(&other, &["order-duplicate"], Some(&cfg));
+    assert_eq!(by_config.len(), 1, "{by_config:#?}");
+}
+
+#[test]
+fn a_template_repository_turns_the_openportal_pack_on_by_its_remote_name_not_its_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("template-widget");
+    // An XRD in a group of its own (not openportal.dev): the content alone does not say OSP.
+    common::write(
+        &dir,
+        "configuration/xrd.yaml",
+        "apiVersion: apiextensions.crossplane.io/v2\nkind: CompositeResourceDefinition\nmetadata:\n  name: widgets.example.org\nspec:\n  group: example.org\n  names:\n    kind: Widget\n    plural: widgets\n  scope: Namespaced\n  versions:\n    - name: v1alpha1\n      served: true\n      referenceable: true\n      schema:\n        openAPIV3Schema:\n          type: object\n",
+    );
+    let osp = |v: &[String]| v.iter().filter(|r| r.starts_with("osp-")).cloned().collect::<Vec<_>>();
+    let folder_only = fired_with(&dir, &[], None);
+    assert!(osp(&folder_only).is_empty(), "{folder_only:#?}");
+    common::git(&dir, &["init", "-q"]);
+    common::git(
+        &dir,
+        &["remote", "add", "origin", "git@github.com:acme/template-widget.git"],
+    );
+    let by_remote = fired_with(&dir, &[], None);
+    assert!(!osp(&by_remote).is_empty(), "{by_remote:#?}");
+}
+
+#[test]
+fn expected_source_urls_never_come_from_the_checkout_folder_name() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("checkout-1234");
+    let order = |url: &str| {
+        format!("apiVersion: openportal.dev/v1alpha1\nkind: WhoAmIApp\nmetadata:\n  name: demo\n  namespace: team-a\n  annotations:\n    terasky.backstage.io/source-file-url: {url}\nspec:\n  name: demo\n")
+    };
+    common::write(&dir, "openportal/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - team-a/WhoAmIApp/demo.yaml\n  - team-a/WhoAmIApp/moved.yaml\n");
+    common::write(
+        &dir,
+        "openportal/team-a/WhoAmIApp/demo.yaml",
+        &order("https://github.com/acme/catalog-orders/blob/main/openportal/team-a/WhoAmIApp/demo.yaml"),
+    );
+    // The path is checked whatever the repository is called.
+    common::write(
+        &dir,
+        "openportal/team-a/WhoAmIApp/moved.yaml",
+        &order("https://github.com/acme/catalog-orders/blob/main/openportal/team-b/WhoAmIApp/moved.yaml"),
+    );
+    let mut a = common::args(std::slice::from_ref(&dir), &["osp-ord-source-file-url"]);
+    a.profile = Some(portalint::cli::ProfileArg::Openportal);
+    let o = portalint::app::check(&a).expect("check runs");
+    let got: Vec<String> = o
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.primary.path, d.message))
+        .collect();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].contains("moved.yaml") && got[0].contains("team-b"), "{got:#?}");
+}

@@ -218,6 +218,12 @@ fn owner_and_name(url: &str) -> (Option<String>, String) {
 }
 
 /// The repository name: config, then the git remote `origin`, then the directory name.
+/// True when the repository name comes from config or the git remote `origin` rather than the
+/// checkout folder ([`repo_name`]'s last resort).
+fn repo_named(root: &Path, cfg: &Config) -> bool {
+    cfg.openportal.as_ref().is_some_and(|o| o.repo_name.is_some()) || origin_url(root).is_some()
+}
+
 fn repo_name(root: &Path, cfg: &Config) -> String {
     if let Some(n) = cfg.openportal.as_ref().and_then(|o| o.repo_name.clone()) {
         return n;
@@ -633,6 +639,7 @@ impl<'a> Plan<'a> {
         });
         let repo = Repo {
             name: repo_name(root, cfg),
+            named: repo_named(root, cfg),
             org: repo_org(root),
             is_dir: root.is_dir(),
             prefix: prefix.clone(),

@@ -399,11 +399,13 @@ pub fn scan(mut found: Discovered, job: &Job<'_>) -> Scan {
         }
     }
     let layout = if job.repo.is_dir {
-        job.options
-            .orders
-            .layout
-            .forced()
-            .or_else(|| model::orders::detect(&found.paths, evidence.kind_folder))
+        job.options.orders.layout.forced().or_else(|| {
+            model::orders::detect(
+                &found.paths,
+                evidence.kind_folder,
+                job.repo.named.then_some(job.repo.name.as_str()),
+            )
+        })
     } else {
         None
     };

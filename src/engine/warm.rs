@@ -13,7 +13,7 @@
 
 use super::settings::Settings;
 use super::stream::{shared_flags, sharing, Sharing};
-use super::{load_config, repo_name, resolve_policy, run_rules_where, Plan};
+use super::{load_config, repo_name, repo_named, resolve_policy, run_rules_where, Plan};
 use crate::cli::CheckArgs;
 use crate::error::AppError;
 use crate::model::{self, Class, Evidence, Input, InputContent, Layout, Prepared, Repo, Role, RuleOptions, Workspace};
@@ -147,6 +147,7 @@ impl Warm {
         });
         let repo = Repo {
             name: repo_name(&root, &plan.cfg),
+            named: repo_named(&root, &plan.cfg),
             is_dir: true,
             prefix: String::new(),
             path_from_config,
@@ -248,12 +249,13 @@ impl Warm {
             .files
             .iter()
             .fold(Evidence::default(), |e, f| e.merge(f.evidence.clone()));
-        self.layout = self
-            .options
-            .orders
-            .layout
-            .forced()
-            .or_else(|| model::orders::detect(&self.paths, self.evidence.kind_folder));
+        self.layout = self.options.orders.layout.forced().or_else(|| {
+            model::orders::detect(
+                &self.paths,
+                self.evidence.kind_folder,
+                self.repo.named.then_some(self.repo.name.as_str()),
+            )
+        });
         self.shared = shared_flags(self.files.iter().map(|f| (f.rel(), f.sharing)), self.layout);
     }
 

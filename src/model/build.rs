@@ -174,7 +174,8 @@ pub struct Evidence {
     /// The owners in the packages of catalog entries (`ghcr.io/<owner>/<package>`).
     pub catalog_owners: std::collections::BTreeSet<String>,
     /// A `<cluster>/<ns>/<Kind>/<file>` whose Kind folder is its document's kind, under a
-    /// cluster folder with a `kustomization.yaml`.
+    /// cluster folder with a `kustomization.yaml`, or without one for an XR or claim (Flux
+    /// generates the kustomization).
     pub kind_folder: bool,
     /// A Score workload spec (`apiVersion: score.dev/*`).
     pub score_spec: bool,
@@ -236,7 +237,11 @@ impl Evidence {
         if !self.kind_folder && rel.matches('/').count() == 3 {
             let mut seg = rel.split('/');
             let (cluster, kind) = (seg.next().unwrap_or(""), seg.nth(1).unwrap_or(""));
-            self.kind_folder = kind == doc.kind && paths.contains(&format!("{cluster}/kustomization.yaml"));
+            // Flux generates a kustomization for a cluster folder without one: the folder's
+            // own kustomization is not needed when the document is an object of a group with a
+            // dot that no Kubernetes built-in uses (an XR or claim, not a `Deployment`).
+            let custom = doc.class == Class::Other && doc.group().contains('.') && !doc.group().ends_with(".k8s.io");
+            self.kind_folder = kind == doc.kind && (custom || paths.contains(&format!("{cluster}/kustomization.yaml")));
         }
     }
 
@@ -445,15 +450,14 @@ pub fn assemble(
         }
         e
     });
-    repo.orders = if repo.is_dir {
-        options
-            .orders
-            .layout
-            .forced()
-            .or_else(|| super::orders::detect(&paths, evidence.kind_folder))
-    } else {
-        None
-    };
+    repo.orders =
+        if repo.is_dir {
+            options.orders.layout.forced().or_else(|| {
+                super::orders::detect(&paths, evidence.kind_folder, repo.named.then_some(repo.name.as_str()))
+            })
+        } else {
+            None
+        };
     repo.catalog = repo.is_dir && evidence.catalog_entry;
     repo.score = options.score.unwrap_or(evidence.score_spec);
     let bu_repos = super::onboarding::find(&repo.name, &paths, &repo.prefix, options.onboarding);
@@ -479,7 +483,11 @@ pub fn assemble(
         let org = options.openportal.github_org.as_deref().or(repo.org.as_deref());
         let own_packages = org.is_some_and(|o| evidence.catalog_owners.contains(&o.to_ascii_lowercase()));
         let catalog = repo.catalog && (evidence.catalog_named_entry || own_packages);
+        // A `template-*` repository by its name (config or git remote, never the checkout
+        // folder's name), whatever group its XRDs use.
+        let template_named = repo.is_dir && repo.named && repo.name.starts_with("template-");
         evidence.portal_xrd
+            || template_named
             || catalog
             || ((repo.orders.is_some() || repo.catalog) && (source_xrd || evidence.portal_objects))
     });

@@ -333,6 +333,10 @@ pub struct Repo {
     pub name: String,
     /// The owner (GitHub organisation or user) in the git remote `origin`, when there is one.
     pub org: Option<String>,
+    /// True when [`Repo::name`] comes from config or the git remote, not from the checkout
+    /// folder (a folder's name says nothing about the repository: rules that recognise a
+    /// repository by its name read only a known name).
+    pub named: bool,
     /// True when the root is a directory (layout rules apply), false for a single file.
     pub is_dir: bool,
     /// True when the root looks like a `template-*` repository.

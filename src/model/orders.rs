@@ -116,12 +116,14 @@ impl Workspace {
 }
 
 /// The cluster folders of a clusters-layout repository: configured, or the top-level folders
-/// holding a `kustomization.yaml`.
+/// holding a `kustomization.yaml`; when none holds one (Flux's kustomize-controller generates
+/// a kustomization for a folder without one), the top-level folders holding
+/// `<namespace>/<Kind>/<name>.yaml` files.
 pub fn cluster_dirs(options: &super::RuleOptions, paths: &crate::parse::paths::PathSet) -> Vec<String> {
     if let Some(c) = &options.orders.clusters {
         return c.clone();
     }
-    paths
+    let kustomized: Vec<String> = paths
         .iter()
         .filter_map(|p| {
             p.strip_suffix("/kustomization.yaml")
@@ -129,7 +131,17 @@ pub fn cluster_dirs(options: &super::RuleOptions, paths: &crate::parse::paths::P
         })
         .filter(|d| !d.contains('/'))
         .map(str::to_string)
-        .collect()
+        .collect();
+    if !kustomized.is_empty() {
+        return kustomized;
+    }
+    let generated: std::collections::BTreeSet<&str> = paths
+        .iter()
+        .filter(|p| p.split('/').count() == 4 && (p.ends_with(".yaml") || p.ends_with(".yml")))
+        .filter_map(|p| p.split('/').next())
+        .filter(|d| !d.starts_with('.') && *d != "namespaces")
+        .collect();
+    generated.into_iter().map(str::to_string).collect()
 }
 
 /// True when a file at `rel` holds orders in a repository of `layout`.
@@ -154,9 +166,11 @@ pub fn is_order_shaped(rel: &str, kustomized: impl Fn(&str) -> bool) -> bool {
     seg.len() == 4 && (seg[0] == "namespaces" || kustomized(seg[0]))
 }
 
-/// Detects the orders layout from the paths and whether some document sits in a folder named
-/// after its kind under a kustomized cluster folder ([`super::Evidence::kind_folder`]).
-pub fn detect(paths: &crate::parse::paths::PathSet, kind_folder: bool) -> Option<Layout> {
+/// Detects the orders layout from the paths, whether some document sits in a folder named
+/// after its kind under a cluster folder ([`super::Evidence::kind_folder`]), and the
+/// repository's name when it is known from config or the git remote (`catalog-orders`, or any
+/// `<prefix>-orders`, holding some `<cluster>/<ns>/<type>/<name>.yaml`: the clusters layout).
+pub fn detect(paths: &crate::parse::paths::PathSet, kind_folder: bool, name: Option<&str>) -> Option<Layout> {
     let has_namespaces = paths
         .iter()
         .any(|p| p.starts_with("namespaces/") && p.split('/').count() == 4 && p.ends_with(".yaml"));
@@ -165,7 +179,16 @@ pub fn detect(paths: &crate::parse::paths::PathSet, kind_folder: bool) -> Option
     }
     // A clusters layout: some `<cluster>/<ns>/<Kind>/<name>.yaml` whose Kind folder is the
     // document's kind, under a cluster folder with a kustomization.yaml.
-    kind_folder.then_some(Layout::Clusters)
+    let named = name.is_some_and(is_orders_name)
+        && paths
+            .iter()
+            .any(|p| p.split('/').count() == 4 && !p.starts_with('.') && (p.ends_with(".yaml") || p.ends_with(".yml")));
+    (kind_folder || named).then_some(Layout::Clusters)
+}
+
+/// True when a repository name says it holds orders: `catalog-orders`, `<anything>-orders`.
+pub fn is_orders_name(name: &str) -> bool {
+    name.strip_suffix("-orders").is_some_and(|p| !p.is_empty())
 }
 
 /// Who asks for an order: `@login`, or for a bot's PR the order's owner annotation.

@@ -3,8 +3,9 @@ use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags two orders with the same group, kind, namespace and name anywhere in the orders
-    /// repository.
+    /// Flags two orders with the same group, kind, namespace and name in the same cluster
+    /// folder of the orders repository (the same XR under two cluster folders is no duplicate:
+    /// Flux applies each folder to its own cluster).
     ///
     /// ## Why is this bad?
     /// Flux applies both to the same object: one silently overwrites the other, and pruning one
@@ -47,12 +48,14 @@ crate::declare_rule! {
 impl Rule for OrderDuplicate {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         // Keyed by strings of the documents themselves: nothing is copied per order.
-        let mut seen: std::collections::HashMap<(&str, &str, &str, &str), crate::parse::source::Span> =
+        // The cluster folder is part of the key: each is applied to its own cluster.
+        let mut seen: std::collections::HashMap<(&str, &str, &str, &str, &str), crate::parse::source::Span> =
             std::collections::HashMap::with_capacity(ws.docs.len());
         for d in ws.orders() {
             let Some(name) = d.name() else { continue };
             let ns = d.root.str_at(&["metadata", "namespace"]).unwrap_or("");
-            let key = (d.group(), d.kind.as_str(), ns, name);
+            let cluster = ws.order_path(d).cluster.unwrap_or("");
+            let key = (cluster, d.group(), d.kind.as_str(), ns, name);
             let at = d
                 .root
                 .path(&["metadata", "name"])

@@ -4,7 +4,9 @@ use crate::rules::{Rule, Sink};
 crate::declare_rule! {
     /// ## What it does
     /// In the clusters layout, checks that an order's first folder is a known cluster: one with a
-    /// `kustomization.yaml` (a Flux Kustomization's path), or listed in config `orders.clusters`.
+    /// `kustomization.yaml` (a Flux Kustomization's path), or listed in config `orders.clusters`;
+    /// when no cluster folder has one (Flux's kustomize-controller generates it), every top-level
+    /// folder holding `<namespace>/<Kind>/<name>.yaml` files.
     ///
     /// ## Why is this bad?
     /// Flux never syncs an unknown folder, so the order is merged and silently never applied

@@ -6,7 +6,9 @@ crate::declare_rule! {
     /// When an order has `terasky.backstage.io/source-file-url`, checks it is `<repo
     /// url>/blob/main/<the file's path>` (repo URL from `orders.repo-url`, default
     /// `https://github.com/<org>/<repo name>`: the organisation from `openportal.github-org` or
-    /// the owner in the git remote `origin`; when neither names one, any owner is accepted).
+    /// the owner in the git remote `origin`; when neither names one, any owner is accepted; the
+    /// repository name from `openportal.repo-name` or the git remote: when neither names it, any
+    /// repository is accepted, never the checkout folder's name).
     ///
     /// ## Why is this bad?
     /// Backstage links the resource to its order through it; after a move the link points at a file
@@ -43,23 +45,37 @@ impl Rule for OspOrdSourceFileUrl {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let org = ws.github_org();
         // Without `orders.repo-url` nor a known organisation, any owner is accepted.
-        let base = ws.options.orders.repo_url.clone().unwrap_or_else(|| {
-            format!("https://github.com/{}/{}", org.unwrap_or("<org>"), ws.repo.name)
-        });
+        // The checkout folder's name is not the repository's: without a known name (config or
+        // git remote), any repository is accepted.
+        let repo = if ws.repo.named { ws.repo.name.as_str() } else { "<repo>" };
+        let base = ws
+            .options
+            .orders
+            .repo_url
+            .clone()
+            .unwrap_or_else(|| format!("https://github.com/{}/{repo}", org.unwrap_or("<org>")));
         let any_owner = ws.options.orders.repo_url.is_none() && org.is_none();
+        let any_repo = ws.options.orders.repo_url.is_none() && !ws.repo.named;
         for d in ws.orders() {
             let Some(n) = d.annotation("terasky.backstage.io/source-file-url") else {
                 continue;
             };
             let got = n.as_str().unwrap_or("");
             let want = format!("{}/blob/main/{}", base.trim_end_matches('/'), ws.rel(d));
-            let same_but_owner = || {
-                let tail = format!("/{}/blob/main/{}", ws.repo.name, ws.rel(d));
-                got.strip_prefix("https://github.com/")
-                    .and_then(|rest| rest.split_once('/'))
-                    .is_some_and(|(_, r)| format!("/{r}") == tail)
-            };
-            if got != want && !(any_owner && same_but_owner()) {
+            // `https://github.com/<owner>/<repo>/blob/main/<path>`, split.
+            let parts = got
+                .strip_prefix("https://github.com/")
+                .and_then(|rest| rest.split_once('/'))
+                .and_then(|(owner, r)| {
+                    let (name, path) = r.split_once("/blob/main/")?;
+                    Some((owner, name, path))
+                });
+            let accepted = parts.is_some_and(|(owner, name, path)| {
+                path == ws.rel(d)
+                    && (any_owner || org.is_some_and(|o| o.eq_ignore_ascii_case(owner)))
+                    && (any_repo || name == ws.repo.name)
+            });
+            if got != want && !((any_owner || any_repo) && accepted) {
                 let path_of = |u: &str| {
                     u.split("/blob/")
                         .nth(1)
