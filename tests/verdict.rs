@@ -605,3 +605,88 @@ fn quotas_count_what_the_base_gained_since_the_branch() {
     assert!(out.contains("R-QUOTA-SOFT"), "{out}");
     assert!(out.contains("  A openportal/team-a/WhoAmIApp/late.yaml\n"), "{out}");
 }
+
+/// Issue 18: the verdict judges the PR. An error finding the base already had is listed as
+/// existing and does not reject a PR that leaves it alone; a PR that adds one is rejected for
+/// its own, with the old one still listed as existing; `existing-findings: block` restores the
+/// old behaviour and `ignore` drops the list.
+#[test]
+fn findings_already_in_the_base_are_existing_not_reasons() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    base_repo(tmp.path());
+    let repo = tmp.path().join("repo");
+    // The base gets a broken order in team-b, the cluster a PR to team-a touches (a field
+    // the XRD does not declare).
+    let broken = |name: &str| format!("{}  colour: blue\n", app("team-b", name, 1, "group:default/team-b"));
+    write(&repo, "openportal/team-b/WhoAmIApp/old.yaml", &broken("old"));
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "a broken order on main"]);
+    let clean = Scenario {
+        name: "clean",
+        author: "alice",
+        changes: vec![Change::Write(
+            "openportal/team-a/WhoAmIApp/fresh.yaml",
+            app("team-a", "fresh", 1, "group:default/team-a"),
+        )],
+        decision: Decision::AutoMerge,
+        codes: &[],
+    };
+    let r = run(&repo, &clean);
+    let codes: Vec<String> = r.verdict.reasons.iter().map(|x| x.code.to_string()).collect();
+    assert_eq!(r.decision, Decision::AutoMerge, "{codes:?} {:?}", r.verdict.reasons);
+    assert_eq!(r.verdict.existing.len(), 1, "{:?}", r.verdict.existing);
+    assert_eq!(
+        r.verdict.existing[0].file.as_deref(),
+        Some("openportal/team-b/WhoAmIApp/old.yaml")
+    );
+    let bad = Scenario {
+        name: "bad",
+        author: "bob",
+        changes: vec![Change::Write("openportal/team-b/WhoAmIApp/new.yaml", broken("new"))],
+        decision: Decision::Reject,
+        codes: &["R-LINT"],
+    };
+    let r = run(&repo, &bad);
+    assert_eq!(r.decision, Decision::Reject);
+    let files: Vec<_> = r.verdict.reasons.iter().filter_map(|x| x.file.as_deref()).collect();
+    assert!(files.contains(&"openportal/team-b/WhoAmIApp/new.yaml"), "{files:?}");
+    assert!(!files.contains(&"openportal/team-b/WhoAmIApp/old.yaml"), "{files:?}");
+    assert_eq!(r.verdict.existing.len(), 1);
+    // The text says new vs existing, and the bot's summary never says "no findings" here.
+    git(&repo, &["checkout", "-q", "create-bad-resource"]);
+    let (code, out, err) = verdict_bin(&["--base", "main", "--author", "bob"], &repo);
+    assert_eq!(code, 11, "{out}{err}");
+    assert!(out.contains("error findings: 1 new, 1 existing in the base"), "{out}");
+    assert!(out.contains("existing (already in main, not deciding):"), "{out}");
+    let md = portalint::pr::summary::markdown(&r, &[]);
+    assert!(md.contains("**Error findings:** 1 new, 1 existing"), "{md}");
+    assert!(!md.contains("no findings"), "{md}");
+    // The policy decides: `block` makes the old finding a reason again, `ignore` drops it.
+    for (mode, decision, listed) in [("block", Decision::Reject, 0), ("ignore", Decision::AutoMerge, 0)] {
+        git(&repo, &["checkout", "-q", "main"]);
+        write(&repo, "policy.yaml", &format!("{POLICY}existing-findings: {mode}\n"));
+        git(&repo, &["commit", "-qam", mode]);
+        let r = run(
+            &repo,
+            &Scenario {
+                name: leak(format!("clean-{mode}")),
+                ..clean_again()
+            },
+        );
+        assert_eq!(r.decision, decision, "{mode}: {:?}", r.verdict.reasons);
+        assert_eq!(r.verdict.existing.len(), listed, "{mode}");
+    }
+}
+
+fn clean_again() -> Scenario<'static> {
+    Scenario {
+        name: "",
+        author: "alice",
+        changes: vec![Change::Write(
+            "openportal/team-a/WhoAmIApp/fresh.yaml",
+            app("team-a", "fresh", 1, "group:default/team-a"),
+        )],
+        decision: Decision::AutoMerge,
+        codes: &[],
+    }
+}

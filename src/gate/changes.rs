@@ -2,6 +2,7 @@
 //! empty PR) and the error findings in the areas they touch (S4).
 
 use super::order::Order;
+use super::policy::ExistingFindings;
 use super::{Decision, Eval, ReasonCode};
 use crate::git::ChangeKind;
 use crate::model::Layout;
@@ -121,16 +122,34 @@ impl Eval<'_> {
             }
         }
         let changed: BTreeSet<&str> = req.changes.iter().map(|(p, _)| p.as_str()).collect();
-        let errors: Vec<&Diagnostic> = req
+        let errors: Vec<(usize, &Diagnostic)> = req
             .diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error && !NOT_BLOCKING.contains(&d.rule))
-            .filter(|d| {
+            .enumerate()
+            .filter(|(_, d)| d.severity == Severity::Error && !NOT_BLOCKING.contains(&d.rule))
+            .filter(|(_, d)| {
                 let rel = ws.sources.get(d.primary.span.file).rel.as_str();
                 changed.contains(rel) || areas.iter().any(|a| rel.starts_with(a.as_str()))
             })
             .collect();
-        for d in errors {
+        let policy = req.policy.existing_findings();
+        for (i, d) in errors {
+            // A finding the base had is not the PR's doing: listed as existing, or not at all.
+            if req.existing.get(i).copied().unwrap_or(false) && policy != ExistingFindings::Block {
+                if policy == ExistingFindings::Report {
+                    let before = self.reasons.len();
+                    self.add(
+                        ReasonCode::Lint,
+                        Decision::Reject,
+                        Some(d.rule.as_str().to_string()),
+                        d.message.clone(),
+                        Some(d.primary.span),
+                    );
+                    let moved = self.reasons.drain(before..);
+                    self.existing.extend(moved);
+                }
+                continue;
+            }
             self.add(
                 ReasonCode::Lint,
                 Decision::Reject,

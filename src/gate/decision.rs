@@ -90,6 +90,9 @@ pub struct Verdict {
     pub changes: Vec<(String, String)>,
     /// Every reason, in file order.
     pub reasons: Vec<Reason>,
+    /// Error findings the base revision already had (policy `existing-findings: report`):
+    /// listed with the decision they would give, but they do not decide.
+    pub existing: Vec<Reason>,
     /// Every quota the PR touches, before and after.
     pub quotas: Vec<QuotaUse>,
 }

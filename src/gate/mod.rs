@@ -43,6 +43,9 @@ pub struct Request<'a> {
     pub ws: &'a Workspace,
     /// Its findings, after the config's severity overrides.
     pub diagnostics: &'a [Diagnostic],
+    /// For each of `diagnostics`, whether the base revision had it already (same
+    /// fingerprint); empty when the base was not checked (every finding is new).
+    pub existing: &'a [bool],
     /// The PR's changes (paths relative to the root).
     pub changes: &'a [(String, ChangeKind)],
     /// The policy, from the base revision.
@@ -66,6 +69,7 @@ pub struct Request<'a> {
 struct Eval<'a> {
     req: &'a Request<'a>,
     reasons: Vec<Reason>,
+    existing: Vec<Reason>,
     quotas: Vec<QuotaUse>,
     programs: HashMap<String, Option<cel::Compiled>>,
 }
@@ -101,6 +105,7 @@ pub fn evaluate(req: &Request) -> Verdict {
     let mut e = Eval {
         req,
         reasons: Vec::new(),
+        existing: Vec::new(),
         quotas: Vec::new(),
         programs: HashMap::new(),
     };
@@ -144,6 +149,7 @@ pub fn evaluate(req: &Request) -> Verdict {
             })
             .collect(),
         reasons,
+        existing: e.existing,
         quotas: e.quotas,
     }
 }

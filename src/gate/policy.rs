@@ -84,6 +84,25 @@ pub struct Policy {
     pub auto_merge_kinds: Option<Vec<String>>,
     /// Limits and conditions for the orders a selector matches; every matching block applies.
     pub rules: Option<Vec<Block>>,
+    /// What the verdict does with an error finding that was already in the base revision
+    /// (same fingerprint as the baseline's and SARIF's): `ignore` (not listed), `report`
+    /// (listed as existing, does not decide; the default) or `block` (a reason that rejects,
+    /// like a new one).
+    #[schemars(default = "Policy::default_existing_findings")]
+    pub existing_findings: Option<ExistingFindings>,
+}
+
+/// `existing-findings:` what the verdict does with the findings the base already had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExistingFindings {
+    /// Not listed, not deciding.
+    Ignore,
+    /// Listed as existing; they do not decide.
+    #[default]
+    Report,
+    /// A reason that rejects the PR, as a new finding does.
+    Block,
 }
 
 impl Policy {
@@ -93,6 +112,15 @@ impl Policy {
 
     fn default_max_files() -> Option<usize> {
         Some(1)
+    }
+
+    fn default_existing_findings() -> Option<ExistingFindings> {
+        Some(ExistingFindings::Report)
+    }
+
+    /// `existing-findings` (default `report`).
+    pub fn existing_findings(&self) -> ExistingFindings {
+        self.existing_findings.unwrap_or_default()
     }
 
     /// The branch Flux syncs (`base-branch`, default `main`).

@@ -112,11 +112,51 @@ pub fn markdown(r: &Report, status: &[String]) -> String {
             s.push_str(&format!("\n… and {} more quota(s).\n", v.quotas.len() - MAX_ROWS));
         }
     }
+    let new_errors = v
+        .reasons
+        .iter()
+        .filter(|r| r.code == crate::gate::ReasonCode::Lint)
+        .count();
+    if new_errors + v.existing.len() > 0 {
+        s.push_str(&format!(
+            "\n**Error findings:** {new_errors} new, {} existing in the base (not deciding).\n",
+            v.existing.len()
+        ));
+    }
+    if !v.existing.is_empty() {
+        s.push_str("\n| Existing | Where | Why |\n|---|---|---|\n");
+        for e in v.existing.iter().take(MAX_ROWS) {
+            let at = match (&e.file, e.line) {
+                (Some(f), Some(l)) => code_cell(&format!("{f}:{l}")),
+                (Some(f), None) => code_cell(f),
+                _ => String::new(),
+            };
+            let rule = e.rule.as_ref().map(|r| cell(r)).unwrap_or_default();
+            s.push_str(&format!("| {rule} | {at} | {} |\n", cell(&clip(&e.message, 600))));
+        }
+        if v.existing.len() > MAX_ROWS {
+            s.push_str(&format!(
+                "\n… and {} more existing finding(s).\n",
+                v.existing.len() - MAX_ROWS
+            ));
+        }
+    }
     let mut md = Vec::new();
     let _ = report::markdown::render(&r.changed_line_findings, &r.changed_line_summary, &mut md);
     s.push('\n');
     // The heading is the first line; nothing from the input can hold `### ` (`#` is quoted).
-    s.push_str(&String::from_utf8_lossy(&md).replacen("### ", "#### Findings on changed lines: ", 1));
+    let rendered = String::from_utf8_lossy(&md).into_owned();
+    let clean = r.changed_line_summary.errors + r.changed_line_summary.warnings == 0;
+    if clean && r.decision != Decision::AutoMerge {
+        // Never "no findings" above a rejection: the changed lines are clean, the reasons are not.
+        let rest = rendered.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
+        s.push_str(&format!(
+            "#### Findings on changed lines: none in {} files (the reasons above decide)\n{rest}",
+            r.changed_line_summary.files
+        ));
+    } else {
+        s.push_str(&rendered.replacen("### ", "#### Findings on changed lines: ", 1));
+    }
     s
 }
 

@@ -189,6 +189,23 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         }
         None => findings,
     };
+    // The findings the base already had (same fingerprint): checked only when an error could
+    // decide, and only when the policy looks at them.
+    let existing = if policy.existing_findings() != crate::gate::policy::ExistingFindings::Block
+        && findings
+            .iter()
+            .any(|d| d.severity == crate::rules::diagnostic::Severity::Error)
+    {
+        // The base itself: head = base, so no change and every file read.
+        let base_args = CheckArgs {
+            head: Some(args.base.clone()),
+            ..check_args.clone()
+        };
+        let base_plan = crate::engine::Plan::new(&base_args, &cfg, config_dir.as_deref(), Some(&policy))?;
+        existing_in_base(&base_plan, &root, &ws, &findings, &head_rev, &args.base)?
+    } else {
+        Vec::new()
+    };
     let (ws, diags) = (&ws, findings.as_slice());
     let (git, merge) = git
         .as_ref()
@@ -197,6 +214,7 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     let request = crate::gate::Request {
         ws,
         diagnostics: diags,
+        existing: &existing,
         changes: &merge.changes,
         policy: &policy,
         codeowners: owners.as_ref(),
@@ -240,6 +258,38 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     })
 }
 
+/// For each post-merge finding, whether the base revision has one with the same fingerprint
+/// ([`crate::report::fingerprint`], revision prefixes of the paths removed on both sides).
+fn existing_in_base(
+    base_plan: &crate::engine::Plan,
+    root: &std::path::Path,
+    ws: &crate::model::Workspace,
+    findings: &[crate::rules::diagnostic::Diagnostic],
+    head_rev: &str,
+    base_rev: &str,
+) -> Result<Vec<bool>, AppError> {
+    let crate::engine::Root::InMemory(checked) = base_plan.check_root(root)? else {
+        return Err(AppError::Internal("a verdict's base was streamed".into()));
+    };
+    let located = |diags: &[crate::rules::diagnostic::Diagnostic], sources, rev: &str| {
+        let mut out: Vec<crate::report::Located> = diags.iter().map(|d| crate::report::locate(d, sources)).collect();
+        for l in &mut out {
+            l.reprefix(&format!("{rev}:"), "");
+        }
+        out
+    };
+    let before: std::collections::HashSet<String> =
+        crate::report::fingerprint::fingerprints(&located(&checked.findings, &checked.ws.sources, base_rev))
+            .into_iter()
+            .collect();
+    Ok(
+        crate::report::fingerprint::fingerprints(&located(findings, &ws.sources, head_rev))
+            .iter()
+            .map(|f| before.contains(f))
+            .collect(),
+    )
+}
+
 /// The verdict as text; what comes from the PR (paths, messages, names) is written through
 /// [`crate::report::escape::line`]: one line each, no control characters.
 fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -255,6 +305,18 @@ fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
     if r.baselined > 0 {
         writeln!(out, "  {}", crate::report::baseline::not_shown(r.baselined))?;
+    }
+    let new_errors = v
+        .reasons
+        .iter()
+        .filter(|r| r.code == crate::gate::ReasonCode::Lint)
+        .count();
+    if new_errors + v.existing.len() > 0 {
+        writeln!(
+            out,
+            "  error findings: {new_errors} new, {} existing in the base",
+            v.existing.len()
+        )?;
     }
     if !v.requesters.is_empty() {
         writeln!(out, "  requested by {}", line(&v.requesters.join(", ")))?;
@@ -282,6 +344,22 @@ fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .map(|r| format!(" [{}]", line(r)))
             .unwrap_or_default();
         writeln!(out, "  {level:<6} {} {at}{}{rule}", reason.code, line(&reason.message))?;
+    }
+    if !v.existing.is_empty() {
+        writeln!(out, "existing (already in {}, not deciding):", line(&r.base))?;
+    }
+    for reason in &v.existing {
+        let at = match (&reason.file, reason.line, reason.column) {
+            (Some(f), Some(l), Some(c)) => format!("{}:{l}:{c}: ", line(f)),
+            (Some(f), _, _) => format!("{}: ", line(f)),
+            _ => String::new(),
+        };
+        let rule = reason
+            .rule
+            .as_ref()
+            .map(|r| format!(" [{}]", line(r)))
+            .unwrap_or_default();
+        writeln!(out, "  {} {at}{}{rule}", reason.code, line(&reason.message))?;
     }
     if !v.quotas.is_empty() {
         writeln!(out, "quotas:")?;
