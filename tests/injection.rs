@@ -399,7 +399,8 @@ fn inert_markdown(what: &str, md: &str) {
             .replace("<br>", " ")
             .replace("**error**", " ")
             .replace("**warning**", " ")
-            .replace("**Actions**", " ");
+            .replace("**Actions**", " ")
+            .replace("**Error findings:**", " ");
         let parts: Vec<String> = if line.starts_with("| ") {
             let cells = gfm_cells(&line);
             assert!(
