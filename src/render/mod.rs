@@ -17,6 +17,7 @@
 //! Layer: above `parse` and `model`, below `rules` and `engine`.
 
 pub mod gotemplating;
+pub mod pt;
 
 use std::collections::BTreeMap;
 
