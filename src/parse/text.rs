@@ -14,14 +14,17 @@ pub fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The closest candidate within a third of the word's length (at least 2 edits), if any.
+/// The closest candidate within a third of the word's length (at least 2 edits), if any,
+/// and only one that keeps something of the word: fewer edits than the longer of the two has characters,
+/// so `zz` suggests nothing for `A` (two edits rewrite all of it).
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(2);
+    let len = word.chars().count();
+    let limit = (len / 3).max(2);
     candidates
         .into_iter()
         .filter(|c| *c != word)
         .map(|c| (distance(&word.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, c)| *d <= limit && *d < len.max(c.chars().count()))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -48,5 +51,10 @@ mod tests {
     fn suggests() {
         assert_eq!(super::suggest("replica", ["replicas", "image"]), Some("replicas"));
         assert_eq!(super::suggest("zzz", ["replicas"]), None);
+        // Nothing like it: every character rewritten.
+        assert_eq!(super::suggest("zz", ["A"]), None);
+        assert_eq!(super::suggest("ab", ["xy"]), None);
+        assert_eq!(super::suggest("imgae", ["image"]), Some("image"));
+        assert_eq!(super::suggest("Ab", ["A"]), Some("A"));
     }
 }
