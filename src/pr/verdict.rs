@@ -292,6 +292,22 @@ fn existing_in_base(
 
 /// The verdict as text; what comes from the PR (paths, messages, names) is written through
 /// [`crate::report::escape::line`]: one line each, no control characters.
+/// Where a reason points (`file:line:col: `) and its rule (` [id]`), for the text output.
+fn place(reason: &crate::gate::Reason) -> (String, String) {
+    use crate::report::escape::line;
+    let at = match (&reason.file, reason.line, reason.column) {
+        (Some(f), Some(l), Some(c)) => format!("{}:{l}:{c}: ", line(f)),
+        (Some(f), _, _) => format!("{}: ", line(f)),
+        _ => String::new(),
+    };
+    let rule = reason
+        .rule
+        .as_ref()
+        .map(|r| format!(" [{}]", line(r)))
+        .unwrap_or_default();
+    (at, rule)
+}
+
 fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     use crate::report::escape::line;
     let v = &r.verdict;
@@ -333,32 +349,14 @@ fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             Decision::Reject => "reject",
             _ => "review",
         };
-        let at = match (&reason.file, reason.line, reason.column) {
-            (Some(f), Some(l), Some(c)) => format!("{}:{l}:{c}: ", line(f)),
-            (Some(f), _, _) => format!("{}: ", line(f)),
-            _ => String::new(),
-        };
-        let rule = reason
-            .rule
-            .as_ref()
-            .map(|r| format!(" [{}]", line(r)))
-            .unwrap_or_default();
+        let (at, rule) = place(reason);
         writeln!(out, "  {level:<6} {} {at}{}{rule}", reason.code, line(&reason.message))?;
     }
     if !v.existing.is_empty() {
         writeln!(out, "existing (already in {}, not deciding):", line(&r.base))?;
     }
     for reason in &v.existing {
-        let at = match (&reason.file, reason.line, reason.column) {
-            (Some(f), Some(l), Some(c)) => format!("{}:{l}:{c}: ", line(f)),
-            (Some(f), _, _) => format!("{}: ", line(f)),
-            _ => String::new(),
-        };
-        let rule = reason
-            .rule
-            .as_ref()
-            .map(|r| format!(" [{}]", line(r)))
-            .unwrap_or_default();
+        let (at, rule) = place(reason);
         writeln!(out, "  {} {at}{}{rule}", reason.code, line(&reason.message))?;
     }
     if !v.quotas.is_empty() {
