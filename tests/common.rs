@@ -109,3 +109,13 @@ pub fn threshold(text: &str, total: usize) -> usize {
     assert_eq!(b, total, "THRESHOLD counts {b} cases, the suite has {total}");
     a
 }
+
+/// The case ids a conformance suite's `DIFFERENCES.md` lists (lines `` - `ID`: why ``), each
+/// with why.
+pub fn listed(text: &str) -> std::collections::BTreeMap<String, String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("- `"))
+        .filter_map(|l| l.split_once('`'))
+        .map(|(id, why)| (id.to_string(), why.trim_start_matches(':').trim().to_string()))
+        .collect()
+}

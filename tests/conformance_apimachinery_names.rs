@@ -8,7 +8,7 @@
 //! `cargo test --test conformance_apimachinery_names -- --nocapture` prints the report.
 
 mod common;
-use common::threshold;
+use common::{listed, threshold};
 
 use serde_json::Value as J;
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,15 +30,6 @@ fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/conformance")
         .join(SUITE)
-}
-
-/// The case ids listed in `DIFFERENCES.md` (lines `` - `ID`: why ``).
-fn listed(text: &str) -> BTreeMap<String, String> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("- `"))
-        .filter_map(|l| l.split_once('`'))
-        .map(|(id, why)| (id.to_string(), why.trim_start_matches(':').trim().to_string()))
-        .collect()
 }
 
 /// A string of the data: a JSON string, or `{"repeat": s, "count": n}` for the long ones.

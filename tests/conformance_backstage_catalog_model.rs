@@ -7,7 +7,7 @@
 //! `cargo test --test conformance_backstage_catalog_model -- --nocapture` prints the report.
 
 mod common;
-use common::threshold;
+use common::{listed, threshold};
 
 use portalint::app;
 use portalint::cli::CheckArgs;
@@ -22,15 +22,6 @@ fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/conformance")
         .join(SUITE)
-}
-
-/// The case ids listed in `DIFFERENCES.md` (lines `` - `ID`: why ``).
-fn listed(text: &str) -> BTreeMap<String, String> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("- `"))
-        .filter_map(|l| l.split_once("`:"))
-        .map(|(id, why)| (id.to_string(), why.trim().to_string()))
-        .collect()
 }
 
 #[test]

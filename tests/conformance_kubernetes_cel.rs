@@ -9,7 +9,7 @@
 //! `cargo test --test conformance_kubernetes_cel -- --nocapture` prints the report.
 
 mod common;
-use common::threshold;
+use common::{listed, threshold};
 
 use portalint::app;
 use portalint::cli::CheckArgs;
@@ -24,15 +24,6 @@ fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/conformance")
         .join(SUITE)
-}
-
-/// The case ids listed in `DIFFERENCES.md` (lines `` - `ID`: why ``).
-fn listed(text: &str) -> BTreeMap<String, String> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("- `"))
-        .filter_map(|l| l.split_once("`:"))
-        .map(|(id, why)| (id.to_string(), why.trim().to_string()))
-        .collect()
 }
 
 /// The XRD and the XR of case `i`.

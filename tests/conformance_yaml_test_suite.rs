@@ -8,10 +8,9 @@
 //! `cargo test --test conformance_yaml_test_suite -- --nocapture` prints the report.
 
 mod common;
-use common::threshold;
+use common::{listed, threshold};
 
 use portalint::yaml::{self, Node, ProblemKind};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const SUITE: &str = "yaml_test_suite";
@@ -37,15 +36,6 @@ fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
         }
         cases(&p, out);
     }
-}
-
-/// The case ids listed in `DIFFERENCES.md` (lines `` - `ID`: why ``).
-fn listed(text: &str) -> BTreeMap<String, String> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("- `"))
-        .filter_map(|l| l.split_once('`'))
-        .map(|(id, why)| (id.to_string(), why.trim_start_matches(':').trim().to_string()))
-        .collect()
 }
 
 /// Our value as the JSON the suite writes (keys are strings in both).
