@@ -242,9 +242,9 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
     out.paths = paths;
     if let Some(moved) = moved {
         out.unread.iter_mut().for_each(|u| u.idx = moved[u.idx]);
-        out.unread.sort_by_key(|u| u.idx);
+        out.unread.par_sort_by_key(|u| u.idx);
     }
-    out.inputs.sort_by(|a, b| walk_order(&a.rel, &b.rel));
+    out.inputs.par_sort_by(|a, b| walk_order(&a.rel, &b.rel));
     drop_scaffolder_skeletons(&mut out);
     out
 }

@@ -5,6 +5,7 @@
 use crate::model::Workspace;
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Pack, RuleId, ALL_RULES};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// Resolved reporting settings.
@@ -84,13 +85,13 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings, ra
         .map(|d| d.file)
         .chain(ws.problems.iter().map(|p| p.file))
         .collect();
-    let mut comments: HashMap<FileId, Vec<Suppression>> = HashMap::new();
-    for &id in &local {
-        let found = suppressions(ws.sources.get(id));
-        if !found.is_empty() {
-            comments.insert(id, found);
-        }
-    }
+    let mut comments: HashMap<FileId, Vec<Suppression>> = local
+        .par_iter()
+        .filter_map(|&id| {
+            let found = suppressions(ws.sources.get(id));
+            (!found.is_empty()).then_some((id, found))
+        })
+        .collect();
     diags.retain(|d| {
         let file = ws.sources.get(d.primary.span.file);
         if settings.ignored_at(&ws.repo, &file.rel, d.rule) {

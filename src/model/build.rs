@@ -309,6 +309,72 @@ fn origin(role: Role, rel: &str) -> crate::parse::source::Origin {
     }
 }
 
+/// One input made ready for the workspace, off the main thread ([`assemble`]).
+struct Item {
+    id: FileId,
+    file: SourceFile,
+    role: Role,
+    /// A local YAML file (counted as checked).
+    local_yaml: bool,
+    /// Why it could not be read.
+    unreadable: Option<String>,
+    /// A Helm chart template (not parsed as YAML).
+    helm: bool,
+    docs: Vec<Doc>,
+    /// For a local file, whether each document is a Backstage entity.
+    entity: Vec<bool>,
+    problems: Vec<yaml::Problem>,
+    /// What its documents say about the repository (a local file, when asked).
+    evidence: Option<Evidence>,
+}
+
+impl Item {
+    fn of(id: FileId, p: Prepared, paths: &crate::parse::paths::PathSet, prefix: &str, gather: bool) -> Item {
+        let Prepared { input, role, parsed } = p;
+        let yaml_input = !matches!(input.content, InputContent::Text(_));
+        let local_yaml = role == Role::Local && yaml_input && crate::discover::is_yaml(&input.path);
+        let mut item = Item {
+            id,
+            file: SourceFile::new(input.rel, input.path, Arc::from("")),
+            role,
+            local_yaml,
+            unreadable: None,
+            helm: false,
+            docs: Vec::new(),
+            entity: Vec::new(),
+            problems: Vec::new(),
+            evidence: None,
+        };
+        item.file.origin = origin(role, &item.file.rel);
+        match input.content {
+            InputContent::Yaml(t) | InputContent::Text(t) => item.file.text = t,
+            InputContent::Unreadable(reason) => {
+                item.unreadable = Some(reason);
+                return item;
+            }
+        }
+        let rel = &item.file.rel;
+        item.helm = yaml_input && is_helm_template(rel, paths, &item.file.text);
+        if item.helm {
+            return item;
+        }
+        let Some(parsed) = parsed else { return item };
+        item.problems = parsed.problems;
+        item.docs = parsed.docs.into_iter().map(|d| classify_doc(id, rel, d.root)).collect();
+        if role == Role::Local {
+            item.entity = item.docs.iter().map(super::backstage::is_entity).collect();
+            if gather {
+                let mut e = Evidence::default();
+                for d in &item.docs {
+                    e.add(d, rel, prefix, paths);
+                }
+                item.evidence = Some(e);
+            }
+        }
+        item
+    }
+}
+
 /// Builds the workspace from parsed inputs. `evidence` overrides what the local documents say
 /// about the repository (a streamed check gathers it from every file first).
 pub fn assemble(
@@ -320,53 +386,54 @@ pub fn assemble(
     options: RuleOptions,
     evidence: Option<Evidence>,
 ) -> Workspace {
+    // Per file, in parallel: the source file, its documents classified, whether a local
+    // document is a Backstage entity, and what the local documents say about the repository.
+    // Every input becomes one source file, so the file id is the input's position.
+    let gather_evidence = evidence.is_none();
+    let items: Vec<Item> = parsed
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, p)| Item::of(FileId(i as u32), p, &paths, &repo.prefix, gather_evidence))
+        .collect();
     let mut sources = SourceMap::default();
     let mut docs = Vec::new();
+    let mut entity = Vec::new();
     let mut external = Vec::new();
     let mut base_docs = Vec::new();
     let mut problems = Vec::new();
     let mut unreadable = Vec::new();
     let mut helm_templates = Vec::new();
     let mut local_files = 0;
-    for Prepared { input, role, parsed } in parsed {
-        let yaml_input = !matches!(input.content, InputContent::Text(_));
-        if role == Role::Local && yaml_input && crate::discover::is_yaml(&input.path) {
-            local_files += 1;
+    let mut gathered = Evidence::default();
+    for item in items {
+        local_files += usize::from(item.local_yaml);
+        let id = sources.add(item.file);
+        debug_assert_eq!(id, item.id, "one source file per input, in input order");
+        if let Some(reason) = item.unreadable {
+            unreadable.push((id, reason));
+            continue;
         }
-        let text: Arc<str> = match input.content {
-            InputContent::Yaml(t) | InputContent::Text(t) => t,
-            InputContent::Unreadable(reason) => {
-                let mut file = SourceFile::new(input.rel, input.path, Arc::from(""));
-                file.origin = origin(role, &file.rel);
-                let id = sources.add(file);
-                unreadable.push((id, reason));
-                continue;
-            }
-        };
-        let rel = input.rel.clone();
-        let helm = yaml_input && is_helm_template(&rel, &paths, &text);
-        let mut file = SourceFile::new(input.rel, input.path, text);
-        file.origin = origin(role, &rel);
-        let id = sources.add(file);
-        if helm {
-            if role == Role::Local {
+        if item.helm {
+            if item.role == Role::Local {
                 helm_templates.push(id);
             }
             continue;
         }
-        if let Some(parsed) = parsed {
-            problems.extend(
-                parsed
-                    .problems
-                    .into_iter()
-                    .map(|problem| FileProblem { file: id, problem }),
-            );
-            let target = match role {
-                Role::Source => &mut external,
-                Role::Base => &mut base_docs,
-                Role::Local => &mut docs,
-            };
-            target.extend(parsed.docs.into_iter().map(|d| classify_doc(id, &rel, d.root)));
+        problems.extend(
+            item.problems
+                .into_iter()
+                .map(|problem| FileProblem { file: id, problem }),
+        );
+        match item.role {
+            Role::Source => external.extend(item.docs),
+            Role::Base => base_docs.extend(item.docs),
+            Role::Local => {
+                docs.extend(item.docs);
+                entity.extend(item.entity);
+            }
+        }
+        if let Some(e) = item.evidence {
+            gathered = gathered.merge(e);
         }
     }
 
@@ -418,7 +485,7 @@ pub fn assemble(
                         .push(i);
                 }
             }
-            _ if i < local && super::backstage::is_entity(d) => {
+            _ if i < local && entity[i] => {
                 if let Some(key) = super::backstage::doc_key(d) {
                     index.entity_by_key.entry(key).or_default().push(i);
                 }
@@ -443,13 +510,7 @@ pub fn assemble(
         })
         .collect();
 
-    let evidence = evidence.unwrap_or_else(|| {
-        let mut e = Evidence::default();
-        for d in &docs {
-            e.add(d, &sources.get(d.file).rel, &repo.prefix, &paths);
-        }
-        e
-    });
+    let evidence = evidence.unwrap_or(gathered);
     repo.orders =
         if repo.is_dir {
             options.orders.layout.forced().or_else(|| {

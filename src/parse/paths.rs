@@ -3,6 +3,7 @@
 //! the walk yields them in. A listing of a million files costs about 50 bytes per path instead
 //! of a string allocation and a tree node each.
 
+use rayon::slice::ParallelSliceMut;
 use std::cmp::Ordering;
 use std::path::Path;
 
@@ -170,7 +171,7 @@ impl PathSet {
         }
         let mut order: Vec<usize> = (0..self.len()).collect();
         // Equal paths are equal strings: which comes first makes no difference.
-        order.sort_unstable_by(|&a, &b| walk_order(self.get(a), self.get(b)));
+        order.par_sort_unstable_by(|&a, &b| walk_order(self.get(a), self.get(b)));
         let mut out = PathSet::default();
         let mut moved = vec![0; self.len()];
         for i in order {
