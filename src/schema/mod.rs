@@ -10,6 +10,7 @@ pub mod celfns;
 pub mod celvalue;
 pub mod crds;
 pub mod score;
+pub mod structural;
 
 use crate::parse::yaml::{Entry, Node, Value};
 use regex::Regex;

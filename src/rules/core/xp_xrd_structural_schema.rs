@@ -138,11 +138,28 @@ impl Walk<'_, '_> {
         }
         if let Some(def) = s.get("default") {
             if !logic {
-                for e in schema::validate(s, def, (def.start, def.end), &schema::Options::default()) {
+                let errors = schema::validate(s, def, (def.start, def.end), &schema::Options::default());
+                let valid = errors.is_empty();
+                for e in errors {
                     self.out.report(
                         Span::new(doc.file, e.start, e.end),
                         format!("the default of `{path}` is invalid: {}", e.message),
                     );
+                }
+                // The API server also runs the node's CEL rules on its default.
+                if valid && schema::cel::has_rules(s) {
+                    let compiled = schema::cel::compile(s);
+                    for f in schema::cel::evaluate(&compiled, def) {
+                        if f.failed && !f.compile {
+                            let short: String = f.rule.chars().take(80).collect();
+                            self.out
+                                .report(
+                                    doc.span(def),
+                                    format!("the default of `{path}` fails its validation rule `{short}`"),
+                                )
+                                .help("the API server checks defaults against the rules of their node and refuses the CRD");
+                        }
+                    }
                 }
             }
         }
@@ -230,6 +247,16 @@ impl Rule for XpXrdStructuralSchema {
                     );
                 }
                 Walk { doc, out }.node(root, at, "<root>", false);
+                // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
+                // it builds (the root, `metadata` and those two nodes themselves are its own).
+                for top in ["spec", "status"] {
+                    let fields = root.path(&["properties", top, "properties"]).and_then(Node::as_map);
+                    for e in fields.unwrap_or(&[]) {
+                        for p in schema::structural::check(&e.value, &format!("{top}.{}", e.key)) {
+                            out.report(Span::new(doc.file, p.start, p.end), p.message);
+                        }
+                    }
+                }
             }
         }
     }
