@@ -13,6 +13,20 @@ crate::declare_rule! {
     /// `generateName`; every `default` validates against its own node; `pattern`s compile;
     /// `x-kubernetes-list-type: map` keys are required or defaulted.
     ///
+    /// Below the XRD's `spec` and `status` (what Crossplane copies into the CRD it builds) it
+    /// also makes the API server's other CRD-schema checks: `type` one of the six OpenAPI
+    /// types (not `null`); arrays have one `items` schema; no `uniqueItems: true`, `$ref`,
+    /// `id`, `additionalItems`, `patternProperties`, `definitions` or `dependencies`;
+    /// `x-kubernetes-preserve-unknown-fields` true or absent; int-or-string not combined with
+    /// preserve-unknown-fields or embedded-resource; embedded resources are objects with
+    /// properties, without `additionalProperties` and not inside another resource's metadata;
+    /// `x-kubernetes-list-type` / `map-type` / `list-map-keys` values, types, keys and set items;
+    /// `allOf`/`anyOf`/`oneOf`/`not` hold only value validations and constrain only fields the
+    /// schema specifies; validation rules have a rule, a one-line message, a known `reason`,
+    /// a `fieldPath` that exists, `oldSelf` only where old and new values correlate and
+    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules. Measured
+    /// by the `structural_schema` conformance suite (`docs/conformance.md`).
+    ///
     /// ## Why is this bad?
     /// The API server rejects the generated CRD, so the XRD never becomes established, which
     /// Crossplane reports only as an event after the merge.
