@@ -167,10 +167,7 @@ impl Walk {
 
     /// Points at the key `k` of `s` (its entry), or at `s`.
     fn report_key(&mut self, s: &Node, k: &str, message: String) {
-        let (start, end) = s
-            .entry(k)
-            .map(|e| (e.key_start, e.key_end))
-            .unwrap_or((s.start, s.end));
+        let (start, end) = s.entry(k).map(|e| (e.key_start, e.key_end)).unwrap_or((s.start, s.end));
         self.out.push(Problem { start, end, message });
     }
 
@@ -183,7 +180,9 @@ impl Walk {
         self.lists_and_maps(s, p);
         self.validations(s, p, &ctx);
         for j in ["allOf", "anyOf", "oneOf"] {
-            let Some(subs) = s.get(j).and_then(Node::as_seq) else { continue };
+            let Some(subs) = s.get(j).and_then(Node::as_seq) else {
+                continue;
+            };
             let int_or_string = j == "anyOf" && is_int_or_string_pattern(subs);
             for (i, sub) in subs.iter().enumerate() {
                 let skip_any_of = j == "allOf"
@@ -252,7 +251,9 @@ impl Walk {
             match t.as_str() {
                 Some("null") => self.report(
                     t,
-                    format!("`{p}` has `type: null`; the API server refuses it (use `nullable: true` on the real type)"),
+                    format!(
+                        "`{p}` has `type: null`; the API server refuses it (use `nullable: true` on the real type)"
+                    ),
                 ),
                 Some(name) if !TYPES.contains(&name) => self.report(
                     t,
@@ -274,7 +275,9 @@ impl Walk {
             self.report_key(
                 s,
                 "uniqueItems",
-                format!("`{p}` sets `uniqueItems: true`, which the API server forbids (use `x-kubernetes-list-type: set`)"),
+                format!(
+                    "`{p}` sets `uniqueItems: true`, which the API server forbids (use `x-kubernetes-list-type: set`)"
+                ),
             );
         }
         match s.get("items") {
@@ -340,7 +343,10 @@ impl Walk {
                 format!("`{p}` is an embedded resource and cannot have `additionalProperties`"),
             );
         }
-        let has_props = s.get("properties").and_then(Node::as_map).is_some_and(|m| !m.is_empty());
+        let has_props = s
+            .get("properties")
+            .and_then(Node::as_map)
+            .is_some_and(|m| !m.is_empty());
         if !has_props && !flag(s, "x-kubernetes-preserve-unknown-fields") {
             self.report_key(
                 s,
@@ -362,10 +368,16 @@ impl Walk {
         let t = ty(s);
         if let Some(m) = s.get("x-kubernetes-map-type") {
             if t != Some("object") {
-                self.report(m, format!("`{p}` has `x-kubernetes-map-type`, so its `type` must be `object`"));
+                self.report(
+                    m,
+                    format!("`{p}` has `x-kubernetes-map-type`, so its `type` must be `object`"),
+                );
             }
             if !matches!(m.as_str(), Some("atomic" | "granular")) {
-                self.report(m, format!("`{p}` has an unsupported `x-kubernetes-map-type` (`atomic` or `granular`)"));
+                self.report(
+                    m,
+                    format!("`{p}` has an unsupported `x-kubernetes-map-type` (`atomic` or `granular`)"),
+                );
             }
         }
         let list_type = s.get("x-kubernetes-list-type");
@@ -373,7 +385,10 @@ impl Walk {
         let items = s.get("items").filter(|i| i.as_map().is_some());
         if let Some(l) = list_type {
             if t != Some("array") {
-                self.report(l, format!("`{p}` has `x-kubernetes-list-type`, so its `type` must be `array`"));
+                self.report(
+                    l,
+                    format!("`{p}` has `x-kubernetes-list-type`, so its `type` must be `array`"),
+                );
             } else if lt == Some("set") {
                 if let Some(is) = items {
                     match ty(is) {
@@ -389,7 +404,10 @@ impl Walk {
                 }
             }
             if !matches!(lt, Some("atomic" | "set" | "map")) {
-                self.report(l, format!("`{p}` has an unsupported `x-kubernetes-list-type` (`atomic`, `set` or `map`)"));
+                self.report(
+                    l,
+                    format!("`{p}` has an unsupported `x-kubernetes-list-type` (`atomic`, `set` or `map`)"),
+                );
             }
         }
         let keys: Vec<&Node> = s
@@ -406,7 +424,11 @@ impl Walk {
         }
         if matches!(lt, Some("map" | "set")) {
             if let Some(is) = items.filter(|is| flag(is, "nullable")) {
-                self.report_key(is, "nullable", format!("the items of the {} list `{p}` cannot be nullable", lt.unwrap_or("")));
+                self.report_key(
+                    is,
+                    "nullable",
+                    format!("the items of the {} list `{p}` cannot be nullable", lt.unwrap_or("")),
+                );
             }
         }
         if lt != Some("map") {
@@ -421,7 +443,11 @@ impl Walk {
         }
         match s.get("items") {
             None => {
-                self.report_key(s, "x-kubernetes-list-type", format!("`{p}` is a list map without `items`"));
+                self.report_key(
+                    s,
+                    "x-kubernetes-list-type",
+                    format!("`{p}` is a list map without `items`"),
+                );
                 return;
             }
             Some(i) if i.as_seq().is_some() => return,
@@ -444,7 +470,10 @@ impl Walk {
                         self.report(f, format!("the key `{name}` of the list map `{p}` cannot be nullable"));
                     }
                 }
-                None => self.report(k, format!("the key `{name}` of the list map `{p}` is not a property of its items")),
+                None => self.report(
+                    k,
+                    format!("the key `{name}` of the list map `{p}` is not a property of its items"),
+                ),
             }
             if seen.contains(&name) {
                 self.report(k, format!("the key `{name}` of the list map `{p}` is listed twice"));
@@ -469,20 +498,30 @@ impl Walk {
             } else if trimmed_msg.contains(['\n', '\r']) {
                 self.report_key(r, "message", format!("{at} has a `message` with line breaks"));
             } else if rule.trim().contains(['\n', '\r']) && trimmed_msg.is_empty() {
-                self.report_key(r, "rule", format!("{at} has a rule with line breaks, so it needs a `message`"));
+                self.report_key(
+                    r,
+                    "rule",
+                    format!("{at} has a rule with line breaks, so it needs a `message`"),
+                );
             }
             if let Some(reason) = r.get("reason") {
                 if !reason.as_str().is_some_and(|x| REASONS.contains(&x)) {
                     self.report(
                         reason,
-                        format!("{at} has an unsupported `reason` (one of {})", crate::parse::text::list(REASONS, 4)),
+                        format!(
+                            "{at} has an unsupported `reason` (one of {})",
+                            crate::parse::text::list(REASONS, 4)
+                        ),
                     );
                 }
             }
             if let Some(fp) = r.get("fieldPath") {
                 let text = fp.as_str().unwrap_or("");
                 if text.contains(['\n', '\r']) || !field_path_valid(s, text) {
-                    self.report(fp, format!("{at} has a `fieldPath` `{text}` that is not a path to a field of `{p}`"));
+                    self.report(
+                        fp,
+                        format!("{at} has a `fieldPath` `{text}` that is not a path to a field of `{p}`"),
+                    );
                 }
             }
             if rule.trim().is_empty() {
@@ -498,7 +537,11 @@ impl Walk {
                     );
                 }
             } else if r.get("optionalOldSelf").is_some() {
-                self.report_key(r, "optionalOldSelf", format!("{at} sets `optionalOldSelf` but its rule does not use `oldSelf`"));
+                self.report_key(
+                    r,
+                    "optionalOldSelf",
+                    format!("{at} sets `optionalOldSelf` but its rule does not use `oldSelf`"),
+                );
             }
         }
     }
@@ -534,7 +577,9 @@ impl Walk {
             self.out.push(Problem {
                 start: m.key_start,
                 end: m.key_end,
-                message: format!("`{p}` constrains `metadata`, which the API server forbids inside `allOf`/`anyOf`/`oneOf`/`not`"),
+                message: format!(
+                    "`{p}` constrains `metadata`, which the API server forbids inside `allOf`/`anyOf`/`oneOf`/`not`"
+                ),
             });
         }
         for e in v.get("properties").and_then(Node::as_map).unwrap_or(&[]) {
@@ -579,7 +624,11 @@ impl Walk {
         if let Some(i) = v.get("items") {
             match s.get("items").filter(|x| x.as_map().is_some()) {
                 Some(si) => self.complete(si, i, &format!("{p}[]")),
-                None => self.report_key(v, "items", format!("`{p}` constrains `items`, which the schema outside it does not specify")),
+                None => self.report_key(
+                    v,
+                    "items",
+                    format!("`{p}` constrains `items`, which the schema outside it does not specify"),
+                ),
             }
         }
         if let Some(a) = v.get("additionalProperties") {
@@ -633,18 +682,45 @@ mod tests {
             ("type: array", "without `items`"),
             ("type: array\nitems: [{type: string}]", "a list of schemas"),
             ("type: object\nuniqueItems: true", "uniqueItems"),
-            ("type: object\nx-kubernetes-preserve-unknown-fields: false", "must be `true` or left out"),
+            (
+                "type: object\nx-kubernetes-preserve-unknown-fields: false",
+                "must be `true` or left out",
+            ),
             ("type: object\nx-kubernetes-list-type: set", "must be `array`"),
-            ("type: array\nitems: {type: string}\nx-kubernetes-list-type: bag", "unsupported `x-kubernetes-list-type`"),
-            ("type: array\nx-kubernetes-list-type: set\nitems: {type: object}", "must be `x-kubernetes-map-type: atomic`"),
-            ("type: object\nx-kubernetes-embedded-resource: true", "without `properties`"),
-            ("type: object\nproperties:\n  a: {type: string}\nallOf:\n- properties:\n    b: {minLength: 2}", "does not specify"),
+            (
+                "type: array\nitems: {type: string}\nx-kubernetes-list-type: bag",
+                "unsupported `x-kubernetes-list-type`",
+            ),
+            (
+                "type: array\nx-kubernetes-list-type: set\nitems: {type: object}",
+                "must be `x-kubernetes-map-type: atomic`",
+            ),
+            (
+                "type: object\nx-kubernetes-embedded-resource: true",
+                "without `properties`",
+            ),
+            (
+                "type: object\nproperties:\n  a: {type: string}\nallOf:\n- properties:\n    b: {minLength: 2}",
+                "does not specify",
+            ),
             ("type: object\nanyOf:\n- type: object", "only value validations"),
-            ("type: array\nitems:\n  type: string\n  x-kubernetes-validations: [{rule: 'self == oldSelf'}]", "uses `oldSelf`"),
-            ("type: string\nx-kubernetes-validations: [{rule: 'self == \"a\"', optionalOldSelf: true}]", "optionalOldSelf"),
+            (
+                "type: array\nitems:\n  type: string\n  x-kubernetes-validations: [{rule: 'self == oldSelf'}]",
+                "uses `oldSelf`",
+            ),
+            (
+                "type: string\nx-kubernetes-validations: [{rule: 'self == \"a\"', optionalOldSelf: true}]",
+                "optionalOldSelf",
+            ),
             ("type: string\nx-kubernetes-validations: [{rule: ' '}]", "has no `rule`"),
-            ("type: string\nx-kubernetes-validations: [{rule: 'true', reason: Nope}]", "unsupported `reason`"),
-            ("type: object\nx-kubernetes-validations: [{rule: 'true', fieldPath: '.nope'}]", "not a path"),
+            (
+                "type: string\nx-kubernetes-validations: [{rule: 'true', reason: Nope}]",
+                "unsupported `reason`",
+            ),
+            (
+                "type: object\nx-kubernetes-validations: [{rule: 'true', fieldPath: '.nope'}]",
+                "not a path",
+            ),
         ] {
             let got = run(bad);
             assert!(got.iter().any(|m| m.contains(want)), "{bad}: {got:?}");

@@ -118,7 +118,17 @@ impl Walk<'_, '_> {
                     let problems = if key == "rule" {
                         schema::cel::check_rule(&json, text, path == "<root>")
                     } else {
-                        schema::cel::parse(text).err().into_iter().collect()
+                        match schema::cel::parse(text) {
+                            Err(why) => vec![why],
+                            // A message expression must evaluate to a string: compared with
+                            // its own `string()` it type-checks only when it is one (or dyn).
+                            Ok(_) if !schema::cel::check_rule(&json, &format!("string({text}) == ({text})"), path == "<root>").is_empty()
+                                && schema::cel::check_rule(&json, &format!("string({text}) != ''"), path == "<root>").is_empty() =>
+                            {
+                                vec!["it does not evaluate to a string".to_string()]
+                            }
+                            Ok(_) => Vec::new(),
+                        }
                     };
                     if let Some(first) = problems.first() {
                         let short: String = text.chars().take(80).collect();
