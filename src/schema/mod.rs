@@ -11,6 +11,7 @@ pub mod celvalue;
 pub mod crds;
 pub mod score;
 pub mod structural;
+pub mod xcrd;
 
 use crate::parse::yaml::{Entry, Node, Value};
 use regex::Regex;

@@ -1,17 +1,23 @@
 use crate::model::{Doc, Workspace};
 use crate::parse::source::Span;
 use crate::parse::yaml::Node;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 use crate::schema;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Checks that every version schema is a Kubernetes *structural* schema: the root is
-    /// `type: object`; every node has a `type` (unless it is int-or-string or preserves unknown
-    /// fields, or is the top-level `spec`/`status`, which Crossplane types; nodes inside `allOf`/`anyOf`/`oneOf`/`not` are exempt); `properties` and
-    /// `additionalProperties` are not both set; `metadata` constrains only `name` and
-    /// `generateName`; every `default` validates against its own node; `pattern`s compile;
-    /// `x-kubernetes-list-type: map` keys are required or defaulted.
+    /// Checks that every version schema is a Kubernetes *structural* schema as the API server
+    /// gets it from Crossplane: every node has a `type` (unless it is int-or-string or preserves
+    /// unknown fields, or is the root or the top-level `spec`/`status`, which Crossplane types;
+    /// nodes inside `allOf`/`anyOf`/`oneOf`/`not` are exempt); `properties` and
+    /// `additionalProperties` are not both set; every `default` validates against its own node;
+    /// `pattern`s compile; `x-kubernetes-list-type: map` keys are required or defaulted.
+    ///
+    /// What Crossplane rewrites is a warning that says so, never an error: a root that is not
+    /// `type: object` (Crossplane builds an object root), `metadata` constraints other than on
+    /// `name` and `generateName` (Crossplane keeps only `name`'s `maxLength`), and root fields
+    /// other than `apiVersion`, `kind`, `metadata`, `spec` and `status` (dropped).
     ///
     /// Below the XRD's `spec` and `status` (what Crossplane copies into the CRD it builds) it
     /// also makes the API server's other CRD-schema checks: `type` one of the six OpenAPI
@@ -99,8 +105,9 @@ impl Walk<'_, '_> {
             return;
         }
         let doc = self.doc;
-        // Crossplane types the top-level `spec` and `status` itself when it renders the CRD.
-        let crossplane_typed = matches!(path, "spec" | "status");
+        // Crossplane types the root and the top-level `spec` and `status` itself when it
+        // renders the CRD.
+        let crossplane_typed = matches!(path, "<root>" | "spec" | "status");
         let exempt = crossplane_typed
             || Self::flag(s, "x-kubernetes-int-or-string")
             || Self::flag(s, "x-kubernetes-preserve-unknown-fields");
@@ -212,15 +219,38 @@ impl Walk<'_, '_> {
         for e in s.get("properties").and_then(Node::as_map).unwrap_or(&[]) {
             let child = format!("{path}.{}", e.key);
             if path == "<root>" && e.key == "metadata" {
+                // Crossplane replaces the XRD's `metadata` schema with its own (a `name` of
+                // at most 63 characters, or the XRD's `maxLength` if shorter): the API server
+                // never sees the rest, so it constrains nothing.
                 for m in e.value.get("properties").and_then(Node::as_map).unwrap_or(&[]) {
                     if !matches!(m.key.as_str(), "name" | "generateName") {
                         self.out
-                            .report(
+                            .report_with(
+                                Severity::Warning,
                                 doc.key_span(m),
-                                format!("`metadata.{}` cannot be constrained by an XRD schema", m.key),
+                                format!(
+                                    "`metadata.{}` is not constrained: Crossplane drops the XRD's `metadata` schema except `name`'s `maxLength`",
+                                    m.key
+                                ),
                             )
-                            .help("only `metadata.name` and `metadata.generateName` may be constrained");
+                            .help("remove it, or check the value with an `x-kubernetes-validations` rule on the root");
                     }
+                }
+                continue;
+            }
+            if path == "<root>" && !matches!(e.key.as_str(), "spec" | "status") {
+                // Crossplane builds the CRD's root itself and copies only `spec` and `status`.
+                if !matches!(e.key.as_str(), "apiVersion" | "kind") {
+                    self.out
+                        .report_with(
+                            Severity::Warning,
+                            doc.key_span(e),
+                            format!(
+                                "root field `{}` is dropped: Crossplane's CRD has only `apiVersion`, `kind`, `metadata`, `spec` and `status` at the root",
+                                e.key
+                            ),
+                        )
+                        .help("move it under `spec` or `status`");
                 }
                 continue;
             }
@@ -262,13 +292,16 @@ impl Rule for XpXrdStructuralSchema {
                     .map(|s| doc.span_of_key(s, "openAPIV3Schema"))
                     .unwrap_or_else(|| doc.span(root));
                 if root.str_at(&["type"]) != Some("object") {
-                    out.report(
+                    // Crossplane builds the CRD's root as `type: object` whatever the XRD says.
+                    out.report_with(
+                        Severity::Warning,
                         at,
                         format!(
-                            "the schema root of version `{}` must be `type: object`",
+                            "the schema root of version `{}` is not `type: object`; Crossplane ignores it and builds an object root",
                             v.name.unwrap_or("?")
                         ),
-                    );
+                    )
+                    .help("set `type: object` at the root");
                 }
                 Walk { doc, out }.node(root, at, "<root>", false);
                 // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
