@@ -49,6 +49,22 @@ pub fn check(s: &Node, path: &str) -> Vec<Problem> {
     w.out
 }
 
+/// Checks what Crossplane copies of the XRD's root (`top` is `None`: its
+/// `x-kubernetes-validations`) or of its top-level `spec` / `status` (`top` names it: its
+/// validations and `oneOf`) into the CRD it builds.
+pub fn check_copied(s: &Node, top: Option<&str>) -> Vec<Problem> {
+    let mut w = Walk { out: Vec::new() };
+    let p = top.unwrap_or("<root>");
+    w.validations(s, p, &Ctx::default());
+    if top.is_some() {
+        for (i, sub) in s.get("oneOf").and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate() {
+            w.nested(sub, &format!("{p}.oneOf[{i}]"), false, false);
+            w.complete(s, sub, &format!("{p}.oneOf[{i}]"));
+        }
+    }
+    w.out
+}
+
 #[derive(Clone, Default)]
 struct Ctx {
     /// Inside `metadata`, `apiVersion` or `kind` of an embedded resource.
@@ -528,19 +544,20 @@ impl Walk {
                 continue;
             }
             let old = uses_old_self(rule);
+            let short: String = rule.chars().take(80).collect();
             if old {
                 if let Some(u) = &ctx.uncorrelated {
                     self.report_key(
                         r,
                         "rule",
-                        format!("{at} uses `oldSelf` below `{u}`, where the API server cannot pair old and new values (only under list maps and granular maps)"),
+                        format!("{at} rule `{short}` uses `oldSelf` below `{u}`, where the API server cannot pair old and new values (only under list maps and maps)"),
                     );
                 }
             } else if r.get("optionalOldSelf").is_some() {
                 self.report_key(
                     r,
                     "optionalOldSelf",
-                    format!("{at} sets `optionalOldSelf` but its rule does not use `oldSelf`"),
+                    format!("{at} sets `optionalOldSelf` but its rule `{short}` does not use `oldSelf`"),
                 );
             }
         }
@@ -725,6 +742,26 @@ mod tests {
             let got = run(bad);
             assert!(got.iter().any(|m| m.contains(want)), "{bad}: {got:?}");
         }
+    }
+
+    #[test]
+    fn copied_nodes_are_checked_too() {
+        let root = crate::parse::yaml::parse(
+            "type: object\nx-kubernetes-validations: [{rule: ''}]\nproperties:\n  a: {type: string}\noneOf:\n- required: [a]\n- properties: {b: {minLength: 1}}\n",
+        )
+        .docs
+        .remove(0)
+        .root;
+        let root_msgs: Vec<String> = check_copied(&root, None).into_iter().map(|p| p.message).collect();
+        assert_eq!(root_msgs, ["`<root>` x-kubernetes-validations[0] has no `rule`"]);
+        let spec_msgs: Vec<String> = check_copied(&root, Some("spec"))
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
+        assert!(
+            spec_msgs.iter().any(|m| m.contains("constrains the field `b`")),
+            "{spec_msgs:?}"
+        );
     }
 
     #[test]

@@ -306,6 +306,15 @@ impl Rule for XpXrdStructuralSchema {
                 Walk { doc, out }.node(root, at, "<root>", false);
                 // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
                 // it builds (the root, `metadata` and those two nodes themselves are its own).
+                let mut copied = schema::structural::check_copied(root, None);
+                for top in ["spec", "status"] {
+                    if let Some(t) = root.path(&["properties", top]) {
+                        copied.extend(schema::structural::check_copied(t, Some(top)));
+                    }
+                }
+                for p in copied {
+                    out.report(Span::new(doc.file, p.start, p.end), p.message);
+                }
                 for top in ["spec", "status"] {
                     let fields = root.path(&["properties", top, "properties"]).and_then(Node::as_map);
                     for e in fields.unwrap_or(&[]) {
