@@ -10,6 +10,8 @@ pub mod celfns;
 pub mod celvalue;
 pub mod crds;
 pub mod score;
+pub mod structural;
+pub mod xcrd;
 
 use crate::parse::yaml::{Entry, Node, Value};
 use regex::Regex;

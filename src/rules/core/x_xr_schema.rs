@@ -96,13 +96,23 @@ impl Rule for XXrSchema {
         // program, compiled once, or `None` when it has no CEL rules (looked for once).
         let mut cel_cache: std::collections::HashMap<*const crate::parse::yaml::Node, Option<schema::cel::Compiled>> =
             Default::default();
+        let mut rendered_cache: std::collections::HashMap<
+            *const crate::parse::yaml::Node,
+            std::rc::Rc<crate::parse::yaml::Node>,
+        > = Default::default();
         for doc in ws.xr_candidates() {
             // The XRDs defining its kind, or when none does those offering it as a claim.
             let (mut candidates, claim) = ws.instance_xrds(doc);
             let Some((x, v)) = candidates.find_map(|x| Some((x, x.version(doc.version())?))) else {
                 continue;
             };
-            let Some(schema_node) = v.schema else { continue };
+            let Some(xrd_schema) = v.schema else { continue };
+            // The XR is checked against the CRD Crossplane builds from the XRD's schema.
+            let rendered = rendered_cache
+                .entry(xrd_schema as *const _)
+                .or_insert_with(|| std::rc::Rc::new(schema::xcrd::crd_schema(xrd_schema)))
+                .clone();
+            let schema_node: &crate::parse::yaml::Node = &rendered;
             let allow = match (claim, x.scope()) {
                 (true, _) => INJECTED_CLAIM,
                 (false, "LegacyCluster") => INJECTED_LEGACY,
@@ -110,7 +120,7 @@ impl Rule for XXrSchema {
             };
             // Crossplane adds `spec` to every XR's CRD, even when the XRD declares none.
             let mut allow: Vec<&str> = allow.to_vec();
-            if schema_node.path(&["properties", "spec"]).is_none() {
+            if xrd_schema.path(&["properties", "spec"]).is_none() {
                 allow.push("spec");
             }
             let opts = schema::Options {
@@ -121,7 +131,7 @@ impl Rule for XXrSchema {
             let head = doc.head_span();
             let xrd_at = x.name_span();
             let cel = cel_cache
-                .entry(schema_node as *const _)
+                .entry(xrd_schema as *const _)
                 .or_insert_with(|| schema::cel::has_rules(schema_node).then(|| schema::cel::compile(schema_node)));
             if let Some(compiled) = cel {
                 for f in schema::cel::evaluate(compiled, &doc.root) {

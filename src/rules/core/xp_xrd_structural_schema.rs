@@ -1,17 +1,37 @@
 use crate::model::{Doc, Workspace};
 use crate::parse::source::Span;
 use crate::parse::yaml::Node;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 use crate::schema;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Checks that every version schema is a Kubernetes *structural* schema: the root is
-    /// `type: object`; every node has a `type` (unless it is int-or-string or preserves unknown
-    /// fields, or is the top-level `spec`/`status`, which Crossplane types; nodes inside `allOf`/`anyOf`/`oneOf`/`not` are exempt); `properties` and
-    /// `additionalProperties` are not both set; `metadata` constrains only `name` and
-    /// `generateName`; every `default` validates against its own node; `pattern`s compile;
-    /// `x-kubernetes-list-type: map` keys are required or defaulted.
+    /// Checks that every version schema is a Kubernetes *structural* schema as the API server
+    /// gets it from Crossplane: every node has a `type` (unless it is int-or-string or preserves
+    /// unknown fields, or is the root or the top-level `spec`/`status`, which Crossplane types;
+    /// nodes inside `allOf`/`anyOf`/`oneOf`/`not` are exempt); `properties` and
+    /// `additionalProperties` are not both set; every `default` validates against its own node;
+    /// `pattern`s compile; `x-kubernetes-list-type: map` keys are required or defaulted.
+    ///
+    /// What Crossplane rewrites is a warning that says so, never an error: a root that is not
+    /// `type: object` (Crossplane builds an object root), `metadata` constraints other than on
+    /// `name` and `generateName` (Crossplane keeps only `name`'s `maxLength`), and root fields
+    /// other than `apiVersion`, `kind`, `metadata`, `spec` and `status` (dropped).
+    ///
+    /// Below the XRD's `spec` and `status` (what Crossplane copies into the CRD it builds) it
+    /// also makes the API server's other CRD-schema checks: `type` one of the six OpenAPI
+    /// types (not `null`); arrays have one `items` schema; no `uniqueItems: true`, `$ref`,
+    /// `id`, `additionalItems`, `patternProperties`, `definitions` or `dependencies`;
+    /// `x-kubernetes-preserve-unknown-fields` true or absent; int-or-string not combined with
+    /// preserve-unknown-fields or embedded-resource; embedded resources are objects with
+    /// properties, without `additionalProperties` and not inside another resource's metadata;
+    /// `x-kubernetes-list-type` / `map-type` / `list-map-keys` values, types, keys and set items;
+    /// `allOf`/`anyOf`/`oneOf`/`not` hold only value validations and constrain only fields the
+    /// schema specifies; validation rules have a rule, a one-line message, a known `reason`,
+    /// a `fieldPath` that exists, `oldSelf` only where old and new values correlate and
+    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules. Measured
+    /// by the `structural_schema` conformance suite (`docs/conformance.md`).
     ///
     /// ## Why is this bad?
     /// The API server rejects the generated CRD, so the XRD never becomes established, which
@@ -85,8 +105,9 @@ impl Walk<'_, '_> {
             return;
         }
         let doc = self.doc;
-        // Crossplane types the top-level `spec` and `status` itself when it renders the CRD.
-        let crossplane_typed = matches!(path, "spec" | "status");
+        // Crossplane types the root and the top-level `spec` and `status` itself when it
+        // renders the CRD.
+        let crossplane_typed = matches!(path, "<root>" | "spec" | "status");
         let exempt = crossplane_typed
             || Self::flag(s, "x-kubernetes-int-or-string")
             || Self::flag(s, "x-kubernetes-preserve-unknown-fields");
@@ -104,7 +125,17 @@ impl Walk<'_, '_> {
                     let problems = if key == "rule" {
                         schema::cel::check_rule(&json, text, path == "<root>")
                     } else {
-                        schema::cel::parse(text).err().into_iter().collect()
+                        match schema::cel::parse(text) {
+                            Err(why) => vec![why],
+                            // A message expression must evaluate to a string: compared with
+                            // its own `string()` it type-checks only when it is one (or dyn).
+                            Ok(_) if !schema::cel::check_rule(&json, &format!("string({text}) == ({text})"), path == "<root>").is_empty()
+                                && schema::cel::check_rule(&json, &format!("string({text}) != ''"), path == "<root>").is_empty() =>
+                            {
+                                vec!["it does not evaluate to a string".to_string()]
+                            }
+                            Ok(_) => Vec::new(),
+                        }
                     };
                     if let Some(first) = problems.first() {
                         let short: String = text.chars().take(80).collect();
@@ -138,11 +169,28 @@ impl Walk<'_, '_> {
         }
         if let Some(def) = s.get("default") {
             if !logic {
-                for e in schema::validate(s, def, (def.start, def.end), &schema::Options::default()) {
+                let errors = schema::validate(s, def, (def.start, def.end), &schema::Options::default());
+                let valid = errors.is_empty();
+                for e in errors {
                     self.out.report(
                         Span::new(doc.file, e.start, e.end),
                         format!("the default of `{path}` is invalid: {}", e.message),
                     );
+                }
+                // The API server also runs the node's CEL rules on its default.
+                if valid && schema::cel::has_rules(s) {
+                    let compiled = schema::cel::compile(s);
+                    for f in schema::cel::evaluate(&compiled, def) {
+                        if f.failed && !f.compile {
+                            let short: String = f.rule.chars().take(80).collect();
+                            self.out
+                                .report(
+                                    doc.span(def),
+                                    format!("the default of `{path}` fails its validation rule `{short}`"),
+                                )
+                                .help("the API server checks defaults against the rules of their node and refuses the CRD");
+                        }
+                    }
                 }
             }
         }
@@ -171,15 +219,38 @@ impl Walk<'_, '_> {
         for e in s.get("properties").and_then(Node::as_map).unwrap_or(&[]) {
             let child = format!("{path}.{}", e.key);
             if path == "<root>" && e.key == "metadata" {
+                // Crossplane replaces the XRD's `metadata` schema with its own (a `name` of
+                // at most 63 characters, or the XRD's `maxLength` if shorter): the API server
+                // never sees the rest, so it constrains nothing.
                 for m in e.value.get("properties").and_then(Node::as_map).unwrap_or(&[]) {
                     if !matches!(m.key.as_str(), "name" | "generateName") {
                         self.out
-                            .report(
+                            .report_with(
+                                Severity::Warning,
                                 doc.key_span(m),
-                                format!("`metadata.{}` cannot be constrained by an XRD schema", m.key),
+                                format!(
+                                    "`metadata.{}` is not constrained: Crossplane drops the XRD's `metadata` schema except `name`'s `maxLength`",
+                                    m.key
+                                ),
                             )
-                            .help("only `metadata.name` and `metadata.generateName` may be constrained");
+                            .help("remove it, or check the value with an `x-kubernetes-validations` rule on the root");
                     }
+                }
+                continue;
+            }
+            if path == "<root>" && !matches!(e.key.as_str(), "spec" | "status") {
+                // Crossplane builds the CRD's root itself and copies only `spec` and `status`.
+                if !matches!(e.key.as_str(), "apiVersion" | "kind") {
+                    self.out
+                        .report_with(
+                            Severity::Warning,
+                            doc.key_span(e),
+                            format!(
+                                "root field `{}` is dropped: Crossplane's CRD has only `apiVersion`, `kind`, `metadata`, `spec` and `status` at the root",
+                                e.key
+                            ),
+                        )
+                        .help("move it under `spec` or `status`");
                 }
                 continue;
             }
@@ -221,15 +292,37 @@ impl Rule for XpXrdStructuralSchema {
                     .map(|s| doc.span_of_key(s, "openAPIV3Schema"))
                     .unwrap_or_else(|| doc.span(root));
                 if root.str_at(&["type"]) != Some("object") {
-                    out.report(
+                    // Crossplane builds the CRD's root as `type: object` whatever the XRD says.
+                    out.report_with(
+                        Severity::Warning,
                         at,
                         format!(
-                            "the schema root of version `{}` must be `type: object`",
+                            "the schema root of version `{}` is not `type: object`; Crossplane ignores it and builds an object root",
                             v.name.unwrap_or("?")
                         ),
-                    );
+                    )
+                    .help("set `type: object` at the root");
                 }
                 Walk { doc, out }.node(root, at, "<root>", false);
+                // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
+                // it builds (the root, `metadata` and those two nodes themselves are its own).
+                let mut copied = schema::structural::check_copied(root, None);
+                for top in ["spec", "status"] {
+                    if let Some(t) = root.path(&["properties", top]) {
+                        copied.extend(schema::structural::check_copied(t, Some(top)));
+                    }
+                }
+                for p in copied {
+                    out.report(Span::new(doc.file, p.start, p.end), p.message);
+                }
+                for top in ["spec", "status"] {
+                    let fields = root.path(&["properties", top, "properties"]).and_then(Node::as_map);
+                    for e in fields.unwrap_or(&[]) {
+                        for p in schema::structural::check(&e.value, &format!("{top}.{}", e.key)) {
+                            out.report(Span::new(doc.file, p.start, p.end), p.message);
+                        }
+                    }
+                }
             }
         }
     }

@@ -430,4 +430,5 @@ def main():
     json.dump({'cases': out, 'skipped': skipped}, sys.stdout, ensure_ascii=False, indent=1)
     print(file=sys.stderr, end='%d cases, %d groups skipped: %s\n' % (len(out), len(skipped), skipped))
 
-main()
+if __name__ == '__main__':
+    main()
