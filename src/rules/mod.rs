@@ -152,6 +152,7 @@ impl Sink {
             primary: Label { span, message: None },
             secondary: Vec::new(),
             help: None,
+            fix: None,
         });
         self.diagnostics.last_mut().expect("just pushed")
     }
