@@ -160,13 +160,18 @@ pub fn rule_doc(meta: &RuleMeta) -> String {
     }
     format!(
         "# {id}\n\n\
-         | severity | category | pack | source |\n|---|---|---|---|\n| {sev} | {cat} | {pack} | [{file}](../{file}) |\n\n{docs}",
+         | severity | category | pack | source |\n|---|---|---|---|\n| {sev} | {cat} | {pack} | [{file}](../{file}) |\n\n{fix}{docs}",
+        fix = if meta.fixable { FIX_LINE } else { "" },
         id = meta.id,
         sev = meta.severity.as_str(),
         cat = meta.category.as_str(),
         pack = meta.pack.as_str(),
     ) + "\n"
 }
+
+/// What the page of a fixable rule says under its table.
+pub const FIX_LINE: &str =
+    "Fix: `portalint check --fix` makes the edit (`portalint check --fix --diff` shows it first).\n\n";
 
 /// The page for one rule (`rules/<id>.md`).
 pub fn rule_page(meta: &RuleMeta) -> String {

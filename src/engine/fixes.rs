@@ -70,16 +70,20 @@ impl Tally {
                 self.streamed
             ));
         }
-        if !preview {
-            let left = match self.fixable_left {
-                0 => "none of them has a mechanical fix".to_string(),
-                n => format!("{} a fix that was not applied (see above)", plural(n, "has", "have")),
-            };
-            lines.push(match remaining {
-                0 => "--fix: no finding remains".to_string(),
-                n => format!("--fix: {} remain ({left})", plural(n, "finding", "findings")),
-            });
-        }
+        let unfixable = remaining.saturating_sub(self.fixable_left);
+        let no_fix = format!("{} no mechanical fix", plural(unfixable, "finding has", "findings have"));
+        lines.push(match (preview, remaining, self.fixable_left) {
+            (true, _, _) if unfixable > 0 => format!("--fix --diff: {no_fix}; `portalint check` reports it all"),
+            (true, _, _) => String::new(),
+            (false, 0, _) => "--fix: no finding remains".to_string(),
+            (false, _, 0) => format!("--fix: {} ({no_fix})", plural(remaining, "finding remains", "findings remain")),
+            (false, _, left) => format!(
+                "--fix: {}; {} a fix that was not applied (see above)",
+                plural(remaining, "finding remains", "findings remain"),
+                plural(left, "has", "have")
+            ),
+        });
+        lines.retain(|l| !l.is_empty());
         lines
     }
 }

@@ -126,6 +126,11 @@ impl Diagnostic {
     }
     /// Attaches the mechanical fix (`None` leaves the finding without one).
     pub fn fix(&mut self, fix: Option<Fix>) -> &mut Self {
+        debug_assert!(
+            fix.is_none() || self.rule.meta().fixable,
+            "rule `{}` attaches a fix but is not declared `fix: true`",
+            self.rule.as_str()
+        );
         self.fix = fix;
         self
     }
