@@ -56,7 +56,7 @@ impl Rule for OspCatKustomizationComplete {
             if !listed.contains(e) {
                 out.report(k.span_of_key(&k.root, "resources"), format!("`kustomization.yaml` does not list `{e}`"))
                     .help(format!("add `- {e}`"))
-                    .fix(add_entry(k, text, e));
+                    .fix(add_entry(k, text, e, &entries));
             }
         }
         for n in items {
@@ -92,11 +92,11 @@ fn remove_item(text: &str, span: Span) -> Option<Fix> {
     Some(Fix::replace(Span::new(span.file, from as u32, to as u32), ""))
 }
 
-/// Adds `- entry` to `resources`: before the first `templates/` item that sorts after it, else
-/// after the last `templates/` item (or the last item); `resources: []`, an empty
+/// Adds `- entry` to `resources`: before the first existing `templates/` item (one of
+/// `entries`) that sorts after it, else after the last of them (or the last item); `resources: []`, an empty
 /// `resources:` and no `resources` at all become a block list. `None` for a flow list or items
 /// not alone on their lines.
-fn add_entry(k: &crate::model::Doc, text: &str, entry: &str) -> Option<Fix> {
+fn add_entry(k: &crate::model::Doc, text: &str, entry: &str, entries: &[&str]) -> Option<Fix> {
     use crate::rules::edit;
     let file = k.file;
     let Some(res) = k.root.entry("resources") else {
@@ -145,7 +145,7 @@ fn add_entry(k: &crate::model::Doc, text: &str, entry: &str) -> Option<Fix> {
         let (from, prefix) = item_line(text, k.span(n))?;
         lines.push((from, prefix, n.as_str()?.trim_start_matches("./")));
     }
-    let templates = || lines.iter().filter(|(.., v)| v.starts_with("templates/"));
+    let templates = || lines.iter().filter(|(.., v)| entries.contains(v));
     let edit = match templates().find(|(.., v)| *v > entry) {
         Some(&(from, prefix, _)) => edit::insert_lines_before(file, text, from, prefix, &[entry.to_string()]),
         None => {
