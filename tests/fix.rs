@@ -378,10 +378,17 @@ fn fixable_rules_say_so_on_their_pages() {
     assert_eq!(
         fixable,
         [
+            "bs-ent-tags",
+            "fn-gotpl-input-gvk",
             "fn-gotpl-resource-name-annotation",
+            "k8s-string-values",
             "osp-cat-kustomization-complete",
             "osp-ord-kustomization-sync",
+            "osp-xrd-legacy-terasky-annotations",
+            "osp-xrd-template-selector-keys",
             "osp-xrd-version-label",
+            "xp-xrd-name",
+            "xp-xrd-names",
         ]
     );
     for r in portalint::rules::ALL_RULES {
@@ -393,4 +400,72 @@ fn fixable_rules_say_so_on_their_pages() {
             r.as_str()
         );
     }
+}
+
+/// Copies a file or a folder.
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("ls").flatten() {
+            copy(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).expect("copy");
+    }
+}
+
+/// Every fixable rule's `fail/` fixtures, copied and fixed with only that rule: at least one
+/// case of each rule changes, a second run has nothing left to fix (`--fix --diff` prints
+/// nothing and exits 0), and every diff is in one reviewed snapshot.
+#[test]
+fn every_fixable_rule_fixes_its_failing_fixtures() {
+    let fixtures = common::root().join("fixtures");
+    let mut shown = String::new();
+    for r in portalint::rules::ALL_RULES.iter().filter(|r| r.meta().fixable) {
+        let id = r.as_str();
+        let mut cases: Vec<_> = std::fs::read_dir(fixtures.join(id).join("fail"))
+            .expect("fail cases")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| !p.join("base").exists())
+            .collect();
+        cases.sort();
+        assert!(!cases.is_empty(), "{id} has no fail case");
+        let mut changed = 0;
+        for case in cases {
+            let tmp = tempfile::tempdir().expect("tmp");
+            let name = case.file_name().expect("name").to_string_lossy().into_owned();
+            let copied = tmp.path().join(&name);
+            copy(&case, &copied);
+            let config = fixtures.join(id).join("config.yaml");
+            let mut args: Vec<String> = ["check", "--color", "never", "--select", id]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            if r.meta().pack == portalint::rules::Pack::OpenPortal {
+                args.extend(["--profile".into(), "openportal".into()]);
+            }
+            if config.exists() {
+                args.extend(["--config".into(), config.display().to_string()]);
+            } else {
+                args.push("--isolated".into());
+            }
+            args.extend(["--fix".into(), "--diff".into(), name.clone()]);
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (code, diff, err) = run_bin(&argv, tmp.path());
+            assert!(code == 0 || code == 1, "{id}/{name}: {err}");
+            if diff.is_empty() {
+                continue;
+            }
+            changed += 1;
+            shown.push_str(&format!("## {id}: fail/{name}\n{diff}\n"));
+            let fix: Vec<&str> = argv.iter().copied().filter(|a| *a != "--diff").collect();
+            let (_, _, err) = run_bin(&fix, tmp.path());
+            assert!(err.contains("--fix: applied"), "{id}/{name}: {err}");
+            let (code, again, err) = run_bin(&argv, tmp.path());
+            assert_eq!((code, again.as_str()), (0, ""), "{id}/{name}: a second run still fixes: {err}");
+        }
+        assert!(changed > 0, "no fail case of {id} is fixed");
+    }
+    insta::assert_snapshot!("fixable_rules_fixtures", shown);
 }

@@ -117,6 +117,43 @@ pub fn one_line_entry<'a>(text: &'a str, key: &str, key_span: Span, value_span: 
     (!text.get(at..end)?.contains('\n')).then_some((at, indent))
 }
 
+/// `value` written as the scalar at `span` was: in the same quotes, or plain when it was
+/// plain and `value` reads back as the same string unquoted.
+pub fn restyle(text: &str, span: Span, value: &str) -> Option<String> {
+    let (s, e) = scalar_extent(text, span)?;
+    Some(match text.as_bytes()[s] {
+        b'"' if e - s >= 2 => format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")),
+        b'\'' if e - s >= 2 => format!("'{}'", value.replace('\'', "''")),
+        _ => {
+            let plain = !value.is_empty()
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-' | b'+'))
+                && !value.starts_with(['-', '.'])
+                && crate::parse::yaml::resolve_plain(value) == crate::parse::yaml::Value::Str(value.to_string());
+            if !plain {
+                return None;
+            }
+            value.to_string()
+        }
+    })
+}
+
+/// A fix setting the single-line scalar at `span` to the string `value`, in its quoting.
+pub fn set_string(text: &str, span: Span, value: &str) -> Option<Fix> {
+    let (s, e) = scalar_extent(text, span)?;
+    Some(Fix::replace(Span::new(span.file, s as u32, e as u32), restyle(text, span, value)?))
+}
+
+/// A fix renaming the key of `entry` (its file span `key_span`) to `new`, when the key is
+/// written plain and its mapping (`siblings`) has no `new` yet (no duplicate key is made).
+pub fn rename_key(text: &str, entry: &Entry, key_span: Span, siblings: &[Entry], new: &str) -> Option<Fix> {
+    if siblings.iter().any(|e| e.key == new) || text.get(key_span.start as usize..key_span.end as usize) != Some(entry.key.as_str()) {
+        return None;
+    }
+    Some(Fix::replace(key_span, new))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +167,23 @@ mod tests {
         assert_eq!((e.span.start as usize, e.replacement.as_str()), (text.len(), "\n  y: 3\n  z: 4"));
         assert_eq!(own_line_indent(text, 5), Some("  "));
         assert_eq!(own_line_indent("- a: 1", 2), None);
+    }
+
+    #[test]
+    fn a_string_keeps_the_quotes_it_was_written_with() {
+        let text = "a: \"X\"\nb: 'X'\nc: X\n";
+        let p = crate::parse::yaml::parse(text);
+        let root = &p.docs[0].root;
+        let span = |k: &str| {
+            let n = root.get(k).expect("key");
+            Span::new(FileId(0), n.start, n.end)
+        };
+        assert_eq!(restyle(text, span("a"), "it's \"x\"").as_deref(), Some("\"it's \\\"x\\\"\""));
+        assert_eq!(restyle(text, span("b"), "it's").as_deref(), Some("'it''s'"));
+        assert_eq!(restyle(text, span("c"), "x-y").as_deref(), Some("x-y"));
+        // Plain only when it reads back as the same string.
+        assert_eq!(restyle(text, span("c"), "true"), None);
+        assert_eq!(restyle(text, span("c"), "a: b"), None);
     }
 
     #[test]
