@@ -277,6 +277,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fixes_are_taken_unless_they_overlap_and_applied_in_one_pass() {
+        let sp = |start, end, text: &str| Splice {
+            start,
+            end,
+            text: text.to_string(),
+        };
+        let text = "a: 1\nb: 2\nc: 3\n";
+        let mut taken = Vec::new();
+        // Two insertions at one place keep the order they were taken in; a shared edit is made once.
+        assert!(take(&mut taken, &[sp(10, 10, "x: 0\n"), sp(0, 0, "# top\n")]));
+        assert!(take(&mut taken, &[sp(10, 10, "y: 0\n"), sp(0, 0, "# top\n")]));
+        // A replacement of line `b` touching the insertion point at its end: fine.
+        assert!(take(&mut taken, &[sp(5, 10, "")]));
+        // Overlapping ranges, an insertion strictly inside a replaced range: left for later.
+        assert!(!take(&mut taken, &[sp(6, 8, "zz")]));
+        assert!(!take(&mut taken, &[sp(7, 7, "!")]));
+        assert_eq!(apply(text, &taken).as_deref(), Some("# top\na: 1\nx: 0\ny: 0\nc: 3\n"));
+        // Out of the text, or splitting a character: no text at all.
+        assert_eq!(apply(text, &[sp(40, 41, "")]), None);
+        assert_eq!(apply("é", &[sp(1, 1, "x")]), None);
+    }
+
+    #[test]
+    fn the_diff_has_git_headers() {
+        let d = unified_diff("k.yaml", Some("a\nb\n"), "a\nc\n");
+        assert!(d.starts_with("--- a/k.yaml\n+++ b/k.yaml\n@@"), "{d}");
+        assert!(d.contains("\n-b\n+c\n"), "{d}");
+        assert!(unified_diff("n.yaml", None, "x\n").starts_with("--- /dev/null\n+++ b/n.yaml\n"));
+        assert_eq!(unified_diff("k.yaml", Some("a\n"), "a\n"), "");
+    }
+
+    #[test]
     fn generates_sorted_recursive_list_keeping_the_header() {
         let paths: crate::parse::paths::PathSet = [
             "c/kustomization.yaml",

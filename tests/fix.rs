@@ -59,8 +59,16 @@ resources:
 fn catalog_entries_missing_are_added_in_order_and_dangling_ones_removed() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path();
-    catalog(dir, KUSTOMIZATION, &["template-a", "template-b", "template-c", "template-d", "template-e"]);
-    write(dir, "namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: catalog\n");
+    catalog(
+        dir,
+        KUSTOMIZATION,
+        &["template-a", "template-b", "template-c", "template-d", "template-e"],
+    );
+    write(
+        dir,
+        "namespace.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: catalog\n",
+    );
     let (code, _, err) = fix(dir, "osp-cat-kustomization-complete", false);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("fixed kustomization.yaml: 4 fixes"), "{err}");
@@ -86,9 +94,18 @@ resources:
 #[test]
 fn an_empty_or_absent_resources_list_becomes_a_block_list() {
     for (start, want) in [
-        ("resources: []\n", "resources:\n  - templates/template-a.yaml\n  - templates/template-b.yaml\n"),
-        ("resources:\n", "resources:\n  - templates/template-a.yaml\n  - templates/template-b.yaml\n"),
-        ("", "resources:\n  - templates/template-a.yaml\n  - templates/template-b.yaml\n"),
+        (
+            "resources: []\n",
+            "resources:\n  - templates/template-a.yaml\n  - templates/template-b.yaml\n",
+        ),
+        (
+            "resources:\n",
+            "resources:\n  - templates/template-a.yaml\n  - templates/template-b.yaml\n",
+        ),
+        (
+            "",
+            "resources:\n  - templates/template-a.yaml\n  - templates/template-b.yaml\n",
+        ),
     ] {
         let tmp = tempfile::tempdir().expect("tmp");
         let dir = tmp.path();
@@ -111,14 +128,18 @@ fn a_flow_list_is_left_for_a_human_and_said_so() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("does not list `templates/template-b.yaml`"), "{out}");
     assert!(err.contains("--fix: nothing to fix"), "{err}");
-    assert!(err.contains("--fix: 1 finding remains (1 finding has no mechanical fix)"), "{err}");
+    assert!(
+        err.contains("--fix: 1 finding remains (1 finding has no mechanical fix)"),
+        "{err}"
+    );
     assert_eq!(read(dir, "kustomization.yaml"), text);
     let (code, out, err) = fix(dir, "osp-cat-kustomization-complete", true);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
     assert!(err.contains("1 finding has no mechanical fix"), "{err}");
 }
 
-const CROSSPLANE: &str = "apiVersion: meta.pkg.crossplane.io/v1\nkind: Configuration\nmetadata:\n  name: configuration-webapp\n";
+const CROSSPLANE: &str =
+    "apiVersion: meta.pkg.crossplane.io/v1\nkind: Configuration\nmetadata:\n  name: configuration-webapp\n";
 
 fn xrd(metadata: &str) -> String {
     format!(
@@ -247,8 +268,14 @@ fn a_missing_composition_resource_name_is_derived_from_the_kind_and_unique() {
     // its help says how.
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("fixed composition.yaml: 3 fixes"), "{err}");
-    assert!(err.contains("--fix: 1 finding remains (1 finding has no mechanical fix)"), "{err}");
-    assert!(out.contains("unique to each item of the `range`, e.g. `configmap-4-{{ $i }}`"), "{out}");
+    assert!(
+        err.contains("--fix: 1 finding remains (1 finding has no mechanical fix)"),
+        "{err}"
+    );
+    assert!(
+        out.contains("unique to each item of the `range`, e.g. `configmap-4-{{ $i }}`"),
+        "{out}"
+    );
     assert_eq!(read(dir, "composition.yaml"), composition(FIXED));
     assert_idempotent(dir, "fn-gotpl-resource-name-annotation", &["composition.yaml"]);
 }
@@ -260,9 +287,16 @@ fn diff_previews_every_fix_and_writes_nothing() {
     let tmp = tempfile::tempdir().expect("tmp");
     let cat = tmp.path().join("catalog");
     catalog(&cat, KUSTOMIZATION, &["template-a", "template-b", "template-d"]);
-    write(&cat, "namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: catalog\n");
+    write(
+        &cat,
+        "namespace.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: catalog\n",
+    );
     let tpl = tmp.path().join("template-webapp");
-    template_repo(&tpl, "  name: webapps.openportal.dev\n  labels:\n    openportal.dev/version: \"1.2.0\"\n");
+    template_repo(
+        &tpl,
+        "  name: webapps.openportal.dev\n  labels:\n    openportal.dev/version: \"1.2.0\"\n",
+    );
     let comp = tmp.path().join("composition");
     write(&comp, "composition.yaml", &composition(TEMPLATE));
     let cases = [
@@ -286,7 +320,11 @@ fn diff_previews_every_fix_and_writes_nothing() {
         git(&copy, &["apply", "fix.patch"]);
         let (code, _, err) = fix(dir, rule, false);
         assert!(code == 0 || code == 1, "{err}");
-        assert_eq!(read(&copy, file), read(dir, file), "{rule}: the diff is what --fix writes");
+        assert_eq!(
+            read(&copy, file),
+            read(dir, file),
+            "{rule}: the diff is what --fix writes"
+        );
     }
     insta::assert_snapshot!("fix_diff_preview", shown);
 }
@@ -319,9 +357,19 @@ fn a_fix_through_a_symlink_is_refused_and_the_rest_is_fixed() {
         "{err}"
     );
     assert!(err.contains("fixed real.yaml: 1 fix"), "{err}");
-    assert!(err.contains("--fix: 1 finding remains; 1 has a fix that was not applied (see above)"), "{err}");
-    assert_eq!(std::fs::read_to_string(&outside).expect("read"), text, "the outside file was written");
-    assert!(std::fs::symlink_metadata(dir.join("link.yaml")).expect("meta").file_type().is_symlink());
+    assert!(
+        err.contains("--fix: 1 finding remains; 1 has a fix that was not applied (see above)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&outside).expect("read"),
+        text,
+        "the outside file was written"
+    );
+    assert!(std::fs::symlink_metadata(dir.join("link.yaml"))
+        .expect("meta")
+        .file_type()
+        .is_symlink());
     assert!(read(&dir, "real.yaml").contains("composition-resource-name: configmap"));
 }
 
@@ -337,7 +385,10 @@ fn a_file_that_changed_since_it_was_read_is_not_written() {
     std::fs::write(&path, "resources: [edited.yaml]\n").expect("edit");
     let e = target.write("resources:\n  - a.yaml\n").expect_err("refused");
     assert!(e.to_string().contains("it changed since portalint read it"), "{e}");
-    assert_eq!(std::fs::read_to_string(&path).expect("read"), "resources: [edited.yaml]\n");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        "resources: [edited.yaml]\n"
+    );
     // Replaced by a symlink meanwhile: refused too, the link's target untouched.
     #[cfg(unix)]
     {
@@ -463,7 +514,11 @@ fn every_fixable_rule_fixes_its_failing_fixtures() {
             let (_, _, err) = run_bin(&fix, tmp.path());
             assert!(err.contains("--fix: applied"), "{id}/{name}: {err}");
             let (code, again, err) = run_bin(&argv, tmp.path());
-            assert_eq!((code, again.as_str()), (0, ""), "{id}/{name}: a second run still fixes: {err}");
+            assert_eq!(
+                (code, again.as_str()),
+                (0, ""),
+                "{id}/{name}: a second run still fixes: {err}"
+            );
         }
         assert!(changed > 0, "no fail case of {id} is fixed");
     }

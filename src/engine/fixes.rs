@@ -71,12 +71,18 @@ impl Tally {
             ));
         }
         let unfixable = remaining.saturating_sub(self.fixable_left);
-        let no_fix = format!("{} no mechanical fix", plural(unfixable, "finding has", "findings have"));
+        let no_fix = format!(
+            "{} no mechanical fix",
+            plural(unfixable, "finding has", "findings have")
+        );
         lines.push(match (preview, remaining, self.fixable_left) {
             (true, _, _) if unfixable > 0 => format!("--fix --diff: {no_fix}; `portalint check` reports it all"),
             (true, _, _) => String::new(),
             (false, 0, _) => "--fix: no finding remains".to_string(),
-            (false, _, 0) => format!("--fix: {} ({no_fix})", plural(remaining, "finding remains", "findings remain")),
+            (false, _, 0) => format!(
+                "--fix: {} ({no_fix})",
+                plural(remaining, "finding remains", "findings remain")
+            ),
             (false, _, left) => format!(
                 "--fix: {}; {} a fix that was not applied (see above)",
                 plural(remaining, "finding remains", "findings remain"),
@@ -112,7 +118,8 @@ pub fn kustomizations(
     let mut planned = Vec::new();
     for dir in dirs {
         let rel = format!("{}{dir}/kustomization.yaml", repo.prefix);
-        let refuse = |why: &dyn std::fmt::Display| AppError::Usage(format!("{}; nothing was written", refused(&rel, why)));
+        let refuse =
+            |why: &dyn std::fmt::Display| AppError::Usage(format!("{}; nothing was written", refused(&rel, why)));
         let path = confined
             .resolve(confined.path(), &format!("{dir}/kustomization.yaml"))
             .map_err(|e| refuse(&e.what()))?;
@@ -217,13 +224,26 @@ pub fn findings(ws: &Workspace, findings: &[Diagnostic], root: &Path, refusals: 
 /// that file, confined to its folder.
 fn open(ws: &Workspace, root: &Path, rel: &str, path: &Path) -> Result<crate::fix::Target, String> {
     let (dir, name) = if ws.repo.is_dir {
-        (root, rel.strip_prefix(ws.repo.prefix.as_str()).unwrap_or(rel).to_string())
+        (
+            root,
+            rel.strip_prefix(ws.repo.prefix.as_str()).unwrap_or(rel).to_string(),
+        )
     } else {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        (path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")), name)
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        (
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+            name,
+        )
     };
     let confined = crate::confine::Root::new(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-    let at = confined.resolve(confined.path(), &name).map_err(|e| e.what().to_string())?;
+    let at = confined
+        .resolve(confined.path(), &name)
+        .map_err(|e| e.what().to_string())?;
     crate::fix::Target::open(&confined, &at).map_err(|e| e.to_string())
 }
 
@@ -236,7 +256,10 @@ pub fn carry_out(planned: Vec<Planned>, preview: bool, tally: &mut Tally) -> boo
         // A path from the tree: one line, no control characters.
         let shown = crate::report::escape::line(&p.rel);
         if preview {
-            print!("{}", crate::fix::unified_diff(&shown, p.target.existing.as_deref(), &p.text));
+            print!(
+                "{}",
+                crate::fix::unified_diff(&shown, p.target.existing.as_deref(), &p.text)
+            );
             tally.files += 1;
             tally.fixes += p.fixes;
             continue;

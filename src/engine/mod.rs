@@ -787,7 +787,10 @@ impl<'a> Plan<'a> {
             fail_on,
             allow_empty: self.args.allow_empty,
             notes: missing.iter().map(notes::MissingXrds::message).collect(),
-            fixes: self.args.fix.then(|| std::mem::take(&mut *self.fixed.lock().unwrap_or_else(|p| p.into_inner()))),
+            fixes: self
+                .args
+                .fix
+                .then(|| std::mem::take(&mut *self.fixed.lock().unwrap_or_else(|p| p.into_inner()))),
         })
     }
 }

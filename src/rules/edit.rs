@@ -70,7 +70,11 @@ pub fn scalar_extent(text: &str, span: Span) -> Option<(usize, usize)> {
     }
     let bytes = text.as_bytes();
     // A span that stops inside the quotes: widen it to them.
-    if !written.starts_with(['"', '\'']) && s > 0 && matches!(bytes[s - 1], b'"' | b'\'') && bytes.get(e) == Some(&bytes[s - 1]) {
+    if !written.starts_with(['"', '\''])
+        && s > 0
+        && matches!(bytes[s - 1], b'"' | b'\'')
+        && bytes.get(e) == Some(&bytes[s - 1])
+    {
         s -= 1;
         e += 1;
     }
@@ -142,13 +146,18 @@ pub fn restyle(text: &str, span: Span, value: &str) -> Option<String> {
 /// A fix setting the single-line scalar at `span` to the string `value`, in its quoting.
 pub fn set_string(text: &str, span: Span, value: &str) -> Option<Fix> {
     let (s, e) = scalar_extent(text, span)?;
-    Some(Fix::replace(Span::new(span.file, s as u32, e as u32), restyle(text, span, value)?))
+    Some(Fix::replace(
+        Span::new(span.file, s as u32, e as u32),
+        restyle(text, span, value)?,
+    ))
 }
 
 /// A fix renaming the key of `entry` (its file span `key_span`) to `new`, when the key is
 /// written plain and its mapping (`siblings`) has no `new` yet (no duplicate key is made).
 pub fn rename_key(text: &str, entry: &Entry, key_span: Span, siblings: &[Entry], new: &str) -> Option<Fix> {
-    if siblings.iter().any(|e| e.key == new) || text.get(key_span.start as usize..key_span.end as usize) != Some(entry.key.as_str()) {
+    if siblings.iter().any(|e| e.key == new)
+        || text.get(key_span.start as usize..key_span.end as usize) != Some(entry.key.as_str())
+    {
         return None;
     }
     Some(Fix::replace(key_span, new))
@@ -164,7 +173,10 @@ mod tests {
         let e = insert_lines_before(FileId(0), text, 5, "  ", &["x: 0".into()]);
         assert_eq!((e.span.start, e.replacement.as_str()), (3, "  x: 0\n"));
         let e = insert_lines_after(FileId(0), text, 12, "  ", &["y: 3".into(), "z: 4".into()]);
-        assert_eq!((e.span.start as usize, e.replacement.as_str()), (text.len(), "\n  y: 3\n  z: 4"));
+        assert_eq!(
+            (e.span.start as usize, e.replacement.as_str()),
+            (text.len(), "\n  y: 3\n  z: 4")
+        );
         assert_eq!(own_line_indent(text, 5), Some("  "));
         assert_eq!(own_line_indent("- a: 1", 2), None);
     }
@@ -178,7 +190,10 @@ mod tests {
             let n = root.get(k).expect("key");
             Span::new(FileId(0), n.start, n.end)
         };
-        assert_eq!(restyle(text, span("a"), "it's \"x\"").as_deref(), Some("\"it's \\\"x\\\"\""));
+        assert_eq!(
+            restyle(text, span("a"), "it's \"x\"").as_deref(),
+            Some("\"it's \\\"x\\\"\"")
+        );
         assert_eq!(restyle(text, span("b"), "it's").as_deref(), Some("'it''s'"));
         assert_eq!(restyle(text, span("c"), "x-y").as_deref(), Some("x-y"));
         // Plain only when it reads back as the same string.

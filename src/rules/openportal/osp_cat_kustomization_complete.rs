@@ -149,7 +149,7 @@ fn add_entry(k: &crate::model::Doc, text: &str, entry: &str, entries: &[&str]) -
     let edit = match templates().find(|(.., v)| *v > entry) {
         Some(&(from, prefix, _)) => edit::insert_lines_before(file, text, from, prefix, &[entry.to_string()]),
         None => {
-            let &(from, prefix, _) = templates().last().or(lines.last())?;
+            let &(from, prefix, _) = templates().next_back().or(lines.last())?;
             edit::insert_lines_after(file, text, from, prefix, &[entry.to_string()])
         }
     };
