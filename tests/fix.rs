@@ -524,3 +524,31 @@ fn every_fixable_rule_fixes_its_failing_fixtures() {
     }
     insta::assert_snapshot!("fixable_rules_fixtures", shown);
 }
+
+/// `--root DIR PATH...` (what the pre-commit hook runs) fixes only what it reports: the
+/// findings on the PATHs, not the rest of the tree.
+#[test]
+fn only_the_reported_findings_are_fixed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let text = composition("apiVersion: v1\nkind: ConfigMap\n");
+    write(dir, "a.yaml", &text);
+    write(dir, "b.yaml", &text);
+    let (code, out, err) = run_bin(
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "fn-gotpl-resource-name-annotation",
+            "--fix",
+            "--root",
+            ".",
+            "a.yaml",
+        ],
+        dir,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("fixed a.yaml: 1 fix"), "{err}");
+    assert!(read(dir, "a.yaml").contains("composition-resource-name: configmap"));
+    assert_eq!(read(dir, "b.yaml"), text, "a file that was not named was fixed");
+}

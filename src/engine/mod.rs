@@ -688,7 +688,10 @@ impl<'a> Plan<'a> {
         for _ in 0..rounds {
             let mut tally = self.fixed.lock().unwrap_or_else(|p| p.into_inner());
             let mut planned = fixes::kustomizations(&ws.repo, &ws.options, &ws.paths, root)?;
-            planned.extend(fixes::findings(&ws, &findings, root, &mut tally.refused));
+            // Only what is reported is fixed: the change's findings with `--base`, the named
+            // files' with `--root DIR PATH...`.
+            let (shown, _) = self.reported(&ws, findings.clone(), git_ctx.as_ref())?;
+            planned.extend(fixes::findings(&ws, &shown, root, &mut tally.refused));
             if planned.is_empty() || !fixes::carry_out(planned, args.diff, &mut tally) {
                 break;
             }
@@ -713,6 +716,29 @@ impl<'a> Plan<'a> {
         })))
     }
 
+    /// The findings of a root that are reported: those the change touches (`--base`, unless
+    /// for a verdict) and, with `--root DIR PATH...`, those on the PATHs and their dependents;
+    /// with how many were left out.
+    fn reported(
+        &self,
+        ws: &Workspace,
+        mut diags: Vec<Diagnostic>,
+        git: Option<&change::GitContext>,
+    ) -> Result<(Vec<Diagnostic>, usize), AppError> {
+        let mut skipped = 0;
+        if let Some(g) = git.filter(|_| !self.args.verdict) {
+            let (kept, n) = g.filter(ws, diags, self.args.only_changed_lines);
+            diags = kept;
+            skipped += n;
+        }
+        if let Some(named) = &self.named {
+            let (kept, n) = named.filter(ws, diags, self.args.allow_empty)?;
+            diags = kept;
+            skipped += n;
+        }
+        Ok((diags, skipped))
+    }
+
     /// Checks every root, filters to the change (`--base`), resolves positions and totals.
     pub fn run(&self) -> Result<Outcome, AppError> {
         let mut located = Vec::new();
@@ -735,20 +761,11 @@ impl<'a> Plan<'a> {
                             None => missing.push(m),
                         }
                     }
-                    let mut diags = findings;
+                    let (diags, skipped) = self.reported(&ws, findings, git.as_ref())?;
+                    summary.skipped += skipped;
                     if self.args.fix {
                         let mut tally = self.fixed.lock().unwrap_or_else(|p| p.into_inner());
                         tally.fixable_left += diags.iter().filter(|d| d.fix.is_some()).count();
-                    }
-                    if let Some(g) = git.as_ref().filter(|_| !self.args.verdict) {
-                        let (kept, skipped) = g.filter(&ws, diags, self.args.only_changed_lines);
-                        diags = kept;
-                        summary.skipped += skipped;
-                    }
-                    if let Some(named) = &self.named {
-                        let (kept, skipped) = named.filter(&ws, diags, self.args.allow_empty)?;
-                        diags = kept;
-                        summary.skipped += skipped;
                     }
                     summary.files += ws.local_files;
                     summary.documents += ws.docs.len();
