@@ -552,3 +552,34 @@ fn only_the_reported_findings_are_fixed() {
     assert!(read(dir, "a.yaml").contains("composition-resource-name: configmap"));
     assert_eq!(read(dir, "b.yaml"), text, "a file that was not named was fixed");
 }
+
+/// A streamed root (its texts are not held) gets no findings' fixes, and the summary says so.
+#[test]
+fn a_streamed_root_says_its_fixes_were_not_applied() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    catalog(dir, KUSTOMIZATION, &["template-a", "template-b", "template-d"]);
+    let (code, out, err) = run_bin(
+        &[
+            "check",
+            "--isolated",
+            "--profile",
+            "openportal",
+            "--select",
+            "osp-cat-kustomization-complete",
+            "--stream-above",
+            "1",
+            "--fix",
+            ".",
+        ],
+        dir,
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("the findings' own fixes are not applied to a streamed root"),
+        "{err}"
+    );
+    assert!(err.contains("--fix: nothing was fixed\n"), "{err}");
+    assert!(err.contains("--fix: 2 findings remain\n"), "{err}");
+    assert_eq!(read(dir, "kustomization.yaml"), KUSTOMIZATION);
+}

@@ -54,6 +54,7 @@ impl Tally {
             plural(self.files, "file", "files")
         );
         lines.push(match (preview, self.files) {
+            (_, 0) if self.streamed > 0 => "--fix: nothing was fixed".to_string(),
             (true, 0) => "--fix --diff: nothing to fix".to_string(),
             (true, _) => format!("--fix --diff: would apply {what}; nothing was written"),
             (false, 0) => "--fix: nothing to fix".to_string(),
@@ -76,9 +77,14 @@ impl Tally {
             plural(unfixable, "finding has", "findings have")
         );
         lines.push(match (preview, remaining, self.fixable_left) {
+            (true, _, _) if self.streamed > 0 => String::new(),
             (true, _, _) if unfixable > 0 => format!("--fix --diff: {no_fix}; `portalint check` reports it all"),
             (true, _, _) => String::new(),
             (false, 0, _) => "--fix: no finding remains".to_string(),
+            // A streamed root's findings are not counted as fixable or not (see above).
+            (false, _, _) if self.streamed > 0 => {
+                format!("--fix: {}", plural(remaining, "finding remains", "findings remain"))
+            }
             (false, _, 0) => format!(
                 "--fix: {} ({no_fix})",
                 plural(remaining, "finding remains", "findings remain")
