@@ -1,7 +1,7 @@
 //! The check as stages that return data: config and options ([`Plan::new`]), then per root
 //! discover → parse/model → rules → policy ([`Plan::check_root`], one [`Root`] each), then the
 //! changed-lines filter and positions ([`Plan::run`]). `verdict` and `pr` call the stages and
-//! read their results; nothing here prints but `--fix`'s report of what it wrote.
+//! read their results; nothing here prints but `--fix`'s report of what it wrote and `--fix --diff`'s diff ([`fixes`]).
 
 pub mod change;
 pub mod fixes;
