@@ -4,7 +4,7 @@
 use crate::cli::{CheckArgs, Cli, Color, Command};
 use crate::config;
 use crate::engine::parse_ids;
-pub use crate::engine::{check, fix_kustomizations, load_config, resolve_policy, run_rules, run_rules_where, Outcome};
+pub use crate::engine::{check, load_config, resolve_policy, run_rules, run_rules_where, Outcome};
 pub use crate::error::{print_error, AppError, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::report;
 use crate::rules::ALL_RULES;
@@ -74,6 +74,18 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
                 }
                 return EXIT_ERROR;
             }
+            // `--fix --diff`: stdout is the diff alone (for `git apply`); the exit says
+            // whether there is something to fix.
+            if let (true, Some(t)) = (args.diff, &outcome.fixes) {
+                for line in t.summary(true, outcome.summary.errors + outcome.summary.warnings) {
+                    eprintln!("{line}");
+                }
+                return if t.files > 0 || !t.refused.is_empty() {
+                    EXIT_FINDINGS
+                } else {
+                    EXIT_CLEAN
+                };
+            }
             let color = match args.color {
                 Color::Always => true,
                 Color::Never => false,
@@ -85,6 +97,11 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
             }
             for note in &outcome.notes {
                 eprintln!("note: {}", crate::report::escape::line(note));
+            }
+            if let Some(t) = &outcome.fixes {
+                for line in t.summary(false, outcome.summary.errors + outcome.summary.warnings) {
+                    eprintln!("{line}");
+                }
             }
             if outcome.checked_nothing() {
                 eprintln!(

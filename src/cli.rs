@@ -109,9 +109,16 @@ pub struct CheckArgs {
     /// passes the staged files this way.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["base", "release"])]
     pub root: Option<PathBuf>,
-    /// Regenerate each cluster's `kustomization.yaml` in an orders repository.
-    #[arg(long)]
+    /// Apply the mechanical fixes: regenerate each cluster's `kustomization.yaml` in an
+    /// orders repository, and make the edits of every finding that has one (`portalint rules`
+    /// pages say "Fix: `portalint check --fix`"). Files are rewritten atomically, only inside
+    /// the checked root; the findings that remain are reported.
+    #[arg(long, conflicts_with = "head")]
     pub fix: bool,
+    /// With `--fix`: print what it would change as a unified diff on stdout and write
+    /// nothing; exit 1 when there is something to fix, 0 when not.
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -159,6 +166,7 @@ impl CheckArgs {
             release: None,
             root: None,
             fix: false,
+            diff: false,
             color: Color::Never,
             stream_above: DEFAULT_STREAM_ABOVE,
             batch_size: DEFAULT_BATCH_SIZE,

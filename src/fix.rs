@@ -5,6 +5,10 @@
 //! relative to the folder, excluding the kustomization itself (`resources: []` when empty).
 //! Fixes are written atomically (a fresh temporary file + rename) so nothing is half-written,
 //! only inside the repository and never through a symlink.
+//!
+//! The rules' own fixes are byte-range edits of the checked text ([`Splice`]): the fixes of a
+//! file are taken one finding at a time, a fix whose edits overlap one already taken is left
+//! for the next run (its finding is still reported), and the edits are applied in one pass.
 
 use std::path::Path;
 
@@ -50,6 +54,89 @@ pub fn render(existing: Option<&str>, resources: &[String]) -> String {
     s
 }
 
+/// One edit of a file's text: the bytes `start..end` replaced by `text` (an insertion when
+/// the range is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Splice {
+    /// First byte replaced.
+    pub start: usize,
+    /// End of the bytes replaced (exclusive).
+    pub end: usize,
+    /// The replacement.
+    pub text: String,
+}
+
+impl Splice {
+    /// True when the two cannot both be applied: their ranges share a byte, or one inserts
+    /// strictly inside the other's range. Two insertions at the same place can (in the order
+    /// they were taken), and an edit identical to another is the same edit.
+    fn conflicts(&self, other: &Splice) -> bool {
+        if self == other {
+            return false;
+        }
+        let inside = |at: usize, s: &Splice| s.start < at && at < s.end;
+        (self.start < other.end && other.start < self.end)
+            || (self.start == self.end && inside(self.start, other))
+            || (other.start == other.end && inside(other.start, self))
+    }
+}
+
+/// Adds the edits of one fix to `taken` when none conflicts with one already there (an edit
+/// identical to a taken one is shared, not repeated). Returns whether the fix was taken.
+pub fn take(taken: &mut Vec<Splice>, fix: &[Splice]) -> bool {
+    let clash = fix
+        .iter()
+        .enumerate()
+        .any(|(i, e)| taken.iter().chain(&fix[..i]).any(|t| t.conflicts(e)));
+    if clash {
+        return false;
+    }
+    for e in fix {
+        if !taken.contains(e) {
+            taken.push(e.clone());
+        }
+    }
+    true
+}
+
+/// `text` with the taken edits applied (by position; insertions at one place in the order
+/// they were taken). `None` when an edit lies outside the text or splits a character.
+pub fn apply(text: &str, taken: &[Splice]) -> Option<String> {
+    let mut order: Vec<&Splice> = taken.iter().collect();
+    order.sort_by_key(|e| (e.start, e.end));
+    let mut out = String::with_capacity(text.len() + taken.iter().map(|e| e.text.len()).sum::<usize>());
+    let mut at = 0;
+    for e in order {
+        if e.start < at || e.end < e.start || !text.is_char_boundary(e.start) || !text.is_char_boundary(e.end) {
+            return None;
+        }
+        out.push_str(text.get(at..e.start)?);
+        out.push_str(&e.text);
+        at = e.end;
+    }
+    out.push_str(text.get(at..)?);
+    Some(out)
+}
+
+/// A unified diff of a fix (`--fix --diff`), with `a/` and `b/` headers as git writes them
+/// (`/dev/null` for a file the fix creates) and three lines of context.
+pub fn unified_diff(rel: &str, before: Option<&str>, after: &str) -> String {
+    let old = before.unwrap_or("");
+    let from = match before {
+        Some(_) => format!("a/{rel}"),
+        None => "/dev/null".to_string(),
+    };
+    let mut out = similar::TextDiff::from_lines(old, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&from, &format!("b/{rel}"))
+        .to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
 /// Why a fix was not written.
 #[derive(Debug)]
 pub enum Refused {
@@ -58,6 +145,8 @@ pub enum Refused {
     NotAFile(&'static str),
     /// The target's folder is not inside the repository root.
     Outside,
+    /// The file changed after it was read: the fix was computed from another text.
+    Changed,
     /// Reading, writing or renaming failed.
     Io(std::io::Error),
 }
@@ -67,6 +156,7 @@ impl std::fmt::Display for Refused {
         match self {
             Refused::NotAFile(what) => write!(f, "it is {what}; portalint writes only regular files"),
             Refused::Outside => f.write_str("its folder is outside the repository; portalint writes only inside it"),
+            Refused::Changed => f.write_str("it changed since portalint read it; run the check again"),
             Refused::Io(e) => write!(f, "{e}"),
         }
     }
@@ -153,6 +243,16 @@ impl Target {
             }
         }
         tmp.as_file().sync_all().map_err(Refused::Io)?;
+        // Still the text the fix was computed from (the temporary file is removed otherwise).
+        let now = match std::fs::symlink_metadata(&self.path) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_file() => return Err(Refused::Changed),
+            Ok(_) => Some(std::fs::read(&self.path).map_err(Refused::Io)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Refused::Io(e)),
+        };
+        if now.as_deref() != self.existing.as_deref().map(str::as_bytes) {
+            return Err(Refused::Changed);
+        }
         tmp.persist(&self.path).map_err(|e| Refused::Io(e.error))?;
         Ok(())
     }
@@ -175,6 +275,38 @@ fn umask() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixes_are_taken_unless_they_overlap_and_applied_in_one_pass() {
+        let sp = |start, end, text: &str| Splice {
+            start,
+            end,
+            text: text.to_string(),
+        };
+        let text = "a: 1\nb: 2\nc: 3\n";
+        let mut taken = Vec::new();
+        // Two insertions at one place keep the order they were taken in; a shared edit is made once.
+        assert!(take(&mut taken, &[sp(10, 10, "x: 0\n"), sp(0, 0, "# top\n")]));
+        assert!(take(&mut taken, &[sp(10, 10, "y: 0\n"), sp(0, 0, "# top\n")]));
+        // A replacement of line `b` touching the insertion point at its end: fine.
+        assert!(take(&mut taken, &[sp(5, 10, "")]));
+        // Overlapping ranges, an insertion strictly inside a replaced range: left for later.
+        assert!(!take(&mut taken, &[sp(6, 8, "zz")]));
+        assert!(!take(&mut taken, &[sp(7, 7, "!")]));
+        assert_eq!(apply(text, &taken).as_deref(), Some("# top\na: 1\nx: 0\ny: 0\nc: 3\n"));
+        // Out of the text, or splitting a character: no text at all.
+        assert_eq!(apply(text, &[sp(40, 41, "")]), None);
+        assert_eq!(apply("é", &[sp(1, 1, "x")]), None);
+    }
+
+    #[test]
+    fn the_diff_has_git_headers() {
+        let d = unified_diff("k.yaml", Some("a\nb\n"), "a\nc\n");
+        assert!(d.starts_with("--- a/k.yaml\n+++ b/k.yaml\n@@"), "{d}");
+        assert!(d.contains("\n-b\n+c\n"), "{d}");
+        assert!(unified_diff("n.yaml", None, "x\n").starts_with("--- /dev/null\n+++ b/n.yaml\n"));
+        assert_eq!(unified_diff("k.yaml", Some("a\n"), "a\n"), "");
+    }
 
     #[test]
     fn generates_sorted_recursive_list_keeping_the_header() {

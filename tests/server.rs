@@ -472,3 +472,48 @@ fn the_kustomization_fix_is_a_code_action() {
     );
     assert_eq!(c.finish(), 0);
 }
+
+/// A finding that carries a fix (as `portalint check --fix` makes it) offers it as a code
+/// action: the same byte-range edit, here the label value quoted.
+#[test]
+fn a_findings_fix_is_a_code_action() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = std::fs::canonicalize(tmp.path()).expect("root");
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  labels:\n    enabled: yes  # on\n";
+    write(&root, "configmap.yaml", text);
+    let mut c = Client::start(&root, &[]);
+    c.initialize(&root);
+    let u = uri(&root.join("configmap.yaml"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": u, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let diags = c.diagnostics_for(&u);
+    let found: Vec<&Value> = diags.iter().filter(|d| d["code"] == "k8s-string-values").collect();
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": found[0]["range"], "context": {"diagnostics": []}}),
+    );
+    let fix = actions["result"]
+        .as_array()
+        .and_then(|l| {
+            l.iter()
+                .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with("Fix: ")))
+        })
+        .unwrap_or_else(|| panic!("{actions:#}"))
+        .clone();
+    let edits = fix["edit"]["changes"][&u].as_array().expect("edits");
+    assert_eq!(edits.len(), 1, "{fix:#}");
+    assert_eq!(edits[0]["newText"], "\"yes\"");
+    assert_eq!(edits[0]["range"]["start"], json!({"line": 5, "character": 13}));
+    assert_eq!(edits[0]["range"]["end"], json!({"line": 5, "character": 16}));
+    let fixed = text.replace("enabled: yes", "enabled: \"yes\"");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    let after = c.diagnostics_for(&u);
+    assert!(!codes(&after).contains(&"k8s-string-values".to_string()), "{after:#?}");
+    assert_eq!(c.finish(), 0);
+}

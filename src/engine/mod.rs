@@ -1,9 +1,10 @@
 //! The check as stages that return data: config and options ([`Plan::new`]), then per root
 //! discover → parse/model → rules → policy ([`Plan::check_root`], one [`Root`] each), then the
 //! changed-lines filter and positions ([`Plan::run`]). `verdict` and `pr` call the stages and
-//! read their results; nothing here prints but `--fix`'s report of what it wrote.
+//! read their results; nothing here prints but `--fix`'s report of what it wrote and `--fix --diff`'s diff ([`fixes`]).
 
 pub mod change;
+pub mod fixes;
 pub mod notes;
 pub mod settings;
 pub mod stream;
@@ -34,6 +35,8 @@ pub struct Outcome {
     /// What the run could not check, said once per run (printed on stderr): XRs checked
     /// without their XRD.
     pub notes: Vec<String>,
+    /// With `--fix`: what was fixed and refused (printed on stderr after the report).
+    pub fixes: Option<fixes::Tally>,
 }
 
 impl Outcome {
@@ -313,69 +316,12 @@ fn cap_per_file(mut diags: Vec<Diagnostic>, max: usize) -> Vec<Diagnostic> {
                     "portalint shows at most {max} findings of one rule per file (config `limits.findings-per-file`); \
                      fix these and run again"
                 )),
+                fix: None,
                 ..d
             });
         }
     }
     out
-}
-
-/// Regenerates the cluster kustomizations of an orders repository (`repo.orders` detected);
-/// reports each change on stderr. Returns whether anything was written. Every target is
-/// checked before anything is written: one that is a symlink, not a regular file, or
-/// outside the root refuses the whole fix.
-pub fn fix_kustomizations(
-    repo: &Repo,
-    options: &RuleOptions,
-    paths: &crate::parse::paths::PathSet,
-    root: &Path,
-) -> Result<bool, AppError> {
-    let dirs: Vec<String> = match repo.orders {
-        Some(model::Layout::Clusters) => model::orders::cluster_dirs(options, paths),
-        Some(model::Layout::Namespaces) => vec!["namespaces".to_string()],
-        None => return Ok(false),
-    };
-    let confined = crate::confine::Root::new(root)
-        .map_err(|e| AppError::Usage(format!("cannot read `{}`: {e}", root.display())))?;
-    let mut planned = Vec::new();
-    for dir in dirs {
-        let rel = format!("{}{dir}/kustomization.yaml", repo.prefix);
-        let refused =
-            |why: &dyn std::fmt::Display| AppError::Usage(format!("not fixed `{rel}`: {why}; nothing was written"));
-        let path = confined
-            .resolve(confined.path(), &format!("{dir}/kustomization.yaml"))
-            .map_err(|e| refused(&e.what()))?;
-        let target = crate::fix::Target::open(&confined, &path).map_err(|e| refused(&e))?;
-        if target.existing.is_none() && repo.orders == Some(model::Layout::Namespaces) {
-            continue;
-        }
-        let wanted = crate::fix::expected_resources(&format!("{}{dir}", repo.prefix), paths);
-        let text = crate::fix::render(target.existing.as_deref(), &wanted);
-        if target.existing.as_deref() == Some(text.as_str()) {
-            continue;
-        }
-        planned.push((rel, target, wanted, text));
-    }
-    for (rel, target, wanted, text) in &planned {
-        target
-            .write(text)
-            .map_err(|e| AppError::Usage(format!("cannot write `{rel}`: {e}")))?;
-        let before: std::collections::HashSet<&str> = target
-            .existing
-            .as_deref()
-            .map(|t| t.lines().filter_map(|l| l.trim().strip_prefix("- ")).collect())
-            .unwrap_or_default();
-        let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
-        let added = wanted_set.difference(&before).count();
-        let removed = before.difference(&wanted_set).count();
-        // A folder name from the tree: one line, no control characters.
-        eprintln!(
-            "fixed {}: {} resources (+{added} -{removed})",
-            crate::report::escape::line(rel),
-            wanted.len()
-        );
-    }
-    Ok(!planned.is_empty())
 }
 
 /// Reads the XRD sources of `--xrds` (relative to the working directory) and config `xrds:`
@@ -499,6 +445,8 @@ pub struct Plan<'a> {
     external: Vec<model::Input>,
     /// `--root` with PATHs: report only on these (and their dependents).
     named: Option<change::Named>,
+    /// `--fix`: what the roots checked so far fixed.
+    fixed: std::sync::Mutex<fixes::Tally>,
 }
 
 /// A root checked in memory.
@@ -591,6 +539,7 @@ impl<'a> Plan<'a> {
             options,
             external,
             named,
+            fixed: Default::default(),
         })
     }
 
@@ -665,7 +614,8 @@ impl<'a> Plan<'a> {
                         max_size,
                         batch_size: args.batch_size,
                     };
-                    return stream_root(found, &job, args.fix.then_some(exclude)).map(Root::Streamed);
+                    let fix = args.fix.then_some((exclude, &self.fixed));
+                    return stream_root(found, &job, fix, args.diff).map(Root::Streamed);
                 }
                 let (inputs, paths) = found.read_all(max_size);
                 let found = crate::discover::Discovered {
@@ -728,8 +678,24 @@ impl<'a> Plan<'a> {
             base: base_inputs,
         };
         let mut ws = model::build(inputs, pr, repo.clone(), profile, options.clone());
-        if args.fix && fix_kustomizations(&ws.repo, &ws.options, &ws.paths, root)? {
-            // Check again what is now on disk.
+        if ws.repo.onboarding && ws.repo.is_dir {
+            ws.file_age_days = catalog_file_ages(&ws, root);
+        }
+        let mut findings = run_rules(&ws, settings)?;
+        // `--fix`: regenerate the order kustomizations and apply the findings' fixes, then
+        // check again what is now on disk, until nothing is left to apply.
+        let rounds = if args.fix { fixes::MAX_ROUNDS } else { 0 };
+        for _ in 0..rounds {
+            let mut tally = self.fixed.lock().unwrap_or_else(|p| p.into_inner());
+            let mut planned = fixes::kustomizations(&ws.repo, &ws.options, &ws.paths, root)?;
+            // Only what is reported is fixed: the change's findings with `--base`, the named
+            // files' with `--root DIR PATH...`.
+            let (shown, _) = self.reported(&ws, findings.clone(), git_ctx.as_ref())?;
+            planned.extend(fixes::findings(&ws, &shown, root, &mut tally.refused));
+            if planned.is_empty() || !fixes::carry_out(planned, args.diff, &mut tally) {
+                break;
+            }
+            drop(tally);
             let found = crate::discover::discover(root, &prefix, exclude, max_size);
             let inputs = model::Inputs {
                 files: found.inputs,
@@ -737,17 +703,40 @@ impl<'a> Plan<'a> {
                 external: external.clone(),
                 base: Vec::new(),
             };
-            ws = model::build(inputs, ws.pr.clone(), repo, profile, options.clone());
+            ws = model::build(inputs, ws.pr.clone(), repo.clone(), profile, options.clone());
+            if ws.repo.onboarding && ws.repo.is_dir {
+                ws.file_age_days = catalog_file_ages(&ws, root);
+            }
+            findings = run_rules(&ws, settings)?;
         }
-        if ws.repo.onboarding && ws.repo.is_dir {
-            ws.file_age_days = catalog_file_ages(&ws, root);
-        }
-        let findings = run_rules(&ws, settings)?;
         Ok(Root::InMemory(Box::new(InMemory {
             ws,
             findings,
             git: git_ctx,
         })))
+    }
+
+    /// The findings of a root that are reported: those the change touches (`--base`, unless
+    /// for a verdict) and, with `--root DIR PATH...`, those on the PATHs and their dependents;
+    /// with how many were left out.
+    fn reported(
+        &self,
+        ws: &Workspace,
+        mut diags: Vec<Diagnostic>,
+        git: Option<&change::GitContext>,
+    ) -> Result<(Vec<Diagnostic>, usize), AppError> {
+        let mut skipped = 0;
+        if let Some(g) = git.filter(|_| !self.args.verdict) {
+            let (kept, n) = g.filter(ws, diags, self.args.only_changed_lines);
+            diags = kept;
+            skipped += n;
+        }
+        if let Some(named) = &self.named {
+            let (kept, n) = named.filter(ws, diags, self.args.allow_empty)?;
+            diags = kept;
+            skipped += n;
+        }
+        Ok((diags, skipped))
     }
 
     /// Checks every root, filters to the change (`--base`), resolves positions and totals.
@@ -772,16 +761,11 @@ impl<'a> Plan<'a> {
                             None => missing.push(m),
                         }
                     }
-                    let mut diags = findings;
-                    if let Some(g) = git.as_ref().filter(|_| !self.args.verdict) {
-                        let (kept, skipped) = g.filter(&ws, diags, self.args.only_changed_lines);
-                        diags = kept;
-                        summary.skipped += skipped;
-                    }
-                    if let Some(named) = &self.named {
-                        let (kept, skipped) = named.filter(&ws, diags, self.args.allow_empty)?;
-                        diags = kept;
-                        summary.skipped += skipped;
+                    let (diags, skipped) = self.reported(&ws, findings, git.as_ref())?;
+                    summary.skipped += skipped;
+                    if self.args.fix {
+                        let mut tally = self.fixed.lock().unwrap_or_else(|p| p.into_inner());
+                        tally.fixable_left += diags.iter().filter(|d| d.fix.is_some()).count();
                     }
                     summary.files += ws.local_files;
                     summary.documents += ws.docs.len();
@@ -820,6 +804,10 @@ impl<'a> Plan<'a> {
             fail_on,
             allow_empty: self.args.allow_empty,
             notes: missing.iter().map(notes::MissingXrds::message).collect(),
+            fixes: self
+                .args
+                .fix
+                .then(|| std::mem::take(&mut *self.fixed.lock().unwrap_or_else(|p| p.into_inner()))),
         })
     }
 }
@@ -882,20 +870,26 @@ pub fn relative_to_cwd(path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Streams one root ([`crate::stream`]); with `fix` (the exclude globs), the kustomizations
-/// are regenerated after the scan, and the root is walked and scanned again when one changed.
+/// Streams one root ([`crate::stream`]); with `fix` (the exclude globs and the run's tally),
+/// the kustomizations are regenerated after the scan, and the root is walked and scanned again
+/// when one changed. The findings' own fixes are not applied to a streamed root (its texts
+/// are not held): the tally says so.
 fn stream_root(
     found: crate::discover::Discovered,
     job: &stream::Job<'_>,
-    fix: Option<&globset::GlobSet>,
+    fix: Option<(&globset::GlobSet, &std::sync::Mutex<fixes::Tally>)>,
+    preview: bool,
 ) -> Result<stream::Checked, AppError> {
     let mut scan = stream::scan(found, job);
-    if let Some(exclude) = fix {
+    if let Some((exclude, tally)) = fix {
         let repo = Repo {
             orders: scan.layout,
             ..job.repo.clone()
         };
-        if fix_kustomizations(&repo, job.options, scan.paths(), job.root)? {
+        let planned = fixes::kustomizations(&repo, job.options, scan.paths(), job.root)?;
+        let mut tally = tally.lock().unwrap_or_else(|p| p.into_inner());
+        tally.streamed += 1;
+        if fixes::carry_out(planned, preview, &mut tally) {
             let found = crate::discover::discover_unread(job.root, &job.repo.prefix, exclude, job.max_size);
             scan = stream::scan(found, job);
         }
@@ -923,6 +917,7 @@ mod tests {
             },
             secondary: Vec::new(),
             help: None,
+            fix: None,
         };
         let mut all: Vec<Diagnostic> = (0..2_500).rev().map(|i| d(rule, 0, i)).collect();
         all.extend((0..10).map(|i| d(other, 0, i)));

@@ -227,6 +227,7 @@ impl Suppression {
             },
             secondary: Vec::new(),
             help: Some(help),
+            fix: None,
         };
         let mut out = Vec::new();
         match &self.ids {

@@ -51,6 +51,43 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     /// What to do about it.
     pub help: Option<String>,
+    /// The mechanical edit that resolves it, when there is exactly one (`portalint check
+    /// --fix` applies it).
+    pub fix: Option<Fix>,
+}
+
+/// One replacement of a byte range of a checked file (an insertion when the range is empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The bytes replaced.
+    pub span: Span,
+    /// What replaces them.
+    pub replacement: String,
+}
+
+/// The edits that together resolve one finding, all in the file of its primary span. Two
+/// findings may carry the same edit (the `resources:` key two missing entries both need):
+/// applied together, it is made once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// The edits, in any order; they do not overlap one another.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A fix of one edit.
+    pub fn replace(span: Span, replacement: impl Into<String>) -> Fix {
+        Fix {
+            edits: vec![Edit {
+                span,
+                replacement: replacement.into(),
+            }],
+        }
+    }
+    /// Inserts `text` at byte `at` of `span`'s file.
+    pub fn insert(file: crate::parse::source::FileId, at: u32, text: impl Into<String>) -> Fix {
+        Fix::replace(Span::new(file, at, at), text)
+    }
 }
 
 /// The longest message, label or help a finding keeps, in bytes. A message quotes names and
@@ -85,6 +122,16 @@ impl Diagnostic {
     /// Sets the help text.
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(bounded(help));
+        self
+    }
+    /// Attaches the mechanical fix (`None` leaves the finding without one).
+    pub fn fix(&mut self, fix: Option<Fix>) -> &mut Self {
+        debug_assert!(
+            fix.is_none() || self.rule.meta().fixable,
+            "rule `{}` attaches a fix but is not declared `fix: true`",
+            self.rule.as_str()
+        );
+        self.fix = fix;
         self
     }
     /// Sets the message of the primary label.

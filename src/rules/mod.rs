@@ -7,6 +7,7 @@ use crate::parse::source::Span;
 use crate::rules::diagnostic::{Diagnostic, Label, Severity};
 
 pub mod diagnostic;
+pub mod edit;
 pub mod util;
 
 /// What kind of problem a rule finds (separate from its default severity).
@@ -91,6 +92,9 @@ pub struct RuleMeta {
     pub pack: Pack,
     /// Which files its findings can be on.
     pub reach: Reach,
+    /// True when `portalint check --fix` fixes its findings (declared `fix: true`): the
+    /// findings carry their edit, or `--fix` regenerates the file they are on.
+    pub fixable: bool,
     /// Markdown documentation (What it does / Why is this bad? / Example / Use instead).
     pub docs: &'static str,
     /// Source file of the rule.
@@ -152,6 +156,7 @@ impl Sink {
             primary: Label { span, message: None },
             secondary: Vec::new(),
             help: None,
+            fix: None,
         });
         self.diagnostics.last_mut().expect("just pushed")
     }
@@ -167,7 +172,8 @@ macro_rules! declare_rule {
             category: $cat:ident,
             severity: $sev:ident,
             pack: $pack:ident
-            $(, reach: $reach:ident)? $(,)?
+            $(, reach: $reach:ident)?
+            $(, fix: $fix:literal)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -180,6 +186,7 @@ macro_rules! declare_rule {
                 severity: $crate::rules::diagnostic::Severity::$sev,
                 pack: $crate::rules::Pack::$pack,
                 reach: $crate::declare_rule!(@reach $($reach)?),
+                fixable: $crate::declare_rule!(@fix $($fix)?),
                 docs: concat!($($doc, "\n"),*),
                 file: file!(),
             };
@@ -190,6 +197,12 @@ macro_rules! declare_rule {
     };
     (@reach $reach:ident) => {
         $crate::rules::Reach::$reach
+    };
+    (@fix) => {
+        false
+    };
+    (@fix $fix:literal) => {
+        $fix
     };
 }
 

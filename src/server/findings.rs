@@ -1,7 +1,8 @@
 //! Findings as the editor sees them: LSP diagnostics (UTF-16 ranges, the rule id as code and
 //! its page as code description, secondary labels as related information), the hover of a
 //! finding's rule doc, and the code actions of a finding: the engine's fix where it has one
-//! (a regenerated kustomization, [`crate::fix`]) and the inline suppression comment.
+//! (a regenerated kustomization, [`crate::fix`]; the edits the finding carries, as
+//! `portalint check --fix` makes them) and the inline suppression comment.
 
 use super::position::{uri_of, LineIndex};
 use crate::engine::warm::{Checked, Warm};
@@ -21,12 +22,16 @@ pub const RULE_PAGES: &str = "https://github.com/open-service-portal/portalint/b
 struct Item {
     rule: RuleId,
     diagnostic: Diagnostic,
+    /// The finding's own fix, as editor edits of the text that was checked (empty: none).
+    fix: Vec<TextEdit>,
 }
 
 /// What was published for one file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Published {
     items: Vec<Item>,
+    /// The text the findings were computed on: a fix is offered only on that text.
+    text: Option<std::sync::Arc<str>>,
 }
 
 /// Groups the findings of a check by checked file, converted (every checked file is listed,
@@ -83,9 +88,23 @@ pub fn convert(checked: &Checked) -> Vec<(String, Published)> {
             tags: None,
             data: None,
         };
-        by_file.entry(file.rel.clone()).or_default().items.push(Item {
+        let fix = d
+            .fix
+            .as_ref()
+            .filter(|f| f.edits.iter().all(|e| e.span.file == d.primary.span.file))
+            .map(|f| {
+                f.edits
+                    .iter()
+                    .map(|e| TextEdit::new(range_of(e.span), e.replacement.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let published = by_file.entry(file.rel.clone()).or_default();
+        published.text = Some(file.text.clone());
+        published.items.push(Item {
             rule: d.rule,
             diagnostic,
+            fix,
         });
     }
     let mut out: Vec<(String, Published)> = by_file.into_iter().collect();
@@ -184,6 +203,17 @@ impl Published {
                     }));
                 }
             }
+            // The finding's own fix, on the text it was found in.
+            if !item.fix.is_empty() && self.text.as_deref() == Some(text) {
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("Fix: {}", first_line(&item.diagnostic.message)),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![item.diagnostic.clone()]),
+                    edit: Some(edit(item.fix.clone())),
+                    is_preferred: Some(true),
+                    ..Default::default()
+                }));
+            }
             // The inline suppression the policy reads: a comment line right above.
             let line = item.diagnostic.range.start.line;
             if suppressed.contains(&(item.rule, line)) {
@@ -205,4 +235,9 @@ impl Published {
         }
         out
     }
+}
+
+/// The first line of a finding's message (the help follows on the next).
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message)
 }

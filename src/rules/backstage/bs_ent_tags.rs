@@ -33,6 +33,7 @@ crate::declare_rule! {
         severity: Error,
         pack: Backstage,
         reach: Shared,
+        fix: true,
     }
 }
 
@@ -55,7 +56,9 @@ impl Rule for BsEntTags {
                     let lower = tag.to_ascii_lowercase().replace(['_', ' ', '.'], "-");
                     let d = out.report(doc.span(t), format!("`{tag}` is not a valid tag"));
                     if is_backstage_tag(&lower) {
-                        d.help(format!("use `{lower}`"));
+                        let text = &ws.sources.get(doc.file).text;
+                        d.help(format!("use `{lower}`"))
+                            .fix(crate::rules::edit::set_string(text, doc.span(t), &lower));
                     } else {
                         d.help("use 1 to 63 lowercase letters, digits, `:`, `+`, `#`, separated by single `-`");
                     }

@@ -30,6 +30,7 @@ crate::declare_rule! {
         severity: Warning,
         pack: Core,
         reach: Shared,
+        fix: true,
     }
 }
 
@@ -41,7 +42,12 @@ impl Rule for FnGotplInputGvk {
                 if let Some(n) = input.get("apiVersion") {
                     if n.as_str() != Some("gotemplating.fn.crossplane.io/v1beta1") {
                         out.report(c.doc.span(n), format!("go-templating input `apiVersion` should be `gotemplating.fn.crossplane.io/v1beta1`, found `{}`", n.scalar_text().unwrap_or_default()))
-                            .help("use `apiVersion: gotemplating.fn.crossplane.io/v1beta1`");
+                            .help("use `apiVersion: gotemplating.fn.crossplane.io/v1beta1`")
+                            .fix(crate::rules::edit::set_string(
+                                &ws.sources.get(c.doc.file).text,
+                                c.doc.span(n),
+                                "gotemplating.fn.crossplane.io/v1beta1",
+                            ));
                     }
                 }
                 if let Some(n) = input.get("kind") {

@@ -36,7 +36,20 @@ crate::declare_rule! {
         category: Correctness,
         severity: Error,
         pack: Core,
+        fix: true,
     }
+}
+
+/// The scalar at `span` in double quotes, as written (a plain one-line scalar only: `true`,
+/// `1.10`, `null`).
+fn quote(text: &str, span: crate::parse::source::Span) -> Option<crate::rules::diagnostic::Fix> {
+    let (s, e) = crate::rules::edit::scalar_extent(text, span)?;
+    let src = &text[s..e];
+    if src.is_empty() || src.starts_with(['"', '\'']) || src.contains(['"', '\\', '#']) {
+        return None;
+    }
+    let span = crate::parse::source::Span::new(span.file, s as u32, e as u32);
+    Some(crate::rules::diagnostic::Fix::replace(span, format!("\"{src}\"")))
 }
 
 impl Rule for K8sStringValues {
@@ -50,7 +63,8 @@ impl Rule for K8sStringValues {
                             doc.span(&e.value),
                             format!("{what} `{}` has a {} value, not a string", e.key, e.value.type_name()),
                         )
-                        .help(format!("quote it: `\"{}\"`", if src.is_empty() { "" } else { src }));
+                        .help(format!("quote it: `\"{}\"`", if src.is_empty() { "" } else { src }))
+                        .fix(quote(&ws.sources.get(doc.file).text, doc.span(&e.value)));
                     }
                 }
             }

@@ -36,6 +36,7 @@ crate::declare_rule! {
         severity: Error,
         pack: Core,
         reach: Shared,
+        fix: true,
     }
 }
 
@@ -54,7 +55,8 @@ impl Rule for XpXrdName {
                     out.report(doc.span(n), format!("the XRD must be named `{want}`"))
                         .note("expected `<plural>.<group>`")
                         .label(doc.span(plural_node), "plural defined here")
-                        .help(format!("rename it to `{want}`"));
+                        .help(format!("rename it to `{want}`"))
+                        .fix(crate::rules::edit::set_string(&ws.sources.get(doc.file).text, doc.span(n), &want));
                 }
                 None => {
                     out.report(

@@ -38,6 +38,7 @@ crate::declare_rule! {
         severity: Error,
         pack: Core,
         reach: Shared,
+        fix: true,
     }
 }
 
@@ -66,7 +67,8 @@ impl Rule for XpXrdNames {
                 };
                 if matches!(key, "plural" | "singular") && v != lowered {
                     out.report(doc.span(node), format!("`names.{key}` must be lowercase, found `{v}`"))
-                        .help(format!("use `{lowered}`"));
+                        .help(format!("use `{lowered}`"))
+                        .fix(crate::rules::edit::set_string(&ws.sources.get(doc.file).text, doc.span(node), &lowered));
                 } else if !is_dns1035_label(checked) {
                     out.report(
                         doc.span(node),

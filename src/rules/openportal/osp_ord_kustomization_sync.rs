@@ -37,6 +37,7 @@ crate::declare_rule! {
         severity: Error,
         pack: OpenPortal,
         reach: Shared,
+        fix: true,
     }
 }
 

@@ -57,6 +57,7 @@ crate::declare_rule! {
         severity: Warning,
         pack: OpenPortal,
         reach: Shared,
+        fix: true,
     }
 }
 
@@ -73,8 +74,11 @@ impl Rule for OspXrdLegacyTeraskyAnnotations {
                     _ => continue,
                 };
                 let d = out.report(doc.key_span(e), format!("`{}` is a legacy annotation", e.key));
+                let text = &ws.sources.get(doc.file).text;
                 match replacement {
-                    Some(r) => d.help(format!("use `{r}`")),
+                    Some(r) => d
+                        .help(format!("use `{r}`"))
+                        .fix(crate::rules::edit::rename_key(text, e, doc.key_span(e), doc.annotations(), &r)),
                     None => d.help("it is no longer read; remove it"),
                 };
             }

@@ -56,6 +56,7 @@ crate::declare_rule! {
         severity: Warning,
         pack: OpenPortal,
         reach: Shared,
+        fix: true,
     }
 }
 
@@ -71,7 +72,10 @@ impl Rule for OspXrdTemplateSelectorKeys {
                     "backstage.io/template" => "openportal.dev/template",
                     _ => continue,
                 };
-                out.report(doc.key_span(e), format!("the ingestor never reads `{}`", e.key)).help(format!("use `{fix}`"));
+                let text = &ws.sources.get(doc.file).text;
+                out.report(doc.key_span(e), format!("the ingestor never reads `{}`", e.key))
+                    .help(format!("use `{fix}`"))
+                    .fix(crate::rules::edit::rename_key(text, e, doc.key_span(e), doc.annotations(), fix));
             }
         }
     }

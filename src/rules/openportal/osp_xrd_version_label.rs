@@ -36,6 +36,7 @@ crate::declare_rule! {
         severity: Error,
         pack: OpenPortal,
         reach: Shared,
+        fix: true,
     }
 }
 
@@ -46,18 +47,53 @@ impl Rule for OspXrdVersionLabel {
         }
         for x in ws.xrds() {
             let doc = x.doc();
+            let text = &*ws.sources.get(doc.file).text;
             match doc.label("openportal.dev/version") {
                 None => {
                     let at = doc.metadata().map(|m| doc.span_of_key(m, "name")).unwrap_or_else(|| doc.head_span());
                     out.report(at, "the XRD has no `openportal.dev/version` label")
-                        .help("add `labels: {openportal.dev/version: \"dev\"}`; the release workflow sets the real version");
+                        .help("add `labels: {openportal.dev/version: \"dev\"}`; the release workflow sets the real version")
+                        .fix(add_label(doc, text));
                 }
                 Some(v) if v.as_str() != Some("dev") => {
                     out.report(doc.span(v), format!("`openportal.dev/version` is `{}` in source; it must be `dev`", v.scalar_text().unwrap_or_default()))
-                        .help("commit `\"dev\"`; the release workflow writes the tag into the packaged XRD");
+                        .help("commit `\"dev\"`; the release workflow writes the tag into the packaged XRD")
+                        .fix(crate::rules::edit::replace_scalar(text, doc.span(v), "\"dev\""));
                 }
                 Some(_) => {}
             }
         }
     }
+}
+
+/// The label added as the first of `metadata.labels`, or `labels:` added as the first key of
+/// `metadata` (block style only), indented as the file indents `metadata`.
+fn add_label(doc: &crate::model::Doc, text: &str) -> Option<crate::rules::diagnostic::Fix> {
+    use crate::rules::edit;
+    const LABEL: &str = "openportal.dev/version: \"dev\"";
+    let meta = doc.root.entry("metadata")?;
+    let entries = meta.value.as_map()?;
+    let (at, indent) = match meta.value.get("labels") {
+        Some(labels) => edit::before_first_key(text, labels.as_map()?, |e| doc.key_span(e))?,
+        None => edit::before_first_key(text, entries, |e| doc.key_span(e))?,
+    };
+    if meta.value.get("labels").is_some() {
+        return Some(crate::rules::diagnostic::Fix {
+            edits: vec![edit::insert_lines_before(doc.file, text, at, indent, &[LABEL.to_string()])],
+        });
+    }
+    // One level as this file indents it: `metadata`'s keys below `metadata`.
+    let outer = edit::own_line_indent(text, meta.key_start as usize)?;
+    let step = indent.get(outer.len()..).filter(|s| !s.is_empty()).unwrap_or("  ");
+    let lines = ["labels:".to_string(), format!("{step}{LABEL}")];
+    // After `name: …` when it is one line, else first.
+    let after_name = entries
+        .iter()
+        .find(|e| e.key == "name")
+        .and_then(|e| edit::one_line_entry(text, "name", doc.key_span(e), doc.span(&e.value)));
+    let insert = match after_name {
+        Some((at, indent)) => edit::insert_lines_after(doc.file, text, at, indent, &lines),
+        None => edit::insert_lines_before(doc.file, text, at, indent, &lines),
+    };
+    Some(crate::rules::diagnostic::Fix { edits: vec![insert] })
 }
