@@ -510,6 +510,14 @@ pub fn assemble(
         let id = sources.find(&format!("{}{loc}", repo.prefix))?;
         Some((id, crate::model::codeowners::CodeOwners::parse(&sources.get(id).text)))
     });
+    // An orders repository without CODEOWNERS: the place GitHub looks first, as a file
+    // without text, so that a finding about the missing file points at where it belongs (no
+    // line, no caret) rather than at an order that has nothing to do with it.
+    if codeowners.is_none() && repo.orders.is_some() {
+        let rel = format!("{}{}", repo.prefix, crate::model::codeowners::LOCATIONS[0]);
+        let path = std::path::PathBuf::from(&rel);
+        sources.add(SourceFile::new(rel, path, Arc::from("")));
+    }
     let mut ws = Workspace {
         codeowners,
         sources,
