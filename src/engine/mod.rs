@@ -637,7 +637,16 @@ impl<'a> Plan<'a> {
             let abs = std::fs::canonicalize(&root_dir).ok()?;
             Some(abs.strip_prefix(b).ok()?.to_string_lossy().replace('\\', "/"))
         });
-        let repo = Repo {
+        // `exclude` globs, like `per-path-ignores`, are paths from the config file's folder.
+        let exclude_base = match path_from_config.as_deref() {
+            Some(d) if !d.is_empty() => format!("{d}/"),
+            _ => String::new(),
+        };
+        let exclude = crate::discover::Exclude {
+            globs: exclude,
+            base: &exclude_base,
+        };
+        let mut repo = Repo {
             name: repo_name(root, cfg),
             named: repo_named(root, cfg),
             org: repo_org(root),
@@ -650,7 +659,8 @@ impl<'a> Plan<'a> {
         // a base, the work tree's YAML files are read only when the change needs them.
         let (found, git_ctx) = match (&args.base, &args.head, &args.release) {
             (None, _, None) => {
-                let found = crate::discover::discover_unread(root, &prefix, exclude, max_size);
+                let mut found = crate::discover::discover_unread(root, &prefix, exclude, max_size);
+                repo.left_out = std::sync::Arc::new(std::mem::take(&mut found.left_out));
                 // Named files are reported on with their dependents, which needs the whole
                 // workspace at once: such a check is not streamed.
                 let streams = repo.is_dir && !args.verdict && self.named.is_none();
@@ -665,7 +675,10 @@ impl<'a> Plan<'a> {
                         max_size,
                         batch_size: args.batch_size,
                     };
-                    return stream_root(found, &job, args.fix.then_some(exclude)).map(Root::Streamed);
+                    let left_out = repo.left_out.clone();
+                    let mut checked = stream_root(found, &job, args.fix.then_some(exclude))?;
+                    checked.left_out = left_out;
+                    return Ok(Root::Streamed(checked));
                 }
                 let (inputs, paths) = found.read_all(max_size);
                 let found = crate::discover::Discovered {
@@ -689,7 +702,8 @@ impl<'a> Plan<'a> {
                     scope.spawn(|_| walked = Some(crate::discover::discover_listing(root, &prefix, exclude, max_size)));
                     change::GitContext::open(args, root)
                 });
-                let found = walked.unwrap_or_default();
+                let mut found: crate::discover::Discovered = walked.unwrap_or_default();
+                repo.left_out = std::sync::Arc::new(std::mem::take(&mut found.left_out));
                 let git = opened?.with_head(args, root, &found, &prefix)?;
                 (found, Some(git))
             }
@@ -759,6 +773,8 @@ impl<'a> Plan<'a> {
             let from = located.len();
             match self.check_root(root)? {
                 Root::Streamed(checked) => {
+                    summary.excluded += checked.left_out.excluded.len();
+                    summary.ignored += checked.left_out.ignored.len();
                     summary.files += checked.files;
                     summary.quality.extend(checked.quality);
                     summary.documents += checked.documents;
@@ -785,6 +801,8 @@ impl<'a> Plan<'a> {
                     }
                     summary.files += ws.local_files;
                     summary.documents += ws.docs.len();
+                    summary.excluded += ws.repo.left_out.excluded.len();
+                    summary.ignored += ws.repo.left_out.ignored.len();
                     if ws.repo.onboarding {
                         summary.quality.extend(model::onboarding::quality(&ws));
                     }
@@ -804,6 +822,10 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+        summary.per_path_ignored = self
+            .settings
+            .per_path_ignored
+            .load(std::sync::atomic::Ordering::Relaxed);
         summary.errors = located.iter().filter(|d| d.severity == Severity::Error).count();
         summary.warnings = located.iter().filter(|d| d.severity == Severity::Warning).count();
         // By file (walk order), position and rule: the same order however the files were read.
@@ -887,7 +909,7 @@ pub fn relative_to_cwd(path: &Path) -> Option<String> {
 fn stream_root(
     found: crate::discover::Discovered,
     job: &stream::Job<'_>,
-    fix: Option<&globset::GlobSet>,
+    fix: Option<crate::discover::Exclude<'_>>,
 ) -> Result<stream::Checked, AppError> {
     let mut scan = stream::scan(found, job);
     if let Some(exclude) = fix {

@@ -165,6 +165,8 @@ pub struct Checked {
     pub shared: usize,
     /// Catalog quality per BU repository (from the first batch, which holds every entity).
     pub quality: Vec<crate::model::onboarding::RepoQuality>,
+    /// What the walk left out (set by the caller that walked).
+    pub left_out: std::sync::Arc<crate::discover::LeftOut>,
 }
 
 impl Scan {
