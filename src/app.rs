@@ -66,6 +66,9 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
     match check_with_baseline(args) {
         Ok(outcome) => {
             if outcome.checked_nothing() && !args.allow_empty {
+                for note in &outcome.notes {
+                    eprintln!("note: {}", crate::report::escape::line(note));
+                }
                 let e = format!(
                     "no file was checked: every path is excluded, ignored or not YAML{} \
                      (pass `--allow-empty` to accept an empty run)",

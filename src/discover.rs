@@ -208,7 +208,7 @@ impl Discovered {
     }
 }
 
-pub use crate::parse::paths::{is_yaml, walk_order};
+pub use crate::parse::paths::{is_json, is_manifest, is_yaml, walk_order};
 
 /// Walks `root` (a directory) or reads `root` (a file). `prefix` is prepended to every
 /// relative path (empty for a single root).
@@ -433,7 +433,7 @@ impl Walk<'_> {
             return;
         }
         let full_rel = format!("{prefix}{rel}");
-        let yaml = is_yaml(path);
+        let yaml = is_manifest(path);
         let text_file = TEXT_FILES.contains(&&*rel);
         // FIFOs, sockets and devices are never opened: reading one can block forever.
         let special = match ft {
@@ -562,6 +562,13 @@ fn drop_scaffolder_skeletons(out: &mut Discovered) {
 
 /// How the reason of an unreadable input starts when it is a folder the walk could not list.
 pub const WALK_FOLDER: &str = "folder cannot be listed";
+
+/// True when an unreadable input's reason is its content (over the size limit, binary, not
+/// UTF-8) rather than the file itself (a special file, a link, a walk error). A `.json` file
+/// so refused is not known to be a manifest, and is not reported.
+pub fn is_content_problem(reason: &str) -> bool {
+    reason.starts_with("file is") || reason.starts_with("binary file") || reason.starts_with("not valid UTF-8")
+}
 
 /// True when an unreadable input's reason says it is a folder the walk could not list.
 pub fn is_unlisted_folder(reason: &str) -> bool {

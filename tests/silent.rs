@@ -315,3 +315,47 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A file named on the command line that is not a manifest is skipped and the run says so; a
+/// `.json` manifest (a Kubernetes object, a Backstage entity) is walked, checked and counted,
+/// other JSON (`package.json`) is not checked.
+#[test]
+fn non_yaml_files_are_skipped_aloud_and_json_manifests_are_checked() {
+    let t = tree(&[
+        ("notes.txt", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n"),
+        (
+            "cm.json",
+            "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"Bad_Name\"}}\n",
+        ),
+        ("package.json", "{\"name\": \"x\", \"version\": \"1.0.0\"}\n"),
+        (
+            "catalog-info.json",
+            "{\n\t\"apiVersion\": \"backstage.io/v1alpha1\",\n\t\"kind\": \"Component\",\n\t\"metadata\": {\"name\": \"svc\"},\n\t\"spec\": {\"type\": \"service\", \"lifecycle\": \"production\", \"owner\": \"team-a\"}\n}\n",
+        ),
+    ]);
+    let dir = t.path();
+    let (code, out, err) = run_bin(&["check", "--isolated", "notes.txt"], dir);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("note: `notes.txt` was skipped: not a `.yaml`, `.yml` or `.json` file"),
+        "{err}"
+    );
+    assert!(!out.contains("Bad_Name"), "not read as YAML: {out}");
+    let (code, out, err) = run_bin(&["check", "--isolated", "notes.txt", "cm.json"], dir);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("`notes.txt` was skipped"), "{err}");
+    assert!(out.contains("--> cm.json:1:64"), "{out}");
+    assert!(out.contains("in 1 file (1 document)"), "counted: {out}");
+    let (code, out, err) = run_bin(&["check", "--isolated", "package.json"], dir);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("`package.json` was skipped: a JSON file is checked when"),
+        "{err}"
+    );
+    // Walked: the two JSON manifests, not package.json nor notes.txt.
+    let (code, out, err) = run_bin(&["check", "--isolated", "."], dir);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("--> cm.json:1:64"), "{out}");
+    assert!(out.contains("in 2 files (2 documents)"), "{out}");
+    assert!(!out.contains("package.json"), "{out}");
+}

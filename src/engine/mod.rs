@@ -31,8 +31,8 @@ pub struct Outcome {
     pub fail_on: FailOn,
     /// `--allow-empty`: a run that checked no file is clean rather than an error.
     pub allow_empty: bool,
-    /// What the run could not check, said once per run (printed on stderr): XRs checked
-    /// without their XRD.
+    /// What the run could not check, said once per run (printed on stderr): files named on
+    /// the command line that are not manifests, XRs checked without their XRD.
     pub notes: Vec<String>,
 }
 
@@ -769,8 +769,18 @@ impl<'a> Plan<'a> {
         let mut located = Vec::new();
         let mut summary = Summary::default();
         let mut missing: Vec<notes::MissingXrds> = Vec::new();
+        let mut skipped_files = Vec::new();
         for root in &self.roots {
             let from = located.len();
+            // A file named on the command line that is not a manifest is not read as one: it
+            // is skipped, and the run says so (and why).
+            if root.is_file() && !crate::discover::is_manifest(root) {
+                skipped_files.push(format!(
+                    "`{}` was skipped: not a `.yaml`, `.yml` or `.json` file, so not a manifest portalint checks",
+                    root.display()
+                ));
+                continue;
+            }
             match self.check_root(root)? {
                 Root::Streamed(checked) => {
                     summary.excluded += checked.left_out.excluded.len();
@@ -798,6 +808,12 @@ impl<'a> Plan<'a> {
                         let (kept, skipped) = named.filter(&ws, diags, self.args.allow_empty)?;
                         diags = kept;
                         summary.skipped += skipped;
+                    }
+                    if root.is_file() && crate::discover::is_json(root) && ws.local_files == 0 {
+                        skipped_files.push(format!(
+                            "`{}` was skipped: a JSON file is checked when it holds an object with `apiVersion` and `kind`, and this one holds none",
+                            root.display()
+                        ));
                     }
                     summary.files += ws.local_files;
                     summary.documents += ws.docs.len();
@@ -841,7 +857,10 @@ impl<'a> Plan<'a> {
             summary,
             fail_on,
             allow_empty: self.args.allow_empty,
-            notes: missing.iter().map(notes::MissingXrds::message).collect(),
+            notes: skipped_files
+                .into_iter()
+                .chain(missing.iter().map(notes::MissingXrds::message))
+                .collect(),
         })
     }
 }

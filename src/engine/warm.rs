@@ -275,7 +275,7 @@ impl Warm {
     /// is neither YAML nor a text file rules read is not indexed: nothing to check.
     pub fn edit(&mut self, rel: &str, text: Option<Arc<str>>) -> Vec<String> {
         let text_file = crate::discover::TEXT_FILES.contains(&rel);
-        if !text_file && !crate::discover::is_yaml(Path::new(rel)) {
+        if !text_file && !crate::discover::is_manifest(Path::new(rel)) {
             return Vec::new();
         }
         let path = self.root.join(rel);

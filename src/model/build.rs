@@ -330,7 +330,24 @@ pub fn assemble(
     let mut local_files = 0;
     for Prepared { input, role, parsed } in parsed {
         let yaml_input = !matches!(input.content, InputContent::Text(_));
-        if role == Role::Local && yaml_input && crate::discover::is_yaml(&input.path) {
+        // A JSON file is checked when it holds a manifest (an object with `apiVersion` and
+        // `kind`); other JSON (`package.json`, a JSON Schema) is none of portalint's business.
+        if crate::discover::is_json(&input.path) && role != Role::Source {
+            let manifest = match &input.content {
+                InputContent::Yaml(_) => parsed.as_ref().is_some_and(|p| {
+                    p.docs.iter().any(|d| {
+                        d.root.get("apiVersion").and_then(|v| v.as_str()).is_some()
+                            && d.root.get("kind").and_then(|v| v.as_str()).is_some()
+                    })
+                }),
+                InputContent::Text(_) => true,
+                InputContent::Unreadable(why) => !crate::discover::is_content_problem(why),
+            };
+            if !manifest {
+                continue;
+            }
+        }
+        if role == Role::Local && yaml_input && crate::discover::is_manifest(&input.path) {
             local_files += 1;
         }
         let text: Arc<str> = match input.content {
