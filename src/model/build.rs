@@ -123,17 +123,40 @@ pub struct Prepared {
 }
 
 /// Parses inputs in parallel.
+/// A JSON file that holds no manifest (see [`is_json_manifest`]) is dropped here: it is not
+/// checked, counted or reported.
 pub fn prepare(inputs: Vec<(Input, Role)>, limits: yaml::Limits) -> Vec<Prepared> {
     inputs
         .into_par_iter()
-        .map(|(input, role)| {
+        .filter_map(|(input, role)| {
             let parsed = match &input.content {
                 InputContent::Yaml(text) => Some(yaml::parse_with(text, limits)),
                 _ => None,
             };
-            Prepared { input, role, parsed }
+            let p = Prepared { input, role, parsed };
+            is_json_manifest(&p).then_some(p)
         })
         .collect()
+}
+
+/// False for a `.json` file of the checked tree (or the base) that holds no manifest: no
+/// object with `apiVersion` and `kind` (Kubernetes objects, Score specs and Backstage entities
+/// have both; `package.json` or a JSON Schema has not), or one refused for its content (over
+/// the size limit, binary, not UTF-8: not known to be a manifest). True for any other input.
+pub fn is_json_manifest(p: &Prepared) -> bool {
+    if !crate::discover::is_json(&p.input.path) || p.role == Role::Source {
+        return true;
+    }
+    match &p.input.content {
+        InputContent::Yaml(_) => p.parsed.as_ref().is_some_and(|parsed| {
+            parsed.docs.iter().any(|d| {
+                d.root.get("apiVersion").and_then(|v| v.as_str()).is_some()
+                    && d.root.get("kind").and_then(|v| v.as_str()).is_some()
+            })
+        }),
+        InputContent::Text(_) => true,
+        InputContent::Unreadable(why) => !crate::discover::is_content_problem(why),
+    }
 }
 
 /// A document of `parsed` classified, with its `apiVersion` and `kind` read once.
@@ -330,23 +353,6 @@ pub fn assemble(
     let mut local_files = 0;
     for Prepared { input, role, parsed } in parsed {
         let yaml_input = !matches!(input.content, InputContent::Text(_));
-        // A JSON file is checked when it holds a manifest (an object with `apiVersion` and
-        // `kind`); other JSON (`package.json`, a JSON Schema) is none of portalint's business.
-        if crate::discover::is_json(&input.path) && role != Role::Source {
-            let manifest = match &input.content {
-                InputContent::Yaml(_) => parsed.as_ref().is_some_and(|p| {
-                    p.docs.iter().any(|d| {
-                        d.root.get("apiVersion").and_then(|v| v.as_str()).is_some()
-                            && d.root.get("kind").and_then(|v| v.as_str()).is_some()
-                    })
-                }),
-                InputContent::Text(_) => true,
-                InputContent::Unreadable(why) => !crate::discover::is_content_problem(why),
-            };
-            if !manifest {
-                continue;
-            }
-        }
         if role == Role::Local && yaml_input && crate::discover::is_manifest(&input.path) {
             local_files += 1;
         }
