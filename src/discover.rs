@@ -645,3 +645,25 @@ fn read_yaml_sized(path: &Path, max_size: u64, size: Option<u64>) -> InputConten
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{LeftOut, LeftOutBy};
+
+    #[test]
+    fn left_out_paths_cover_themselves_what_is_below_and_the_folders_above() {
+        let l = LeftOut {
+            excluded: vec!["apps/vendor/v.yaml".into(), "rbac.yaml".into()],
+            ignored: vec!["README.md".into(), "node_modules/".into()],
+        };
+        assert_eq!(l.covers("rbac.yaml"), Some(LeftOutBy::Exclude));
+        assert_eq!(l.covers("apps/vendor"), Some(LeftOutBy::Exclude));
+        assert_eq!(l.covers("apps"), Some(LeftOutBy::Exclude));
+        assert_eq!(l.covers("apps/own.yaml"), None);
+        assert_eq!(l.covers("rbac"), None);
+        assert_eq!(l.covers("README.md"), Some(LeftOutBy::Ignore));
+        assert_eq!(l.covers("node_modules"), Some(LeftOutBy::Ignore));
+        assert_eq!(l.covers("node_modules/x/package.json"), Some(LeftOutBy::Ignore));
+        assert_eq!(l.covers("node_modules-x"), None);
+    }
+}

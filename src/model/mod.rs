@@ -730,9 +730,14 @@ impl Workspace {
         crate::parse::names::join_path(dir, path.trim_end_matches('/'))
     }
     /// True when some file exists at `rel`, or `rel` is a folder holding one (one binary
-    /// search: the paths are in walk order, see [`crate::parse::paths::PathSet::contains_or_below`]).
+    /// search: the paths are in walk order, see [`crate::parse::paths::PathSet::contains_or_below`]);
+    /// a path `exclude` or git's ignore files left out of the walk exists too.
     pub fn exists(&self, rel: &str) -> bool {
         self.paths.contains_or_below(rel) || self.repo.left_out.covers(rel).is_some()
+    }
+    /// True when the file `rel` exists: walked, or left out by `exclude` or git's ignore files.
+    pub fn has_file(&self, rel: &str) -> bool {
+        self.paths.contains(rel) || self.repo.left_out.covers(rel).is_some()
     }
     /// [`Workspace::exists`] for paths asked about in about walk order, `hint` kept between
     /// the questions ([`crate::parse::paths::PathSet::contains_or_below_near`]).
