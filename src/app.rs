@@ -66,10 +66,16 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
     match check_with_baseline(args) {
         Ok(outcome) => {
             if outcome.checked_nothing() && !args.allow_empty {
-                let e = "no file was checked: every path is excluded, ignored or not YAML \
-                         (pass `--allow-empty` to accept an empty run)";
+                for note in &outcome.notes {
+                    eprintln!("note: {}", crate::report::escape::line(note));
+                }
+                let e = format!(
+                    "no file was checked: every path is excluded, ignored or not YAML{} \
+                     (pass `--allow-empty` to accept an empty run)",
+                    left_out(&outcome.summary)
+                );
                 eprintln!("error: {e}");
-                if let Err(e) = report::output::write_error(&specs, e, None, out) {
+                if let Err(e) = report::output::write_error(&specs, &e, None, out) {
                     eprintln!("error: {e}");
                 }
                 return EXIT_ERROR;
@@ -105,8 +111,9 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
             }
             if outcome.checked_nothing() {
                 eprintln!(
-                    "warning: no file was checked: every path is excluded, ignored or not YAML \
-                     (accepted by `--allow-empty`)"
+                    "warning: no file was checked: every path is excluded, ignored or not YAML{} \
+                     (accepted by `--allow-empty`)",
+                    left_out(&outcome.summary)
                 );
             }
             if args.write_baseline.is_some() {
@@ -116,6 +123,12 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
         }
         Err(e) => fail(&e, &specs, out),
     }
+}
+
+/// What the walk left out, for the message of a run that checked nothing: ` (3 files excluded
+/// by config (`exclude`), …)`, or nothing.
+fn left_out(summary: &report::Summary) -> String {
+    summary.left_out().map(|l| format!(" ({l})")).unwrap_or_default()
 }
 
 /// Prints the error and writes the SARIF and JSON outputs of a failed run; exit 2.

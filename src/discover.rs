@@ -53,6 +53,100 @@ pub struct Discovered {
     pub prefix: String,
     /// Files and folders left out because git ignores them (and does not track them).
     pub ignored: usize,
+    /// What `exclude` and git's ignore files left out (paths with the prefix).
+    pub left_out: LeftOut,
+}
+
+/// The `exclude` globs of the config, matched against the path from the config file's folder
+/// (the same base as `per-path-ignores`): `base` is the walked root's path from there (`""`
+/// or ending in `/`; empty without a config file or when the root is outside its folder).
+#[derive(Clone, Copy)]
+pub struct Exclude<'a> {
+    /// The globs.
+    pub globs: &'a GlobSet,
+    /// The walked root's path from the config file's folder.
+    pub base: &'a str,
+}
+
+impl<'a> From<&'a GlobSet> for Exclude<'a> {
+    fn from(globs: &'a GlobSet) -> Self {
+        Exclude { globs, base: "" }
+    }
+}
+
+impl Exclude<'_> {
+    /// True when the path `rel` (relative to the walked root) is excluded.
+    pub fn is_match(&self, rel: &str) -> bool {
+        if self.globs.is_empty() {
+            false
+        } else if self.base.is_empty() {
+            self.globs.is_match(rel)
+        } else {
+            self.globs.is_match(format!("{}{rel}", self.base))
+        }
+    }
+}
+
+/// What a walk found and did not check: the files `exclude` matched, and the files and
+/// folders git ignores (the topmost ignored path; nothing below an ignored folder is
+/// listed). Such a path exists: a rule that looks for a file must not call it missing.
+#[derive(Debug, Default, Clone)]
+pub struct LeftOut {
+    /// Files left out by `exclude`, sorted.
+    pub excluded: Vec<String>,
+    /// Files and folders (a folder ends in `/`) git ignores, sorted.
+    pub ignored: Vec<String>,
+}
+
+/// Why a path exists but was not checked ([`LeftOut::covers`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOutBy {
+    /// The config's `exclude`.
+    Exclude,
+    /// Git's ignore files.
+    Ignore,
+}
+
+impl LeftOut {
+    /// Why the file or folder `rel` (or something below it) was left out, if it was: it
+    /// exists, it was only not checked.
+    pub fn covers(&self, rel: &str) -> Option<LeftOutBy> {
+        let rel = rel.trim_end_matches('/');
+        let at_or_below = |list: &[String]| {
+            list.binary_search_by(|e| e.trim_end_matches('/').cmp(rel)).is_ok() || {
+                let below = format!("{rel}/");
+                let i = list.partition_point(|e| e.as_str() < below.as_str());
+                list.get(i).is_some_and(|e| e.starts_with(&below))
+            }
+        };
+        if at_or_below(&self.excluded) {
+            return Some(LeftOutBy::Exclude);
+        }
+        // At or below an ignored path, or above one.
+        let mut up = rel;
+        loop {
+            if self
+                .ignored
+                .binary_search_by(|e| e.trim_end_matches('/').cmp(up))
+                .is_ok()
+            {
+                return Some(LeftOutBy::Ignore);
+            }
+            match up.rsplit_once('/') {
+                Some((parent, _)) => up = parent,
+                None => break,
+            }
+        }
+        at_or_below(&self.ignored).then_some(LeftOutBy::Ignore)
+    }
+
+    /// Adds the paths of another walk (several roots).
+    pub fn extend(&mut self, other: LeftOut) {
+        self.excluded.extend(other.excluded);
+        self.excluded.sort();
+        self.ignored.extend(other.ignored);
+        self.ignored.sort();
+    }
 }
 
 /// A YAML file found by the walk and not read yet.
@@ -114,33 +208,38 @@ impl Discovered {
     }
 }
 
-pub use crate::parse::paths::{is_yaml, walk_order};
+pub use crate::parse::paths::{is_json, is_manifest, is_yaml, walk_order};
 
 /// Walks `root` (a directory) or reads `root` (a file). `prefix` is prepended to every
 /// relative path (empty for a single root).
-pub fn discover(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
-    let (inputs, paths) = discover_unread(root, prefix, exclude, max_size).read_all(max_size);
+pub fn discover<'a>(root: &Path, prefix: &str, exclude: impl Into<Exclude<'a>>, max_size: u64) -> Discovered {
+    let mut found = discover_unread(root, prefix, exclude, max_size);
+    let left_out = std::mem::take(&mut found.left_out);
+    let ignored = found.ignored;
+    let (inputs, paths) = found.read_all(max_size);
     Discovered {
         inputs,
         paths,
+        ignored,
+        left_out,
         ..Discovered::default()
     }
 }
 
 /// Like [`discover`], but the YAML files are only listed (in `unread`), for a caller that
 /// reads the few it needs or reads them in batches (streaming).
-pub fn discover_unread(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
-    walk(root, prefix, exclude, max_size, true)
+pub fn discover_unread<'a>(root: &Path, prefix: &str, exclude: impl Into<Exclude<'a>>, max_size: u64) -> Discovered {
+    walk(root, prefix, exclude.into(), max_size, true)
 }
 
 /// Like [`discover_unread`], but without the size of each YAML file (`Unread::size` is 0): the
 /// walk then reads folders only and never stats a regular file, for changed-files mode, whose
 /// git listing stats every file anyway (as `git status` does) and reads the few it needs.
-pub fn discover_listing(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64) -> Discovered {
-    walk(root, prefix, exclude, max_size, false)
+pub fn discover_listing<'a>(root: &Path, prefix: &str, exclude: impl Into<Exclude<'a>>, max_size: u64) -> Discovered {
+    walk(root, prefix, exclude.into(), max_size, false)
 }
 
-fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool) -> Discovered {
+fn walk(root: &Path, prefix: &str, exclude: Exclude<'_>, max_size: u64, sizes: bool) -> Discovered {
     let mut out = Discovered {
         root: root.to_path_buf(),
         prefix: prefix.to_string(),
@@ -223,6 +322,7 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
             ..u
         }));
         out.inputs.extend(part.inputs);
+        out.left_out.excluded.extend(part.left_out.excluded);
     }
     // An ignore file that was not applied is a finding: what it names is checked after all.
     // (The walk itself reports a root `.gitignore` that is not a regular file.)
@@ -237,6 +337,13 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
         }
     }
     out.ignored = ignores.skipped();
+    out.left_out.ignored = ignores
+        .skipped_paths()
+        .into_iter()
+        .map(|p| format!("{prefix}{p}"))
+        .collect();
+    out.left_out.excluded.sort();
+    out.left_out.ignored.sort();
     // Into walk order: the listing, the unread files (by their position in it) and the inputs.
     let (paths, moved) = std::mem::take(&mut out.paths).sorted();
     out.paths = paths;
@@ -253,7 +360,7 @@ fn walk(root: &Path, prefix: &str, exclude: &GlobSet, max_size: u64, sizes: bool
 struct Walk<'a> {
     root: &'a Path,
     prefix: &'a str,
-    exclude: &'a GlobSet,
+    exclude: Exclude<'a>,
     canon_root: &'a Path,
     sizes: bool,
 }
@@ -313,7 +420,7 @@ impl Walk<'_> {
         } else {
             lossy
         };
-        if rel.is_empty() || exclude.is_match(&*rel) {
+        if rel.is_empty() {
             return;
         }
         let ft = entry.file_type();
@@ -321,8 +428,12 @@ impl Walk<'_> {
         if ft.is_some_and(|t| t.is_dir()) {
             return;
         }
+        if exclude.is_match(&rel) {
+            part.left_out.excluded.push(format!("{prefix}{rel}"));
+            return;
+        }
         let full_rel = format!("{prefix}{rel}");
-        let yaml = is_yaml(path);
+        let yaml = is_manifest(path);
         let text_file = TEXT_FILES.contains(&&*rel);
         // FIFOs, sockets and devices are never opened: reading one can block forever.
         let special = match ft {
@@ -452,6 +563,13 @@ fn drop_scaffolder_skeletons(out: &mut Discovered) {
 /// How the reason of an unreadable input starts when it is a folder the walk could not list.
 pub const WALK_FOLDER: &str = "folder cannot be listed";
 
+/// True when an unreadable input's reason is its content (over the size limit, binary, not
+/// UTF-8) rather than the file itself (a special file, a link, a walk error). A `.json` file
+/// so refused is not known to be a manifest, and is not reported.
+pub fn is_content_problem(reason: &str) -> bool {
+    reason.starts_with("file is") || reason.starts_with("binary file") || reason.starts_with("not valid UTF-8")
+}
+
 /// True when an unreadable input's reason says it is a folder the walk could not list.
 pub fn is_unlisted_folder(reason: &str) -> bool {
     reason.starts_with(WALK_FOLDER)
@@ -525,5 +643,27 @@ fn read_yaml_sized(path: &Path, max_size: u64, size: Option<u64>) -> InputConten
             "not valid UTF-8 (first invalid byte at offset {}); Kubernetes reads YAML as UTF-8",
             e.utf8_error().valid_up_to()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LeftOut, LeftOutBy};
+
+    #[test]
+    fn left_out_paths_cover_themselves_what_is_below_and_the_folders_above() {
+        let l = LeftOut {
+            excluded: vec!["apps/vendor/v.yaml".into(), "rbac.yaml".into()],
+            ignored: vec!["README.md".into(), "node_modules/".into()],
+        };
+        assert_eq!(l.covers("rbac.yaml"), Some(LeftOutBy::Exclude));
+        assert_eq!(l.covers("apps/vendor"), Some(LeftOutBy::Exclude));
+        assert_eq!(l.covers("apps"), Some(LeftOutBy::Exclude));
+        assert_eq!(l.covers("apps/own.yaml"), None);
+        assert_eq!(l.covers("rbac"), None);
+        assert_eq!(l.covers("README.md"), Some(LeftOutBy::Ignore));
+        assert_eq!(l.covers("node_modules"), Some(LeftOutBy::Ignore));
+        assert_eq!(l.covers("node_modules/x/package.json"), Some(LeftOutBy::Ignore));
+        assert_eq!(l.covers("node_modules-x"), None);
     }
 }

@@ -52,6 +52,8 @@ pub struct Ignores {
     /// Ignore files not applied: (path relative to the root, why).
     problems: Mutex<Vec<(String, String)>>,
     skipped: AtomicUsize,
+    /// The paths skipped (relative to the root; a folder ends in `/`).
+    skipped_paths: Mutex<Vec<String>>,
 }
 
 impl Ignores {
@@ -81,6 +83,7 @@ impl Ignores {
             tracked: OnceLock::new(),
             problems: Mutex::new(Vec::new()),
             skipped: AtomicUsize::new(0),
+            skipped_paths: Mutex::new(Vec::new()),
         };
         // Above the root: `info/exclude` (lowest), then each folder from the top down.
         let mut above = Folder::default();
@@ -192,6 +195,11 @@ impl Ignores {
         let ignored = parent.ignored || parent.decide(&in_top, is_dir) == Some(true);
         if ignored && !self.is_tracked(&in_top, is_dir) {
             self.skipped.fetch_add(1, Ordering::Relaxed);
+            let shown = if is_dir { format!("{rel}/") } else { rel.to_string() };
+            self.skipped_paths
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(shown);
             return false;
         }
         if is_dir {
@@ -231,6 +239,19 @@ impl Ignores {
     /// How many files and folders were left out because git ignores them.
     pub fn skipped(&self) -> usize {
         self.skipped.load(Ordering::Relaxed)
+    }
+
+    /// The paths left out because git ignores them (relative to the root; a folder ends in
+    /// `/`), sorted: the topmost ignored path of each, nothing below an ignored folder.
+    pub fn skipped_paths(&self) -> Vec<String> {
+        let mut p = std::mem::take(
+            &mut *self
+                .skipped_paths
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        p.sort();
+        p
     }
 
     /// The ignore files not applied: (path relative to the root, why).

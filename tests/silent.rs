@@ -223,3 +223,139 @@ fn explain_prints_no_generator_comment_and_every_rule_of_an_alias() {
         );
     }
 }
+
+/// A template repository whose `rbac.yaml`, `mise.toml` and `README.md` exist but are left
+/// out (by `exclude` and by `.gitignore`): no rule calls them missing, the kustomization that
+/// lists `rbac.yaml` is not broken, and every report counts what was left out.
+#[test]
+fn what_exclude_and_gitignore_leave_out_is_counted_and_never_called_missing() {
+    let template = common::root().join("fixtures/_repos/template-webapp");
+    let t = tempfile::tempdir().expect("tmp");
+    let dir = t.path().join("template-webapp");
+    copy_tree(&template, &dir);
+    write(
+        &dir,
+        "rbac.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n",
+    );
+    write(&dir, "mise.toml", "[tools]\n");
+    write(&dir, "README.md", "# webapp\n");
+    write(&dir, ".gitignore", "*.xpkg\nREADME.md\n");
+    write(&dir, ".portalint.yaml", "exclude: [rbac.yaml, mise.toml]\n");
+    let (code, out, err) = run_bin(&["check", "."], &dir);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    for f in ["rbac.yaml", "mise.toml", "README.md", "configuration/README.md"] {
+        assert!(
+            !out.contains(&format!("the template repository has no `{f}`")),
+            "{f} exists: {out}"
+        );
+    }
+    assert!(!out.contains("`rbac.yaml` does not exist"), "{out}");
+    assert!(
+        out.contains("Not checked: 2 files excluded by config (`exclude`), 2 files or folders ignored by .gitignore."),
+        "{out}"
+    );
+    let (_, json, _) = run_bin(&["check", ".", "--format", "json"], &dir);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(doc["summary"]["excluded"], 2, "{json}");
+    assert_eq!(doc["summary"]["ignored"], 2, "{json}");
+    assert_eq!(doc["summary"]["per_path_ignored"], 0, "{json}");
+    let (_, md, _) = run_bin(&["check", ".", "--format", "markdown"], &dir);
+    assert!(md.contains("Not checked: 2 files excluded by config"), "{md}");
+    // A run that excludes everything says what it left out, and exits 2.
+    write(&dir, ".portalint.yaml", "exclude: ['**']\n");
+    let (code, out, err) = run_bin(&["check", "."], &dir);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("no file was checked"), "{err}");
+    assert!(err.contains("files excluded by config (`exclude`)"), "{err}");
+}
+
+/// `exclude` and `per-path-ignores` are both relative to the config file's folder, whichever
+/// folder is checked and from where.
+#[test]
+fn exclude_and_per_path_ignores_share_the_config_folder() {
+    let dup = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n";
+    let t = tree(&[
+        (
+            ".portalint.yaml",
+            "exclude: ['apps/vendor/**']\nper-path-ignores:\n  'apps/legacy/**': [yaml-duplicate-key]\n",
+        ),
+        ("apps/vendor/v.yaml", dup),
+        ("apps/legacy/l.yaml", dup),
+        ("apps/own.yaml", GOOD),
+    ]);
+    let root = t.path();
+    for (args, cwd) in [
+        (&["check", "apps"][..], root.to_path_buf()),
+        (&["check", "."][..], root.join("apps")),
+        (&["check", "."][..], root.to_path_buf()),
+    ] {
+        let (code, out, err) = run_bin(args, &cwd);
+        assert_eq!(code, 0, "{args:?} in {}: {out}{err}", cwd.display());
+        assert!(!out.contains("yaml-duplicate-key"), "{args:?}: {out}");
+        assert!(
+            out.contains(
+                "Not checked: 1 file excluded by config (`exclude`), 1 finding left out by `per-path-ignores`."
+            ),
+            "{args:?} in {}: {out}",
+            cwd.display()
+        );
+    }
+}
+
+/// Copies a folder tree.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).expect("read").flatten() {
+        let (p, q) = (e.path(), to.join(e.file_name()));
+        if p.is_dir() {
+            copy_tree(&p, &q);
+        } else {
+            std::fs::create_dir_all(to).expect("mkdir");
+            std::fs::copy(&p, &q).expect("copy");
+        }
+    }
+}
+
+/// A file named on the command line that is not a manifest is skipped and the run says so; a
+/// `.json` manifest (a Kubernetes object, a Backstage entity) is walked, checked and counted,
+/// other JSON (`package.json`) is not checked.
+#[test]
+fn non_yaml_files_are_skipped_aloud_and_json_manifests_are_checked() {
+    let t = tree(&[
+        ("notes.txt", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n"),
+        (
+            "cm.json",
+            "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"Bad_Name\"}}\n",
+        ),
+        ("package.json", "{\"name\": \"x\", \"version\": \"1.0.0\"}\n"),
+        (
+            "catalog-info.json",
+            "{\n\t\"apiVersion\": \"backstage.io/v1alpha1\",\n\t\"kind\": \"Component\",\n\t\"metadata\": {\"name\": \"svc\"},\n\t\"spec\": {\"type\": \"service\", \"lifecycle\": \"production\", \"owner\": \"team-a\"}\n}\n",
+        ),
+    ]);
+    let dir = t.path();
+    let (code, out, err) = run_bin(&["check", "--isolated", "notes.txt"], dir);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("note: `notes.txt` was skipped: not a `.yaml`, `.yml` or `.json` file"),
+        "{err}"
+    );
+    assert!(!out.contains("Bad_Name"), "not read as YAML: {out}");
+    let (code, out, err) = run_bin(&["check", "--isolated", "notes.txt", "cm.json"], dir);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("`notes.txt` was skipped"), "{err}");
+    assert!(out.contains("--> cm.json:1:64"), "{out}");
+    assert!(out.contains("in 1 file (1 document)"), "counted: {out}");
+    let (code, out, err) = run_bin(&["check", "--isolated", "package.json"], dir);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("`package.json` was skipped: a JSON file is checked when"),
+        "{err}"
+    );
+    // Walked: the two JSON manifests, not package.json nor notes.txt.
+    let (code, out, err) = run_bin(&["check", "--isolated", "."], dir);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("--> cm.json:1:64"), "{out}");
+    assert!(out.contains("in 2 files (2 documents)"), "{out}");
+    assert!(!out.contains("package.json"), "{out}");
+}

@@ -214,7 +214,7 @@ impl GitContext {
             .head_listing
             .iter()
             .filter(|(p, _)| {
-                crate::discover::is_yaml(Path::new(p)) || crate::discover::TEXT_FILES.contains(&p.as_str())
+                crate::discover::is_manifest(Path::new(p)) || crate::discover::TEXT_FILES.contains(&p.as_str())
             })
             .map(|(p, id)| (p.as_str(), (p, id)))
             .collect();
@@ -225,7 +225,7 @@ impl GitContext {
                 path: format!("{head}:{p}").into(),
                 content: match text {
                     Err(e) => InputContent::Unreadable(e),
-                    Ok(t) if crate::discover::is_yaml(Path::new(p)) => InputContent::Yaml(t.into()),
+                    Ok(t) if crate::discover::is_manifest(Path::new(p)) => InputContent::Yaml(t.into()),
                     Ok(t) => InputContent::Text(t.into()),
                 },
             }
@@ -301,7 +301,7 @@ impl GitContext {
     pub fn base_inputs(&self, prefix: &str) -> Vec<Input> {
         self.changes
             .iter()
-            .filter(|(p, k)| *k != ChangeKind::Added && crate::discover::is_yaml(Path::new(p)))
+            .filter(|(p, k)| *k != ChangeKind::Added && crate::discover::is_manifest(Path::new(p)))
             .filter_map(|(p, _)| {
                 let text = self.repo.text(*self.base_listing.get(p)?)?;
                 Some(Input {
@@ -331,12 +331,12 @@ impl GitContext {
         let yaml_files = self
             .head_listing
             .keys()
-            .filter(|p| crate::discover::is_yaml(Path::new(p)))
+            .filter(|p| crate::discover::is_manifest(Path::new(p)))
             .count();
         let considered_yaml = ws
             .sources
             .iter()
-            .filter(|(id, f)| considered.contains(id) && crate::discover::is_yaml(&f.path))
+            .filter(|(id, f)| considered.contains(id) && crate::discover::is_manifest(&f.path))
             .count();
         let mut line_cache: std::collections::HashMap<crate::parse::source::FileId, Option<HashSet<usize>>> =
             Default::default();
@@ -521,7 +521,7 @@ impl Named {
         let considered_yaml = ws
             .sources
             .iter()
-            .filter(|(id, f)| considered.contains(id) && !f.rel.contains(':') && crate::discover::is_yaml(&f.path))
+            .filter(|(id, f)| considered.contains(id) && !f.rel.contains(':') && crate::discover::is_manifest(&f.path))
             .count();
         let kept = diags
             .into_iter()

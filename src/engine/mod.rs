@@ -32,8 +32,8 @@ pub struct Outcome {
     pub fail_on: FailOn,
     /// `--allow-empty`: a run that checked no file is clean rather than an error.
     pub allow_empty: bool,
-    /// What the run could not check, said once per run (printed on stderr): XRs checked
-    /// without their XRD.
+    /// What the run could not check, said once per run (printed on stderr): files named on
+    /// the command line that are not manifests, XRs checked without their XRD.
     pub notes: Vec<String>,
     /// With `--fix`: what was fixed and refused (printed on stderr after the report).
     pub fixes: Option<fixes::Tally>,
@@ -586,7 +586,16 @@ impl<'a> Plan<'a> {
             let abs = std::fs::canonicalize(&root_dir).ok()?;
             Some(abs.strip_prefix(b).ok()?.to_string_lossy().replace('\\', "/"))
         });
-        let repo = Repo {
+        // `exclude` globs, like `per-path-ignores`, are paths from the config file's folder.
+        let exclude_base = match path_from_config.as_deref() {
+            Some(d) if !d.is_empty() => format!("{d}/"),
+            _ => String::new(),
+        };
+        let exclude = crate::discover::Exclude {
+            globs: exclude,
+            base: &exclude_base,
+        };
+        let mut repo = Repo {
             name: repo_name(root, cfg),
             named: repo_named(root, cfg),
             org: repo_org(root),
@@ -599,7 +608,8 @@ impl<'a> Plan<'a> {
         // a base, the work tree's YAML files are read only when the change needs them.
         let (found, git_ctx) = match (&args.base, &args.head, &args.release) {
             (None, _, None) => {
-                let found = crate::discover::discover_unread(root, &prefix, exclude, max_size);
+                let mut found = crate::discover::discover_unread(root, &prefix, exclude, max_size);
+                repo.left_out = std::sync::Arc::new(std::mem::take(&mut found.left_out));
                 // Named files are reported on with their dependents, which needs the whole
                 // workspace at once: such a check is not streamed.
                 let streams = repo.is_dir && !args.verdict && self.named.is_none();
@@ -614,8 +624,11 @@ impl<'a> Plan<'a> {
                         max_size,
                         batch_size: args.batch_size,
                     };
+                    let left_out = repo.left_out.clone();
                     let fix = args.fix.then_some((exclude, &self.fixed));
-                    return stream_root(found, &job, fix, args.diff).map(Root::Streamed);
+                    let mut checked = stream_root(found, &job, fix, args.diff)?;
+                    checked.left_out = left_out;
+                    return Ok(Root::Streamed(checked));
                 }
                 let (inputs, paths) = found.read_all(max_size);
                 let found = crate::discover::Discovered {
@@ -639,7 +652,8 @@ impl<'a> Plan<'a> {
                     scope.spawn(|_| walked = Some(crate::discover::discover_listing(root, &prefix, exclude, max_size)));
                     change::GitContext::open(args, root)
                 });
-                let found = walked.unwrap_or_default();
+                let mut found: crate::discover::Discovered = walked.unwrap_or_default();
+                repo.left_out = std::sync::Arc::new(std::mem::take(&mut found.left_out));
                 let git = opened?.with_head(args, root, &found, &prefix)?;
                 (found, Some(git))
             }
@@ -744,10 +758,22 @@ impl<'a> Plan<'a> {
         let mut located = Vec::new();
         let mut summary = Summary::default();
         let mut missing: Vec<notes::MissingXrds> = Vec::new();
+        let mut skipped_files = Vec::new();
         for root in &self.roots {
             let from = located.len();
+            // A file named on the command line that is not a manifest is not read as one: it
+            // is skipped, and the run says so (and why).
+            if root.is_file() && !crate::discover::is_manifest(root) {
+                skipped_files.push(format!(
+                    "`{}` was skipped: not a `.yaml`, `.yml` or `.json` file, so not a manifest portalint checks",
+                    root.display()
+                ));
+                continue;
+            }
             match self.check_root(root)? {
                 Root::Streamed(checked) => {
+                    summary.excluded += checked.left_out.excluded.len();
+                    summary.ignored += checked.left_out.ignored.len();
                     summary.files += checked.files;
                     summary.quality.extend(checked.quality);
                     summary.documents += checked.documents;
@@ -767,8 +793,16 @@ impl<'a> Plan<'a> {
                         let mut tally = self.fixed.lock().unwrap_or_else(|p| p.into_inner());
                         tally.fixable_left += diags.iter().filter(|d| d.fix.is_some()).count();
                     }
+                    if root.is_file() && crate::discover::is_json(root) && ws.local_files == 0 {
+                        skipped_files.push(format!(
+                            "`{}` was skipped: a JSON file is checked when it holds an object with `apiVersion` and `kind`, and this one holds none",
+                            root.display()
+                        ));
+                    }
                     summary.files += ws.local_files;
                     summary.documents += ws.docs.len();
+                    summary.excluded += ws.repo.left_out.excluded.len();
+                    summary.ignored += ws.repo.left_out.ignored.len();
                     if ws.repo.onboarding {
                         summary.quality.extend(model::onboarding::quality(&ws));
                     }
@@ -788,6 +822,10 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+        summary.per_path_ignored = self
+            .settings
+            .per_path_ignored
+            .load(std::sync::atomic::Ordering::Relaxed);
         summary.errors = located.iter().filter(|d| d.severity == Severity::Error).count();
         summary.warnings = located.iter().filter(|d| d.severity == Severity::Warning).count();
         // By file (walk order), position and rule: the same order however the files were read.
@@ -803,7 +841,10 @@ impl<'a> Plan<'a> {
             summary,
             fail_on,
             allow_empty: self.args.allow_empty,
-            notes: missing.iter().map(notes::MissingXrds::message).collect(),
+            notes: skipped_files
+                .into_iter()
+                .chain(missing.iter().map(notes::MissingXrds::message))
+                .collect(),
             fixes: self
                 .args
                 .fix
@@ -877,7 +918,7 @@ pub fn relative_to_cwd(path: &Path) -> Option<String> {
 fn stream_root(
     found: crate::discover::Discovered,
     job: &stream::Job<'_>,
-    fix: Option<(&globset::GlobSet, &std::sync::Mutex<fixes::Tally>)>,
+    fix: Option<(crate::discover::Exclude<'_>, &std::sync::Mutex<fixes::Tally>)>,
     preview: bool,
 ) -> Result<stream::Checked, AppError> {
     let mut scan = stream::scan(found, job);

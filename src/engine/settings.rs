@@ -19,6 +19,9 @@ pub struct Settings {
     pub levels: HashMap<RuleId, Option<Severity>>,
     /// (glob, rules) pairs; an empty rule list means all rules.
     pub per_path: Vec<(globset::GlobMatcher, Vec<RuleId>)>,
+    /// Findings the per-path globs left out so far (shared by the clones of these settings:
+    /// the summary counts them).
+    pub per_path_ignored: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Settings {
@@ -95,6 +98,9 @@ pub fn apply(mut diags: Vec<Diagnostic>, ws: &Workspace, settings: &Settings, ra
     diags.retain(|d| {
         let file = ws.sources.get(d.primary.span.file);
         if settings.ignored_at(&ws.repo, &file.rel, d.rule) {
+            settings
+                .per_path_ignored
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return false;
         }
         let Some(list) = comments.get_mut(&d.primary.span.file) else {

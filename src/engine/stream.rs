@@ -165,6 +165,8 @@ pub struct Checked {
     pub shared: usize,
     /// Catalog quality per BU repository (from the first batch, which holds every entity).
     pub quality: Vec<crate::model::onboarding::RepoQuality>,
+    /// What the walk left out (set by the caller that walked).
+    pub left_out: std::sync::Arc<crate::discover::LeftOut>,
 }
 
 impl Scan {
@@ -531,7 +533,16 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
             .collect();
         let mine: HashMap<&str, usize> = batch.iter().map(|&i| (scan.rel(i), i)).collect();
         let mut prepared: Vec<Prepared> = local.clone();
-        prepared.extend(model::prepare(read, job.options.limits.yaml()));
+        let own = model::prepare(read, job.options.limits.yaml());
+        // The batch's files as the in-memory check counts them (a JSON file that holds no
+        // manifest is not one).
+        let own_files = own
+            .iter()
+            .filter(|p| {
+                !matches!(p.input.content, InputContent::Text(_)) && crate::discover::is_manifest(&p.input.path)
+            })
+            .count();
+        prepared.extend(own);
         prepared.par_sort_by(|a, b| walk_order(&a.input.rel, &b.input.rel));
         prepared.extend(sources.iter().cloned());
         let ws = model::assemble(
@@ -570,7 +581,7 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
             checked.files += ws.local_files;
             checked.documents += ws.docs.len();
         } else {
-            checked.files += batch.len();
+            checked.files += own_files;
             checked.documents += ws.docs.len() - shared_docs;
         }
         checked.batches += 1;

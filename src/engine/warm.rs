@@ -145,7 +145,16 @@ impl Warm {
             let abs = std::fs::canonicalize(&root).ok()?;
             Some(abs.strip_prefix(b).ok()?.to_string_lossy().replace('\\', "/"))
         });
-        let repo = Repo {
+        // `exclude` globs are paths from the config file's folder, as in `check`.
+        let exclude_base = match path_from_config.as_deref() {
+            Some(d) if !d.is_empty() => format!("{d}/"),
+            _ => String::new(),
+        };
+        let exclude = crate::discover::Exclude {
+            globs: &plan.exclude,
+            base: &exclude_base,
+        };
+        let mut repo = Repo {
             name: repo_name(&root, &plan.cfg),
             named: repo_named(&root, &plan.cfg),
             is_dir: true,
@@ -153,7 +162,8 @@ impl Warm {
             path_from_config,
             ..Repo::default()
         };
-        let found = crate::discover::discover(&root, "", &plan.exclude, plan.max_size);
+        let mut found = crate::discover::discover(&root, "", exclude, plan.max_size);
+        repo.left_out = std::sync::Arc::new(std::mem::take(&mut found.left_out));
         let limits = plan.options.limits.yaml();
         let paths = found.paths;
         let files: Vec<File> = {
@@ -265,7 +275,7 @@ impl Warm {
     /// is neither YAML nor a text file rules read is not indexed: nothing to check.
     pub fn edit(&mut self, rel: &str, text: Option<Arc<str>>) -> Vec<String> {
         let text_file = crate::discover::TEXT_FILES.contains(&rel);
-        if !text_file && !crate::discover::is_yaml(Path::new(rel)) {
+        if !text_file && !crate::discover::is_manifest(Path::new(rel)) {
             return Vec::new();
         }
         let path = self.root.join(rel);

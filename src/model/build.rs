@@ -123,17 +123,40 @@ pub struct Prepared {
 }
 
 /// Parses inputs in parallel.
+/// A JSON file that holds no manifest (see [`is_json_manifest`]) is dropped here: it is not
+/// checked, counted or reported.
 pub fn prepare(inputs: Vec<(Input, Role)>, limits: yaml::Limits) -> Vec<Prepared> {
     inputs
         .into_par_iter()
-        .map(|(input, role)| {
+        .filter_map(|(input, role)| {
             let parsed = match &input.content {
                 InputContent::Yaml(text) => Some(yaml::parse_with(text, limits)),
                 _ => None,
             };
-            Prepared { input, role, parsed }
+            let p = Prepared { input, role, parsed };
+            is_json_manifest(&p).then_some(p)
         })
         .collect()
+}
+
+/// False for a `.json` file of the checked tree (or the base) that holds no manifest: no
+/// object with `apiVersion` and `kind` (Kubernetes objects, Score specs and Backstage entities
+/// have both; `package.json` or a JSON Schema has not), or one refused for its content (over
+/// the size limit, binary, not UTF-8: not known to be a manifest). True for any other input.
+pub fn is_json_manifest(p: &Prepared) -> bool {
+    if !crate::discover::is_json(&p.input.path) || p.role == Role::Source {
+        return true;
+    }
+    match &p.input.content {
+        InputContent::Yaml(_) => p.parsed.as_ref().is_some_and(|parsed| {
+            parsed.docs.iter().any(|d| {
+                d.root.get("apiVersion").and_then(|v| v.as_str()).is_some()
+                    && d.root.get("kind").and_then(|v| v.as_str()).is_some()
+            })
+        }),
+        InputContent::Text(_) => true,
+        InputContent::Unreadable(why) => !crate::discover::is_content_problem(why),
+    }
 }
 
 /// A document of `parsed` classified, with its `apiVersion` and `kind` read once.
@@ -332,7 +355,7 @@ impl Item {
     fn of(id: FileId, p: Prepared, paths: &crate::parse::paths::PathSet, prefix: &str, gather: bool) -> Item {
         let Prepared { input, role, parsed } = p;
         let yaml_input = !matches!(input.content, InputContent::Text(_));
-        let local_yaml = role == Role::Local && yaml_input && crate::discover::is_yaml(&input.path);
+        let local_yaml = role == Role::Local && yaml_input && crate::discover::is_manifest(&input.path);
         let mut item = Item {
             id,
             file: SourceFile::new(input.rel, input.path, Arc::from("")),
@@ -571,6 +594,14 @@ pub fn assemble(
         let id = sources.find(&format!("{}{loc}", repo.prefix))?;
         Some((id, crate::model::codeowners::CodeOwners::parse(&sources.get(id).text)))
     });
+    // An orders repository without CODEOWNERS: the place GitHub looks first, as a file
+    // without text, so that a finding about the missing file points at where it belongs (no
+    // line, no caret) rather than at an order that has nothing to do with it.
+    if codeowners.is_none() && repo.orders.is_some() {
+        let rel = format!("{}{}", repo.prefix, crate::model::codeowners::LOCATIONS[0]);
+        let path = std::path::PathBuf::from(&rel);
+        sources.add(SourceFile::new(rel, path, Arc::from("")));
+    }
     let mut ws = Workspace {
         codeowners,
         sources,

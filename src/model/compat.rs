@@ -47,15 +47,39 @@ impl Diff<'_> {
         });
     }
 
-    fn schema(&mut self, old: &Node, new: &Node, path: &str) {
+    /// A change at explicit spans (keys rather than whole nodes).
+    fn push_at(&mut self, class: ChangeClass, message: String, old: Option<Span>, new: Option<Span>) {
+        self.out.push(Change {
+            class,
+            message,
+            old,
+            new,
+        });
+    }
+
+    /// The span of `key`'s key in the map `node` of the old (`in_new` false) or the new
+    /// version, else `or` (the key naming `node` itself): a caret on the key a change is
+    /// about, never on the first entry of the map around it.
+    fn key_or(&self, in_new: bool, node: &Node, key: &str, or: Span) -> Span {
+        let doc = if in_new { self.new } else { self.old };
+        node.entry(key).map(|e| doc.key_span(e)).unwrap_or(or)
+    }
+
+    /// Compares the schema `old` with `new` at the field `path`; `keys` are the spans of the
+    /// key naming the schema in each version (where a change of the schema as a whole points).
+    fn schema(&mut self, old: &Node, new: &Node, path: &str, keys: (Span, Span)) {
         let ty = |n: &Node| n.str_at(&["type"]).map(str::to_string);
         if ty(old) != ty(new) && ty(old).is_some() {
             let shown = |t: Option<String>| t.unwrap_or_else(|| "untyped".into());
-            self.push(
+            let (o, n) = (
+                old.get("type").map(|t| self.old.span(t)).unwrap_or(keys.0),
+                new.get("type").map(|t| self.new.span(t)).unwrap_or(keys.1),
+            );
+            self.push_at(
                 ChangeClass::Breaking,
                 format!("`{path}` changed type from {} to {}", shown(ty(old)), shown(ty(new))),
-                Some(old),
-                Some(new),
+                Some(o),
+                Some(n),
             );
             return;
         }
@@ -85,18 +109,24 @@ impl Diff<'_> {
                     );
                 }
             }
-            (None, Some(_)) => self.push(
-                ChangeClass::Breaking,
-                format!("`{path}` is now restricted to an enum"),
-                Some(old),
-                new.get("enum"),
-            ),
-            (Some(_), None) => self.push(
-                ChangeClass::Compatible,
-                format!("`{path}` is no longer restricted to an enum"),
-                old.get("enum"),
-                Some(new),
-            ),
+            (None, Some(_)) => {
+                let n = new.get("enum").map(|e| self.new.span(e));
+                self.push_at(
+                    ChangeClass::Breaking,
+                    format!("`{path}` is now restricted to an enum"),
+                    Some(keys.0),
+                    n,
+                )
+            }
+            (Some(_), None) => {
+                let o = old.get("enum").map(|e| self.old.span(e));
+                self.push_at(
+                    ChangeClass::Compatible,
+                    format!("`{path}` is no longer restricted to an enum"),
+                    o,
+                    Some(keys.1),
+                )
+            }
             (None, None) => {}
         }
         if old.get("pattern").map(Node::scalar_text) != new.get("pattern").map(Node::scalar_text)
@@ -125,18 +155,22 @@ impl Diff<'_> {
                 _ => false,
             };
             if tightened {
-                self.push(
+                let o = old.get(key).map(|v| self.old.span(v)).unwrap_or(keys.0);
+                let n = new.get(key).map(|v| self.new.span(v));
+                self.push_at(
                     ChangeClass::Breaking,
                     format!("`{path}` has a tighter `{key}`"),
-                    old.get(key).or(Some(old)),
-                    new.get(key),
+                    Some(o),
+                    n,
                 );
             } else if a.is_some() && a != b {
-                self.push(
+                let o = old.get(key).map(|v| self.old.span(v));
+                let n = new.get(key).map(|v| self.new.span(v)).unwrap_or(keys.1);
+                self.push_at(
                     ChangeClass::Compatible,
                     format!("`{path}` has a looser `{key}`"),
-                    old.get(key),
-                    new.get(key).or(Some(new)),
+                    o,
+                    Some(n),
                 );
             }
         }
@@ -166,19 +200,35 @@ impl Diff<'_> {
             } else {
                 format!("{path}.{k}")
             };
+            let old_key = old
+                .get("properties")
+                .and_then(|p| p.entry(k))
+                .map(|e| self.old.key_span(e))
+                .unwrap_or(keys.0);
             match new_props.iter().find(|(nk, _)| nk == k) {
-                None => self.push(
-                    ChangeClass::Breaking,
-                    format!("field `{child}` removed"),
-                    old.path(&["properties", k]),
-                    new.get("properties"),
-                ),
+                // In the new version the field is absent: the finding points at the
+                // `properties` key that no longer lists it (or the key naming the schema),
+                // never at a sibling field; the base version's label at the field's key.
+                None => {
+                    let at = self.key_or(true, new, "properties", keys.1);
+                    self.push_at(
+                        ChangeClass::Breaking,
+                        format!("field `{child}` removed"),
+                        Some(old_key),
+                        Some(at),
+                    )
+                }
                 Some((_, nv)) => {
                     let (o, n) = (
                         old.path(&["properties", k]).unwrap_or(ov),
                         new.path(&["properties", k]).unwrap_or(nv),
                     );
-                    self.schema(o, n, &child);
+                    let new_key = new
+                        .get("properties")
+                        .and_then(|p| p.entry(k))
+                        .map(|e| self.new.key_span(e))
+                        .unwrap_or(keys.1);
+                    self.schema(o, n, &child, (old_key, new_key));
                 }
             }
         }
@@ -214,7 +264,11 @@ impl Diff<'_> {
             }
         }
         if let (Some(a), Some(b)) = (old.get("items"), new.get("items")) {
-            self.schema(a, b, &format!("{path}[]"));
+            let at = (
+                self.key_or(false, old, "items", keys.0),
+                self.key_or(true, new, "items", keys.1),
+            );
+            self.schema(a, b, &format!("{path}[]"), at);
         }
         if old.get("description").map(Node::scalar_text) != new.get("description").map(Node::scalar_text) {
             self.push(
@@ -246,6 +300,15 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
     };
     let (os, ns) = (old.spec(), new.spec());
     let get = |s: Option<&Node>, k: &str| s.and_then(|s| s.get(k)).cloned();
+    // Where a change of `spec` as a whole points: its key (not its first entry).
+    let spec_key = |x: Xrd<'_>| {
+        let doc = x.doc();
+        doc.root
+            .entry("spec")
+            .map(|e| doc.key_span(e))
+            .unwrap_or_else(|| doc.head_span())
+    };
+    let (old_spec, new_spec) = (spec_key(old), spec_key(new));
     for key in ["group", "names", "enforcedCompositionRef", "claimNames"] {
         let (a, b) = (get(os, key), get(ns, key));
         let changed = match (&a, &b) {
@@ -256,25 +319,33 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
         };
         if changed {
             let (on, nn) = (os.and_then(|s| s.get(key)), ns.and_then(|s| s.get(key)));
-            d.push(
+            let (o, n) = (
+                on.map(|n| d.old.span(n)).unwrap_or(old_spec),
+                nn.map(|n| d.new.span(n)).unwrap_or(new_spec),
+            );
+            d.push_at(
                 ChangeClass::Immutable,
                 format!("`spec.{key}` changed; it is immutable"),
-                on.or(os),
-                nn.or(ns),
+                Some(o),
+                Some(n),
             );
         }
     }
     if old.scope() != new.scope() {
         let (on, nn) = (os.and_then(|s| s.get("scope")), ns.and_then(|s| s.get("scope")));
-        d.push(
+        let (o, n) = (
+            on.map(|n| d.old.span(n)).unwrap_or(old_spec),
+            nn.map(|n| d.new.span(n)).unwrap_or(new_spec),
+        );
+        d.push_at(
             ChangeClass::Immutable,
             format!(
                 "`spec.scope` changed from {} to {}; it is immutable",
                 old.scope(),
                 new.scope()
             ),
-            on.or(os),
-            nn.or(ns),
+            Some(o),
+            Some(n),
         );
     }
     for v in old.versions().iter().filter(|v| v.served) {
@@ -282,16 +353,40 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
         match new.version(name) {
             Some(nv) if nv.served => {
                 if let (Some(a), Some(b)) = (v.schema, nv.schema) {
-                    d.schema(a, b, "");
+                    let key = |doc: &Doc, version: &Node| {
+                        version
+                            .get("schema")
+                            .and_then(|s| s.entry("openAPIV3Schema"))
+                            .map(|e| doc.key_span(e))
+                            .unwrap_or_else(|| doc.span(version))
+                    };
+                    let keys = (key(d.old, v.node), key(d.new, nv.node));
+                    d.schema(a, b, "", keys);
                 }
             }
             other => {
-                let at = other.map(|o| o.node).or(ns);
-                d.push(
+                // Still listed but not served: its `served`; gone: the `versions` key.
+                let at = match other {
+                    Some(o) => o
+                        .node
+                        .entry("served")
+                        .map(|e| d.new.key_span(e))
+                        .unwrap_or_else(|| d.new.span(o.node)),
+                    None => ns
+                        .and_then(|s| s.entry("versions"))
+                        .map(|e| d.new.key_span(e))
+                        .unwrap_or(new_spec),
+                };
+                let was = v
+                    .node
+                    .entry("name")
+                    .map(|e| d.old.span(&e.value))
+                    .unwrap_or_else(|| d.old.span(v.node));
+                d.push_at(
                     ChangeClass::Breaking,
                     format!("served version `{name}` removed"),
-                    Some(v.node),
-                    at,
+                    Some(was),
+                    Some(at),
                 );
             }
         }

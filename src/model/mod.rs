@@ -361,6 +361,8 @@ pub struct Repo {
     /// The root's directory relative to the config file's directory (per-path globs are
     /// relative to it); `None` without a config file or when the root is outside it.
     pub path_from_config: Option<String>,
+    /// What `exclude` and git's ignore files left out of the walk: those paths exist.
+    pub left_out: std::sync::Arc<crate::discover::LeftOut>,
 }
 
 /// The cross-file index, built once.
@@ -728,14 +730,19 @@ impl Workspace {
         crate::parse::names::join_path(dir, path.trim_end_matches('/'))
     }
     /// True when some file exists at `rel`, or `rel` is a folder holding one (one binary
-    /// search: the paths are in walk order, see [`crate::parse::paths::PathSet::contains_or_below`]).
+    /// search: the paths are in walk order, see [`crate::parse::paths::PathSet::contains_or_below`]);
+    /// a path `exclude` or git's ignore files left out of the walk exists too.
     pub fn exists(&self, rel: &str) -> bool {
-        self.paths.contains_or_below(rel)
+        self.paths.contains_or_below(rel) || self.repo.left_out.covers(rel).is_some()
+    }
+    /// True when the file `rel` exists: walked, or left out by `exclude` or git's ignore files.
+    pub fn has_file(&self, rel: &str) -> bool {
+        self.paths.contains(rel) || self.repo.left_out.covers(rel).is_some()
     }
     /// [`Workspace::exists`] for paths asked about in about walk order, `hint` kept between
     /// the questions ([`crate::parse::paths::PathSet::contains_or_below_near`]).
     pub fn exists_near(&self, rel: &str, hint: &mut usize) -> bool {
-        self.paths.contains_or_below_near(rel, hint)
+        self.paths.contains_or_below_near(rel, hint) || self.repo.left_out.covers(rel).is_some()
     }
     /// An empty span at the start of the file at `rel`, or of the first file when it is absent.
     pub fn span_for_path(&self, rel: &str) -> Span {

@@ -61,6 +61,18 @@ pub fn is_yaml(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
 }
 
+/// True for a `.json` file (what [`Path::extension`] gives).
+pub fn is_json(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("json"))
+}
+
+/// True for the files the walk reads as manifests: YAML ([`is_yaml`]) and JSON ([`is_json`];
+/// a JSON file is checked when it holds a Kubernetes-style object, with `apiVersion` and
+/// `kind`, as Kubernetes objects, Score specs and Backstage entities in JSON do).
+pub fn is_manifest(path: &Path) -> bool {
+    is_yaml(path) || is_json(path)
+}
+
 /// A sorted set of `/`-separated relative paths.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PathSet {

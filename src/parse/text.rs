@@ -45,8 +45,42 @@ pub fn list(names: &[&str], max: usize) -> String {
     }
 }
 
+/// How many names a "known …" list shows at most ([`nearest`]).
+pub const NEAREST: usize = 5;
+
+/// Lists the `max` candidates nearest to `word` (by edit distance, ties in the given order) as
+/// [`list`] does, then "and N more": a help that names what is known stays short however many
+/// there are, and shows first what the word was most likely meant to be.
+pub fn nearest(word: &str, candidates: &[&str], max: usize) -> String {
+    let word = word.to_lowercase();
+    let mut ranked: Vec<(usize, usize, &str)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (distance(&word, &c.to_lowercase()), i, *c))
+        .collect();
+    ranked.sort_unstable();
+    let names: Vec<&str> = ranked.iter().map(|(_, _, c)| *c).collect();
+    // "and 1 more" says less than the one name it stands for.
+    let max = if names.len() == max + 1 { names.len() } else { max };
+    list(&names, max)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nearest_shows_the_closest_first_and_counts_the_rest() {
+        let known = [
+            "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+        ];
+        assert_eq!(
+            super::nearest("thet", &known, 5),
+            "`theta`, `beta`, `zeta`, `eta`, `delta` and 5 more"
+        );
+        assert_eq!(super::nearest("x", &["a", "b"], 5), "`a` and `b`");
+        assert_eq!(super::nearest("a", &["a", "b", "c"], 2), "`a`, `b` and `c`");
+        assert_eq!(super::nearest("x", &[], 5), "");
+    }
+
     #[test]
     fn suggests() {
         assert_eq!(super::suggest("replica", ["replicas", "image"]), Some("replicas"));

@@ -48,6 +48,9 @@ fn summary_value(summary: &Summary) -> serde_json::Value {
         "warnings": summary.warnings,
         "skipped": summary.skipped,
         "baselined": summary.baselined,
+        "excluded": summary.excluded,
+        "ignored": summary.ignored,
+        "per_path_ignored": summary.per_path_ignored,
     });
     if !summary.quality.is_empty() {
         // The onboarding quality score per BU repository (formula: rules/bu-quality-score.md).

@@ -229,6 +229,9 @@ pub fn heading(summary: &Summary) -> String {
 /// Renders the summary.
 pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     writeln!(w, "{}\n", heading(summary))?;
+    if let Some(left) = summary.left_out() {
+        writeln!(w, "Not checked: {left}.\n")?;
+    }
     if summary.baselined > 0 {
         writeln!(w, "{}.\n", super::baseline::not_shown(summary.baselined))?;
     }

@@ -157,8 +157,49 @@ pub struct Summary {
     pub skipped: usize,
     /// Findings left out because they are in the baseline (`--baseline`).
     pub baselined: usize,
+    /// Files the config's `exclude` left out of the walk.
+    pub excluded: usize,
+    /// Files and folders git's ignore files left out of the walk (the topmost of each).
+    pub ignored: usize,
+    /// Findings `per-path-ignores` left out.
+    pub per_path_ignored: usize,
     /// Catalog quality per business-unit repository (when the onboarding pack ran).
     pub quality: Vec<crate::model::onboarding::RepoQuality>,
+}
+
+impl Summary {
+    /// What the walk and the config left out, as one clause ("3 files excluded by config
+    /// (`exclude`), 40 files or folders ignored by .gitignore, 2 findings left out by
+    /// `per-path-ignores`"); `None` when nothing was.
+    pub fn left_out(&self) -> Option<String> {
+        let n = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let mut parts = Vec::new();
+        if self.excluded > 0 {
+            parts.push(format!(
+                "{} excluded by config (`exclude`)",
+                n(self.excluded, "file", "files")
+            ));
+        }
+        if self.ignored > 0 {
+            parts.push(format!(
+                "{} ignored by .gitignore",
+                n(self.ignored, "file or folder", "files or folders")
+            ));
+        }
+        if self.per_path_ignored > 0 {
+            parts.push(format!(
+                "{} left out by `per-path-ignores`",
+                n(self.per_path_ignored, "finding", "findings")
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
 }
 
 fn loc(sources: &SourceMap, label: &crate::rules::diagnostic::Label) -> Loc {

@@ -74,6 +74,9 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
     if summary.skipped > 0 {
         writeln!(w, "{} skipped.", counted(summary.skipped, "unchanged file"))?;
     }
+    if let Some(left) = summary.left_out() {
+        writeln!(w, "Not checked: {left}.")?;
+    }
     if summary.baselined > 0 {
         writeln!(w, "{}.", super::baseline::not_shown(summary.baselined))?;
     }

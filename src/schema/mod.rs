@@ -725,7 +725,10 @@ impl Validator<'_, '_> {
         let help = match crate::parse::text::suggest(&e.key, known.iter().copied()) {
             Some(s) => Some(format!("did you mean `{s}`?")),
             None if known.is_empty() => Some(format!("`{}` declares no fields", display(&p[..parent]))),
-            None => Some(format!("known fields here: {}", crate::parse::text::list(&known, 10))),
+            None => Some(format!(
+                "known fields here: {}",
+                crate::parse::text::nearest(&e.key, &known, crate::parse::text::NEAREST)
+            )),
         };
         self.err(ErrorKind::UnknownField, kloc, p, format!("unknown field `{p}`"), help);
     }

@@ -79,9 +79,10 @@ impl Rule for BsTplStepOutputKnown {
                     } else if let Some(s) = crate::parse::text::suggest(name, outputs.iter().copied()) {
                         d.help(format!("did you mean `{s}`?"));
                     } else {
+                        let outputs: Vec<&str> = outputs.iter().map(|o| &**o).collect();
                         d.help(format!(
                             "it emits {}",
-                            outputs.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
+                            crate::parse::text::nearest(name, &outputs, crate::parse::text::NEAREST)
                         ));
                     }
                 }

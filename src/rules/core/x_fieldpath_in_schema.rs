@@ -143,7 +143,7 @@ pub fn report_missing(ws: &Workspace, c: &Composition<'_>, uses: Vec<(Vec<String
                 d.help(format!(
                     "`{}` declares {}",
                     parent.join("."),
-                    crate::parse::text::list(&known, 8)
+                    crate::parse::text::nearest(&path[i], &known, crate::parse::text::NEAREST)
                 ))
             }
         };

@@ -42,8 +42,13 @@ impl Rule for GateCodeownersPresent {
         if ws.repo.orders.is_none() || ws.codeowners.is_some() {
             return;
         }
-        let Some(first) = ws.orders().next() else { return };
-        out.report(first.head_span(), "the orders repository has no CODEOWNERS: nobody owns its namespace folders")
+        if ws.orders().next().is_none() {
+            return;
+        }
+        // The file is absent: the finding is on where it belongs, without a position in it.
+        let expected = format!("{}{}", ws.repo.prefix, crate::model::codeowners::LOCATIONS[0]);
+        let Some(file) = ws.sources.find(&expected) else { return };
+        out.report(crate::parse::source::Span::file_start(file), "the orders repository has no CODEOWNERS: nobody owns its namespace folders")
             .help("add `.github/CODEOWNERS` naming one team per `<cluster>/<namespace>/` folder and the platform team for `*`");
     }
 }

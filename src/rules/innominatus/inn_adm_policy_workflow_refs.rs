@@ -41,7 +41,7 @@ impl Rule for InnAdmPolicyWorkflowRefs {
         let Some(policies) = doc.root.get("workflowPolicies") else { return };
         let root = policies.str_at(&["workflowsRoot"]).unwrap_or("./workflows");
         let Some(base) = ws.from_root(root) else { return };
-        let exists = |rel: &str| ws.paths.contains(&format!("{base}/{rel}.yaml")) || ws.paths.contains(&format!("{base}/{rel}.yml"));
+        let exists = |rel: &str| ws.has_file(&format!("{base}/{rel}.yaml")) || ws.has_file(&format!("{base}/{rel}.yml"));
         for item in policies.get("requiredPlatformWorkflows").and_then(|r| r.as_seq()).unwrap_or(&[]) {
             let name = item.scalar_text().unwrap_or_default();
             if !exists(&format!("platform/{name}")) {

@@ -69,7 +69,7 @@ impl Rule for InnAdmProviderSources {
                     };
                     let path = path_node.as_str().unwrap_or("");
                     let Some(folder) = ws.from_root(path) else { continue };
-                    let has = |f: &str| ws.paths.contains(&format!("{folder}/{f}"));
+                    let has = |f: &str| ws.has_file(&format!("{folder}/{f}"));
                     if !has("provider.yaml") && !has("platform.yaml") {
                         out.report(doc.span(path_node), format!("`{path}` holds no provider.yaml"))
                             .help("point `path` at the folder of the team's provider.yaml");

@@ -45,7 +45,7 @@ impl Rule for InnAdmStepTypesKnown {
             let d = out.report(doc.span(item), format!("no executor handles step type `{t}`"));
             match crate::parse::text::suggest(&t, known.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!("known types: {}", known.join(", "))),
+                None => d.help(format!("known types: {}", crate::parse::text::nearest(&t, &known, crate::parse::text::NEAREST))),
             };
         }
     }

@@ -55,7 +55,7 @@ impl Rule for InnGpWorkflow {
             };
             let node = node.expect("present");
             let Some(target) = ws.from_root(file) else { continue };
-            if !ws.paths.contains(&target) {
+            if !ws.has_file(&target) {
                 let name = target.rsplit('/').next().unwrap_or(&target);
                 let elsewhere = ws.paths.iter().find(|p| p.ends_with(&format!("/{name}")));
                 let d = out.report(

@@ -41,7 +41,7 @@ impl Rule for InnProvWorkflowFileExists {
                 let Some(node) = w.get("file") else { continue };
                 let Some(file) = node.as_str().filter(|f| !f.is_empty()) else { continue };
                 let Some(target) = ws.from_doc(doc, file) else { continue };
-                if !ws.paths.contains(&target) {
+                if !ws.has_file(&target) {
                     out.report(doc.span(node), format!("`{file}` does not exist (looked for `{target}`)"))
                         .help("the loader rejects the provider when a workflow file is missing");
                 }

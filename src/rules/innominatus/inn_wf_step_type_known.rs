@@ -72,7 +72,7 @@ impl Rule for InnWfStepTypeKnown {
                 let d = out.report(doc.span(t), what);
                 match crate::parse::text::suggest(name, known.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("known types: {}", crate::parse::text::list(known, 20))),
+                    None => d.help(format!("known types: {}", crate::parse::text::nearest(name, known, crate::parse::text::NEAREST))),
                 };
             }
         }

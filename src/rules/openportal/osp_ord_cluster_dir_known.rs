@@ -51,9 +51,11 @@ impl Rule for OspOrdClusterDirKnown {
             let Some(c) = ws.order_path(d).cluster else { continue };
             if !clusters.iter().any(|k| k == c) && reported.insert(c.to_string()) {
                 let dm = out.report(d.head_span(), format!("`{c}/` is not a known cluster folder"));
-                match crate::parse::text::suggest(c, clusters.iter().map(String::as_str)) {
-                    Some(s) => dm.help(format!("did you mean `{s}/`? (known: {})", clusters.join(", "))),
-                    None => dm.help(format!("known cluster folders: {}; add a kustomization.yaml and a Flux Kustomization for a new cluster", clusters.join(", "))),
+                let known: Vec<&str> = clusters.iter().map(String::as_str).collect();
+                let shown = crate::parse::text::nearest(c, &known, crate::parse::text::NEAREST);
+                match crate::parse::text::suggest(c, known.iter().copied()) {
+                    Some(s) => dm.help(format!("did you mean `{s}/`? (known: {shown})")),
+                    None => dm.help(format!("known cluster folders: {shown}; add a kustomization.yaml and a Flux Kustomization for a new cluster")),
                 };
             }
         }

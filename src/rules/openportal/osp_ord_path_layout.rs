@@ -65,8 +65,10 @@ impl Rule for OspOrdPathLayout {
                     _ => t == d.kind,
                 };
                 if !ok && !d.kind.is_empty() {
+                    let namespaces = ws.repo.orders == Some(crate::model::Layout::Namespaces);
+                    let want = if namespaces { crate::rules::util::kebab_plural(&d.kind) } else { d.kind.clone() };
                     out.report(d.kind_span(), format!("the `{t}/` folder does not match `kind: {}`", d.kind))
-                        .help(format!("put it under `{}/`", if ws.repo.orders == Some(crate::model::Layout::Namespaces) { crate::rules::util::kebab_plural(&d.kind) } else { d.kind.clone() }));
+                        .help(folder_help(ws, d, t, &want, namespaces));
                 }
             }
             // `trim_end_matches` of each suffix, without a substring searcher per order.
@@ -84,4 +86,30 @@ impl Rule for OspOrdPathLayout {
             }
         }
     }
+}
+
+/// What to do about an order whose folder `t` is not its kind's folder `want`. When no XRD
+/// defines the order's kind and the folder names a kind an XRD defines, or is close to the
+/// kind's folder, the kind is the likely typo: the help says to fix `kind:`, never to move the
+/// order to the folder of a kind that does not exist (`x-xr-kind-has-xrd` reports that kind).
+fn folder_help(ws: &Workspace, d: &crate::model::Doc, t: &str, want: &str, namespaces: bool) -> String {
+    let defines = |kind: &str| {
+        !crate::model::by_group_kind(&ws.index.xrd_by_gk, d.group(), kind).is_empty()
+            || !crate::model::by_group_kind(&ws.index.claim_by_gk, d.group(), kind).is_empty()
+    };
+    if defines(&d.kind) {
+        return format!("put it under `{want}/`");
+    }
+    let folder_kind = !namespaces && defines(t);
+    if folder_kind {
+        return format!("no XRD defines `kind: {}`; the folder's kind `{t}` is defined: set `kind: {t}`", d.kind);
+    }
+    if crate::parse::text::suggest(want, [t]).is_some() {
+        return if namespaces {
+            format!("`kind: {}` is close to the folder `{t}/` and no XRD defines it: if the kind is a typo, fix `kind:`", d.kind)
+        } else {
+            format!("`kind: {}` is close to the folder `{t}/` and no XRD defines it: if the kind is a typo, set `kind: {t}`", d.kind)
+        };
+    }
+    format!("put it under `{want}/`")
 }

@@ -89,7 +89,13 @@ impl Rule for OspTplKustomizationResourcesExist {
                             .help("name a path inside the repository: Flux builds the kustomization from the repository alone");
                         continue;
                     };
-                    out.report(d.span(n), format!("`{p}` does not exist (resolved to `{target}`)"))
+                    // The resolved path is news only when it is not the path as written.
+                    let message = if target == p {
+                        format!("`{p}` does not exist")
+                    } else {
+                        format!("`{p}` does not exist (resolved to `{target}`)")
+                    };
+                    out.report(d.span(n), message)
                         .help("fix the path or add the file; kustomize fails on the whole kustomization");
                 }
             }

@@ -49,10 +49,18 @@ impl Rule for OspTplLayout {
             if ws.exists("example") {
                 d.help("rename `example/` to `examples/`");
             }
-        } else if !ws.paths.iter().any(|p| p.strip_prefix("examples/basic-").is_some_and(|r| r.ends_with(".yaml") && !r.contains('/'))) {
+        } else if !ws
+            .paths
+            .iter()
+            .chain(ws.repo.left_out.excluded.iter().map(String::as_str))
+            .chain(ws.repo.left_out.ignored.iter().map(String::as_str))
+            .any(|p| p.strip_prefix("examples/basic-").is_some_and(|r| r.ends_with(".yaml") && !r.contains('/')))
+        {
             out.report(at, "`examples/` has no `basic-<resource>.yaml`").help("add a minimal example order, e.g. `examples/basic-webapp.yaml`");
         }
         match ws.text_of(".gitignore") {
+            // Left out by `exclude`: it exists, its text was not read.
+            None if ws.exists(".gitignore") => {}
             None => {
                 out.report(at, "the template repository has no `.gitignore`").help("add one with `*.xpkg` so built packages are not committed");
             }

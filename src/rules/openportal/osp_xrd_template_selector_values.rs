@@ -95,7 +95,7 @@ impl Rule for OspXrdTemplateSelectorValues {
                         Some(s) => d.help(format!("did you mean `{s}`? (unknown names fall back to `default`)")),
                         None => d.help(format!(
                             "known: {}; add custom names to `openportal.custom-template-names`",
-                            crate::parse::text::list(names, 5)
+                            crate::parse::text::nearest(name, names, crate::parse::text::NEAREST)
                         )),
                     };
                 }

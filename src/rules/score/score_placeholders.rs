@@ -136,7 +136,7 @@ impl Rule for ScorePlaceholders {
                             match crate::parse::text::suggest(name, known.iter().copied()) {
                                 Some(s) => d.help(format!("did you mean `{s}`?")),
                                 None if known.is_empty() => d.help("declare it under `resources`"),
-                                None => d.help(format!("declared resources: {}", crate::parse::text::list(&known, 10))),
+                                None => d.help(format!("declared resources: {}", crate::parse::text::nearest(name, &known, crate::parse::text::NEAREST))),
                             };
                         }
                         ("metadata" | "resources", _) => {}
