@@ -44,6 +44,7 @@ pub fn main() -> ExitCode {
         }
         Command::Verdict(args) => crate::pr::verdict::run(&args, &mut out),
         Command::Pr(args) => crate::pr::bot::run(&args, &mut out),
+        Command::Render(args) => crate::render::command::run(&args, &mut out),
         // The server writes the protocol to stdout itself.
         Command::Server(args) => {
             drop(out);

@@ -243,6 +243,9 @@ pub enum Command {
     Pr(Box<PrArgs>),
     /// The editor server: Language Server Protocol over stdin/stdout (docs/editors.md).
     Server(ServerArgs),
+    /// Run a Composition's function pipeline in process for one XR and print the desired
+    /// resources as YAML, like `crossplane render` (docs/render.md).
+    Render(Box<crate::render::command::RenderArgs>),
 }
 
 /// Arguments of `portalint server`.

@@ -16,7 +16,9 @@
 //!
 //! Layer: above `parse` and `model`, below `rules` and `engine`.
 
+pub mod command;
 pub mod gotemplating;
+pub mod pipeline;
 pub mod pt;
 
 use std::collections::BTreeMap;

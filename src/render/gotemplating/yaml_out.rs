@@ -42,9 +42,13 @@ fn scalar(v: &Value) -> String {
                     '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`',
                 ])
                 && !s.chars().any(|c| c.is_control());
+            // go-yaml (under sigs.k8s.io/yaml) asks for double quotes when the plain text
+            // would read as another type (`"True"`, `"1"`, `""`), and falls back to single
+            // quotes when a string cannot be plain (`'*'`, `'a: b'`).
+            let other_type = s.is_empty() || !matches!(yaml::resolve_plain(s), yaml::Value::Str(_));
             if plain_ok {
                 s.clone()
-            } else if s.chars().any(|c| c.is_control()) {
+            } else if other_type || s.chars().any(|c| c.is_control()) {
                 serde_json::to_string(s).unwrap_or_default()
             } else {
                 format!("'{}'", s.replace('\'', "''"))
