@@ -294,19 +294,12 @@ pub fn compile(schema: &Node) -> Compiled {
         })
         .collect();
     let mut programs = HashMap::new();
-    for (node, rule) in rule_nodes(&json) {
-        programs.entry(rule.clone()).or_insert_with(|| {
-            parse(&rule).map(|mut e| {
-                let (_, rewrites) = celcheck::analyse(&e, node, std::ptr::eq(node, &json));
-                celcheck::apply(&mut e, &rewrites);
-                Arc::new(e)
-            })
-        });
+    for (node, expression) in rule_nodes(&json) {
+        programs
+            .entry(expression.clone())
+            .or_insert_with(|| prepare(&expression, Some(node), std::ptr::eq(node, &json)).map(Arc::new));
     }
     drop(all);
-    for m in message_expressions(&json) {
-        programs.entry(m.clone()).or_insert_with(|| parse(&m).map(Arc::new));
-    }
     Compiled {
         json,
         refused,
@@ -325,7 +318,21 @@ pub fn check_rule(node: &serde_json::Value, rule: &str, root: bool) -> Vec<Strin
     }
 }
 
-/// Every rule of the schema with the schema node it is attached to.
+/// Parses an expression and makes it evaluate as the API server does: operators typed by
+/// the schema node it is attached to (`node`; Kubernetes equality, set and map-list `+`, see
+/// [`celcheck::apply`]) and comprehensions and optional selections with CEL's semantics
+/// ([`celfns::lower`]).
+pub fn prepare(expression: &str, node: Option<&serde_json::Value>, root: bool) -> Result<Expr, String> {
+    let mut e = parse(expression)?;
+    if let Some(node) = node {
+        let (_, rewrites) = celcheck::analyse(&e, node, root);
+        celcheck::apply(&mut e, &rewrites);
+    }
+    celfns::lower(&mut e);
+    Ok(e)
+}
+
+/// Every rule and message expression of the schema with the schema node it is attached to.
 fn rule_nodes(schema: &serde_json::Value) -> Vec<(&serde_json::Value, String)> {
     let mut out = Vec::new();
     let mut stack = vec![(schema, 0usize)];
@@ -335,11 +342,13 @@ fn rule_nodes(schema: &serde_json::Value) -> Vec<(&serde_json::Value, String)> {
         }
         let serde_json::Value::Object(m) = v else { continue };
         if let Some(serde_json::Value::Array(rules)) = m.get("x-kubernetes-validations") {
-            out.extend(
-                rules
-                    .iter()
-                    .filter_map(|r| r.get("rule")?.as_str().map(|s| (v, s.to_string()))),
-            );
+            for r in rules {
+                for key in ["rule", "messageExpression"] {
+                    if let Some(s) = r.get(key).and_then(|s| s.as_str()) {
+                        out.push((v, s.to_string()));
+                    }
+                }
+            }
         }
         for key in ["items", "additionalProperties"] {
             if let Some(c) = m.get(key) {
@@ -348,32 +357,6 @@ fn rule_nodes(schema: &serde_json::Value) -> Vec<(&serde_json::Value, String)> {
         }
         if let Some(serde_json::Value::Object(props)) = m.get("properties") {
             stack.extend(props.values().map(|c| (c, depth + 1)));
-        }
-    }
-    out
-}
-
-/// Every `messageExpression` of the schema.
-fn message_expressions(schema: &serde_json::Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![(schema, 0usize)];
-    while let Some((v, depth)) = stack.pop() {
-        if depth > crate::parse::yaml::MAX_DEPTH {
-            continue;
-        }
-        match v {
-            serde_json::Value::Object(m) => {
-                if let Some(serde_json::Value::Array(rules)) = m.get("x-kubernetes-validations") {
-                    out.extend(
-                        rules
-                            .iter()
-                            .filter_map(|r| r.get("messageExpression")?.as_str().map(str::to_string)),
-                    );
-                }
-                stack.extend(m.values().map(|c| (c, depth + 1)));
-            }
-            serde_json::Value::Array(items) => stack.extend(items.iter().map(|c| (c, depth + 1))),
-            _ => {}
         }
     }
     out
@@ -451,7 +434,7 @@ impl Walk<'_, '_, '_> {
     fn program(&self, expression: &str) -> Result<Arc<Expr>, String> {
         match self.compiled.programs.get(expression) {
             Some(p) => p.clone(),
-            None => parse(expression).map(Arc::new),
+            None => prepare(expression, None, false).map(Arc::new),
         }
     }
 

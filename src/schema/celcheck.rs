@@ -27,6 +27,8 @@ pub enum Rewrite {
     SetEq(bool),
     SetAdd,
     MapAdd(Vec<String>),
+    /// `list.sum()` over items of the named type (`int`, `uint`, `double`, `duration`).
+    Sum(&'static str),
 }
 
 /// A CEL type as far as portalint follows it.
@@ -169,6 +171,13 @@ pub fn apply(e: &mut IdedExpr, rewrites: &[(u64, Rewrite)]) {
                     Rewrite::Eq(eq) => c.func_name = if *eq { "__k8s_eq__" } else { "__k8s_ne__" }.into(),
                     Rewrite::SetEq(eq) => c.func_name = if *eq { "__k8s_set_eq__" } else { "__k8s_set_ne__" }.into(),
                     Rewrite::SetAdd => c.func_name = "__k8s_set_add__".into(),
+                    Rewrite::Sum(kind) => {
+                        c.func_name = crate::schema::celfns::SUM.into();
+                        c.args.push(IdedExpr {
+                            id: 0,
+                            expr: Expr::Literal(LiteralValue::String(kind.to_string().into())),
+                        });
+                    }
                     Rewrite::MapAdd(keys) => {
                         c.func_name = "__k8s_map_add__".into();
                         c.args.push(IdedExpr {
@@ -469,6 +478,13 @@ impl<'s> Checker<'s> {
                 }
             }
             ("sum", Some(Ty::List(t, _)), []) => {
+                let kind = match **t {
+                    Ty::UInt => "uint",
+                    Ty::Double => "double",
+                    Ty::Duration => "duration",
+                    _ => "int",
+                };
+                self.rewrites.push((id, Rewrite::Sum(kind)));
                 if !matches!(**t, Ty::Dyn | Ty::Int | Ty::UInt | Ty::Double | Ty::Duration) {
                     self.problem(format!(
                         "found no matching overload for 'sum' applied to '{}.()'",
