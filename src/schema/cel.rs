@@ -54,10 +54,11 @@ pub fn parse(expression: &str) -> Result<Expr, String> {
     if let Some(why) = refuse(expression) {
         return Err(why);
     }
+    let expression = quote_escapes(expression);
     let parsed = std::panic::catch_unwind(|| {
         kube_cel::cel::parser::Parser::new()
             .enable_optional_syntax(true)
-            .parse(expression)
+            .parse(&expression)
     });
     match parsed {
         Ok(Ok(mut e)) => {
@@ -67,6 +68,57 @@ pub fn parse(expression: &str) -> Result<Expr, String> {
         Ok(Err(e)) => Err(e.to_string().lines().next().unwrap_or("syntax error").to_string()),
         Err(_) => Err("the expression cannot be parsed".to_string()),
     }
+}
+
+/// The expression with `\'` inside a double-quoted string literal written `'` (and `\"`
+/// inside a single-quoted one `"`): CEL reads both escapes in any string literal, the
+/// interpreter's parser keeps the backslash of the one that is not needed there.
+fn quote_escapes(expression: &str) -> std::borrow::Cow<'_, str> {
+    if !expression.contains("\\'") && !expression.contains("\\\"") {
+        return std::borrow::Cow::Borrowed(expression);
+    }
+    let chars: Vec<char> = expression.chars().collect();
+    let mut out = String::with_capacity(expression.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c != '\'' && c != '"' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // A string literal: its quote (one or three), raw when prefixed with `r`/`R`
+        // (possibly after `b`/`B`).
+        let raw = out.ends_with(['r', 'R'])
+            && !out[..out.len() - 1].ends_with(|p: char| p.is_alphanumeric() && !matches!(p, 'b' | 'B') || p == '_');
+        let triple = chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
+        let width = if triple { 3 } else { 1 };
+        out.extend(&chars[i..i + width]);
+        i += width;
+        while i < chars.len() {
+            let d = chars[i];
+            if d == '\\' && !raw {
+                match chars.get(i + 1) {
+                    Some(&q) if (q == '\'' || q == '"') && q != c => out.push(q),
+                    Some(&q) => {
+                        out.push(d);
+                        out.push(q);
+                    }
+                    None => out.push(d),
+                }
+                i += 2;
+                continue;
+            }
+            if d == c && (!triple || (chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c))) {
+                out.extend(&chars[i..i + width]);
+                i += width;
+                break;
+            }
+            out.push(d);
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Every rule of `schema` with its field path.
@@ -659,6 +711,20 @@ mod tests {
         assert_eq!(
             value_free(m),
             "failed to compile rule \"!has(selfҕeplicas)\": string here"
+        );
+    }
+
+    #[test]
+    fn both_quote_escapes_read_in_any_string_literal() {
+        use super::quote_escapes;
+        assert_eq!(quote_escapes(r#""it\'s" == 'say \"hi\"'"#), r#""it's" == 'say "hi"'"#);
+        assert_eq!(quote_escapes(r#"r"raw\'" + "\\'x""#), r#"r"raw\'" + "\\'x""#);
+        assert_eq!(quote_escapes(r#""""a\'b""" + 'c\'d'"#), r#""""a'b""" + 'c\'d'"#);
+        let root = crate::schema::celfns::context();
+        let e = super::parse(r#""a\'b" == "a'b" && 'a\"b' == 'a"b'"#).expect("parses");
+        assert_eq!(
+            crate::schema::celfns::run(&root, &e, &kube_cel::cel::Value::Null),
+            Ok(kube_cel::cel::Value::Bool(true))
         );
     }
 

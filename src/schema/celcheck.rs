@@ -154,6 +154,7 @@ pub fn analyse(rule: &IdedExpr, s: &Json, root: bool) -> (Vec<String>, Vec<(u64,
         problems: Vec::new(),
         rewrites: Vec::new(),
         root,
+        in_format: 0,
     };
     c.expr(rule, 0);
     c.problems.dedup();
@@ -231,6 +232,9 @@ struct Checker<'s> {
     rewrites: Vec<(u64, Rewrite)>,
     /// `self` is the object's root: `apiVersion`, `kind` and `metadata` are declared.
     root: bool,
+    /// Inside a `format` call: list and map literals need not be homogeneous there (cel-go's
+    /// `HomogeneousAggregateLiteralExemptFunctions`, which the strings library sets).
+    in_format: usize,
 }
 
 impl<'s> Checker<'s> {
@@ -304,7 +308,7 @@ impl<'s> Checker<'s> {
             Expr::List(l) => {
                 let types: Vec<Ty> = l.elements.iter().map(|x| self.expr(x, depth + 1)).collect();
                 let first = types.iter().find(|t| !matches!(t, Ty::Dyn | Ty::Null)).cloned();
-                if let Some(f) = &first {
+                if let Some(f) = first.as_ref().filter(|_| self.in_format == 0) {
                     if let Some(bad) = types
                         .iter()
                         .find(|t| !matches!(t, Ty::Dyn | Ty::Null) && t.kind() != f.kind())
@@ -323,7 +327,7 @@ impl<'s> Checker<'s> {
                     }
                 }
                 let first = values.iter().find(|t| !matches!(t, Ty::Dyn | Ty::Null)).cloned();
-                if let Some(f) = &first {
+                if let Some(f) = first.as_ref().filter(|_| self.in_format == 0) {
                     if let Some(bad) = values
                         .iter()
                         .find(|t| !matches!(t, Ty::Dyn | Ty::Null) && t.kind() != f.kind())
@@ -365,8 +369,11 @@ impl<'s> Checker<'s> {
     }
 
     fn call(&mut self, id: u64, call: &kube_cel::cel::common::ast::CallExpr, depth: usize) -> Ty<'s> {
+        let format = call.func_name == "format";
+        self.in_format += usize::from(format);
         let target = call.target.as_deref().map(|t| self.expr(t, depth + 1));
         let args: Vec<Ty> = call.args.iter().map(|a| self.expr(a, depth + 1)).collect();
+        self.in_format -= usize::from(format);
         let literal = |i: usize| match call.args.get(i).map(|a| &a.expr) {
             Some(Expr::Literal(LiteralValue::String(s))) => Some(s.to_string()),
             _ => None,

@@ -85,6 +85,8 @@ fn size(ftx: &FunctionContext, This(this): This<Value>) -> Result<i64, Execution
 /// and the type constants.
 pub fn context() -> Context<'static> {
     let mut ctx = Context::default().with_all();
+    crate::schema::celurl::register(&mut ctx);
+    crate::schema::celformat::register(&mut ctx);
     ctx.add_function("type", type_of);
     ctx.add_function("size", size);
     ctx.add_function("dyn", dyn_);
@@ -123,7 +125,7 @@ pub fn context() -> Context<'static> {
     ctx.add_function(SUM, sum);
     ctx.add_function("optional.ofNonZeroValue", of_non_zero_value);
     for (name, part) in TIME_PARTS {
-        ctx.add_function(*name, move |ftx: &FunctionContext| time_part(ftx, *part));
+        ctx.add_function(name, move |ftx: &FunctionContext| time_part(ftx, *part));
     }
     for t in TYPES {
         ctx.add_variable_from_value(*t, Value::Opaque(Arc::new(CelType(t.to_string()))));
