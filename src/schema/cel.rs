@@ -195,6 +195,11 @@ pub fn refuse(expression: &str) -> Option<String> {
     None
 }
 
+/// The longest message a `messageExpression` may give (the API server's
+/// `celconfig.MaxEvaluatedMessageExpressionSizeBytes`); a longer one is dropped for the rule's
+/// `message`.
+pub const MAX_MESSAGE_EXPRESSION_BYTES: usize = 5120;
+
 /// The runtime cost the API server allows one evaluation of one rule (`PerCallLimit` of
 /// k8s.io/apiserver's celconfig); a rule over it is cancelled there and fails the request.
 pub const PER_CALL_COST_LIMIT: f64 = 1_000_000.0;
@@ -572,7 +577,18 @@ impl Walk<'_, '_, '_> {
         match celfns::run(self.root, &program, this) {
             Ok(kube_cel::cel::Value::Bool(true)) => {}
             Ok(kube_cel::cel::Value::Bool(false)) => {
-                let message = self.message(r, this).unwrap_or_else(|| format!("failed rule: {rule}"));
+                let mut message = self.message(r, this).unwrap_or_else(|| format!("failed rule: {rule}"));
+                // The error type the rule's `reason` gives, as the API server words it
+                // (`FieldValueInvalid`, the default, is the plain message).
+                let reason = match r.get("reason").and_then(|v| v.as_str()) {
+                    Some("FieldValueForbidden") => Some("Forbidden"),
+                    Some("FieldValueRequired") => Some("Required value"),
+                    Some("FieldValueDuplicate") => Some("Duplicate value"),
+                    _ => None,
+                };
+                if let Some(reason) = reason {
+                    message = format!("{reason}: {message}");
+                }
                 let at = match r.get("fieldPath").and_then(|v| v.as_str()) {
                     Some(f) if !f.is_empty() => format!(
                         "{path}{}",
@@ -610,12 +626,15 @@ impl Walk<'_, '_, '_> {
     }
 
     /// The message of a failed rule: its `messageExpression` when that evaluates to a
-    /// string, else its `message`.
+    /// string the API server accepts (not blank, no line break, at most 5120 bytes), else its
+    /// `message`.
     fn message(&self, r: &serde_json::Value, this: &kube_cel::cel::Value) -> Option<String> {
         if let Some(m) = r.get("messageExpression").and_then(|v| v.as_str()) {
             if let Ok(p) = self.program(m) {
                 if let Ok(kube_cel::cel::Value::String(s)) = celfns::run(self.root, &p, this) {
-                    return Some(s.to_string());
+                    if !s.trim().is_empty() && !s.contains('\n') && s.len() <= MAX_MESSAGE_EXPRESSION_BYTES {
+                        return Some(s.to_string());
+                    }
                 }
             }
         }
