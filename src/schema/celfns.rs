@@ -964,6 +964,53 @@ pub fn duration_string(d: &chrono::Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// cel-go's semantics that the interpreter lacks, after [`super::lower`] and the
+    /// checker's rewrites: errors inside comprehensions, `?.` on absent fields, `sum()` of
+    /// empty typed lists, the zero timestamp, time zones, Go's timestamp text.
+    #[test]
+    fn lowered_expressions_evaluate_as_cel_go() {
+        let schema = serde_json::json!({"type": "object", "properties": {
+            "l": {"type": "array", "items": {"type": "object", "properties": {
+                "k": {"type": "string"}, "v": {"type": "string"}}}},
+            "d": {"type": "array", "items": {"type": "string", "format": "duration"}},
+            "o": {"type": "object", "properties": {"s": {"type": "string"}}},
+            "t": {"type": "string", "format": "date-time"}}});
+        let this = crate::schema::celvalue::typed(
+            &serde_json::json!({"l": [{"k": "a"}, {"k": "b", "v": "z"}], "d": [], "t": "2011-08-18T19:03:37.01+01:00"}),
+            Some(&schema),
+        );
+        let root = super::context();
+        for (rule, want) in [
+            ("self.l.exists(m, m.v == 'z')", Ok(true)),
+            ("!self.l.all(m, m.v != 'z')", Ok(true)),
+            ("self.l.exists_one(m, m.v == 'z')", Err(())),
+            ("self.l.all(m, m.v == 'z')", Err(())),
+            ("self.?o.?s == optional.none()", Ok(true)),
+            ("self.?o.?s.orValue('x') == 'x'", Ok(true)),
+            ("self.d.sum() == duration('0')", Ok(true)),
+            (
+                "optional.ofNonZeroValue(timestamp('0001-01-01T00:00:00Z')) == optional.none()",
+                Ok(true),
+            ),
+            (
+                "self.t.getHours() == 19 && self.t.getHours('UTC') == 18 && self.t.getHours('-02:30') == 15",
+                Ok(true),
+            ),
+            ("string(self.t) == '2011-08-18T19:03:37.01+01:00'", Ok(true)),
+            (
+                "url('/path').getHost() == '' && url('https://example.com').getEscapedPath() == ''",
+                Ok(true),
+            ),
+        ] {
+            let e = crate::schema::cel::prepare(rule, Some(&schema), false).expect("parses");
+            let got = super::run(&root, &e, &this);
+            match want {
+                Ok(b) => assert_eq!(got, Ok(kube_cel::cel::Value::Bool(b)), "{rule}"),
+                Err(()) => assert!(got.is_err(), "{rule}: {got:?}"),
+            }
+        }
+    }
+
     #[test]
     fn equality_is_rewritten_and_evaluates() {
         let schema = serde_json::json!({"type": "object", "properties": {
