@@ -54,10 +54,11 @@ pub fn parse(expression: &str) -> Result<Expr, String> {
     if let Some(why) = refuse(expression) {
         return Err(why);
     }
+    let expression = quote_escapes(expression);
     let parsed = std::panic::catch_unwind(|| {
         kube_cel::cel::parser::Parser::new()
             .enable_optional_syntax(true)
-            .parse(expression)
+            .parse(&expression)
     });
     match parsed {
         Ok(Ok(mut e)) => {
@@ -67,6 +68,57 @@ pub fn parse(expression: &str) -> Result<Expr, String> {
         Ok(Err(e)) => Err(e.to_string().lines().next().unwrap_or("syntax error").to_string()),
         Err(_) => Err("the expression cannot be parsed".to_string()),
     }
+}
+
+/// The expression with `\'` inside a double-quoted string literal written `'` (and `\"`
+/// inside a single-quoted one `"`): CEL reads both escapes in any string literal, the
+/// interpreter's parser keeps the backslash of the one that is not needed there.
+fn quote_escapes(expression: &str) -> std::borrow::Cow<'_, str> {
+    if !expression.contains("\\'") && !expression.contains("\\\"") {
+        return std::borrow::Cow::Borrowed(expression);
+    }
+    let chars: Vec<char> = expression.chars().collect();
+    let mut out = String::with_capacity(expression.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c != '\'' && c != '"' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // A string literal: its quote (one or three), raw when prefixed with `r`/`R`
+        // (possibly after `b`/`B`).
+        let raw = out.ends_with(['r', 'R'])
+            && !out[..out.len() - 1].ends_with(|p: char| p.is_alphanumeric() && !matches!(p, 'b' | 'B') || p == '_');
+        let triple = chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
+        let width = if triple { 3 } else { 1 };
+        out.extend(&chars[i..i + width]);
+        i += width;
+        while i < chars.len() {
+            let d = chars[i];
+            if d == '\\' && !raw {
+                match chars.get(i + 1) {
+                    Some(&q) if (q == '\'' || q == '"') && q != c => out.push(q),
+                    Some(&q) => {
+                        out.push(d);
+                        out.push(q);
+                    }
+                    None => out.push(d),
+                }
+                i += 2;
+                continue;
+            }
+            if d == c && (!triple || (chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c))) {
+                out.extend(&chars[i..i + width]);
+                i += width;
+                break;
+            }
+            out.push(d);
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Every rule of `schema` with its field path.
@@ -142,6 +194,11 @@ pub fn refuse(expression: &str) -> Option<String> {
     }
     None
 }
+
+/// The longest message a `messageExpression` may give (the API server's
+/// `celconfig.MaxEvaluatedMessageExpressionSizeBytes`); a longer one is dropped for the rule's
+/// `message`.
+pub const MAX_MESSAGE_EXPRESSION_BYTES: usize = 5120;
 
 /// The runtime cost the API server allows one evaluation of one rule (`PerCallLimit` of
 /// k8s.io/apiserver's celconfig); a rule over it is cancelled there and fails the request.
@@ -294,19 +351,12 @@ pub fn compile(schema: &Node) -> Compiled {
         })
         .collect();
     let mut programs = HashMap::new();
-    for (node, rule) in rule_nodes(&json) {
-        programs.entry(rule.clone()).or_insert_with(|| {
-            parse(&rule).map(|mut e| {
-                let (_, rewrites) = celcheck::analyse(&e, node, std::ptr::eq(node, &json));
-                celcheck::apply(&mut e, &rewrites);
-                Arc::new(e)
-            })
-        });
+    for (node, expression) in rule_nodes(&json) {
+        programs
+            .entry(expression.clone())
+            .or_insert_with(|| prepare(&expression, Some(node), std::ptr::eq(node, &json)).map(Arc::new));
     }
     drop(all);
-    for m in message_expressions(&json) {
-        programs.entry(m.clone()).or_insert_with(|| parse(&m).map(Arc::new));
-    }
     Compiled {
         json,
         refused,
@@ -325,7 +375,21 @@ pub fn check_rule(node: &serde_json::Value, rule: &str, root: bool) -> Vec<Strin
     }
 }
 
-/// Every rule of the schema with the schema node it is attached to.
+/// Parses an expression and makes it evaluate as the API server does: operators typed by
+/// the schema node it is attached to (`node`; Kubernetes equality, set and map-list `+`, see
+/// [`celcheck::apply`]) and comprehensions and optional selections with CEL's semantics
+/// ([`celfns::lower`]).
+pub fn prepare(expression: &str, node: Option<&serde_json::Value>, root: bool) -> Result<Expr, String> {
+    let mut e = parse(expression)?;
+    if let Some(node) = node {
+        let (_, rewrites) = celcheck::analyse(&e, node, root);
+        celcheck::apply(&mut e, &rewrites);
+    }
+    celfns::lower(&mut e);
+    Ok(e)
+}
+
+/// Every rule and message expression of the schema with the schema node it is attached to.
 fn rule_nodes(schema: &serde_json::Value) -> Vec<(&serde_json::Value, String)> {
     let mut out = Vec::new();
     let mut stack = vec![(schema, 0usize)];
@@ -335,11 +399,13 @@ fn rule_nodes(schema: &serde_json::Value) -> Vec<(&serde_json::Value, String)> {
         }
         let serde_json::Value::Object(m) = v else { continue };
         if let Some(serde_json::Value::Array(rules)) = m.get("x-kubernetes-validations") {
-            out.extend(
-                rules
-                    .iter()
-                    .filter_map(|r| r.get("rule")?.as_str().map(|s| (v, s.to_string()))),
-            );
+            for r in rules {
+                for key in ["rule", "messageExpression"] {
+                    if let Some(s) = r.get(key).and_then(|s| s.as_str()) {
+                        out.push((v, s.to_string()));
+                    }
+                }
+            }
         }
         for key in ["items", "additionalProperties"] {
             if let Some(c) = m.get(key) {
@@ -348,32 +414,6 @@ fn rule_nodes(schema: &serde_json::Value) -> Vec<(&serde_json::Value, String)> {
         }
         if let Some(serde_json::Value::Object(props)) = m.get("properties") {
             stack.extend(props.values().map(|c| (c, depth + 1)));
-        }
-    }
-    out
-}
-
-/// Every `messageExpression` of the schema.
-fn message_expressions(schema: &serde_json::Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![(schema, 0usize)];
-    while let Some((v, depth)) = stack.pop() {
-        if depth > crate::parse::yaml::MAX_DEPTH {
-            continue;
-        }
-        match v {
-            serde_json::Value::Object(m) => {
-                if let Some(serde_json::Value::Array(rules)) = m.get("x-kubernetes-validations") {
-                    out.extend(
-                        rules
-                            .iter()
-                            .filter_map(|r| r.get("messageExpression")?.as_str().map(str::to_string)),
-                    );
-                }
-                stack.extend(m.values().map(|c| (c, depth + 1)));
-            }
-            serde_json::Value::Array(items) => stack.extend(items.iter().map(|c| (c, depth + 1))),
-            _ => {}
         }
     }
     out
@@ -451,7 +491,7 @@ impl Walk<'_, '_, '_> {
     fn program(&self, expression: &str) -> Result<Arc<Expr>, String> {
         match self.compiled.programs.get(expression) {
             Some(p) => p.clone(),
-            None => parse(expression).map(Arc::new),
+            None => prepare(expression, None, false).map(Arc::new),
         }
     }
 
@@ -537,7 +577,18 @@ impl Walk<'_, '_, '_> {
         match celfns::run(self.root, &program, this) {
             Ok(kube_cel::cel::Value::Bool(true)) => {}
             Ok(kube_cel::cel::Value::Bool(false)) => {
-                let message = self.message(r, this).unwrap_or_else(|| format!("failed rule: {rule}"));
+                let mut message = self.message(r, this).unwrap_or_else(|| format!("failed rule: {rule}"));
+                // The error type the rule's `reason` gives, as the API server words it
+                // (`FieldValueInvalid`, the default, is the plain message).
+                let reason = match r.get("reason").and_then(|v| v.as_str()) {
+                    Some("FieldValueForbidden") => Some("Forbidden"),
+                    Some("FieldValueRequired") => Some("Required value"),
+                    Some("FieldValueDuplicate") => Some("Duplicate value"),
+                    _ => None,
+                };
+                if let Some(reason) = reason {
+                    message = format!("{reason}: {message}");
+                }
                 let at = match r.get("fieldPath").and_then(|v| v.as_str()) {
                     Some(f) if !f.is_empty() => format!(
                         "{path}{}",
@@ -575,12 +626,15 @@ impl Walk<'_, '_, '_> {
     }
 
     /// The message of a failed rule: its `messageExpression` when that evaluates to a
-    /// string, else its `message`.
+    /// string the API server accepts (not blank, no line break, at most 5120 bytes), else its
+    /// `message`.
     fn message(&self, r: &serde_json::Value, this: &kube_cel::cel::Value) -> Option<String> {
         if let Some(m) = r.get("messageExpression").and_then(|v| v.as_str()) {
             if let Ok(p) = self.program(m) {
                 if let Ok(kube_cel::cel::Value::String(s)) = celfns::run(self.root, &p, this) {
-                    return Some(s.to_string());
+                    if !s.trim().is_empty() && !s.contains('\n') && s.len() <= MAX_MESSAGE_EXPRESSION_BYTES {
+                        return Some(s.to_string());
+                    }
                 }
             }
         }
@@ -676,6 +730,20 @@ mod tests {
         assert_eq!(
             value_free(m),
             "failed to compile rule \"!has(selfҕeplicas)\": string here"
+        );
+    }
+
+    #[test]
+    fn both_quote_escapes_read_in_any_string_literal() {
+        use super::quote_escapes;
+        assert_eq!(quote_escapes(r#""it\'s" == 'say \"hi\"'"#), r#""it's" == 'say "hi"'"#);
+        assert_eq!(quote_escapes(r#"r"raw\'" + "\\'x""#), r#"r"raw\'" + "\\'x""#);
+        assert_eq!(quote_escapes(r#""""a\'b""" + 'c\'d'"#), r#""""a'b""" + 'c\'d'"#);
+        let root = crate::schema::celfns::context();
+        let e = super::parse(r#""a\'b" == "a'b" && 'a\"b' == 'a"b'"#).expect("parses");
+        assert_eq!(
+            crate::schema::celfns::run(&root, &e, &kube_cel::cel::Value::Null),
+            Ok(kube_cel::cel::Value::Bool(true))
         );
     }
 

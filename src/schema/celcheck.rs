@@ -27,6 +27,8 @@ pub enum Rewrite {
     SetEq(bool),
     SetAdd,
     MapAdd(Vec<String>),
+    /// `list.sum()` over items of the named type (`int`, `uint`, `double`, `duration`).
+    Sum(&'static str),
 }
 
 /// A CEL type as far as portalint follows it.
@@ -152,6 +154,7 @@ pub fn analyse(rule: &IdedExpr, s: &Json, root: bool) -> (Vec<String>, Vec<(u64,
         problems: Vec::new(),
         rewrites: Vec::new(),
         root,
+        in_format: 0,
     };
     c.expr(rule, 0);
     c.problems.dedup();
@@ -169,6 +172,13 @@ pub fn apply(e: &mut IdedExpr, rewrites: &[(u64, Rewrite)]) {
                     Rewrite::Eq(eq) => c.func_name = if *eq { "__k8s_eq__" } else { "__k8s_ne__" }.into(),
                     Rewrite::SetEq(eq) => c.func_name = if *eq { "__k8s_set_eq__" } else { "__k8s_set_ne__" }.into(),
                     Rewrite::SetAdd => c.func_name = "__k8s_set_add__".into(),
+                    Rewrite::Sum(kind) => {
+                        c.func_name = crate::schema::celfns::SUM.into();
+                        c.args.push(IdedExpr {
+                            id: 0,
+                            expr: Expr::Literal(LiteralValue::String(kind.to_string().into())),
+                        });
+                    }
                     Rewrite::MapAdd(keys) => {
                         c.func_name = "__k8s_map_add__".into();
                         c.args.push(IdedExpr {
@@ -222,6 +232,9 @@ struct Checker<'s> {
     rewrites: Vec<(u64, Rewrite)>,
     /// `self` is the object's root: `apiVersion`, `kind` and `metadata` are declared.
     root: bool,
+    /// Inside a `format` call: list and map literals need not be homogeneous there (cel-go's
+    /// `HomogeneousAggregateLiteralExemptFunctions`, which the strings library sets).
+    in_format: usize,
 }
 
 impl<'s> Checker<'s> {
@@ -295,7 +308,7 @@ impl<'s> Checker<'s> {
             Expr::List(l) => {
                 let types: Vec<Ty> = l.elements.iter().map(|x| self.expr(x, depth + 1)).collect();
                 let first = types.iter().find(|t| !matches!(t, Ty::Dyn | Ty::Null)).cloned();
-                if let Some(f) = &first {
+                if let Some(f) = first.as_ref().filter(|_| self.in_format == 0) {
                     if let Some(bad) = types
                         .iter()
                         .find(|t| !matches!(t, Ty::Dyn | Ty::Null) && t.kind() != f.kind())
@@ -314,7 +327,7 @@ impl<'s> Checker<'s> {
                     }
                 }
                 let first = values.iter().find(|t| !matches!(t, Ty::Dyn | Ty::Null)).cloned();
-                if let Some(f) = &first {
+                if let Some(f) = first.as_ref().filter(|_| self.in_format == 0) {
                     if let Some(bad) = values
                         .iter()
                         .find(|t| !matches!(t, Ty::Dyn | Ty::Null) && t.kind() != f.kind())
@@ -356,8 +369,11 @@ impl<'s> Checker<'s> {
     }
 
     fn call(&mut self, id: u64, call: &kube_cel::cel::common::ast::CallExpr, depth: usize) -> Ty<'s> {
+        let format = call.func_name == "format";
+        self.in_format += usize::from(format);
         let target = call.target.as_deref().map(|t| self.expr(t, depth + 1));
         let args: Vec<Ty> = call.args.iter().map(|a| self.expr(a, depth + 1)).collect();
+        self.in_format -= usize::from(format);
         let literal = |i: usize| match call.args.get(i).map(|a| &a.expr) {
             Some(Expr::Literal(LiteralValue::String(s))) => Some(s.to_string()),
             _ => None,
@@ -469,6 +485,13 @@ impl<'s> Checker<'s> {
                 }
             }
             ("sum", Some(Ty::List(t, _)), []) => {
+                let kind = match **t {
+                    Ty::UInt => "uint",
+                    Ty::Double => "double",
+                    Ty::Duration => "duration",
+                    _ => "int",
+                };
+                self.rewrites.push((id, Rewrite::Sum(kind)));
                 if !matches!(**t, Ty::Dyn | Ty::Int | Ty::UInt | Ty::Double | Ty::Duration) {
                     self.problem(format!(
                         "found no matching overload for 'sum' applied to '{}.()'",

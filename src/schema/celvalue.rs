@@ -138,7 +138,10 @@ pub fn typed(value: &Json, schema: Option<&Json>) -> Value {
                         if v.is_null() {
                             continue;
                         }
-                        let Some(name) = escape(k) else { continue };
+                        // A name CEL cannot spell (`k!`) is unreachable from a rule but
+                        // still counts when two objects are compared, as in Kubernetes: it
+                        // is kept under its own name.
+                        let name = escape(k).unwrap_or_else(|| k.clone());
                         match declared(k) {
                             Some(sub) => {
                                 let v = typed(v, Some(sub));

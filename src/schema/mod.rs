@@ -7,6 +7,8 @@
 pub mod cel;
 pub mod celcheck;
 pub mod celfns;
+pub mod celformat;
+pub mod celurl;
 pub mod celvalue;
 pub mod crds;
 pub mod score;

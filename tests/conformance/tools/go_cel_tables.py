@@ -6,6 +6,7 @@ verdict. It reads the Go source as text (a small reader for the composite litera
 use) and writes data; no upstream code is copied into portalint.
 
 usage: go_cel_tables.py validation_test.go TestValidationExpressions > cases.json
+       go_cel_tables.py validation_test.go TestMessageExpression,TestReasonAndFldPath > messages.json
 """
 import json, math, re, sys
 
@@ -98,6 +99,16 @@ GLOBALS = {
     'math.MaxUint64': 2**64 - 1,
     'true': True, 'false': False, 'nil': None,
     'celconfig.PerCallLimit': 1000000, 'celconfig.RuntimeCELCostBudget': 10000000,
+    # TestReasonAndFldPath: the rule reasons and the field.Error types they give.
+    'forbiddenReason': 'FieldValueForbidden',
+    'apiextensions.FieldValueForbidden': 'FieldValueForbidden',
+    'apiextensions.FieldValueRequired': 'FieldValueRequired',
+    'apiextensions.FieldValueDuplicate': 'FieldValueDuplicate',
+    'apiextensions.FieldValueInvalid': 'FieldValueInvalid',
+    'field.ErrorTypeForbidden': 'FieldValueForbidden',
+    'field.ErrorTypeRequired': 'FieldValueRequired',
+    'field.ErrorTypeDuplicate': 'FieldValueDuplicate',
+    'field.ErrorTypeInvalid': 'FieldValueInvalid',
 }
 
 def objs(*v):
@@ -188,6 +199,8 @@ FIELDS = {
 }
 
 def struct(type_name, fields):
+    if type_name == 'field.Error':
+        return {'type': fields.get('Type'), 'field': fields.get('Field')}
     if type_name in ('schema.JSON',):
         return fields.get('Object')
     if type_name == 'schema.StructuralOrBool':
@@ -197,7 +210,7 @@ def struct(type_name, fields):
         return bool(fields.get('Bool'))
     out = {}
     for k, v in fields.items():
-        if k in ('Generic', 'Extensions', 'ValueValidation'):
+        if k in ('Generic', 'Extensions', 'ValueValidation', 'ValidationExtensions'):
             if v:
                 out.update(v)
             continue
@@ -331,6 +344,8 @@ class Parser:
         raise ValueError('unexpected %r' % (v,))
 
     def composite(self, ty):
+        ty = {'field.ErrorList': '[]field.Error',
+              'apiextensions.ValidationRules': '[]apiextensions.ValidationRule'}.get(ty, ty)
         self.take('{')
         elem = None
         if ty.startswith('[]'):
@@ -407,9 +422,68 @@ def skip_value(p):
             depth -= 1
         p.take()
 
+def validations(schema):
+    """Every rule of a schema, depth first."""
+    out = []
+    if isinstance(schema, dict):
+        out += [r['rule'] for r in schema.get('x-kubernetes-validations', [])]
+        for k in ('properties',):
+            for sub in (schema.get(k) or {}).values():
+                out += validations(sub)
+        for k in ('items', 'additionalProperties'):
+            out += validations(schema.get(k))
+    return out
+
+def message_cases(src):
+    """TestMessageExpression: every case is the rule `false` on {str: string} with the
+    case's message and messageExpression, over {str: "a string"}; the verdict is the text
+    the error must contain. Cases whose outcome depends on the test's own cost knobs
+    (a budget that runs out, a per-call limit of 1) cannot be expressed in a CRD."""
+    out, skipped = [], []
+    for fields, problem in table(src, 'TestMessageExpression'):
+        name = fields.get('name', '?')
+        if problem:
+            skipped.append({'group': name, 'why': problem})
+            continue
+        if fields.get('perCallLimit') or (fields.get('expectedRemainingBudget') or 0) < 0:
+            skipped.append({'group': name, 'why': 'depends on the test cost budget / per-call limit, not settable in a CRD'})
+            continue
+        case = {'id': 'TestMessageExpression :: ' + name, 'group': 'TestMessageExpression',
+                'schema': {'type': 'object', 'properties': {'str': {'type': 'string'}}},
+                'object': {'str': 'a string'}, 'rule': 'false',
+                'rule_messageExpression': fields['messageExpression'],
+                'expect': 'error', 'message': fields['expectedValidationErr']}
+        if fields.get('message'):
+            case['rule_message'] = fields['message']
+        out.append(case)
+    return out, skipped
+
+def reason_cases(src):
+    """TestReasonAndFldPath: the schema carries its rules; the verdict is the list of
+    errors (type from the rule's reason, field from its fieldPath) under `root`."""
+    out, skipped = [], []
+    for fields, problem in table(src, 'TestReasonAndFldPath'):
+        name = fields.get('name', '?')
+        if problem:
+            skipped.append({'group': name, 'why': problem})
+            continue
+        out.append({'id': 'TestReasonAndFldPath :: ' + name, 'group': 'TestReasonAndFldPath',
+                    'schema': fields['schema'], 'object': fields['obj'],
+                    'rules': validations(fields['schema']), 'expect': 'error',
+                    'errors': fields['errors']})
+    return out, skipped
+
 def main():
     path, func = sys.argv[1], sys.argv[2]
     src = open(path, encoding='utf-8').read()
+    if set(func.split(',')) <= {'TestMessageExpression', 'TestReasonAndFldPath'}:
+        out, skipped = [], []
+        for f in func.split(','):
+            o, s = (message_cases if f == 'TestMessageExpression' else reason_cases)(src)
+            out, skipped = out + o, skipped + s
+        json.dump({'cases': out, 'skipped': skipped}, sys.stdout, ensure_ascii=False, indent=1)
+        print(file=sys.stderr, end='%d cases, %d skipped: %s\n' % (len(out), len(skipped), skipped))
+        return
     out, skipped = [], []
     for fields, problem in table(src, func):
         name = fields.get('name', '?')
