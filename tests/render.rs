@@ -52,7 +52,7 @@ fn the_bundled_example_renders_with_its_composition_found_by_type() {
     let repo = common::root().join("fixtures/_repos/template-webapp");
     let (code, out, err) = portalint(&["render", "examples/basic-webapp.yaml"], &repo);
     assert_eq!(code, 0, "{err}");
-    insta::assert_snapshot!(out);
+    insta::assert_snapshot!("bundled_example_render", out);
     // The example's `replicas` is read as `replica` by the template: Go prints `<no value>`.
     assert!(out.contains("replicas: <no value>"), "{out}");
 }

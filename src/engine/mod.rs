@@ -259,13 +259,18 @@ pub fn run_rules_where(
 ) -> Result<Vec<Diagnostic>, AppError> {
     let mut enabled = settings.enabled(ws);
     enabled.retain(|&r| keep(r));
-    let results: Vec<Result<Vec<Diagnostic>, AppError>> = enabled
+    // Each rule keeps a few times the per-file cap, so that suppressions still leave the
+    // cap's worth to show, and counts the rest: memory stays bounded whatever a file makes.
+    let max = ws.options.limits.findings_per_file;
+    let keep_per_file = max.saturating_mul(4).max(max);
+    type Found = (Vec<Diagnostic>, Vec<(crate::parse::source::FileId, usize)>);
+    let results: Vec<Result<(RuleId, Found), AppError>> = enabled
         .par_iter()
         .map(|&id| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let mut sink = Sink::new(id);
+                let mut sink = Sink::capped(id, keep_per_file);
                 id.rule().check(ws, &mut sink);
-                sink.diagnostics
+                (id, sink.finish())
             }))
             .map_err(|p| {
                 let msg = p
@@ -278,22 +283,36 @@ pub fn run_rules_where(
         })
         .collect();
     let mut all = Vec::new();
+    let mut dropped = std::collections::HashMap::new();
     for r in results {
-        all.extend(r?);
+        let (id, (found, over)) = r?;
+        all.extend(found);
+        dropped.extend(over.into_iter().map(|(file, n)| ((id, file), n)));
     }
     Ok(cap_per_file(
         settings::apply(all, ws, settings, &enabled),
-        ws.options.limits.findings_per_file,
+        max,
+        &dropped,
     ))
 }
 
 /// Keeps at most `max` findings of each rule in each file (the first by position) and
 /// replaces the rest by one finding of the same rule that counts them, so a file built to
 /// make many findings cannot flood the output.
-fn cap_per_file(mut diags: Vec<Diagnostic>, max: usize) -> Vec<Diagnostic> {
+/// `dropped` counts the findings the rules' sinks did not keep.
+fn cap_per_file(
+    mut diags: Vec<Diagnostic>,
+    max: usize,
+    dropped: &std::collections::HashMap<(RuleId, crate::parse::source::FileId), usize>,
+) -> Vec<Diagnostic> {
     let mut counts: std::collections::HashMap<(RuleId, crate::parse::source::FileId), usize> = Default::default();
     for d in &diags {
         *counts.entry((d.rule, d.primary.span.file)).or_default() += 1;
+    }
+    for (key, n) in dropped {
+        if let Some(c) = counts.get_mut(key) {
+            *c += n;
+        }
     }
     if counts.values().all(|&n| n <= max) {
         return diags;
@@ -308,20 +327,35 @@ fn cap_per_file(mut diags: Vec<Diagnostic>, max: usize) -> Vec<Diagnostic> {
         if *k <= max {
             out.push(d);
         } else if *k == max + 1 {
-            let more = counts[&key] - max;
-            out.push(Diagnostic {
-                message: format!("… and {more} more findings of this rule in this file, not shown"),
-                secondary: Vec::new(),
-                help: Some(format!(
-                    "portalint shows at most {max} findings of one rule per file (config `limits.findings-per-file`); \
-                     fix these and run again"
-                )),
-                fix: None,
-                ..d
-            });
+            out.push(more_findings(d, counts[&key] - max, max));
+        }
+    }
+    // Where suppressions left `max` or fewer but the sink dropped some, the count still
+    // goes after the last one shown.
+    for (key, n) in &counts {
+        let shown = seen.get(key).copied().unwrap_or(0);
+        if *n > max && shown <= max {
+            if let Some(last) = out.iter().rfind(|d| (d.rule, d.primary.span.file) == *key) {
+                let d = last.clone();
+                out.push(more_findings(d, n - shown, max));
+            }
         }
     }
     out
+}
+
+/// The finding that stands for `more` findings of `d`'s rule in `d`'s file not shown.
+fn more_findings(d: Diagnostic, more: usize, max: usize) -> Diagnostic {
+    Diagnostic {
+        message: format!("… and {more} more findings of this rule in this file, not shown"),
+        secondary: Vec::new(),
+        help: Some(format!(
+            "portalint shows at most {max} findings of one rule per file (config `limits.findings-per-file`); \
+             fix these and run again"
+        )),
+        fix: None,
+        ..d
+    }
 }
 
 /// Reads the XRD sources of `--xrds` (relative to the working directory) and config `xrds:`
@@ -963,7 +997,7 @@ mod tests {
         let mut all: Vec<Diagnostic> = (0..2_500).rev().map(|i| d(rule, 0, i)).collect();
         all.extend((0..10).map(|i| d(other, 0, i)));
         all.extend((0..1_000).map(|i| d(rule, 1, i)));
-        let kept = cap_per_file(all, 1_000);
+        let kept = cap_per_file(all, 1_000, &Default::default());
         assert_eq!(kept.len(), 1_000 + 1 + 10 + 1_000);
         let last = kept
             .iter()
@@ -974,6 +1008,49 @@ mod tests {
             last.primary.span.start, 1_000,
             "the count points at the first finding not shown"
         );
+    }
+
+    /// A rule that makes millions of findings in one file costs memory for the cap's worth:
+    /// the sink keeps the first by position, whatever order the rule reports in, and the
+    /// count of the rest reaches the "… and N more" finding.
+    #[test]
+    fn a_capped_sink_keeps_the_first_by_position_and_counts_the_rest() {
+        use crate::parse::source::{FileId, Span};
+        let rule = RuleId::from_id("k8s-label-value").expect("rule");
+        let mut sink = Sink::capped(rule, 3);
+        for i in (0..10u32).rev() {
+            sink.report(Span::new(FileId(0), i, i + 1), format!("m{i}")).help("h");
+        }
+        sink.report(Span::new(FileId(1), 0, 1), "other file");
+        let (kept, dropped) = sink.finish();
+        let mut zero: Vec<(u32, String)> = kept
+            .iter()
+            .filter(|d| d.primary.span.file == FileId(0))
+            .map(|d| (d.primary.span.start, d.message.clone()))
+            .collect();
+        zero.sort();
+        assert_eq!(zero, [(0, "m0".into()), (1, "m1".into()), (2, "m2".into())]);
+        assert_eq!(dropped, vec![(FileId(0), 7)]);
+        let dropped: std::collections::HashMap<_, _> = dropped.into_iter().map(|(f, n)| ((rule, f), n)).collect();
+        let shown = cap_per_file(kept, 2, &dropped);
+        let more = shown
+            .iter()
+            .find(|d| d.message.contains("more findings"))
+            .expect("a count");
+        assert!(more.message.contains("… and 8 more"), "{}", more.message);
+        // Suppressions may leave fewer than the cap; the dropped ones are still counted.
+        let (kept, _) = {
+            let mut sink = Sink::capped(rule, 3);
+            for i in 0..3u32 {
+                sink.report(Span::new(FileId(0), i, i + 1), "m");
+            }
+            sink.finish()
+        };
+        let kept: Vec<_> = kept.into_iter().take(1).collect();
+        let dropped = std::collections::HashMap::from([((rule, FileId(0)), 5)]);
+        let shown = cap_per_file(kept, 2, &dropped);
+        assert_eq!(shown.len(), 2);
+        assert!(shown[1].message.contains("… and 5 more"), "{}", shown[1].message);
     }
 
     /// The defaults a config section gets when it is empty or absent are the option types'

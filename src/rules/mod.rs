@@ -126,18 +126,42 @@ pub trait Rule: Sync {
 }
 
 /// Collects the diagnostics of one rule.
+///
+/// A capped sink ([`Sink::capped`]) holds at most `cap` findings per file, the first by
+/// position, and only counts the rest, so a file built to make millions of findings costs
+/// memory for `cap` of them ([`Sink::finish`] returns the counts).
 pub struct Sink {
     rule: RuleId,
     /// The diagnostics reported so far.
     pub diagnostics: Vec<Diagnostic>,
+    cap: usize,
+    files: std::collections::HashMap<crate::parse::source::FileId, Kept>,
+    /// Where a finding over the cap is written, then dropped.
+    scratch: Option<Diagnostic>,
+}
+
+/// The findings a capped sink keeps in one file: their positions (the latest on top) and
+/// how many were dropped.
+#[derive(Default)]
+struct Kept {
+    positions: std::collections::BinaryHeap<(u32, u32, usize)>,
+    dropped: usize,
 }
 
 impl Sink {
-    /// A sink for `rule`.
+    /// A sink for `rule` that keeps every finding.
     pub fn new(rule: RuleId) -> Self {
+        Sink::capped(rule, usize::MAX)
+    }
+
+    /// A sink for `rule` that keeps at most `cap` findings per file (the first by position).
+    pub fn capped(rule: RuleId, cap: usize) -> Self {
         Sink {
             rule,
             diagnostics: Vec::new(),
+            cap,
+            files: Default::default(),
+            scratch: None,
         }
     }
 
@@ -149,7 +173,7 @@ impl Sink {
 
     /// Reports a finding with an explicit severity (for rules whose severity depends on the case).
     pub fn report_with(&mut self, severity: Severity, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic {
+        let d = Diagnostic {
             rule: self.rule,
             severity,
             message: diagnostic::bounded(message),
@@ -157,8 +181,40 @@ impl Sink {
             secondary: Vec::new(),
             help: None,
             fix: None,
-        });
-        self.diagnostics.last_mut().expect("just pushed")
+        };
+        if self.cap == usize::MAX {
+            self.diagnostics.push(d);
+            return self.diagnostics.last_mut().expect("just pushed");
+        }
+        let kept = self.files.entry(span.file).or_default();
+        let at = (span.start, span.end);
+        if kept.positions.len() < self.cap {
+            kept.positions.push((at.0, at.1, self.diagnostics.len()));
+            self.diagnostics.push(d);
+            return self.diagnostics.last_mut().expect("just pushed");
+        }
+        kept.dropped += 1;
+        match kept.positions.peek().copied() {
+            // Earlier than the latest kept one: it takes that one's place.
+            Some((s, e, slot)) if at < (s, e) => {
+                kept.positions.pop();
+                kept.positions.push((at.0, at.1, slot));
+                self.diagnostics[slot] = d;
+                &mut self.diagnostics[slot]
+            }
+            _ => self.scratch.insert(d),
+        }
+    }
+
+    /// The findings kept, and per file how many more were reported and not kept.
+    pub fn finish(self) -> (Vec<Diagnostic>, Vec<(crate::parse::source::FileId, usize)>) {
+        let dropped = self
+            .files
+            .into_iter()
+            .filter(|(_, k)| k.dropped > 0)
+            .map(|(f, k)| (f, k.dropped))
+            .collect();
+        (self.diagnostics, dropped)
     }
 }
 
