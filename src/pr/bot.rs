@@ -168,7 +168,11 @@ fn error_text(e: &AppError) -> String {
     match e {
         AppError::Usage(m) => m.clone(),
         AppError::Internal(m) => format!("internal error: {m}"),
-        AppError::Config(c) => format!("invalid config `{}`: {}", c.path.display(), c.message),
+        AppError::Config(c) => format!(
+            "invalid config {code0}: {}",
+            c.message,
+            code0 = crate::parse::text::code(&c.path.display())
+        ),
     }
 }
 
@@ -223,11 +227,18 @@ fn read_event(args: &PrArgs) -> Result<Option<Value>, AppError> {
     else {
         return Ok(None);
     };
-    let text =
-        std::fs::read_to_string(&p).map_err(|e| usage(format!("cannot read the event `{}`: {e}", p.display())))?;
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| usage(format!("the event `{}` is not JSON: {e}", p.display())))
+    let text = std::fs::read_to_string(&p).map_err(|e| {
+        usage(format!(
+            "cannot read the event {code0}: {e}",
+            code0 = crate::parse::text::code(&p.display())
+        ))
+    })?;
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        usage(format!(
+            "the event {code0} is not JSON: {e}",
+            code0 = crate::parse::text::code(&p.display())
+        ))
+    })
 }
 
 /// The PR an event is about: a `pull_request`/`pull_request_target` payload, or the first
@@ -332,8 +343,8 @@ fn drive(args: &PrArgs, s: &mut Session, out: &mut dyn Write) -> Result<(), AppE
     .find(|r| !r.is_empty() && git.commit(r).is_ok())
     .ok_or_else(|| {
         usage(format!(
-            "the base `{}` is not in the local clone (fetch it: actions/checkout with fetch-depth: 0)",
-            pull.base_ref
+            "the base {code0} is not in the local clone (fetch it: actions/checkout with fetch-depth: 0)",
+            code0 = crate::parse::text::code(&pull.base_ref)
         ))
     })?;
     if git.commit(&pull.head_sha).is_err() {
@@ -529,7 +540,12 @@ fn same_files(files: &[Value], ours: &BTreeSet<&str>) -> Result<(), String> {
     if missing.is_empty() && extra.is_empty() {
         return Ok(());
     }
-    let names = |v: &[&str]| shorten(&v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>(), MAX_NAMES);
+    let names = |v: &[&str]| {
+        shorten(
+            &v.iter().map(|s| crate::parse::text::code(&s)).collect::<Vec<_>>(),
+            MAX_NAMES,
+        )
+    };
     Err(format!(
         "{} file(s) of the PR not in the local diff{}{}, {} local change(s) not in the PR{}{}",
         missing.len(),
@@ -707,12 +723,7 @@ fn review_findings(
             "path": d.primary.path,
             "line": line,
             "side": "RIGHT",
-            "body": format!(
-                "{FINDING_MARKER}{key} -->\n**{}** `{}`: {}{help}",
-                d.severity.as_str(),
-                d.rule,
-                report::markdown::text(&summary::clip(&d.message, 4000))
-            ),
+            "body": format!("{FINDING_MARKER}{key} -->\n**{}** {code0}: {}{help}", d.severity.as_str(), report::markdown::text(&summary::clip(&d.message, 4000)), code0 = crate::parse::text::code(&d.rule)),
         }));
     }
     if outside > 0 {
@@ -806,7 +817,8 @@ fn auto_merge(s: &mut Session, ctx: &Ctx, args: &PrArgs, reviews: &[Value]) -> R
     }
     if let Some(l) = pull.labels.iter().find(|l| HOLD_LABELS.contains(&l.as_str())) {
         return Ok(Merge::Waiting(format!(
-            "label `{l}` holds the merge (removing it re-runs the bot)"
+            "label {code0} holds the merge (removing it re-runs the bot)",
+            code0 = crate::parse::text::code(&l)
         )));
     }
     let (running, failed) = checks(s, ctx.repo, &pull.head_sha, &args.check_name)?;
@@ -866,9 +878,7 @@ fn auto_merge(s: &mut Session, ctx: &Ctx, args: &PrArgs, reviews: &[Value]) -> R
             if message.to_lowercase().contains("merge method")
                 || message.to_lowercase().contains("not allowed on this repository") =>
         {
-            Ok(Merge::Waiting(format!(
-                "the merge method `{method}` is not allowed in this repository ({message}); set `merge-method` to one it allows"
-            )))
+            Ok(Merge::Waiting(format!("the merge method {code0} is not allowed in this repository ({message}); set `merge-method` to one it allows", code0 = crate::parse::text::code(&method))))
         }
         Err(ApiError::Status { status: 405, message }) => Ok(Merge::Waiting(format!(
             "not mergeable yet ({message}); a push, a review or a check re-runs the bot"
@@ -1041,7 +1051,10 @@ fn finish(args: &PrArgs, s: &Session, out: &mut dyn Write) -> Result<(), AppErro
     if let Some(p) = &args.audit {
         let line = format!("{}\n", audit::line(r, calls));
         if let Err(e) = audit::append(p, &line) {
-            failed = Some(usage(format!("cannot write the audit record `{}`: {e}", p.display())));
+            failed = Some(usage(format!(
+                "cannot write the audit record {code0}: {e}",
+                code0 = crate::parse::text::code(&p.display())
+            )));
         }
     }
     if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY") {

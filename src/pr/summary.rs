@@ -57,11 +57,11 @@ pub fn markdown(r: &Report, status: &[String]) -> String {
         Decision::Reject => "⛔",
     };
     let mut s = format!(
-        "## {icon} portalint verdict: `{}`\n\nEvaluated head {} merged into {} ({}).\n",
-        r.decision.as_str(),
+        "## {icon} portalint verdict: {code0}\n\nEvaluated head {} merged into {} ({}).\n",
         code(&r.head_commit),
         code(&r.base),
-        code(&r.base_commit[..r.base_commit.len().min(12)])
+        code(&r.base_commit[..r.base_commit.len().min(12)]),
+        code0 = crate::parse::text::code(&r.decision.as_str())
     );
     if !status.is_empty() {
         s.push('\n');
@@ -83,10 +83,10 @@ pub fn markdown(r: &Report, status: &[String]) -> String {
                 .map(|r| format!(" ({})", cell(r)))
                 .unwrap_or_default();
             s.push_str(&format!(
-                "| `{}` | {} | {at} | {}{rule} |\n",
-                reason.code,
+                "| {code0} | {} | {at} | {}{rule} |\n",
                 reason.decision.as_str(),
-                cell(&clip(&reason.message, 600))
+                cell(&clip(&reason.message, 600)),
+                code0 = crate::parse::text::code(&reason.code)
             ));
         }
         if v.reasons.len() > MAX_ROWS {
