@@ -723,7 +723,12 @@ fn review_findings(
             "path": d.primary.path,
             "line": line,
             "side": "RIGHT",
-            "body": format!("{FINDING_MARKER}{key} -->\n**{}** {code0}: {}{help}", d.severity.as_str(), report::markdown::text(&summary::clip(&d.message, 4000)), code0 = crate::parse::text::code(&d.rule)),
+            "body": format!(
+                "{FINDING_MARKER}{key} -->\n**{}** {}: {}{help}",
+                d.severity.as_str(),
+                report::markdown::code(d.rule.as_str()),
+                report::markdown::text(&summary::clip(&d.message, 4000))
+            ),
         }));
     }
     if outside > 0 {
@@ -878,7 +883,11 @@ fn auto_merge(s: &mut Session, ctx: &Ctx, args: &PrArgs, reviews: &[Value]) -> R
             if message.to_lowercase().contains("merge method")
                 || message.to_lowercase().contains("not allowed on this repository") =>
         {
-            Ok(Merge::Waiting(format!("the merge method {code0} is not allowed in this repository ({message}); set `merge-method` to one it allows", code0 = crate::parse::text::code(&method))))
+            Ok(Merge::Waiting(format!(
+                "the merge method {} is not allowed in this repository ({message}); set `merge-method` to one \
+                 it allows",
+                crate::parse::text::code(&method)
+            )))
         }
         Err(ApiError::Status { status: 405, message }) => Ok(Merge::Waiting(format!(
             "not mergeable yet ({message}); a push, a review or a check re-runs the bot"

@@ -61,7 +61,7 @@ pub fn markdown(r: &Report, status: &[String]) -> String {
         code(&r.head_commit),
         code(&r.base),
         code(&r.base_commit[..r.base_commit.len().min(12)]),
-        code0 = crate::parse::text::code(&r.decision.as_str())
+        code0 = code(r.decision.as_str())
     );
     if !status.is_empty() {
         s.push('\n');
@@ -86,7 +86,7 @@ pub fn markdown(r: &Report, status: &[String]) -> String {
                 "| {code0} | {} | {at} | {}{rule} |\n",
                 reason.decision.as_str(),
                 cell(&clip(&reason.message, 600)),
-                code0 = crate::parse::text::code(&reason.code)
+                code0 = code_cell(&reason.code.to_string())
             ));
         }
         if v.reasons.len() > MAX_ROWS {
