@@ -530,7 +530,10 @@ fn quoted_whole(what: &str, md: &str, quoted: &[String]) {
         assert!(
             spans.iter().any(|s| s == q),
             "{what}: {q:?} is not one code span; the spans are {:?}",
-            spans.iter().filter(|s| q.contains(s.as_str()) || s.contains("k8s.io")).collect::<Vec<_>>()
+            spans
+                .iter()
+                .filter(|s| q.contains(s.as_str()) || s.contains("k8s.io"))
+                .collect::<Vec<_>>()
         );
     }
 }
