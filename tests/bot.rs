@@ -920,6 +920,55 @@ fn the_summary_fits_githubs_limit() {
     fake.assert_contract();
 }
 
+/// Robustness: on a PR with thousands of findings whose messages are long and not ASCII, the
+/// summary is cut by size in bytes (not only by rows), so it fits however GitHub counts its
+/// 65 536 (a byte count is never below a character or UTF-16 count); the review and every
+/// line comment fit too, and the job summary stays under GitHub's 1 MiB a step.
+#[test]
+fn five_thousand_long_findings_fit_in_bytes() {
+    // Each document: a name of 400 bytes (not a DNS name, quoted by two rules) and a replica
+    // count that is not a number.
+    let docs: String = (0..1700)
+        .map(|i| {
+            format!(
+                "---\n{}",
+                app("team-a", &format!("bäd-{i}-{}", "ü".repeat(200)), "many")
+            )
+        })
+        .collect();
+    let r = repo(&[("openportal/team-a/WhoAmIApp/bad.yaml", docs)]);
+    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/bad.yaml"]));
+    let (code, out, audit, summary) = run(&r, &fake, &[]);
+    assert_eq!(code, 1, "{out}");
+    let _ = record(&audit);
+    // `#### Findings on changed lines: ❌ portalint: N errors, …` (the record keeps the first
+    // 100 reasons).
+    let findings: usize = summary
+        .split("Findings on changed lines: ")
+        .nth(1)
+        .and_then(|r| r.split("portalint: ").nth(1))
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(findings >= 5000, "{findings} findings");
+    let s = fake.state.lock().expect("lock");
+    assert_eq!(s.comments.len(), 1, "{out}");
+    let body = &s.comments[0].1;
+    assert!(body.len() <= 65_536, "the summary is {} bytes", body.len());
+    assert!(body.contains("truncated") && body.contains("job summary"));
+    for (_, _, _, b) in &s.reviews {
+        assert!(b.len() <= 65_536, "a review body of {} bytes", b.len());
+    }
+    assert!(!s.review_comments.is_empty() && s.review_comments.len() <= 50);
+    for (_, _, _, b) in &s.review_comments {
+        assert!(b.len() <= 65_536, "a line comment of {} bytes", b.len());
+    }
+    assert!(summary.len() <= 1024 * 1024, "a job summary of {} bytes", summary.len());
+    assert!(summary.contains("more"), "the job summary counts what it leaves out");
+    drop(s);
+    fake.assert_contract();
+}
+
 /// Robustness: reviewers are requested once, stale `portalint/*` labels removed.
 #[test]
 fn reviewers_are_requested_once_and_stale_labels_removed() {

@@ -496,12 +496,9 @@ fn drive(args: &PrArgs, s: &mut Session, out: &mut dyn Write) -> Result<(), AppE
     }
 
     // 9. The summary comment, last: it says what this run did or waits for.
-    let mut body = format!("{SUMMARY_MARKER}\n{}", summary::markdown(&report, &status));
-    s.record.summary = Some(summary::markdown(&report, &status));
-    if let Some(r) = requested_line {
-        body.push_str(&format!("\n{REQUESTED_MARKER}{r} -->\n"));
-    }
-    let body = summary::fit(&body, MAX_BODY);
+    let markdown = summary::markdown(&report, &status);
+    let body = summary_body(&markdown, requested_line.as_deref());
+    s.record.summary = Some(markdown);
     match own_summary {
         Ok(existing) => {
             if let Err(e) = upsert_summary(s, &ctx, existing, &body) {
@@ -907,6 +904,18 @@ fn auto_merge(s: &mut Session, ctx: &Ctx, args: &PrArgs, reviews: &[Value]) -> R
     }
 }
 
+/// The summary comment's body: the marker, the summary fitted to GitHub's limit, then the
+/// record of requested reviewers, which a cut must never drop (the next run would request
+/// them again).
+fn summary_body(markdown: &str, requested: Option<&str>) -> String {
+    let tail = requested
+        .map(|r| format!("\n{REQUESTED_MARKER}{r} -->\n"))
+        .unwrap_or_default();
+    let mut body = summary::fit(&format!("{SUMMARY_MARKER}\n{markdown}"), MAX_BODY - tail.len());
+    body.push_str(&tail);
+    body
+}
+
 /// The reviewers a previous run recorded in the summary (`users=a,b teams=c`).
 fn requested_before(summary: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut users = BTreeSet::new();
@@ -1085,6 +1094,17 @@ fn finish(args: &PrArgs, s: &Session, out: &mut dyn Write) -> Result<(), AppErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_summary_keeps_the_record_of_requested_reviewers() {
+        let long: String = (0..10_000).map(|i| format!("| row {i} |\n")).collect();
+        let body = summary_body(&long, Some("users=alice teams=team-b"));
+        assert!(body.len() <= MAX_BODY && body.contains("truncated"), "{}", body.len());
+        assert!(body.starts_with(SUMMARY_MARKER));
+        let (users, teams) = requested_before(&body);
+        assert_eq!((users.len(), teams.len()), (1, 1), "{}", &body[body.len() - 200..]);
+        assert_eq!(summary_body("ok", None), format!("{SUMMARY_MARKER}\nok"));
+    }
 
     #[test]
     fn hunks_give_the_head_side_lines() {
