@@ -454,6 +454,74 @@ fn policy_changed_in_the_pr_is_reviewed_not_merged() {
     fake.assert_contract();
 }
 
+/// Security: `portalint pr --config FILE` is honoured. A config outside the tree decides (here
+/// it allows no auto-merge, where the base's `.portalint.yaml` would merge the order), and
+/// the PR's own `.portalint.yaml`, which loosens the quota and would merge everything, is
+/// not the policy the PR is judged by.
+#[test]
+fn an_explicit_config_outside_the_tree_decides() {
+    let strict = CONFIG.replace("auto-merge-kinds: [WhoAmIApp]", "auto-merge-kinds: []");
+    assert_ne!(strict, CONFIG);
+    let outside = tempfile::tempdir().expect("tmp");
+    let cfg = outside.path().join("policy.yaml");
+    std::fs::write(&cfg, &strict).expect("write");
+    let cfg = cfg.to_string_lossy().into_owned();
+
+    // 1. A clean order the base's config would merge: the explicit config holds it for review.
+    let r = repo(&clean_order());
+    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml"]));
+    let (code, out, audit, _) = run(&r, &fake, &[]);
+    assert_eq!(
+        (code, record(&audit)["decision"].clone()),
+        (0, "auto-merge".into()),
+        "{out}"
+    );
+    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml"]));
+    let (code, out, audit, summary) = run(&r, &fake, &["--config", &cfg]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(record(&audit)["decision"], "review-required", "{out}");
+    assert!(summary.contains("portalint verdict: `review-required`"), "{summary}");
+    let s = fake.state.lock().expect("lock");
+    assert!(s.merged.is_none() && s.reviews.iter().all(|r| r.1 != "APPROVED"));
+    assert!(
+        s.labels.contains(&"portalint/review-required".to_string()),
+        "{:?}",
+        s.labels
+    );
+    drop(s);
+    fake.assert_contract();
+
+    // 2. The PR rewrites `.portalint.yaml` to turn off the rule its order breaks and to lift
+    // the limits: the explicit config still decides, with that rule on.
+    let loose = format!(
+        "{}rules:\n  x-xr-schema: off\n",
+        CONFIG
+            .replace("max-files: 2", "max-files: 100")
+            .replace("hard: 3", "hard: 300")
+    );
+    let r = repo(&[
+        (".portalint.yaml", loose),
+        ("openportal/team-a/WhoAmIApp/web.yaml", app("team-a", "web", "many")),
+    ]);
+    let files = [".portalint.yaml", "openportal/team-a/WhoAmIApp/web.yaml"];
+    let fake = Fake::start(state(&r, "alice", &files));
+    let (code, out, audit, summary) = run(&r, &fake, &["--config", &cfg]);
+    assert_eq!(code, 1, "{out}");
+    let rec = record(&audit);
+    assert_eq!(rec["decision"], "reject", "{out}");
+    assert!(
+        summary.contains("x-xr-schema"),
+        "the rule the PR turned off still runs: {summary}"
+    );
+    let s = fake.state.lock().expect("lock");
+    assert!(
+        s.merged.is_none() && s.reviews.iter().all(|r| r.1 != "APPROVED"),
+        "{out}"
+    );
+    drop(s);
+    fake.assert_contract();
+}
+
 #[test]
 fn draft_pr_is_commented_not_merged() {
     let r = repo(&clean_order());
