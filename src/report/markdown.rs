@@ -11,8 +11,10 @@
 //!   one backtick longer than the longest backtick run in it, padded with a space when it
 //!   starts or ends with a backtick (as CommonMark strips one);
 //! - a message or help ([`text`], [`cell`]) is read as portalint writes it, prose with
-//!   `quoted` parts (backtick runs matched as CommonMark matches them). The quoted parts
-//!   become code spans as above. In the prose `\ * _ [ ] ~ |` are backslash-escaped, `<`,
+//!   `quoted` parts (backtick runs matched as CommonMark matches them, padding stripped as
+//!   CommonMark strips it). Messages quote input with [`crate::parse::text::code`], whose
+//!   fence outgrows any backtick run in it, so a quoted key or value is one part, whole. The
+//!   quoted parts become code spans as above. In the prose `\ * _ [ ] ~ |` are backslash-escaped, `<`,
 //!   `>`, `&` and a stray backtick are character references, and each `@`, `#`, `$`, the `:`
 //!   of `://`, the `.` of `www.` and the `-` of `GH-1` is put in a code span: no mention,
 //!   reference, link, image, autolink, HTML, math or emphasis can come from the input;
