@@ -466,5 +466,8 @@ fn mode_pr_passes_every_input_to_the_bot() {
     let args = run("false", "");
     assert!(!args.contains("--dry-run") && !args.contains("--config"), "{args}");
     let out = std::fs::read_to_string(&output).expect("GITHUB_OUTPUT");
-    assert!(out.contains("exit-code=1") && out.contains("audit-file=audit.jsonl"), "{out}");
+    assert!(
+        out.contains("exit-code=1") && out.contains("audit-file=audit.jsonl"),
+        "{out}"
+    );
 }
