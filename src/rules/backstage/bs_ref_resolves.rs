@@ -66,9 +66,9 @@ impl Rule for BsRefResolves {
                 let d = out.report(
                     doc.span(r.node),
                     format!(
-                        "`spec.{}` refers to {code0}, which is not defined",
-                        r.field,
-                        code0 = code(&key)
+                        "{} refers to {}, which is not defined",
+                        code(&format!("spec.{}", r.field)),
+                        code(&key)
                     ),
                 );
                 match crate::parse::text::suggest(EntityRef::parse(r.text).name, candidates.iter().copied()) {
