@@ -83,7 +83,10 @@ impl Rule for VersionBumpRequired {
                 .help(format!(
                     "release it as {code0}{}",
                     if matches!(class, ChangeClass::Compatible) {
-                        format!(" or `v{}.{}.0`", old.major, old.minor + 1)
+                        format!(
+                            " or {code0}",
+                            code0 = code(&format!("v{}.{}.0", old.major, old.minor + 1))
+                        )
                     } else {
                         String::new()
                     },
