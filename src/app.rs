@@ -166,10 +166,10 @@ pub fn check_with_baseline(args: &CheckArgs) -> Result<Outcome, AppError> {
     if let Some(p) = &args.write_baseline {
         report::baseline::write(p, &outcome.diagnostics).map_err(AppError::Usage)?;
         eprintln!(
-            "portalint: wrote {} finding{} to the baseline `{}`",
+            "portalint: wrote {} finding{} to the baseline {code0}",
             outcome.diagnostics.len(),
             if outcome.diagnostics.len() == 1 { "" } else { "s" },
-            p.display()
+            code0 = crate::parse::text::code(&p.display())
         );
     }
     if let Some(b) = baseline {
@@ -224,7 +224,12 @@ fn explain(rule: &str, out: &mut dyn Write) -> u8 {
             // An alias stands for several rules: each is shown.
             if ids.len() > 1 || ids.first().is_some_and(|i| i.as_str() != rule) {
                 let names: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
-                let _ = writeln!(out, "`{rule}` is an alias of: {}\n", names.join(", "));
+                let _ = writeln!(
+                    out,
+                    "{code0} is an alias of: {}\n",
+                    names.join(", "),
+                    code0 = crate::parse::text::code(&rule)
+                );
             }
             let pages: Vec<String> = ids.iter().map(|i| crate::docs::rule_doc(i.meta())).collect();
             let _ = out.write_all(pages.join("\n").as_bytes());

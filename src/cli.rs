@@ -1,6 +1,7 @@
 //! Command-line interface (clap derive). Parsing only; `app` does the work.
 
 use crate::config::FailOn;
+use crate::parse::text::code;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -187,19 +188,27 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (number, unit) = t.split_at(digits);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size (a number of bytes, optionally with K, M or G)"))?;
+    let number: u64 = number.parse().map_err(|_| {
+        format!(
+            "{code0} is not a size (a number of bytes, optionally with K, M or G)",
+            code0 = code(&text)
+        )
+    })?;
     let shift = match unit.trim().to_ascii_uppercase().as_str() {
         "" | "B" => 0,
         "K" | "KB" | "KIB" => 10,
         "M" | "MB" | "MIB" => 20,
         "G" | "GB" | "GIB" => 30,
-        other => return Err(format!("unknown size unit `{other}` (use K, M or G)")),
+        other => {
+            return Err(format!(
+                "unknown size unit {code0} (use K, M or G)",
+                code0 = code(&other)
+            ))
+        }
     };
     number
         .checked_mul(1 << shift)
-        .ok_or_else(|| format!("`{text}` is too large"))
+        .ok_or_else(|| format!("{code0} is too large", code0 = code(&text)))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 pub use crate::model::backstage::BackstageOptions as Backstage;
 pub use crate::model::onboarding::OnboardingOptions as Onboarding;
 pub use crate::model::options::{OpenPortalOptions as OpenPortal, OrdersLayout, OrdersOptions as Orders};
+use crate::parse::text::code;
 
 /// The file names searched for, in order.
 pub const FILE_NAMES: &[&str] = &[".portalint.yaml", ".portalint.yml"];
@@ -283,7 +284,7 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
             .strip_prefix("unknown field `")
             .and_then(|rest| rest.split('`').next())
             .and_then(|field| crate::parse::text::suggest(field, config_keys().iter().map(String::as_str)))
-            .map(|s| format!("did you mean `{s}`?"));
+            .map(|s| format!("did you mean {code0}?", code0 = code(&s)));
         fail(e.span, e.message.clone(), help)
     })?;
     // Rule ids are strings only at this edge: check them here, pointing at each one.
@@ -297,8 +298,8 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
             .chain(crate::rules::ALIASES.iter().map(|(a, _)| *a));
         Err(fail(
             (node.start, node.end),
-            format!("unknown rule `{id}`"),
-            crate::parse::text::suggest(id, ids).map(|s| format!("did you mean `{s}`?")),
+            format!("unknown rule {code0}", code0 = code(&id)),
+            crate::parse::text::suggest(id, ids).map(|s| format!("did you mean {code0}?", code0 = code(&s))),
         ))
     };
     for key in ["select", "ignore"] {
@@ -360,8 +361,8 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
             return Err(fail(
                 (item.start, item.end),
                 format!(
-                    "`orders.clusters` entry `{}` is not a folder of the repository",
-                    c.display()
+                    "`orders.clusters` entry {code0} is not a folder of the repository",
+                    code0 = code(&c.display())
                 ),
                 Some("name cluster folders relative to the repository root, without `..`".into()),
             ));
@@ -380,7 +381,12 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
                 };
                 fail(
                     (n.start, n.end),
-                    format!("`{key}` names `{spec}`, which {}; not read", why.what()),
+                    format!(
+                        "{code0} names {code1}, which {}; not read",
+                        why.what(),
+                        code0 = code(&key),
+                        code1 = code(&spec)
+                    ),
                     Some(format!(
                         "a config found in the checked tree may only name files inside its repository: {how}, \
                      or name this config with `--config` to trust the paths it gives"

@@ -50,30 +50,44 @@ pub fn fixture_ref(info: &str) -> Result<FixtureRef, String> {
     let mut words = info.split_whitespace();
     let lang = words.next().unwrap_or("");
     if !FIXTURE_LANGS.contains(&lang) {
-        return Err(format!("`{lang}` is not one of {FIXTURE_LANGS:?}"));
+        return Err(format!(
+            "{code0} is not one of {FIXTURE_LANGS:?}",
+            code0 = crate::parse::text::code(&lang)
+        ));
     }
     let (mut case, mut file) = (None, None);
     for w in words {
-        let (key, value) = w.split_once('=').ok_or_else(|| format!("`{w}` is not key=value"))?;
+        let (key, value) = w
+            .split_once('=')
+            .ok_or_else(|| format!("{code0} is not key=value", code0 = crate::parse::text::code(&w)))?;
         let slot = match key {
             "fixture" => &mut case,
             "file" => &mut file,
-            _ => return Err(format!("unknown key `{key}`")),
+            _ => return Err(format!("unknown key {code0}", code0 = crate::parse::text::code(&key))),
         };
         if slot.is_some() {
-            return Err(format!("`{key}=` given twice"));
+            return Err(format!(
+                "{code0} given twice",
+                code0 = crate::parse::text::code(&format!("{key}="))
+            ));
         }
         let clean = !value.is_empty()
             && !value.starts_with('/')
             && value.split('/').all(|s| !s.is_empty() && s != "." && s != "..");
         if !clean {
-            return Err(format!("`{w}`: not a plain relative path"));
+            return Err(format!(
+                "{code0}: not a plain relative path",
+                code0 = crate::parse::text::code(&w)
+            ));
         }
         *slot = Some(value.to_string());
     }
     let case = case.ok_or("no `fixture=`")?;
     if !matches!(case.split_once('/'), Some(("pass" | "fail", _))) {
-        return Err(format!("`fixture={case}` is not under pass/ or fail/"));
+        return Err(format!(
+            "{code0} is not under pass/ or fail/",
+            code0 = crate::parse::text::code(&format!("fixture={case}"))
+        ));
     }
     Ok(FixtureRef {
         lang: lang.to_string(),
@@ -98,7 +112,7 @@ fn page_docs(meta: &RuleMeta) -> String {
                         out.push(String::new());
                     }
                     out.push(match &f.file {
-                        Some(file) => format!("*`{file}` (fixture {link})*"),
+                        Some(file) => format!("*{code0} (fixture {link})*", code0 = crate::parse::text::code(&file)),
                         None => format!("*fixture {link}*"),
                     });
                     out.push(format!("```{}", f.lang));
@@ -146,8 +160,10 @@ fn another_org(meta: &RuleMeta) -> String {
     };
     format!(
         "{ANOTHER_ORG}\n\n{how} ([docs/configuration.md](../docs/configuration.md)). Where your convention \
-         differs, keep the rule as a warning or turn it off: `rules: {{{id}: warning}}` or \
-         `rules: {{{id}: off}}`."
+         differs, keep the rule as a warning or turn it off: {code0} or \
+         {code1}.",
+        code0 = crate::parse::text::code(&format!("rules: {{{id}: warning}}")),
+        code1 = crate::parse::text::code(&format!("rules: {{{id}: off}}"))
     )
 }
 
@@ -247,8 +263,15 @@ pub fn rules_index() -> String {
         "\n## Aliases\n\nCross-system ids of the rule catalogue that name checks the rules above make. Config (`select`, `ignore`, `rules`, `per-path-ignores`), `--select`/`--ignore` and `# portalint: ignore[…]` accept them and apply them to their rules.\n\n| alias | rules |\n|---|---|\n",
     );
     for (alias, ids) in crate::rules::ALIASES {
-        let links: Vec<String> = ids.iter().map(|i| format!("[`{i}`]({i}.md)")).collect();
-        aliases.push_str(&format!("| `{alias}` | {} |\n", links.join(", ")));
+        let links: Vec<String> = ids
+            .iter()
+            .map(|i| format!("[{code0}]({i}.md)", code0 = crate::parse::text::code(&i)))
+            .collect();
+        aliases.push_str(&format!(
+            "| {code0} | {} |\n",
+            links.join(", "),
+            code0 = crate::parse::text::code(&alias)
+        ));
     }
     let fixable: Vec<String> = ALL_RULES
         .iter()

@@ -4,6 +4,7 @@
 //! Loads data only; the documents become `Workspace::external`.
 
 use crate::model::{Input, InputContent};
+use crate::parse::text::code;
 use std::path::{Path, PathBuf};
 
 /// One `--xrds` / config `xrds:` entry.
@@ -28,9 +29,12 @@ impl Source {
         if let Some(rest) = spec.strip_prefix("git+file://") {
             let (path, rev) = rest
                 .rsplit_once('@')
-                .ok_or_else(|| format!("`{spec}` needs a revision: `git+file:///path@main`"))?;
+                .ok_or_else(|| format!("{code0} needs a revision: `git+file:///path@main`", code0 = code(&spec)))?;
             if path.is_empty() || rev.is_empty() {
-                return Err(format!("`{spec}` needs a path and a revision: `git+file:///path@main`"));
+                return Err(format!(
+                    "{code0} needs a path and a revision: `git+file:///path@main`",
+                    code0 = code(&spec)
+                ));
             }
             return Ok(Source::Git {
                 repo: base.join(path),
@@ -45,7 +49,12 @@ impl Source {
             let (url, rev) = spec
                 .rsplit_once('@')
                 .filter(|(u, r)| !u.is_empty() && !r.contains('/') && !r.contains(':'))
-                .ok_or_else(|| format!("`{spec}` needs a revision: `https://host/org/repo.git@v1.2.0`"))?;
+                .ok_or_else(|| {
+                    format!(
+                        "{code0} needs a revision: `https://host/org/repo.git@v1.2.0`",
+                        code0 = code(&spec)
+                    )
+                })?;
             return Ok(Source::Remote(url.to_string(), rev.to_string()));
         }
         Ok(Source::Path(base.join(spec), spec.trim_end_matches('/').to_string()))
@@ -117,7 +126,7 @@ pub fn load(source: &Source, max_size: u64, cache: &Cache) -> Result<Vec<Input>,
     match source {
         Source::Path(p, _) => {
             if !p.exists() {
-                return Err(format!("XRD source `{}` does not exist", p.display()));
+                return Err(format!("XRD source {code0} does not exist", code0 = code(&p.display())));
             }
             let label = source.label();
             let prefix = if p.is_dir() { format!("{label}/") } else { String::new() };
@@ -136,20 +145,26 @@ pub fn load(source: &Source, max_size: u64, cache: &Cache) -> Result<Vec<Input>,
         Source::Git { repo, rev } => load_git(repo, rev, &source.label(), max_size),
         Source::Remote(url, rev) => {
             let Some(path) = cache.path_for(url) else {
-                return Err(format!("remote XRD source `{url}`: no cache folder (set --cache-dir)"));
+                return Err(format!(
+                    "remote XRD source {code0}: no cache folder (set --cache-dir)",
+                    code0 = code(&url)
+                ));
             };
             if path.exists() {
                 return load_git(&path, rev, &source.label(), max_size);
             }
-            let how = format!("`git clone --mirror {url} {}`", path.display());
+            let how = code(&format!("git clone --mirror {url} {}", path.display()));
             if cache.offline {
                 Err(format!(
-                    "remote XRD source `{url}` is not in the cache and --offline is set; fill it with {how}"
+                    "remote XRD source {code0} is not in the cache and --offline is set; fill it with {how}",
+                    code0 = code(&url)
                 ))
             } else {
                 Err(format!(
-                    "remote XRD source `{url}` is not in the cache, and this build does not fetch over the network; \
-                     fill the cache with {how}, or clone it and use `git+file:///path/to/clone@{rev}`"
+                    "remote XRD source {code0} is not in the cache, and this build does not fetch over the network; \
+                     fill the cache with {how}, or clone it and use {code1}",
+                    code0 = code(&url),
+                    code1 = code(&format!("git+file:///path/to/clone@{rev}"))
                 ))
             }
         }

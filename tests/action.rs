@@ -387,3 +387,87 @@ fn release_moves_the_major_and_minor_tags_to_the_newest_release_of_their_line() 
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a vX.Y.Z tag"));
 }
+
+/// `mode: pr` passes every relevant input to the bot: the step's script, run as a runner would
+/// with a stand-in binary that records its arguments.
+#[test]
+fn mode_pr_passes_every_input_to_the_bot() {
+    let text = std::fs::read_to_string(common::root().join("action.yml")).expect("action.yml");
+    let doc = portalint::yaml::parse(&text).docs[0].root.to_json();
+    let steps = doc["runs"]["steps"].as_array().expect("steps");
+    let step = steps.iter().find(|s| s["id"] == "pr").expect("the pr step");
+    assert_eq!(step["if"], "inputs.mode == 'pr'");
+    let env = step["env"].as_object().expect("env");
+    for (var, input) in [
+        ("XRDS", "xrds"),
+        ("CONFIG", "config"),
+        ("PORTALINT_TOKEN", "token"),
+        ("MERGE_METHOD", "merge-method"),
+        ("DRY_RUN", "dry-run"),
+        ("CHECK_NAME", "check-name"),
+        ("AUDIT_FILE", "audit-file"),
+    ] {
+        assert_eq!(env[var], format!("${{{{ inputs.{input} }}}}"), "{var}");
+        assert!(doc["inputs"][input].is_object(), "input {input} is declared");
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let bin = tmp.path().join("portalint/bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let args_file = tmp.path().join("args");
+    let stub = bin.join("portalint");
+    std::fs::write(
+        &stub,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nexit 1\n", args_file.display()),
+    )
+    .expect("stub");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let output = tmp.path().join("output");
+    let run = |dry: &str, config: &str| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(step["run"].as_str().expect("run"))
+            .env("RUNNER_TEMP", tmp.path())
+            .env("GITHUB_OUTPUT", &output)
+            .env("XRDS", "xrds/a.yaml xrds/b")
+            .env("CONFIG", config)
+            .env("PORTALINT_TOKEN", "t")
+            .env("MERGE_METHOD", "rebase")
+            .env("DRY_RUN", dry)
+            .env("CHECK_NAME", "orders-gate")
+            .env("AUDIT_FILE", "audit.jsonl")
+            .output()
+            .expect("bash");
+        assert_eq!(out.status.code(), Some(1), "the bot's exit code is the step's");
+        std::fs::read_to_string(&args_file).expect("args")
+    };
+    let args = run("true", "/etc/portalint/policy.yaml");
+    assert_eq!(
+        args.lines().collect::<Vec<_>>(),
+        [
+            "pr",
+            "--token-env",
+            "PORTALINT_TOKEN",
+            "--audit-file",
+            "audit.jsonl",
+            "--merge-method",
+            "rebase",
+            "--check-name",
+            "orders-gate",
+            "--xrds",
+            "xrds/a.yaml",
+            "--xrds",
+            "xrds/b",
+            "--config",
+            "/etc/portalint/policy.yaml",
+            "--dry-run",
+        ]
+    );
+    let args = run("false", "");
+    assert!(!args.contains("--dry-run") && !args.contains("--config"), "{args}");
+    let out = std::fs::read_to_string(&output).expect("GITHUB_OUTPUT");
+    assert!(
+        out.contains("exit-code=1") && out.contains("audit-file=audit.jsonl"),
+        "{out}"
+    );
+}

@@ -454,6 +454,74 @@ fn policy_changed_in_the_pr_is_reviewed_not_merged() {
     fake.assert_contract();
 }
 
+/// Security: `portalint pr --config FILE` is honoured. A config outside the tree decides (here
+/// it allows no auto-merge, where the base's `.portalint.yaml` would merge the order), and
+/// the PR's own `.portalint.yaml`, which loosens the quota and would merge everything, is
+/// not the policy the PR is judged by.
+#[test]
+fn an_explicit_config_outside_the_tree_decides() {
+    let strict = CONFIG.replace("auto-merge-kinds: [WhoAmIApp]", "auto-merge-kinds: []");
+    assert_ne!(strict, CONFIG);
+    let outside = tempfile::tempdir().expect("tmp");
+    let cfg = outside.path().join("policy.yaml");
+    std::fs::write(&cfg, &strict).expect("write");
+    let cfg = cfg.to_string_lossy().into_owned();
+
+    // 1. A clean order the base's config would merge: the explicit config holds it for review.
+    let r = repo(&clean_order());
+    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml"]));
+    let (code, out, audit, _) = run(&r, &fake, &[]);
+    assert_eq!(
+        (code, record(&audit)["decision"].clone()),
+        (0, "auto-merge".into()),
+        "{out}"
+    );
+    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/web.yaml"]));
+    let (code, out, audit, summary) = run(&r, &fake, &["--config", &cfg]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(record(&audit)["decision"], "review-required", "{out}");
+    assert!(summary.contains("portalint verdict: `review-required`"), "{summary}");
+    let s = fake.state.lock().expect("lock");
+    assert!(s.merged.is_none() && s.reviews.iter().all(|r| r.1 != "APPROVED"));
+    assert!(
+        s.labels.contains(&"portalint/review-required".to_string()),
+        "{:?}",
+        s.labels
+    );
+    drop(s);
+    fake.assert_contract();
+
+    // 2. The PR rewrites `.portalint.yaml` to turn off the rule its order breaks and to lift
+    // the limits: the explicit config still decides, with that rule on.
+    let loose = format!(
+        "{}rules:\n  x-xr-schema: off\n",
+        CONFIG
+            .replace("max-files: 2", "max-files: 100")
+            .replace("hard: 3", "hard: 300")
+    );
+    let r = repo(&[
+        (".portalint.yaml", loose),
+        ("openportal/team-a/WhoAmIApp/web.yaml", app("team-a", "web", "many")),
+    ]);
+    let files = [".portalint.yaml", "openportal/team-a/WhoAmIApp/web.yaml"];
+    let fake = Fake::start(state(&r, "alice", &files));
+    let (code, out, audit, summary) = run(&r, &fake, &["--config", &cfg]);
+    assert_eq!(code, 1, "{out}");
+    let rec = record(&audit);
+    assert_eq!(rec["decision"], "reject", "{out}");
+    assert!(
+        summary.contains("x-xr-schema"),
+        "the rule the PR turned off still runs: {summary}"
+    );
+    let s = fake.state.lock().expect("lock");
+    assert!(
+        s.merged.is_none() && s.reviews.iter().all(|r| r.1 != "APPROVED"),
+        "{out}"
+    );
+    drop(s);
+    fake.assert_contract();
+}
+
 #[test]
 fn draft_pr_is_commented_not_merged() {
     let r = repo(&clean_order());
@@ -916,6 +984,55 @@ fn the_summary_fits_githubs_limit() {
     );
     assert!(summary.chars().count() > 65_536, "the job summary keeps everything");
     assert!(s.review_comments.len() <= 50, "line comments are capped");
+    drop(s);
+    fake.assert_contract();
+}
+
+/// Robustness: on a PR with thousands of findings whose messages are long and not ASCII, the
+/// summary is cut by size in bytes (not only by rows), so it fits however GitHub counts its
+/// 65 536 (a byte count is never below a character or UTF-16 count); the review and every
+/// line comment fit too, and the job summary stays under GitHub's 1 MiB a step.
+#[test]
+fn five_thousand_long_findings_fit_in_bytes() {
+    // Each document: a name of 400 bytes (not a DNS name, quoted by two rules) and a replica
+    // count that is not a number.
+    let docs: String = (0..1700)
+        .map(|i| {
+            format!(
+                "---\n{}",
+                app("team-a", &format!("bäd-{i}-{}", "ü".repeat(200)), "many")
+            )
+        })
+        .collect();
+    let r = repo(&[("openportal/team-a/WhoAmIApp/bad.yaml", docs)]);
+    let fake = Fake::start(state(&r, "alice", &["openportal/team-a/WhoAmIApp/bad.yaml"]));
+    let (code, out, audit, summary) = run(&r, &fake, &[]);
+    assert_eq!(code, 1, "{out}");
+    let _ = record(&audit);
+    // `#### Findings on changed lines: ❌ portalint: N errors, …` (the record keeps the first
+    // 100 reasons).
+    let findings: usize = summary
+        .split("Findings on changed lines: ")
+        .nth(1)
+        .and_then(|r| r.split("portalint: ").nth(1))
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(findings >= 5000, "{findings} findings");
+    let s = fake.state.lock().expect("lock");
+    assert_eq!(s.comments.len(), 1, "{out}");
+    let body = &s.comments[0].1;
+    assert!(body.len() <= 65_536, "the summary is {} bytes", body.len());
+    assert!(body.contains("truncated") && body.contains("job summary"));
+    for (_, _, _, b) in &s.reviews {
+        assert!(b.len() <= 65_536, "a review body of {} bytes", b.len());
+    }
+    assert!(!s.review_comments.is_empty() && s.review_comments.len() <= 50);
+    for (_, _, _, b) in &s.review_comments {
+        assert!(b.len() <= 65_536, "a line comment of {} bytes", b.len());
+    }
+    assert!(summary.len() <= 1024 * 1024, "a job summary of {} bytes", summary.len());
+    assert!(summary.contains("more"), "the job summary counts what it leaves out");
     drop(s);
     fake.assert_contract();
 }

@@ -453,6 +453,124 @@ fn markdown_rows_keep_their_cells() {
     inert_markdown("probe", "| a | `@org/team` ``a`b`` \\[x\\] &lt;y&gt; |");
 }
 
+/// Printable hostile text that a message quotes and Markdown must show as one code span,
+/// exactly: backticks that would close a single-backtick quote early, a padded span, a
+/// mention, an image, a link, HTML and character references (which render literally in a
+/// code span, so they must reach it as they are, not as `&amp;amp;`).
+const ROUNDTRIP: &[&str] = &[
+    "x` @org/team `y",
+    "k``a```b`",
+    "`@org/team`",
+    "` @b `",
+    "![x](http://e)",
+    "[x](https://evil)",
+    "<img src=x onerror=alert(1)>",
+    "&amp;",
+    "&#64;org/team",
+];
+
+/// The code spans of Markdown as CommonMark reads them, line by line (in a table row, cell
+/// by cell, with `\|` unescaped first): outside a span a backslash escapes the next ASCII
+/// punctuation character; a backtick run opens a span that the next run of the same length
+/// closes (else it is literal); one space is stripped from each side of content that starts
+/// and ends with a space and is not all spaces.
+fn code_spans(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in md.lines() {
+        let parts = if line.starts_with("| ") {
+            gfm_cells(line)
+        } else {
+            vec![line.to_string()]
+        };
+        for p in parts {
+            let c: Vec<char> = p.chars().collect();
+            let mut i = 0;
+            while i < c.len() {
+                if c[i] == '\\' && c.get(i + 1).is_some_and(|x| x.is_ascii_punctuation()) {
+                    i += 2;
+                    continue;
+                }
+                if c[i] != '`' {
+                    i += 1;
+                    continue;
+                }
+                let n = c[i..].iter().take_while(|&&x| x == '`').count();
+                let (start, mut j, mut close) = (i + n, i + n, None);
+                while j < c.len() {
+                    let m = c[j..].iter().take_while(|&&x| x == '`').count();
+                    if m == n {
+                        close = Some(j);
+                        break;
+                    }
+                    j += m.max(1);
+                }
+                match close {
+                    Some(end) => {
+                        let body: String = c[start..end].iter().collect();
+                        let all_spaces = body.chars().all(|x| x == ' ');
+                        let body = match body.strip_prefix(' ').and_then(|b| b.strip_suffix(' ')) {
+                            Some(inner) if !all_spaces => inner.to_string(),
+                            _ => body,
+                        };
+                        out.push(body);
+                        i = end + n;
+                    }
+                    None => i += n,
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Asserts that each of `quoted` is, whole, one code span of `md`.
+fn quoted_whole(what: &str, md: &str, quoted: &[String]) {
+    let spans = code_spans(md);
+    for q in quoted {
+        assert!(
+            spans.iter().any(|s| s == q),
+            "{what}: {q:?} is not one code span; the spans are {:?}",
+            spans
+                .iter()
+                .filter(|s| q.contains(s.as_str()) || s.contains("k8s.io"))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn markdown_quotes_input_whole_in_one_code_span() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let labels: String = ROUNDTRIP
+        .iter()
+        .map(|h| format!("    {}: {}\n", dq(&format!("k8s.io/{h}")), dq(&format!("v{h}"))))
+        .collect();
+    write(
+        tmp.path(),
+        "cm.yaml",
+        &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  labels:\n{labels}"),
+    );
+    let (code, out, err) = run(&["check", "--format", "markdown", "."], tmp.path());
+    assert_eq!(code, 1, "{}", String::from_utf8_lossy(&err));
+    let md = clean("markdown", &out);
+    inert_markdown("markdown", &md);
+    // k8s-label-key quotes the key, k8s-label-value the value.
+    let quoted: Vec<String> = ROUNDTRIP
+        .iter()
+        .flat_map(|h| [format!("k8s.io/{h}"), format!("v{h}")])
+        .collect();
+    quoted_whole("markdown", &md, &quoted);
+    // The probe itself: a quote that a backtick in the key ended early is caught.
+    assert!(std::panic::catch_unwind(|| quoted_whole(
+        "probe",
+        "| a | `x` @org/team `y` |",
+        &["x` @org/team `y".to_string()]
+    ))
+    .is_err());
+    assert_eq!(code_spans("a `` ` @b ` `` c \\`d` e"), ["` @b `"]);
+    assert_eq!(code_spans("| `a\\|b` | ``  `` |"), ["a|b", "  "]);
+}
+
 #[test]
 fn one_long_line_gives_bounded_output_per_finding() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -526,8 +644,10 @@ fn the_bot_comments_inert_markdown() {
     git(&path, &["commit", "-qm", "base"]);
     git(&path, &["checkout", "-q", "-b", "order"]);
     let file = "openportal/team-a/WhoAmIApp/bad.yaml";
-    let labels: String = HOSTILE
+    // The round-trip keys first: the bot writes at most 50 line comments, in line order.
+    let labels: String = ROUNDTRIP
         .iter()
+        .chain(HOSTILE.iter().filter(|h| !ROUNDTRIP.contains(h)))
         .map(|h| format!("    {}: {}\n", dq(&format!("k8s.io/{h}")), dq(&format!("v{h}"))))
         .collect();
     write(
@@ -604,6 +724,17 @@ fn the_bot_comments_inert_markdown() {
     clean("job summary", job.as_bytes());
     inert_markdown("job summary", &job);
     assert!(job.contains("@org/team"), "the mention is quoted, in code");
+    // Each key and value is quoted whole, in one code span, in every text the bot writes.
+    let quoted: Vec<String> = ROUNDTRIP
+        .iter()
+        .flat_map(|h| [format!("k8s.io/{h}"), format!("v{h}")])
+        .collect();
+    quoted_whole("summary comment", comment, &quoted);
+    quoted_whole("job summary", &job, &quoted);
+    // The line comments (at most 50, so the first rules' findings: the keys).
+    let lines: String = s.review_comments.iter().map(|(_, _, _, b)| format!("{b}\n")).collect();
+    let keys: Vec<String> = ROUNDTRIP.iter().map(|h| format!("k8s.io/{h}")).collect();
+    quoted_whole("line comments", &lines, &keys);
 }
 
 /// Every `<` of a JUnit report starts a tag portalint wrote, and tags close in order.

@@ -51,30 +51,43 @@ impl Eval<'_> {
             for (limit, is_max) in [(&f.max, true), (&f.min, false)] {
                 let Some(limit) = limit else { continue };
                 let (Ok(v), Ok(l)) = (Quantity::parse(&text), Quantity::parse(&limit.text())) else {
-                    broken.push(format!("`{}` is not a number or quantity", f.field));
+                    broken.push(format!(
+                        "{code0} is not a number or quantity",
+                        code0 = crate::parse::text::code(&f.field)
+                    ));
                     continue;
                 };
                 if (is_max && v > l) || (!is_max && v < l) {
                     broken.push(format!(
-                        "`{}` is {text}, {} {}",
-                        f.field,
+                        "{code0} is {text}, {} {}",
                         if is_max {
                             "above the maximum"
                         } else {
                             "below the minimum"
                         },
-                        limit.text()
+                        limit.text(),
+                        code0 = crate::parse::text::code(&f.field)
                     ));
                 }
             }
             if let Some(values) = &f.one_of {
                 if !values.contains(&text) {
-                    broken.push(format!("`{}` is `{text}`, not one of {}", f.field, values.join(", ")));
+                    broken.push(format!(
+                        "{code0} is {code1}, not one of {}",
+                        values.join(", "),
+                        code0 = crate::parse::text::code(&f.field),
+                        code1 = crate::parse::text::code(&text)
+                    ));
                 }
             }
             if let Some(p) = &f.pattern {
                 if !regex::Regex::new(p).is_ok_and(|r| r.is_match(&text)) {
-                    broken.push(format!("`{}` is `{text}`, which does not match `{p}`", f.field));
+                    broken.push(format!(
+                        "{code0} is {code1}, which does not match {code2}",
+                        code0 = crate::parse::text::code(&f.field),
+                        code1 = crate::parse::text::code(&text),
+                        code2 = crate::parse::text::code(&p)
+                    ));
                 }
             }
             for m in broken {
@@ -93,8 +106,12 @@ impl Eval<'_> {
                 Some(expr) => self.eval(expr, o),
             };
             let message = s.message.clone().unwrap_or_else(|| match &s.when {
-                Some(w) => format!("`{kind}` where `{w}` needs a review"),
-                None => format!("`{kind}` needs a review"),
+                Some(w) => format!(
+                    "{code0} where {code1} needs a review",
+                    code0 = crate::parse::text::code(&kind),
+                    code1 = crate::parse::text::code(&w)
+                ),
+                None => format!("{code0} needs a review", code0 = crate::parse::text::code(&kind)),
             });
             match hit {
                 cel::Evaluation::True => self.add(
@@ -118,10 +135,9 @@ impl Eval<'_> {
                     } else {
                         ReasonCode::CelSoft
                     };
-                    let message = c
-                        .message
-                        .clone()
-                        .unwrap_or_else(|| format!("`{}` is false", c.expression));
+                    let message = c.message.clone().unwrap_or_else(|| {
+                        format!("{code0} is false", code0 = crate::parse::text::code(&c.expression))
+                    });
                     self.add(code, decision, Some(name.clone()), message, Some(o.doc.head_span()));
                 }
                 cel::Evaluation::Error(e) => self.cel_error(&name, &c.expression, &e, o),
@@ -141,7 +157,10 @@ impl Eval<'_> {
             ReasonCode::PolicyError,
             Decision::ReviewRequired,
             Some(name.to_string()),
-            format!("`{expression}` cannot be evaluated for this order ({error}); it does not pass"),
+            format!(
+                "{code0} cannot be evaluated for this order ({error}); it does not pass",
+                code0 = crate::parse::text::code(&expression)
+            ),
             Some(o.doc.head_span()),
         );
     }

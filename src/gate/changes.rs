@@ -6,6 +6,7 @@ use super::policy::ExistingFindings;
 use super::{Decision, Eval, ReasonCode};
 use crate::git::ChangeKind;
 use crate::model::Layout;
+use crate::parse::text::code;
 use crate::rules::diagnostic::{Diagnostic, Severity};
 use std::collections::BTreeSet;
 
@@ -28,7 +29,11 @@ impl Eval<'_> {
                 ReasonCode::Base,
                 review,
                 None,
-                format!("the PR targets `{target}`, not `{wanted}`, the branch Flux syncs"),
+                format!(
+                    "the PR targets {code0}, not {code1}, the branch Flux syncs",
+                    code0 = code(&target),
+                    code1 = code(&wanted)
+                ),
                 None,
             );
         }
@@ -37,7 +42,10 @@ impl Eval<'_> {
                 self.path_reason(
                     ReasonCode::PolicyChanged,
                     review,
-                    format!("the PR changes `{path}`, which decides what may be merged (read from the base)"),
+                    format!(
+                        "the PR changes {code0}, which decides what may be merged (read from the base)",
+                        code0 = code(&path)
+                    ),
                     path,
                 );
             }

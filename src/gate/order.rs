@@ -6,6 +6,7 @@ use super::owners::{owns, requester};
 use super::policy::Block;
 use super::{Decision, Eval, ReasonCode};
 use crate::model::{Doc, Layout, Workspace};
+use crate::parse::text::code;
 use std::collections::HashMap;
 
 /// An order of the post-merge tree or of the base.
@@ -111,7 +112,11 @@ impl Eval<'_> {
                     ReasonCode::KindDenied,
                     Decision::Reject,
                     Some(block_name(*i, b)),
-                    format!("`{kind}` may not be ordered in `{}`", o.place()),
+                    format!(
+                        "{code0} may not be ordered in {code1}",
+                        code0 = code(&kind),
+                        code1 = code(&o.place())
+                    ),
                     Some(kind_at),
                 );
             }
@@ -132,7 +137,7 @@ impl Eval<'_> {
                 ReasonCode::Kind,
                 review,
                 None,
-                format!("`{kind}` is not on the auto-merge allowlist (policy `auto-merge-kinds`, or the XRD annotation `openportal.dev/auto-merge: \"true\"`)"),
+                format!("{code0} is not on the auto-merge allowlist (policy `auto-merge-kinds`, or the XRD annotation `openportal.dev/auto-merge: \"true\"`)", code0 = code(&kind)),
                 Some(kind_at),
             );
         }
@@ -145,7 +150,10 @@ impl Eval<'_> {
                 if o.namespaced {
                     "orders in `system/` are platform infrastructure".to_string()
                 } else {
-                    format!("`{kind}` is cluster-scoped: it creates cluster-wide resources")
+                    format!(
+                        "{code0} is cluster-scoped: it creates cluster-wide resources",
+                        code0 = code(&kind)
+                    )
                 },
                 Some(kind_at),
             );
@@ -161,7 +169,10 @@ impl Eval<'_> {
                 ReasonCode::Prod,
                 review,
                 None,
-                format!("cluster `{}` is protected: every order needs a review", o.cluster),
+                format!(
+                    "cluster {code0} is protected: every order needs a review",
+                    code0 = code(&o.cluster)
+                ),
                 Some(head),
             );
         }
@@ -188,7 +199,10 @@ impl Eval<'_> {
                         ReasonCode::Owner,
                         strength,
                         Some("CODEOWNERS".into()),
-                        format!("{who} does not own `{}/` (owned by {owned_by})", o.place()),
+                        format!(
+                            "{who} does not own {code0} (owned by {owned_by})",
+                            code0 = code(&format!("{}/", o.place()))
+                        ),
                         Some(head),
                     );
                 }
@@ -210,7 +224,10 @@ impl Eval<'_> {
                     ReasonCode::Pinning,
                     review,
                     None,
-                    format!("`spec.{}` pins the composition", path.join(".")),
+                    format!(
+                        "{code0} pins the composition",
+                        code0 = code(&format!("spec.{}", path.join(".")))
+                    ),
                     Some(o.doc.span(n)),
                 );
             }

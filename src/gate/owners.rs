@@ -4,6 +4,7 @@
 use super::order::Order;
 use super::policy::Policy;
 use super::{codeowners, owner_annotation, Decision, Eval, ReasonCode, Request, Requester};
+use crate::parse::text::code;
 
 pub(super) fn requester(req: &Request, o: &Order) -> Option<Requester> {
     let author = req.author?;
@@ -54,7 +55,10 @@ impl Eval<'_> {
                             ReasonCode::Author,
                             review,
                             None,
-                            format!("`{a}` is not an author whose PRs are auto-merged (policy `authors`)"),
+                            format!(
+                                "{code0} is not an author whose PRs are auto-merged (policy `authors`)",
+                                code0 = code(&a)
+                            ),
                             None,
                         );
                     }
@@ -67,7 +71,11 @@ impl Eval<'_> {
                     ReasonCode::Author,
                     review,
                     None,
-                    format!("branch `{branch}` does not match the generator's pattern `{pattern}`"),
+                    format!(
+                        "branch {code0} does not match the generator's pattern {code1}",
+                        code0 = code(&branch),
+                        code1 = code(&pattern)
+                    ),
                     None,
                 );
             }

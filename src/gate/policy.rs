@@ -384,7 +384,13 @@ pub fn validate(root: &Node, fail: &dyn Fn((u32, u32), String) -> ConfigError) -
         if ok {
             Ok(())
         } else {
-            Err(fail(at(n), format!("reason code `{code}` must look like `R-COSTLY`")))
+            Err(fail(
+                at(n),
+                format!(
+                    "reason code {code0} must look like `R-COSTLY`",
+                    code0 = crate::parse::text::code(&code)
+                ),
+            ))
         }
     };
     type Check<'c> = &'c dyn Fn(&Node) -> Result<(), ConfigError>;

@@ -2,6 +2,7 @@
 //! nano-units, so that sums and comparisons are exact decimal arithmetic (no floats).
 //! Like `resource.Quantity`, precision below one nano-unit is rounded up.
 
+use crate::parse::text::code;
 use std::fmt;
 
 /// A quantity in nano-units, with the suffix family it was written in (for display).
@@ -57,7 +58,7 @@ impl Quantity {
 
     /// Parses a quantity; the error says what is wrong.
     pub fn parse(text: &str) -> Result<Quantity, String> {
-        let bad = |why: &str| format!("`{text}` is not a Kubernetes quantity: {why}");
+        let bad = |why: &str| format!("{code0} is not a Kubernetes quantity: {why}", code0 = code(&text));
         let s = text.trim();
         let (negative, s) = match s.as_bytes().first() {
             Some(b'-') => (true, &s[1..]),

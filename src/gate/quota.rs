@@ -70,7 +70,10 @@ impl Eval<'_> {
                                 cel::Evaluation::False => continue,
                                 cel::Evaluation::Error(e) => {
                                     errors.push((
-                                        format!("`{w}` cannot be evaluated ({e}); it does not pass"),
+                                        format!(
+                                            "{code0} cannot be evaluated ({e}); it does not pass",
+                                            code0 = crate::parse::text::code(&w)
+                                        ),
                                         o.doc.head_span(),
                                     ));
                                     continue;

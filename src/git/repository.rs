@@ -1,6 +1,7 @@
 //! A git repository opened at the checked root, read with gix.
 
 use super::Listing;
+use crate::parse::text::code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,8 @@ pub struct Repository {
 impl Repository {
     /// Opens the repository containing `root`.
     pub fn open(root: &Path) -> Result<Repository, String> {
-        let repo = gix::discover(root).map_err(|e| format!("`{}` is not in a git repository: {e}", root.display()))?;
+        let repo = gix::discover(root)
+            .map_err(|e| format!("{code0} is not in a git repository: {e}", code0 = code(&root.display())))?;
         // A bare repository has no work tree: the checked root is all of its tree.
         let rel = match repo.workdir() {
             None => PathBuf::new(),
@@ -46,7 +48,8 @@ impl Repository {
 
     /// Opens the repository (bare or not) at `path`, all of its tree.
     pub fn at(path: &Path) -> Result<Repository, String> {
-        let repo = gix::open(path).map_err(|e| format!("cannot open git repository `{}`: {e}", path.display()))?;
+        let repo = gix::open(path)
+            .map_err(|e| format!("cannot open git repository {code0}: {e}", code0 = code(&path.display())))?;
         Ok(Repository {
             repo,
             prefix: String::new(),
@@ -58,11 +61,29 @@ impl Repository {
         let at = self.path.display();
         self.repo
             .rev_parse_single(rev)
-            .map_err(|e| format!("`{rev}` is not a revision of `{at}`: {e}"))?
+            .map_err(|e| {
+                format!(
+                    "{code0} is not a revision of {code1}: {e}",
+                    code0 = code(&rev),
+                    code1 = code(&at)
+                )
+            })?
             .object()
-            .map_err(|e| format!("cannot read `{rev}` of `{at}`: {e}"))?
+            .map_err(|e| {
+                format!(
+                    "cannot read {code0} of {code1}: {e}",
+                    code0 = code(&rev),
+                    code1 = code(&at)
+                )
+            })?
             .peel_to_tree()
-            .map_err(|e| format!("`{rev}` of `{at}` has no tree: {e}"))
+            .map_err(|e| {
+                format!(
+                    "{code0} of {code1} has no tree: {e}",
+                    code0 = code(&rev),
+                    code1 = code(&at)
+                )
+            })
     }
 
     /// Every entry of the tree at `rev`.
@@ -71,7 +92,7 @@ impl Repository {
         let mut recorder = gix::traverse::tree::Recorder::default();
         tree.traverse()
             .breadthfirst(&mut recorder)
-            .map_err(|e| format!("cannot read the tree of `{rev}`: {e}"))?;
+            .map_err(|e| format!("cannot read the tree of {code0}: {e}", code0 = code(&rev)))?;
         Ok(recorder.records)
     }
 
@@ -206,10 +227,22 @@ impl Repository {
         let at = self.path.display();
         self.repo
             .rev_parse_single(rev)
-            .map_err(|e| format!("`{rev}` is not a revision of `{at}`: {e}"))?
+            .map_err(|e| {
+                format!(
+                    "{code0} is not a revision of {code1}: {e}",
+                    code0 = code(&rev),
+                    code1 = code(&at)
+                )
+            })?
             .object()
             .and_then(|o| Ok(o.peel_to_commit()?.id))
-            .map_err(|e| format!("`{rev}` of `{at}` is not a commit: {e}"))
+            .map_err(|e| {
+                format!(
+                    "{code0} of {code1} is not a commit: {e}",
+                    code0 = code(&rev),
+                    code1 = code(&at)
+                )
+            })
     }
 
     /// The best common ancestor of two commits (`None` when the histories are unrelated).

@@ -93,13 +93,19 @@ impl CodeOwners {
             let matcher = if pattern.starts_with('!') {
                 problem(
                     *pattern_span,
-                    format!("`{pattern}`: `!` negation is not supported in CODEOWNERS"),
+                    format!(
+                        "{code0}: `!` negation is not supported in CODEOWNERS",
+                        code0 = crate::parse::text::code(&pattern)
+                    ),
                 );
                 None
             } else if pattern.contains('[') || pattern.contains(']') {
                 problem(
                     *pattern_span,
-                    format!("`{pattern}`: `[ ]` character ranges are not supported in CODEOWNERS"),
+                    format!(
+                        "{code0}: `[ ]` character ranges are not supported in CODEOWNERS",
+                        code0 = crate::parse::text::code(&pattern)
+                    ),
                 );
                 None
             } else {
@@ -109,7 +115,10 @@ impl CodeOwners {
                 if !is_owner(owner) {
                     problem(
                         *span,
-                        format!("`{owner}` is not an owner: use `@user`, `@org/team` or an email address"),
+                        format!(
+                            "{code0} is not an owner: use `@user`, `@org/team` or an email address",
+                            code0 = crate::parse::text::code(&owner)
+                        ),
                     );
                 }
             }

@@ -4,6 +4,7 @@
 
 use super::{Doc, Xrd};
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 
 /// How serious a difference is.
@@ -77,7 +78,12 @@ impl Diff<'_> {
             );
             self.push_at(
                 ChangeClass::Breaking,
-                format!("`{path}` changed type from {} to {}", shown(ty(old)), shown(ty(new))),
+                format!(
+                    "{code0} changed type from {} to {}",
+                    shown(ty(old)),
+                    shown(ty(new)),
+                    code0 = code(&path)
+                ),
                 Some(o),
                 Some(n),
             );
@@ -93,17 +99,17 @@ impl Diff<'_> {
             (Some(a), Some(b)) => {
                 let removed: Vec<&String> = a.iter().filter(|v| !b.contains(v)).collect();
                 if !removed.is_empty() {
-                    let shown: Vec<String> = removed.iter().map(|v| format!("`{v}`")).collect();
+                    let shown: Vec<String> = removed.iter().map(|v| code(&v)).collect();
                     self.push(
                         ChangeClass::Breaking,
-                        format!("`{path}` no longer allows {}", shown.join(", ")),
+                        format!("{code0} no longer allows {}", shown.join(", "), code0 = code(&path)),
                         old.get("enum"),
                         new.get("enum"),
                     );
                 } else if b.len() > a.len() {
                     self.push(
                         ChangeClass::Compatible,
-                        format!("`{path}` allows more values"),
+                        format!("{code0} allows more values", code0 = code(&path)),
                         old.get("enum"),
                         new.get("enum"),
                     );
@@ -113,7 +119,7 @@ impl Diff<'_> {
                 let n = new.get("enum").map(|e| self.new.span(e));
                 self.push_at(
                     ChangeClass::Breaking,
-                    format!("`{path}` is now restricted to an enum"),
+                    format!("{code0} is now restricted to an enum", code0 = code(&path)),
                     Some(keys.0),
                     n,
                 )
@@ -122,7 +128,7 @@ impl Diff<'_> {
                 let o = old.get("enum").map(|e| self.old.span(e));
                 self.push_at(
                     ChangeClass::Compatible,
-                    format!("`{path}` is no longer restricted to an enum"),
+                    format!("{code0} is no longer restricted to an enum", code0 = code(&path)),
                     o,
                     Some(keys.1),
                 )
@@ -134,7 +140,7 @@ impl Diff<'_> {
         {
             self.push(
                 ChangeClass::Breaking,
-                format!("`{path}` has a new pattern"),
+                format!("{code0} has a new pattern", code0 = code(&path)),
                 old.get("pattern"),
                 new.get("pattern"),
             );
@@ -159,7 +165,7 @@ impl Diff<'_> {
                 let n = new.get(key).map(|v| self.new.span(v));
                 self.push_at(
                     ChangeClass::Breaking,
-                    format!("`{path}` has a tighter `{key}`"),
+                    format!("{code0} has a tighter {code1}", code0 = code(&path), code1 = code(&key)),
                     Some(o),
                     n,
                 );
@@ -168,7 +174,7 @@ impl Diff<'_> {
                 let n = new.get(key).map(|v| self.new.span(v)).unwrap_or(keys.1);
                 self.push_at(
                     ChangeClass::Compatible,
-                    format!("`{path}` has a looser `{key}`"),
+                    format!("{code0} has a looser {code1}", code0 = code(&path), code1 = code(&key)),
                     o,
                     Some(n),
                 );
@@ -213,7 +219,7 @@ impl Diff<'_> {
                     let at = self.key_or(true, new, "properties", keys.1);
                     self.push_at(
                         ChangeClass::Breaking,
-                        format!("field `{child}` removed"),
+                        format!("field {code0} removed", code0 = code(&child)),
                         Some(old_key),
                         Some(at),
                     )
@@ -250,14 +256,14 @@ impl Diff<'_> {
                 let o = old.get("required").map(|n| self.old.span(n));
                 self.out.push(Change {
                     class: ChangeClass::Breaking,
-                    message: format!("field `{child}` is now required and has no default"),
+                    message: format!("field {code0} is now required and has no default", code0 = code(&child)),
                     old: o,
                     new: key,
                 });
             } else if is_new {
                 self.out.push(Change {
                     class: ChangeClass::Compatible,
-                    message: format!("optional field `{child}` added"),
+                    message: format!("optional field {code0} added", code0 = code(&child)),
                     old: None,
                     new: key,
                 });
@@ -273,7 +279,7 @@ impl Diff<'_> {
         if old.get("description").map(Node::scalar_text) != new.get("description").map(Node::scalar_text) {
             self.push(
                 ChangeClass::Compatible,
-                format!("`{path}` description changed"),
+                format!("{code0} description changed", code0 = code(&path)),
                 old.get("description"),
                 new.get("description"),
             );
@@ -325,7 +331,7 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
             );
             d.push_at(
                 ChangeClass::Immutable,
-                format!("`spec.{key}` changed; it is immutable"),
+                format!("{code0} changed; it is immutable", code0 = code(&format!("spec.{key}"))),
                 Some(o),
                 Some(n),
             );
@@ -384,7 +390,7 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
                     .unwrap_or_else(|| d.old.span(v.node));
                 d.push_at(
                     ChangeClass::Breaking,
-                    format!("served version `{name}` removed"),
+                    format!("served version {code0} removed", code0 = code(&name)),
                     Some(was),
                     Some(at),
                 );
@@ -397,9 +403,9 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
             d.push(
                 ChangeClass::Breaking,
                 format!(
-                    "the referenceable version changed from `{}` to `{}`",
-                    a.name.unwrap_or("?"),
-                    b.name.unwrap_or("?")
+                    "the referenceable version changed from {code0} to {code1}",
+                    code0 = code(&a.name.unwrap_or("?")),
+                    code1 = code(&b.name.unwrap_or("?"))
                 ),
                 Some(a.node),
                 Some(b.node),
@@ -413,7 +419,7 @@ pub fn classify(old: Xrd<'_>, new: Xrd<'_>) -> Vec<Change> {
     {
         d.push(
             ChangeClass::Compatible,
-            format!("version `{}` added", v.name.unwrap_or("?")),
+            format!("version {code0} added", code0 = code(&v.name.unwrap_or("?"))),
             None,
             Some(v.node),
         );

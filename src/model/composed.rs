@@ -11,6 +11,7 @@
 use super::composition::{Composed, Composition, Origin};
 use super::split_api_version;
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use serde_json::Value;
 
 /// The annotation by which a go-templating document marks itself ready.
@@ -335,16 +336,20 @@ pub fn never_ready<V: ComposedView>(resources: &[V], facts: &PipelineFacts) -> V
             Some((_, name)) => out.push(Finding {
                 span: here,
                 message: format!(
-                    "nothing marks the composed `{kind}` ready: it has no `Ready` condition and \
-                     function-auto-ready (step `{name}`) has no health check for it"
+                    "nothing marks the composed {code0} ready: it has no `Ready` condition and \
+                     function-auto-ready (step {code1}) has no health check for it",
+                    code0 = code(&kind),
+                    code1 = code(&name)
                 ),
                 help: format!("{fix}; the XR is not ready until every composed resource is"),
             }),
             None => {
                 let why = match facts.auto_ready.last() {
                     Some((_, name)) => format!(
-                        "it is first produced by step `{step}`, after the last function-auto-ready \
-                         step `{name}`"
+                        "it is first produced by step {code0}, after the last function-auto-ready \
+                         step {code1}",
+                        code0 = code(&step),
+                        code1 = code(&name)
                     ),
                     None if signal == ReadySignal::PtDefault => {
                         "it has no `Ready` condition for the default readiness check of \
@@ -360,7 +365,7 @@ pub fn never_ready<V: ComposedView>(resources: &[V], facts: &PipelineFacts) -> V
                 };
                 out.push(Finding {
                     span: here,
-                    message: format!("nothing marks the composed `{kind}` ready: {why}"),
+                    message: format!("nothing marks the composed {code0} ready: {why}", code0 = code(&kind)),
                     help: format!("{fix}{also}; the XR is not ready until every composed resource is"),
                 });
             }
@@ -403,12 +408,13 @@ pub fn provider_config_kind<V: ComposedView>(resources: &[V]) -> Vec<Finding> {
         out.push(Finding {
             span: r.span_at(&path),
             message: format!(
-                "`providerConfigRef.kind` of the namespaced `{}` is `{kind}`; a v2 provider accepts \
+                "`providerConfigRef.kind` of the namespaced {code0} is {code1}; a v2 provider accepts \
                  `ProviderConfig` or `ClusterProviderConfig`",
-                r.kind().known().unwrap_or("resource")
+                code0 = code(&(r.kind().known().unwrap_or("resource"))),
+                code1 = code(&kind)
             ),
             help: match close {
-                Some(k) => format!("write `{k}`"),
+                Some(k) => format!("write {code0}", code0 = code(&k)),
                 None => "use `ClusterProviderConfig` (cluster-wide) or `ProviderConfig` (in the XR's \
                          namespace)"
                     .to_string(),

@@ -29,9 +29,35 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// `s` as a CommonMark inline code span, for a message that quotes text from the checked files
+/// (a key, a value, a path): the fence is one backtick longer than the longest backtick run in
+/// `s`, and a space pads it when `s` starts or ends with a backtick, or starts and ends with a
+/// space (CommonMark strips one space on each side then). So `` a`b `` quotes as
+/// ``` ``a`b`` ``` and the quote cannot end early: in a Markdown report the quoted part stays
+/// one code span, whatever `s` holds. An empty `s` is ` `` `.
+pub fn code<T: std::fmt::Display + ?Sized>(s: &T) -> String {
+    let s = s.to_string();
+    let (mut longest, mut run) = (0usize, 0usize);
+    for b in s.bytes() {
+        run = if b == b'`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    if s.is_empty() {
+        return "``".to_string();
+    }
+    let fence = "`".repeat(longest + 1);
+    let spaced = s.starts_with(' ') && s.ends_with(' ') && s.bytes().any(|b| b != b' ');
+    let pad = if s.starts_with('`') || s.ends_with('`') || spaced {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
 /// Lists names as `` `a`, `b` and `c` ``, at most `max` of them.
 pub fn list(names: &[&str], max: usize) -> String {
-    let mut shown: Vec<String> = names.iter().take(max).map(|n| format!("`{n}`")).collect();
+    let mut shown: Vec<String> = names.iter().take(max).map(|n| code(&n)).collect();
     if names.len() > max {
         shown.push(format!("{} more", names.len() - max));
     }
@@ -79,6 +105,18 @@ mod tests {
         assert_eq!(super::nearest("x", &["a", "b"], 5), "`a` and `b`");
         assert_eq!(super::nearest("a", &["a", "b", "c"], 2), "`a`, `b` and `c`");
         assert_eq!(super::nearest("x", &[], 5), "");
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        use super::code;
+        assert_eq!(code("a.yaml"), "`a.yaml`");
+        assert_eq!(code("x` @team `y"), "``x` @team `y``");
+        assert_eq!(code("`a``"), "``` `a`` ```");
+        assert_eq!(code(" a "), "`  a  `");
+        assert_eq!(code("  "), "`  `");
+        assert_eq!(code(""), "``");
+        assert_eq!(code(&3), "`3`");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! depth budget so that alias bombs end in a diagnostic, never in a hang. Nothing here knows
 //! about Kubernetes kinds; problems are returned as data for the `yaml-*` rules.
 
+use crate::parse::text::code;
 use granit_parser::{Event, Marker, Parser, ScalarStyle};
 use std::collections::HashMap;
 
@@ -503,7 +504,7 @@ impl Builder {
                                 kind: ProblemKind::DuplicateKey { first },
                                 start: ks,
                                 end: ke,
-                                message: format!("duplicate key `{k}`"),
+                                message: format!("duplicate key {code0}", code0 = code(&k)),
                             });
                             entries[i] = Entry {
                                 key: k,

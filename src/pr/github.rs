@@ -4,6 +4,7 @@
 //! that comes back (GitHub's `message`, a transport error) is redacted before it is kept, and
 //! the token travels only over https (plain http only to loopback, for tests).
 
+use crate::parse::text::code;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -334,8 +335,9 @@ impl Client {
             }
         }
         Err(ApiError::Transport(format!(
-            "`{path}` lists more than {} items; portalint does not act on a partial list",
-            PAGES * 100
+            "{code0} lists more than {} items; portalint does not act on a partial list",
+            PAGES * 100,
+            code0 = code(&path)
         )))
     }
 }

@@ -20,22 +20,29 @@ pub fn shorten(items: &[String], max: usize) -> String {
     format!("{} and {} more", items[..max].join(", "), items.len() - max)
 }
 
-/// `body` cut to at most `limit` characters at a line end, with a last line saying it was
-/// cut and where the whole report is (the job summary and the SARIF file of the run).
+/// `body` cut to at most `limit` bytes at a line end, with a last line saying it was cut and
+/// where the whole report is (the job summary and the SARIF file of the run). Bytes, not
+/// characters: GitHub documents its limit in characters, and a byte count is never below a
+/// count of characters or of UTF-16 units, so the cut body fits however GitHub counts (a
+/// summary quoting non-ASCII keys has up to four bytes a character).
 pub fn fit(body: &str, limit: usize) -> String {
-    let total = body.chars().count();
-    if total <= limit {
+    if body.len() <= limit {
         return body.to_string();
     }
     let note = format!(
-        "\n\n**This comment is truncated** ({total} characters; GitHub allows {MAX_BODY}): the full \
-         report is in the job summary of this run and in its SARIF file.\n"
+        "\n\n**This comment is truncated** ({} characters, {} bytes; GitHub allows {MAX_BODY}): the \
+         full report is in the job summary of this run and in its SARIF file.\n",
+        body.chars().count(),
+        body.len()
     );
-    let keep = limit.saturating_sub(note.chars().count() + 8);
-    let cut: String = body.chars().take(keep).collect();
+    let mut keep = limit.saturating_sub(note.len() + 8).min(body.len());
+    while !body.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    let cut = &body[..keep];
     let cut = match cut.rfind('\n') {
         Some(i) => &cut[..i],
-        None => cut.as_str(),
+        None => cut,
     };
     // A cut inside a fenced block would swallow the note.
     let fence = if cut.matches("\n```").count() % 2 == 1 {
@@ -57,11 +64,11 @@ pub fn markdown(r: &Report, status: &[String]) -> String {
         Decision::Reject => "⛔",
     };
     let mut s = format!(
-        "## {icon} portalint verdict: `{}`\n\nEvaluated head {} merged into {} ({}).\n",
-        r.decision.as_str(),
+        "## {icon} portalint verdict: {code0}\n\nEvaluated head {} merged into {} ({}).\n",
         code(&r.head_commit),
         code(&r.base),
-        code(&r.base_commit[..r.base_commit.len().min(12)])
+        code(&r.base_commit[..r.base_commit.len().min(12)]),
+        code0 = code(r.decision.as_str())
     );
     if !status.is_empty() {
         s.push('\n');
@@ -83,10 +90,10 @@ pub fn markdown(r: &Report, status: &[String]) -> String {
                 .map(|r| format!(" ({})", cell(r)))
                 .unwrap_or_default();
             s.push_str(&format!(
-                "| `{}` | {} | {at} | {}{rule} |\n",
-                reason.code,
+                "| {code0} | {} | {at} | {}{rule} |\n",
                 reason.decision.as_str(),
-                cell(&clip(&reason.message, 600))
+                cell(&clip(&reason.message, 600)),
+                code0 = code_cell(&reason.code.to_string())
             ));
         }
         if v.reasons.len() > MAX_ROWS {
@@ -182,6 +189,12 @@ mod tests {
         assert!(out.contains("truncated") && out.contains("SARIF"));
         assert!(out.contains("\nline 10\n"));
         assert_eq!(fit("short\n", MAX_BODY), "short\n");
+        // Four bytes a character: under the limit in characters, over it in bytes.
+        let wide: String = (0..2_000).map(|i| format!("{i} {}\n", "😀".repeat(10))).collect();
+        assert!(wide.chars().count() < MAX_BODY && wide.len() > MAX_BODY);
+        let out = fit(&wide, MAX_BODY);
+        assert!(out.len() <= MAX_BODY && out.contains("truncated"), "{}", out.len());
+        assert!(out.contains("\n100 😀"), "cut at a line end, on a character boundary");
     }
 
     #[test]

@@ -87,7 +87,10 @@ fn branch_name(rev: &str) -> Option<&str> {
 pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     if !root.is_dir() {
-        return Err(AppError::Usage(format!("`{}` is not a directory", root.display())));
+        return Err(AppError::Usage(format!(
+            "{code0} is not a directory",
+            code0 = crate::parse::text::code(&root.display())
+        )));
     }
     let baseline = match &args.baseline {
         Some(p) => Some(crate::report::baseline::Baseline::load(p).map_err(AppError::Usage)?),
@@ -108,11 +111,20 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
     if let Some((path, _)) = &user_config {
         cfg = config::load(path, &config::Trust::User).map_err(AppError::Config)?;
     } else if let Some(name) = config::FILE_NAMES.iter().find(|n| listing.contains_key(**n)) {
-        let text =
-            base_text(name).ok_or_else(|| AppError::Usage(format!("cannot read `{name}` at `{}`", args.base)))?;
+        let text = base_text(name).ok_or_else(|| {
+            AppError::Usage(format!(
+                "cannot read {code0} at {code1}",
+                code0 = crate::parse::text::code(&name),
+                code1 = crate::parse::text::code(&args.base)
+            ))
+        })?;
         let trust = config::Trust::Tree {
-            root: crate::confine::Root::new(&root)
-                .map_err(|e| AppError::Usage(format!("cannot read `{}`: {e}", root.display())))?,
+            root: crate::confine::Root::new(&root).map_err(|e| {
+                AppError::Usage(format!(
+                    "cannot read {code0}: {e}",
+                    code0 = crate::parse::text::code(&root.display())
+                ))
+            })?,
             dir: root.clone(),
         };
         cfg = config::parse(&label(name), &text, &trust).map_err(AppError::Config)?;
@@ -123,16 +135,21 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         Some(PolicySource::File(f)) if user_config.is_some() => {
             let dir = user_config.as_ref().and_then(|(_, d)| d.clone()).unwrap_or_default();
             let path = dir.join(f);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| AppError::Usage(format!("cannot read the policy file `{}`: {e}", path.display())))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                AppError::Usage(format!(
+                    "cannot read the policy file {code0}: {e}",
+                    code0 = crate::parse::text::code(&path.display())
+                ))
+            })?;
             crate::gate::policy::load_file(&path, &text).map_err(AppError::Config)?
         }
         Some(PolicySource::File(f)) => {
             let path = f.trim_start_matches("./").to_string();
             let text = base_text(&path).ok_or_else(|| {
                 AppError::Usage(format!(
-                    "the policy file `{path}` is not in the base revision `{}`",
-                    args.base
+                    "the policy file {code0} is not in the base revision {code1}",
+                    code0 = crate::parse::text::code(&path),
+                    code1 = crate::parse::text::code(&args.base)
                 ))
             })?;
             deciding.push(path.clone());

@@ -12,6 +12,7 @@
 //! next to the fingerprint, so that a reviewer can read what was accepted.
 
 use super::{Located, Summary};
+use crate::parse::text::code;
 use crate::rules::diagnostic::Severity;
 use serde_json::json;
 use std::collections::HashSet;
@@ -36,30 +37,40 @@ impl Baseline {
     /// Reads a baseline file; the error names the file and says what is wrong.
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let shown = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the baseline `{shown}`: {e}"))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the baseline {code0}: {e}", code0 = code(&shown)))?;
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
             format!(
-                "the baseline `{shown}` is not JSON ({e}, line {} column {})",
+                "the baseline {code0} is not JSON ({e}, line {} column {})",
                 e.line(),
-                e.column()
+                e.column(),
+                code0 = code(&shown)
             )
         })?;
         if value.get("version").and_then(serde_json::Value::as_u64) != Some(1) {
             return Err(format!(
-                "the baseline `{shown}` is not a portalint baseline of version 1 (no `\"version\": 1`); \
-                 write one with `portalint check --write-baseline {shown}`"
+                "the baseline {code0} is not a portalint baseline of version 1 (no `\"version\": 1`); \
+                 write one with {code1}",
+                code0 = code(&shown),
+                code1 = code(&format!("portalint check --write-baseline {shown}"))
             ));
         }
         let findings = value
             .get("findings")
             .and_then(serde_json::Value::as_array)
-            .ok_or_else(|| format!("the baseline `{shown}` has no `findings` list"))?;
+            .ok_or_else(|| format!("the baseline {code0} has no `findings` list", code0 = code(&shown)))?;
         let mut fingerprints = HashSet::new();
         for (i, f) in findings.iter().enumerate() {
             let fp = f
                 .get("fingerprint")
                 .and_then(serde_json::Value::as_str)
-                .ok_or_else(|| format!("the baseline `{shown}`: finding {} has no `fingerprint` string", i + 1))?;
+                .ok_or_else(|| {
+                    format!(
+                        "the baseline {code0}: finding {} has no `fingerprint` string",
+                        i + 1,
+                        code0 = code(&shown)
+                    )
+                })?;
             fingerprints.insert(fp.to_string());
         }
         Ok(Baseline { fingerprints })
@@ -115,5 +126,6 @@ pub fn write(path: &Path, diags: &[Located]) -> Result<(), String> {
     let mut buf = Vec::new();
     super::escape::write_json_pretty(&mut buf, &document(diags)).map_err(|e| e.to_string())?;
     buf.push(b'\n');
-    super::output::write_atomic(path, &buf).map_err(|e| format!("cannot write the baseline `{}`: {e}", path.display()))
+    super::output::write_atomic(path, &buf)
+        .map_err(|e| format!("cannot write the baseline {code0}: {e}", code0 = code(&path.display())))
 }

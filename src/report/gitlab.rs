@@ -6,6 +6,7 @@
 //! ([`super::escape::write_json_pretty`]).
 
 use super::{Located, Summary};
+use crate::parse::text::code;
 use crate::rules::diagnostic::Severity;
 use serde_json::json;
 
@@ -18,7 +19,7 @@ pub fn document(diags: &[Located]) -> serde_json::Value {
         .map(|(d, fp)| {
             let mut description = d.message.clone();
             if let Some(rev) = d.primary.revision() {
-                description.push_str(&format!(" (in revision `{rev}`)"));
+                description.push_str(&format!(" (in revision {code0})", code0 = code(&rev)));
             }
             if let Some(h) = &d.help {
                 description.push_str(&format!(" (help: {h})"));

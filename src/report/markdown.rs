@@ -11,8 +11,10 @@
 //!   one backtick longer than the longest backtick run in it, padded with a space when it
 //!   starts or ends with a backtick (as CommonMark strips one);
 //! - a message or help ([`text`], [`cell`]) is read as portalint writes it, prose with
-//!   `quoted` parts (backtick runs matched as CommonMark matches them). The quoted parts
-//!   become code spans as above. In the prose `\ * _ [ ] ~ |` are backslash-escaped, `<`,
+//!   `quoted` parts (backtick runs matched as CommonMark matches them, padding stripped as
+//!   CommonMark strips it). Messages quote input with [`crate::parse::text::code`], whose
+//!   fence outgrows any backtick run in it, so a quoted key or value is one part, whole. The
+//!   quoted parts become code spans as above. In the prose `\ * _ [ ] ~ |` are backslash-escaped, `<`,
 //!   `>`, `&` and a stray backtick are character references, and each `@`, `#`, `$`, the `:`
 //!   of `://`, the `.` of `www.` and the `-` of `GH-1` is put in a code span: no mention,
 //!   reference, link, image, autolink, HTML, math or emphasis can come from the input;
@@ -88,15 +90,7 @@ fn code_span(content: &str, ctx: Ctx) -> String {
     if body.is_empty() {
         return body;
     }
-    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let spaced = body.starts_with(' ') && body.ends_with(' ') && body.bytes().any(|b| b != b' ');
-    let pad = if body.starts_with('`') || body.ends_with('`') || spaced {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{body}{pad}{fence}")
+    crate::parse::text::code(&body)
 }
 
 /// `s` as a code span (outside a table).
@@ -142,7 +136,7 @@ fn quoted_parts(s: &str) -> Vec<(bool, &str)> {
         if prose_from < start {
             parts.push((false, &s[prose_from..start]));
         }
-        parts.push((true, &s[start + n..close]));
+        parts.push((true, unpadded(&s[start + n..close])));
         prose_from = close + n;
         r = q + 1;
     }
@@ -150,6 +144,16 @@ fn quoted_parts(s: &str) -> Vec<(bool, &str)> {
         parts.push((false, &s[prose_from..]));
     }
     parts
+}
+
+/// The content of a code span as CommonMark reads it: one space stripped from each side when
+/// it starts and ends with a space and is not all spaces (the padding that
+/// [`crate::parse::text::code`] adds around a backtick at either end).
+fn unpadded(s: &str) -> &str {
+    match s.strip_prefix(' ').and_then(|r| r.strip_suffix(' ')) {
+        Some(inner) if s.bytes().any(|b| b != b' ') => inner,
+        _ => s,
+    }
 }
 
 fn prose(out: &mut Out, s: &str) {
@@ -293,7 +297,9 @@ mod tests {
             [(false, "unknown key "), (true, "a"), (false, " here")]
         );
         assert_eq!(quoted_parts("`a``b`"), [(true, "a``b")]);
-        assert_eq!(quoted_parts("`` a ` b `` c `"), [(true, " a ` b "), (false, " c `")]);
+        // The padding of a fenced span is not content (CommonMark strips it).
+        assert_eq!(quoted_parts("`` a ` b `` c `"), [(true, "a ` b"), (false, " c `")]);
+        assert_eq!(quoted_parts("``  ``"), [(true, "  ")]);
         assert_eq!(quoted_parts("```"), [(false, "```")]);
     }
 
@@ -313,6 +319,12 @@ mod tests {
         assert_eq!(text("key `a`@b"), "key `a@`b");
         // A key that closes the quote early leaves its rest in the prose, escaped.
         assert_eq!(text("unknown key `x` @team `y`"), "unknown key `x` `@`team `y`");
+        // A message quotes with `parse::text::code`: the key stays one span, rendered as it was.
+        for key in ["x` @team `y", "`a", "a``", "` @b `", "&amp; <img>"] {
+            let msg = format!("unknown key {}", crate::parse::text::code(key));
+            let md = text(&msg);
+            assert_eq!(quoted_parts(&md), [(false, "unknown key "), (true, key)], "{md}");
+        }
         assert_eq!(text("stray ` tick"), "stray &#96; tick");
         assert_eq!(cell("a|b `c|d`"), "a\\|b `c\\|d`");
     }

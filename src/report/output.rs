@@ -32,13 +32,20 @@ pub fn parse_spec(text: &str) -> Result<OutputSpec, String> {
             .iter()
             .map(|f| f.as_str())
             .collect();
-        format!("unknown output format `{name}` (one of {})", names.join(", "))
+        format!(
+            "unknown output format {code0} (one of {})",
+            names.join(", "),
+            code0 = crate::parse::text::code(&name)
+        )
     })?;
     let path = match path {
         None | Some("-") => None,
         Some("") => {
             return Err(format!(
-                "`{text}`: no path after `=` (use `{name}` or `{name}=-` for stdout)"
+                "{code0}: no path after `=` (use {code1} or {code2} for stdout)",
+                code0 = crate::parse::text::code(&text),
+                code1 = crate::parse::text::code(&name),
+                code2 = crate::parse::text::code(&format!("{name}=-"))
             ))
         }
         Some(p) => Some(PathBuf::from(p)),
@@ -75,7 +82,10 @@ pub fn plan(format: Option<Format>, outputs: &[OutputSpec]) -> Result<Vec<Output
     for (i, o) in all.iter().enumerate() {
         if let Some(p) = &o.path {
             if all[..i].iter().any(|x| x.path.as_ref() == Some(p)) {
-                return Err(format!("two outputs write to `{}`", p.display()));
+                return Err(format!(
+                    "two outputs write to {code0}",
+                    code0 = crate::parse::text::code(&p.display())
+                ));
             }
         }
     }
@@ -111,9 +121,9 @@ fn emit(spec: &OutputSpec, bytes: &[u8], stdout: &mut dyn Write) -> Result<(), S
         },
         Some(p) => write_atomic(p, bytes).map_err(|e| {
             format!(
-                "cannot write the {} report to `{}`: {e}",
+                "cannot write the {} report to {code0}: {e}",
                 spec.format.as_str(),
-                p.display()
+                code0 = crate::parse::text::code(&p.display())
             )
         }),
     }
@@ -148,9 +158,9 @@ fn stream(
     let failed = |e: std::io::Error| match &spec.path {
         None => format!("cannot write the report: {e}"),
         Some(p) => format!(
-            "cannot write the {} report to `{}`: {e}",
+            "cannot write the {} report to {code0}: {e}",
             spec.format.as_str(),
-            p.display()
+            code0 = crate::parse::text::code(&p.display())
         ),
     };
     let Some(path) = &spec.path else {

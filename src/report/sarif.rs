@@ -46,10 +46,16 @@ fn region(l: &super::Loc) -> serde_json::Value {
 fn elsewhere(l: &super::Loc) -> Option<String> {
     match &l.origin {
         Origin::Checked => None,
-        Origin::Revision { rev, .. } => Some(format!("line {} of `{}` in revision `{rev}`", l.line, l.path)),
+        Origin::Revision { rev, .. } => Some(format!(
+            "line {} of {code0} in revision {code1}",
+            l.line,
+            code0 = crate::parse::text::code(&l.path),
+            code1 = crate::parse::text::code(&rev)
+        )),
         Origin::Source => Some(format!(
-            "line {} of `{}` (an XRD source outside the repository)",
-            l.line, l.path
+            "line {} of {code0} (an XRD source outside the repository)",
+            l.line,
+            code0 = crate::parse::text::code(&l.path)
         )),
     }
 }

@@ -7,6 +7,7 @@ pub use crate::parse::names::{
 };
 pub use crate::parse::yaml::string_nodes;
 
+use crate::parse::text::code;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -27,7 +28,8 @@ pub fn label_key_problem(key: &str) -> Option<String> {
     if let Some(p) = prefix {
         if p.is_empty() || !is_dns1123_subdomain(p) {
             return Some(format!(
-                "the prefix `{p}` must be a DNS-1123 subdomain (lowercase, `.`-separated, at most 253 characters)"
+                "the prefix {code0} must be a DNS-1123 subdomain (lowercase, `.`-separated, at most 253 characters)",
+                code0 = code(&p)
             ));
         }
     }
@@ -38,9 +40,7 @@ pub fn label_key_problem(key: &str) -> Option<String> {
         ));
     }
     if !is_qualified_name_part(name) {
-        return Some(format!(
-            "the name part `{name}` must start and end with an alphanumeric character and contain only `-`, `_`, `.` and alphanumerics"
-        ));
+        return Some(format!("the name part {code0} must start and end with an alphanumeric character and contain only `-`, `_`, `.` and alphanumerics", code0 = code(&name)));
     }
     None
 }
@@ -96,7 +96,11 @@ pub fn constraint_problem(s: &str) -> Option<String> {
         if let Some((a, b)) = group.split_once(" - ") {
             for side in [a.trim(), b.trim()] {
                 if !version.is_match(side) {
-                    return Some(format!("`{side}` in the range `{group}` is not a version"));
+                    return Some(format!(
+                        "{code0} in the range {code1} is not a version",
+                        code0 = code(&side),
+                        code1 = code(&group)
+                    ));
                 }
             }
             continue;
@@ -110,7 +114,10 @@ pub fn constraint_problem(s: &str) -> Option<String> {
             return Some("an `||` alternative is empty".into());
         }
         if let Some(bad) = terms.iter().find(|t| !term.is_match(t)) {
-            return Some(format!("`{bad}` is not a comparison such as `>=v1.2.0`"));
+            return Some(format!(
+                "{code0} is not a comparison such as `>=v1.2.0`",
+                code0 = code(&bad)
+            ));
         }
     }
     None
@@ -212,7 +219,7 @@ pub fn composition_choice(
         if is_composition_label(&e.key) && valid_value {
             out.push((
                 d.key_span(e),
-                format!("the label `{}` does not select a composition", e.key),
+                format!("the label {code0} does not select a composition", code0 = code(&e.key)),
                 Some("use `spec.crossplane.compositionSelector.matchLabels` (or `compositionRef.name`)".to_string()),
             ));
         }
@@ -227,10 +234,15 @@ pub fn composition_choice(
         let name = n.as_str().unwrap_or("");
         if !comps.iter().any(|c| c.name() == Some(name)) {
             let names: Vec<&str> = comps.iter().filter_map(|c| c.name()).collect();
-            let help = crate::parse::text::suggest(name, names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+            let help = crate::parse::text::suggest(name, names.iter().copied())
+                .map(|s| format!("did you mean {code0}?", code0 = code(&s)));
             out.push((
                 d.span(n),
-                format!("no Composition of `{}` is named `{name}`", d.kind),
+                format!(
+                    "no Composition of {code0} is named {code1}",
+                    code0 = code(&d.kind),
+                    code1 = code(&name)
+                ),
                 help,
             ));
         }
@@ -247,7 +259,10 @@ pub fn composition_choice(
             let at = d.span_of_key(cp.get("compositionSelector").expect("present"), "matchLabels");
             out.push((
                 at,
-                format!("`compositionSelector` matches no Composition of `{}`", d.kind),
+                format!(
+                    "`compositionSelector` matches no Composition of {code0}",
+                    code0 = code(&d.kind)
+                ),
                 Some("label a Composition with these labels, or fix the selector".to_string()),
             ));
         }
@@ -296,14 +311,19 @@ pub fn pin_problem(reference: &str) -> Option<String> {
     static TAG: OnceLock<Regex> = OnceLock::new();
     if let Some((_, digest)) = reference.split_once("@sha256:") {
         return (digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| format!("`{reference}` has a malformed digest"));
+            .then(|| format!("{code0} has a malformed digest", code0 = code(&reference)));
     }
     let last = reference.rsplit('/').next().unwrap_or(reference);
     match last.split_once(':') {
-        None => Some(format!("`{reference}` has no tag; it floats like `:latest`")),
-        Some((_, "latest")) => Some(format!("`{reference}` uses `:latest`")),
+        None => Some(format!(
+            "{code0} has no tag; it floats like `:latest`",
+            code0 = code(&reference)
+        )),
+        Some((_, "latest")) => Some(format!("{code0} uses `:latest`", code0 = code(&reference))),
         Some((_, tag)) if !re(&TAG, r"^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$").is_match(tag) => Some(format!(
-            "`{reference}`: the tag `{tag}` is not a release version `vMAJOR.MINOR.PATCH`"
+            "{code0}: the tag {code1} is not a release version `vMAJOR.MINOR.PATCH`",
+            code0 = code(&reference),
+            code1 = code(&tag)
         )),
         Some(_) => None,
     }
@@ -334,7 +354,7 @@ pub fn step_operation<'a>(
     let Some(op) = config.get("operation") else {
         out.report(
             doc.span_of_key(step, "config"),
-            format!("{kind} step `{name}` has no `config.operation`"),
+            format!("{kind} step {code0} has no `config.operation`", code0 = code(&name)),
         )
         .help(one_of());
         return None;
@@ -345,7 +365,11 @@ pub fn step_operation<'a>(
             let shown = op.as_str().unwrap_or("?");
             out.report(
                 doc.span(op),
-                format!("{kind} step `{name}`: unsupported operation `{shown}`"),
+                format!(
+                    "{kind} step {code0}: unsupported operation {code1}",
+                    code0 = code(&name),
+                    code1 = code(&shown)
+                ),
             )
             .help(one_of());
             None
@@ -373,11 +397,17 @@ pub fn required_spec_fields(
                 None => {
                     out.report(
                         doc.span_of_key(&doc.root, "spec"),
-                        format!("a {kind} needs `spec.{field}`"),
+                        format!("a {kind} needs {code0}", code0 = code(&format!("spec.{field}"))),
                     );
                 }
                 Some(v) if v.scalar_text().is_none_or(|s| s.trim().is_empty()) => {
-                    out.report(doc.span(v), format!("`spec.{field}` must be a non-empty string"));
+                    out.report(
+                        doc.span(v),
+                        format!(
+                            "{code0} must be a non-empty string",
+                            code0 = code(&format!("spec.{field}"))
+                        ),
+                    );
                 }
                 Some(_) => {}
             }
@@ -387,12 +417,15 @@ pub fn required_spec_fields(
                 None => {
                     out.report(
                         doc.span_of_key(&doc.root, "spec"),
-                        format!("a {kind} needs `spec.{field}`"),
+                        format!("a {kind} needs {code0}", code0 = code(&format!("spec.{field}"))),
                     )
                     .help("the list must be present, but may be empty: `[]`");
                 }
                 Some(v) if v.as_seq().is_none() => {
-                    out.report(doc.span(v), format!("`spec.{field}` must be a list"));
+                    out.report(
+                        doc.span(v),
+                        format!("{code0} must be a list", code0 = code(&format!("spec.{field}"))),
+                    );
                 }
                 Some(_) => {}
             }
@@ -401,7 +434,7 @@ pub fn required_spec_fields(
 }
 
 fn list_fields<'a>(fields: impl Iterator<Item = &'a &'a str>) -> String {
-    fields.map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+    fields.map(|f| code(&f)).collect::<Vec<_>>().join(", ")
 }
 
 /// The name after each `marker` in `text` (`.parameters.` → `app_name`): a run of ASCII

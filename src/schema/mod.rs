@@ -15,6 +15,7 @@ pub mod score;
 pub mod structural;
 pub mod xcrd;
 
+use crate::parse::text::code;
 use crate::parse::yaml::{Entry, Node, Value};
 use regex::Regex;
 use std::collections::HashMap;
@@ -270,7 +271,7 @@ impl Validator<'_, '_> {
                     ErrorKind::Type,
                     span,
                     path,
-                    format!("`{}` must be of type {t}, found null", display(path)),
+                    format!("{code0} must be of type {t}, found null", code0 = code(&display(path))),
                     None,
                 );
             }
@@ -302,7 +303,10 @@ impl Validator<'_, '_> {
                         ErrorKind::Value,
                         span,
                         path,
-                        format!("`{}` must match at least one of the schemas in anyOf", display(path)),
+                        format!(
+                            "{code0} must match at least one of the schemas in anyOf",
+                            code0 = code(&display(path))
+                        ),
                         results.into_iter().flatten().next().map(|e| e.message),
                     ),
                     "oneOf" if passing != 1 && !subs.is_empty() => self.err(
@@ -310,8 +314,8 @@ impl Validator<'_, '_> {
                         span,
                         path,
                         format!(
-                            "`{}` must match exactly one of the schemas in oneOf, matches {passing}",
-                            display(path)
+                            "{code0} must match exactly one of the schemas in oneOf, matches {passing}",
+                            code0 = code(&display(path))
                         ),
                         None,
                     ),
@@ -332,7 +336,10 @@ impl Validator<'_, '_> {
                     ErrorKind::Value,
                     span,
                     path,
-                    format!("`{}` must not match the schema in `not`", display(path)),
+                    format!(
+                        "{code0} must not match the schema in `not`",
+                        code0 = code(&display(path))
+                    ),
                     None,
                 );
             }
@@ -364,9 +371,9 @@ impl Validator<'_, '_> {
                 span,
                 path,
                 format!(
-                    "`{}` must be an integer or a string, found {}",
-                    display(path),
-                    node.type_name()
+                    "{code0} must be an integer or a string, found {}",
+                    node.type_name(),
+                    code0 = code(&display(path))
                 ),
                 None,
             );
@@ -397,7 +404,10 @@ impl Validator<'_, '_> {
                 ErrorKind::Type,
                 span,
                 path,
-                format!("`{}` must be of type {t}, found {found}", display(path)),
+                format!(
+                    "{code0} must be of type {t}, found {found}",
+                    code0 = code(&display(path))
+                ),
                 help,
             );
         }
@@ -428,13 +438,15 @@ impl Validator<'_, '_> {
                     span,
                     path,
                     format!(
-                        "`{p}` must be one of {}, found `{found}`",
-                        crate::parse::text::list(&shown, 12)
+                        "{code0} must be one of {}, found {code1}",
+                        crate::parse::text::list(&shown, 12),
+                        code0 = code(&p),
+                        code1 = code(&found)
                     ),
                     (options.len() <= LARGE_ENUM)
                         .then(|| crate::parse::text::suggest(&found, shown.iter().copied()))
                         .flatten()
-                        .map(|s| format!("did you mean `{s}`?")),
+                        .map(|s| format!("did you mean {code0}?", code0 = code(&s))),
                 );
             }
         }
@@ -447,7 +459,11 @@ impl Validator<'_, '_> {
                                 ErrorKind::Value,
                                 span,
                                 path,
-                                format!("`{p}` does not match the pattern `{pat}`"),
+                                format!(
+                                    "{code0} does not match the pattern {code1}",
+                                    code0 = code(&p),
+                                    code1 = code(&pat)
+                                ),
                                 None,
                             );
                         }
@@ -460,7 +476,10 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must be at least {min} characters long, is {n}"),
+                            format!(
+                                "{code0} must be at least {min} characters long, is {n}",
+                                code0 = code(&p)
+                            ),
                             None,
                         );
                     }
@@ -471,7 +490,10 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must be at most {max} characters long, is {n}"),
+                            format!(
+                                "{code0} must be at most {max} characters long, is {n}",
+                                code0 = code(&p)
+                            ),
                             None,
                         );
                     }
@@ -489,7 +511,7 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must be {word} {min}, found {}", shown()),
+                            format!("{code0} must be {word} {min}, found {}", shown(), code0 = code(&p)),
                             None,
                         );
                     }
@@ -502,7 +524,7 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must be {word} {max}, found {}", shown()),
+                            format!("{code0} must be {word} {max}, found {}", shown(), code0 = code(&p)),
                             None,
                         );
                     }
@@ -513,7 +535,7 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must be a multiple of {m}"),
+                            format!("{code0} must be a multiple of {m}", code0 = code(&p)),
                             None,
                         );
                     }
@@ -527,7 +549,7 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must have at least {min} items, has {n}"),
+                            format!("{code0} must have at least {min} items, has {n}", code0 = code(&p)),
                             None,
                         );
                     }
@@ -538,7 +560,7 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must have at most {max} items, has {n}"),
+                            format!("{code0} must have at most {max} items, has {n}", code0 = code(&p)),
                             None,
                         );
                     }
@@ -552,7 +574,7 @@ impl Validator<'_, '_> {
                                 ErrorKind::Value,
                                 (a.start, a.end),
                                 path,
-                                format!("`{p}[{i}]` duplicates an earlier item"),
+                                format!("{code0} duplicates an earlier item", code0 = code(&format!("{p}[{i}]"))),
                                 None,
                             );
                         }
@@ -575,7 +597,11 @@ impl Validator<'_, '_> {
                                     ErrorKind::Value,
                                     (a.start, a.end),
                                     path,
-                                    format!("`{p}[{i}]` duplicates the key `{}` of an earlier item", shown.join(",")),
+                                    format!(
+                                        "{code0} duplicates the key {code1} of an earlier item",
+                                        code0 = code(&format!("{p}[{i}]")),
+                                        code1 = code(&shown.join(","))
+                                    ),
                                     None,
                                 );
                             }
@@ -591,7 +617,7 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must have at least {min} fields, has {n}"),
+                            format!("{code0} must have at least {min} fields, has {n}", code0 = code(&p)),
                             None,
                         );
                     }
@@ -602,7 +628,7 @@ impl Validator<'_, '_> {
                             ErrorKind::Value,
                             span,
                             path,
-                            format!("`{p}` must have at most {max} fields, has {n}"),
+                            format!("{code0} must have at most {max} fields, has {n}", code0 = code(&p)),
                             None,
                         );
                     }
@@ -639,7 +665,11 @@ impl Validator<'_, '_> {
                 self.node(names, &key, path, (e.key_start, e.key_end), false, false);
                 path.truncate(len);
                 for err in &mut self.errors[before..] {
-                    err.message = format!("the name `{}` is not allowed here: {}", e.key, err.message);
+                    err.message = format!(
+                        "the name {code0} is not allowed here: {}",
+                        err.message,
+                        code0 = code(&e.key)
+                    );
                 }
             }
         }
@@ -652,7 +682,7 @@ impl Validator<'_, '_> {
                         ErrorKind::Required,
                         loc,
                         &join(path, r),
-                        format!("missing required field `{}`", join(path, r)),
+                        format!("missing required field {code0}", code0 = code(&join(path, r))),
                         None,
                     );
                 }
@@ -725,14 +755,23 @@ impl Validator<'_, '_> {
         }
         let known: Vec<&str> = props.iter().map(|p| p.key.as_str()).collect();
         let help = match crate::parse::text::suggest(&e.key, known.iter().copied()) {
-            Some(s) => Some(format!("did you mean `{s}`?")),
-            None if known.is_empty() => Some(format!("`{}` declares no fields", display(&p[..parent]))),
+            Some(s) => Some(format!("did you mean {code0}?", code0 = code(&s))),
+            None if known.is_empty() => Some(format!(
+                "{code0} declares no fields",
+                code0 = code(&display(&p[..parent]))
+            )),
             None => Some(format!(
                 "known fields here: {}",
                 crate::parse::text::nearest(&e.key, &known, crate::parse::text::NEAREST)
             )),
         };
-        self.err(ErrorKind::UnknownField, kloc, p, format!("unknown field `{p}`"), help);
+        self.err(
+            ErrorKind::UnknownField,
+            kloc,
+            p,
+            format!("unknown field {code0}", code0 = code(&p)),
+            help,
+        );
     }
 }
 

@@ -157,12 +157,12 @@ impl Published {
                 text.push_str("\n\n---\n\n");
             }
             text.push_str(&format!(
-                "**`{}`** · {} · {} · [rule page]({RULE_PAGES}/{}.md)\n\n{}",
-                meta.id,
+                "**{code0}** · {} · {} · [rule page]({RULE_PAGES}/{}.md)\n\n{}",
                 meta.severity.as_str(),
                 meta.category.as_str(),
                 meta.id,
-                meta.docs.trim()
+                meta.docs.trim(),
+                code0 = crate::parse::text::code(&meta.id)
             ));
         }
         Some(Hover {
@@ -194,7 +194,11 @@ impl Published {
                 if new != text {
                     regenerated = true;
                     out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: format!("Regenerate `{rel}` from the tree ({} resources)", wanted.len()),
+                        title: format!(
+                            "Regenerate {code0} from the tree ({} resources)",
+                            wanted.len(),
+                            code0 = crate::parse::text::code(&rel)
+                        ),
                         kind: Some(CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![item.diagnostic.clone()]),
                         edit: Some(edit(vec![TextEdit::new(index.range(0, text.len()), new)])),
@@ -223,7 +227,10 @@ impl Published {
             let start = index.offset(Position::new(line, 0));
             let indent: String = text[start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Ignore `{}` on this line", item.rule.as_str()),
+                title: format!(
+                    "Ignore {code0} on this line",
+                    code0 = crate::parse::text::code(&item.rule.as_str())
+                ),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![item.diagnostic.clone()]),
                 edit: Some(edit(vec![TextEdit::new(

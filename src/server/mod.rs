@@ -227,7 +227,10 @@ impl Server {
             _ => Response::new_err(
                 id,
                 ErrorCode::MethodNotFound as i32,
-                format!("portalint does not serve `{method}`"),
+                format!(
+                    "portalint does not serve {code0}",
+                    code0 = crate::parse::text::code(&method)
+                ),
             ),
         }
     }
@@ -241,14 +244,17 @@ impl Server {
         match method.as_str() {
             note::DidOpenTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params) else {
-                    return self.log(format!("ignored `{method}`: invalid params"));
+                    return self.log(format!(
+                        "ignored {code0}: invalid params",
+                        code0 = crate::parse::text::code(&method)
+                    ));
                 };
                 let doc = p.text_document;
                 let Some(rel) = self.rel_of(&doc.uri) else {
                     return self.log(format!(
-                        "`{}` is outside the root `{}`: not checked",
-                        doc.uri.as_str(),
-                        self.warm.root().display()
+                        "{code0} is outside the root {code1}: not checked",
+                        code0 = crate::parse::text::code(&doc.uri.as_str()),
+                        code1 = crate::parse::text::code(&(self.warm.root().display()))
                     ));
                 };
                 let same = self.warm.text_of(&rel) == Some(doc.text.as_str());
@@ -269,13 +275,19 @@ impl Server {
             }
             note::DidChangeTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(params) else {
-                    return self.log(format!("ignored `{method}`: invalid params"));
+                    return self.log(format!(
+                        "ignored {code0}: invalid params",
+                        code0 = crate::parse::text::code(&method)
+                    ));
                 };
                 let Some(rel) = self.rel_of(&p.text_document.uri) else {
                     return;
                 };
                 let Some(open) = self.open.get_mut(&rel) else {
-                    return self.log(format!("ignored a change of `{rel}`, which is not open"));
+                    return self.log(format!(
+                        "ignored a change of {code0}, which is not open",
+                        code0 = crate::parse::text::code(&rel)
+                    ));
                 };
                 position::apply_changes(&mut open.text, p.content_changes);
                 open.version = p.text_document.version;
@@ -285,7 +297,10 @@ impl Server {
             }
             note::DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(params) else {
-                    return self.log(format!("ignored `{method}`: invalid params"));
+                    return self.log(format!(
+                        "ignored {code0}: invalid params",
+                        code0 = crate::parse::text::code(&method)
+                    ));
                 };
                 let Some(rel) = self.rel_of(&p.text_document.uri) else {
                     return;
@@ -298,7 +313,10 @@ impl Server {
             }
             note::DidChangeWatchedFiles::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(params) else {
-                    return self.log(format!("ignored `{method}`: invalid params"));
+                    return self.log(format!(
+                        "ignored {code0}: invalid params",
+                        code0 = crate::parse::text::code(&method)
+                    ));
                 };
                 let mut files = Vec::new();
                 for change in p.changes {

@@ -1,6 +1,8 @@
 //! The scaffolder's `${{ … }}` Nunjucks expressions: finding them in a string, tokenising and
 //! parsing a body into what it reads, and the filters and context variables it may name.
 
+use crate::parse::text::code;
+
 /// True when a string holds a scaffolder expression (`${{ … }}`), which cannot be judged as a
 /// literal.
 pub fn has_expression(s: &str) -> bool {
@@ -189,7 +191,11 @@ fn tokenize(s: &str) -> Result<Vec<Tok<'_>>, String> {
             let three = s.get(i..i + 3).unwrap_or("");
             if matches!(two, "||" | "&&") {
                 let word = if two == "||" { "or" } else { "and" };
-                return Err(format!("`{two}` is not a Nunjucks operator; use `{word}`"));
+                return Err(format!(
+                    "{code0} is not a Nunjucks operator; use {code1}",
+                    code0 = code(&two),
+                    code1 = code(&word)
+                ));
             }
             let op = if matches!(three, "===" | "!==") {
                 three
@@ -199,8 +205,8 @@ fn tokenize(s: &str) -> Result<Vec<Tok<'_>>, String> {
                 &s[i..i + 1]
             } else {
                 return Err(format!(
-                    "unexpected character `{}`",
-                    s[i..].chars().next().unwrap_or(' ')
+                    "unexpected character {code0}",
+                    code0 = code(&(s[i..].chars().next().unwrap_or(' ')))
                 ));
             };
             i += op.len();
@@ -258,7 +264,7 @@ pub fn analyse(inner: &str) -> Result<Uses, String> {
                     _ => "{",
                 };
                 if stack.pop() != Some(open) {
-                    return Err(format!("`{p}` does not close anything"));
+                    return Err(format!("{code0} does not close anything", code0 = code(&p)));
                 }
             }
             Tok::Punct("|") => match toks.get(i + 1) {
@@ -307,11 +313,11 @@ pub fn analyse(inner: &str) -> Result<Uses, String> {
         i += 1;
     }
     if let Some(open) = stack.last() {
-        return Err(format!("`{open}` is not closed"));
+        return Err(format!("{code0} is not closed", code0 = code(&open)));
     }
     if let Some(Tok::Punct(p)) = toks.last() {
         if !matches!(*p, ")" | "]" | "}") {
-            return Err(format!("the expression ends with `{p}`"));
+            return Err(format!("the expression ends with {code0}", code0 = code(&p)));
         }
     }
     Ok(uses)

@@ -4,6 +4,7 @@
 use crate::parse::yaml::Node;
 
 use super::expression::has_expression;
+use crate::parse::text::code;
 
 /// The properties a JSON Schema object form declares, through its conditional branches.
 pub fn collect_properties<'a>(schema: &'a Node, out: &mut Vec<(&'a str, &'a Node)>, depth: usize) {
@@ -58,9 +59,12 @@ pub fn form_schema_problems<'a>(schema: &'a Node, out: &mut Vec<(&'a Node, Strin
                 Some(name) if JSON_TYPES.contains(&name) => types.push(name),
                 Some(name) => {
                     let hint = crate::parse::text::suggest(name, JSON_TYPES.iter().copied())
-                        .map(|s| format!("; did you mean `{s}`?"))
+                        .map(|s| format!("; did you mean {code0}?", code0 = code(&s)))
                         .unwrap_or_default();
-                    out.push((n, format!("`{name}` is not a JSON Schema type{hint}")));
+                    out.push((
+                        n,
+                        format!("{code0} is not a JSON Schema type{hint}", code0 = code(&name)),
+                    ));
                 }
                 None => out.push((n, "`type` must be a string or a list of strings".into())),
             }
@@ -73,7 +77,7 @@ pub fn form_schema_problems<'a>(schema: &'a Node, out: &mut Vec<(&'a Node, Strin
                 Some(props) => props
                     .iter()
                     .for_each(|p| form_schema_problems(&p.value, out, depth + 1)),
-                None => out.push((v, format!("`{}` must map names to schemas", e.key))),
+                None => out.push((v, format!("{code0} must map names to schemas", code0 = code(&e.key)))),
             },
             "required" => match v.as_seq() {
                 Some(items) => items
@@ -116,10 +120,13 @@ pub fn form_schema_problems<'a>(schema: &'a Node, out: &mut Vec<(&'a Node, Strin
             "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties"
                 if v.as_i64().is_none_or(|n| n < 0) =>
             {
-                out.push((v, format!("`{}` must be a non-negative integer", e.key)));
+                out.push((
+                    v,
+                    format!("{code0} must be a non-negative integer", code0 = code(&e.key)),
+                ));
             }
             "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" if v.as_f64().is_none() => {
-                out.push((v, format!("`{}` must be a number", e.key)));
+                out.push((v, format!("{code0} must be a number", code0 = code(&e.key))));
             }
             "items" | "additionalProperties" | "not" | "if" | "then" | "else" | "contains" => {
                 let items: Vec<&Node> = v.as_seq().map_or_else(|| vec![v], |s| s.iter().collect());
@@ -127,7 +134,7 @@ pub fn form_schema_problems<'a>(schema: &'a Node, out: &mut Vec<(&'a Node, Strin
             }
             "allOf" | "anyOf" | "oneOf" => match v.as_seq() {
                 Some(items) => items.iter().for_each(|i| form_schema_problems(i, out, depth + 1)),
-                None => out.push((v, format!("`{}` must be a list of schemas", e.key))),
+                None => out.push((v, format!("{code0} must be a list of schemas", code0 = code(&e.key)))),
             },
             "dependencies" => {
                 for d in v.as_map().unwrap_or(&[]) {

@@ -5,6 +5,7 @@ use crate::model::Doc;
 use crate::parse::yaml::Node;
 
 use super::entity::namespace;
+use crate::parse::text::code;
 
 /// An entity reference `[<kind>:][<namespace>/]<name>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,12 +36,15 @@ impl<'a> EntityRef<'a> {
     pub fn problem(&self) -> Option<String> {
         if let Some(k) = self.kind {
             if !is_kind(k) {
-                return Some(format!("the kind `{k}` is not a valid kind"));
+                return Some(format!("the kind {code0} is not a valid kind", code0 = code(&k)));
             }
         }
         if let Some(n) = self.namespace {
             if !crate::parse::names::is_dns1123_label(n) {
-                return Some(format!("the namespace `{n}` is not a DNS-1123 label"));
+                return Some(format!(
+                    "the namespace {code0} is not a DNS-1123 label",
+                    code0 = code(&n)
+                ));
             }
         }
         // Names are not validated when a reference is parsed (owners such as `web@example.com`
@@ -49,7 +53,10 @@ impl<'a> EntityRef<'a> {
             return Some("the name is empty".into());
         }
         if self.name.contains(char::is_whitespace) || self.name.contains([':', '/']) {
-            return Some(format!("the name `{}` contains whitespace, `:` or `/`", self.name));
+            return Some(format!(
+                "the name {code0} contains whitespace, `:` or `/`",
+                code0 = code(&self.name)
+            ));
         }
         None
     }

@@ -6,6 +6,7 @@
 
 use crate::model::Doc;
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::parse::yaml::{Node, Value};
 
 /// The type a field of an entity schema wants.
@@ -130,38 +131,68 @@ pub fn type_problem(node: &Node, want: FieldType, what: &str, text: &str) -> Opt
     match want {
         Text | AnyText => {
             if got != "string" {
-                return Some((at, format!("`{what}` must be a string, not {}", described(got))));
+                return Some((
+                    at,
+                    format!("{code0} must be a string, not {}", described(got), code0 = code(&what)),
+                ));
             }
             if want == Text && node.as_str().is_some_and(str::is_empty) {
-                return Some((at, format!("`{what}` must not be empty")));
+                return Some((at, format!("{code0} must not be empty", code0 = code(&what))));
             }
             None
         }
-        Object => (got != "object").then(|| (at, format!("`{what}` must be an object, not {}", described(got)))),
+        Object => (got != "object").then(|| {
+            (
+                at,
+                format!("{code0} must be an object, not {}", described(got), code0 = code(&what)),
+            )
+        }),
         Profile => {
             if got != "object" {
-                return Some((at, format!("`{what}` must be an object, not {}", described(got))));
+                return Some((
+                    at,
+                    format!("{code0} must be an object, not {}", described(got), code0 = code(&what)),
+                ));
             }
             ["displayName", "email", "picture"].iter().find_map(|f| {
                 node.get(f)
                     .and_then(|v| type_problem(v, Text, &format!("{what}.{f}"), text))
             })
         }
-        List => (got != "array").then(|| (at, format!("`{what}` must be a list, not {}", described(got)))),
+        List => (got != "array").then(|| {
+            (
+                at,
+                format!("{code0} must be a list, not {}", described(got), code0 = code(&what)),
+            )
+        }),
         TextList => {
             let Some(items) = node.as_seq() else {
                 return Some((
                     at,
-                    format!("`{what}` must be a list of strings, not {}", described(got)),
+                    format!(
+                        "{code0} must be a list of strings, not {}",
+                        described(got),
+                        code0 = code(&what)
+                    ),
                 ));
             };
             items.iter().enumerate().find_map(|(i, item)| {
                 let t = yaml12_type(item, text);
                 let at = Span0(item.start, item.end);
                 if t != "string" {
-                    Some((at, format!("`{what}[{i}]` must be a string, not {}", described(t))))
+                    Some((
+                        at,
+                        format!(
+                            "{code0} must be a string, not {}",
+                            described(t),
+                            code0 = code(&format!("{what}[{i}]"))
+                        ),
+                    ))
                 } else if item.as_str().is_some_and(str::is_empty) {
-                    Some((at, format!("`{what}[{i}]` must not be empty")))
+                    Some((
+                        at,
+                        format!("{code0} must not be empty", code0 = code(&format!("{what}[{i}]"))),
+                    ))
                 } else {
                     None
                 }
@@ -195,7 +226,7 @@ pub fn spec_problems(doc: &Doc, text: &str) -> Vec<(Span, String)> {
     };
     let mut out = Vec::new();
     let Some(spec) = doc.spec() else {
-        let names: Vec<String> = required.iter().map(|(f, _)| format!("`{f}`")).collect();
+        let names: Vec<String> = required.iter().map(|(f, _)| code(&f)).collect();
         let need = if names.is_empty() {
             String::new()
         } else {
@@ -216,7 +247,7 @@ pub fn spec_problems(doc: &Doc, text: &str) -> Vec<(Span, String)> {
         match spec.get(field) {
             None => out.push((
                 doc.span_of_key(&doc.root, "spec"),
-                format!("a {kind} needs `spec.{field}`"),
+                format!("a {kind} needs {code0}", code0 = code(&format!("spec.{field}"))),
             )),
             Some(v) => out.extend(type_problem(v, *want, &format!("spec.{field}"), text).map(|(s, m)| (s.of(doc), m))),
         }

@@ -6,6 +6,7 @@ use crate::parse::yaml::Node;
 
 use super::expression::has_expression;
 use super::form::collect_properties;
+use crate::parse::text::code;
 
 /// True for a scaffolder software template (`scaffolder.backstage.io` `Template`).
 pub fn is_template(doc: &Doc) -> bool {
@@ -83,8 +84,10 @@ impl<'a> Step<'a> {
     }
     /// How the step is named in messages.
     pub fn label(&self) -> String {
-        self.id
-            .map_or_else(|| format!("step {}", self.index + 1), |id| format!("step `{id}`"))
+        self.id.map_or_else(
+            || format!("step {}", self.index + 1),
+            |id| format!("step {code0}", code0 = code(&id)),
+        )
     }
 }
 

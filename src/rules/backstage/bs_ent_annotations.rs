@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Value;
 use crate::rules::util::label_key_problem;
 use crate::rules::{Rule, Sink};
@@ -61,7 +62,7 @@ impl Rule for BsEntAnnotations {
                 if let Some(problem) = label_key_problem(&e.key).or_else(prefix) {
                     out.report(
                         doc.key_span(e),
-                        format!("invalid annotation key `{}`: {problem}", e.key),
+                        format!("invalid annotation key {code0}: {problem}", code0 = code(&e.key)),
                     );
                 }
                 let kind = match &e.value.value {
@@ -74,12 +75,14 @@ impl Rule for BsEntAnnotations {
                     _ => "not a string",
                 };
                 let help = match e.value.scalar_text() {
-                    Some(t) if !matches!(e.value.value, Value::Null) => format!("quote it: `\"{t}\"`"),
+                    Some(t) if !matches!(e.value.value, Value::Null) => {
+                        format!("quote it: {code0}", code0 = code(&format!("\"{t}\"")))
+                    }
                     _ => "give it a string value".to_string(),
                 };
                 out.report(
                     doc.span(&e.value),
-                    format!("annotation `{}` is {kind}, not a string", e.key),
+                    format!("annotation {code0} is {kind}, not a string", code0 = code(&e.key)),
                 )
                 .help(help);
             }

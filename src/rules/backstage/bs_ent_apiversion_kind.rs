@@ -1,5 +1,6 @@
 use crate::model::backstage::{is_kind, BUILTIN_KINDS};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_dns1123_subdomain, is_qualified_name_part};
 use crate::rules::{Rule, Sink};
 
@@ -60,13 +61,19 @@ impl Rule for BsEntApiversionKind {
             let (group, version) = crate::model::split_api_version(&doc.api_version);
             if !is_dns1123_subdomain(group) || !is_qualified_name_part(version) {
                 let span = api_node.map_or_else(|| doc.head_span(), |n| doc.span(n));
-                out.report(span, format!("`{}` is not a valid apiVersion", doc.api_version))
-                    .help("use `<dns-subdomain>/<version>`, e.g. `backstage.io/v1alpha1`");
+                out.report(
+                    span,
+                    format!("{code0} is not a valid apiVersion", code0 = code(&doc.api_version)),
+                )
+                .help("use `<dns-subdomain>/<version>`, e.g. `backstage.io/v1alpha1`");
                 continue;
             }
             if !is_kind(&doc.kind) {
-                out.report(doc.kind_span(), format!("`{}` is not a valid kind", doc.kind))
-                    .help("a kind is a letter followed by letters and digits, at most 63 characters");
+                out.report(
+                    doc.kind_span(),
+                    format!("{code0} is not a valid kind", code0 = code(&doc.kind)),
+                )
+                .help("a kind is a letter followed by letters and digits, at most 63 characters");
                 continue;
             }
             let Some((_, accepted)) = BUILTIN_KINDS.iter().find(|(k, _)| *k == doc.kind) else {
@@ -76,15 +83,15 @@ impl Rule for BsEntApiversionKind {
                 let span = api_node.map_or_else(|| doc.head_span(), |n| doc.span(n));
                 out.report(
                     span,
-                    format!("kind `{}` does not accept apiVersion `{}`", doc.kind, doc.api_version),
+                    format!(
+                        "kind {code0} does not accept apiVersion {code1}",
+                        code0 = code(&doc.kind),
+                        code1 = code(&doc.api_version)
+                    ),
                 )
                 .help(format!(
                     "use {}",
-                    accepted
-                        .iter()
-                        .map(|a| format!("`{a}`"))
-                        .collect::<Vec<_>>()
-                        .join(" or ")
+                    accepted.iter().map(|a| code(&a)).collect::<Vec<_>>().join(" or ")
                 ));
             }
         }
@@ -96,7 +103,7 @@ fn expected_versions(kind: &str) -> String {
     match BUILTIN_KINDS.iter().find(|(k, _)| *k == kind) {
         Some((_, accepted)) => format!(
             "use {}",
-            accepted.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" or ")
+            accepted.iter().map(|a| code(&a)).collect::<Vec<_>>().join(" or ")
         ),
         None => "use `<dns-subdomain>/<version>`, e.g. `backstage.io/v1alpha1`".to_string(),
     }

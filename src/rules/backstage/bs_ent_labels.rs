@@ -1,5 +1,6 @@
 use crate::model::backstage::yaml12_type;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_qualified_name_part, is_templated, label_key_problem};
 use crate::rules::{Rule, Sink};
 
@@ -43,18 +44,21 @@ impl Rule for BsEntLabels {
             }
             for e in doc.labels() {
                 if let Some(problem) = label_key_problem(&e.key).or_else(|| backstage_prefix_problem(&e.key)) {
-                    out.report(doc.key_span(e), format!("invalid label key `{}`: {problem}", e.key));
+                    out.report(
+                        doc.key_span(e),
+                        format!("invalid label key {code0}: {problem}", code0 = code(&e.key)),
+                    );
                 }
                 let ty = yaml12_type(&e.value, text);
                 let Some(value) = e.value.scalar_text().filter(|_| ty == "string") else {
                     out.report(
                         doc.span(&e.value),
-                        format!("label `{}` must have a string value, not {ty}", e.key),
+                        format!("label {code0} must have a string value, not {ty}", code0 = code(&e.key)),
                     );
                     continue;
                 };
                 if !value.is_empty() && !is_templated(&value) && !is_qualified_name_part(&value) {
-                    out.report(doc.span(&e.value), format!("invalid value `{value}` for label `{}`", e.key))
+                    out.report(doc.span(&e.value), format!("invalid value {code0} for label {code1}", code0 = code(&value), code1 = code(&e.key)))
                         .help("use at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit; a list belongs in `tags`");
                 }
             }
@@ -66,8 +70,10 @@ impl Rule for BsEntLabels {
 /// key prefix (`a--b.example.com/`) that Kubernetes would take, if any.
 pub(crate) fn backstage_prefix_problem(key: &str) -> Option<String> {
     let (prefix, _) = key.split_once('/')?;
-    prefix
-        .split('.')
-        .any(|l| l.contains("--"))
-        .then(|| format!("the prefix `{prefix}` has `--`, which Backstage's DNS labels do not allow"))
+    prefix.split('.').any(|l| l.contains("--")).then(|| {
+        format!(
+            "the prefix {code0} has `--`, which Backstage's DNS labels do not allow",
+            code0 = code(&prefix)
+        )
+    })
 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_backstage_name, is_templated};
 use crate::rules::{Rule, Sink};
 
@@ -65,8 +66,11 @@ impl Rule for BsEntLinks {
                         out.report(doc.span(link), "a link needs a `url`");
                     }
                     Some((node, url)) if !is_templated(&url) && !is_url(&url) => {
-                        out.report(doc.span(node), format!("`{url}` is not an absolute URL"))
-                            .help("write the scheme: `https://…`");
+                        out.report(
+                            doc.span(node),
+                            format!("{code0} is not an absolute URL", code0 = code(&url)),
+                        )
+                        .help("write the scheme: `https://…`");
                     }
                     Some(_) => {}
                 }
@@ -78,7 +82,10 @@ impl Rule for BsEntLinks {
                 if let Some(icon) = link.get("icon") {
                     let name = icon.scalar_text().unwrap_or_default();
                     if !is_templated(&name) && !is_backstage_name(&name) {
-                        out.report(doc.span(icon), format!("`{name}` is not a valid icon name"));
+                        out.report(
+                            doc.span(icon),
+                            format!("{code0} is not a valid icon name", code0 = code(&name)),
+                        );
                     }
                 }
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_backstage_name, is_templated};
 use crate::rules::{Rule, Sink};
 
@@ -47,7 +48,7 @@ impl Rule for BsEntName {
                 continue;
             };
             if !is_templated(&name) && !is_backstage_name(&name) {
-                out.report(doc.span(node), format!("`{name}` is not a valid entity name"))
+                out.report(doc.span(node), format!("{code0} is not a valid entity name", code0 = code(&name)))
                     .help("use 1 to 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit; put a display name in `metadata.title`");
             }
         }

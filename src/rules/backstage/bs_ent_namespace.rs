@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_dns1123_label, is_templated};
 use crate::rules::{Rule, Sink};
 
@@ -41,15 +42,19 @@ impl Rule for BsEntNamespace {
             let text = &*ws.sources.get(doc.file).text;
             let ty = crate::model::backstage::yaml12_type(node, text);
             let Some(ns) = node.scalar_text().filter(|_| ty == "string") else {
-                out.report(doc.span(node), format!("`metadata.namespace` must be a string, not {ty}"));
+                out.report(
+                    doc.span(node),
+                    format!("`metadata.namespace` must be a string, not {ty}"),
+                );
                 continue;
             };
             // Backstage's DNS label has no `--` (`isValidNamespace`), unlike Kubernetes'.
             if !is_templated(&ns) && (!is_dns1123_label(&ns) || ns.contains("--")) {
-                out.report(doc.span(node), format!("`{ns}` is not a valid entity namespace"))
-                    .help(
-                        "use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit",
-                    );
+                out.report(
+                    doc.span(node),
+                    format!("{code0} is not a valid entity namespace", code0 = code(&ns)),
+                )
+                .help("use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit");
             }
         }
     }

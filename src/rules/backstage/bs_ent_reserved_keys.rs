@@ -1,5 +1,6 @@
 use crate::model::Doc;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -48,7 +49,10 @@ fn check_map(doc: &Doc, node: Option<&Node>, place: &str, out: &mut Sink) {
         if RESERVED.contains(&e.key.as_str()) {
             out.report(
                 doc.key_span(e),
-                format!("`{}` is a reserved key and must not appear in {place}", e.key),
+                format!(
+                    "{code0} is a reserved key and must not appear in {place}",
+                    code0 = code(&e.key)
+                ),
             )
             .help("the catalog rejects the entity; rename the key");
         }

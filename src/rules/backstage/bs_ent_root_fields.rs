@@ -1,5 +1,6 @@
 use crate::model::backstage::{type_problem, yaml12_type, KIND_FIELDS, META_FIELDS};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -45,7 +46,7 @@ impl Rule for BsEntRootFields {
                 if !ALLOWED.contains(&e.key.as_str()) {
                     out.report(
                         doc.key_span(e),
-                        format!("`{}` is not allowed at the root of an entity", e.key),
+                        format!("{code0} is not allowed at the root of an entity", code0 = code(&e.key)),
                     )
                     .help("only apiVersion, kind, metadata and spec are; the catalog rejects the entity");
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -33,7 +34,10 @@ impl Rule for BsEntServerFields {
                 if matches!(e.key.as_str(), "uid" | "etag" | "generation") {
                     out.report(
                         doc.key_span(e),
-                        format!("`metadata.{}` is set by the catalog server", e.key),
+                        format!(
+                            "{code0} is set by the catalog server",
+                            code0 = code(&format!("metadata.{}", e.key))
+                        ),
                     )
                     .help("remove it: the server rejects entities that set it");
                 }

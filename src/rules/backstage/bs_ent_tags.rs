@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_backstage_tag, is_templated};
 use crate::rules::{Rule, Sink};
 
@@ -54,10 +55,10 @@ impl Rule for BsEntTags {
                 };
                 if !is_templated(&tag) && !is_backstage_tag(&tag) {
                     let lower = tag.to_ascii_lowercase().replace(['_', ' ', '.'], "-");
-                    let d = out.report(doc.span(t), format!("`{tag}` is not a valid tag"));
+                    let d = out.report(doc.span(t), format!("{code0} is not a valid tag", code0 = code(&tag)));
                     if is_backstage_tag(&lower) {
                         let text = &ws.sources.get(doc.file).text;
-                        d.help(format!("use `{lower}`"))
+                        d.help(format!("use {code0}", code0 = code(&lower)))
                             .fix(crate::rules::edit::set_string(text, doc.span(t), &lower));
                     } else {
                         d.help("use 1 to 63 lowercase letters, digits, `:`, `+`, `#`, separated by single `-`");

@@ -1,6 +1,7 @@
 use crate::model::backstage::{doc_key, namespace, EntityRef};
 use crate::model::Doc;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use std::collections::HashMap;
 
@@ -81,7 +82,11 @@ impl Rule for BsGroupTree {
                 if !refs(p, "children").iter().any(|(_, c)| c == key) {
                     out.report(
                         doc.span(node),
-                        format!("`{parent}` does not list `{key}` in its `children`"),
+                        format!(
+                            "{code0} does not list {code1} in its `children`",
+                            code0 = code(&parent),
+                            code1 = code(&key)
+                        ),
                     )
                     .label(p.span_of_key(p.spec().unwrap_or(&p.root), "children"), "its children")
                     .help("keep both sides of the hierarchy in step");
@@ -92,7 +97,11 @@ impl Rule for BsGroupTree {
                 if let Some((pnode, other)) = refs(c, "parent").into_iter().find(|(_, p)| p != key) {
                     out.report(
                         doc.span(node),
-                        format!("`{child}` is listed here but names `{other}` as its parent"),
+                        format!(
+                            "{code0} is listed here but names {code1} as its parent",
+                            code0 = code(&child),
+                            code1 = code(&other)
+                        ),
                     )
                     .label(c.span(pnode), "its parent");
                 }

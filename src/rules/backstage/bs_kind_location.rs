@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::is_templated;
 use crate::rules::{Rule, Sink};
 
@@ -71,12 +72,22 @@ impl Rule for BsKindLocation {
                     continue;
                 }
                 let Some(path) = ws.from_doc(doc, target) else {
-                    out.report(doc.span(t), format!("target `{target}` points outside the repository"));
+                    out.report(
+                        doc.span(t),
+                        format!("target {code0} points outside the repository", code0 = code(&target)),
+                    );
                     continue;
                 };
                 if !ws.exists(&path) {
-                    out.report(doc.span(t), format!("target `{target}` does not exist (`{path}`)"))
-                        .help("a missing target registers nothing");
+                    out.report(
+                        doc.span(t),
+                        format!(
+                            "target {code0} does not exist ({code1})",
+                            code0 = code(&target),
+                            code1 = code(&path)
+                        ),
+                    )
+                    .help("a missing target registers nothing");
                 }
             }
         }

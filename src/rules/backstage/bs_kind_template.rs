@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -44,9 +45,10 @@ impl Rule for BsKindTemplate {
             for step in t.steps() {
                 match step.node.get("action") {
                     None => {
-                        let what = step
-                            .id
-                            .map_or_else(|| format!("step {}", step.index + 1), |id| format!("step `{id}`"));
+                        let what = step.id.map_or_else(
+                            || format!("step {}", step.index + 1),
+                            |id| format!("step {code0}", code0 = code(&id)),
+                        );
                         out.report(t.0.span(step.node), format!("{what} has no `action`"));
                     }
                     Some(a) if a.as_str().is_none_or(|s| s.trim().is_empty()) => {

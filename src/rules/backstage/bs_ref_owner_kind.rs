@@ -1,5 +1,6 @@
 use crate::model::backstage::{references, EntityRef};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -44,7 +45,7 @@ impl Rule for BsRefOwnerKind {
                 if !kind.eq_ignore_ascii_case("group") && !kind.eq_ignore_ascii_case("user") {
                     out.report(
                         doc.span(r.node),
-                        format!("an owner must be a group or a user, not a `{kind}`"),
+                        format!("an owner must be a group or a user, not a {code0}", code0 = code(&kind)),
                     )
                     .help("write `group:<name>` or `user:<name>`");
                 }

@@ -1,5 +1,6 @@
 use crate::model::backstage::{references, EntityRef};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use std::collections::HashMap;
 
@@ -64,10 +65,14 @@ impl Rule for BsRefResolves {
                 let candidates = names.get(&kind.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice);
                 let d = out.report(
                     doc.span(r.node),
-                    format!("`spec.{}` refers to `{key}`, which is not defined", r.field),
+                    format!(
+                        "{} refers to {}, which is not defined",
+                        code(&format!("spec.{}", r.field)),
+                        code(&key)
+                    ),
                 );
                 match crate::parse::text::suggest(EntityRef::parse(r.text).name, candidates.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                     None => d.help("define the entity, or list it under `backstage.known-entities` in the config"),
                 };
             }

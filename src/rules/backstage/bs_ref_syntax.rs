@@ -1,5 +1,6 @@
 use crate::model::backstage::{references, EntityRef};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -49,7 +50,10 @@ impl Rule for BsRefSyntax {
                 if let Some(problem) = EntityRef::parse(r.text).problem() {
                     out.report(
                         doc.span(r.node),
-                        format!("`{}` is not a valid entity reference: {problem}", r.text),
+                        format!(
+                            "{code0} is not a valid entity reference: {problem}",
+                            code0 = code(&r.text)
+                        ),
                     )
                     .help("write `[<kind>:][<namespace>/]<name>`");
                 }

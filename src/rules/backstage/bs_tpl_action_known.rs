@@ -1,5 +1,6 @@
 use crate::model::backstage::ACTIONS;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -47,14 +48,15 @@ impl Rule for BsTplActionKnown {
                     continue;
                 }
                 let node = step.node.get("action").unwrap_or(step.node);
-                let d = out.report(t.0.span(node), format!("unknown action `{action}`"));
+                let d = out.report(t.0.span(node), format!("unknown action {code0}", code0 = code(&action)));
                 let custom = &ws.options.backstage_options.actions;
                 match crate::parse::text::suggest(
                     action,
                     ACTIONS.iter().map(|a| a.id).chain(custom.iter().map(String::as_str)),
                 ) {
                     Some(s) => d.help(format!(
-                        "did you mean `{s}`? (register custom actions under `backstage.actions`)"
+                        "did you mean {code0}? (register custom actions under `backstage.actions`)",
+                        code0 = code(&s)
                     )),
                     None => d.help("register custom actions under `backstage.actions` in the config"),
                 };

@@ -1,5 +1,6 @@
 use crate::model::backstage::action;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -54,7 +55,15 @@ impl Rule for BsTplActionRequiredInputs {
                     None => t.0.span(step.node.get("action").unwrap_or(step.node)),
                 };
                 for req in known.required.iter().filter(|r| !has(r)) {
-                    out.report(at, format!("`{}` needs the input `{req}` ({})", known.id, step.label()));
+                    out.report(
+                        at,
+                        format!(
+                            "{code0} needs the input {code1} ({})",
+                            step.label(),
+                            code0 = code(&known.id),
+                            code1 = code(&req)
+                        ),
+                    );
                 }
                 match known.id {
                     "catalog:register" => {
@@ -70,7 +79,10 @@ impl Rule for BsTplActionRequiredInputs {
                             if !crate::rules::util::is_templated(method) && !METHODS.contains(&method) {
                                 out.report(
                                     t.0.span(node),
-                                    format!("`{method}` is not a method `http:backstage:request` accepts"),
+                                    format!(
+                                        "{code0} is not a method `http:backstage:request` accepts",
+                                        code0 = code(&method)
+                                    ),
                                 )
                                 .help(format!("use one of {}", METHODS.join(", ")));
                             }
@@ -83,7 +95,10 @@ impl Rule for BsTplActionRequiredInputs {
                             .unwrap_or(&[])
                         {
                             for k in ["from", "to"].iter().filter(|k| f.get(k).is_none()) {
-                                out.report(t.0.span(f), format!("a `fs:rename` file needs `{k}`"));
+                                out.report(
+                                    t.0.span(f),
+                                    format!("a `fs:rename` file needs {code0}", code0 = code(&k)),
+                                );
                             }
                         }
                     }

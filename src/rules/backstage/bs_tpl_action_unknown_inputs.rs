@@ -1,5 +1,6 @@
 use crate::model::backstage::action;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -42,9 +43,16 @@ impl Rule for BsTplActionUnknownInputs {
                     if inputs.contains(&e.key.as_str()) {
                         continue;
                     }
-                    let d = out.report(t.0.key_span(e), format!("`{}` has no input `{}`", known.id, e.key));
+                    let d = out.report(
+                        t.0.key_span(e),
+                        format!(
+                            "{code0} has no input {code1}",
+                            code0 = code(&known.id),
+                            code1 = code(&e.key)
+                        ),
+                    );
                     match crate::parse::text::suggest(&e.key, inputs.iter().copied()) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                         None => d.help("the action ignores it"),
                     };
                 }

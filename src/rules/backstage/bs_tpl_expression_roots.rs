@@ -1,5 +1,6 @@
 use crate::model::backstage::{ParsedSite, CONTEXT_ROOTS};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -46,9 +47,12 @@ impl Rule for BsTplExpressionRoots {
                 for path in &uses.paths {
                     let root = path[0].as_str();
                     if !CONTEXT_ROOTS.contains(&root) {
-                        let d = out.report(span, format!("`{root}` is not defined in a template expression"));
+                        let d = out.report(
+                            span,
+                            format!("{code0} is not defined in a template expression", code0 = code(&root)),
+                        );
                         match crate::parse::text::suggest(root, CONTEXT_ROOTS.iter().copied()) {
-                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                             None => d.help(
                                 "use `parameters`, `steps`, `secrets`, `user`, `each`, `environment` or `context`",
                             ),
@@ -60,8 +64,11 @@ impl Rule for BsTplExpressionRoots {
                     {
                         out.report(span, "`each` is defined only inside a step that has `each:`");
                     } else if root == "user" && path.get(1).is_some_and(|s| s != "entity" && s != "ref") {
-                        out.report(span, format!("`user.{}` is not defined", path[1]))
-                            .help("use `user.entity` or `user.ref`");
+                        out.report(
+                            span,
+                            format!("{code0} is not defined", code0 = code(&format!("user.{}", path[1]))),
+                        )
+                        .help("use `user.entity` or `user.ref`");
                     }
                 }
             }

@@ -1,5 +1,6 @@
 use crate::model::backstage::{analyse, expression_sites, FILTERS};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -59,9 +60,9 @@ impl Rule for BsTplExpressionSyntax {
                             .iter()
                             .filter(|f| !FILTERS.contains(&f.as_str()) && !custom.contains(f))
                         {
-                            let d = out.report(span, format!("unknown filter `{f}`"));
+                            let d = out.report(span, format!("unknown filter {code0}", code0 = code(&f)));
                             match crate::parse::text::suggest(f, FILTERS.iter().copied()) {
-                                Some(s) => d.help(format!("did you mean `{s}`?")),
+                                Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                                 None => d.help("register custom filters under `backstage.filters` in the config"),
                             };
                         }

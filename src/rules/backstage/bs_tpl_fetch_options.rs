@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -60,7 +61,10 @@ impl Rule for BsTplFetchOptions {
                         if set(other).is_some() {
                             out.report(
                                 t.0.span_of_key(input, "templateFileExtension"),
-                                format!("`templateFileExtension` cannot be combined with `{other}`"),
+                                format!(
+                                    "`templateFileExtension` cannot be combined with {code0}",
+                                    code0 = code(&other)
+                                ),
                             )
                             .label(t.0.span_of_key(input, other), "set here");
                         }
@@ -73,7 +77,10 @@ impl Rule for BsTplFetchOptions {
                     {
                         out.report(
                             t.0.span(node),
-                            format!("`targetPath` `{path}` points outside the task's workspace"),
+                            format!(
+                                "`targetPath` {code0} points outside the task's workspace",
+                                code0 = code(&path)
+                            ),
                         )
                         .help("use a path relative to the workspace, without leading `..`");
                     }

@@ -1,5 +1,6 @@
 use crate::model::backstage::local_url;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -40,13 +41,23 @@ impl Rule for BsTplFetchUrlExists {
                 let node = step.input().and_then(|i| i.get("url")).unwrap_or(step.node);
                 let Some(path) = local_url(ws.rel(t.0), url) else {
                     if !url.contains("://") && !url.starts_with('/') && !url.contains("${{") {
-                        out.report(t.0.span(node), format!("`{url}` points outside the repository"));
+                        out.report(
+                            t.0.span(node),
+                            format!("{code0} points outside the repository", code0 = code(&url)),
+                        );
                     }
                     continue;
                 };
                 if !ws.exists(&path) {
-                    out.report(t.0.span(node), format!("`{url}` does not exist (`{path}`)"))
-                        .help("the url is relative to the template file");
+                    out.report(
+                        t.0.span(node),
+                        format!(
+                            "{code0} does not exist ({code1})",
+                            code0 = code(&url),
+                            code1 = code(&path)
+                        ),
+                    )
+                    .help("the url is relative to the template file");
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -40,7 +41,10 @@ impl Rule for BsTplHttpRequestPath {
                 if path.contains("://") && !path.starts_with("${{") {
                     out.report(
                         t.0.span(node),
-                        format!("`{path}` is an absolute URL; the action expects a Backstage path"),
+                        format!(
+                            "{code0} is an absolute URL; the action expects a Backstage path",
+                            code0 = code(&path)
+                        ),
                     )
                     .help("use a backend path (`/catalog/entities`) or a proxy route (`proxy:/<name>/…`)");
                 }

@@ -1,5 +1,6 @@
 use crate::model::backstage::sole_parameter;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -100,8 +101,10 @@ impl Rule for BsTplNameParamsConstrained {
                     out.report(
                         t.0.span(schema),
                         format!(
-                            "parameter `{param}` becomes `{sink}` but has no {}",
-                            missing.join(" and ")
+                            "parameter {code0} becomes {code1} but has no {}",
+                            missing.join(" and "),
+                            code0 = code(&param),
+                            code1 = code(&sink)
                         ),
                     )
                     .label(t.0.span(node), "used here")

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -54,15 +55,21 @@ impl Rule for BsTplOwnerPicker {
                         if !restricted && field != Some("MyGroupsPicker") {
                             out.report(
                                 t.0.span(schema.get("ui:field").unwrap_or(schema)),
-                                format!("owner parameter `{name}` does not restrict the kinds it offers"),
+                                format!(
+                                    "owner parameter {code0} does not restrict the kinds it offers",
+                                    code0 = code(&name)
+                                ),
                             )
                             .help("add `ui:options: {catalogFilter: {kind: Group}}` (or `allowedKinds: [Group]`)");
                         }
                     }
                     _ if schema.get("enum").is_some() || schema.get("const").is_some() => {}
                     _ => {
-                        out.report(t.0.span(schema), format!("owner parameter `{name}` is free text"))
-                            .help("use `ui:field: OwnerPicker` with `ui:options: {catalogFilter: {kind: Group}}`");
+                        out.report(
+                            t.0.span(schema),
+                            format!("owner parameter {code0} is free text", code0 = code(&name)),
+                        )
+                        .help("use `ui:field: OwnerPicker` with `ui:options: {catalogFilter: {kind: Group}}`");
                     }
                 }
             }

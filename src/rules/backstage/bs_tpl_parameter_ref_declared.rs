@@ -1,5 +1,6 @@
 use crate::model::backstage::{collect_properties, ParsedSite};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -51,9 +52,9 @@ impl Rule for BsTplParameterRefDeclared {
                     let Some(first) = path.get(1) else { continue };
                     let schemas: Vec<_> = declared.iter().filter(|(n, _)| n == first).map(|(_, s)| *s).collect();
                     if schemas.is_empty() {
-                        let d = out.report(span, format!("parameter `{first}` is not declared"));
+                        let d = out.report(span, format!("parameter {code0} is not declared", code0 = code(&first)));
                         match crate::parse::text::suggest(first, declared.iter().map(|(n, _)| *n)) {
-                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                             None => d.help("declare it in a page's `properties`"),
                         };
                         continue;
@@ -65,9 +66,16 @@ impl Rule for BsTplParameterRefDeclared {
                     }
                     let open = schemas.iter().any(|s| s.get("properties").is_none());
                     if !open && !nested.iter().any(|(n, _)| n == second) {
-                        let d = out.report(span, format!("parameter `{first}` declares no property `{second}`"));
+                        let d = out.report(
+                            span,
+                            format!(
+                                "parameter {code0} declares no property {code1}",
+                                code0 = code(&first),
+                                code1 = code(&second)
+                            ),
+                        );
                         if let Some(s) = crate::parse::text::suggest(second, nested.iter().map(|(n, _)| *n)) {
-                            d.help(format!("did you mean `{s}`?"));
+                            d.help(format!("did you mean {code0}?", code0 = code(&s)));
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 use crate::model::backstage::{has_expression, Step, Template};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -111,7 +112,7 @@ impl Rule for BsTplRegisterSource {
                 let wanted = path.trim_start_matches('/');
                 if !files.iter().any(|f| f == wanted) {
                     let span = path_node.map_or_else(|| t.0.span_of_key(step.node, "input"), |n| t.0.span(n));
-                    out.report(span, format!("the skeleton produces no `{wanted}`"))
+                    out.report(span, format!("the skeleton produces no {code0}", code0 = code(&wanted)))
                         .help("point `catalogInfoPath` at the catalog file the skeleton writes");
                 }
             }

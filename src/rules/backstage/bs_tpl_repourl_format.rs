@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -74,8 +75,11 @@ impl Rule for BsTplRepourlFormat {
                     Some("it has no `?owner=…&repo=…` query")
                 };
                 if let Some(why) = why {
-                    out.report(t.0.span(node), format!("`{url}` is not a repoUrl: {why}"))
-                        .help("write `<host>?owner=<owner>&repo=<repo>`, e.g. `github.com?owner=acme&repo=payments`");
+                    out.report(
+                        t.0.span(node),
+                        format!("{code0} is not a repoUrl: {why}", code0 = code(&url)),
+                    )
+                    .help("write `<host>?owner=<owner>&repo=<repo>`, e.g. `github.com?owner=acme&repo=payments`");
                 }
             }
         }

@@ -1,5 +1,6 @@
 use crate::model::backstage::collect_properties;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -42,10 +43,13 @@ impl Rule for BsTplRequiredProps {
                     }
                     let d = out.report(
                         t.0.span(r),
-                        format!("required field `{name}` is not a property of this page"),
+                        format!(
+                            "required field {code0} is not a property of this page",
+                            code0 = code(&name)
+                        ),
                     );
                     match crate::parse::text::suggest(name, props.iter().map(|(p, _)| *p)) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                         None => d.help("the user cannot submit a page that requires a field it does not show"),
                     };
                 }

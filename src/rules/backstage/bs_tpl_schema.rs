@@ -1,5 +1,6 @@
 use crate::model::Doc;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -60,7 +61,11 @@ fn list_of_objects(doc: &Doc, node: &Node, what: &str, out: &mut Sink) -> bool {
     let Some(items) = node.as_seq() else {
         out.report(
             doc.span(node),
-            format!("`{what}` must be a list of objects, not {}", node.type_name()),
+            format!(
+                "{code0} must be a list of objects, not {}",
+                node.type_name(),
+                code0 = code(&what)
+            ),
         );
         return false;
     };
@@ -68,7 +73,11 @@ fn list_of_objects(doc: &Doc, node: &Node, what: &str, out: &mut Sink) -> bool {
     for item in items.iter().filter(|i| i.as_map().is_none()) {
         out.report(
             doc.span(item),
-            format!("an item of `{what}` must be an object, not {}", item.type_name()),
+            format!(
+                "an item of {code0} must be an object, not {}",
+                item.type_name(),
+                code0 = code(&what)
+            ),
         );
         ok = false;
     }
@@ -80,7 +89,11 @@ fn strings(doc: &Doc, node: &Node, what: &str, out: &mut Sink) {
         if e.value.as_str().is_none() && !e.value.is_null() {
             out.report(
                 doc.span(&e.value),
-                format!("`{what}.{}` must be a string, not {}", e.key, e.value.type_name()),
+                format!(
+                    "{code0} must be a string, not {}",
+                    e.value.type_name(),
+                    code0 = code(&format!("{what}.{}", e.key))
+                ),
             );
         }
     }
@@ -140,8 +153,14 @@ impl Rule for BsTplSchema {
                         }
                     }
                     _ if e.value.as_str().is_none() && !e.value.is_null() => {
-                        out.report(doc.span(&e.value), format!("`spec.output.{}` must be a string", e.key))
-                            .help("only `links` and `text` hold lists; render other values into a string");
+                        out.report(
+                            doc.span(&e.value),
+                            format!(
+                                "{code0} must be a string",
+                                code0 = code(&format!("spec.output.{}", e.key))
+                            ),
+                        )
+                        .help("only `links` and `text` hold lists; render other values into a string");
                     }
                     _ => {}
                 }

@@ -1,5 +1,6 @@
 use crate::model::backstage::ParsedSite;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -62,7 +63,10 @@ impl Rule for BsTplSecretsScope {
                 } else if !site.field.starts_with("input") {
                     out.report(
                         span,
-                        format!("`secrets` are available only in step `input`, not in `{}`", site.field),
+                        format!(
+                            "`secrets` are available only in step `input`, not in {code0}",
+                            code0 = code(&site.field)
+                        ),
                     );
                 }
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -53,8 +54,8 @@ impl Rule for BsTplSkeletonNjkExtension {
                 out.report(
                     t.0.span(node),
                     format!(
-                        "the skeleton holds {n} `.njk` file(s) (`{}`) but the step does not strip the extension",
-                        njk.0
+                        "the skeleton holds {n} `.njk` file(s) ({code0}) but the step does not strip the extension",
+                        code0 = code(&njk.0)
                     ),
                 )
                 .help("set `templateFileExtension: true`, or the files are written with their `.njk` suffix");

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -87,10 +88,16 @@ impl Rule for BsTplSkeletonValuesDeclared {
                             let len = text[at..].find(name).map_or(6, |i| i + name.len());
                             out.report(
                                 Span::new(*id, at as u32, (at + len) as u32),
-                                format!("`values.{name}` is not passed by the step"),
+                                format!(
+                                    "{code0} is not passed by the step",
+                                    code0 = code(&format!("values.{name}"))
+                                ),
                             )
                             .label(t.0.span(values), "the values it passes")
-                            .help(format!("add `{name}:` to the step's `values`, or it renders as empty"));
+                            .help(format!(
+                                "add {code0} to the step's `values`, or it renders as empty",
+                                code0 = code(&format!("{name}:"))
+                            ));
                         }
                     }
                 }
@@ -101,7 +108,10 @@ impl Rule for BsTplSkeletonValuesDeclared {
                 for e in passed.iter().filter(|e| !used.contains(&e.key)) {
                     out.report(
                         t.0.key_span(e),
-                        format!("value `{}` is passed but no skeleton file uses it", e.key),
+                        format!(
+                            "value {code0} is passed but no skeleton file uses it",
+                            code0 = code(&e.key)
+                        ),
                     )
                     .help("remove it, or check the name used in the skeleton");
                 }

@@ -1,6 +1,7 @@
 use crate::model::backstage::{analyse, expressions, offset_in, CONTEXT_ROOTS};
 use crate::model::Workspace;
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -57,15 +58,21 @@ impl Rule for BsTplSkeletonValuesOnly {
                         let at = offset_in(text, expr.whole) as u32;
                         out.report(
                             Span::new(*id, at, at + expr.whole.len() as u32),
-                            format!("`{}` is not available in a skeleton: only `values` is", path.join(".")),
+                            format!(
+                                "{code0} is not available in a skeleton: only `values` is",
+                                code0 = code(&path.join("."))
+                            ),
                         )
                         .label(
                             t.0.span(step.input().and_then(|i| i.get("url")).unwrap_or(step.node)),
                             "rendered by this step",
                         )
                         .help(format!(
-                            "pass it in the step's `values` and write `${{{{ values.{} }}}}`",
-                            path.last().map_or("x", String::as_str)
+                            "pass it in the step's `values` and write {code0}",
+                            code0 = code(&format!(
+                                "${{{{ values.{} }}}}",
+                                path.last().map_or("x", String::as_str)
+                            ))
                         ));
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -42,9 +43,12 @@ impl Rule for BsTplStepIds {
                 let Some(id) = step.id else { continue };
                 if let Some(first) = steps[..step.index].iter().find(|s| s.id == Some(id)) {
                     let node = step.node.get("id").unwrap_or(step.node);
-                    out.report(t.0.span(node), format!("step id `{id}` is already used"))
-                        .label(t.0.span(first.node.get("id").unwrap_or(first.node)), "first used here")
-                        .help("the second step overwrites the first one's output; give each step its own id");
+                    out.report(
+                        t.0.span(node),
+                        format!("step id {code0} is already used", code0 = code(&id)),
+                    )
+                    .label(t.0.span(first.node.get("id").unwrap_or(first.node)), "first used here")
+                    .help("the second step overwrites the first one's output; give each step its own id");
                 }
             }
         }

@@ -1,5 +1,6 @@
 use crate::model::backstage::{step_reference, ParsedSite};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -53,8 +54,14 @@ impl Rule for BsTplStepOutputKnown {
                     match rest.first().map(String::as_str) {
                         None | Some("output") => {}
                         Some(other) => {
-                            out.report(span, format!("steps expose only `output`, not `{other}`"))
-                                .help(format!("write `steps['{id}'].output.<name>`"));
+                            out.report(
+                                span,
+                                format!("steps expose only `output`, not {code0}", code0 = code(&other)),
+                            )
+                            .help(format!(
+                                "write {code0}",
+                                code0 = code(&format!("steps['{id}'].output.<name>"))
+                            ));
                             continue;
                         }
                     }
@@ -69,15 +76,22 @@ impl Rule for BsTplStepOutputKnown {
                     if outputs.contains(&name.as_str()) {
                         continue;
                     }
-                    let d = out.report(span, format!("`{action}` has no output `{name}`"));
+                    let d = out.report(
+                        span,
+                        format!(
+                            "{code0} has no output {code1}",
+                            code0 = code(&action),
+                            code1 = code(&name)
+                        ),
+                    );
                     d.label(
                         t.0.span(step.node.get("action").unwrap_or(step.node)),
                         "the step's action",
                     );
                     if outputs.is_empty() {
-                        d.help(format!("`{action}` emits no outputs"));
+                        d.help(format!("{code0} emits no outputs", code0 = code(&action)));
                     } else if let Some(s) = crate::parse::text::suggest(name, outputs.iter().copied()) {
-                        d.help(format!("did you mean `{s}`?"));
+                        d.help(format!("did you mean {code0}?", code0 = code(&s)));
                     } else {
                         let outputs: Vec<&str> = outputs.iter().map(|o| &**o).collect();
                         d.help(format!(

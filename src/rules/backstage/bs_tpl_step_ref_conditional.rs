@@ -1,5 +1,6 @@
 use crate::model::backstage::{step_reference, ParsedSite};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -65,7 +66,10 @@ impl Rule for BsTplStepRefConditional {
                     }
                     out.report(
                         span,
-                        format!("step `{id}` may be skipped, so its output may be undefined here"),
+                        format!(
+                            "step {code0} may be skipped, so its output may be undefined here",
+                            code0 = code(&id)
+                        ),
                     )
                     .label(t.0.span(cond), "its condition")
                     .help("guard the use: give this step the same `if:`, or add `| default(...)`");

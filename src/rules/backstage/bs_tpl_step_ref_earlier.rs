@@ -1,5 +1,6 @@
 use crate::model::backstage::{step_reference, ParsedSite};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -44,9 +45,9 @@ impl Rule for BsTplStepRefEarlier {
                     match (steps.iter().find(|s| s.id == Some(id)), site.step) {
                         (None, _) => {
                             let ids = steps.iter().filter_map(|s| s.id);
-                            let d = out.report(span, format!("there is no step `{id}`"));
+                            let d = out.report(span, format!("there is no step {code0}", code0 = code(&id)));
                             if let Some(s) = crate::parse::text::suggest(id, ids) {
-                                d.help(format!("did you mean `{s}`?"));
+                                d.help(format!("did you mean {code0}?", code0 = code(&s)));
                             }
                         }
                         (Some(target), Some(at)) if target.index >= at => {
@@ -55,9 +56,12 @@ impl Rule for BsTplStepRefEarlier {
                             } else {
                                 "runs later"
                             };
-                            out.report(span, format!("step `{id}` {when}: its output is not set yet"))
-                                .label(t.0.span(target.node.get("id").unwrap_or(target.node)), "defined here")
-                                .help("a step can read only the outputs of the steps before it");
+                            out.report(
+                                span,
+                                format!("step {code0} {when}: its output is not set yet", code0 = code(&id)),
+                            )
+                            .label(t.0.span(target.node.get("id").unwrap_or(target.node)), "defined here")
+                            .help("a step can read only the outputs of the steps before it");
                         }
                         _ => {}
                     }

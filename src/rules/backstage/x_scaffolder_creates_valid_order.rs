@@ -1,5 +1,6 @@
 use crate::model::backstage::{has_expression, sole_parameter, Template};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -115,7 +116,8 @@ impl Rule for XScaffolderCreatesValidOrder {
                         out.report(
                             at,
                             format!(
-                                "the order is written to `{shown}`, not `<cluster>/<namespace>/<Kind>/<name>.yaml`"
+                                "the order is written to {code0}, not `<cluster>/<namespace>/<Kind>/<name>.yaml`",
+                                code0 = code(&shown)
                             ),
                         )
                         .help("start the target path with the cluster folder the order belongs to");
@@ -123,9 +125,16 @@ impl Rule for XScaffolderCreatesValidOrder {
                     {
                         out.report(
                             at,
-                            format!("the order of kind `{kind}` is written under the folder `{folder}`"),
+                            format!(
+                                "the order of kind {code0} is written under the folder {code1}",
+                                code0 = code(&kind),
+                                code1 = code(&folder)
+                            ),
                         )
-                        .help(format!("orders live in a folder named after their kind: `{kind}/`"));
+                        .help(format!(
+                            "orders live in a folder named after their kind: {code0}",
+                            code0 = code(&format!("{kind}/"))
+                        ));
                     }
                     let name = field(text, &NAME, r"(?m)^metadata:\s*\n(?:\s+.*\n)*?\s+name:\s*(.+)");
                     let file_name = full.last().copied().unwrap_or("");
@@ -134,8 +143,9 @@ impl Rule for XScaffolderCreatesValidOrder {
                         out.report(
                             t.0.span(url),
                             format!(
-                                "every order is written to the same file `{file_name}`, while its name is `{}`",
-                                name.unwrap_or_default()
+                                "every order is written to the same file {code0}, while its name is {code1}",
+                                code0 = code(&file_name),
+                                code1 = code(&name.unwrap_or_default())
                             ),
                         )
                         .help("name the skeleton file after the object, e.g. `${{ values.name }}.yaml`");

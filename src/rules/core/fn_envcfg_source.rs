@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -78,7 +79,13 @@ impl Rule for FnEnvcfgSource {
                                     }
                                     "FromCompositeFieldPath" | "Value" => {}
                                     other => {
-                                        out.report(doc.span(l), format!("label type must be `FromCompositeFieldPath` or `Value`, found `{other}`"));
+                                        out.report(
+                                            doc.span(l),
+                                            format!(
+                                                "label type must be `FromCompositeFieldPath` or `Value`, found {code0}",
+                                                code0 = code(&other)
+                                            ),
+                                        );
                                     }
                                 }
                             }
@@ -91,7 +98,10 @@ impl Rule for FnEnvcfgSource {
                         other => {
                             out.report(
                                 at,
-                                format!("environment config `type` must be `Reference` or `Selector`, found `{other}`"),
+                                format!(
+                                    "environment config `type` must be `Reference` or `Selector`, found {code0}",
+                                    code0 = code(&other)
+                                ),
                             );
                         }
                     }

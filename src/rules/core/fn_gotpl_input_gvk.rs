@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -41,7 +42,7 @@ impl Rule for FnGotplInputGvk {
                 let Some(input) = s.input else { continue };
                 if let Some(n) = input.get("apiVersion") {
                     if n.as_str() != Some("gotemplating.fn.crossplane.io/v1beta1") {
-                        out.report(c.doc.span(n), format!("go-templating input `apiVersion` should be `gotemplating.fn.crossplane.io/v1beta1`, found `{}`", n.scalar_text().unwrap_or_default()))
+                        out.report(c.doc.span(n), format!("go-templating input `apiVersion` should be `gotemplating.fn.crossplane.io/v1beta1`, found {code0}", code0 = code(&(n.scalar_text().unwrap_or_default()))))
                             .help("use `apiVersion: gotemplating.fn.crossplane.io/v1beta1`")
                             .fix(crate::rules::edit::set_string(
                                 &ws.sources.get(c.doc.file).text,
@@ -55,8 +56,8 @@ impl Rule for FnGotplInputGvk {
                         out.report(
                             c.doc.span(n),
                             format!(
-                                "go-templating input `kind` should be `GoTemplate`, found `{}`",
-                                n.scalar_text().unwrap_or_default()
+                                "go-templating input `kind` should be `GoTemplate`, found {code0}",
+                                code0 = code(&(n.scalar_text().unwrap_or_default()))
                             ),
                         );
                     }

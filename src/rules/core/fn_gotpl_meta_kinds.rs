@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 const META_KINDS: &[&str] = &[
@@ -52,7 +53,7 @@ impl Rule for FnGotplMetaKinds {
                 if group == "meta.gotemplating.fn.crossplane.io" && !META_KINDS.contains(&kind) {
                     out.report(
                         r.head_span(),
-                        format!("`{kind}` is not a function-go-templating meta kind"),
+                        format!("{code0} is not a function-go-templating meta kind", code0 = code(&kind)),
                     )
                     .help(format!("use {}", crate::parse::text::list(META_KINDS, 4)));
                 } else if group == "meta.crossplane.io" && kind == "CompositeResourceStatus" {

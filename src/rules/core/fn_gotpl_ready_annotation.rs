@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 const READY: &str = "gotemplating.fn.crossplane.io/ready";
@@ -47,16 +48,23 @@ impl Rule for FnGotplReadyAnnotation {
                 if !matches!(v.as_str(), "True" | "False" | "Unspecified") || n.as_str().is_none() {
                     let d = out.report(
                         r.span(n),
-                        format!("`{READY}` must be the string `True`, `False` or `Unspecified`, found `{v}`"),
+                        format!(
+                            "{code0} must be the string `True`, `False` or `Unspecified`, found {code1}",
+                            code0 = code(&READY),
+                            code1 = code(&v)
+                        ),
                     );
                     if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") {
                         d.help(format!(
-                            "write `\"{}\"`",
-                            if v.eq_ignore_ascii_case("true") {
-                                "True"
-                            } else {
-                                "False"
-                            }
+                            "write {code0}",
+                            code0 = code(&format!(
+                                "\"{}\"",
+                                if v.eq_ignore_ascii_case("true") {
+                                    "True"
+                                } else {
+                                    "False"
+                                }
+                            ))
                         ));
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::{Origin, Workspace};
+use crate::parse::text::code;
 use crate::rules::diagnostic::Fix;
 use crate::rules::edit;
 use crate::rules::{Rule, Sink};
@@ -103,18 +104,29 @@ impl Rule for FnGotplResourceNameAnnotation {
                 }
                 let help = if looped {
                     format!(
-                        "add `metadata.annotations` with a `{NAME_ANNOTATION}` unique to each item of the \
-                         `range`, e.g. `{name}-{{{{ $i }}}}`"
+                        "add `metadata.annotations` with a {code0} unique to each item of the \
+                         `range`, e.g. {code1}",
+                        code0 = code(&NAME_ANNOTATION),
+                        code1 = code(&format!("{name}-{{{{ $i }}}}"))
                     )
                 } else {
                     format!(
-                        "add `metadata.annotations` with a unique `{NAME_ANNOTATION}`: the kind in lowercase, \
-                         with `-2`, `-3`… when the Composition already uses it (here `{name}`)"
+                        "add `metadata.annotations` with a unique {code0}: the kind in lowercase, \
+                         with `-2`, `-3`… when the Composition already uses it (here {code1})",
+                        code0 = code(&NAME_ANNOTATION),
+                        code1 = code(&name)
                     )
                 };
-                out.report(r.head_span(), format!("rendered `{kind}` has no `{NAME_ANNOTATION}` annotation"))
-                    .help(help)
-                    .fix(fix);
+                out.report(
+                    r.head_span(),
+                    format!(
+                        "rendered {code0} has no {code1} annotation",
+                        code0 = code(&kind),
+                        code1 = code(&NAME_ANNOTATION)
+                    ),
+                )
+                .help(help)
+                .fix(fix);
             }
         }
     }
@@ -162,7 +174,11 @@ fn annotate(ws: &Workspace, r: &crate::model::Composed<'_>, name: &str) -> Optio
     let Some(meta) = root.iter().find(|e| e.key == "metadata") else {
         let kind = root.iter().find(|e| e.key == "kind")?;
         let (at, indent) = edit::one_line_entry(text, "kind", r.key_span(kind), r.span(&kind.value))?;
-        let lines = ["metadata:".to_string(), "  annotations:".to_string(), format!("    {line}")];
+        let lines = [
+            "metadata:".to_string(),
+            "  annotations:".to_string(),
+            format!("    {line}"),
+        ];
         return Some(Fix {
             edits: vec![edit::insert_lines_after(file, text, at, indent, &lines)],
         });

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::core::fn_gotpl_resource_name_annotation::NAME_ANNOTATION;
 use crate::rules::{Rule, Sink};
 use std::collections::HashMap;
@@ -62,7 +63,10 @@ impl Rule for FnGotplResourceNameUnique {
                     Some((step, prev)) if *step != r.step => {
                         out.report(
                             at,
-                            format!("composition-resource-name `{name}` is already used by another step"),
+                            format!(
+                                "composition-resource-name {code0} is already used by another step",
+                                code0 = code(&name)
+                            ),
                         )
                         .label(*prev, "first used here")
                         .help("the later step overwrites the earlier resource; give each resource a unique name");

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -66,7 +67,7 @@ impl Rule for FnGotplSource {
                     }
                     Some("Environment") => {}
                     other => {
-                        let found = other.map(|o| format!("`{o}`")).unwrap_or_else(|| "nothing".into());
+                        let found = other.map(|o| code(&o)).unwrap_or_else(|| "nothing".into());
                         out.report(
                             at,
                             format!(

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
 
@@ -55,7 +56,7 @@ impl Rule for FnPtEnvironmentPatchTypes {
                 if env && !ALLOWED.contains(&ty) {
                     out.report(
                         pt.doc.span(t),
-                        format!("`{ty}` is not allowed in `environment.patches`"),
+                        format!("{code0} is not allowed in `environment.patches`", code0 = code(&ty)),
                     )
                     .help(format!("use one of {}", crate::parse::text::list(ALLOWED, 6)));
                 }

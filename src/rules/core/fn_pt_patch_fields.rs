@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
@@ -52,7 +53,10 @@ impl Rule for FnPtPatchFields {
                 let at = ty_node.map(|n| doc.span(n)).unwrap_or_else(|| doc.span(p));
                 let need = |out: &mut Sink, key: &str| {
                     if p.get(key).is_none() {
-                        out.report(at, format!("a `{ty}` patch needs `{key}`"));
+                        out.report(
+                            at,
+                            format!("a {code0} patch needs {code1}", code0 = code(&ty), code1 = code(&key)),
+                        );
                     }
                 };
                 match ty {
@@ -65,10 +69,10 @@ impl Rule for FnPtPatchFields {
                         Some(n) if !sets.contains(&n) => {
                             let d = out.report(
                                 doc.span(p.get("patchSetName").expect("present")),
-                                format!("no patch set is named `{n}`"),
+                                format!("no patch set is named {code0}", code0 = code(&n)),
                             );
                             if let Some(s) = crate::parse::text::suggest(n, sets.iter().copied()) {
-                                d.help(format!("did you mean `{s}`?"));
+                                d.help(format!("did you mean {code0}?", code0 = code(&s)));
                             }
                         }
                         Some(_) => {}
@@ -101,7 +105,10 @@ impl Rule for FnPtPatchFields {
                                 let found = other.unwrap_or("nothing");
                                 out.report(
                                     doc.span_of_key(p, "combine"),
-                                    format!("combine `strategy` must be `string`, found `{found}`"),
+                                    format!(
+                                        "combine `strategy` must be `string`, found {code0}",
+                                        code0 = code(&found)
+                                    ),
                                 );
                             }
                         }
@@ -118,9 +125,9 @@ impl Rule for FnPtPatchFields {
                             "CombineFromEnvironment",
                             "CombineToEnvironment",
                         ];
-                        let d = out.report(at, format!("unknown patch type `{other}`"));
+                        let d = out.report(at, format!("unknown patch type {code0}", code0 = code(&other)));
                         if let Some(s) = crate::parse::text::suggest(other, types) {
-                            d.help(format!("did you mean `{s}`?"));
+                            d.help(format!("did you mean {code0}?", code0 = code(&s)));
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::diagnostic::Severity;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
@@ -54,13 +55,19 @@ impl Rule for FnPtPolicies {
                         out.report_with(
                             Severity::Warning,
                             pt.doc.span(n),
-                            format!("`toFieldPathPolicy: {v}` is deprecated"),
+                            format!(
+                                "{code0} is deprecated",
+                                code0 = code(&format!("toFieldPathPolicy: {v}"))
+                            ),
                         )
                         .help("use `MergeObjects` or `MergeObjectsAppendArrays`");
                     } else if !TO.contains(&v.as_str()) {
-                        let d = out.report(pt.doc.span(n), format!("unknown `toFieldPathPolicy` `{v}`"));
+                        let d = out.report(
+                            pt.doc.span(n),
+                            format!("unknown `toFieldPathPolicy` {code0}", code0 = code(&v)),
+                        );
                         match crate::parse::text::suggest(&v, TO.iter().copied()) {
-                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                             None => d.help(format!("use {}", crate::parse::text::list(TO, 5))),
                         };
                     }
@@ -70,7 +77,10 @@ impl Rule for FnPtPolicies {
                     if !FROM.contains(&v.as_str()) {
                         out.report(
                             pt.doc.span(n),
-                            format!("`fromFieldPathPolicy` must be `Required` or `Optional`, found `{v}`"),
+                            format!(
+                                "`fromFieldPathPolicy` must be `Required` or `Optional`, found {code0}",
+                                code0 = code(&v)
+                            ),
                         );
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
@@ -54,13 +55,23 @@ impl Rule for FnPtReadinessConnection {
                         "MatchCondition" => &["matchCondition"],
                         "None" => &[],
                         other => {
-                            out.report(at, format!("unknown readiness check type `{other}`"));
+                            out.report(
+                                at,
+                                format!("unknown readiness check type {code0}", code0 = code(&other)),
+                            );
                             continue;
                         }
                     };
                     for key in need {
                         if c.get(key).is_none() {
-                            out.report(at, format!("a `{ty}` readiness check needs `{key}`"));
+                            out.report(
+                                at,
+                                format!(
+                                    "a {code0} readiness check needs {code1}",
+                                    code0 = code(&ty),
+                                    code1 = code(&key)
+                                ),
+                            );
                         }
                     }
                     if let Some(mc) = c.get("matchCondition") {
@@ -68,7 +79,7 @@ impl Rule for FnPtReadinessConnection {
                             if mc.get(key).is_none() {
                                 out.report(
                                     doc.span_of_key(c, "matchCondition"),
-                                    format!("`matchCondition` needs `{key}`"),
+                                    format!("`matchCondition` needs {code0}", code0 = code(&key)),
                                 );
                             }
                         }
@@ -85,13 +96,23 @@ impl Rule for FnPtReadinessConnection {
                         "FromConnectionSecretKey" => "fromConnectionSecretKey",
                         "FromFieldPath" => "fromFieldPath",
                         other => {
-                            out.report(at, format!("unknown connection detail type `{other}`"));
+                            out.report(
+                                at,
+                                format!("unknown connection detail type {code0}", code0 = code(&other)),
+                            );
                             continue;
                         }
                     };
                     for k in ["name", key] {
                         if cd.get(k).is_none() {
-                            out.report(at, format!("a `{ty}` connection detail needs `{k}`"));
+                            out.report(
+                                at,
+                                format!(
+                                    "a {code0} connection detail needs {code1}",
+                                    code0 = code(&ty),
+                                    code1 = code(&k)
+                                ),
+                            );
                         }
                     }
                 }

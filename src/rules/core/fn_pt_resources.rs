@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
@@ -70,7 +71,7 @@ impl Rule for FnPtResources {
                         {
                             out.report(
                                 doc.span(r.get("name").unwrap_or(r)),
-                                format!("resource name `{n}` is used twice"),
+                                format!("resource name {code0} is used twice", code0 = code(&n)),
                             )
                             .label(doc.span(first.get("name").unwrap_or(first)), "first used here");
                         }

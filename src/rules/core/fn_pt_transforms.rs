@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::util::PtInput;
 use crate::rules::{Rule, Sink};
@@ -52,9 +53,13 @@ impl Rule for FnPtTransforms {
                     let at = ty_node.map(|n| doc.span(n)).unwrap_or_else(|| doc.span(t));
                     let Some(block) = t.get(ty).filter(|_| !ty.is_empty()) else {
                         let msg = if matches!(ty, "math" | "map" | "match" | "string" | "convert") {
-                            format!("a `{ty}` transform needs a `{ty}:` block")
+                            format!(
+                                "a {code0} transform needs a {code1} block",
+                                code0 = code(&ty),
+                                code1 = code(&format!("{ty}:"))
+                            )
                         } else {
-                            format!("unknown transform type `{ty}`")
+                            format!("unknown transform type {code0}", code0 = code(&ty))
                         };
                         out.report(at, msg);
                         continue;
@@ -65,7 +70,7 @@ impl Rule for FnPtTransforms {
                             "ClampMin" if block.get("clampMin").is_none() => Some("math `ClampMin` needs `clampMin`".into()),
                             "ClampMax" if block.get("clampMax").is_none() => Some("math `ClampMax` needs `clampMax`".into()),
                             "Multiply" | "ClampMin" | "ClampMax" => None,
-                            other => Some(format!("unknown math type `{other}`")),
+                            other => Some(format!("unknown math type {code0}", code0 = code(&other))),
                         },
                         "map" => block.as_map().is_none_or(<[_]>::is_empty).then(|| "`map` needs at least one pair".into()),
                         "match" => {
@@ -77,7 +82,7 @@ impl Rule for FnPtTransforms {
                                     "literal" if pat.get("literal").is_none() => Some("a `literal` pattern needs `literal`".into()),
                                     "regexp" if !regex_ok(pat.get("regexp")) => Some("a `regexp` pattern needs a valid `regexp`".into()),
                                     "literal" | "regexp" => None,
-                                    other => Some(format!("unknown match pattern type `{other}`")),
+                                    other => Some(format!("unknown match pattern type {code0}", code0 = code(&other))),
                                 })
                             }
                         }
@@ -89,14 +94,14 @@ impl Rule for FnPtTransforms {
                             "Join" if block.get("join").is_none() => Some("string `Join` needs `join`".into()),
                             "Replace" if block.path(&["replace", "search"]).is_none() => Some("string `Replace` needs `replace.search`".into()),
                             "Format" | "Convert" | "TrimPrefix" | "TrimSuffix" | "Regexp" | "Join" | "Replace" => None,
-                            other => Some(format!("unknown string transform type `{other}`")),
+                            other => Some(format!("unknown string transform type {code0}", code0 = code(&other))),
                         },
                         "convert" => match block.get("toType").and_then(Node::as_str) {
                             Some("string" | "int" | "int64" | "bool" | "float64" | "object" | "array") => None,
-                            Some(other) => Some(format!("`convert.toType` `{other}` is not one of string, int, int64, bool, float64, object, array")),
+                            Some(other) => Some(format!("`convert.toType` {code0} is not one of string, int, int64, bool, float64, object, array", code0 = code(&other))),
                             None => Some("`convert` needs `toType`".into()),
                         },
-                        other => Some(format!("unknown transform type `{other}`")),
+                        other => Some(format!("unknown transform type {code0}", code0 = code(&other))),
                     };
                     if let Some(msg) = problem {
                         out.report(at, msg);

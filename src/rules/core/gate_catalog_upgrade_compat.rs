@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -115,7 +116,12 @@ impl Rule for GateCatalogUpgradeCompat {
                         );
                         out.report(
                             at,
-                            format!("the order `{who}` stops validating on {}: {}", p.tag, e.message),
+                            format!(
+                                "the order {code0} stops validating on {}: {}",
+                                p.tag,
+                                e.message,
+                                code0 = code(&who)
+                            ),
                         )
                         .label(crate::parse::source::Span::new(o.file, e.start, e.end), "in this order")
                         .help("migrate the orders first, or release the change as a new major version");

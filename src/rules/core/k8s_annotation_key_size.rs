@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_templated, label_key_problem, objects};
 use crate::rules::{Rule, Sink};
 
@@ -47,8 +48,11 @@ impl Rule for K8sAnnotationKeySize {
             for e in doc.annotations() {
                 total += e.key.len() + e.value.as_str().map_or(0, str::len);
                 if let Some(problem) = label_key_problem(&e.key).filter(|_| !is_templated(&e.key)) {
-                    out.report(doc.key_span(e), format!("invalid annotation key `{}`", e.key))
-                        .help(problem);
+                    out.report(
+                        doc.key_span(e),
+                        format!("invalid annotation key {code0}", code0 = code(&e.key)),
+                    )
+                    .help(problem);
                 }
             }
             if total > TOTAL_LIMIT {

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_dns1035_label, is_templated, objects};
 use crate::rules::{Rule, Sink};
 
@@ -43,8 +44,11 @@ impl Rule for K8sDns1035Label {
             };
             let Some(v) = node.as_str() else { continue };
             if !is_dns1035_label(v) && !is_templated(v) {
-                out.report(doc.span(node), format!("`{v}` is not a valid Service name"))
-                    .help("use at most 63 lowercase letters, digits and `-`, starting with a letter");
+                out.report(
+                    doc.span(node),
+                    format!("{code0} is not a valid Service name", code0 = code(&v)),
+                )
+                .help("use at most 63 lowercase letters, digits and `-`, starting with a letter");
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_dns1123_label, is_templated, objects};
 use crate::rules::{Rule, Sink};
 
@@ -47,7 +48,11 @@ impl Rule for K8sDns1123Label {
                 let Some(node) = node else { continue };
                 let Some(v) = node.as_str() else { continue };
                 if !is_dns1123_label(v) && !is_templated(v) {
-                    out.report(doc.span(node), format!("`{v}` is not a valid {what}")).help(
+                    out.report(
+                        doc.span(node),
+                        format!("{code0} is not a valid {what}", code0 = code(&v)),
+                    )
+                    .help(
                         "use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit",
                     );
                 }

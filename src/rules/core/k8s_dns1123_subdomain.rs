@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_dns1123_subdomain, is_path_segment_name, is_templated, objects};
 use crate::rules::{Rule, Sink};
 
@@ -53,13 +54,16 @@ impl Rule for K8sDns1123Subdomain {
             }
             if is_rbac(doc) {
                 if name.is_empty() || !is_path_segment_name(name) {
-                    out.report(doc.span(node), format!("`{name}` is not a valid {} name", doc.kind))
-                        .help("RBAC names may be any non-empty text but `.` and `..`, without `/` or `%`");
+                    out.report(
+                        doc.span(node),
+                        format!("{code0} is not a valid {} name", doc.kind, code0 = code(&name)),
+                    )
+                    .help("RBAC names may be any non-empty text but `.` and `..`, without `/` or `%`");
                 }
                 continue;
             }
             if !is_dns1123_subdomain(name) {
-                out.report(doc.span(node), format!("`{name}` is not a valid object name"))
+                out.report(doc.span(node), format!("{code0} is not a valid object name", code0 = code(&name)))
                     .help("use at most 253 lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit");
             }
         }
@@ -69,5 +73,8 @@ impl Rule for K8sDns1123Subdomain {
 /// RBAC roles and bindings, whose names the API server checks only as path segments.
 fn is_rbac(doc: &crate::model::Doc) -> bool {
     doc.group() == "rbac.authorization.k8s.io"
-        && matches!(doc.kind.as_str(), "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding")
+        && matches!(
+            doc.kind.as_str(),
+            "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding"
+        )
 }

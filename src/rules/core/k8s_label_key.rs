@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_templated, label_key_problem, objects};
 use crate::rules::{Rule, Sink};
 
@@ -43,8 +44,11 @@ impl Rule for K8sLabelKey {
         for doc in objects(ws) {
             for e in doc.labels() {
                 if let Some(problem) = label_key_problem(&e.key).filter(|_| !is_templated(&e.key)) {
-                    out.report(doc.key_span(e), format!("invalid label key `{}`", e.key))
-                        .help(problem);
+                    out.report(
+                        doc.key_span(e),
+                        format!("invalid label key {code0}", code0 = code(&e.key)),
+                    )
+                    .help(problem);
                 }
             }
         }

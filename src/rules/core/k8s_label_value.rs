@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::{is_composition_label, is_qualified_name_part, is_templated, objects};
 use crate::rules::{Rule, Sink};
 
@@ -60,8 +61,15 @@ impl Rule for K8sLabelValue {
                 } else {
                     why
                 };
-                out.report(doc.span(&e.value), format!("invalid value `{v}` for label `{}`", e.key))
-                    .help(why);
+                out.report(
+                    doc.span(&e.value),
+                    format!(
+                        "invalid value {code0} for label {code1}",
+                        code0 = code(&v),
+                        code1 = code(&e.key)
+                    ),
+                )
+                .help(why);
             }
         }
     }

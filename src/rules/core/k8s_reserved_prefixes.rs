@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::objects;
 use crate::rules::{Rule, Sink};
 
@@ -61,7 +62,10 @@ impl Rule for K8sReservedPrefixes {
                 if reserved && !ALLOWED.contains(&e.key.as_str()) {
                     out.report(
                         doc.key_span(e),
-                        format!("`{}` uses a prefix reserved for Kubernetes core components", e.key),
+                        format!(
+                            "{code0} uses a prefix reserved for Kubernetes core components",
+                            code0 = code(&e.key)
+                        ),
                     )
                     .help("use a prefix of your own domain");
                 }

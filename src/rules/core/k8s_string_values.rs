@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::objects;
 use crate::rules::{Rule, Sink};
 
@@ -61,9 +62,16 @@ impl Rule for K8sStringValues {
                         let src = &ws.sources.get(doc.file).text[e.value.start as usize..e.value.end as usize];
                         out.report(
                             doc.span(&e.value),
-                            format!("{what} `{}` has a {} value, not a string", e.key, e.value.type_name()),
+                            format!(
+                                "{what} {code0} has a {} value, not a string",
+                                e.value.type_name(),
+                                code0 = code(&e.key)
+                            ),
                         )
-                        .help(format!("quote it: `\"{}\"`", if src.is_empty() { "" } else { src }))
+                        .help(format!(
+                            "quote it: {code0}",
+                            code0 = code(&format!("\"{}\"", if src.is_empty() { "" } else { src }))
+                        ))
                         .fix(quote(&ws.sources.get(doc.file).text, doc.span(&e.value)));
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -67,14 +68,14 @@ impl Rule for OrderDuplicate {
                     out.report(
                         at,
                         format!(
-                            "another order already defines `{}` `{}`{}",
-                            d.kind,
-                            name,
+                            "another order already defines {code0} {code1}{}",
                             if ns.is_empty() {
                                 String::new()
                             } else {
-                                format!(" in `{ns}`")
-                            }
+                                format!(" in {code0}", code0 = code(&ns))
+                            },
+                            code0 = code(&d.kind),
+                            code1 = code(&name)
                         ),
                     )
                     .label(*first, "first defined here");

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -80,13 +81,16 @@ impl Rule for VersionBumpRequired {
         if !ok {
             out.report(at, format!("{prev} → {tag} needs {needed} version bump: {why}"))
                 .help(format!(
-                    "release it as `v{}.0.0`{}",
-                    old.major + 1,
+                    "release it as {code0}{}",
                     if matches!(class, ChangeClass::Compatible) {
-                        format!(" or `v{}.{}.0`", old.major, old.minor + 1)
+                        format!(
+                            " or {code0}",
+                            code0 = code(&format!("v{}.{}.0", old.major, old.minor + 1))
+                        )
                     } else {
                         String::new()
-                    }
+                    },
+                    code0 = code(&format!("v{}.0.0", old.major + 1))
                 ));
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -55,10 +56,15 @@ impl Rule for VersionLabelMatchesTag {
             if text != "dev" && text != version {
                 out.report(
                     x.doc().span(v),
-                    format!("`openportal.dev/version` is `{text}` but the release is `{tag}`"),
+                    format!(
+                        "`openportal.dev/version` is {code0} but the release is {code1}",
+                        code0 = code(&text),
+                        code1 = code(&tag)
+                    ),
                 )
                 .help(format!(
-                    "set it to `dev` in source (the release workflow writes `{version}`), or to `{version}`"
+                    "set it to `dev` in source (the release workflow writes {code0}), or to {code0}",
+                    code0 = code(&version)
                 ));
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::release_anchor;
 use crate::rules::{Rule, Sink};
 
@@ -42,7 +43,7 @@ impl Rule for VersionTagSemver {
         if !ok {
             out.report(
                 release_anchor(ws),
-                format!("release tag `{tag}` is not `vMAJOR.MINOR.PATCH`"),
+                format!("release tag {code0} is not `vMAJOR.MINOR.PATCH`", code0 = code(&tag)),
             )
             .help("tag releases like `v1.2.0`");
         }

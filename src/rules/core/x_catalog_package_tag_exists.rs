@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -45,8 +46,9 @@ impl Rule for XCatalogPackageTagExists {
             out.report(
                 at,
                 format!(
-                    "tag `{}` does not exist in the template repository of `{}`",
-                    p.tag, p.package
+                    "tag {code0} does not exist in the template repository of {code1}",
+                    code0 = code(&p.tag),
+                    code1 = code(&p.package)
                 ),
             )
             .help("pin a released tag of the template repository");

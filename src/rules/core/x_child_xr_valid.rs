@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use crate::schema;
 
@@ -75,7 +76,11 @@ impl Rule for XChildXrValid {
                         .collect();
                     out.report(
                         r.span(r.root.get("apiVersion").unwrap_or(r.root)),
-                        format!("child `{kind}` has no served version `{version}`"),
+                        format!(
+                            "child {code0} has no served version {code1}",
+                            code0 = code(&kind),
+                            code1 = code(&version)
+                        ),
                     )
                     .label(x.name_span(), "XRD defined here")
                     .help(format!("served versions: {}", crate::parse::text::list(&served, 5)));
@@ -99,7 +104,7 @@ impl Rule for XChildXrValid {
                         r.range_span(e.start, e.end)
                     };
                     let d = out
-                        .report(at, format!("child `{kind}`: {}", e.message))
+                        .report(at, format!("child {code0}: {}", e.message, code0 = code(&kind)))
                         .label(x.name_span(), "XRD defined here");
                     if let Some(h) = e.help {
                         d.help(h);

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -60,9 +61,23 @@ impl Rule for XCompTyperefXrd {
                     let Some(refv) = x.referenceable() else { continue };
                     let Some(rv) = refv.name else { continue };
                     if rv != version {
-                        out.report(at, format!("the Composition targets `{group}/{version}`, but the referenceable version of `{kind}` is `{rv}`"))
-                            .label(x.doc().span(refv.node.get("name").unwrap_or(refv.node)), "referenceable version defined here")
-                            .help(format!("use `apiVersion: {group}/{rv}`"));
+                        out.report(
+                            at,
+                            format!(
+                                "the Composition targets {code0}, but the referenceable version of {code1} is {code2}",
+                                code0 = code(&format!("{group}/{version}")),
+                                code1 = code(&kind),
+                                code2 = code(&rv)
+                            ),
+                        )
+                        .label(
+                            x.doc().span(refv.node.get("name").unwrap_or(refv.node)),
+                            "referenceable version defined here",
+                        )
+                        .help(format!(
+                            "use {code0}",
+                            code0 = code(&format!("apiVersion: {group}/{rv}"))
+                        ));
                     }
                 }
                 None => {
@@ -77,10 +92,14 @@ impl Rule for XCompTyperefXrd {
                     let kat = r.get("kind").map(|n| doc.span(n)).unwrap_or(at);
                     let d = out.report(
                         kat,
-                        format!("no XRD in the repository defines `{kind}` in group `{group}`"),
+                        format!(
+                            "no XRD in the repository defines {code0} in group {code1}",
+                            code0 = code(&kind),
+                            code1 = code(&group)
+                        ),
                     );
                     if let Some(s) = crate::parse::text::suggest(kind, same_group.iter().copied()) {
-                        d.help(format!("did you mean `{s}`?"));
+                        d.help(format!("did you mean {code0}?", code0 = code(&s)));
                     }
                 }
             }

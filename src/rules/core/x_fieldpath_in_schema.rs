@@ -1,5 +1,6 @@
 use crate::model::{Composition, Workspace};
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
@@ -131,19 +132,27 @@ pub fn report_missing(ws: &Workspace, c: &Composition<'_>, uses: Vec<(Vec<String
         };
         let sev = if i <= 1 { Severity::Error } else { Severity::Warning };
         let d = out
-            .report_with(sev, at, format!("`{shown}` is not in the schema of `{k}`"))
+            .report_with(
+                sev,
+                at,
+                format!(
+                    "{code0} is not in the schema of {code1}",
+                    code0 = code(&shown),
+                    code1 = code(&k)
+                ),
+            )
             .label(x.name_span(), "XRD defined here");
         match crate::parse::text::suggest(&path[i], known.iter().map(String::as_str)) {
             Some(s) => d.help(format!(
-                "did you mean `{}`?",
-                [&path[..i], &[s.to_string()]].concat().join(".")
+                "did you mean {code0}?",
+                code0 = code(&([&path[..i], &[s.to_string()]].concat().join(".")))
             )),
             None => {
                 let known: Vec<&str> = known.iter().map(String::as_str).collect();
                 d.help(format!(
-                    "`{}` declares {}",
-                    parent.join("."),
-                    crate::parse::text::nearest(&path[i], &known, crate::parse::text::NEAREST)
+                    "{code0} declares {}",
+                    crate::parse::text::nearest(&path[i], &known, crate::parse::text::NEAREST),
+                    code0 = code(&parent.join("."))
                 ))
             }
         };

@@ -1,6 +1,7 @@
 use crate::model::backstage::EntityRef;
 use crate::model::Class;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -65,10 +66,13 @@ impl Rule for XOwnerExists {
                 }
                 let d = out.report(
                     doc.span(node),
-                    format!("owner `{owner}` is not a Group or User of the catalog"),
+                    format!(
+                        "owner {code0} is not a Group or User of the catalog",
+                        code0 = code(&owner)
+                    ),
                 );
                 match crate::parse::text::suggest(r.name, owners.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                     None => d.help("define the group, or list it under `backstage.known-entities`"),
                 };
                 break;

@@ -1,5 +1,6 @@
 use crate::model::{Composed, Workspace};
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 use crate::schema::{lookup, Lookup};
@@ -88,16 +89,25 @@ impl Rule for XStatusWriteInSchema {
                     let d = out
                         .report(
                             at,
-                            format!("`{shown}` is written but not declared in the status schema of `{k}`"),
+                            format!(
+                                "{code0} is written but not declared in the status schema of {code1}",
+                                code0 = code(&shown),
+                                code1 = code(&k)
+                            ),
                         )
                         .label(x.name_span(), "XRD defined here");
                     match crate::parse::text::suggest(
                         path.last().map_or("", String::as_str),
                         known.iter().map(String::as_str),
                     ) {
-                        Some(s) => d.help(format!("did you mean `{s}`? (or declare `{shown}` in the XRD)")),
+                        Some(s) => d.help(format!(
+                            "did you mean {code0}? (or declare {code1} in the XRD)",
+                            code0 = code(&s),
+                            code1 = code(&shown)
+                        )),
                         None => d.help(format!(
-                            "declare `{shown}` in the XRD's status schema; the API server prunes it otherwise"
+                            "declare {code0} in the XRD's status schema; the API server prunes it otherwise",
+                            code0 = code(&shown)
                         )),
                     };
                 }

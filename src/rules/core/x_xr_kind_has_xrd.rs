@@ -1,4 +1,5 @@
 use crate::model::{by_group_kind, Doc, GroupKind, Workspace, Xrd};
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -68,7 +69,11 @@ fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
             .filter_map(|v| v.name)
             .collect();
         return Err((
-            format!("`{kind}` has no served version `{version}`"),
+            format!(
+                "{code0} has no served version {code1}",
+                code0 = code(&kind),
+                code1 = code(&version)
+            ),
             Some(format!("served versions: {}", crate::parse::text::list(&served, 5))),
         ));
     }
@@ -81,16 +86,27 @@ fn resolve(ws: &Workspace, doc: &Doc) -> Result<(), (String, Option<String>)> {
             .and_then(|x| x.referenceable())
             .and_then(|v| v.name)
             .unwrap_or(version);
-        Some(format!("did you mean `apiVersion: {g}/{v}`?"))
+        Some(format!(
+            "did you mean {code0}?",
+            code0 = code(&format!("apiVersion: {g}/{v}"))
+        ))
     } else {
         let kinds: Vec<&str> = all
             .iter()
             .filter(|(g, _)| g == group)
             .map(|(_, k)| k.as_str())
             .collect();
-        crate::parse::text::suggest(kind, kinds.iter().copied()).map(|k| format!("did you mean `kind: {k}`?"))
+        crate::parse::text::suggest(kind, kinds.iter().copied())
+            .map(|k| format!("did you mean {code0}?", code0 = code(&format!("kind: {k}"))))
     };
-    Err((format!("no XRD defines `{kind}` in `{group}`"), hint))
+    Err((
+        format!(
+            "no XRD defines {code0} in {code1}",
+            code0 = code(&kind),
+            code1 = code(&group)
+        ),
+        hint,
+    ))
 }
 
 impl Rule for XXrKindHasXrd {

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use crate::schema;
 
@@ -150,24 +151,33 @@ impl Rule for XXrSchema {
                         out.report(
                             at,
                             format!(
-                                "`{}`: {}",
-                                if f.field_path.is_empty() {
-                                    "<root>"
-                                } else {
-                                    &f.field_path
-                                },
-                                f.message
+                                "{code0}: {}",
+                                f.message,
+                                code0 = code(
+                                    &(if f.field_path.is_empty() {
+                                        "<root>"
+                                    } else {
+                                        &f.field_path
+                                    })
+                                )
                             ),
                         )
                         .label(xrd_at, "XRD defined here")
-                        .help(format!("the XRD's validation rule `{}` is false", f.rule));
+                        .help(format!(
+                            "the XRD's validation rule {code0} is false",
+                            code0 = code(&f.rule)
+                        ));
                     } else if !f.compile {
                         // The API server fails the request when a rule errors, so this is an
                         // error too. A rule that does not compile is reported at the XRD
                         // (`xp-xrd-structural-schema`): the API server refuses the CRD.
                         out.report(
                             at,
-                            format!("CEL rule `{}` could not be evaluated: {}", f.rule, f.message),
+                            format!(
+                                "CEL rule {code0} could not be evaluated: {}",
+                                f.message,
+                                code0 = code(&f.rule)
+                            ),
                         )
                         .label(xrd_at, "XRD defined here")
                         .help("the API server refuses the object when a validation rule errors");

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 
@@ -51,7 +52,10 @@ impl Rule for XXrScope {
                         .unwrap_or_else(|| d.head_span());
                     out.report(
                         at,
-                        format!("`{}` is namespaced but the XR has no `metadata.namespace`", d.kind),
+                        format!(
+                            "{code0} is namespaced but the XR has no `metadata.namespace`",
+                            code0 = code(&d.kind)
+                        ),
                     )
                     .label(x.name_span(), "XRD defined here");
                 }
@@ -59,9 +63,9 @@ impl Rule for XXrScope {
                     out.report(
                         d.span(n),
                         format!(
-                            "`{}` is cluster-scoped ({}) and must not set `metadata.namespace`",
-                            d.kind,
-                            x.scope()
+                            "{code0} is cluster-scoped ({}) and must not set `metadata.namespace`",
+                            x.scope(),
+                            code0 = code(&d.kind)
                         ),
                     )
                     .label(x.name_span(), "XRD defined here")
@@ -74,9 +78,9 @@ impl Rule for XXrScope {
                         Severity::Warning,
                         d.span(n),
                         format!(
-                            "`{}` is cluster-scoped ({}); the API server ignores its `metadata.namespace`",
-                            d.kind,
-                            x.scope()
+                            "{code0} is cluster-scoped ({}); the API server ignores its `metadata.namespace`",
+                            x.scope(),
+                            code0 = code(&d.kind)
                         ),
                     )
                     .label(x.name_span(), "XRD defined here")

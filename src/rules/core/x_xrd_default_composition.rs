@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -51,11 +52,15 @@ impl Rule for XXrdDefaultComposition {
                     let candidates: Vec<&str> = ws.compositions_for(group, kind).filter_map(|c| c.name()).collect();
                     let d = out.report(
                         x.doc().span(node),
-                        format!("`{key}` names `{name}`, but no Composition has that name"),
+                        format!(
+                            "{code0} names {code1}, but no Composition has that name",
+                            code0 = code(&key),
+                            code1 = code(&name)
+                        ),
                     );
                     match crate::parse::text::suggest(name, candidates.iter().copied()).or(candidates.first().copied())
                     {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                         None => d.help("add the Composition or fix the name"),
                     };
                 } else if !named
@@ -66,7 +71,11 @@ impl Rule for XXrdDefaultComposition {
                     let at = c.type_ref().map(|r| c.doc.span(r)).unwrap_or_else(|| c.doc.head_span());
                     out.report(
                         x.doc().span(node),
-                        format!("Composition `{name}` does not compose `{kind}`"),
+                        format!(
+                            "Composition {code0} does not compose {code1}",
+                            code0 = code(&name),
+                            code1 = code(&kind)
+                        ),
                     )
                     .label(at, "its compositeTypeRef is here");
                 }

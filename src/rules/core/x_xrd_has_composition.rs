@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -56,9 +57,12 @@ impl Rule for XXrdHasComposition {
                     .and_then(|s| s.path(&["names", "kind"]))
                     .map(|n| x.doc().span(n))
                     .unwrap_or_else(|| x.doc().head_span());
-                out.report(at, format!("no Composition composes `{kind}`"))
+                out.report(at, format!("no Composition composes {code0}", code0 = code(&kind)))
                     .help(format!(
-                        "add a Composition with `compositeTypeRef: {{apiVersion: {group}/<version>, kind: {kind}}}`"
+                        "add a Composition with {code0}",
+                        code0 = code(&format!(
+                            "compositeTypeRef: {{apiVersion: {group}/<version>, kind: {kind}}}"
+                        ))
                     ));
             }
         }

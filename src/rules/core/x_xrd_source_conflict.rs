@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -78,7 +79,7 @@ impl Rule for XXrdSourceConflict {
                         let (primary, other) = if prev_external { (d, prev) } else { (prev, d) };
                         out.report(
                             crate::model::Xrd(primary).name_span(),
-                            format!("`{k}` ({g}) is defined differently by two sources"),
+                            format!("{code0} ({g}) is defined differently by two sources", code0 = code(&k)),
                         )
                         .label(crate::model::Xrd(other).name_span(), "the other definition")
                         .help("pass one source per template, or make them agree");

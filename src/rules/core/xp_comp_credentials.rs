@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -69,7 +70,7 @@ impl Rule for XpCompCredentials {
                         {
                             out.report(
                                 doc.span(cr.get("name").unwrap_or(cr)),
-                                format!("credential `{n}` is listed twice"),
+                                format!("credential {code0} is listed twice", code0 = code(&n)),
                             )
                             .label(doc.span(first), "first listed here");
                         }
@@ -99,7 +100,10 @@ impl Rule for XpCompCredentials {
                         Some(other) => {
                             out.report(
                                 doc.span(src_node.expect("has source")),
-                                format!("credential source must be `None` or `Secret`, found `{other}`"),
+                                format!(
+                                    "credential source must be `None` or `Secret`, found {code0}",
+                                    code0 = code(&other)
+                                ),
                             );
                         }
                         None => {

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -49,8 +50,9 @@ impl Rule for XpCompLegacyFields {
                 out.report(
                     c.doc.key_span(e),
                     format!(
-                        "`writeConnectionSecretsToNamespace` has no effect for the {} XR `{k}`",
-                        x.scope()
+                        "`writeConnectionSecretsToNamespace` has no effect for the {} XR {code0}",
+                        x.scope(),
+                        code0 = code(&k)
                     ),
                 )
                 .label(x.name_span(), "XRD defined here")

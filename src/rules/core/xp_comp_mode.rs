@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -64,7 +65,7 @@ impl Rule for XpCompMode {
                 Some(other) => {
                     out.report(
                         doc.span(spec.get("mode").expect("has mode")),
-                        format!("unknown composition mode `{other}`"),
+                        format!("unknown composition mode {code0}", code0 = code(&other)),
                     )
                     .help("the only mode is `Pipeline`");
                     continue;

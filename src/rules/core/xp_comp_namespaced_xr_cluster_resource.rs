@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::CLUSTER_SCOPED_KINDS;
 use crate::rules::{Rule, Sink};
 
@@ -63,7 +64,11 @@ impl Rule for XpCompNamespacedXrClusterResource {
                 let d = out
                     .report(
                         r.head_span(),
-                        format!("a Composition for the namespaced `{k}` cannot compose the cluster-scoped `{kind}`"),
+                        format!(
+                            "a Composition for the namespaced {code0} cannot compose the cluster-scoped {code1}",
+                            code0 = code(&k),
+                            code1 = code(&kind)
+                        ),
                     )
                     .label(x.name_span(), "XRD declared `scope: Namespaced` here");
                 if cluster_object {

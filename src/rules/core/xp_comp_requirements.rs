@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -71,7 +72,10 @@ impl Rule for XpCompRequirements {
                     for (i, it) in items.iter().enumerate() {
                         for key in ["requirementName", "apiVersion", "kind"] {
                             if it.get(key).is_none() {
-                                out.report(doc.span(it), format!("`{list}` entry has no `{key}`"));
+                                out.report(
+                                    doc.span(it),
+                                    format!("{code0} entry has no {code1}", code0 = code(&list), code1 = code(&key)),
+                                );
                             }
                         }
                         if it.get("name").is_some() && it.get("matchLabels").is_some() {
@@ -89,7 +93,7 @@ impl Rule for XpCompRequirements {
                             {
                                 out.report(
                                     doc.span(it.get("requirementName").unwrap_or(it)),
-                                    format!("requirement `{n}` is listed twice"),
+                                    format!("requirement {code0} is listed twice", code0 = code(&n)),
                                 )
                                 .label(doc.span(first), "first listed here");
                             }

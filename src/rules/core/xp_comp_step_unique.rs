@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -51,9 +52,12 @@ impl Rule for XpCompStepUnique {
                 let Some(name) = s.name else { continue };
                 if let Some(first) = steps[..i].iter().find(|o| o.name == Some(name)) {
                     let at = |n: &crate::parse::yaml::Node| c.doc.span(n.get("step").unwrap_or(n));
-                    out.report(at(s.node), format!("step `{name}` is defined twice"))
-                        .label(at(first.node), "first defined here")
-                        .help("give every step a unique name");
+                    out.report(
+                        at(s.node),
+                        format!("step {code0} is defined twice", code0 = code(&name)),
+                    )
+                    .label(at(first.node), "first defined here")
+                    .help("give every step a unique name");
                 }
             }
         }

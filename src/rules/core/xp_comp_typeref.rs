@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -55,7 +56,7 @@ impl Rule for XpCompTyperef {
                 if r.get(key).and_then(|n| n.as_str()).is_none_or(str::is_empty) {
                     out.report(
                         doc.span_of_key(c.spec().unwrap_or(r), "compositeTypeRef"),
-                        format!("`compositeTypeRef.{key}` is required"),
+                        format!("{code0} is required", code0 = code(&format!("compositeTypeRef.{key}"))),
                     );
                 }
             }

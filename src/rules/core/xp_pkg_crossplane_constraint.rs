@@ -1,4 +1,5 @@
 use crate::model::{Class, Workspace};
+use crate::parse::text::code;
 use crate::rules::util::constraint_problem;
 use crate::rules::{Rule, Sink};
 
@@ -51,7 +52,10 @@ impl Rule for XpPkgCrossplaneConstraint {
             if let Some(problem) = constraint_problem(&text) {
                 out.report(
                     d.span(n),
-                    format!("`{text}` is not a valid version constraint: {problem}"),
+                    format!(
+                        "{code0} is not a valid version constraint: {problem}",
+                        code0 = code(&text)
+                    ),
                 )
                 .help("write e.g. `>=v2.0.0` or `>=v1.14.0, <v2.0.0`");
             }

@@ -1,4 +1,5 @@
 use crate::model::{Class, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::diagnostic::Severity;
 use crate::rules::util::constraint_problem;
@@ -76,18 +77,18 @@ impl Rule for XpPkgDependencyShape {
                     out.report_with(
                         Severity::Warning,
                         d.key_span(dep.entry(k).expect("present")),
-                        format!("`{k}:` dependencies are deprecated"),
+                        format!("{code0} dependencies are deprecated", code0 = code(&format!("{k}:"))),
                     )
                     .help(format!(
-                        "use `apiVersion: pkg.crossplane.io/v1`, `kind: {}` and `package:`",
-                        capitalise(k)
+                        "use `apiVersion: pkg.crossplane.io/v1`, {code0} and `package:`",
+                        code0 = code(&format!("kind: {}", capitalise(k)))
                     ));
                 } else {
                     for key in ["apiVersion", "kind"] {
                         if dep.get(key).is_none() {
                             out.report(
                                 d.span_of_key(dep, "package"),
-                                format!("a `package:` dependency needs `{key}`"),
+                                format!("a `package:` dependency needs {code0}", code0 = code(&key)),
                             );
                         }
                     }
@@ -101,7 +102,10 @@ impl Rule for XpPkgDependencyShape {
                     if let Some(problem) = constraint_problem(&text).filter(|_| !digest) {
                         out.report(
                             d.span(v),
-                            format!("`{text}` is not a valid version constraint: {problem}"),
+                            format!(
+                                "{code0} is not a valid version constraint: {problem}",
+                                code0 = code(&text)
+                            ),
                         );
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::{Class, Workspace};
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -70,7 +71,10 @@ impl Rule for XpPkgOneMeta {
                 [] => {
                     out.report(
                         ws.span_for_path(&file),
-                        format!("`{file}` holds no package metadata (`meta.pkg.crossplane.io`)"),
+                        format!(
+                            "{code0} holds no package metadata (`meta.pkg.crossplane.io`)",
+                            code0 = code(&file)
+                        ),
                     );
                 }
                 [first, rest @ ..] => {
@@ -83,8 +87,8 @@ impl Rule for XpPkgOneMeta {
                         out.report(
                             first.kind_span(),
                             format!(
-                                "a template repository packages a `Configuration`, not a `{}`",
-                                first.kind
+                                "a template repository packages a `Configuration`, not a {code0}",
+                                code0 = code(&first.kind)
                             ),
                         );
                     }

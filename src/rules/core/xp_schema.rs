@@ -1,5 +1,6 @@
 use crate::model::{Class, Workspace};
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use crate::schema::{self, crds};
 
@@ -75,10 +76,10 @@ impl Rule for XpSchema {
                 out.report(
                     span,
                     format!(
-                        "`{}` does not serve version `{}` of `{}`",
-                        doc.group(),
-                        doc.version(),
-                        doc.kind
+                        "{code0} does not serve version {code1} of {code2}",
+                        code0 = code(&doc.group()),
+                        code1 = code(&doc.version()),
+                        code2 = code(&doc.kind)
                     ),
                 )
                 .help(format!("served versions: {}", crate::parse::text::list(&served, 5)));

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -62,32 +63,41 @@ impl Rule for XpXrCrossplaneBlock {
                     k if !KEYS.contains(&k) => {
                         let dm = out.report(
                             d.key_span(e),
-                            format!("`spec.crossplane.{k}` is not a Crossplane field"),
+                            format!(
+                                "{code0} is not a Crossplane field",
+                                code0 = code(&format!("spec.crossplane.{k}"))
+                            ),
                         );
                         if let Some(s) = crate::parse::text::suggest(k, KEYS.iter().copied()) {
-                            dm.help(format!("did you mean `{s}`?"));
+                            dm.help(format!("did you mean {code0}?", code0 = code(&s)));
                         }
                     }
                     "compositionUpdatePolicy" if !matches!(e.value.as_str(), Some("Automatic" | "Manual")) => {
                         out.report(
                             d.span(&e.value),
                             format!(
-                                "`compositionUpdatePolicy` must be `Automatic` or `Manual`, found `{}`",
-                                e.value.scalar_text().unwrap_or_default()
+                                "`compositionUpdatePolicy` must be `Automatic` or `Manual`, found {code0}",
+                                code0 = code(&(e.value.scalar_text().unwrap_or_default()))
                             ),
                         );
                     }
                     "compositionRef" | "compositionRevisionRef" if e.value.get("name").is_none() => {
-                        out.report(d.key_span(e), format!("`{}` needs `name`", e.key));
+                        out.report(d.key_span(e), format!("{code0} needs `name`", code0 = code(&e.key)));
                     }
                     "compositionSelector" | "compositionRevisionSelector" if e.value.get("matchLabels").is_none() => {
-                        out.report(d.key_span(e), format!("`{}` needs `matchLabels`", e.key));
+                        out.report(
+                            d.key_span(e),
+                            format!("{code0} needs `matchLabels`", code0 = code(&e.key)),
+                        );
                     }
                     "resourceRefs" => {
                         for r in e.value.as_seq().unwrap_or(&[]) {
                             for k in ["apiVersion", "kind"] {
                                 if r.get(k).is_none() {
-                                    out.report(d.span(r), format!("a resource reference needs `{k}`"));
+                                    out.report(
+                                        d.span(r),
+                                        format!("a resource reference needs {code0}", code0 = code(&k)),
+                                    );
                                 }
                             }
                             if namespaced {

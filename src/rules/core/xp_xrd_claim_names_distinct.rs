@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -55,8 +56,10 @@ impl Rule for XpXrdClaimNamesDistinct {
                     out.report(
                         x.doc().span(c),
                         format!(
-                            "`claimNames.{key}` equals `names.{key}` (`{}`)",
-                            c.as_str().unwrap_or("")
+                            "{code0} equals {code1} ({code2})",
+                            code0 = code(&format!("claimNames.{key}")),
+                            code1 = code(&format!("names.{key}")),
+                            code2 = code(&(c.as_str().unwrap_or("")))
                         ),
                     )
                     .label(x.doc().span(n), "XR name defined here");

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -53,10 +54,15 @@ impl Rule for XpXrdEnums {
                 if !allowed.contains(&v.as_str()) {
                     let d = out.report(
                         doc.span(n),
-                        format!("`{key}` must be {}, found `{v}`", crate::parse::text::list(allowed, 3)),
+                        format!(
+                            "{code0} must be {}, found {code1}",
+                            crate::parse::text::list(allowed, 3),
+                            code0 = code(&key),
+                            code1 = code(&v)
+                        ),
                     );
                     if let Some(s) = crate::parse::text::suggest(&v, allowed.iter().copied()) {
-                        d.help(format!("did you mean `{s}`?"));
+                        d.help(format!("did you mean {code0}?", code0 = code(&s)));
                     }
                 }
             }
@@ -72,7 +78,10 @@ impl Rule for XpXrdEnums {
                     Some(other) => {
                         out.report(
                             doc.span_of_key(conv, "strategy"),
-                            format!("`conversion.strategy` must be `None` or `Webhook`, found `{other}`"),
+                            format!(
+                                "`conversion.strategy` must be `None` or `Webhook`, found {code0}",
+                                code0 = code(&other)
+                            ),
                         );
                     }
                 }

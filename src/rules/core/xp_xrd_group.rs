@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::is_dns1123_subdomain;
 use crate::rules::{Rule, Sink};
 
@@ -45,8 +46,11 @@ impl Rule for XpXrdGroup {
             };
             let Some(g) = node.as_str() else { continue };
             if !g.contains('.') || !is_dns1123_subdomain(g) {
-                out.report(x.doc().span(node), format!("`{g}` is not a valid API group"))
-                    .help("use a lowercase domain with at least one dot, e.g. `platform.example.org`");
+                out.report(
+                    x.doc().span(node),
+                    format!("{code0} is not a valid API group", code0 = code(&g)),
+                )
+                .help("use a lowercase domain with at least one dot, e.g. `platform.example.org`");
             }
         }
     }

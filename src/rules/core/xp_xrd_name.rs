@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -52,16 +53,26 @@ impl Rule for XpXrdName {
                 Some(n) if n.as_str() == Some(want.as_str()) => {}
                 Some(n) => {
                     let plural_node = x.spec().and_then(|s| s.path(&["names", "plural"])).expect("has plural");
-                    out.report(doc.span(n), format!("the XRD must be named `{want}`"))
-                        .note("expected `<plural>.<group>`")
-                        .label(doc.span(plural_node), "plural defined here")
-                        .help(format!("rename it to `{want}`"))
-                        .fix(crate::rules::edit::set_string(&ws.sources.get(doc.file).text, doc.span(n), &want));
+                    out.report(
+                        doc.span(n),
+                        format!("the XRD must be named {code0}", code0 = code(&want)),
+                    )
+                    .note("expected `<plural>.<group>`")
+                    .label(doc.span(plural_node), "plural defined here")
+                    .help(format!("rename it to {code0}", code0 = code(&want)))
+                    .fix(crate::rules::edit::set_string(
+                        &ws.sources.get(doc.file).text,
+                        doc.span(n),
+                        &want,
+                    ));
                 }
                 None => {
                     out.report(
                         doc.head_span(),
-                        format!("the XRD has no `metadata.name`; it must be `{want}`"),
+                        format!(
+                            "the XRD has no `metadata.name`; it must be {code0}",
+                            code0 = code(&want)
+                        ),
                     );
                 }
             }

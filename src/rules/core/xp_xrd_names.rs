@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::is_dns1035_label;
 use crate::rules::{Rule, Sink};
 
@@ -52,7 +53,7 @@ impl Rule for XpXrdNames {
                 if names.get(req).is_none() {
                     out.report(
                         doc.span_of_key(spec, "names"),
-                        format!("`spec.names.{req}` is required"),
+                        format!("{code0} is required", code0 = code(&format!("spec.names.{req}"))),
                     );
                 }
             }
@@ -66,13 +67,28 @@ impl Rule for XpXrdNames {
                     v
                 };
                 if matches!(key, "plural" | "singular") && v != lowered {
-                    out.report(doc.span(node), format!("`names.{key}` must be lowercase, found `{v}`"))
-                        .help(format!("use `{lowered}`"))
-                        .fix(crate::rules::edit::set_string(&ws.sources.get(doc.file).text, doc.span(node), &lowered));
+                    out.report(
+                        doc.span(node),
+                        format!(
+                            "{code0} must be lowercase, found {code1}",
+                            code0 = code(&format!("names.{key}")),
+                            code1 = code(&v)
+                        ),
+                    )
+                    .help(format!("use {code0}", code0 = code(&lowered)))
+                    .fix(crate::rules::edit::set_string(
+                        &ws.sources.get(doc.file).text,
+                        doc.span(node),
+                        &lowered,
+                    ));
                 } else if !is_dns1035_label(checked) {
                     out.report(
                         doc.span(node),
-                        format!("`names.{key}` `{v}` is not a valid DNS-1035 label"),
+                        format!(
+                            "{code0} {code1} is not a valid DNS-1035 label",
+                            code0 = code(&format!("names.{key}")),
+                            code1 = code(&v)
+                        ),
                     )
                     .help("use letters, digits and `-`, starting with a letter, at most 63 characters");
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -67,7 +68,10 @@ impl Rule for XpXrdOneReferenceable {
                         let f = first.node.get("referenceable").unwrap_or(first.node);
                         out.report(
                             doc.span(n),
-                            format!("version `{}` is a second referenceable version", r.name.unwrap_or("?")),
+                            format!(
+                                "version {code0} is a second referenceable version",
+                                code0 = code(&r.name.unwrap_or("?"))
+                            ),
                         )
                         .label(doc.span(f), "first referenceable version")
                         .help("exactly one version may be referenceable");

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -78,15 +79,21 @@ impl Rule for XpXrdPrinterColumns {
                 {
                     for req in ["name", "type", "jsonPath"] {
                         if col.get(req).is_none() {
-                            out.report(doc.span(col), format!("printer column is missing `{req}`"));
+                            out.report(
+                                doc.span(col),
+                                format!("printer column is missing {code0}", code0 = code(&req)),
+                            );
                         }
                     }
                     for (key, allowed) in [("type", TYPES), ("format", FORMATS)] {
                         let Some(n) = col.get(key) else { continue };
                         let val = n.scalar_text().unwrap_or_default();
                         if !allowed.contains(&val.as_str()) {
-                            out.report(doc.span(n), format!("printer column {key} `{val}` is not supported"))
-                                .help(format!("use one of {}", crate::parse::text::list(allowed, 8)));
+                            out.report(
+                                doc.span(n),
+                                format!("printer column {key} {code0} is not supported", code0 = code(&val)),
+                            )
+                            .help(format!("use one of {}", crate::parse::text::list(allowed, 8)));
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -46,7 +47,10 @@ impl Rule for XpXrdReferenceableServed {
                 let n = v.node.get("served").unwrap_or(v.node);
                 out.report(
                     x.doc().span(n),
-                    format!("referenceable version `{}` is not served", v.name.unwrap_or("?")),
+                    format!(
+                        "referenceable version {code0} is not served",
+                        code0 = code(&v.name.unwrap_or("?"))
+                    ),
                 )
                 .help("set `served: true`");
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -58,7 +59,7 @@ impl Rule for XpXrdRequired {
                 if spec.get(req).is_none() {
                     out.report(
                         doc.span_of_key(&doc.root, "spec"),
-                        format!("missing required field `spec.{req}`"),
+                        format!("missing required field {code0}", code0 = code(&format!("spec.{req}"))),
                     );
                 }
             }
@@ -68,7 +69,11 @@ impl Rule for XpXrdRequired {
                         let name = v.name.unwrap_or("?");
                         out.report(
                             doc.span(v.node),
-                            format!("version `{name}` is missing required field `{req}`"),
+                            format!(
+                                "version {code0} is missing required field {code1}",
+                                code0 = code(&name),
+                                code1 = code(&req)
+                            ),
                         );
                     }
                 }

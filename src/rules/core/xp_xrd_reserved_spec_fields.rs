@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -97,7 +98,10 @@ impl Rule for XpXrdReservedSpecFields {
                     if reserved {
                         out.report(
                             x.doc().key_span(e),
-                            format!("`spec.{}` is injected by Crossplane and must not be declared", e.key),
+                            format!(
+                                "{code0} is injected by Crossplane and must not be declared",
+                                code0 = code(&format!("spec.{}", e.key))
+                            ),
                         )
                         .help("remove it from the schema; Crossplane adds it to the generated CRD");
                     }
@@ -111,7 +115,10 @@ impl Rule for XpXrdReservedSpecFields {
                         out.report_with(
                             crate::rules::diagnostic::Severity::Warning,
                             x.doc().key_span(e),
-                            format!("`status.{}` is replaced by Crossplane's own definition in the generated CRD", e.key),
+                            format!(
+                                "{code0} is replaced by Crossplane's own definition in the generated CRD",
+                                code0 = code(&format!("status.{}", e.key))
+                            ),
                         )
                         .help("Crossplane drops the declared schema for this field; remove it from the schema");
                     }

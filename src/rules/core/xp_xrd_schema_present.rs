@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -50,7 +51,10 @@ impl Rule for XpXrdSchemaPresent {
                 let n = v.node.get("name").unwrap_or(v.node);
                 out.report(
                     x.doc().span(n),
-                    format!("version `{}` has no `schema.openAPIV3Schema`", v.name.unwrap_or("?")),
+                    format!(
+                        "version {code0} has no `schema.openAPIV3Schema`",
+                        code0 = code(&v.name.unwrap_or("?"))
+                    ),
                 )
                 .help("every version needs an OpenAPI v3 schema with `type: object` at its root");
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -53,7 +54,11 @@ impl Rule for XpXrdScope {
             if !allowed.contains(&v) {
                 out.report(
                     x.doc().span(node),
-                    format!("scope `{v}` is not valid for `{}`", x.doc().api_version),
+                    format!(
+                        "scope {code0} is not valid for {code1}",
+                        code0 = code(&v),
+                        code1 = code(&(x.doc().api_version))
+                    ),
                 )
                 .help(format!("use {}", crate::parse::text::list(allowed, 3)));
             }

@@ -1,5 +1,6 @@
 use crate::model::{Doc, Workspace};
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
@@ -112,7 +113,7 @@ impl Walk<'_, '_> {
             || Self::flag(s, "x-kubernetes-int-or-string")
             || Self::flag(s, "x-kubernetes-preserve-unknown-fields");
         if s.get("type").is_none() && !exempt && !logic {
-            self.out.report(at, format!("schema node `{path}` has no `type`")).help(
+            self.out.report(at, format!("schema node {code0} has no `type`", code0 = code(&path))).help(
                 "structural schemas need a `type` on every node (object, array, string, integer, number or boolean)",
             );
         }
@@ -129,8 +130,19 @@ impl Walk<'_, '_> {
                             Err(why) => vec![why],
                             // A message expression must evaluate to a string: compared with
                             // its own `string()` it type-checks only when it is one (or dyn).
-                            Ok(_) if !schema::cel::check_rule(&json, &format!("string({text}) == ({text})"), path == "<root>").is_empty()
-                                && schema::cel::check_rule(&json, &format!("string({text}) != ''"), path == "<root>").is_empty() =>
+                            Ok(_)
+                                if !schema::cel::check_rule(
+                                    &json,
+                                    &format!("string({text}) == ({text})"),
+                                    path == "<root>",
+                                )
+                                .is_empty()
+                                    && schema::cel::check_rule(
+                                        &json,
+                                        &format!("string({text}) != ''"),
+                                        path == "<root>",
+                                    )
+                                    .is_empty() =>
                             {
                                 vec!["it does not evaluate to a string".to_string()]
                             }
@@ -142,7 +154,11 @@ impl Walk<'_, '_> {
                         self.out
                             .report(
                                 doc.span(n),
-                                format!("CEL {key} `{short}` of `{path}` does not compile: {first}"),
+                                format!(
+                                    "CEL {key} {code0} of {code1} does not compile: {first}",
+                                    code0 = code(&short),
+                                    code1 = code(&path)
+                                ),
                             )
                             .help("the API server refuses the CRD when one of its validation rules does not compile");
                     }
@@ -152,7 +168,10 @@ impl Walk<'_, '_> {
         if s.get("properties").is_some() && s.get("additionalProperties").is_some() {
             self.out.report(
                 doc.span_of_key(s, "additionalProperties"),
-                format!("`{path}` sets both `properties` and `additionalProperties`"),
+                format!(
+                    "{code0} sets both `properties` and `additionalProperties`",
+                    code0 = code(&path)
+                ),
             );
         }
         if let Some(p) = s.get("pattern") {
@@ -161,7 +180,11 @@ impl Walk<'_, '_> {
                     self.out
                         .report(
                             doc.span(p),
-                            format!("pattern `{pat}` of `{path}` is not a valid RE2 regular expression"),
+                            format!(
+                                "pattern {code0} of {code1} is not a valid RE2 regular expression",
+                                code0 = code(&pat),
+                                code1 = code(&path)
+                            ),
                         )
                         .help("Kubernetes uses Go's RE2 syntax: no look-around or backreferences");
                 }
@@ -174,7 +197,7 @@ impl Walk<'_, '_> {
                 for e in errors {
                     self.out.report(
                         Span::new(doc.file, e.start, e.end),
-                        format!("the default of `{path}` is invalid: {}", e.message),
+                        format!("the default of {code0} is invalid: {}", e.message, code0 = code(&path)),
                     );
                 }
                 // The API server also runs the node's CEL rules on its default.
@@ -186,7 +209,7 @@ impl Walk<'_, '_> {
                             self.out
                                 .report(
                                     doc.span(def),
-                                    format!("the default of `{path}` fails its validation rule `{short}`"),
+                                    format!("the default of {code0} fails its validation rule {code1}", code0 = code(&path), code1 = code(&short)),
                                 )
                                 .help("the API server checks defaults against the rules of their node and refuses the CRD");
                         }
@@ -211,7 +234,11 @@ impl Walk<'_, '_> {
                 if !required.contains(&key) && !defaulted {
                     self.out.report(
                         doc.span(k),
-                        format!("list map key `{key}` of `{path}` must be required or have a default"),
+                        format!(
+                            "list map key {code0} of {code1} must be required or have a default",
+                            code0 = code(&key),
+                            code1 = code(&path)
+                        ),
                     );
                 }
             }
@@ -228,10 +255,7 @@ impl Walk<'_, '_> {
                             .report_with(
                                 Severity::Warning,
                                 doc.key_span(m),
-                                format!(
-                                    "`metadata.{}` is not constrained: Crossplane drops the XRD's `metadata` schema except `name`'s `maxLength`",
-                                    m.key
-                                ),
+                                format!("{code0} is not constrained: Crossplane drops the XRD's `metadata` schema except `name`'s `maxLength`", code0 = code(&format!("metadata.{}", m.key))),
                             )
                             .help("remove it, or check the value with an `x-kubernetes-validations` rule on the root");
                     }
@@ -245,10 +269,7 @@ impl Walk<'_, '_> {
                         .report_with(
                             Severity::Warning,
                             doc.key_span(e),
-                            format!(
-                                "root field `{}` is dropped: Crossplane's CRD has only `apiVersion`, `kind`, `metadata`, `spec` and `status` at the root",
-                                e.key
-                            ),
+                            format!("root field {code0} is dropped: Crossplane's CRD has only `apiVersion`, `kind`, `metadata`, `spec` and `status` at the root", code0 = code(&e.key)),
                         )
                         .help("move it under `spec` or `status`");
                 }
@@ -296,10 +317,7 @@ impl Rule for XpXrdStructuralSchema {
                     out.report_with(
                         Severity::Warning,
                         at,
-                        format!(
-                            "the schema root of version `{}` is not `type: object`; Crossplane ignores it and builds an object root",
-                            v.name.unwrap_or("?")
-                        ),
+                        format!("the schema root of version {code0} is not `type: object`; Crossplane ignores it and builds an object root", code0 = code(&v.name.unwrap_or("?"))),
                     )
                     .help("set `type: object` at the root");
                 }

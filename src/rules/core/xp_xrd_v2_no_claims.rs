@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -50,12 +51,16 @@ impl Rule for XpXrdV2NoClaims {
                     let why = if x.is_v2() {
                         "apiextensions.crossplane.io/v2 has no claims".to_string()
                     } else {
-                        format!("only LegacyCluster XRDs offer claims; this one is `{}`", x.scope())
+                        format!(
+                            "only LegacyCluster XRDs offer claims; this one is {code0}",
+                            code0 = code(&x.scope())
+                        )
                     };
-                    out.report(x.doc().key_span(e), format!("`{key}` is not allowed: {why}"))
-                        .help(
-                            "namespaced XRs replace claims in Crossplane v2: create the XR directly in the namespace",
-                        );
+                    out.report(
+                        x.doc().key_span(e),
+                        format!("{code0} is not allowed: {why}", code0 = code(&key)),
+                    )
+                    .help("namespaced XRs replace claims in Crossplane v2: create the XR directly in the namespace");
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::is_dns1035_label;
 use crate::rules::{Rule, Sink};
 
@@ -52,14 +53,20 @@ impl Rule for XpXrdVersionNames {
                 if !is_dns1035_label(name) {
                     out.report(
                         doc.span(node),
-                        format!("version name `{name}` is not a valid DNS-1035 label"),
+                        format!(
+                            "version name {code0} is not a valid DNS-1035 label",
+                            code0 = code(&name)
+                        ),
                     )
                     .help("use a name like `v1alpha1`, `v1beta1` or `v1`");
                 }
                 if let Some(first) = versions[..i].iter().find(|o| o.name == Some(name)) {
                     let first_node = first.node.get("name").unwrap_or(first.node);
-                    out.report(doc.span(node), format!("version `{name}` is defined twice"))
-                        .label(doc.span(first_node), "first defined here");
+                    out.report(
+                        doc.span(node),
+                        format!("version {code0} is defined twice", code0 = code(&name)),
+                    )
+                    .label(doc.span(first_node), "first defined here");
                 }
             }
         }

@@ -1,5 +1,6 @@
 use crate::model::{Layout, Workspace};
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use std::collections::BTreeMap;
 
@@ -55,8 +56,9 @@ impl Rule for GateCodeownersCoverage {
                     out.report(
                         at(e),
                         format!(
-                            "the fallback `{}` must be owned by the platform team `{team}`",
-                            e.pattern
+                            "the fallback {code0} must be owned by the platform team {code1}",
+                            code0 = code(&e.pattern),
+                            code1 = code(&team)
                         ),
                     );
                 }
@@ -77,22 +79,39 @@ impl Rule for GateCodeownersCoverage {
             let system = folder.split('/').nth(1) == Some("system") && ws.repo.orders == Some(Layout::Clusters);
             match owners.owner_entry(rel) {
                 None => {
-                    out.report(d.head_span(), format!("no CODEOWNERS entry covers `{folder}`"))
-                        .help(format!("add `/{folder}  @org/<team>` to CODEOWNERS"));
+                    out.report(
+                        d.head_span(),
+                        format!("no CODEOWNERS entry covers {code0}", code0 = code(&folder)),
+                    )
+                    .help(format!(
+                        "add {code0} to CODEOWNERS",
+                        code0 = code(&format!("/{folder}  @org/<team>"))
+                    ));
                 }
                 Some(e) if is_fallback(&e.pattern) && !system => {
                     out.report(
                         d.head_span(),
-                        format!("`{folder}` only falls back to `{}`: no team owns it", e.pattern),
+                        format!(
+                            "{code0} only falls back to {code1}: no team owns it",
+                            code0 = code(&folder),
+                            code1 = code(&e.pattern)
+                        ),
                     )
                     .label(at(e), "the fallback entry")
-                    .help(format!("add `/{folder}  @org/<team>` after the fallback"));
+                    .help(format!(
+                        "add {code0} after the fallback",
+                        code0 = code(&format!("/{folder}  @org/<team>"))
+                    ));
                 }
                 Some(e) if system => {
                     if let Some(team) = platform.filter(|t| !e.owners.iter().any(|(o, _)| o == t)) {
                         out.report(
                             at(e),
-                            format!("`{folder}` holds platform infrastructure and must be owned by `{team}`"),
+                            format!(
+                                "{code0} holds platform infrastructure and must be owned by {code1}",
+                                code0 = code(&folder),
+                                code1 = code(&team)
+                            ),
                         )
                         .label(d.head_span(), "an order in that folder");
                     }
@@ -112,7 +131,10 @@ impl Rule for GateCodeownersCoverage {
                         };
                         out.report(
                             at(e),
-                            format!("`{folder}` must be owned by exactly one team, this entry names {named}"),
+                            format!(
+                                "{code0} must be owned by exactly one team, this entry names {named}",
+                                code0 = code(&folder)
+                            ),
                         )
                         .label(d.head_span(), "an order in that folder");
                     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use std::collections::HashMap;
 
@@ -81,8 +82,10 @@ impl Rule for GateOwnerConsistency {
                         out.report(
                             at,
                             format!(
-                                "`{key}` names team `{team}`, but CODEOWNERS gives this folder to `{}`",
-                                teams[0]
+                                "{code0} names team {code1}, but CODEOWNERS gives this folder to {code2}",
+                                code0 = code(&key),
+                                code1 = code(&team),
+                                code2 = code(&(teams[0]))
                             ),
                         )
                         .label(
@@ -99,8 +102,11 @@ impl Rule for GateOwnerConsistency {
                         out.report(
                             at,
                             format!(
-                                "`{key}` names team `{team}`, but namespace `{}` is labelled `team: {label}`",
-                                seg[1]
+                                "{code0} names team {code1}, but namespace {code2} is labelled {code3}",
+                                code0 = code(&key),
+                                code1 = code(&team),
+                                code2 = code(&(seg[1])),
+                                code3 = code(&format!("team: {label}"))
                             ),
                         )
                         .label(*label_at, "the namespace's team label");

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 
@@ -51,11 +52,14 @@ impl Rule for InnAdmAdminSection {
         };
         match admin.get("defaultRuntime").map(|n| (n, n.as_str().unwrap_or(""))) {
             Some((n, rt)) if !RUNTIMES.contains(&rt) => {
-                let d = out.report(doc.span(n), format!("`{rt}` is not a runtime innominatus supports"));
+                let d = out.report(
+                    doc.span(n),
+                    format!("{code0} is not a runtime innominatus supports", code0 = code(&rt)),
+                );
                 match crate::parse::text::suggest(rt, RUNTIMES.iter().copied())
                     .or((rt == "k8s").then_some("kubernetes"))
                 {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                     None => d.help(format!("use one of {}", RUNTIMES.join(", "))),
                 };
             }
@@ -91,7 +95,10 @@ impl Rule for InnAdmAdminSection {
                 out.report_with(
                     Severity::Warning,
                     doc.span(n),
-                    format!("splunk index `{s}` should be lowercase letters, digits, `_` and `-`"),
+                    format!(
+                        "splunk index {code0} should be lowercase letters, digits, `_` and `-`",
+                        code0 = code(&s)
+                    ),
                 );
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -48,10 +49,13 @@ impl Rule for InnAdmApprovalEnvs {
             if names.contains(&env) {
                 continue;
             }
-            let d = out.report(doc.span(item), format!("`{env}` is not an allowed environment"));
+            let d = out.report(
+                doc.span(item),
+                format!("{code0} is not an allowed environment", code0 = code(&env)),
+            );
             let near = names.iter().find(|n| n.starts_with(env.as_str())).map(String::as_str);
             match near.or_else(|| crate::parse::text::suggest(&env, names.iter().map(String::as_str))) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
+                Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                 None => d.help("list it under `policies.allowedEnvironments`"),
             };
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 
@@ -46,16 +47,22 @@ impl Rule for InnAdmEnvironments {
         for e in envs {
             let name = e.scalar_text().unwrap_or_default();
             if !crate::rules::util::is_dns1123_label(&name) {
-                out.report(doc.span(e), format!("environment `{name}` is not kebab-case"))
-                    .help("use lowercase letters, digits and `-`");
+                out.report(
+                    doc.span(e),
+                    format!("environment {code0} is not kebab-case", code0 = code(&name)),
+                )
+                .help("use lowercase letters, digits and `-`");
             } else if !USUAL.contains(&name.as_str()) {
                 let d = out.report_with(
                     Severity::Warning,
                     doc.span(e),
-                    format!("`{name}` is not one of development, staging, production"),
+                    format!(
+                        "{code0} is not one of development, staging, production",
+                        code0 = code(&name)
+                    ),
                 );
                 if let Some(s) = crate::parse::text::suggest(&name, USUAL.iter().copied()) {
-                    d.help(format!("did you mean `{s}`?"));
+                    d.help(format!("did you mean {code0}?", code0 = code(&s)));
                 }
             }
             if name == "production" && policies.get("enforceBackups").and_then(|b| b.as_bool()) == Some(false) {

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -41,12 +42,17 @@ fn go_duration(s: &str) -> bool {
     let mut rest = s;
     let mut parts = 0;
     while !rest.is_empty() {
-        let num = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
+        let num = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
         if num == 0 {
             return false;
         }
         rest = &rest[num..];
-        let unit = ["ns", "us", "µs", "ms", "s", "m", "h"].iter().filter(|u| rest.starts_with(**u)).max_by_key(|u| u.len());
+        let unit = ["ns", "us", "µs", "ms", "s", "m", "h"]
+            .iter()
+            .filter(|u| rest.starts_with(**u))
+            .max_by_key(|u| u.len());
         let Some(unit) = unit else { return false };
         rest = &rest[unit.len()..];
         parts += 1;
@@ -57,18 +63,23 @@ fn go_duration(s: &str) -> bool {
 impl Rule for InnAdmLimits {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
-        let Some(p) = doc.root.get("workflowPolicies") else { return };
+        let Some(p) = doc.root.get("workflowPolicies") else {
+            return;
+        };
         if let Some(n) = p.get("maxWorkflowDuration") {
             let s = n.scalar_text().unwrap_or_default();
             if !go_duration(&s) {
-                out.report(doc.span(n), format!("`{s}` is not a Go duration"))
+                out.report(doc.span(n), format!("{code0} is not a Go duration", code0 = code(&s)))
                     .help("write it like `30m`, `2h` or `1h30m`");
             }
         }
         for key in ["maxConcurrentWorkflows", "maxStepsPerWorkflow"] {
             let Some(n) = p.get(key) else { continue };
             if n.as_i64().is_none_or(|v| v <= 0) {
-                out.report(doc.span(n), format!("`{key}` must be an integer greater than 0"));
+                out.report(
+                    doc.span(n),
+                    format!("{code0} must be an integer greater than 0", code0 = code(&key)),
+                );
             }
         }
     }

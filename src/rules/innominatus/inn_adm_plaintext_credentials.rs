@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -35,21 +36,38 @@ const FIELDS: &[(&str, &str)] = &[
     ("minio", "secretKey"),
     ("grafana", "password"),
 ];
-const WEAK: &[&str] = &["admin", "admin123", "password", "123456", "root", "changeme", "minioadmin"];
+const WEAK: &[&str] = &[
+    "admin",
+    "admin123",
+    "password",
+    "123456",
+    "root",
+    "changeme",
+    "minioadmin",
+];
 
 impl Rule for InnAdmPlaintextCredentials {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
         for (section, key) in FIELDS {
-            let Some(node) = doc.root.path(&[section, key]) else { continue };
+            let Some(node) = doc.root.path(&[section, key]) else {
+                continue;
+            };
             let value = node.scalar_text().unwrap_or_default();
             if value.is_empty() || value.contains("${") || value.starts_with('$') {
                 continue;
             }
             let weak = WEAK.contains(&value.as_str()) || value.chars().count() < 8;
-            let what = if weak { "a weak literal secret" } else { "a literal secret" };
-            out.report(doc.span(node), format!("`{section}.{key}` holds {what}"))
-                .help("reference the environment (`${VAR}`) or a secret store; never commit credentials");
+            let what = if weak {
+                "a weak literal secret"
+            } else {
+                "a literal secret"
+            };
+            out.report(
+                doc.span(node),
+                format!("{code0} holds {what}", code0 = code(&format!("{section}.{key}"))),
+            )
+            .help("reference the environment (`${VAR}`) or a secret store; never commit credentials");
         }
     }
 }

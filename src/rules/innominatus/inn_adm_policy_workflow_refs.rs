@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -38,24 +39,52 @@ crate::declare_rule! {
 impl Rule for InnAdmPolicyWorkflowRefs {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
-        let Some(policies) = doc.root.get("workflowPolicies") else { return };
+        let Some(policies) = doc.root.get("workflowPolicies") else {
+            return;
+        };
         let root = policies.str_at(&["workflowsRoot"]).unwrap_or("./workflows");
         let Some(base) = ws.from_root(root) else { return };
-        let exists = |rel: &str| ws.has_file(&format!("{base}/{rel}.yaml")) || ws.has_file(&format!("{base}/{rel}.yml"));
-        for item in policies.get("requiredPlatformWorkflows").and_then(|r| r.as_seq()).unwrap_or(&[]) {
+        let exists =
+            |rel: &str| ws.has_file(&format!("{base}/{rel}.yaml")) || ws.has_file(&format!("{base}/{rel}.yml"));
+        for item in policies
+            .get("requiredPlatformWorkflows")
+            .and_then(|r| r.as_seq())
+            .unwrap_or(&[])
+        {
             let name = item.scalar_text().unwrap_or_default();
             if !exists(&format!("platform/{name}")) {
-                out.report(doc.span(item), format!("required platform workflow `{name}` does not exist (`{base}/platform/{name}.yaml`)"));
+                out.report(
+                    doc.span(item),
+                    format!(
+                        "required platform workflow {code0} does not exist ({code1})",
+                        code0 = code(&name),
+                        code1 = code(&format!("{base}/platform/{name}.yaml"))
+                    ),
+                );
             }
         }
-        for item in policies.get("allowedProductWorkflows").and_then(|r| r.as_seq()).unwrap_or(&[]) {
+        for item in policies
+            .get("allowedProductWorkflows")
+            .and_then(|r| r.as_seq())
+            .unwrap_or(&[])
+        {
             let entry = item.scalar_text().unwrap_or_default();
             let Some((product, name)) = entry.split_once('/') else {
-                out.report(doc.span(item), format!("`{entry}` is not `<product>/<workflow>`"));
+                out.report(
+                    doc.span(item),
+                    format!("{code0} is not `<product>/<workflow>`", code0 = code(&entry)),
+                );
                 continue;
             };
             if !exists(&format!("products/{product}/{name}")) {
-                out.report(doc.span(item), format!("product workflow `{entry}` does not exist (`{base}/products/{product}/{name}.yaml`)"));
+                out.report(
+                    doc.span(item),
+                    format!(
+                        "product workflow {code0} does not exist ({code1})",
+                        code0 = code(&entry),
+                        code1 = code(&format!("{base}/products/{product}/{name}.yaml"))
+                    ),
+                );
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -33,16 +34,35 @@ impl Rule for InnAdmProviderNameMatch {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
         for p in doc.root.get("providers").and_then(|p| p.as_seq()).unwrap_or(&[]) {
-            let (Some(name_node), Some(path)) = (p.get("name"), p.str_at(&["path"])) else { continue };
+            let (Some(name_node), Some(path)) = (p.get("name"), p.str_at(&["path"])) else {
+                continue;
+            };
             let Some(name) = name_node.as_str() else { continue };
             let Some(folder) = ws.from_root(path) else { continue };
             let manifest = format!("{folder}/provider.yaml");
-            let Some(provider) = ws.docs_in(&manifest).next() else { continue };
+            let Some(provider) = ws.docs_in(&manifest).next() else {
+                continue;
+            };
             let Some(actual) = provider.name() else { continue };
             if actual != name {
-                out.report(doc.span(name_node), format!("provider source `{name}` loads the provider `{actual}`"))
-                    .label(provider.span(provider.metadata().and_then(|m| m.get("name")).unwrap_or(&provider.root)), "its name")
-                    .help(format!("name the source `{actual}`"));
+                out.report(
+                    doc.span(name_node),
+                    format!(
+                        "provider source {code0} loads the provider {code1}",
+                        code0 = code(&name),
+                        code1 = code(&actual)
+                    ),
+                )
+                .label(
+                    provider.span(
+                        provider
+                            .metadata()
+                            .and_then(|m| m.get("name"))
+                            .unwrap_or(&provider.root),
+                    ),
+                    "its name",
+                )
+                .help(format!("name the source {code0}", code0 = code(&actual)));
             }
         }
     }

@@ -1,6 +1,7 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
+use crate::parse::text::code;
 use crate::rules::diagnostic::Severity;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -55,8 +56,15 @@ impl Rule for InnAdmProviderSources {
                 (None, _) => {
                     out.report(doc.span(p), "a provider source needs a `name`");
                 }
-                (Some(n), Some(name)) if items[..i].iter().any(|q| q.get("name").and_then(|m| m.as_str()) == Some(name)) => {
-                    out.report(doc.span(n), format!("provider source `{name}` is listed twice"));
+                (Some(n), Some(name))
+                    if items[..i]
+                        .iter()
+                        .any(|q| q.get("name").and_then(|m| m.as_str()) == Some(name)) =>
+                {
+                    out.report(
+                        doc.span(n),
+                        format!("provider source {code0} is listed twice", code0 = code(&name)),
+                    );
                 }
                 _ => {}
             }
@@ -64,28 +72,47 @@ impl Rule for InnAdmProviderSources {
             match ty.and_then(|t| t.as_str()) {
                 Some("filesystem") => {
                     let Some(path_node) = p.get("path") else {
-                        out.report(doc.span(ty.unwrap_or(p)), "a `filesystem` provider source needs a `path`");
+                        out.report(
+                            doc.span(ty.unwrap_or(p)),
+                            "a `filesystem` provider source needs a `path`",
+                        );
                         continue;
                     };
                     let path = path_node.as_str().unwrap_or("");
                     let Some(folder) = ws.from_root(path) else { continue };
                     let has = |f: &str| ws.has_file(&format!("{folder}/{f}"));
                     if !has("provider.yaml") && !has("platform.yaml") {
-                        out.report(doc.span(path_node), format!("`{path}` holds no provider.yaml"))
-                            .help("point `path` at the folder of the team's provider.yaml");
+                        out.report(
+                            doc.span(path_node),
+                            format!("{code0} holds no provider.yaml", code0 = code(&path)),
+                        )
+                        .help("point `path` at the folder of the team's provider.yaml");
                     }
                 }
                 Some("git") => {
                     if p.get("repository").is_none() {
-                        out.report(doc.span(ty.unwrap_or(p)), "a `git` provider source needs a `repository`");
+                        out.report(
+                            doc.span(ty.unwrap_or(p)),
+                            "a `git` provider source needs a `repository`",
+                        );
                     } else if p.get("ref").is_none() {
-                        out.report_with(Severity::Warning, doc.span(ty.unwrap_or(p)), "a `git` provider source should pin a `ref`")
-                            .help("without a ref the default branch is loaded, whatever it holds");
+                        out.report_with(
+                            Severity::Warning,
+                            doc.span(ty.unwrap_or(p)),
+                            "a `git` provider source should pin a `ref`",
+                        )
+                        .help("without a ref the default branch is loaded, whatever it holds");
                     }
                 }
                 other => {
                     let t = other.unwrap_or("");
-                    out.report(doc.span(ty.unwrap_or(p)), format!("provider source type `{t}` is neither `filesystem` nor `git`"));
+                    out.report(
+                        doc.span(ty.unwrap_or(p)),
+                        format!(
+                            "provider source type {code0} is neither `filesystem` nor `git`",
+                            code0 = code(&t)
+                        ),
+                    );
                 }
             }
         }

@@ -1,6 +1,7 @@
 use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
+use crate::parse::text::code;
 use crate::rules::diagnostic::Severity;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -34,17 +35,29 @@ const EXPECTED: &[&str] = &["postgres", "redis", "volume", "route"];
 impl Rule for InnAdmResourceDefinitions {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let Some(doc) = ws.admin_config() else { return };
-        let Some(defs) = doc.root.get("resourceDefinitions") else { return };
+        let Some(defs) = doc.root.get("resourceDefinitions") else {
+            return;
+        };
         let entries = defs.as_map().unwrap_or(&[]);
         for want in EXPECTED.iter().filter(|w| !entries.iter().any(|e| e.key == **w)) {
-            out.report(doc.span_of_key(&doc.root, "resourceDefinitions"), format!("`resourceDefinitions` does not define `{want}`"));
+            out.report(
+                doc.span_of_key(&doc.root, "resourceDefinitions"),
+                format!("`resourceDefinitions` does not define {code0}", code0 = code(&want)),
+            );
         }
         for e in entries {
             let v = e.value.scalar_text().unwrap_or_default();
             if v.trim().is_empty() {
-                out.report_with(Severity::Error, doc.span(&e.value), format!("resource definition `{}` is empty", e.key));
+                out.report_with(
+                    Severity::Error,
+                    doc.span(&e.value),
+                    format!("resource definition {code0} is empty", code0 = code(&e.key)),
+                );
             } else if !crate::rules::util::is_dns1123_label(&v) {
-                out.report(doc.span(&e.value), format!("resource definition `{v}` should be kebab-case"));
+                out.report(
+                    doc.span(&e.value),
+                    format!("resource definition {code0} should be kebab-case", code0 = code(&v)),
+                );
             }
         }
     }

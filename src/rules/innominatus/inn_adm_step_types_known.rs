@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -42,10 +43,16 @@ impl Rule for InnAdmStepTypesKnown {
             if known.contains(&t.as_str()) {
                 continue;
             }
-            let d = out.report(doc.span(item), format!("no executor handles step type `{t}`"));
+            let d = out.report(
+                doc.span(item),
+                format!("no executor handles step type {code0}", code0 = code(&t)),
+            );
             match crate::parse::text::suggest(&t, known.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!("known types: {}", crate::parse::text::nearest(&t, &known, crate::parse::text::NEAREST))),
+                Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
+                None => d.help(format!(
+                    "known types: {}",
+                    crate::parse::text::nearest(&t, &known, crate::parse::text::NEAREST)
+                )),
             };
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -39,20 +40,29 @@ impl Rule for InnAdmUrls {
             let Some(s) = doc.root.get(section) else { continue };
             match s.get("url") {
                 None => {
-                    out.report(doc.span_of_key(&doc.root, section), format!("`{section}.url` is required"));
+                    out.report(
+                        doc.span_of_key(&doc.root, section),
+                        format!("{code0} is required", code0 = code(&format!("{section}.url"))),
+                    );
                 }
                 Some(u) => {
                     let url = u.as_str().unwrap_or("");
                     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
                     if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
-                        out.report(doc.span(u), format!("`{url}` is not an http(s) URL"))
-                            .help("write the scheme: `https://…`");
+                        out.report(
+                            doc.span(u),
+                            format!("{code0} is not an http(s) URL", code0 = code(&url)),
+                        )
+                        .help("write the scheme: `https://…`");
                     }
                 }
             }
             for key in ["username", "password"] {
                 if s.get(key).is_none() {
-                    out.report(doc.span_of_key(&doc.root, section), format!("`{section}.{key}` is required"));
+                    out.report(
+                        doc.span_of_key(&doc.root, section),
+                        format!("{code0} is required", code0 = code(&format!("{section}.{key}"))),
+                    );
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -53,22 +54,27 @@ fn problem(param: &crate::parse::yaml::Node, default: &str) -> Option<String> {
     let ty = param.str_at(&["type"]).unwrap_or("string");
     if let Some(p) = param.str_at(&["pattern"]) {
         if Regex::new(p).is_ok_and(|re| !re.is_match(default)) {
-            return Some(format!("`{default}` does not match the pattern `{p}`"));
+            return Some(format!(
+                "{code0} does not match the pattern {code1}",
+                code0 = code(&default),
+                code1 = code(&p)
+            ));
         }
     }
     if let Some(allowed) = param.get("allowed_values").and_then(|a| a.as_seq()) {
         let values: Vec<String> = allowed.iter().filter_map(|a| a.scalar_text()).collect();
         if !values.is_empty() && !values.iter().any(|v| v == default) {
             return Some(format!(
-                "`{default}` is not one of the allowed values ({})",
-                values.join(", ")
+                "{code0} is not one of the allowed values ({})",
+                values.join(", "),
+                code0 = code(&default)
             ));
         }
     }
     match ty {
         "int" | "integer" => {
             let Ok(n) = default.trim().parse::<i64>() else {
-                return Some(format!("`{default}` is not an integer"));
+                return Some(format!("{code0} is not an integer", code0 = code(&default)));
             };
             if let Some(min) = param.get("min").and_then(|m| m.as_i64()).filter(|m| n < *m) {
                 return Some(format!("{n} is below the minimum {min}"));
@@ -78,10 +84,15 @@ fn problem(param: &crate::parse::yaml::Node, default: &str) -> Option<String> {
             }
             None
         }
-        "bool" | "boolean" if !BOOLS.contains(&default.to_ascii_lowercase().as_str()) => {
-            Some(format!("`{default}` is not a boolean ({})", BOOLS.join(", ")))
-        }
-        "duration" if !duration(default) => Some(format!("`{default}` is not a duration such as `30m`, `2h` or `7d`")),
+        "bool" | "boolean" if !BOOLS.contains(&default.to_ascii_lowercase().as_str()) => Some(format!(
+            "{code0} is not a boolean ({})",
+            BOOLS.join(", "),
+            code0 = code(&default)
+        )),
+        "duration" if !duration(default) => Some(format!(
+            "{code0} is not a duration such as `30m`, `2h` or `7d`",
+            code0 = code(&default)
+        )),
         _ => None,
     }
 }
@@ -92,7 +103,10 @@ impl Rule for InnGpDefaultValid {
             let Some(node) = p.value.get("default") else { continue };
             let Some(default) = node.scalar_text() else { continue };
             if let Some(why) = problem(&p.value, &default) {
-                out.report(doc.span(node), format!("the default of `{}` is invalid: {why}", p.key));
+                out.report(
+                    doc.span(node),
+                    format!("the default of {code0} is invalid: {why}", code0 = code(&p.key)),
+                );
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -47,8 +48,15 @@ impl Rule for InnGpDeprecatedParams {
         for (doc, path) in ws.golden_paths() {
             for key in ["required_params", "optional_params"] {
                 if let Some(e) = path.value.entry(key) {
-                    out.report(doc.key_span(e), format!("golden path `{}`: `{key}` is deprecated", path.key))
-                        .help("declare them under `parameters`, with a type");
+                    out.report(
+                        doc.key_span(e),
+                        format!(
+                            "golden path {code0}: {code1} is deprecated",
+                            code0 = code(&path.key),
+                            code1 = code(&key)
+                        ),
+                    )
+                    .help("declare them under `parameters`, with a type");
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -46,7 +47,7 @@ impl Rule for InnGpEnum {
             if values.is_none_or(|v| v.is_empty()) {
                 out.report(
                     doc.key_span(p),
-                    format!("enum parameter `{}` has no `allowed_values`", p.key),
+                    format!("enum parameter {code0} has no `allowed_values`", code0 = code(&p.key)),
                 );
             }
         }

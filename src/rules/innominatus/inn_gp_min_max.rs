@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -49,7 +50,11 @@ impl Rule for InnGpMinMax {
                 let at = min.or(max).map_or_else(|| doc.key_span(p), |n| doc.span(n));
                 out.report(
                     at,
-                    format!("parameter `{}`: `min`/`max` apply to int parameters, not `{t}`", p.key),
+                    format!(
+                        "parameter {code0}: `min`/`max` apply to int parameters, not {code1}",
+                        code0 = code(&p.key),
+                        code1 = code(&t)
+                    ),
                 );
                 continue;
             }
@@ -57,7 +62,10 @@ impl Rule for InnGpMinMax {
                 if lo > hi {
                     out.report(
                         doc.span(max.expect("present")),
-                        format!("parameter `{}`: `max` {hi} is below `min` {lo}", p.key),
+                        format!(
+                            "parameter {code0}: `max` {hi} is below `min` {lo}",
+                            code0 = code(&p.key)
+                        ),
                     );
                 }
             }

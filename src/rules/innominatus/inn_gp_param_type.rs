@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -40,9 +41,16 @@ impl Rule for InnGpParamType {
             let Some(t) = p.value.get("type") else { continue };
             let s = t.as_str().unwrap_or("?");
             if !s.is_empty() && !TYPES.contains(&s) {
-                let d = out.report(doc.span(t), format!("parameter `{}`: unsupported type `{s}`", p.key));
+                let d = out.report(
+                    doc.span(t),
+                    format!(
+                        "parameter {code0}: unsupported type {code1}",
+                        code0 = code(&p.key),
+                        code1 = code(&s)
+                    ),
+                );
                 match crate::parse::text::suggest(s, TYPES.iter().copied()) {
-                    Some(h) => d.help(format!("did you mean `{h}`?")),
+                    Some(h) => d.help(format!("did you mean {code0}?", code0 = code(&h))),
                     None => d.help(format!("supported: {}", TYPES.join(", "))),
                 };
             }

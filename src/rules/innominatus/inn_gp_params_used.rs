@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -63,8 +64,10 @@ impl Rule for InnGpParamsUsed {
                 out.report(
                     doc.key_span(p),
                     format!(
-                        "golden path `{}` declares `{}`, which `{file}` never uses",
-                        path.key, p.key
+                        "golden path {code0} declares {code1}, which {code2} never uses",
+                        code0 = code(&path.key),
+                        code1 = code(&p.key),
+                        code2 = code(&file)
                     ),
                 )
                 .help("use it in the workflow, or remove it");
@@ -83,11 +86,16 @@ impl Rule for InnGpParamsUsed {
                 out.report(
                     doc.span(wf_node),
                     format!(
-                        "`{file}` uses parameter `{name}`, which golden path `{}` does not declare",
-                        path.key
+                        "{code0} uses parameter {code1}, which golden path {code2} does not declare",
+                        code0 = code(&file),
+                        code1 = code(&name),
+                        code2 = code(&path.key)
                     ),
                 )
-                .help(format!("declare `{name}` under the golden path's `parameters`"));
+                .help(format!(
+                    "declare {code0} under the golden path's `parameters`",
+                    code0 = code(&name)
+                ));
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -33,8 +34,14 @@ impl Rule for InnGpPatternCompiles {
             let Some(pattern) = node.as_str() else { continue };
             if let Err(e) = regex::Regex::new(pattern) {
                 let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
-                out.report(doc.span(node), format!("the pattern of `{}` is not a valid RE2 expression: {first}", p.key))
-                    .help("Go's regexp has no look-arounds or back-references");
+                out.report(
+                    doc.span(node),
+                    format!(
+                        "the pattern of {code0} is not a valid RE2 expression: {first}",
+                        code0 = code(&p.key)
+                    ),
+                )
+                .help("Go's regexp has no look-arounds or back-references");
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -42,7 +43,7 @@ impl Rule for InnGpRequiredAndDefault {
                 if let Some(e) = p.value.entry("default") {
                     out.report(
                         doc.key_span(e),
-                        format!("parameter `{}` is required and has a default", p.key),
+                        format!("parameter {code0} is required and has a default", code0 = code(&p.key)),
                     )
                     .help("drop `required: true` or the default");
                 }

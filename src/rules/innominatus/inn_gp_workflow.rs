@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -49,7 +50,7 @@ impl Rule for InnGpWorkflow {
             let Some(file) = node.and_then(Node::as_str).filter(|f| !f.is_empty()) else {
                 out.report(
                     doc.key_span(path),
-                    format!("golden path `{}` names no `workflow`", path.key),
+                    format!("golden path {code0} names no `workflow`", code0 = code(&path.key)),
                 );
                 continue;
             };
@@ -60,10 +61,14 @@ impl Rule for InnGpWorkflow {
                 let elsewhere = ws.paths.iter().find(|p| p.ends_with(&format!("/{name}")));
                 let d = out.report(
                     doc.span(node),
-                    format!("golden path `{}`: `{file}` does not exist", path.key),
+                    format!(
+                        "golden path {code0}: {code1} does not exist",
+                        code0 = code(&path.key),
+                        code1 = code(&file)
+                    ),
                 );
                 match elsewhere {
-                    Some(p) => d.help(format!("a file of that name is at `{p}`")),
+                    Some(p) => d.help(format!("a file of that name is at {code0}", code0 = code(&p))),
                     None => d.help("workflow files are resolved from the repository root"),
                 };
             }

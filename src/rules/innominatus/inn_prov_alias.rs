@@ -1,6 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
+use crate::model::Workspace;
+use crate::parse::text::code;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -45,18 +46,36 @@ impl Rule for InnProvAlias {
                 let alias = cap.str_at(&["type"]).unwrap_or("?");
                 match find(target) {
                     None => {
-                        out.report(doc.span(node), format!("alias `{alias}` points at `{target}`, which this provider does not define"));
+                        out.report(
+                            doc.span(node),
+                            format!(
+                                "alias {code0} points at {code1}, which this provider does not define",
+                                code0 = code(&alias),
+                                code1 = code(&target)
+                            ),
+                        );
                     }
                     Some(t) if t.get("aliasFor").is_some() => {
                         let next = t.str_at(&["aliasFor"]).unwrap_or("?");
-                        out.report(doc.span(node), format!("alias `{alias}` points at `{target}`, which is itself an alias (of `{next}`)"))
-                            .help(format!("point it at the primary type `{next}`"));
+                        out.report(
+                            doc.span(node),
+                            format!(
+                                "alias {code0} points at {code1}, which is itself an alias (of {code2})",
+                                code0 = code(&alias),
+                                code1 = code(&target),
+                                code2 = code(&next)
+                            ),
+                        )
+                        .help(format!("point it at the primary type {code0}", code0 = code(&next)));
                     }
                     Some(_) => {}
                 }
                 if cap.get("operations").is_some() {
-                    out.report(doc.span_of_key(cap, "operations"), format!("alias `{alias}` defines its own `operations`"))
-                        .help("an alias uses its primary type's operations; remove them");
+                    out.report(
+                        doc.span_of_key(cap, "operations"),
+                        format!("alias {code0} defines its own `operations`", code0 = code(&alias)),
+                    )
+                    .help("an alias uses its primary type's operations; remove them");
                 }
             }
         }

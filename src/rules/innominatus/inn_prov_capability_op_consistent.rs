@@ -1,6 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
+use crate::model::Workspace;
+use crate::parse::text::code;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -39,12 +40,28 @@ impl Rule for InnProvCapabilityOpConsistent {
                 for op in cap.get("operations").and_then(|o| o.as_map()).unwrap_or(&[]) {
                     let Some(node) = op.value.get("workflow") else { continue };
                     let Some(name) = node.as_str() else { continue };
-                    let Some(entry) = workflows.iter().find(|w| w.str_at(&["name"]) == Some(name)) else { continue };
-                    let Some(declared) = entry.get("operation").and_then(|o| o.as_str()).filter(|o| !o.is_empty()) else { continue };
+                    let Some(entry) = workflows.iter().find(|w| w.str_at(&["name"]) == Some(name)) else {
+                        continue;
+                    };
+                    let Some(declared) = entry
+                        .get("operation")
+                        .and_then(|o| o.as_str())
+                        .filter(|o| !o.is_empty())
+                    else {
+                        continue;
+                    };
                     if declared != op.key {
-                        out.report(doc.span(node), format!("`{}` runs workflow `{name}`, which declares `operation: {declared}`", op.key))
-                            .label(doc.span(entry.get("operation").unwrap_or(entry)), "declared here")
-                            .help("map each operation to a workflow of that operation");
+                        out.report(
+                            doc.span(node),
+                            format!(
+                                "{code0} runs workflow {code1}, which declares {code2}",
+                                code0 = code(&op.key),
+                                code1 = code(&name),
+                                code2 = code(&format!("operation: {declared}"))
+                            ),
+                        )
+                        .label(doc.span(entry.get("operation").unwrap_or(entry)), "declared here")
+                        .help("map each operation to a workflow of that operation");
                     }
                 }
             }

@@ -1,5 +1,6 @@
 use crate::model::innominatus;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -39,11 +40,14 @@ impl Rule for InnProvCapabilityOpKeys {
                     if OPS.contains(&e.key.as_str()) {
                         continue;
                     }
-                    let d = out.report(doc.key_span(e), format!("`{}` is not an operation", e.key));
+                    let d = out.report(
+                        doc.key_span(e),
+                        format!("{code0} is not an operation", code0 = code(&e.key)),
+                    );
                     match crate::parse::text::suggest(&e.key, OPS.iter().copied())
                         .or((e.key == "provision").then_some("create"))
                     {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                         None => d.help("use create, read, update or delete"),
                     };
                 }

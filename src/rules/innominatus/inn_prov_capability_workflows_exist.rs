@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -81,12 +82,14 @@ impl Rule for InnProvCapabilityWorkflowsExist {
                         let d = out.report(
                             doc.span(node),
                             format!(
-                                "`{kind}` {} refers to workflow `{name}`, which this provider does not declare",
-                                op.key
+                                "{code0} {} refers to workflow {code1}, which this provider does not declare",
+                                op.key,
+                                code0 = code(&kind),
+                                code1 = code(&name)
                             ),
                         );
                         match crate::parse::text::suggest(name, declared.iter().copied()) {
-                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                             None => d.help("declare it under `workflows:`"),
                         };
                     }

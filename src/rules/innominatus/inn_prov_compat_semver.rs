@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -69,8 +70,11 @@ impl Rule for InnProvCompatSemver {
             let max = parse("maxCoreVersion");
             for (key, v) in [("minCoreVersion", &min), ("maxCoreVersion", &max)] {
                 if let Some((n, None)) = v {
-                    out.report(doc.span(n), format!("`{key}` is not a semantic version"))
-                        .help("write MAJOR.MINOR.PATCH, e.g. 2.0.0");
+                    out.report(
+                        doc.span(n),
+                        format!("{code0} is not a semantic version", code0 = code(&key)),
+                    )
+                    .help("write MAJOR.MINOR.PATCH, e.g. 2.0.0");
                 }
             }
             match (&min, &max) {

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -40,9 +41,16 @@ impl Rule for InnProvDeprecated {
         for doc in ws.inn_providers() {
             for e in doc.root.as_map().unwrap_or(&[]) {
                 if e.key == "provisioners" || e.key == "goldenpaths" {
-                    let category = if e.key == "provisioners" { "provisioner" } else { "goldenpath" };
-                    out.report(doc.key_span(e), format!("`{}` is deprecated", e.key))
-                        .help(format!("list them under `workflows[]` with `category: {category}`"));
+                    let category = if e.key == "provisioners" {
+                        "provisioner"
+                    } else {
+                        "goldenpath"
+                    };
+                    out.report(doc.key_span(e), format!("{code0} is deprecated", code0 = code(&e.key)))
+                        .help(format!(
+                            "list them under `workflows[]` with {code0}",
+                            code0 = code(&format!("category: {category}"))
+                        ));
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
@@ -65,7 +66,10 @@ impl Rule for InnProvEnvelope {
                 other => {
                     out.report(
                         doc.kind_span(),
-                        format!("a provider manifest has `kind: Provider`, not `{other}`"),
+                        format!(
+                            "a provider manifest has `kind: Provider`, not {code0}",
+                            code0 = code(&other)
+                        ),
                     );
                 }
             }
@@ -77,7 +81,7 @@ impl Rule for InnProvEnvelope {
                 if doc.root.path(path).and_then(Node::as_str).is_none_or(str::is_empty) {
                     let parent = doc.root.get(path[0]);
                     let at = parent.map_or_else(|| doc.head_span(), |_| doc.span_of_key(&doc.root, path[0]));
-                    out.report(at, format!("the provider manifest has no `{what}`"));
+                    out.report(at, format!("the provider manifest has no {code0}", code0 = code(&what)));
                 }
             }
         }

@@ -1,5 +1,6 @@
 use crate::model::innominatus;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -51,7 +52,10 @@ impl Rule for InnProvLegacyResourcetypes {
             for t in typed.iter().filter(|t| !legacy.iter().any(|l| l.as_str() == Some(**t))) {
                 out.report(
                     doc.span(legacy_node),
-                    format!("`resourceTypes` misses `{t}`, a type of `resourceTypeCapabilities`"),
+                    format!(
+                        "`resourceTypes` misses {code0}, a type of `resourceTypeCapabilities`",
+                        code0 = code(&t)
+                    ),
                 );
             }
             for l in legacy
@@ -61,8 +65,8 @@ impl Rule for InnProvLegacyResourcetypes {
                 out.report(
                     doc.span(l),
                     format!(
-                        "`{}` is not a type of `resourceTypeCapabilities`",
-                        l.as_str().unwrap_or("")
+                        "{code0} is not a type of `resourceTypeCapabilities`",
+                        code0 = code(&(l.as_str().unwrap_or("")))
                     ),
                 );
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -34,11 +35,20 @@ impl Rule for InnProvNameDir {
         for doc in ws.inn_providers() {
             let rel = ws.local_rel(doc);
             let Some(team) = rel.split('/').nth(1) else { continue };
-            let Some(node) = doc.metadata().and_then(|m| m.get("name")) else { continue };
+            let Some(node) = doc.metadata().and_then(|m| m.get("name")) else {
+                continue;
+            };
             let Some(name) = node.as_str() else { continue };
             if name != team {
-                out.report(doc.span(node), format!("provider `{name}` lives in `providers/{team}/`"))
-                    .help("name the provider after its directory (or move it)");
+                out.report(
+                    doc.span(node),
+                    format!(
+                        "provider {code0} lives in {code1}",
+                        code0 = code(&name),
+                        code1 = code(&format!("providers/{team}/"))
+                    ),
+                )
+                .help("name the provider after its directory (or move it)");
             }
         }
     }

@@ -1,6 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
+use crate::model::Workspace;
+use crate::parse::text::code;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -45,13 +46,27 @@ crate::declare_rule! {
 impl Rule for InnProvResourceTypeConflict {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for (t, providers) in ws.providers_by_type() {
-            let [first, rest @ ..] = providers.as_slice() else { continue };
+            let [first, rest @ ..] = providers.as_slice() else {
+                continue;
+            };
             for p in rest {
-                let Some((_, node)) = innominatus::claimed_types(p).into_iter().find(|(u, _)| *u == t) else { continue };
-                let first_node = innominatus::claimed_types(first).into_iter().find(|(u, _)| *u == t).map(|(_, n)| n);
-                out.report(p.span(node), format!("resource type `{t}` is also claimed by `{}`", first.name().unwrap_or("?")))
-                    .label(first.span(first_node.unwrap_or(&first.root)), "claimed here")
-                    .help("one enabled provider per resource type; disable one in admin-config.yaml or rename the type");
+                let Some((_, node)) = innominatus::claimed_types(p).into_iter().find(|(u, _)| *u == t) else {
+                    continue;
+                };
+                let first_node = innominatus::claimed_types(first)
+                    .into_iter()
+                    .find(|(u, _)| *u == t)
+                    .map(|(_, n)| n);
+                out.report(
+                    p.span(node),
+                    format!(
+                        "resource type {code0} is also claimed by {code1}",
+                        code0 = code(&t),
+                        code1 = code(&(first.name().unwrap_or("?")))
+                    ),
+                )
+                .label(first.span(first_node.unwrap_or(&first.root)), "claimed here")
+                .help("one enabled provider per resource type; disable one in admin-config.yaml or rename the type");
             }
         }
     }

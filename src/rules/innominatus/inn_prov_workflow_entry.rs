@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -45,7 +46,10 @@ impl Rule for InnProvWorkflowEntry {
             for (i, w) in innominatus::provider_workflows(doc).iter().enumerate() {
                 for key in ["name", "file"] {
                     if w.get(key).and_then(Node::as_str).is_none_or(str::is_empty) {
-                        out.report(doc.span(w), format!("workflow entry {} has no `{key}`", i + 1));
+                        out.report(
+                            doc.span(w),
+                            format!("workflow entry {} has no {code0}", i + 1, code0 = code(&key)),
+                        );
                     }
                 }
                 for (key, allowed) in [
@@ -55,14 +59,15 @@ impl Rule for InnProvWorkflowEntry {
                     if let Some(v) = w.get(key) {
                         let s = v.as_str().unwrap_or("?");
                         if !allowed.contains(&s) {
-                            let shown: Vec<String> = allowed
-                                .iter()
-                                .filter(|a| !a.is_empty())
-                                .map(|a| format!("`{a}`"))
-                                .collect();
+                            let shown: Vec<String> =
+                                allowed.iter().filter(|a| !a.is_empty()).map(|a| code(&a)).collect();
                             out.report(
                                 doc.span(v),
-                                format!("`{key}: {s}` is not allowed: use {} or leave it out", shown.join(", ")),
+                                format!(
+                                    "{code0} is not allowed: use {} or leave it out",
+                                    shown.join(", "),
+                                    code0 = code(&format!("{key}: {s}"))
+                                ),
                             );
                         }
                     }

@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -39,11 +40,20 @@ impl Rule for InnProvWorkflowFileExists {
         for doc in ws.inn_providers() {
             for w in innominatus::provider_workflows(doc) {
                 let Some(node) = w.get("file") else { continue };
-                let Some(file) = node.as_str().filter(|f| !f.is_empty()) else { continue };
+                let Some(file) = node.as_str().filter(|f| !f.is_empty()) else {
+                    continue;
+                };
                 let Some(target) = ws.from_doc(doc, file) else { continue };
                 if !ws.has_file(&target) {
-                    out.report(doc.span(node), format!("`{file}` does not exist (looked for `{target}`)"))
-                        .help("the loader rejects the provider when a workflow file is missing");
+                    out.report(
+                        doc.span(node),
+                        format!(
+                            "{code0} does not exist (looked for {code1})",
+                            code0 = code(&file),
+                            code1 = code(&target)
+                        ),
+                    )
+                    .help("the loader rejects the provider when a workflow file is missing");
                 }
             }
         }

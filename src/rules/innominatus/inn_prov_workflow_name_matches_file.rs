@@ -1,6 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
+use crate::model::Workspace;
+use crate::parse::text::code;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -35,12 +36,24 @@ impl Rule for InnProvWorkflowNameMatchesFile {
             for entry in innominatus::provider_workflows(doc) {
                 let Some(name_node) = entry.get("name") else { continue };
                 let Some(name) = name_node.as_str() else { continue };
-                let Some(wf) = ws.provider_workflow_doc(doc, entry) else { continue };
+                let Some(wf) = ws.provider_workflow_doc(doc, entry) else {
+                    continue;
+                };
                 let Some(actual) = wf.name() else { continue };
                 if actual != name {
-                    out.report(doc.span(name_node), format!("workflow `{name}` is named `{actual}` in its file"))
-                        .label(wf.span(wf.metadata().and_then(|m| m.get("name")).unwrap_or(&wf.root)), "its name")
-                        .help(format!("use `{actual}` in both places"));
+                    out.report(
+                        doc.span(name_node),
+                        format!(
+                            "workflow {code0} is named {code1} in its file",
+                            code0 = code(&name),
+                            code1 = code(&actual)
+                        ),
+                    )
+                    .label(
+                        wf.span(wf.metadata().and_then(|m| m.get("name")).unwrap_or(&wf.root)),
+                        "its name",
+                    )
+                    .help(format!("use {code0} in both places", code0 = code(&actual)));
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -47,9 +48,12 @@ impl Rule for InnProvWorkflowNamesUnique {
                 };
                 match names.iter().find(|(s, _)| *s == name.0) {
                     Some((_, first)) => {
-                        out.report(name.1, format!("a workflow named `{}` is already declared", name.0))
-                            .label(*first, "first declared here")
-                            .help("the resolver uses the first workflow of a name; rename one");
+                        out.report(
+                            name.1,
+                            format!("a workflow named {code0} is already declared", code0 = code(&name.0)),
+                        )
+                        .label(*first, "first declared here")
+                        .help("the resolver uses the first workflow of a name; rename one");
                     }
                     None => names.push(name),
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -35,15 +36,29 @@ crate::declare_rule! {
 impl Rule for InnProvWorkflowsDir {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.inn_providers() {
-            let Some(node) = doc.root.get("workflows_dir") else { continue };
+            let Some(node) = doc.root.get("workflows_dir") else {
+                continue;
+            };
             out.report(doc.head_span(), "this is the flat provider format, which the loader does not read")
                 .help("write the SDK format: `apiVersion`, `kind: Provider`, `metadata.name`, `compatibility.minCoreVersion` and `workflows[]`");
             let value = node.as_str().unwrap_or("");
-            let Some(folder) = ws.from_doc(doc, value) else { continue };
+            let Some(folder) = ws.from_doc(doc, value) else {
+                continue;
+            };
             let prefix = format!("{folder}/");
-            let has_yaml = ws.paths.iter().any(|p| p.starts_with(&prefix) && crate::discover::is_yaml(std::path::Path::new(p)));
+            let has_yaml = ws
+                .paths
+                .iter()
+                .any(|p| p.starts_with(&prefix) && crate::discover::is_yaml(std::path::Path::new(p)));
             if !has_yaml {
-                out.report(doc.span(node), format!("`{value}` holds no workflow file (`{folder}/*.yaml`)"));
+                out.report(
+                    doc.span(node),
+                    format!(
+                        "{code0} holds no workflow file ({code1})",
+                        code0 = code(&value),
+                        code1 = code(&format!("{folder}/*.yaml"))
+                    ),
+                );
             }
         }
     }

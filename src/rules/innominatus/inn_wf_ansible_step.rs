@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -40,7 +41,10 @@ impl Rule for InnWfAnsibleStep {
             for (step, config) in innominatus::steps_of_type(doc, "ansible") {
                 if config.get("playbook").is_none() && step.get("playbook").is_none() {
                     let name = innominatus::step_name(step);
-                    out.report(doc.span_of_key(step, "config"), format!("ansible step `{name}` has no `config.playbook`"));
+                    out.report(
+                        doc.span_of_key(step, "config"),
+                        format!("ansible step {code0} has no `config.playbook`", code0 = code(&name)),
+                    );
                 }
             }
         }

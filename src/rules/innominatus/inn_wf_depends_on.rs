@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -110,12 +111,13 @@ impl Rule for InnWfDependsOn {
                             let m = out.report(
                                 doc.span(dep),
                                 format!(
-                                    "step `{}` depends on `{d}`, which is not a step of this workflow",
-                                    names[i]
+                                    "step {code0} depends on {code1}, which is not a step of this workflow",
+                                    code0 = code(&(names[i])),
+                                    code1 = code(&d)
                                 ),
                             );
                             if let Some(s) = crate::parse::text::suggest(d, names.iter().copied()) {
-                                m.help(format!("did you mean `{s}`?"));
+                                m.help(format!("did you mean {code0}?", code0 = code(&s)));
                             }
                         }
                     }
@@ -146,10 +148,13 @@ impl Rule for InnWfDependsOn {
                 if let Some(missing) = when_problem(when, &names) {
                     let d = out.report(
                         doc.span(node),
-                        format!("`when` refers to `{missing}`, which is not a step of this workflow"),
+                        format!(
+                            "`when` refers to {code0}, which is not a step of this workflow",
+                            code0 = code(&missing)
+                        ),
                     );
                     if let Some(s) = crate::parse::text::suggest(missing, names.iter().copied()) {
-                        d.help(format!("did you mean `{s}`?"));
+                        d.help(format!("did you mean {code0}?", code0 = code(&s)));
                     }
                 }
             }
@@ -157,8 +162,11 @@ impl Rule for InnWfDependsOn {
                 let at = steps[i]
                     .get("dependsOn")
                     .map_or_else(|| doc.span(&steps[i]), |n| doc.span(n));
-                out.report(at, format!("step `{}` closes a dependency cycle", names[i]))
-                    .help("a step cannot wait, directly or through others, for itself");
+                out.report(
+                    at,
+                    format!("step {code0} closes a dependency cycle", code0 = code(&(names[i]))),
+                )
+                .help("a step cannot wait, directly or through others, for itself");
             }
         }
     }

@@ -1,5 +1,6 @@
 use crate::model::innominatus;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -63,8 +64,9 @@ impl Rule for InnWfEnvelope {
                     out.report(
                         doc.head_span(),
                         format!(
-                            "a provider workflow should be `innominatus.io/v1alpha1` `Workflow`, not `{}` `{}`",
-                            doc.api_version, doc.kind
+                            "a provider workflow should be `innominatus.io/v1alpha1` `Workflow`, not {code0} {code1}",
+                            code0 = code(&doc.api_version),
+                            code1 = code(&doc.kind)
                         ),
                     );
                 }
@@ -91,15 +93,18 @@ impl Rule for InnWfEnvelope {
             if !missing.is_empty() {
                 out.report(
                     doc.span_of_key(&doc.root, "metadata"),
-                    format!("a product workflow needs `metadata.{}`", missing.join("`, `metadata.")),
+                    format!(
+                        "a product workflow needs {code0}",
+                        code0 = code(&format!("metadata.{}", missing.join("`, `metadata.")))
+                    ),
                 );
             }
             if let Some(phase) = meta.and_then(|m| m.get("phase")) {
                 let p = phase.as_str().unwrap_or("");
                 if !p.is_empty() && !PHASES.contains(&p) {
-                    let d = out.report(doc.span(phase), format!("`{p}` is not a phase"));
+                    let d = out.report(doc.span(phase), format!("{code0} is not a phase", code0 = code(&p)));
                     match crate::parse::text::suggest(p, PHASES.iter().copied()) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                         None => d.help(format!("use one of {}", PHASES.join(", "))),
                     };
                 }
@@ -112,7 +117,7 @@ impl Rule for InnWfEnvelope {
             {
                 let name = t.as_str().unwrap_or("");
                 if !TRIGGERS.contains(&name) {
-                    out.report(doc.span(t), format!("`{name}` is not a trigger"))
+                    out.report(doc.span(t), format!("{code0} is not a trigger", code0 = code(&name)))
                         .help(format!("use one of {}", TRIGGERS.join(", ")));
                 }
             }
@@ -123,8 +128,9 @@ impl Rule for InnWfEnvelope {
                     out.report(
                         doc.span(product),
                         format!(
-                            "product `{}` lives in `products/{dir}/`",
-                            product.as_str().unwrap_or("")
+                            "product {code0} lives in {code1}",
+                            code0 = code(&(product.as_str().unwrap_or(""))),
+                            code1 = code(&format!("products/{dir}/"))
                         ),
                     );
                 }

@@ -1,5 +1,6 @@
 use crate::model::innominatus;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 use regex::Regex;
@@ -80,7 +81,7 @@ impl Rule for InnWfInlineCredentials {
                 let shown: String = found.chars().take(60).collect();
                 out.report(
                     doc.span(node),
-                    format!("a literal credential in the workflow: `{shown}`"),
+                    format!("a literal credential in the workflow: {code0}", code0 = code(&shown)),
                 )
                 .help("read it from a secret (Vault, a Kubernetes secret) instead of writing it in the file");
             }

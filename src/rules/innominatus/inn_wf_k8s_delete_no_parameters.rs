@@ -1,6 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::innominatus;
+use crate::model::Workspace;
+use crate::parse::text::code;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -42,9 +43,11 @@ impl Rule for InnWfK8sDeleteNoParameters {
                 if config.str_at(&["operation"]) != Some("delete") {
                     continue;
                 }
-                let Some(manifest) = config.get("manifest") else { continue };
+                let Some(manifest) = config.get("manifest") else {
+                    continue;
+                };
                 if manifest.as_str().is_some_and(|m| m.contains(".parameters.")) {
-                    out.report(doc.span(manifest), format!("step `{}` deletes with a manifest that reads `.parameters`, which is not available to delete", innominatus::step_name(step)))
+                    out.report(doc.span(manifest), format!("step {code0} deletes with a manifest that reads `.parameters`, which is not available to delete", code0 = code(&innominatus::step_name(step))))
                         .help("a delete manifest is rendered with the step's config as data; `.parameters.x` renders `<no value>`");
                 }
             }

@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -52,16 +53,37 @@ impl Rule for InnWfKubernetesStep {
                 let name = innominatus::step_name(step);
                 let at_config = doc.span_of_key(step, "config");
                 if config.get("manifest").is_none() && config.get("namespace").is_none() {
-                    out.report(at_config, format!("kubernetes step `{name}` has neither `manifest` nor `namespace`"));
+                    out.report(
+                        at_config,
+                        format!(
+                            "kubernetes step {code0} has neither `manifest` nor `namespace`",
+                            code0 = code(&name)
+                        ),
+                    );
                 }
-                let Some(op_name) = crate::rules::util::step_operation(out, doc, step, config, "kubernetes", OPERATIONS) else {
+                let Some(op_name) =
+                    crate::rules::util::step_operation(out, doc, step, config, "kubernetes", OPERATIONS)
+                else {
                     continue;
                 };
                 let op = config.get("operation").expect("checked");
                 if matches!(op_name, "apply" | "delete") && config.get("manifest").is_none() {
-                    out.report(doc.span(op), format!("kubernetes step `{name}`: `{op_name}` needs `config.manifest`"));
+                    out.report(
+                        doc.span(op),
+                        format!(
+                            "kubernetes step {code0}: {code1} needs `config.manifest`",
+                            code0 = code(&name),
+                            code1 = code(&op_name)
+                        ),
+                    );
                 } else if op_name == "get" && config.get("resource_type").is_none() {
-                    out.report(doc.span(op), format!("kubernetes step `{name}`: `get` needs `config.resource_type`"));
+                    out.report(
+                        doc.span(op),
+                        format!(
+                            "kubernetes step {code0}: `get` needs `config.resource_type`",
+                            code0 = code(&name)
+                        ),
+                    );
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -71,10 +72,13 @@ impl Rule for InnWfParametersDeclared {
                     reported.push(name);
                     let d = out.report(
                         doc.span(node),
-                        format!("`.parameters.{name}` is not declared in `parameters`"),
+                        format!(
+                            "{code0} is not declared in `parameters`",
+                            code0 = code(&format!(".parameters.{name}"))
+                        ),
                     );
                     match crate::parse::text::suggest(name, declared.iter().copied()) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                         None => d.help("declare it, unless every resource that runs this workflow passes it"),
                     };
                 }

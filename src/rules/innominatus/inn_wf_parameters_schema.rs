@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
@@ -59,7 +60,7 @@ impl Rule for InnWfParametersSchema {
                     }
                     Some((name, at)) => match seen.iter().find(|(s, _)| *s == name) {
                         Some((_, first)) => {
-                            out.report(at, format!("parameter `{name}` is declared twice"))
+                            out.report(at, format!("parameter {code0} is declared twice", code0 = code(&name)))
                                 .label(*first, "first declared here");
                         }
                         None => seen.push((name, at)),
@@ -70,10 +71,14 @@ impl Rule for InnWfParametersSchema {
                     if !TYPES.contains(&s) {
                         let d = out.report(
                             doc.span(t),
-                            format!("parameter type `{s}` is not a known type ({})", TYPES.join(", ")),
+                            format!(
+                                "parameter type {code0} is not a known type ({})",
+                                TYPES.join(", "),
+                                code0 = code(&s)
+                            ),
                         );
                         if let Some(hint) = crate::parse::text::suggest(s, TYPES.iter().copied()) {
-                            d.help(format!("did you mean `{hint}`?"));
+                            d.help(format!("did you mean {code0}?", code0 = code(&hint)));
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -53,10 +54,13 @@ impl Rule for InnWfPolicyStep {
                 }
                 let name = innominatus::step_name(step);
                 let d = match config.entry("script") {
-                    Some(e) => out.report(doc.span(&e.value), format!("policy step `{name}`: `script` is empty")),
+                    Some(e) => out.report(
+                        doc.span(&e.value),
+                        format!("policy step {code0}: `script` is empty", code0 = code(&name)),
+                    ),
                     None => out.report(
                         doc.span_of_key(step, "config"),
-                        format!("policy step `{name}` has no `config.script`"),
+                        format!("policy step {code0} has no `config.script`", code0 = code(&name)),
                     ),
                 };
                 if config.get("command").is_some() {

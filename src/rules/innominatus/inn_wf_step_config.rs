@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -45,11 +46,14 @@ impl Rule for InnWfStepConfig {
                 match step.get("config") {
                     Some(c) if c.as_map().is_some() => {}
                     Some(c) => {
-                        out.report(doc.span(c), format!("step `{name}`: `config` must be a map"));
+                        out.report(
+                            doc.span(c),
+                            format!("step {code0}: `config` must be a map", code0 = code(&name)),
+                        );
                     }
                     None => {
                         let at = step.get("name").map_or_else(|| doc.span(step), |n| doc.span(n));
-                        out.report(at, format!("step `{name}` has no `config`"))
+                        out.report(at, format!("step {code0} has no `config`", code0 = code(&name)))
                             .help("every step needs a `config` map, even an empty one");
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -58,8 +59,14 @@ impl Rule for InnWfStepName {
                         let at = doc.span(n);
                         match seen.iter().find(|(s, _)| *s == name) {
                             Some((_, first)) => {
-                                out.report(at, format!("a step named `{name}` already exists in this workflow"))
-                                    .label(*first, "first step of that name");
+                                out.report(
+                                    at,
+                                    format!(
+                                        "a step named {code0} already exists in this workflow",
+                                        code0 = code(&name)
+                                    ),
+                                )
+                                .label(*first, "first step of that name");
                             }
                             None => seen.push((name, at)),
                         }

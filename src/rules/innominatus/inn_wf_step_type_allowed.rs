@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -63,7 +64,10 @@ impl Rule for InnWfStepTypeAllowed {
                 if !allowed.contains(&name) {
                     out.report(
                         doc.span(t),
-                        format!("step type `{name}` is not in the platform's `allowedStepTypes`"),
+                        format!(
+                            "step type {code0} is not in the platform's `allowedStepTypes`",
+                            code0 = code(&name)
+                        ),
                     )
                     .label(list, "allowed step types")
                     .help("add it to workflowPolicies.allowedStepTypes in admin-config.yaml, or use an allowed type");

@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -65,14 +66,20 @@ impl Rule for InnWfStepTypeKnown {
                     continue;
                 }
                 let what = if provider && innominatus::RUNTIME_ONLY_STEP_TYPES.contains(&name) {
-                    format!("step type `{name}` runs, but the validator rejects it in a provider workflow")
+                    format!(
+                        "step type {code0} runs, but the validator rejects it in a provider workflow",
+                        code0 = code(&name)
+                    )
                 } else {
-                    format!("no executor handles step type `{name}`")
+                    format!("no executor handles step type {code0}", code0 = code(&name))
                 };
                 let d = out.report(doc.span(t), what);
                 match crate::parse::text::suggest(name, known.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("known types: {}", crate::parse::text::nearest(name, known, crate::parse::text::NEAREST))),
+                    Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
+                    None => d.help(format!(
+                        "known types: {}",
+                        crate::parse::text::nearest(name, known, crate::parse::text::NEAREST)
+                    )),
                 };
             }
         }

@@ -1,6 +1,7 @@
 use crate::model::innominatus;
 use crate::model::Workspace;
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -70,9 +71,9 @@ impl Rule for InnWfTemplateParse {
                 out.report(
                     span,
                     format!(
-                        "step `{}`: the {key} is not a valid Go template: {}",
-                        innominatus::step_name(step),
-                        err.message
+                        "step {code0}: the {key} is not a valid Go template: {}",
+                        err.message,
+                        code0 = code(&innominatus::step_name(step))
                     ),
                 );
             }

@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -54,7 +55,13 @@ impl Rule for InnWfTerraformStep {
             for (step, config) in innominatus::steps_of_type(doc, "terraform") {
                 let name = innominatus::step_name(step);
                 if config.get("working_dir").is_none() && step.get("workingDir").is_none() {
-                    out.report(doc.span_of_key(step, "config"), format!("terraform step `{name}` has no `config.working_dir`"));
+                    out.report(
+                        doc.span_of_key(step, "config"),
+                        format!(
+                            "terraform step {code0} has no `config.working_dir`",
+                            code0 = code(&name)
+                        ),
+                    );
                 }
                 crate::rules::util::step_operation(out, doc, step, config, "terraform", OPERATIONS);
             }

@@ -1,5 +1,6 @@
 use crate::model::innominatus;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -88,10 +89,13 @@ impl Rule for InnWfVariableRefs {
                             if !var_names.contains(&rest) {
                                 let d = out.report(
                                     doc.span(node),
-                                    format!("`${{workflow.{rest}}}` is not a workflow variable"),
+                                    format!(
+                                        "{code0} is not a workflow variable",
+                                        code0 = code(&format!("${{workflow.{rest}}}"))
+                                    ),
                                 );
                                 match crate::parse::text::suggest(rest, var_names.iter().copied()) {
-                                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                                    Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                                     None => d.help("declare it under `spec.variables`"),
                                 };
                             }
@@ -104,8 +108,10 @@ impl Rule for InnWfVariableRefs {
                             out.report(
                                 doc.span(node),
                                 format!(
-                                    "`${{{body}}}` reads step `{head}`, which runs {}",
-                                    if j == i { "in this step" } else { "later" }
+                                    "{code0} reads step {code1}, which runs {}",
+                                    if j == i { "in this step" } else { "later" },
+                                    code0 = code(&format!("${{{body}}}")),
+                                    code1 = code(&head)
                                 ),
                             )
                             .help("a step can read only the outputs of the steps before it");
@@ -118,8 +124,19 @@ impl Rule for InnWfVariableRefs {
                             .or_else(|| outputs.and_then(Node::as_map).map(|m| m.iter().any(|e| e.key == rest)));
                         // Without `outputs` (a sub-workflow, a provisioning step) they are not known.
                         if declared == Some(false) {
-                            out.report(doc.span(node), format!("step `{head}` declares no output `{rest}`"))
-                                .help(format!("list `{rest}` under the `outputs` of step `{head}`"));
+                            out.report(
+                                doc.span(node),
+                                format!(
+                                    "step {code0} declares no output {code1}",
+                                    code0 = code(&head),
+                                    code1 = code(&rest)
+                                ),
+                            )
+                            .help(format!(
+                                "list {code0} under the `outputs` of step {code1}",
+                                code0 = code(&rest),
+                                code1 = code(&head)
+                            ));
                         }
                     }
                 }

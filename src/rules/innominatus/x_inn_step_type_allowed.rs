@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -54,8 +55,9 @@ impl Rule for XInnStepTypeAllowed {
                         out.report(
                             doc.span(t),
                             format!(
-                                "workflow `{}`: step type `{name}` is not in the platform's `allowedStepTypes`",
-                                wf.key
+                                "workflow {code0}: step type {code1} is not in the platform's `allowedStepTypes`",
+                                code0 = code(&wf.key),
+                                code1 = code(&name)
                             ),
                         )
                         .label(list, "allowed step types")

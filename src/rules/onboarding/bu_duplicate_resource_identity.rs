@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 use std::collections::HashMap;
 
@@ -25,7 +26,11 @@ crate::declare_rule! {
     }
 }
 
-const IDENTITY: &[&str] = &["backstage.io/source-location", "github.com/project-slug", "backstage.io/kubernetes-id"];
+const IDENTITY: &[&str] = &[
+    "backstage.io/source-location",
+    "github.com/project-slug",
+    "backstage.io/kubernetes-id",
+];
 
 impl Rule for BuDuplicateResourceIdentity {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
@@ -33,14 +38,30 @@ impl Rule for BuDuplicateResourceIdentity {
         for doc in ws.entities().filter(|d| d.kind != "Location" && d.kind != "Template") {
             for key in IDENTITY {
                 let Some(node) = doc.annotation(key) else { continue };
-                let Some(value) = node.as_str().filter(|v| !v.is_empty() && !crate::rules::util::is_templated(v)) else { continue };
+                let Some(value) = node
+                    .as_str()
+                    .filter(|v| !v.is_empty() && !crate::rules::util::is_templated(v))
+                else {
+                    continue;
+                };
                 let value = value.trim_end_matches('/').to_ascii_lowercase();
                 match seen.get(&(*key, value.clone())) {
                     Some(first) => {
                         let name = first.name().unwrap_or("?");
-                        out.report(doc.span(node), format!("`{key}` is also the identity of `{}` `{name}`", first.kind))
-                            .label(first.span(first.annotation(key).unwrap_or(&first.root)), "first claimed here")
-                            .help("describe each repository or workload with one entity");
+                        out.report(
+                            doc.span(node),
+                            format!(
+                                "{code0} is also the identity of {code1} {code2}",
+                                code0 = code(&key),
+                                code1 = code(&first.kind),
+                                code2 = code(&name)
+                            ),
+                        )
+                        .label(
+                            first.span(first.annotation(key).unwrap_or(&first.root)),
+                            "first claimed here",
+                        )
+                        .help("describe each repository or workload with one entity");
                     }
                     None => {
                         seen.insert((*key, value), doc);

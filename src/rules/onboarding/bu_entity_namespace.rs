@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -37,22 +38,31 @@ impl Rule for BuEntityNamespace {
                     out.report(
                         doc.span_of_key(&doc.root, "metadata"),
                         format!(
-                            "the entity has no namespace; entities of `{}` belong in `{unit}`",
-                            repo.name
+                            "the entity has no namespace; entities of {code0} belong in {code1}",
+                            code0 = code(&repo.name),
+                            code1 = code(&unit)
                         ),
                     )
-                    .help(format!("set `metadata.namespace: {unit}`"));
+                    .help(format!(
+                        "set {code0}",
+                        code0 = code(&format!("metadata.namespace: {unit}"))
+                    ));
                 }
                 Some(node) if node.as_str() != Some(unit) => {
                     let ns = node.scalar_text().unwrap_or_default();
                     out.report(
                         doc.span(node),
                         format!(
-                            "namespace `{ns}` is not the tenant's: entities of `{}` belong in `{unit}`",
-                            repo.name
+                            "namespace {code0} is not the tenant's: entities of {code1} belong in {code2}",
+                            code0 = code(&ns),
+                            code1 = code(&repo.name),
+                            code2 = code(&unit)
                         ),
                     )
-                    .help(format!("set `metadata.namespace: {unit}`"));
+                    .help(format!(
+                        "set {code0}",
+                        code0 = code(&format!("metadata.namespace: {unit}"))
+                    ));
                 }
                 Some(_) => {}
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -37,12 +38,16 @@ impl Rule for BuEntityValid {
                 continue;
             }
             let what = if doc.is_object() {
-                format!("`{}` `{}` is not a Backstage entity", doc.api_version, doc.kind)
+                format!(
+                    "{code0} {code1} is not a Backstage entity",
+                    code0 = code(&doc.api_version),
+                    code1 = code(&doc.kind)
+                )
             } else {
                 "this document is not a Backstage entity (no `apiVersion` and `kind`)".to_string()
             };
             out.report(doc.head_span(), what)
-                .help(format!("a BU repository holds catalog entities only (`apiVersion: backstage.io/v1alpha1`); `{}` registers nothing else", repo.name));
+                .help(format!("a BU repository holds catalog entities only (`apiVersion: backstage.io/v1alpha1`); {code0} registers nothing else", code0 = code(&repo.name)));
         }
     }
 }

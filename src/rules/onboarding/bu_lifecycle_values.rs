@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -43,14 +44,18 @@ impl Rule for BuLifecycleValues {
             }
             let d = out.report(
                 doc.span(node),
-                format!("lifecycle `{value}` is not one of {}", allowed.join(", ")),
+                format!(
+                    "lifecycle {code0} is not one of {}",
+                    allowed.join(", "),
+                    code0 = code(&value)
+                ),
             );
             let near = allowed
                 .iter()
                 .find(|a| a.starts_with(value) || value.starts_with(a.as_str()))
                 .map(String::as_str);
             match near.or_else(|| crate::parse::text::suggest(value, allowed.iter().map(String::as_str))) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
+                Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                 None => d.help("configure the allowed values under `onboarding.lifecycles`"),
             };
         }

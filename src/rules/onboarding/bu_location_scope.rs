@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::util::is_templated;
 use crate::rules::{Rule, Sink};
 
@@ -49,7 +50,11 @@ impl Rule for BuLocationScope {
                     if !target.contains(&format!("/{}/", repo.name)) && !target.ends_with(&format!("/{}", repo.name)) {
                         out.report(
                             doc.span(t),
-                            format!("target `{target}` is outside the repository `{}`", repo.name),
+                            format!(
+                                "target {code0} is outside the repository {code1}",
+                                code0 = code(&target),
+                                code1 = code(&repo.name)
+                            ),
                         )
                         .help("a BU repository registers only its own files");
                     }
@@ -59,7 +64,11 @@ impl Rule for BuLocationScope {
                 if !inside || target.starts_with('/') {
                     out.report(
                         doc.span(t),
-                        format!("target `{target}` leaves the repository `{}`", repo.name),
+                        format!(
+                            "target {code0} leaves the repository {code1}",
+                            code0 = code(&target),
+                            code1 = code(&repo.name)
+                        ),
                     )
                     .help("use a path inside this repository");
                 }

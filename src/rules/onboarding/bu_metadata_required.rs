@@ -82,7 +82,12 @@ impl Rule for BuMetadataRequired {
             let name = doc.name().unwrap_or("?");
             out.report(
                 doc.span_of_key(&doc.root, "metadata"),
-                format!("{} `{name}` lacks {}", doc.kind, missing.join(", ")),
+                format!(
+                    "{} {code0} lacks {}",
+                    doc.kind,
+                    missing.join(", "),
+                    code0 = crate::parse::text::code(&name)
+                ),
             )
             .help("the onboarding metadata validator requires them");
         }

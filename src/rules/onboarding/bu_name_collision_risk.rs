@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -43,8 +44,14 @@ impl Rule for BuNameCollisionRisk {
             if !GENERIC.contains(&name.to_ascii_lowercase().as_str()) {
                 continue;
             }
-            out.report(doc.span(node), format!("`{name}` is a generic name"))
-                .help(format!("prefix it with the unit: `{unit}-{name}`"));
+            out.report(
+                doc.span(node),
+                format!("{code0} is a generic name", code0 = code(&name)),
+            )
+            .help(format!(
+                "prefix it with the unit: {code0}",
+                code0 = code(&format!("{unit}-{name}"))
+            ));
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::model::backstage::{namespace, EntityRef};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -45,10 +46,16 @@ impl Rule for BuOwnerInTenant {
             if !ns.eq_ignore_ascii_case(unit) {
                 out.report(
                     doc.span(node),
-                    format!("owner `{owner}` is in namespace `{ns}`, outside the tenant `{unit}`"),
+                    format!(
+                        "owner {code0} is in namespace {code1}, outside the tenant {code2}",
+                        code0 = code(&owner),
+                        code1 = code(&ns),
+                        code2 = code(&unit)
+                    ),
                 )
                 .help(format!(
-                    "the owner must be `group:{unit}/<group>` (the unit's group or one below it)"
+                    "the owner must be {code0} (the unit's group or one below it)",
+                    code0 = code(&format!("group:{unit}/<group>"))
                 ));
                 continue;
             }
@@ -57,7 +64,11 @@ impl Rule for BuOwnerInTenant {
             if is_group && ws.entities_by_key(&key).next().is_some() && !ws.in_tenant_tree(&key, unit) {
                 out.report(
                     doc.span(node),
-                    format!("owner `{owner}` is not `{unit}`'s group or one of its descendants"),
+                    format!(
+                        "owner {code0} is not {code1}'s group or one of its descendants",
+                        code0 = code(&owner),
+                        code1 = code(&unit)
+                    ),
                 )
                 .help("set the group's `parent` chain up to the unit's group, or choose an owner inside the tenant");
             }

@@ -1,5 +1,6 @@
 use crate::model::onboarding::{failing_checks, score, RATED_KINDS};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -66,7 +67,11 @@ impl Rule for BuQualityScore {
             let name = doc.name().unwrap_or("?");
             out.report(
                 doc.span_of_key(&doc.root, "metadata"),
-                format!("{} `{name}` scores {points}/100 (threshold {threshold})", doc.kind),
+                format!(
+                    "{} {code0} scores {points}/100 (threshold {threshold})",
+                    doc.kind,
+                    code0 = code(&name)
+                ),
             )
             .help(format!("failing checks: {}", failing.join(", ")));
         }

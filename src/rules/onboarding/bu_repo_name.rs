@@ -1,6 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::onboarding::BuName;
+use crate::model::Workspace;
+use crate::parse::text::code;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -33,12 +34,25 @@ impl Rule for BuRepoName {
             match &repo.class {
                 BuName::BadUnit(unit) => {
                     let fixed = unit.to_ascii_lowercase().replace(['_', '.', ' '], "-");
-                    out.report(at, format!("`{}`: the unit `{unit}` is not a DNS-1123 label", repo.name))
-                        .help(format!("rename the repository `bu-{fixed}-infrastructure`"));
+                    out.report(
+                        at,
+                        format!(
+                            "{code0}: the unit {code1} is not a DNS-1123 label",
+                            code0 = code(&repo.name),
+                            code1 = code(&unit)
+                        ),
+                    )
+                    .help(format!(
+                        "rename the repository {code0}",
+                        code0 = code(&format!("bu-{fixed}-infrastructure"))
+                    ));
                 }
                 BuName::Other => {
-                    out.report(at, format!("`{}` is not a BU repository name", repo.name))
-                        .help("name it `bu-<unit>-infrastructure`");
+                    out.report(
+                        at,
+                        format!("{code0} is not a BU repository name", code0 = code(&repo.name)),
+                    )
+                    .help("name it `bu-<unit>-infrastructure`");
                 }
                 _ => {}
             }

@@ -1,6 +1,7 @@
-use crate::model::Workspace;
-use crate::rules::{Rule, Sink};
 use crate::model::onboarding::BuName;
+use crate::model::Workspace;
+use crate::parse::text::code;
+use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,8 +29,14 @@ impl Rule for BuRepoNearMiss {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for repo in ws.bu_repos.iter().filter(|r| r.class == BuName::NearMiss) {
             let Some(at) = ws.repo_anchor(repo) else { continue };
-            out.report(at, format!("`{}` looks like a BU repository but will not be detected", repo.name))
-                .help("name it `bu-<unit>-infrastructure` (lowercase, `-` separated)");
+            out.report(
+                at,
+                format!(
+                    "{code0} looks like a BU repository but will not be detected",
+                    code0 = code(&repo.name)
+                ),
+            )
+            .help("name it `bu-<unit>-infrastructure` (lowercase, `-` separated)");
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::model::backstage::{namespace, EntityRef};
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -69,7 +70,12 @@ impl Rule for BuSystemOwnership {
             }
             out.report(
                 doc.span(node),
-                format!("system `{system}` is owned by `{owner}`, outside the tenant `{unit}`"),
+                format!(
+                    "system {code0} is owned by {code1}, outside the tenant {code2}",
+                    code0 = code(&system),
+                    code1 = code(&owner),
+                    code2 = code(&unit)
+                ),
             )
             .label(
                 sys.span(sys.spec().and_then(|s| s.get("owner")).unwrap_or(&sys.root)),

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -28,14 +29,18 @@ crate::declare_rule! {
 impl Rule for BuTenantKnown {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         let bu_type = ws.options.onboarding_options.group_type.as_str();
-        let is_bu_group = |d: &&crate::model::Doc| d.kind == "Group" && d.root.str_at(&["spec", "type"]) == Some(bu_type);
+        let is_bu_group =
+            |d: &&crate::model::Doc| d.kind == "Group" && d.root.str_at(&["spec", "type"]) == Some(bu_type);
         let known = &ws.options.backstage_options.known_entities;
         if !ws.entities().any(|d| is_bu_group(&d)) && known.is_empty() {
             return;
         }
         for repo in &ws.bu_repos {
             let Some(unit) = repo.unit() else { continue };
-            let in_files = ws.entities().filter(is_bu_group).any(|d| d.name().is_some_and(|n| n.eq_ignore_ascii_case(unit)));
+            let in_files = ws
+                .entities()
+                .filter(is_bu_group)
+                .any(|d| d.name().is_some_and(|n| n.eq_ignore_ascii_case(unit)));
             let in_config = known.iter().any(|k| {
                 let r = crate::model::backstage::EntityRef::parse(k);
                 r.kind.is_some_and(|k| k.eq_ignore_ascii_case("group")) && r.name.eq_ignore_ascii_case(unit)
@@ -44,8 +49,19 @@ impl Rule for BuTenantKnown {
                 continue;
             }
             let Some(at) = ws.repo_anchor(repo) else { continue };
-            out.report(at, format!("unit `{unit}` has no Group of type `{bu_type}`"))
-                .help(format!("register `group:{unit}` with `spec.type: {bu_type}` before onboarding the repository"));
+            out.report(
+                at,
+                format!(
+                    "unit {code0} has no Group of type {code1}",
+                    code0 = code(&unit),
+                    code1 = code(&bu_type)
+                ),
+            )
+            .help(format!(
+                "register {code0} with {code1} before onboarding the repository",
+                code0 = code(&format!("group:{unit}")),
+                code1 = code(&format!("spec.type: {bu_type}"))
+            ));
         }
     }
 }

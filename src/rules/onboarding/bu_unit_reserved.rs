@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -41,7 +42,7 @@ impl Rule for BuUnitReserved {
             } else {
                 "a platform group"
             };
-            out.report(at, format!("unit `{unit}` is {what}"))
+            out.report(at, format!("unit {code0} is {what}", code0 = code(&unit)))
                 .help("choose a unit named after the business unit");
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -29,9 +30,21 @@ impl Rule for BuUnitUnique {
         let repos = &ws.bu_repos;
         for (i, repo) in repos.iter().enumerate() {
             let Some(unit) = repo.unit() else { continue };
-            let Some(first) = repos[..i].iter().find(|r| r.unit().is_some_and(|u| u.eq_ignore_ascii_case(unit))) else { continue };
+            let Some(first) = repos[..i]
+                .iter()
+                .find(|r| r.unit().is_some_and(|u| u.eq_ignore_ascii_case(unit)))
+            else {
+                continue;
+            };
             let Some(at) = ws.repo_anchor(repo) else { continue };
-            let d = out.report(at, format!("unit `{unit}` is also the unit of `{}`", first.prefix));
+            let d = out.report(
+                at,
+                format!(
+                    "unit {code0} is also the unit of {code1}",
+                    code0 = code(&unit),
+                    code1 = code(&first.prefix)
+                ),
+            );
             if let Some(other) = ws.repo_anchor(first) {
                 d.label(other, "the other repository");
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -42,9 +43,21 @@ crate::declare_rule! {
 impl Rule for OspCatClusterScopedNamespace {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         use crate::model::Class;
-        for d in ws.docs.iter().filter(|d| matches!(d.class, Class::PkgObject | Class::Xrd | Class::Composition | Class::EnvironmentConfig)) {
+        for d in ws.docs.iter().filter(|d| {
+            matches!(
+                d.class,
+                Class::PkgObject | Class::Xrd | Class::Composition | Class::EnvironmentConfig
+            )
+        }) {
             if let Some(e) = d.metadata().and_then(|m| m.entry("namespace")) {
-                out.report(d.key_span(e), format!("`{}` is cluster-scoped; `metadata.namespace` has no effect", d.kind)).help("remove it");
+                out.report(
+                    d.key_span(e),
+                    format!(
+                        "{code0} is cluster-scoped; `metadata.namespace` has no effect",
+                        code0 = code(&d.kind)
+                    ),
+                )
+                .help("remove it");
             }
         }
     }

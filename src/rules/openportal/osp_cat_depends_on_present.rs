@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -44,14 +45,30 @@ impl Rule for OspCatDependsOnPresent {
             .docs
             .iter()
             .filter(|d| d.class == crate::model::Class::PkgObject)
-            .flat_map(|d| [d.name().map(str::to_string), d.root.str_at(&["spec", "package"]).map(crate::rules::util::package_name)])
+            .flat_map(|d| {
+                [
+                    d.name().map(str::to_string),
+                    d.root
+                        .str_at(&["spec", "package"])
+                        .map(crate::rules::util::package_name),
+                ]
+            })
             .flatten()
             .collect();
         for d in ws.docs.iter().filter(|d| d.class == crate::model::Class::PkgObject) {
-            let Some(v) = d.annotation("meta.crossplane.io/depends-on") else { continue };
-            for dep in v.as_str().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let Some(v) = d.annotation("meta.crossplane.io/depends-on") else {
+                continue;
+            };
+            for dep in v
+                .as_str()
+                .unwrap_or("")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 if !entries.iter().any(|e| e == dep) {
-                    out.report(d.span(v), format!("`{dep}` is not in the catalog")).help("add its catalog entry, or remove it from `depends-on`");
+                    out.report(d.span(v), format!("{code0} is not in the catalog", code0 = code(&dep)))
+                        .help("add its catalog entry, or remove it from `depends-on`");
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -44,23 +45,44 @@ impl Rule for OspCatEntryKind {
         let entries: std::collections::BTreeSet<&str> = ws.catalog_entries().collect();
         for rel in entries {
             let docs: Vec<_> = ws.docs_in(rel).collect();
-            let configs: Vec<_> = docs.iter().filter(|d| d.class == crate::model::Class::PkgObject && d.kind == "Configuration").collect();
+            let configs: Vec<_> = docs
+                .iter()
+                .filter(|d| d.class == crate::model::Class::PkgObject && d.kind == "Configuration")
+                .collect();
             match configs.as_slice() {
                 [] => {
-                    let at = docs.first().map(|d| d.kind_span()).unwrap_or_else(|| ws.span_for_path(rel));
-                    out.report(at, format!("`{rel}` holds no `pkg.crossplane.io` Configuration")).help("catalog entries are package Configurations pinned to a release");
+                    let at = docs
+                        .first()
+                        .map(|d| d.kind_span())
+                        .unwrap_or_else(|| ws.span_for_path(rel));
+                    out.report(
+                        at,
+                        format!("{code0} holds no `pkg.crossplane.io` Configuration", code0 = code(&rel)),
+                    )
+                    .help("catalog entries are package Configurations pinned to a release");
                 }
                 [c, rest @ ..] => {
                     for extra in rest {
-                        out.report(extra.kind_span(), "a second Configuration in one catalog entry").label(c.kind_span(), "first one here");
+                        out.report(extra.kind_span(), "a second Configuration in one catalog entry")
+                            .label(c.kind_span(), "first one here");
                     }
-                    if c.root.path(&["spec", "package"]).and_then(|n| n.as_str()).is_none_or(str::is_empty) {
+                    if c.root
+                        .path(&["spec", "package"])
+                        .and_then(|n| n.as_str())
+                        .is_none_or(str::is_empty)
+                    {
                         out.report(c.kind_span(), "the Configuration has no `spec.package`");
                     }
                 }
             }
-            for d in docs.iter().filter(|d| d.is_object() && !(d.class == crate::model::Class::PkgObject && d.kind == "Configuration")) {
-                out.report(d.kind_span(), format!("`{}` does not belong in a catalog entry", d.kind));
+            for d in docs
+                .iter()
+                .filter(|d| d.is_object() && !(d.class == crate::model::Class::PkgObject && d.kind == "Configuration"))
+            {
+                out.report(
+                    d.kind_span(),
+                    format!("{code0} does not belong in a catalog entry", code0 = code(&d.kind)),
+                );
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -42,17 +43,39 @@ impl Rule for OspCatFileName {
         if !ws.repo.catalog {
             return;
         }
-        for d in ws.docs.iter().filter(|d| d.class == crate::model::Class::PkgObject && ws.rel(d).starts_with("templates/")) {
-            let Some(p) = d.root.str_at(&["spec", "package"]) else { continue };
+        for d in ws
+            .docs
+            .iter()
+            .filter(|d| d.class == crate::model::Class::PkgObject && ws.rel(d).starts_with("templates/"))
+        {
+            let Some(p) = d.root.str_at(&["spec", "package"]) else {
+                continue;
+            };
             let pkg = crate::rules::util::package_name(p);
             let file = ws.rel(d).trim_start_matches("templates/").trim_end_matches(".yaml");
             if file != pkg {
-                out.report(d.root.path(&["spec", "package"]).map(|n| d.span(n)).unwrap_or_else(|| d.head_span()), format!("the entry for `{pkg}` is in `templates/{file}.yaml`"))
-                    .help(format!("name the file `templates/{pkg}.yaml`"));
+                out.report(
+                    d.root
+                        .path(&["spec", "package"])
+                        .map(|n| d.span(n))
+                        .unwrap_or_else(|| d.head_span()),
+                    format!(
+                        "the entry for {code0} is in {code1}",
+                        code0 = code(&pkg),
+                        code1 = code(&format!("templates/{file}.yaml"))
+                    ),
+                )
+                .help(format!(
+                    "name the file {code0}",
+                    code0 = code(&format!("templates/{pkg}.yaml"))
+                ));
             }
             if let Some(n) = d.root.path(&["metadata", "name"]) {
                 if n.as_str() != Some(pkg.as_str()) {
-                    out.report(d.span(n), format!("`metadata.name` should be the package name `{pkg}`"));
+                    out.report(
+                        d.span(n),
+                        format!("`metadata.name` should be the package name {code0}", code0 = code(&pkg)),
+                    );
                 }
             }
         }

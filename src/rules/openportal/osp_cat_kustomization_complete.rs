@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::parse::yaml::Value;
 use crate::rules::diagnostic::{Edit, Fix};
 use crate::rules::{Rule, Sink};
@@ -47,25 +48,37 @@ impl Rule for OspCatKustomizationComplete {
         if !ws.repo.catalog {
             return;
         }
-        let Some(k) = ws.docs_in("kustomization.yaml").next() else { return };
+        let Some(k) = ws.docs_in("kustomization.yaml").next() else {
+            return;
+        };
         let text = &*ws.sources.get(k.file).text;
         let items = k.root.get("resources").and_then(|r| r.as_seq()).unwrap_or(&[]);
-        let listed: Vec<&str> = items.iter().filter_map(|n| n.as_str()).map(|s| s.trim_start_matches("./")).collect();
+        let listed: Vec<&str> = items
+            .iter()
+            .filter_map(|n| n.as_str())
+            .map(|s| s.trim_start_matches("./"))
+            .collect();
         let entries: Vec<&str> = ws.catalog_entries().collect();
         for e in &entries {
             if !listed.contains(e) {
-                out.report(k.span_of_key(&k.root, "resources"), format!("`kustomization.yaml` does not list `{e}`"))
-                    .help(format!("add `- {e}`"))
-                    .fix(add_entry(k, text, e, &entries));
+                out.report(
+                    k.span_of_key(&k.root, "resources"),
+                    format!("`kustomization.yaml` does not list {code0}", code0 = code(&e)),
+                )
+                .help(format!("add {code0}", code0 = code(&format!("- {e}"))))
+                .fix(add_entry(k, text, e, &entries));
             }
         }
         for n in items {
             let Some(l) = n.as_str() else { continue };
             let l = l.trim_start_matches("./");
             if l.starts_with("templates/") && !entries.contains(&l) {
-                out.report(k.span(n), format!("`{l}` is listed but does not exist"))
-                    .help(format!("remove `- {l}`"))
-                    .fix(remove_item(text, k.span(n)));
+                out.report(
+                    k.span(n),
+                    format!("{code0} is listed but does not exist", code0 = code(&l)),
+                )
+                .help(format!("remove {code0}", code0 = code(&format!("- {l}"))))
+                .fix(remove_item(text, k.span(n)));
             }
         }
     }
@@ -101,7 +114,11 @@ fn add_entry(k: &crate::model::Doc, text: &str, entry: &str, entries: &[&str]) -
     let file = k.file;
     let Some(res) = k.root.entry("resources") else {
         // No `resources`: one appended at the end (made once for every missing entry).
-        let lead = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+        let lead = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
         let end = text.len() as u32;
         return Some(Fix {
             edits: vec![

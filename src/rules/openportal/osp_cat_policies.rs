@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -55,10 +56,15 @@ impl Rule for OspCatPolicies {
                 if !allowed.contains(&v.as_str()) {
                     let dm = out.report(
                         d.span(n),
-                        format!("`{key}` must be {}, found `{v}`", crate::parse::text::list(allowed, 3)),
+                        format!(
+                            "{code0} must be {}, found {code1}",
+                            crate::parse::text::list(allowed, 3),
+                            code0 = code(&key),
+                            code1 = code(&v)
+                        ),
                     );
                     if let Some(s) = crate::parse::text::suggest(&v, allowed.iter().copied()) {
-                        dm.help(format!("did you mean `{s}`?"));
+                        dm.help(format!("did you mean {code0}?", code0 = code(&s)));
                     }
                 }
             }

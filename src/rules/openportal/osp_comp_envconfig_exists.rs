@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -105,7 +106,10 @@ impl Rule for OspCompEnvconfigExists {
                     }
                     out.report(
                         c.doc.span(n),
-                        format!("EnvironmentConfig `{name}` is not defined by the platform or this repository"),
+                        format!(
+                            "EnvironmentConfig {code0} is not defined by the platform or this repository",
+                            code0 = code(&name)
+                        ),
                     )
                     .help(
                         "define it, add it to `openportal.environment-configs`, or set `policy.resolution: Optional`",

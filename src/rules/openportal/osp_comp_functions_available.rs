@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -83,10 +84,13 @@ impl Rule for OspCompFunctionsAvailable {
                     .collect();
                 let d = out.report(
                     c.doc.span(n),
-                    format!("function `{name}` is neither installed by the platform nor a declared dependency"),
+                    format!(
+                        "function {code0} is neither installed by the platform nor a declared dependency",
+                        code0 = code(&name)
+                    ),
                 );
                 match crate::parse::text::suggest(name, known.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                     None => d.help("add it to `crossplane.yaml` `dependsOn`, or to `openportal.platform-functions` if the platform installs it"),
                 };
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -45,7 +46,7 @@ impl Rule for OspCompNamespacedObjectApi {
         for (_, x, r) in ws.namespaced_composed() {
             let k = x.kind().unwrap_or_default();
             if r.kind() == Some("Object") && r.group() == Some("kubernetes.crossplane.io") {
-                out.report(r.head_span(), format!("the namespaced `{k}` composes the cluster-scoped `{}` Object", r.api_version().unwrap_or("")))
+                out.report(r.head_span(), format!("the namespaced {code0} composes the cluster-scoped {code1} Object", code0 = code(&k), code1 = code(&(r.api_version().unwrap_or("")))))
                     .label(x.name_span(), "XRD defined here")
                     .help("use `apiVersion: kubernetes.m.crossplane.io/v1alpha1` with `providerConfigRef.kind: ClusterProviderConfig`");
             }

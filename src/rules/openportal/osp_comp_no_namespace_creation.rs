@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -46,15 +47,21 @@ impl Rule for OspCompNoNamespaceCreation {
         for (_, x, r) in ws.namespaced_composed() {
             let k = x.kind().unwrap_or_default();
             let direct = r.kind() == Some("Namespace") && r.group() == Some("");
-            let wrapped = r.wrapped_manifest().and_then(|m| m.get("kind")).filter(|kn| kn.as_str() == Some("Namespace"));
+            let wrapped = r
+                .wrapped_manifest()
+                .and_then(|m| m.get("kind"))
+                .filter(|kn| kn.as_str() == Some("Namespace"));
             let at = match (direct, wrapped) {
                 (true, _) => r.head_span(),
                 (false, Some(kn)) => r.span(kn),
                 _ => continue,
             };
-            out.report(at, format!("the namespaced `{k}` creates a Namespace"))
-                .label(x.name_span(), "XRD defined here")
-                .help("namespaces are provisioned by ordering a ManagedNamespace");
+            out.report(
+                at,
+                format!("the namespaced {code0} creates a Namespace", code0 = code(&k)),
+            )
+            .label(x.name_span(), "XRD defined here")
+            .help("namespaces are provisioned by ordering a ManagedNamespace");
         }
     }
 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -58,8 +59,11 @@ impl Rule for OspCompObjectNamespace {
                         continue;
                     }
                     if let Some(ns) = n.as_str() {
-                        out.report(r.span(n), format!("the namespace is hard-coded to `{ns}`"))
-                            .help("use the XR's namespace: `{{ .observed.composite.resource.metadata.namespace }}`");
+                        out.report(
+                            r.span(n),
+                            format!("the namespace is hard-coded to {code0}", code0 = code(&ns)),
+                        )
+                        .help("use the XR's namespace: `{{ .observed.composite.resource.metadata.namespace }}`");
                     }
                 }
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -60,14 +61,27 @@ impl Rule for OspCompPipeline {
         for c in ws.compositions() {
             let doc = c.doc;
             if doc.version() != "v1" {
-                let at = doc.root.get("apiVersion").map(|n| doc.span(n)).unwrap_or_else(|| doc.head_span());
-                out.report(at, format!("Compositions are `apiextensions.crossplane.io/v1`, found `{}`", doc.api_version));
+                let at = doc
+                    .root
+                    .get("apiVersion")
+                    .map(|n| doc.span(n))
+                    .unwrap_or_else(|| doc.head_span());
+                out.report(
+                    at,
+                    format!(
+                        "Compositions are `apiextensions.crossplane.io/v1`, found {code0}",
+                        code0 = code(&doc.api_version)
+                    ),
+                );
             }
             let Some(spec) = c.spec() else { continue };
             match spec.get("mode") {
                 None => {
-                    out.report(doc.span_of_key(&doc.root, "spec"), "the Composition does not state `mode: Pipeline`")
-                        .help("add `mode: Pipeline` (the template standard requires it explicitly)");
+                    out.report(
+                        doc.span_of_key(&doc.root, "spec"),
+                        "the Composition does not state `mode: Pipeline`",
+                    )
+                    .help("add `mode: Pipeline` (the template standard requires it explicitly)");
                 }
                 Some(m) if m.as_str() != Some("Pipeline") => {
                     out.report(doc.span(m), "the template standard requires `mode: Pipeline`");

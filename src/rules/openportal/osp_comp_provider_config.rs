@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -53,7 +54,13 @@ impl Rule for OspCompProviderConfig {
                 match pcr.get("kind") {
                     Some(k) if r.is_dynamic(k) || k.as_str() == Some("ClusterProviderConfig") => {}
                     Some(k) => {
-                        out.report(r.span(k), format!("`providerConfigRef.kind` is `{}`; the platform provides a `ClusterProviderConfig`", k.scalar_text().unwrap_or_default()));
+                        out.report(
+                            r.span(k),
+                            format!(
+                                "`providerConfigRef.kind` is {code0}; the platform provides a `ClusterProviderConfig`",
+                                code0 = code(&(k.scalar_text().unwrap_or_default()))
+                            ),
+                        );
                     }
                     None => {
                         out.report(r.span(pcr), "`providerConfigRef` has no `kind: ClusterProviderConfig`")
@@ -62,7 +69,14 @@ impl Rule for OspCompProviderConfig {
                 }
                 if let Some(n) = pcr.get("name") {
                     if !r.is_dynamic(n) && n.as_str() != Some("kubernetes-provider") {
-                        out.report_with(crate::rules::diagnostic::Severity::Warning, r.span(n), format!("`providerConfigRef.name` is `{}`, not the platform's `kubernetes-provider`", n.scalar_text().unwrap_or_default()));
+                        out.report_with(
+                            crate::rules::diagnostic::Severity::Warning,
+                            r.span(n),
+                            format!(
+                                "`providerConfigRef.name` is {code0}, not the platform's `kubernetes-provider`",
+                                code0 = code(&(n.scalar_text().unwrap_or_default()))
+                            ),
+                        );
                     }
                 }
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -66,7 +67,7 @@ impl Rule for OspCompRenderTestFunctions {
                     let n = s.node.path(&["functionRef", "name"]).expect("has name");
                     out.report(
                         c.doc.span(n),
-                        format!("`tests/functions.yaml` does not declare `{name}`"),
+                        format!("`tests/functions.yaml` does not declare {code0}", code0 = code(&name)),
                     )
                     .label(
                         crate::parse::source::Span::file_start(file),

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -44,7 +45,9 @@ impl Rule for OspCompUniqueComposedNames {
                 if r.group() == Some("meta.gotemplating.fn.crossplane.io") {
                     continue;
                 }
-                if c.type_gvk().is_some_and(|(g, _, k)| r.group() == Some(g) && r.kind() == Some(k)) {
+                if c.type_gvk()
+                    .is_some_and(|(g, _, k)| r.group() == Some(g) && r.kind() == Some(k))
+                {
                     continue;
                 }
                 let mut nodes = vec![r.root.path(&["metadata", "name"])];
@@ -56,7 +59,7 @@ impl Rule for OspCompUniqueComposedNames {
                         continue;
                     }
                     if let Some(name) = n.as_str() {
-                        out.report(r.span(n), format!("composed name `{name}` is constant and collides across XRs"))
+                        out.report(r.span(n), format!("composed name {code0} is constant and collides across XRs", code0 = code(&name)))
                             .help("derive it from the XR name, e.g. `{{ .observed.composite.resource.metadata.name }}-<suffix>`");
                     }
                 }

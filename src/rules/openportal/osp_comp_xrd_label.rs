@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -57,17 +58,34 @@ impl Rule for OspCompXrdLabel {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for c in ws.compositions() {
             let doc = c.doc;
-            let want = c.type_gvk().and_then(|(g, _, k)| ws.xrds_for(g, k, doc.file).first().and_then(|x| x.name().map(str::to_string)));
+            let want = c.type_gvk().and_then(|(g, _, k)| {
+                ws.xrds_for(g, k, doc.file)
+                    .first()
+                    .and_then(|x| x.name().map(str::to_string))
+            });
             match (doc.label("crossplane.io/xrd"), want) {
                 (None, want) => {
-                    let at = doc.metadata().map(|m| doc.span_of_key(m, "name")).unwrap_or_else(|| doc.head_span());
+                    let at = doc
+                        .metadata()
+                        .map(|m| doc.span_of_key(m, "name"))
+                        .unwrap_or_else(|| doc.head_span());
                     let d = out.report(at, "the Composition has no `crossplane.io/xrd` label");
                     if let Some(w) = want {
-                        d.help(format!("add `labels: {{crossplane.io/xrd: {w}}}`"));
+                        d.help(format!(
+                            "add {code0}",
+                            code0 = code(&format!("labels: {{crossplane.io/xrd: {w}}}"))
+                        ));
                     }
                 }
                 (Some(v), Some(w)) if v.as_str() != Some(w.as_str()) => {
-                    out.report(doc.span(v), format!("`crossplane.io/xrd` is `{}`, but the Composition composes `{w}`", v.scalar_text().unwrap_or_default()));
+                    out.report(
+                        doc.span(v),
+                        format!(
+                            "`crossplane.io/xrd` is {code0}, but the Composition composes {code1}",
+                            code0 = code(&(v.scalar_text().unwrap_or_default())),
+                            code1 = code(&w)
+                        ),
+                    );
                 }
                 _ => {}
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -50,11 +51,14 @@ impl Rule for OspOrdClusterDirKnown {
         for d in ws.orders() {
             let Some(c) = ws.order_path(d).cluster else { continue };
             if !clusters.iter().any(|k| k == c) && reported.insert(c.to_string()) {
-                let dm = out.report(d.head_span(), format!("`{c}/` is not a known cluster folder"));
+                let dm = out.report(
+                    d.head_span(),
+                    format!("{code0} is not a known cluster folder", code0 = code(&format!("{c}/"))),
+                );
                 let known: Vec<&str> = clusters.iter().map(String::as_str).collect();
                 let shown = crate::parse::text::nearest(c, &known, crate::parse::text::NEAREST);
                 match crate::parse::text::suggest(c, known.iter().copied()) {
-                    Some(s) => dm.help(format!("did you mean `{s}/`? (known: {shown})")),
+                    Some(s) => dm.help(format!("did you mean {code0}? (known: {shown})", code0 = code(&format!("{s}/")))),
                     None => dm.help(format!("known cluster folders: {shown}; add a kustomization.yaml and a Flux Kustomization for a new cluster")),
                 };
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -46,7 +47,11 @@ impl Rule for OspOrdInfraInSystem {
             if infra && folder != "system" {
                 out.report(
                     d.kind_span(),
-                    format!("the infrastructure kind `{}` is ordered under `{folder}/`", d.kind),
+                    format!(
+                        "the infrastructure kind {code0} is ordered under {code1}",
+                        code0 = code(&d.kind),
+                        code1 = code(&format!("{folder}/"))
+                    ),
                 )
                 .help("move it under `system/`");
             }

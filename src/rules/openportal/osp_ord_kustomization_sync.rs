@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -74,8 +75,9 @@ impl Rule for OspOrdKustomizationSync {
                     out.report(
                         doc.span(n),
                         format!(
-                            "`{}` is listed but is not a YAML file of `{dir}/`",
-                            n.as_str().unwrap_or("")
+                            "{code0} is listed but is not a YAML file of {code1}",
+                            code0 = code(&(n.as_str().unwrap_or(""))),
+                            code1 = code(&format!("{dir}/"))
                         ),
                     )
                     .help("run `portalint check --fix`");
@@ -84,11 +86,15 @@ impl Rule for OspOrdKustomizationSync {
             if !missing.is_empty() {
                 out.report(
                     at,
-                    format!("`{rel}` does not list {}", crate::parse::text::list(&missing, 5)),
+                    format!(
+                        "{code0} does not list {}",
+                        crate::parse::text::list(&missing, 5),
+                        code0 = code(&rel)
+                    ),
                 )
                 .help("run `portalint check --fix` to regenerate it");
             } else if have.len() == want.len() && have.iter().zip(&want).any(|(h, w)| h != w) {
-                out.report(at, format!("`{rel}` is not sorted"))
+                out.report(at, format!("{code0} is not sorted", code0 = code(&rel)))
                     .help("run `portalint check --fix` to regenerate it");
             }
         }

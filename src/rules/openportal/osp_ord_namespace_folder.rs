@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -46,14 +47,32 @@ impl Rule for OspOrdNamespaceFolder {
             let ns = d.root.path(&["metadata", "namespace"]);
             if cluster_scoped {
                 if folder != "system" && folder != "cluster-scoped" {
-                    out.report(d.kind_span(), format!("the cluster-scoped `{}` is in `{folder}/`; it belongs under `system/`", d.kind));
+                    out.report(
+                        d.kind_span(),
+                        format!(
+                            "the cluster-scoped {code0} is in {code1}; it belongs under `system/`",
+                            code0 = code(&d.kind),
+                            code1 = code(&format!("{folder}/"))
+                        ),
+                    );
                 }
                 continue;
             }
             match ns.and_then(|n| n.as_str()) {
                 Some(v) if v != folder => {
-                    out.report(d.span(ns.expect("present")), format!("`metadata.namespace` is `{v}` but the order is in the `{folder}/` folder"))
-                        .help(format!("move the file to the `{v}/` folder, or set `namespace: {folder}`"));
+                    out.report(
+                        d.span(ns.expect("present")),
+                        format!(
+                            "`metadata.namespace` is {code0} but the order is in the {code1} folder",
+                            code0 = code(&v),
+                            code1 = code(&format!("{folder}/"))
+                        ),
+                    )
+                    .help(format!(
+                        "move the file to the {code0} folder, or set {code1}",
+                        code0 = code(&format!("{v}/")),
+                        code1 = code(&format!("namespace: {folder}"))
+                    ));
                 }
                 _ => {}
             }

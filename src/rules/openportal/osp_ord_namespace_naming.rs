@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -44,15 +45,39 @@ crate::declare_rule! {
 
 impl Rule for OspOrdNamespaceNaming {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        const ENVS: &[&str] = &["dev", "development", "test", "testing", "qa", "staging", "stage", "prod", "production", "preview"];
+        const ENVS: &[&str] = &[
+            "dev",
+            "development",
+            "test",
+            "testing",
+            "qa",
+            "staging",
+            "stage",
+            "prod",
+            "production",
+            "preview",
+        ];
         for d in ws.orders().filter(|d| d.kind == "ManagedNamespace") {
-            let Some(n) = d.root.path(&["spec", "name"]) else { continue };
+            let Some(n) = d.root.path(&["spec", "name"]) else {
+                continue;
+            };
             let Some(name) = n.as_str() else { continue };
             let generic = matches!(name, "test" | "temp" | "tmp" | "demo" | "default" | "foo" | "bar");
-            let conventional = name.strip_prefix("team-").or_else(|| name.strip_prefix("svc-")).is_some_and(|r| !r.is_empty())
-                || name.rsplit_once('-').is_some_and(|(app, env)| !app.is_empty() && ENVS.contains(&env));
+            let conventional = name
+                .strip_prefix("team-")
+                .or_else(|| name.strip_prefix("svc-"))
+                .is_some_and(|r| !r.is_empty())
+                || name
+                    .rsplit_once('-')
+                    .is_some_and(|(app, env)| !app.is_empty() && ENVS.contains(&env));
             if generic || !conventional {
-                out.report(d.span(n), format!("namespace name `{name}` does not follow `team-<name>`, `<app>-<env>` or `svc-<name>`"));
+                out.report(
+                    d.span(n),
+                    format!(
+                        "namespace name {code0} does not follow `team-<name>`, `<app>-<env>` or `svc-<name>`",
+                        code0 = code(&name)
+                    ),
+                );
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -45,8 +46,11 @@ impl Rule for OspOrdNoPlaintextSecret {
             for key in ["stringData", "data"] {
                 let Some(e) = d.root.entry(key) else { continue };
                 if (secret || key == "stringData") && e.value.as_map().is_some_and(|m| !m.is_empty()) {
-                    out.report(d.key_span(e), format!("plaintext secret values in `{key}`"))
-                        .help("encrypt the file with SOPS, or use a SealedSecret / ExternalSecret");
+                    out.report(
+                        d.key_span(e),
+                        format!("plaintext secret values in {code0}", code0 = code(&key)),
+                    )
+                    .help("encrypt the file with SOPS, or use a SealedSecret / ExternalSecret");
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -38,7 +39,14 @@ crate::declare_rule! {
 
 impl Rule for OspOrdNoTopLevelCompositionFields {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        const MOVED: &[&str] = &["compositionRef", "compositionSelector", "compositionRevisionRef", "compositionRevisionSelector", "compositionUpdatePolicy", "resourceRefs"];
+        const MOVED: &[&str] = &[
+            "compositionRef",
+            "compositionSelector",
+            "compositionRevisionRef",
+            "compositionRevisionSelector",
+            "compositionUpdatePolicy",
+            "resourceRefs",
+        ];
         for d in ws.xr_candidates() {
             let Some((x, claim)) = ws.order_xrd(d) else { continue };
             if claim || !x.is_v2() {
@@ -46,8 +54,17 @@ impl Rule for OspOrdNoTopLevelCompositionFields {
             }
             for e in d.root.get("spec").and_then(|s| s.as_map()).unwrap_or(&[]) {
                 if MOVED.contains(&e.key.as_str()) {
-                    out.report(d.key_span(e), format!("`spec.{}` belongs under `spec.crossplane` in Crossplane v2", e.key))
-                        .help(format!("move it to `spec.crossplane.{}`", e.key));
+                    out.report(
+                        d.key_span(e),
+                        format!(
+                            "{code0} belongs under `spec.crossplane` in Crossplane v2",
+                            code0 = code(&format!("spec.{}", e.key))
+                        ),
+                    )
+                    .help(format!(
+                        "move it to {code0}",
+                        code0 = code(&format!("spec.crossplane.{}", e.key))
+                    ));
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -41,8 +42,15 @@ impl Rule for OspOrdNoUndefinedSegment {
         for d in ws.orders() {
             let p = ws.order_path(d);
             if let Some(seg) = p.segments().find(|s| bad(s)) {
-                out.report(d.head_span(), format!("the order's path has a `{seg}` segment: `{}`", ws.rel(d)))
-                    .help("the template that wrote it rendered a missing value; fix the path");
+                out.report(
+                    d.head_span(),
+                    format!(
+                        "the order's path has a {code0} segment: {code1}",
+                        code0 = code(&seg),
+                        code1 = code(&ws.rel(d))
+                    ),
+                )
+                .help("the template that wrote it rendered a missing value; fix the path");
             }
             if let Some(info) = d.annotation("terasky.backstage.io/source-info") {
                 let text = info.as_str().unwrap_or("");
@@ -50,7 +58,10 @@ impl Rule for OspOrdNoUndefinedSegment {
                     let rest = &text[i..];
                     let value = rest.split(['"', '\'']).nth(2).unwrap_or("");
                     if value.split('/').any(bad) {
-                        out.report(d.span(info), format!("`source-info` has `basePath: {value}`"));
+                        out.report(
+                            d.span(info),
+                            format!("`source-info` has {code0}", code0 = code(&format!("basePath: {value}"))),
+                        );
                     }
                 }
             }

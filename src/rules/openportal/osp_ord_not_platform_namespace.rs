@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -46,7 +47,10 @@ impl Rule for OspOrdNotPlatformNamespace {
             if crate::rules::util::matches_any(ns, &ws.options.orders.platform_namespaces) {
                 out.report(
                     d.span(n),
-                    format!("`{ns}` is a platform namespace; XRs are ordered into team namespaces"),
+                    format!(
+                        "{code0} is a platform namespace; XRs are ordered into team namespaces",
+                        code0 = code(&ns)
+                    ),
                 )
                 .help("order into your team's namespace");
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -39,16 +40,28 @@ crate::declare_rule! {
 impl Rule for OspOrdOwnerAnnotation {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for d in ws.orders() {
-            let owner = d.annotation("backstage.io/owner").or_else(|| d.annotation("terasky.backstage.io/owner"));
+            let owner = d
+                .annotation("backstage.io/owner")
+                .or_else(|| d.annotation("terasky.backstage.io/owner"));
             match owner {
                 None => {
-                    let at = d.metadata().map(|m| d.span_of_key(m, "name")).unwrap_or_else(|| d.head_span());
-                    out.report(at, "the order has no owner annotation").help("add `terasky.backstage.io/owner: group:default/<team>`");
+                    let at = d
+                        .metadata()
+                        .map(|m| d.span_of_key(m, "name"))
+                        .unwrap_or_else(|| d.head_span());
+                    out.report(at, "the order has no owner annotation")
+                        .help("add `terasky.backstage.io/owner: group:default/<team>`");
                 }
                 Some(v) => {
                     let text = v.as_str().unwrap_or("");
                     if !text.starts_with("group:") || text.len() <= "group:".len() {
-                        out.report(d.span(v), format!("owner `{text}` is not a group reference (`group:default/<team>`)"));
+                        out.report(
+                            d.span(v),
+                            format!(
+                                "owner {code0} is not a group reference (`group:default/<team>`)",
+                                code0 = code(&text)
+                            ),
+                        );
                     }
                 }
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -45,30 +46,54 @@ impl Rule for OspOrdPathLayout {
         for d in ws.orders() {
             let p = ws.order_path(d);
             let rel = ws.rel(d);
-            let at = d.root.path(&["metadata", "name"]).map(|n| d.span(n)).unwrap_or_else(|| d.head_span());
+            let at = d
+                .root
+                .path(&["metadata", "name"])
+                .map(|n| d.span(n))
+                .unwrap_or_else(|| d.head_span());
             let want = match ws.repo.orders {
                 Some(crate::model::Layout::Namespaces) => "namespaces/<namespace>/<type>/<name>.yaml",
                 _ => "<cluster>/<namespace>/<Kind>/<name>.yaml",
             };
             if !p.well_formed {
-                out.report(d.head_span(), format!("`{rel}` is not `{want}`")).help("move the order to the standard path");
+                out.report(
+                    d.head_span(),
+                    format!("{code0} is not {code1}", code0 = code(&rel), code1 = code(&want)),
+                )
+                .help("move the order to the standard path");
                 continue;
             }
             if !rel.ends_with(".yaml") {
-                out.report(d.head_span(), format!("`{rel}` must end in `.yaml`"));
+                out.report(
+                    d.head_span(),
+                    format!("{code0} must end in `.yaml`", code0 = code(&rel)),
+                );
             }
             if let Some(t) = p.type_folder {
                 let ok = match ws.repo.orders {
                     Some(crate::model::Layout::Namespaces) => {
-                        t == d.kind || t == crate::rules::util::plural(&d.kind) || t == crate::rules::util::kebab_plural(&d.kind)
+                        t == d.kind
+                            || t == crate::rules::util::plural(&d.kind)
+                            || t == crate::rules::util::kebab_plural(&d.kind)
                     }
                     _ => t == d.kind,
                 };
                 if !ok && !d.kind.is_empty() {
                     let namespaces = ws.repo.orders == Some(crate::model::Layout::Namespaces);
-                    let want = if namespaces { crate::rules::util::kebab_plural(&d.kind) } else { d.kind.clone() };
-                    out.report(d.kind_span(), format!("the `{t}/` folder does not match `kind: {}`", d.kind))
-                        .help(folder_help(ws, d, t, &want, namespaces));
+                    let want = if namespaces {
+                        crate::rules::util::kebab_plural(&d.kind)
+                    } else {
+                        d.kind.clone()
+                    };
+                    out.report(
+                        d.kind_span(),
+                        format!(
+                            "the {code0} folder does not match {code1}",
+                            code0 = code(&format!("{t}/")),
+                            code1 = code(&format!("kind: {}", d.kind))
+                        ),
+                    )
+                    .help(folder_help(ws, d, t, &want, namespaces));
                 }
             }
             // `trim_end_matches` of each suffix, without a substring searcher per order.
@@ -81,7 +106,15 @@ impl Rule for OspOrdPathLayout {
             }
             if let Some(name) = d.name() {
                 if stem != name {
-                    out.report(at, format!("the file is `{}` but the order is named `{name}`", p.file)).help(format!("name the file `{name}.yaml`"));
+                    out.report(
+                        at,
+                        format!(
+                            "the file is {code0} but the order is named {code1}",
+                            code0 = code(&p.file),
+                            code1 = code(&name)
+                        ),
+                    )
+                    .help(format!("name the file {code0}", code0 = code(&format!("{name}.yaml"))));
                 }
             }
         }
@@ -98,18 +131,32 @@ fn folder_help(ws: &Workspace, d: &crate::model::Doc, t: &str, want: &str, names
             || !crate::model::by_group_kind(&ws.index.claim_by_gk, d.group(), kind).is_empty()
     };
     if defines(&d.kind) {
-        return format!("put it under `{want}/`");
+        return format!("put it under {code0}", code0 = code(&format!("{want}/")));
     }
     let folder_kind = !namespaces && defines(t);
     if folder_kind {
-        return format!("no XRD defines `kind: {}`; the folder's kind `{t}` is defined: set `kind: {t}`", d.kind);
+        return format!(
+            "no XRD defines {code0}; the folder's kind {code1} is defined: set {code2}",
+            code0 = code(&format!("kind: {}", d.kind)),
+            code1 = code(&t),
+            code2 = code(&format!("kind: {t}"))
+        );
     }
     if crate::parse::text::suggest(want, [t]).is_some() {
         return if namespaces {
-            format!("`kind: {}` is close to the folder `{t}/` and no XRD defines it: if the kind is a typo, fix `kind:`", d.kind)
+            format!(
+                "{code0} is close to the folder {code1} and no XRD defines it: if the kind is a typo, fix `kind:`",
+                code0 = code(&format!("kind: {}", d.kind)),
+                code1 = code(&format!("{t}/"))
+            )
         } else {
-            format!("`kind: {}` is close to the folder `{t}/` and no XRD defines it: if the kind is a typo, set `kind: {t}`", d.kind)
+            format!(
+                "{code0} is close to the folder {code1} and no XRD defines it: if the kind is a typo, set {code2}",
+                code0 = code(&format!("kind: {}", d.kind)),
+                code1 = code(&format!("{t}/")),
+                code2 = code(&format!("kind: {t}"))
+            )
         };
     }
-    format!("put it under `{want}/`")
+    format!("put it under {code0}", code0 = code(&format!("{want}/")))
 }

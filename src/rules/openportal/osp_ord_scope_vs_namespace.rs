@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -41,17 +42,40 @@ impl Rule for OspOrdScopeVsNamespace {
         for d in ws.orders() {
             let ns = d.root.path(&["metadata", "namespace"]);
             let scope = ws.order_xrd(d).map(|(x, claim)| claim || x.is_namespaced());
-            let in_system = ws.order_path(d).namespace.is_some_and(|f| f == "system" || f == "cluster-scoped");
+            let in_system = ws
+                .order_path(d)
+                .namespace
+                .is_some_and(|f| f == "system" || f == "cluster-scoped");
             match (scope, ns) {
                 (Some(true), None) => {
-                    let at = d.metadata().map(|m| d.span_of_key(m, "name")).unwrap_or_else(|| d.head_span());
-                    out.report(at, format!("the namespaced `{}` order has no `metadata.namespace`", d.kind));
+                    let at = d
+                        .metadata()
+                        .map(|m| d.span_of_key(m, "name"))
+                        .unwrap_or_else(|| d.head_span());
+                    out.report(
+                        at,
+                        format!(
+                            "the namespaced {code0} order has no `metadata.namespace`",
+                            code0 = code(&d.kind)
+                        ),
+                    );
                 }
                 (Some(false), Some(n)) => {
-                    out.report(d.span(n), format!("the cluster-scoped `{}` order must not set `metadata.namespace`", d.kind)).help("remove it");
+                    out.report(
+                        d.span(n),
+                        format!(
+                            "the cluster-scoped {code0} order must not set `metadata.namespace`",
+                            code0 = code(&d.kind)
+                        ),
+                    )
+                    .help("remove it");
                 }
                 (None, Some(n)) if in_system => {
-                    out.report(d.span(n), "an order under `system/` is cluster-scoped and must not set `metadata.namespace`").help("remove it");
+                    out.report(
+                        d.span(n),
+                        "an order under `system/` is cluster-scoped and must not set `metadata.namespace`",
+                    )
+                    .help("remove it");
                 }
                 _ => {}
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -56,7 +57,10 @@ impl Rule for OspOrdSingleDocument {
             if d.is_object() && !is_xr {
                 out.report(
                     d.kind_span(),
-                    format!("`{}` is not an XR; order files hold composite resources only", d.kind),
+                    format!(
+                        "{code0} is not an XR; order files hold composite resources only",
+                        code0 = code(&d.kind)
+                    ),
                 );
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -83,10 +84,17 @@ impl Rule for OspOrdSourceFileUrl {
                         .map(|(_, p)| p.to_string())
                 };
                 let msg = match path_of(got) {
-                    Some(p) if p != ws.rel(d) => format!("`source-file-url` points at `{p}`, not this file"),
-                    _ => format!("`source-file-url` is `{got}`, expected `{want}`"),
+                    Some(p) if p != ws.rel(d) => {
+                        format!("`source-file-url` points at {code0}, not this file", code0 = code(&p))
+                    }
+                    _ => format!(
+                        "`source-file-url` is {code0}, expected {code1}",
+                        code0 = code(&got),
+                        code1 = code(&want)
+                    ),
                 };
-                out.report(d.span(n), msg).help(format!("set it to `{want}`"));
+                out.report(d.span(n), msg)
+                    .help(format!("set it to {code0}", code0 = code(&want)));
             }
         }
     }

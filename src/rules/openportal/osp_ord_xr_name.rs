@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -43,8 +44,13 @@ impl Rule for OspOrdXrName {
             };
             let Some(name) = n.as_str() else { continue };
             if name.len() > 63 || !crate::rules::util::is_dns1123_subdomain(name) {
-                out.report(d.span(n), format!("`{name}` is not a valid XR name"))
-                    .help("use at most 63 lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit");
+                out.report(
+                    d.span(n),
+                    format!("{code0} is not a valid XR name", code0 = code(&name)),
+                )
+                .help(
+                    "use at most 63 lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit",
+                );
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -93,8 +94,11 @@ impl Rule for OspPkgDependsConsistency {
             for (d, _, r) in &refs {
                 let segs: Vec<&str> = r.split('/').collect();
                 if segs.windows(2).any(|w| w[0] == w[1]) {
-                    out.report(meta.span(d), format!("package path `{r}` repeats a segment"))
-                        .help("check the registry path; a doubled organisation does not resolve");
+                    out.report(
+                        meta.span(d),
+                        format!("package path {code0} repeats a segment", code0 = code(&r)),
+                    )
+                    .help("check the registry path; a doubled organisation does not resolve");
                 }
             }
             let names: Vec<String> = refs
@@ -115,7 +119,10 @@ impl Rule for OspPkgDependsConsistency {
                         let n = s.node.path(&["functionRef", "name"]).expect("has name");
                         out.report(
                             c.doc.span(n),
-                            format!("function `{f}` is used but not declared in `dependsOn`"),
+                            format!(
+                                "function {code0} is used but not declared in `dependsOn`",
+                                code0 = code(&f)
+                            ),
                         )
                         .label(meta.head_span(), "package dependencies declared here");
                     }
@@ -136,7 +143,10 @@ impl Rule for OspPkgDependsConsistency {
                 if !used && !comps.is_empty() {
                     out.report(
                         meta.span(d),
-                        format!("provider `{r}` is declared but no composed resource uses it"),
+                        format!(
+                            "provider {code0} is declared but no composed resource uses it",
+                            code0 = code(&r)
+                        ),
                     )
                     .help("remove the dependency, or compose its resources");
                 }
@@ -152,7 +162,10 @@ impl Rule for OspPkgDependsConsistency {
                     if child_xr && !has_configuration {
                         out.report(
                             r.head_span(),
-                            format!("composes the `{k}` XR of another template but `dependsOn` lists no Configuration"),
+                            format!(
+                                "composes the {code0} XR of another template but `dependsOn` lists no Configuration",
+                                code0 = code(&k)
+                            ),
                         )
                         .label(meta.head_span(), "package dependencies declared here");
                     }

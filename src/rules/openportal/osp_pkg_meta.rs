@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -62,14 +63,17 @@ impl Rule for OspPkgMeta {
                         .get("apiVersion")
                         .map(|n| d.span(n))
                         .unwrap_or_else(|| d.head_span()),
-                    format!("package metadata uses `{}`", d.api_version),
+                    format!("package metadata uses {code0}", code0 = code(&d.api_version)),
                 )
                 .help("use `apiVersion: meta.pkg.crossplane.io/v1`");
             }
             if d.kind != "Configuration" {
                 out.report(
                     d.kind_span(),
-                    format!("a template package is a `Configuration`, not a `{}`", d.kind),
+                    format!(
+                        "a template package is a `Configuration`, not a {code0}",
+                        code0 = code(&d.kind)
+                    ),
                 );
             }
             let resource = ws.repo.name.strip_prefix("template-").unwrap_or(&ws.repo.name);
@@ -79,8 +83,9 @@ impl Rule for OspPkgMeta {
                     out.report(
                         d.span(n),
                         format!(
-                            "the package is named `{}`; the standard name is `{want}`",
-                            n.scalar_text().unwrap_or_default()
+                            "the package is named {code0}; the standard name is {code1}",
+                            code0 = code(&(n.scalar_text().unwrap_or_default())),
+                            code1 = code(&want)
                         ),
                     );
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -101,8 +102,8 @@ impl Rule for OspRbacCoversComposed {
                     } else {
                         group.to_string()
                     };
-                    out.report(r.head_span(), format!("no aggregated ClusterRole in `rbac.yaml` lets Crossplane manage `{kind}` ({shown}/{plural})"))
-                        .help(format!("add a rule `{{apiGroups: [\"{group}\"], resources: [{plural}], verbs: [create, delete, get, list, patch, update, watch]}}` to a ClusterRole labelled `rbac.crossplane.io/aggregate-to-crossplane: \"true\"`"));
+                    out.report(r.head_span(), format!("no aggregated ClusterRole in `rbac.yaml` lets Crossplane manage {code0} ({shown}/{plural})", code0 = code(&kind)))
+                        .help(format!("add a rule {code0} to a ClusterRole labelled `rbac.crossplane.io/aggregate-to-crossplane: \"true\"`", code0 = code(&format!("{{apiGroups: [\"{group}\"], resources: [{plural}], verbs: [create, delete, get, list, patch, update, watch]}}"))));
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -73,7 +74,10 @@ impl Rule for OspTplExamplesValid {
                     let own: Vec<&str> = own.iter().map(String::as_str).collect();
                     out.report(
                         d.kind_span(),
-                        format!("the example is a `{}`, not an XR of this template", d.kind),
+                        format!(
+                            "the example is a {code0}, not an XR of this template",
+                            code0 = code(&d.kind)
+                        ),
                     )
                     .help(format!(
                         "examples show the template's own XR kinds: {}",

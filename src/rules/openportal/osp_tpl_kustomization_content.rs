@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -63,7 +64,7 @@ impl Rule for OspTplKustomizationContent {
                 if !listed.contains(&want) {
                     out.report(
                         d.span_of_key(&d.root, "resources"),
-                        format!("`kustomization.yaml` does not list `{want}`"),
+                        format!("`kustomization.yaml` does not list {code0}", code0 = code(&want)),
                     );
                 }
             }

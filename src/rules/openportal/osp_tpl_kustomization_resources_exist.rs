@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -85,15 +86,19 @@ impl Rule for OspTplKustomizationResourcesExist {
                         continue;
                     }
                     let Some(target) = target else {
-                        out.report(d.span(n), format!("`{p}` points outside the repository; it is not read"))
+                        out.report(d.span(n), format!("{code0} points outside the repository; it is not read", code0 = code(&p)))
                             .help("name a path inside the repository: Flux builds the kustomization from the repository alone");
                         continue;
                     };
                     // The resolved path is news only when it is not the path as written.
                     let message = if target == p {
-                        format!("`{p}` does not exist")
+                        format!("{code0} does not exist", code0 = code(&p))
                     } else {
-                        format!("`{p}` does not exist (resolved to `{target}`)")
+                        format!(
+                            "{code0} does not exist (resolved to {code1})",
+                            code0 = code(&p),
+                            code1 = code(&target)
+                        )
                     };
                     out.report(d.span(n), message)
                         .help("fix the path or add the file; kustomize fails on the whole kustomization");

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -39,9 +40,18 @@ impl Rule for OspTplLayout {
             return;
         }
         let at = ws.span_for_path("configuration/crossplane.yaml");
-        for f in ["configuration/xrd.yaml", "configuration/composition.yaml", "configuration/README.md", ".github/workflows/release.yaml", "kustomization.yaml", "rbac.yaml", "mise.toml", "README.md"] {
+        for f in [
+            "configuration/xrd.yaml",
+            "configuration/composition.yaml",
+            "configuration/README.md",
+            ".github/workflows/release.yaml",
+            "kustomization.yaml",
+            "rbac.yaml",
+            "mise.toml",
+            "README.md",
+        ] {
             if !ws.exists(f) {
-                out.report(at, format!("the template repository has no `{f}`"));
+                out.report(at, format!("the template repository has no {code0}", code0 = code(&f)));
             }
         }
         if !ws.exists("examples") {
@@ -54,18 +64,24 @@ impl Rule for OspTplLayout {
             .iter()
             .chain(ws.repo.left_out.excluded.iter().map(String::as_str))
             .chain(ws.repo.left_out.ignored.iter().map(String::as_str))
-            .any(|p| p.strip_prefix("examples/basic-").is_some_and(|r| r.ends_with(".yaml") && !r.contains('/')))
+            .any(|p| {
+                p.strip_prefix("examples/basic-")
+                    .is_some_and(|r| r.ends_with(".yaml") && !r.contains('/'))
+            })
         {
-            out.report(at, "`examples/` has no `basic-<resource>.yaml`").help("add a minimal example order, e.g. `examples/basic-webapp.yaml`");
+            out.report(at, "`examples/` has no `basic-<resource>.yaml`")
+                .help("add a minimal example order, e.g. `examples/basic-webapp.yaml`");
         }
         match ws.text_of(".gitignore") {
             // Left out by `exclude`: it exists, its text was not read.
             None if ws.exists(".gitignore") => {}
             None => {
-                out.report(at, "the template repository has no `.gitignore`").help("add one with `*.xpkg` so built packages are not committed");
+                out.report(at, "the template repository has no `.gitignore`")
+                    .help("add one with `*.xpkg` so built packages are not committed");
             }
             Some(t) if !t.lines().any(|l| l.trim() == "*.xpkg") => {
-                out.report(ws.span_for_path(".gitignore"), "`.gitignore` does not ignore `*.xpkg`").help("add a line `*.xpkg`");
+                out.report(ws.span_for_path(".gitignore"), "`.gitignore` does not ignore `*.xpkg`")
+                    .help("add a line `*.xpkg`");
             }
             Some(_) => {}
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -37,7 +38,14 @@ crate::declare_rule! {
 
 impl Rule for OspTplPackageOnlyXpObjects {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        const ALLOWED: &[&str] = &["CompositeResourceDefinition", "Composition", "ManagedResourceActivationPolicy", "Operation", "CronOperation", "WatchOperation"];
+        const ALLOWED: &[&str] = &[
+            "CompositeResourceDefinition",
+            "Composition",
+            "ManagedResourceActivationPolicy",
+            "Operation",
+            "CronOperation",
+            "WatchOperation",
+        ];
         if !ws.repo.is_template {
             return;
         }
@@ -47,7 +55,7 @@ impl Rule for OspTplPackageOnlyXpObjects {
                 continue;
             }
             if !ALLOWED.contains(&d.kind.as_str()) {
-                out.report(d.kind_span(), format!("`{}` in `{rel}` is not allowed in the package root", d.kind))
+                out.report(d.kind_span(), format!("{code0} in {code1} is not allowed in the package root", code0 = code(&d.kind), code1 = code(&rel)))
                     .help("a Configuration package may hold only XRDs, Compositions and operation kinds; move this file out of `configuration/`");
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -42,13 +43,22 @@ impl Rule for OspTplPackageRoot {
         }
         let metas: Vec<_> = ws.docs_of(crate::model::Class::PkgMeta).collect();
         for m in &metas {
-            out.report(m.kind_span(), format!("package metadata is at `{}`; the template build expects `configuration/crossplane.yaml`", ws.rel(m)))
-                .help("move it (and the XRD and Composition) under `configuration/`");
+            out.report(
+                m.kind_span(),
+                format!(
+                    "package metadata is at {code0}; the template build expects `configuration/crossplane.yaml`",
+                    code0 = code(&ws.rel(m))
+                ),
+            )
+            .help("move it (and the XRD and Composition) under `configuration/`");
         }
         if metas.is_empty() && ws.repo.name.starts_with("template-") {
             let x = ws.xrds().next().expect("has an XRD");
-            out.report(x.doc().kind_span(), "the template repository has no `configuration/crossplane.yaml`")
-                .help("add a `meta.pkg.crossplane.io/v1` Configuration at `configuration/crossplane.yaml`");
+            out.report(
+                x.doc().kind_span(),
+                "the template repository has no `configuration/crossplane.yaml`",
+            )
+            .help("add a `meta.pkg.crossplane.io/v1` Configuration at `configuration/crossplane.yaml`");
         }
     }
 }

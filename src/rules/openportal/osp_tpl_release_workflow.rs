@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -96,7 +97,10 @@ impl Rule for OspTplReleaseWorkflow {
                 if !uses.iter().any(|u| u.contains(needle)) {
                     out.report(
                         jobs_at,
-                        format!("the release workflow does not call {what} (`…{needle}`)"),
+                        format!(
+                            "the release workflow does not call {what} ({code0})",
+                            code0 = code(&format!("…{needle}"))
+                        ),
                     );
                 }
             }

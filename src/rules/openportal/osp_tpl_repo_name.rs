@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -43,11 +44,20 @@ impl Rule for OspTplRepoName {
         }
         let name = &ws.repo.name;
         let ok = name.strip_prefix("template-").is_some_and(|rest| {
-            !rest.is_empty() && rest.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+            !rest.is_empty()
+                && rest
+                    .split('-')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
         });
         if !ok {
-            out.report(ws.span_for_path("configuration/crossplane.yaml"), format!("the repository is named `{name}`; template repositories are named `template-<name>`"))
-                .help("rename the repository, or set `openportal.repo-name` if the name was not detected correctly");
+            out.report(
+                ws.span_for_path("configuration/crossplane.yaml"),
+                format!(
+                    "the repository is named {code0}; template repositories are named `template-<name>`",
+                    code0 = code(&name)
+                ),
+            )
+            .help("rename the repository, or set `openportal.repo-name` if the name was not detected correctly");
         }
     }
 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -58,9 +59,19 @@ impl Rule for OspXrdApiV2 {
         for x in ws.xrds() {
             if !x.is_v2() {
                 let doc = x.doc();
-                let at = doc.root.get("apiVersion").map(|n| doc.span(n)).unwrap_or_else(|| doc.head_span());
-                out.report(at, format!("the XRD uses `{}`; the template standard requires `apiextensions.crossplane.io/v2`", doc.api_version))
-                    .help("use `apiVersion: apiextensions.crossplane.io/v2` (and namespaced XRs instead of claims)");
+                let at = doc
+                    .root
+                    .get("apiVersion")
+                    .map(|n| doc.span(n))
+                    .unwrap_or_else(|| doc.head_span());
+                out.report(
+                    at,
+                    format!(
+                        "the XRD uses {code0}; the template standard requires `apiextensions.crossplane.io/v2`",
+                        code0 = code(&doc.api_version)
+                    ),
+                )
+                .help("use `apiVersion: apiextensions.crossplane.io/v2` (and namespaced XRs instead of claims)");
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -62,11 +63,16 @@ impl Rule for OspXrdBackstageLifecycle {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
             let doc = x.doc();
-            let Some(v) = doc.annotation("backstage.io/lifecycle") else { continue };
+            let Some(v) = doc.annotation("backstage.io/lifecycle") else {
+                continue;
+            };
             let text = v.scalar_text().unwrap_or_default();
             if !matches!(text.as_str(), "experimental" | "production" | "deprecated") {
-                out.report(doc.span(v), format!("`backstage.io/lifecycle` is `{text}`"))
-                    .help("use `experimental`, `production` or `deprecated`");
+                out.report(
+                    doc.span(v),
+                    format!("`backstage.io/lifecycle` is {code0}", code0 = code(&text)),
+                )
+                .help("use `experimental`, `production` or `deprecated`");
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -52,7 +53,7 @@ impl Rule for OspXrdFirstVersionIsReferenceable {
             let Some(first) = versions.first() else { continue };
             if versions.len() > 1 && !(first.served && first.referenceable) {
                 let n = first.node.get("name").unwrap_or(first.node);
-                out.report(x.doc().span(n), format!("the first version `{}` is not the served, referenceable one", first.name.unwrap_or("?")))
+                out.report(x.doc().span(n), format!("the first version {code0} is not the served, referenceable one", code0 = code(&first.name.unwrap_or("?"))))
                     .help("list the referenceable version first: the ingestor builds the form and the order's apiVersion from `versions[0]`");
             }
         }

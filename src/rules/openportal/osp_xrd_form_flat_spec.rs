@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -84,8 +85,8 @@ impl Rule for OspXrdFormFlatSpec {
                     out.report(
                         doc.key_span(e),
                         format!(
-                            "`spec.{}` is a nested object; the Backstage form shows only top-level fields",
-                            e.key
+                            "{code0} is a nested object; the Backstage form shows only top-level fields",
+                            code0 = code(&format!("spec.{}", e.key))
                         ),
                     )
                     .help("flatten it into top-level `spec` fields so the form can render and validate them");

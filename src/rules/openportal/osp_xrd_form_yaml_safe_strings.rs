@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -87,14 +88,20 @@ impl Rule for OspXrdFormYamlSafeStrings {
                 if let Some(p) = e.value.get("pattern") {
                     let pat = p.as_str().unwrap_or("");
                     if pat.starts_with(['[', '{', '*', '&', '!', '|', '>', '%', '@', '#', '?', '-']) {
-                        out.report(doc.span(p), format!("the pattern of `spec.{}` starts with a YAML indicator and breaks the generated Template", e.key))
-                            .help("anchor it (`^[a-z]+$`) so it starts with `^`");
+                        out.report(
+                            doc.span(p),
+                            format!(
+                                "the pattern of {code0} starts with a YAML indicator and breaks the generated Template",
+                                code0 = code(&format!("spec.{}", e.key))
+                            ),
+                        )
+                        .help("anchor it (`^[a-z]+$`) so it starts with `^`");
                     } else if pat.contains(['\'', '"', '=', '&', '<', '>', '`']) {
                         out.report(
                             doc.span(p),
                             format!(
-                                "the pattern of `spec.{}` contains a character Handlebars escapes",
-                                e.key
+                                "the pattern of {code0} contains a character Handlebars escapes",
+                                code0 = code(&format!("spec.{}", e.key))
                             ),
                         )
                         .help("avoid `' \" = & < >` and backticks in patterns the ingestor renders");
@@ -103,7 +110,7 @@ impl Rule for OspXrdFormYamlSafeStrings {
                 for key in ["description", "default"] {
                     let Some(n) = e.value.get(key) else { continue };
                     if n.as_str().is_some_and(|t| t.contains(['"', '&', '<', '>'])) {
-                        out.report(doc.span(n), format!("the {key} of `spec.{}` contains a character Handlebars escapes (`\" & < >`)", e.key))
+                        out.report(doc.span(n), format!("the {key} of {code0} contains a character Handlebars escapes (`\" & < >`)", code0 = code(&format!("spec.{}", e.key))))
                             .help("rephrase without those characters; they appear as `&quot;`, `&amp;`, `&lt;`, `&gt;` in Backstage");
                     }
                 }

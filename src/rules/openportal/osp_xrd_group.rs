@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -57,10 +58,18 @@ crate::declare_rule! {
 impl Rule for OspXrdGroup {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
-            let Some(n) = x.spec().and_then(|s| s.get("group")) else { continue };
+            let Some(n) = x.spec().and_then(|s| s.get("group")) else {
+                continue;
+            };
             if n.as_str() != Some("openportal.dev") {
-                out.report(x.doc().span(n), format!("the group is `{}`; Open Service Portal templates use `openportal.dev`", n.scalar_text().unwrap_or_default()))
-                    .help("set `spec.group: openportal.dev` and name the XRD `<plural>.openportal.dev`");
+                out.report(
+                    x.doc().span(n),
+                    format!(
+                        "the group is {code0}; Open Service Portal templates use `openportal.dev`",
+                        code0 = code(&(n.scalar_text().unwrap_or_default()))
+                    ),
+                )
+                .help("set `spec.group: openportal.dev` and name the XRD `<plural>.openportal.dev`");
             }
         }
     }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -66,19 +67,32 @@ impl Rule for OspXrdLegacyTeraskyAnnotations {
         for x in ws.xrds() {
             let doc = x.doc();
             for e in doc.annotations() {
-                let Some(name) = e.key.strip_prefix("terasky.backstage.io/") else { continue };
+                let Some(name) = e.key.strip_prefix("terasky.backstage.io/") else {
+                    continue;
+                };
                 let replacement = match name {
                     "owner" | "system" | "lifecycle" => Some(format!("backstage.io/{name}")),
-                    "tags" | "publish-phase" | "default-composition" | "composition-strategy" => Some(format!("openportal.dev/{name}")),
+                    "tags" | "publish-phase" | "default-composition" | "composition-strategy" => {
+                        Some(format!("openportal.dev/{name}"))
+                    }
                     "component-type" | "add-to-catalog" | "auto-apply" => None,
                     _ => continue,
                 };
-                let d = out.report(doc.key_span(e), format!("`{}` is a legacy annotation", e.key));
+                let d = out.report(
+                    doc.key_span(e),
+                    format!("{code0} is a legacy annotation", code0 = code(&e.key)),
+                );
                 let text = &ws.sources.get(doc.file).text;
                 match replacement {
                     Some(r) => d
-                        .help(format!("use `{r}`"))
-                        .fix(crate::rules::edit::rename_key(text, e, doc.key_span(e), doc.annotations(), &r)),
+                        .help(format!("use {code0}", code0 = code(&r)))
+                        .fix(crate::rules::edit::rename_key(
+                            text,
+                            e,
+                            doc.key_span(e),
+                            doc.annotations(),
+                            &r,
+                        )),
                     None => d.help("it is no longer read; remove it"),
                 };
             }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -60,8 +61,11 @@ impl Rule for OspXrdNoXPrefix {
             let mut c = kind.chars();
             if c.next() == Some('X') && c.next().is_some_and(|n| n.is_ascii_uppercase()) {
                 let n = x.spec().and_then(|s| s.path(&["names", "kind"])).expect("has kind");
-                out.report(x.doc().span(n), format!("`{kind}` uses the legacy `X` prefix"))
-                    .help(format!("name it `{}`", &kind[1..]));
+                out.report(
+                    x.doc().span(n),
+                    format!("{code0} uses the legacy `X` prefix", code0 = code(&kind)),
+                )
+                .help(format!("name it {code0}", code0 = code(&(&kind[1..]))));
             }
         }
     }

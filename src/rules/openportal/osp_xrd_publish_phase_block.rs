@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -91,15 +92,22 @@ impl Rule for OspXrdPublishPhaseBlock {
             for e in block.as_map().unwrap_or(&[]) {
                 let val = e.value.scalar_text().unwrap_or_default();
                 let problem = match e.key.as_str() {
-                    "gitRepo" if !(val.contains("?owner=") && val.contains("repo=")) => {
-                        Some(format!("`gitRepo: {val}` must be `host?owner=<org>&repo=<repo>`"))
+                    "gitRepo" if !(val.contains("?owner=") && val.contains("repo=")) => Some(format!(
+                        "{code0} must be `host?owner=<org>&repo=<repo>`",
+                        code0 = code(&format!("gitRepo: {val}"))
+                    )),
+                    "gitLayout" if !matches!(val.as_str(), "cluster-scoped" | "namespace-scoped" | "custom") => {
+                        Some(format!(
+                            "{code0} must be `cluster-scoped`, `namespace-scoped` or `custom`",
+                            code0 = code(&format!("gitLayout: {val}"))
+                        ))
                     }
-                    "gitLayout" if !matches!(val.as_str(), "cluster-scoped" | "namespace-scoped" | "custom") => Some(
-                        format!("`gitLayout: {val}` must be `cluster-scoped`, `namespace-scoped` or `custom`"),
-                    ),
-                    "basePath" if val.contains("undefined") => Some(format!("`basePath: {val}` contains `undefined`")),
+                    "basePath" if val.contains("undefined") => Some(format!(
+                        "{code0} contains `undefined`",
+                        code0 = code(&format!("basePath: {val}"))
+                    )),
                     "gitRepo" | "gitLayout" | "basePath" | "gitBranch" | "createPr" => None,
-                    other => Some(format!("unknown publish-phase key `{other}`")),
+                    other => Some(format!("unknown publish-phase key {code0}", code0 = code(&other))),
                 };
                 if let Some(p) = problem {
                     out.report(at(e.key_start, e.value.end), p);

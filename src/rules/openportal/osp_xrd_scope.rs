@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -71,7 +72,7 @@ impl Rule for OspXrdScope {
                 .and_then(|s| s.get("scope"))
                 .map(|n| x.doc().span(n))
                 .unwrap_or_else(|| x.doc().head_span());
-            out.report(at, format!("`{}` is cluster-scoped; portal XRs should be `Namespaced`", x.kind().unwrap_or("?")))
+            out.report(at, format!("{code0} is cluster-scoped; portal XRs should be `Namespaced`", code0 = code(&(x.kind().unwrap_or("?")))))
                 .help("use `scope: Namespaced`, or list the kind in `openportal.cluster-scoped-kinds` if it must create cluster-scoped objects");
         }
     }

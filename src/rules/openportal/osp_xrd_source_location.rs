@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -67,11 +68,7 @@ impl Rule for OspXrdSourceLocation {
             return;
         }
         let org = ws.github_org();
-        let want = format!(
-            "url:https://github.com/{}/{}",
-            org.unwrap_or("<org>"),
-            ws.repo.name
-        );
+        let want = format!("url:https://github.com/{}/{}", org.unwrap_or("<org>"), ws.repo.name);
         let unknown_org = if org.is_none() {
             " (the organisation is not known: set `openportal.github-org`, or add the git remote `origin`)"
         } else {
@@ -86,16 +83,22 @@ impl Rule for OspXrdSourceLocation {
                         .map(|m| doc.span_of_key(m, "name"))
                         .unwrap_or_else(|| doc.head_span());
                     out.report(at, "the XRD has no `backstage.io/source-location` annotation")
-                        .help(format!("add `backstage.io/source-location: \"{want}\"`{unknown_org}"));
+                        .help(format!(
+                            "add {code0}{unknown_org}",
+                            code0 = code(&format!("backstage.io/source-location: \"{want}\""))
+                        ));
                 }
                 Some(v) => {
                     let got = v.as_str().unwrap_or("").trim_end_matches('/');
                     if !names_repository(got, org, &ws.repo.name) {
                         out.report(
                             doc.span(v),
-                            format!("`backstage.io/source-location` is `{got}`, not this repository"),
+                            format!(
+                                "`backstage.io/source-location` is {code0}, not this repository",
+                                code0 = code(&got)
+                            ),
                         )
-                        .help(format!("use `{want}`{unknown_org}"));
+                        .help(format!("use {code0}{unknown_org}", code0 = code(&want)));
                     }
                 }
             }
@@ -111,11 +114,19 @@ mod tests {
     fn any_owner_is_accepted_until_the_organisation_is_known() {
         let url = "url:https://github.com/acme/template-db";
         assert!(names_repository(url, None, "template-db"));
-        assert!(names_repository("url:https://github.com/acme/template-db.git/", None, "template-db"));
+        assert!(names_repository(
+            "url:https://github.com/acme/template-db.git/",
+            None,
+            "template-db"
+        ));
         assert!(names_repository(url, Some("acme"), "template-db"));
         assert!(names_repository(url, Some("ACME"), "template-db"));
         assert!(!names_repository(url, Some("open-service-portal"), "template-db"));
         assert!(!names_repository(url, None, "template-web"));
-        assert!(!names_repository("url:https://gitlab.com/acme/template-db", None, "template-db"));
+        assert!(!names_repository(
+            "url:https://gitlab.com/acme/template-db",
+            None,
+            "template-db"
+        ));
     }
 }

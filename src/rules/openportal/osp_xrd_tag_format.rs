@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -62,12 +63,23 @@ impl Rule for OspXrdTagFormat {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
             let doc = x.doc();
-            let Some(v) = doc.annotation("openportal.dev/tags").or_else(|| doc.label("openportal.dev/tags")) else { continue };
+            let Some(v) = doc
+                .annotation("openportal.dev/tags")
+                .or_else(|| doc.label("openportal.dev/tags"))
+            else {
+                continue;
+            };
             let Some(text) = v.as_str() else { continue };
             for tag in text.split(',').map(str::trim) {
                 if !crate::rules::util::is_backstage_tag(tag) {
-                    out.report(doc.span(v), format!("`{tag}` is not a valid Backstage tag"))
-                        .help(format!("use lowercase letters, digits, `:`, `+`, `#` and single `-` separators, e.g. `{}`", tag.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-")));
+                    out.report(
+                        doc.span(v),
+                        format!("{code0} is not a valid Backstage tag", code0 = code(&tag)),
+                    )
+                    .help(format!(
+                        "use lowercase letters, digits, `:`, `+`, `#` and single `-` separators, e.g. {code0}",
+                        code0 = code(&(tag.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-")))
+                    ));
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -63,8 +64,15 @@ impl Rule for OspXrdTemplateEntityName {
                 let Some(vn) = v.name else { continue };
                 let entity = format!("{name}-{vn}");
                 if !crate::rules::util::is_backstage_name(&entity) {
-                    out.report(x.name_span(), format!("the generated Template name `{entity}` is {} characters; Backstage allows 63", entity.len()))
-                        .help("use a shorter plural or group");
+                    out.report(
+                        x.name_span(),
+                        format!(
+                            "the generated Template name {code0} is {} characters; Backstage allows 63",
+                            entity.len(),
+                            code0 = code(&entity)
+                        ),
+                    )
+                    .help("use a shorter plural or group");
                 }
             }
         }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -73,9 +74,18 @@ impl Rule for OspXrdTemplateSelectorKeys {
                     _ => continue,
                 };
                 let text = &ws.sources.get(doc.file).text;
-                out.report(doc.key_span(e), format!("the ingestor never reads `{}`", e.key))
-                    .help(format!("use `{fix}`"))
-                    .fix(crate::rules::edit::rename_key(text, e, doc.key_span(e), doc.annotations(), fix));
+                out.report(
+                    doc.key_span(e),
+                    format!("the ingestor never reads {code0}", code0 = code(&e.key)),
+                )
+                .help(format!("use {code0}", code0 = code(&fix)))
+                .fix(crate::rules::edit::rename_key(
+                    text,
+                    e,
+                    doc.key_span(e),
+                    doc.annotations(),
+                    fix,
+                ));
             }
         }
     }

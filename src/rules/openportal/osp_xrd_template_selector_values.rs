@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -89,10 +90,17 @@ impl Rule for OspXrdTemplateSelectorValues {
                     }
                     let d = out.report(
                         doc.span(v),
-                        format!("`{key}` names `{name}`, which is not an ingestor template"),
+                        format!(
+                            "{code0} names {code1}, which is not an ingestor template",
+                            code0 = code(&key),
+                            code1 = code(&name)
+                        ),
                     );
                     match crate::parse::text::suggest(name, names.iter().copied()) {
-                        Some(s) => d.help(format!("did you mean `{s}`? (unknown names fall back to `default`)")),
+                        Some(s) => d.help(format!(
+                            "did you mean {code0}? (unknown names fall back to `default`)",
+                            code0 = code(&s)
+                        )),
                         None => d.help(format!(
                             "known: {}; add custom names to `openportal.custom-template-names`",
                             crate::parse::text::nearest(name, names, crate::parse::text::NEAREST)

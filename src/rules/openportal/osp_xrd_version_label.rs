@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -50,15 +51,24 @@ impl Rule for OspXrdVersionLabel {
             let text = &*ws.sources.get(doc.file).text;
             match doc.label("openportal.dev/version") {
                 None => {
-                    let at = doc.metadata().map(|m| doc.span_of_key(m, "name")).unwrap_or_else(|| doc.head_span());
+                    let at = doc
+                        .metadata()
+                        .map(|m| doc.span_of_key(m, "name"))
+                        .unwrap_or_else(|| doc.head_span());
                     out.report(at, "the XRD has no `openportal.dev/version` label")
                         .help("add `labels: {openportal.dev/version: \"dev\"}`; the release workflow sets the real version")
                         .fix(add_label(doc, text));
                 }
                 Some(v) if v.as_str() != Some("dev") => {
-                    out.report(doc.span(v), format!("`openportal.dev/version` is `{}` in source; it must be `dev`", v.scalar_text().unwrap_or_default()))
-                        .help("commit `\"dev\"`; the release workflow writes the tag into the packaged XRD")
-                        .fix(crate::rules::edit::replace_scalar(text, doc.span(v), "\"dev\""));
+                    out.report(
+                        doc.span(v),
+                        format!(
+                            "`openportal.dev/version` is {code0} in source; it must be `dev`",
+                            code0 = code(&(v.scalar_text().unwrap_or_default()))
+                        ),
+                    )
+                    .help("commit `\"dev\"`; the release workflow writes the tag into the packaged XRD")
+                    .fix(crate::rules::edit::replace_scalar(text, doc.span(v), "\"dev\""));
                 }
                 Some(_) => {}
             }
@@ -79,7 +89,13 @@ fn add_label(doc: &crate::model::Doc, text: &str) -> Option<crate::rules::diagno
     };
     if meta.value.get("labels").is_some() {
         return Some(crate::rules::diagnostic::Fix {
-            edits: vec![edit::insert_lines_before(doc.file, text, at, indent, &[LABEL.to_string()])],
+            edits: vec![edit::insert_lines_before(
+                doc.file,
+                text,
+                at,
+                indent,
+                &[LABEL.to_string()],
+            )],
         });
     }
     // One level as this file indents it: `metadata`'s keys below `metadata`.

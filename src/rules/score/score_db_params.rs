@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -50,8 +51,15 @@ impl Rule for ScoreDbParams {
                 }
                 let has = |k: &str| r.value.get(k).and_then(Node::as_map).is_some_and(|m| !m.is_empty());
                 if !has("params") && !has("properties") {
-                    out.report(doc.key_span(r), format!("`{kind}` resource `{}` has no params", r.key))
-                        .help("set at least the version and size the workload needs");
+                    out.report(
+                        doc.key_span(r),
+                        format!(
+                            "{code0} resource {code1} has no params",
+                            code0 = code(&kind),
+                            code1 = code(&r.key)
+                        ),
+                    )
+                    .help("set at least the version and size the workload needs");
                 }
             }
         }

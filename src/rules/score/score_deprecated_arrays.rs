@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -47,9 +48,16 @@ impl Rule for ScoreDeprecatedArrays {
                     if c.value.get(field).and_then(Node::as_seq).is_some() {
                         out.report(
                             doc.span_of_key(&c.value, field),
-                            format!("container `{}`: `{field}` as a list is deprecated", c.key),
+                            format!(
+                                "container {code0}: {code1} as a list is deprecated",
+                                code0 = code(&c.key),
+                                code1 = code(&field)
+                            ),
                         )
-                        .help(format!("write `{field}` as a map keyed by the target path"));
+                        .help(format!(
+                            "write {code0} as a map keyed by the target path",
+                            code0 = code(&field)
+                        ));
                     }
                 }
             }

@@ -1,4 +1,5 @@
 use crate::model::{innominatus, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -48,7 +49,10 @@ impl Rule for ScoreEmbeddedWorkflow {
             for wf in doc.root.get("workflows").and_then(Node::as_map).unwrap_or(&[]) {
                 let steps = wf.value.get("steps").and_then(Node::as_seq).unwrap_or(&[]);
                 if steps.is_empty() {
-                    out.report(doc.key_span(wf), format!("workflow `{}` has no steps", wf.key));
+                    out.report(
+                        doc.key_span(wf),
+                        format!("workflow {code0} has no steps", code0 = code(&wf.key)),
+                    );
                     continue;
                 }
                 for (i, step) in steps.iter().enumerate() {
@@ -56,7 +60,12 @@ impl Rule for ScoreEmbeddedWorkflow {
                         if step.get(key).and_then(Node::as_str).is_none_or(str::is_empty) {
                             out.report(
                                 doc.span(step),
-                                format!("workflow `{}`: step {} has no `{key}`", wf.key, i + 1),
+                                format!(
+                                    "workflow {code0}: step {} has no {code1}",
+                                    i + 1,
+                                    code0 = code(&wf.key),
+                                    code1 = code(&key)
+                                ),
                             );
                         }
                     }
@@ -67,10 +76,14 @@ impl Rule for ScoreEmbeddedWorkflow {
                     if !executors.contains(&name) {
                         let d = out.report(
                             doc.span(t),
-                            format!("workflow `{}`: no executor handles step type `{name}`", wf.key),
+                            format!(
+                                "workflow {code0}: no executor handles step type {code1}",
+                                code0 = code(&wf.key),
+                                code1 = code(&name)
+                            ),
                         );
                         if let Some(s) = crate::parse::text::suggest(name, executors.iter().copied()) {
-                            d.help(format!("did you mean `{s}`?"));
+                            d.help(format!("did you mean {code0}?", code0 = code(&s)));
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::{Entry, Node, Value};
 use crate::rules::{Rule, Sink};
 
@@ -94,8 +95,11 @@ impl Rule for ScoreInlineSecrets {
                 }
             }
             for e in found {
-                out.report(doc.span(&e.value), format!("`{}` holds a literal secret", e.key))
-                    .help("use a placeholder (`${resources.<secret>.<key>}`) or a Vault reference");
+                out.report(
+                    doc.span(&e.value),
+                    format!("{code0} holds a literal secret", code0 = code(&e.key)),
+                )
+                .help("use a placeholder (`${resources.<secret>.<key>}`) or a Vault reference");
             }
         }
     }

@@ -53,12 +53,24 @@ impl Rule for ScoreLatestTag {
                 }
                 match tag(image) {
                     Some("latest") => {
-                        out.report(doc.span(node), format!("container `{}` uses the `latest` tag", c.key))
-                            .help("pin a version (or a digest) so that every deployment runs the same image");
+                        out.report(
+                            doc.span(node),
+                            format!(
+                                "container {code0} uses the `latest` tag",
+                                code0 = crate::parse::text::code(&c.key)
+                            ),
+                        )
+                        .help("pin a version (or a digest) so that every deployment runs the same image");
                     }
                     None => {
-                        out.report(doc.span(node), format!("container `{}` has no image tag, which means `latest`", c.key))
-                            .help("pin a version (or a digest) so that every deployment runs the same image");
+                        out.report(
+                            doc.span(node),
+                            format!(
+                                "container {code0} has no image tag, which means `latest`",
+                                code0 = crate::parse::text::code(&c.key)
+                            ),
+                        )
+                        .help("pin a version (or a digest) so that every deployment runs the same image");
                     }
                     Some(_) => {}
                 }

@@ -1,5 +1,6 @@
 use crate::model::Workspace;
 use crate::parse::source::Span;
+use crate::parse::text::code;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 use crate::schema::ErrorKind;
@@ -67,7 +68,7 @@ impl Rule for ScoreNoUnknownKeys {
                     out.report_with(
                         Severity::Warning,
                         at,
-                        format!("`{}` is an innominatus extension of Score", e.path),
+                        format!("{code0} is an innominatus extension of Score", code0 = code(&e.path)),
                     )
                     .help("innominatus accepts it; score-compose, score-k8s and other Score tooling reject the file");
                 } else {

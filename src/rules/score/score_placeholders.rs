@@ -1,4 +1,5 @@
 use crate::model::{Doc, Workspace};
+use crate::parse::text::code;
 use crate::parse::yaml::{Node, Value};
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
@@ -128,13 +129,27 @@ impl Rule for ScorePlaceholders {
                     let at = doc.span(node);
                     match (p[0].as_str(), p.get(1)) {
                         ("metadata", Some(key)) if !metadata.iter().any(|e| &e.key == key) => {
-                            out.report(at, format!("`${{{reference}}}`: `metadata` has no `{key}`"));
+                            out.report(
+                                at,
+                                format!(
+                                    "{code0}: `metadata` has no {code1}",
+                                    code0 = code(&format!("${{{reference}}}")),
+                                    code1 = code(&key)
+                                ),
+                            );
                         }
                         ("resources", Some(name)) if !resources.iter().any(|e| &e.key == name) => {
                             let known: Vec<&str> = resources.iter().map(|e| e.key.as_str()).collect();
-                            let d = out.report(at, format!("`${{{reference}}}`: no resource `{name}` is declared"));
+                            let d = out.report(
+                                at,
+                                format!(
+                                    "{code0}: no resource {code1} is declared",
+                                    code0 = code(&format!("${{{reference}}}")),
+                                    code1 = code(&name)
+                                ),
+                            );
                             match crate::parse::text::suggest(name, known.iter().copied()) {
-                                Some(s) => d.help(format!("did you mean `{s}`?")),
+                                Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                                 None if known.is_empty() => d.help("declare it under `resources`"),
                                 None => d.help(format!("declared resources: {}", crate::parse::text::nearest(name, &known, crate::parse::text::NEAREST))),
                             };
@@ -144,15 +159,24 @@ impl Rule for ScorePlaceholders {
                             out.report_with(
                                 Severity::Warning,
                                 at,
-                                format!("`${{{reference}}}`: `{root}` is resolved by innominatus only"),
+                                format!(
+                                    "{code0}: {code1} is resolved by innominatus only",
+                                    code0 = code(&format!("${{{reference}}}")),
+                                    code1 = code(&root)
+                                ),
                             )
                             .help("Score tooling fails on any root but `metadata` and `resources`");
                         }
                         (root, _) => {
-                            out.report(at, format!("`${{{reference}}}`: unknown reference root `{root}`"))
-                                .help(
-                                    "placeholders start with `metadata` or `resources`; write `$$` for a literal `$`",
-                                );
+                            out.report(
+                                at,
+                                format!(
+                                    "{code0}: unknown reference root {code1}",
+                                    code0 = code(&format!("${{{reference}}}")),
+                                    code1 = code(&root)
+                                ),
+                            )
+                            .help("placeholders start with `metadata` or `resources`; write `$$` for a literal `$`");
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 use crate::model::innominatus;
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
@@ -48,10 +49,14 @@ impl Rule for ScoreResourceProvisionable {
                 let Some((_, providers)) = by_type.iter().find(|(t, _)| *t == ty) else {
                     let d = out.report(
                         doc.span(node),
-                        format!("no enabled provider claims resource type `{ty}` (resource `{}`)", r.key),
+                        format!(
+                            "no enabled provider claims resource type {code0} (resource {code1})",
+                            code0 = code(&ty),
+                            code1 = code(&r.key)
+                        ),
                     );
                     match crate::parse::text::suggest(ty, by_type.iter().map(|(t, _)| *t)) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                         None => d.help("add a provider capability for it, or use a type a provider offers"),
                     };
                     continue;
@@ -66,8 +71,9 @@ impl Rule for ScoreResourceProvisionable {
                     out.report(
                         doc.span(node),
                         format!(
-                            "provider `{}` claims `{ty}` but has no `create` operation for it",
-                            provider.name().unwrap_or("?")
+                            "provider {code0} claims {code1} but has no `create` operation for it",
+                            code0 = code(&(provider.name().unwrap_or("?"))),
+                            code1 = code(&ty)
                         ),
                     )
                     .label(provider.span(cap), "its capability")

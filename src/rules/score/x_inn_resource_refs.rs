@@ -1,4 +1,5 @@
 use crate::model::Workspace;
+use crate::parse::text::code;
 use crate::parse::yaml::Node;
 use crate::rules::{Rule, Sink};
 
@@ -63,12 +64,13 @@ impl Rule for XInnResourceRefs {
                         let d = out.report(
                             doc.span(node),
                             format!(
-                                "workflow `{}` reads resource `{name}`, which the spec does not declare",
-                                wf.key
+                                "workflow {code0} reads resource {code1}, which the spec does not declare",
+                                code0 = code(&wf.key),
+                                code1 = code(&name)
                             ),
                         );
                         match crate::parse::text::suggest(name, declared.iter().copied()) {
-                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            Some(s) => d.help(format!("did you mean {code0}?", code0 = code(&s))),
                             None => d.help("declare it under `resources`"),
                         };
                     }

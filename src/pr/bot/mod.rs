@@ -7,6 +7,18 @@
 //! bot's own comments are those its login wrote *and* that carry its marker. A fork PR is
 //! read-only. Every run appends one audit record and writes the job summary
 //! ([`crate::pr::audit`]), on every exit path.
+//!
+//! Here: the run's flow (event, identity, the clone checked against the PR, the verdict, the
+//! steps in order, the record). Its steps: [`comments`] (summary and line comments),
+//! [`merge`] (checks and the pinned merge), [`reviewers`] (CODEOWNERS reviewers and labels).
+
+mod comments;
+mod merge;
+mod reviewers;
+
+use comments::{find_summary, own_review, review_findings, right_lines, summary_body, upsert_summary};
+use merge::{auto_merge, Merge};
+use reviewers::{request_reviewers, requested_before, sync_labels};
 
 use crate::cli::PrArgs;
 use crate::error::{AppError, EXIT_ERROR};
@@ -168,7 +180,11 @@ fn error_text(e: &AppError) -> String {
     match e {
         AppError::Usage(m) => m.clone(),
         AppError::Internal(m) => format!("internal error: {m}"),
-        AppError::Config(c) => format!("invalid config `{}`: {}", c.path.display(), c.message),
+        AppError::Config(c) => format!(
+            "invalid config {code0}: {}",
+            c.message,
+            code0 = crate::parse::text::code(&c.path.display())
+        ),
     }
 }
 
@@ -223,11 +239,18 @@ fn read_event(args: &PrArgs) -> Result<Option<Value>, AppError> {
     else {
         return Ok(None);
     };
-    let text =
-        std::fs::read_to_string(&p).map_err(|e| usage(format!("cannot read the event `{}`: {e}", p.display())))?;
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| usage(format!("the event `{}` is not JSON: {e}", p.display())))
+    let text = std::fs::read_to_string(&p).map_err(|e| {
+        usage(format!(
+            "cannot read the event {code0}: {e}",
+            code0 = crate::parse::text::code(&p.display())
+        ))
+    })?;
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        usage(format!(
+            "the event {code0} is not JSON: {e}",
+            code0 = crate::parse::text::code(&p.display())
+        ))
+    })
 }
 
 /// The PR an event is about: a `pull_request`/`pull_request_target` payload, or the first
@@ -332,8 +355,8 @@ fn drive(args: &PrArgs, s: &mut Session, out: &mut dyn Write) -> Result<(), AppE
     .find(|r| !r.is_empty() && git.commit(r).is_ok())
     .ok_or_else(|| {
         usage(format!(
-            "the base `{}` is not in the local clone (fetch it: actions/checkout with fetch-depth: 0)",
-            pull.base_ref
+            "the base {code0} is not in the local clone (fetch it: actions/checkout with fetch-depth: 0)",
+            code0 = crate::parse::text::code(&pull.base_ref)
         ))
     })?;
     if git.commit(&pull.head_sha).is_err() {
@@ -485,12 +508,9 @@ fn drive(args: &PrArgs, s: &mut Session, out: &mut dyn Write) -> Result<(), AppE
     }
 
     // 9. The summary comment, last: it says what this run did or waits for.
-    let mut body = format!("{SUMMARY_MARKER}\n{}", summary::markdown(&report, &status));
-    s.record.summary = Some(summary::markdown(&report, &status));
-    if let Some(r) = requested_line {
-        body.push_str(&format!("\n{REQUESTED_MARKER}{r} -->\n"));
-    }
-    let body = summary::fit(&body, MAX_BODY);
+    let markdown = summary::markdown(&report, &status);
+    let body = summary_body(&markdown, requested_line.as_deref());
+    s.record.summary = Some(markdown);
     match own_summary {
         Ok(existing) => {
             if let Err(e) = upsert_summary(s, &ctx, existing, &body) {
@@ -529,7 +549,12 @@ fn same_files(files: &[Value], ours: &BTreeSet<&str>) -> Result<(), String> {
     if missing.is_empty() && extra.is_empty() {
         return Ok(());
     }
-    let names = |v: &[&str]| shorten(&v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>(), MAX_NAMES);
+    let names = |v: &[&str]| {
+        shorten(
+            &v.iter().map(|s| crate::parse::text::code(&s)).collect::<Vec<_>>(),
+            MAX_NAMES,
+        )
+    };
     Err(format!(
         "{} file(s) of the PR not in the local diff{}{}, {} local change(s) not in the PR{}{}",
         missing.len(),
@@ -539,37 +564,6 @@ fn same_files(files: &[Value], ours: &BTreeSet<&str>) -> Result<(), String> {
         if extra.is_empty() { "" } else { ": " },
         names(&extra)
     ))
-}
-
-/// The head-side lines of each file's diff (`patch` hunks): GitHub takes a line comment only
-/// on one of them.
-fn right_lines(files: &[Value]) -> HashMap<String, Vec<(u64, u64)>> {
-    let mut out = HashMap::new();
-    for f in files {
-        let (Some(name), Some(patch)) = (
-            f.get("filename").and_then(Value::as_str),
-            f.get("patch").and_then(Value::as_str),
-        ) else {
-            continue;
-        };
-        out.insert(name.to_string(), hunks(patch));
-    }
-    out
-}
-
-/// `@@ -a,b +c,d @@` → `(c, c + d - 1)` for every hunk of a unified diff.
-pub fn hunks(patch: &str) -> Vec<(u64, u64)> {
-    patch
-        .lines()
-        .filter_map(|l| {
-            let plus = l.strip_prefix("@@ ")?.split(' ').nth(1)?.strip_prefix('+')?;
-            let (start, len) = match plus.split_once(',') {
-                Some((s, n)) => (s.parse::<u64>().ok()?, n.parse::<u64>().ok()?),
-                None => (plus.parse::<u64>().ok()?, 1),
-            };
-            (len > 0).then(|| (start, start + len - 1))
-        })
-        .collect()
 }
 
 /// The login the bot writes as: `--bot-login`, else the token's user, else (the workflow's
@@ -610,429 +604,6 @@ struct Ctx<'a> {
     login: &'a str,
 }
 
-/// The bot's own summary comment: written by its login and carrying the marker.
-fn find_summary(comments: &[Value], login: &str) -> Option<(u64, String)> {
-    comments.iter().find_map(|c| {
-        let b = c.get("body")?.as_str()?;
-        let id = c.get("id")?.as_u64()?;
-        (by(c, login) && b.contains(SUMMARY_MARKER)).then(|| (id, b.to_string()))
-    })
-}
-
-fn upsert_summary(s: &mut Session, ctx: &Ctx, existing: Option<(u64, String)>, body: &str) -> Result<(), ApiError> {
-    let comments_path = format!("{}/comments", ctx.issue_path);
-    match existing {
-        Some((_, old)) if old == body => s.act("summary comment up to date"),
-        Some((id, _)) => {
-            // A PATCH is idempotent: the client retries it after a 5xx.
-            s.client().request(
-                "PATCH",
-                &format!("/repos/{}/issues/comments/{id}", ctx.repo),
-                Some(&json!({"body": body})),
-            )?;
-            s.act("summary comment updated");
-        }
-        None => match s.client().request("POST", &comments_path, Some(&json!({"body": body}))) {
-            Ok(_) => s.act("summary comment created"),
-            Err(ApiError::Uncertain(m)) => {
-                // The comment may exist: look before writing again.
-                let comments = s.client().get_all(&comments_path)?;
-                if find_summary(&comments, ctx.login).is_some() {
-                    s.act(format!("summary comment created (the answer was lost: {m})"));
-                } else {
-                    s.client()
-                        .request("POST", &comments_path, Some(&json!({"body": body})))?;
-                    s.act("summary comment created (second attempt)");
-                }
-            }
-            Err(e) => return Err(e),
-        },
-    }
-    Ok(())
-}
-
-/// The bot's own review of `state` on the head: by its login, with its marker.
-fn own_review(reviews: &[Value], login: &str, state: &str, sha: &str) -> bool {
-    reviews.iter().any(|r| {
-        r.get("state").and_then(Value::as_str) == Some(state)
-            && r.get("commit_id").and_then(Value::as_str) == Some(sha)
-            && by(r, login)
-            && r.get("body")
-                .and_then(Value::as_str)
-                .is_some_and(|b| b.contains(REVIEW_MARKER))
-    })
-}
-
-fn review_findings(
-    s: &mut Session,
-    ctx: &Ctx,
-    reviews: &[Value],
-    decision: Decision,
-    findings: &[Located],
-    diff_lines: &HashMap<String, Vec<(u64, u64)>>,
-) -> Result<(), ApiError> {
-    let existing = s.client().get_all(&format!("{}/comments", ctx.base_path))?;
-    // Only the bot's own line comments count: a marker pasted by someone else suppresses nothing.
-    let seen: HashSet<String> = existing
-        .iter()
-        .filter(|c| by(c, ctx.login))
-        .filter_map(|c| c.get("body")?.as_str())
-        .filter_map(|b| Some(b.split(FINDING_MARKER).nth(1)?.split(' ').next()?.to_string()))
-        .collect();
-    let mut comments = Vec::new();
-    let mut keys = HashSet::new();
-    let mut outside = 0;
-    // The one fingerprint SARIF and the baseline use: a finding whose lines moved keeps it.
-    let keys_of = report::fingerprint::fingerprints(findings);
-    for (d, key) in findings.iter().zip(keys_of) {
-        if seen.contains(&key) || !keys.insert(key.clone()) {
-            continue;
-        }
-        let line = d.primary.line as u64;
-        let in_diff = diff_lines
-            .get(&d.primary.path)
-            .is_some_and(|h| h.iter().any(|(a, b)| (*a..=*b).contains(&line)));
-        if !in_diff || comments.len() >= MAX_LINE_COMMENTS {
-            // GitHub refuses a comment outside the diff; the summary lists every finding.
-            outside += 1;
-            continue;
-        }
-        // The message and help quote the PR's files: inert Markdown (`report::markdown`).
-        let help = d
-            .help
-            .as_ref()
-            .map(|h| format!("\n\nhelp: {}", report::markdown::text(&summary::clip(h, 2000))))
-            .unwrap_or_default();
-        comments.push(json!({
-            "path": d.primary.path,
-            "line": line,
-            "side": "RIGHT",
-            "body": format!(
-                "{FINDING_MARKER}{key} -->\n**{}** `{}`: {}{help}",
-                d.severity.as_str(),
-                d.rule,
-                report::markdown::text(&summary::clip(&d.message, 4000))
-            ),
-        }));
-    }
-    if outside > 0 {
-        s.act(format!(
-            "{outside} finding(s) outside the diff or past {MAX_LINE_COMMENTS} comments: in the summary only"
-        ));
-    }
-    let request_changes =
-        decision == Decision::Reject && !own_review(reviews, ctx.login, "CHANGES_REQUESTED", &ctx.pull.head_sha);
-    if comments.is_empty() && !request_changes {
-        return Ok(());
-    }
-    let event = if request_changes { "REQUEST_CHANGES" } else { "COMMENT" };
-    let body = format!(
-        "{REVIEW_MARKER}\nportalint: {} ({} new finding(s) on changed lines).",
-        decision.as_str(),
-        comments.len()
-    );
-    let n = comments.len();
-    let payload = json!({"commit_id": ctx.pull.head_sha, "body": body, "event": event, "comments": comments});
-    match s
-        .client()
-        .request("POST", &format!("{}/reviews", ctx.base_path), Some(&payload))
-    {
-        Ok(_) => s.act(format!("review {event} with {n} line comment(s)")),
-        Err(ApiError::Uncertain(_)) => {
-            // Posted or not? Its marker says; never post it twice.
-            let now = s.client().get_all(&format!("{}/reviews", ctx.base_path))?;
-            let posted = now.iter().any(|r| {
-                by(r, ctx.login)
-                    && r.get("commit_id").and_then(Value::as_str) == Some(ctx.pull.head_sha.as_str())
-                    && r.get("body").and_then(Value::as_str) == Some(body.as_str())
-            });
-            s.act(if posted {
-                format!("review {event} with {n} line comment(s) (the answer was lost)")
-            } else {
-                "review outcome unknown and not found; the next run posts it".into()
-            });
-        }
-        Err(e) => return Err(e),
-    }
-    Ok(())
-}
-
-/// What came of an auto-merge.
-enum Merge {
-    /// Merged (the status line).
-    Merged(String),
-    /// Not merged for a transient reason; the documented workflow re-runs the bot when it ends.
-    Waiting(String),
-}
-
-/// The other checks on `sha`: (still running, failed).
-fn checks(s: &mut Session, repo: &str, sha: &str, own: &str) -> Result<(Vec<String>, Vec<String>), ApiError> {
-    let (mut running, mut failed) = (Vec::new(), Vec::new());
-    for r in s.client().get_all(&format!("/repos/{repo}/commits/{sha}/check-runs"))? {
-        let name = r.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
-        if name == own {
-            continue;
-        }
-        match (
-            r.get("status").and_then(Value::as_str),
-            r.get("conclusion").and_then(Value::as_str),
-        ) {
-            (Some("completed"), Some("success" | "neutral" | "skipped")) => {}
-            (Some("completed"), _) => failed.push(name),
-            _ => running.push(name),
-        }
-    }
-    // The combined status is paged too: a failing status past the first page still counts.
-    for st in s.client().get_all(&format!("/repos/{repo}/commits/{sha}/status"))? {
-        let name = st.get("context").and_then(Value::as_str).unwrap_or("?").to_string();
-        if name == own {
-            continue;
-        }
-        match st.get("state").and_then(Value::as_str) {
-            Some("success") => {}
-            Some("pending") => running.push(name),
-            _ => failed.push(name),
-        }
-    }
-    Ok((running, failed))
-}
-
-fn auto_merge(s: &mut Session, ctx: &Ctx, args: &PrArgs, reviews: &[Value]) -> Result<Merge, ApiError> {
-    let pull = ctx.pull;
-    if pull.draft {
-        return Ok(Merge::Waiting(
-            "the pull request is a draft (marking it ready re-runs the bot)".into(),
-        ));
-    }
-    if let Some(l) = pull.labels.iter().find(|l| HOLD_LABELS.contains(&l.as_str())) {
-        return Ok(Merge::Waiting(format!(
-            "label `{l}` holds the merge (removing it re-runs the bot)"
-        )));
-    }
-    let (running, failed) = checks(s, ctx.repo, &pull.head_sha, &args.check_name)?;
-    if !running.is_empty() || !failed.is_empty() {
-        let mut parts = Vec::new();
-        if !running.is_empty() {
-            parts.push(format!("checks still running: {}", shorten(&running, MAX_NAMES)));
-        }
-        if !failed.is_empty() {
-            parts.push(format!("checks failed: {}", shorten(&failed, MAX_NAMES)));
-        }
-        return Ok(Merge::Waiting(parts.join("; ")));
-    }
-    // The head may have moved while the checks were read: never approve another commit.
-    let now = PullRequest::from_json(&s.client().request("GET", ctx.base_path, None)?);
-    if now.head_sha != pull.head_sha {
-        return Ok(Merge::Waiting(format!(
-            "the head moved to {} after the evaluation (the push re-runs the bot)",
-            now.head_sha
-        )));
-    }
-    if !own_review(reviews, ctx.login, "APPROVED", &pull.head_sha) {
-        let payload = json!({"commit_id": pull.head_sha, "event": "APPROVE",
-            "body": format!("{REVIEW_MARKER}\nportalint: auto-merge (evaluated {}).", pull.head_sha)});
-        match s
-            .client()
-            .request("POST", &format!("{}/reviews", ctx.base_path), Some(&payload))
-        {
-            Ok(_) => s.act("approved"),
-            Err(ApiError::Uncertain(m)) => {
-                let now = s.client().get_all(&format!("{}/reviews", ctx.base_path))?;
-                if !own_review(&now, ctx.login, "APPROVED", &pull.head_sha) {
-                    return Ok(Merge::Waiting(format!(
-                        "the approval's outcome is unknown ({m}) and it is not there; the next event retries"
-                    )));
-                }
-                s.act("approved (the answer was lost)");
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    // Merge pinned to the evaluated head: a moved head is refused by GitHub (409).
-    let method = args.merge_method.as_str();
-    let payload = json!({"sha": pull.head_sha, "merge_method": method});
-    match s
-        .client()
-        .request("PUT", &format!("{}/merge", ctx.base_path), Some(&payload))
-    {
-        Ok(_) => {
-            s.act(format!("merged {} ({method})", pull.head_sha));
-            Ok(Merge::Merged(format!("merged {} ({method})", pull.head_sha)))
-        }
-        Err(ApiError::Status { status: 409, .. }) => Ok(Merge::Waiting(
-            "the head moved since it was evaluated (GitHub refused the merge: 409); the push re-runs the bot".into(),
-        )),
-        Err(ApiError::Status { status: 405, message })
-            if message.to_lowercase().contains("merge method")
-                || message.to_lowercase().contains("not allowed on this repository") =>
-        {
-            Ok(Merge::Waiting(format!(
-                "the merge method `{method}` is not allowed in this repository ({message}); set `merge-method` to one it allows"
-            )))
-        }
-        Err(ApiError::Status { status: 405, message }) => Ok(Merge::Waiting(format!(
-            "not mergeable yet ({message}); a push, a review or a check re-runs the bot"
-        ))),
-        Err(ApiError::Uncertain(m)) => {
-            let now = PullRequest::from_json(&s.client().request("GET", ctx.base_path, None)?);
-            if now.merged {
-                s.act(format!("merged {} (the answer was lost)", pull.head_sha));
-                Ok(Merge::Merged(format!("merged {} ({method})", pull.head_sha)))
-            } else {
-                Ok(Merge::Waiting(format!(
-                    "the merge's outcome was unknown ({m}) and the pull request is not merged; the next event retries"
-                )))
-            }
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// The reviewers a previous run recorded in the summary (`users=a,b teams=c`).
-fn requested_before(summary: &str) -> (BTreeSet<String>, BTreeSet<String>) {
-    let mut users = BTreeSet::new();
-    let mut teams = BTreeSet::new();
-    if let Some(rest) = summary.split(REQUESTED_MARKER).nth(1) {
-        for part in rest.split(" -->").next().unwrap_or("").split(' ') {
-            let (set, list) = match part.split_once('=') {
-                Some(("users", l)) => (&mut users, l),
-                Some(("teams", l)) => (&mut teams, l),
-                _ => continue,
-            };
-            set.extend(list.split(',').filter(|n| !n.is_empty()).map(String::from));
-        }
-    }
-    (users, teams)
-}
-
-/// A login or team slug as CODEOWNERS may name one (anything else is not requested).
-fn is_name(n: &str) -> bool {
-    !n.is_empty() && n.len() <= 100 && n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.[]".contains(c))
-}
-
-/// Requests the base's CODEOWNERS of the changed paths, each once: not those already
-/// requested, those who reviewed, or those an earlier run requested. Returns the record
-/// line for the summary.
-fn request_reviewers(
-    s: &mut Session,
-    ctx: &Ctx,
-    report: &crate::pr::verdict::Report,
-    reviews: Option<&Vec<Value>>,
-    (mut users_before, mut teams_before): (BTreeSet<String>, BTreeSet<String>),
-) -> Result<Option<String>, ApiError> {
-    let Some(owners) = &report.codeowners else {
-        return Ok(None);
-    };
-    let mut users = BTreeSet::new();
-    let mut teams = BTreeSet::new();
-    for (_, path) in &report.verdict.changes {
-        for o in owners.owners_of(path) {
-            match (crate::gate::codeowners::team_of(o), o.strip_prefix('@')) {
-                (Some(team), _) if is_name(team) => {
-                    teams.insert(team.to_string());
-                }
-                (None, Some(user)) if user != ctx.pull.author && is_name(user) => {
-                    users.insert(user.to_string());
-                }
-                _ => {}
-            }
-        }
-    }
-    if users.is_empty() && teams.is_empty() {
-        return Ok(None);
-    }
-    let now = s
-        .client()
-        .request("GET", &format!("{}/requested_reviewers", ctx.base_path), None)?;
-    let list = |key: &str, field: &str| -> Vec<String> {
-        now.get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|u| u.get(field)?.as_str().map(String::from))
-            .collect()
-    };
-    users_before.extend(list("users", "login"));
-    teams_before.extend(list("teams", "slug"));
-    users_before.extend(
-        reviews
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r.pointer("/user/login")?.as_str().map(String::from)),
-    );
-    let new_users: Vec<&String> = users.iter().filter(|u| !users_before.contains(*u)).collect();
-    let new_teams: Vec<&String> = teams.iter().filter(|t| !teams_before.contains(*t)).collect();
-    // Every wanted reviewer is now requested (before, or by this run).
-    let record = format!(
-        "users={} teams={}",
-        users.iter().map(String::as_str).collect::<Vec<_>>().join(","),
-        teams.iter().map(String::as_str).collect::<Vec<_>>().join(",")
-    );
-    if new_users.is_empty() && new_teams.is_empty() {
-        s.act("reviewers already requested");
-        return Ok(Some(record));
-    }
-    let names: Vec<String> = new_users.iter().chain(&new_teams).map(|s| s.to_string()).collect();
-    match s.client().request(
-        "POST",
-        &format!("{}/requested_reviewers", ctx.base_path),
-        Some(&json!({"reviewers": new_users, "team_reviewers": new_teams})),
-    ) {
-        Ok(_) => {
-            s.act(format!("requested reviews from {}", shorten(&names, MAX_NAMES)));
-            Ok(Some(record))
-        }
-        Err(e) => {
-            // The record keeps what was asked; the error is the step's failure.
-            s.act(format!("review request refused for {}", shorten(&names, MAX_NAMES)));
-            Err(e)
-        }
-    }
-}
-
-/// Percent-encodes a path segment (a label name such as `portalint/waiting`).
-fn segment(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Adds `wanted` labels the PR lacks; removes `portalint/*` labels that no longer apply
-/// (never a hold label, which people set).
-fn sync_labels(s: &mut Session, ctx: &Ctx, mut wanted: Vec<String>) -> Result<(), ApiError> {
-    wanted.sort();
-    wanted.dedup();
-    let have = &ctx.pull.labels;
-    let missing: Vec<&String> = wanted.iter().filter(|l| !have.contains(l)).collect();
-    let stale: Vec<&String> = have
-        .iter()
-        .filter(|l| l.starts_with("portalint/") && !HOLD_LABELS.contains(&l.as_str()) && !wanted.contains(l))
-        .collect();
-    if !missing.is_empty() {
-        s.client().request(
-            "POST",
-            &format!("{}/labels", ctx.issue_path),
-            Some(&json!({"labels": missing})),
-        )?;
-        let names: Vec<String> = missing.iter().map(|l| l.to_string()).collect();
-        s.act(format!("labelled {}", shorten(&names, MAX_NAMES)));
-    }
-    for l in stale {
-        match s
-            .client()
-            .request("DELETE", &format!("{}/labels/{}", ctx.issue_path, segment(l)), None)
-        {
-            // Already gone: the state wanted.
-            Ok(_) | Err(ApiError::Status { status: 404, .. }) => s.act(format!("removed label {l}")),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
 /// Writes the audit record and the job summary, and prints what was done.
 fn finish(args: &PrArgs, s: &Session, out: &mut dyn Write) -> Result<(), AppError> {
     let calls = s.client.as_ref().map(|c| c.calls.as_slice()).unwrap_or_default();
@@ -1041,7 +612,10 @@ fn finish(args: &PrArgs, s: &Session, out: &mut dyn Write) -> Result<(), AppErro
     if let Some(p) = &args.audit {
         let line = format!("{}\n", audit::line(r, calls));
         if let Err(e) = audit::append(p, &line) {
-            failed = Some(usage(format!("cannot write the audit record `{}`: {e}", p.display())));
+            failed = Some(usage(format!(
+                "cannot write the audit record {code0}: {e}",
+                code0 = crate::parse::text::code(&p.display())
+            )));
         }
     }
     if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY") {
@@ -1065,12 +639,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hunks_give_the_head_side_lines() {
-        let patch = "@@ -1,3 +1,4 @@\n a\n+b\n c\n d\n@@ -10 +11,0 @@\n-x\n@@ -20,2 +21 @@\n-y\n z\n";
-        assert_eq!(hunks(patch), [(1, 4), (21, 21)]);
-    }
-
-    #[test]
     fn a_head_repository_gone_or_elsewhere_is_a_fork() {
         let mut p = PullRequest {
             head_repo: "acme/x".into(),
@@ -1082,12 +650,5 @@ mod tests {
         assert!(p.is_fork());
         p.head_repo = "mallory/x".into();
         assert!(p.is_fork());
-    }
-
-    #[test]
-    fn the_requested_record_reads_back() {
-        let (u, t) = requested_before("x\n<!-- portalint:requested users=a,b teams=team-b -->\n");
-        assert_eq!(u.into_iter().collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(t.into_iter().collect::<Vec<_>>(), ["team-b"]);
     }
 }
