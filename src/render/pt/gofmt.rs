@@ -39,12 +39,15 @@ fn pad(s: String, width: Option<usize>, left: bool, zero: bool) -> String {
     }
 }
 
+/// Go's `tooLarge` bound on a width or precision.
+const TOO_LARGE: usize = 1_000_000;
+
 /// `fmt.Sprintf(format, args...)`; missing or surplus arguments print as Go prints them.
 pub fn sprintf(format: &str, args: &[Value]) -> String {
     let mut out = String::new();
     let mut chars = format.chars().peekable();
     let mut next = 0usize;
-    while let Some(c) = chars.next() {
+    'verbs: while let Some(c) = chars.next() {
         if c != '%' {
             out.push(c);
             continue;
@@ -59,9 +62,16 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             }
             chars.next();
         }
+        // Go's parsenum: a number past 1e6 is "crazy long", and the rest of the format is
+        // consumed (printed as a missing verb), which also bounds the padding.
         let mut width = None;
         while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
-            width = Some(width.unwrap_or(0) * 10 + d as usize);
+            let w = width.unwrap_or(0);
+            if w > TOO_LARGE {
+                out.push_str("%!(NOVERB)");
+                break 'verbs;
+            }
+            width = Some(w * 10 + d as usize);
             chars.next();
         }
         let mut prec = None;
@@ -69,6 +79,10 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             chars.next();
             let mut p = 0;
             while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+                if p > TOO_LARGE {
+                    out.push_str("%!(NOVERB)");
+                    break 'verbs;
+                }
                 p = p * 10 + d as usize;
                 chars.next();
             }
@@ -108,7 +122,7 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
     if next < args.len() {
         let extra: Vec<String> = args[next..]
             .iter()
-            .map(|a| format!("{}={}", go_type(a), go_v(a)))
+            .map(go_type)
             .collect();
         out.push_str(&format!("%!(EXTRA {})", extra.join(", ")));
     }
@@ -116,15 +130,16 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
 }
 
 fn go_type(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("string={s}"),
-        Value::Bool(b) => format!("bool={b}"),
-        Value::Number(n) if n.is_f64() => format!("float64={n}"),
-        Value::Number(n) => format!("int64={n}"),
-        Value::Null => "<nil>".to_string(),
-        Value::Array(_) => "[]interface {}".to_string(),
-        Value::Object(_) => "map[string]interface {}".to_string(),
-    }
+    let t = match v {
+        Value::Null => return "<nil>".to_string(),
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float64",
+        Value::Number(_) => "int64",
+        Value::Array(_) => "[]interface {}",
+        Value::Object(_) => "map[string]interface {}",
+    };
+    format!("{t}={}", go_v(v))
 }
 
 #[cfg(test)]
@@ -146,5 +161,12 @@ mod tests {
         assert_eq!(sprintf("%v %%", &[json!([1, "a"])]), "[1 a] %");
         assert_eq!(sprintf("%d", &[json!("a")]), "%!d(string=a)");
         assert_eq!(sprintf("%s %s", &[json!("a")]), "a %!s(MISSING)");
+    }
+
+    #[test]
+    fn crazy_widths_are_bounded_as_in_go() {
+        assert_eq!(sprintf("x%99999999999999999999s", &[json!("a")]), "x%!(NOVERB)%!(EXTRA string=a)");
+        assert!(sprintf("%.99999999999999999999f", &[json!(1.0)]).starts_with("%!(NOVERB)"));
+        assert_eq!(sprintf("%3s", &[json!("a")]), "  a");
     }
 }

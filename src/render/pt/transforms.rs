@@ -10,6 +10,19 @@ fn s<'a>(t: &'a Value, k: &str) -> Option<&'a str> {
     t.get(k).and_then(Value::as_str)
 }
 
+/// `Resolve` of transforms.go: [`apply`] with the function's wrapping of the error
+/// (`math transform could not resolve: ...`).
+pub fn resolve(t: &Value, input: &Value) -> Result<Value, String> {
+    let ty = s(t, "type").unwrap_or("");
+    if !matches!(ty, "map" | "match" | "math" | "string" | "convert") {
+        return Err(format!("transform type {ty} is not supported"));
+    }
+    if t.get(ty).is_none_or(Value::is_null) {
+        return Err(format!("given transform type {ty} requires configuration"));
+    }
+    apply(t, input).map_err(|e| format!("{ty} transform could not resolve: {e}"))
+}
+
 /// Applies one transform (the YAML object with `type` and its settings) to `input`.
 pub fn apply(t: &Value, input: &Value) -> Result<Value, String> {
     match s(t, "type").unwrap_or("") {
