@@ -25,7 +25,7 @@ pub fn parse(path: &str) -> Result<Vec<Segment>, String> {
                 if !cur.is_empty() {
                     out.push(Segment::Field(std::mem::take(&mut cur)));
                 } else if expect_field {
-                    return Err(format!("field path {path:?}: unexpected '.' at position {i}"));
+                    return Err(format!("unexpected '.' at position {i}"));
                 }
                 expect_field = true;
                 i += 1;
@@ -35,11 +35,11 @@ pub fn parse(path: &str) -> Result<Vec<Segment>, String> {
                     out.push(Segment::Field(std::mem::take(&mut cur)));
                 }
                 let Some(end) = path[i + 1..].find(']') else {
-                    return Err(format!("field path {path:?}: unterminated '['"));
+                    return Err(format!("unterminated '[' at position {i}"));
                 };
                 let inner = &path[i + 1..i + 1 + end];
                 if inner.is_empty() {
-                    return Err(format!("field path {path:?}: empty '[]'"));
+                    return Err(format!("unexpected ']' at position {}", i + 1));
                 }
                 match inner.parse::<usize>() {
                     Ok(n) => out.push(Segment::Index(n)),
@@ -62,7 +62,7 @@ pub fn parse(path: &str) -> Result<Vec<Segment>, String> {
     if !cur.is_empty() {
         out.push(Segment::Field(cur));
     } else if expect_field && !out.is_empty() {
-        return Err(format!("field path {path:?}: ends with '.'"));
+        return Err(format!("unexpected '.' at position {}", path.len() - 1));
     }
     if out.is_empty() {
         return Err("empty field path".to_string());
