@@ -33,7 +33,7 @@ use crate::model::Doc;
 use crate::parse::source::Span;
 use crate::parse::yaml::Node;
 
-use super::{FnResult, Ready, Resource, Severity, State, ENVIRONMENT_KEY};
+use super::{FnResult, Observed, Ready, Resource, Severity, State, ENVIRONMENT_KEY};
 use patch::{Patch, Work};
 
 /// The most patches a step may apply after PatchSet expansion (portalint's bound).
@@ -216,7 +216,8 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
     }
 
     // The state the function works on; committed to `state` only when nothing was fatal.
-    let oxr = &state.composite;
+    // The function reads the XR and the observed resources after a protobuf round trip.
+    let oxr = &normalize(state.composite.clone());
     let mut dxr = match &state.desired_composite {
         Value::Object(m) => Value::Object(m.clone()),
         _ => Value::Object(Map::new()),
@@ -292,7 +293,11 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
                 origin.unwrap_or(step_span),
             );
         }
-        let ocd = state.observed.get(&t.name);
+        let observed = state.observed.get(&t.name).map(|o| Observed {
+            resource: normalize(o.resource.clone()),
+            connection_details: o.connection_details.clone(),
+        });
+        let ocd = observed.as_ref();
         let mut ready = Ready::Unspecified;
         if let Some(o) = ocd {
             for k in ["namespace", "name"] {
