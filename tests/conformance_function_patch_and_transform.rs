@@ -60,7 +60,11 @@ fn run_step(input: &J, mut state: State) -> Got {
     });
     let text = serde_json::to_string_pretty(&composition).expect("json");
     let parsed = portalint::yaml::parse(&text);
-    assert!(parsed.problems.is_empty(), "the case's Composition parses: {:?}", parsed.problems);
+    assert!(
+        parsed.problems.is_empty(),
+        "the case's Composition parses: {:?}",
+        parsed.problems
+    );
     let root = parsed.docs.into_iter().next().expect("one document").root;
     let doc = classify_doc(FileId(0), "composition.yaml", root);
     let c = Composition { doc: &doc, id: 0 };
@@ -143,11 +147,7 @@ fn state_of(case: &J) -> State {
                 )
             })
             .collect(),
-        context: case
-            .get("context")
-            .and_then(J::as_object)
-            .cloned()
-            .unwrap_or_default(),
+        context: case.get("context").and_then(J::as_object).cloned().unwrap_or_default(),
         extra: BTreeMap::new(),
     }
 }
@@ -176,7 +176,9 @@ fn compare(want: &J, got: &Got) -> Vec<String> {
             out.push(format!("resources: want {names:?}, got {got_names:?}"));
         }
         for (n, w) in rs {
-            let Some((r, ready)) = got.resources.get(n) else { continue };
+            let Some((r, ready)) = got.resources.get(n) else {
+                continue;
+            };
             if w["resource"] != *r {
                 out.push(format!("resource {n}: want {}, got {r}", w["resource"]));
             }
@@ -200,7 +202,12 @@ fn compare(want: &J, got: &Got) -> Vec<String> {
         .and_then(J::as_array)
         .into_iter()
         .flatten()
-        .map(|r| (r["severity"].as_str().unwrap_or("").to_string(), r["message"].as_str().unwrap_or("").to_string()))
+        .map(|r| {
+            (
+                r["severity"].as_str().unwrap_or("").to_string(),
+                r["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     if want_results != got.results {
         out.push(format!("results: want {want_results:?}, got {:?}", got.results));
@@ -235,7 +242,11 @@ fn expand(case: &J) -> (J, State, J) {
                     "message": format!("cannot check readiness of composed resource \"r\": {e}")}]}),
             },
             None => {
-                let ready = if case["want"]["ready"] == json!(true) { "True" } else { "Unspecified" };
+                let ready = if case["want"]["ready"] == json!(true) {
+                    "True"
+                } else {
+                    "Unspecified"
+                };
                 json!({"resources": {"r": {"resource": cd, "ready": ready}}})
             }
         };
@@ -254,23 +265,36 @@ fn expand(case: &J) -> (J, State, J) {
         };
         return (input, state, want);
     }
-    if let Some(t) = case.get("transforms") {
-        let patch = json!({"type": "FromCompositeFieldPath", "fromFieldPath": "spec.input",
-            "toFieldPath": "spec.output", "transforms": t["transforms"]});
-        let input = json!({"resources": [{"name": "cd", "base": cd, "patches": [patch]}]});
-        state.composite = json!({"apiVersion": "example.org/v1", "kind": "XR", "spec": {"input": t["input"]}});
-        let want = match case["want"].get("error").and_then(J::as_str) {
-            Some(e) => json!({"resources": {}, "results": [{"severity": "Fatal",
-                "message": format!("cannot render composed resource \"cd\" \"FromCompositeFieldPath\" patch at index 0: {e}")}]}),
-            None => {
-                let mut r = cd.clone();
-                r["spec"] = json!({"output": case["want"]["output"]});
-                json!({"resources": {"cd": {"resource": r}}})
-            }
-        };
-        return (input, state, want);
-    }
     (case["input"].clone(), state_of(case), case["want"].clone())
+}
+
+/// A transform case (one transform, `ResolveMap` and its siblings; or a list,
+/// `ResolveTransforms`) runs the transforms directly; every other case runs a step.
+fn check(case: &J) -> Vec<String> {
+    use portalint::render::pt::transforms;
+    let direct = if let Some(t) = case.get("transform") {
+        Some(transforms::apply(&t["transform"], &t["input"]))
+    } else {
+        case.get("transforms").map(|t| {
+            transforms::resolve_all(
+                t["transforms"].as_array().map_or(&[][..], Vec::as_slice),
+                t["input"].clone(),
+            )
+        })
+    };
+    let Some(got) = direct else {
+        let (input, state, want) = expand(case);
+        return compare(&want, &run_step(&input, state));
+    };
+    let want = match case["want"].get("error").and_then(J::as_str) {
+        Some(e) => Err(e.to_string()),
+        None => Ok(case["want"]["output"].clone()),
+    };
+    if got == want {
+        Vec::new()
+    } else {
+        vec![format!("want {want:?}, got {got:?}")]
+    }
 }
 
 #[test]
@@ -296,9 +320,7 @@ fn function_patch_and_transform() {
     for case in &cases {
         let id = case["id"].as_str().expect("id").to_string();
         assert!(seen.insert(id.clone()), "duplicate case {id}");
-        let (input, state, want) = expand(case);
-        let got = run_step(&input, state);
-        let diffs = compare(&want, &got);
+        let diffs = check(case);
         if diffs.is_empty() {
             agree += 1;
             assert!(
@@ -342,7 +364,13 @@ fn render_example(folder: &str) {
     let root = parsed.docs.into_iter().next().expect("composition").root;
     let doc = classify_doc(FileId(0), "composition.yaml", root);
     let c = Composition { doc: &doc, id: 0 };
-    let xr = portalint::yaml::parse(&read("xr.yaml")).docs.into_iter().next().expect("xr").root.to_json();
+    let xr = portalint::yaml::parse(&read("xr.yaml"))
+        .docs
+        .into_iter()
+        .next()
+        .expect("xr")
+        .root
+        .to_json();
     let mut state = State {
         composite: xr,
         ..State::default()
@@ -390,7 +418,10 @@ fn render_example(folder: &str) {
         .iter()
         .map(|(n, r)| (n.clone(), strip(r.resource.clone())))
         .collect();
-    assert_eq!(got, want, "{folder}: the desired resources are those crossplane render prints");
+    assert_eq!(
+        got, want,
+        "{folder}: the desired resources are those crossplane render prints"
+    );
     for (name, r) in &state.desired {
         let o = r.origin.unwrap_or_else(|| panic!("{name} has an origin"));
         assert!(

@@ -200,7 +200,10 @@ pub fn lookup<'a>(v: &'a Value, segs: &[Segment]) -> Result<&'a Value, Miss> {
                 .get(f)
                 .ok_or_else(|| Miss::NotFound(format!("{}: no such field", display(&segs[..=i]))))?,
             (Segment::Field(_), Value::Null) => {
-                return Err(Miss::NotFound(format!("{}: expected map, got nil", display(&segs[..i]))))
+                return Err(Miss::NotFound(format!(
+                    "{}: expected map, got nil",
+                    display(&segs[..i])
+                )))
             }
             (Segment::Field(_), _) => return Err(Miss::Error(format!("{}: not an object", display(&segs[..i])))),
         };
@@ -257,7 +260,9 @@ fn expand(root: &Value, segs: Vec<Segment>, out: &mut Vec<Vec<Segment>>, limit: 
         }
     }
     if out.len() >= limit {
-        return Err(Miss::Error(format!("more than {limit} paths after expanding wildcards (portalint's limit)")));
+        return Err(Miss::Error(format!(
+            "more than {limit} paths after expanding wildcards (portalint's limit)"
+        )));
     }
     out.push(segs);
     Ok(())

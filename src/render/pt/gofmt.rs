@@ -120,10 +120,7 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
         out.push_str(&pad(s, width, left, zero && !left));
     }
     if next < args.len() {
-        let extra: Vec<String> = args[next..]
-            .iter()
-            .map(go_type)
-            .collect();
+        let extra: Vec<String> = args[next..].iter().map(go_type).collect();
         out.push_str(&format!("%!(EXTRA {})", extra.join(", ")));
     }
     out
@@ -165,7 +162,10 @@ mod tests {
 
     #[test]
     fn crazy_widths_are_bounded_as_in_go() {
-        assert_eq!(sprintf("x%99999999999999999999s", &[json!("a")]), "x%!(NOVERB)%!(EXTRA string=a)");
+        assert_eq!(
+            sprintf("x%99999999999999999999s", &[json!("a")]),
+            "x%!(NOVERB)%!(EXTRA string=a)"
+        );
         assert!(sprintf("%.99999999999999999999f", &[json!(1.0)]).starts_with("%!(NOVERB)"));
         assert_eq!(sprintf("%3s", &[json!("a")]), "  a");
     }

@@ -104,11 +104,20 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
             );
         }
         let mut patches = Vec::new();
-        for (j, p) in ps.get("patches").and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate() {
+        for (j, p) in ps
+            .get("patches")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
             let p = Patch::of(p, span(p));
             if p.ty == "PatchSet" {
                 return fatal(
-                    format!("cannot resolve PatchSets: {}", "a patch in a PatchSet cannot be of type PatchSet"),
+                    format!(
+                        "cannot resolve PatchSets: {}",
+                        "a patch in a PatchSet cannot be of type PatchSet"
+                    ),
                     p.span,
                 );
             }
@@ -135,7 +144,13 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
             return fatal(at("name: Required value: name is required".into()), span(r));
         }
         let mut patches = Vec::new();
-        for (j, p) in r.get("patches").and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate() {
+        for (j, p) in r
+            .get("patches")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
             let p = Patch::of(p, span(p));
             if let Err(e) = p.validate(true) {
                 return fatal(at(format!("patches[{j}].{e}")), p.span);
@@ -143,7 +158,10 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
             if p.ty == "PatchSet" {
                 let set = p.json.get("patchSetName").and_then(Value::as_str).unwrap_or("");
                 let Some(found) = sets.get(set) else {
-                    return fatal(format!("cannot resolve PatchSets: cannot find PatchSet by name {set}"), p.span);
+                    return fatal(
+                        format!("cannot resolve PatchSets: cannot find PatchSet by name {set}"),
+                        p.span,
+                    );
                 };
                 total += found.len();
                 if total > MAX_PATCHES {
@@ -232,7 +250,9 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
         Some(Value::Null) | None => Value::Object(Map::new()),
         Some(other) => {
             return fatal(
-                format!("cannot get Composition environment from context key {ENVIRONMENT_KEY:?}: not an object: {other}"),
+                format!(
+                    "cannot get Composition environment from context key {ENVIRONMENT_KEY:?}: not an object: {other}"
+                ),
                 step_span,
             )
         }
@@ -252,7 +272,7 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
             _ => p.apply(&env.clone(), &mut dxr, &mut work),
         };
         if let Err(e) = out {
-            if e.is_not_found() && p.from_policy() == "Optional" {
+            if e.is_not_found() && p.source_policy() == "Optional" {
                 continue;
             }
             return fatal(
@@ -361,7 +381,7 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
                     p.span,
                 );
             }
-            if p.from_policy() == "Required" {
+            if p.source_policy() == "Required" {
                 if to_composed && ocd.is_none() {
                     results.push(result(
                         Severity::Warning,

@@ -26,7 +26,9 @@ impl Work {
     }
     /// Counts `v`; an error once the step has written more than [`MAX_BYTES`].
     pub fn charge(&mut self, v: &Value) -> Result<(), Miss> {
-        self.bytes = self.bytes.saturating_add(size(v, MAX_BYTES.saturating_sub(self.bytes) + 1));
+        self.bytes = self
+            .bytes
+            .saturating_add(size(v, MAX_BYTES.saturating_sub(self.bytes) + 1));
         if self.bytes > MAX_BYTES {
             self.over = true;
             return Err(Miss::Error(format!(
@@ -92,19 +94,19 @@ impl Patch {
         Patch { json, span, ty }
     }
 
-    fn from_path(&self) -> &str {
+    fn source_path(&self) -> &str {
         s(&self.json, "fromFieldPath").unwrap_or("")
     }
 
     fn to_path(&self) -> &str {
         match self.json.get("toFieldPath") {
             Some(Value::String(t)) => t,
-            _ => self.from_path(),
+            _ => self.source_path(),
         }
     }
 
     /// `policy.fromFieldPath` (default `Optional`).
-    pub fn from_policy(&self) -> &str {
+    pub fn source_policy(&self) -> &str {
         self.json
             .get("policy")
             .and_then(|p| s(p, "fromFieldPath"))
@@ -129,8 +131,11 @@ impl Patch {
     /// validate.go's `ValidatePatch`: the error as `field: Required value: ...`.
     pub fn validate(&self, allow_patch_set: bool) -> Result<(), String> {
         match self.ty.as_str() {
-            "FromCompositeFieldPath" | "ToCompositeFieldPath" | "FromEnvironmentFieldPath" | "ToEnvironmentFieldPath" => {
-                if self.from_path().is_empty() {
+            "FromCompositeFieldPath"
+            | "ToCompositeFieldPath"
+            | "FromEnvironmentFieldPath"
+            | "ToEnvironmentFieldPath" => {
+                if self.source_path().is_empty() {
                     return Err(format!(
                         "fromFieldPath: Required value: fromFieldPath must be set for patch type {}",
                         self.ty
@@ -145,7 +150,9 @@ impl Patch {
                     ));
                 }
                 if s(&self.json, "patchSetName").unwrap_or("").is_empty() {
-                    return Err("patchSetName: Required value: patchSetName must be set for patch type PatchSet".into());
+                    return Err(
+                        "patchSetName: Required value: patchSetName must be set for patch type PatchSet".into(),
+                    );
                 }
             }
             "CombineFromComposite" | "CombineToComposite" | "CombineFromEnvironment" | "CombineToEnvironment" => {
@@ -172,10 +179,10 @@ impl Patch {
                     self.to_policy()
                 ));
             }
-            if !matches!(self.from_policy(), "Optional" | "Required") {
+            if !matches!(self.source_policy(), "Optional" | "Required") {
                 return Err(format!(
                     "policy.fromFieldPathPolicy: Invalid value: {:?}: unknown fromFieldPathPolicy",
-                    self.from_policy()
+                    self.source_policy()
                 ));
             }
         }
@@ -187,7 +194,7 @@ impl Patch {
         if self.ty.starts_with("Combine") {
             self.combine(from, to, work)
         } else {
-            self.from_field_path(from, to, work)
+            self.copy_field(from, to, work)
         }
     }
 
@@ -201,10 +208,11 @@ impl Patch {
         Ok(v)
     }
 
-    fn from_field_path(&self, from: &Value, to: &mut Value, work: &mut Work) -> Result<(), Miss> {
-        let v = fieldpath::get_value(from, self.from_path())?.clone();
+    fn copy_field(&self, from: &Value, to: &mut Value, work: &mut Work) -> Result<(), Miss> {
+        let v = fieldpath::get_value(from, self.source_path())?.clone();
         work.charge(&v)?;
-        let out = self.transforms(v, work)?;
+        // The value goes through the Kubernetes JSON decoder: integral floats are int64.
+        let out = super::normalize(self.transforms(v, work)?);
         let mo = to_merge_option(self.to_policy()).map_err(Miss::Error)?;
         let path = self.to_path();
         if path.contains("[*]") {
@@ -241,7 +249,7 @@ impl Patch {
             other => return Err(Miss::Error(format!("combine strategy {other} is not supported"))),
         };
         work.charge(&combined)?;
-        let out = self.transforms(combined, work)?;
+        let out = super::normalize(self.transforms(combined, work)?);
         let mo = to_merge_option(self.to_policy()).map_err(Miss::Error)?;
         write(to, self.to_path(), out, mo)
     }
@@ -285,7 +293,10 @@ fn validate_combine(c: &Value) -> Result<(), String> {
         "" => return Err("strategy: Required value: a combine strategy must be provided".into()),
         other => return Err(format!("strategy: Invalid value: {other:?}: unknown strategy type")),
     }
-    let vars = c.get("variables").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    let vars = c
+        .get("variables")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
     if vars.is_empty() {
         return Err("variables: Required value: at least one variable must be provided".into());
     }

@@ -126,8 +126,15 @@ pub fn validate_connection_detail(c: &Value) -> Result<(), String> {
             "fromConnectionSecretKey",
             "from connection secret key connection detail requires a key",
         ),
-        "FromFieldPath" => ("fromFieldPath", "from field path connection detail requires a field path"),
-        other => return Err(format!("type: Invalid value: {other:?}: unknown connection detail type")),
+        "FromFieldPath" => (
+            "fromFieldPath",
+            "from field path connection detail requires a field path",
+        ),
+        other => {
+            return Err(format!(
+                "type: Invalid value: {other:?}: unknown connection detail type"
+            ))
+        }
     };
     if s(c, "name").unwrap_or("").is_empty() {
         return Err("name: Required value: name is required".into());
@@ -203,7 +210,9 @@ pub fn connection_secret(
     if let Some(patches) = patches {
         let mut obj = json!({"apiVersion": "v1", "kind": "SecretReference", "name": name, "namespace": namespace});
         for (i, p) in patches.iter().enumerate() {
-            let ty = s(p, "type").filter(|t| !t.is_empty()).unwrap_or("FromCompositeFieldPath");
+            let ty = s(p, "type")
+                .filter(|t| !t.is_empty())
+                .unwrap_or("FromCompositeFieldPath");
             let patch = Patch {
                 json: p.clone(),
                 span: Span::new(crate::parse::source::FileId(0), 0, 0),
@@ -211,10 +220,14 @@ pub fn connection_secret(
             };
             let applied = match ty {
                 "FromCompositeFieldPath" | "CombineFromComposite" => patch.apply(xr, &mut obj, work),
-                _ => return Err(format!("cannot apply connection secret patches: unsupported patch type {ty} at index {i}")),
+                _ => {
+                    return Err(format!(
+                        "cannot apply connection secret patches: unsupported patch type {ty} at index {i}"
+                    ))
+                }
             };
             if let Err(e) = applied {
-                if ty == "FromCompositeFieldPath" && patch.from_policy() == "Optional" {
+                if ty == "FromCompositeFieldPath" && patch.source_policy() == "Optional" {
                     continue;
                 }
                 return Err(format!(

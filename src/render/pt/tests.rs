@@ -114,8 +114,7 @@ fn readiness_and_connection_details_read_the_observed_resource() {
         .collect();
     assert_eq!(
         c,
-        [("host", "db.local"), ("password", "s3cret"), ("port", "5432")]
-            .map(|(a, b)| (a.to_string(), b.to_string()))
+        [("host", "db.local"), ("password", "s3cret"), ("port", "5432")].map(|(a, b)| (a.to_string(), b.to_string()))
     );
 }
 
@@ -147,11 +146,16 @@ fn fails_quickly(text: &str, state: &mut State, what: &str) {
 #[test]
 fn hostile_patch_counts_end_in_a_fatal_result() {
     // 100 000 patches on one resource.
-    let mut input = String::from("resources:\n- name: r\n  base:\n    apiVersion: v1\n    kind: ConfigMap\n  patches:\n");
+    let mut input =
+        String::from("resources:\n- name: r\n  base:\n    apiVersion: v1\n    kind: ConfigMap\n  patches:\n");
     for i in 0..100_000 {
         input.push_str(&format!("  - fromFieldPath: spec.a\n    toFieldPath: data.k{i}\n"));
     }
-    fails_quickly(&composition(&input), &mut xr(json!({"a": "x"})), "more than 10000 patches");
+    fails_quickly(
+        &composition(&input),
+        &mut xr(json!({"a": "x"})),
+        "more than 10000 patches",
+    );
 
     // A PatchSet of 1 000 patches referenced 1 000 times (a million after expansion).
     let mut input = String::from("patchSets:\n- name: s\n  patches:\n");
@@ -162,7 +166,11 @@ fn hostile_patch_counts_end_in_a_fatal_result() {
     for _ in 0..1_000 {
         input.push_str("  - type: PatchSet\n    patchSetName: s\n");
     }
-    fails_quickly(&composition(&input), &mut xr(json!({"a": "x"})), "more than 10000 patches");
+    fails_quickly(
+        &composition(&input),
+        &mut xr(json!({"a": "x"})),
+        "more than 10000 patches",
+    );
 }
 
 #[test]
@@ -173,7 +181,11 @@ fn hostile_values_and_paths_end_in_a_fatal_result() {
     for _ in 0..1_000 {
         input.push_str("  - type: PatchSet\n    patchSetName: s\n");
     }
-    fails_quickly(&composition(&input), &mut xr(json!({"a": "x"})), "MiB (portalint's limit)");
+    fails_quickly(
+        &composition(&input),
+        &mut xr(json!({"a": "x"})),
+        "MiB (portalint's limit)",
+    );
 
     // A combine that formats a width past Go's bound prints `%!(NOVERB)`, as Go does.
     let text = composition("resources:\n- name: r\n  base:\n    apiVersion: v1\n    kind: ConfigMap\n  patches:\n  - type: CombineFromComposite\n    combine:\n      variables:\n      - fromFieldPath: spec.a\n      strategy: string\n      string:\n        fmt: \"%99999999999999999999999s\"\n    toFieldPath: data.x\n");
