@@ -172,6 +172,10 @@ impl Patch {
             }
             other => return Err(format!("type: Invalid value: {other:?}: unknown patch type")),
         }
+        let ts = self.json.get("transforms").and_then(Value::as_array);
+        for (i, t) in ts.into_iter().flatten().enumerate() {
+            transforms::validate(t).map_err(|e| format!("transforms[{i}].{e}"))?;
+        }
         if self.json.get("policy").is_some_and(|p| !p.is_null()) {
             if to_merge_option(self.to_policy()).is_err() {
                 return Err(format!(

@@ -213,3 +213,22 @@ fn hostile_values_and_paths_end_in_a_fatal_result() {
     assert!(run_text(&text, &mut state).is_empty());
     assert_eq!(state.desired[0].1.resource["data"]["n"], json!(-4));
 }
+
+#[test]
+fn transforms_are_validated_before_anything_runs() {
+    // The source is absent (the patch would be skipped), but the function rejects the
+    // input first: an empty map.
+    let text = composition("resources:\n- name: r\n  base:\n    apiVersion: v1\n    kind: ConfigMap\n  patches:\n  - fromFieldPath: spec.absent\n    toFieldPath: data.x\n    transforms:\n    - type: map\n      map: {}\n");
+    let results = run_text(&text, &mut xr(json!({})));
+    assert_eq!(
+        results[0].message,
+        "invalid Function input: resources[0].patches[0].transforms[0].map.pairs: Required value: at least one pair must be specified if a map transform is specified"
+    );
+    assert!(slice(&text, &results[0]).starts_with("fromFieldPath: spec.absent"));
+    let text = composition("resources:\n- name: r\n  base:\n    apiVersion: v1\n    kind: ConfigMap\n  patches:\n  - fromFieldPath: spec.absent\n    transforms:\n    - type: string\n      string:\n        type: Regexp\n        regexp:\n          match: \"[a-\"\n");
+    let results = run_text(&text, &mut xr(json!({})));
+    assert_eq!(
+        results[0].message,
+        "invalid Function input: resources[0].patches[0].transforms[0].string.regexp.match: Invalid value: \"[a-\": invalid regexp"
+    );
+}

@@ -31,6 +31,136 @@ pub fn resolve_all(ts: &[Value], mut v: Value) -> Result<Value, String> {
     Ok(v)
 }
 
+/// validate.go's `ValidateTransform`: what the function rejects in its input before it runs,
+/// the error as `field: Required value: ...` below the transform.
+pub fn validate(t: &Value) -> Result<(), String> {
+    let ty = s(t, "type").unwrap_or("");
+    let cfg = match ty {
+        "math" | "map" | "match" | "string" | "convert" => match t.get(ty).filter(|v| !v.is_null()) {
+            Some(c) => c,
+            None => {
+                return Err(format!(
+                    "{ty}: Required value: given transform type {ty} requires configuration"
+                ))
+            }
+        },
+        other => return Err(format!("type: Invalid value: {other:?}: unknown transform type")),
+    };
+    let under = |e: String| format!("{ty}.{e}");
+    let need = |k: &str, why: &str| -> Result<(), String> {
+        if cfg.get(k).is_some_and(|v| !v.is_null()) {
+            Ok(())
+        } else {
+            Err(under(format!("{k}: Required value: {why}")))
+        }
+    };
+    let compiles = |field: &str, pat: &str| -> Result<(), String> {
+        regex::Regex::new(pat)
+            .map(|_| ())
+            .map_err(|_| under(format!("{field}: Invalid value: {pat:?}: invalid regexp")))
+    };
+    match ty {
+        "math" => {
+            let field = match s(cfg, "type").unwrap_or("") {
+                "" => return Err(under("type: Required value: math transform type is required".into())),
+                "Multiply" => ("multiply", "multiply"),
+                "ClampMin" => ("clampMin", "clamp min"),
+                "ClampMax" => ("clampMax", "clamp max"),
+                other => {
+                    return Err(under(format!(
+                        "type: Invalid value: {other:?}: unknown math transform type"
+                    )))
+                }
+            };
+            need(
+                field.0,
+                &format!("must specify a value if a {} math transform is specified", field.1),
+            )
+        }
+        "map" => match cfg.as_object() {
+            Some(m) if !m.is_empty() => Ok(()),
+            _ => Err(under(
+                "pairs: Required value: at least one pair must be specified if a map transform is specified".into(),
+            )),
+        },
+        "match" => {
+            let patterns = cfg
+                .get("patterns")
+                .and_then(Value::as_array)
+                .map_or(&[][..], Vec::as_slice);
+            if patterns.is_empty() {
+                return Err(under(
+                    "patterns: Required value: at least one pattern must be specified if a match transform is specified"
+                        .into(),
+                ));
+            }
+            for (i, p) in patterns.iter().enumerate() {
+                match s(p, "type").unwrap_or("") {
+                    "literal" | "" if s(p, "literal").is_none() => {
+                        return Err(under(format!(
+                            "patterns[{i}].literal: Required value: literal pattern type requires a literal"
+                        )))
+                    }
+                    "literal" | "" => {}
+                    "regexp" => match s(p, "regexp") {
+                        None => {
+                            return Err(under(format!(
+                                "patterns[{i}].regexp: Required value: regexp pattern type requires a regexp"
+                            )))
+                        }
+                        Some(pat) => compiles(&format!("patterns[{i}].regexp"), pat)?,
+                    },
+                    other => {
+                        return Err(under(format!(
+                            "patterns[{i}].type: Invalid value: {other:?}: unknown pattern type"
+                        )))
+                    }
+                }
+            }
+            Ok(())
+        }
+        "string" => match s(cfg, "type").unwrap_or("") {
+            "" => Err(under("type: Required value: string transform type is required".into())),
+            "Format" => need("fmt", "format transform requires a format"),
+            "Convert" => need("convert", "convert transform requires a conversion type"),
+            "TrimPrefix" | "TrimSuffix" => need("trim", "trim transform requires a trim value"),
+            "Regexp" => {
+                need("regexp", "regexp transform requires a regexp")?;
+                match cfg.get("regexp").and_then(|r| s(r, "match")).unwrap_or("") {
+                    "" => Err(under(
+                        "regexp.match: Required value: regexp transform requires a match".into(),
+                    )),
+                    pat => compiles("regexp.match", pat),
+                }
+            }
+            "Join" => need("join", "join transform requires a join"),
+            "Replace" => {
+                need("replace", "replace transform requires a replace")?;
+                match cfg.get("replace").and_then(|r| s(r, "search")).unwrap_or("") {
+                    "" => Err(under(
+                        "replace.search: Required value: replace transform requires a search".into(),
+                    )),
+                    _ => Ok(()),
+                }
+            }
+            other => Err(under(format!(
+                "type: Invalid value: {other:?}: unknown string transform type"
+            ))),
+        },
+        _ => {
+            let format = s(cfg, "format").unwrap_or("");
+            if !matches!(format, "" | "none" | "quantity" | "json") {
+                return Err(under(format!("format: Invalid value: {format:?}: invalid format")));
+            }
+            let to = s(cfg, "toType").unwrap_or("");
+            if !matches!(to, "string" | "bool" | "int" | "int64" | "float64" | "object" | "array") {
+                return Err(under(format!("toType: Invalid value: {to:?}: invalid type")));
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Compiles `pat`; the error on one line, as Go words it (`error parsing regexp: why:
 /// `pat``), with the regex crate's reason.
 fn regex(pat: &str) -> Result<regex::Regex, String> {
