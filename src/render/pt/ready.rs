@@ -222,7 +222,7 @@ pub fn connection_secret(
                 "FromCompositeFieldPath" | "CombineFromComposite" => patch.apply(xr, &mut obj, work),
                 _ => {
                     return Err(format!(
-                        "cannot apply connection secret patches: unsupported patch type {ty} at index {i}"
+                        "cannot generate connection secret reference: cannot apply connection secret patches: unsupported patch type {ty} at index {i}"
                     ))
                 }
             };
