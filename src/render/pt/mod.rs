@@ -288,7 +288,6 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
 
     let mut desired = state.desired.clone();
     let mut connection = state.desired_connection.clone();
-    let mut skipped = 0usize;
     for t in &templates {
         let previous = desired.iter().position(|(n, _)| *n == t.name);
         let (mut dcd, origin) = match (t.base, previous) {
@@ -409,7 +408,7 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
             }
         }
         if skip {
-            skipped += 1;
+            // The function also marks the desired composite not ready here (see above).
             continue;
         }
         let r = Resource {
@@ -426,7 +425,6 @@ pub fn run(doc: &Doc, _text: &str, step_index: usize, step: &Step<'_>, state: &m
             None => desired.push((t.name.clone(), r)),
         }
     }
-    let _ = skipped;
 
     // A v2 XR (one with spec.crossplane) has no connection details of its own: the function
     // composes a Secret holding them.
