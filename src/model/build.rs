@@ -126,17 +126,20 @@ pub struct Prepared {
 /// A JSON file that holds no manifest (see [`is_json_manifest`]) is dropped here: it is not
 /// checked, counted or reported.
 pub fn prepare(inputs: Vec<(Input, Role)>, limits: yaml::Limits) -> Vec<Prepared> {
-    inputs
+    // Collected in place (an indexed collect), then the few JSON files that hold no manifest
+    // dropped: a filtering collect would concatenate every parse on the calling thread.
+    let mut prepared: Vec<Prepared> = inputs
         .into_par_iter()
-        .filter_map(|(input, role)| {
+        .map(|(input, role)| {
             let parsed = match &input.content {
                 InputContent::Yaml(text) => Some(yaml::parse_with(text, limits)),
                 _ => None,
             };
-            let p = Prepared { input, role, parsed };
-            is_json_manifest(&p).then_some(p)
+            Prepared { input, role, parsed }
         })
-        .collect()
+        .collect();
+    prepared.retain(is_json_manifest);
+    prepared
 }
 
 /// False for a `.json` file of the checked tree (or the base) that holds no manifest: no
@@ -165,7 +168,7 @@ pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
     let kind = root.str_at(&["kind"]).unwrap_or("").to_string();
     let class = classify(&api_version, &kind, rel);
     let api_split = super::ApiSplit::of(&api_version);
-    Doc {
+    let mut doc = Doc {
         file,
         root,
         api_version,
@@ -175,7 +178,10 @@ pub fn classify_doc(file: FileId, rel: &str, root: Arc<yaml::Node>) -> Doc {
         xrds: Default::default(),
         path_cuts: Default::default(),
         api_split,
-    }
+        entity: false,
+    };
+    doc.entity = super::backstage::detect_entity(&doc);
+    doc
 }
 
 /// What the repository's documents say about what the repository is. Accumulated document by
@@ -385,7 +391,7 @@ impl Item {
         item.problems = parsed.problems;
         item.docs = parsed.docs.into_iter().map(|d| classify_doc(id, rel, d.root)).collect();
         if role == Role::Local {
-            item.entity = item.docs.iter().map(super::backstage::is_entity).collect();
+            item.entity = item.docs.iter().map(|d| d.entity).collect();
             if gather {
                 let mut e = Evidence::default();
                 for d in &item.docs {
@@ -580,16 +586,13 @@ pub fn assemble(
             || repo.name.starts_with("template-"));
 
     // Classify orders once; rules ask for them many times.
-    let order_flags: Vec<bool> = docs
-        .iter()
-        .map(|d| super::orders::is_order_path(repo.orders, &sources.get(d.file).rel))
-        .collect();
-    for (d, order) in docs.iter_mut().zip(order_flags) {
-        d.order = order;
-        if order {
-            d.path_cuts = super::PathCuts::of(&sources.get(d.file).rel);
+    docs.par_iter_mut().for_each(|d| {
+        let rel = &sources.get(d.file).rel;
+        d.order = super::orders::is_order_path(repo.orders, rel);
+        if d.order {
+            d.path_cuts = super::PathCuts::of(rel);
         }
-    }
+    });
     let codeowners = crate::model::codeowners::LOCATIONS.iter().find_map(|loc| {
         let id = sources.find(&format!("{}{loc}", repo.prefix))?;
         Some((id, crate::model::codeowners::CodeOwners::parse(&sources.get(id).text)))

@@ -67,6 +67,9 @@ pub struct Doc {
     pub path_cuts: orders::PathCuts,
     /// Where `api_version` splits into group and version, found when it was classified.
     api_split: ApiSplit,
+    /// Whether it is a Backstage catalog entity ([`backstage::is_entity`]), found when it was
+    /// classified: rules ask for every document.
+    entity: bool,
 }
 
 /// Where an `apiVersion` splits: its length and the position of its last `/`.
@@ -491,16 +494,26 @@ fn resolve(ws: &Workspace, doc: &Doc, out: &mut Vec<usize>) -> bool {
 
 /// Resolves every document of the workspace once (its own, the sources' and the base's).
 fn resolve_all(ws: &mut Workspace) {
+    use rayon::prelude::*;
+    // Resolved per document in parallel, then laid end to end.
+    let all: Vec<&Doc> = ws.docs.iter().chain(&ws.external).chain(&ws.base_docs).collect();
+    let found: Vec<(Vec<usize>, bool)> = all
+        .par_iter()
+        .map(|doc| {
+            let mut ids = Vec::new();
+            let claim = resolve(ws, doc, &mut ids);
+            (ids, claim)
+        })
+        .collect();
     let mut resolved = Vec::new();
-    let mut links = Vec::with_capacity(ws.docs.len() + ws.external.len() + ws.base_docs.len());
-    for doc in ws.docs.iter().chain(&ws.external).chain(&ws.base_docs) {
-        let start = resolved.len();
-        let claim = resolve(ws, doc, &mut resolved);
+    let mut links = Vec::with_capacity(found.len());
+    for (ids, claim) in found {
         links.push(Resolution::Resolved {
-            start: start as u32,
-            len: (resolved.len() - start) as u32,
+            start: resolved.len() as u32,
+            len: ids.len() as u32,
             claim,
         });
+        resolved.extend(ids);
     }
     let docs = ws.docs.iter_mut().chain(&mut ws.external).chain(&mut ws.base_docs);
     for (doc, link) in docs.zip(links) {

@@ -24,6 +24,11 @@ pub const BUILTIN_KINDS: &[(&str, &[&str])] = &[
 /// `kind` is a built-in entity kind and which has `metadata` (the catalog still reads it, and
 /// refuses it for its `apiVersion`).
 pub fn is_entity(doc: &Doc) -> bool {
+    doc.entity
+}
+
+/// Decides [`is_entity`] once, when a document is classified.
+pub(crate) fn detect(doc: &Doc) -> bool {
     let g = doc.group();
     if g == "backstage.io" || g.ends_with(".backstage.io") {
         return true;

@@ -6,6 +6,7 @@
 
 mod actions;
 mod entity;
+pub(crate) use entity::detect as detect_entity;
 mod expression;
 mod form;
 mod options;
