@@ -483,6 +483,15 @@ pub struct Plan<'a> {
     fixed: std::sync::Mutex<fixes::Tally>,
 }
 
+impl Plan<'_> {
+    /// Findings `per-path-ignores` left out so far, over every root checked.
+    pub fn per_path_ignored(&self) -> usize {
+        self.settings
+            .per_path_ignored
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// A root checked in memory.
 pub struct InMemory {
     /// Its workspace.
@@ -693,7 +702,17 @@ impl<'a> Plan<'a> {
             }
         };
         let (inputs, file_paths) = match (&git_ctx, &args.head) {
-            (Some(g), Some(head)) => g.head_inputs(head, max_size),
+            (Some(g), Some(head)) => {
+                let (inputs, paths, excluded) = g.head_inputs(head, max_size, exclude);
+                if !excluded.is_empty() {
+                    // Paths as the head's inputs name them (root-relative).
+                    repo.left_out = std::sync::Arc::new(crate::discover::LeftOut {
+                        excluded,
+                        ignored: Vec::new(),
+                    });
+                }
+                (inputs, paths)
+            }
             (Some(g), None) => g.worktree_inputs(found, &prefix, max_size),
             (None, _) => (found.inputs, found.paths),
         };
