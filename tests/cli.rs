@@ -250,6 +250,7 @@ fn action_run_step_in_check_mode() {
             ("SELECT", ""),
             ("IGNORE", ""),
             ("PROFILE", ""),
+            ("BASELINE", ""),
             ("ARGS", ""),
         ])
         .env("SARIF_FILE", &sarif)
