@@ -888,6 +888,13 @@ impl<'a> Plan<'a> {
                 .then(a.primary.column.cmp(&b.primary.column))
                 .then(a.rule.as_str().cmp(b.rule.as_str()))
         });
+        // The run's budget: the first findings in report order are listed, the rest counted
+        // (the totals above include them, so the exit code does not change).
+        let budget = self.options.limits.findings;
+        if located.len() > budget {
+            summary.not_shown = located.len() - budget;
+            located.truncate(budget);
+        }
         let fail_on = self.args.fail_on.or(self.cfg.fail_on).unwrap_or_default();
         Ok(Outcome {
             diagnostics: located,
