@@ -171,6 +171,10 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
     if let Some(or) = &cfg.orders {
         o.orders = or.clone();
     }
+    o.kubernetes_version = cfg
+        .kubernetes_version
+        .as_deref()
+        .and_then(|v| crate::schema::celenv::KubeVersion::parse(v).ok());
     if let Some(l) = cfg.limits {
         o.limits = l;
     }

@@ -34,6 +34,12 @@ crate::declare_rule! {
     /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules. Measured
     /// by the `structural_schema` conformance suite (`docs/conformance.md`).
     ///
+    /// Every CEL rule and `messageExpression` compiles in the API server's environment: a call
+    /// of a function it does not declare (cel-go's `math.*`, `base64.*` and `cel.bind` are not
+    /// enabled for CRDs) is an error, and with config `kubernetes-version: "1.N"` so is a
+    /// library newer than what a CRD created on 1.N may use (the release before: `isSemver` came
+    /// with 1.33, so it needs `kubernetes-version` 1.34 or later).
+    ///
     /// ## Why is this bad?
     /// The API server rejects the generated CRD, so the XRD never becomes established, which
     /// Crossplane reports only as an event after the merge.
@@ -94,6 +100,8 @@ crate::declare_rule! {
 struct Walk<'a, 'o> {
     doc: &'a Doc,
     out: &'o mut Sink,
+    /// The Kubernetes version rules are written for (config `kubernetes-version`).
+    kube: Option<schema::celenv::KubeVersion>,
 }
 
 impl Walk<'_, '_> {
@@ -149,6 +157,14 @@ impl Walk<'_, '_> {
                             Ok(_) => Vec::new(),
                         }
                     };
+                    // Functions the API server's environment does not declare (or not yet, at
+                    // the configured version): the checker refuses them.
+                    let mut problems = problems;
+                    if problems.is_empty() {
+                        if let Ok(e) = schema::cel::parse(text) {
+                            problems = schema::celenv::undeclared(&e, self.kube);
+                        }
+                    }
                     if let Some(first) = problems.first() {
                         let short: String = text.chars().take(80).collect();
                         self.out
@@ -321,7 +337,12 @@ impl Rule for XpXrdStructuralSchema {
                     )
                     .help("set `type: object` at the root");
                 }
-                Walk { doc, out }.node(root, at, "<root>", false);
+                Walk {
+                    doc,
+                    out,
+                    kube: ws.options.kubernetes_version,
+                }
+                .node(root, at, "<root>", false);
                 // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
                 // it builds (the root, `metadata` and those two nodes themselves are its own).
                 let mut copied = schema::structural::check_copied(root, None);
