@@ -255,6 +255,15 @@ pub fn run_rules(ws: &Workspace, settings: &Settings) -> Result<Vec<Diagnostic>,
     run_rules_where(ws, settings, |_| true)
 }
 
+/// The costliest rules on large repositories (measured with callgrind on 10 000 orders:
+/// `x-xr-schema` about 40 % of the rules' instructions, then these).
+const SCHEDULED_FIRST: &[RuleId] = &[
+    RuleId::XXrSchema,
+    RuleId::OrderDuplicate,
+    RuleId::XXrKindHasXrd,
+    RuleId::OspOrdKustomizationSync,
+];
+
 /// Runs the enabled rules that `keep` accepts over one workspace and applies the policy.
 pub fn run_rules_where(
     ws: &Workspace,
@@ -263,6 +272,11 @@ pub fn run_rules_where(
 ) -> Result<Vec<Diagnostic>, AppError> {
     let mut enabled = settings.enabled(ws);
     enabled.retain(|&r| keep(r));
+    // The rules that check every order against its XRD's schema cost more than a third of
+    // the rules' work on an orders repository: started first, they never leave the other
+    // threads waiting on them at the end (a rule is one task). The report is sorted later,
+    // so the order does not show.
+    enabled.sort_by_key(|r| !SCHEDULED_FIRST.contains(r));
     // Each rule keeps a few times the per-file cap, so that suppressions still leave the
     // cap's worth to show, and counts the rest: memory stays bounded whatever a file makes.
     let max = ws.options.limits.findings_per_file;
