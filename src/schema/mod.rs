@@ -6,6 +6,7 @@
 
 pub mod cel;
 pub mod celcheck;
+pub mod celcost;
 pub mod celfns;
 pub mod celformat;
 pub mod celurl;

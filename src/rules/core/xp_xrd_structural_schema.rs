@@ -322,6 +322,23 @@ impl Rule for XpXrdStructuralSchema {
                     .help("set `type: object` at the root");
                 }
                 Walk { doc, out }.node(root, at, "<root>", false);
+                // The API server's CEL cost limits (per rule, per message expression, per
+                // schema), on the schema as Crossplane renders it: `metadata.name` is at
+                // most 63 characters there.
+                for p in schema::celcost::check_schema(root, Some(63)) {
+                    let span = p.at.map_or(at, |n| doc.span(n));
+                    let severity = if p.guessed { Severity::Warning } else { Severity::Error };
+                    let message = match p.at {
+                        Some(_) => format!("CEL {code0}: {}", p.message, code0 = code(&p.field_path)),
+                        None => format!("{} (version {code0})", p.message, code0 = code(&v.name.unwrap_or("?"))),
+                    };
+                    let d = out.report_with(severity, span, message);
+                    if p.guessed {
+                        d.help("the estimate met a function or field portalint cannot type, so it may be higher than the API server's; the API server refuses the CRD when the cost is over its limit");
+                    } else {
+                        d.help("the API server refuses the CRD when a rule's estimated cost is over its limit");
+                    }
+                }
                 // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
                 // it builds (the root, `metadata` and those two nodes themselves are its own).
                 let mut copied = schema::structural::check_copied(root, None);

@@ -1,0 +1,1373 @@
+//! CEL cost estimation as the Kubernetes API server makes it when it creates a CRD, and the
+//! limits it applies.
+//!
+//! The model is the API server's, learnt from its source (not copied): cel-go's
+//! `checker/cost.go` (the estimator: a cost range per expression from the sizes of strings,
+//! lists and maps), k8s.io/apiserver `pkg/cel/library/cost.go` (the Kubernetes functions'
+//! costs), `pkg/cel/common/schemas.go` (the largest size of every schema node: `maxLength`
+//! (times 4, code points to bytes), `maxItems`, `maxProperties`, or where unbounded what fits
+//! in a 3 MiB request) and apiextensions-apiserver `pkg/apiserver/schema/cel/compilation.go`
+//! and `pkg/apis/apiextensions/validation` (a rule's cost times the number of times it can
+//! run in one object, against 10 000 000 per expression and 100 000 000 per CRD schema).
+//! Checked against the upstream tables by the `kubernetes_cel_cost` conformance suite.
+
+use kube_cel::cel::common::ast::{EntryExpr, Expr, LiteralValue};
+use kube_cel::cel::IdedExpr;
+use serde_json::Value as Json;
+use std::collections::HashMap;
+
+/// The runtime cost one evaluation of one expression may reach (`PerCallLimit`).
+pub const PER_CALL_LIMIT: u64 = 1_000_000;
+/// The runtime cost all rules together may reach on one object (`RuntimeCELCostBudget`).
+pub const RUNTIME_COST_BUDGET: u64 = 10_000_000;
+/// The largest estimated cost of one expression (`StaticEstimatedCostLimit`).
+pub const STATIC_COST_LIMIT: u64 = 10_000_000;
+/// The largest estimated cost of all expressions of one schema (`StaticEstimatedCRDCostLimit`).
+pub const STATIC_CRD_COST_LIMIT: u64 = 100_000_000;
+/// The largest request the API server accepts (`celconfig.MaxRequestSizeBytes`).
+pub const MAX_REQUEST_BYTES: u64 = 3 * 1024 * 1024;
+
+const STRING_TRAVERSAL: f64 = 0.1;
+const REGEX_LENGTH: f64 = 0.25;
+const LIST_CREATE: u64 = 10;
+const MAP_CREATE: u64 = 30;
+const STRUCT_CREATE: u64 = 40;
+/// Longest `metadata.name` (a DNS-1123 subdomain); `generateName` is one shorter.
+const NAME_MAX_LENGTH: u64 = 253;
+
+/// A range of costs or sizes; every operation saturates at `u64::MAX`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Est {
+    pub min: u64,
+    pub max: u64,
+}
+
+impl Est {
+    pub const UNKNOWN: Est = Est { min: 0, max: u64::MAX };
+    pub const fn fixed(n: u64) -> Est {
+        Est { min: n, max: n }
+    }
+    fn add(self, o: Est) -> Est {
+        Est {
+            min: self.min.saturating_add(o.min),
+            max: self.max.saturating_add(o.max),
+        }
+    }
+    fn mul(self, o: Est) -> Est {
+        Est {
+            min: self.min.saturating_mul(o.min),
+            max: self.max.saturating_mul(o.max),
+        }
+    }
+    fn factor(self, f: f64) -> Est {
+        Est {
+            min: factor(self.min, f),
+            max: factor(self.max, f),
+        }
+    }
+    fn union(self, o: Est) -> Est {
+        Est {
+            min: self.min.min(o.min),
+            max: self.max.max(o.max),
+        }
+    }
+}
+
+/// `x * y` rounded up, saturating (cel-go's `multiplyByCostFactor`).
+fn factor(x: u64, y: f64) -> u64 {
+    let xf = x as f64;
+    if xf > 0.0 && y > 0.0 && xf > u64::MAX as f64 / y {
+        return u64::MAX;
+    }
+    let c = (xf * y).ceil();
+    if c >= 18_446_744_073_709_551_616.0 {
+        u64::MAX
+    } else {
+        c as u64
+    }
+}
+
+/// The kind of a CEL value as the estimator tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Bool,
+    Int,
+    Uint,
+    Double,
+    String,
+    Bytes,
+    Duration,
+    Timestamp,
+    Null,
+    Type,
+    Dyn,
+    List,
+    Map,
+    Object,
+    /// A Kubernetes library value (quantity, IP, CIDR, semver, URL, format): O(1) equality.
+    Opaque,
+}
+
+/// A schema node as the API server declares it to CEL (its `DeclType`): kind, the largest
+/// size its values can have (`MaxElements`) and the smallest size it serializes to.
+#[derive(Debug, Clone)]
+pub struct Decl {
+    pub kind: Kind,
+    pub max_elements: u64,
+    pub min_size: u64,
+    fields: HashMap<String, Decl>,
+    elem: Option<Box<Decl>>,
+    key: Option<Box<Decl>>,
+}
+
+impl Decl {
+    fn simple(kind: Kind, min_size: u64, max_elements: u64) -> Decl {
+        Decl {
+            kind,
+            max_elements,
+            min_size,
+            fields: HashMap::new(),
+            elem: None,
+            key: None,
+        }
+    }
+}
+
+fn int(s: &Json, k: &str) -> Option<u64> {
+    let v = s.get(k)?;
+    v.as_u64()
+        .or_else(|| v.as_i64().map(|_| 0))
+        .or_else(|| v.as_f64().map(|f| f.max(0.0) as u64))
+}
+
+/// The declaration of schema node `s` (`SchemaDeclType`); `None` for a node CEL does not see
+/// (no type, or a list or map of such nodes). `root` for the root of a resource or an
+/// embedded resource, which gets `apiVersion`, `kind` and `metadata.name`/`generateName`.
+pub fn decl(s: &Json, root: bool) -> Option<Decl> {
+    decl_at(s, root, 0)
+}
+
+fn decl_at(s: &Json, root: bool, depth: usize) -> Option<Decl> {
+    if depth > crate::parse::yaml::MAX_DEPTH {
+        return None;
+    }
+    let flag = |k: &str| s.get(k).and_then(Json::as_bool) == Some(true);
+    let unbounded = MAX_REQUEST_BYTES - 2;
+    if flag("x-kubernetes-int-or-string") {
+        let max = int(s, "maxLength").map_or(unbounded, |m| m.saturating_mul(4));
+        return Some(Decl::simple(Kind::Dyn, 1, max));
+    }
+    let embedded = |c: &Json| c.get("x-kubernetes-embedded-resource").and_then(Json::as_bool) == Some(true);
+    match s.get("type").and_then(Json::as_str).unwrap_or("") {
+        "array" => {
+            let items = s.get("items")?;
+            let item = decl_at(items, embedded(items), depth + 1)?;
+            let max = int(s, "maxItems").unwrap_or(unbounded / (item.min_size + 1));
+            let mut d = Decl::simple(Kind::List, 2, max);
+            d.elem = Some(Box::new(item));
+            Some(d)
+        }
+        "object" => {
+            if let Some(a) = s.get("additionalProperties").filter(|a| a.is_object()) {
+                let value = decl_at(a, embedded(a), depth + 1)?;
+                let max = int(s, "maxProperties").unwrap_or(unbounded / (value.min_size + 6));
+                let mut d = Decl::simple(Kind::Map, 2, max);
+                d.elem = Some(Box::new(value));
+                d.key = Some(Box::new(Decl::simple(Kind::String, 2, 0)));
+                return Some(d);
+            }
+            let required: Vec<&str> = s
+                .get("required")
+                .and_then(Json::as_array)
+                .map(|r| r.iter().filter_map(Json::as_str).collect())
+                .unwrap_or_default();
+            let mut d = Decl::simple(Kind::Object, 2, 0);
+            let mut props: Vec<(String, Json)> = s
+                .get("properties")
+                .and_then(Json::as_object)
+                .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default();
+            if root {
+                with_type_and_object_meta(&mut props);
+            }
+            for (name, prop) in &props {
+                let Some(f) = decl_at(prop, embedded(prop), depth + 1) else {
+                    continue;
+                };
+                if required.contains(&name.as_str()) && prop.get("default").is_none() {
+                    d.min_size += name.len() as u64 + f.min_size + 4;
+                }
+                if let Some(escaped) = crate::schema::celvalue::escape(name) {
+                    d.fields.insert(escaped, f);
+                }
+            }
+            Some(d)
+        }
+        "string" => Some(match s.get("format").and_then(Json::as_str).unwrap_or("") {
+            "byte" => Decl::simple(Kind::Bytes, 2, int(s, "maxLength").unwrap_or(unbounded)),
+            "duration" => Decl::simple(Kind::Duration, 3, 32),
+            "date" => Decl::simple(Kind::Timestamp, 12, 12),
+            "date-time" => Decl::simple(Kind::Timestamp, 21, 32),
+            _ => {
+                let max = match int(s, "maxLength") {
+                    Some(m) => m.saturating_mul(4),
+                    None => match s.get("enum").and_then(Json::as_array) {
+                        Some(e) if !e.is_empty() => e
+                            .iter()
+                            .filter_map(Json::as_str)
+                            .map(|v| v.len() as u64)
+                            .max()
+                            .unwrap_or(0),
+                        _ => unbounded,
+                    },
+                };
+                Decl::simple(Kind::String, 2, max)
+            }
+        }),
+        "boolean" => Some(Decl::simple(Kind::Bool, 4, 0)),
+        "number" => Some(Decl::simple(Kind::Double, 1, 0)),
+        "integer" => Some(Decl::simple(Kind::Int, 1, 0)),
+        _ => None,
+    }
+}
+
+/// `apiVersion`, `kind` and a `metadata` with `name` (at most 253 characters, or the
+/// schema's `maxLength` if shorter) and `generateName` (252), as the API server declares
+/// the root of a resource (`WithTypeAndObjectMeta`).
+fn with_type_and_object_meta(props: &mut Vec<(String, Json)>) {
+    let meta = props.iter().find(|(k, _)| k == "metadata").map(|(_, v)| v.clone());
+    let declared = |k: &str| meta.as_ref().and_then(|m| m.get("properties")).and_then(|p| p.get(k));
+    let complete = props
+        .iter()
+        .any(|(k, v)| k == "kind" && v.get("type").and_then(Json::as_str) == Some("string"))
+        && props
+            .iter()
+            .any(|(k, v)| k == "apiVersion" && v.get("type").and_then(Json::as_str) == Some("string"))
+        && ["name", "generateName"]
+            .iter()
+            .all(|k| declared(k).and_then(|n| n.get("type")).and_then(Json::as_str) == Some("string"));
+    if complete {
+        return;
+    }
+    let capped = |k: &str, cap: u64| {
+        let cap = declared(k)
+            .and_then(|n| int(n, "maxLength"))
+            .map_or(cap, |m| m.min(cap));
+        serde_json::json!({"type": "string", "maxLength": cap})
+    };
+    let metadata = serde_json::json!({"type": "object", "properties": {
+        "name": capped("name", NAME_MAX_LENGTH),
+        "generateName": capped("generateName", NAME_MAX_LENGTH - 1),
+    }});
+    props.retain(|(k, _)| !matches!(k.as_str(), "kind" | "apiVersion" | "metadata"));
+    props.push(("kind".into(), serde_json::json!({"type": "string"})));
+    props.push(("apiVersion".into(), serde_json::json!({"type": "string"})));
+    props.push(("metadata".into(), metadata));
+}
+
+/// How many times a rule on a node of declaration `d` can run in one object when the
+/// path to it is unbounded (`maxCardinality`): one per smallest serialized value that fits
+/// in a request.
+pub fn max_cardinality(d: &Decl) -> u64 {
+    MAX_REQUEST_BYTES / (d.min_size + 1)
+}
+
+/// The type of a CEL expression as far as the estimator follows it.
+#[derive(Debug, Clone)]
+enum Ty<'d> {
+    K(Kind),
+    List(Box<Ty<'d>>),
+    Map(Box<Ty<'d>>),
+    Object(&'d Decl),
+}
+
+impl<'d> Ty<'d> {
+    fn of(d: &'d Decl) -> Ty<'d> {
+        match d.kind {
+            Kind::List => Ty::List(Box::new(d.elem.as_deref().map_or(Ty::K(Kind::Dyn), Ty::of))),
+            Kind::Map => Ty::Map(Box::new(d.elem.as_deref().map_or(Ty::K(Kind::Dyn), Ty::of))),
+            Kind::Object => Ty::Object(d),
+            k => Ty::K(k),
+        }
+    }
+    fn kind(&self) -> Kind {
+        match self {
+            Ty::K(k) => *k,
+            Ty::List(_) => Kind::List,
+            Ty::Map(_) => Kind::Map,
+            Ty::Object(_) => Kind::Object,
+        }
+    }
+    fn scalar(&self) -> bool {
+        matches!(
+            self.kind(),
+            Kind::Bool | Kind::Double | Kind::Duration | Kind::Int | Kind::Timestamp | Kind::Uint
+        )
+    }
+    fn elem(&self) -> Ty<'d> {
+        match self {
+            Ty::List(t) | Ty::Map(t) => (**t).clone(),
+            _ => Ty::K(Kind::Dyn),
+        }
+    }
+}
+
+/// The sizes of a list's or map's entries, when the expression builds it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    list: bool,
+    key: Est,
+    val: Est,
+}
+
+fn union_entry(a: Option<Entry>, b: Option<Entry>) -> Option<Entry> {
+    let (a, b) = (a?, b?);
+    Some(Entry {
+        list: a.list,
+        key: a.key.union(b.key),
+        val: a.val.union(b.val),
+    })
+}
+
+/// What the estimator knows of one expression.
+#[derive(Debug, Clone)]
+struct Info<'d> {
+    cost: Est,
+    ty: Ty<'d>,
+    /// The field path from a variable (`self`, `@items`, field names, `@keys`, `@values`).
+    path: Vec<String>,
+    /// The size the expression itself tells (a literal, a built list, a call's result).
+    size: Option<Est>,
+    /// The size of the local variable an identifier names.
+    var_size: Option<Est>,
+    entry: Option<Entry>,
+}
+
+impl<'d> Info<'d> {
+    fn new(cost: Est, ty: Ty<'d>) -> Self {
+        Info {
+            cost,
+            ty,
+            path: Vec::new(),
+            size: None,
+            var_size: None,
+            entry: None,
+        }
+    }
+}
+
+struct Local<'d> {
+    name: String,
+    path: Vec<String>,
+    size: Option<Est>,
+    entry: Option<Entry>,
+    ty: Ty<'d>,
+}
+
+struct Coster<'d> {
+    root: &'d Decl,
+    locals: Vec<Local<'d>>,
+    /// Set when the estimate met a function or variable it does not know.
+    guessed: bool,
+}
+
+/// The estimated cost range of a parsed rule or message expression on a node declared
+/// `root` (`self`), and whether the estimate had to guess a type it could not tell.
+pub fn estimate(e: &IdedExpr, root: &Decl) -> (Est, bool) {
+    let mut c = Coster {
+        root,
+        locals: Vec::new(),
+        guessed: false,
+    };
+    let info = c.cost(e, 0);
+    (info.cost, c.guessed)
+}
+
+impl<'d> Coster<'d> {
+    /// The declared size at a field path (the API server's `sizeEstimator`).
+    fn estimate_path(&self, path: &[String]) -> Option<Est> {
+        if path.is_empty() {
+            return None;
+        }
+        let mut d = self.root;
+        for p in &path[1..] {
+            d = match p.as_str() {
+                "@items" | "@values" => d.elem.as_deref()?,
+                "@keys" => d.key.as_deref()?,
+                name => d.fields.get(name)?,
+            };
+        }
+        Some(Est {
+            min: 0,
+            max: d.max_elements,
+        })
+    }
+
+    /// cel-go's `computeSize`.
+    fn size(&self, i: &Info) -> Option<Est> {
+        if let Some(s) = i.size {
+            return Some(s);
+        }
+        if let Some(s) = self.estimate_path(&i.path) {
+            return Some(s);
+        }
+        if i.ty.scalar() {
+            return Some(Est::fixed(1));
+        }
+        i.var_size
+    }
+
+    fn size_or_unknown(&self, i: &Info) -> Est {
+        self.size(i).unwrap_or(Est::UNKNOWN)
+    }
+
+    /// The Kubernetes library's `sizeEstimate`: the path's declared size or unknown.
+    fn k8s_size(&self, i: &Info) -> Est {
+        self.size_or_unknown(i)
+    }
+
+    fn local(&self, name: &str) -> Option<&Local<'d>> {
+        self.locals.iter().rev().find(|l| l.name == name)
+    }
+
+    fn cost(&mut self, e: &IdedExpr, depth: usize) -> Info<'d> {
+        if depth > 256 {
+            self.guessed = true;
+            return Info::new(Est::UNKNOWN, Ty::K(Kind::Dyn));
+        }
+        match &e.expr {
+            Expr::Literal(l) => {
+                let (ty, size) = match l {
+                    LiteralValue::String(s) => (Kind::String, s.chars().count() as u64),
+                    LiteralValue::Bytes(b) => (Kind::Bytes, b.len() as u64),
+                    LiteralValue::Boolean(_) => (Kind::Bool, 1),
+                    LiteralValue::Double(_) => (Kind::Double, 1),
+                    LiteralValue::Int(_) => (Kind::Int, 1),
+                    LiteralValue::UInt(_) => (Kind::Uint, 1),
+                    LiteralValue::Null => (Kind::Null, 1),
+                };
+                let mut i = Info::new(Est::fixed(0), Ty::K(ty));
+                i.size = Some(Est::fixed(size));
+                i
+            }
+            Expr::Ident(name) => {
+                let mut i = Info::new(Est::fixed(1), Ty::K(Kind::Dyn));
+                if let Some(l) = self.local(name) {
+                    i.path = l.path.clone();
+                    i.var_size = l.size;
+                    i.entry = l.entry;
+                    i.ty = l.ty.clone();
+                } else {
+                    i.path = vec![name.clone()];
+                    i.ty = match name.as_str() {
+                        "self" | "oldSelf" => Ty::of(self.root),
+                        "int"
+                        | "uint"
+                        | "double"
+                        | "bool"
+                        | "string"
+                        | "bytes"
+                        | "list"
+                        | "map"
+                        | "null_type"
+                        | "type"
+                        | "google.protobuf.Timestamp"
+                        | "google.protobuf.Duration" => Ty::K(Kind::Type),
+                        _ => {
+                            self.guessed = true;
+                            Ty::K(Kind::Dyn)
+                        }
+                    };
+                }
+                i
+            }
+            Expr::Select(s) => {
+                let operand = self.cost(&s.operand, depth + 1);
+                if s.test {
+                    // `has()` costs nothing itself (the API server's PresenceTestHasCost(false)).
+                    return Info::new(operand.cost, Ty::K(Kind::Bool));
+                }
+                let extra = matches!(operand.ty.kind(), Kind::Map | Kind::Object);
+                let ty = match &operand.ty {
+                    Ty::Object(d) => match d.fields.get(&s.field) {
+                        Some(f) => Ty::of(f),
+                        None => {
+                            self.guessed = true;
+                            Ty::K(Kind::Dyn)
+                        }
+                    },
+                    Ty::Map(v) => (**v).clone(),
+                    _ => Ty::K(Kind::Dyn),
+                };
+                let mut i = Info::new(operand.cost.add(Est::fixed(u64::from(extra))), ty);
+                let mut path = operand.path;
+                if !path.is_empty() {
+                    path.push(s.field.clone());
+                }
+                i.path = path;
+                i
+            }
+            Expr::List(l) => {
+                let mut cost = Est::fixed(0);
+                let mut val = Est {
+                    min: if l.elements.is_empty() { 0 } else { u64::MAX },
+                    max: 0,
+                };
+                let mut elem = Ty::K(Kind::Dyn);
+                for x in &l.elements {
+                    let i = self.cost(x, depth + 1);
+                    cost = cost.add(i.cost);
+                    val = val.union(self.size_or_unknown(&i));
+                    if matches!(elem, Ty::K(Kind::Dyn)) {
+                        elem = i.ty;
+                    }
+                }
+                let mut i = Info::new(cost.add(Est::fixed(LIST_CREATE)), Ty::List(Box::new(elem)));
+                i.size = Some(Est::fixed(l.elements.len() as u64));
+                i.entry = Some(Entry {
+                    list: true,
+                    key: Est::fixed(1),
+                    val,
+                });
+                i
+            }
+            Expr::Map(m) => {
+                let mut cost = Est::fixed(0);
+                let empty = m.entries.is_empty();
+                let start = Est {
+                    min: if empty { 0 } else { u64::MAX },
+                    max: 0,
+                };
+                let (mut key, mut val) = (start, start);
+                let mut elem = Ty::K(Kind::Dyn);
+                for entry in &m.entries {
+                    if let EntryExpr::MapEntry(me) = &entry.expr {
+                        let k = self.cost(&me.key, depth + 1);
+                        let v = self.cost(&me.value, depth + 1);
+                        cost = cost.add(k.cost).add(v.cost);
+                        key = key.union(self.size_or_unknown(&k));
+                        val = val.union(self.size_or_unknown(&v));
+                        if matches!(elem, Ty::K(Kind::Dyn)) {
+                            elem = v.ty;
+                        }
+                    }
+                }
+                let mut i = Info::new(cost.add(Est::fixed(MAP_CREATE)), Ty::Map(Box::new(elem)));
+                i.size = Some(Est::fixed(m.entries.len() as u64));
+                i.entry = Some(Entry { list: false, key, val });
+                i
+            }
+            Expr::Struct(s) => {
+                let mut cost = Est::fixed(STRUCT_CREATE);
+                for entry in &s.entries {
+                    if let EntryExpr::StructField(f) = &entry.expr {
+                        cost = cost.add(self.cost(&f.value, depth + 1).cost);
+                    }
+                }
+                Info::new(cost, Ty::K(Kind::Dyn))
+            }
+            Expr::Comprehension(c) => self.comprehension(c, depth),
+            Expr::Call(call) => self.call(call, depth),
+            _ => Info::new(Est::fixed(0), Ty::K(Kind::Dyn)),
+        }
+    }
+
+    fn comprehension(&mut self, c: &kube_cel::cel::common::ast::ComprehensionExpr, depth: usize) -> Info<'d> {
+        let range = self.cost(&c.iter_range, depth + 1);
+        let init = self.cost(&c.accu_init, depth + 1);
+        let mut sum = range.cost.add(init.cost);
+        let mark = self.locals.len();
+        self.locals.push(Local {
+            name: c.accu_var.clone(),
+            path: init.path.clone(),
+            size: self.size(&init),
+            entry: init.entry,
+            ty: init.ty.clone(),
+        });
+        let list = match range.entry {
+            Some(e) => e.list,
+            None => range.ty.kind() == Kind::List,
+        };
+        let with = |sub: &str| {
+            let mut p = range.path.clone();
+            p.push(sub.to_string());
+            p
+        };
+        let key_ty = if list { Ty::K(Kind::Int) } else { Ty::K(Kind::String) };
+        match &c.iter_var2 {
+            Some(v2) => {
+                self.locals.push(Local {
+                    name: c.iter_var.clone(),
+                    path: with(if list { "@indices" } else { "@keys" }),
+                    size: range.entry.map(|e| e.key),
+                    entry: None,
+                    ty: key_ty,
+                });
+                self.locals.push(Local {
+                    name: v2.clone(),
+                    path: with(if list { "@items" } else { "@values" }),
+                    size: range.entry.map(|e| e.val),
+                    entry: None,
+                    ty: range.ty.elem(),
+                });
+            }
+            None => self.locals.push(Local {
+                name: c.iter_var.clone(),
+                path: with(if list { "@items" } else { "@keys" }),
+                size: range.entry.map(|e| if list { e.val } else { e.key }),
+                entry: None,
+                ty: if list { range.ty.elem() } else { key_ty },
+            }),
+        }
+        let cond = self.cost(&c.loop_cond, depth + 1);
+        let step = self.cost(&c.loop_step, depth + 1);
+        self.locals.truncate(mark + 1);
+        let result = self.cost(&c.result, depth + 1);
+        self.locals.truncate(mark);
+        sum = sum.add(result.cost);
+        let count = self.size_or_unknown(&range);
+        sum = sum.add(count.mul(step.cost.add(cond.cost)));
+        let accu_result = matches!(&c.result.expr, Expr::Ident(n) if *n == c.accu_var);
+        let ty = if accu_result && matches!(init.ty, Ty::List(_) | Ty::Map(_)) {
+            step.ty.clone()
+        } else {
+            result.ty.clone()
+        };
+        let mut i = Info::new(sum, ty);
+        match &c.accu_init.expr {
+            Expr::Literal(_) => i.size = self.size(&init),
+            Expr::List(_) | Expr::Map(_) => {
+                i.size = Some(count);
+                i.entry = step.entry;
+            }
+            _ => {}
+        }
+        i
+    }
+
+    fn call(&mut self, call: &kube_cel::cel::common::ast::CallExpr, depth: usize) -> Info<'d> {
+        let name = call.func_name.as_str();
+        if name == "dyn" && call.args.len() == 1 {
+            let a = self.cost(&call.args[0], depth + 1);
+            let mut i = Info::new(a.cost.add(Est::fixed(1)), Ty::K(Kind::Dyn));
+            i.size = self.size(&a);
+            i.entry = a.entry;
+            return i;
+        }
+        let args: Vec<Info<'d>> = call.args.iter().map(|a| self.cost(a, depth + 1)).collect();
+        let target = call.target.as_deref().map(|t| self.cost(t, depth + 1));
+        let mut sum = target.as_ref().map_or(Est::fixed(0), |t| t.cost);
+        let arg_sum = args.iter().fold(Est::fixed(0), |s, a| s.add(a.cost));
+        let ty = self.result_ty(name, target.as_ref(), &args);
+        let mut out = Info::new(Est::fixed(0), ty);
+        // `split`'s limit, when a literal, bounds the result (the second argument).
+        let literal_int = match call.args.get(1).map(|a| &a.expr) {
+            Some(Expr::Literal(LiteralValue::Int(n))) => u64::try_from(**n).ok(),
+            _ => None,
+        };
+        let (cost, mut size) = self.function_cost(name, target.as_ref(), &args, arg_sum, literal_int, &mut out);
+        if name == "_[_]" && args.len() == 2 {
+            let list = args[0].ty.kind() == Kind::List || args[0].entry.is_some_and(|e| e.list);
+            size = args[0].entry.map(|e| e.val);
+            if !args[0].path.is_empty() {
+                let mut p = args[0].path.clone();
+                p.push(if list { "@items" } else { "@values" }.to_string());
+                out.path = p;
+            }
+        }
+        if size.is_none() {
+            size = self.size(&out);
+        }
+        out.size = size;
+        sum = sum.add(cost);
+        out.cost = sum;
+        out
+    }
+
+    /// The result type of a call, as far as the estimator needs it.
+    fn result_ty(&mut self, name: &str, target: Option<&Info<'d>>, args: &[Info<'d>]) -> Ty<'d> {
+        let k = |k: Kind| Ty::K(k);
+        match name {
+            "_==_"
+            | "_!=_"
+            | "_<_"
+            | "_<=_"
+            | "_>_"
+            | "_>=_"
+            | "_&&_"
+            | "_||_"
+            | "!_"
+            | "@in"
+            | "@not_strictly_false"
+            | "contains"
+            | "startsWith"
+            | "endsWith"
+            | "matches"
+            | "isSorted"
+            | "isQuantity"
+            | "isURL"
+            | "isIP"
+            | "isCIDR"
+            | "isSemver"
+            | "isInteger"
+            | "isGreaterThan"
+            | "isLessThan"
+            | "has"
+            | "isUnspecified"
+            | "isLoopback"
+            | "isLinkLocalMulticast"
+            | "isLinkLocalUnicast"
+            | "isGlobalUnicast"
+            | "containsIP"
+            | "containsCIDR"
+            | "ip.isCanonical"
+            | "all"
+            | "exists"
+            | "exists_one"
+            | "existsOne" => k(Kind::Bool),
+            "size" | "indexOf" | "lastIndexOf" | "int" | "getHours" | "getMinutes" | "getSeconds"
+            | "getMilliseconds" | "getDayOfMonth" | "getDayOfWeek" | "getDayOfYear" | "getDate" | "getMonth"
+            | "getFullYear" | "compareTo" | "sign" | "major" | "minor" | "patch" | "prefixLength" | "family"
+            | "asInteger" => k(Kind::Int),
+            "lowerAscii"
+            | "upperAscii"
+            | "substring"
+            | "trim"
+            | "replace"
+            | "join"
+            | "find"
+            | "string"
+            | "charAt"
+            | "format"
+            | "getScheme"
+            | "getHost"
+            | "getHostname"
+            | "getPort"
+            | "getEscapedPath"
+            | "reverse"
+            | "jsonpatch.escapeKey"
+            | "strings.quote" => k(Kind::String),
+            "split" | "findAll" => Ty::List(Box::new(k(Kind::String))),
+            "double" | "asApproximateFloat" => k(Kind::Double),
+            "uint" => k(Kind::Uint),
+            "bool" => k(Kind::Bool),
+            "bytes" => k(Kind::Bytes),
+            "duration" => k(Kind::Duration),
+            "timestamp" => k(Kind::Timestamp),
+            "type" => k(Kind::Type),
+            "quantity" | "ip" | "cidr" | "semver" | "url" | "masked" | "add" | "sub" | "format.named" => {
+                k(Kind::Opaque)
+            }
+            "sum" | "min" | "max" => target.map_or(k(Kind::Dyn), |t| t.ty.elem()),
+            "sort" => target.map_or(k(Kind::Dyn), |t| t.ty.clone()),
+            "getQuery" => Ty::Map(Box::new(Ty::List(Box::new(k(Kind::String))))),
+            "_[_]" => args.first().map_or(k(Kind::Dyn), |a| a.ty.elem()),
+            "_?_:_" => match args.get(1).map(|a| &a.ty) {
+                Some(Ty::K(Kind::Dyn)) | None => args.get(2).map_or(k(Kind::Dyn), |a| a.ty.clone()),
+                Some(t) => t.clone(),
+            },
+            "_+_" | "_-_" | "_*_" | "_/_" | "_%_" => match (args.first().map(|a| &a.ty), args.get(1).map(|a| &a.ty)) {
+                (Some(Ty::List(a)), Some(Ty::List(b))) => {
+                    if matches!(**a, Ty::K(Kind::Dyn)) {
+                        Ty::List(b.clone())
+                    } else {
+                        Ty::List(a.clone())
+                    }
+                }
+                (Some(Ty::K(Kind::Dyn)), Some(b)) => b.clone(),
+                (Some(a), _) => a.clone(),
+                _ => k(Kind::Dyn),
+            },
+            "-_" => args.first().map_or(k(Kind::Dyn), |a| a.ty.clone()),
+            "_?._" | "_[?_]" | "optional.of" | "optional.none" | "orValue" | "value" | "optional.ofNonZeroValue" => {
+                k(Kind::Dyn)
+            }
+            _ => {
+                self.guessed = true;
+                k(Kind::Dyn)
+            }
+        }
+    }
+
+    /// The cost of the function itself plus its arguments (not its target), and the size of
+    /// its result when the function tells it (cel-go's `functionCost` with the Kubernetes
+    /// library's `EstimateCallCost` first).
+    fn function_cost(
+        &self,
+        name: &str,
+        target: Option<&Info<'d>>,
+        args: &[Info<'d>],
+        arg_sum: Est,
+        literal_int: Option<u64>,
+        out: &mut Info<'d>,
+    ) -> (Est, Option<Est>) {
+        if let Some((cost, size)) = self.k8s_cost(name, target, args, literal_int) {
+            return (cost.add(arg_sum), size);
+        }
+        let sz = |i: &Info| self.size_or_unknown(i);
+        let kind = |i: &Info| i.ty.kind();
+        let one = Est::fixed(1);
+        match (name, target, args) {
+            ("format", Some(t), _) if kind(t) == Kind::String => (sz(t).factor(STRING_TRAVERSAL).add(arg_sum), None),
+            ("bytes", None, [a]) if kind(a) == Kind::String => {
+                let s = sz(a);
+                (
+                    s.factor(STRING_TRAVERSAL).add(arg_sum),
+                    Some(Est {
+                        min: s.min,
+                        max: s.max.saturating_mul(4),
+                    }),
+                )
+            }
+            ("string", None, [a]) if kind(a) == Kind::Bytes => {
+                let s = sz(a);
+                (
+                    s.factor(STRING_TRAVERSAL).add(arg_sum),
+                    Some(Est {
+                        min: s.min / 4,
+                        max: s.max,
+                    }),
+                )
+            }
+            ("startsWith" | "endsWith", Some(_), [a]) => (sz(a).factor(STRING_TRAVERSAL).add(arg_sum), None),
+            ("@in", None, [_, l]) if matches!(kind(l), Kind::List | Kind::Dyn) => (sz(l).add(arg_sum), None),
+            ("matches", Some(t), [re]) => {
+                let s = sz(t).add(one).factor(STRING_TRAVERSAL);
+                let r = sz(re).factor(REGEX_LENGTH);
+                (s.mul(r).add(arg_sum), None)
+            }
+            ("contains", Some(t), [a]) if matches!(kind(t), Kind::String | Kind::Dyn) => {
+                let s = sz(t).factor(STRING_TRAVERSAL);
+                let r = sz(a).factor(STRING_TRAVERSAL);
+                (s.mul(r).add(arg_sum), None)
+            }
+            ("_&&_" | "_||_", None, [l, r]) => (
+                Est {
+                    min: l.cost.min,
+                    max: l.cost.add(r.cost).max,
+                },
+                None,
+            ),
+            ("_?_:_", None, [c, t, f]) => {
+                out.entry = union_entry(t.entry, f.entry);
+                (c.cost.add(t.cost.union(f.cost)), Some(sz(t).union(sz(f))))
+            }
+            ("_+_", None, [l, r]) => {
+                let (lk, rk) = (kind(l), kind(r));
+                let sized = |k: Kind| matches!(k, Kind::String | Kind::Bytes | Kind::List);
+                if !(sized(lk) || sized(rk) || lk == Kind::Dyn && rk == Kind::Dyn) {
+                    return (one.add(arg_sum), None);
+                }
+                let size = sz(l).add(sz(r));
+                if let Some(e) = union_entry(l.entry, r.entry) {
+                    out.entry = Some(e);
+                }
+                let list = lk == Kind::List || rk == Kind::List;
+                let dyn_ = lk == Kind::Dyn || rk == Kind::Dyn;
+                let cost = if list {
+                    one
+                } else if dyn_ {
+                    // Every overload of `+` matches a `dyn` operand: the estimate covers them all.
+                    size.factor(STRING_TRAVERSAL).union(one)
+                } else {
+                    size.factor(STRING_TRAVERSAL)
+                };
+                (cost.add(arg_sum), Some(size))
+            }
+            ("_<_" | "_<=_" | "_>_" | "_>=_", None, [l, r])
+                if matches!(kind(l), Kind::String | Kind::Bytes) || matches!(kind(r), Kind::String | Kind::Bytes) =>
+            {
+                (compare_cost(sz(l), sz(r)).add(arg_sum), None)
+            }
+            ("_==_" | "_!=_", None, [l, r]) => {
+                if kind(l) == Kind::Opaque && kind(r) == Kind::Opaque {
+                    return (one.add(arg_sum), None);
+                }
+                (compare_cost(sz(l), sz(r)).add(arg_sum), None)
+            }
+            _ => (one.add(arg_sum), None),
+        }
+    }
+
+    /// The Kubernetes library's call estimates (`library.CostEstimator.EstimateCallCost`).
+    fn k8s_cost(
+        &self,
+        name: &str,
+        target: Option<&Info<'d>>,
+        args: &[Info<'d>],
+        literal_int: Option<u64>,
+    ) -> Option<(Est, Option<Est>)> {
+        let sz = |i: &Info| self.k8s_size(i);
+        let one = Est::fixed(1);
+        let string_arg = |i: usize| args.get(i).is_some_and(|a| a.ty.kind() == Kind::String);
+        Some(match name {
+            "isSorted" | "sum" | "max" | "min" | "indexOf" | "lastIndexOf" | "includes" => {
+                let t = target?;
+                match &t.ty {
+                    Ty::List(el) => {
+                        let mut el_cost = one;
+                        if matches!(el.kind(), Kind::String | Kind::Bytes) {
+                            let mut p = t.path.clone();
+                            let el_size = if p.is_empty() {
+                                Est::UNKNOWN
+                            } else {
+                                p.push("@items".into());
+                                self.estimate_path(&p).unwrap_or(Est::UNKNOWN)
+                            };
+                            el_cost = el_cost.add(el_size.factor(STRING_TRAVERSAL));
+                        }
+                        (sz(t).mul(el_cost), None)
+                    }
+                    _ if name == "includes" => (sz(t), None),
+                    _ => (sz(t).factor(STRING_TRAVERSAL), None),
+                }
+            }
+            "url" | "jsonpatch.escapeKey" if args.len() == 1 => {
+                let s = sz(&args[0]);
+                (s.factor(STRING_TRAVERSAL), Some(s))
+            }
+            "lowerAscii" | "upperAscii" | "substring" | "trim" => {
+                let s = sz(target?);
+                (s.factor(STRING_TRAVERSAL), Some(s))
+            }
+            "replace" if args.len() >= 2 => {
+                let s = sz(target?);
+                let from = sz(&args[0]);
+                let with = sz(&args[1]);
+                let (mut count, mut kept) = (Est::fixed(0), Est::fixed(0));
+                if from.min == 0 {
+                    count.max = if s.max < u64::MAX { s.max + 1 } else { s.max };
+                    kept.max = s.max;
+                } else if with.max <= from.min {
+                    count.max = 0;
+                    kept.max = s.max;
+                } else {
+                    count.max = (s.max as f64 / from.min as f64).ceil() as u64;
+                }
+                if from.max == 0 {
+                    count.min = if s.min < u64::MAX { s.min + 1 } else { s.min };
+                    kept.min = s.min;
+                } else if from.max <= with.min {
+                    count.min = 0;
+                    kept.min = s.min;
+                } else {
+                    count.min = (s.min as f64 / from.max as f64).ceil() as u64;
+                }
+                let size = count.mul(with).add(kept);
+                (s.factor(2.0 * STRING_TRAVERSAL), Some(size))
+            }
+            "split" => {
+                let s = sz(target?);
+                let mut max = s.max;
+                if let Some(n) = literal_int {
+                    max = n;
+                }
+                (s.factor(2.0 * STRING_TRAVERSAL), Some(Est { min: 0, max }))
+            }
+            "join" => {
+                let t = target?;
+                let list = sz(t);
+                let mut size = Est::fixed(0);
+                if let Ty::List(_) = &t.ty {
+                    let el = if t.path.is_empty() {
+                        Est::UNKNOWN
+                    } else {
+                        let mut p = t.path.clone();
+                        p.push("@items".into());
+                        self.estimate_path(&p).unwrap_or(Est::UNKNOWN)
+                    };
+                    size = list.mul(el);
+                }
+                if let Some(sep) = args.first() {
+                    let seps = Est {
+                        min: list.min.saturating_sub(1),
+                        max: list.max.saturating_sub(1),
+                    };
+                    size = size.add(sz(sep).mul(seps));
+                }
+                (size.factor(STRING_TRAVERSAL), Some(size))
+            }
+            "find" | "findAll" if !args.is_empty() => {
+                let s = sz(target?);
+                let str_cost = s.add(one).factor(STRING_TRAVERSAL);
+                let re = sz(&args[0]).factor(REGEX_LENGTH);
+                (str_cost.mul(re), Some(Est { min: 0, max: s.max }))
+            }
+            "cidr" | "isIP" | "isCIDR" | "quantity" | "isQuantity" | "semver" | "isSemver" if !args.is_empty() => {
+                (sz(&args[0]).factor(STRING_TRAVERSAL), None)
+            }
+            "ip" => {
+                if target.is_some() {
+                    (one, None)
+                } else if !args.is_empty() {
+                    (sz(&args[0]).factor(STRING_TRAVERSAL), None)
+                } else {
+                    return None;
+                }
+            }
+            "ip.isCanonical" if !args.is_empty() => (sz(&args[0]).factor(2.0 * STRING_TRAVERSAL), None),
+            "masked"
+            | "prefixLength"
+            | "family"
+            | "isUnspecified"
+            | "isLoopback"
+            | "isLinkLocalMulticast"
+            | "isLinkLocalUnicast"
+            | "isGlobalUnicast"
+            | "format.named"
+            | "sign"
+            | "asInteger"
+            | "isInteger"
+            | "asApproximateFloat"
+            | "isGreaterThan"
+            | "isLessThan"
+            | "compareTo"
+            | "add"
+            | "sub"
+            | "major"
+            | "minor"
+            | "patch"
+            | "getScheme"
+            | "getHostname"
+            | "getHost"
+            | "getPort"
+            | "getEscapedPath"
+            | "getQuery" => {
+                if matches!(name, "add" | "sub") && target.is_none_or(|t| t.ty.kind() != Kind::Opaque) {
+                    return None;
+                }
+                (one, None)
+            }
+            "containsIP" | "containsCIDR" if !args.is_empty() => {
+                let ip = Est { min: 4, max: 16 };
+                let mut cost = ip.add(ip).factor(STRING_TRAVERSAL);
+                if name == "containsCIDR" {
+                    cost = cost.add(ip.factor(STRING_TRAVERSAL)).add(one);
+                }
+                if string_arg(0) {
+                    cost = cost.add(sz(&args[0]).factor(STRING_TRAVERSAL));
+                }
+                (cost, None)
+            }
+            "validate" if !args.is_empty() => {
+                (sz(&args[0]).factor(STRING_TRAVERSAL).factor(128.0 * REGEX_LENGTH), None)
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The cost of comparing two values of the given sizes (cel-go: equality and ordering of
+/// strings and bytes traverse the shorter one).
+fn compare_cost(l: Est, r: Est) -> Est {
+    let smallest = l.max.min(r.max);
+    Est {
+        min: u64::from(smallest > 0),
+        max: smallest,
+    }
+    .factor(STRING_TRAVERSAL)
+}
+
+/// `cost * cardinality`, saturating (`multiplyWithOverflowGuard`).
+pub fn times(cost: u64, cardinality: u64) -> u64 {
+    if cost == 0 {
+        0
+    } else {
+        cost.saturating_mul(cardinality)
+    }
+}
+
+/// The API server's message for a cost over its limit (`getCostErrorMessage`).
+pub fn over_budget(what: &str, cost: u64, limit: u64) -> String {
+    let f = cost as f64 / limit as f64;
+    let factor = if f > 100.0 {
+        "more than 100x".to_string()
+    } else if f < 1.5 {
+        format!("{f:.6}x")
+    } else {
+        format!("{f:.1}x")
+    };
+    format!(
+        "{what} exceeds budget by factor of {factor} (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)"
+    )
+}
+
+/// A cost limit a schema's rules go over, at the rule (`rule` or `messageExpression` value)
+/// or, for the per-schema total, at no node (the schema root).
+#[derive(Debug, Clone)]
+pub struct CostProblem<'n> {
+    /// The `rule` or `messageExpression` node; `None` for the schema's total.
+    pub at: Option<&'n crate::parse::yaml::Node>,
+    /// Dotted path of the node the rule is on (`spec.items[]`).
+    pub field_path: String,
+    /// The API server's path of the field in error, under `openAPIV3Schema`
+    /// (`properties[spec].items.x-kubernetes-validations[0].rule`; empty for the total).
+    pub schema_path: String,
+    pub message: String,
+    /// The estimate met a type or function portalint does not know, so it may be off.
+    pub guessed: bool,
+}
+
+struct Observed<'n> {
+    at: &'n crate::parse::yaml::Node,
+    field_path: String,
+    schema_path: String,
+    cost: u64,
+    guessed: bool,
+}
+
+/// The cost problems of the CEL rules of a CRD version's `openAPIV3Schema` (`root`), as
+/// the API server finds them when it creates the CRD: every rule's estimated cost times
+/// the number of times it can run (the product of the `maxItems`/`maxProperties` above it,
+/// or when one is missing what fits in a request) over 10 000 000, every
+/// `messageExpression`'s over 10 000 000, and their total over 100 000 000. Rules that do
+/// not parse or type-check are left to the compile check.
+///
+/// `name_max` caps `metadata.name` where the CRD's builder caps it (Crossplane: 63).
+pub fn check_schema(root: &crate::parse::yaml::Node, name_max: Option<u64>) -> Vec<CostProblem<'_>> {
+    let json = root.to_json();
+    let mut typed = json.clone();
+    if let (Some(cap), Some(obj)) = (name_max, typed.as_object_mut()) {
+        let props = obj.entry("properties").or_insert_with(|| serde_json::json!({}));
+        if let Some(props) = props.as_object_mut() {
+            let meta = props
+                .entry("metadata")
+                .or_insert_with(|| serde_json::json!({"type": "object"}));
+            let declared = meta
+                .pointer("/properties/name/maxLength")
+                .and_then(Json::as_u64)
+                .map_or(cap, |m| m.min(cap));
+            if let Some(m) = meta.as_object_mut() {
+                let p = m.entry("properties").or_insert_with(|| serde_json::json!({}));
+                if let Some(p) = p.as_object_mut() {
+                    p.insert(
+                        "name".into(),
+                        serde_json::json!({"type": "string", "maxLength": declared}),
+                    );
+                }
+            }
+        }
+    }
+    let root_decl = decl(&typed, true);
+    let mut out = Vec::new();
+    let mut observed: Vec<Observed> = Vec::new();
+    let mut total: u64 = 0;
+    let mut w = SchemaWalk {
+        out: &mut out,
+        observed: &mut observed,
+        total: &mut total,
+    };
+    w.node(root, &json, root_decl.as_ref(), true, Some(1), ("", ""), 0);
+    if total > STATIC_CRD_COST_LIMIT {
+        observed.sort_by(|a, b| b.cost.cmp(&a.cost));
+        let guessed = observed.iter().any(|o| o.guessed);
+        for o in observed.into_iter().take(4) {
+            out.push(CostProblem {
+                at: Some(o.at),
+                field_path: o.field_path,
+                schema_path: o.schema_path,
+                message: "contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema"
+                    .to_string(),
+                guessed: o.guessed,
+            });
+        }
+        out.push(CostProblem {
+            at: None,
+            field_path: String::new(),
+            schema_path: String::new(),
+            message: over_budget(
+                "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema",
+                total,
+                STATIC_CRD_COST_LIMIT,
+            ),
+            guessed,
+        });
+    }
+    out
+}
+
+struct SchemaWalk<'n, 'o> {
+    out: &'o mut Vec<CostProblem<'n>>,
+    observed: &'o mut Vec<Observed<'n>>,
+    total: &'o mut u64,
+}
+
+impl<'n> SchemaWalk<'n, '_> {
+    fn observe(&mut self, at: &'n crate::parse::yaml::Node, paths: (&str, String), cost: u64, guessed: bool) {
+        *self.total = self.total.saturating_add(cost);
+        // Costs under 1 % of the per-schema limit are not named (`ObserveExpressionCost`).
+        if cost >= STATIC_CRD_COST_LIMIT / 100 {
+            self.observed.push(Observed {
+                at,
+                field_path: paths.0.to_string(),
+                schema_path: paths.1,
+                cost,
+                guessed,
+            });
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn node(
+        &mut self,
+        s: &'n crate::parse::yaml::Node,
+        json: &Json,
+        d: Option<&Decl>,
+        root: bool,
+        cardinality: Option<u64>,
+        (path, kpath): (&str, &str),
+        depth: usize,
+    ) {
+        if depth > crate::parse::yaml::MAX_DEPTH || !json.is_object() {
+            return;
+        }
+        if let Some(rules) = s
+            .get("x-kubernetes-validations")
+            .and_then(crate::parse::yaml::Node::as_seq)
+        {
+            // A node CEL does not see through its parent is declared on its own.
+            let own;
+            let d = match d {
+                Some(d) => Some(d),
+                None => {
+                    own = decl(json, root);
+                    own.as_ref()
+                }
+            };
+            if let Some(d) = d {
+                let rule_json = json;
+                for (i, r) in rules.iter().enumerate() {
+                    let k = format!(
+                        "{kpath}{}x-kubernetes-validations[{i}]",
+                        if kpath.is_empty() { "" } else { "." }
+                    );
+                    self.rule(r, rule_json, d, root, cardinality, (path, &k));
+                }
+            }
+        }
+        let embedded = |c: &Json| c.get("x-kubernetes-embedded-resource").and_then(Json::as_bool) == Some(true);
+        let child_cardinality = |max: Option<u64>| match (cardinality, max) {
+            (Some(c), Some(m)) => Some(times(c, m)),
+            _ => None,
+        };
+        let ty = json.get("type").and_then(Json::as_str).unwrap_or("");
+        if let (Some(props), Some(pj)) = (
+            s.get("properties").and_then(crate::parse::yaml::Node::as_map),
+            json.get("properties").and_then(Json::as_object),
+        ) {
+            let max = if ty == "object" && json.get("additionalProperties").is_some() {
+                int(json, "maxProperties")
+            } else {
+                Some(1)
+            };
+            for e in props {
+                let Some(cj) = pj.get(&e.key) else { continue };
+                let cd = d.and_then(|d| crate::schema::celvalue::escape(&e.key).and_then(|k| d.fields.get(&k)));
+                let child = if path.is_empty() {
+                    e.key.clone()
+                } else {
+                    format!("{path}.{}", e.key)
+                };
+                let k = format!(
+                    "{kpath}{}properties[{}]",
+                    if kpath.is_empty() { "" } else { "." },
+                    e.key
+                );
+                self.node(
+                    &e.value,
+                    cj,
+                    cd,
+                    embedded(cj),
+                    child_cardinality(max),
+                    (&child, &k),
+                    depth + 1,
+                );
+            }
+        }
+        if let (Some(items), Some(ij)) = (s.get("items"), json.get("items")) {
+            let max = if ty == "array" { int(json, "maxItems") } else { Some(1) };
+            let cd = d.and_then(|d| d.elem.as_deref());
+            let k = format!("{kpath}{}items", if kpath.is_empty() { "" } else { "." });
+            self.node(
+                items,
+                ij,
+                cd,
+                embedded(ij),
+                child_cardinality(max),
+                (&format!("{path}[]"), &k),
+                depth + 1,
+            );
+        }
+        if let (Some(a), Some(aj)) = (s.get("additionalProperties"), json.get("additionalProperties")) {
+            if aj.is_object() {
+                let max = if ty == "object" {
+                    int(json, "maxProperties")
+                } else {
+                    Some(1)
+                };
+                let cd = d.and_then(|d| d.elem.as_deref());
+                let k = format!("{kpath}{}additionalProperties", if kpath.is_empty() { "" } else { "." });
+                self.node(
+                    a,
+                    aj,
+                    cd,
+                    embedded(aj),
+                    child_cardinality(max),
+                    (&format!("{path}.*"), &k),
+                    depth + 1,
+                );
+            }
+        }
+    }
+
+    fn rule(
+        &mut self,
+        r: &'n crate::parse::yaml::Node,
+        node: &Json,
+        d: &Decl,
+        root: bool,
+        cardinality: Option<u64>,
+        (path, kpath): (&str, &str),
+    ) {
+        let field_path = if path.is_empty() { "<root>" } else { path };
+        if let Some(rn) = r.get("rule") {
+            if let Some(text) = rn.as_str().filter(|t| !t.trim().is_empty()) {
+                if let Ok(e) = crate::schema::cel::parse(text) {
+                    if crate::schema::celcheck::check(&e, node, root).is_empty() {
+                        let (est, guessed) = estimate(&e, d);
+                        let cost = times(est.max, cardinality.unwrap_or_else(|| max_cardinality(d)));
+                        if cost > STATIC_COST_LIMIT {
+                            self.out.push(CostProblem {
+                                at: Some(rn),
+                                field_path: field_path.to_string(),
+                                schema_path: format!("{kpath}.rule"),
+                                message: over_budget("estimated rule cost", cost, STATIC_COST_LIMIT),
+                                guessed,
+                            });
+                        }
+                        self.observe(rn, (field_path, format!("{kpath}.rule")), cost, guessed);
+                    }
+                }
+            }
+        }
+        if let Some(mn) = r.get("messageExpression") {
+            if let Some(text) = mn.as_str().filter(|t| !t.is_empty()) {
+                if let Ok(e) = crate::schema::cel::parse(text) {
+                    if crate::schema::celcheck::check(&e, node, root).is_empty() {
+                        let (est, guessed) = estimate(&e, d);
+                        if est.max > STATIC_COST_LIMIT {
+                            self.out.push(CostProblem {
+                                at: Some(mn),
+                                field_path: field_path.to_string(),
+                                schema_path: format!("{kpath}.messageExpression"),
+                                message: over_budget("estimated messageExpression cost", est.max, STATIC_COST_LIMIT),
+                                guessed,
+                            });
+                        }
+                        self.observe(mn, (field_path, format!("{kpath}.messageExpression")), est.max, guessed);
+                    }
+                }
+            }
+        }
+    }
+}
