@@ -31,8 +31,13 @@ crate::declare_rule! {
     /// `allOf`/`anyOf`/`oneOf`/`not` hold only value validations and constrain only fields the
     /// schema specifies; validation rules have a rule, a one-line message, a known `reason`,
     /// a `fieldPath` that exists, `oldSelf` only where old and new values correlate and
-    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules. Measured
-    /// by the `structural_schema` conformance suite (`docs/conformance.md`).
+    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules; and the
+    /// API server's CEL cost limits: every rule's estimated cost times the number of times it
+    /// can run in one object, and every `messageExpression`'s cost, at most 10 000 000, and
+    /// all of them together at most 100 000 000 per version (estimated as the API server
+    /// does, from `maxItems`, `maxProperties` and `maxLength`, or where one is missing from
+    /// what fits in a 3 MiB request). Measured by the `structural_schema` and
+    /// `kubernetes_cel_cost` conformance suites (`docs/conformance.md`).
     ///
     /// ## Why is this bad?
     /// The API server rejects the generated CRD, so the XRD never becomes established, which
@@ -335,8 +340,10 @@ impl Rule for XpXrdStructuralSchema {
                     let d = out.report_with(severity, span, message);
                     if p.guessed {
                         d.help("the estimate met a function or field portalint cannot type, so it may be higher than the API server's; the API server refuses the CRD when the cost is over its limit");
+                    } else if p.at.is_none() || p.message.starts_with("contributed") {
+                        d.help("the API server refuses the CRD when the estimated costs of all its rules and message expressions together are over 100 000 000");
                     } else {
-                        d.help("the API server refuses the CRD when a rule's estimated cost is over its limit");
+                        d.help("the API server refuses the CRD when one rule's estimated cost (times the number of times it can run in one object) is over 10 000 000");
                     }
                 }
                 // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
