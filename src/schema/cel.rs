@@ -3,7 +3,7 @@
 //! as passing.
 
 use crate::parse::yaml::Node;
-use crate::schema::{celcheck, celcost, celfns, celvalue};
+use crate::schema::{celcheck, celfns, cellimits, celvalue};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -317,8 +317,8 @@ fn rule_nodes(schema: &serde_json::Value) -> Vec<(&serde_json::Value, String)> {
 
 /// Evaluates the rules against an object (defaults applied first, as the API server does),
 /// with the API server's runtime cost limits: an evaluation that goes over the per-call limit
-/// ([`celcost::PER_CALL_LIMIT`]) is cancelled, and once all rules together go over the
-/// per-object budget ([`celcost::RUNTIME_COST_BUDGET`]) no further rule runs; both end the
+/// ([`cellimits::PER_CALL_LIMIT`]) is cancelled, and once all rules together go over the
+/// per-object budget ([`cellimits::RUNTIME_COST_BUDGET`]) no further rule runs; both end the
 /// validation of the object, as there. The cost counted is a lower bound of the API
 /// server's ([`celfns::run_counted`]), so portalint cancels only what it cancels.
 pub fn evaluate(compiled: &Compiled, object: &Node) -> Vec<CelFinding> {
@@ -339,7 +339,7 @@ pub fn evaluate(compiled: &Compiled, object: &Node) -> Vec<CelFinding> {
         compiled,
         root: &root,
         out: &mut out,
-        budget: celcost::RUNTIME_COST_BUDGET,
+        budget: cellimits::RUNTIME_COST_BUDGET,
         stopped: false,
     };
     walk.node(schema, &object, "", 0);
@@ -462,7 +462,7 @@ impl Walk<'_, '_, '_> {
             self.out_of_budget(path, short());
             return;
         }
-        let (result, cost) = celfns::run_counted(self.root, &program, this, celcost::PER_CALL_LIMIT);
+        let (result, cost) = celfns::run_counted(self.root, &program, this, cellimits::PER_CALL_LIMIT);
         if cost > self.budget {
             self.out_of_budget(path, short());
             return;
@@ -553,7 +553,7 @@ impl Walk<'_, '_, '_> {
     fn message(&self, r: &serde_json::Value, this: &kube_cel::cel::Value) -> Option<String> {
         if let Some(m) = r.get("messageExpression").and_then(|v| v.as_str()) {
             if let Ok(p) = self.program(m) {
-                let (result, _) = celfns::run_counted(self.root, &p, this, celcost::PER_CALL_LIMIT);
+                let (result, _) = celfns::run_counted(self.root, &p, this, cellimits::PER_CALL_LIMIT);
                 if let Ok(kube_cel::cel::Value::String(s)) = result {
                     if !s.trim().is_empty() && !s.contains('\n') && s.len() <= MAX_MESSAGE_EXPRESSION_BYTES {
                         return Some(s.to_string());

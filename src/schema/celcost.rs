@@ -16,14 +16,6 @@ use kube_cel::cel::IdedExpr;
 use serde_json::Value as Json;
 use std::collections::HashMap;
 
-/// The runtime cost one evaluation of one expression may reach (`PerCallLimit`).
-pub const PER_CALL_LIMIT: u64 = 1_000_000;
-/// The runtime cost all rules together may reach on one object (`RuntimeCELCostBudget`).
-pub const RUNTIME_COST_BUDGET: u64 = 10_000_000;
-/// The largest estimated cost of one expression (`StaticEstimatedCostLimit`).
-pub const STATIC_COST_LIMIT: u64 = 10_000_000;
-/// The largest estimated cost of all expressions of one schema (`StaticEstimatedCRDCostLimit`).
-pub const STATIC_CRD_COST_LIMIT: u64 = 100_000_000;
 /// The largest request the API server accepts (`celconfig.MaxRequestSizeBytes`).
 pub const MAX_REQUEST_BYTES: u64 = 3 * 1024 * 1024;
 
@@ -121,6 +113,16 @@ pub struct Decl {
 }
 
 impl Decl {
+    /// The declaration of field `name` (as CEL escapes it) of an object.
+    pub fn field(&self, name: &str) -> Option<&Decl> {
+        self.fields.get(name)
+    }
+
+    /// The declaration of a list's items or a map's values.
+    pub fn elem(&self) -> Option<&Decl> {
+        self.elem.as_deref()
+    }
+
     fn simple(kind: Kind, min_size: u64, max_elements: u64) -> Decl {
         Decl {
             kind,
@@ -1068,306 +1070,72 @@ fn compare_cost(l: Est, r: Est) -> Est {
     .factor(STRING_TRAVERSAL)
 }
 
-/// `cost * cardinality`, saturating (`multiplyWithOverflowGuard`).
-pub fn times(cost: u64, cardinality: u64) -> u64 {
-    if cost == 0 {
-        0
-    } else {
-        cost.saturating_mul(cardinality)
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
 
-/// The API server's message for a cost over its limit (`getCostErrorMessage`).
-pub fn over_budget(what: &str, cost: u64, limit: u64) -> String {
-    let f = cost as f64 / limit as f64;
-    let factor = if f > 100.0 {
-        "more than 100x".to_string()
-    } else if f < 1.5 {
-        format!("{f:.6}x")
-    } else {
-        format!("{f:.1}x")
-    };
-    format!(
-        "{what} exceeds budget by factor of {factor} (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)"
-    )
-}
-
-/// A cost limit a schema's rules go over, at the rule (`rule` or `messageExpression` value)
-/// or, for the per-schema total, at no node (the schema root).
-#[derive(Debug, Clone)]
-pub struct CostProblem<'n> {
-    /// The `rule` or `messageExpression` node; `None` for the schema's total.
-    pub at: Option<&'n crate::parse::yaml::Node>,
-    /// Dotted path of the node the rule is on (`spec.items[]`).
-    pub field_path: String,
-    /// The API server's path of the field in error, under `openAPIV3Schema`
-    /// (`properties[spec].items.x-kubernetes-validations[0].rule`; empty for the total).
-    pub schema_path: String,
-    pub message: String,
-    /// The estimate met a type or function portalint does not know, so it may be off.
-    pub guessed: bool,
-}
-
-struct Observed<'n> {
-    at: &'n crate::parse::yaml::Node,
-    field_path: String,
-    schema_path: String,
-    cost: u64,
-    guessed: bool,
-}
-
-/// The cost problems of the CEL rules of a CRD version's `openAPIV3Schema` (`root`), as
-/// the API server finds them when it creates the CRD: every rule's estimated cost times
-/// the number of times it can run (the product of the `maxItems`/`maxProperties` above it,
-/// or when one is missing what fits in a request) over 10 000 000, every
-/// `messageExpression`'s over 10 000 000, and their total over 100 000 000. Rules that do
-/// not parse or type-check are left to the compile check.
-///
-/// `name_max` caps `metadata.name` where the CRD's builder caps it (Crossplane: 63).
-pub fn check_schema(root: &crate::parse::yaml::Node, name_max: Option<u64>) -> Vec<CostProblem<'_>> {
-    let json = root.to_json();
-    let mut typed = json.clone();
-    if let (Some(cap), Some(obj)) = (name_max, typed.as_object_mut()) {
-        let props = obj.entry("properties").or_insert_with(|| serde_json::json!({}));
-        if let Some(props) = props.as_object_mut() {
-            let meta = props
-                .entry("metadata")
-                .or_insert_with(|| serde_json::json!({"type": "object"}));
-            let declared = meta
-                .pointer("/properties/name/maxLength")
-                .and_then(Json::as_u64)
-                .map_or(cap, |m| m.min(cap));
-            if let Some(m) = meta.as_object_mut() {
-                let p = m.entry("properties").or_insert_with(|| serde_json::json!({}));
-                if let Some(p) = p.as_object_mut() {
-                    p.insert(
-                        "name".into(),
-                        serde_json::json!({"type": "string", "maxLength": declared}),
-                    );
-                }
-            }
-        }
-    }
-    let root_decl = decl(&typed, true);
-    let mut out = Vec::new();
-    let mut observed: Vec<Observed> = Vec::new();
-    let mut total: u64 = 0;
-    let mut w = SchemaWalk {
-        out: &mut out,
-        observed: &mut observed,
-        total: &mut total,
-    };
-    w.node(root, &json, root_decl.as_ref(), true, Some(1), ("", ""), 0);
-    if total > STATIC_CRD_COST_LIMIT {
-        observed.sort_by(|a, b| b.cost.cmp(&a.cost));
-        let guessed = observed.iter().any(|o| o.guessed);
-        for o in observed.into_iter().take(4) {
-            out.push(CostProblem {
-                at: Some(o.at),
-                field_path: o.field_path,
-                schema_path: o.schema_path,
-                message: "contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema"
-                    .to_string(),
-                guessed: o.guessed,
-            });
-        }
-        out.push(CostProblem {
-            at: None,
-            field_path: String::new(),
-            schema_path: String::new(),
-            message: over_budget(
-                "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema",
-                total,
-                STATIC_CRD_COST_LIMIT,
-            ),
-            guessed,
-        });
-    }
-    out
-}
-
-struct SchemaWalk<'n, 'o> {
-    out: &'o mut Vec<CostProblem<'n>>,
-    observed: &'o mut Vec<Observed<'n>>,
-    total: &'o mut u64,
-}
-
-impl<'n> SchemaWalk<'n, '_> {
-    fn observe(&mut self, at: &'n crate::parse::yaml::Node, paths: (&str, String), cost: u64, guessed: bool) {
-        *self.total = self.total.saturating_add(cost);
-        // Costs under 1 % of the per-schema limit are not named (`ObserveExpressionCost`).
-        if cost >= STATIC_CRD_COST_LIMIT / 100 {
-            self.observed.push(Observed {
-                at,
-                field_path: paths.0.to_string(),
-                schema_path: paths.1,
-                cost,
-                guessed,
-            });
-        }
+    fn cost(schema: &Json, rule: &str) -> u64 {
+        let e = crate::schema::cel::parse(rule).expect("parses");
+        let d = decl(schema, false).expect("declared");
+        let (est, guessed) = estimate(&e, &d);
+        assert!(!guessed, "{rule} guessed");
+        est.max
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn node(
-        &mut self,
-        s: &'n crate::parse::yaml::Node,
-        json: &Json,
-        d: Option<&Decl>,
-        root: bool,
-        cardinality: Option<u64>,
-        (path, kpath): (&str, &str),
-        depth: usize,
-    ) {
-        if depth > crate::parse::yaml::MAX_DEPTH || !json.is_object() {
-            return;
-        }
-        if let Some(rules) = s
-            .get("x-kubernetes-validations")
-            .and_then(crate::parse::yaml::Node::as_seq)
-        {
-            // A node CEL does not see through its parent is declared on its own.
-            let own;
-            let d = match d {
-                Some(d) => Some(d),
-                None => {
-                    own = decl(json, root);
-                    own.as_ref()
-                }
-            };
-            if let Some(d) = d {
-                let rule_json = json;
-                for (i, r) in rules.iter().enumerate() {
-                    let k = format!(
-                        "{kpath}{}x-kubernetes-validations[{i}]",
-                        if kpath.is_empty() { "" } else { "." }
-                    );
-                    self.rule(r, rule_json, d, root, cardinality, (path, &k));
-                }
-            }
-        }
-        let embedded = |c: &Json| c.get("x-kubernetes-embedded-resource").and_then(Json::as_bool) == Some(true);
-        let child_cardinality = |max: Option<u64>| match (cardinality, max) {
-            (Some(c), Some(m)) => Some(times(c, m)),
-            _ => None,
-        };
-        let ty = json.get("type").and_then(Json::as_str).unwrap_or("");
-        if let (Some(props), Some(pj)) = (
-            s.get("properties").and_then(crate::parse::yaml::Node::as_map),
-            json.get("properties").and_then(Json::as_object),
-        ) {
-            let max = if ty == "object" && json.get("additionalProperties").is_some() {
-                int(json, "maxProperties")
-            } else {
-                Some(1)
-            };
-            for e in props {
-                let Some(cj) = pj.get(&e.key) else { continue };
-                let cd = d.and_then(|d| crate::schema::celvalue::escape(&e.key).and_then(|k| d.fields.get(&k)));
-                let child = if path.is_empty() {
-                    e.key.clone()
-                } else {
-                    format!("{path}.{}", e.key)
-                };
-                let k = format!(
-                    "{kpath}{}properties[{}]",
-                    if kpath.is_empty() { "" } else { "." },
-                    e.key
-                );
-                self.node(
-                    &e.value,
-                    cj,
-                    cd,
-                    embedded(cj),
-                    child_cardinality(max),
-                    (&child, &k),
-                    depth + 1,
-                );
-            }
-        }
-        if let (Some(items), Some(ij)) = (s.get("items"), json.get("items")) {
-            let max = if ty == "array" { int(json, "maxItems") } else { Some(1) };
-            let cd = d.and_then(|d| d.elem.as_deref());
-            let k = format!("{kpath}{}items", if kpath.is_empty() { "" } else { "." });
-            self.node(
-                items,
-                ij,
-                cd,
-                embedded(ij),
-                child_cardinality(max),
-                (&format!("{path}[]"), &k),
-                depth + 1,
-            );
-        }
-        if let (Some(a), Some(aj)) = (s.get("additionalProperties"), json.get("additionalProperties")) {
-            if aj.is_object() {
-                let max = if ty == "object" {
-                    int(json, "maxProperties")
-                } else {
-                    Some(1)
-                };
-                let cd = d.and_then(|d| d.elem.as_deref());
-                let k = format!("{kpath}{}additionalProperties", if kpath.is_empty() { "" } else { "." });
-                self.node(
-                    a,
-                    aj,
-                    cd,
-                    embedded(aj),
-                    child_cardinality(max),
-                    (&format!("{path}.*"), &k),
-                    depth + 1,
-                );
-            }
-        }
+    #[test]
+    fn declared_sizes_follow_the_api_server() {
+        let unbounded = MAX_REQUEST_BYTES - 2;
+        assert_eq!(decl(&json!({"type": "string"}), false).unwrap().max_elements, unbounded);
+        // maxLength counts code points, a code point is at most 4 bytes.
+        assert_eq!(
+            decl(&json!({"type": "string", "maxLength": 10}), false)
+                .unwrap()
+                .max_elements,
+            40
+        );
+        assert_eq!(
+            decl(&json!({"type": "string", "enum": ["a", "abc"]}), false)
+                .unwrap()
+                .max_elements,
+            3
+        );
+        assert_eq!(
+            decl(&json!({"type": "string", "format": "date-time"}), false)
+                .unwrap()
+                .max_elements,
+            32
+        );
+        // A list of numbers: as many as fit in a request at 2 bytes each (`1,`).
+        let list = decl(&json!({"type": "array", "items": {"type": "number"}}), false).unwrap();
+        assert_eq!(list.max_elements, unbounded / 2);
+        let map = decl(
+            &json!({"type": "object", "additionalProperties": {"type": "boolean"}}),
+            false,
+        )
+        .unwrap();
+        assert_eq!(map.max_elements, unbounded / 10);
+        // A required field without a default makes every item bigger.
+        let obj = json!({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}});
+        assert_eq!(decl(&obj, false).unwrap().min_size, 2 + 4 + 2 + 4);
+        assert!(decl(&json!({"x-kubernetes-preserve-unknown-fields": true}), false).is_none());
     }
 
-    fn rule(
-        &mut self,
-        r: &'n crate::parse::yaml::Node,
-        node: &Json,
-        d: &Decl,
-        root: bool,
-        cardinality: Option<u64>,
-        (path, kpath): (&str, &str),
-    ) {
-        let field_path = if path.is_empty() { "<root>" } else { path };
-        if let Some(rn) = r.get("rule") {
-            if let Some(text) = rn.as_str().filter(|t| !t.trim().is_empty()) {
-                if let Ok(e) = crate::schema::cel::parse(text) {
-                    if crate::schema::celcheck::check(&e, node, root).is_empty() {
-                        let (est, guessed) = estimate(&e, d);
-                        let cost = times(est.max, cardinality.unwrap_or_else(|| max_cardinality(d)));
-                        if cost > STATIC_COST_LIMIT {
-                            self.out.push(CostProblem {
-                                at: Some(rn),
-                                field_path: field_path.to_string(),
-                                schema_path: format!("{kpath}.rule"),
-                                message: over_budget("estimated rule cost", cost, STATIC_COST_LIMIT),
-                                guessed,
-                            });
-                        }
-                        self.observe(rn, (field_path, format!("{kpath}.rule")), cost, guessed);
-                    }
-                }
-            }
-        }
-        if let Some(mn) = r.get("messageExpression") {
-            if let Some(text) = mn.as_str().filter(|t| !t.is_empty()) {
-                if let Ok(e) = crate::schema::cel::parse(text) {
-                    if crate::schema::celcheck::check(&e, node, root).is_empty() {
-                        let (est, guessed) = estimate(&e, d);
-                        if est.max > STATIC_COST_LIMIT {
-                            self.out.push(CostProblem {
-                                at: Some(mn),
-                                field_path: field_path.to_string(),
-                                schema_path: format!("{kpath}.messageExpression"),
-                                message: over_budget("estimated messageExpression cost", est.max, STATIC_COST_LIMIT),
-                                guessed,
-                            });
-                        }
-                        self.observe(mn, (field_path, format!("{kpath}.messageExpression")), est.max, guessed);
-                    }
-                }
-            }
-        }
+    #[test]
+    fn estimates_follow_cel_go() {
+        let bounded = json!({"type": "array", "maxItems": 10, "items": {"type": "number"}});
+        assert_eq!(cost(&bounded, "self.all(x, true)"), 32);
+        assert_eq!(cost(&bounded, "self.all(x, self.all(y, true))"), 352);
+        assert_eq!(cost(&bounded, "self[1] == 0.0"), 2);
+        let s = json!({"type": "string"});
+        assert_eq!(cost(&s, "self.contains('test')"), 314_574);
+        assert_eq!(cost(&s, "self.startsWith('test')"), 2);
+        assert_eq!(cost(&s, r#"self.matches("")"#), 1);
+        // `has()` costs nothing itself, `self` costs 1.
+        let o = json!({"type": "object", "properties": {"a": {"type": "integer"}}});
+        assert_eq!(cost(&o, "has(self.a)"), 1);
+        // A conversion's result has no known size: the concatenation's is unbounded.
+        let l = json!({"type": "array", "items": {"type": "string"}});
+        assert!(cost(&l, "string(self[0]) + string(self[1]) + string(self[2]) == ''") > u64::MAX / 10);
     }
 }

@@ -9,6 +9,7 @@ pub mod celcheck;
 pub mod celcost;
 pub mod celfns;
 pub mod celformat;
+pub mod cellimits;
 pub mod celurl;
 pub mod celvalue;
 pub mod crds;

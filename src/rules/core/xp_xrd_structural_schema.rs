@@ -330,7 +330,7 @@ impl Rule for XpXrdStructuralSchema {
                 // The API server's CEL cost limits (per rule, per message expression, per
                 // schema), on the schema as Crossplane renders it: `metadata.name` is at
                 // most 63 characters there.
-                for p in schema::celcost::check_schema(root, Some(63)) {
+                for p in schema::cellimits::check_schema(root, Some(63)) {
                     let span = p.at.map_or(at, |n| doc.span(n));
                     let severity = if p.guessed { Severity::Warning } else { Severity::Error };
                     let message = match p.at {
