@@ -656,6 +656,9 @@ impl<'d> Coster<'d> {
             i.entry = a.entry;
             return i;
         }
+        if let Some(c) = two_var_comprehension(call) {
+            return self.comprehension(&c, depth);
+        }
         let args: Vec<Info<'d>> = call.args.iter().map(|a| self.cost(a, depth + 1)).collect();
         let target = call.target.as_deref().map(|t| self.cost(t, depth + 1));
         let mut sum = target.as_ref().map_or(Est::fixed(0), |t| t.cost);
@@ -763,6 +766,7 @@ impl<'d> Coster<'d> {
             "sum" | "min" | "max" => target.map_or(k(Kind::Dyn), |t| t.ty.elem()),
             "sort" => target.map_or(k(Kind::Dyn), |t| t.ty.clone()),
             "getQuery" => Ty::Map(Box::new(Ty::List(Box::new(k(Kind::String))))),
+            "cel.@mapInsert" => args.first().map_or(k(Kind::Dyn), |a| a.ty.clone()),
             "_[_]" => args.first().map_or(k(Kind::Dyn), |a| a.ty.elem()),
             "_?_:_" => match args.get(1).map(|a| &a.ty) {
                 Some(Ty::K(Kind::Dyn)) | None => args.get(2).map_or(k(Kind::Dyn), |a| a.ty.clone()),
@@ -1059,6 +1063,94 @@ impl<'d> Coster<'d> {
     }
 }
 
+/// A two-variable comprehension (`l.all(i, v, p)`, `m.exists(k, v, p)`, `existsOne`,
+/// `transformList`, `transformMap`, `transformMapEntry`), which portalint's parser leaves a
+/// call, as the comprehension cel-go's macro expands it to (`ext/comprehensions.go`), so it
+/// costs what it costs there.
+fn two_var_comprehension(
+    call: &kube_cel::cel::common::ast::CallExpr,
+) -> Option<kube_cel::cel::common::ast::ComprehensionExpr> {
+    use kube_cel::cel::common::ast::{CallExpr, ComprehensionExpr, ListExpr, MapExpr};
+    let target = call.target.as_deref()?;
+    let (Some(Expr::Ident(k)), Some(Expr::Ident(v))) =
+        (call.args.first().map(|a| &a.expr), call.args.get(1).map(|a| &a.expr))
+    else {
+        return None;
+    };
+    let node = |expr: Expr| IdedExpr { id: 0, expr };
+    let call_of = |name: &str, args: Vec<IdedExpr>| {
+        node(Expr::Call(CallExpr {
+            func_name: name.to_string(),
+            target: None,
+            args,
+        }))
+    };
+    let accu = "@result".to_string();
+    let result = || node(Expr::Ident(accu.clone()));
+    let lit = |l: LiteralValue| node(Expr::Literal(l));
+    let (init, cond, step, res) = match (call.func_name.as_str(), call.args.len()) {
+        ("all", 3) => (
+            lit(LiteralValue::Boolean(true.into())),
+            call_of("@not_strictly_false", vec![result()]),
+            call_of("_&&_", vec![result(), call.args[2].clone()]),
+            result(),
+        ),
+        ("exists", 3) => (
+            lit(LiteralValue::Boolean(false.into())),
+            call_of("@not_strictly_false", vec![call_of("!_", vec![result()])]),
+            call_of("_||_", vec![result(), call.args[2].clone()]),
+            result(),
+        ),
+        ("existsOne" | "exists_one", 3) => (
+            lit(LiteralValue::Int(0.into())),
+            lit(LiteralValue::Boolean(true.into())),
+            call_of(
+                "_?_:_",
+                vec![
+                    call.args[2].clone(),
+                    call_of("_+_", vec![result(), lit(LiteralValue::Int(1.into()))]),
+                    result(),
+                ],
+            ),
+            call_of("_==_", vec![result(), lit(LiteralValue::Int(1.into()))]),
+        ),
+        ("transformList" | "transformMap" | "transformMapEntry", 3 | 4) => {
+            let expr = call.args.last()?.clone();
+            let (init, step) = match call.func_name.as_str() {
+                "transformList" => (
+                    node(Expr::List(ListExpr::new(Vec::new()))),
+                    call_of("_+_", vec![result(), node(Expr::List(ListExpr::new(vec![expr])))]),
+                ),
+                "transformMap" => (
+                    node(Expr::Map(MapExpr::default())),
+                    call_of("cel.@mapInsert", vec![result(), node(Expr::Ident(k.clone())), expr]),
+                ),
+                _ => (
+                    node(Expr::Map(MapExpr::default())),
+                    call_of("cel.@mapInsert", vec![result(), expr]),
+                ),
+            };
+            let step = if call.args.len() == 4 {
+                call_of("_?_:_", vec![call.args[2].clone(), step, result()])
+            } else {
+                step
+            };
+            (init, lit(LiteralValue::Boolean(true.into())), step, result())
+        }
+        _ => return None,
+    };
+    Some(ComprehensionExpr {
+        iter_range: target.clone(),
+        iter_var: k.clone(),
+        iter_var2: Some(v.clone()),
+        accu_var: accu,
+        accu_init: init,
+        loop_cond: cond,
+        loop_step: step,
+        result: res,
+    })
+}
+
 /// The cost of comparing two values of the given sizes (cel-go: equality and ordering of
 /// strings and bytes traverse the shorter one).
 fn compare_cost(l: Est, r: Est) -> Est {
@@ -1127,6 +1219,14 @@ mod tests {
         assert_eq!(cost(&bounded, "self.all(x, true)"), 32);
         assert_eq!(cost(&bounded, "self.all(x, self.all(y, true))"), 352);
         assert_eq!(cost(&bounded, "self[1] == 0.0"), 2);
+        // A two-variable comprehension costs what its one-variable form does (cel-go's
+        // macros expand both to the same loop).
+        assert_eq!(cost(&bounded, "self.all(x, x > 0.0)"), 52);
+        assert_eq!(cost(&bounded, "self.all(i, x, x > 0.0)"), 52);
+        assert_eq!(
+            cost(&bounded, "self.transformList(i, x, x * 2.0).size() > 0"),
+            12 + 10 * 14 + 2
+        );
         let s = json!({"type": "string"});
         assert_eq!(cost(&s, "self.contains('test')"), 314_574);
         assert_eq!(cost(&s, "self.startsWith('test')"), 2);
