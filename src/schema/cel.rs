@@ -486,7 +486,20 @@ impl Walk<'_, '_, '_> {
         match result {
             Ok(kube_cel::cel::Value::Bool(true)) => {}
             Ok(kube_cel::cel::Value::Bool(false)) => {
-                let mut message = self.message(r, this).unwrap_or_else(|| format!("failed rule: {rule}"));
+                let mut message = match self.message(r, this) {
+                    Ok(m) => m.unwrap_or_else(|| format!("failed rule: {rule}")),
+                    Err(stop) => {
+                        self.stopped = true;
+                        self.out.push(CelFinding {
+                            field_path: path.to_string(),
+                            message: stop,
+                            rule: short(),
+                            failed: false,
+                            compile: false,
+                        });
+                        return;
+                    }
+                };
                 // The error type the rule's `reason` gives, as the API server words it
                 // (`FieldValueInvalid`, the default, is the plain message).
                 let reason = match r.get("reason").and_then(|v| v.as_str()) {
@@ -550,21 +563,34 @@ impl Walk<'_, '_, '_> {
     /// The message of a failed rule: its `messageExpression` when that evaluates to a
     /// string the API server accepts (not blank, no line break, at most 5120 bytes), else its
     /// `message`.
-    fn message(&self, r: &serde_json::Value, this: &kube_cel::cel::Value) -> Option<String> {
+    ///
+    /// The message expression runs within the object's cost budget as the API server runs
+    /// it: over the budget or cancelled at the per-call limit, it ends the validation of
+    /// the object with the API server's error (`Err`) instead of the rule's failure.
+    fn message(&mut self, r: &serde_json::Value, this: &kube_cel::cel::Value) -> Result<Option<String>, String> {
         if let Some(m) = r.get("messageExpression").and_then(|v| v.as_str()) {
             if let Ok(p) = self.program(m) {
-                let (result, _) = celfns::run_counted(self.root, &p, this, cellimits::PER_CALL_LIMIT);
+                let (result, cost) = celfns::run_counted(self.root, &p, this, cellimits::PER_CALL_LIMIT);
+                if cost > self.budget {
+                    return Err("messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run".to_string());
+                }
+                if matches!(&result, Err(e) if e == celfns::CANCELLED) {
+                    return Err(format!(
+                        "no further validation rules will be run due to call cost exceeds limit for messageExpression: {m:?}"
+                    ));
+                }
+                self.budget -= cost;
                 if let Ok(kube_cel::cel::Value::String(s)) = result {
                     if !s.trim().is_empty() && !s.contains('\n') && s.len() <= MAX_MESSAGE_EXPRESSION_BYTES {
-                        return Some(s.to_string());
+                        return Ok(Some(s.to_string()));
                     }
                 }
             }
         }
-        r.get("message")
+        Ok(r.get("message")
             .and_then(|v| v.as_str())
             .filter(|m| !m.is_empty())
-            .map(str::to_string)
+            .map(str::to_string))
     }
 }
 
@@ -721,6 +747,27 @@ mod tests {
         assert!(super::evaluate(&compiled, &small.docs[0].root).is_empty());
         let small = crate::parse::yaml::parse("l: [1, 2, 3]\nm: 0\n");
         assert_eq!(super::evaluate(&compiled, &small.docs[0].root).len(), 1);
+    }
+
+    #[test]
+    fn a_message_expression_over_the_per_call_limit_ends_the_validation() {
+        let schema = crate::parse::yaml::parse(
+            "type: object\nproperties:\n  l:\n    type: array\n    items: {type: integer}\n    x-kubernetes-validations:\n    - rule: self.size() < 3\n      messageExpression: \"self.all(x, self.all(y, x + y >= 0)) ? 'too many' : 'too many, some negative'\"\n",
+        );
+        let compiled = super::compile(&schema.docs[0].root);
+        let items: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        let big = crate::parse::yaml::parse(&format!("l: [{}]\n", items.join(", ")));
+        let found = super::evaluate(&compiled, &big.docs[0].root);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .starts_with("no further validation rules will be run due to call cost exceeds limit for messageExpression: \"self.all("),
+            "{found:?}"
+        );
+        let small = crate::parse::yaml::parse("l: [1, 2, 3]\n");
+        let found = super::evaluate(&compiled, &small.docs[0].root);
+        assert_eq!(found[0].message, "too many", "{found:?}");
     }
 
     #[test]
