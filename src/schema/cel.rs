@@ -46,9 +46,63 @@ pub struct Compiled {
 
 type Expr = kube_cel::cel::IdedExpr;
 
+/// Expressions up to this many bytes are remembered once parsed within
+/// [`with_parse_cache`].
+const PARSE_CACHE_BYTES: usize = 4096;
+
+thread_local! {
+    /// The expressions parsed within the running [`with_parse_cache`], if one runs.
+    static PARSED: std::cell::RefCell<Option<HashMap<String, Result<Expr, String>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with every expression [`parse`] parses remembered until `f` returns, so that
+/// checks of one schema that each parse its rules (compiling them, estimating their cost)
+/// parse each once. The memory is bounded by the schema's own expressions.
+pub fn with_parse_cache<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            if self.0 {
+                PARSED.with(|p| *p.borrow_mut() = None);
+            }
+        }
+    }
+    let outermost = PARSED.with(|p| {
+        let mut p = p.borrow_mut();
+        let none = p.is_none();
+        if none {
+            *p = Some(HashMap::new());
+        }
+        none
+    });
+    let _reset = Reset(outermost);
+    f()
+}
+
 /// Parses a CEL expression as the API server's parser does (optional syntax on), with type
 /// names such as `google.protobuf.Timestamp` read as the type constants they are.
 pub fn parse(expression: &str) -> Result<Expr, String> {
+    if expression.len() > PARSE_CACHE_BYTES {
+        return parse_uncached(expression);
+    }
+    let hit = PARSED.with(|p| p.borrow().as_ref().map(|m| m.get(expression).cloned()));
+    match hit {
+        None => parse_uncached(expression),
+        Some(Some(parsed)) => parsed,
+        Some(None) => {
+            let parsed = parse_uncached(expression);
+            PARSED.with(|p| {
+                if let Some(m) = p.borrow_mut().as_mut() {
+                    m.insert(expression.to_string(), parsed.clone());
+                }
+            });
+            parsed
+        }
+    }
+}
+
+fn parse_uncached(expression: &str) -> Result<Expr, String> {
     if let Some(why) = refuse(expression) {
         return Err(why);
     }
@@ -680,6 +734,22 @@ mod tests {
             value_free(m),
             "failed to compile rule \"!has(selfҕeplicas)\": string here"
         );
+    }
+
+    #[test]
+    fn expressions_are_remembered_only_within_a_parse_cache() {
+        let cached = || super::PARSED.with(|p| p.borrow().as_ref().map(|m| m.len()));
+        assert_eq!(cached(), None);
+        let _ = super::parse("self.a > 1");
+        assert_eq!(cached(), None, "no cache outside with_parse_cache");
+        super::with_parse_cache(|| {
+            let first = super::parse("self.a > 1").expect("parses");
+            assert_eq!(super::parse("self.a > 1").expect("parses"), first);
+            assert!(super::parse("self.a >").is_err());
+            super::with_parse_cache(|| assert!(super::parse("self.a >").is_err()));
+            assert_eq!(cached(), Some(2), "a nested cache shares the outer one");
+        });
+        assert_eq!(cached(), None, "dropped when the outermost scope ends");
     }
 
     #[test]

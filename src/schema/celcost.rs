@@ -14,6 +14,7 @@
 use kube_cel::cel::common::ast::{EntryExpr, Expr, LiteralValue};
 use kube_cel::cel::IdedExpr;
 use serde_json::Value as Json;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The largest request the API server accepts (`celconfig.MaxRequestSizeBytes`).
@@ -184,10 +185,10 @@ fn decl_at(s: &Json, root: bool, depth: usize) -> Option<Decl> {
                 .map(|r| r.iter().filter_map(Json::as_str).collect())
                 .unwrap_or_default();
             let mut d = Decl::simple(Kind::Object, 2, 0);
-            let mut props: Vec<(String, Json)> = s
+            let mut props: Vec<(String, Cow<'_, Json>)> = s
                 .get("properties")
                 .and_then(Json::as_object)
-                .map(|p| p.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .map(|p| p.iter().map(|(k, v)| (k.clone(), Cow::Borrowed(v))).collect())
                 .unwrap_or_default();
             if root {
                 with_type_and_object_meta(&mut props);
@@ -236,8 +237,11 @@ fn decl_at(s: &Json, root: bool, depth: usize) -> Option<Decl> {
 /// `apiVersion`, `kind` and a `metadata` with `name` (at most 253 characters, or the
 /// schema's `maxLength` if shorter) and `generateName` (252), as the API server declares
 /// the root of a resource (`WithTypeAndObjectMeta`).
-fn with_type_and_object_meta(props: &mut Vec<(String, Json)>) {
-    let meta = props.iter().find(|(k, _)| k == "metadata").map(|(_, v)| v.clone());
+fn with_type_and_object_meta(props: &mut Vec<(String, Cow<'_, Json>)>) {
+    let meta = props
+        .iter()
+        .find(|(k, _)| k == "metadata")
+        .map(|(_, v)| v.clone().into_owned());
     let declared = |k: &str| meta.as_ref().and_then(|m| m.get("properties")).and_then(|p| p.get(k));
     let complete = props
         .iter()
@@ -262,9 +266,9 @@ fn with_type_and_object_meta(props: &mut Vec<(String, Json)>) {
         "generateName": capped("generateName", NAME_MAX_LENGTH - 1),
     }});
     props.retain(|(k, _)| !matches!(k.as_str(), "kind" | "apiVersion" | "metadata"));
-    props.push(("kind".into(), serde_json::json!({"type": "string"})));
-    props.push(("apiVersion".into(), serde_json::json!({"type": "string"})));
-    props.push(("metadata".into(), metadata));
+    props.push(("kind".into(), Cow::Owned(serde_json::json!({"type": "string"}))));
+    props.push(("apiVersion".into(), Cow::Owned(serde_json::json!({"type": "string"}))));
+    props.push(("metadata".into(), Cow::Owned(metadata)));
 }
 
 /// How many times a rule on a node of declaration `d` can run in one object when the

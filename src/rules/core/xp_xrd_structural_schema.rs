@@ -312,6 +312,15 @@ impl Rule for XpXrdStructuralSchema {
             let doc = x.doc();
             for v in x.versions() {
                 let Some(root) = v.schema else { continue };
+                // Each rule is parsed once for the compile and the cost checks below.
+                schema::cel::with_parse_cache(|| Self::version(doc, &v, root, out));
+            }
+        }
+    }
+}
+
+impl XpXrdStructuralSchema {
+    fn version(doc: &Doc, v: &crate::model::XrdVersion<'_>, root: &Node, out: &mut Sink) {
                 let at = v
                     .node
                     .get("schema")
@@ -365,7 +374,5 @@ impl Rule for XpXrdStructuralSchema {
                         }
                     }
                 }
-            }
-        }
     }
 }
