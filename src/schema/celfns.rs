@@ -280,23 +280,38 @@ pub fn run_counted(root: &Context<'_>, e: &IdedExpr, this: &Value, limit: u64) -
 
 /// The least runtime cost cel-go's tracker charges for evaluating a (lowered) expression,
 /// leaving out the steps of its comprehensions, which [`comprehension`] charges as they run:
-/// 1 per identifier, 10 / 30 / 40 per list / map / message built, 1 per call of a function
-/// whose cost does not depend on its arguments' sizes, the left side of `&&` and `||`, the
-/// cheaper branch of `?:`.
+/// 1 per identifier other than a type name, 10 / 30 per list / map built of other than
+/// constants, 1 per call of an operator whose cost does not depend on its arguments' sizes
+/// (`!`, negation, indexing, `size`, arithmetic other than `+`), the left side of `&&` and
+/// `||`, the cheaper branch of `?:`.
 pub fn min_cost(e: &IdedExpr, depth: usize) -> u64 {
     if depth > 256 {
         return 0;
     }
     let sum = |es: &mut dyn Iterator<Item = &IdedExpr>| es.fold(0u64, |s, x| s.saturating_add(min_cost(x, depth + 1)));
     match &e.expr {
-        Expr::Ident(_) => 1,
+        // A type name is a constant; every other identifier is looked up.
+        Expr::Ident(n) => u64::from(!TYPES.contains(&n.as_str())),
         Expr::Select(s) => min_cost(&s.operand, depth + 1),
+        // A list or map of constants may be built once, when the program is planned.
+        Expr::List(l) if l.elements.iter().all(|x| matches!(x.expr, Expr::Literal(_))) => 0,
         Expr::List(l) => 10u64.saturating_add(sum(&mut l.elements.iter())),
-        Expr::Map(m) => 30u64.saturating_add(sum(&mut m.entries.iter().filter_map(|en| match &en.expr {
-            kube_cel::cel::common::ast::EntryExpr::MapEntry(me) => Some(&me.value),
-            _ => None,
-        }))),
-        Expr::Struct(_) => 40,
+        Expr::Map(m) => {
+            let values: Vec<&IdedExpr> = m
+                .entries
+                .iter()
+                .filter_map(|en| match &en.expr {
+                    kube_cel::cel::common::ast::EntryExpr::MapEntry(me) => Some(&me.value),
+                    _ => None,
+                })
+                .collect();
+            if values.iter().all(|x| matches!(x.expr, Expr::Literal(_))) {
+                0
+            } else {
+                30u64.saturating_add(sum(&mut values.into_iter()))
+            }
+        }
+        Expr::Struct(_) => 0,
         Expr::Comprehension(c) => sum(&mut [&c.iter_range, &c.accu_init, &c.result].into_iter()),
         Expr::Call(c) => {
             let a = &c.args;
@@ -308,20 +323,7 @@ pub fn min_cost(e: &IdedExpr, depth: usize) -> u64 {
                 name => {
                     let own = u64::from(matches!(
                         name,
-                        "!_" | "-_"
-                            | "_[_]"
-                            | "size"
-                            | "@not_strictly_false"
-                            | "_-_"
-                            | "_*_"
-                            | "_/_"
-                            | "_%_"
-                            | "int"
-                            | "uint"
-                            | "double"
-                            | "bool"
-                            | "type"
-                            | "dyn"
+                        "!_" | "-_" | "_[_]" | "size" | "@not_strictly_false" | "_-_" | "_*_" | "_/_" | "_%_"
                     ));
                     own.saturating_add(sum(&mut c.target.as_deref().into_iter().chain(a.iter())))
                 }

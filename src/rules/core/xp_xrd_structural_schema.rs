@@ -36,7 +36,9 @@ crate::declare_rule! {
     /// can run in one object, and every `messageExpression`'s cost, at most 10 000 000, and
     /// all of them together at most 100 000 000 per version (estimated as the API server
     /// does, from `maxItems`, `maxProperties` and `maxLength`, or where one is missing from
-    /// what fits in a 3 MiB request). Measured by the `structural_schema` and
+    /// what fits in a 3 MiB request; an estimate that met a function or field portalint
+    /// cannot type is a warning, as it may be higher than the API server's). Measured by
+    /// the `structural_schema` and
     /// `kubernetes_cel_cost` conformance suites (`docs/conformance.md`).
     ///
     /// ## Why is this bad?
