@@ -55,7 +55,7 @@ fn validation_case(case: &Value) -> Result<(), String> {
     let yaml = serde_json::to_string(&case["crd_schema"]).expect("json");
     let parsed = portalint::parse::yaml::parse(&yaml);
     let root = &parsed.docs.first().ok_or("no document")?.root;
-    let mut ours: Vec<String> = cellimits::check_schema(root, None)
+    let mut ours: Vec<String> = cellimits::check_schema(root, None, None)
         .into_iter()
         .map(|p| p.schema_path)
         .collect();

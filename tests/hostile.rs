@@ -271,6 +271,34 @@ fn findings_per_file_is_a_config_key() {
     assert!(m[5].contains("45 more findings"), "{m:?}");
 }
 
+/// The run's output budget: at most `limits.findings` findings are listed, over every file;
+/// the totals (and so the exit code) count them all, and every format says how many more.
+#[test]
+fn findings_per_run_is_a_budget_every_format_states() {
+    let mut files: Vec<(&str, String)> = ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
+        .into_iter()
+        .map(|f| {
+            (
+                f,
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n".to_string(),
+            )
+        })
+        .collect();
+    files.push((".portalint.yaml", "limits: {findings: 3}\n".into()));
+    let tmp = dir_with(&files);
+    let (code, json, _) = bounded(tmp.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(3), "{json}");
+    assert_eq!(json["summary"]["errors"], 4, "{json}");
+    assert_eq!(json["summary"]["not_shown"], 1, "{json}");
+    let sentence = "1 more finding is counted above and not listed: over the run budget `limits.findings`";
+    for format in ["text", "markdown", "sarif", "junit"] {
+        let (code, out, err) = common::run_bin(&["check", "--format", format, "."], tmp.path());
+        assert_eq!(code, 1, "{format}: {err}");
+        assert!(out.contains(sentence), "{format}: {out}");
+    }
+}
+
 /// A FIFO named like a YAML file (or like the config file) is reported and never opened:
 /// opening one for reading blocks until a writer comes.
 #[cfg(unix)]

@@ -77,6 +77,9 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
     if let Some(left) = summary.left_out() {
         writeln!(w, "Not checked: {left}.")?;
     }
+    if let Some(over) = summary.over_budget() {
+        writeln!(w, "{over}.")?;
+    }
     if summary.baselined > 0 {
         writeln!(w, "{}.", super::baseline::not_shown(summary.baselined))?;
     }

@@ -78,7 +78,13 @@ struct Observed<'n> {
 /// not parse or type-check are left to the compile check.
 ///
 /// `name_max` caps `metadata.name` where the CRD's builder caps it (Crossplane: 63).
-pub fn check_schema(root: &crate::parse::yaml::Node, name_max: Option<u64>) -> Vec<CostProblem<'_>> {
+/// `kube` is the Kubernetes version the rules are written for (a rule calling a function
+/// its API server does not declare does not compile, so it has no cost there).
+pub fn check_schema(
+    root: &crate::parse::yaml::Node,
+    name_max: Option<u64>,
+    kube: Option<crate::schema::celenv::KubeVersion>,
+) -> Vec<CostProblem<'_>> {
     let json = root.to_json();
     let mut typed = json.clone();
     if let (Some(cap), Some(obj)) = (name_max, typed.as_object_mut()) {
@@ -110,6 +116,7 @@ pub fn check_schema(root: &crate::parse::yaml::Node, name_max: Option<u64>) -> V
         out: &mut out,
         observed: &mut observed,
         total: &mut total,
+        kube,
     };
     w.node(root, &json, root_decl.as_ref(), true, Some(1), ("", ""), 0);
     if total > STATIC_CRD_COST_LIMIT {
@@ -144,9 +151,17 @@ struct SchemaWalk<'n, 'o> {
     out: &'o mut Vec<CostProblem<'n>>,
     observed: &'o mut Vec<Observed<'n>>,
     total: &'o mut u64,
+    kube: Option<crate::schema::celenv::KubeVersion>,
 }
 
 impl<'n> SchemaWalk<'n, '_> {
+    /// The expression type-checks against its node and calls only declared functions (as
+    /// the API server compiles it; a rule that does not compile has no cost).
+    fn compiles(&self, e: &kube_cel::cel::IdedExpr, node: &Json, root: bool) -> bool {
+        crate::schema::celcheck::check(e, node, root).is_empty()
+            && crate::schema::celenv::undeclared(e, self.kube).is_empty()
+    }
+
     fn observe(&mut self, at: &'n crate::parse::yaml::Node, paths: (&str, String), cost: u64, guessed: bool) {
         *self.total = self.total.saturating_add(cost);
         // Costs under 1 % of the per-schema limit are not named (`ObserveExpressionCost`).
@@ -287,7 +302,7 @@ impl<'n> SchemaWalk<'n, '_> {
         if let Some(rn) = r.get("rule") {
             if let Some(text) = rn.as_str().filter(|t| !t.trim().is_empty()) {
                 if let Ok(e) = crate::schema::cel::parse(text) {
-                    if crate::schema::celcheck::check(&e, node, root).is_empty() {
+                    if self.compiles(&e, node, root) {
                         let (est, guessed) = estimate(&e, d);
                         let cost = times(est.max, cardinality.unwrap_or_else(|| max_cardinality(d)));
                         if cost > STATIC_COST_LIMIT {
@@ -307,7 +322,7 @@ impl<'n> SchemaWalk<'n, '_> {
         if let Some(mn) = r.get("messageExpression") {
             if let Some(text) = mn.as_str().filter(|t| !t.is_empty()) {
                 if let Ok(e) = crate::schema::cel::parse(text) {
-                    if crate::schema::celcheck::check(&e, node, root).is_empty() {
+                    if self.compiles(&e, node, root) {
                         let (est, guessed) = estimate(&e, d);
                         if est.max > STATIC_COST_LIMIT {
                             self.out.push(CostProblem {
@@ -339,7 +354,7 @@ mod tests {
 
     fn problems(yaml: &str, name_max: Option<u64>) -> Vec<(String, String)> {
         let parsed = crate::parse::yaml::parse(yaml);
-        check_schema(&parsed.docs[0].root, name_max)
+        check_schema(&parsed.docs[0].root, name_max, None)
             .into_iter()
             .map(|p| (p.schema_path, p.message))
             .collect()

@@ -7,6 +7,7 @@
 pub mod cel;
 pub mod celcheck;
 pub mod celcost;
+pub mod celenv;
 pub mod celfns;
 pub mod celformat;
 pub mod cellimits;

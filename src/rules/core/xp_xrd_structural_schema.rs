@@ -41,6 +41,12 @@ crate::declare_rule! {
     /// the `structural_schema` and
     /// `kubernetes_cel_cost` conformance suites (`docs/conformance.md`).
     ///
+    /// Every CEL rule and `messageExpression` compiles in the API server's environment: a call
+    /// of a function it does not declare (cel-go's `math.*`, `base64.*` and `cel.bind` are not
+    /// enabled for CRDs) is an error, and with config `kubernetes-version: "1.N"` so is a
+    /// library newer than what a CRD created on 1.N may use (the release before: `isSemver` came
+    /// with 1.33, so it needs `kubernetes-version` 1.34 or later).
+    ///
     /// ## Why is this bad?
     /// The API server rejects the generated CRD, so the XRD never becomes established, which
     /// Crossplane reports only as an event after the merge.
@@ -101,6 +107,8 @@ crate::declare_rule! {
 struct Walk<'a, 'o> {
     doc: &'a Doc,
     out: &'o mut Sink,
+    /// The Kubernetes version rules are written for (config `kubernetes-version`).
+    kube: Option<schema::celenv::KubeVersion>,
 }
 
 impl Walk<'_, '_> {
@@ -156,6 +164,14 @@ impl Walk<'_, '_> {
                             Ok(_) => Vec::new(),
                         }
                     };
+                    // Functions the API server's environment does not declare (or not yet, at
+                    // the configured version): the checker refuses them.
+                    let mut problems = problems;
+                    if problems.is_empty() {
+                        if let Ok(e) = schema::cel::parse(text) {
+                            problems = schema::celenv::undeclared(&e, self.kube);
+                        }
+                    }
                     if let Some(first) = problems.first() {
                         let short: String = text.chars().take(80).collect();
                         self.out
@@ -315,14 +331,21 @@ impl Rule for XpXrdStructuralSchema {
             for v in x.versions() {
                 let Some(root) = v.schema else { continue };
                 // Each rule is parsed once for the compile and the cost checks below.
-                schema::cel::with_parse_cache(|| Self::version(doc, &v, root, out));
+                let kube = ws.options.kubernetes_version;
+                schema::cel::with_parse_cache(|| Self::version(doc, &v, root, kube, out));
             }
         }
     }
 }
 
 impl XpXrdStructuralSchema {
-    fn version(doc: &Doc, v: &crate::model::XrdVersion<'_>, root: &Node, out: &mut Sink) {
+    fn version(
+        doc: &Doc,
+        v: &crate::model::XrdVersion<'_>,
+        root: &Node,
+        kube: Option<schema::celenv::KubeVersion>,
+        out: &mut Sink,
+    ) {
                 let at = v
                     .node
                     .get("schema")
@@ -337,11 +360,11 @@ impl XpXrdStructuralSchema {
                     )
                     .help("set `type: object` at the root");
                 }
-                Walk { doc, out }.node(root, at, "<root>", false);
+                Walk { doc, out, kube }.node(root, at, "<root>", false);
                 // The API server's CEL cost limits (per rule, per message expression, per
                 // schema), on the schema as Crossplane renders it: `metadata.name` is at
                 // most 63 characters there.
-                for p in schema::cellimits::check_schema(root, Some(63)) {
+                for p in schema::cellimits::check_schema(root, Some(63), kube) {
                     let span = p.at.map_or(at, |n| doc.span(n));
                     let severity = if p.guessed { Severity::Warning } else { Severity::Error };
                     let message = match p.at {
