@@ -652,6 +652,37 @@ impl<'d> Coster<'d> {
     }
 
     fn call(&mut self, call: &kube_cel::cel::common::ast::CallExpr, depth: usize) -> Info<'d> {
+        // A namespaced function (`sets.contains(a, b)`, `format.dns1123Label()`) parses as a
+        // member call on its namespace: it is the global function of that name.
+        let qualified = match call.target.as_deref().map(|t| &t.expr) {
+            Some(Expr::Ident(ns))
+                if self.local(ns).is_none()
+                    && matches!(
+                        ns.as_str(),
+                        "sets"
+                            | "strings"
+                            | "lists"
+                            | "optional"
+                            | "format"
+                            | "ip"
+                            | "jsonpatch"
+                            | "cel"
+                            | "math"
+                            | "base64"
+                    ) =>
+            {
+                Some(format!("{ns}.{}", call.func_name))
+            }
+            _ => None,
+        };
+        if let Some(q) = qualified {
+            let global = kube_cel::cel::common::ast::CallExpr {
+                func_name: q,
+                target: None,
+                args: call.args.clone(),
+            };
+            return self.call(&global, depth + 1);
+        }
         let name = call.func_name.as_str();
         if name == "dyn" && call.args.len() == 1 {
             let a = self.cost(&call.args[0], depth + 1);
@@ -670,11 +701,21 @@ impl<'d> Coster<'d> {
         let ty = self.result_ty(name, target.as_ref(), &args);
         let mut out = Info::new(Est::fixed(0), ty);
         // `split`'s limit, when a literal, bounds the result (the second argument).
-        let literal_int = match call.args.get(1).map(|a| &a.expr) {
-            Some(Expr::Literal(LiteralValue::Int(n))) => u64::try_from(**n).ok(),
-            _ => None,
+        // Literal integer arguments bound some results (`split`'s limit, `slice`'s range).
+        let literals: Vec<Option<i64>> = call
+            .args
+            .iter()
+            .map(|a| match &a.expr {
+                Expr::Literal(LiteralValue::Int(n)) => Some(**n),
+                _ => None,
+            })
+            .collect();
+        // As Go converts it: a negative limit is a huge one.
+        let literal_int = literals.get(1).copied().flatten().map(|n| n as u64);
+        let (cost, mut size) = match self.ext_cost(name, target.as_ref(), &args, &literals) {
+            Some((cost, size)) => (cost.add(arg_sum), size),
+            None => self.function_cost(name, target.as_ref(), &args, arg_sum, literal_int, &mut out),
         };
-        let (cost, mut size) = self.function_cost(name, target.as_ref(), &args, arg_sum, literal_int, &mut out);
         if name == "_[_]" && args.len() == 2 {
             let list = args[0].ty.kind() == Kind::List || args[0].entry.is_some_and(|e| e.list);
             size = args[0].entry.map(|e| e.val);
@@ -753,7 +794,6 @@ impl<'d> Coster<'d> {
             | "getHostname"
             | "getPort"
             | "getEscapedPath"
-            | "reverse"
             | "jsonpatch.escapeKey"
             | "strings.quote" => k(Kind::String),
             "split" | "findAll" => Ty::List(Box::new(k(Kind::String))),
@@ -771,6 +811,11 @@ impl<'d> Coster<'d> {
             "sort" => target.map_or(k(Kind::Dyn), |t| t.ty.clone()),
             "getQuery" => Ty::Map(Box::new(Ty::List(Box::new(k(Kind::String))))),
             "cel.@mapInsert" => args.first().map_or(k(Kind::Dyn), |a| a.ty.clone()),
+            "hasValue" | "sets.contains" | "sets.equivalent" | "sets.intersects" | "includes" => k(Kind::Bool),
+            "lists.range" => Ty::List(Box::new(k(Kind::Int))),
+            "distinct" | "slice" | "reverse" | "sortBy" | "flatten" => target.map_or(k(Kind::Dyn), |t| t.ty.clone()),
+            "validate" | "optional.unwrap" | "or" | "optMap" | "optFlatMap" | "first" | "last" => k(Kind::Dyn),
+            n if n.starts_with("format.") => k(Kind::Opaque),
             "_[_]" => args.first().map_or(k(Kind::Dyn), |a| a.ty.elem()),
             "_?_:_" => match args.get(1).map(|a| &a.ty) {
                 Some(Ty::K(Kind::Dyn)) | None => args.get(2).map_or(k(Kind::Dyn), |a| a.ty.clone()),
@@ -897,6 +942,59 @@ impl<'d> Coster<'d> {
             }
             _ => (one.add(arg_sum), None),
         }
+    }
+
+    /// The estimates cel-go's extension libraries register for their own functions, which
+    /// take precedence over every other (`ext/lists.go` version 3, `ext/sets.go`): a call
+    /// costs 1, an allocated list 10 more, plus the traversal.
+    fn ext_cost(
+        &self,
+        name: &str,
+        target: Option<&Info<'d>>,
+        args: &[Info<'d>],
+        literals: &[Option<i64>],
+    ) -> Option<(Est, Option<Est>)> {
+        let call = Est::fixed(1);
+        // A literal argument as an unsigned bound (negative is 0, `nodeAsUintValue`).
+        let literal = |i: usize| literals.get(i).copied().flatten().map(|n| n.max(0) as u64);
+        let alloc = |factor: f64, size: Est| (size.factor(factor).add(call).add(Est::fixed(LIST_CREATE)), Some(size));
+        let list_target = target.filter(|t| t.ty.kind() == Kind::List);
+        Some(match (name, list_target, args.len()) {
+            ("sets.contains" | "sets.intersects" | "sets.equivalent", _, 2) if target.is_none() => {
+                let f = if name == "sets.equivalent" { 2.0 } else { 1.0 };
+                let size = self.size_or_unknown(&args[0]).mul(self.size_or_unknown(&args[1]));
+                (size.factor(f).add(call), None)
+            }
+            ("reverse", Some(t), 0) => alloc(1.0, self.size_or_unknown(t)),
+            ("distinct", Some(t), 0) => {
+                let s = self.size_or_unknown(t);
+                alloc(2.0, s.mul(s))
+            }
+            ("slice", Some(t), 2) => {
+                let s = self.size_or_unknown(t);
+                let start = literal(0).unwrap_or(0);
+                let end = literal(1).unwrap_or(s.max);
+                alloc(1.0, Est::fixed(end.wrapping_sub(start)))
+            }
+            ("flatten", Some(t), 0 | 1) => {
+                let depth = match args.len() {
+                    0 => 1,
+                    _ => literal(0).unwrap_or(u64::MAX),
+                };
+                alloc(depth as f64, self.size_or_unknown(t))
+            }
+            ("lists.range", None, 1) if target.is_none() => alloc(1.0, Est::fixed(literal(0).unwrap_or(u64::MAX))),
+            ("sort", Some(t), 0) => {
+                let s = self.size_or_unknown(t);
+                let f = if matches!(t.ty.elem().kind(), Kind::String | Kind::Bytes) {
+                    2.0 + STRING_TRAVERSAL
+                } else {
+                    2.0
+                };
+                alloc(f, s.mul(s))
+            }
+            _ => return None,
+        })
     }
 
     /// The Kubernetes library's call estimates (`library.CostEstimator.EstimateCallCost`).
@@ -1231,6 +1329,12 @@ mod tests {
             cost(&bounded, "self.transformList(i, x, x * 2.0).size() > 0"),
             12 + 10 * 14 + 2
         );
+        // cel-go's list and set extensions estimate their own calls.
+        let ints = json!({"type": "array", "maxItems": 10, "items": {"type": "integer"}});
+        assert_eq!(cost(&ints, "self.distinct().size() > 0"), 1 + (10 * 10 * 2 + 11) + 2);
+        assert_eq!(cost(&ints, "sets.contains(self, [1])"), 1 + 10 + (10 + 1));
+        assert_eq!(cost(&ints, "self.reverse() == self"), 1 + 21 + 1 + 1);
+        assert_eq!(cost(&ints, "self.slice(1, 3).size() == 2"), 1 + (2 + 11) + 1 + 1);
         let s = json!({"type": "string"});
         assert_eq!(cost(&s, "self.contains('test')"), 314_574);
         assert_eq!(cost(&s, "self.startsWith('test')"), 2);
