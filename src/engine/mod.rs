@@ -781,6 +781,10 @@ impl<'a> Plan<'a> {
                 break;
             }
             drop(tally);
+            // The old workspace goes before the tree is read again: two at once doubled the
+            // peak memory of a large repository's `--fix`.
+            let pr = ws.pr.clone();
+            drop(ws);
             let found = crate::discover::discover(root, &prefix, exclude, max_size);
             let inputs = model::Inputs {
                 files: found.inputs,
@@ -788,7 +792,7 @@ impl<'a> Plan<'a> {
                 external: external.clone(),
                 base: Vec::new(),
             };
-            ws = model::build(inputs, ws.pr.clone(), repo.clone(), profile, options.clone());
+            ws = model::build(inputs, pr, repo.clone(), profile, options.clone());
             if ws.repo.onboarding && ws.repo.is_dir {
                 ws.file_age_days = catalog_file_ages(&ws, root);
             }
