@@ -5,6 +5,7 @@ use crate::parse::yaml::Node;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 use crate::schema;
+use crate::schema::xcrd::Rendered;
 
 crate::declare_rule! {
     /// ## What it does
@@ -31,8 +32,12 @@ crate::declare_rule! {
     /// `allOf`/`anyOf`/`oneOf`/`not` hold only value validations and constrain only fields the
     /// schema specifies; validation rules have a rule, a one-line message, a known `reason`,
     /// a `fieldPath` that exists, `oldSelf` only where old and new values correlate and
-    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules. Measured
-    /// by the `structural_schema` conformance suite (`docs/conformance.md`).
+    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules. The rules
+    /// of the root, `spec` and `status` compile against those nodes as Crossplane renders
+    /// them, with the fields it adds (`metadata.name`, `spec.crossplane` or a legacy XR's
+    /// `spec.compositionRef`, `status.conditions`, …), in the composite resource's CRD and,
+    /// for a v1 XRD offering a claim, in the claim's. Measured by the `structural_schema` and
+    /// `crossplane_xcrd` conformance suites (`docs/conformance.md`).
     ///
     /// ## Why is this bad?
     /// The API server rejects the generated CRD, so the XRD never becomes established, which
@@ -94,11 +99,34 @@ crate::declare_rule! {
 struct Walk<'a, 'o> {
     doc: &'a Doc,
     out: &'o mut Sink,
+    /// The CRDs Crossplane renders from this version's schema (with the fields it adds), as
+    /// JSON, each with what it is: the rules of the root, `spec` and `status` compile against
+    /// each of them.
+    renders: &'a [(serde_json::Value, &'static str)],
 }
 
 impl Walk<'_, '_> {
     fn flag(s: &Node, k: &str) -> bool {
         s.get(k).and_then(Node::as_bool).unwrap_or(false)
+    }
+
+    /// Why the `rule` or `messageExpression` `text` on the schema node `json` does not compile.
+    fn cel_problems(json: &serde_json::Value, key: &str, text: &str, root: bool) -> Vec<String> {
+        if key == "rule" {
+            return schema::cel::check_rule(json, text, root);
+        }
+        match schema::cel::parse(text) {
+            Err(why) => vec![why],
+            // A message expression must evaluate to a string: compared with its own
+            // `string()` it type-checks only when it is one (or dyn).
+            Ok(_)
+                if !schema::cel::check_rule(json, &format!("string({text}) == ({text})"), root).is_empty()
+                    && schema::cel::check_rule(json, &format!("string({text}) != ''"), root).is_empty() =>
+            {
+                vec!["it does not evaluate to a string".to_string()]
+            }
+            Ok(_) => Vec::new(),
+        }
     }
 
     fn node(&mut self, s: &Node, at: Span, path: &str, logic: bool) {
@@ -123,39 +151,44 @@ impl Walk<'_, '_> {
                 for key in ["rule", "messageExpression"] {
                     let Some(n) = r.get(key) else { continue };
                     let Some(text) = n.as_str() else { continue };
-                    let problems = if key == "rule" {
-                        schema::cel::check_rule(&json, text, path == "<root>")
-                    } else {
-                        match schema::cel::parse(text) {
-                            Err(why) => vec![why],
-                            // A message expression must evaluate to a string: compared with
-                            // its own `string()` it type-checks only when it is one (or dyn).
-                            Ok(_)
-                                if !schema::cel::check_rule(
-                                    &json,
-                                    &format!("string({text}) == ({text})"),
-                                    path == "<root>",
-                                )
-                                .is_empty()
-                                    && schema::cel::check_rule(
-                                        &json,
-                                        &format!("string({text}) != ''"),
-                                        path == "<root>",
-                                    )
-                                    .is_empty() =>
-                            {
-                                vec!["it does not evaluate to a string".to_string()]
-                            }
-                            Ok(_) => Vec::new(),
-                        }
+                    // The rule compiles against the node as the CRD carries it: for the root,
+                    // `spec` and `status`, Crossplane's own node with the fields it adds, in
+                    // every CRD it renders from the XRD.
+                    let against: Vec<(&serde_json::Value, &str)> = match crossplane_typed {
+                        true if !self.renders.is_empty() => self
+                            .renders
+                            .iter()
+                            .map(|(crd, what)| {
+                                let node = match path {
+                                    "<root>" => crd,
+                                    top => &crd["properties"][top],
+                                };
+                                (node, *what)
+                            })
+                            .collect(),
+                        _ => vec![(&json, "")],
                     };
-                    if let Some(first) = problems.first() {
+                    let results: Vec<(Option<String>, &str)> = against
+                        .iter()
+                        .map(|(node, what)| {
+                            let first = Self::cel_problems(node, key, text, path == "<root>").into_iter().next();
+                            (first, *what)
+                        })
+                        .collect();
+                    let all_fail = results.iter().all(|(p, _)| p.is_some());
+                    let failed = results.into_iter().find_map(|(p, what)| Some((p?, what)));
+                    if let Some((first, what)) = failed {
                         let short: String = text.chars().take(80).collect();
+                        let which = if all_fail || what.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" in {what}")
+                        };
                         self.out
                             .report(
                                 doc.span(n),
                                 format!(
-                                    "CEL {key} {code0} of {code1} does not compile: {first}",
+                                    "CEL {key} {code0} of {code1} does not compile{which}: {first}",
                                     code0 = code(&short),
                                     code1 = code(&path)
                                 ),
@@ -321,7 +354,22 @@ impl Rule for XpXrdStructuralSchema {
                     )
                     .help("set `type: object` at the root");
                 }
-                Walk { doc, out }.node(root, at, "<root>", false);
+                let mut renders = vec![(
+                    schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Composite(x.scope())).to_json(),
+                    "the composite resource's CRD",
+                )];
+                if !x.is_v2() && x.spec().and_then(|s| s.get("claimNames")).is_some() {
+                    renders.push((
+                        schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Claim).to_json(),
+                        "the claim's CRD",
+                    ));
+                }
+                Walk {
+                    doc,
+                    out,
+                    renders: &renders,
+                }
+                .node(root, at, "<root>", false);
                 // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
                 // it builds (the root, `metadata` and those two nodes themselves are its own).
                 let mut copied = schema::structural::check_copied(root, None);
