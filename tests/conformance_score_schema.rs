@@ -67,6 +67,8 @@ fn score_schema_conformance() {
     };
     let outcome = app::check(&args).expect("check runs");
     let took = started.elapsed();
+    // No silent pass: every case's file is read as one document.
+    let read = outcome.summary.documents;
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in &outcome.diagnostics {
         let file = d.primary.path.rsplit('/').next().unwrap_or_default().to_string();
@@ -116,6 +118,7 @@ fn score_schema_conformance() {
     for d in &disagreements {
         println!("{d}");
     }
+    println!("  read {read} documents of {} cases", cases.len());
     let unknown: Vec<&String> = differences
         .keys()
         .filter(|id| !cases.iter().any(|c| c["id"] == id.as_str()))
@@ -128,6 +131,7 @@ fn score_schema_conformance() {
         stale.is_empty(),
         "DIFFERENCES.md lists cases that agree now (remove them): {stale:?}"
     );
+    assert_eq!(read, cases.len(), "every case is one document portalint reads (a Score spec)");
     assert!(
         agreed >= need,
         "score_schema: {agreed}/{total} agree, below the threshold of {need}"
