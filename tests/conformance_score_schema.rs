@@ -131,7 +131,11 @@ fn score_schema_conformance() {
         stale.is_empty(),
         "DIFFERENCES.md lists cases that agree now (remove them): {stale:?}"
     );
-    assert_eq!(read, cases.len(), "every case is one document portalint reads (a Score spec)");
+    assert_eq!(
+        read,
+        cases.len(),
+        "every case is one document portalint reads (a Score spec)"
+    );
     assert!(
         agreed >= need,
         "score_schema: {agreed}/{total} agree, below the threshold of {need}"

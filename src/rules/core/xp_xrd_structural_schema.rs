@@ -154,7 +154,7 @@ impl Walk<'_, '_> {
                     // The rule compiles against the node as the CRD carries it: for the root,
                     // `spec` and `status`, Crossplane's own node with the fields it adds, in
                     // every CRD it renders from the XRD.
-                    let against: Vec<(&serde_json::Value, &str)> = match crossplane_typed {
+                    let against: Vec<(&serde_json::Value, &str)> = match crossplane_typed && !logic {
                         true if !self.renders.is_empty() => self
                             .renders
                             .iter()
@@ -354,11 +354,15 @@ impl Rule for XpXrdStructuralSchema {
                     )
                     .help("set `type: object` at the root");
                 }
-                let mut renders = vec![(
-                    schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Composite(x.scope())).to_json(),
-                    "the composite resource's CRD",
-                )];
-                if !x.is_v2() && x.spec().and_then(|s| s.get("claimNames")).is_some() {
+                // Rendered only when the schema has rules to compile against them.
+                let mut renders = Vec::new();
+                if schema::cel::has_rules(root) {
+                    renders.push((
+                        schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Composite(x.scope())).to_json(),
+                        "the composite resource's CRD",
+                    ));
+                }
+                if !renders.is_empty() && !x.is_v2() && x.spec().and_then(|s| s.get("claimNames")).is_some() {
                     renders.push((
                         schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Claim).to_json(),
                         "the claim's CRD",
