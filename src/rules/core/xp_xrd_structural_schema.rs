@@ -32,12 +32,24 @@ crate::declare_rule! {
     /// `allOf`/`anyOf`/`oneOf`/`not` hold only value validations and constrain only fields the
     /// schema specifies; validation rules have a rule, a one-line message, a known `reason`,
     /// a `fieldPath` that exists, `oldSelf` only where old and new values correlate and
-    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules. The rules
-    /// of the root, `spec` and `status` compile against those nodes as Crossplane renders
-    /// them, with the fields it adds (`metadata.name`, `spec.crossplane` or a legacy XR's
+    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules; and the
+    /// API server's CEL cost limits: every rule's estimated cost times the number of times it
+    /// can run in one object, and every `messageExpression`'s cost, at most 10 000 000, and
+    /// all of them together at most 100 000 000 per version (estimated as the API server
+    /// does, from `maxItems`, `maxProperties` and `maxLength`, or where one is missing from
+    /// what fits in a 3 MiB request; an estimate that met a function or field portalint
+    /// cannot type is a warning, as it may be higher than the API server's). The rules of the
+    /// root, `spec` and `status` compile against those nodes as Crossplane renders them, with
+    /// the fields it adds (`metadata.name`, `spec.crossplane` or a legacy XR's
     /// `spec.compositionRef`, `status.conditions`, …), in the composite resource's CRD and,
-    /// for a v1 XRD offering a claim, in the claim's. Measured by the `structural_schema` and
-    /// `crossplane_xcrd` conformance suites (`docs/conformance.md`).
+    /// for a v1 XRD offering a claim, in the claim's. Measured by the `structural_schema`,
+    /// `kubernetes_cel_cost` and `crossplane_xcrd` conformance suites (`docs/conformance.md`).
+    ///
+    /// Every CEL rule and `messageExpression` compiles in the API server's environment: a call
+    /// of a function it does not declare (cel-go's `math.*`, `base64.*` and `cel.bind` are not
+    /// enabled for CRDs) is an error, and with config `kubernetes-version: "1.N"` so is a
+    /// library newer than what a CRD created on 1.N may use (the release before: `isSemver` came
+    /// with 1.33, so it needs `kubernetes-version` 1.34 or later).
     ///
     /// ## Why is this bad?
     /// The API server rejects the generated CRD, so the XRD never becomes established, which
@@ -103,6 +115,8 @@ struct Walk<'a, 'o> {
     /// JSON, each with what it is: the rules of the root, `spec` and `status` compile against
     /// each of them.
     renders: &'a [(serde_json::Value, &'static str)],
+    /// The Kubernetes version rules are written for (config `kubernetes-version`).
+    kube: Option<schema::celenv::KubeVersion>,
 }
 
 impl Walk<'_, '_> {
@@ -176,7 +190,17 @@ impl Walk<'_, '_> {
                         })
                         .collect();
                     let all_fail = results.iter().all(|(p, _)| p.is_some());
-                    let failed = results.into_iter().find_map(|(p, what)| Some((p?, what)));
+                    let mut failed = results.into_iter().find_map(|(p, what)| Some((p?, what)));
+                    // Functions the API server's environment does not declare (or not yet, at
+                    // the configured version): the checker refuses them.
+                    if failed.is_none() {
+                        if let Ok(e) = schema::cel::parse(text) {
+                            failed = schema::celenv::undeclared(&e, self.kube)
+                                .into_iter()
+                                .next()
+                                .map(|p| (p, ""));
+                        }
+                    }
                     if let Some((first, what)) = failed {
                         let short: String = text.chars().take(80).collect();
                         let which = if all_fail || what.is_empty() {
@@ -337,61 +361,95 @@ impl Walk<'_, '_> {
 impl Rule for XpXrdStructuralSchema {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
-            let doc = x.doc();
             for v in x.versions() {
                 let Some(root) = v.schema else { continue };
-                let at = v
-                    .node
-                    .get("schema")
-                    .map(|s| doc.span_of_key(s, "openAPIV3Schema"))
-                    .unwrap_or_else(|| doc.span(root));
-                if root.str_at(&["type"]) != Some("object") {
-                    // Crossplane builds the CRD's root as `type: object` whatever the XRD says.
-                    out.report_with(
+                // Each rule is parsed once for the compile and the cost checks below.
+                let kube = ws.options.kubernetes_version;
+                schema::cel::with_parse_cache(|| Self::version(x, &v, root, kube, out));
+            }
+        }
+    }
+}
+
+impl XpXrdStructuralSchema {
+    fn version(
+        x: crate::model::Xrd<'_>,
+        v: &crate::model::XrdVersion<'_>,
+        root: &Node,
+        kube: Option<schema::celenv::KubeVersion>,
+        out: &mut Sink,
+    ) {
+        let doc = x.doc();
+        let at = v
+            .node
+            .get("schema")
+            .map(|s| doc.span_of_key(s, "openAPIV3Schema"))
+            .unwrap_or_else(|| doc.span(root));
+        if root.str_at(&["type"]) != Some("object") {
+            // Crossplane builds the CRD's root as `type: object` whatever the XRD says.
+            out.report_with(
                         Severity::Warning,
                         at,
                         format!("the schema root of version {code0} is not `type: object`; Crossplane ignores it and builds an object root", code0 = code(&v.name.unwrap_or("?"))),
                     )
                     .help("set `type: object` at the root");
-                }
-                // Rendered only when the schema has rules to compile against them.
-                let mut renders = Vec::new();
-                if schema::cel::has_rules(root) {
-                    renders.push((
-                        schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Composite(x.scope())).to_json(),
-                        "the composite resource's CRD",
-                    ));
-                }
-                if !renders.is_empty() && !x.is_v2() && x.spec().and_then(|s| s.get("claimNames")).is_some() {
-                    renders.push((
-                        schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Claim).to_json(),
-                        "the claim's CRD",
-                    ));
-                }
-                Walk {
-                    doc,
-                    out,
-                    renders: &renders,
-                }
-                .node(root, at, "<root>", false);
-                // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
-                // it builds (the root, `metadata` and those two nodes themselves are its own).
-                let mut copied = schema::structural::check_copied(root, None);
-                for top in ["spec", "status"] {
-                    if let Some(t) = root.path(&["properties", top]) {
-                        copied.extend(schema::structural::check_copied(t, Some(top)));
-                    }
-                }
-                for p in copied {
+        }
+        // Rendered only when the schema has rules to compile against them.
+        let mut renders = Vec::new();
+        if schema::cel::has_rules(root) {
+            renders.push((
+                schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Composite(x.scope())).to_json(),
+                "the composite resource's CRD",
+            ));
+        }
+        if !renders.is_empty() && !x.is_v2() && x.spec().and_then(|s| s.get("claimNames")).is_some() {
+            renders.push((
+                schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Claim).to_json(),
+                "the claim's CRD",
+            ));
+        }
+        Walk {
+            doc,
+            out,
+            renders: &renders,
+            kube,
+        }
+        .node(root, at, "<root>", false);
+        // The API server's CEL cost limits (per rule, per message expression, per
+        // schema), on the schema as Crossplane renders it: `metadata.name` is at
+        // most 63 characters there.
+        for p in schema::cellimits::check_schema(root, Some(63), kube) {
+            let span = p.at.map_or(at, |n| doc.span(n));
+            let severity = if p.guessed { Severity::Warning } else { Severity::Error };
+            let message = match p.at {
+                Some(_) => format!("CEL {code0}: {}", p.message, code0 = code(&p.field_path)),
+                None => format!("{} (version {code0})", p.message, code0 = code(&v.name.unwrap_or("?"))),
+            };
+            let d = out.report_with(severity, span, message);
+            if p.guessed {
+                d.help("the estimate met a function or field portalint cannot type, so it may be higher than the API server's; the API server refuses the CRD when the cost is over its limit");
+            } else if p.at.is_none() || p.message.starts_with("contributed") {
+                d.help("the API server refuses the CRD when the estimated costs of all its rules and message expressions together are over 100 000 000");
+            } else {
+                d.help("the API server refuses the CRD when one rule's estimated cost (times the number of times it can run in one object) is over 10 000 000");
+            }
+        }
+        // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
+        // it builds (the root, `metadata` and those two nodes themselves are its own).
+        let mut copied = schema::structural::check_copied(root, None);
+        for top in ["spec", "status"] {
+            if let Some(t) = root.path(&["properties", top]) {
+                copied.extend(schema::structural::check_copied(t, Some(top)));
+            }
+        }
+        for p in copied {
+            out.report(Span::new(doc.file, p.start, p.end), p.message);
+        }
+        for top in ["spec", "status"] {
+            let fields = root.path(&["properties", top, "properties"]).and_then(Node::as_map);
+            for e in fields.unwrap_or(&[]) {
+                for p in schema::structural::check(&e.value, &format!("{top}.{}", e.key)) {
                     out.report(Span::new(doc.file, p.start, p.end), p.message);
-                }
-                for top in ["spec", "status"] {
-                    let fields = root.path(&["properties", top, "properties"]).and_then(Node::as_map);
-                    for e in fields.unwrap_or(&[]) {
-                        for p in schema::structural::check(&e.value, &format!("{top}.{}", e.key)) {
-                            out.report(Span::new(doc.file, p.start, p.end), p.message);
-                        }
-                    }
                 }
             }
         }
