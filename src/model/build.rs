@@ -146,8 +146,9 @@ pub fn prepare(inputs: Vec<(Input, Role)>, limits: yaml::Limits) -> Vec<Prepared
 }
 
 /// False for a `.json` file of the checked tree (or the base) that holds no manifest: no
-/// object with `apiVersion` and `kind` (Kubernetes objects, Score specs and Backstage entities
-/// have both; `package.json` or a JSON Schema has not), or one refused for its content (over
+/// object with `apiVersion` and `kind` (Kubernetes objects and Backstage entities have both;
+/// `package.json` or a JSON Schema has not) and no Score workload spec (which has no `kind`,
+/// [`super::is_score_spec`]), or one refused for its content (over
 /// the size limit, binary, not UTF-8: not known to be a manifest). True for any other input.
 pub fn is_json_manifest(p: &Prepared) -> bool {
     if !crate::discover::is_json(&p.input.path) || p.role == Role::Source {
@@ -156,8 +157,9 @@ pub fn is_json_manifest(p: &Prepared) -> bool {
     match &p.input.content {
         InputContent::Yaml(_) => p.parsed.as_ref().is_some_and(|parsed| {
             parsed.docs.iter().any(|d| {
-                d.root.get("apiVersion").and_then(|v| v.as_str()).is_some()
-                    && d.root.get("kind").and_then(|v| v.as_str()).is_some()
+                (d.root.get("apiVersion").and_then(|v| v.as_str()).is_some()
+                    && d.root.get("kind").and_then(|v| v.as_str()).is_some())
+                    || super::is_score_spec(&d.root)
             })
         }),
         InputContent::Text(_) => true,
@@ -209,7 +211,7 @@ pub struct Evidence {
     /// cluster folder with a `kustomization.yaml`, or without one for an XR or claim (Flux
     /// generates the kustomization).
     pub kind_folder: bool,
-    /// A Score workload spec (`apiVersion: score.dev/*`).
+    /// A Score workload spec ([`super::is_score_spec`]).
     pub score_spec: bool,
     /// An innominatus workflow document.
     pub inn_workflow: bool,
@@ -262,7 +264,7 @@ impl Evidence {
                 self.catalog_owners.insert(owner.to_ascii_lowercase());
             }
         }
-        self.score_spec |= doc.group() == "score.dev";
+        self.score_spec |= super::is_score_spec(&doc.root);
         self.inn_workflow |= super::innominatus::is_workflow(doc);
         self.backstage_entity |= super::backstage::is_entity(doc);
         // Runs for every document of a streamed scan: no allocation unless the shape matches.

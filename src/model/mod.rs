@@ -209,6 +209,36 @@ pub fn split_api_version(api_version: &str) -> (&str, &str) {
     }
 }
 
+/// The top-level keys of a Score workload spec (the Score schema's and innominatus's
+/// `workflows` and `environment` extensions).
+const SCORE_KEYS: &[&str] = &[
+    "apiVersion",
+    "metadata",
+    "service",
+    "containers",
+    "resources",
+    "workflows",
+    "environment",
+];
+
+/// True when the document `root` is a Score workload spec, judged by its content as Score
+/// tooling judges the file it is given: an `apiVersion` of the `score.dev` group (any
+/// version, so that a wrong one is reported rather than the file ignored), or, when the
+/// `apiVersion` is missing or not a string, a `kind`-less mapping of only Score's top-level
+/// keys with `metadata` and `containers`.
+pub fn is_score_spec(root: &Node) -> bool {
+    let Some(entries) = root.as_map() else { return false };
+    match root.get("apiVersion").and_then(Node::as_str) {
+        Some(v) => v == "score.dev" || split_api_version(v).0 == "score.dev",
+        None => {
+            root.get("kind").is_none()
+                && root.get("metadata").is_some()
+                && root.get("containers").is_some()
+                && entries.iter().all(|e| SCORE_KEYS.contains(&e.key.as_str()))
+        }
+    }
+}
+
 /// A YAML problem found while parsing a file.
 #[derive(Debug)]
 pub struct FileProblem {
@@ -766,9 +796,9 @@ impl Workspace {
         let id = self.sources.find(rel).unwrap_or(crate::parse::source::FileId(0));
         Span::file_start(id)
     }
-    /// The Score workload specs (`apiVersion: score.dev/*`).
+    /// The Score workload specs ([`is_score_spec`]).
     pub fn score_specs(&self) -> impl Iterator<Item = &Doc> {
-        self.docs.iter().filter(|d| d.group() == "score.dev")
+        self.docs.iter().filter(|d| is_score_spec(&d.root))
     }
     /// True when a Score spec is read by innominatus rather than by Score tooling alone: it
     /// uses an innominatus extension (top-level `workflows` or `environment`), or the

@@ -277,8 +277,13 @@ impl Validator<'_, '_> {
                     format!("{code0} must be of type {t}, found null", code0 = code(&display(path))),
                     None,
                 );
+                return;
             }
-            return;
+            // Kubernetes drops a null it has no type for; a JSON Schema (Score) validator
+            // judges it like any value: `enum`, `allOf`/`anyOf`/`oneOf` and `not` apply.
+            if self.opts.kubernetes_object || dynamic || schema.get("type").is_some() {
+                return;
+            }
         }
         if !self.type_ok(schema, node, path, span) {
             return;

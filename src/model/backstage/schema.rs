@@ -37,7 +37,7 @@ pub type KindFields = (
 );
 
 /// The `spec` fields of the built-in kinds (v1alpha1 schemas). `Template` is checked by the
-/// template rules, `Location` by `bs-kind-location`.
+/// template rules.
 pub const KIND_FIELDS: &[KindFields] = &[
     (
         "Component",
@@ -76,6 +76,11 @@ pub const KIND_FIELDS: &[KindFields] = &[
         &[("profile", Profile), ("parent", Text), ("members", TextList)],
     ),
     ("User", &[("memberOf", TextList)], &[("profile", Profile)]),
+    (
+        "Location",
+        &[],
+        &[("type", Text), ("target", Text), ("targets", TextList)],
+    ),
 ];
 
 /// The `metadata` fields of every entity (`EntityMeta.schema.json`) besides `name`,

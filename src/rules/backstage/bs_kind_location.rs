@@ -1,12 +1,15 @@
 use crate::model::Workspace;
 use crate::parse::text::code;
 use crate::rules::util::is_templated;
+use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 
 crate::declare_rule! {
     /// ## What it does
     /// Checks that a `Location` has `spec.target` or `spec.targets`, and that each relative target
     /// (resolved against the Location's file; globs skipped) exists among the checked files.
+    /// What the catalog's Location schema refuses is an error: no `spec`, or a `type`,
+    /// `target` or `targets` item that is not a non-empty string.
     ///
     /// ## Why is this bad?
     /// The schema requires neither field, but a Location without targets registers nothing, and a
@@ -57,6 +60,16 @@ crate::declare_rule! {
 impl Rule for BsKindLocation {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for doc in ws.entities().filter(|d| d.kind == "Location") {
+            let text = &*ws.sources.get(doc.file).text;
+            let refused = crate::model::backstage::spec_problems(doc, text);
+            let malformed = !refused.is_empty();
+            for (span, message) in refused {
+                out.report_with(Severity::Error, span, message)
+                    .help("the catalog's Location schema refuses the entity");
+            }
+            if malformed {
+                continue;
+            }
             let targets = crate::model::backstage::location_targets(doc);
             if targets.is_empty() {
                 out.report(

@@ -93,10 +93,14 @@ crate::declare_rule! {
 
 impl Rule for XXrSchema {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        // Per XRD version's schema (by its node, which lives as long as the workspace): its CEL
-        // program, compiled once, or `None` when it has no CEL rules (looked for once).
-        let mut cel_cache: std::collections::HashMap<*const crate::parse::yaml::Node, Option<schema::cel::Compiled>> =
-            Default::default();
+        // Per XRD version's schema (by its node, which lives as long as the workspace) and
+        // whether the object is a claim: its CEL program, compiled once against the CRD
+        // Crossplane renders (with the fields it adds, which the rules may read), or `None`
+        // when it has no CEL rules (looked for once).
+        let mut cel_cache: std::collections::HashMap<
+            (*const crate::parse::yaml::Node, bool),
+            Option<schema::cel::Compiled>,
+        > = Default::default();
         let mut rendered_cache: std::collections::HashMap<
             *const crate::parse::yaml::Node,
             std::rc::Rc<crate::parse::yaml::Node>,
@@ -131,9 +135,16 @@ impl Rule for XXrSchema {
             };
             let head = doc.head_span();
             let xrd_at = x.name_span();
-            let cel = cel_cache
-                .entry(xrd_schema as *const _)
-                .or_insert_with(|| schema::cel::has_rules(schema_node).then(|| schema::cel::compile(schema_node)));
+            let cel = cel_cache.entry((xrd_schema as *const _, claim)).or_insert_with(|| {
+                schema::cel::has_rules(schema_node).then(|| {
+                    let crd = if claim {
+                        schema::xcrd::Rendered::Claim
+                    } else {
+                        schema::xcrd::Rendered::Composite(x.scope())
+                    };
+                    schema::cel::compile(&schema::xcrd::crd_schema_with_crossplane_fields(xrd_schema, crd))
+                })
+            });
             if let Some(compiled) = cel {
                 for f in schema::cel::evaluate(compiled, &doc.root) {
                     // A rule on a mapping points at the mapping's key (`spec:`).

@@ -5,6 +5,7 @@ use crate::parse::yaml::Node;
 use crate::rules::diagnostic::Severity;
 use crate::rules::{Rule, Sink};
 use crate::schema;
+use crate::schema::xcrd::Rendered;
 
 crate::declare_rule! {
     /// ## What it does
@@ -37,9 +38,12 @@ crate::declare_rule! {
     /// all of them together at most 100 000 000 per version (estimated as the API server
     /// does, from `maxItems`, `maxProperties` and `maxLength`, or where one is missing from
     /// what fits in a 3 MiB request; an estimate that met a function or field portalint
-    /// cannot type is a warning, as it may be higher than the API server's). Measured by
-    /// the `structural_schema` and
-    /// `kubernetes_cel_cost` conformance suites (`docs/conformance.md`).
+    /// cannot type is a warning, as it may be higher than the API server's). The rules of the
+    /// root, `spec` and `status` compile against those nodes as Crossplane renders them, with
+    /// the fields it adds (`metadata.name`, `spec.crossplane` or a legacy XR's
+    /// `spec.compositionRef`, `status.conditions`, …), in the composite resource's CRD and,
+    /// for a v1 XRD offering a claim, in the claim's. Measured by the `structural_schema`,
+    /// `kubernetes_cel_cost` and `crossplane_xcrd` conformance suites (`docs/conformance.md`).
     ///
     /// Every CEL rule and `messageExpression` compiles in the API server's environment: a call
     /// of a function it does not declare (cel-go's `math.*`, `base64.*` and `cel.bind` are not
@@ -107,6 +111,10 @@ crate::declare_rule! {
 struct Walk<'a, 'o> {
     doc: &'a Doc,
     out: &'o mut Sink,
+    /// The CRDs Crossplane renders from this version's schema (with the fields it adds), as
+    /// JSON, each with what it is: the rules of the root, `spec` and `status` compile against
+    /// each of them.
+    renders: &'a [(serde_json::Value, &'static str)],
     /// The Kubernetes version rules are written for (config `kubernetes-version`).
     kube: Option<schema::celenv::KubeVersion>,
 }
@@ -114,6 +122,25 @@ struct Walk<'a, 'o> {
 impl Walk<'_, '_> {
     fn flag(s: &Node, k: &str) -> bool {
         s.get(k).and_then(Node::as_bool).unwrap_or(false)
+    }
+
+    /// Why the `rule` or `messageExpression` `text` on the schema node `json` does not compile.
+    fn cel_problems(json: &serde_json::Value, key: &str, text: &str, root: bool) -> Vec<String> {
+        if key == "rule" {
+            return schema::cel::check_rule(json, text, root);
+        }
+        match schema::cel::parse(text) {
+            Err(why) => vec![why],
+            // A message expression must evaluate to a string: compared with its own
+            // `string()` it type-checks only when it is one (or dyn).
+            Ok(_)
+                if !schema::cel::check_rule(json, &format!("string({text}) == ({text})"), root).is_empty()
+                    && schema::cel::check_rule(json, &format!("string({text}) != ''"), root).is_empty() =>
+            {
+                vec!["it does not evaluate to a string".to_string()]
+            }
+            Ok(_) => Vec::new(),
+        }
     }
 
     fn node(&mut self, s: &Node, at: Span, path: &str, logic: bool) {
@@ -138,47 +165,54 @@ impl Walk<'_, '_> {
                 for key in ["rule", "messageExpression"] {
                     let Some(n) = r.get(key) else { continue };
                     let Some(text) = n.as_str() else { continue };
-                    let problems = if key == "rule" {
-                        schema::cel::check_rule(&json, text, path == "<root>")
-                    } else {
-                        match schema::cel::parse(text) {
-                            Err(why) => vec![why],
-                            // A message expression must evaluate to a string: compared with
-                            // its own `string()` it type-checks only when it is one (or dyn).
-                            Ok(_)
-                                if !schema::cel::check_rule(
-                                    &json,
-                                    &format!("string({text}) == ({text})"),
-                                    path == "<root>",
-                                )
-                                .is_empty()
-                                    && schema::cel::check_rule(
-                                        &json,
-                                        &format!("string({text}) != ''"),
-                                        path == "<root>",
-                                    )
-                                    .is_empty() =>
-                            {
-                                vec!["it does not evaluate to a string".to_string()]
-                            }
-                            Ok(_) => Vec::new(),
-                        }
+                    // The rule compiles against the node as the CRD carries it: for the root,
+                    // `spec` and `status`, Crossplane's own node with the fields it adds, in
+                    // every CRD it renders from the XRD.
+                    let against: Vec<(&serde_json::Value, &str)> = match crossplane_typed && !logic {
+                        true if !self.renders.is_empty() => self
+                            .renders
+                            .iter()
+                            .map(|(crd, what)| {
+                                let node = match path {
+                                    "<root>" => crd,
+                                    top => &crd["properties"][top],
+                                };
+                                (node, *what)
+                            })
+                            .collect(),
+                        _ => vec![(&json, "")],
                     };
+                    let results: Vec<(Option<String>, &str)> = against
+                        .iter()
+                        .map(|(node, what)| {
+                            let first = Self::cel_problems(node, key, text, path == "<root>").into_iter().next();
+                            (first, *what)
+                        })
+                        .collect();
+                    let all_fail = results.iter().all(|(p, _)| p.is_some());
+                    let mut failed = results.into_iter().find_map(|(p, what)| Some((p?, what)));
                     // Functions the API server's environment does not declare (or not yet, at
                     // the configured version): the checker refuses them.
-                    let mut problems = problems;
-                    if problems.is_empty() {
+                    if failed.is_none() {
                         if let Ok(e) = schema::cel::parse(text) {
-                            problems = schema::celenv::undeclared(&e, self.kube);
+                            failed = schema::celenv::undeclared(&e, self.kube)
+                                .into_iter()
+                                .next()
+                                .map(|p| (p, ""));
                         }
                     }
-                    if let Some(first) = problems.first() {
+                    if let Some((first, what)) = failed {
                         let short: String = text.chars().take(80).collect();
+                        let which = if all_fail || what.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" in {what}")
+                        };
                         self.out
                             .report(
                                 doc.span(n),
                                 format!(
-                                    "CEL {key} {code0} of {code1} does not compile: {first}",
+                                    "CEL {key} {code0} of {code1} does not compile{which}: {first}",
                                     code0 = code(&short),
                                     code1 = code(&path)
                                 ),
@@ -327,12 +361,11 @@ impl Walk<'_, '_> {
 impl Rule for XpXrdStructuralSchema {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         for x in ws.xrds() {
-            let doc = x.doc();
             for v in x.versions() {
                 let Some(root) = v.schema else { continue };
                 // Each rule is parsed once for the compile and the cost checks below.
                 let kube = ws.options.kubernetes_version;
-                schema::cel::with_parse_cache(|| Self::version(doc, &v, root, kube, out));
+                schema::cel::with_parse_cache(|| Self::version(x, &v, root, kube, out));
             }
         }
     }
@@ -340,64 +373,85 @@ impl Rule for XpXrdStructuralSchema {
 
 impl XpXrdStructuralSchema {
     fn version(
-        doc: &Doc,
+        x: crate::model::Xrd<'_>,
         v: &crate::model::XrdVersion<'_>,
         root: &Node,
         kube: Option<schema::celenv::KubeVersion>,
         out: &mut Sink,
     ) {
-                let at = v
-                    .node
-                    .get("schema")
-                    .map(|s| doc.span_of_key(s, "openAPIV3Schema"))
-                    .unwrap_or_else(|| doc.span(root));
-                if root.str_at(&["type"]) != Some("object") {
-                    // Crossplane builds the CRD's root as `type: object` whatever the XRD says.
-                    out.report_with(
+        let doc = x.doc();
+        let at = v
+            .node
+            .get("schema")
+            .map(|s| doc.span_of_key(s, "openAPIV3Schema"))
+            .unwrap_or_else(|| doc.span(root));
+        if root.str_at(&["type"]) != Some("object") {
+            // Crossplane builds the CRD's root as `type: object` whatever the XRD says.
+            out.report_with(
                         Severity::Warning,
                         at,
                         format!("the schema root of version {code0} is not `type: object`; Crossplane ignores it and builds an object root", code0 = code(&v.name.unwrap_or("?"))),
                     )
                     .help("set `type: object` at the root");
-                }
-                Walk { doc, out, kube }.node(root, at, "<root>", false);
-                // The API server's CEL cost limits (per rule, per message expression, per
-                // schema), on the schema as Crossplane renders it: `metadata.name` is at
-                // most 63 characters there.
-                for p in schema::cellimits::check_schema(root, Some(63), kube) {
-                    let span = p.at.map_or(at, |n| doc.span(n));
-                    let severity = if p.guessed { Severity::Warning } else { Severity::Error };
-                    let message = match p.at {
-                        Some(_) => format!("CEL {code0}: {}", p.message, code0 = code(&p.field_path)),
-                        None => format!("{} (version {code0})", p.message, code0 = code(&v.name.unwrap_or("?"))),
-                    };
-                    let d = out.report_with(severity, span, message);
-                    if p.guessed {
-                        d.help("the estimate met a function or field portalint cannot type, so it may be higher than the API server's; the API server refuses the CRD when the cost is over its limit");
-                    } else if p.at.is_none() || p.message.starts_with("contributed") {
-                        d.help("the API server refuses the CRD when the estimated costs of all its rules and message expressions together are over 100 000 000");
-                    } else {
-                        d.help("the API server refuses the CRD when one rule's estimated cost (times the number of times it can run in one object) is over 10 000 000");
-                    }
-                }
-                // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
-                // it builds (the root, `metadata` and those two nodes themselves are its own).
-                let mut copied = schema::structural::check_copied(root, None);
-                for top in ["spec", "status"] {
-                    if let Some(t) = root.path(&["properties", top]) {
-                        copied.extend(schema::structural::check_copied(t, Some(top)));
-                    }
-                }
-                for p in copied {
+        }
+        // Rendered only when the schema has rules to compile against them.
+        let mut renders = Vec::new();
+        if schema::cel::has_rules(root) {
+            renders.push((
+                schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Composite(x.scope())).to_json(),
+                "the composite resource's CRD",
+            ));
+        }
+        if !renders.is_empty() && !x.is_v2() && x.spec().and_then(|s| s.get("claimNames")).is_some() {
+            renders.push((
+                schema::xcrd::crd_schema_with_crossplane_fields(root, Rendered::Claim).to_json(),
+                "the claim's CRD",
+            ));
+        }
+        Walk {
+            doc,
+            out,
+            renders: &renders,
+            kube,
+        }
+        .node(root, at, "<root>", false);
+        // The API server's CEL cost limits (per rule, per message expression, per
+        // schema), on the schema as Crossplane renders it: `metadata.name` is at
+        // most 63 characters there.
+        for p in schema::cellimits::check_schema(root, Some(63), kube) {
+            let span = p.at.map_or(at, |n| doc.span(n));
+            let severity = if p.guessed { Severity::Warning } else { Severity::Error };
+            let message = match p.at {
+                Some(_) => format!("CEL {code0}: {}", p.message, code0 = code(&p.field_path)),
+                None => format!("{} (version {code0})", p.message, code0 = code(&v.name.unwrap_or("?"))),
+            };
+            let d = out.report_with(severity, span, message);
+            if p.guessed {
+                d.help("the estimate met a function or field portalint cannot type, so it may be higher than the API server's; the API server refuses the CRD when the cost is over its limit");
+            } else if p.at.is_none() || p.message.starts_with("contributed") {
+                d.help("the API server refuses the CRD when the estimated costs of all its rules and message expressions together are over 100 000 000");
+            } else {
+                d.help("the API server refuses the CRD when one rule's estimated cost (times the number of times it can run in one object) is over 10 000 000");
+            }
+        }
+        // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
+        // it builds (the root, `metadata` and those two nodes themselves are its own).
+        let mut copied = schema::structural::check_copied(root, None);
+        for top in ["spec", "status"] {
+            if let Some(t) = root.path(&["properties", top]) {
+                copied.extend(schema::structural::check_copied(t, Some(top)));
+            }
+        }
+        for p in copied {
+            out.report(Span::new(doc.file, p.start, p.end), p.message);
+        }
+        for top in ["spec", "status"] {
+            let fields = root.path(&["properties", top, "properties"]).and_then(Node::as_map);
+            for e in fields.unwrap_or(&[]) {
+                for p in schema::structural::check(&e.value, &format!("{top}.{}", e.key)) {
                     out.report(Span::new(doc.file, p.start, p.end), p.message);
                 }
-                for top in ["spec", "status"] {
-                    let fields = root.path(&["properties", top, "properties"]).and_then(Node::as_map);
-                    for e in fields.unwrap_or(&[]) {
-                        for p in schema::structural::check(&e.value, &format!("{top}.{}", e.key)) {
-                            out.report(Span::new(doc.file, p.start, p.end), p.message);
-                        }
-                    }
-                }
+            }
+        }
     }
 }

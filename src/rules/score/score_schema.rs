@@ -5,8 +5,11 @@ use crate::schema::ErrorKind;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Validates every Score workload spec (`apiVersion: score.dev/*`) against the Score JSON
-    /// Schema (`score-v1b1.json`, vendored in `schemas/score/`): the workload, container,
+    /// Validates every Score workload spec (YAML or JSON; an `apiVersion` of the `score.dev`
+    /// group, or without one a mapping of Score's top-level keys with `metadata` and
+    /// `containers`) against the Score JSON Schema (`score-v1b1.json`, vendored in
+    /// `schemas/score/`) as a JSON Schema validator does (`null` is a value: where the schema
+    /// wants an object or a list, it is an error): the workload, container,
     /// resource and port names, a container's `image`, port ranges and protocols, CPU and
     /// memory quantities, probes, and files with exactly one of `content`, `binaryContent` or
     /// `source`. Unknown keys are `score-no-unknown-keys`; `score.dev/v1` is

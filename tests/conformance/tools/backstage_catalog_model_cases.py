@@ -200,6 +200,119 @@ for f in ["children", "members"]:
     add(G, f"accepts no {f}", mut(GROUP, ["spec", f], []), True)
 add(G, "accepts missing members", mut(GROUP, ["spec", "members"], delete=True), True)
 
+# --- the other kinds' tests ----------------------------------------------------------
+# Each starts from its test's entity and changes one field, as upstream does. "ignores
+# unknown kind" is left out (an unknown kind is not the kind validator's verdict, see
+# SOURCE.md); "ignores unknown apiVersion" is a refusal, as for Component and Group.
+def kind_cases(name, base, required=(), optional=(), ref_lists=(), extra=()):
+    add(name, "happy path", base, True)
+    add(name, "accepts v1beta1", mut(base, ["apiVersion"], "backstage.io/v1beta1"), True)
+    add(name, "unknown apiVersion backstage.io/v1beta0 (no kind schema matches)", mut(base, ["apiVersion"], "backstage.io/v1beta0"), False)
+    for f in required:
+        add(name, f"rejects missing {f}", mut(base, ["spec", f], delete=True), False)
+        add(name, f"rejects wrong {f}", mut(base, ["spec", f], 7), False)
+        add(name, f"rejects empty {f}", mut(base, ["spec", f], ""), False)
+    for f in optional:
+        add(name, f"accepts missing {f}", mut(base, ["spec", f], delete=True), True)
+        add(name, f"rejects wrong {f}", mut(base, ["spec", f], 7), False)
+        add(name, f"rejects empty {f}", mut(base, ["spec", f], ""), False)
+    for f in ref_lists:
+        add(name, f"accepts missing {f}", mut(base, ["spec", f], delete=True), True)
+        add(name, f"rejects empty {f}", mut(base, ["spec", f], [""]), False)
+        # upstream [undefined]; YAML/JSON has no undefined, null is its nearest
+        add(name, f"rejects null item in {f}", mut(base, ["spec", f], [None]), False)
+        add(name, f"accepts no {f}", mut(base, ["spec", f], []), True)
+    for case_name, entity, ok in extra:
+        add(name, case_name, entity, ok)
+
+API = {
+    "apiVersion": "backstage.io/v1alpha1",
+    "kind": "API",
+    "metadata": {"name": "test"},
+    "spec": {
+        "type": "openapi", "lifecycle": "production", "owner": "me",
+        "definition": "\nopenapi: \"3.0.0\"\ninfo:\n  version: 1.0.0\n  title: Swagger Petstore\npaths:\n  /pets:\n    get:\n      summary: List all pets\n      operationId: listPets\n      responses:\n        '200':\n          description: A paged array of pets\n          content:\n            application/json:\n              schema:\n                $ref: \"#/components/schemas/Pets\"\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      required:\n        - id\n        - name\n      properties:\n        id:\n          type: integer\n          format: int64\n        name:\n          type: string\n        tag:\n          type: string\n    Pets:\n      type: array\n      items:\n        $ref: \"#/components/schemas/Pet\"\n",
+        "system": "system",
+    },
+}
+e = copy.deepcopy(API); e["annotations"] = "Test"
+kind_cases("ApiEntityV1alpha1", API, required=["type", "lifecycle", "owner", "definition"],
+           optional=["system"], extra=[("rejects additional properties (root annotations)", e, False)])
+
+RESOURCE = {
+    "apiVersion": "backstage.io/v1alpha1",
+    "kind": "Resource",
+    "metadata": {"name": "test"},
+    "spec": {"type": "database", "owner": "me",
+             "dependsOn": ["component:component-0", "resource:resource-0"], "system": "system"},
+}
+kind_cases("ResourceEntityV1alpha1", RESOURCE, required=["type", "owner"], optional=["system"],
+           ref_lists=["dependsOn"])
+
+SYSTEM = {
+    "apiVersion": "backstage.io/v1alpha1",
+    "kind": "System",
+    "metadata": {"name": "test"},
+    "spec": {"owner": "me", "domain": "domain"},
+}
+kind_cases("SystemEntityV1alpha1", SYSTEM, required=["owner"], optional=["domain"])
+
+DOMAIN = {
+    "apiVersion": "backstage.io/v1alpha1",
+    "kind": "Domain",
+    "metadata": {"name": "test"},
+    "spec": {"owner": "me"},
+}
+kind_cases("DomainEntityV1alpha1", DOMAIN, required=["owner"])
+
+USER = {
+    "apiVersion": "backstage.io/v1alpha1",
+    "kind": "User",
+    "metadata": {"name": "doe"},
+    "spec": {
+        "profile": {"displayName": "John Doe", "email": "john@doe.org", "picture": "https://doe.org/john.jpeg"},
+        "memberOf": ["team-a", "developers"],
+    },
+}
+U = "UserEntityV1alpha1"
+user_extra = [
+    ("spec accepts unknown additional fields", mut(USER, ["spec", "foo"], "data"), True),
+    ("accepts missing profile", mut(USER, ["spec", "profile"], delete=True), True),
+    ("rejects wrong profile", mut(USER, ["spec", "profile"], 7), False),
+]
+for f in ["displayName", "email", "picture"]:
+    user_extra += [
+        (f"profile accepts missing {f}", mut(USER, ["spec", "profile", f], delete=True), True),
+        (f"profile rejects wrong {f}", mut(USER, ["spec", "profile", f], 7), False),
+        (f"profile rejects empty {f}", mut(USER, ["spec", "profile", f], ""), False),
+    ]
+user_extra += [
+    ("profile accepts unknown additional fields", mut(USER, ["spec", "profile", "foo"], "data"), True),
+    ("rejects missing memberOf", mut(USER, ["spec", "memberOf"], delete=True), False),
+    ("rejects wrong memberOf", mut(USER, ["spec", "memberOf"], 7), False),
+    ("rejects wrong memberOf item", mut(USER, ["spec", "memberOf"], [7, "developers"]), False),
+    ("accepts empty memberOf", mut(USER, ["spec", "memberOf"], []), True),
+    ("rejects null memberOf", mut(USER, ["spec", "memberOf"], None), False),
+]
+kind_cases(U, USER, extra=user_extra)
+
+LOCATION = {
+    "apiVersion": "backstage.io/v1alpha1",
+    "kind": "Location",
+    "metadata": {"name": "test"},
+    "spec": {"type": "github"},
+}
+T1 = "https://github.com/backstage/backstage/blob/master/plugins/catalog-backend/examples/artist-lookup-component.yaml"
+T2 = "https://github.com/backstage/backstage/blob/master/plugins/catalog-backend/examples/playback-order-component.yaml"
+kind_cases("LocationEntityV1alpha1", LOCATION, optional=["type"], extra=[
+    ("accepts good target", mut(LOCATION, ["spec", "target"], T1), True),
+    ("rejects wrong target", mut(LOCATION, ["spec", "target"], 7), False),
+    ("rejects empty target", mut(LOCATION, ["spec", "target"], ""), False),
+    ("accepts good targets", mut(LOCATION, ["spec", "targets"], [T1, T2]), True),
+    ("accepts empty targets", mut(LOCATION, ["spec", "targets"], []), True),
+    ("rejects wrong targets", mut(LOCATION, ["spec", "targets"], 7), False),
+])
+
 out = os.path.join(os.path.dirname(__file__), "..", "backstage_catalog_model", "cases.json")
 with open(out, "w") as f:
     json.dump({"cases": cases}, f, indent=1)
