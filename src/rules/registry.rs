@@ -75,6 +75,7 @@ register_rules! {
         xp_xr_crossplane_block::XpXrCrossplaneBlock,
         xp_xr_name_length::XpXrNameLength,
         x_xr_scope::XXrScope,
+        x_xr_composition_ambiguous::XXrCompositionAmbiguous,
         order_duplicate::OrderDuplicate,
         x_xrd_source_conflict::XXrdSourceConflict,
         xp_xrd_immutable::XpXrdImmutable,

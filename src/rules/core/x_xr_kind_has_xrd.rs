@@ -114,13 +114,38 @@ impl Rule for XXrKindHasXrd {
         let depends_on_configurations = ws
             .package_dependencies()
             .any(|d| d.str_at(&["kind"]) == Some("Configuration") || d.get("configuration").is_some());
-        for doc in ws.xr_candidates() {
+        // The kinds the known XRDs define (and offer as claims).
+        let kinds: std::collections::HashSet<&str> = ws
+            .index
+            .xrd_by_gk
+            .keys()
+            .chain(ws.index.claim_by_gk.keys())
+            .map(|(_, k)| k.as_str())
+            .collect();
+        // An object of a group no XRD defines whose kind an XRD defines in another group is a
+        // likely wrong group, whatever the profile and wherever it lives.
+        let elsewhere = |d: &Doc| {
+            !ws.index.xr_groups.contains(d.group())
+                && kinds.contains(d.kind.as_str())
+                && !crate::model::is_builtin_group(d.group())
+                && !d.group().ends_with(".upbound.io")
+        };
+        // Those `xr_candidates` leaves out (neither an order nor an example).
+        let others = ws.docs.iter().filter(|d| {
+            let rel = ws.rel(d);
+            d.class == crate::model::Class::Other
+                && d.is_object()
+                && !ws.is_order(d)
+                && !(rel.starts_with("examples/") || rel.starts_with("example/"))
+                && elsewhere(d)
+        });
+        for doc in ws.xr_candidates().chain(others) {
             // An example of a group no XRD here defines has its XRD elsewhere, except in a
             // template repository, which must ship the XRD its examples use.
             let known_group = ws.index.xr_groups.contains(doc.group());
             // Orders must all resolve; elsewhere an unknown group's XRD may live in another repo.
             let order = ws.is_order(doc);
-            if !known_group && !ws.repo.is_template && !order {
+            if !known_group && !ws.repo.is_template && !order && !elsewhere(doc) {
                 continue;
             }
             // A kind this repository does not define may come from a Configuration it depends

@@ -78,7 +78,9 @@ impl Rule for OspPkgMeta {
             }
             let resource = ws.repo.name.strip_prefix("template-").unwrap_or(&ws.repo.name);
             let want = format!("configuration-{resource}");
-            if let Some(n) = d.root.path(&["metadata", "name"]) {
+            // The standard name follows the repository's known name (config or git remote),
+            // never the checkout folder's.
+            if let Some(n) = d.root.path(&["metadata", "name"]).filter(|_| ws.repo.named) {
                 if n.as_str() != Some(want.as_str()) {
                     out.report(
                         d.span(n),
