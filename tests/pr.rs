@@ -375,3 +375,27 @@ fn a_cross_file_conflict_is_reported_on_the_file_the_change_touched() {
         "{out}"
     );
 }
+
+#[test]
+fn without_any_xrd_the_orders_get_one_finding_saying_how_to_give_them() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = orders_repo(tmp.path());
+    // No `--xrds`, no config, no XRD in the repository: one finding, not one per order.
+    let (code, out, err) = common::run_bin(
+        &["check", "--format", "json", "--select", "x-xr-kind-has-xrd", "."],
+        &repo,
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let d = v["diagnostics"].as_array().expect("array");
+    assert_eq!(d.len(), 1, "{out}");
+    let message = d[0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("20 orders") && message.contains("DNSRecord.openportal.dev"),
+        "{out}"
+    );
+    assert!(d[0]["help"].as_str().unwrap_or("").contains("--xrds"), "{out}");
+    // With the XRD given, each order is checked again (and all resolve).
+    let (code, found, _) = check(&repo, &["--select", "x-xr-kind-has-xrd"]);
+    assert_eq!((code, found.len()), (0, 0), "{found:?}");
+}

@@ -114,6 +114,42 @@ impl Rule for XXrKindHasXrd {
         let depends_on_configurations = ws
             .package_dependencies()
             .any(|d| d.str_at(&["kind"]) == Some("Configuration") || d.get("configuration").is_some());
+        // No XRD at all (none in the repository, no `--xrds`, no config `xrds`): the orders
+        // cannot be checked, and that is one finding saying how to give them, not one per order.
+        if ws.index.xrd_by_gk.is_empty() && ws.index.claim_by_gk.is_empty() && !ws.repo.is_template {
+            let orders: Vec<&Doc> = ws
+                .orders()
+                .filter(|d| d.is_object() && !crate::model::is_builtin_group(d.group()))
+                .collect();
+            if let Some(first) = orders.first() {
+                let mut kinds: Vec<String> = orders.iter().map(|d| format!("{}.{}", d.kind, d.group())).collect();
+                kinds.sort();
+                kinds.dedup();
+                let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+                let at = first
+                    .root
+                    .get("apiVersion")
+                    .map(|n| first.span(n))
+                    .unwrap_or_else(|| first.head_span());
+                out.report(
+                    at,
+                    format!(
+                        "no XRD is known, so {} of {} cannot be checked",
+                        if orders.len() == 1 {
+                            "1 order".to_string()
+                        } else {
+                            format!("{} orders", orders.len())
+                        },
+                        crate::parse::text::list(&kinds, 3)
+                    ),
+                )
+                .help(
+                    "give the XRDs: `--xrds <folder, file or git URL>` (repeatable) or `xrds: [...]` in \
+                     `.portalint.yaml`, e.g. the template repositories' `configuration/` folders",
+                );
+            }
+            return;
+        }
         // The kinds the known XRDs define (and offer as claims).
         let kinds: std::collections::HashSet<&str> = ws
             .index

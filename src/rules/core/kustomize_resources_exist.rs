@@ -8,8 +8,14 @@ crate::declare_rule! {
     /// relative to the kustomization's folder (remote references are not checked). A path
     /// that is absolute or climbs out of the checked root with `..` is reported, never read.
     ///
+    /// With the Open Service Portal pack on, the entries of the catalog's root kustomization
+    /// under `templates/` and of an orders repository's cluster kustomizations are left to
+    /// `osp-cat-kustomization-complete` and `osp-ord-kustomization-sync`, which also fix them.
+    /// (This rule was `osp-tpl-kustomization-resources-exist`; that id still selects it.)
+    ///
     /// ## Why is this bad?
-    /// `kustomize build` and Flux fail on the whole kustomization, so nothing in it is applied.
+    /// `kustomize build` and Flux fail on the whole kustomization, so nothing in it is applied,
+    /// whatever the repository.
     ///
     /// ## Example
     /// The template has no `policies/` folder:
@@ -29,19 +35,37 @@ crate::declare_rule! {
     /// - configuration/composition.yaml
     /// - rbac.yaml
     /// ```
-    pub OspTplKustomizationResourcesExist {
-        id: "osp-tpl-kustomization-resources-exist",
+    pub KustomizeResourcesExist {
+        id: "kustomize-resources-exist",
         category: Correctness,
         severity: Error,
-        pack: OpenPortal,
+        pack: Core,
         reach: Shared,
     }
 }
 
-impl Rule for OspTplKustomizationResourcesExist {
+impl Rule for KustomizeResourcesExist {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
+        // The kustomizations the Open Service Portal sync rules own (they report a dangling
+        // entry there themselves, and regenerate the file).
+        let synced: Vec<String> = if ws.repo.openportal {
+            match ws.repo.orders {
+                Some(crate::model::Layout::Clusters) => {
+                    ws.cluster_dirs().iter().map(|d| format!("{d}/kustomization.yaml")).collect()
+                }
+                Some(crate::model::Layout::Namespaces) => vec!["namespaces/kustomization.yaml".to_string()],
+                None => Vec::new(),
+            }
+        } else {
+            Vec::new()
+        };
         for d in ws.docs_of(crate::model::Class::Kustomization) {
             let rel = ws.rel(d);
+            if synced.iter().any(|s| s == rel) {
+                continue;
+            }
+            // The catalog's root kustomization: its `templates/` entries are the catalog rule's.
+            let catalog_root = ws.repo.openportal && ws.repo.catalog && rel == "kustomization.yaml";
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
             // The folder as `join_path` keeps it (its empty segments dropped), to append a plain
             // entry to without splitting it again for each of thousands of entries.
@@ -58,6 +82,9 @@ impl Rule for OspTplKustomizationResourcesExist {
                     .unwrap_or(&[])
                 {
                     let Some(p) = n.as_str() else { continue };
+                    if catalog_root && p.trim_start_matches("./").starts_with("templates/") {
+                        continue;
+                    }
                     let target: Option<std::borrow::Cow<'_, str>> = if p.starts_with('/') {
                         None
                     } else if (plain_dir || dir.is_empty()) && is_plain(p) {
