@@ -263,8 +263,13 @@ fn scoped_repo(root: &Path) -> std::path::PathBuf {
     repo
 }
 
+/// (rule, path, line) of a finding.
+type Finding = (String, String, u64);
+/// (path, line, message) of a label.
+type LabelAt = (String, u64, String);
+
 /// (rule, path, line) of every finding and (path, line, message) of every label.
-fn located(out: &str) -> (Vec<(String, String, u64)>, Vec<(String, u64, String)>) {
+fn located(out: &str) -> (Vec<Finding>, Vec<LabelAt>) {
     let v: serde_json::Value = serde_json::from_str(out).unwrap_or_else(|_| panic!("{out}"));
     let d = v["diagnostics"].as_array().expect("array");
     let findings = d

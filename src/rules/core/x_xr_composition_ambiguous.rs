@@ -7,7 +7,9 @@ crate::declare_rule! {
     /// Flags a composite resource (an order or an example) that chooses no Composition (no
     /// `compositionRef`, no `compositionSelector`) while its XRD has no
     /// `defaultCompositionRef` or `enforcedCompositionRef` and several Compositions of the
-    /// repository target its `apiVersion` and `kind`.
+    /// repository target its `apiVersion` and `kind`. Only the Compositions installed with it
+    /// count: those of a folder holding it, of the package root, or of an XRD source (a
+    /// repository of examples keeps one Composition per example folder).
     ///
     /// ## Why is this bad?
     /// Crossplane then lists the compatible Compositions and picks one at random
@@ -89,9 +91,29 @@ impl Rule for XXrCompositionAmbiguous {
             } else {
                 d.version()
             };
+            // Only the Compositions that would be installed with this XR: those of a folder
+            // holding it (a repository of examples keeps one Composition per example folder),
+            // of the repository's package root, or of an XRD source.
+            let here = ws.rel(d);
+            let governs = |c: &crate::model::Composition<'_>| {
+                let rel = ws.rel(c.doc);
+                if rel.contains(':') {
+                    return true;
+                }
+                let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+                if dir
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| matches!(last, "configuration" | "apis" | "package" | "compositions"))
+                {
+                    dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+                }
+                dir.is_empty() || here.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+            };
             let comps: Vec<_> = ws
                 .compositions_for(group, kind)
                 .filter(|c| c.type_gvk().is_some_and(|(_, v, _)| v == version))
+                .filter(governs)
                 .collect();
             if comps.len() < 2 {
                 continue;

@@ -150,21 +150,29 @@ impl Rule for XXrKindHasXrd {
             }
             return;
         }
-        // The kinds the known XRDs define (and offer as claims).
-        let kinds: std::collections::HashSet<&str> = ws
-            .index
-            .xrd_by_gk
-            .keys()
-            .chain(ws.index.claim_by_gk.keys())
-            .map(|(_, k)| k.as_str())
-            .collect();
-        // An object of a group no XRD defines whose kind an XRD defines in another group is a
-        // likely wrong group, whatever the profile and wherever it lives.
+        // The groups in which the known XRDs define (or offer as claims) each kind.
+        let mut kinds: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+        for (g, k) in ws.index.xrd_by_gk.keys().chain(ws.index.claim_by_gk.keys()) {
+            kinds.entry(k.as_str()).or_default().push(g.as_str());
+        }
+        // The last two labels of a group (`openportal.dev` of `dns.openportal.dev`).
+        let domain = |g: &str| -> String {
+            let labels: Vec<&str> = g.rsplitn(3, '.').take(2).collect();
+            labels.into_iter().rev().collect::<Vec<_>>().join(".")
+        };
+        // An object of a group no XRD defines whose kind an XRD defines in a near group (the
+        // same domain, or a near spelling) is a likely wrong group, whatever the profile and
+        // wherever it lives. A kind of the same name in an unrelated group (kind's `Cluster`
+        // config) is another API.
         let elsewhere = |d: &Doc| {
-            !ws.index.xr_groups.contains(d.group())
-                && kinds.contains(d.kind.as_str())
-                && !crate::model::is_builtin_group(d.group())
-                && !d.group().ends_with(".upbound.io")
+            let group = d.group();
+            !ws.index.xr_groups.contains(group)
+                && !crate::model::is_builtin_group(group)
+                && kinds.get(d.kind.as_str()).is_some_and(|groups| {
+                    groups.iter().any(|g| {
+                        domain(g) == domain(group) || crate::parse::text::suggest(group, [*g]).is_some()
+                    })
+                })
         };
         // Those `xr_candidates` leaves out (neither an order nor an example).
         let others = ws.docs.iter().filter(|d| {
