@@ -396,7 +396,7 @@ fn without_any_xrd_the_orders_get_one_finding_saying_how_to_give_them() {
     assert_eq!(d.len(), 1, "{out}");
     let message = d[0]["message"].as_str().unwrap_or("");
     assert!(
-        message.contains("20 orders") && message.contains("DNSRecord.openportal.dev"),
+        message.contains("20 order files") && message.contains("DNSRecord.openportal.dev"),
         "{out}"
     );
     assert!(d[0]["help"].as_str().unwrap_or("").contains("--xrds"), "{out}");

@@ -121,6 +121,29 @@ impl Rule for XXrKindHasXrd {
                 .orders()
                 .filter(|d| d.is_object() && !crate::model::is_builtin_group(d.group()))
                 .collect();
+            // One finding for the repository, also when the check is streamed in batches: on
+            // the first order file of the whole tree, by the batch that holds it.
+            let prefix = ws.repo.prefix.as_str();
+            let first_path = ws
+                .paths
+                .iter()
+                .find(|p| crate::model::orders::is_order_path(ws.repo.orders, p));
+            let orders: Vec<&Doc> = match first_path {
+                Some(p) if orders.iter().any(|d| ws.rel(d).strip_prefix(prefix) == Some(p)) => {
+                    let mut orders = orders;
+                    // The first file's order first.
+                    orders.sort_by_key(|d| ws.rel(d).strip_prefix(prefix) != Some(p));
+                    orders
+                }
+                Some(_) => Vec::new(),
+                None => orders,
+            };
+            let files = ws
+                .paths
+                .iter()
+                .filter(|p| crate::model::orders::is_order_path(ws.repo.orders, p))
+                .count()
+                .max(orders.len());
             if let Some(first) = orders.first() {
                 let mut kinds: Vec<String> = orders.iter().map(|d| format!("{}.{}", d.kind, d.group())).collect();
                 kinds.sort();
@@ -135,10 +158,10 @@ impl Rule for XXrKindHasXrd {
                     at,
                     format!(
                         "no XRD is known, so {} of {} cannot be checked",
-                        if orders.len() == 1 {
-                            "1 order".to_string()
+                        if files == 1 {
+                            "1 order file".to_string()
                         } else {
-                            format!("{} orders", orders.len())
+                            format!("{files} order files")
                         },
                         crate::parse::text::list(&kinds, 3)
                     ),
