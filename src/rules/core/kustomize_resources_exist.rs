@@ -46,6 +46,10 @@ crate::declare_rule! {
 
 impl Rule for KustomizeResourcesExist {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
+        // A kustomization checked as a lone file: the folder around it is not listed.
+        if !ws.repo.is_dir {
+            return;
+        }
         // The kustomizations the Open Service Portal sync rules own (they report a dangling
         // entry there themselves, and regenerate the file).
         let synced: Vec<String> = if ws.repo.openportal {
