@@ -56,7 +56,8 @@ const SHOWN: usize = 3;
 
 impl Rule for XXrCompositionAmbiguous {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
-        if ws.index.compositions.len() < 2 {
+        // The repository's own Compositions and those of the XRD sources.
+        if ws.index.comp_by_type.values().all(|ids| ids.len() < 2) {
             return;
         }
         for d in ws.xr_candidates() {
@@ -96,10 +97,10 @@ impl Rule for XXrCompositionAmbiguous {
             // of the repository's package root, or of an XRD source.
             let here = ws.rel(d);
             let governs = |c: &crate::model::Composition<'_>| {
-                let rel = ws.rel(c.doc);
-                if rel.contains(':') {
+                if !ws.is_local(c.id) {
                     return true;
                 }
+                let rel = ws.rel(c.doc);
                 let mut dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
                 if dir
                     .rsplit('/')
@@ -115,6 +116,10 @@ impl Rule for XXrCompositionAmbiguous {
                 .filter(|c| c.type_gvk().is_some_and(|(_, v, _)| v == version))
                 .filter(governs)
                 .collect();
+            // A cluster holds one Composition of a name (two sources giving the same one are one).
+            let mut comps = comps;
+            let mut seen = std::collections::HashSet::new();
+            comps.retain(|c| seen.insert(c.name().unwrap_or_default()));
             if comps.len() < 2 {
                 continue;
             }
