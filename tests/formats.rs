@@ -241,9 +241,10 @@ fn canonical_text() {
     let col = column_of(CANONICAL_ORDER, 17, "3}");
     assert_eq!(col, 26);
     assert!(out.contains(&format!(" --> examples/webapp.yaml:17:{col}\n")), "{out}");
-    assert!(out.contains("  ::: configuration/xrd.yaml:4:9\n"), "{out}");
+    // The label is at the schema node that declares the field (`additionalProperties`).
+    assert!(out.contains("  ::: configuration/xrd.yaml:27:17\n"), "{out}");
     assert!(
-        out.contains("   |         ---------------------- XRD defined here\n"),
+        out.contains("   |                 -------------------- the XRD's schema declares `spec.labels.🚀` here\n"),
         "{out}"
     );
     insta::assert_snapshot!("canonical-text", out);
@@ -273,7 +274,7 @@ fn canonical_json() {
         .expect("the 🚀 finding");
     assert_eq!(pos(rocket), [17, 26, 17, 27]);
     assert_eq!(rocket["labels"][0]["path"], "configuration/xrd.yaml");
-    assert_eq!(pos(&rocket["labels"][0]), [4, 9, 4, 31]);
+    assert_eq!(pos(&rocket["labels"][0]), [27, 17, 27, 37]);
     let size = diags
         .iter()
         .find(|d| d["message"].as_str().is_some_and(|m| m.contains("名前")))
@@ -301,7 +302,12 @@ fn canonical_sarif() {
         assert_eq!(rules[i]["id"], r["ruleId"]);
         if r["ruleId"] == "x-xr-schema" {
             let rel = &r["relatedLocations"][0];
-            assert_eq!(rel["message"]["text"], "XRD defined here");
+            assert!(
+                rel["message"]["text"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("the XRD's schema declares `spec.")),
+                "{rel}"
+            );
             assert_eq!(
                 rel["physicalLocation"]["artifactLocation"]["uri"],
                 "configuration/xrd.yaml"

@@ -346,3 +346,49 @@ fn seed_catalog_layout_runs_template_rules_per_folder() {
         "{out}"
     );
 }
+
+#[test]
+fn an_order_choosing_no_composition_among_several_of_the_xrd_sources_is_warned() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let fixture = common::root().join("fixtures/x-xr-composition-ambiguous/fail/two-compositions/configuration");
+    // The template's XRD and its two Compositions are an XRD source beside the orders.
+    for f in ["xrd.yaml", "composition-aws.yaml", "composition-cloudflare.yaml"] {
+        let text = std::fs::read_to_string(fixture.join(f)).expect("fixture");
+        common::write(&tmp.path().join("xrds"), f, &text);
+    }
+    // The same Composition given twice (two sources) is one Composition.
+    let again = std::fs::read_to_string(fixture.join("composition-aws.yaml")).expect("fixture");
+    common::write(&tmp.path().join("xrds"), "copy/composition-aws.yaml", &again);
+    let repo = tmp.path().join("orders");
+    let order = |name: &str, extra: &str| {
+        format!("apiVersion: openportal.dev/v1alpha1\nkind: DNSRecord\nmetadata:\n  name: {name}\n  namespace: team-a\nspec:\n  name: {name}\n{extra}")
+    };
+    common::write(&repo, "openportal/team-a/DNSRecord/www.yaml", &order("www", ""));
+    common::write(
+        &repo,
+        "openportal/team-a/DNSRecord/api.yaml",
+        &order("api", "  crossplane:\n    compositionRef:\n      name: dnsrecord-aws\n"),
+    );
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--xrds",
+        "../xrds",
+        "--select",
+        "x-xr-composition-ambiguous",
+        ".",
+    ];
+    let (code, out, err) = common::run_bin(&args, &repo);
+    assert_eq!(code, 0, "a warning: {out}{err}");
+    let found = common::rule_paths(&out);
+    assert_eq!(
+        found,
+        [(
+            "x-xr-composition-ambiguous".to_string(),
+            "openportal/team-a/DNSRecord/www.yaml".to_string()
+        )],
+        "{out}"
+    );
+    assert!(out.contains("2 Compositions"), "{out}");
+}

@@ -176,3 +176,34 @@ fn quality_score_reads_entity_age_from_git_history() {
     );
     assert_eq!(score()["score"], 100);
 }
+
+#[test]
+fn a_dangling_catalog_or_cluster_entry_is_reported_once() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // A catalog: the root kustomization lists a template entry that does not exist.
+    let catalog = tmp.path().join("catalog");
+    common::write(&catalog, "kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - templates/template-whoami.yaml\n  - templates/template-gone.yaml\n");
+    common::write(&catalog, "templates/template-whoami.yaml", "apiVersion: pkg.crossplane.io/v1\nkind: Configuration\nmetadata:\n  name: template-whoami\nspec:\n  package: ghcr.io/open-service-portal/configuration-whoami:v1.0.0\n");
+    let rules = ["kustomize-resources-exist", "osp-cat-kustomization-complete"];
+    let mut a = common::args(std::slice::from_ref(&catalog), &rules);
+    a.profile = Some(portalint::cli::ProfileArg::Openportal);
+    let o = portalint::app::check(&a).expect("check runs");
+    let got: Vec<String> = o
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.rule, d.message))
+        .collect();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].starts_with("osp-cat-kustomization-complete"), "{got:#?}");
+    // Without the portal pack, the core rule reports it.
+    let mut a = common::args(std::slice::from_ref(&catalog), &rules);
+    a.profile = Some(portalint::cli::ProfileArg::Core);
+    let o = portalint::app::check(&a).expect("check runs");
+    let got: Vec<String> = o
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.rule, d.message))
+        .collect();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].starts_with("kustomize-resources-exist"), "{got:#?}");
+}

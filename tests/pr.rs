@@ -176,7 +176,8 @@ fn a_changed_xrd_rechecks_its_dependents() {
     write(&repo, "examples/other.yaml", &order("other", ""));
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "base"]);
-    // The PR removes `ttl` from the XRD: the untouched example that uses it must be reported.
+    // The PR removes `ttl` from the XRD: the untouched example that uses it must be reported,
+    // on the file the change touched (the XRD's schema), with a label at the example's field.
     write(&repo, "configuration/xrd.yaml", XRD);
     let (code, out, _) = common::run_bin(
         &[
@@ -192,9 +193,17 @@ fn a_changed_xrd_rechecks_its_dependents() {
         &repo,
     );
     assert_eq!(code, 1, "{out}");
+    let (findings, labels) = located(&out);
     assert_eq!(
-        common::rule_paths(&out),
-        [("x-xr-schema".to_string(), "examples/basic-dnsrecord.yaml".to_string())]
+        findings,
+        [("x-xr-schema".to_string(), "configuration/xrd.yaml".to_string(), 16)],
+        "at the schema's `spec` declaration: {out}"
+    );
+    assert_eq!(labels.len(), 1, "{out}");
+    assert_eq!(
+        (labels[0].0.as_str(), labels[0].1),
+        ("examples/basic-dnsrecord.yaml", 11),
+        "{out}"
     );
 }
 
@@ -234,4 +243,164 @@ fn work_tree_against_a_refreshed_index() {
         summary["files"], 2,
         "the edited order and the kustomization are read: {summary}"
     );
+}
+
+const COMPOSITION: &str = "apiVersion: apiextensions.crossplane.io/v1\nkind: Composition\nmetadata:\n  name: dnsrecord\nspec:\n  compositeTypeRef:\n    apiVersion: openportal.dev/v1alpha1\n    kind: DNSRecord\n  mode: Pipeline\n  pipeline:\n  - step: resources\n    functionRef:\n      name: function-patch-and-transform\n    input:\n      apiVersion: pt.fn.crossplane.io/v1beta1\n      kind: Resources\n      resources:\n      - name: role\n        base:\n          apiVersion: rbac.authorization.k8s.io/v1\n          kind: ClusterRole\n          metadata:\n            name: reader\n";
+
+/// A template repository whose cluster-scoped XRD composes a ClusterRole, committed on `main`.
+fn scoped_repo(root: &Path) -> std::path::PathBuf {
+    let repo = root.join("template-dns-record");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    let xrd = XRD.replace(
+        "  group: openportal.dev\n",
+        "  group: openportal.dev\n  scope: Cluster\n",
+    );
+    write(&repo, "configuration/xrd.yaml", &xrd);
+    write(&repo, "configuration/composition.yaml", COMPOSITION);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    repo
+}
+
+/// (rule, path, line) of a finding.
+type Finding = (String, String, u64);
+/// (path, line, message) of a label.
+type LabelAt = (String, u64, String);
+
+/// (rule, path, line) of every finding and (path, line, message) of every label.
+fn located(out: &str) -> (Vec<Finding>, Vec<LabelAt>) {
+    let v: serde_json::Value = serde_json::from_str(out).unwrap_or_else(|_| panic!("{out}"));
+    let d = v["diagnostics"].as_array().expect("array");
+    let findings = d
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or("").to_string(),
+                d["path"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let labels = d
+        .iter()
+        .flat_map(|d| d["labels"].as_array().cloned().unwrap_or_default())
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap_or("").to_string(),
+                l["line"].as_u64().unwrap_or(0),
+                l["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    (findings, labels)
+}
+
+#[test]
+fn a_cross_file_conflict_is_reported_on_the_file_the_change_touched() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = scoped_repo(tmp.path());
+    let select = ["--select", "xp-comp-namespaced-xr-cluster-resource"];
+    // The PR changes only the XRD's scope: the conflict is reported at `spec.scope` (line 7),
+    // with a label at the composed ClusterRole, and survives --only-changed-lines.
+    let xrd = std::fs::read_to_string(repo.join("configuration/xrd.yaml")).expect("read");
+    write(
+        &repo,
+        "configuration/xrd.yaml",
+        &xrd.replace("scope: Cluster", "scope: Namespaced"),
+    );
+    for lines in [false, true] {
+        let mut args = vec!["check", "--format", "json", "--base", "main"];
+        args.extend(select);
+        if lines {
+            args.push("--only-changed-lines");
+        }
+        args.push(".");
+        let (code, out, err) = common::run_bin(&args, &repo);
+        assert_eq!(code, 1, "{out}{err}");
+        let (findings, labels) = located(&out);
+        assert_eq!(
+            findings,
+            [(
+                "xp-comp-namespaced-xr-cluster-resource".to_string(),
+                "configuration/xrd.yaml".to_string(),
+                7
+            )],
+            "--only-changed-lines {lines}: {out}"
+        );
+        assert_eq!(labels.len(), 1, "{out}");
+        assert_eq!(labels[0].0, "configuration/composition.yaml", "{out}");
+        assert!(labels[0].2.contains("ClusterRole"), "{out}");
+    }
+    // The same conflict made by the Composition (the XRD unchanged): reported on the
+    // Composition, with the label at the XRD's `spec.scope`, not at its `metadata.name`.
+    git(&repo, &["checkout", "-q", "--", "."]);
+    git(&repo, &["checkout", "-q", "-b", "namespaced"]);
+    write(
+        &repo,
+        "configuration/xrd.yaml",
+        &xrd.replace("scope: Cluster", "scope: Namespaced"),
+    );
+    write(
+        &repo,
+        "configuration/composition.yaml",
+        &COMPOSITION.replace("kind: ClusterRole", "kind: Role"),
+    );
+    git(&repo, &["commit", "-q", "-am", "namespaced"]);
+    write(&repo, "configuration/composition.yaml", COMPOSITION);
+    let mut args = vec![
+        "check",
+        "--format",
+        "json",
+        "--base",
+        "namespaced",
+        "--only-changed-lines",
+    ];
+    args.extend(select);
+    args.push(".");
+    let (code, out, err) = common::run_bin(&args, &repo);
+    assert_eq!(code, 1, "{out}{err}");
+    let (findings, labels) = located(&out);
+    assert_eq!(
+        findings,
+        [(
+            "xp-comp-namespaced-xr-cluster-resource".to_string(),
+            "configuration/composition.yaml".to_string(),
+            21
+        )],
+        "{out}"
+    );
+    assert_eq!(
+        labels,
+        [(
+            "configuration/xrd.yaml".to_string(),
+            7,
+            "the XRD declares `scope: Namespaced` here".to_string()
+        )],
+        "{out}"
+    );
+}
+
+#[test]
+fn without_any_xrd_the_orders_get_one_finding_saying_how_to_give_them() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = orders_repo(tmp.path());
+    // No `--xrds`, no config, no XRD in the repository: one finding, not one per order.
+    let (code, out, err) = common::run_bin(
+        &["check", "--format", "json", "--select", "x-xr-kind-has-xrd", "."],
+        &repo,
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let d = v["diagnostics"].as_array().expect("array");
+    assert_eq!(d.len(), 1, "{out}");
+    let message = d[0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("20 order files") && message.contains("DNSRecord.openportal.dev"),
+        "{out}"
+    );
+    assert!(d[0]["help"].as_str().unwrap_or("").contains("--xrds"), "{out}");
+    // With the XRD given, each order is checked again (and all resolve).
+    let (code, found, _) = check(&repo, &["--select", "x-xr-kind-has-xrd"]);
+    assert_eq!((code, found.len()), (0, 0), "{found:?}");
 }

@@ -165,3 +165,49 @@ fn expected_source_urls_never_come_from_the_checkout_folder_name() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert!(got[0].contains("moved.yaml") && got[0].contains("team-b"), "{got:#?}");
 }
+
+#[test]
+fn template_names_never_come_from_the_checkout_folder_name() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // A template repository checked out under a folder of another name: its source location
+    // and package name are right for the repository, whatever the folder is called.
+    let dir = tmp.path().join("checkout-1234");
+    common::write(
+        &dir,
+        "configuration/xrd.yaml",
+        "apiVersion: apiextensions.crossplane.io/v2\nkind: CompositeResourceDefinition\nmetadata:\n  name: widgets.openportal.dev\n  annotations:\n    backstage.io/source-location: \"url:https://github.com/acme/template-widget\"\nspec:\n  group: openportal.dev\n  names:\n    kind: Widget\n    plural: widgets\n  scope: Namespaced\n  versions:\n    - name: v1alpha1\n      served: true\n      referenceable: true\n      schema:\n        openAPIV3Schema:\n          type: object\n",
+    );
+    common::write(
+        &dir,
+        "configuration/crossplane.yaml",
+        "apiVersion: meta.pkg.crossplane.io/v1\nkind: Configuration\nmetadata:\n  name: configuration-widget\n  annotations:\n    meta.crossplane.io/maintainer: acme\n    meta.crossplane.io/source: github.com/acme/template-widget\n    meta.crossplane.io/license: Apache-2.0\n    meta.crossplane.io/description: widgets\n    meta.crossplane.io/readme: widgets\n",
+    );
+    let mut a = common::args(
+        std::slice::from_ref(&dir),
+        &["osp-xrd-source-location", "osp-pkg-meta", "osp-tpl-package-root"],
+    );
+    a.profile = Some(portalint::cli::ProfileArg::Openportal);
+    let o = portalint::app::check(&a).expect("check runs");
+    let got: Vec<String> = o
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {} {}", d.rule, d.primary.path, d.message))
+        .collect();
+    assert!(got.is_empty(), "{got:#?}");
+    // A folder named `template-*` without package metadata is no template by its name alone.
+    let named_folder = tmp.path().join("template-gadget");
+    common::write(
+        &named_folder,
+        "xrd.yaml",
+        &std::fs::read_to_string(dir.join("configuration/xrd.yaml")).expect("read"),
+    );
+    let mut a = common::args(std::slice::from_ref(&named_folder), &["osp-tpl-package-root"]);
+    a.profile = Some(portalint::cli::ProfileArg::Openportal);
+    let o = portalint::app::check(&a).expect("check runs");
+    assert!(o.diagnostics.is_empty(), "{:#?}", o.diagnostics);
+    // The configured name is one: then both are held to it.
+    let cfg = tmp.path().join("portalint.yaml");
+    std::fs::write(&cfg, "openportal:\n  repo-name: template-gizmo\n").expect("config");
+    let got = fired_with(&dir, &["osp-xrd-source-location", "osp-pkg-meta"], Some(&cfg));
+    assert_eq!(got.len(), 2, "{got:#?}");
+}

@@ -98,9 +98,31 @@ fn what_depends_on_a_named_xrd_is_reported_on() {
     assert_eq!(code, 1);
     let f = files(&found);
     // Its XRs and its Composition depend on it; the kustomization and the ConfigMap do not.
+    // A conflict of the example with the named XRD's schema is reported on the XRD (the
+    // named file), labelled at the example's field.
     assert!(f.contains(&"configuration/xrd.yaml"), "{found:?}");
-    assert!(f.contains(&"examples/basic-webapp.yaml"), "{found:?}");
     assert!(f.contains(&"configuration/composition.yaml"), "{found:?}");
+    let (_, out, _) = run_bin(
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "json",
+            "--root",
+            ".",
+            "configuration/xrd.yaml",
+        ],
+        tmp.path(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let labelled = v["diagnostics"].as_array().expect("array").iter().any(|d| {
+        d["rule"] == "x-xr-schema"
+            && d["path"] == "configuration/xrd.yaml"
+            && d["labels"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|l| l["path"] == "examples/basic-webapp.yaml"))
+    });
+    assert!(labelled, "{out}");
     assert!(!f.contains(&"kustomization.yaml"), "{found:?}");
     assert!(!f.contains(&"apps/cm.yaml"), "{found:?}");
     // A named folder names every file below it.

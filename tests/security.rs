@@ -212,12 +212,7 @@ fn kustomization_resources_outside_the_repository_are_findings() {
     );
     check_all_formats(
         &dir,
-        &[
-            "--profile",
-            "openportal",
-            "--select",
-            "osp-tpl-kustomization-resources-exist",
-        ],
+        &["--profile", "openportal", "--select", "kustomize-resources-exist"],
         1,
         "points outside the repository",
     );

@@ -352,30 +352,70 @@ impl GitContext {
             .iter()
             .filter(|(id, f)| considered.contains(id) && crate::discover::is_manifest(&f.path))
             .count();
-        let mut line_cache: std::collections::HashMap<crate::parse::source::FileId, Option<HashSet<usize>>> =
-            Default::default();
+        let touched = touched(ws, &changed);
+        let mut line_cache: std::collections::HashMap<FileId, Option<HashSet<usize>>> = Default::default();
+        let mut on_changed_line = |span: &crate::parse::source::Span| {
+            let file = span.file;
+            let lines = line_cache.entry(file).or_insert_with(|| {
+                let src = ws.sources.get(file);
+                let rel = src.rel.strip_prefix(prefix).unwrap_or(&src.rel);
+                let old = self.base_listing.get(rel).and_then(|id| self.repo.text(*id))?;
+                Some(git::changed_lines(&old, &src.text).into_iter().collect())
+            });
+            match lines {
+                None => true, // an added file: every line is new
+                Some(set) => set.contains(&ws.sources.get(file).line_col(span.start).0),
+            }
+        };
         let kept = diags
             .into_iter()
-            .filter(|d| considered.contains(&d.primary.span.file))
+            .filter(|d| considered.contains(&d.primary.span.file) || labels_in(d, &touched))
             .filter(|d| {
-                if !only_lines {
-                    return true;
-                }
-                let file = d.primary.span.file;
-                let lines = line_cache.entry(file).or_insert_with(|| {
-                    let src = ws.sources.get(file);
-                    let rel = src.rel.strip_prefix(prefix).unwrap_or(&src.rel);
-                    let old = self.base_listing.get(rel).and_then(|id| self.repo.text(*id))?;
-                    Some(git::changed_lines(&old, &src.text).into_iter().collect())
-                });
-                match lines {
-                    None => true, // an added file: every line is new
-                    Some(set) => set.contains(&ws.sources.get(file).line_col(d.primary.span.start).0),
-                }
+                // A cross-file finding is kept when the change touched its primary node or
+                // the node a label points at in a changed file (the XRD's `spec.scope`).
+                !only_lines
+                    || on_changed_line(&d.primary.span)
+                    || d.secondary
+                        .iter()
+                        .any(|l| touched.contains(&l.span.file) && on_changed_line(&l.span))
             })
+            .map(|d| attribute(d, &touched))
             .collect();
         (kept, yaml_files.saturating_sub(considered_yaml))
     }
+}
+
+/// The checked files of `changed` (workspace-relative paths of the change's files).
+fn touched(ws: &Workspace, changed: &HashSet<String>) -> HashSet<FileId> {
+    ws.sources
+        .iter()
+        .filter(|(_, f)| changed.contains(&f.rel))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// True when a label of `d` lies in one of `touched`.
+fn labels_in(d: &Diagnostic, touched: &HashSet<FileId>) -> bool {
+    d.secondary.iter().any(|l| touched.contains(&l.span.file))
+}
+
+/// A finding between two files is reported on the file the change touched: when its primary
+/// node is in a file the change did not touch and one of its labels is in a file it did (a
+/// PR that changes only the XRD's `spec.scope` of a Composition's conflict), that label
+/// becomes the primary node and the former primary node a label. A finding with a fix keeps
+/// its primary node (the fix edits that file).
+pub fn attribute(mut d: Diagnostic, touched: &HashSet<FileId>) -> Diagnostic {
+    if d.fix.is_some() || touched.contains(&d.primary.span.file) {
+        return d;
+    }
+    let Some(i) = d.secondary.iter().position(|l| touched.contains(&l.span.file)) else {
+        return d;
+    };
+    std::mem::swap(&mut d.primary, &mut d.secondary[i]);
+    d.secondary[i]
+        .message
+        .get_or_insert_with(|| "the other side of this finding".to_string());
+    d
 }
 
 /// The files whose findings a change of `changed` (workspace-relative paths) concerns: the
@@ -537,9 +577,11 @@ impl Named {
             .iter()
             .filter(|(id, f)| considered.contains(id) && !f.rel.contains(':') && crate::discover::is_manifest(&f.path))
             .count();
+        let touched = touched(ws, &changed);
         let kept = diags
             .into_iter()
-            .filter(|d| considered.contains(&d.primary.span.file))
+            .filter(|d| considered.contains(&d.primary.span.file) || labels_in(d, &touched))
+            .map(|d| attribute(d, &touched))
             .collect();
         Ok((kept, ws.local_files.saturating_sub(considered_yaml)))
     }

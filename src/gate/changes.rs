@@ -130,6 +130,19 @@ impl Eval<'_> {
             }
         }
         let changed: BTreeSet<&str> = req.changes.iter().map(|(p, _)| p.as_str()).collect();
+        // A finding between two files whose primary node is in a file the PR did not change
+        // is the PR's when a label lies in a file it changed: reported there.
+        let label_at = |d: &Diagnostic| {
+            let primary = ws.sources.get(d.primary.span.file).rel.as_str();
+            (!changed.contains(primary))
+                .then(|| {
+                    d.secondary
+                        .iter()
+                        .find(|l| changed.contains(ws.sources.get(l.span.file).rel.as_str()))
+                        .map(|l| l.span)
+                })
+                .flatten()
+        };
         let errors: Vec<(usize, &Diagnostic)> = req
             .diagnostics
             .iter()
@@ -137,7 +150,7 @@ impl Eval<'_> {
             .filter(|(_, d)| d.severity == Severity::Error && !NOT_BLOCKING.contains(&d.rule))
             .filter(|(_, d)| {
                 let rel = ws.sources.get(d.primary.span.file).rel.as_str();
-                changed.contains(rel) || areas.iter().any(|a| rel.starts_with(a.as_str()))
+                changed.contains(rel) || areas.iter().any(|a| rel.starts_with(a.as_str())) || label_at(d).is_some()
             })
             .collect();
         let policy = req.policy.existing_findings();
@@ -151,7 +164,7 @@ impl Eval<'_> {
                         Decision::Reject,
                         Some(d.rule.as_str().to_string()),
                         d.message.clone(),
-                        Some(d.primary.span),
+                        Some(label_at(d).unwrap_or(d.primary.span)),
                     );
                     let moved = self.reasons.drain(before..);
                     self.existing.extend(moved);
@@ -163,7 +176,7 @@ impl Eval<'_> {
                 Decision::Reject,
                 Some(d.rule.as_str().to_string()),
                 d.message.clone(),
-                Some(d.primary.span),
+                Some(label_at(d).unwrap_or(d.primary.span)),
             );
         }
     }

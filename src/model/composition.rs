@@ -46,9 +46,16 @@ impl Step<'_> {
             || self.input_kind() == "GoTemplate"
             || self.function.is_some_and(|f| f.contains("go-templating"))
     }
-    /// True when the step runs function-patch-and-transform.
+    /// True when the step runs function-patch-and-transform: its input is of the function's
+    /// group, or the function is named after it. An input of another function's group
+    /// (`*.fn.crossplane.io`: function-cel-filter's `cel.fn.crossplane.io` `Filters`) is never
+    /// read as patch-and-transform's, whatever the function is called.
     pub fn is_patch_and_transform(&self) -> bool {
-        self.input_group() == "pt.fn.crossplane.io" || self.function.is_some_and(|f| f.contains("patch-and-transform"))
+        match self.input_group() {
+            "pt.fn.crossplane.io" => true,
+            g if g.ends_with(".fn.crossplane.io") => false,
+            _ => self.function.is_some_and(|f| f.contains("patch-and-transform")),
+        }
     }
     /// True when the step runs function-environment-configs.
     pub fn is_environment_configs(&self) -> bool {

@@ -30,6 +30,9 @@ pub struct OpenPortalOptions {
     pub github_org: Option<String>,
     /// XRD kinds that may be cluster-scoped (osp-xrd-scope).
     pub cluster_scoped_kinds: Vec<String>,
+    /// The label keys package metadata (`configuration/crossplane.yaml`) may carry; `*`
+    /// matches any run of characters (osp-pkg-meta). Unset: any label.
+    pub package_labels: Option<Vec<String>>,
 }
 
 impl Default for OpenPortalOptions {
@@ -46,6 +49,7 @@ impl Default for OpenPortalOptions {
             custom_template_names: Vec::new(),
             github_org: None,
             cluster_scoped_kinds: strings(&["ManagedNamespace"]),
+            package_labels: None,
         }
     }
 }

@@ -100,4 +100,69 @@ impl<'a> Xrd<'a> {
     pub fn name(&self) -> Option<&'a str> {
         self.0.name()
     }
+    /// Where the scope is decided, for labels of cross-file findings: the `spec.scope` value,
+    /// or when it is absent the `apiVersion` whose default applies; with what that says.
+    pub fn scope_label(&self) -> (crate::parse::source::Span, String) {
+        let doc = self.0;
+        match self.spec().and_then(|s| s.get("scope")) {
+            Some(n) => (doc.span(n), format!("the XRD declares `scope: {}` here", self.scope())),
+            None => (
+                doc.root
+                    .get("apiVersion")
+                    .map(|n| doc.span(n))
+                    .unwrap_or_else(|| doc.head_span()),
+                format!(
+                    "the XRD sets no `spec.scope`: `{}` defaults it to `{}`",
+                    doc.root.str_at(&["apiVersion"]).unwrap_or_default(),
+                    self.scope()
+                ),
+            ),
+        }
+    }
+    /// The deepest declaration in the schema of `version` (the main schema when absent) of
+    /// the instance path `path` (`spec.items[0].name`: `properties` by name, `items` for an
+    /// index, `additionalProperties` for any other name): the span of the key that declares
+    /// it, with the dotted path declared; `None` without a schema or when not even the first
+    /// segment is declared.
+    pub fn schema_decl(&self, version: Option<&str>, path: &str) -> Option<(crate::parse::source::Span, String)> {
+        let root = match version.and_then(|v| self.version(v)) {
+            Some(v) => v.schema?,
+            None => self.main_schema()?,
+        };
+        let mut node = root;
+        let mut found = None;
+        let mut shown = String::new();
+        for seg in path.split('.').filter(|s| !s.is_empty()) {
+            let (name, indexes) = match seg.find('[') {
+                Some(i) => (&seg[..i], seg[i..].matches('[').count()),
+                None => (seg, 0),
+            };
+            let entry = node.get("properties").and_then(|p| p.entry(name)).or_else(|| {
+                node.entry("additionalProperties")
+                    .filter(|e| e.value.as_map().is_some())
+            });
+            let Some(mut entry) = entry else { break };
+            for _ in 0..indexes {
+                match entry.value.entry("items") {
+                    Some(items) => entry = items,
+                    None => break,
+                }
+            }
+            node = &entry.value;
+            if !shown.is_empty() {
+                shown.push('.');
+            }
+            shown.push_str(seg);
+            found = Some(self.0.key_span(entry));
+        }
+        found.map(|at| (at, shown))
+    }
+    /// A label for a finding about an instance's field `path`: the schema node that declares
+    /// it (or its deepest declared parent), else the XRD's name.
+    pub fn schema_label(&self, version: Option<&str>, path: &str) -> (crate::parse::source::Span, String) {
+        match self.schema_decl(version, path) {
+            Some((at, shown)) => (at, format!("the XRD's schema declares `{shown}` here")),
+            None => (self.name_span(), "XRD defined here".to_string()),
+        }
+    }
 }

@@ -312,6 +312,11 @@ pub const ALIASES: &[(&str, &[RuleId])] = &[
         "x-scaffolder-step-refs",
         &[RuleId::BsTplStepRefEarlier, RuleId::BsTplStepOutputKnown],
     ),
+    // The check became a core rule (kustomize fails in any repository); the old id still works.
+    (
+        "osp-tpl-kustomization-resources-exist",
+        &[RuleId::KustomizeResourcesExist],
+    ),
 ];
 
 impl RuleId {

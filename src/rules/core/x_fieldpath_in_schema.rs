@@ -141,7 +141,7 @@ pub fn report_missing(ws: &Workspace, c: &Composition<'_>, uses: Vec<(Vec<String
                     code1 = code(&k)
                 ),
             )
-            .label(x.name_span(), "XRD defined here");
+            .label(x.schema_label(None, &path[..i].join(".")).0, x.schema_label(None, &path[..i].join(".")).1);
         match crate::parse::text::suggest(&path[i], known.iter().map(String::as_str)) {
             Some(s) => d.help(format!(
                 "did you mean {code0}?",

@@ -95,7 +95,7 @@ impl Rule for XStatusWriteInSchema {
                                 code1 = code(&k)
                             ),
                         )
-                        .label(x.name_span(), "XRD defined here");
+                        .label(x.schema_label(None, &parent.join(".")).0, x.schema_label(None, &parent.join(".")).1);
                     match crate::parse::text::suggest(
                         path.last().map_or("", String::as_str),
                         known.iter().map(String::as_str),

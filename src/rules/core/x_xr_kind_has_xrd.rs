@@ -114,13 +114,105 @@ impl Rule for XXrKindHasXrd {
         let depends_on_configurations = ws
             .package_dependencies()
             .any(|d| d.str_at(&["kind"]) == Some("Configuration") || d.get("configuration").is_some());
-        for doc in ws.xr_candidates() {
+        // No XRD at all (none in the repository, no `--xrds`, no config `xrds`): the orders
+        // cannot be checked, and that is one finding saying how to give them, not one per order.
+        if ws.index.xrd_by_gk.is_empty() && ws.index.claim_by_gk.is_empty() && !ws.repo.is_template {
+            let orders: Vec<&Doc> = ws
+                .orders()
+                .filter(|d| d.is_object() && !crate::model::is_builtin_group(d.group()))
+                .collect();
+            // One finding for the repository, also when the check is streamed in batches: on
+            // the first order file of the whole tree, by the batch that holds it.
+            let prefix = ws.repo.prefix.as_str();
+            let first_path = ws
+                .paths
+                .iter()
+                .find(|p| crate::model::orders::is_order_path(ws.repo.orders, p));
+            let orders: Vec<&Doc> = match first_path {
+                Some(p) if orders.iter().any(|d| ws.rel(d).strip_prefix(prefix) == Some(p)) => {
+                    let mut orders = orders;
+                    // The first file's order first.
+                    orders.sort_by_key(|d| ws.rel(d).strip_prefix(prefix) != Some(p));
+                    orders
+                }
+                Some(_) => Vec::new(),
+                None => orders,
+            };
+            let files = ws
+                .paths
+                .iter()
+                .filter(|p| crate::model::orders::is_order_path(ws.repo.orders, p))
+                .count()
+                .max(orders.len());
+            if let Some(first) = orders.first() {
+                let mut kinds: Vec<String> = orders.iter().map(|d| format!("{}.{}", d.kind, d.group())).collect();
+                kinds.sort();
+                kinds.dedup();
+                let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+                let at = first
+                    .root
+                    .get("apiVersion")
+                    .map(|n| first.span(n))
+                    .unwrap_or_else(|| first.head_span());
+                out.report(
+                    at,
+                    format!(
+                        "no XRD is known, so {} of {} cannot be checked",
+                        if files == 1 {
+                            "1 order file".to_string()
+                        } else {
+                            format!("{files} order files")
+                        },
+                        crate::parse::text::list(&kinds, 3)
+                    ),
+                )
+                .help(
+                    "give the XRDs: `--xrds <folder, file or git URL>` (repeatable) or `xrds: [...]` in \
+                     `.portalint.yaml`, e.g. the template repositories' `configuration/` folders",
+                );
+            }
+            return;
+        }
+        // The groups in which the known XRDs define (or offer as claims) each kind.
+        let mut kinds: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+        for (g, k) in ws.index.xrd_by_gk.keys().chain(ws.index.claim_by_gk.keys()) {
+            kinds.entry(k.as_str()).or_default().push(g.as_str());
+        }
+        // The last two labels of a group (`openportal.dev` of `dns.openportal.dev`).
+        let domain = |g: &str| -> String {
+            let labels: Vec<&str> = g.rsplitn(3, '.').take(2).collect();
+            labels.into_iter().rev().collect::<Vec<_>>().join(".")
+        };
+        // An object of a group no XRD defines whose kind an XRD defines in a near group (the
+        // same domain, or a near spelling) is a likely wrong group, whatever the profile and
+        // wherever it lives. A kind of the same name in an unrelated group (kind's `Cluster`
+        // config) is another API.
+        let elsewhere = |d: &Doc| {
+            let group = d.group();
+            !ws.index.xr_groups.contains(group)
+                && !crate::model::is_builtin_group(group)
+                && kinds.get(d.kind.as_str()).is_some_and(|groups| {
+                    groups.iter().any(|g| {
+                        domain(g) == domain(group) || crate::parse::text::suggest(group, [*g]).is_some()
+                    })
+                })
+        };
+        // Those `xr_candidates` leaves out (neither an order nor an example).
+        let others = ws.docs.iter().filter(|d| {
+            let rel = ws.rel(d);
+            d.class == crate::model::Class::Other
+                && d.is_object()
+                && !ws.is_order(d)
+                && !(rel.starts_with("examples/") || rel.starts_with("example/"))
+                && elsewhere(d)
+        });
+        for doc in ws.xr_candidates().chain(others) {
             // An example of a group no XRD here defines has its XRD elsewhere, except in a
             // template repository, which must ship the XRD its examples use.
             let known_group = ws.index.xr_groups.contains(doc.group());
             // Orders must all resolve; elsewhere an unknown group's XRD may live in another repo.
             let order = ws.is_order(doc);
-            if !known_group && !ws.repo.is_template && !order {
+            if !known_group && !ws.repo.is_template && !order && !elsewhere(doc) {
                 continue;
             }
             // A kind this repository does not define may come from a Configuration it depends

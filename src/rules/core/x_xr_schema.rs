@@ -134,7 +134,7 @@ impl Rule for XXrSchema {
                 ..schema::Options::default()
             };
             let head = doc.head_span();
-            let xrd_at = x.name_span();
+            let version = Some(doc.version());
             let cel = cel_cache.entry((xrd_schema as *const _, claim)).or_insert_with(|| {
                 schema::cel::has_rules(schema_node).then(|| {
                     let crd = if claim {
@@ -173,7 +173,7 @@ impl Rule for XXrSchema {
                                 )
                             ),
                         )
-                        .label(xrd_at, "XRD defined here")
+                        .label(x.schema_label(version, &f.field_path).0, x.schema_label(version, &f.field_path).1)
                         .help(format!(
                             "the XRD's validation rule {code0} is false",
                             code0 = code(&f.rule)
@@ -190,15 +190,17 @@ impl Rule for XXrSchema {
                                 code0 = code(&f.rule)
                             ),
                         )
-                        .label(xrd_at, "XRD defined here")
+                        .label(x.schema_label(version, &f.field_path).0, x.schema_label(version, &f.field_path).1)
                         .help("the API server refuses the object when a validation rule errors");
                     }
                 }
             }
             for e in schema::validate(schema_node, &doc.root, (head.start, head.end), &opts) {
+                let (at, says) = x.schema_label(version, &e.path);
                 let d = out
                     .report(Span::new(doc.file, e.start, e.end), e.message)
-                    .label(xrd_at, "XRD defined here");
+                    .note("in this XR")
+                    .label(at, says);
                 if let Some(h) = e.help {
                     d.help(h);
                 }

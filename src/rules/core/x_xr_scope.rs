@@ -44,6 +44,14 @@ impl Rule for XXrScope {
             let Some((x, claim)) = ws.order_xrd(d) else { continue };
             let namespaced = claim || x.is_namespaced();
             let ns = d.root.path(&["metadata", "namespace"]);
+            // A claim is namespaced whatever the XRD's scope: the label is then the XRD.
+            let scope = || {
+                if claim {
+                    (x.name_span(), "the XRD offering this claim".to_string())
+                } else {
+                    x.scope_label()
+                }
+            };
             match (namespaced, ns) {
                 (true, None) if ws.is_order(d) => {
                     let at = d
@@ -57,7 +65,7 @@ impl Rule for XXrScope {
                             code0 = code(&d.kind)
                         ),
                     )
-                    .label(x.name_span(), "XRD defined here");
+                    .label(scope().0, scope().1);
                 }
                 (false, Some(n)) if ws.is_order(d) => {
                     out.report(
@@ -68,7 +76,7 @@ impl Rule for XXrScope {
                             code0 = code(&d.kind)
                         ),
                     )
-                    .label(x.name_span(), "XRD defined here")
+                    .label(scope().0, scope().1)
                     .help("remove `metadata.namespace`");
                 }
                 // An example is applied by hand: the API server clears the namespace of a
@@ -83,7 +91,7 @@ impl Rule for XXrScope {
                             code0 = code(&d.kind)
                         ),
                     )
-                    .label(x.name_span(), "XRD defined here")
+                    .label(scope().0, scope().1)
                     .help("remove `metadata.namespace`");
                 }
                 _ => {}

@@ -55,7 +55,7 @@ impl Rule for XpCompLegacyFields {
                         code0 = code(&k)
                     ),
                 )
-                .label(x.name_span(), "XRD defined here")
+                .label(x.scope_label().0, x.scope_label().1)
                 .help("Crossplane v2 XRs have no connection secrets; compose a Secret explicitly if you need one");
             }
         }

@@ -61,6 +61,7 @@ impl Rule for XpCompNamespacedXrClusterResource {
                 .first()
                 .is_some_and(|cx| !cx.is_namespaced());
             if core_cluster || cluster_object || cluster_xr {
+                let (scope_at, scope_says) = x.scope_label();
                 let d = out
                     .report(
                         r.head_span(),
@@ -70,7 +71,8 @@ impl Rule for XpCompNamespacedXrClusterResource {
                             code1 = code(&kind)
                         ),
                     )
-                    .label(x.name_span(), "XRD declared `scope: Namespaced` here");
+                    .note(format!("the cluster-scoped {code0} is composed here", code0 = code(&kind)))
+                    .label(scope_at, scope_says);
                 if cluster_object {
                     d.help("use the namespaced `kubernetes.m.crossplane.io/v1alpha1` Object");
                 }

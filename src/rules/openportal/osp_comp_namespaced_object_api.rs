@@ -46,8 +46,10 @@ impl Rule for OspCompNamespacedObjectApi {
         for (_, x, r) in ws.namespaced_composed() {
             let k = x.kind().unwrap_or_default();
             if r.kind() == Some("Object") && r.group() == Some("kubernetes.crossplane.io") {
+                let (scope_at, scope_says) = x.scope_label();
                 out.report(r.head_span(), format!("the namespaced {code0} composes the cluster-scoped {code1} Object", code0 = code(&k), code1 = code(&(r.api_version().unwrap_or("")))))
-                    .label(x.name_span(), "XRD defined here")
+                    .note("the cluster-scoped Object is composed here")
+                    .label(scope_at, scope_says)
                     .help("use `apiVersion: kubernetes.m.crossplane.io/v1alpha1` with `providerConfigRef.kind: ClusterProviderConfig`");
             }
         }

@@ -56,11 +56,13 @@ impl Rule for OspCompNoNamespaceCreation {
                 (false, Some(kn)) => r.span(kn),
                 _ => continue,
             };
+            let (scope_at, scope_says) = x.scope_label();
             out.report(
                 at,
                 format!("the namespaced {code0} creates a Namespace", code0 = code(&k)),
             )
-            .label(x.name_span(), "XRD defined here")
+            .note("the Namespace is composed here")
+            .label(scope_at, scope_says)
             .help("namespaces are provisioned by ordering a ManagedNamespace");
         }
     }

@@ -7,7 +7,9 @@ crate::declare_rule! {
     /// Checks `configuration/crossplane.yaml` of a template repository: `apiVersion:
     /// meta.pkg.crossplane.io/v1`, `kind: Configuration`, `metadata.name: configuration-<resource>`
     /// (the repository name without `template-`), and the annotations
-    /// `meta.crossplane.io/maintainer`, `source`, `license`, `description` and `readme`.
+    /// `meta.crossplane.io/maintainer`, `source`, `license`, `description` and `readme`. With
+    /// `openportal.package-labels` set, each of its labels must match one of those keys (`*`
+    /// matches any run of characters), e.g. `package-labels: ["openportal.dev/*"]`.
     ///
     /// ## Why is this bad?
     /// Package registries and the catalog show these fields; the template standard requires them,
@@ -78,7 +80,9 @@ impl Rule for OspPkgMeta {
             }
             let resource = ws.repo.name.strip_prefix("template-").unwrap_or(&ws.repo.name);
             let want = format!("configuration-{resource}");
-            if let Some(n) = d.root.path(&["metadata", "name"]) {
+            // The standard name follows the repository's known name (config or git remote),
+            // never the checkout folder's.
+            if let Some(n) = d.root.path(&["metadata", "name"]).filter(|_| ws.repo.named) {
                 if n.as_str() != Some(want.as_str()) {
                     out.report(
                         d.span(n),
@@ -94,6 +98,24 @@ impl Rule for OspPkgMeta {
                 .into_iter()
                 .filter(|k| d.annotation(&format!("meta.crossplane.io/{k}")).is_none())
                 .collect();
+            if let Some(allowed) = &ws.options.openportal.package_labels {
+                for e in d.labels() {
+                    if !crate::rules::util::matches_any(&e.key, allowed) {
+                        let shown: Vec<&str> = allowed.iter().map(String::as_str).collect();
+                        out.report(
+                            d.key_span(e),
+                            format!(
+                                "the package metadata label {code0} is not among `openportal.package-labels`",
+                                code0 = code(&e.key)
+                            ),
+                        )
+                        .help(format!(
+                            "remove it, or allow it in the config (allowed: {})",
+                            crate::parse::text::list(&shown, 5)
+                        ));
+                    }
+                }
+            }
             if !missing.is_empty() {
                 let at = d
                     .metadata()

@@ -52,7 +52,8 @@ impl Rule for OspTplPackageRoot {
             )
             .help("move it (and the XRD and Composition) under `configuration/`");
         }
-        if metas.is_empty() && ws.repo.name.starts_with("template-") {
+        // Only a known name (config or git remote) says template: a checkout folder's does not.
+        if metas.is_empty() && ws.repo.named && ws.repo.name.starts_with("template-") {
             let x = ws.xrds().next().expect("has an XRD");
             out.report(
                 x.doc().kind_span(),

@@ -6,7 +6,8 @@ crate::declare_rule! {
     /// ## What it does
     /// In a template repository, checks the annotation `backstage.io/source-location:
     /// "url:https://github.com/<org>/<repo>"` names this repository: its name (config
-    /// `openportal.repo-name`, the git remote `origin`, or the folder name) and its
+    /// `openportal.repo-name` or the git remote `origin`; when neither names it, any
+    /// repository: the checkout folder's name says nothing) and its
     /// organisation (config `openportal.github-org`, or the owner in the remote `origin`; when
     /// neither names one, any owner is accepted).
     ///
@@ -36,8 +37,8 @@ crate::declare_rule! {
     ///
     /// ## In another organisation
     /// Nothing to set when the repository has a git remote `origin` on GitHub: its owner is the
-    /// organisation. Otherwise set `openportal: {github-org: <org>}` (and `repo-name` when the
-    /// folder is not named after the repository); until then any owner is accepted. Turn the
+    /// organisation. Otherwise set `openportal: {github-org: <org>}` (and `repo-name`); until then any
+    /// owner (and without `repo-name` any repository) is accepted. Turn the
     /// rule off (`rules: {osp-xrd-source-location: off}`) when your templates are not on GitHub.
     pub OspXrdSourceLocation {
         id: "osp-xrd-source-location",
@@ -62,13 +63,22 @@ pub fn names_repository(url: &str, org: Option<&str>, name: &str) -> bool {
     }
 }
 
+/// The repository name of a `url:https://github.com/<owner>/<repo>` location.
+fn repository_of(url: &str) -> Option<&str> {
+    let url = url.trim_end_matches('/');
+    let url = url.strip_suffix(".git").unwrap_or(url);
+    let (_, repo) = url.strip_prefix("url:https://github.com/")?.split_once('/')?;
+    (!repo.is_empty() && !repo.contains('/')).then_some(repo)
+}
+
 impl Rule for OspXrdSourceLocation {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
         if !ws.repo.is_template {
             return;
         }
         let org = ws.github_org();
-        let want = format!("url:https://github.com/{}/{}", org.unwrap_or("<org>"), ws.repo.name);
+        let repo = if ws.repo.named { ws.repo.name.as_str() } else { "<repo>" };
+        let want = format!("url:https://github.com/{}/{repo}", org.unwrap_or("<org>"));
         let unknown_org = if org.is_none() {
             " (the organisation is not known: set `openportal.github-org`, or add the git remote `origin`)"
         } else {
@@ -90,7 +100,14 @@ impl Rule for OspXrdSourceLocation {
                 }
                 Some(v) => {
                     let got = v.as_str().unwrap_or("").trim_end_matches('/');
-                    if !names_repository(got, org, &ws.repo.name) {
+                    // Without a known name (config or git remote) any repository is accepted:
+                    // the checkout folder's name says nothing about the repository.
+                    let name = if ws.repo.named {
+                        ws.repo.name.as_str()
+                    } else {
+                        repository_of(got).unwrap_or_default()
+                    };
+                    if !names_repository(got, org, name) {
                         out.report(
                             doc.span(v),
                             format!(

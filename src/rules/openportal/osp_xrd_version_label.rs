@@ -6,7 +6,11 @@ crate::declare_rule! {
     /// ## What it does
     /// In a template repository, checks that the XRD carries the label `openportal.dev/version:
     /// "dev"`. The release workflow replaces `dev` with the git tag; the ingestor reads this label
-    /// to show the template version.
+    /// to show the template version. A version written under any other version-like label or
+    /// annotation key of the XRD (`app.kubernetes.io/version`, `example.com/version`,
+    /// `chart-version`, …) is reported too (a warning): the release workflow does not rewrite it.
+    /// Keys under Crossplane's prefixes (`crossplane.io/version`) name the Crossplane version
+    /// the XRD is written for and are left alone.
     ///
     /// ## Why is this bad?
     /// A hand-written version goes stale on the next release, and a missing label makes Backstage
@@ -72,8 +76,48 @@ impl Rule for OspXrdVersionLabel {
                 }
                 Some(_) => {}
             }
+            for e in doc.labels().iter().chain(doc.annotations()) {
+                if e.key == "openportal.dev/version" || !is_version_key(&e.key) {
+                    continue;
+                }
+                let Some(v) = e.value.as_str().filter(|v| looks_like_version(v)) else {
+                    continue;
+                };
+                out.report_with(
+                    crate::rules::diagnostic::Severity::Warning,
+                    doc.span(&e.value),
+                    format!(
+                        "{code0} hard-codes the version {code1}; it goes stale on the next release",
+                        code0 = code(&e.key),
+                        code1 = code(&v)
+                    ),
+                )
+                .help("remove it: `openportal.dev/version: \"dev\"` carries the version, and the release workflow writes the tag into it");
+            }
         }
     }
+}
+
+/// True for a label or annotation key that names the template's version: its name (after the
+/// prefix's `/`) is `version` or ends with `-version`, `_version` or `.version`. A key under
+/// Crossplane's prefixes (`crossplane.io/version: "v2.0"`) names the Crossplane version the
+/// XRD is written for, which a release does not change.
+fn is_version_key(key: &str) -> bool {
+    let (prefix, name) = key.rsplit_once('/').unwrap_or(("", key));
+    if prefix == "crossplane.io" || prefix.ends_with(".crossplane.io") {
+        return false;
+    }
+    let name = name.to_ascii_lowercase();
+    name == "version" || [".version", "-version", "_version"].iter().any(|s| name.ends_with(s))
+}
+
+/// True for a written version: `1`, `1.2`, `v1.2.3`, `1.2.3-rc.1` (not `dev`, `latest`).
+fn looks_like_version(v: &str) -> bool {
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let core = v.split(['-', '+']).next().unwrap_or("");
+    !core.is_empty()
+        && core.split('.').count() <= 4
+        && core.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The label added as the first of `metadata.labels`, or `labels:` added as the first key of
@@ -112,4 +156,25 @@ fn add_label(doc: &crate::model::Doc, text: &str) -> Option<crate::rules::diagno
         None => edit::insert_lines_before(doc.file, text, at, indent, &lines),
     };
     Some(crate::rules::diagnostic::Fix { edits: vec![insert] })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_version_key, looks_like_version};
+
+    #[test]
+    fn version_keys_and_values() {
+        for k in ["app.kubernetes.io/version", "example.com/version", "chart-version", "version", "x.io/template_version"] {
+            assert!(is_version_key(k), "{k}");
+        }
+        for k in ["app.kubernetes.io/name", "versions", "example.com/conversion", "crossplane.io/version"] {
+            assert!(!is_version_key(k), "{k}");
+        }
+        for v in ["1", "1.2", "v1.2.3", "1.2.3-rc.1", "0.1.0+build.5"] {
+            assert!(looks_like_version(v), "{v}");
+        }
+        for v in ["dev", "latest", "", "v", "1..2", "main"] {
+            assert!(!looks_like_version(v), "{v}");
+        }
+    }
 }
