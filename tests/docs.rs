@@ -501,3 +501,32 @@ fn readme_is_short_and_for_users() {
         );
     }
 }
+
+/// The README's agreement table lists every conformance suite with the agreement its
+/// `THRESHOLD` records (the measured agreement, which CI enforces), so it cannot drift.
+#[test]
+fn the_readme_lists_every_conformance_suite_at_its_threshold() {
+    let root = common::root();
+    let readme = fs::read_to_string(root.join("README.md")).expect("README");
+    let dir = root.join("tests/conformance");
+    let mut suites: Vec<String> = fs::read_dir(&dir)
+        .expect("tests/conformance")
+        .flatten()
+        .filter(|e| e.path().join("THRESHOLD").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    suites.sort();
+    assert!(suites.len() >= 9, "suites: {suites:?}");
+    for suite in suites {
+        let threshold = fs::read_to_string(dir.join(&suite).join("THRESHOLD")).expect("THRESHOLD");
+        let row = readme
+            .lines()
+            .find(|l| l.contains(&format!("(`{suite}`)")))
+            .unwrap_or_else(|| panic!("README lists no row for the suite `{suite}`"));
+        assert!(
+            row.ends_with(&format!("| {} |", threshold.trim())),
+            "README row for `{suite}` says `{row}`, THRESHOLD says {}",
+            threshold.trim()
+        );
+    }
+}
