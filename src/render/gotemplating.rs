@@ -198,6 +198,17 @@ pub fn run(doc: &Doc, text: &str, step_index: usize, step: &Step<'_>, state: &mu
         };
         match state.desired.iter_mut().find(|(n, _)| *n == name) {
             Some((_, old)) => {
+                let gvk = |v: &Value| {
+                    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                    (s("apiVersion"), s("kind"))
+                };
+                let (oa, ok) = gvk(&old.resource);
+                let (na, nk) = gvk(&r.resource);
+                state.replaced.push(super::Replacement {
+                    name: name.clone(),
+                    old: (oa, ok, old.origin, old.step),
+                    new: (na, nk, r.origin, r.step),
+                });
                 let first = old.step;
                 *old = r;
                 old.step = first;

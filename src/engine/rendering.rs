@@ -1,0 +1,265 @@
+//! The render stage of `portalint check`: every example XR of the workspace (and with
+//! `--render` every order) whose Composition is found is rendered once, in process
+//! ([`crate::render::pipeline::run`]), in parallel over XRs, and what the renders produced is
+//! handed to the rules as model data ([`crate::model::rendered::Renders`]).
+//!
+//! The Composition is found as `portalint render` finds it: by the XR's type
+//! (`compositeTypeRef`, the exact apiVersion first), then by its composition reference or
+//! selector, then by the XRD's `defaultCompositionRef`; an XR whose Composition is not one
+//! of the workspace (or of the `--xrds` sources) is not rendered.
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::model::composed::{ComposedView, Field, RESOURCE_NAME_ANNOTATION};
+use crate::model::rendered::{Failure, Render, RenderedResource, Renders, Replaced, Unsupported};
+use crate::model::{Class, Composition, Doc, Origin, Workspace};
+use crate::parse::source::Span;
+use crate::render::pipeline::{self, Function};
+use crate::render::{Ready, Severity, State};
+
+/// The Composition an XR is rendered with, when exactly one is found.
+pub fn composition_for<'w>(ws: &'w Workspace, xr: &Doc) -> Option<Composition<'w>> {
+    let mut all: Vec<Composition<'w>> = ws
+        .compositions_for(xr.group(), &xr.kind)
+        .filter(|c| !c.is_legacy())
+        .collect();
+    let exact: Vec<Composition<'w>> = all
+        .iter()
+        .copied()
+        .filter(|c| c.type_ref().and_then(|r| r.str_at(&["apiVersion"])) == Some(xr.api_version.as_str()))
+        .collect();
+    if !exact.is_empty() {
+        all = exact;
+    }
+    let spec = xr.root.get("spec");
+    let at = |paths: &[&[&str]]| paths.iter().find_map(|p| spec.and_then(|s| s.path(p)));
+    let reference =
+        at(&[&["crossplane", "compositionRef", "name"], &["compositionRef", "name"]]).and_then(|n| n.as_str());
+    let selector = at(&[
+        &["crossplane", "compositionSelector", "matchLabels"],
+        &["compositionSelector", "matchLabels"],
+    ]);
+    if let Some(want) = reference {
+        all.retain(|c| c.name() == Some(want));
+    } else if let Some(labels) = selector.and_then(|n| n.as_map()) {
+        all.retain(|c| {
+            labels.iter().all(|e| {
+                let want = e.value.as_str();
+                want.is_some() && c.doc.root.str_at(&["metadata", "labels", e.key.as_str()]) == want
+            })
+        });
+    } else if all.len() > 1 {
+        let (xrd, _) = ws.instance_xrds(xr);
+        let default = xrd
+            .into_iter()
+            .next()
+            .and_then(|x| x.spec()?.path(&["defaultCompositionRef", "name"])?.as_str());
+        if let Some(d) = default {
+            all.retain(|c| c.name() == Some(d));
+        }
+    }
+    match all.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// The XRs to render: the examples (every XR candidate that is not an order) and, with
+/// `orders`, the orders.
+fn targets(ws: &Workspace, orders: bool) -> Vec<(usize, usize, bool)> {
+    let ids: std::collections::HashMap<*const Doc, usize> =
+        ws.docs.iter().enumerate().map(|(i, d)| (d as *const Doc, i)).collect();
+    ws.xr_candidates()
+        .filter(|d| orders || !ws.is_order(d))
+        .filter_map(|d| {
+            let c = composition_for(ws, d)?;
+            Some((ids[&(d as *const Doc)], c.id, ws.is_order(d)))
+        })
+        .collect()
+}
+
+/// The EnvironmentConfigs of the workspace, for function-environment-configs.
+fn environment(ws: &Workspace) -> Vec<Value> {
+    ws.docs
+        .iter()
+        .chain(&ws.external)
+        .filter(|d| d.class == Class::EnvironmentConfig)
+        .map(|d| d.root.to_json())
+        .collect()
+}
+
+/// Renders the workspace's XRs (see the module doc).
+pub fn render(ws: &Workspace, orders: bool) -> Renders {
+    let jobs = targets(ws, orders);
+    let env = environment(ws);
+    let renders: Vec<Render> = jobs
+        .par_iter()
+        .map(|&(xr, comp, order)| render_one(ws, xr, comp, order, &env))
+        .collect();
+    let mut comps: Vec<usize> = renders.iter().map(|r| r.composition).collect();
+    comps.sort_unstable();
+    comps.dedup();
+    let mut unsupported = Vec::new();
+    for id in comps {
+        let c = Composition { doc: ws.doc(id), id };
+        for (i, step) in c.steps().iter().enumerate() {
+            if Function::of(step).is_none() {
+                unsupported.push(Unsupported {
+                    composition: id,
+                    step: step.name.map_or_else(|| format!("#{i}"), str::to_string),
+                    function: step.function.unwrap_or("(no functionRef)").to_string(),
+                    span: c.doc.span(step.node),
+                });
+            }
+        }
+    }
+    Renders {
+        ran: true,
+        renders,
+        unsupported,
+    }
+}
+
+/// The span a rendered resource points at: the `kind` of the static document or base it
+/// came from when one matches (same step, same composition-resource-name, or the base the
+/// origin is), else the origin as the renderer gave it.
+fn precise_origin(
+    statics: &[crate::model::Composed<'_>],
+    name: &str,
+    kind: &str,
+    step: usize,
+    origin: Option<Span>,
+) -> Option<Span> {
+    let origin = origin?;
+    let within = |s: Span| s.file == origin.file && s.start >= origin.start && s.end <= origin.end;
+    let mut best = None;
+    for c in statics.iter().filter(|c| c.step == step) {
+        let Some(span) = c.span_at(&["kind"]) else { continue };
+        if !within(span) {
+            continue;
+        }
+        let same_kind = c.kind() == Some(kind);
+        match c.origin {
+            Origin::Base(d) => {
+                if d.span(c.root) == origin {
+                    return Some(span);
+                }
+            }
+            Origin::Template(_) => {
+                if c.str_at(&["metadata", "annotations", RESOURCE_NAME_ANNOTATION]) == Field::Static(name) {
+                    if same_kind {
+                        return Some(span);
+                    }
+                    best.get_or_insert(span);
+                }
+            }
+        }
+    }
+    Some(best.unwrap_or(origin))
+}
+
+fn render_one(ws: &Workspace, xr: usize, comp: usize, order: bool, env: &[Value]) -> Render {
+    let xr_doc = &ws.docs[xr];
+    let c = Composition {
+        doc: ws.doc(comp),
+        id: comp,
+    };
+    let text = &ws.sources.get(c.doc.file).text;
+    let mut state = State {
+        composite: xr_doc.root.to_json(),
+        ..State::default()
+    };
+    if !env.is_empty() {
+        state.extra.insert("environment".into(), env.to_vec());
+    }
+    let rendered = pipeline::run(c.doc, text, state);
+    let steps = c.steps();
+    let statics = ws.composed(&c);
+    let step_name = |i: usize| {
+        steps
+            .get(i)
+            .and_then(|s| s.name)
+            .map_or_else(|| format!("#{i}"), str::to_string)
+    };
+    let failure = rendered
+        .results
+        .iter()
+        .find(|r| r.result.severity == Severity::Fatal && !r.unsupported)
+        .map(|r| {
+            let at = (0..steps.len())
+                .find(|&i| step_name(i) == r.step)
+                .unwrap_or(steps.len());
+            let skipped = steps[..at].iter().find(|s| Function::of(s).is_none());
+            let incomplete = match (skipped, steps.get(at).and_then(Function::of)) {
+                (Some(s), _) => Some(format!(
+                    "step {} before it runs `{}`, which portalint cannot run, so its output is missing",
+                    crate::parse::text::code(&s.name.unwrap_or("?")),
+                    s.function.unwrap_or("?")
+                )),
+                (None, Some(Function::EnvironmentConfigs)) => Some(
+                    "the EnvironmentConfigs it selects are not among the checked files (they may live in the cluster)"
+                        .to_string(),
+                ),
+                _ => None,
+            };
+            Failure {
+                step: r.step.clone(),
+                message: r.result.message.clone(),
+                span: r.result.span,
+                incomplete,
+            }
+        });
+    let entry_of = |step: usize, name: &str| {
+        steps.get(step).filter(|s| s.is_patch_and_transform()).map(|s| {
+            s.input
+                .and_then(|i| i.get("resources"))
+                .and_then(|r| r.as_seq())
+                .unwrap_or(&[])
+                .iter()
+                .find(|e| e.str_at(&["name"]) == Some(name))
+                .is_some_and(|e| e.get("readinessChecks").is_some())
+        })
+    };
+    let kind_of = |v: &Value| v.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+    let resources = rendered
+        .state
+        .desired
+        .iter()
+        .map(|(name, r)| {
+            let checks = entry_of(r.step, name);
+            RenderedResource {
+                name: name.clone(),
+                origin: precise_origin(&statics, name, &kind_of(&r.resource), r.step, r.origin),
+                resource: r.resource.clone(),
+                step: r.step,
+                ready: r.ready == Ready::True,
+                decided: r.ready == Ready::False,
+                readiness_checks: checks == Some(true),
+                pt_default: checks == Some(false),
+            }
+        })
+        .collect();
+    let replaced = rendered
+        .state
+        .replaced
+        .iter()
+        .map(|x| Replaced {
+            name: x.name.clone(),
+            first: (x.old.0.clone(), x.old.1.clone()),
+            first_origin: precise_origin(&statics, &x.name, &x.old.1, x.old.3, x.old.2),
+            first_step: x.old.3,
+            then: (x.new.0.clone(), x.new.1.clone()),
+            then_origin: precise_origin(&statics, &x.name, &x.new.1, x.new.3, x.new.2),
+            then_step: x.new.3,
+        })
+        .collect();
+    Render {
+        xr,
+        composition: comp,
+        order,
+        resources,
+        replaced,
+        failure,
+    }
+}
