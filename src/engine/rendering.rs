@@ -18,6 +18,234 @@ use crate::parse::source::Span;
 use crate::render::pipeline::{self, Function};
 use crate::render::{Ready, Severity, State};
 
+/// Every function a function-go-templating template can call: Sprig's (`genericMap` of
+/// Masterminds/sprig `functions.go` at 989da45d7c082c6ec85cf95f59e23b461cdafe03, without `env`
+/// and `expandenv`, which the function deletes) and the function's own (`function_maps.go` of
+/// crossplane-contrib/function-go-templating at 9222efc18ca5ed8f47782025fc3024551ded13b9). A
+/// render that stops at one of these that portalint does not run (the non-reproducible ones:
+/// `now`, `uuidv4`, `rand*`, …) is portalint's limit, not the template's error.
+const FUNCTION_GO_TEMPLATING_FUNCS: &[&str] = &[
+    "abbrev",
+    "abbrevboth",
+    "add",
+    "add1",
+    "add1f",
+    "addf",
+    "adler32sum",
+    "ago",
+    "all",
+    "any",
+    "append",
+    "atoi",
+    "b32dec",
+    "b32enc",
+    "b64dec",
+    "b64enc",
+    "base",
+    "bcrypt",
+    "biggest",
+    "buildCustomCert",
+    "camelcase",
+    "cat",
+    "ceil",
+    "chunk",
+    "clean",
+    "coalesce",
+    "compact",
+    "concat",
+    "contains",
+    "date",
+    "dateInZone",
+    "dateModify",
+    "date_in_zone",
+    "date_modify",
+    "decryptAES",
+    "deepCopy",
+    "deepEqual",
+    "default",
+    "derivePassword",
+    "dict",
+    "dig",
+    "dir",
+    "div",
+    "divf",
+    "duration",
+    "durationRound",
+    "empty",
+    "encryptAES",
+    "ext",
+    "fail",
+    "first",
+    "float64",
+    "floor",
+    "fromJson",
+    "genCA",
+    "genCAWithKey",
+    "genPrivateKey",
+    "genSelfSignedCert",
+    "genSelfSignedCertWithKey",
+    "genSignedCert",
+    "genSignedCertWithKey",
+    "get",
+    "getHostByName",
+    "has",
+    "hasKey",
+    "hasPrefix",
+    "hasSuffix",
+    "hello",
+    "htmlDate",
+    "htmlDateInZone",
+    "htpasswd",
+    "indent",
+    "initial",
+    "initials",
+    "int",
+    "int64",
+    "isAbs",
+    "join",
+    "kebabcase",
+    "keys",
+    "kindIs",
+    "kindOf",
+    "last",
+    "list",
+    "lower",
+    "max",
+    "maxf",
+    "merge",
+    "mergeOverwrite",
+    "min",
+    "minf",
+    "mod",
+    "mul",
+    "mulf",
+    "mustAppend",
+    "mustChunk",
+    "mustCompact",
+    "mustDateModify",
+    "mustDeepCopy",
+    "mustFirst",
+    "mustFromJson",
+    "mustHas",
+    "mustInitial",
+    "mustLast",
+    "mustMerge",
+    "mustMergeOverwrite",
+    "mustPrepend",
+    "mustRegexFind",
+    "mustRegexFindAll",
+    "mustRegexMatch",
+    "mustRegexReplaceAll",
+    "mustRegexReplaceAllLiteral",
+    "mustRegexSplit",
+    "mustRest",
+    "mustReverse",
+    "mustSlice",
+    "mustToDate",
+    "mustToJson",
+    "mustToPrettyJson",
+    "mustToRawJson",
+    "mustUniq",
+    "mustWithout",
+    "must_date_modify",
+    "nindent",
+    "nospace",
+    "now",
+    "omit",
+    "osBase",
+    "osClean",
+    "osDir",
+    "osExt",
+    "osIsAbs",
+    "pick",
+    "pluck",
+    "plural",
+    "prepend",
+    "quote",
+    "randAlpha",
+    "randAlphaNum",
+    "randAscii",
+    "randBytes",
+    "randInt",
+    "randNumeric",
+    "regexFind",
+    "regexFindAll",
+    "regexMatch",
+    "regexQuoteMeta",
+    "regexReplaceAll",
+    "regexReplaceAllLiteral",
+    "regexSplit",
+    "repeat",
+    "replace",
+    "rest",
+    "reverse",
+    "round",
+    "semver",
+    "semverCompare",
+    "seq",
+    "set",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "shuffle",
+    "slice",
+    "snakecase",
+    "sortAlpha",
+    "split",
+    "splitList",
+    "splitn",
+    "squote",
+    "sub",
+    "subf",
+    "substr",
+    "swapcase",
+    "ternary",
+    "title",
+    "toDate",
+    "toDecimal",
+    "toJson",
+    "toPrettyJson",
+    "toRawJson",
+    "toString",
+    "toStrings",
+    "trim",
+    "trimAll",
+    "trimPrefix",
+    "trimSuffix",
+    "trimall",
+    "trunc",
+    "tuple",
+    "typeIs",
+    "typeIsLike",
+    "typeOf",
+    "uniq",
+    "unixEpoch",
+    "unset",
+    "until",
+    "untilStep",
+    "untitle",
+    "upper",
+    "urlJoin",
+    "urlParse",
+    "uuidv4",
+    "values",
+    "without",
+    "wrap",
+    "wrapWith",
+    "randomChoice",
+    "toYaml",
+    "fromYaml",
+    "getResourceCondition",
+    "setResourceNameAnnotation",
+    "getComposedResource",
+    "getCompositeResource",
+    "getComposedConnectionDetails",
+    "getExtraResources",
+    "getExtraResourcesFromContext",
+    "getCredentialData",
+    "include",
+];
+
 /// The Composition an XR is rendered with, when exactly one is found.
 pub fn composition_for<'w>(ws: &'w Workspace, xr: &Doc) -> Option<Composition<'w>> {
     let mut all: Vec<Composition<'w>> = ws
@@ -58,6 +286,22 @@ pub fn composition_for<'w>(ws: &'w Workspace, xr: &Doc) -> Option<Composition<'w
         if let Some(d) = default {
             all.retain(|c| c.name() == Some(d));
         }
+    }
+    if all.len() > 1 {
+        // Folders of examples, each with its XR and its Composition (as `crossplane render
+        // xr.yaml composition.yaml` is run in each): the one sharing the most folders with
+        // the XR, when it is the only one to.
+        let here = ws.rel(xr);
+        let shared = |c: &Composition<'_>| {
+            let there = ws.rel(c.doc);
+            let (a, b) = (
+                here.rsplit_once('/').map_or("", |(d, _)| d),
+                there.rsplit_once('/').map_or("", |(d, _)| d),
+            );
+            a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y).count()
+        };
+        let best = all.iter().map(shared).max().unwrap_or(0);
+        all.retain(|c| shared(c) == best);
     }
     match all.as_slice() {
         [one] => Some(*one),
@@ -170,7 +414,11 @@ fn render_one(ws: &Workspace, xr: usize, comp: usize, order: bool, env: &[Value]
         composite: xr_doc.root.to_json(),
         ..State::default()
     };
-    if !env.is_empty() {
+    if !env.is_empty()
+        && c.steps()
+            .iter()
+            .any(|s| Function::of(s) == Some(Function::EnvironmentConfigs))
+    {
         state.extra.insert("environment".into(), env.to_vec());
     }
     let rendered = pipeline::run(c.doc, text, state);
@@ -191,7 +439,26 @@ fn render_one(ws: &Workspace, xr: usize, comp: usize, order: bool, env: &[Value]
                 .find(|&i| step_name(i) == r.step)
                 .unwrap_or(steps.len());
             let skipped = steps[..at].iter().find(|s| Function::of(s).is_none());
-            let incomplete = match (skipped, steps.get(at).and_then(Function::of)) {
+            let failing = steps.get(at);
+            // What the render left out before the failure: outputs not applied in process
+            // (`ExtraResources` requests, whose answer Crossplane would give).
+            let left_out = rendered
+                .results
+                .iter()
+                .take_while(|x| !std::ptr::eq(*x, r))
+                .find(|x| x.result.message.ends_with("is not applied in process"));
+            let delims = failing.and_then(|s| s.input).and_then(|i| i.get("delims")).is_some();
+            let incomplete = match (skipped, failing.and_then(Function::of)) {
+                _ if r.result.message.starts_with("cannot run in process") => {
+                    Some("portalint runs only `Inline` templates".to_string())
+                }
+                _ if delims => {
+                    Some("the step sets custom `delims`, which portalint's renderer does not read".to_string())
+                }
+                _ if left_out.is_some() => Some(format!(
+                    "an earlier output was not applied ({})",
+                    left_out.map_or("", |x| x.result.message.as_str())
+                )),
                 (Some(s), _) => Some(format!(
                     "step {} before it runs `{}`, which portalint cannot run, so its output is missing",
                     crate::parse::text::code(&s.name.unwrap_or("?")),
@@ -201,7 +468,13 @@ fn render_one(ws: &Workspace, xr: usize, comp: usize, order: bool, env: &[Value]
                     "the EnvironmentConfigs it selects are not among the checked files (they may live in the cluster)"
                         .to_string(),
                 ),
-                _ => None,
+                _ => not_run(&r.result.message).map(|f| {
+                    format!(
+                        "the template calls {}, which function-go-templating has but portalint does not run \
+                         (its result is not reproducible)",
+                        crate::parse::text::code(&f)
+                    )
+                }),
             };
             Failure {
                 step: r.step.clone(),
@@ -261,5 +534,32 @@ fn render_one(ws: &Workspace, xr: usize, comp: usize, order: bool, env: &[Value]
         resources,
         replaced,
         failure,
+    }
+}
+
+/// The function a go-templating failure names as not defined, when function-go-templating
+/// has it (portalint leaves it out).
+fn not_run(message: &str) -> Option<&str> {
+    let rest = &message[message.find("function \"")? + "function \"".len()..];
+    let name = &rest[..rest.find("\" not defined")?];
+    FUNCTION_GO_TEMPLATING_FUNCS.contains(&name).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_run;
+
+    #[test]
+    fn functions_the_function_has_are_portalints_limit() {
+        assert_eq!(
+            not_run("cannot execute template: function \"randAlphaNum\" not defined"),
+            Some("randAlphaNum")
+        );
+        assert_eq!(
+            not_run("cannot execute template: function \"nosuch\" not defined"),
+            None
+        );
+        assert_eq!(not_run("function \"env\" not defined"), None);
+        assert_eq!(not_run("error calling ne: incompatible types for comparison"), None);
     }
 }

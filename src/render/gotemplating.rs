@@ -61,20 +61,53 @@ pub fn request_data(state: &State) -> Value {
         .iter()
         .map(|(k, r)| (k.clone(), json!({"resource": r.resource})))
         .collect();
+    // The EnvironmentConfigs given to the render are function-environment-configs' own
+    // extra resources (it requests them): Crossplane sends them to no other function.
     let extra: Map<String, Value> = state
         .extra
         .iter()
+        .filter(|(k, _)| k.as_str() != "environment")
         .map(|(k, xs)| {
             let items: Vec<Value> = xs.iter().map(|x| json!({"resource": x})).collect();
             (k.clone(), json!({"items": items}))
         })
         .collect();
-    yaml_out::floatify(json!({
-        "observed": {"composite": {"resource": state.composite, "connectionDetails": b64(&state.composite_connection)}, "resources": observed},
-        "desired": {"composite": {"resource": state.desired_composite, "connectionDetails": b64(&state.desired_connection)}, "resources": desired},
-        "context": state.context,
-        "extraResources": extra,
-    }))
+    // The function reads the request through protojson, which leaves out empty maps: with
+    // nothing observed, `.observed.resources` is no value (`eq .observed.resources nil` is
+    // true), not an empty map.
+    fn put(m: &mut Map<String, Value>, key: &str, v: Value) {
+        let empty = match &v {
+            Value::Object(o) => o.is_empty(),
+            Value::Null => true,
+            _ => false,
+        };
+        if !empty {
+            m.insert(key.to_string(), v);
+        }
+    }
+    let part = |resource: &Value, connection: Value, resources: Map<String, Value>| {
+        let mut composite = Map::new();
+        put(&mut composite, "resource", resource.clone());
+        put(&mut composite, "connectionDetails", connection);
+        let mut m = Map::new();
+        put(&mut m, "composite", Value::Object(composite));
+        put(&mut m, "resources", Value::Object(resources));
+        Value::Object(m)
+    };
+    let mut req = Map::new();
+    put(
+        &mut req,
+        "observed",
+        part(&state.composite, b64(&state.composite_connection), observed),
+    );
+    put(
+        &mut req,
+        "desired",
+        part(&state.desired_composite, b64(&state.desired_connection), desired),
+    );
+    put(&mut req, "context", Value::Object(state.context.clone()));
+    put(&mut req, "extraResources", Value::Object(extra));
+    yaml_out::floatify(Value::Object(req))
 }
 
 /// Runs the go-templating `step` (of the Composition `doc`, whose file text is `text`) on
