@@ -709,6 +709,8 @@ impl<'a> Plan<'a> {
                         settings,
                         max_size,
                         batch_size: args.batch_size,
+                        crds: self.crds.clone(),
+                        render: args.render,
                     };
                     let left_out = repo.left_out.clone();
                     let fix = args.fix.then_some((exclude, &self.fixed));

@@ -309,13 +309,13 @@ pub fn composition_for<'w>(ws: &'w Workspace, xr: &Doc) -> Option<Composition<'w
     }
 }
 
-/// The XRs to render: the examples (every XR candidate that is not an order) and, with
-/// `orders`, the orders.
-fn targets(ws: &Workspace, orders: bool) -> Vec<(usize, usize, bool)> {
+/// The XRs to render: with `examples` the examples (every XR candidate that is not an
+/// order), with `orders` the orders.
+fn targets(ws: &Workspace, examples: bool, orders: bool) -> Vec<(usize, usize, bool)> {
     let ids: std::collections::HashMap<*const Doc, usize> =
         ws.docs.iter().enumerate().map(|(i, d)| (d as *const Doc, i)).collect();
     ws.xr_candidates()
-        .filter(|d| orders || !ws.is_order(d))
+        .filter(|d| if ws.is_order(d) { orders } else { examples })
         .filter_map(|d| {
             let c = composition_for(ws, d)?;
             Some((ids[&(d as *const Doc)], c.id, ws.is_order(d)))
@@ -333,9 +333,15 @@ fn environment(ws: &Workspace) -> Vec<Value> {
         .collect()
 }
 
-/// Renders the workspace's XRs (see the module doc).
+/// Renders the workspace's examples and, with `orders`, its orders (see the module doc).
 pub fn render(ws: &Workspace, orders: bool) -> Renders {
-    let jobs = targets(ws, orders);
+    render_with(ws, true, orders)
+}
+
+/// Renders the workspace's examples (with `examples`) and orders (with `orders`): a batch of
+/// a streamed check renders its own orders, the first one the examples too.
+pub fn render_with(ws: &Workspace, examples: bool, orders: bool) -> Renders {
+    let jobs = targets(ws, examples, orders);
     let env = environment(ws);
     let renders: Vec<Render> = jobs
         .par_iter()

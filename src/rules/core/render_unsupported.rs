@@ -34,7 +34,6 @@ crate::declare_rule! {
         category: Suspicious,
         severity: Info,
         pack: Core,
-        reach: Shared,
     }
 }
 
