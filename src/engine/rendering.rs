@@ -342,10 +342,18 @@ pub fn render(ws: &Workspace, orders: bool) -> Renders {
 /// a streamed check renders its own orders, the first one the examples too.
 pub fn render_with(ws: &Workspace, examples: bool, orders: bool) -> Renders {
     let jobs = targets(ws, examples, orders);
+    // The static view of each Composition rendered, once (where rendered resources point).
+    let statics: std::collections::HashMap<usize, Vec<crate::model::Composed<'_>>> = jobs
+        .iter()
+        .map(|&(_, comp, _)| comp)
+        .collect::<std::collections::BTreeSet<usize>>()
+        .into_iter()
+        .map(|id| (id, ws.composed(&Composition { doc: ws.doc(id), id })))
+        .collect();
     let env = environment(ws);
     let renders: Vec<Render> = jobs
         .par_iter()
-        .map(|&(xr, comp, order)| render_one(ws, xr, comp, order, &env))
+        .map(|&(xr, comp, order)| render_one(ws, xr, comp, order, &env, &statics[&comp]))
         .collect();
     let mut comps: Vec<usize> = renders.iter().map(|r| r.composition).collect();
     comps.sort_unstable();
@@ -409,7 +417,14 @@ fn precise_origin(
     Some(best.unwrap_or(origin))
 }
 
-fn render_one(ws: &Workspace, xr: usize, comp: usize, order: bool, env: &[Value]) -> Render {
+fn render_one(
+    ws: &Workspace,
+    xr: usize,
+    comp: usize,
+    order: bool,
+    env: &[Value],
+    statics: &[crate::model::Composed<'_>],
+) -> Render {
     let xr_doc = &ws.docs[xr];
     let c = Composition {
         doc: ws.doc(comp),
@@ -429,7 +444,6 @@ fn render_one(ws: &Workspace, xr: usize, comp: usize, order: bool, env: &[Value]
     }
     let rendered = pipeline::run(c.doc, text, state);
     let steps = c.steps();
-    let statics = ws.composed(&c);
     let step_name = |i: usize| {
         steps
             .get(i)
@@ -509,7 +523,7 @@ fn render_one(ws: &Workspace, xr: usize, comp: usize, order: bool, env: &[Value]
             let checks = entry_of(r.step, name);
             RenderedResource {
                 name: name.clone(),
-                origin: precise_origin(&statics, name, &kind_of(&r.resource), r.step, r.origin),
+                origin: precise_origin(statics, name, &kind_of(&r.resource), r.step, r.origin),
                 resource: r.resource.clone(),
                 step: r.step,
                 ready: r.ready == Ready::True,
@@ -526,10 +540,10 @@ fn render_one(ws: &Workspace, xr: usize, comp: usize, order: bool, env: &[Value]
         .map(|x| Replaced {
             name: x.name.clone(),
             first: (x.old.0.clone(), x.old.1.clone()),
-            first_origin: precise_origin(&statics, &x.name, &x.old.1, x.old.3, x.old.2),
+            first_origin: precise_origin(statics, &x.name, &x.old.1, x.old.3, x.old.2),
             first_step: x.old.3,
             then: (x.new.0.clone(), x.new.1.clone()),
-            then_origin: precise_origin(&statics, &x.name, &x.new.1, x.new.3, x.new.2),
+            then_origin: precise_origin(statics, &x.name, &x.new.1, x.new.3, x.new.2),
             then_step: x.new.3,
         })
         .collect();
