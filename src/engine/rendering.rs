@@ -414,7 +414,20 @@ fn precise_origin(
             }
         }
     }
-    Some(best.unwrap_or(origin))
+    // A template of one document (in a `range`, with a templated name): that document.
+    let only: Vec<Span> = statics
+        .iter()
+        .filter(|c| c.step == step && matches!(c.origin, Origin::Template(_)))
+        .filter_map(|c| c.span_at(&["kind"]))
+        .filter(|s| within(*s))
+        .collect();
+    Some(
+        best.or(match only.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        })
+        .unwrap_or(origin),
+    )
 }
 
 fn render_one(
