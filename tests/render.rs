@@ -215,6 +215,20 @@ fn check_renders_the_example_and_points_into_the_composition() {
     assert!(finding.contains("found by rendering the example `demo`"), "{out}");
     // The example gives what the Composition needs: the render does not fail.
     assert!(!out.contains("xp-render-failed"), "{out}");
+    // The Bucket has no schema to be checked against: the run says so, and not once its CRD
+    // is given.
+    assert!(
+        err.contains("`Bucket.s3.aws.m.upbound.io`) that no CRD was given for"),
+        "{err}"
+    );
+    let crds = common::root().join("fixtures/xp-render-composed-schema/crds");
+    let crds = crds.to_string_lossy();
+    let (_, out, err) = portalint(
+        &["check", "--color", "never", "--isolated", "--crds", &crds, "."],
+        dir.path(),
+    );
+    assert!(!err.contains("no CRD was given"), "{err}");
+    assert!(out.contains("error[xp-render-resource-name-unique]"), "{out}");
     // Without the region, the render fails at the `required`: a finding on the example.
     std::fs::write(
         dir.path().join("examples/xr.yaml"),

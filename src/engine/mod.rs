@@ -848,6 +848,7 @@ impl<'a> Plan<'a> {
         let mut located = Vec::new();
         let mut summary = Summary::default();
         let mut missing: Vec<notes::MissingXrds> = Vec::new();
+        let mut unchecked: Vec<String> = Vec::new();
         let mut skipped_files = Vec::new();
         for root in &self.roots {
             let from = located.len();
@@ -871,6 +872,9 @@ impl<'a> Plan<'a> {
                 }
                 Root::InMemory(checked) => {
                     let InMemory { ws, findings, git } = *checked;
+                    if let Some(n) = notes::unchecked_rendered(&ws) {
+                        unchecked.push(n);
+                    }
                     if let Some(m) = notes::missing_xrds(&ws, root) {
                         match missing.iter_mut().find(|x| x.template_root == m.template_root) {
                             Some(x) => x.merge(m),
@@ -934,6 +938,7 @@ impl<'a> Plan<'a> {
             notes: skipped_files
                 .into_iter()
                 .chain(missing.iter().map(notes::MissingXrds::message))
+                .chain(unchecked)
                 .collect(),
             fixes: self
                 .args
