@@ -112,33 +112,6 @@ pub fn missing_xrds(ws: &Workspace, root: &Path) -> Option<MissingXrds> {
     Some(found)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_template_above_a_folder_or_a_file_is_found_and_the_search_stops_at_git() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let t = tmp.path().join("template-x");
-        std::fs::create_dir_all(t.join("configuration")).expect("mkdir");
-        std::fs::create_dir_all(t.join("examples/deep")).expect("mkdir");
-        std::fs::write(t.join("configuration/crossplane.yaml"), "x: 1\n").expect("write");
-        std::fs::write(t.join("a.yaml"), "x: 1\n").expect("write");
-        let canon = std::fs::canonicalize(&t).expect("canon");
-        assert_eq!(enclosing_template(&t.join("examples/deep")), Some(canon.clone()));
-        assert_eq!(enclosing_template(&t.join("a.yaml")), Some(canon.clone()));
-        assert_eq!(
-            enclosing_template(&t),
-            None,
-            "the template root itself is not part of one"
-        );
-        let other = tmp.path().join("other/sub");
-        std::fs::create_dir_all(tmp.path().join("other/.git")).expect("mkdir");
-        std::fs::create_dir_all(&other).expect("mkdir");
-        assert_eq!(enclosing_template(&other), None);
-    }
-}
-
 /// Rendered composed resources whose kind no schema is known for (no CRD given with
 /// `--crds`, not a Kubernetes or Crossplane kind): the note says which, and names the provider
 /// packages `crossplane.yaml` depends on, whose CRDs would check them.
@@ -190,4 +163,31 @@ pub fn unchecked_rendered(ws: &Workspace) -> Option<String> {
         kinds.len(),
         list(&kinds),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_above_a_folder_or_a_file_is_found_and_the_search_stops_at_git() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let t = tmp.path().join("template-x");
+        std::fs::create_dir_all(t.join("configuration")).expect("mkdir");
+        std::fs::create_dir_all(t.join("examples/deep")).expect("mkdir");
+        std::fs::write(t.join("configuration/crossplane.yaml"), "x: 1\n").expect("write");
+        std::fs::write(t.join("a.yaml"), "x: 1\n").expect("write");
+        let canon = std::fs::canonicalize(&t).expect("canon");
+        assert_eq!(enclosing_template(&t.join("examples/deep")), Some(canon.clone()));
+        assert_eq!(enclosing_template(&t.join("a.yaml")), Some(canon.clone()));
+        assert_eq!(
+            enclosing_template(&t),
+            None,
+            "the template root itself is not part of one"
+        );
+        let other = tmp.path().join("other/sub");
+        std::fs::create_dir_all(tmp.path().join("other/.git")).expect("mkdir");
+        std::fs::create_dir_all(&other).expect("mkdir");
+        assert_eq!(enclosing_template(&other), None);
+    }
 }
