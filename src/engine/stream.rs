@@ -453,7 +453,12 @@ fn shared_set(scan: &Scan) -> Vec<bool> {
         };
         (scan.paths.get(u.idx), s)
     });
-    shared_flags(files, scan.layout)
+    let mut flags = shared_flags(files.clone(), scan.layout);
+    // XRs that are not orders are rendered with the first batch (the render stage).
+    for (flag, (rel, s)) in flags.iter_mut().zip(files) {
+        *flag |= s.xr && !model::orders::is_order_path(scan.layout, rel);
+    }
+    flags
 }
 
 /// Which of `files` (relative path and [`Sharing`], in walk order) are shared in an orders
@@ -469,7 +474,7 @@ pub fn shared_flags<'a>(files: impl Iterator<Item = (&'a str, Sharing)> + Clone,
     let mut first_under: HashSet<&str> = HashSet::new();
     files
         .map(|(rel, f)| {
-            let mut shared = f.needed || (f.xr && !is_order(rel));
+            let mut shared = f.needed;
             if is_order(rel) && f.docs > 0 {
                 shared |= f.key != 0 && counts[&f.key] > 1;
                 for (i, _) in rel.match_indices('/') {
