@@ -120,7 +120,11 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write) -> u8 {
             if args.write_baseline.is_some() {
                 return EXIT_CLEAN;
             }
-            outcome.exit_code()
+            let code = outcome.exit_code();
+            // The process ends here: its memory goes back to the system whole, without
+            // freeing each finding first (a tenth of a millisecond per hundred findings).
+            std::mem::forget(outcome);
+            code
         }
         Err(e) => fail(&e, &specs, out),
     }

@@ -122,6 +122,11 @@ pub struct Config {
     pub exclude: Option<Vec<String>>,
     /// Work budgets per file and per object (alias expansion, findings, schema steps).
     pub limits: Option<crate::model::options::Limits>,
+    /// The Kubernetes version of the platform's API servers (`1.N`): the CEL libraries an
+    /// XRD's validation rules may use are those a CRD created on it may use (what 1.N-1
+    /// introduced). Default: the newest.
+    #[schemars(regex(pattern = r"^v?1\.[0-9]+(\.[0-9]+)?$"))]
+    pub kubernetes_version: Option<String>,
     /// Files larger than this many bytes are reported and skipped.
     #[schemars(default = "Config::default_max_file_size")]
     pub max_file_size: Option<u64>,
@@ -305,6 +310,11 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
             crate::parse::text::suggest(id, ids).map(|s| format!("did you mean {code0}?", code0 = code(&s))),
         ))
     };
+    if let (Some(v), Some(n)) = (&config.kubernetes_version, doc.root.get("kubernetes-version")) {
+        if let Err(why) = crate::schema::celenv::KubeVersion::parse(v) {
+            return Err(fail((n.start, n.end), why, None));
+        }
+    }
     for key in ["select", "ignore"] {
         for item in doc.root.get(key).and_then(yaml::Node::as_seq).unwrap_or(&[]) {
             check_id(item, item.as_str().unwrap_or(""))?;

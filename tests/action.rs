@@ -274,6 +274,7 @@ fn the_check_step_leaves_a_valid_sarif_file_on_exit_2() {
         "SELECT",
         "IGNORE",
         "PROFILE",
+        "BASELINE",
         "ARGS",
     ] {
         c.env(k, "");
@@ -406,6 +407,7 @@ fn mode_pr_passes_every_input_to_the_bot() {
         ("DRY_RUN", "dry-run"),
         ("CHECK_NAME", "check-name"),
         ("AUDIT_FILE", "audit-file"),
+        ("BASELINE", "baseline"),
     ] {
         assert_eq!(env[var], format!("${{{{ inputs.{input} }}}}"), "{var}");
         assert!(doc["inputs"][input].is_object(), "input {input} is declared");
@@ -423,7 +425,7 @@ fn mode_pr_passes_every_input_to_the_bot() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let output = tmp.path().join("output");
-    let run = |dry: &str, config: &str| {
+    let run = |dry: &str, config: &str, baseline: &str| {
         let out = std::process::Command::new("bash")
             .arg("-c")
             .arg(step["run"].as_str().expect("run"))
@@ -436,12 +438,13 @@ fn mode_pr_passes_every_input_to_the_bot() {
             .env("DRY_RUN", dry)
             .env("CHECK_NAME", "orders-gate")
             .env("AUDIT_FILE", "audit.jsonl")
+            .env("BASELINE", baseline)
             .output()
             .expect("bash");
         assert_eq!(out.status.code(), Some(1), "the bot's exit code is the step's");
         std::fs::read_to_string(&args_file).expect("args")
     };
-    let args = run("true", "/etc/portalint/policy.yaml");
+    let args = run("true", "/etc/portalint/policy.yaml", "portalint-baseline.json");
     assert_eq!(
         args.lines().collect::<Vec<_>>(),
         [
@@ -461,10 +464,15 @@ fn mode_pr_passes_every_input_to_the_bot() {
             "--config",
             "/etc/portalint/policy.yaml",
             "--dry-run",
+            "--baseline",
+            "portalint-baseline.json",
         ]
     );
-    let args = run("false", "");
-    assert!(!args.contains("--dry-run") && !args.contains("--config"), "{args}");
+    let args = run("false", "", "");
+    assert!(
+        !args.contains("--dry-run") && !args.contains("--config") && !args.contains("--baseline"),
+        "{args}"
+    );
     let out = std::fs::read_to_string(&output).expect("GITHUB_OUTPUT");
     assert!(
         out.contains("exit-code=1") && out.contains("audit-file=audit.jsonl"),

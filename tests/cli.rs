@@ -250,6 +250,7 @@ fn action_run_step_in_check_mode() {
             ("SELECT", ""),
             ("IGNORE", ""),
             ("PROFILE", ""),
+            ("BASELINE", ""),
             ("ARGS", ""),
         ])
         .env("SARIF_FILE", &sarif)
@@ -281,4 +282,53 @@ fn action_run_step_in_check_mode() {
     assert!(std::fs::read_to_string(&summary)
         .expect("summary")
         .starts_with("### ❌ portalint:"));
+}
+
+/// `kubernetes-version` decides which CEL libraries an XRD's rules may use, as the API server
+/// of that version decides for the CRD Crossplane creates: what the release before it
+/// introduced (its compatibility version). Without the key, every library is allowed.
+#[test]
+fn kubernetes_version_decides_the_cel_libraries_of_xrd_rules() {
+    let xrd = common::root().join("fixtures/xp-xrd-structural-schema/pass/newest-kubernetes.yaml");
+    let tmp = tempfile::tempdir().expect("tmp");
+    common::write(tmp.path(), "xrd.yaml", &std::fs::read_to_string(&xrd).expect("fixture"));
+    let run = |version: Option<&str>| {
+        match version {
+            Some(v) => common::write(tmp.path(), ".portalint.yaml", &format!("kubernetes-version: \"{v}\"\n")),
+            None => {
+                let _ = std::fs::remove_file(tmp.path().join(".portalint.yaml"));
+            }
+        }
+        common::run_bin(&["check", "--format", "json", "."], tmp.path())
+    };
+    let undeclared = |out: &str| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_str(out).expect("json");
+        json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter_map(|d| d["message"].as_str())
+            .filter_map(|m| m.split_once("undeclared reference to '"))
+            .map(|(_, rest)| rest.split('\'').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let (code, out, err) = run(None);
+    assert_eq!(code, 0, "{out}{err}");
+    // 1.33 creates CRDs in its 1.32 environment: no semver (1.33), no `sortBy` (1.34).
+    let (code, out, err) = run(Some("1.33"));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(undeclared(&out), ["isSemver", "sortBy"], "{out}");
+    let (_, out, _) = run(Some("1.34"));
+    assert_eq!(undeclared(&out), ["sortBy"], "{out}");
+    let (code, out, err) = run(Some("v1.35.1"));
+    assert_eq!(code, 0, "{out}{err}");
+    // Two-variable comprehensions came with 1.32.
+    let (_, out, _) = run(Some("1.32"));
+    assert_eq!(undeclared(&out), ["isSemver", "all", "sortBy"], "{out}");
+    let (code, _, err) = run(Some("one.thirty"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("is not a Kubernetes version") && err.contains(".portalint.yaml:1:"),
+        "{err}"
+    );
 }

@@ -150,3 +150,45 @@ fn a_fifo_gitignore_is_reported_not_read() {
     );
     assert!(out.contains("not a regular file"), "{out}");
 }
+
+/// The config's `exclude` leaves files out of `--head` as it does out of the walk: an excluded
+/// file with a defect is not reported, the summary counts it, and the verdict's summary too.
+/// (It used to be read from git and reported whatever `exclude` said.)
+#[test]
+fn exclude_applies_to_the_head_read_from_git() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, ".portalint.yaml", "exclude: ['vendor/**']\n");
+    write(
+        root,
+        "a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "base"]);
+    write(
+        root,
+        "vendor/b.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  name: c\n",
+    );
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "head"]);
+    let (code, out, err) = run_bin(
+        &["check", ".", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"],
+        root,
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(rule_paths(&out).is_empty(), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["summary"]["excluded"], 1, "{out}");
+    let (code, out, err) = run_bin(&["check", ".", "--base", "HEAD~1", "--head", "HEAD"], root);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("1 file excluded by config (`exclude`)"), "{out}");
+    let (_, out, err) = run_bin(&["verdict", ".", "--base", "HEAD~1", "--head", "HEAD"], root);
+    assert!(!out.contains("R-LINT"), "{out}\n{err}");
+    assert!(
+        out.contains("not checked: 1 file excluded by config (`exclude`)"),
+        "{out}\n{err}"
+    );
+}

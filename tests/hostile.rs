@@ -271,6 +271,34 @@ fn findings_per_file_is_a_config_key() {
     assert!(m[5].contains("45 more findings"), "{m:?}");
 }
 
+/// The run's output budget: at most `limits.findings` findings are listed, over every file;
+/// the totals (and so the exit code) count them all, and every format says how many more.
+#[test]
+fn findings_per_run_is_a_budget_every_format_states() {
+    let mut files: Vec<(&str, String)> = ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
+        .into_iter()
+        .map(|f| {
+            (
+                f,
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n".to_string(),
+            )
+        })
+        .collect();
+    files.push((".portalint.yaml", "limits: {findings: 3}\n".into()));
+    let tmp = dir_with(&files);
+    let (code, json, _) = bounded(tmp.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(3), "{json}");
+    assert_eq!(json["summary"]["errors"], 4, "{json}");
+    assert_eq!(json["summary"]["not_shown"], 1, "{json}");
+    let sentence = "1 more finding is counted above and not listed: over the run budget `limits.findings`";
+    for format in ["text", "markdown", "sarif", "junit"] {
+        let (code, out, err) = common::run_bin(&["check", "--format", format, "."], tmp.path());
+        assert_eq!(code, 1, "{format}: {err}");
+        assert!(out.contains(sentence), "{format}: {out}");
+    }
+}
+
 /// A FIFO named like a YAML file (or like the config file) is reported and never opened:
 /// opening one for reading blocks until a writer comes.
 #[cfg(unix)]
@@ -376,4 +404,67 @@ fn json_and_sarif_reports_are_streamed() {
         j["summary"]
     );
     assert_eq!(s["runs"][0]["results"].as_array().map(Vec::len), Some(59_940));
+}
+
+/// Issue 20: a rule whose cost grows with the square of a list, over a 100 000-item list in
+/// an XR, is cancelled at the API server's per-call cost limit (as the API server cancels
+/// it) instead of running its 10^10 steps; the other rules of the object are not run.
+#[test]
+fn quadratic_cel_rule_over_a_huge_list_is_cancelled_quickly() {
+    let xrd = r#"apiVersion: apiextensions.crossplane.io/v2
+kind: CompositeResourceDefinition
+metadata:
+  name: pools.example.org
+spec:
+  group: example.org
+  scope: Namespaced
+  names: {kind: Pool, plural: pools}
+  versions:
+  - name: v1
+    served: true
+    referenceable: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              ports:
+                type: array
+                maxItems: 100000
+                items: {type: integer}
+                x-kubernetes-validations:
+                - rule: self.all(x, self.exists_one(y, x == y))
+                  message: ports must be unique
+              size:
+                type: integer
+                x-kubernetes-validations:
+                - rule: self > 0
+"#;
+    let ports: Vec<String> = (0..100_000).map(|i| i.to_string()).collect();
+    let xr = format!(
+        "apiVersion: example.org/v1\nkind: Pool\nmetadata:\n  name: big\n  namespace: default\nspec:\n  size: 0\n  ports: [{}]\n",
+        ports.join(", ")
+    );
+    let dir = dir_with(&[("xrd.yaml", xrd.to_string()), ("xr.yaml", xr)]);
+    let started = Instant::now();
+    let o = portalint::app::check(&common::args(&[dir.path().to_path_buf()], &[])).expect("check runs");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    let on_xr: Vec<&str> = o
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "x-xr-schema" && d.primary.path.ends_with("xr.yaml"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        on_xr.iter().any(|m| m.contains(
+            "'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: ports must be unique"
+        )),
+        "{on_xr:?}"
+    );
+    // As the API server, the object's other rules do not run once one is cancelled.
+    assert!(!on_xr.iter().any(|m| m.contains("failed rule")), "{on_xr:?}");
+    eprintln!("hostile CEL rule over 100 000 items: {took:?}");
 }

@@ -209,12 +209,26 @@ impl GitContext {
 
     /// The head files to check, read from git at `head`: see [`GitContext::needed`].
     /// Unchanged orders are not even read.
-    pub fn head_inputs(&self, head: &str, max_size: u64) -> (Vec<Input>, PathSet) {
+    pub fn head_inputs(
+        &self,
+        head: &str,
+        max_size: u64,
+        exclude: crate::discover::Exclude<'_>,
+    ) -> (Vec<Input>, PathSet, Vec<String>) {
+        // The config's `exclude` leaves files out of the head as it does out of the walk.
+        let mut excluded = Vec::new();
         let files = self
             .head_listing
             .iter()
             .filter(|(p, _)| {
                 crate::discover::is_manifest(Path::new(p)) || crate::discover::TEXT_FILES.contains(&p.as_str())
+            })
+            .filter(|(p, _)| {
+                let out = exclude.is_match(p);
+                if out {
+                    excluded.push(p.to_string());
+                }
+                !out
             })
             .map(|(p, id)| (p.as_str(), (p, id)))
             .collect();
@@ -230,7 +244,7 @@ impl GitContext {
                 },
             }
         });
-        (inputs, self.head_listing.keys().cloned().collect())
+        (inputs, self.head_listing.keys().cloned().collect(), excluded)
     }
 
     /// The work-tree files to check, of those discovery found (paths prefixed with `prefix`;

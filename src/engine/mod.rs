@@ -172,6 +172,10 @@ fn rule_options(cfg: &Config, policy: Option<&crate::gate::policy::Policy>) -> R
     if let Some(or) = &cfg.orders {
         o.orders = or.clone();
     }
+    o.kubernetes_version = cfg
+        .kubernetes_version
+        .as_deref()
+        .and_then(|v| crate::schema::celenv::KubeVersion::parse(v).ok());
     if let Some(l) = cfg.limits {
         o.limits = l;
     }
@@ -252,6 +256,15 @@ pub fn run_rules(ws: &Workspace, settings: &Settings) -> Result<Vec<Diagnostic>,
     run_rules_where(ws, settings, |_| true)
 }
 
+/// The costliest rules on large repositories (measured with callgrind on 10 000 orders:
+/// `x-xr-schema` about 40 % of the rules' instructions, then these).
+const SCHEDULED_FIRST: &[RuleId] = &[
+    RuleId::XXrSchema,
+    RuleId::OrderDuplicate,
+    RuleId::XXrKindHasXrd,
+    RuleId::OspOrdKustomizationSync,
+];
+
 /// Runs the enabled rules that `keep` accepts over one workspace and applies the policy.
 pub fn run_rules_where(
     ws: &Workspace,
@@ -260,6 +273,11 @@ pub fn run_rules_where(
 ) -> Result<Vec<Diagnostic>, AppError> {
     let mut enabled = settings.enabled(ws);
     enabled.retain(|&r| keep(r));
+    // The rules that check every order against its XRD's schema cost more than a third of
+    // the rules' work on an orders repository: started first, they never leave the other
+    // threads waiting on them at the end (a rule is one task). The report is sorted later,
+    // so the order does not show.
+    enabled.sort_by_key(|r| !SCHEDULED_FIRST.contains(r));
     // Each rule keeps a few times the per-file cap, so that suppressions still leave the
     // cap's worth to show, and counts the rest: memory stays bounded whatever a file makes.
     let max = ws.options.limits.findings_per_file;
@@ -527,6 +545,15 @@ pub struct Plan<'a> {
     fixed: std::sync::Mutex<fixes::Tally>,
 }
 
+impl Plan<'_> {
+    /// Findings `per-path-ignores` left out so far, over every root checked.
+    pub fn per_path_ignored(&self) -> usize {
+        self.settings
+            .per_path_ignored
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// A root checked in memory.
 pub struct InMemory {
     /// Its workspace.
@@ -747,7 +774,17 @@ impl<'a> Plan<'a> {
             }
         };
         let (inputs, file_paths) = match (&git_ctx, &args.head) {
-            (Some(g), Some(head)) => g.head_inputs(head, max_size),
+            (Some(g), Some(head)) => {
+                let (inputs, paths, excluded) = g.head_inputs(head, max_size, exclude);
+                if !excluded.is_empty() {
+                    // Paths as the head's inputs name them (root-relative).
+                    repo.left_out = std::sync::Arc::new(crate::discover::LeftOut {
+                        excluded,
+                        ignored: Vec::new(),
+                    });
+                }
+                (inputs, paths)
+            }
             (Some(g), None) => g.worktree_inputs(found, &prefix, max_size),
             (None, _) => (found.inputs, found.paths),
         };
@@ -929,6 +966,13 @@ impl<'a> Plan<'a> {
                 .then(a.primary.column.cmp(&b.primary.column))
                 .then(a.rule.as_str().cmp(b.rule.as_str()))
         });
+        // The run's budget: the first findings in report order are listed, the rest counted
+        // (the totals above include them, so the exit code does not change).
+        let budget = self.options.limits.findings;
+        if located.len() > budget {
+            summary.not_shown = located.len() - budget;
+            located.truncate(budget);
+        }
         let fail_on = self.args.fail_on.or(self.cfg.fail_on).unwrap_or_default();
         Ok(Outcome {
             diagnostics: located,

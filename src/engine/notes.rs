@@ -93,22 +93,27 @@ pub fn missing_xrds(ws: &Workspace, root: &Path) -> Option<MissingXrds> {
     if ws.repo.is_template {
         return None;
     }
+    // Only a part of a template repository has this note: a few file-system lookups decide
+    // before any document is looked at.
+    let template_root = enclosing_template(root)?;
     let mut found = MissingXrds::default();
     for d in &ws.docs {
         if d.class != Class::Other || !d.is_object() || is_builtin_group(d.group()) {
             continue;
         }
-        let gk = (d.group().to_string(), d.kind.clone());
-        if ws.index.xrd_by_gk.contains_key(&gk) || ws.index.claim_by_gk.contains_key(&gk) {
+        let (group, kind) = (d.group(), d.kind.as_str());
+        if !crate::model::by_group_kind(&ws.index.xrd_by_gk, group, kind).is_empty()
+            || !crate::model::by_group_kind(&ws.index.claim_by_gk, group, kind).is_empty()
+        {
             continue;
         }
-        found.kinds.insert(format!("{}.{}", gk.1, gk.0));
+        found.kinds.insert(format!("{kind}.{group}"));
         found.files.insert(ws.rel(d).to_string());
     }
     if found.files.is_empty() {
         return None;
     }
-    found.template_root = enclosing_template(root)?;
+    found.template_root = template_root;
     Some(found)
 }
 

@@ -138,7 +138,10 @@ pub fn prepare(inputs: Vec<(Input, Role)>, limits: yaml::Limits) -> Vec<Prepared
             Prepared { input, role, parsed }
         })
         .collect();
-    prepared.retain(is_json_manifest);
+    // Asked in parallel (a path's extension per input); the retain runs only when one goes.
+    if prepared.par_iter().any(|p| !is_json_manifest(p)) {
+        prepared.retain(is_json_manifest);
+    }
     prepared
 }
 
@@ -276,12 +279,19 @@ impl Evidence {
 
     /// What either says.
     pub fn merge(self, other: Evidence) -> Evidence {
+        // Merged once per file: the larger set takes the smaller (nothing to do when empty).
+        let (mut owners, more) = if self.catalog_owners.len() >= other.catalog_owners.len() {
+            (self.catalog_owners, other.catalog_owners)
+        } else {
+            (other.catalog_owners, self.catalog_owners)
+        };
+        owners.extend(more);
         Evidence {
             portal_xrd: self.portal_xrd || other.portal_xrd,
             portal_objects: self.portal_objects || other.portal_objects,
             catalog_entry: self.catalog_entry || other.catalog_entry,
             catalog_named_entry: self.catalog_named_entry || other.catalog_named_entry,
-            catalog_owners: self.catalog_owners.into_iter().chain(other.catalog_owners).collect(),
+            catalog_owners: owners,
             kind_folder: self.kind_folder || other.kind_folder,
             score_spec: self.score_spec || other.score_spec,
             inn_workflow: self.inn_workflow || other.inn_workflow,
@@ -424,9 +434,15 @@ pub fn assemble(
         .enumerate()
         .map(|(i, p)| Item::of(FileId(i as u32), p, &paths, &repo.prefix, gather_evidence))
         .collect();
-    let mut sources = SourceMap::default();
-    let mut docs = Vec::new();
-    let mut entity = Vec::new();
+    // Sized once: growing them file by file copies every document several times.
+    let local_docs: usize = items
+        .iter()
+        .filter(|i| i.role == Role::Local)
+        .map(|i| i.docs.len())
+        .sum();
+    let mut sources = SourceMap::with_capacity(items.len() + 1);
+    let mut docs = Vec::with_capacity(local_docs);
+    let mut entity = Vec::with_capacity(local_docs);
     let mut external = Vec::new();
     let mut base_docs = Vec::new();
     let mut problems = Vec::new();

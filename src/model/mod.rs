@@ -290,6 +290,9 @@ pub struct RuleOptions {
     pub orders: options::OrdersOptions,
     /// Work budgets (config `limits:`).
     pub limits: options::Limits,
+    /// The Kubernetes version the platform's API server runs (config `kubernetes-version`;
+    /// `None`: the newest), which decides the CEL libraries CRD rules may use.
+    pub kubernetes_version: Option<crate::schema::celenv::KubeVersion>,
     /// True when a `policy:` is configured: the PR-gate rules run.
     pub gate: bool,
     /// The platform team (`@org/platform`), which must own the CODEOWNERS fallback and `system/`.
@@ -317,6 +320,7 @@ impl Default for RuleOptions {
             openportal: Default::default(),
             orders: Default::default(),
             limits: Default::default(),
+            kubernetes_version: None,
             gate: false,
             platform_team: None,
             owner_annotations: options::default_owner_annotations(),

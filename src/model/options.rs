@@ -114,6 +114,9 @@ impl Default for OrdersOptions {
 pub struct Limits {
     /// Findings of one rule shown per file; the rest are counted in one finding.
     pub findings_per_file: usize,
+    /// Findings shown in one run, over every root (the first in report order); the rest are
+    /// counted (summary `not_shown`), so a run's output stays bounded whatever it checks.
+    pub findings: usize,
     /// Nodes YAML anchors and aliases may copy in one file (all its documents).
     pub yaml_alias_nodes: usize,
     /// Key and scalar bytes YAML anchors and aliases may copy in one file.
@@ -128,6 +131,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             findings_per_file: 1_000,
+            findings: 100_000,
             yaml_alias_nodes: crate::parse::yaml::ALIAS_NODE_BUDGET,
             yaml_alias_bytes: crate::parse::yaml::ALIAS_BYTE_BUDGET,
             yaml_nodes: crate::parse::yaml::NODE_BUDGET,

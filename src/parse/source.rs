@@ -136,6 +136,13 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// An empty map with room for `n` files.
+    pub fn with_capacity(n: usize) -> Self {
+        SourceMap {
+            files: Vec::with_capacity(n),
+        }
+    }
+
     /// Adds a file and returns its id.
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);

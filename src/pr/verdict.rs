@@ -250,6 +250,8 @@ pub fn verdict(args: &VerdictArgs) -> Result<Report, AppError> {
         documents: ws.docs.len(),
         skipped,
         baselined,
+        excluded: ws.repo.left_out.excluded.len(),
+        per_path_ignored: plan.per_path_ignored(),
         ..Default::default()
     };
     for d in &kept {
@@ -338,6 +340,9 @@ fn render_text(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
     if r.baselined > 0 {
         writeln!(out, "  {}", crate::report::baseline::not_shown(r.baselined))?;
+    }
+    if let Some(left) = r.changed_line_summary.left_out() {
+        writeln!(out, "  not checked: {left}")?;
     }
     let new_errors = v
         .reasons

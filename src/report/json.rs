@@ -51,6 +51,7 @@ fn summary_value(summary: &Summary) -> serde_json::Value {
         "excluded": summary.excluded,
         "ignored": summary.ignored,
         "per_path_ignored": summary.per_path_ignored,
+        "not_shown": summary.not_shown,
     });
     if !summary.quality.is_empty() {
         // The onboarding quality score per BU repository (formula: rules/bu-quality-score.md).

@@ -42,6 +42,9 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn Write) -> std::i
     if summary.baselined > 0 {
         out.push_str(&format!("; {}", super::baseline::not_shown(summary.baselined)));
     }
+    if let Some(over) = summary.over_budget() {
+        out.push_str(&format!("; {over}"));
+    }
     writeln!(w, "      <system-out>{}</system-out>", escape::xml(&out))?;
     writeln!(w, "    </testcase>")?;
     writeln!(w, "  </testsuite>")?;

@@ -236,6 +236,9 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
     if let Some(left) = summary.left_out() {
         writeln!(w, "Not checked: {left}.\n")?;
     }
+    if let Some(over) = summary.over_budget() {
+        writeln!(w, "{over}.\n")?;
+    }
     if summary.baselined > 0 {
         writeln!(w, "{}.\n", super::baseline::not_shown(summary.baselined))?;
     }

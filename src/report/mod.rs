@@ -163,6 +163,9 @@ pub struct Summary {
     pub ignored: usize,
     /// Findings `per-path-ignores` left out.
     pub per_path_ignored: usize,
+    /// Findings over the run's budget (`limits.findings`): counted in `errors` and
+    /// `warnings`, not listed.
+    pub not_shown: usize,
     /// Catalog quality per business-unit repository (when the onboarding pack ran).
     pub quality: Vec<crate::model::onboarding::RepoQuality>,
 }
@@ -199,6 +202,19 @@ impl Summary {
             ));
         }
         (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    /// The findings over the run budget, as a sentence ("250 more findings are counted
+    /// above and not listed: over the run budget `limits.findings`"); `None` when none.
+    pub fn over_budget(&self) -> Option<String> {
+        (self.not_shown > 0).then(|| {
+            let (n, verb) = if self.not_shown == 1 {
+                ("1 more finding".to_string(), "is")
+            } else {
+                (format!("{} more findings", self.not_shown), "are")
+            };
+            format!("{n} {verb} counted above and not listed: over the run budget `limits.findings`")
+        })
     }
 }
 

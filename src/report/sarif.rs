@@ -190,11 +190,18 @@ pub fn render(diags: &[Located], summary: &Summary, w: &mut dyn std::io::Write) 
     fired.dedup();
     let fingerprints = super::fingerprint::fingerprints(diags);
     let mut invocation = json!({"executionSuccessful": true});
+    let mut notes = Vec::new();
     if summary.baselined > 0 {
-        invocation["toolExecutionNotifications"] = json!([{
+        notes.push(json!({
             "level": "note",
             "message": {"text": super::baseline::not_shown(summary.baselined)},
-        }]);
+        }));
+    }
+    if let Some(over) = summary.over_budget() {
+        notes.push(json!({"level": "warning", "message": {"text": over}}));
+    }
+    if !notes.is_empty() {
+        invocation["toolExecutionNotifications"] = json!(notes);
     }
     let fired_ref = &fired;
     let doc = Log {

@@ -25,10 +25,34 @@ impl Paint {
     }
 }
 
-/// Renders all diagnostics and the summary line.
+/// Renders all diagnostics and the summary line. The findings are rendered on the thread
+/// pool a window at a time (each into its own buffer, written in order), so the output is the
+/// same as one thread's and memory holds one window of it.
 pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let p = Paint { on: color };
-    for d in diags {
+    for window in diags.chunks(4096) {
+        let blocks: Vec<Vec<u8>> = window
+            .par_chunks(32)
+            .map(|some| {
+                let mut buf = Vec::new();
+                for d in some {
+                    // Writing into memory cannot fail.
+                    let _ = finding(&mut buf, &p, d);
+                }
+                buf
+            })
+            .collect();
+        for b in blocks {
+            w.write_all(&b)?;
+        }
+    }
+    summary_lines(summary, &p, w)
+}
+
+/// One finding: the headline, its excerpts and its help.
+fn finding(w: &mut dyn Write, p: &Paint, d: &Located) -> std::io::Result<()> {
+    {
         let (word, code) = match d.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
@@ -45,9 +69,9 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
             .map(|l| l.line.to_string().len())
             .max()
             .unwrap_or(1);
-        excerpt(w, &p, &d.primary, width, '^', code, "-->")?;
+        excerpt(w, p, &d.primary, width, '^', code, "-->")?;
         for l in &d.labels {
-            excerpt(w, &p, l, width, '-', "1;34", ":::")?;
+            excerpt(w, p, l, width, '-', "1;34", ":::")?;
         }
         if let Some(h) = &d.help {
             writeln!(
@@ -60,6 +84,11 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
         }
         writeln!(w)?;
     }
+    Ok(())
+}
+
+/// The totals and what was left out, after the findings.
+fn summary_lines(summary: &Summary, p: &Paint, w: &mut dyn Write) -> std::io::Result<()> {
     let files = counted(summary.files, "file");
     let docs = counted(summary.documents, "document");
     if summary.errors + summary.warnings == 0 && summary.files == 0 {
@@ -76,6 +105,9 @@ pub fn render(diags: &[Located], summary: &Summary, color: bool, w: &mut dyn Wri
     }
     if let Some(left) = summary.left_out() {
         writeln!(w, "Not checked: {left}.")?;
+    }
+    if let Some(over) = summary.over_budget() {
+        writeln!(w, "{over}.")?;
     }
     if summary.baselined > 0 {
         writeln!(w, "{}.", super::baseline::not_shown(summary.baselined))?;

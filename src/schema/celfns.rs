@@ -225,12 +225,111 @@ pub fn references(e: &IdedExpr, name: &str) -> bool {
 /// Evaluates a parsed expression with `self` bound. A panic of the interpreter is an
 /// evaluation error, never a pass.
 pub fn run(root: &Context<'_>, e: &IdedExpr, this: &Value) -> Result<Value, String> {
+    run_counted(root, e, this, u64::MAX).0
+}
+
+/// The error of an evaluation cancelled for its cost, as the API server words it.
+pub const CANCELLED: &str = "operation cancelled: actual cost limit exceeded";
+
+thread_local! {
+    /// The runtime cost counted so far in the evaluation running on this thread.
+    static COST: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// The cost at which it is cancelled.
+    static LIMIT: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) };
+}
+
+/// Adds `n` to the running evaluation's cost; an error once it is over its limit.
+fn charge(ftx: &FunctionContext, n: u64) -> Result<(), ExecutionError> {
+    let cost = COST.with(|c| {
+        let v = c.get().saturating_add(n);
+        c.set(v);
+        v
+    });
+    if cost > LIMIT.with(std::cell::Cell::get) {
+        Err(ftx.error(CANCELLED))
+    } else {
+        Ok(())
+    }
+}
+
+/// [`run`] with the runtime cost counted and bounded by `limit` (the API server's
+/// per-call limit), returning the cost counted. The count is a lower bound of the API
+/// server's (cel-go's runtime cost tracker): what every evaluation surely costs
+/// ([`min_cost`]) plus, for each step of every comprehension, the least its condition and
+/// step cost. So an evaluation cancelled here (the result is [`CANCELLED`]) is one the API
+/// server cancels too, and the count bounds the work: a rule with nested loops over a long
+/// list stops after at most `limit` counted steps instead of running to its end.
+pub fn run_counted(root: &Context<'_>, e: &IdedExpr, this: &Value, limit: u64) -> (Result<Value, String>, u64) {
     let mut ctx = root.new_inner_scope();
     ctx.add_variable_from_value("self", this.clone());
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.resolve(e))) {
+    COST.with(|c| c.set(min_cost(e, 0)));
+    LIMIT.with(|l| l.set(limit));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.resolve(e)));
+    let cost = COST.with(std::cell::Cell::get);
+    LIMIT.with(|l| l.set(u64::MAX));
+    if cost > limit {
+        return (Err(CANCELLED.to_string()), cost);
+    }
+    let result = match result {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(crate::schema::cel::value_free(&e.to_string())),
         Err(_) => Err("the evaluation failed".to_string()),
+    };
+    (result, cost)
+}
+
+/// The least runtime cost cel-go's tracker charges for evaluating a (lowered) expression,
+/// leaving out the steps of its comprehensions, which [`comprehension`] charges as they run:
+/// 1 per identifier other than a type name, 10 / 30 per list / map built of other than
+/// constants, 1 per call of an operator whose cost does not depend on its arguments' sizes
+/// (`!`, negation, indexing, `size`, arithmetic other than `+`), the left side of `&&` and
+/// `||`, the cheaper branch of `?:`.
+pub fn min_cost(e: &IdedExpr, depth: usize) -> u64 {
+    if depth > 256 {
+        return 0;
+    }
+    let sum = |es: &mut dyn Iterator<Item = &IdedExpr>| es.fold(0u64, |s, x| s.saturating_add(min_cost(x, depth + 1)));
+    match &e.expr {
+        // A type name is a constant; every other identifier is looked up.
+        Expr::Ident(n) => u64::from(!TYPES.contains(&n.as_str())),
+        Expr::Select(s) => min_cost(&s.operand, depth + 1),
+        // A list or map of constants may be built once, when the program is planned.
+        Expr::List(l) if l.elements.iter().all(|x| matches!(x.expr, Expr::Literal(_))) => 0,
+        Expr::List(l) => 10u64.saturating_add(sum(&mut l.elements.iter())),
+        Expr::Map(m) => {
+            let values: Vec<&IdedExpr> = m
+                .entries
+                .iter()
+                .filter_map(|en| match &en.expr {
+                    kube_cel::cel::common::ast::EntryExpr::MapEntry(me) => Some(&me.value),
+                    _ => None,
+                })
+                .collect();
+            if values.iter().all(|x| matches!(x.expr, Expr::Literal(_))) {
+                0
+            } else {
+                30u64.saturating_add(sum(&mut values.into_iter()))
+            }
+        }
+        Expr::Struct(_) => 0,
+        Expr::Comprehension(c) => sum(&mut [&c.iter_range, &c.accu_init, &c.result].into_iter()),
+        Expr::Call(c) => {
+            let a = &c.args;
+            match c.func_name.as_str() {
+                COMPREHENSION if a.len() == 8 => sum(&mut [&a[3], &a[4], &a[7]].into_iter()),
+                "_&&_" | "_||_" if a.len() == 2 => min_cost(&a[0], depth + 1),
+                "_?_:_" if a.len() == 3 => min_cost(&a[0], depth + 1)
+                    .saturating_add(min_cost(&a[1], depth + 1).min(min_cost(&a[2], depth + 1))),
+                name => {
+                    let own = u64::from(matches!(
+                        name,
+                        "!_" | "-_" | "_[_]" | "size" | "@not_strictly_false" | "_-_" | "_*_" | "_/_" | "_%_"
+                    ));
+                    own.saturating_add(sum(&mut c.target.as_deref().into_iter().chain(a.iter())))
+                }
+            }
+        }
+        _ => 0,
     }
 }
 
@@ -393,7 +492,9 @@ fn two_var(ftx: &FunctionContext, this: Value, q: Quantifier) -> Result<Value, E
     }
     let vars = names(ftx, 2)?;
     let (mut count, mut error) = (0usize, None);
+    let step = min_cost(&ftx.args[2], 0).max(1);
     for (a, b) in pairs(ftx, &this)? {
+        charge(ftx, step)?;
         match eval_with(ftx, &[(&vars[0], &a), (&vars[1], &b)], &ftx.args[2]) {
             Ok(Value::Bool(true)) => {
                 count += 1;
@@ -437,7 +538,9 @@ fn transform(ftx: &FunctionContext, this: Value, into: Into) -> Result<Value, Ex
     };
     let mut list = Vec::new();
     let mut map = std::collections::HashMap::new();
+    let step = min_cost(expr, 0).max(1);
     for (a, b) in pairs(ftx, &this)? {
+        charge(ftx, step)?;
         let vars = [(vars[0].as_str(), &a), (vars[1].as_str(), &b)];
         if let Some(f) = filter {
             match eval_with(ftx, &vars, f)? {
@@ -490,7 +593,9 @@ fn sort_by(ftx: &FunctionContext, This(this): This<Value>) -> Result<Value, Exec
     }
     let var = names(ftx, 1)?.remove(0);
     let mut keyed = Vec::with_capacity(items.len());
+    let step = min_cost(&ftx.args[1], 0).max(1);
     for v in items.iter() {
+        charge(ftx, step)?;
         keyed.push((eval_with(ftx, &[(&var, v)], &ftx.args[1])?, v.clone()));
     }
     let mut failed = None;
@@ -666,7 +771,11 @@ fn comprehension(ftx: &FunctionContext) -> Result<Value, ExecutionError> {
         other => return Err(ftx.error(format!("no matching overload: cannot range over {}", type_name(other)))),
     };
     let mut scope = ftx.ptx.new_inner_scope();
+    // The least each step costs, charged as it runs (see `run_counted`).
+    let (cond_cost, step_cost) = (min_cost(&ftx.args[5], 0), min_cost(&ftx.args[6], 0));
+    charge(ftx, 0)?;
     for (first, second) in items {
+        charge(ftx, cond_cost)?;
         scope.add_variable_from_value(accu_var.clone(), accu.clone());
         match (var2.is_empty(), &range) {
             (true, Value::List(_)) => scope.add_variable_from_value(var.clone(), second),
@@ -681,6 +790,7 @@ fn comprehension(ftx: &FunctionContext) -> Result<Value, ExecutionError> {
             Ok(_) => {}
             Err(e) => return Err(e),
         }
+        charge(ftx, step_cost)?;
         accu = match scope.resolve(&ftx.args[6]) {
             Ok(v) => v,
             // The first error is the one reported (`&&` and `||` keep their left error).

@@ -6,8 +6,11 @@
 
 pub mod cel;
 pub mod celcheck;
+pub mod celcost;
+pub mod celenv;
 pub mod celfns;
 pub mod celformat;
+pub mod cellimits;
 pub mod celurl;
 pub mod celvalue;
 pub mod crds;

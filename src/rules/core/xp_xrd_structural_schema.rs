@@ -31,8 +31,21 @@ crate::declare_rule! {
     /// `allOf`/`anyOf`/`oneOf`/`not` hold only value validations and constrain only fields the
     /// schema specifies; validation rules have a rule, a one-line message, a known `reason`,
     /// a `fieldPath` that exists, `oldSelf` only where old and new values correlate and
-    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules. Measured
-    /// by the `structural_schema` conformance suite (`docs/conformance.md`).
+    /// `optionalOldSelf` only with `oldSelf`; defaults pass their node's CEL rules; and the
+    /// API server's CEL cost limits: every rule's estimated cost times the number of times it
+    /// can run in one object, and every `messageExpression`'s cost, at most 10 000 000, and
+    /// all of them together at most 100 000 000 per version (estimated as the API server
+    /// does, from `maxItems`, `maxProperties` and `maxLength`, or where one is missing from
+    /// what fits in a 3 MiB request; an estimate that met a function or field portalint
+    /// cannot type is a warning, as it may be higher than the API server's). Measured by
+    /// the `structural_schema` and
+    /// `kubernetes_cel_cost` conformance suites (`docs/conformance.md`).
+    ///
+    /// Every CEL rule and `messageExpression` compiles in the API server's environment: a call
+    /// of a function it does not declare (cel-go's `math.*`, `base64.*` and `cel.bind` are not
+    /// enabled for CRDs) is an error, and with config `kubernetes-version: "1.N"` so is a
+    /// library newer than what a CRD created on 1.N may use (the release before: `isSemver` came
+    /// with 1.33, so it needs `kubernetes-version` 1.34 or later).
     ///
     /// ## Why is this bad?
     /// The API server rejects the generated CRD, so the XRD never becomes established, which
@@ -94,6 +107,8 @@ crate::declare_rule! {
 struct Walk<'a, 'o> {
     doc: &'a Doc,
     out: &'o mut Sink,
+    /// The Kubernetes version rules are written for (config `kubernetes-version`).
+    kube: Option<schema::celenv::KubeVersion>,
 }
 
 impl Walk<'_, '_> {
@@ -149,6 +164,14 @@ impl Walk<'_, '_> {
                             Ok(_) => Vec::new(),
                         }
                     };
+                    // Functions the API server's environment does not declare (or not yet, at
+                    // the configured version): the checker refuses them.
+                    let mut problems = problems;
+                    if problems.is_empty() {
+                        if let Ok(e) = schema::cel::parse(text) {
+                            problems = schema::celenv::undeclared(&e, self.kube);
+                        }
+                    }
                     if let Some(first) = problems.first() {
                         let short: String = text.chars().take(80).collect();
                         self.out
@@ -307,6 +330,22 @@ impl Rule for XpXrdStructuralSchema {
             let doc = x.doc();
             for v in x.versions() {
                 let Some(root) = v.schema else { continue };
+                // Each rule is parsed once for the compile and the cost checks below.
+                let kube = ws.options.kubernetes_version;
+                schema::cel::with_parse_cache(|| Self::version(doc, &v, root, kube, out));
+            }
+        }
+    }
+}
+
+impl XpXrdStructuralSchema {
+    fn version(
+        doc: &Doc,
+        v: &crate::model::XrdVersion<'_>,
+        root: &Node,
+        kube: Option<schema::celenv::KubeVersion>,
+        out: &mut Sink,
+    ) {
                 let at = v
                     .node
                     .get("schema")
@@ -321,7 +360,26 @@ impl Rule for XpXrdStructuralSchema {
                     )
                     .help("set `type: object` at the root");
                 }
-                Walk { doc, out }.node(root, at, "<root>", false);
+                Walk { doc, out, kube }.node(root, at, "<root>", false);
+                // The API server's CEL cost limits (per rule, per message expression, per
+                // schema), on the schema as Crossplane renders it: `metadata.name` is at
+                // most 63 characters there.
+                for p in schema::cellimits::check_schema(root, Some(63), kube) {
+                    let span = p.at.map_or(at, |n| doc.span(n));
+                    let severity = if p.guessed { Severity::Warning } else { Severity::Error };
+                    let message = match p.at {
+                        Some(_) => format!("CEL {code0}: {}", p.message, code0 = code(&p.field_path)),
+                        None => format!("{} (version {code0})", p.message, code0 = code(&v.name.unwrap_or("?"))),
+                    };
+                    let d = out.report_with(severity, span, message);
+                    if p.guessed {
+                        d.help("the estimate met a function or field portalint cannot type, so it may be higher than the API server's; the API server refuses the CRD when the cost is over its limit");
+                    } else if p.at.is_none() || p.message.starts_with("contributed") {
+                        d.help("the API server refuses the CRD when the estimated costs of all its rules and message expressions together are over 100 000 000");
+                    } else {
+                        d.help("the API server refuses the CRD when one rule's estimated cost (times the number of times it can run in one object) is over 10 000 000");
+                    }
+                }
                 // Crossplane copies the fields of the XRD's `spec` and `status` into the CRD
                 // it builds (the root, `metadata` and those two nodes themselves are its own).
                 let mut copied = schema::structural::check_copied(root, None);
@@ -341,7 +399,5 @@ impl Rule for XpXrdStructuralSchema {
                         }
                     }
                 }
-            }
-        }
     }
 }
