@@ -110,6 +110,37 @@ pub fn request_data(state: &State) -> Value {
     yaml_out::floatify(Value::Object(req))
 }
 
+/// The template parsed, from a small cache: `portalint check` renders one Composition for many
+/// XRs (every order with `--render`), and parsing the template again for each is a sixth of
+/// a render. Keyed by the text itself; at most [`CACHED`] templates of at most
+/// [`CACHED_BYTES`] each are kept.
+fn parsed(src: &str) -> Result<std::sync::Arc<parse::Set>, parse::TplError> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<parse::Set>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(s) = cache.lock().ok().and_then(|c| c.get(src).cloned()) {
+        return Ok(s);
+    }
+    let set = Arc::new(parse::parse(src)?);
+    if src.len() > CACHED_BYTES {
+        return Ok(set);
+    }
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= CACHED {
+            c.clear();
+        }
+        c.insert(src.to_string(), set.clone());
+    }
+    Ok(set)
+}
+
+/// The most parsed templates [`parsed`] keeps.
+const CACHED: usize = 64;
+
+/// Templates longer than this are parsed every time, not kept.
+const CACHED_BYTES: usize = 256 << 10;
+
 /// Runs the go-templating `step` (of the Composition `doc`, whose file text is `text`) on
 /// `state`: its output resources are added to the desired state, its results returned.
 pub fn run(doc: &Doc, text: &str, step_index: usize, step: &Step<'_>, state: &mut State) -> Vec<FnResult> {
@@ -131,7 +162,7 @@ pub fn run(doc: &Doc, text: &str, step_index: usize, step: &Step<'_>, state: &mu
         Some(Span::new(doc.file, s, s))
     };
     let origin = Some(Span::new(doc.file, tpl.start, tpl.end));
-    let set = match parse::parse(src) {
+    let set = match parsed(src) {
         Ok(s) => s,
         Err(e) => {
             return fatal(
