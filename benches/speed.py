@@ -5,7 +5,9 @@
 1. portalint's full check against the floor (walk, read, parse: examples/floor.rs);
 2. portalint against jsonschema-cli's schema-only run on the same order files;
 3. changed-files mode: the repository committed, 3 orders changed in a second commit, then
-   `check --base HEAD~1` (the work tree) and `check --base HEAD~1 --head HEAD` (from git).
+   `check --base HEAD~1` (the work tree) and `check --base HEAD~1 --head HEAD` (from git);
+4. the render stage: the check with the orders' Composition as a source
+   (benches/dnsrecord-composition.yaml), without and with `--render` (every order rendered).
 
 Each is measured two ways in the same run: wall time (median of RUNS runs, the commands
 interleaved round by round so that a slower minute of the machine slows them all), and, with
@@ -30,6 +32,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 XRD = os.path.join(ROOT, "benches", "dnsrecord-xrd.yaml")
+COMPOSITION = os.path.join(ROOT, "benches", "dnsrecord-composition.yaml")
 
 
 def run(cmd, cwd):
@@ -134,6 +137,15 @@ def main():
         walls = interleaved(pr, repo, args.runs)
         counts = {n: instructions(c, repo) for n, c in pr.items()} if args.instructions else {}
         report("changed-files mode, 3 orders changed", walls, counts, "--base (tree)")
+
+        # The render stage: every order rendered with its Composition (docs/render.md).
+        render = {
+            "no --render": [portalint, "check", "--isolated", "--xrds", XRD, "--xrds", COMPOSITION, "."],
+            "--render": [portalint, "check", "--isolated", "--xrds", XRD, "--xrds", COMPOSITION, "--render", "."],
+        }
+        walls = interleaved(render, repo, args.runs)
+        counts = {n: instructions(c, repo) for n, c in render.items()} if args.instructions else {}
+        report(f"render stage, {args.orders} orders", walls, counts, "no --render")
 
 
 if __name__ == "__main__":

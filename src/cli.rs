@@ -76,6 +76,15 @@ pub struct CheckArgs {
     /// directory, or `git+file:///path/to/repo@<ref>` (read from git without a checkout).
     #[arg(long = "xrds", value_name = "SOURCE")]
     pub xrds: Vec<String>,
+    /// CustomResourceDefinitions that rendered composed resources are checked against
+    /// (repeatable): a file, a directory (an unpacked provider package), or
+    /// `git+file:///path/to/repo@<ref>`. Their schema, scope and served versions are checked.
+    #[arg(long = "crds", value_name = "SOURCE")]
+    pub crds: Vec<String>,
+    /// Render every order too, not only the examples (each XR's Composition run in process;
+    /// docs/render.md).
+    #[arg(long)]
+    pub render: bool,
     /// Cache folder for remote XRD sources (mirror clones named after the URL).
     #[arg(long, env = "PORTALINT_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -157,6 +166,8 @@ impl CheckArgs {
             isolated: false,
             profile: None,
             xrds: Vec::new(),
+            crds: Vec::new(),
+            render: false,
             cache_dir: None,
             offline: false,
             base: None,

@@ -135,6 +135,9 @@ pub struct Config {
     /// XRD sources for repositories that hold none (orders): files, folders or
     /// `git+file:///path@ref`, relative to this file.
     pub xrds: Option<Vec<String>>,
+    /// CRD sources that rendered composed resources are checked against (schema, scope,
+    /// served versions): files, folders or `git+file:///path@ref`, relative to this file.
+    pub crds: Option<Vec<String>>,
     /// Options for a catalog-orders repository.
     pub orders: Option<Orders>,
     /// Options for a catalog repository.
@@ -384,8 +387,8 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
             root,
             dir,
             &|n: &yaml::Node, key: &str, spec: &str, why: crate::confine::Escape| {
-                let how = if key == "xrds" {
-                    "give the source on the command line (`--xrds`)"
+                let how = if key == "xrds" || key == "crds" {
+                    "give the source on the command line (`--xrds` or `--crds`)"
                 } else {
                     "move the file into the repository"
                 };
@@ -408,7 +411,7 @@ pub fn parse(path: &Path, text: &str, trust: &Trust) -> Result<Config, ConfigErr
     Ok(config)
 }
 
-/// Checks that every path the config names (`policy`, `xrds`, `catalog.packages`) resolves
+/// Checks that every path the config names (`policy`, `xrds`, `crds`, `catalog.packages`) resolves
 /// inside `root`, relative to `dir`.
 fn confine_paths(
     root_node: &yaml::Node,
@@ -425,13 +428,15 @@ fn confine_paths(
     if let Some(p) = root_node.get("policy").filter(|p| p.as_str().is_some()) {
         check(p, "policy", p.as_str().unwrap_or(""))?;
     }
-    for n in root_node.get("xrds").and_then(yaml::Node::as_seq).unwrap_or(&[]) {
-        let spec = n.as_str().unwrap_or("");
-        match crate::external::Source::parse(spec, Path::new("")) {
-            Ok(crate::external::Source::Path(p, _)) => check(n, "xrds", &p.to_string_lossy())?,
-            Ok(crate::external::Source::Git { repo, .. }) => check(n, "xrds", &repo.to_string_lossy())?,
-            // Remote sources are read from the user's cache, never from a path the file names.
-            Ok(crate::external::Source::Remote(..)) | Err(_) => {}
+    for key in ["xrds", "crds"] {
+        for n in root_node.get(key).and_then(yaml::Node::as_seq).unwrap_or(&[]) {
+            let spec = n.as_str().unwrap_or("");
+            match crate::external::Source::parse(spec, Path::new("")) {
+                Ok(crate::external::Source::Path(p, _)) => check(n, key, &p.to_string_lossy())?,
+                Ok(crate::external::Source::Git { repo, .. }) => check(n, key, &repo.to_string_lossy())?,
+                // Remote sources are read from the user's cache, never from a path the file names.
+                Ok(crate::external::Source::Remote(..)) | Err(_) => {}
+            }
         }
     }
     let packages = root_node.get("catalog").and_then(|c| c.get("packages"));

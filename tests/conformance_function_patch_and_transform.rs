@@ -149,6 +149,7 @@ fn state_of(case: &J) -> State {
             .collect(),
         context: case.get("context").and_then(J::as_object).cloned().unwrap_or_default(),
         extra: BTreeMap::new(),
+        replaced: Vec::new(),
     }
 }
 

@@ -139,3 +139,144 @@ fn a_failing_template_exits_1_with_the_template_position() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error: comp.yaml:") && err.contains("no region"), "{err}");
 }
+
+/// The go-templating Composition of the check tests: one ConfigMap per name of
+/// `spec.names`, all under one composition-resource-name, and a Bucket that needs
+/// `spec.region`.
+const CHECKED: &str = r#"apiVersion: apiextensions.crossplane.io/v1
+kind: Composition
+metadata:
+  name: xbuckets
+spec:
+  compositeTypeRef:
+    apiVersion: example.org/v1
+    kind: XBucket
+  mode: Pipeline
+  pipeline:
+    - step: render
+      functionRef:
+        name: function-go-templating
+      input:
+        apiVersion: gotemplating.fn.crossplane.io/v1beta1
+        kind: GoTemplate
+        source: Inline
+        inline:
+          template: |
+            apiVersion: s3.aws.m.upbound.io/v1beta1
+            kind: Bucket
+            metadata:
+              annotations:
+                gotemplating.fn.crossplane.io/composition-resource-name: bucket
+                gotemplating.fn.crossplane.io/ready: "True"
+            spec:
+              forProvider:
+                region: {{ required "spec.region is required" .observed.composite.resource.spec.region }}
+            {{- range $n := .observed.composite.resource.spec.names }}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: {{ $n }}
+              annotations:
+                gotemplating.fn.crossplane.io/composition-resource-name: config
+                gotemplating.fn.crossplane.io/ready: "True"
+            {{- end }}
+    - step: ready
+      functionRef:
+        name: function-auto-ready
+"#;
+
+const CHECKED_XRD: &str = "apiVersion: apiextensions.crossplane.io/v2\nkind: CompositeResourceDefinition\n\
+metadata:\n  name: xbuckets.example.org\nspec:\n  group: example.org\n  scope: Namespaced\n  names:\n    \
+kind: XBucket\n    plural: xbuckets\n  versions:\n    - name: v1\n      served: true\n      referenceable: true\n      \
+schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              \
+type: object\n              properties:\n                region: {type: string}\n                names:\n                  \
+type: array\n                  items: {type: string}\n";
+
+/// `portalint check` renders a template repository's example and reports what only the
+/// render shows (two ConfigMaps of a `range` under one name) at the template's line, with a
+/// label at the example; what the static view cannot see is not in its findings.
+#[test]
+fn check_renders_the_example_and_points_into_the_composition() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(dir.path().join("apis")).expect("mkdir");
+    std::fs::create_dir_all(dir.path().join("examples")).expect("mkdir");
+    std::fs::write(dir.path().join("apis/composition.yaml"), CHECKED).expect("write");
+    std::fs::write(dir.path().join("apis/xrd.yaml"), CHECKED_XRD).expect("write");
+    let xr = "apiVersion: example.org/v1\nkind: XBucket\nmetadata:\n  name: demo\n  namespace: team-a\nspec:\n  \
+              region: eu-west-1\n  names: [a, b]\n";
+    std::fs::write(dir.path().join("examples/xr.yaml"), xr).expect("write");
+    let (code, out, err) = portalint(&["check", "--color", "never", "--isolated", "."], dir.path());
+    assert_eq!(code, 1, "{out}{err}");
+    let want = "error[xp-render-resource-name-unique]";
+    let at = out.find(want).unwrap_or_else(|| panic!("{want} in {out}"));
+    let finding = &out[at..];
+    assert!(finding.contains("--> apis/composition.yaml:32:19"), "{out}");
+    assert!(finding.contains("found by rendering the example `demo`"), "{out}");
+    // The example gives what the Composition needs: the render does not fail.
+    assert!(!out.contains("xp-render-failed"), "{out}");
+    // The Bucket has no schema to be checked against: the run says so, and not once its CRD
+    // is given.
+    assert!(
+        err.contains("`Bucket.s3.aws.m.upbound.io`) that no CRD was given for"),
+        "{err}"
+    );
+    let crds = common::root().join("fixtures/xp-render-composed-schema/crds");
+    let crds = crds.to_string_lossy();
+    let (_, out, err) = portalint(
+        &["check", "--color", "never", "--isolated", "--crds", &crds, "."],
+        dir.path(),
+    );
+    assert!(!err.contains("no CRD was given"), "{err}");
+    assert!(out.contains("error[xp-render-resource-name-unique]"), "{out}");
+    // Without the region, the render fails at the `required`: a finding on the example.
+    std::fs::write(
+        dir.path().join("examples/xr.yaml"),
+        "apiVersion: example.org/v1\nkind: XBucket\nmetadata:\n  name: demo\nspec:\n  names: [a]\n",
+    )
+    .expect("write");
+    let (code, out, err) = portalint(&["check", "--color", "never", "--isolated", "."], dir.path());
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("error[xp-render-failed]"), "{out}");
+    assert!(out.contains("--> examples/xr.yaml:2:7"), "{out}");
+    assert!(out.contains("spec.region is required"), "{out}");
+}
+
+/// Orders are rendered only with `--render`; their Compositions come from `--xrds`.
+#[test]
+fn check_renders_orders_with_render() {
+    let tpl = tempfile::tempdir().expect("tmp");
+    std::fs::write(tpl.path().join("composition.yaml"), CHECKED).expect("write");
+    std::fs::write(tpl.path().join("xrd.yaml"), CHECKED_XRD).expect("write");
+    let orders = tempfile::tempdir().expect("tmp");
+    let folder = orders.path().join("c1/team-a/XBucket");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(
+        orders.path().join("c1/kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - team-a/XBucket/b1.yaml\n",
+    )
+    .expect("write");
+    std::fs::write(
+        folder.join("b1.yaml"),
+        "apiVersion: example.org/v1\nkind: XBucket\nmetadata:\n  name: b1\n  namespace: team-a\nspec:\n  names: [a]\n",
+    )
+    .expect("write");
+    let xrds = tpl.path().to_string_lossy().to_string();
+    let base = [
+        "check",
+        "--color",
+        "never",
+        "--isolated",
+        "--select",
+        "xp-render-failed",
+        "--xrds",
+        &xrds,
+    ];
+    let (code, out, err) = portalint(&[&base[..], &["."]].concat(), orders.path());
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("xp-render-failed"), "{out}");
+    let (code, out, err) = portalint(&[&base[..], &["--render", "."]].concat(), orders.path());
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("--> c1/team-a/XBucket/b1.yaml:2:7"), "{out}");
+    assert!(out.contains("spec.region is required"), "{out}");
+}

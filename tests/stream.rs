@@ -155,6 +155,8 @@ fn an_orders_repository_is_checked_in_batches_with_few_shared_files() {
         settings: &settings,
         max_size: 1 << 20,
         batch_size: 2048,
+        crds: Default::default(),
+        render: false,
     };
     let scan = portalint::stream::scan(found, &job);
     assert_eq!(scan.layout, Some(portalint::model::Layout::Clusters));

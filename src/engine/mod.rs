@@ -6,6 +6,7 @@
 pub mod change;
 pub mod fixes;
 pub mod notes;
+pub mod rendering;
 pub mod settings;
 pub mod stream;
 pub mod warm;
@@ -411,6 +412,47 @@ fn load_sources(
     Ok(inputs)
 }
 
+/// Reads the CRDs of `--crds` (relative to the working directory).
+fn load_crds(
+    args: &CheckArgs,
+    cfg: &Config,
+    base: Option<&Path>,
+    max_size: u64,
+    cache: &crate::external::Cache,
+) -> Result<model::rendered::Crds, AppError> {
+    let cwd = PathBuf::from(".");
+    let specs: Vec<(&str, &Path)> = args
+        .crds
+        .iter()
+        .map(|s| (s.as_str(), cwd.as_path()))
+        .chain(cfg.crds.iter().flatten().map(|s| (s.as_str(), base.unwrap_or(&cwd))))
+        .collect();
+    let mut texts: Vec<(String, crate::parse::yaml::Parsed)> = Vec::new();
+    for (spec, dir) in &specs {
+        let source = crate::external::Source::parse(spec, dir).map_err(AppError::Usage)?;
+        let inputs = crate::external::load(&source, max_size, cache)
+            .map_err(|e| AppError::Usage(e.replace("XRD source", "CRD source")))?;
+        for i in inputs {
+            if let model::InputContent::Yaml(text) = &i.content {
+                texts.push((i.rel.clone(), crate::parse::yaml::parse(text)));
+            }
+        }
+    }
+    let crds = model::rendered::Crds::from_docs(
+        texts
+            .iter()
+            .flat_map(|(rel, p)| p.docs.iter().map(move |d| (&*d.root, rel.as_str()))),
+    );
+    if !specs.is_empty() && crds.is_empty() {
+        let named: Vec<&str> = specs.iter().map(|(s, _)| *s).collect();
+        return Err(AppError::Usage(format!(
+            "the CRD sources `{}` hold no CustomResourceDefinition",
+            named.join("`, `")
+        )));
+    }
+    Ok(crds)
+}
+
 /// Loads the config for a check (explicit, discovered, or none).
 pub fn load_config(args: &CheckArgs) -> Result<(Config, Option<PathBuf>), AppError> {
     if args.isolated {
@@ -495,6 +537,8 @@ pub struct Plan<'a> {
     cache: crate::external::Cache,
     options: RuleOptions,
     external: Vec<model::Input>,
+    /// The CRDs of `--crds`.
+    crds: std::sync::Arc<model::rendered::Crds>,
     /// `--root` with PATHs: report only on these (and their dependents).
     named: Option<change::Named>,
     /// `--fix`: what the roots checked so far fixed.
@@ -587,6 +631,7 @@ impl<'a> Plan<'a> {
         };
         let options = rule_options(&cfg, policy);
         let external = load_sources(args, &cfg, base.as_deref(), max_size, &cache)?;
+        let crds = std::sync::Arc::new(load_crds(args, &cfg, base.as_deref(), max_size, &cache)?);
         Ok(Plan {
             args,
             cfg,
@@ -599,9 +644,16 @@ impl<'a> Plan<'a> {
             cache,
             options,
             external,
+            crds,
             named,
             fixed: Default::default(),
         })
+    }
+
+    /// The render stage: the given CRDs and what the workspace's XRs render, for the rules.
+    fn render_stage(&self, ws: &mut Workspace) {
+        ws.crds = self.crds.clone();
+        ws.renders = rendering::render(ws, self.args.render);
     }
 
     /// The roots to check (the paths of the command line, `.` when none).
@@ -684,6 +736,8 @@ impl<'a> Plan<'a> {
                         settings,
                         max_size,
                         batch_size: args.batch_size,
+                        crds: self.crds.clone(),
+                        render: args.render,
                     };
                     let left_out = repo.left_out.clone();
                     let fix = args.fix.then_some((exclude, &self.fixed));
@@ -766,6 +820,7 @@ impl<'a> Plan<'a> {
         if ws.repo.onboarding && ws.repo.is_dir {
             ws.file_age_days = catalog_file_ages(&ws, root);
         }
+        self.render_stage(&mut ws);
         let mut findings = run_rules(&ws, settings)?;
         // `--fix`: regenerate the order kustomizations and apply the findings' fixes, then
         // check again what is now on disk, until nothing is left to apply.
@@ -796,6 +851,7 @@ impl<'a> Plan<'a> {
             if ws.repo.onboarding && ws.repo.is_dir {
                 ws.file_age_days = catalog_file_ages(&ws, root);
             }
+            self.render_stage(&mut ws);
             findings = run_rules(&ws, settings)?;
         }
         Ok(Root::InMemory(Box::new(InMemory {
@@ -833,6 +889,7 @@ impl<'a> Plan<'a> {
         let mut located = Vec::new();
         let mut summary = Summary::default();
         let mut missing: Vec<notes::MissingXrds> = Vec::new();
+        let mut unchecked: Vec<String> = Vec::new();
         let mut skipped_files = Vec::new();
         for root in &self.roots {
             let from = located.len();
@@ -856,6 +913,9 @@ impl<'a> Plan<'a> {
                 }
                 Root::InMemory(checked) => {
                     let InMemory { ws, findings, git } = *checked;
+                    if let Some(n) = notes::unchecked_rendered(&ws) {
+                        unchecked.push(n);
+                    }
                     if let Some(m) = notes::missing_xrds(&ws, root) {
                         match missing.iter_mut().find(|x| x.template_root == m.template_root) {
                             Some(x) => x.merge(m),
@@ -926,6 +986,7 @@ impl<'a> Plan<'a> {
             notes: skipped_files
                 .into_iter()
                 .chain(missing.iter().map(notes::MissingXrds::message))
+                .chain(unchecked)
                 .collect(),
             fixes: self
                 .args

@@ -117,6 +117,59 @@ pub fn missing_xrds(ws: &Workspace, root: &Path) -> Option<MissingXrds> {
     Some(found)
 }
 
+/// Rendered composed resources whose kind no schema is known for (no CRD given with
+/// `--crds`, not a Kubernetes or Crossplane kind): the note says which, and names the provider
+/// packages `crossplane.yaml` depends on, whose CRDs would check them.
+pub fn unchecked_rendered(ws: &Workspace) -> Option<String> {
+    let mut kinds = BTreeSet::new();
+    for r in &ws.renders.renders {
+        for res in &r.resources {
+            let Some((group, _, kind)) = res.gvk() else { continue };
+            if is_builtin_group(group)
+                || ws.crds.find(group, kind).is_some()
+                || ws.index.xr_groups.contains(group)
+                || group.ends_with(".fn.crossplane.io")
+            {
+                continue;
+            }
+            kinds.insert(format!("{kind}.{group}"));
+        }
+    }
+    if kinds.is_empty() {
+        return None;
+    }
+    let providers: BTreeSet<String> = ws
+        .package_dependencies()
+        .filter_map(|d| {
+            d.str_at(&["provider"])
+                .or_else(|| {
+                    (d.str_at(&["kind"]) == Some("Provider"))
+                        .then(|| d.str_at(&["package"]))
+                        .flatten()
+                })
+                .map(str::to_string)
+        })
+        .collect();
+    let list = |set: &BTreeSet<String>| {
+        let v: Vec<&str> = set.iter().map(String::as_str).collect();
+        crate::parse::text::list(&v, 3)
+    };
+    let from = if providers.is_empty() {
+        "their providers' CRDs".to_string()
+    } else {
+        format!(
+            "the CRDs of the providers `crossplane.yaml` depends on ({})",
+            list(&providers)
+        )
+    };
+    Some(format!(
+        "the render stage composed {} kind(s) ({}) that no CRD was given for: those resources were not checked \
+         against a schema; give {from} with `--crds DIR` (docs/render.md)",
+        kinds.len(),
+        list(&kinds),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

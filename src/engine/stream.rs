@@ -60,6 +60,10 @@ pub struct Job<'a> {
     pub max_size: u64,
     /// YAML bytes per chunk of the scan and per batch of the check.
     pub batch_size: u64,
+    /// The CRDs of `--crds`.
+    pub crds: std::sync::Arc<crate::model::rendered::Crds>,
+    /// `--render`: orders are rendered too.
+    pub render: bool,
 }
 
 /// What the scan keeps of one YAML file (32 bytes).
@@ -75,6 +79,8 @@ struct Facts {
     docs: u16,
     /// A rule about another file may read it: it is checked with every batch.
     needed: bool,
+    /// It holds an object of a group beyond Kubernetes' own ([`Sharing::xr`]).
+    xr: bool,
     /// Its text is in the spool.
     spooled: bool,
 }
@@ -298,6 +304,7 @@ fn facts_of(
         len: text.len() as u32,
         docs: s.docs,
         needed: s.needed,
+        xr: s.xr,
         ..Facts::default()
     };
     (facts, evidence)
@@ -313,6 +320,10 @@ pub struct Sharing {
     pub docs: u16,
     /// A rule about another file may read it: it is shared whatever the other files are.
     pub needed: bool,
+    /// It holds an object of a group beyond Kubernetes' own: maybe an XR, which the render
+    /// stage renders with the (shared) Compositions, so with the first batch, unless it is an
+    /// order (each batch renders its own with `--render`).
+    pub xr: bool,
 }
 
 impl Sharing {
@@ -321,6 +332,7 @@ impl Sharing {
         key: 0,
         docs: 0,
         needed: true,
+        xr: false,
     };
 }
 
@@ -344,6 +356,14 @@ pub fn sharing(
         evidence.add(&doc, rel, prefix, paths);
         facts.docs = facts.docs.saturating_add(1);
         // Backstage entities are resolved across files (references, duplicates, group trees).
+        // Any object of a group beyond Kubernetes' own may be an XR (an XRD of the root
+        // defines it, `example.crossplane.io` included).
+        let g = doc.group();
+        facts.xr |= doc.class == Class::Other
+            && doc.is_object()
+            && !(g.is_empty()
+                || g.ends_with(".k8s.io")
+                || matches!(g, "apps" | "batch" | "policy" | "autoscaling" | "extensions"));
         facts.needed |= doc.class != Class::Other
             || doc.kind == "ManagedNamespace"
             || model::backstage::is_entity(&doc)
@@ -429,10 +449,16 @@ fn shared_set(scan: &Scan) -> Vec<bool> {
             key: f.key,
             docs: f.docs,
             needed: f.needed,
+            xr: f.xr,
         };
         (scan.paths.get(u.idx), s)
     });
-    shared_flags(files, scan.layout)
+    let mut flags = shared_flags(files.clone(), scan.layout);
+    // XRs that are not orders are rendered with the first batch (the render stage).
+    for (flag, (rel, s)) in flags.iter_mut().zip(files) {
+        *flag |= s.xr && !model::orders::is_order_path(scan.layout, rel);
+    }
+    flags
 }
 
 /// Which of `files` (relative path and [`Sharing`], in walk order) are shared in an orders
@@ -545,7 +571,7 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
         prepared.extend(own);
         prepared.par_sort_by(|a, b| walk_order(&a.input.rel, &b.input.rel));
         prepared.extend(sources.iter().cloned());
-        let ws = model::assemble(
+        let mut ws = model::assemble(
             prepared,
             scan.paths.clone(),
             None,
@@ -554,6 +580,10 @@ pub fn check(mut scan: Scan, job: &Job<'_>) -> Result<Checked, AppError> {
             job.options.clone(),
             Some(scan.evidence.clone()),
         );
+        // The render stage: the examples (shared) with the first batch, each batch's orders
+        // with `--render`.
+        ws.crds = job.crds.clone();
+        ws.renders = super::rendering::render_with(&ws, n == 0, job.render);
         // Rules that only report on shared files ran with the first batch.
         let diags = run_rules_where(&ws, job.settings, |r| n == 0 || r.meta().reach == Reach::Any)?;
         let mut located: Vec<Located> = diags

@@ -647,6 +647,8 @@ pub fn assemble(
             .collect(),
         bu_repos,
         resolved: Vec::new(),
+        renders: Default::default(),
+        crds: Default::default(),
     };
     // Which XRDs each document is an instance of: rules ask for every order several times.
     super::resolve_all(&mut ws);

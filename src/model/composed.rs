@@ -155,6 +155,12 @@ pub struct RenderedView<'a> {
     /// The producing patch-and-transform entry has `readinessChecks` (P&T evaluates them
     /// against observed state; on a first render the resource is not ready yet).
     pub readiness_checks: bool,
+    /// The producing patch-and-transform entry has no `readinessChecks`: the function's
+    /// default check (a `Ready: True` condition) marks it.
+    pub pt_default: bool,
+    /// The function said `READY_FALSE` on this render: the template decides readiness itself
+    /// and may say `True` on a later one (when its resources are observed ready).
+    pub decided: bool,
 }
 
 impl<'a> RenderedView<'a> {
@@ -166,6 +172,8 @@ impl<'a> RenderedView<'a> {
             step,
             ready,
             readiness_checks: false,
+            pt_default: false,
+            decided: false,
         }
     }
 }
@@ -190,8 +198,12 @@ impl ComposedView for RenderedView<'_> {
     fn ready_signal(&self) -> ReadySignal {
         if self.ready {
             ReadySignal::Marked
+        } else if self.decided {
+            ReadySignal::Unknown
         } else if self.readiness_checks {
             ReadySignal::Checks
+        } else if self.pt_default {
+            ReadySignal::PtDefault
         } else {
             ReadySignal::Nothing
         }

@@ -12,6 +12,7 @@ pub mod innominatus;
 pub mod onboarding;
 pub mod options;
 pub mod orders;
+pub mod rendered;
 pub mod xrd;
 
 pub use build::{
@@ -617,6 +618,11 @@ pub struct Workspace {
     pub bu_by_prefix: HashMap<String, usize>,
     /// The index ids every document's [`Resolution`] points into.
     pub resolved: Vec<usize>,
+    /// What the Compositions render for the XRs of the workspace (filled by the engine's
+    /// render stage before the rules run; empty otherwise).
+    pub renders: rendered::Renders,
+    /// The CRDs given to the check (`--crds`).
+    pub crds: std::sync::Arc<rendered::Crds>,
 }
 
 impl Workspace {

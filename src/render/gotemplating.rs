@@ -61,21 +61,85 @@ pub fn request_data(state: &State) -> Value {
         .iter()
         .map(|(k, r)| (k.clone(), json!({"resource": r.resource})))
         .collect();
+    // The EnvironmentConfigs given to the render are function-environment-configs' own
+    // extra resources (it requests them): Crossplane sends them to no other function.
     let extra: Map<String, Value> = state
         .extra
         .iter()
+        .filter(|(k, _)| k.as_str() != "environment")
         .map(|(k, xs)| {
             let items: Vec<Value> = xs.iter().map(|x| json!({"resource": x})).collect();
             (k.clone(), json!({"items": items}))
         })
         .collect();
-    yaml_out::floatify(json!({
-        "observed": {"composite": {"resource": state.composite, "connectionDetails": b64(&state.composite_connection)}, "resources": observed},
-        "desired": {"composite": {"resource": state.desired_composite, "connectionDetails": b64(&state.desired_connection)}, "resources": desired},
-        "context": state.context,
-        "extraResources": extra,
-    }))
+    // The function reads the request through protojson, which leaves out empty maps: with
+    // nothing observed, `.observed.resources` is no value (`eq .observed.resources nil` is
+    // true), not an empty map.
+    fn put(m: &mut Map<String, Value>, key: &str, v: Value) {
+        let empty = match &v {
+            Value::Object(o) => o.is_empty(),
+            Value::Null => true,
+            _ => false,
+        };
+        if !empty {
+            m.insert(key.to_string(), v);
+        }
+    }
+    let part = |resource: &Value, connection: Value, resources: Map<String, Value>| {
+        let mut composite = Map::new();
+        put(&mut composite, "resource", resource.clone());
+        put(&mut composite, "connectionDetails", connection);
+        let mut m = Map::new();
+        put(&mut m, "composite", Value::Object(composite));
+        put(&mut m, "resources", Value::Object(resources));
+        Value::Object(m)
+    };
+    let mut req = Map::new();
+    put(
+        &mut req,
+        "observed",
+        part(&state.composite, b64(&state.composite_connection), observed),
+    );
+    put(
+        &mut req,
+        "desired",
+        part(&state.desired_composite, b64(&state.desired_connection), desired),
+    );
+    put(&mut req, "context", Value::Object(state.context.clone()));
+    put(&mut req, "extraResources", Value::Object(extra));
+    yaml_out::floatify(Value::Object(req))
 }
+
+/// The template parsed, from a small cache: `portalint check` renders one Composition for many
+/// XRs (every order with `--render`), and parsing the template again for each is a sixth of
+/// a render. Keyed by the text itself; at most [`CACHED`] templates of at most
+/// [`CACHED_BYTES`] each are kept.
+fn parsed(src: &str) -> Result<std::sync::Arc<parse::Set>, parse::TplError> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<parse::Set>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(s) = cache.lock().ok().and_then(|c| c.get(src).cloned()) {
+        return Ok(s);
+    }
+    let set = Arc::new(parse::parse(src)?);
+    if src.len() > CACHED_BYTES {
+        return Ok(set);
+    }
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= CACHED {
+            c.clear();
+        }
+        c.insert(src.to_string(), set.clone());
+    }
+    Ok(set)
+}
+
+/// The most parsed templates [`parsed`] keeps.
+const CACHED: usize = 64;
+
+/// Templates longer than this are parsed every time, not kept.
+const CACHED_BYTES: usize = 256 << 10;
 
 /// Runs the go-templating `step` (of the Composition `doc`, whose file text is `text`) on
 /// `state`: its output resources are added to the desired state, its results returned.
@@ -98,7 +162,7 @@ pub fn run(doc: &Doc, text: &str, step_index: usize, step: &Step<'_>, state: &mu
         Some(Span::new(doc.file, s, s))
     };
     let origin = Some(Span::new(doc.file, tpl.start, tpl.end));
-    let set = match parse::parse(src) {
+    let set = match parsed(src) {
         Ok(s) => s,
         Err(e) => {
             return fatal(
@@ -198,6 +262,17 @@ pub fn run(doc: &Doc, text: &str, step_index: usize, step: &Step<'_>, state: &mu
         };
         match state.desired.iter_mut().find(|(n, _)| *n == name) {
             Some((_, old)) => {
+                let gvk = |v: &Value| {
+                    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                    (s("apiVersion"), s("kind"))
+                };
+                let (oa, ok) = gvk(&old.resource);
+                let (na, nk) = gvk(&r.resource);
+                state.replaced.push(super::Replacement {
+                    name: name.clone(),
+                    old: (oa, ok, old.origin, old.step),
+                    new: (na, nk, r.origin, r.step),
+                });
                 let first = old.step;
                 *old = r;
                 old.step = first;

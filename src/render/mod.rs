@@ -90,6 +90,21 @@ pub struct State {
     /// Extra / required resources available to functions, by the name they are requested
     /// under (`--extra-resources`, the environment configs).
     pub extra: BTreeMap<String, Vec<Value>>,
+    /// portalint's own record, not part of the protocol: each desired resource a
+    /// function-go-templating document replaced under the same composition-resource-name.
+    pub replaced: Vec<Replacement>,
+}
+
+/// A desired composed resource replaced by a later go-templating document of the same name
+/// (the function keeps the last one it reads).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replacement {
+    /// The composition-resource-name.
+    pub name: String,
+    /// (apiVersion, kind), origin and step of the resource replaced.
+    pub old: (String, String, Option<Span>, usize),
+    /// (apiVersion, kind), origin and step of the resource that replaced it.
+    pub new: (String, String, Option<Span>, usize),
 }
 
 /// Severity of a function result (`Severity` of the protocol).

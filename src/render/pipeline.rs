@@ -37,7 +37,12 @@ impl Function {
             Some(Function::PatchAndTransform)
         } else if step.is_environment_configs() {
             Some(Function::EnvironmentConfigs)
-        } else if step.input.is_none() && step.function.is_some_and(|f| f.contains("auto-ready")) {
+        } else if step.function.is_some_and(|f| f.contains("auto-ready"))
+            && (step.input.is_none() || step.input_group() == "autoready.fn.crossplane.io")
+        {
+            // Recent releases take an input (`ttl`, CEL health check customisations,
+            // crossplane-contrib/function-auto-ready `input/v1beta1`); without observed
+            // resources it changes nothing a render shows.
             Some(Function::AutoReady)
         } else {
             None

@@ -379,9 +379,20 @@ pub fn float(f: f64) -> Value {
 
 fn fields(v: &Value, f: &[String], at: usize) -> Result<Value, TplError> {
     let mut cur = v.clone();
+    // A key the map does not have is Go's invalid value (the default `missingkey`): a field
+    // of it is no value again, where a field of a key holding `null` (a nil interface) is an
+    // error.
+    let mut missing = false;
     for name in f {
         cur = match cur {
-            Value::Object(mut m) => m.remove(name).unwrap_or(Value::Null),
+            Value::Object(mut m) => match m.remove(name) {
+                Some(v) => v,
+                None => {
+                    missing = true;
+                    Value::Null
+                }
+            },
+            Value::Null if missing => Value::Null,
             Value::Null => return err(at, format!("nil pointer evaluating interface {{}}.{name}")),
             other => {
                 return err(

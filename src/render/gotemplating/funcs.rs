@@ -827,12 +827,14 @@ fn call_inner(ex: &mut Exec<'_>, name: &str, a: Vec<Value>) -> Option<R> {
                 s(&a[1]).replace('~', "~0").replace('/', "~1")
             ))
             .cloned()
-            .unwrap_or(Value::Null)
+            // The function returns a nil `map[string]any`: a map without keys to the
+            // template (`.status` of it is no value, not a nil pointer error).
+            .unwrap_or_else(|| Value::Object(Map::new()))
         }),
         "getCompositeResource" => want(name, &a, 1).map(|_| {
             a[0].pointer("/observed/composite/resource")
                 .cloned()
-                .unwrap_or(Value::Null)
+                .unwrap_or_else(|| Value::Object(Map::new()))
         }),
         "getExtraResources" | "getRequiredResources" => want(name, &a, 2).map(|_| {
             let k = s(&a[1]);
@@ -849,7 +851,7 @@ fn call_inner(ex: &mut Exec<'_>, name: &str, a: Vec<Value>) -> Option<R> {
         "getCredentialData" => want(name, &a, 2).map(|_| {
             a[0].pointer(&format!("/credentials/{}/credentialData/data", s(&a[1])))
                 .cloned()
-                .unwrap_or(Value::Null)
+                .unwrap_or_else(|| Value::Object(Map::new()))
         }),
         _ => return None,
     };

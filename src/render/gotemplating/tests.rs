@@ -21,6 +21,10 @@ fn go_semantics_table() {
         ("{{.big}}", "1e+06"),
         ("{{.f}}", "1.5"),
         ("{{.missing}}", "<no value>"),
+        // A missing key is Go's invalid value: a field of it is no value, not an error
+        // (`{{.z.a}}`, a key holding null, is one: go_errors).
+        ("{{.missing.a.b}}", "<no value>"),
+        ("{{if .missing.a}}y{{else}}n{{end}}", "n"),
         ("{{print .missing}}", "<nil>"),
         ("{{if .t}}y{{else}}n{{end}}", "y"),
         ("{{if .empty}}y{{else if .t}}e{{end}}", "e"),
@@ -118,4 +122,51 @@ fn hostile_templates_end_with_an_error() {
     let blow = "{{$s := \"xxxxxxxxxxxxxxxx\"}}{{range 30}}{{$s = print $s $s}}{{end}}{{$s}}";
     let e = run(blow, &data).unwrap_err();
     assert!(e.contains("exceeded") || e.contains("bytes"), "{e}");
+}
+
+/// The function's lookups return a nil map when nothing is found (`function_maps.go`): a
+/// field of it is no value, `if` of it is false, and `get` of it is empty, with no error.
+#[test]
+fn lookups_of_nothing_are_nil_maps() {
+    let data = json!({"observed": {"resources": {}, "composite": {}}});
+    for (t, want) in [
+        ("{{ $r := getComposedResource . \"x\" }}{{ $r.status }}", "<no value>"),
+        (
+            "{{ $r := getComposedResource . \"x\" }}[{{ get $r.status \"id\" }}]",
+            "[]",
+        ),
+        ("{{ if getComposedResource . \"x\" }}y{{ else }}n{{ end }}", "n"),
+        (
+            "{{ $c := getCredentialData . \"creds\" }}{{ $c.username }}",
+            "<no value>",
+        ),
+    ] {
+        assert_eq!(run(t, &data).as_deref(), Ok(want), "{t}");
+    }
+}
+
+/// The request as the function reads it (protojson leaves empty maps out): on a first
+/// render `.observed.resources` is no value, so the common `eq .observed.resources nil`
+/// is true rather than an error comparing a map.
+#[test]
+fn a_first_render_has_no_observed_resources() {
+    let state = crate::render::State {
+        composite: json!({"apiVersion": "example.org/v1", "kind": "X", "metadata": {"name": "x"}}),
+        ..Default::default()
+    };
+    let data = super::request_data(&state);
+    assert!(data.pointer("/observed/resources").is_none(), "{data}");
+    assert!(
+        data.pointer("/observed/composite/connectionDetails").is_none(),
+        "{data}"
+    );
+    assert_eq!(data.pointer("/observed/composite/resource/kind"), Some(&json!("X")));
+    assert_eq!(
+        run(
+            "{{ if eq $.observed.resources nil }}first{{ else }}later{{ end }}",
+            &data
+        )
+        .as_deref(),
+        Ok("first")
+    );
 }

@@ -17,7 +17,8 @@ crate::declare_rule! {
     /// RoleBinding, NetworkPolicy, PersistentVolumeClaim, Job, …) that auto-ready has no
     /// health check for, or a resource first produced after the last auto-ready step is
     /// reported. Checked on what the Composition states statically (the static parts of
-    /// go-templating documents, patch-and-transform bases).
+    /// go-templating documents, patch-and-transform bases) and on what it renders for the
+    /// repository's example XRs (docs/render.md), once per place in the Composition.
     ///
     /// ## Why is this bad?
     /// The XR is ready only when every composed resource is: it stays `Ready: False`
@@ -57,6 +58,7 @@ crate::declare_rule! {
 
 impl Rule for XpCompComposedNeverReady {
     fn check(&self, ws: &Workspace, out: &mut Sink) {
+        let mut seen = std::collections::HashSet::new();
         for c in ws.compositions() {
             if c.is_legacy() {
                 continue;
@@ -64,7 +66,21 @@ impl Rule for XpCompComposedNeverReady {
             let facts = PipelineFacts::of(&c);
             for f in never_ready(&ws.composed(&c), &facts) {
                 let Some(span) = f.span else { continue };
+                seen.insert(span);
                 out.report(span, f.message).help(f.help);
+            }
+        }
+        // What the renders produced: resources the static view cannot see (made by actions,
+        // loops, patches), reported once per place in the Composition.
+        for (r, c, xr) in ws.each_render() {
+            let views: Vec<_> = r.resources.iter().map(|x| x.view()).collect();
+            for f in never_ready(&views, &PipelineFacts::of(&c)) {
+                let Some(span) = f.span else { continue };
+                if !seen.insert(span) {
+                    continue;
+                }
+                let (at, label) = ws.rendered_for(xr);
+                out.report(span, f.message).label(at, label).help(f.help);
             }
         }
     }
