@@ -3,6 +3,10 @@
 //! else. `cargo run --release --example floor -- DIR`
 use rayon::prelude::*;
 
+// The same allocator as the `portalint` binary: the floor is the same work, nothing else.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| ".".into());
     let found = portalint::discover::discover(

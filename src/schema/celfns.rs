@@ -744,6 +744,24 @@ pub fn lower(e: &mut IdedExpr) {
     }
 }
 
+/// The element a comprehension step appends to its accumulator `accu` when the step is
+/// `accu + [e]` (what the `map` macro expands to).
+fn appended<'e>(step: &'e IdedExpr, accu: &str) -> Option<&'e IdedExpr> {
+    let Expr::Call(call) = &step.expr else { return None };
+    if call.func_name != "_+_" || call.target.is_some() {
+        return None;
+    }
+    match call.args.as_slice() {
+        [a, b] => match (&a.expr, &b.expr) {
+            (Expr::Ident(n), Expr::List(l)) if n == accu && l.elements.len() == 1 && l.optional_indices.is_empty() => {
+                l.elements.first()
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn literal_arg(ftx: &FunctionContext, i: usize) -> Result<String, ExecutionError> {
     match ftx.args.get(i).map(|a| &a.expr) {
         Some(Expr::Literal(kube_cel::cel::common::ast::LiteralValue::String(s))) => Ok(s.to_string()),
@@ -791,6 +809,19 @@ fn comprehension(ftx: &FunctionContext) -> Result<Value, ExecutionError> {
             Err(e) => return Err(e),
         }
         charge(ftx, step_cost)?;
+        // `map` and `filter` append one element per step (`@result + [e]`): done in place,
+        // as cel-go does, rather than copying the list each step (quadratic in its length).
+        if let (Some(elem), Value::List(_)) = (appended(&ftx.args[6], &accu_var), &accu) {
+            let v = scope.resolve(elem);
+            // The scope's reference goes first, so the list is not shared and grows in place.
+            scope.add_variable_from_value(accu_var.clone(), Value::Null);
+            match (v, &mut accu) {
+                (Ok(v), Value::List(l)) => Arc::make_mut(l).push(v),
+                (Err(e), _) => accu = Value::Opaque(Arc::new(Failed(e))),
+                _ => {}
+            }
+            continue;
+        }
         accu = match scope.resolve(&ftx.args[6]) {
             Ok(v) => v,
             // The first error is the one reported (`&&` and `||` keep their left error).
