@@ -119,3 +119,81 @@ pub fn listed(text: &str) -> std::collections::BTreeMap<String, String> {
         .map(|(id, why)| (id.to_string(), why.trim_start_matches(':').trim().to_string()))
         .collect()
 }
+
+/// The tally of a conformance suite: each case agrees with upstream, differs on purpose
+/// (listed in the suite's `DIFFERENCES.md`, counted as agreed), or disagrees.
+/// [`Tally::finish`] prints `agree/total` and every disagreement, and fails below the
+/// threshold, on a listed case the suite does not have, and on a listed case that agrees
+/// again (the list must stay true).
+pub struct Tally<'a> {
+    suite: &'a str,
+    listed: &'a std::collections::BTreeMap<String, String>,
+    seen: std::collections::BTreeSet<String>,
+    total: usize,
+    agree: usize,
+    listed_agree: usize,
+    disagreements: Vec<String>,
+    stale: Vec<String>,
+}
+
+impl<'a> Tally<'a> {
+    /// An empty tally of `suite`, whose `DIFFERENCES.md` lists `listed` ([`listed`]).
+    pub fn new(suite: &'a str, listed: &'a std::collections::BTreeMap<String, String>) -> Self {
+        Tally {
+            suite,
+            listed,
+            seen: Default::default(),
+            total: 0,
+            agree: 0,
+            listed_agree: 0,
+            disagreements: Vec::new(),
+            stale: Vec::new(),
+        }
+    }
+
+    /// One case: whether it agrees, and (asked only when it disagrees and is not listed)
+    /// what to print for it.
+    pub fn case(&mut self, id: &str, agrees: bool, disagreement: impl FnOnce() -> String) {
+        self.seen.insert(id.to_string());
+        self.total += 1;
+        match (agrees, self.listed.contains_key(id)) {
+            (true, false) => self.agree += 1,
+            (true, true) => self.stale.push(id.to_string()),
+            (false, true) => self.listed_agree += 1,
+            (false, false) => self.disagreements.push(disagreement()),
+        }
+    }
+
+    /// Prints the result (with how long the check took, when given) and fails as described
+    /// on [`Tally`].
+    pub fn finish(self, need: usize, took: Option<std::time::Duration>) {
+        let total = self.total;
+        let agreed = self.agree + self.listed_agree;
+        println!(
+            "{}: {agreed}/{total} agree ({:.1} %; {} of them deliberate differences listed in DIFFERENCES.md), threshold {need}{}",
+            self.suite,
+            agreed as f64 * 100.0 / total.max(1) as f64,
+            self.listed_agree,
+            took.map(|t| format!(", checked in {:.2} s", t.as_secs_f64()))
+                .unwrap_or_default()
+        );
+        for d in &self.disagreements {
+            println!("{d}");
+        }
+        let unknown: Vec<&String> = self.listed.keys().filter(|id| !self.seen.contains(*id)).collect();
+        assert!(
+            unknown.is_empty(),
+            "DIFFERENCES.md lists cases the suite does not have: {unknown:?}"
+        );
+        assert!(
+            self.stale.is_empty(),
+            "DIFFERENCES.md lists cases that agree now (remove them): {:?}",
+            self.stale
+        );
+        assert!(
+            agreed >= need,
+            "{}: {agreed}/{total} agree, below the threshold of {need}",
+            self.suite
+        );
+    }
+}

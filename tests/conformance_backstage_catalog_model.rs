@@ -64,19 +64,14 @@ fn backstage_catalog_model_conformance() {
         }
     }
 
-    let (mut agree, mut listed_agree) = (0, 0);
-    let mut disagreements = Vec::new();
+    let mut tally = common::Tally::new("backstage_catalog_model", &differences);
     for (i, case) in cases.iter().enumerate() {
         let id = case["id"].as_str().expect("id");
         let ours = found.get(&i).cloned().unwrap_or_default();
         let error = ours.iter().any(|m| m.starts_with("error"));
         let expected_error = case["valid"] == false;
-        if error == expected_error {
-            agree += 1;
-        } else if differences.contains_key(id) {
-            listed_agree += 1;
-        } else {
-            disagreements.push(format!(
+        tally.case(id, error == expected_error, || {
+            format!(
                 "  {id}\n    expected {}; portalint: {}",
                 if expected_error { "refused" } else { "accepted" },
                 if ours.is_empty() {
@@ -84,28 +79,8 @@ fn backstage_catalog_model_conformance() {
                 } else {
                     ours.join(" | ")
                 }
-            ));
-        }
+            )
+        });
     }
-    let total = cases.len();
-    let agreed = agree + listed_agree;
-    println!(
-        "backstage_catalog_model: {agreed}/{total} agree ({:.1} %; {listed_agree} of them deliberate differences listed in DIFFERENCES.md), threshold {need}",
-        agreed as f64 * 100.0 / total as f64,
-    );
-    for d in &disagreements {
-        println!("{d}");
-    }
-    let stale: Vec<&String> = differences
-        .keys()
-        .filter(|id| !cases.iter().any(|c| c["id"] == id.as_str()))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "DIFFERENCES.md lists cases the suite does not have: {stale:?}"
-    );
-    assert!(
-        agreed >= need,
-        "backstage_catalog_model: {agreed}/{total} agree, below the threshold of {need}"
-    );
+    tally.finish(need, None);
 }

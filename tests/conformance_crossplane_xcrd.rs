@@ -138,9 +138,7 @@ fn crossplane_xcrd_conformance() {
             .push(format!("{sev} {}: {}", d.rule, d.message));
     }
 
-    let (mut agree, mut listed_agree) = (0, 0);
-    let mut disagreements = Vec::new();
-    let mut stale = Vec::new();
+    let mut tally = common::Tally::new("crossplane_xcrd", &differences);
     for (i, case) in cases.iter().enumerate() {
         let id = case["id"].as_str().expect("id");
         let ours = found.get(&i).cloned().unwrap_or_default();
@@ -164,39 +162,11 @@ fn crossplane_xcrd_conformance() {
                 why.push(format!("rendered schema differs: {d}"));
             }
         }
-        match (why.is_empty(), differences.contains_key(id)) {
-            (true, false) => agree += 1,
-            (true, true) => stale.push(id.to_string()),
-            (false, true) => listed_agree += 1,
-            (false, false) => disagreements.push(format!("  {id} (c{i})\n    {}", why.join("\n    "))),
-        }
-    }
-    let total = cases.len();
-    let agreed = agree + listed_agree;
-    println!(
-        "crossplane_xcrd: {agreed}/{total} agree ({:.1} %; {listed_agree} of them deliberate differences listed in DIFFERENCES.md), threshold {need}, checked in {:.2} s",
-        agreed as f64 * 100.0 / total as f64,
-        took.as_secs_f64()
-    );
-    for d in &disagreements {
-        println!("{d}");
+        tally.case(id, why.is_empty(), || {
+            format!("  {id} (c{i})\n    {}", why.join("\n    "))
+        });
     }
     println!("  read {read} documents of {} cases", cases.len());
-    let unknown: Vec<&String> = differences
-        .keys()
-        .filter(|id| !cases.iter().any(|c| c["id"] == id.as_str()))
-        .collect();
-    assert!(
-        unknown.is_empty(),
-        "DIFFERENCES.md lists cases the suite does not have: {unknown:?}"
-    );
-    assert!(
-        stale.is_empty(),
-        "DIFFERENCES.md lists cases that agree now (remove them): {stale:?}"
-    );
     assert_eq!(read, cases.len(), "every case is one document portalint reads (an XRD)");
-    assert!(
-        agreed >= need,
-        "crossplane_xcrd: {agreed}/{total} agree, below the threshold of {need}"
-    );
+    tally.finish(need, Some(took));
 }

@@ -202,20 +202,15 @@ fn kubernetes_cel_conformance() {
             .push(format!("{sev} {}: {}", d.rule, d.message));
     }
 
-    let (mut agree, mut listed_agree) = (0, 0);
-    let mut disagreements = Vec::new();
+    let mut tally = common::Tally::new("kubernetes_cel", &differences);
     for (i, case) in cases.iter().enumerate() {
         let id = case["id"].as_str().expect("id");
         let ours = found.get(&i).cloned().unwrap_or_default();
         let error = ours.iter().any(|m| m.starts_with("error"));
         let expected_error = case["expect"] == "error";
         let detail = detail_mismatch(case, &ours);
-        if error == expected_error && detail.is_none() {
-            agree += 1;
-        } else if differences.contains_key(id) {
-            listed_agree += 1;
-        } else {
-            disagreements.push(format!(
+        tally.case(id, error == expected_error && detail.is_none(), || {
+            format!(
                 "  {id}\n    expected {}{}{}; portalint: {}",
                 case["expect"].as_str().unwrap_or("?"),
                 case["message"].as_str().map(|m| format!(" ({m})")).unwrap_or_default(),
@@ -225,29 +220,8 @@ fn kubernetes_cel_conformance() {
                 } else {
                     ours.join(" | ")
                 }
-            ));
-        }
+            )
+        });
     }
-    let total = cases.len();
-    let agreed = agree + listed_agree;
-    println!(
-        "kubernetes_cel: {agreed}/{total} agree ({:.1} %; {listed_agree} of them deliberate differences listed in DIFFERENCES.md), threshold {need}, checked in {:.2} s",
-        agreed as f64 * 100.0 / total as f64,
-        took.as_secs_f64()
-    );
-    for d in &disagreements {
-        println!("{d}");
-    }
-    let stale: Vec<&String> = differences
-        .keys()
-        .filter(|id| !cases.iter().any(|c| c["id"] == id.as_str()))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "DIFFERENCES.md lists cases the suite does not have: {stale:?}"
-    );
-    assert!(
-        agreed >= need,
-        "kubernetes_cel: {agreed}/{total} agree, below the threshold of {need}"
-    );
+    tally.finish(need, Some(took));
 }

@@ -83,19 +83,14 @@ fn score_schema_conformance() {
             .push(format!("{sev} {}: {}", d.rule, d.message));
     }
 
-    let (mut agree, mut listed_agree) = (0, 0);
-    let mut disagreements = Vec::new();
-    let mut stale = Vec::new();
+    let mut tally = common::Tally::new("score_schema", &differences);
     for (i, case) in cases.iter().enumerate() {
         let id = case["id"].as_str().expect("id");
         let ours = found.get(&file_name(i, case)).cloned().unwrap_or_default();
         let error = ours.iter().any(|m| m.starts_with("error"));
         let invalid = case["expect"] == "invalid";
-        match (error == invalid, differences.contains_key(id)) {
-            (true, false) => agree += 1,
-            (true, true) => stale.push(id.to_string()),
-            (false, true) => listed_agree += 1,
-            (false, false) => disagreements.push(format!(
+        tally.case(id, error == invalid, || {
+            format!(
                 "  {id} ({})\n    expected {}{}; portalint: {}",
                 file_name(i, case),
                 case["expect"].as_str().unwrap_or("?"),
@@ -105,39 +100,14 @@ fn score_schema_conformance() {
                 } else {
                     ours.join(" | ")
                 }
-            )),
-        }
-    }
-    let total = cases.len();
-    let agreed = agree + listed_agree;
-    println!(
-        "score_schema: {agreed}/{total} agree ({:.1} %; {listed_agree} of them deliberate differences listed in DIFFERENCES.md), threshold {need}, checked in {:.2} s",
-        agreed as f64 * 100.0 / total as f64,
-        took.as_secs_f64()
-    );
-    for d in &disagreements {
-        println!("{d}");
+            )
+        });
     }
     println!("  read {read} documents of {} cases", cases.len());
-    let unknown: Vec<&String> = differences
-        .keys()
-        .filter(|id| !cases.iter().any(|c| c["id"] == id.as_str()))
-        .collect();
-    assert!(
-        unknown.is_empty(),
-        "DIFFERENCES.md lists cases the suite does not have: {unknown:?}"
-    );
-    assert!(
-        stale.is_empty(),
-        "DIFFERENCES.md lists cases that agree now (remove them): {stale:?}"
-    );
     assert_eq!(
         read,
         cases.len(),
         "every case is one document portalint reads (a Score spec)"
     );
-    assert!(
-        agreed >= need,
-        "score_schema: {agreed}/{total} agree, below the threshold of {need}"
-    );
+    tally.finish(need, Some(took));
 }

@@ -110,23 +110,18 @@ fn structural_schema_conformance() {
             .push(format!("{sev} {}: {}", d.rule, d.message));
     }
 
-    let (mut agree, mut listed_agree) = (0, 0);
-    let mut disagreements = Vec::new();
+    let mut tally = common::Tally::new("structural_schema", &differences);
     for (i, case) in cases.iter().enumerate() {
         let id = case["id"].as_str().expect("id");
         let ours = found.get(&i).cloned().unwrap_or_default();
         let error = ours.iter().any(|m| m.starts_with("error"));
         let expected_error = case["expect"] == "error";
-        if error == expected_error {
-            agree += 1;
-        } else if differences.contains_key(id) {
-            listed_agree += 1;
-        } else {
+        tally.case(id, error == expected_error, || {
             let upstream: Vec<&str> = case["errors"]
                 .as_array()
                 .map(|a| a.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            disagreements.push(format!(
+            format!(
                 "  {id} (c{i})\n    expected {}{}; portalint: {}",
                 case["expect"].as_str().unwrap_or("?"),
                 if upstream.is_empty() {
@@ -139,29 +134,8 @@ fn structural_schema_conformance() {
                 } else {
                     ours.join(" | ")
                 }
-            ));
-        }
+            )
+        });
     }
-    let total = cases.len();
-    let agreed = agree + listed_agree;
-    println!(
-        "structural_schema: {agreed}/{total} agree ({:.1} %; {listed_agree} of them deliberate differences listed in DIFFERENCES.md), threshold {need}, checked in {:.2} s",
-        agreed as f64 * 100.0 / total as f64,
-        took.as_secs_f64()
-    );
-    for d in &disagreements {
-        println!("{d}");
-    }
-    let stale: Vec<&String> = differences
-        .keys()
-        .filter(|id| !cases.iter().any(|c| c["id"] == id.as_str()))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "DIFFERENCES.md lists cases the suite does not have: {stale:?}"
-    );
-    assert!(
-        agreed >= need,
-        "structural_schema: {agreed}/{total} agree, below the threshold of {need}"
-    );
+    tally.finish(need, Some(took));
 }

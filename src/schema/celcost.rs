@@ -655,22 +655,7 @@ impl<'d> Coster<'d> {
         // A namespaced function (`sets.contains(a, b)`, `format.dns1123Label()`) parses as a
         // member call on its namespace: it is the global function of that name.
         let qualified = match call.target.as_deref().map(|t| &t.expr) {
-            Some(Expr::Ident(ns))
-                if self.local(ns).is_none()
-                    && matches!(
-                        ns.as_str(),
-                        "sets"
-                            | "strings"
-                            | "lists"
-                            | "optional"
-                            | "format"
-                            | "ip"
-                            | "jsonpatch"
-                            | "cel"
-                            | "math"
-                            | "base64"
-                    ) =>
-            {
+            Some(Expr::Ident(ns)) if self.local(ns).is_none() && super::celenv::is_namespace(ns) => {
                 Some(format!("{ns}.{}", call.func_name))
             }
             _ => None,

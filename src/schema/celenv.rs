@@ -209,8 +209,24 @@ const DECLS: &[(&str, Style, u32)] = &[
 /// on the identifier `sets`. The extensions the API server does not enable are here too, so
 /// that `math.greatest(…)` is reported as undeclared rather than as a method.
 const NAMESPACES: &[&str] = &[
-    "sets", "optional", "format", "lists", "strings", "ip", "math", "base64", "cel",
+    "sets",
+    "optional",
+    "format",
+    "lists",
+    "strings",
+    "ip",
+    "jsonpatch",
+    "math",
+    "base64",
+    "cel",
 ];
+
+/// True when `name` is the namespace of namespaced CEL functions (`sets` in
+/// `sets.contains(…)`): a call on it, unless a variable of that name is in scope, is the
+/// global function `name.f`.
+pub fn is_namespace(name: &str) -> bool {
+    NAMESPACES.contains(&name)
+}
 
 /// What the API server's checker says of each call in `rule` that its environment, at
 /// `version` (`None`: the newest), does not declare. Empty when every call is declared.
@@ -257,9 +273,7 @@ impl Walk {
             Expr::Call(call) => {
                 // A namespaced global: `ns.f(…)` with `ns` not a variable.
                 let namespace = match call.target.as_deref().map(|t| &t.expr) {
-                    Some(Expr::Ident(ns)) if NAMESPACES.contains(&ns.as_str()) && !self.scopes.contains(ns) => {
-                        Some(ns.as_str())
-                    }
+                    Some(Expr::Ident(ns)) if is_namespace(ns) && !self.scopes.contains(ns) => Some(ns.as_str()),
                     _ => None,
                 };
                 let name = match namespace {
